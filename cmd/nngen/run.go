@@ -1,0 +1,149 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/spec"
+)
+
+const usage = `usage:
+  nngen [gen] [-o file] [-pkg name] spec.yaml   write the model's Go source
+  nngen check [-grad] spec.yaml                 validate the spec and summarize the model
+  nngen version                                 print nngen's version
+
+Run "nngen <command> -h" for the flags of a command.
+`
+
+// errUsage marks errors that exit with status 2.
+var errUsage = errors.New("usage")
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd, rest := "gen", args
+	if len(args) > 0 {
+		switch args[0] {
+		case "gen", "check", "version", "help":
+			cmd, rest = args[0], args[1:]
+		case "-h", "-help", "--help":
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+	}
+	var err error
+	switch cmd {
+	case "gen":
+		err = runGen(rest, stdout, stderr)
+	case "check":
+		err = runCheck(rest, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "nngen", version())
+	case "help":
+		fmt.Fprint(stdout, usage)
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	var list spec.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			fmt.Fprintln(stderr, e)
+		}
+	} else {
+		fmt.Fprintf(stderr, "nngen: %v\n", err)
+	}
+	return 1
+}
+
+// version is the module version nngen was built from.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// newFlags makes a flag set whose errors print usage to stderr and map to
+// exit status 2.
+func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: nngen %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and returns the one spec path they name.
+func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", err
+		}
+		return "", errUsage
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(fs.Output(), "nngen %s: want one spec file, got %d arguments\n", fs.Name(), fs.NArg())
+		fs.Usage()
+		return "", errUsage
+	}
+	return fs.Arg(0), nil
+}
+
+func runGen(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("gen", "[gen] [-o file] [-pkg name] spec.yaml", stderr)
+	out := fs.String("o", "", "output file (default: the spec's name with .go; - for stdout)")
+	pkg := fs.String("pkg", "", "package name (default: the spec's package, else $GOPACKAGE, else the output directory's name)")
+	path, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	m, err := spec.ParseFile(path)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = trimExt(path) + ".go"
+	}
+	if *pkg == "" {
+		*pkg = defaultPackage(*out)
+	}
+	src, err := gen.Generate(m, *pkg)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	if *out == "-" {
+		_, err = stdout.Write(src)
+		return err
+	}
+	return writeFile(*out, src)
+}
+
+// defaultPackage is $GOPACKAGE under go generate, else the name of the
+// output file's directory.
+func defaultPackage(out string) string {
+	if p := os.Getenv("GOPACKAGE"); p != "" {
+		return p
+	}
+	dir, err := filepath.Abs(filepath.Dir(out))
+	if err != nil || out == "-" {
+		return "model"
+	}
+	return filepath.Base(dir)
+}
+
+func trimExt(path string) string {
+	return path[:len(path)-len(filepath.Ext(path))]
+}

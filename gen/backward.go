@@ -1,0 +1,162 @@
+package gen
+
+import (
+	"fmt"
+
+	. "github.com/dave/jennifer/jen"
+
+	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/spec"
+)
+
+// backward emits Backward: the loss and its fused gradient at the output,
+// then one block per step of the backward schedule.
+func (e *emitter) backward() {
+	m, n := e.m, e.m.Names
+	e.docf(`Backward adds to g the gradient of the loss of one sample with respect to
+every parameter, and returns the loss. s must hold what Trace saved for x;
+y is the target: %s.
+
+The loss is %s. Backpropagation is the chain rule applied from the top
+layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+
+	δ at the output = %s
+	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
+	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)`, e.targetDoc(), m.Head.Formula, m.Head.DeltaDoc)
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Backward").Params(
+		Id("g").Op("*").Id(m.Name), Id("s").Op("*").Id(n.Trace),
+		Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T()), Id("y").Op("*").Index(Id(n.Outputs)).Add(e.T()),
+	).Params(Id("loss").Add(e.T())).BlockFunc(func(g *Group) {
+		e.lossAndDelta(g, m.Backward[0])
+		for _, st := range m.Backward {
+			e.step(g, st)
+		}
+		g.Return(Id("loss"))
+	})
+}
+
+func (e *emitter) targetDoc() string {
+	switch e.m.Head.Act {
+	case spec.Softmax:
+		return "class probabilities summing to 1, a one-hot vector for a class label"
+	case spec.Sigmoid:
+		return "0 or 1 for each output"
+	}
+	return "the expected values"
+}
+
+// lossAndDelta emits the loss and δ of the output layer:
+//
+//	var d2 [3]float64
+//	for k := range 3 {
+//		d2[k] = s.Y[k] - y[k]
+//		loss += y[k] * (s.LogSumExp - s.Z2[k])
+//	}
+func (e *emitter) lossAndDelta(g *Group, st *ir.Step) {
+	l, h, k := st.Layer, e.m.Head, Id("k")
+	z, y, t := Id("s").Dot(l.Z).Index(k), Id("s").Dot(l.A).Index(k), Id("y").Index(k)
+	g.Comment(fmt.Sprintf("Layer %d (output): the loss, and δ%d = ∂L/∂z%d = %s.", l.N, l.N, l.N, h.DeltaDoc[len("∂L/∂z = "):]))
+	g.Var().Id(st.Delta).Add(e.vec(l.Out))
+	g.For(k.Clone().Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
+		switch h.Loss {
+		case spec.CrossEntropy:
+			g.Id(st.Delta).Index(k).Op("=").Add(y).Op("-").Add(t)
+			g.Id("loss").Op("+=").Add(t).Op("*").Parens(Id("s").Dot("LogSumExp").Op("-").Add(z))
+		case spec.BinaryCrossEntropy:
+			g.Id(st.Delta).Index(k).Op("=").Add(y).Op("-").Add(t)
+			g.Id("v").Op(":=").Add(z)
+			g.Id("loss").Op("+=").Max(Id("v"), Lit(0)).Op("-").Id("v").Op("*").Add(t).Op("+").Add(
+				e.call("Log1p", Qual("math", "Exp").Call(Op("-").Qual("math", "Abs").Call(e.wide(Id("v"))))))
+		default:
+			g.Id("r").Op(":=").Add(y).Op("-").Add(t)
+			g.Id(st.Delta).Index(k).Op("=").Add(num(h.DeltaScale)).Op("*").Id("r")
+			g.Id("loss").Op("+=").Id("r").Op("*").Id("r").Op("/").Add(num(float64(l.Out)))
+		}
+	})
+}
+
+// wide converts x to float64 for package math when the element type is float32.
+func (e *emitter) wide(x Code) Code {
+	if e.m.Float == "float64" {
+		return x
+	}
+	return Float64().Call(x)
+}
+
+// step emits one layer of the backward pass: the parameter gradients and,
+// unless it is the first layer, δ of the layer below.
+func (e *emitter) step(g *Group, st *ir.Step) {
+	l := st.Layer
+	in := local("x")
+	if st.Below != nil {
+		in = field("s", st.Below.A)
+	}
+	d := local(st.Delta)
+	if st.Below == nil {
+		g.Comment(fmt.Sprintf("Layer %d: ∂L/∂W%d += δ%d·xᵀ, ∂L/∂b%d += δ%d.", l.N, l.N, l.N, l.N, l.N))
+	} else {
+		g.Comment(fmt.Sprintf("Layer %d: ∂L/∂W%d += δ%d·a%dᵀ, ∂L/∂b%d += δ%d, and %s = W%dᵀ·δ%d = ∂L/∂a%d.",
+			l.N, l.N, l.N, st.Below.N, l.N, l.N, st.Up, l.N, l.N, st.Below.N))
+		g.Var().Id(st.Up).Add(e.vec(l.In))
+	}
+	w, gw := field("m", l.W), field("g", l.W)
+	if l.Unrolled {
+		for o := range l.Out {
+			g.Id("g").Dot(l.B).Index(Lit(o)).Op("+=").Add(d(Lit(o)))
+			for i := range l.In {
+				g.Add(gw(Lit(o)).Index(Lit(i))).Op("+=").Add(d(Lit(o))).Op("*").Add(in(Lit(i)))
+			}
+		}
+		if st.Below != nil {
+			for i := range l.In {
+				sum := w(Lit(0)).Index(Lit(i)).Op("*").Add(d(Lit(0)))
+				for o := 1; o < l.Out; o++ {
+					sum = sum.Op("+").Add(w(Lit(o)).Index(Lit(i))).Op("*").Add(d(Lit(o)))
+				}
+				g.Id(st.Up).Index(Lit(i)).Op("=").Add(sum)
+			}
+		}
+	} else {
+		g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
+			g.Id("d").Op(":=").Add(d(Id("o")))
+			g.Id("g").Dot(l.B).Index(Id("o")).Op("+=").Id("d")
+			g.List(Id("gw"), Id("w")).Op(":=").Op("&").Add(gw(Id("o"))).Op(",").Op("&").Add(w(Id("o")))
+			update := func(g *Group, i Code) {
+				g.Id("gw").Index(i).Op("+=").Id("d").Op("*").Add(in(i))
+				if st.Below != nil {
+					g.Id(st.Up).Index(i).Op("+=").Id("d").Op("*").Id("w").Index(i)
+				}
+			}
+			body := l.In - l.In%lanes
+			if body > 0 {
+				g.For(Id("i").Op(":=").Lit(0), Id("i").Op("<").Lit(body), Id("i").Op("+=").Lit(lanes)).BlockFunc(func(g *Group) {
+					for k := range lanes {
+						update(g, offset(k))
+					}
+				})
+			}
+			for i := body; i < l.In; i++ {
+				update(g, Lit(i))
+			}
+		})
+	}
+	if st.Below == nil {
+		return
+	}
+	act := st.Below.Act
+	if act.DerivFunc == nil {
+		g.Comment(fmt.Sprintf("δ%d = ∂L/∂z%d = %s: layer %d is linear, its derivative is 1.", st.Below.N, st.Below.N, st.Up, st.Below.N))
+		return
+	}
+	g.Comment(fmt.Sprintf("δ%d = ∂L/∂z%d = %s ⊙ %s'(z%d), with %s'(z) = %s.", st.Below.N, st.Below.N, st.Up, act.Name, st.Below.N, act.Name, act.Deriv))
+	deriv := func(i Code) *Statement {
+		return Id(st.Up).Index(i).Op("*=").Id(act.DerivFunc.Name).Call(Id("s").Dot(st.DerivArg).Index(i))
+	}
+	if st.Below.Unrolled {
+		for i := range st.Below.Out {
+			g.Add(deriv(Lit(i)))
+		}
+		return
+	}
+	g.For(Id("i").Op(":=").Range().Lit(st.Below.Out)).Block(deriv(Id("i")))
+}

@@ -1,0 +1,278 @@
+package gen
+
+import (
+	"fmt"
+
+	. "github.com/dave/jennifer/jen"
+
+	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/spec"
+)
+
+// vector names an array the generated code indexes: x, s.A1, a1, …
+type vector func(i Code) *Statement
+
+func field(recv, name string) vector {
+	return func(i Code) *Statement { return Id(recv).Dot(name).Index(i) }
+}
+
+func local(name string) vector {
+	return func(i Code) *Statement { return Id(name).Index(i) }
+}
+
+// lanes is the number of independent accumulators of a looped dot product.
+const lanes = 4
+
+// dense emits one layer's forward step, writing the pre-activation to z
+// (if not nil) and the activation to a (if not nil):
+//
+//	s.A1[0] = irisRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + …)
+//
+// or, for a looped layer:
+//
+//	for o := range 128 {
+//		w := &m.W1[o]
+//		var acc0, acc1, acc2, acc3 float32
+//		for i := 0; i < 784; i += 4 { acc0 += w[i] * x[i]; … }
+//		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3)
+//		s.A1[o] = irisRelu(v)
+//	}
+func (e *emitter) dense(g *Group, l *ir.Layer, in, z, a vector) {
+	store := func(g *Group, o Code, v *Statement) {
+		if z != nil {
+			g.Add(z(o).Op("=").Add(v))
+			v = z(o)
+		}
+		if a != nil {
+			if l.Act != nil && l.Act.Func != nil {
+				v = Id(l.Act.Func.Name).Call(v)
+			}
+			g.Add(a(o).Op("=").Add(v))
+		}
+	}
+	if l.Unrolled {
+		for o := range l.Out {
+			sum := Id("m").Dot(l.B).Index(Lit(o))
+			for i := range l.In {
+				sum = sum.Op("+").Id("m").Dot(l.W).Index(Lit(o)).Index(Lit(i)).Op("*").Add(in(Lit(i)))
+			}
+			store(g, Lit(o), sum)
+		}
+		return
+	}
+	g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
+		g.Id("w").Op(":=").Op("&").Id("m").Dot(l.W).Index(Id("o"))
+		sum := Id("m").Dot(l.B).Index(Id("o"))
+		body := l.In - l.In%lanes
+		if body > 0 {
+			g.Var().List(Id("acc0"), Id("acc1"), Id("acc2"), Id("acc3")).Add(e.T())
+			g.For(Id("i").Op(":=").Lit(0), Id("i").Op("<").Lit(body), Id("i").Op("+=").Lit(lanes)).BlockFunc(func(g *Group) {
+				for k := range lanes {
+					i := offset(k)
+					g.Id(fmt.Sprintf("acc%d", k)).Op("+=").Id("w").Index(i).Op("*").Add(in(i))
+				}
+			})
+			sum = sum.Op("+").Parens(Id("acc0").Op("+").Id("acc1")).Op("+").Parens(Id("acc2").Op("+").Id("acc3"))
+		}
+		for i := body; i < l.In; i++ {
+			sum = sum.Op("+").Id("w").Index(Lit(i)).Op("*").Add(in(Lit(i)))
+		}
+		g.Id("v").Op(":=").Add(sum)
+		store(g, Id("o"), Id("v"))
+	})
+}
+
+// offset is i+k inside an unrolled loop body.
+func offset(k int) *Statement {
+	if k == 0 {
+		return Id("i")
+	}
+	return Id("i").Op("+").Lit(k)
+}
+
+// layerDoc is the comment above a layer's forward step.
+func (e *emitter) layerDoc(l *ir.Layer, in string) string {
+	if l.Output() {
+		return fmt.Sprintf("Layer %d (output), %d → %d: z%d = W%d·%s + b%d.", l.N, l.In, l.Out, l.N, l.N, in, l.N)
+	}
+	return fmt.Sprintf("Layer %d, %d → %d: a%d = %s(W%d·%s + b%d), %s(z) = %s.", l.N, l.In, l.Out, l.N, l.Act.Name, l.N, in, l.N, l.Act.Name, l.Act.Formula)
+}
+
+func inputName(l *ir.Layer) string {
+	if l.N == 1 {
+		return "x"
+	}
+	return fmt.Sprintf("a%d", l.N-1)
+}
+
+// forward emits Forward, which keeps each layer's output in a local array.
+func (e *emitter) forward() {
+	m, n := e.m, e.m.Names
+	e.docf(`Forward computes the model's output for one input sample x:
+
+	%s
+
+It allocates nothing and is safe for concurrent use.`, e.headDoc())
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Forward").Params(Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())).Params(Id("y").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
+		in := local("x")
+		for _, l := range m.Layers {
+			g.Comment(e.layerDoc(l, inputName(l)))
+			if l.Output() {
+				g.Var().Id("z").Add(e.vec(l.Out))
+				e.dense(g, l, in, local("z"), nil)
+				break
+			}
+			name := fmt.Sprintf("a%d", l.N)
+			g.Var().Id(name).Add(e.vec(l.Out))
+			e.dense(g, l, in, nil, local(name))
+			in = local(name)
+		}
+		e.head(g, local("z"), local("y"), nil)
+		g.Return(Id("y"))
+	})
+}
+
+func (e *emitter) headDoc() string {
+	h := e.m.Head
+	switch h.Act {
+	case spec.Softmax:
+		return "y = softmax(z), the probability of each class, z the output layer's logits"
+	case spec.Sigmoid:
+		return "y = σ(z), the probability of each output, z the output layer's logits"
+	}
+	return "y = z, the output layer's values"
+}
+
+// head emits the output activation: y from the logits z, and for softmax
+// the log-sum-exp the loss needs (if lse is not nil).
+//
+//	mx := max(z[0], z[1], z[2])
+//	var sum float64
+//	for k := range z { y[k] = math.Exp(z[k] - mx); sum += y[k] }
+//	for k := range y { y[k] /= sum }
+func (e *emitter) head(g *Group, z, y vector, lse *Statement) {
+	k := Id("k")
+	switch e.m.Head.Act {
+	case spec.Softmax:
+		g.Comment("Softmax: subtract the largest logit so that no exp overflows.")
+		args := make([]Code, e.m.Outputs)
+		for i := range args {
+			args[i] = z(Lit(i))
+		}
+		g.Id("mx").Op(":=").Max(args...)
+		g.Var().Id("sum").Add(e.T())
+		g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).Block(
+			y(k).Op("=").Add(e.call("Exp", z(k).Op("-").Id("mx"))),
+			Id("sum").Op("+=").Add(y(k)),
+		)
+		g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).Block(
+			y(k).Op("/=").Id("sum"),
+		)
+		if lse != nil {
+			g.Comment("log Σⱼ exp zⱼ, for the loss")
+			g.Add(lse).Op("=").Id("mx").Op("+").Add(e.call("Log", Id("sum")))
+		}
+	case spec.Sigmoid:
+		g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).Block(
+			y(k).Op("=").Id(e.m.Head.Sigmoid.Name).Call(z(k)),
+		)
+	default:
+		g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).Block(
+			y(k).Op("=").Add(z(k)),
+		)
+	}
+}
+
+// call applies a function of package math to x of the element type.
+func (e *emitter) call(fn string, x Code) *Statement {
+	if e.m.Float == "float64" {
+		return Qual("math", fn).Call(x)
+	}
+	return e.T().Call(Qual("math", fn).Call(Float64().Call(x)))
+}
+
+// predict emits Predict for classifiers: the index of the most probable
+// class, or for one sigmoid output 1 if p ≥ ½.
+func (e *emitter) predict() {
+	m := e.m
+	if !m.Head.Classifier {
+		return
+	}
+	recv := Params(Id("m").Op("*").Id(m.Name))
+	sig := Params(Id("x").Op("*").Index(Id(m.Names.Inputs)).Add(e.T())).Int()
+	if m.Head.Act == spec.Sigmoid && m.Outputs == 1 {
+		e.f.Comment("Predict returns 1 if the model gives x a probability of at least ½, else 0.")
+		e.f.Func().Add(recv).Id("Predict").Add(sig).Block(
+			If(Id("m").Dot("Forward").Call(Id("x")).Index(Lit(0)).Op(">=").Add(num(0.5))).Block(Return(Lit(1))),
+			Return(Lit(0)),
+		)
+		return
+	}
+	e.f.Comment("Predict returns the index of the output with the highest probability for x.")
+	e.f.Func().Add(recv).Id("Predict").Add(sig).Block(
+		Id("y").Op(":=").Id("m").Dot("Forward").Call(Id("x")),
+		Id("best").Op(":=").Lit(0),
+		For(Id("k").Op(":=").Range().Id("y")).Block(
+			If(Id("y").Index(Id("k")).Op(">").Id("y").Index(Id("best"))).Block(Id("best").Op("=").Id("k")),
+		),
+		Return(Id("best")),
+	)
+}
+
+// traceType emits the struct of values the backward pass needs.
+func (e *emitter) traceType() {
+	m := e.m
+	e.docf(`%s holds what the forward pass of one sample saves for the backward
+pass: the chain rule needs each layer's input (the output of the layer
+below) and, for some activations, the pre-activation z. This is why
+training needs more memory than inference.`, m.Names.Trace)
+	e.f.Type().Id(m.Names.Trace).StructFunc(func(g *Group) {
+		for _, l := range m.Layers {
+			if l.Output() {
+				g.Comment("the logits and the output")
+				g.Id(l.Z).Add(e.vec(l.Out))
+				g.Id(l.A).Add(e.vec(l.Out))
+				if m.Head.Act == spec.Softmax {
+					g.Comment("log Σⱼ exp zⱼ of the logits")
+					g.Id("LogSumExp").Add(e.T())
+				}
+				continue
+			}
+			if l.Z != "" {
+				g.Comment(fmt.Sprintf("layer %d pre-activation, for %s'(z)", l.N, l.Act.Name))
+				g.Id(l.Z).Add(e.vec(l.Out))
+			}
+			g.Comment(fmt.Sprintf("layer %d output, %s(z)", l.N, l.Act.Name))
+			g.Id(l.A).Add(e.vec(l.Out))
+		}
+	})
+}
+
+// trace emits Trace, the training forward pass.
+func (e *emitter) trace() {
+	m, n := e.m, e.m.Names
+	e.docf(`Trace runs the forward pass on x like Forward, saving in s what Backward
+needs; s.Y is the output.`)
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Trace").Params(Id("s").Op("*").Id(n.Trace), Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())).BlockFunc(func(g *Group) {
+		in := local("x")
+		for _, l := range m.Layers {
+			g.Comment(e.layerDoc(l, inputName(l)))
+			var z vector
+			if l.Z != "" {
+				z = field("s", l.Z)
+			}
+			if l.Output() {
+				e.dense(g, l, in, z, nil)
+				break
+			}
+			e.dense(g, l, in, z, field("s", l.A))
+			in = field("s", l.A)
+		}
+		var lse *Statement
+		if m.Head.Act == spec.Softmax {
+			lse = Id("s").Dot("LogSumExp")
+		}
+		last := m.Layers[len(m.Layers)-1]
+		e.head(g, field("s", last.Z), field("s", last.A), lse)
+	})
+}

@@ -1,0 +1,232 @@
+// Package ir lowers a validated spec to the form the code generator emits:
+// every size resolved, every identifier named, the forward schedule (one
+// dense step per layer) and the backward schedule derived from it by the
+// chain rule, top layer first. All mathematical choices are made here:
+// the activation formulas and derivatives, what the forward pass saves for
+// the backward pass, the fused head gradients and the initialization
+// scales. The emitter only renders them as Go.
+package ir
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/nngen/nngen/spec"
+)
+
+// UnrollThreshold is the largest number of weights of a layer that
+// unroll: auto lays out as straight-line code; larger layers get loops.
+// It was set by measuring go build time and code size (see README).
+const UnrollThreshold = 1024
+
+// Model is a network ready to emit.
+type Model struct {
+	Source    string // base name of the spec file
+	Name      string // Go type of the model; it also holds gradients
+	Package   string
+	Float     string // Go element type: float32 or float64
+	Inputs    int
+	Outputs   int
+	NumParams int
+	Seed      uint64
+	Layers    []*Layer // the forward schedule, input to output
+	Backward  []*Step  // the backward schedule, output to input
+	Head      Head
+	Names     Names
+	Funcs     []*Func // activation helpers, in first-use order
+}
+
+// Names are the package-level identifiers of one model, all derived from
+// its type name so that several models can share a package.
+type Names struct {
+	Inputs, Outputs, NumParams, Seed string // constants
+	Trace                            string // type of the saved forward values
+}
+
+// Layer is one dense layer: z = W·a + b, a' = f(z).
+type Layer struct {
+	N        int    // 1-based position; layer N reads A[N-1], x for N = 1
+	In, Out  int    // sizes
+	W, B     string // fields of the model: weight [Out][In], bias [Out]
+	Torch    string // nn.Sequential index in PyTorch's names ("0" → "0.weight")
+	Offset   int    // index of W[0][0] in the flat parameters; B follows W
+	Act      *Activation
+	Unrolled bool // straight-line code rather than loops
+	Init     Init
+	// Saved forward values for the backward pass: Z (pre-activation) is
+	// kept only when the derivative needs it; A (output) always is, being
+	// the next layer's input.
+	Z, A string
+	// Input is the vector this layer reads: "x" or the previous layer's A.
+	Input string
+}
+
+// Output reports whether l is the output layer.
+func (l *Layer) Output() bool { return l.Act == nil }
+
+// Activation is a hidden layer's elementwise function f and its derivative.
+type Activation struct {
+	Name      spec.Activation
+	Formula   string // f(z) in math, for comments
+	Deriv     string // f'(z) expressed through DerivOf, for comments
+	DerivOf   string // "a" when f' is computed from the saved output, "z" from the pre-activation
+	Func      *Func  // nil for identity
+	DerivFunc *Func  // nil for identity
+}
+
+// Func is a scalar helper function of the generated code.
+type Func struct {
+	Name  string
+	Param string // "z" or "a"
+	Doc   string
+	Body  Expr
+}
+
+// Head is the output layer's activation and the loss paired with it.
+type Head struct {
+	Act        spec.Activation
+	Loss       spec.Loss
+	Classifier bool
+	// Delta is ∂L/∂z of the output layer, fused with the head: p − y for
+	// softmax with cross-entropy and sigmoid with binary cross-entropy,
+	// (2/K)(z − y) for mean squared error: DeltaScale · (Y − y).
+	DeltaScale float64
+	Formula    string // the head and loss in math, for comments
+	DeltaDoc   string
+	Sigmoid    *Func // for the sigmoid head
+}
+
+// Init is the initial distribution of a layer's weights; biases start at 0.
+type Init struct {
+	Scheme spec.Init
+	Normal bool    // normal with standard deviation Scale, else uniform on [−Scale, Scale]
+	Scale  float64 // bound or standard deviation
+	Doc    string  // the formula, for comments
+}
+
+// Step is one layer of the backward pass. Given δ = ∂L/∂z of its layer it
+// accumulates ∂L/∂W = δ·aᵀ and ∂L/∂b = δ; unless it is the first layer it
+// then passes δ' = (Wᵀδ) ⊙ f'(z') down to the layer below.
+type Step struct {
+	Layer    *Layer
+	Below    *Layer // nil for the first layer: nothing to pass down
+	Delta    string // local name of δ for this layer
+	Up       string // local name of δ for the layer below
+	DerivArg string // saved value f' of the layer below reads: its Z or A
+}
+
+// Lower builds the emit-ready form of m; pkg names the package when the
+// spec does not.
+func Lower(m *spec.Model, pkg string) (*Model, error) {
+	if m.Package != "" {
+		pkg = m.Package
+	}
+	if err := spec.CheckPackage(pkg); err != nil {
+		return nil, fmt.Errorf("package: %v", err)
+	}
+	lower := strings.ToLower(m.Name[:1]) + m.Name[1:]
+	out := &Model{
+		Source:    filepath.Base(m.File),
+		Name:      m.Name,
+		Package:   pkg,
+		Float:     string(m.DType),
+		Inputs:    m.Inputs,
+		Outputs:   m.Outputs(),
+		NumParams: m.NumParams(),
+		Seed:      m.Seed,
+		Names: Names{
+			Inputs:    m.Name + "Inputs",
+			Outputs:   m.Name + "Outputs",
+			NumParams: m.Name + "NumParams",
+			Seed:      m.Name + "Seed",
+			Trace:     m.Name + "Trace",
+		},
+	}
+	funcs := map[string]*Func{}
+	use := func(f *Func) *Func {
+		if f == nil {
+			return nil
+		}
+		f.Name = lower + f.Name
+		if g, ok := funcs[f.Name]; ok {
+			return g
+		}
+		funcs[f.Name] = f
+		out.Funcs = append(out.Funcs, f)
+		return f
+	}
+	in, offset, input := m.Inputs, 0, "x"
+	for i, sl := range m.Layers {
+		l := &Layer{
+			N: i + 1, In: in, Out: sl.Units,
+			W: fmt.Sprintf("W%d", i+1), B: fmt.Sprintf("B%d", i+1),
+			Torch:    fmt.Sprint(2 * i),
+			Offset:   offset,
+			Unrolled: sl.Unroll == spec.Full || sl.Unroll == spec.Auto && in*sl.Units <= UnrollThreshold,
+			Init:     initOf(sl.Init, in, sl.Units),
+			A:        fmt.Sprintf("A%d", i+1),
+			Input:    input,
+		}
+		if i < len(m.Layers)-1 {
+			l.Act = activation(sl.Activation, sl.Alpha)
+			l.Act.Func, l.Act.DerivFunc = use(l.Act.Func), use(l.Act.DerivFunc)
+			if l.Act.DerivOf == "z" {
+				l.Z = fmt.Sprintf("Z%d", i+1)
+			}
+		} else {
+			l.Z, l.A = fmt.Sprintf("Z%d", i+1), "Y"
+		}
+		out.Layers = append(out.Layers, l)
+		offset += in*sl.Units + sl.Units
+		in, input = sl.Units, "s."+l.A
+	}
+	out.Head = head(m.Head(), m.Loss, m.Outputs())
+	out.Head.Sigmoid = use(out.Head.Sigmoid)
+	for i := len(out.Layers) - 1; i >= 0; i-- {
+		st := &Step{Layer: out.Layers[i], Delta: fmt.Sprintf("d%d", i+1)}
+		if i > 0 {
+			st.Below = out.Layers[i-1]
+			st.Up = fmt.Sprintf("d%d", i)
+			st.DerivArg = st.Below.A
+			if st.Below.Act.DerivOf == "z" {
+				st.DerivArg = st.Below.Z
+			}
+		}
+		out.Backward = append(out.Backward, st)
+	}
+	return out, nil
+}
+
+func initOf(s spec.Init, in, out int) Init {
+	switch s {
+	case spec.HeNormal:
+		return Init{s, true, math.Sqrt(2 / float64(in)), fmt.Sprintf("He normal: N(0, σ²), σ = √(2/fan_in) = √(2/%d)", in)}
+	case spec.XavierUniform:
+		return Init{s, false, math.Sqrt(6 / float64(in+out)), fmt.Sprintf("Xavier uniform: U(−b, b), b = √(6/(fan_in+fan_out)) = √(6/%d)", in+out)}
+	case spec.XavierNormal:
+		return Init{s, true, math.Sqrt(2 / float64(in+out)), fmt.Sprintf("Xavier normal: N(0, σ²), σ = √(2/(fan_in+fan_out)) = √(2/%d)", in+out)}
+	}
+	return Init{spec.HeUniform, false, math.Sqrt(6 / float64(in)), fmt.Sprintf("He uniform: U(−b, b), b = √(6/fan_in) = √(6/%d)", in)}
+}
+
+func head(act spec.Activation, loss spec.Loss, k int) Head {
+	switch act {
+	case spec.Softmax:
+		return Head{Act: act, Loss: loss, Classifier: true, DeltaScale: 1,
+			Formula:  "p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ)",
+			DeltaDoc: "∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)",
+		}
+	case spec.Sigmoid:
+		return Head{Act: act, Loss: loss, Classifier: true, DeltaScale: 1,
+			Formula:  "p = σ(z), L = −Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|))",
+			DeltaDoc: "∂L/∂z = p − y (sigmoid and binary cross-entropy fused)",
+			Sigmoid:  sigmoidFunc(),
+		}
+	}
+	return Head{Act: act, Loss: loss, DeltaScale: 2 / float64(k),
+		Formula:  fmt.Sprintf("ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = %d", k),
+		DeltaDoc: fmt.Sprintf("∂L/∂z = (2/K)(z − y) = %g·(z − y)", 2/float64(k)),
+	}
+}

@@ -6,3 +6,8 @@ require (
 	github.com/dave/jennifer v1.7.1
 	gopkg.in/yaml.v3 v3.0.1
 )
+
+require (
+	github.com/rogpeppe/go-internal v1.16.0 // indirect
+	gonum.org/v1/gonum v0.17.0 // indirect
+)

@@ -120,7 +120,11 @@ func (e *emitter) step(g *Group, st *ir.Step) {
 		g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
 			g.Id("d").Op(":=").Add(d(Id("o")))
 			g.Id("g").Dot(l.B).Index(Id("o")).Op("+=").Id("d")
-			g.List(Id("gw"), Id("w")).Op(":=").Op("&").Add(gw(Id("o"))).Op(",").Op("&").Add(w(Id("o")))
+			if st.Below == nil {
+				g.Id("gw").Op(":=").Op("&").Add(gw(Id("o")))
+			} else {
+				g.List(Id("gw"), Id("w")).Op(":=").Op("&").Add(gw(Id("o"))).Op(",").Op("&").Add(w(Id("o")))
+			}
 			update := func(g *Group, i Code) {
 				g.Id("gw").Index(i).Op("+=").Id("d").Op("*").Add(in(i))
 				if st.Below != nil {

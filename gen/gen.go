@@ -60,7 +60,7 @@ func (e *emitter) docf(format string, args ...any) {
 func (e *emitter) T() *Statement { return Id(e.m.Float) }
 
 // vec is [n]T; mat is [out][in]T.
-func (e *emitter) vec(n int) *Statement      { return Index(Lit(n)).Add(e.T()) }
+func (e *emitter) vec(n int) *Statement       { return Index(Lit(n)).Add(e.T()) }
 func (e *emitter) mat(out, in int) *Statement { return Index(Lit(out)).Index(Lit(in)).Add(e.T()) }
 
 // arch describes the layers in one line: 4 → 16 relu → 3 softmax.

@@ -136,7 +136,6 @@ func wide[T float32 | float64](s []T) []float64 {
 	return out
 }
 
-
 // reference is a plain MLP sized at run time, computed with gonum/mat
 // from the spec alone: it shares no code with the generator.
 type reference struct {

@@ -29,4 +29,3 @@ func TestGoldenModels(t *testing.T) {
 		})
 	}
 }
-

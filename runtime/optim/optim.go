@@ -1,0 +1,123 @@
+package optim
+
+import "fmt"
+
+// Float is the set of element types the optimizers work on.
+type Float interface{ ~float32 | ~float64 }
+
+// Optimizer updates a flat parameter vector from its gradient.
+type Optimizer[T Float] interface {
+	// Step applies one update to params in place, given grads, the
+	// gradient of the loss with respect to params already averaged over
+	// the mini-batch, and the learning rate lr. The first call sizes the
+	// optimizer's state to len(params); later calls must pass slices of
+	// the same length. Step panics if len(grads) != len(params) or if
+	// len(params) differs from the state's length. grads is not modified.
+	Step(params, grads []T, lr T)
+
+	// State returns a copy of the optimizer's internal state. The copy
+	// does not alias the optimizer and stays valid across later steps.
+	State() State[T]
+
+	// SetState replaces the optimizer's internal state with a copy of s,
+	// typically one returned by State of an optimizer of the same kind
+	// and configuration. SetState(State[T]{}) resets the optimizer to its
+	// initial state. It returns an error, leaving the optimizer unchanged,
+	// if s does not fit the optimizer: a negative step count, buffers
+	// present when Steps is zero, missing, duplicate or unknown buffer
+	// names, or buffers of different lengths. The buffer length is
+	// checked against the parameters on the next call to Step.
+	SetState(s State[T]) error
+}
+
+// State is a snapshot of an optimizer's internal state.
+type State[T Float] struct {
+	// Steps is the number of updates the optimizer has applied.
+	Steps int64
+
+	// Buffers holds the per-parameter state vectors in a fixed order
+	// documented by each optimizer. It is empty while Steps is zero and
+	// for optimizers that keep no per-parameter state.
+	Buffers []Buffer[T]
+}
+
+// Buffer is a named per-parameter state vector. Element i of Data belongs
+// to parameter i.
+type Buffer[T Float] struct {
+	Name string
+	Data []T
+}
+
+const (
+	errLength      = "optim: params and grads length mismatch"
+	errStateLength = "optim: optimizer state length does not match params"
+	errNegStep     = "optim: negative step"
+)
+
+// snapshot returns a State holding copies of bufs under names. bufs are nil
+// before the first step, in which case no buffers are recorded.
+func snapshot[T Float](steps int64, names []string, bufs ...[]T) State[T] {
+	s := State[T]{Steps: steps}
+	if steps == 0 || len(bufs) == 0 || bufs[0] == nil {
+		return s
+	}
+	s.Buffers = make([]Buffer[T], len(names))
+	for i, name := range names {
+		s.Buffers[i] = Buffer[T]{Name: name, Data: append([]T(nil), bufs[i]...)}
+	}
+	return s
+}
+
+// restore validates s against the buffer names an optimizer expects and
+// returns copies of the buffers in the order of names, or nil buffers when
+// s holds no updates.
+func restore[T Float](s State[T], names ...string) ([][]T, error) {
+	if s.Steps < 0 {
+		return nil, fmt.Errorf("optim: negative step count %d in state", s.Steps)
+	}
+	if s.Steps == 0 {
+		if len(s.Buffers) != 0 {
+			return nil, fmt.Errorf("optim: state has %d buffers but no steps", len(s.Buffers))
+		}
+		return make([][]T, len(names)), nil
+	}
+	if len(s.Buffers) != len(names) {
+		return nil, fmt.Errorf("optim: state has %d buffers, want %d %q", len(s.Buffers), len(names), names)
+	}
+	bufs := make([][]T, len(names))
+	for _, b := range s.Buffers {
+		i := indexOf(names, b.Name)
+		if i < 0 {
+			return nil, fmt.Errorf("optim: unknown state buffer %q, want %q", b.Name, names)
+		}
+		if bufs[i] != nil {
+			return nil, fmt.Errorf("optim: duplicate state buffer %q", b.Name)
+		}
+		if len(b.Data) != len(s.Buffers[0].Data) {
+			return nil, fmt.Errorf("optim: state buffer %q has length %d, want %d",
+				b.Name, len(b.Data), len(s.Buffers[0].Data))
+		}
+		bufs[i] = append(make([]T, 0, len(b.Data)), b.Data...)
+	}
+	return bufs, nil
+}
+
+func indexOf(names []string, name string) int {
+	for i, n := range names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkLen panics unless params, grads and the state buffer, if allocated,
+// have the same length.
+func checkLen[T Float](params, grads, state []T) {
+	if len(params) != len(grads) {
+		panic(errLength)
+	}
+	if state != nil && len(state) != len(params) {
+		panic(errStateLength)
+	}
+}

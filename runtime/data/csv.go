@@ -1,0 +1,420 @@
+package data
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// CSVOptions configures [ReadCSV] and [LoadCSV]. The zero value reads a
+// comma-separated file with a header row, takes the last column as the
+// target and treats the task as [Classification].
+type CSVOptions struct {
+	// NoHeader reports that the file has no header row, so that its first
+	// record is data. By default the first record holds the column names.
+	NoHeader bool
+
+	// Comma is the field delimiter. Zero means ','.
+	Comma rune
+
+	// Target is the name of the target column, as spelled in the header.
+	Target string
+
+	// TargetIndex is the 0-based index of the target column, for example
+	// new(0) for the first column. At most one of Target and TargetIndex
+	// may be set; if neither is, the target is the last column. Every other
+	// column is a feature and must be numeric.
+	TargetIndex *int
+
+	// Task is the kind of problem, which decides how the target column is
+	// read and encoded; see [Task].
+	Task Task
+
+	// Classes, for the classification tasks, is an existing list of class
+	// names, for example one saved with a model. Labels are then mapped to
+	// their index in Classes, and a label not in the list is an error. If
+	// Classes is nil the classes are the distinct labels of the file in
+	// sorted order: numeric order if every label is an integer (names are
+	// then written in canonical form, so "07" and "7" are one class), byte
+	// order of the strings otherwise. Labels that are integers match class
+	// names by value when every class name is an integer too.
+	// [Binary] needs exactly two classes: the first is encoded 0, the
+	// second 1.
+	Classes []string
+}
+
+// LoadCSV reads the named CSV file with [ReadCSV], naming the file by path
+// in error messages.
+func LoadCSV[T Float](path string, opts CSVOptions) (*Dataset[T], error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadCSV[T](f, path, opts)
+}
+
+// ReadCSV reads a data set in CSV format from r. Name identifies the input
+// in error messages, which have the form "name:line: message"; without a
+// name they read "line N: message".
+//
+// Fields are trimmed of surrounding white space. Every row must have as
+// many fields as the first record. Features must be finite numbers written
+// with a decimal point; NaN, infinities, empty fields and decimal commas are
+// errors. A leading UTF-8 byte order mark is skipped, and lines may end in
+// CRLF. Columns are named in messages by their header name, or by their
+// 0-based index if there is no header.
+func ReadCSV[T Float](r io.Reader, name string, opts CSVOptions) (*Dataset[T], error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
+		br.Discard(len(bom))
+	}
+	cr := csv.NewReader(br)
+	if opts.Comma != 0 {
+		cr.Comma = opts.Comma
+	}
+	cr.FieldsPerRecord = -1 // checked here, for better messages
+	cr.ReuseRecord = true
+
+	p := &csvParser[T]{name: name, cr: cr, opts: &opts}
+	return p.parse()
+}
+
+const bom = "\ufeff"
+
+// check reports inconsistent options.
+func (o *CSVOptions) check() error {
+	switch {
+	case o.Task < Classification || o.Task > Regression:
+		return fmt.Errorf("data: unknown task %v", o.Task)
+	case o.Target != "" && o.TargetIndex != nil:
+		return errors.New("data: CSVOptions.Target and TargetIndex are both set")
+	case o.Target != "" && o.NoHeader:
+		return fmt.Errorf("data: target column %q given by name, but the file has no header", o.Target)
+	case o.Classes == nil:
+		return nil
+	case o.Task == Regression:
+		return errors.New("data: CSVOptions.Classes given for regression")
+	case o.Task == Binary && len(o.Classes) != 2:
+		return fmt.Errorf("data: binary classification needs 2 classes, CSVOptions.Classes has %d", len(o.Classes))
+	case len(o.Classes) < 2:
+		return fmt.Errorf("data: classification needs at least 2 classes, CSVOptions.Classes has %d", len(o.Classes))
+	}
+	ints := allInts(o.Classes)
+	seen := make(map[string]bool)
+	for _, c := range o.Classes {
+		if c == "" {
+			return errors.New("data: CSVOptions.Classes has an empty class name")
+		}
+		k := classKey(c, ints)
+		if seen[k] {
+			return fmt.Errorf("data: CSVOptions.Classes lists class %q twice", c)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+type csvParser[T Float] struct {
+	name   string
+	cr     *csv.Reader
+	opts   *CSVOptions
+	header []string // nil without a header
+	target int      // index of the target column
+}
+
+// errorf returns an error located at the given line of the input, or at
+// the input as a whole if line is 0.
+func (p *csvParser[T]) errorf(line int, format string, args ...any) error {
+	msg := fmt.Errorf(format, args...)
+	switch {
+	case line == 0 && p.name == "":
+		return fmt.Errorf("data: %w", msg)
+	case line == 0:
+		return fmt.Errorf("%s: %w", p.name, msg)
+	case p.name == "":
+		return fmt.Errorf("line %d: %w", line, msg)
+	}
+	return fmt.Errorf("%s:%d: %w", p.name, line, msg)
+}
+
+// read returns the next record, with its fields trimmed, or io.EOF.
+func (p *csvParser[T]) read() ([]string, error) {
+	rec, err := p.cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return nil, err
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, p.errorf(pe.Line, "%w", pe.Err)
+		}
+		return nil, p.errorf(0, "%w", err)
+	}
+	for i, f := range rec {
+		rec[i] = strings.TrimSpace(f)
+	}
+	return rec, nil
+}
+
+// line returns the line on which field j of the last record starts.
+func (p *csvParser[T]) line(j int) int {
+	line, _ := p.cr.FieldPos(j)
+	return line
+}
+
+// column names column j in messages.
+func (p *csvParser[T]) column(j int) string {
+	if p.header != nil && p.header[j] != "" {
+		return fmt.Sprintf("column %q", p.header[j])
+	}
+	return fmt.Sprintf("column %d", j)
+}
+
+func (p *csvParser[T]) parse() (*Dataset[T], error) {
+	rec, err := p.read()
+	if err == io.EOF {
+		return nil, p.errorf(0, "empty file")
+	}
+	if err != nil {
+		return nil, err
+	}
+	width := len(rec)
+	if !p.opts.NoHeader {
+		p.header = slices.Clone(rec)
+	}
+	if err := p.findTarget(width); err != nil {
+		return nil, err
+	}
+
+	d := &Dataset[T]{Task: p.opts.Task, Inputs: width - 1, Outputs: 1}
+	if p.header != nil {
+		d.Target = p.header[p.target]
+		d.Features = slices.Delete(slices.Clone(p.header), p.target, p.target+1)
+	}
+	var (
+		labels []string // raw class labels, for classification
+		lines  []int    // line of each label
+	)
+	for n := 0; ; n++ {
+		if n > 0 || p.header != nil {
+			rec, err = p.read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if len(rec) != width {
+			return nil, p.errorf(p.line(0), "row has %d %s, want %d", len(rec), plural(len(rec), "field"), width)
+		}
+		for j, f := range rec {
+			if j == p.target && d.Task != Regression {
+				if f == "" {
+					return nil, p.errorf(p.line(j), "%s: missing label", p.column(j))
+				}
+				labels = append(labels, f)
+				lines = append(lines, p.line(j))
+				continue
+			}
+			v, msg := parseNumber[T](f)
+			if msg != "" {
+				return nil, p.errorf(p.line(j), "%s: %s", p.column(j), msg)
+			}
+			if j == p.target {
+				d.Y = append(d.Y, v)
+			} else {
+				d.X = append(d.X, v)
+			}
+		}
+	}
+	if d.Len() == 0 {
+		return nil, p.errorf(0, "header but no data rows")
+	}
+	if d.Task != Regression {
+		if err := p.encodeClasses(d, labels, lines); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// findTarget sets p.target from the options and checks the row width.
+func (p *csvParser[T]) findTarget(width int) error {
+	line := p.line(0)
+	if width < 2 {
+		return p.errorf(line, "need at least 2 columns, a feature and a target; found %d", width)
+	}
+	switch {
+	case p.opts.Target != "":
+		p.target = -1
+		for j, h := range p.header {
+			if h != p.opts.Target {
+				continue
+			}
+			if p.target >= 0 {
+				return p.errorf(line, "target column %q appears more than once in the header", h)
+			}
+			p.target = j
+		}
+		if p.target < 0 {
+			return p.errorf(line, "no column %q in the header", p.opts.Target)
+		}
+	case p.opts.TargetIndex != nil:
+		p.target = *p.opts.TargetIndex
+		if p.target < 0 || p.target >= width {
+			return p.errorf(line, "target column %d out of range: rows have %d fields", p.target, width)
+		}
+	default:
+		p.target = width - 1
+	}
+	return nil
+}
+
+// encodeClasses maps the raw labels to class indices and sets d's Labels,
+// Classes, Outputs and one-hot or 0/1 targets.
+func (p *csvParser[T]) encodeClasses(d *Dataset[T], labels []string, lines []int) error {
+	col := p.column(p.target)
+	classes := slices.Clone(p.opts.Classes)
+	given := classes != nil
+	if !given {
+		classes = distinctSorted(labels)
+		switch {
+		case d.Task == Binary && len(classes) != 2:
+			return p.errorf(0, "%s has %d distinct %s, binary classification needs exactly 2",
+				col, len(classes), plural(len(classes), "label"))
+		case len(classes) < 2:
+			return p.errorf(0, "%s has only 1 distinct label, %q; classification needs at least 2 (or pass CSVOptions.Classes)",
+				col, classes[0])
+		}
+	}
+	ints := allInts(classes)
+	index := make(map[string]int, len(classes))
+	for i, c := range classes {
+		index[classKey(c, ints)] = i
+	}
+
+	d.Classes = classes
+	d.Labels = make([]int, len(labels))
+	for i, l := range labels {
+		k, ok := index[classKey(l, ints)]
+		if !ok {
+			return p.errorf(lines[i], "%s: label %q is not one of the %d given classes", col, l, len(classes))
+		}
+		d.Labels[i] = k
+	}
+
+	if d.Task == Binary {
+		d.Y = make([]T, len(labels))
+		for i, k := range d.Labels {
+			d.Y[i] = T(k)
+		}
+		return nil
+	}
+	d.Outputs = len(classes)
+	d.Y = make([]T, len(labels)*d.Outputs)
+	for i, k := range d.Labels {
+		d.Y[i*d.Outputs+k] = 1
+	}
+	return nil
+}
+
+// distinctSorted returns the distinct labels in sorted order: numerically,
+// in canonical form, if all are integers; by bytes otherwise.
+func distinctSorted(labels []string) []string {
+	ints := allInts(labels)
+	seen := make(map[string]bool)
+	var out []string
+	for _, l := range labels {
+		k := classKey(l, ints)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	if !ints {
+		slices.Sort(out)
+		return out
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		x, _ := strconv.ParseInt(a, 10, 64)
+		y, _ := strconv.ParseInt(b, 10, 64)
+		return cmp.Compare(x, y)
+	})
+	return out
+}
+
+// allInts reports whether every string is a base-10 integer.
+func allInts(ss []string) bool {
+	for _, s := range ss {
+		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// classKey returns the string by which a label or class name is matched:
+// its canonical integer form if ints is set (and it is an integer),
+// otherwise the string itself.
+func classKey(s string, ints bool) string {
+	if ints {
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return strconv.FormatInt(v, 10)
+		}
+	}
+	return s
+}
+
+// parseNumber parses a feature or regression target, rounding it directly
+// to T's precision. On failure it returns a message saying why.
+func parseNumber[T Float](s string) (T, string) {
+	if s == "" {
+		return 0, "missing value"
+	}
+	size := bitSize[T]()
+	f, err := strconv.ParseFloat(s, size)
+	if err != nil {
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, fmt.Sprintf("%q is out of range for float%d", s, size)
+		}
+		if strings.Contains(s, ",") {
+			if _, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64); err == nil {
+				return 0, fmt.Sprintf("%q is not a number: use a decimal point, not a comma", s)
+			}
+		}
+		return 0, fmt.Sprintf("%q is not a number", s)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Sprintf("%q is not a finite number", s)
+	}
+	return T(f), ""
+}
+
+// bitSize returns the size in bits of T's underlying float type.
+func bitSize[T Float]() int {
+	var x T = 1 << 24 // float32 has a 24-bit significand
+	if T(x+1) == x {  // the conversion forces rounding to T
+		return 32
+	}
+	return 64
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

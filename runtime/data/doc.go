@@ -1,0 +1,48 @@
+// Package data loads, splits, batches, standardizes and scores the
+// in-memory data sets that nngen's generated models train on.
+//
+// A [Dataset] holds n rows as two row-major flat slices: the features X
+// (n×Inputs) and the targets Y (n×Outputs). The targets are already in the
+// form the model's loss expects:
+//
+//   - [Classification]: one-hot vectors, Outputs is the number of classes,
+//     for a softmax output layer;
+//   - [Binary]: a single 0 or 1 per row, for a single sigmoid output;
+//   - [Regression]: the raw numeric target, Outputs is 1.
+//
+// For the two classification tasks a Dataset also keeps the integer class
+// index of each row (Labels) and the class names (Classes), which is what
+// [Accuracy] and [ConfusionMatrix] work with.
+//
+// # Reproducibility
+//
+// Every random choice in the package — [Perm], [Dataset.Split] and the
+// epoch order of a [Batcher] — is a Fisher–Yates shuffle driven by a
+// math/rand/v2 PCG generator created as rand.NewPCG(seed, 0). The bounded
+// draws are computed by this package from the generator's raw 64-bit output,
+// so a given seed yields the same permutation on every platform and does not
+// depend on the algorithms behind rand.Rand's helper methods.
+//
+// # Typical use
+//
+//	d, err := data.LoadCSV[float32]("iris.csv", data.CSVOptions{})
+//	if err != nil { ... }
+//	train, test := d.Split(0.2, seed)
+//	std := data.FitStandardizer(train) // fit on training data only
+//	std.Apply(train)
+//	std.Apply(test)
+//	b := data.NewBatcher(train, 32, seed)
+//	for epoch := 0; epoch < epochs; epoch++ {
+//		for batch, ok := b.Next(); ok; batch, ok = b.Next() {
+//			// train on batch.X, batch.Y (batch.N rows)
+//		}
+//	}
+//	for batch := range test.Batches(256) {
+//		// evaluate on contiguous views of test, no copies
+//	}
+//
+// Save std.Mean and std.Std and d.Classes with the model's weights, and
+// restore them with [NewStandardizer] and [CSVOptions].Classes at prediction
+// time, so that new data is scaled and labelled exactly as the training data
+// was.
+package data

@@ -116,6 +116,7 @@ func (d *decoder) fields(n *yaml.Node, what string, handlers map[string]func(*ya
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if d.alias(k) || d.alias(v) {
+			seen[k.Value] = true
 			continue
 		}
 		h, ok := handlers[k.Value]

@@ -1,9 +1,109 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"text/tabwriter"
+
+	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/internal/build"
+	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/spec"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", "check [-grad] [-seed n] [-ir] spec.yaml", stderr)
+	grad := fs.Bool("grad", false, "also build the model and check its backward pass against finite differences")
+	seed := fs.Uint64("seed", 1, "seed of the gradient check's parameters and samples")
+	dump := fs.Bool("ir", false, "print the intermediate form the code is generated from")
+	path, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := spec.ParseFile(path)
+	if err != nil {
+		return err
+	}
+	m, err := ir.Lower(s, build.Package)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	if *dump {
+		fmt.Fprint(stdout, m.Dump())
+	}
+	summarize(stdout, path, m)
+	if !*grad {
+		return nil
+	}
+	// The check runs in float64: in float32 the difference quotients are
+	// swamped by rounding. The code differs only in its element type.
+	twin := *s
+	twin.DType = spec.Float64
+	src, err := gen.Generate(&twin, build.Package)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "building the model...")
+	exe, err := build.Program(src, twin.Name, string(twin.DType))
+	if err != nil {
+		return err
+	}
+	if s.DType == spec.Float32 {
+		fmt.Fprintln(stdout, "(checked in float64: the float32 model's code is the same but for its element type)")
+	}
+	return runProgram(exe, stdout, stderr, "gradcheck", "-seed", fmt.Sprint(*seed))
+}
+
+// summarize prints the layers and the costs of m.
+func summarize(w io.Writer, path string, m *ir.Model) {
+	st := m.Stats()
+	fmt.Fprintf(w, "%s: model %s, %s, %d inputs, %d outputs, %s head, %s loss\n", path, m.Name, m.Float, m.Inputs, m.Outputs, m.Head.Act, m.Head.Loss)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "layer\tshape\tactivation\tparameters\tcode\tinit")
+	for _, l := range m.Layers {
+		act, code := string(m.Head.Act), "loops"
+		if l.Act != nil {
+			act = string(l.Act.Name)
+		}
+		if l.Unrolled {
+			code = "unrolled"
+		}
+		fmt.Fprintf(tw, "%d\t%d → %d\t%s\t%d\t%s\t%s\n", l.N, l.In, l.Out, act, l.In*l.Out+l.Out, code, l.Init.Scheme)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "parameters: %d (%s)\n", m.NumParams, byteSize(st.ParamBytes))
+	fmt.Fprintf(w, "FLOPs per sample: forward %d, backward %d\n", st.ForwardFLOPs, st.BackwardFLOPs)
+	fmt.Fprintf(w, "values kept per sample: training %d (%s), inference %d (%s)\n",
+		st.TrainValues, byteSize(st.TrainValues*st.FloatBytes), st.InferValues, byteSize(st.InferValues*st.FloatBytes))
+}
+
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// runProgram runs a built model program with args, passing its output
+// through; a failing program is an error without further message.
+func runProgram(exe string, stdout, stderr io.Writer, args ...string) error {
+	cmd := exec.Command(exe, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return exitError(ee.ExitCode())
+		}
+		return err
+	}
 	return nil
 }
+
+// exitError is an exit status already explained to the user.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }

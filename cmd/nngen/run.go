@@ -55,6 +55,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	}
+	var exit exitError
+	if errors.As(err, &exit) {
+		return int(exit)
+	}
 	var list spec.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {

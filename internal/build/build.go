@@ -1,0 +1,138 @@
+// Package build turns generated model code into a program with the Go
+// toolchain. The program is a temporary module holding nngen's go.mod,
+// go.sum and runtime (embedded in the nngen binary), the model in package
+// internal/generated, and a main that hands the model to internal/driver.
+// Programs are cached by the hash of their sources, so a second run with
+// the same spec starts at once.
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	goruntime "runtime"
+	"slices"
+	"strings"
+
+	"github.com/nngen/nngen"
+)
+
+// Package is the package name the model source must be generated with.
+const Package = "generated"
+
+// Program returns the path of an executable running internal/driver on
+// the model type typeName (element type dtype) defined in src, building it
+// if it is not in the cache.
+func Program(src []byte, typeName, dtype string) (string, error) {
+	files, err := sources(src, typeName, dtype)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintln(h, goruntime.Version(), goruntime.GOOS, goruntime.GOARCH)
+	for _, name := range sortedKeys(files) {
+		fmt.Fprintf(h, "%s %d\n", name, len(files[name]))
+		h.Write(files[name])
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	root := filepath.Join(cache, "nngen", "programs")
+	dir := filepath.Join(root, hex.EncodeToString(h.Sum(nil))[:20])
+	exe := filepath.Join(dir, "model"+exeSuffix())
+	if _, err := os.Stat(exe); err == nil {
+		return exe, nil
+	}
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		return "", errors.New("the Go toolchain (the go command) is not on PATH; nngen needs it to build the model")
+	}
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(root, "build-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	for name, data := range files {
+		p := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return "", err
+		}
+	}
+	cmd := exec.Command(gobin, "build", "-trimpath", "-o", "model"+exeSuffix(), "./cmd/model")
+	cmd.Dir = tmp
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "CGO_ENABLED=0")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building the model with %s failed: %v\n%s", gobin, err, strings.TrimSpace(out.String()))
+	}
+	if err := os.Rename(tmp, dir); err != nil && !exists(exe) {
+		return "", err
+	}
+	return exe, nil
+}
+
+// sources returns the files of the program's module by slash path.
+func sources(src []byte, typeName, dtype string) (map[string][]byte, error) {
+	files := map[string][]byte{
+		"internal/generated/model.go": src,
+		"cmd/model/main.go": fmt.Appendf(nil, `// Command model runs the nngen driver on a generated model.
+package main
+
+import (
+	"os"
+
+	"github.com/nngen/nngen/internal/driver"
+	"github.com/nngen/nngen/internal/generated"
+)
+
+func main() {
+	os.Exit(driver.Main[%s, generated.%s](os.Args[1:], os.Stdout, os.Stderr))
+}
+`, dtype, typeName),
+	}
+	err := fs.WalkDir(nngen.Source, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		data, err := fs.ReadFile(nngen.Source, p)
+		files[path.Clean(p)] = data
+		return err
+	})
+	return files, err
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func exeSuffix() string {
+	if goruntime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}

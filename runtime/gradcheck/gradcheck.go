@@ -1,0 +1,148 @@
+// Package gradcheck checks a generated model's backward pass against
+// central finite differences of its loss.
+package gradcheck
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/diff/fd"
+
+	"github.com/nngen/nngen/runtime/model"
+)
+
+// Options of a check; the zero value takes the defaults.
+type Options struct {
+	Seed      uint64  // of the parameters, samples and the choice of entries (default 1)
+	Samples   int     // in the mini-batch whose summed loss is differentiated (default 4)
+	PerTensor int     // entries checked per tensor at most, chosen at random (default 256)
+	Step      float64 // of the central differences (default 1e-5)
+}
+
+// Result is the check of one weight or bias tensor.
+type Result struct {
+	model.Tensor
+	Checked  int     // entries compared
+	MaxError float64 // largest relative error
+}
+
+// Floor is the magnitude below which errors are measured absolutely: the
+// relative error of an entry is |backward − numeric| / max(|numeric|, Floor).
+const Floor = 1e-3
+
+// Check compares the gradient computed by the model's TrainBatch with
+// central differences of the loss it returns,
+//
+//	∂L/∂θᵢ ≈ (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h,
+//
+// at random parameters (the model's Init, plus noise so that biases are
+// not zero) and random samples and targets. m's parameters are
+// overwritten. The check is meaningful in float64; in float32 the
+// differences are dominated by rounding.
+func Check[T model.Float, M any, P model.Model[T, M]](m P, opt Options) []Result {
+	if opt.Seed == 0 {
+		opt.Seed = 1
+	}
+	opt.Samples = cmpOr(opt.Samples, 4)
+	opt.PerTensor = cmpOr(opt.PerTensor, 256)
+	if opt.Step == 0 {
+		opt.Step = 1e-5
+	}
+	r := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
+	m.Init(opt.Seed)
+	params := m.Params()
+	for i := range params {
+		params[i] += T(0.1 * r.NormFloat64())
+	}
+	widths := m.Widths()
+	in, out := widths[0], widths[len(widths)-1]
+	x := make([]T, opt.Samples*in)
+	for i := range x {
+		x[i] = T(r.NormFloat64())
+	}
+	y := Targets[T](m.Head(), out, opt.Samples, r)
+
+	g := new(M)
+	m.TrainBatch(g, x, y)
+	analytic := P(g).Params()
+	scratch := new(M)
+	loss := func(i int, v float64) float64 {
+		old := params[i]
+		params[i] = T(v)
+		l := m.TrainBatch(scratch, x, y)
+		params[i] = old
+		return float64(l)
+	}
+	var results []Result
+	for _, t := range model.Layout(widths) {
+		res := Result{Tensor: t}
+		for _, i := range choose(r, t.Offset, t.Size(), opt.PerTensor) {
+			numeric := func(h float64) float64 {
+				return fd.Derivative(func(v float64) float64 { return loss(i, v) }, float64(params[i]), &fd.Settings{Formula: fd.Central, Step: h})
+			}
+			e := relError(float64(analytic[i]), numeric(opt.Step))
+			if e > 1e-6 {
+				// A kink of relu and its kin between θ ± h spoils the
+				// difference quotient; a smaller step avoids it.
+				e = math.Min(e, relError(float64(analytic[i]), numeric(opt.Step/16)))
+			}
+			res.MaxError = math.Max(res.MaxError, e)
+			res.Checked++
+		}
+		results = append(results, res)
+	}
+	return results
+}
+
+func relError(got, want float64) float64 {
+	e := math.Abs(got-want) / math.Max(math.Abs(want), Floor)
+	if math.IsNaN(e) {
+		return math.Inf(1)
+	}
+	return e
+}
+
+// choose returns up to k distinct indices of [off, off+n), in order.
+func choose(r *rand.Rand, off, n, k int) []int {
+	idx := make([]int, 0, min(n, k))
+	if n <= k {
+		for i := range n {
+			idx = append(idx, off+i)
+		}
+		return idx
+	}
+	for _, i := range r.Perm(n)[:k] {
+		idx = append(idx, off+i)
+	}
+	return idx
+}
+
+// Targets draws n random targets of a model with the given head and
+// number of outputs: one-hot vectors for softmax, 0 or 1 for sigmoid,
+// standard normal values for identity.
+func Targets[T model.Float](head string, outputs, n int, r *rand.Rand) []T {
+	y := make([]T, n*outputs)
+	for k := range n {
+		row := y[k*outputs : (k+1)*outputs]
+		switch head {
+		case model.Softmax:
+			row[r.IntN(outputs)] = 1
+		case model.Sigmoid:
+			for j := range row {
+				row[j] = T(r.IntN(2))
+			}
+		default:
+			for j := range row {
+				row[j] = T(r.NormFloat64())
+			}
+		}
+	}
+	return y
+}
+
+func cmpOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}

@@ -121,8 +121,11 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		*out = trimExt(path) + ".go"
 	}
-	if *pkg == "" {
+	if *pkg == "" && m.Package == "" {
 		*pkg = defaultPackage(*out)
+		if err := spec.CheckPackage(*pkg); err != nil {
+			return fmt.Errorf("%s: no package name: the spec has none, -pkg is not set, and the output directory's name is not one: %v", path, err)
+		}
 	}
 	src, err := gen.Generate(m, *pkg)
 	if err != nil {

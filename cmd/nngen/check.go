@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"text/tabwriter"
 
-	"github.com/nngen/nngen/gen"
 	"github.com/nngen/nngen/internal/build"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
@@ -26,7 +25,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := ir.Lower(s, build.Package)
+	m, err := ir.Lower(s, "model")
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
@@ -41,12 +40,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	// swamped by rounding. The code differs only in its element type.
 	twin := *s
 	twin.DType = spec.Float64
-	src, err := gen.Generate(&twin, build.Package)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintln(stderr, "building the model...")
-	exe, err := build.Program(src, twin.Name, string(twin.DType))
+	exe, err := build.Program(&twin)
 	if err != nil {
 		return err
 	}

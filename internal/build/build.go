@@ -22,16 +22,20 @@ import (
 	"strings"
 
 	"github.com/nngen/nngen"
+	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/spec"
 )
 
-// Package is the package name the model source must be generated with.
-const Package = "generated"
-
 // Program returns the path of an executable running internal/driver on
-// the model type typeName (element type dtype) defined in src, building it
-// if it is not in the cache.
-func Program(src []byte, typeName, dtype string) (string, error) {
-	files, err := sources(src, typeName, dtype)
+// the model of s, generating and building it if it is not in the cache.
+func Program(s *spec.Model) (string, error) {
+	m := *s
+	m.Package = "generated"
+	src, err := gen.Generate(&m, "")
+	if err != nil {
+		return "", err
+	}
+	files, err := sources(src, m.Name, string(m.DType))
 	if err != nil {
 		return "", err
 	}

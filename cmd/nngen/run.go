@@ -90,20 +90,29 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and returns the one spec path they name.
+// parseFlags parses args, where flags may come before and after the
+// spec, and returns the one spec path they name.
 func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", err
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
+			return "", errUsage
 		}
-		return "", errUsage
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintf(fs.Output(), "nngen %s: want one spec file, got %d arguments\n", fs.Name(), fs.NArg())
+	if len(pos) != 1 {
+		fmt.Fprintf(fs.Output(), "nngen %s: want one spec file, got %d arguments\n", fs.Name(), len(pos))
 		fs.Usage()
 		return "", errUsage
 	}
-	return fs.Arg(0), nil
+	return pos[0], nil
 }
 
 func runGen(args []string, stdout, stderr io.Writer) error {

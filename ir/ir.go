@@ -19,7 +19,7 @@ import (
 // UnrollThreshold is the largest number of weights of a layer that
 // unroll: auto lays out as straight-line code; larger layers get loops.
 // It was set by measuring go build time and code size (see README).
-const UnrollThreshold = 1024
+const UnrollThreshold = 256
 
 // Model is a network ready to emit.
 type Model struct {

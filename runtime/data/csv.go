@@ -28,6 +28,11 @@ type CSVOptions struct {
 	// Target is the name of the target column, as spelled in the header.
 	Target string
 
+	// NoTarget reports that every column is a feature, as in inputs to a
+	// trained model: the data set then has no targets (Outputs is 0) and
+	// Task is ignored.
+	NoTarget bool
+
 	// TargetIndex is the 0-based index of the target column, for example
 	// new(0) for the first column. At most one of Target and TargetIndex
 	// may be set; if neither is, the target is the last column. Every other
@@ -98,6 +103,10 @@ func (o *CSVOptions) check() error {
 	switch {
 	case o.Task < Classification || o.Task > Regression:
 		return fmt.Errorf("data: unknown task %v", o.Task)
+	case o.NoTarget && (o.Target != "" || o.TargetIndex != nil || o.Classes != nil):
+		return errors.New("data: CSVOptions.NoTarget excludes Target, TargetIndex and Classes")
+	case o.NoTarget:
+		return nil
 	case o.Target != "" && o.TargetIndex != nil:
 		return errors.New("data: CSVOptions.Target and TargetIndex are both set")
 	case o.Target != "" && o.NoHeader:
@@ -199,7 +208,11 @@ func (p *csvParser[T]) parse() (*Dataset[T], error) {
 	}
 
 	d := &Dataset[T]{Task: p.opts.Task, Inputs: width - 1, Outputs: 1}
-	if p.header != nil {
+	switch {
+	case p.opts.NoTarget:
+		d.Inputs, d.Outputs = width, 0
+		d.Features = p.header
+	case p.header != nil:
 		d.Target = p.header[p.target]
 		d.Features = slices.Delete(slices.Clone(p.header), p.target, p.target+1)
 	}
@@ -243,7 +256,7 @@ func (p *csvParser[T]) parse() (*Dataset[T], error) {
 	if d.Len() == 0 {
 		return nil, p.errorf(0, "header but no data rows")
 	}
-	if d.Task != Regression {
+	if d.Task != Regression && !p.opts.NoTarget {
 		if err := p.encodeClasses(d, labels, lines); err != nil {
 			return nil, err
 		}
@@ -254,6 +267,10 @@ func (p *csvParser[T]) parse() (*Dataset[T], error) {
 // findTarget sets p.target from the options and checks the row width.
 func (p *csvParser[T]) findTarget(width int) error {
 	line := p.line(0)
+	if p.opts.NoTarget {
+		p.target = -1
+		return nil
+	}
 	if width < 2 {
 		return p.errorf(line, "need at least 2 columns, a feature and a target; found %d", width)
 	}

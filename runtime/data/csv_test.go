@@ -600,3 +600,21 @@ func TestLoadCSVIris(t *testing.T) {
 	}
 	checkDataset(t, again, d)
 }
+
+func TestReadCSVNoTarget(t *testing.T) {
+	d, err := ReadCSV[float64](strings.NewReader("a,b\n1,2\n3,4.5\n"), "in.csv", CSVOptions{NoTarget: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Inputs != 2 || d.Outputs != 0 || d.Len() != 2 || !slices.Equal(d.X, []float64{1, 2, 3, 4.5}) || len(d.Y) != 0 || !slices.Equal(d.Features, []string{"a", "b"}) {
+		t.Errorf("data set: %+v", d)
+	}
+	_, err = ReadCSV[float64](strings.NewReader("a,b\n1,x\n"), "in.csv", CSVOptions{NoTarget: true})
+	if err == nil || err.Error() != `in.csv:2: column "b": "x" is not a number` {
+		t.Errorf("error = %v", err)
+	}
+	_, err = ReadCSV[float64](strings.NewReader("a\n1\n"), "in.csv", CSVOptions{NoTarget: true, Target: "a"})
+	if err == nil || err.Error() != "data: CSVOptions.NoTarget excludes Target, TargetIndex and Classes" {
+		t.Errorf("error = %v", err)
+	}
+}

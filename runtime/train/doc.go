@@ -1,0 +1,88 @@
+// Package train trains, evaluates, saves and loads the models that nngen
+// generates.
+//
+// A generated model type M is a struct of parameters, and *M satisfies
+// [model.Model]; every function here is generic over the model through
+// the pointer type, so that the type arguments are inferred from a pointer
+// to the model:
+//
+//	var m iris.Classifier // generated, float64
+//	m.Init(iris.ClassifierSeed)
+//	hist, err := train.Fit(ctx, &m, trainSet, valSet, train.Config[float64]{
+//		Epochs:    200,
+//		Batch:     16,
+//		Optimizer: opt, // from optim.New
+//		LR:        0.01,
+//		Seed:      1,
+//		Patience:  20,
+//	})
+//	...
+//	met, err := train.Evaluate(&m, testSet)
+//	err = train.SaveWeights("iris.safetensors", &m, train.Meta{Classes: trainSet.Classes})
+//
+// The package never interprets a network: the generated code computes the
+// outputs, losses and gradients, and this package drives it.
+//
+// # Training
+//
+// [Fit] runs mini-batch training with an optimizer and an optional
+// learning-rate schedule from package optim, gradient clipping, validation
+// after each epoch, early stopping that restores the best weights,
+// callbacks after each epoch and each batch, periodic checkpoints and
+// cancellation through a context. It stops with a [*DivergedError] naming
+// the epoch and batch when the loss or the weights stop being finite.
+//
+// Training is deterministic: the order of the samples is that of a
+// [data.Batcher] created with Config.Seed, and everything else follows
+// from the model's initial parameters, so the same inputs give the same
+// weights bit for bit. After the optimizer's first update, Fit allocates
+// nothing per batch.
+//
+// # Evaluation
+//
+// [Evaluate] scores a model on a data set with its forward pass only:
+// the mean of the loss that training minimizes, accuracy and a confusion
+// matrix for classifiers, and MSE and MAE for regression. The loss agrees
+// with the one TrainBatch returns, up to rounding.
+//
+// # Weights files
+//
+// [SaveWeights] and [LoadWeights] store parameters in the safetensors
+// format, named and shaped as PyTorch's state_dict of the equivalent
+// nn.Sequential (weights [out, in], biases [out]), in the model's dtype,
+// with metadata describing the model and its preprocessing ([Meta]).
+// PyTorch loads them with safetensors.torch.load_file and
+// load_state_dict, and LoadWeights loads PyTorch's files of the same
+// architecture. Loading is strict: a missing, misshapen, mistyped or
+// unknown tensor is an error naming it.
+//
+// # Checkpoints
+//
+// With Config.CheckpointPath set, Fit writes a checkpoint every
+// Config.CheckpointEvery epochs and when it is cancelled. A checkpoint is
+// a weights file, readable with LoadWeights, that also holds the training
+// state:
+//
+//	"optimizer.<name>"   each buffer of the optimizer's state (for
+//	                     example "optimizer.m" and "optimizer.v" for Adam,
+//	                     "optimizer.velocity" for SGD with momentum),
+//	                     shaped [number of parameters]
+//	"best.0.weight", …   the weights of the best epoch, with early stopping
+//
+// and, in the metadata, the position reached (epochs completed, batches
+// done of the next epoch and the sum of their losses), the optimizer's
+// step count, the best epoch and its validation loss, and the seed, batch
+// size and number of training samples that determine the batch order.
+//
+// Config.ResumeFrom continues training from a checkpoint. The order of
+// the batches is recovered by replaying the batcher from the seed: a
+// [data.Batcher] reshuffles each epoch's order with one generator that it
+// does not expose, so Fit creates it as before and draws the batches of
+// the epochs already trained, without training on them. This costs a
+// pass over the samples per epoch replayed, negligible beside training,
+// and reproduces the exact order a Batcher loop would see, so a resumed
+// run ends with the same weights, bit for bit, as one that was never
+// interrupted, whether it stopped at an epoch boundary or within an
+// epoch. Resuming checks that the seed, batch size and number of training
+// samples are those of the checkpoint.
+package train

@@ -1,0 +1,217 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/model"
+)
+
+// Metrics are the scores of a model on a data set. Which fields are set
+// depends on the model's head; the others are zero.
+type Metrics struct {
+	// N is the number of samples scored.
+	N int
+
+	// Loss is the mean over the samples of the loss that training
+	// minimizes, computed from the outputs of ForwardBatch:
+	//
+	//	softmax   cross-entropy         −Σₖ yₖ log pₖ
+	//	sigmoid   binary cross-entropy  −Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ)
+	//	identity  squared error         (1/K) Σₖ (ŷₖ − yₖ)²
+	//
+	// where k runs over the K outputs. Logarithms are clamped below at
+	// −100, as PyTorch's BCELoss does, so that a probability rounded to 0
+	// gives a large but finite loss.
+	Loss float64
+
+	// Accuracy is the fraction of correct predictions, for the softmax
+	// and sigmoid heads. A softmax prediction is the output with the
+	// highest probability, and it is correct if the target is highest
+	// there too. A sigmoid output predicts 1 if p ≥ 0.5; with several
+	// sigmoid outputs (multi-label) every output of every sample counts
+	// as one prediction.
+	Accuracy float64
+
+	// Confusion is the confusion matrix, for softmax and for a single
+	// sigmoid output: Confusion[t][p] counts the samples of true class t
+	// predicted as class p. The true class is read off the target as the
+	// prediction is off the output. It is nil for other models.
+	Confusion [][]int
+
+	// MSE and MAE are the mean squared and mean absolute errors over all
+	// outputs of all samples, for the identity head. The loss of such a
+	// model is its MSE.
+	MSE, MAE float64
+}
+
+// Evaluate returns the metrics of m on d. It runs the model forward only,
+// 256 samples at a time, into one buffer. It returns an error if d is
+// empty or its numbers of inputs and outputs are not the model's.
+func Evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T]) (Metrics, error) {
+	var buf []T
+	return evaluate(m, d, &buf)
+}
+
+// evalBatch is the number of samples Evaluate runs through the model at a
+// time.
+const evalBatch = 256
+
+// minLog is the lower bound of the logarithms in the classification losses.
+const minLog = -100
+
+// evaluate is Evaluate with a buffer for the outputs that is grown as
+// needed and kept for the next call.
+func evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T], buf *[]T) (Metrics, error) {
+	widths := m.Widths()
+	if d == nil {
+		return Metrics{}, errors.New("train: evaluate: nil data set")
+	}
+	if err := checkDims(d, widths, "data set"); err != nil {
+		return Metrics{}, fmt.Errorf("train: evaluate: %w", err)
+	}
+	n := d.Len()
+	if n == 0 {
+		return Metrics{}, errors.New("train: evaluate: data set has no samples")
+	}
+	out := widths[len(widths)-1]
+	if rows := min(n, evalBatch); len(*buf) < rows*out {
+		*buf = make([]T, rows*out)
+	}
+	s := newScorer(m.Head(), out)
+	for i := 0; i < n; i += evalBatch {
+		b := d.Batch(i, min(i+evalBatch, n))
+		p := (*buf)[:b.N*out]
+		m.ForwardBatch(p, b.X)
+		for k := range b.N {
+			add(s, p[k*out:(k+1)*out], b.Y[k*out:(k+1)*out])
+		}
+	}
+	return s.metrics(), nil
+}
+
+// checkDims reports whether d has the inputs and outputs of a model of the
+// given widths; what names d in the message.
+func checkDims[T model.Float](d *data.Dataset[T], widths []int, what string) error {
+	in, out := widths[0], widths[len(widths)-1]
+	if d.Inputs != in || d.Outputs != out {
+		return fmt.Errorf("%s has %d inputs and %d outputs per sample, the model %d and %d",
+			what, d.Inputs, d.Outputs, in, out)
+	}
+	if len(d.X) != d.Len()*d.Inputs || len(d.Y) != d.Len()*d.Outputs {
+		return fmt.Errorf("%s is malformed: %d features and %d targets for %d inputs and %d outputs per sample",
+			what, len(d.X), len(d.Y), d.Inputs, d.Outputs)
+	}
+	return nil
+}
+
+// scorer accumulates the metrics of a model's outputs sample by sample.
+type scorer struct {
+	head string
+	out  int
+
+	n          int
+	loss       float64 // sum of the per-sample losses
+	se, ae     float64 // sums of squared and absolute errors
+	hits, seen int     // correct and total predictions
+	confusion  [][]int
+}
+
+func newScorer(head string, out int) *scorer {
+	s := &scorer{head: head, out: out}
+	classes := 0
+	switch {
+	case head == model.Softmax:
+		classes = out
+	case head == model.Sigmoid && out == 1:
+		classes = 2
+	}
+	if classes > 0 {
+		cells := make([]int, classes*classes)
+		s.confusion = make([][]int, classes)
+		for t := range s.confusion {
+			s.confusion[t] = cells[t*classes : (t+1)*classes : (t+1)*classes]
+		}
+	}
+	return s
+}
+
+// add scores one sample with outputs p and targets y.
+func add[T model.Float](s *scorer, p, y []T) {
+	s.n++
+	switch s.head {
+	case model.Softmax:
+		var loss float64
+		pred, truth := 0, 0
+		for k := range p {
+			if y[k] != 0 {
+				loss -= float64(y[k]) * clampedLog(float64(p[k]))
+			}
+			if p[k] > p[pred] {
+				pred = k
+			}
+			if y[k] > y[truth] {
+				truth = k
+			}
+		}
+		s.loss += loss
+		s.count(truth, pred)
+	case model.Sigmoid:
+		var loss float64
+		for k := range p {
+			pk, yk := float64(p[k]), float64(y[k])
+			loss -= yk*clampedLog(pk) + (1-yk)*clampedLog(1-pk)
+			pred, truth := 0, 0
+			if pk >= 0.5 {
+				pred = 1
+			}
+			if yk >= 0.5 {
+				truth = 1
+			}
+			s.count(truth, pred)
+		}
+		s.loss += loss
+	default:
+		var se float64
+		for k := range p {
+			r := float64(p[k]) - float64(y[k])
+			se += r * r
+			s.ae += math.Abs(r)
+		}
+		s.se += se
+		s.loss += se / float64(len(p))
+	}
+}
+
+// count records one classification.
+func (s *scorer) count(truth, pred int) {
+	s.seen++
+	if truth == pred {
+		s.hits++
+	}
+	if s.confusion != nil {
+		s.confusion[truth][pred]++
+	}
+}
+
+func (s *scorer) metrics() Metrics {
+	r := Metrics{N: s.n, Loss: s.loss / float64(s.n), Confusion: s.confusion}
+	switch s.head {
+	case model.Softmax, model.Sigmoid:
+		r.Accuracy = float64(s.hits) / float64(s.seen)
+	default:
+		total := float64(s.n * s.out)
+		r.MSE, r.MAE = s.se/total, s.ae/total
+	}
+	return r
+}
+
+// clampedLog returns log x, but not less than minLog.
+func clampedLog(x float64) float64 {
+	if x <= 0 {
+		return minLog
+	}
+	return max(math.Log(x), minLog)
+}

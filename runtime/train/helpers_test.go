@@ -1,0 +1,74 @@
+package train
+
+import (
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/optim"
+)
+
+// iris returns the iris data split into training and validation sets,
+// standardized by the training statistics.
+func iris(t testing.TB) (train, val *data.Dataset[float64], std *data.Standardizer[float64]) {
+	t.Helper()
+	d, err := data.LoadCSV[float64](filepath.Join("..", "data", "testdata", "iris.csv"), data.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, val = d.Split(0.2, 3)
+	std = data.FitStandardizer(train)
+	std.Apply(train)
+	std.Apply(val)
+	return train, val, std
+}
+
+// newOpt returns a new optimizer by name with the default configuration.
+func newOpt[T optim.Float](t testing.TB, name string) optim.Optimizer[T] {
+	t.Helper()
+	o, err := optim.New[T](name, optim.DefaultConfig(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// sameBits reports whether a and b hold the same values bit for bit.
+func sameBits[T ~float32 | ~float64](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(float64(a[i])) != math.Float64bits(float64(b[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// sine returns n samples of x ↦ (sin 3x, cos 3x) on [-1, 1], for the
+// regression golden model.
+func sine(n int) *data.Dataset[float64] {
+	d := &data.Dataset[float64]{Task: data.Regression, Inputs: 1, Outputs: 2}
+	for i := range n {
+		x := -1 + 2*float64(i)/float64(n-1)
+		d.X = append(d.X, x)
+		d.Y = append(d.Y, math.Sin(3*x), math.Cos(3*x))
+	}
+	return d
+}
+
+// flipped returns a copy of the classification set d whose labels are
+// rotated by one class, so that learning d makes the loss on the copy
+// worse.
+func flipped(d *data.Dataset[float64]) *data.Dataset[float64] {
+	f := d.Subset(data.Perm(d.Len(), 1))
+	k := f.Outputs
+	for i := range f.Labels {
+		f.Labels[i] = (f.Labels[i] + 1) % k
+		clear(f.Y[i*k : (i+1)*k])
+		f.Y[i*k+f.Labels[i]] = 1
+	}
+	return f
+}

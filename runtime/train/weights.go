@@ -1,0 +1,388 @@
+package train
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/model"
+	"github.com/nngen/nngen/runtime/safetensors"
+)
+
+// Meta describes a weights file beyond its tensors: what the model is and
+// what it needs to be used on new data. It is stored as the file's
+// safetensors metadata, a map of strings:
+//
+//	"format"         "pt", which PyTorch's safetensors loader expects
+//	"nngen.widths"   Widths as decimal integers joined by commas: "4,16,3"
+//	"nngen.head"     Head
+//	"nngen.classes"  Classes as a JSON array of strings, if any
+//	"nngen.target"   Target, if not empty
+//	"nngen.mean"     Mean as a JSON array of numbers, if any
+//	"nngen.std"      Std as a JSON array of numbers, if any
+type Meta struct {
+	// Widths is the number of inputs, then the units of each layer, and
+	// Head the output activation: the architecture. SaveWeights takes
+	// both from the model; LoadWeights returns those recorded in the
+	// file, which are nil and "" for a file written by other software.
+	Widths []int
+	Head   string
+
+	// Classes names the classes of a classifier, indexed by label: one
+	// per output for softmax and for multi-output sigmoid models, two
+	// (the labels 0 and 1) for a single sigmoid output.
+	Classes []string
+
+	// Target is the name of the target column of the training data.
+	Target string
+
+	// Mean and Std are the per-feature statistics of the standardization
+	// applied to the inputs (see data.Standardizer), one per input.
+	Mean, Std []float64
+}
+
+// Metadata keys.
+const (
+	keyFormat  = "format"
+	keyWidths  = "nngen.widths"
+	keyHead    = "nngen.head"
+	keyClasses = "nngen.classes"
+	keyTarget  = "nngen.target"
+	keyMean    = "nngen.mean"
+	keyStd     = "nngen.std"
+)
+
+// Prefixes of the tensors that checkpoints hold besides the weights.
+const (
+	optimizerPrefix = "optimizer."
+	bestPrefix      = "best."
+)
+
+// SaveWeights writes the parameters of m to a safetensors file at path,
+// replacing it atomically, with meta as metadata (see [Meta]). The tensors
+// are named and shaped as PyTorch names and shapes the parameters of an
+// nn.Sequential of Linear layers (see [model.Layout]), with dtype F32 for
+// float32 models and F64 for float64 models, so that
+//
+//	model.load_state_dict(safetensors.torch.load_file(path))
+//
+// loads them into the equivalent PyTorch model.
+//
+// The Widths and Head of meta must be empty or agree with the model's.
+func SaveWeights[T model.Float, M any, P model.Model[T, M]](path string, m P, meta Meta) error {
+	md, err := encodeMeta(meta, m.Widths(), m.Head())
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	f := &safetensors.File{
+		Tensors:  appendTensors(nil, "", m.Widths(), m.Params()),
+		Metadata: md,
+	}
+	return safetensors.WriteFile(path, f)
+}
+
+// LoadWeights reads a weights file written by [SaveWeights], by PyTorch or
+// by a checkpoint of [Fit] into the parameters of m, and returns its
+// metadata. (A checkpoint's weights are those of the moment it was taken,
+// not the best ones.)
+//
+// Every tensor of the model's layout must be present with the right shape
+// and the model's dtype, and the file must hold no other tensors but the
+// optimizer state and best weights of a checkpoint. If the metadata
+// records an architecture, it must be the model's. The errors name the
+// file and the tensor, for example
+//
+//	model.safetensors: tensor "2.weight": shape [16 4], want [3 16]
+//
+// On error the parameters of m are unchanged.
+func LoadWeights[T model.Float, M any, P model.Model[T, M]](path string, m P) (Meta, error) {
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return Meta{}, err
+	}
+	meta, err := checkFile(path, f, m.Widths(), m.Head())
+	if err != nil {
+		return Meta{}, err
+	}
+	params := make([]T, len(m.Params()))
+	if err := readTensors(path, f, "", m.Widths(), params); err != nil {
+		return Meta{}, err
+	}
+	copy(m.Params(), params)
+	return meta, nil
+}
+
+// ReadMeta returns the metadata of a weights file or checkpoint without
+// loading its tensors into a model, for example to find out the
+// architecture it was trained with.
+func ReadMeta(path string) (Meta, error) {
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return Meta{}, err
+	}
+	meta, err := decodeMeta(f.Metadata)
+	if err != nil {
+		return Meta{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return meta, nil
+}
+
+// checkFile decodes the metadata of f, read from path, checks the
+// architecture it records against widths and head, and checks that f holds
+// no tensors but the layout's and the extra ones of checkpoints.
+func checkFile(path string, f *safetensors.File, widths []int, head string) (Meta, error) {
+	meta, err := decodeMeta(f.Metadata)
+	if err != nil {
+		return Meta{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if meta.Widths != nil && !slices.Equal(meta.Widths, widths) {
+		return Meta{}, fmt.Errorf("%s: the file holds a %s network, the model is %s",
+			path, architecture(meta.Widths, meta.Head), architecture(widths, head))
+	}
+	if meta.Head != "" && meta.Head != head {
+		return Meta{}, fmt.Errorf("%s: the file holds a %s network, the model is %s",
+			path, architecture(meta.Widths, meta.Head), architecture(widths, head))
+	}
+	known := make(map[string]bool)
+	for _, t := range model.Layout(widths) {
+		known[t.Name] = true
+	}
+	for _, t := range f.Tensors {
+		if known[t.Name] || isOwn(t.Name) {
+			continue
+		}
+		return Meta{}, fmt.Errorf("%s: unexpected tensor %q: not part of a %s network",
+			path, t.Name, architecture(widths, head))
+	}
+	return meta, nil
+}
+
+// isOwn reports whether name is a tensor that nngen's checkpoints hold
+// besides the weights.
+func isOwn(name string) bool {
+	return strings.HasPrefix(name, optimizerPrefix) || strings.HasPrefix(name, bestPrefix)
+}
+
+// architecture describes a network for messages: "4,16,3 softmax".
+func architecture(widths []int, head string) string {
+	return strings.TrimSpace(joinInts(widths) + " " + head)
+}
+
+// readTensors decodes the tensors of the layout for widths, with names
+// prefixed by prefix, from f into dst, which has the length of the
+// parameters.
+func readTensors[T model.Float](path string, f *safetensors.File, prefix string, widths []int, dst []T) error {
+	want := dtypeOf[T]()
+	for _, lt := range model.Layout(widths) {
+		name := prefix + lt.Name
+		t := findTensor(f, name)
+		if t == nil {
+			return fmt.Errorf("%s: missing tensor %q (%s %v)", path, name, want, lt.Shape)
+		}
+		if !slices.Equal(t.Shape, lt.Shape) {
+			return fmt.Errorf("%s: tensor %q: shape %v, want %v", path, name, t.Shape, lt.Shape)
+		}
+		if t.DType != want {
+			return fmt.Errorf("%s: tensor %q: dtype %s, want %s", path, name, t.DType, want)
+		}
+		v, err := safetensors.Floats[T](t)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		copy(dst[lt.Offset:lt.Offset+lt.Size()], v)
+	}
+	return nil
+}
+
+// findTensor returns the tensor of f with the given name, or nil.
+func findTensor(f *safetensors.File, name string) *safetensors.Tensor {
+	for i := range f.Tensors {
+		if f.Tensors[i].Name == name {
+			return &f.Tensors[i]
+		}
+	}
+	return nil
+}
+
+// appendTensors appends to ts the tensors of the layout for widths, holding
+// the values of params, with names prefixed by prefix.
+func appendTensors[T model.Float](ts []safetensors.Tensor, prefix string, widths []int, params []T) []safetensors.Tensor {
+	for _, lt := range model.Layout(widths) {
+		t, err := safetensors.FromFloats(prefix+lt.Name, lt.Shape, params[lt.Offset:lt.Offset+lt.Size()])
+		if err != nil {
+			panic(err) // the layout always matches the parameters
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// dtypeOf returns the safetensors dtype of T.
+func dtypeOf[T model.Float]() safetensors.DType {
+	var x T
+	if unsafe.Sizeof(x) == 4 {
+		return safetensors.F32
+	}
+	return safetensors.F64
+}
+
+// encodeMeta checks meta against the model's widths and head and returns
+// it as safetensors metadata.
+func encodeMeta(meta Meta, widths []int, head string) (map[string]string, error) {
+	if meta.Widths != nil && !slices.Equal(meta.Widths, widths) {
+		return nil, fmt.Errorf("metadata describes a %s network, the model is %s",
+			architecture(meta.Widths, meta.Head), architecture(widths, head))
+	}
+	if meta.Head != "" && meta.Head != head {
+		return nil, fmt.Errorf("metadata gives head %q, the model has %q", meta.Head, head)
+	}
+	meta.Widths, meta.Head = widths, head
+	if err := meta.check(); err != nil {
+		return nil, err
+	}
+	md := map[string]string{
+		keyFormat: "pt",
+		keyWidths: joinInts(widths),
+		keyHead:   head,
+	}
+	if meta.Classes != nil {
+		b, err := json.Marshal(meta.Classes)
+		if err != nil {
+			return nil, err
+		}
+		md[keyClasses] = string(b)
+	}
+	if meta.Target != "" {
+		md[keyTarget] = meta.Target
+	}
+	for _, kv := range []struct {
+		key string
+		v   []float64
+	}{{keyMean, meta.Mean}, {keyStd, meta.Std}} {
+		if kv.v == nil {
+			continue
+		}
+		b, err := json.Marshal(kv.v)
+		if err != nil {
+			return nil, fmt.Errorf("metadata %q: %v", kv.key, err)
+		}
+		md[kv.key] = string(b)
+	}
+	return md, nil
+}
+
+// decodeMeta parses and checks the metadata of a weights file. Keys it does
+// not know are ignored.
+func decodeMeta(md map[string]string) (Meta, error) {
+	var meta Meta
+	if s, ok := md[keyWidths]; ok {
+		w, err := splitInts(s)
+		if err != nil || len(w) < 2 || slices.ContainsFunc(w, func(n int) bool { return n < 1 }) {
+			return Meta{}, fmt.Errorf("metadata %q: %q is not a list of at least 2 positive widths", keyWidths, s)
+		}
+		meta.Widths = w
+	}
+	if s, ok := md[keyHead]; ok {
+		switch s {
+		case model.Softmax, model.Sigmoid, model.Identity:
+			meta.Head = s
+		default:
+			return Meta{}, fmt.Errorf("metadata %q: unknown head %q", keyHead, s)
+		}
+	}
+	if s, ok := md[keyClasses]; ok {
+		if err := json.Unmarshal([]byte(s), &meta.Classes); err != nil || meta.Classes == nil {
+			return Meta{}, fmt.Errorf("metadata %q: %q is not a JSON array of strings", keyClasses, s)
+		}
+	}
+	meta.Target = md[keyTarget]
+	for _, kv := range []struct {
+		key string
+		dst *[]float64
+	}{{keyMean, &meta.Mean}, {keyStd, &meta.Std}} {
+		if s, ok := md[kv.key]; ok {
+			if err := json.Unmarshal([]byte(s), kv.dst); err != nil || *kv.dst == nil {
+				return Meta{}, fmt.Errorf("metadata %q: %q is not a JSON array of numbers", kv.key, s)
+			}
+		}
+	}
+	if err := meta.check(); err != nil {
+		return Meta{}, err
+	}
+	return meta, nil
+}
+
+// check reports inconsistencies within meta: classes that do not fit the
+// head and outputs, and standardization statistics that do not fit the
+// inputs or are not finite. Fields of the architecture that are unknown
+// are not checked against.
+func (meta *Meta) check() error {
+	if meta.Classes != nil {
+		if slices.Contains(meta.Classes, "") {
+			return errors.New("metadata: empty class name")
+		}
+		if want := classCount(meta.Widths, meta.Head); want > 0 && len(meta.Classes) != want {
+			return fmt.Errorf("metadata: %d classes for a %s network, want %d",
+				len(meta.Classes), architecture(meta.Widths, meta.Head), want)
+		}
+		if meta.Head == model.Identity {
+			return errors.New("metadata: classes given for a regression network (identity head)")
+		}
+	}
+	if meta.Mean != nil || meta.Std != nil {
+		if _, err := data.NewStandardizer[float64](meta.Mean, meta.Std); err != nil {
+			return fmt.Errorf("metadata: %w", err)
+		}
+		if meta.Widths != nil && len(meta.Mean) != meta.Widths[0] {
+			return fmt.Errorf("metadata: standardization of %d features for a network of %d inputs",
+				len(meta.Mean), meta.Widths[0])
+		}
+	}
+	return nil
+}
+
+// classCount returns the number of class names a classifier of the given
+// architecture has, or 0 if unknown or not a classifier.
+func classCount(widths []int, head string) int {
+	if widths == nil {
+		return 0
+	}
+	out := widths[len(widths)-1]
+	switch {
+	case head == model.Softmax:
+		return out
+	case head == model.Sigmoid && out == 1:
+		return 2
+	case head == model.Sigmoid:
+		return out
+	}
+	return 0
+}
+
+func joinInts(v []int) string {
+	var b []byte
+	for i, n := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return string(b)
+}
+
+func splitInts(s string) ([]int, error) {
+	var v []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, err
+		}
+		v = append(v, n)
+	}
+	return v, nil
+}

@@ -16,6 +16,12 @@ import (
 const usage = `usage:
   nngen [gen] [-o file] [-pkg name] spec.yaml   write the model's Go source
   nngen check [-grad] spec.yaml                 validate the spec and summarize the model
+  nngen train spec.yaml -data train.csv -o model.safetensors [flags]
+                                                generate, build and train the model
+  nngen eval spec.yaml -weights model.safetensors -data test.csv [-json]
+                                                score a trained model
+  nngen predict spec.yaml -weights model.safetensors -data input.csv
+                                                predict, one CSV row per input row
   nngen version                                 print nngen's version
 
 Run "nngen <command> -h" for the flags of a command.
@@ -29,7 +35,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := "gen", args
 	if len(args) > 0 {
 		switch args[0] {
-		case "gen", "check", "version", "help":
+		case "gen", "check", "train", "eval", "predict", "version", "help":
 			cmd, rest = args[0], args[1:]
 		case "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
@@ -42,6 +48,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runGen(rest, stdout, stderr)
 	case "check":
 		err = runCheck(rest, stdout, stderr)
+	case "train":
+		err = runTrain(rest, stdout, stderr)
+	case "eval":
+		err = runEval(rest, stdout, stderr)
+	case "predict":
+		err = runPredict(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "nngen", version())
 	case "help":

@@ -18,15 +18,28 @@ import (
 // status: 0 on success, 1 on failure, 2 for bad usage.
 func Main[T model.Float, M any, P model.Model[T, M]](args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: model gradcheck [flags]")
+		fmt.Fprintln(stderr, "usage: model gradcheck|train|eval|predict [options]")
 		return 2
 	}
+	var err error
 	switch args[0] {
 	case "gradcheck":
 		return gradCheck[T, M, P](args[1:], stdout, stderr)
+	case "train":
+		err = trainCmd[T, M, P](args[1:], stdout, stderr)
+	case "eval":
+		err = evalCmd[T, M, P](args[1:], stdout)
+	case "predict":
+		err = predictCmd[T, M, P](args[1:], stdout)
+	default:
+		fmt.Fprintf(stderr, "model: unknown command %q\n", args[0])
+		return 2
 	}
-	fmt.Fprintf(stderr, "model: unknown command %q\n", args[0])
-	return 2
+	if err != nil {
+		fmt.Fprintf(stderr, "nngen: %v\n", err)
+		return 1
+	}
+	return 0
 }
 
 // GradTolerance is the largest relative error the gradient check accepts.

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/nngen/nngen/internal/build"
+	"github.com/nngen/nngen/internal/driver"
+	"github.com/nngen/nngen/internal/plot"
+	"github.com/nngen/nngen/spec"
+)
+
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	// The spec supplies the defaults, so find it before defining the flags.
+	s, err := specArg("train", args, stderr)
+	if err != nil {
+		return err
+	}
+	o := defaultTrainOptions(s)
+	fs := newFlags("train", "train spec.yaml -data train.csv -o model.safetensors [flags]", stderr)
+	o.Flags(fs)
+	plotPath := fs.String("plot", "", "draw the training and validation loss curves to this PNG file")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		fmt.Fprintf(stderr, "nngen train: %v\n", err)
+		return errUsage
+	}
+	if err := checkReadable(o.Data, o.Val, o.Test, o.Resume); err != nil {
+		return err
+	}
+	if err := checkWritable(o.Out, o.Checkpoint, *plotPath); err != nil {
+		return err
+	}
+	if *plotPath != "" {
+		tmp, err := os.CreateTemp("", "nngen-history-*.json")
+		if err != nil {
+			return err
+		}
+		tmp.Close()
+		defer os.Remove(tmp.Name())
+		o.History = tmp.Name()
+	}
+	if err := runModel(s, "train", o, stdout, stderr); err != nil {
+		return err
+	}
+	if *plotPath == "" {
+		return nil
+	}
+	b, err := os.ReadFile(o.History)
+	if err != nil {
+		return err
+	}
+	var h []driver.Epoch
+	if err := json.Unmarshal(b, &h); err != nil {
+		return err
+	}
+	if err := plot.Losses(*plotPath, s.Name, h); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "loss curves drawn to %s\n", *plotPath)
+	return nil
+}
+
+func runEval(args []string, stdout, stderr io.Writer) error {
+	return runEvalLike("eval", "eval spec.yaml -weights model.safetensors -data test.csv [-json]", args, stdout, stderr)
+}
+
+func runPredict(args []string, stdout, stderr io.Writer) error {
+	return runEvalLike("predict", "predict spec.yaml -weights model.safetensors -data input.csv", args, stdout, stderr)
+}
+
+func runEvalLike(cmd, synopsis string, args []string, stdout, stderr io.Writer) error {
+	var o driver.EvalOptions
+	fs := newFlags(cmd, synopsis, stderr)
+	o.Flags(fs, cmd == "eval")
+	path, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		fmt.Fprintf(stderr, "nngen %s: %v\n", cmd, err)
+		return errUsage
+	}
+	if err := checkReadable(o.Weights, o.Data); err != nil {
+		return err
+	}
+	s, err := spec.ParseFile(path)
+	if err != nil {
+		return err
+	}
+	return runModel(s, cmd, o, stdout, stderr)
+}
+
+// runModel builds the program of spec s and runs command cmd in it with
+// the options as JSON.
+func runModel(s *spec.Model, cmd string, options any, stdout, stderr io.Writer) error {
+	exe, err := build.Program(s)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(options)
+	if err != nil {
+		return err
+	}
+	return runProgram(exe, stdout, stderr, cmd, string(b))
+}
+
+// specArg finds and parses the spec among args before the flags are
+// defined; flag errors are left to the full parse.
+func specArg(cmd string, args []string, stderr io.Writer) (*spec.Model, error) {
+	fs := newFlags(cmd, "", io.Discard)
+	fs.Usage = func() {}
+	var o driver.TrainOptions
+	o.Flags(fs)
+	fs.String("plot", "", "")
+	path, err := parseFlags(fs, args)
+	if err != nil {
+		// Let the real parse report it, with usage.
+		fs := newFlags(cmd, cmd+" spec.yaml -data train.csv -o model.safetensors [flags]", stderr)
+		o.Flags(fs)
+		fs.String("plot", "", "")
+		_, err = parseFlags(fs, args)
+		return nil, err
+	}
+	return spec.ParseFile(path)
+}
+
+// checkReadable reports the first named file that cannot be opened.
+func checkReadable(paths ...string) error {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		f.Close()
+	}
+	return nil
+}
+
+// checkWritable reports the first output whose directory does not exist
+// or cannot be written, before any training time is spent.
+func checkWritable(paths ...string) error {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		dir := filepath.Dir(p)
+		tmp, err := os.CreateTemp(dir, ".nngen-write-test-*")
+		if err != nil {
+			return fmt.Errorf("cannot write %s: %v", p, err)
+		}
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}
+	return nil
+}
+
+// defaultTrainOptions returns the defaults of a spec: its train section,
+// else Adam at 0.001 in mini-batches of 32 for 100 epochs.
+func defaultTrainOptions(s *spec.Model) driver.TrainOptions {
+	o := driver.TrainOptions{
+		Epochs: 100, Batch: 32, Optimizer: "adam", Schedule: "constant",
+		Seed: s.Seed, Target: s.Train.Target, ValSplit: s.Train.ValSplit,
+	}
+	if s.Train.Epochs > 0 {
+		o.Epochs = s.Train.Epochs
+	}
+	if s.Train.Batch > 0 {
+		o.Batch = s.Train.Batch
+	}
+	if s.Train.Optimizer != "" {
+		o.Optimizer = s.Train.Optimizer
+	}
+	o.LR = s.Train.LR
+	if o.LR == 0 {
+		o.LR = driver.DefaultLR(o.Optimizer)
+	}
+	return o
+}

@@ -1,0 +1,237 @@
+package driver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/model"
+	"github.com/nngen/nngen/runtime/optim"
+	"github.com/nngen/nngen/runtime/train"
+)
+
+// task returns how a model with this head and these outputs reads CSV targets.
+func task(head string, outputs int) (data.Task, error) {
+	switch {
+	case head == model.Softmax:
+		return data.Classification, nil
+	case head == model.Sigmoid && outputs == 1:
+		return data.Binary, nil
+	case head == model.Identity && outputs == 1:
+		return data.Regression, nil
+	}
+	return 0, fmt.Errorf("a %s model with %d outputs cannot be trained from a CSV file with one target column", head, outputs)
+}
+
+// load reads a CSV data set for a model with the given widths and checks
+// that its shape fits the model.
+func load[T model.Float](path string, widths []int, head string, opts data.CSVOptions) (*data.Dataset[T], error) {
+	d, err := data.LoadCSV[T](path, opts)
+	if err != nil {
+		return nil, err
+	}
+	in, out := widths[0], widths[len(widths)-1]
+	if d.Inputs != in {
+		return nil, fmt.Errorf("%s: %d feature columns, the model takes %d inputs", path, d.Inputs, in)
+	}
+	if head == model.Softmax && len(d.Classes) != out {
+		return nil, fmt.Errorf("%s: %d classes (%s), the model has %d outputs", path, len(d.Classes), strings.Join(d.Classes, ", "), out)
+	}
+	return d, nil
+}
+
+// Epoch is one line of the history file that nngen plots.
+type Epoch struct {
+	Epoch     int     `json:"epoch"`
+	TrainLoss float64 `json:"train_loss"`
+	ValLoss   float64 `json:"val_loss,omitempty"`
+}
+
+func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, stderr io.Writer) error {
+	var o TrainOptions
+	if len(args) != 1 {
+		return fmt.Errorf("train takes its options as one JSON argument")
+	}
+	if err := json.Unmarshal([]byte(args[0]), &o); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	m := P(new(M))
+	widths, head := m.Widths(), m.Head()
+	tk, err := task(head, widths[len(widths)-1])
+	if err != nil {
+		return err
+	}
+	csv := data.CSVOptions{Target: o.Target, Task: tk}
+	all, err := load[T](o.Data, widths, head, csv)
+	if err != nil {
+		return err
+	}
+	csv.Classes, csv.Target = all.Classes, all.Target
+	trainSet, val, test := all, (*data.Dataset[T])(nil), (*data.Dataset[T])(nil)
+	if o.Test != "" {
+		if test, err = load[T](o.Test, widths, head, csv); err != nil {
+			return err
+		}
+	} else if o.TestSplit > 0 {
+		trainSet, test = all.Split(o.TestSplit, o.Seed)
+	}
+	if o.Val != "" {
+		if val, err = load[T](o.Val, widths, head, csv); err != nil {
+			return err
+		}
+	} else if o.ValSplit > 0 {
+		trainSet, val = trainSet.Split(o.ValSplit, o.Seed+1)
+	}
+	meta := train.Meta{Classes: all.Classes, Target: all.Target}
+	if !o.NoStandardize {
+		st := data.FitStandardizer(trainSet)
+		for _, d := range []*data.Dataset[T]{trainSet, val, test} {
+			if d != nil {
+				st.Apply(d)
+			}
+		}
+		meta.Mean, meta.Std = st.Mean, st.Std
+	}
+
+	opt, err := optim.New[T](o.Optimizer, optim.DefaultConfig(o.Optimizer))
+	if err != nil {
+		return err
+	}
+	m.Init(o.Seed)
+	perEpoch := (trainSet.Len() + o.Batch - 1) / o.Batch
+	progress := newProgress(stderr)
+	var history []Epoch
+	cfg := train.Config[T]{
+		Epochs: o.Epochs, Batch: o.Batch, Optimizer: opt, Schedule: o.schedule(perEpoch),
+		ClipNorm: o.Clip, Seed: o.Seed, Patience: o.Patience,
+		CheckpointPath: o.Checkpoint, CheckpointEvery: o.CheckpointEvery, ResumeFrom: o.Resume,
+		Meta:    meta,
+		OnBatch: progress.batch,
+		OnEpoch: func(e train.EpochStats) error {
+			progress.clear()
+			fmt.Fprintln(stdout, epochLine(e, o.Epochs, head))
+			history = append(history, Epoch{e.Epoch, e.TrainLoss, e.Val.Loss})
+			return nil
+		},
+	}
+	fmt.Fprintf(stdout, "training on %d samples (validation %d, test %d), %d epochs of %d batches, %s\n",
+		trainSet.Len(), size(val), size(test), o.Epochs, perEpoch, o.Optimizer)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	h, err := train.Fit(ctx, m, trainSet, val, cfg)
+	progress.clear()
+	elapsed := time.Since(start)
+	if o.History != "" {
+		if b, jerr := json.Marshal(history); jerr == nil {
+			os.WriteFile(o.History, b, 0o644)
+		}
+	}
+	if err != nil {
+		if ctx.Err() != nil && o.Checkpoint != "" {
+			fmt.Fprintf(stderr, "interrupted: checkpoint saved to %s; continue with -resume %s\n", o.Checkpoint, o.Checkpoint)
+		}
+		return err
+	}
+	if err := train.SaveWeights(o.Out, m, meta); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	if h.EarlyStopped {
+		fmt.Fprintf(stdout, "stopped early: best validation loss %.4g at epoch %d (weights of that epoch kept)\n", h.BestLoss, h.Best)
+	}
+	samples := len(h.Epochs) * trainSet.Len()
+	fmt.Fprintf(stdout, "trained %d epochs in %s (%.0f samples/s)\n", len(h.Epochs), elapsed.Round(time.Millisecond), float64(samples)/elapsed.Seconds())
+	if len(h.Epochs) > 0 {
+		fmt.Fprintf(stdout, "final training loss: %.4g\n", h.Epochs[len(h.Epochs)-1].TrainLoss)
+	}
+	for _, s := range []struct {
+		name string
+		d    *data.Dataset[T]
+	}{{"validation", val}, {"test", test}} {
+		if s.d == nil {
+			continue
+		}
+		met, err := train.Evaluate(m, s.d)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", s.name, summary(met, head))
+	}
+	fmt.Fprintf(stdout, "weights saved to %s\n", o.Out)
+	return nil
+}
+
+func size[T model.Float](d *data.Dataset[T]) int {
+	if d == nil {
+		return 0
+	}
+	return d.Len()
+}
+
+// epochLine is the one line printed per epoch.
+func epochLine(e train.EpochStats, epochs int, head string) string {
+	w := len(fmt.Sprint(epochs))
+	s := fmt.Sprintf("epoch %*d/%d  loss %.4f", w, e.Epoch, epochs, e.TrainLoss)
+	if e.Val.N > 0 {
+		s += "  val " + summary(e.Val, head)
+		if e.Best {
+			s += " *"
+		}
+	}
+	return s
+}
+
+// summary prints the headline metrics.
+func summary(m train.Metrics, head string) string {
+	if head == model.Identity {
+		return fmt.Sprintf("loss %.4g  mse %.4g  mae %.4g  (%d samples)", m.Loss, m.MSE, m.MAE, m.N)
+	}
+	return fmt.Sprintf("loss %.4f  accuracy %.2f%%  (%d samples)", m.Loss, 100*m.Accuracy, m.N)
+}
+
+// progress draws a bar of the current epoch on a terminal, and nothing
+// otherwise.
+type progress struct {
+	w    io.Writer
+	on   bool
+	last time.Time
+	drew bool
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.on = true
+		}
+	}
+	return p
+}
+
+func (p *progress) batch(b train.BatchStats) {
+	if !p.on || time.Since(p.last) < 100*time.Millisecond && b.Batch < b.Batches {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	done := width * b.Batch / b.Batches
+	fmt.Fprintf(p.w, "\repoch %d [%s%s] %d/%d  loss %.4f", b.Epoch, strings.Repeat("=", done), strings.Repeat(" ", width-done), b.Batch, b.Batches, b.Loss)
+	p.drew = true
+}
+
+func (p *progress) clear() {
+	if p.drew {
+		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 79))
+		p.drew = false
+	}
+}

@@ -1,11 +1,14 @@
 package driver
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/nngen/nngen/runtime/data"
@@ -114,14 +117,16 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout
 	}
 	widths, head := m.Widths(), m.Head()
 	in, out := widths[0], widths[len(widths)-1]
-	d, err := data.LoadCSV[T](o.Data, data.CSVOptions{NoTarget: true})
-	if err == nil && d.Inputs == in+1 && meta.Target != "" {
-		// The file still has its target column: drop it.
-		var tk data.Task
-		if tk, err = task(head, out); err == nil {
-			d, err = data.LoadCSV[T](o.Data, data.CSVOptions{Target: meta.Target, Task: tk, Classes: meta.Classes})
+	opts := data.CSVOptions{NoTarget: true}
+	if hasColumn(o.Data, meta.Target) {
+		// The file still has its target column: read and ignore it.
+		tk, err := task(head, out)
+		if err != nil {
+			return err
 		}
+		opts = data.CSVOptions{Target: meta.Target, Task: tk, Classes: meta.Classes}
 	}
+	d, err := data.LoadCSV[T](o.Data, opts)
 	if err != nil {
 		return err
 	}
@@ -194,4 +199,31 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// hasColumn reports whether the header row of the CSV file at path names
+// the column name.
+func hasColumn(path, name string) bool {
+	if name == "" {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	if b, err := r.Peek(3); err == nil && string(b) == "\ufeff" {
+		r.Discard(3)
+	}
+	header, err := csv.NewReader(r).Read()
+	if err != nil {
+		return false
+	}
+	for _, h := range header {
+		if strings.TrimSpace(h) == name {
+			return true
+		}
+	}
+	return false
 }

@@ -45,21 +45,15 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout io
 	if err := decode(args, &o); err != nil {
 		return err
 	}
-	m, meta, st, err := loadModel[T, M, P](o.Weights)
+	m := P(new(M))
+	meta, err := train.LoadWeights(o.Weights, m)
 	if err != nil {
 		return err
 	}
-	widths, head := m.Widths(), m.Head()
-	tk, err := task(head, widths[len(widths)-1])
+	head := m.Head()
+	d, err := train.ReadCSV(m, o.Data, meta)
 	if err != nil {
 		return err
-	}
-	d, err := load[T](o.Data, widths, head, data.CSVOptions{Target: meta.Target, Task: tk, Classes: meta.Classes})
-	if err != nil {
-		return err
-	}
-	if st != nil {
-		st.Apply(d)
 	}
 	met, err := train.Evaluate(m, d)
 	if err != nil {
@@ -120,7 +114,7 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout
 	opts := data.CSVOptions{NoTarget: true}
 	if hasColumn(o.Data, meta.Target) {
 		// The file still has its target column: read and ignore it.
-		tk, err := task(head, out)
+		tk, err := train.Task(head, out)
 		if err != nil {
 			return err
 		}

@@ -16,36 +16,6 @@ import (
 	"github.com/nngen/nngen/runtime/train"
 )
 
-// task returns how a model with this head and these outputs reads CSV targets.
-func task(head string, outputs int) (data.Task, error) {
-	switch {
-	case head == model.Softmax:
-		return data.Classification, nil
-	case head == model.Sigmoid && outputs == 1:
-		return data.Binary, nil
-	case head == model.Identity && outputs == 1:
-		return data.Regression, nil
-	}
-	return 0, fmt.Errorf("a %s model with %d outputs cannot be trained from a CSV file with one target column", head, outputs)
-}
-
-// load reads a CSV data set for a model with the given widths and checks
-// that its shape fits the model.
-func load[T model.Float](path string, widths []int, head string, opts data.CSVOptions) (*data.Dataset[T], error) {
-	d, err := data.LoadCSV[T](path, opts)
-	if err != nil {
-		return nil, err
-	}
-	in, out := widths[0], widths[len(widths)-1]
-	if d.Inputs != in {
-		return nil, fmt.Errorf("%s: %d feature columns, the model takes %d inputs", path, d.Inputs, in)
-	}
-	if head == model.Softmax && len(d.Classes) != out {
-		return nil, fmt.Errorf("%s: %d classes (%s), the model has %d outputs", path, len(d.Classes), strings.Join(d.Classes, ", "), out)
-	}
-	return d, nil
-}
-
 // Epoch is one line of the history file that nngen plots.
 type Epoch struct {
 	Epoch     int     `json:"epoch"`
@@ -65,43 +35,15 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, 
 		return err
 	}
 	m := P(new(M))
-	widths, head := m.Widths(), m.Head()
-	tk, err := task(head, widths[len(widths)-1])
+	head := m.Head()
+	d, err := train.Load(m, train.Sources{
+		Train: o.Data, Val: o.Val, Test: o.Test, ValSplit: o.ValSplit, TestSplit: o.TestSplit,
+		Target: o.Target, NoStandardize: o.NoStandardize, Seed: o.Seed,
+	})
 	if err != nil {
 		return err
 	}
-	csv := data.CSVOptions{Target: o.Target, Task: tk}
-	all, err := load[T](o.Data, widths, head, csv)
-	if err != nil {
-		return err
-	}
-	csv.Classes, csv.Target = all.Classes, all.Target
-	trainSet, val, test := all, (*data.Dataset[T])(nil), (*data.Dataset[T])(nil)
-	if o.Test != "" {
-		if test, err = load[T](o.Test, widths, head, csv); err != nil {
-			return err
-		}
-	} else if o.TestSplit > 0 {
-		trainSet, test = all.Split(o.TestSplit, o.Seed)
-	}
-	if o.Val != "" {
-		if val, err = load[T](o.Val, widths, head, csv); err != nil {
-			return err
-		}
-	} else if o.ValSplit > 0 {
-		trainSet, val = trainSet.Split(o.ValSplit, o.Seed+1)
-	}
-	meta := train.Meta{Classes: all.Classes, Target: all.Target}
-	if !o.NoStandardize {
-		st := data.FitStandardizer(trainSet)
-		for _, d := range []*data.Dataset[T]{trainSet, val, test} {
-			if d != nil {
-				st.Apply(d)
-			}
-		}
-		meta.Mean, meta.Std = st.Mean, st.Std
-	}
-
+	trainSet, val, test, meta := d.Train, d.Val, d.Test, d.Meta
 	opt, err := optim.New[T](o.Optimizer, optim.DefaultConfig(o.Optimizer))
 	if err != nil {
 		return err

@@ -1,0 +1,121 @@
+package train
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/model"
+)
+
+// Task returns how a model with the given head and number of outputs
+// reads the target column of a CSV file: classes for softmax, 0/1 labels
+// for one sigmoid output, a value for one identity output.
+func Task(head string, outputs int) (data.Task, error) {
+	switch {
+	case head == model.Softmax:
+		return data.Classification, nil
+	case head == model.Sigmoid && outputs == 1:
+		return data.Binary, nil
+	case head == model.Identity && outputs == 1:
+		return data.Regression, nil
+	}
+	return 0, fmt.Errorf("a model with %d %s outputs cannot read its targets from one CSV column", outputs, head)
+}
+
+// ReadCSV reads a CSV data set for m: its target column and classes are
+// those of meta (if given), its shape is checked against m, and the
+// standardization saved in meta is applied.
+func ReadCSV[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta) (*data.Dataset[T], error) {
+	widths, head := m.Widths(), m.Head()
+	task, err := Task(head, widths[len(widths)-1])
+	if err != nil {
+		return nil, err
+	}
+	d, err := data.LoadCSV[T](path, data.CSVOptions{Target: meta.Target, Task: task, Classes: meta.Classes})
+	if err != nil {
+		return nil, err
+	}
+	if err := fits(m, path, d); err != nil {
+		return nil, err
+	}
+	if meta.Mean != nil {
+		st, err := data.NewStandardizer[T](meta.Mean, meta.Std)
+		if err != nil {
+			return nil, err
+		}
+		st.Apply(d)
+	}
+	return d, nil
+}
+
+// fits checks that d has the inputs and classes of m.
+func fits[T model.Float, M any, P model.Model[T, M]](m P, path string, d *data.Dataset[T]) error {
+	widths := m.Widths()
+	in, out := widths[0], widths[len(widths)-1]
+	if d.Inputs != in {
+		return fmt.Errorf("%s: %d feature columns, the model takes %d inputs", path, d.Inputs, in)
+	}
+	if m.Head() == model.Softmax && len(d.Classes) != out {
+		return fmt.Errorf("%s: %d classes (%s), the model has %d outputs", path, len(d.Classes), strings.Join(d.Classes, ", "), out)
+	}
+	return nil
+}
+
+// Sources name the data of a training run.
+type Sources struct {
+	Train     string  // CSV file of the training data (required)
+	Val, Test string  // CSV files of validation and test data, optional
+	ValSplit  float64 // if Val is empty, the fraction of the training data held out for validation
+	TestSplit float64 // if Test is empty, the fraction of the training data held out for testing
+	Target    string  // target column (default: the last)
+	// NoStandardize turns off the standardization of the features, which
+	// is otherwise fitted on the training part and applied to every part.
+	NoStandardize bool
+	Seed          uint64 // of the splits
+}
+
+// Data is the data of a training run, ready for Fit and Evaluate.
+type Data[T model.Float] struct {
+	Train, Val, Test *data.Dataset[T] // Val and Test may be nil
+	// Meta holds the classes, target and standardization, to be saved
+	// with the weights (Config.Meta, SaveWeights).
+	Meta Meta
+}
+
+// Load reads the data of a training run for m: the training file, split
+// into test, validation and training parts as asked (test first, then
+// validation from the rest, each a seeded random split), or separate
+// validation and test files read with the training file's classes. The
+// standardization is fitted on the training part alone.
+func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T], error) {
+	all, err := ReadCSV(m, src.Train, Meta{Target: src.Target})
+	if err != nil {
+		return nil, err
+	}
+	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target}}
+	if src.Test != "" {
+		if d.Test, err = ReadCSV(m, src.Test, d.Meta); err != nil {
+			return nil, err
+		}
+	} else if src.TestSplit > 0 {
+		d.Train, d.Test = d.Train.Split(src.TestSplit, src.Seed)
+	}
+	if src.Val != "" {
+		if d.Val, err = ReadCSV(m, src.Val, d.Meta); err != nil {
+			return nil, err
+		}
+	} else if src.ValSplit > 0 {
+		d.Train, d.Val = d.Train.Split(src.ValSplit, src.Seed+1)
+	}
+	if !src.NoStandardize {
+		st := data.FitStandardizer(d.Train)
+		for _, part := range []*data.Dataset[T]{d.Train, d.Val, d.Test} {
+			if part != nil {
+				st.Apply(part)
+			}
+		}
+		d.Meta.Mean, d.Meta.Std = st.Mean, st.Std
+	}
+	return d, nil
+}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/nngen/nngen/runtime/data"
@@ -27,12 +28,29 @@ func Task(head string, outputs int) (data.Task, error) {
 // those of meta (if given), its shape is checked against m, and the
 // standardization saved in meta is applied.
 func ReadCSV[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta) (*data.Dataset[T], error) {
+	return readCSV(m, nil, path, meta)
+}
+
+// readCSV is ReadCSV reading path from fsys, or from the operating
+// system if fsys is nil.
+func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, meta Meta) (*data.Dataset[T], error) {
 	widths, head := m.Widths(), m.Head()
 	task, err := Task(head, widths[len(widths)-1])
 	if err != nil {
 		return nil, err
 	}
-	d, err := data.LoadCSV[T](path, data.CSVOptions{Target: meta.Target, Task: task, Classes: meta.Classes})
+	opts := data.CSVOptions{Target: meta.Target, Task: task, Classes: meta.Classes}
+	var d *data.Dataset[T]
+	if fsys == nil {
+		d, err = data.LoadCSV[T](path, opts)
+	} else {
+		var f fs.File
+		if f, err = fsys.Open(path); err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		d, err = data.ReadCSV[T](f, path, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +91,9 @@ type Sources struct {
 	// is otherwise fitted on the training part and applied to every part.
 	NoStandardize bool
 	Seed          uint64 // of the splits
+	// FS, if not nil, holds the files, as an embed.FS does for a program
+	// that carries its data; otherwise they are read from the file system.
+	FS fs.FS
 }
 
 // Data is the data of a training run, ready for Fit and Evaluate.
@@ -89,20 +110,20 @@ type Data[T model.Float] struct {
 // validation and test files read with the training file's classes. The
 // standardization is fitted on the training part alone.
 func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T], error) {
-	all, err := ReadCSV(m, src.Train, Meta{Target: src.Target})
+	all, err := readCSV(m, src.FS, src.Train, Meta{Target: src.Target})
 	if err != nil {
 		return nil, err
 	}
 	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target}}
 	if src.Test != "" {
-		if d.Test, err = ReadCSV(m, src.Test, d.Meta); err != nil {
+		if d.Test, err = readCSV(m, src.FS, src.Test, d.Meta); err != nil {
 			return nil, err
 		}
 	} else if src.TestSplit > 0 {
 		d.Train, d.Test = d.Train.Split(src.TestSplit, src.Seed)
 	}
 	if src.Val != "" {
-		if d.Val, err = ReadCSV(m, src.Val, d.Meta); err != nil {
+		if d.Val, err = readCSV(m, src.FS, src.Val, d.Meta); err != nil {
 			return nil, err
 		}
 	} else if src.ValSplit > 0 {

@@ -36,6 +36,7 @@ func Emit(m *ir.Model) ([]byte, error) {
 	e.trace()
 	e.backward()
 	e.batch()
+	e.trained()
 	e.funcs()
 	var buf bytes.Buffer
 	if err := e.f.Render(&buf); err != nil {

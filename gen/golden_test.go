@@ -14,6 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -38,17 +39,39 @@ func goldenCases(t *testing.T) []string {
 	return names
 }
 
-func generateCase(t *testing.T, name string) (*spec.Model, []byte) {
+// generateCase generates the code of a case: model.go and, for trained
+// models too large for literals, model_weights.bin. A case whose folder
+// holds weights.safetensors gets those weights built in.
+func generateCase(t *testing.T, name string) (*spec.Model, map[string][]byte) {
 	t.Helper()
-	m, err := spec.ParseFile(filepath.Join(goldenDir, name, "spec.yaml"))
+	dir := filepath.Join(goldenDir, name)
+	s, err := spec.ParseFile(filepath.Join(dir, "spec.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := gen.Generate(m, name)
+	m, err := ir.Lower(s, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m, src
+	if w := filepath.Join(dir, "weights.safetensors"); exists(w) {
+		if err := gen.AttachWeights(m, s, w, "model_weights.bin"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := gen.Emit(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"model.go": src}
+	if b := gen.Blob(m); b != nil {
+		files["model_weights.bin"] = b
+	}
+	return s, files
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // TestGolden compares the generated code of every case with its golden
@@ -57,21 +80,23 @@ func TestGolden(t *testing.T) {
 	var registry []*spec.Model
 	for _, name := range goldenCases(t) {
 		t.Run(name, func(t *testing.T) {
-			m, got := generateCase(t, name)
+			m, files := generateCase(t, name)
 			registry = append(registry, m)
-			path := filepath.Join(goldenDir, name, "model.go")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
+			for file, got := range files {
+				path := filepath.Join(goldenDir, name, file)
+				if *update {
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
 				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v\nrun go test ./gen -update to write the golden file of a new case", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("stale golden file %s; run go test ./gen -update if the change is intended (-want +got):\n%s", path, diff.Diff("want", want, "got", got))
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v\nrun go test ./gen -update to write the golden files of a new case", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("stale golden file %s; run go test ./gen -update if the change is intended (-want +got):\n%s", path, diff.Diff("want", want, "got", got))
+				}
 			}
 		})
 	}
@@ -102,6 +127,12 @@ func registrySource(models []*spec.Model) []byte {
 	for i, m := range models {
 		fmt.Fprintf(&b, "\t%q: checkModel[%s, %s.%s],\n", dirs[i], m.DType, dirs[i], m.Name)
 	}
+	b.WriteString("}\n\n// trainedModels checks the built-in parameters of the trained cases.\nvar trainedModels = map[string]func(*testing.T, string){\n")
+	for i, m := range models {
+		if exists(filepath.Join(goldenDir, dirs[i], "weights.safetensors")) {
+			fmt.Fprintf(&b, "\t%q: func(t *testing.T, path string) { checkTrained[%s, %s.%s](t, &%s.%sTrained.Net, path) },\n", dirs[i], m.DType, dirs[i], m.Name, dirs[i], m.Name)
+		}
+	}
 	b.WriteString("}\n")
 	src, err := format.Source([]byte(strings.Replace(b.String(), "import (\n", "import (\n\t\"testing\"\n\n\t\"github.com/nngen/nngen/spec\"\n\n", 1)))
 	if err != nil {
@@ -128,7 +159,7 @@ func TestDeterministic(t *testing.T) {
 	for _, name := range goldenCases(t) {
 		_, a := generateCase(t, name)
 		_, b := generateCase(t, name)
-		if !bytes.Equal(a, b) {
+		if !bytes.Equal(a["model.go"], b["model.go"]) || !bytes.Equal(a["model_weights.bin"], b["model_weights.bin"]) {
 			t.Errorf("%s: two generations differ", name)
 		}
 	}

@@ -35,7 +35,8 @@ type Model struct {
 	Backward  []*Step  // the backward schedule, output to input
 	Head      Head
 	Names     Names
-	Funcs     []*Func // activation helpers, in first-use order
+	Funcs     []*Func  // activation helpers, in first-use order
+	Trained   *Trained // built-in trained parameters, or nil
 }
 
 // Names are the package-level identifiers of one model, all derived from
@@ -126,7 +127,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 	if err := spec.CheckPackage(pkg); err != nil {
 		return nil, fmt.Errorf("package: %v", err)
 	}
-	lower := strings.ToLower(m.Name[:1]) + m.Name[1:]
+	lower := lowerFirst(m.Name)
 	out := &Model{
 		Source:    filepath.Base(m.File),
 		Name:      m.Name,
@@ -230,3 +231,6 @@ func head(act spec.Activation, loss spec.Loss, k int) Head {
 		DeltaDoc: fmt.Sprintf("∂L/∂z = (2/K)(z − y) = %g·(z − y)", 2/float64(k)),
 	}
 }
+
+// lowerFirst makes an exported name unexported: Iris → iris.
+func lowerFirst(name string) string { return strings.ToLower(name[:1]) + name[1:] }

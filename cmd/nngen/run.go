@@ -5,11 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
+	"strings"
 
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -128,27 +132,50 @@ func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 func runGen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen", "[gen] [-o file] [-pkg name] spec.yaml", stderr)
+	fs := newFlags("gen", "[gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] spec.yaml", stderr)
 	out := fs.String("o", "", "output file (default: the spec's name with .go; - for stdout)")
 	pkg := fs.String("pkg", "", "package name (default: the spec's package, else $GOPACKAGE, else the output directory's name)")
+	weights := fs.String("weights", "", "build these trained weights (safetensors) into the code, with a ready model value")
+	withTest := fs.Bool("test", false, "also write a _test.go file: a gradient check, an allocation check and benchmarks")
 	path, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	m, err := spec.ParseFile(path)
+	s, err := spec.ParseFile(path)
 	if err != nil {
 		return err
 	}
 	if *out == "" {
 		*out = trimExt(path) + ".go"
 	}
-	if *pkg == "" && m.Package == "" {
+	if *out == "-" && *withTest {
+		fmt.Fprintln(stderr, "nngen gen: -test needs an output file, not -o -")
+		return errUsage
+	}
+	if *pkg == "" && s.Package == "" {
 		*pkg = defaultPackage(*out)
 		if err := spec.CheckPackage(*pkg); err != nil {
 			return fmt.Errorf("%s: no package name: the spec has none, -pkg is not set, and the output directory's name is not one: %v", path, err)
 		}
 	}
-	src, err := gen.Generate(m, *pkg)
+	m, err := ir.Lower(s, *pkg)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	files := map[string][]byte{}
+	if *weights != "" {
+		blob := ""
+		if *out != "-" {
+			blob = filepath.Base(trimExt(*out)) + "_weights.bin"
+		}
+		if err := gen.AttachWeights(m, s, *weights, blob); err != nil {
+			return err
+		}
+		if b := gen.Blob(m); b != nil {
+			files[filepath.Join(filepath.Dir(*out), blob)] = b
+		}
+	}
+	src, err := gen.Emit(m)
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
@@ -156,7 +183,30 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		_, err = stdout.Write(src)
 		return err
 	}
-	return writeFile(*out, src)
+	files[*out] = src
+	if *withTest {
+		test, err := gen.EmitTest(m)
+		if err != nil {
+			return err
+		}
+		files[trimExt(*out)+"_test.go"] = test
+	}
+	// The binary file first, so that the code never refers to a missing one.
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if strings.HasSuffix(name, ".bin") {
+			if err := writeFile(name, files[name]); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if !strings.HasSuffix(name, ".bin") {
+			if err := writeFile(name, files[name]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // defaultPackage is $GOPACKAGE under go generate, else the name of the

@@ -10,19 +10,10 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/nngen/nngen/runtime/model"
+	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/spec"
 )
-
-// model is what every generated model type's pointer provides.
-type model[T float32 | float64, M any] interface {
-	*M
-	Params() []T
-	Widths() []int
-	Head() string
-	Init(seed uint64)
-	ForwardBatch(dst, x []T)
-	TrainBatch(g *M, x, y []T) T
-}
 
 // Tolerances of the numerical checks, relative to max(|want|, floor).
 const (
@@ -37,7 +28,7 @@ const (
 // written with gonum/mat: the forward pass, the loss, and the backward
 // pass against central finite differences of the reference loss. Float32
 // models are checked against the float64 reference at their own parameters.
-func checkModel[T float32 | float64, M any, P model[T, M]](t *testing.T, s *spec.Model) {
+func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s *spec.Model) {
 	ref := newReference(s)
 	m := P(new(M))
 	m.Init(7)
@@ -261,4 +252,16 @@ func activate(act spec.Activation, alpha, z float64) float64 {
 		return z / (1 + math.Exp(-z))
 	}
 	return z
+}
+
+// checkTrained compares the parameters built into net with those of the
+// weights file at path, bit for bit.
+func checkTrained[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, net P, path string) {
+	want := P(new(M))
+	if _, err := train.LoadWeights(path, want); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(net.Params(), want.Params()) {
+		t.Errorf("the built-in parameters differ from those of %s", path)
+	}
 }

@@ -29,3 +29,16 @@ func TestGoldenModels(t *testing.T) {
 		})
 	}
 }
+
+// TestTrainedModels checks that the parameters built into the trained
+// golden models are those of their weights files.
+func TestTrainedModels(t *testing.T) {
+	for name, check := range trainedModels {
+		t.Run(name, func(t *testing.T) {
+			check(t, filepath.Join("../../testdata/golden", name, "weights.safetensors"))
+		})
+	}
+	if len(trainedModels) == 0 {
+		t.Fatal("no trained golden cases")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/nngen/nngen/spec"
 
 	deep "github.com/nngen/nngen/testdata/golden/deep"
+	embedded "github.com/nngen/nngen/testdata/golden/embedded"
 	loops "github.com/nngen/nngen/testdata/golden/loops"
 	mixed32 "github.com/nngen/nngen/testdata/golden/mixed32"
 	multilabel "github.com/nngen/nngen/testdata/golden/multilabel"
@@ -15,11 +16,13 @@ import (
 	regression "github.com/nngen/nngen/testdata/golden/regression"
 	sigmoid "github.com/nngen/nngen/testdata/golden/sigmoid"
 	softmax "github.com/nngen/nngen/testdata/golden/softmax"
+	trained "github.com/nngen/nngen/testdata/golden/trained"
 )
 
 // goldenModels runs the numerical checks of each golden case.
 var goldenModels = map[string]func(*testing.T, *spec.Model){
 	"deep":       checkModel[float64, deep.Deep],
+	"embedded":   checkModel[float32, embedded.Reader],
 	"loops":      checkModel[float64, loops.Looped],
 	"mixed32":    checkModel[float32, mixed32.Small],
 	"multilabel": checkModel[float64, multilabel.Tagger],
@@ -27,4 +30,15 @@ var goldenModels = map[string]func(*testing.T, *spec.Model){
 	"regression": checkModel[float64, regression.Sine],
 	"sigmoid":    checkModel[float64, sigmoid.Binary],
 	"softmax":    checkModel[float64, softmax.Classifier],
+	"trained":    checkModel[float64, trained.Flower],
+}
+
+// trainedModels checks the built-in parameters of the trained cases.
+var trainedModels = map[string]func(*testing.T, string){
+	"embedded": func(t *testing.T, path string) {
+		checkTrained[float32, embedded.Reader](t, &embedded.ReaderTrained.Net, path)
+	},
+	"trained": func(t *testing.T, path string) {
+		checkTrained[float64, trained.Flower](t, &trained.FlowerTrained.Net, path)
+	},
 }

@@ -101,20 +101,35 @@ func SaveWeights[T model.Float, M any, P model.Model[T, M]](path string, m P, me
 //
 // On error the parameters of m are unchanged.
 func LoadWeights[T model.Float, M any, P model.Model[T, M]](path string, m P) (Meta, error) {
-	f, err := safetensors.ReadFile(path)
+	params, meta, err := ReadParams[T](path, m.Widths(), m.Head())
 	if err != nil {
-		return Meta{}, err
-	}
-	meta, err := checkFile(path, f, m.Widths(), m.Head())
-	if err != nil {
-		return Meta{}, err
-	}
-	params := make([]T, len(m.Params()))
-	if err := readTensors(path, f, "", m.Widths(), params); err != nil {
 		return Meta{}, err
 	}
 	copy(m.Params(), params)
 	return meta, nil
+}
+
+// ReadParams reads the parameters of a network with the given widths and
+// head from a weights file, in the order of a model's Params, with the
+// checks of [LoadWeights]; it needs no model type.
+func ReadParams[T model.Float](path string, widths []int, head string) ([]T, Meta, error) {
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return nil, Meta{}, err
+	}
+	meta, err := checkFile(path, f, widths, head)
+	if err != nil {
+		return nil, Meta{}, err
+	}
+	n := 0
+	for _, t := range model.Layout(widths) {
+		n += t.Size()
+	}
+	params := make([]T, n)
+	if err := readTensors(path, f, "", widths, params); err != nil {
+		return nil, Meta{}, err
+	}
+	return params, meta, nil
 }
 
 // ReadMeta returns the metadata of a weights file or checkpoint without

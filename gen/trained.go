@@ -1,0 +1,174 @@
+package gen
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+
+	. "github.com/dave/jennifer/jen"
+
+	"github.com/nngen/nngen/ir"
+)
+
+// trained emits the predictor type and the trained value, when the model
+// carries trained parameters:
+//
+//	type IrisPredictor struct { Net Iris; Mean, Std [IrisInputs]float64 }
+//	var IrisTrained = &IrisPredictor{Net: Iris{W1: …}, Mean: …, Std: …}
+func (e *emitter) trained() {
+	m, t := e.m, e.m.Trained
+	if t == nil {
+		return
+	}
+	n := m.Names
+	x := Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())
+	recv := Params(Id("p").Op("*").Id(t.Predictor))
+	if t.Classes != nil {
+		e.docf("%s names the classes of %s, in the order of its outputs.", t.ClassNames, m.Name)
+		names := make([]Code, len(t.Classes))
+		for i, c := range t.Classes {
+			names[i] = Lit(c)
+		}
+		e.f.Var().Id(t.ClassNames).Op("=").Index(Lit(len(names))).String().Values(names...)
+	}
+	e.docf(`%s is a trained %s with the standardization of its inputs
+from training: its methods take raw features. It is safe for concurrent use.`, t.Predictor, m.Name)
+	e.f.Type().Id(t.Predictor).Struct(
+		Comment("Net holds the trained parameters."),
+		Id("Net").Id(m.Name),
+		Comment("Mean and Std standardize an input: x' = (x − Mean) / Std."),
+		List(Id("Mean"), Id("Std")).Index(Id(n.Inputs)).Add(e.T()),
+	)
+	e.f.Comment("Standardize returns x standardized as the training data was.")
+	e.f.Func().Add(recv).Id("Standardize").Params(x.Clone()).Params(Id("s").Index(Id(n.Inputs)).Add(e.T())).Block(
+		For(Id("i").Op(":=").Range().Id("s")).Block(
+			Id("s").Index(Id("i")).Op("=").Parens(Id("x").Index(Id("i")).Op("-").Id("p").Dot("Mean").Index(Id("i"))).Op("/").Id("p").Dot("Std").Index(Id("i")),
+		),
+		Return(Id("s")),
+	)
+	e.f.Comment("Forward returns the model's output for the raw features x: " + e.outputsDoc() + ".")
+	e.f.Func().Add(recv).Id("Forward").Params(x.Clone()).Index(Id(n.Outputs)).Add(e.T()).Block(
+		Id("s").Op(":=").Id("p").Dot("Standardize").Call(Id("x")),
+		Return(Id("p").Dot("Net").Dot("Forward").Call(Op("&").Id("s"))),
+	)
+	if m.Head.Classifier {
+		e.f.Comment("Predict returns the class the model predicts for the raw features x.")
+		e.f.Func().Add(recv).Id("Predict").Params(x.Clone()).Int().Block(
+			Id("s").Op(":=").Id("p").Dot("Standardize").Call(Id("x")),
+			Return(Id("p").Dot("Net").Dot("Predict").Call(Op("&").Id("s"))),
+		)
+		if t.Classes != nil {
+			e.docf("PredictClass returns the name of the class the model predicts for the raw\nfeatures x.")
+			e.f.Func().Add(recv).Id("PredictClass").Params(x.Clone()).String().Block(
+				Return(Id(t.ClassNames).Index(Id("p").Dot("Predict").Call(Id("x")))),
+			)
+		}
+	}
+	var fields []Code
+	if t.Blob == "" {
+		fields = append(fields, keyed("Net", e.literal()))
+	}
+	fields = append(fields,
+		keyed("Mean", e.vec(m.Inputs).Add(e.floats(t.Mean))),
+		keyed("Std", e.vec(m.Inputs).Add(e.floats(t.Std))),
+	)
+	e.docf("%s is %s trained: its parameters are those of %s.", t.Value, m.Name, t.Source)
+	e.f.Var().Id(t.Value).Op("=").Op("&").Id(t.Predictor).Values(append(fields, Line())...)
+	if t.Blob == "" {
+		return
+	}
+	e.f.Anon("embed")
+	size := e.bytes()
+	e.f.Comment(fmt.Sprintf("%s holds the parameters of %s, little-endian %s.", t.BlobVar, t.Source, m.Float))
+	e.f.Comment("//go:embed " + t.Blob)
+	e.f.Var().Id(t.BlobVar).String()
+	word := func(k int) *Statement {
+		s := Id("w").Index(Lit(0))
+		if size == 4 {
+			s = Uint32().Call(s)
+		} else {
+			s = Uint64().Call(s)
+		}
+		for j := 1; j < size; j++ {
+			conv := Uint32
+			if size == 8 {
+				conv = Uint64
+			}
+			s = s.Op("|").Add(conv().Call(Id("w").Index(Lit(j)))).Op("<<").Lit(8 * j)
+		}
+		return s
+	}
+	from := Qual("math", "Float32frombits")
+	if size == 8 {
+		from = Qual("math", "Float64frombits")
+	}
+	e.f.Func().Id("init").Params().Block(
+		Id("p").Op(":=").Id(t.Value).Dot("Net").Dot("Params").Call(),
+		If(Len(Id(t.BlobVar)).Op("!=").Lit(size).Op("*").Len(Id("p"))).Block(
+			Panic(Lit(fmt.Sprintf("%s: %s does not hold %d parameters of %d bytes; regenerate it with nngen gen -weights", m.Name, t.Blob, m.NumParams, size))),
+		),
+		For(Id("i").Op(":=").Range().Id("p")).Block(
+			Id("w").Op(":=").Id(t.BlobVar).Index(Lit(size).Op("*").Id("i").Op(":").Lit(size).Op("*").Id("i").Op("+").Lit(size)),
+			Id("p").Index(Id("i")).Op("=").Add(from).Call(word(0)),
+		),
+	)
+}
+
+// literal renders the trained parameters as a value of the model type.
+func (e *emitter) literal() Code {
+	m, p := e.m, e.m.Trained.Params
+	var fields []Code
+	for _, l := range m.Layers {
+		var rows []Code
+		for o := range l.Out {
+			rows = append(rows, Line().Add(e.floats(p[l.Offset+o*l.In:l.Offset+(o+1)*l.In])))
+		}
+		bias := l.Offset + l.In*l.Out
+		fields = append(fields,
+			keyed(l.W, e.mat(l.Out, l.In).Values(append(rows, Line())...)),
+			keyed(l.B, e.vec(l.Out).Add(e.floats(p[bias:bias+l.Out]))),
+		)
+	}
+	return Id(m.Name).Values(append(fields, Line())...)
+}
+
+// keyed renders "name: value" on a line of its own in a composite literal.
+func keyed(name string, value Code) Code {
+	return Line().Id(name).Op(":").Add(value)
+}
+
+// floats renders {v0, v1, …} with each value exact in the element type.
+func (e *emitter) floats(vs []float64) Code {
+	bits := 64
+	if e.m.Float == "float32" {
+		bits = 32
+	}
+	items := make([]Code, len(vs))
+	for i, v := range vs {
+		items[i] = Op(strconv.FormatFloat(v, 'g', -1, bits))
+	}
+	return Values(items...)
+}
+
+// Blob returns the contents of the file that holds m's trained parameters
+// for //go:embed: little-endian floats of the element type, in the order
+// of Params. It returns nil when the parameters are written as literals.
+func Blob(m *ir.Model) []byte {
+	t := m.Trained
+	if t == nil || t.Blob == "" {
+		return nil
+	}
+	if m.Float == "float32" {
+		b := make([]byte, 4*len(t.Params))
+		for i, v := range t.Params {
+			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(float32(v)))
+		}
+		return b
+	}
+	b := make([]byte, 8*len(t.Params))
+	for i, v := range t.Params {
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(v))
+	}
+	return b
+}

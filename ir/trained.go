@@ -1,0 +1,78 @@
+package ir
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/nngen/nngen/spec"
+)
+
+// MaxLiteralParams is the largest number of parameters built into
+// generated code as Go literals; larger models get them from a sibling
+// binary file through //go:embed, because the Go compiler is slow on large
+// composite literals. It was set by measuring go build time (see README).
+const MaxLiteralParams = 8192
+
+// Trained is a model's trained state, built into the generated code.
+type Trained struct {
+	Source    string    // base name of the weights file
+	Params    []float64 // in the order of the model's Params
+	Classes   []string  // class names in the order of the outputs, or nil
+	Mean, Std []float64 // standardization of the inputs: x' = (x − Mean)/Std
+	// Blob names the file, beside the generated code, that holds the
+	// parameters as little-endian floats of the model's element type;
+	// empty when they are written as literals.
+	Blob string
+	// Package-level names: the predictor type, its trained value, the
+	// class names and the embedded bytes.
+	Predictor, Value, ClassNames, BlobVar string
+}
+
+// AttachTrained makes m carry trained parameters and the metadata saved
+// with them. blob names the sibling file for models too large for
+// literals; it must not be empty then.
+func (m *Model) AttachTrained(source string, params []float64, classes []string, mean, std []float64, blob string) error {
+	if len(params) != m.NumParams {
+		return fmt.Errorf("%s holds %d parameters, the model has %d", source, len(params), m.NumParams)
+	}
+	switch {
+	case m.Head.Act == spec.Softmax && classes != nil && len(classes) != m.Outputs:
+		return fmt.Errorf("%s names %d classes, the model has %d outputs", source, len(classes), m.Outputs)
+	case m.Head.Act == spec.Sigmoid && classes != nil && (m.Outputs != 1 || len(classes) != 2):
+		return fmt.Errorf("%s names %d classes for %d sigmoid outputs", source, len(classes), m.Outputs)
+	case m.Head.Act == spec.Identity && classes != nil:
+		return fmt.Errorf("%s names classes for a regression model", source)
+	}
+	if mean == nil {
+		mean, std = make([]float64, m.Inputs), make([]float64, m.Inputs)
+		for i := range std {
+			std[i] = 1
+		}
+	}
+	if len(mean) != m.Inputs || len(std) != m.Inputs {
+		return fmt.Errorf("%s: the standardization has %d and %d values, the model has %d inputs", source, len(mean), len(std), m.Inputs)
+	}
+	for i := range std {
+		if !(std[i] > 0) || math.IsInf(std[i], 0) || math.IsNaN(mean[i]) || math.IsInf(mean[i], 0) {
+			return fmt.Errorf("%s: invalid standardization of input %d: mean %g, std %g", source, i, mean[i], std[i])
+		}
+	}
+	for i, v := range params {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: parameter %d is %g", source, i, v)
+		}
+	}
+	t := &Trained{
+		Source: source, Params: params, Classes: classes, Mean: mean, Std: std,
+		Predictor: m.Name + "Predictor", Value: m.Name + "Trained", ClassNames: m.Name + "Classes",
+		BlobVar: lowerFirst(m.Name) + "Weights",
+	}
+	if len(params) > MaxLiteralParams {
+		if blob == "" {
+			return fmt.Errorf("%s: %d parameters are too many for Go literals (at most %d): they go in a file beside the code, so write the code to a file", source, len(params), MaxLiteralParams)
+		}
+		t.Blob = blob
+	}
+	m.Trained = t
+	return nil
+}

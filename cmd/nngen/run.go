@@ -26,6 +26,8 @@ const usage = `usage:
                                                 score a trained model
   nngen predict spec.yaml -weights model.safetensors -data input.csv
                                                 predict, one CSV row per input row
+  nngen verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]
+                                                check Forward against reference outputs
   nngen version                                 print nngen's version
 
 Run "nngen <command> -h" for the flags of a command.
@@ -39,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := "gen", args
 	if len(args) > 0 {
 		switch args[0] {
-		case "gen", "check", "train", "eval", "predict", "version", "help":
+		case "gen", "check", "train", "eval", "predict", "verify", "version", "help":
 			cmd, rest = args[0], args[1:]
 		case "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
@@ -58,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runEval(rest, stdout, stderr)
 	case "predict":
 		err = runPredict(rest, stdout, stderr)
+	case "verify":
+		err = runVerify(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "nngen", version())
 	case "help":

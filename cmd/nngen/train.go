@@ -185,3 +185,28 @@ func defaultTrainOptions(s *spec.Model) driver.TrainOptions {
 	}
 	return o
 }
+
+func runVerify(args []string, stdout, stderr io.Writer) error {
+	o := driver.VerifyOptions{Tol: 64}
+	fs := newFlags("verify", "verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]", stderr)
+	fs.StringVar(&o.Weights, "weights", "", "weights file (required)")
+	fs.StringVar(&o.Inputs, "inputs", "", "safetensors file with one tensor [samples, inputs] (required)")
+	fs.StringVar(&o.Expect, "expect", "", "safetensors file with one tensor [samples, outputs]: the expected outputs of Forward (required)")
+	fs.Int64Var(&o.Tol, "tol", o.Tol, "largest accepted difference, in units in the last place of the model's float type")
+	path, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		fmt.Fprintf(stderr, "nngen verify: %v\n", err)
+		return errUsage
+	}
+	if err := checkReadable(o.Weights, o.Inputs, o.Expect); err != nil {
+		return err
+	}
+	s, err := spec.ParseFile(path)
+	if err != nil {
+		return err
+	}
+	return runModel(s, "verify", o, stdout, stderr)
+}

@@ -18,7 +18,7 @@ import (
 // status: 0 on success, 1 on failure, 2 for bad usage.
 func Main[T model.Float, M any, P model.Model[T, M]](args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: model gradcheck|train|eval|predict [options]")
+		fmt.Fprintln(stderr, "usage: model gradcheck|train|eval|predict|verify [options]")
 		return 2
 	}
 	var err error
@@ -31,6 +31,8 @@ func Main[T model.Float, M any, P model.Model[T, M]](args []string, stdout, stde
 		err = evalCmd[T, M, P](args[1:], stdout)
 	case "predict":
 		err = predictCmd[T, M, P](args[1:], stdout)
+	case "verify":
+		err = verifyCmd[T, M, P](args[1:], stdout)
 	default:
 		fmt.Fprintf(stderr, "model: unknown command %q\n", args[0])
 		return 2

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"text/tabwriter"
 
 	"github.com/nngen/nngen/internal/build"
@@ -85,11 +86,31 @@ func byteSize(n int) string {
 }
 
 // runProgram runs a built model program with args, passing its output
-// through; a failing program is an error without further message.
+// through; a failing program is an error without further message. An
+// interrupt (Ctrl-C) is passed on to the program, which saves a checkpoint
+// and ends, rather than ending nngen.
 func runProgram(exe string, stdout, stderr io.Writer, args ...string) error {
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	if err := cmd.Run(); err != nil {
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt)
+	defer signal.Stop(interrupts)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case sig := <-interrupts:
+				cmd.Process.Signal(sig)
+			case <-done:
+				return
+			}
+		}
+	}()
+	if err := cmd.Wait(); err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
 			return exitError(ee.ExitCode())
 		}

@@ -27,7 +27,11 @@ layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
 		Id("g").Op("*").Id(m.Name), Id("s").Op("*").Id(n.Trace),
 		Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T()), Id("y").Op("*").Index(Id(n.Outputs)).Add(e.T()),
 	).Params(Id("loss").Add(e.T())).BlockFunc(func(g *Group) {
-		e.lossAndDelta(g, m.Backward[0])
+		st := m.Backward[0]
+		l := st.Layer
+		g.Comment(e.outputDoc(l))
+		g.Var().Id(st.Delta).Add(e.vec(l.Out))
+		e.lossAndDelta(g, field("s", l.Z), field("s", l.A), local("y"), local(st.Delta), Id("s").Dot("LogSumExp"))
 		for _, st := range m.Backward {
 			e.step(g, st)
 		}
@@ -45,34 +49,36 @@ func (e *emitter) targetDoc() string {
 	return "the expected values"
 }
 
-// lossAndDelta emits the loss and δ of the output layer:
+// lossAndDelta emits the loss of one sample and δ of the output layer,
+// from its logits z, its output p and its target t:
 //
-//	var d2 [3]float64
 //	for k := range 3 {
 //		d2[k] = s.Y[k] - y[k]
 //		loss += y[k] * (s.LogSumExp - s.Z2[k])
 //	}
-func (e *emitter) lossAndDelta(g *Group, st *ir.Step) {
-	l, h, k := st.Layer, e.m.Head, Id("k")
-	z, y, t := Id("s").Dot(l.Z).Index(k), Id("s").Dot(l.A).Index(k), Id("y").Index(k)
-	g.Comment(fmt.Sprintf("Layer %d (output): the loss, and δ%d = ∂L/∂z%d = %s.", l.N, l.N, l.N, h.DeltaDoc[len("∂L/∂z = "):]))
-	g.Var().Id(st.Delta).Add(e.vec(l.Out))
-	g.For(k.Clone().Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
+func (e *emitter) lossAndDelta(g *Group, z, p, t, delta vector, lse *Statement) {
+	h, k := e.m.Head, Id("k")
+	g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).BlockFunc(func(g *Group) {
 		switch h.Loss {
 		case spec.CrossEntropy:
-			g.Id(st.Delta).Index(k).Op("=").Add(y).Op("-").Add(t)
-			g.Id("loss").Op("+=").Add(t).Op("*").Parens(Id("s").Dot("LogSumExp").Op("-").Add(z))
+			g.Add(delta(k)).Op("=").Add(p(k)).Op("-").Add(t(k))
+			g.Id("loss").Op("+=").Add(t(k)).Op("*").Parens(lse.Clone().Op("-").Add(z(k)))
 		case spec.BinaryCrossEntropy:
-			g.Id(st.Delta).Index(k).Op("=").Add(y).Op("-").Add(t)
-			g.Id("v").Op(":=").Add(z)
-			g.Id("loss").Op("+=").Max(Id("v"), Lit(0)).Op("-").Id("v").Op("*").Add(t).Op("+").Add(
+			g.Add(delta(k)).Op("=").Add(p(k)).Op("-").Add(t(k))
+			g.Id("v").Op(":=").Add(z(k))
+			g.Id("loss").Op("+=").Max(Id("v"), Lit(0)).Op("-").Id("v").Op("*").Add(t(k)).Op("+").Add(
 				e.call("Log1p", Qual("math", "Exp").Call(Op("-").Qual("math", "Abs").Call(e.wide(Id("v"))))))
 		default:
-			g.Id("r").Op(":=").Add(y).Op("-").Add(t)
-			g.Id(st.Delta).Index(k).Op("=").Add(num(h.DeltaScale)).Op("*").Id("r")
-			g.Id("loss").Op("+=").Id("r").Op("*").Id("r").Op("/").Add(num(float64(l.Out)))
+			g.Id("r").Op(":=").Add(p(k)).Op("-").Add(t(k))
+			g.Add(delta(k)).Op("=").Add(num(h.DeltaScale)).Op("*").Id("r")
+			g.Id("loss").Op("+=").Id("r").Op("*").Id("r").Op("/").Add(num(float64(e.m.Outputs)))
 		}
 	})
+}
+
+// outputDoc is the comment above the loss and δ of the output layer.
+func (e *emitter) outputDoc(l *ir.Layer) string {
+	return fmt.Sprintf("Layer %d (output): the loss, and δ%d = ∂L/∂z%d = %s.", l.N, l.N, l.N, e.m.Head.DeltaDoc[len("∂L/∂z = "):])
 }
 
 // wide converts x to float64 for package math when the element type is float32.

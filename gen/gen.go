@@ -221,28 +221,48 @@ func (e *emitter) batch() {
 		)
 	}
 	e.docf(`ForwardBatch computes Forward for each of the samples in x, %s features
-each, row after row, and writes their outputs to dst, %s values each.`, n.Inputs, n.Outputs)
-	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("ForwardBatch").Params(Id("dst"), Id("x").Index().Add(e.T())).Block(
-		Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs),
-		check("ForwardBatch"),
-		For(Id("k").Op(":=").Range().Id("n")).Block(
+each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inputs, n.Outputs, e.chunkDoc())
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("ForwardBatch").Params(Id("dst"), Id("x").Index().Add(e.T())).BlockFunc(func(g *Group) {
+		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
+		g.Add(check("ForwardBatch"))
+		if m.Chunk > 0 {
+			e.forwardChunked(g)
+			return
+		}
+		g.For(Id("k").Op(":=").Range().Id("n")).Block(
 			Op("*").Add(rows("dst", n.Outputs)).Op("=").Id("m").Dot("Forward").Call(rows("x", n.Inputs)),
-		),
-	)
+		)
+	})
 	e.docf(`TrainBatch runs the forward and the backward pass for each sample of a
 mini-batch: x holds the samples (%s features each) and y their targets
 (%s values each), row after row. It adds the sum of the per-sample
 gradients to g and returns the sum of the losses; divide both by the
-number of samples for means.`, n.Inputs, n.Outputs)
-	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainBatch").Params(Id("g").Op("*").Id(m.Name), Id("x"), Id("y").Index().Add(e.T())).Params(Id("loss").Add(e.T())).Block(
-		Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs),
-		check("TrainBatch"),
-		Var().Id("s").Id(n.Trace),
-		For(Id("k").Op(":=").Range().Id("n")).Block(
-			Id("xk").Op(":=").Add(rows("x", n.Inputs)),
-			Id("m").Dot("Trace").Call(Op("&").Id("s"), Id("xk")),
-			Id("loss").Op("+=").Id("m").Dot("Backward").Call(Id("g"), Op("&").Id("s"), Id("xk"), rows("y", n.Outputs)),
-		),
-		Return(Id("loss")),
-	)
+number of samples for means.%s`, n.Inputs, n.Outputs, e.chunkDoc())
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainBatch").Params(Id("g").Op("*").Id(m.Name), Id("x"), Id("y").Index().Add(e.T())).Params(Id("loss").Add(e.T())).BlockFunc(func(g *Group) {
+		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
+		g.Add(check("TrainBatch"))
+		if m.Chunk > 0 {
+			e.trainChunked(g)
+		} else {
+			g.Var().Id("s").Id(n.Trace)
+			g.For(Id("k").Op(":=").Range().Id("n")).Block(
+				Id("xk").Op(":=").Add(rows("x", n.Inputs)),
+				Id("m").Dot("Trace").Call(Op("&").Id("s"), Id("xk")),
+				Id("loss").Op("+=").Id("m").Dot("Backward").Call(Id("g"), Op("&").Id("s"), Id("xk"), rows("y", n.Outputs)),
+			)
+		}
+		g.Return(Id("loss"))
+	})
+}
+
+// chunkDoc explains the chunked batch functions.
+func (e *emitter) chunkDoc() string {
+	if e.m.Chunk == 0 {
+		return ""
+	}
+	return fmt.Sprintf(`
+
+The samples go through the network %d at a time, layer by layer, so that
+each weight row is read once per chunk of samples rather than once per
+sample; the inner loops serve four samples at once.`, e.m.Chunk)
 }

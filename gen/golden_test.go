@@ -125,7 +125,9 @@ func registrySource(models []*spec.Model) []byte {
 	}
 	b.WriteString(")\n\n// goldenModels runs the numerical checks of each golden case.\nvar goldenModels = map[string]func(*testing.T, *spec.Model){\n")
 	for i, m := range models {
-		fmt.Fprintf(&b, "\t%q: checkModel[%s, %s.%s],\n", dirs[i], m.DType, dirs[i], m.Name)
+		pkg, T := dirs[i]+"."+m.Name, string(m.DType)
+		fmt.Fprintf(&b, "\t%q: func(t *testing.T, s *spec.Model) {\n\t\tcheckModel(t, s, func(m, g *%s, x, y []%s) %s {\n\t\t\tvar s %sTrace\n\t\t\txk := (*[%sInputs]%s)(x)\n\t\t\tm.Trace(&s, xk)\n\t\t\treturn m.Backward(g, &s, xk, (*[%sOutputs]%s)(y))\n\t\t})\n\t},\n",
+			dirs[i], pkg, T, T, pkg, pkg, T, pkg, T)
 	}
 	b.WriteString("}\n\n// trainedModels checks the built-in parameters of the trained cases.\nvar trainedModels = map[string]func(*testing.T, string){\n")
 	for i, m := range models {

@@ -37,6 +37,9 @@ type Model struct {
 	Names     Names
 	Funcs     []*Func  // activation helpers, in first-use order
 	Trained   *Trained // built-in trained parameters, or nil
+	// Chunk is the number of samples TrainBatch and ForwardBatch process
+	// together, layer by layer; 0 means one at a time (see chunk).
+	Chunk int
 }
 
 // Names are the package-level identifiers of one model, all derived from
@@ -183,6 +186,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 		offset += in*sl.Units + sl.Units
 		in, input = sl.Units, "s."+l.A
 	}
+	out.Chunk = chunk(out)
 	out.Head = head(m.Head(), m.Loss, m.Outputs())
 	out.Head.Sigmoid = use(out.Head.Sigmoid)
 	for i := len(out.Layers) - 1; i >= 0; i-- {

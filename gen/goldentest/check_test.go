@@ -21,14 +21,17 @@ const (
 	gradTol64    = 1e-6  // backward vs central differences, float64
 	tol32        = 2e-4  // float32 forward, loss and gradients vs the float64 reference
 	relFloor     = 1e-3  // below this magnitude, errors count as absolute
-	batchSize    = 4
+	batchSize    = 6 // a chunk's quad of samples and two more
 )
 
 // checkModel checks a generated model against an independent reference
 // written with gonum/mat: the forward pass, the loss, and the backward
 // pass against central finite differences of the reference loss. Float32
 // models are checked against the float64 reference at their own parameters.
-func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s *spec.Model) {
+//
+// backward runs Trace and Backward on one sample, the per-sample path that
+// TrainBatch may bypass.
+func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s *spec.Model, backward func(m, g *M, x, y []T) T) {
 	ref := newReference(s)
 	m := P(new(M))
 	m.Init(7)
@@ -87,6 +90,36 @@ func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s
 		tol = tol32
 	}
 	compare(t, "accumulated gradient", wide(P(g).Params()), once, tol)
+
+	// Batches of any size agree with the samples taken one at a time:
+	// ForwardBatch with Forward, TrainBatch with Trace and Backward (through
+	// TrainBatch of single samples), across chunk boundaries.
+	tol = 1e-10
+	if single {
+		tol = 1e-3 // float32 sums in another order
+	}
+	big := 2*37 + 3
+	xb := make([]T, big*s.Inputs)
+	for i := range xb {
+		xb[i] = T(r.NormFloat64())
+	}
+	yb := targets[T](ref, r, big)
+	outB := make([]T, big*s.Outputs())
+	m.ForwardBatch(outB, xb)
+	gB, g1, gs := new(M), new(M), new(M)
+	lossB, loss1, lossS := m.TrainBatch(gB, xb, yb), T(0), T(0)
+	for k := range big {
+		xk, yk := xb[k*s.Inputs:(k+1)*s.Inputs], yb[k*s.Outputs():(k+1)*s.Outputs()]
+		one := make([]T, s.Outputs())
+		m.ForwardBatch(one, xk)
+		compare(t, "ForwardBatch of one sample vs of many", wide(one), wide(outB[k*s.Outputs():(k+1)*s.Outputs()]), tol)
+		loss1 += m.TrainBatch(g1, xk, yk)
+		lossS += backward((*M)(m), gs, xk, yk)
+	}
+	compare(t, "TrainBatch loss, many vs one at a time", []float64{float64(lossB)}, []float64{float64(loss1)}, tol)
+	compare(t, "TrainBatch gradient, many vs one at a time", wide(P(gB).Params()), wide(P(g1).Params()), tol)
+	compare(t, "Backward loss vs TrainBatch", []float64{float64(lossS)}, []float64{float64(lossB)}, tol)
+	compare(t, "Backward gradient vs TrainBatch", wide(P(gs).Params()), wide(P(gB).Params()), tol)
 
 	// Nothing allocates.
 	if n := testing.AllocsPerRun(10, func() { m.ForwardBatch(out, x) }); n != 0 {

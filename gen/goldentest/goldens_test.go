@@ -21,16 +21,86 @@ import (
 
 // goldenModels runs the numerical checks of each golden case.
 var goldenModels = map[string]func(*testing.T, *spec.Model){
-	"deep":       checkModel[float64, deep.Deep],
-	"embedded":   checkModel[float32, embedded.Reader],
-	"loops":      checkModel[float64, loops.Looped],
-	"mixed32":    checkModel[float32, mixed32.Small],
-	"multilabel": checkModel[float64, multilabel.Tagger],
-	"oneunit":    checkModel[float32, oneunit.Tiny],
-	"regression": checkModel[float64, regression.Sine],
-	"sigmoid":    checkModel[float64, sigmoid.Binary],
-	"softmax":    checkModel[float64, softmax.Classifier],
-	"trained":    checkModel[float64, trained.Flower],
+	"deep": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *deep.Deep, x, y []float64) float64 {
+			var s deep.DeepTrace
+			xk := (*[deep.DeepInputs]float64)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[deep.DeepOutputs]float64)(y))
+		})
+	},
+	"embedded": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *embedded.Reader, x, y []float32) float32 {
+			var s embedded.ReaderTrace
+			xk := (*[embedded.ReaderInputs]float32)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[embedded.ReaderOutputs]float32)(y))
+		})
+	},
+	"loops": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *loops.Looped, x, y []float64) float64 {
+			var s loops.LoopedTrace
+			xk := (*[loops.LoopedInputs]float64)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[loops.LoopedOutputs]float64)(y))
+		})
+	},
+	"mixed32": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *mixed32.Small, x, y []float32) float32 {
+			var s mixed32.SmallTrace
+			xk := (*[mixed32.SmallInputs]float32)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[mixed32.SmallOutputs]float32)(y))
+		})
+	},
+	"multilabel": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *multilabel.Tagger, x, y []float64) float64 {
+			var s multilabel.TaggerTrace
+			xk := (*[multilabel.TaggerInputs]float64)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[multilabel.TaggerOutputs]float64)(y))
+		})
+	},
+	"oneunit": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *oneunit.Tiny, x, y []float32) float32 {
+			var s oneunit.TinyTrace
+			xk := (*[oneunit.TinyInputs]float32)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[oneunit.TinyOutputs]float32)(y))
+		})
+	},
+	"regression": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *regression.Sine, x, y []float64) float64 {
+			var s regression.SineTrace
+			xk := (*[regression.SineInputs]float64)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[regression.SineOutputs]float64)(y))
+		})
+	},
+	"sigmoid": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *sigmoid.Binary, x, y []float64) float64 {
+			var s sigmoid.BinaryTrace
+			xk := (*[sigmoid.BinaryInputs]float64)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[sigmoid.BinaryOutputs]float64)(y))
+		})
+	},
+	"softmax": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *softmax.Classifier, x, y []float64) float64 {
+			var s softmax.ClassifierTrace
+			xk := (*[softmax.ClassifierInputs]float64)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[softmax.ClassifierOutputs]float64)(y))
+		})
+	},
+	"trained": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *trained.Flower, x, y []float64) float64 {
+			var s trained.FlowerTrace
+			xk := (*[trained.FlowerInputs]float64)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[trained.FlowerOutputs]float64)(y))
+		})
+	},
 }
 
 // trainedModels checks the built-in parameters of the trained cases.

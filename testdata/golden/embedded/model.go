@@ -312,13 +312,129 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y
 
 // ForwardBatch computes Forward for each of the samples in x, ReaderInputs features
 // each, row after row, and writes their outputs to dst, ReaderOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Reader) ForwardBatch(dst, x []float32) {
 	n := len(x) / ReaderInputs
 	if len(x) != n*ReaderInputs || len(dst) != n*ReaderOutputs {
 		panic("Reader.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[ReaderOutputs]float32)(dst[k*ReaderOutputs:]) = m.Forward((*[ReaderInputs]float32)(x[k*ReaderInputs:]))
+	var s [32]ReaderTrace
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 96 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[ReaderInputs]float32)(x[(base+q)*ReaderInputs:])
+				x1 := (*[ReaderInputs]float32)(x[(base+q+1)*ReaderInputs:])
+				x2 := (*[ReaderInputs]float32)(x[(base+q+2)*ReaderInputs:])
+				x3 := (*[ReaderInputs]float32)(x[(base+q+3)*ReaderInputs:])
+				var v0, v1, v2, v3 float32
+				for i := range 64 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].A1[o] = readerRelu(m.B1[o] + v0)
+				s[q+1].A1[o] = readerRelu(m.B1[o] + v1)
+				s[q+2].A1[o] = readerRelu(m.B1[o] + v2)
+				s[q+3].A1[o] = readerRelu(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				xq := (*[ReaderInputs]float32)(x[(base+q)*ReaderInputs:])
+				var v float32
+				for i := range 64 {
+					v += w[i] * xq[i]
+				}
+				s[q].A1[o] = readerRelu(m.B1[o] + v)
+			}
+		}
+		// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 32 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				var v0, v1, v2, v3 float32
+				for i := range 96 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].A2[o] = readerRelu(m.B2[o] + v0)
+				s[q+1].A2[o] = readerRelu(m.B2[o] + v1)
+				s[q+2].A2[o] = readerRelu(m.B2[o] + v2)
+				s[q+3].A2[o] = readerRelu(m.B2[o] + v3)
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A1
+				var v float32
+				for i := range 96 {
+					v += w[i] * xq[i]
+				}
+				s[q].A2[o] = readerRelu(m.B2[o] + v)
+			}
+		}
+		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. Four samples at a time.
+		for o := range 10 {
+			w := &m.W3[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				var v0, v1, v2, v3 float32
+				for i := range 32 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z3[o] = m.B3[o] + v0
+				s[q+1].Z3[o] = m.B3[o] + v1
+				s[q+2].Z3[o] = m.B3[o] + v2
+				s[q+3].Z3[o] = m.B3[o] + v3
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A2
+				var v float32
+				for i := range 32 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z3[o] = m.B3[o] + v
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(s[q].Z3[0], s[q].Z3[1], s[q].Z3[2], s[q].Z3[3], s[q].Z3[4], s[q].Z3[5], s[q].Z3[6], s[q].Z3[7], s[q].Z3[8], s[q].Z3[9])
+			var sum float32
+			for k := range 10 {
+				s[q].Y[k] = float32(math.Exp(float64(s[q].Z3[k] - mx)))
+				sum += s[q].Y[k]
+			}
+			for k := range 10 {
+				s[q].Y[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			s[q].LogSumExp = mx + float32(math.Log(float64(sum)))
+		}
+		for q := range c {
+			*(*[ReaderOutputs]float32)(dst[(base+q)*ReaderOutputs:]) = s[q].Y
+		}
 	}
 }
 
@@ -327,16 +443,264 @@ func (m *Reader) ForwardBatch(dst, x []float32) {
 // (ReaderOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 	n := len(x) / ReaderInputs
 	if len(x) != n*ReaderInputs || len(y) != n*ReaderOutputs {
 		panic("Reader.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s ReaderTrace
-	for k := range n {
-		xk := (*[ReaderInputs]float32)(x[k*ReaderInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[ReaderOutputs]float32)(y[k*ReaderOutputs:]))
+	var s [32]ReaderTrace
+	var d3 [32][10]float32
+	var d2 [32][32]float32
+	var d1 [32][96]float32
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 96 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[ReaderInputs]float32)(x[(base+q)*ReaderInputs:])
+				x1 := (*[ReaderInputs]float32)(x[(base+q+1)*ReaderInputs:])
+				x2 := (*[ReaderInputs]float32)(x[(base+q+2)*ReaderInputs:])
+				x3 := (*[ReaderInputs]float32)(x[(base+q+3)*ReaderInputs:])
+				var v0, v1, v2, v3 float32
+				for i := range 64 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].A1[o] = readerRelu(m.B1[o] + v0)
+				s[q+1].A1[o] = readerRelu(m.B1[o] + v1)
+				s[q+2].A1[o] = readerRelu(m.B1[o] + v2)
+				s[q+3].A1[o] = readerRelu(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				xq := (*[ReaderInputs]float32)(x[(base+q)*ReaderInputs:])
+				var v float32
+				for i := range 64 {
+					v += w[i] * xq[i]
+				}
+				s[q].A1[o] = readerRelu(m.B1[o] + v)
+			}
+		}
+		// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 32 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				var v0, v1, v2, v3 float32
+				for i := range 96 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].A2[o] = readerRelu(m.B2[o] + v0)
+				s[q+1].A2[o] = readerRelu(m.B2[o] + v1)
+				s[q+2].A2[o] = readerRelu(m.B2[o] + v2)
+				s[q+3].A2[o] = readerRelu(m.B2[o] + v3)
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A1
+				var v float32
+				for i := range 96 {
+					v += w[i] * xq[i]
+				}
+				s[q].A2[o] = readerRelu(m.B2[o] + v)
+			}
+		}
+		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. Four samples at a time.
+		for o := range 10 {
+			w := &m.W3[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				var v0, v1, v2, v3 float32
+				for i := range 32 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z3[o] = m.B3[o] + v0
+				s[q+1].Z3[o] = m.B3[o] + v1
+				s[q+2].Z3[o] = m.B3[o] + v2
+				s[q+3].Z3[o] = m.B3[o] + v3
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A2
+				var v float32
+				for i := range 32 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z3[o] = m.B3[o] + v
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(s[q].Z3[0], s[q].Z3[1], s[q].Z3[2], s[q].Z3[3], s[q].Z3[4], s[q].Z3[5], s[q].Z3[6], s[q].Z3[7], s[q].Z3[8], s[q].Z3[9])
+			var sum float32
+			for k := range 10 {
+				s[q].Y[k] = float32(math.Exp(float64(s[q].Z3[k] - mx)))
+				sum += s[q].Y[k]
+			}
+			for k := range 10 {
+				s[q].Y[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			s[q].LogSumExp = mx + float32(math.Log(float64(sum)))
+		}
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
+		for q := range c {
+			t := (*[ReaderOutputs]float32)(y[(base+q)*ReaderOutputs:])
+			for k := range 10 {
+				d3[q][k] = s[q].Y[k] - t[k]
+				loss += t[k] * (s[q].LogSumExp - s[q].Z3[k])
+			}
+		}
+		// Layer 3: ∂L/∂W3 += Σₖ δ3ₖ·a2ₖᵀ, ∂L/∂b3 += Σₖ δ3ₖ, and d2 = W3ᵀ·δ3 for each sample.
+		for q := range c {
+			d2[q] = [32]float32{}
+		}
+		for o := range 10 {
+			gw, w := &g.W3[o], &m.W3[o]
+			var db float32
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d3[q][o]
+				e1 := d3[q+1][o]
+				e2 := d3[q+2][o]
+				e3 := d3[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				u0 := &d2[q]
+				u1 := &d2[q+1]
+				u2 := &d2[q+2]
+				u3 := &d2[q+3]
+				for i := range 32 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+					wi := w[i]
+					u0[i] += e0 * wi
+					u1[i] += e1 * wi
+					u2[i] += e2 * wi
+					u3[i] += e3 * wi
+				}
+			}
+			for ; q < c; q++ {
+				eq := d3[q][o]
+				db += eq
+				xq := &s[q].A2
+				uq := &d2[q]
+				for i := range 32 {
+					gw[i] += eq * xq[i]
+					uq[i] += eq * w[i]
+				}
+			}
+			g.B3[o] += db
+		}
+		// δ2 = d2 ⊙ relu'(z2) for each sample, with relu'(z) = 1 if a > 0 else 0.
+		for q := range c {
+			for i := range 32 {
+				d2[q][i] *= readerReluDeriv(s[q].A2[i])
+			}
+		}
+		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		for q := range c {
+			d1[q] = [96]float32{}
+		}
+		for o := range 32 {
+			gw, w := &g.W2[o], &m.W2[o]
+			var db float32
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d2[q][o]
+				e1 := d2[q+1][o]
+				e2 := d2[q+2][o]
+				e3 := d2[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				u0 := &d1[q]
+				u1 := &d1[q+1]
+				u2 := &d1[q+2]
+				u3 := &d1[q+3]
+				for i := range 96 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+					wi := w[i]
+					u0[i] += e0 * wi
+					u1[i] += e1 * wi
+					u2[i] += e2 * wi
+					u3[i] += e3 * wi
+				}
+			}
+			for ; q < c; q++ {
+				eq := d2[q][o]
+				db += eq
+				xq := &s[q].A1
+				uq := &d1[q]
+				for i := range 96 {
+					gw[i] += eq * xq[i]
+					uq[i] += eq * w[i]
+				}
+			}
+			g.B2[o] += db
+		}
+		// δ1 = d1 ⊙ relu'(z1) for each sample, with relu'(z) = 1 if a > 0 else 0.
+		for q := range c {
+			for i := range 96 {
+				d1[q][i] *= readerReluDeriv(s[q].A1[i])
+			}
+		}
+		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
+		for o := range 96 {
+			gw := &g.W1[o]
+			var db float32
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d1[q][o]
+				e1 := d1[q+1][o]
+				e2 := d1[q+2][o]
+				e3 := d1[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := (*[ReaderInputs]float32)(x[(base+q)*ReaderInputs:])
+				x1 := (*[ReaderInputs]float32)(x[(base+q+1)*ReaderInputs:])
+				x2 := (*[ReaderInputs]float32)(x[(base+q+2)*ReaderInputs:])
+				x3 := (*[ReaderInputs]float32)(x[(base+q+3)*ReaderInputs:])
+				for i := range 64 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+				}
+			}
+			for ; q < c; q++ {
+				eq := d1[q][o]
+				db += eq
+				xq := (*[ReaderInputs]float32)(x[(base+q)*ReaderInputs:])
+				for i := range 64 {
+					gw[i] += eq * xq[i]
+				}
+			}
+			g.B1[o] += db
+		}
 	}
 	return loss
 }

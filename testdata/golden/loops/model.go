@@ -452,13 +452,170 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 
 // ForwardBatch computes Forward for each of the samples in x, LoopedInputs features
 // each, row after row, and writes their outputs to dst, LoopedOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Looped) ForwardBatch(dst, x []float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(dst) != n*LoopedOutputs {
 		panic("Looped.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[LoopedOutputs]float64)(dst[k*LoopedOutputs:]) = m.Forward((*[LoopedInputs]float64)(x[k*LoopedInputs:]))
+	var s [32]LoopedTrace
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). Four samples at a time.
+		for o := range 9 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
+				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
+				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
+				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
+				var v0, v1, v2, v3 float64
+				for i := range 11 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z1[o] = m.B1[o] + v0
+				s[q].A1[o] = loopedGelu(s[q].Z1[o])
+				s[q+1].Z1[o] = m.B1[o] + v1
+				s[q+1].A1[o] = loopedGelu(s[q+1].Z1[o])
+				s[q+2].Z1[o] = m.B1[o] + v2
+				s[q+2].A1[o] = loopedGelu(s[q+2].Z1[o])
+				s[q+3].Z1[o] = m.B1[o] + v3
+				s[q+3].A1[o] = loopedGelu(s[q+3].Z1[o])
+			}
+			for ; q < c; q++ {
+				xq := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
+				var v float64
+				for i := range 11 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z1[o] = m.B1[o] + v
+				s[q].A1[o] = loopedGelu(s[q].Z1[o])
+			}
+		}
+		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). Four samples at a time.
+		for o := range 7 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				var v0, v1, v2, v3 float64
+				for i := range 9 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z2[o] = m.B2[o] + v0
+				s[q].A2[o] = loopedSilu(s[q].Z2[o])
+				s[q+1].Z2[o] = m.B2[o] + v1
+				s[q+1].A2[o] = loopedSilu(s[q+1].Z2[o])
+				s[q+2].Z2[o] = m.B2[o] + v2
+				s[q+2].A2[o] = loopedSilu(s[q+2].Z2[o])
+				s[q+3].Z2[o] = m.B2[o] + v3
+				s[q+3].A2[o] = loopedSilu(s[q+3].Z2[o])
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A1
+				var v float64
+				for i := range 9 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z2[o] = m.B2[o] + v
+				s[q].A2[o] = loopedSilu(s[q].Z2[o])
+			}
+		}
+		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). Four samples at a time.
+		for o := range 5 {
+			w := &m.W3[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				var v0, v1, v2, v3 float64
+				for i := range 7 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].A3[o] = loopedSoftplus(m.B3[o] + v0)
+				s[q+1].A3[o] = loopedSoftplus(m.B3[o] + v1)
+				s[q+2].A3[o] = loopedSoftplus(m.B3[o] + v2)
+				s[q+3].A3[o] = loopedSoftplus(m.B3[o] + v3)
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A2
+				var v float64
+				for i := range 7 {
+					v += w[i] * xq[i]
+				}
+				s[q].A3[o] = loopedSoftplus(m.B3[o] + v)
+			}
+		}
+		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. Four samples at a time.
+		for o := range 3 {
+			w := &m.W4[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A3
+				x1 := &s[q+1].A3
+				x2 := &s[q+2].A3
+				x3 := &s[q+3].A3
+				var v0, v1, v2, v3 float64
+				for i := range 5 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z4[o] = m.B4[o] + v0
+				s[q+1].Z4[o] = m.B4[o] + v1
+				s[q+2].Z4[o] = m.B4[o] + v2
+				s[q+3].Z4[o] = m.B4[o] + v3
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A3
+				var v float64
+				for i := range 5 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z4[o] = m.B4[o] + v
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(s[q].Z4[0], s[q].Z4[1], s[q].Z4[2])
+			var sum float64
+			for k := range 3 {
+				s[q].Y[k] = math.Exp(s[q].Z4[k] - mx)
+				sum += s[q].Y[k]
+			}
+			for k := range 3 {
+				s[q].Y[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			s[q].LogSumExp = mx + math.Log(sum)
+		}
+		for q := range c {
+			*(*[LoopedOutputs]float64)(dst[(base+q)*LoopedOutputs:]) = s[q].Y
+		}
 	}
 }
 
@@ -467,16 +624,355 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 // (LoopedOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(y) != n*LoopedOutputs {
 		panic("Looped.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s LoopedTrace
-	for k := range n {
-		xk := (*[LoopedInputs]float64)(x[k*LoopedInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[LoopedOutputs]float64)(y[k*LoopedOutputs:]))
+	var s [32]LoopedTrace
+	var d4 [32][3]float64
+	var d3 [32][5]float64
+	var d2 [32][7]float64
+	var d1 [32][9]float64
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). Four samples at a time.
+		for o := range 9 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
+				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
+				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
+				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
+				var v0, v1, v2, v3 float64
+				for i := range 11 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z1[o] = m.B1[o] + v0
+				s[q].A1[o] = loopedGelu(s[q].Z1[o])
+				s[q+1].Z1[o] = m.B1[o] + v1
+				s[q+1].A1[o] = loopedGelu(s[q+1].Z1[o])
+				s[q+2].Z1[o] = m.B1[o] + v2
+				s[q+2].A1[o] = loopedGelu(s[q+2].Z1[o])
+				s[q+3].Z1[o] = m.B1[o] + v3
+				s[q+3].A1[o] = loopedGelu(s[q+3].Z1[o])
+			}
+			for ; q < c; q++ {
+				xq := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
+				var v float64
+				for i := range 11 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z1[o] = m.B1[o] + v
+				s[q].A1[o] = loopedGelu(s[q].Z1[o])
+			}
+		}
+		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). Four samples at a time.
+		for o := range 7 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				var v0, v1, v2, v3 float64
+				for i := range 9 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z2[o] = m.B2[o] + v0
+				s[q].A2[o] = loopedSilu(s[q].Z2[o])
+				s[q+1].Z2[o] = m.B2[o] + v1
+				s[q+1].A2[o] = loopedSilu(s[q+1].Z2[o])
+				s[q+2].Z2[o] = m.B2[o] + v2
+				s[q+2].A2[o] = loopedSilu(s[q+2].Z2[o])
+				s[q+3].Z2[o] = m.B2[o] + v3
+				s[q+3].A2[o] = loopedSilu(s[q+3].Z2[o])
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A1
+				var v float64
+				for i := range 9 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z2[o] = m.B2[o] + v
+				s[q].A2[o] = loopedSilu(s[q].Z2[o])
+			}
+		}
+		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). Four samples at a time.
+		for o := range 5 {
+			w := &m.W3[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				var v0, v1, v2, v3 float64
+				for i := range 7 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].A3[o] = loopedSoftplus(m.B3[o] + v0)
+				s[q+1].A3[o] = loopedSoftplus(m.B3[o] + v1)
+				s[q+2].A3[o] = loopedSoftplus(m.B3[o] + v2)
+				s[q+3].A3[o] = loopedSoftplus(m.B3[o] + v3)
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A2
+				var v float64
+				for i := range 7 {
+					v += w[i] * xq[i]
+				}
+				s[q].A3[o] = loopedSoftplus(m.B3[o] + v)
+			}
+		}
+		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. Four samples at a time.
+		for o := range 3 {
+			w := &m.W4[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A3
+				x1 := &s[q+1].A3
+				x2 := &s[q+2].A3
+				x3 := &s[q+3].A3
+				var v0, v1, v2, v3 float64
+				for i := range 5 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z4[o] = m.B4[o] + v0
+				s[q+1].Z4[o] = m.B4[o] + v1
+				s[q+2].Z4[o] = m.B4[o] + v2
+				s[q+3].Z4[o] = m.B4[o] + v3
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A3
+				var v float64
+				for i := range 5 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z4[o] = m.B4[o] + v
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(s[q].Z4[0], s[q].Z4[1], s[q].Z4[2])
+			var sum float64
+			for k := range 3 {
+				s[q].Y[k] = math.Exp(s[q].Z4[k] - mx)
+				sum += s[q].Y[k]
+			}
+			for k := range 3 {
+				s[q].Y[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			s[q].LogSumExp = mx + math.Log(sum)
+		}
+		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
+		for q := range c {
+			t := (*[LoopedOutputs]float64)(y[(base+q)*LoopedOutputs:])
+			for k := range 3 {
+				d4[q][k] = s[q].Y[k] - t[k]
+				loss += t[k] * (s[q].LogSumExp - s[q].Z4[k])
+			}
+		}
+		// Layer 4: ∂L/∂W4 += Σₖ δ4ₖ·a3ₖᵀ, ∂L/∂b4 += Σₖ δ4ₖ, and d3 = W4ᵀ·δ4 for each sample.
+		for q := range c {
+			d3[q] = [5]float64{}
+		}
+		for o := range 3 {
+			gw, w := &g.W4[o], &m.W4[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d4[q][o]
+				e1 := d4[q+1][o]
+				e2 := d4[q+2][o]
+				e3 := d4[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A3
+				x1 := &s[q+1].A3
+				x2 := &s[q+2].A3
+				x3 := &s[q+3].A3
+				u0 := &d3[q]
+				u1 := &d3[q+1]
+				u2 := &d3[q+2]
+				u3 := &d3[q+3]
+				for i := range 5 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+					wi := w[i]
+					u0[i] += e0 * wi
+					u1[i] += e1 * wi
+					u2[i] += e2 * wi
+					u3[i] += e3 * wi
+				}
+			}
+			for ; q < c; q++ {
+				eq := d4[q][o]
+				db += eq
+				xq := &s[q].A3
+				uq := &d3[q]
+				for i := range 5 {
+					gw[i] += eq * xq[i]
+					uq[i] += eq * w[i]
+				}
+			}
+			g.B4[o] += db
+		}
+		// δ3 = d3 ⊙ softplus'(z3) for each sample, with softplus'(z) = 1 − e^−a.
+		for q := range c {
+			for i := range 5 {
+				d3[q][i] *= loopedSoftplusDeriv(s[q].A3[i])
+			}
+		}
+		// Layer 3: ∂L/∂W3 += Σₖ δ3ₖ·a2ₖᵀ, ∂L/∂b3 += Σₖ δ3ₖ, and d2 = W3ᵀ·δ3 for each sample.
+		for q := range c {
+			d2[q] = [7]float64{}
+		}
+		for o := range 5 {
+			gw, w := &g.W3[o], &m.W3[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d3[q][o]
+				e1 := d3[q+1][o]
+				e2 := d3[q+2][o]
+				e3 := d3[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				u0 := &d2[q]
+				u1 := &d2[q+1]
+				u2 := &d2[q+2]
+				u3 := &d2[q+3]
+				for i := range 7 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+					wi := w[i]
+					u0[i] += e0 * wi
+					u1[i] += e1 * wi
+					u2[i] += e2 * wi
+					u3[i] += e3 * wi
+				}
+			}
+			for ; q < c; q++ {
+				eq := d3[q][o]
+				db += eq
+				xq := &s[q].A2
+				uq := &d2[q]
+				for i := range 7 {
+					gw[i] += eq * xq[i]
+					uq[i] += eq * w[i]
+				}
+			}
+			g.B3[o] += db
+		}
+		// δ2 = d2 ⊙ silu'(z2) for each sample, with silu'(z) = σ(z)(1 + z(1 − σ(z))).
+		for q := range c {
+			for i := range 7 {
+				d2[q][i] *= loopedSiluDeriv(s[q].Z2[i])
+			}
+		}
+		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		for q := range c {
+			d1[q] = [9]float64{}
+		}
+		for o := range 7 {
+			gw, w := &g.W2[o], &m.W2[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d2[q][o]
+				e1 := d2[q+1][o]
+				e2 := d2[q+2][o]
+				e3 := d2[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				u0 := &d1[q]
+				u1 := &d1[q+1]
+				u2 := &d1[q+2]
+				u3 := &d1[q+3]
+				for i := range 9 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+					wi := w[i]
+					u0[i] += e0 * wi
+					u1[i] += e1 * wi
+					u2[i] += e2 * wi
+					u3[i] += e3 * wi
+				}
+			}
+			for ; q < c; q++ {
+				eq := d2[q][o]
+				db += eq
+				xq := &s[q].A1
+				uq := &d1[q]
+				for i := range 9 {
+					gw[i] += eq * xq[i]
+					uq[i] += eq * w[i]
+				}
+			}
+			g.B2[o] += db
+		}
+		// δ1 = d1 ⊙ gelu'(z1) for each sample, with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…).
+		for q := range c {
+			for i := range 9 {
+				d1[q][i] *= loopedGeluDeriv(s[q].Z1[i])
+			}
+		}
+		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
+		for o := range 9 {
+			gw := &g.W1[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d1[q][o]
+				e1 := d1[q+1][o]
+				e2 := d1[q+2][o]
+				e3 := d1[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
+				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
+				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
+				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
+				for i := range 11 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+				}
+			}
+			for ; q < c; q++ {
+				eq := d1[q][o]
+				db += eq
+				xq := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
+				for i := range 11 {
+					gw[i] += eq * xq[i]
+				}
+			}
+			g.B1[o] += db
+		}
 	}
 	return loss
 }

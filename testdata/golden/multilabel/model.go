@@ -238,13 +238,89 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 
 // ForwardBatch computes Forward for each of the samples in x, TaggerInputs features
 // each, row after row, and writes their outputs to dst, TaggerOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Tagger) ForwardBatch(dst, x []float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(dst) != n*TaggerOutputs {
 		panic("Tagger.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[TaggerOutputs]float64)(dst[k*TaggerOutputs:]) = m.Forward((*[TaggerInputs]float64)(x[k*TaggerInputs:]))
+	var s [32]TaggerTrace
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). Four samples at a time.
+		for o := range 5 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
+				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
+				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
+				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
+				var v0, v1, v2, v3 float64
+				for i := range 6 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].A1[o] = taggerElu1(m.B1[o] + v0)
+				s[q+1].A1[o] = taggerElu1(m.B1[o] + v1)
+				s[q+2].A1[o] = taggerElu1(m.B1[o] + v2)
+				s[q+3].A1[o] = taggerElu1(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				xq := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
+				var v float64
+				for i := range 6 {
+					v += w[i] * xq[i]
+				}
+				s[q].A1[o] = taggerElu1(m.B1[o] + v)
+			}
+		}
+		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. Four samples at a time.
+		for o := range 3 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				var v0, v1, v2, v3 float64
+				for i := range 5 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z2[o] = m.B2[o] + v0
+				s[q+1].Z2[o] = m.B2[o] + v1
+				s[q+2].Z2[o] = m.B2[o] + v2
+				s[q+3].Z2[o] = m.B2[o] + v3
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A1
+				var v float64
+				for i := range 5 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z2[o] = m.B2[o] + v
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			for k := range 3 {
+				s[q].Y[k] = taggerSigmoid(s[q].Z2[k])
+			}
+		}
+		for q := range c {
+			*(*[TaggerOutputs]float64)(dst[(base+q)*TaggerOutputs:]) = s[q].Y
+		}
 	}
 }
 
@@ -253,16 +329,175 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 // (TaggerOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(y) != n*TaggerOutputs {
 		panic("Tagger.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s TaggerTrace
-	for k := range n {
-		xk := (*[TaggerInputs]float64)(x[k*TaggerInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[TaggerOutputs]float64)(y[k*TaggerOutputs:]))
+	var s [32]TaggerTrace
+	var d2 [32][3]float64
+	var d1 [32][5]float64
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). Four samples at a time.
+		for o := range 5 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
+				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
+				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
+				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
+				var v0, v1, v2, v3 float64
+				for i := range 6 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].A1[o] = taggerElu1(m.B1[o] + v0)
+				s[q+1].A1[o] = taggerElu1(m.B1[o] + v1)
+				s[q+2].A1[o] = taggerElu1(m.B1[o] + v2)
+				s[q+3].A1[o] = taggerElu1(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				xq := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
+				var v float64
+				for i := range 6 {
+					v += w[i] * xq[i]
+				}
+				s[q].A1[o] = taggerElu1(m.B1[o] + v)
+			}
+		}
+		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. Four samples at a time.
+		for o := range 3 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				var v0, v1, v2, v3 float64
+				for i := range 5 {
+					wi := w[i]
+					v0 += wi * x0[i]
+					v1 += wi * x1[i]
+					v2 += wi * x2[i]
+					v3 += wi * x3[i]
+				}
+				s[q].Z2[o] = m.B2[o] + v0
+				s[q+1].Z2[o] = m.B2[o] + v1
+				s[q+2].Z2[o] = m.B2[o] + v2
+				s[q+3].Z2[o] = m.B2[o] + v3
+			}
+			for ; q < c; q++ {
+				xq := &s[q].A1
+				var v float64
+				for i := range 5 {
+					v += w[i] * xq[i]
+				}
+				s[q].Z2[o] = m.B2[o] + v
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			for k := range 3 {
+				s[q].Y[k] = taggerSigmoid(s[q].Z2[k])
+			}
+		}
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
+		for q := range c {
+			t := (*[TaggerOutputs]float64)(y[(base+q)*TaggerOutputs:])
+			for k := range 3 {
+				d2[q][k] = s[q].Y[k] - t[k]
+				v := s[q].Z2[k]
+				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
+			}
+		}
+		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		for q := range c {
+			d1[q] = [5]float64{}
+		}
+		for o := range 3 {
+			gw, w := &g.W2[o], &m.W2[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d2[q][o]
+				e1 := d2[q+1][o]
+				e2 := d2[q+2][o]
+				e3 := d2[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				u0 := &d1[q]
+				u1 := &d1[q+1]
+				u2 := &d1[q+2]
+				u3 := &d1[q+3]
+				for i := range 5 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+					wi := w[i]
+					u0[i] += e0 * wi
+					u1[i] += e1 * wi
+					u2[i] += e2 * wi
+					u3[i] += e3 * wi
+				}
+			}
+			for ; q < c; q++ {
+				eq := d2[q][o]
+				db += eq
+				xq := &s[q].A1
+				uq := &d1[q]
+				for i := range 5 {
+					gw[i] += eq * xq[i]
+					uq[i] += eq * w[i]
+				}
+			}
+			g.B2[o] += db
+		}
+		// δ1 = d1 ⊙ elu'(z1) for each sample, with elu'(z) = 1 if a > 0 else a + 1.
+		for q := range c {
+			for i := range 5 {
+				d1[q][i] *= taggerElu1Deriv(s[q].A1[i])
+			}
+		}
+		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
+		for o := range 5 {
+			gw := &g.W1[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d1[q][o]
+				e1 := d1[q+1][o]
+				e2 := d1[q+2][o]
+				e3 := d1[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
+				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
+				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
+				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
+				for i := range 6 {
+					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
+				}
+			}
+			for ; q < c; q++ {
+				eq := d1[q][o]
+				db += eq
+				xq := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
+				for i := range 6 {
+					gw[i] += eq * xq[i]
+				}
+			}
+			g.B1[o] += db
+		}
 	}
 	return loss
 }

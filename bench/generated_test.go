@@ -1,0 +1,241 @@
+package bench
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/nngen/nngen/bench/baseline"
+	"github.com/nngen/nngen/bench/workload"
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/optim"
+	"github.com/nngen/nngen/runtime/train"
+)
+
+// benchThr256 times ForwardBatch on batches of 256 samples.
+func (g *generated[T, M, P]) benchThr256(b *testing.B) {
+	in, out := g.w.Widths[0], g.w.Widths[len(g.w.Widths)-1]
+	rows := len(g.inf) / in
+	dst := make([]T, batchThr*out)
+	b.ResetTimer()
+	for i := range b.N {
+		s := window(i, rows)
+		g.m.ForwardBatch(dst, g.inf[s*in:(s+batchThr)*in])
+	}
+	b.StopTimer()
+	keep(float64(dst[0]))
+	reportThroughput(b, b.N*batchThr, workload.ForwardFLOPs(g.w.Widths))
+}
+
+// sgdConfig is the train_sgd configuration of train.Fit for epochs epochs.
+func sgdConfig[T data.Float](epochs int) train.Config[T] {
+	return train.Config[T]{Epochs: epochs, Batch: batchSGD, Optimizer: &optim.SGD[T]{}, LR: lrSGD, Seed: seed}
+}
+
+// benchTrainFit times b.N epochs of SGD by one call of train.Fit.
+func (g *generated[T, M, P]) benchTrainFit(b *testing.B) {
+	g.m.Init(seed)
+	cfg := sgdConfig[T](b.N)
+	b.ResetTimer()
+	if _, err := train.Fit(context.Background(), g.m, g.epoch, nil, cfg); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	reportThroughput(b, b.N*g.epoch.Len(), workload.TrainFLOPs(g.w.Widths))
+}
+
+// stepper does by hand what train.Fit does for each batch, without its
+// checks: clear the gradient, TrainBatch, average, SGD step.
+type stepper[T data.Float, M any] struct {
+	params, grads []T
+	g             *M
+	opt           optim.SGD[T]
+	batcher       *data.Batcher[T]
+}
+
+func (g *generated[T, M, P]) newStepper() *stepper[T, M] {
+	grad := new(M)
+	return &stepper[T, M]{
+		params:  g.m.Params(),
+		grads:   P(grad).Params(),
+		g:       grad,
+		batcher: data.NewBatcher(g.epoch, batchSGD, seed),
+	}
+}
+
+// step trains one batch.
+func (g *generated[T, M, P]) step(s *stepper[T, M], bt data.Batch[T]) {
+	clear(s.grads)
+	g.m.TrainBatch(s.g, bt.X, bt.Y)
+	inv := 1 / T(bt.N)
+	for i := range s.grads {
+		s.grads[i] *= inv
+	}
+	s.opt.Step(s.params, s.grads, lrSGD)
+}
+
+// benchTrainHand times b.N epochs of SGD driven by hand.
+func (g *generated[T, M, P]) benchTrainHand(b *testing.B) {
+	g.m.Init(seed)
+	s := g.newStepper()
+	b.ResetTimer()
+	for range b.N {
+		for bt, ok := s.batcher.Next(); ok; bt, ok = s.batcher.Next() {
+			g.step(s, bt)
+		}
+	}
+	b.StopTimer()
+	reportThroughput(b, b.N*g.epoch.Len(), workload.TrainFLOPs(g.w.Widths))
+}
+
+// stepAllocs returns the allocations of drawing a batch and training on it
+// by hand, after a warm-up.
+func (g *generated[T, M, P]) stepAllocs() float64 {
+	s := g.newStepper()
+	return testing.AllocsPerRun(3, func() {
+		bt, ok := s.batcher.Next()
+		if !ok {
+			bt, _ = s.batcher.Next()
+		}
+		g.step(s, bt)
+	})
+}
+
+// accSeeds are the seeds of the acc_adam runs; the C reference also
+// reports the median of three.
+var accSeeds = []uint64{1, 2, 3}
+
+// benchAccAdam trains 30 epochs of Adam (lr 1e-3, batch 32) with train.Fit
+// from each of accSeeds and reports the median test accuracy, in percent,
+// and the training speed.
+func (g *generated[T, M, P]) benchAccAdam(b *testing.B) {
+	const epochs = 30
+	var accs []float64
+	b.ResetTimer()
+	for range b.N {
+		accs = accs[:0]
+		for _, sd := range accSeeds {
+			g.m.Init(sd)
+			opt, err := optim.New[T]("adam", optim.DefaultConfig("adam"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg := train.Config[T]{Epochs: epochs, Batch: batchSGD, Optimizer: opt, LR: 1e-3, Seed: sd}
+			if _, err := train.Fit(context.Background(), g.m, g.train, nil, cfg); err != nil {
+				b.Fatal(err)
+			}
+			accs = append(accs, g.accuracy(g.test))
+		}
+	}
+	b.StopTimer()
+	slices.Sort(accs)
+	b.ReportMetric(100*accs[len(accs)/2], "acc%")
+	b.ReportMetric(float64(b.N*len(accSeeds)*epochs*g.train.Len())/b.Elapsed().Seconds(), "samples/s")
+	g.m.Init(seed)
+}
+
+// accuracy returns the fraction of the samples of d whose most probable
+// class is their label.
+func (g *generated[T, M, P]) accuracy(d *data.Dataset[T]) float64 {
+	out := g.w.Widths[len(g.w.Widths)-1]
+	y := make([]T, d.Len()*out)
+	g.m.ForwardBatch(y, d.X)
+	hits := 0
+	for i, c := range d.Labels {
+		row := y[i*out : (i+1)*out]
+		if slices.Index(row, slices.Max(row)) == c {
+			hits++
+		}
+	}
+	return float64(hits) / float64(d.Len())
+}
+
+// tolerances of the comparison with the baseline: float64 models must
+// agree to rounding, float32 ones to float32 rounding accumulated over the
+// dot products (the largest errors seen are 1.2e-7 on probabilities and
+// 4.2e-7 on gradients, relative to the tensor's largest element).
+func tolerances[T data.Float]() (prob, grad float64) {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return 1e-6, 1e-5
+	}
+	return 1e-13, 1e-12
+}
+
+// checkBaseline sets the baseline's parameters to the model's and
+// compares, on the first n training samples, the outputs of Forward and
+// ForwardBatch, the summed gradients and loss of TrainBatch, and the
+// parameters after one SGD step.
+func (g *generated[T, M, P]) checkBaseline(t *testing.T, base *baseline.MLP, n int) {
+	probTol, gradTol := tolerances[T]()
+	g.m.Init(seed)
+	defer g.m.Init(seed)
+	base.SetParams(to64(g.m.Params()))
+	in, out := g.w.Widths[0], g.w.Widths[len(g.w.Widths)-1]
+	x, y, labels := g.train.X[:n*in], g.train.Y[:n*out], g.train.Labels[:n]
+	xd := toDense(x, in)
+
+	// Forward, one sample at a time and in a batch.
+	got := make([]T, n*out)
+	g.m.ForwardBatch(got, x)
+	want := base.ForwardBatch(xd)
+	for i := range n {
+		one := base.Forward(xd.RawRowView(i))
+		for k := range out {
+			if d := math.Abs(float64(got[i*out+k]) - want.At(i, k)); !(d <= probTol) {
+				t.Fatalf("sample %d, output %d: nngen %v, baseline ForwardBatch %v", i, k, got[i*out+k], want.At(i, k))
+			}
+			if d := math.Abs(one[k] - want.At(i, k)); !(d <= 1e-12) {
+				t.Fatalf("sample %d, output %d: baseline Forward %v, ForwardBatch %v", i, k, one[k], want.At(i, k))
+			}
+		}
+	}
+
+	// The summed gradients and loss of the batch.
+	grad := new(M)
+	loss := float64(g.m.TrainBatch(grad, x, y))
+	wantLoss := base.Gradients(xd, labels)
+	if d := math.Abs(loss - wantLoss); !(d <= gradTol*wantLoss) {
+		t.Errorf("loss: nngen %v, baseline %v", loss, wantLoss)
+	}
+	gotG, wantG := to64(P(grad).Params()), base.Grads()
+	compareTensors(t, g.w.Widths, "gradient", gotG, wantG, gradTol)
+
+	// One SGD step with the averaged gradient.
+	params := g.m.Params()
+	gr := P(grad).Params()
+	for i := range gr {
+		gr[i] /= T(n)
+	}
+	var opt optim.SGD[T]
+	opt.Step(params, gr, lrSGD)
+	base.Step(lrSGD, n)
+	compareTensors(t, g.w.Widths, "parameter after a step", to64(params), base.Params(), gradTol)
+}
+
+// compareTensors compares two flat parameter vectors tensor by tensor,
+// relative to each tensor's largest element.
+func compareTensors(t *testing.T, widths []int, what string, got, want []float64, tol float64) {
+	t.Helper()
+	off := 0
+	for l := 0; l+1 < len(widths); l++ {
+		for _, part := range []struct {
+			name string
+			size int
+		}{{"weight", widths[l] * widths[l+1]}, {"bias", widths[l+1]}} {
+			g, w := got[off:off+part.size], want[off:off+part.size]
+			scale := 0.0
+			for _, v := range w {
+				scale = max(scale, math.Abs(v))
+			}
+			for i := range w {
+				if d := math.Abs(g[i] - w[i]); !(d <= tol*max(scale, 1e-30)) {
+					t.Errorf("%s: layer %d %s[%d]: nngen %v, baseline %v (largest %v)", what, l+1, part.name, i, g[i], w[i], scale)
+					break
+				}
+			}
+			off += part.size
+		}
+	}
+}

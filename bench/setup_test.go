@@ -1,0 +1,323 @@
+package bench
+
+import (
+	"sync"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/nngen/nngen/bench/baseline"
+	"github.com/nngen/nngen/bench/digits"
+	"github.com/nngen/nngen/bench/mnist"
+	"github.com/nngen/nngen/bench/tiny"
+	"github.com/nngen/nngen/bench/wide"
+	"github.com/nngen/nngen/bench/workload"
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/model"
+)
+
+// The shared definitions of the metrics.
+const (
+	batchSGD = 32   // train_sgd and acc_adam mini-batch
+	lrSGD    = 0.05 // train_sgd learning rate
+	batchThr = 256  // thr256 batch
+	seed     = 1    // of the weights and of the shuffling
+)
+
+// subject is a workload with everything its benchmarks and tests need.
+type subject struct {
+	w workload.Workload
+
+	// The generated model, behind closures: those that take one sample
+	// are specialized per workload (Forward takes a pointer to an array
+	// of the workload's input size); the others are generic.
+	lat1      func(b *testing.B)                            // Forward over the training samples in turn
+	thr256    func(b *testing.B)                            // ForwardBatch over windows of 256 samples
+	trainFit  func(b *testing.B)                            // b.N epochs of train.Fit with SGD
+	trainHand func(b *testing.B)                            // the same steps by hand
+	accAdam   func(b *testing.B)                            // Adam accuracy, digits only
+	params64  func() []float64                              // the parameters, as float64
+	check     func(t *testing.T, base *baseline.MLP, n int) // agreement with the baseline on n samples
+	allocs    func() (forward, predict, step float64)       // allocations after warm-up
+	forward1  func(i int) []float64                         // Forward of training sample i, as float64
+
+	// The baseline and its float64 data.
+	base   *baseline.MLP
+	x      *mat.Dense // the training samples, one a row
+	labels []int
+	xTrain *mat.Dense // the first TrainN of them, for train_sgd
+	yTrain []int
+	xInf   *mat.Dense // the inference samples of thr256: x tiled to at least 256 rows
+}
+
+var (
+	subjectsOnce sync.Once
+	subjects     []*subject
+	subjectsErr  error
+)
+
+// allSubjects returns the subjects of the four workloads, built once.
+func allSubjects(tb testing.TB) []*subject {
+	tb.Helper()
+	subjectsOnce.Do(func() {
+		for _, f := range []func() (*subject, error){newTiny, newDigits, newMnist, newWide} {
+			s, err := f()
+			if err != nil {
+				subjectsErr = err
+				return
+			}
+			subjects = append(subjects, s)
+		}
+	})
+	if subjectsErr != nil {
+		tb.Fatal(subjectsErr)
+	}
+	return subjects
+}
+
+// generated holds a generated model and its data in its element type.
+type generated[T model.Float, M any, P model.Model[T, M]] struct {
+	w     workload.Workload
+	m     P
+	train *data.Dataset[T] // all training samples
+	epoch *data.Dataset[T] // the first TrainN of them
+	test  *data.Dataset[T] // nil for the synthetic workloads
+	inf   []T              // thr256 inputs, at least 256 rows
+}
+
+// newSubject loads the data of w and fills in the generic parts of a
+// subject for the generated model m.
+func newSubject[T model.Float, M any, P model.Model[T, M]](w workload.Workload, m P) (*subject, *generated[T, M, P], error) {
+	d64, err := w.Train()
+	if err != nil {
+		return nil, nil, err
+	}
+	g := &generated[T, M, P]{w: w, m: m, train: workload.Convert[T](d64)}
+	g.epoch = workload.Head(g.train, w.TrainN)
+	if w.Name == workload.Digits.Name {
+		t64, err := w.Test()
+		if err != nil {
+			return nil, nil, err
+		}
+		g.test = workload.Convert[T](t64)
+	}
+	g.inf = tile(g.train.X, g.train.Inputs, batchThr)
+	m.Init(seed)
+
+	// The baseline sees the same values, as float64.
+	x := toDense(g.train.X, g.train.Inputs)
+	s := &subject{
+		w:      w,
+		base:   baseline.New(w.Widths),
+		x:      x,
+		labels: g.train.Labels,
+		xInf:   toDense(g.inf, g.train.Inputs),
+	}
+	s.xTrain = toDense(g.epoch.X, g.epoch.Inputs)
+	s.yTrain = g.epoch.Labels
+	s.params64 = func() []float64 { return to64(m.Params()) }
+	s.thr256 = g.benchThr256
+	s.trainFit = g.benchTrainFit
+	s.trainHand = g.benchTrainHand
+	s.check = g.checkBaseline
+	if g.test != nil {
+		s.accAdam = g.benchAccAdam
+	}
+	return s, g, nil
+}
+
+func newTiny() (*subject, error) {
+	m := new(tiny.Tiny)
+	s, g, err := newSubject[float64](workload.Tiny, m)
+	if err != nil {
+		return nil, err
+	}
+	const in = tiny.TinyInputs
+	xs := make([][in]float64, g.train.Len())
+	for i := range xs {
+		xs[i] = [in]float64(g.train.X[i*in:])
+	}
+	s.lat1 = func(b *testing.B) {
+		var sink float64
+		j := 0
+		b.ResetTimer()
+		for range b.N {
+			y := m.Forward(&xs[j])
+			sink += y[0]
+			if j++; j == len(xs) {
+				j = 0
+			}
+		}
+		b.StopTimer()
+		keep(sink)
+		reportLat1(b, s.w)
+	}
+	s.forward1 = func(i int) []float64 { y := m.Forward(&xs[i]); return to64(y[:]) }
+	s.allocs = func() (float64, float64, float64) {
+		var sink float64
+		return testing.AllocsPerRun(100, func() { y := m.Forward(&xs[1]); sink += y[0] }),
+			testing.AllocsPerRun(100, func() { sink += float64(m.Predict(&xs[2])) }),
+			g.stepAllocs()
+	}
+	return s, nil
+}
+
+func newDigits() (*subject, error) {
+	m := new(digits.Digits)
+	s, g, err := newSubject[float32](workload.Digits, m)
+	if err != nil {
+		return nil, err
+	}
+	const in = digits.DigitsInputs
+	xs := make([][in]float32, g.train.Len())
+	for i := range xs {
+		xs[i] = [in]float32(g.train.X[i*in:])
+	}
+	s.lat1 = func(b *testing.B) {
+		var sink float32
+		j := 0
+		b.ResetTimer()
+		for range b.N {
+			y := m.Forward(&xs[j])
+			sink += y[0]
+			if j++; j == len(xs) {
+				j = 0
+			}
+		}
+		b.StopTimer()
+		keep(float64(sink))
+		reportLat1(b, s.w)
+	}
+	s.forward1 = func(i int) []float64 { y := m.Forward(&xs[i]); return to64(y[:]) }
+	s.allocs = func() (float64, float64, float64) {
+		var sink float32
+		return testing.AllocsPerRun(100, func() { y := m.Forward(&xs[1]); sink += y[0] }),
+			testing.AllocsPerRun(100, func() { sink += float32(m.Predict(&xs[2])) }),
+			g.stepAllocs()
+	}
+	return s, nil
+}
+
+func newMnist() (*subject, error) {
+	m := new(mnist.Mnist)
+	s, g, err := newSubject[float32](workload.Mnist, m)
+	if err != nil {
+		return nil, err
+	}
+	const in = mnist.MnistInputs
+	xs := make([][in]float32, g.train.Len())
+	for i := range xs {
+		xs[i] = [in]float32(g.train.X[i*in:])
+	}
+	s.lat1 = func(b *testing.B) {
+		var sink float32
+		j := 0
+		b.ResetTimer()
+		for range b.N {
+			y := m.Forward(&xs[j])
+			sink += y[0]
+			if j++; j == len(xs) {
+				j = 0
+			}
+		}
+		b.StopTimer()
+		keep(float64(sink))
+		reportLat1(b, s.w)
+	}
+	s.forward1 = func(i int) []float64 { y := m.Forward(&xs[i]); return to64(y[:]) }
+	s.allocs = func() (float64, float64, float64) {
+		var sink float32
+		return testing.AllocsPerRun(20, func() { y := m.Forward(&xs[1]); sink += y[0] }),
+			testing.AllocsPerRun(20, func() { sink += float32(m.Predict(&xs[2])) }),
+			g.stepAllocs()
+	}
+	return s, nil
+}
+
+func newWide() (*subject, error) {
+	m := new(wide.Wide)
+	s, g, err := newSubject[float32](workload.Wide, m)
+	if err != nil {
+		return nil, err
+	}
+	const in = wide.WideInputs
+	xs := make([][in]float32, g.train.Len())
+	for i := range xs {
+		xs[i] = [in]float32(g.train.X[i*in:])
+	}
+	s.lat1 = func(b *testing.B) {
+		var sink float32
+		j := 0
+		b.ResetTimer()
+		for range b.N {
+			y := m.Forward(&xs[j])
+			sink += y[0]
+			if j++; j == len(xs) {
+				j = 0
+			}
+		}
+		b.StopTimer()
+		keep(float64(sink))
+		reportLat1(b, s.w)
+	}
+	s.forward1 = func(i int) []float64 { y := m.Forward(&xs[i]); return to64(y[:]) }
+	s.allocs = func() (float64, float64, float64) {
+		var sink float32
+		return testing.AllocsPerRun(5, func() { y := m.Forward(&xs[1]); sink += y[0] }),
+			testing.AllocsPerRun(5, func() { sink += float32(m.Predict(&xs[2])) }),
+			g.stepAllocs()
+	}
+	return s, nil
+}
+
+// sink keeps benchmark results alive.
+var sink float64
+
+func keep(v float64) { sink += v }
+
+// reportLat1 reports the metrics of a benchmark whose operation is the
+// forward pass of one sample.
+func reportLat1(b *testing.B, w workload.Workload) {
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(sec*1e9/float64(b.N), "ns/sample")
+	b.ReportMetric(float64(b.N)*workload.ForwardFLOPs(w.Widths)/sec/1e9, "GFLOP/s")
+}
+
+// reportThroughput reports samples/s and GFLOP/s for a benchmark that
+// processed the given number of samples at flops each.
+func reportThroughput(b *testing.B, samples int, flops float64) {
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(float64(samples)/sec, "samples/s")
+	b.ReportMetric(float64(samples)*flops/sec/1e9, "GFLOP/s")
+}
+
+// tile returns the rows of x (of width in), repeated until there are at
+// least n of them, as the C reference tiles iris for thr256.
+func tile[T model.Float](x []T, in, n int) []T {
+	if len(x)/in >= n {
+		return x
+	}
+	t := make([]T, 0, n*in)
+	for len(t) < n*in {
+		t = append(t, x[:min(len(x), n*in-len(t))]...)
+	}
+	return t
+}
+
+func toDense[T model.Float](x []T, cols int) *mat.Dense {
+	return mat.NewDense(len(x)/cols, cols, to64(x))
+}
+
+func to64[T model.Float](x []T) []float64 {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = float64(v)
+	}
+	return y
+}
+
+// window returns the start row of the calls-th thr256 batch among rows
+// samples, as the C reference chooses it.
+func window(calls, rows int) int {
+	return calls * batchThr % (rows - batchThr + 1)
+}

@@ -93,9 +93,9 @@ func (e *emitter) wide(x Code) Code {
 // unless it is the first layer, δ of the layer below.
 func (e *emitter) step(g *Group, st *ir.Step) {
 	l := st.Layer
-	in := local("x")
+	in, inPtr := local("x"), Id("x")
 	if st.Below != nil {
-		in = field("s", st.Below.A)
+		in, inPtr = field("s", st.Below.A), Op("&").Id("s").Dot(st.Below.A)
 	}
 	d := local(st.Delta)
 	if st.Below == nil {
@@ -125,28 +125,13 @@ func (e *emitter) step(g *Group, st *ir.Step) {
 	} else {
 		g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
 			g.Id("d").Op(":=").Add(d(Id("o")))
+			if !l.Output() {
+				g.If(Id("d").Op("==").Lit(0)).Block(Continue()).Comment("nothing to add, as for units a relu turned off")
+			}
 			g.Id("g").Dot(l.B).Index(Id("o")).Op("+=").Id("d")
-			if st.Below == nil {
-				g.Id("gw").Op(":=").Op("&").Add(gw(Id("o")))
-			} else {
-				g.List(Id("gw"), Id("w")).Op(":=").Op("&").Add(gw(Id("o"))).Op(",").Op("&").Add(w(Id("o")))
-			}
-			update := func(g *Group, i Code) {
-				g.Id("gw").Index(i).Op("+=").Id("d").Op("*").Add(in(i))
-				if st.Below != nil {
-					g.Id(st.Up).Index(i).Op("+=").Id("d").Op("*").Id("w").Index(i)
-				}
-			}
-			body := l.In - l.In%lanes
-			if body > 0 {
-				g.For(Id("i").Op(":=").Lit(0), Id("i").Op("<").Lit(body), Id("i").Op("+=").Lit(lanes)).BlockFunc(func(g *Group) {
-					for k := range lanes {
-						update(g, offset(k))
-					}
-				})
-			}
-			for i := body; i < l.In; i++ {
-				update(g, Lit(i))
+			g.Id(e.kernel("Axpy", l.In)).Call(Op("&").Add(gw(Id("o"))), Id("d"), inPtr)
+			if st.Below != nil {
+				g.Id(e.kernel("Axpy", l.In)).Call(Op("&").Id(st.Up), Id("d"), Op("&").Add(w(Id("o"))))
 			}
 		})
 	}

@@ -78,24 +78,13 @@ func (e *emitter) denseChunk(g *Group, l *ir.Layer) {
 			for j := range 4 {
 				g.Id(fmt.Sprintf("x%d", j)).Op(":=").Add(e.row(l, plus("q", j)))
 			}
-			g.Var().List(Id("v0"), Id("v1"), Id("v2"), Id("v3")).Add(e.T())
-			g.For(Id("i").Op(":=").Range().Lit(l.In)).BlockFunc(func(g *Group) {
-				g.Id("wi").Op(":=").Id("w").Index(Id("i"))
-				for j := range 4 {
-					g.Id(fmt.Sprintf("v%d", j)).Op("+=").Id("wi").Op("*").Id(fmt.Sprintf("x%d", j)).Index(Id("i"))
-				}
-			})
+			g.List(Id("v0"), Id("v1"), Id("v2"), Id("v3")).Op(":=").Id(e.kernel("Dot4x", l.In)).Call(Id("w"), Id("x0"), Id("x1"), Id("x2"), Id("x3"))
 			for j := range 4 {
 				store(g, plus("q", j), Id("m").Dot(l.B).Index(Id("o")).Op("+").Id(fmt.Sprintf("v%d", j)))
 			}
 		})
 		g.For(Op(";").Id("q").Op("<").Id("c"), Id("q").Op("++")).BlockFunc(func(g *Group) {
-			g.Id("xq").Op(":=").Add(e.row(l, Id("q")))
-			g.Var().Id("v").Add(e.T())
-			g.For(Id("i").Op(":=").Range().Lit(l.In)).Block(
-				Id("v").Op("+=").Id("w").Index(Id("i")).Op("*").Id("xq").Index(Id("i")),
-			)
-			store(g, Id("q"), Id("m").Dot(l.B).Index(Id("o")).Op("+").Id("v"))
+			store(g, Id("q"), Id("m").Dot(l.B).Index(Id("o")).Op("+").Id(e.kernel("Dot", l.In)).Call(Id("w"), e.row(l, Id("q"))))
 		})
 	})
 }
@@ -160,6 +149,9 @@ func (e *emitter) stepChunk(g *Group, st *ir.Step) {
 			for j := range 4 {
 				g.Id(fmt.Sprintf("e%d", j)).Op(":=").Add(ds(plus("q", j)))
 			}
+			if !l.Output() {
+				g.If(Id("e0").Op("==").Lit(0).Op("&&").Id("e1").Op("==").Lit(0).Op("&&").Id("e2").Op("==").Lit(0).Op("&&").Id("e3").Op("==").Lit(0)).Block(Continue()).Comment("as for units a relu turned off")
+			}
 			g.Id("db").Op("+=").Parens(Id("e0").Op("+").Id("e1")).Op("+").Parens(Id("e2").Op("+").Id("e3"))
 			for j := range 4 {
 				g.Id(fmt.Sprintf("x%d", j)).Op(":=").Add(e.row(l, plus("q", j)))
@@ -169,30 +161,18 @@ func (e *emitter) stepChunk(g *Group, st *ir.Step) {
 					g.Id(fmt.Sprintf("u%d", j)).Op(":=").Op("&").Id(st.Up).Index(plus("q", j))
 				}
 			}
-			g.For(Id("i").Op(":=").Range().Lit(l.In)).BlockFunc(func(g *Group) {
-				sum := Id("e0").Op("*").Id("x0").Index(Id("i"))
-				for j := 1; j < 4; j++ {
-					sum = sum.Op("+").Id(fmt.Sprintf("e%d", j)).Op("*").Id(fmt.Sprintf("x%d", j)).Index(Id("i"))
-				}
-				g.Id("gw").Index(Id("i")).Op("+=").Add(sum)
-				if down {
-					g.Id("wi").Op(":=").Id("w").Index(Id("i"))
-					for j := range 4 {
-						g.Id(fmt.Sprintf("u%d", j)).Index(Id("i")).Op("+=").Id(fmt.Sprintf("e%d", j)).Op("*").Id("wi")
-					}
-				}
-			})
+			g.Id(e.kernel("Outer4x", l.In)).Call(Id("gw"), Id("e0"), Id("e1"), Id("e2"), Id("e3"), Id("x0"), Id("x1"), Id("x2"), Id("x3"))
+			if down {
+				g.Id(e.kernel("Axpy4x", l.In)).Call(Id("u0"), Id("u1"), Id("u2"), Id("u3"), Id("e0"), Id("e1"), Id("e2"), Id("e3"), Id("w"))
+			}
 		})
 		g.For(Op(";").Id("q").Op("<").Id("c"), Id("q").Op("++")).BlockFunc(func(g *Group) {
 			g.Id("eq").Op(":=").Add(ds(Id("q")))
 			g.Id("db").Op("+=").Id("eq")
-			g.Id("xq").Op(":=").Add(e.row(l, Id("q")))
-			body := []Code{Id("gw").Index(Id("i")).Op("+=").Id("eq").Op("*").Id("xq").Index(Id("i"))}
+			g.Id(e.kernel("Axpy", l.In)).Call(Id("gw"), Id("eq"), e.row(l, Id("q")))
 			if down {
-				g.Id("uq").Op(":=").Op("&").Id(st.Up).Index(Id("q"))
-				body = append(body, Id("uq").Index(Id("i")).Op("+=").Id("eq").Op("*").Id("w").Index(Id("i")))
+				g.Id(e.kernel("Axpy", l.In)).Call(Op("&").Id(st.Up).Index(Id("q")), Id("eq"), Id("w"))
 			}
-			g.For(Id("i").Op(":=").Range().Lit(l.In)).Block(body...)
 		})
 		g.Id("g").Dot(l.B).Index(Id("o")).Op("+=").Id("db")
 	})

@@ -30,14 +30,12 @@ const lanes = 4
 //
 // or, for a looped layer:
 //
-//	for o := range 128 {
-//		w := &m.W1[o]
-//		var acc0, acc1, acc2, acc3 float32
-//		for i := 0; i < 784; i += 4 { acc0 += w[i] * x[i]; … }
-//		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3)
-//		s.A1[o] = irisRelu(v)
+//	for o := 0; o < 128; o += 4 {
+//		v0, v1, v2, v3 := irisDot4x784(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+//		s.A1[o] = irisRelu(m.B1[o] + v0)
+//		…
 //	}
-func (e *emitter) dense(g *Group, l *ir.Layer, in, z, a vector) {
+func (e *emitter) dense(g *Group, l *ir.Layer, in vector, inPtr *Statement, z, a vector) {
 	store := func(g *Group, o Code, v *Statement) {
 		if z != nil {
 			g.Add(z(o).Op("=").Add(v))
@@ -60,26 +58,23 @@ func (e *emitter) dense(g *Group, l *ir.Layer, in, z, a vector) {
 		}
 		return
 	}
-	g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
-		g.Id("w").Op(":=").Op("&").Id("m").Dot(l.W).Index(Id("o"))
-		sum := Id("m").Dot(l.B).Index(Id("o"))
-		body := l.In - l.In%lanes
-		if body > 0 {
-			g.Var().List(Id("acc0"), Id("acc1"), Id("acc2"), Id("acc3")).Add(e.T())
-			g.For(Id("i").Op(":=").Lit(0), Id("i").Op("<").Lit(body), Id("i").Op("+=").Lit(lanes)).BlockFunc(func(g *Group) {
-				for k := range lanes {
-					i := offset(k)
-					g.Id(fmt.Sprintf("acc%d", k)).Op("+=").Id("w").Index(i).Op("*").Add(in(i))
-				}
-			})
-			sum = sum.Op("+").Parens(Id("acc0").Op("+").Id("acc1")).Op("+").Parens(Id("acc2").Op("+").Id("acc3"))
-		}
-		for i := body; i < l.In; i++ {
-			sum = sum.Op("+").Id("w").Index(Lit(i)).Op("*").Add(in(Lit(i)))
-		}
-		g.Id("v").Op(":=").Add(sum)
-		store(g, Id("o"), Id("v"))
-	})
+	// Four rows at a time share each load of the input.
+	quads := l.Out - l.Out%4
+	if quads > 0 {
+		g.For(Id("o").Op(":=").Lit(0), Id("o").Op("<").Lit(quads), Id("o").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
+			rows := []Code{inPtr}
+			for j := range 4 {
+				rows = append(rows, Op("&").Id("m").Dot(l.W).Index(plus("o", j)))
+			}
+			g.List(Id("v0"), Id("v1"), Id("v2"), Id("v3")).Op(":=").Id(e.kernel("Dot4x", l.In)).Call(rows...)
+			for j := range 4 {
+				store(g, plus("o", j), Id("m").Dot(l.B).Index(plus("o", j)).Op("+").Id(fmt.Sprintf("v%d", j)))
+			}
+		})
+	}
+	for o := quads; o < l.Out; o++ {
+		store(g, Lit(o), Id("m").Dot(l.B).Index(Lit(o)).Op("+").Id(e.kernel("Dot", l.In)).Call(Op("&").Id("m").Dot(l.W).Index(Lit(o)), inPtr))
+	}
 }
 
 // offset is i+k inside an unrolled loop body.
@@ -114,18 +109,18 @@ func (e *emitter) forward() {
 
 It allocates nothing and is safe for concurrent use.`, e.headDoc())
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Forward").Params(Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())).Params(Id("y").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
-		in := local("x")
+		in, inPtr := local("x"), Id("x")
 		for _, l := range m.Layers {
 			g.Comment(e.layerDoc(l, inputName(l)))
 			if l.Output() {
 				g.Var().Id("z").Add(e.vec(l.Out))
-				e.dense(g, l, in, local("z"), nil)
+				e.dense(g, l, in, inPtr, local("z"), nil)
 				break
 			}
 			name := fmt.Sprintf("a%d", l.N)
 			g.Var().Id(name).Add(e.vec(l.Out))
-			e.dense(g, l, in, nil, local(name))
-			in = local(name)
+			e.dense(g, l, in, inPtr, nil, local(name))
+			in, inPtr = local(name), Op("&").Id(name)
 		}
 		e.head(g, local("z"), local("y"), nil)
 		g.Return(Id("y"))
@@ -254,7 +249,7 @@ func (e *emitter) trace() {
 	e.docf(`Trace runs the forward pass on x like Forward, saving in s what Backward
 needs; s.Y is the output.`)
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Trace").Params(Id("s").Op("*").Id(n.Trace), Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())).BlockFunc(func(g *Group) {
-		in := local("x")
+		in, inPtr := local("x"), Id("x")
 		for _, l := range m.Layers {
 			g.Comment(e.layerDoc(l, inputName(l)))
 			var z vector
@@ -262,11 +257,11 @@ needs; s.Y is the output.`)
 				z = field("s", l.Z)
 			}
 			if l.Output() {
-				e.dense(g, l, in, z, nil)
+				e.dense(g, l, in, inPtr, z, nil)
 				break
 			}
-			e.dense(g, l, in, z, field("s", l.A))
-			in = field("s", l.A)
+			e.dense(g, l, in, inPtr, z, field("s", l.A))
+			in, inPtr = field("s", l.A), Op("&").Id("s").Dot(l.A)
 		}
 		var lse *Statement
 		if m.Head.Act == spec.Softmax {

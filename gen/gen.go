@@ -38,6 +38,7 @@ func Emit(m *ir.Model) ([]byte, error) {
 	e.batch()
 	e.trained()
 	e.funcs()
+	e.kernels()
 	var buf bytes.Buffer
 	if err := e.f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("generated code does not format (a bug in nngen): %v", err)

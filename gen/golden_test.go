@@ -1,6 +1,7 @@
 package gen_test
 
 import (
+	"maps"
 	"bytes"
 	"flag"
 	"fmt"
@@ -53,6 +54,8 @@ func generateCase(t *testing.T, name string) (*spec.Model, map[string][]byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A case whose folder holds a file named simd gets SIMD kernels too.
+	m.SIMD = exists(filepath.Join(dir, "simd"))
 	if w := filepath.Join(dir, "weights.safetensors"); exists(w) {
 		if err := gen.AttachWeights(m, s, w, "model_weights.bin"); err != nil {
 			t.Fatal(err)
@@ -65,6 +68,14 @@ func generateCase(t *testing.T, name string) (*spec.Model, map[string][]byte) {
 	files := map[string][]byte{"model.go": src}
 	if b := gen.Blob(m); b != nil {
 		files["model_weights.bin"] = b
+	}
+	simd, nosimd, err := gen.EmitSIMD(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if simd != nil {
+		simdFile, nosimdFile := gen.SIMDFiles("model.go")
+		files[simdFile], files[nosimdFile] = simd, nosimd
 	}
 	return s, files
 }
@@ -161,7 +172,7 @@ func TestDeterministic(t *testing.T) {
 	for _, name := range goldenCases(t) {
 		_, a := generateCase(t, name)
 		_, b := generateCase(t, name)
-		if !bytes.Equal(a["model.go"], b["model.go"]) || !bytes.Equal(a["model_weights.bin"], b["model_weights.bin"]) {
+		if !maps.EqualFunc(a, b, bytes.Equal) {
 			t.Errorf("%s: two generations differ", name)
 		}
 	}

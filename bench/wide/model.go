@@ -98,46 +98,33 @@ func (m *Wide) Init(seed uint64) {
 func (m *Wide) Forward(x *[WideInputs]float32) (y [WideOutputs]float32) {
 	// Layer 1, 784 → 512: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [512]float32
-	for o := range 512 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 784; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3)
-		a1[o] = wideRelu(v)
+	for o := 0; o < 512; o += 4 {
+		v0, v1, v2, v3 := wideDot4x784(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		a1[o] = wideRelu(m.B1[o] + v0)
+		a1[o+1] = wideRelu(m.B1[o+1] + v1)
+		a1[o+2] = wideRelu(m.B1[o+2] + v2)
+		a1[o+3] = wideRelu(m.B1[o+3] + v3)
 	}
 	// Layer 2, 512 → 512: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [512]float32
-	for o := range 512 {
-		w := &m.W2[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 512; i += 4 {
-			acc0 += w[i] * a1[i]
-			acc1 += w[i+1] * a1[i+1]
-			acc2 += w[i+2] * a1[i+2]
-			acc3 += w[i+3] * a1[i+3]
-		}
-		v := m.B2[o] + (acc0 + acc1) + (acc2 + acc3)
-		a2[o] = wideRelu(v)
+	for o := 0; o < 512; o += 4 {
+		v0, v1, v2, v3 := wideDot4x512(&a1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
+		a2[o] = wideRelu(m.B2[o] + v0)
+		a2[o+1] = wideRelu(m.B2[o+1] + v1)
+		a2[o+2] = wideRelu(m.B2[o+2] + v2)
+		a2[o+3] = wideRelu(m.B2[o+3] + v3)
 	}
 	// Layer 3 (output), 512 → 10: z3 = W3·a2 + b3.
 	var z [10]float32
-	for o := range 10 {
-		w := &m.W3[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 512; i += 4 {
-			acc0 += w[i] * a2[i]
-			acc1 += w[i+1] * a2[i+1]
-			acc2 += w[i+2] * a2[i+2]
-			acc3 += w[i+3] * a2[i+3]
-		}
-		v := m.B3[o] + (acc0 + acc1) + (acc2 + acc3)
-		z[o] = v
+	for o := 0; o < 8; o += 4 {
+		v0, v1, v2, v3 := wideDot4x512(&a2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
+		z[o] = m.B3[o] + v0
+		z[o+1] = m.B3[o+1] + v1
+		z[o+2] = m.B3[o+2] + v2
+		z[o+3] = m.B3[o+3] + v3
 	}
+	z[8] = m.B3[8] + wideDot512(&m.W3[8], &a2)
+	z[9] = m.B3[9] + wideDot512(&m.W3[9], &a2)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -183,44 +170,31 @@ type WideTrace struct {
 // needs; s.Y is the output.
 func (m *Wide) Trace(s *WideTrace, x *[WideInputs]float32) {
 	// Layer 1, 784 → 512: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	for o := range 512 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 784; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3)
-		s.A1[o] = wideRelu(v)
+	for o := 0; o < 512; o += 4 {
+		v0, v1, v2, v3 := wideDot4x784(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		s.A1[o] = wideRelu(m.B1[o] + v0)
+		s.A1[o+1] = wideRelu(m.B1[o+1] + v1)
+		s.A1[o+2] = wideRelu(m.B1[o+2] + v2)
+		s.A1[o+3] = wideRelu(m.B1[o+3] + v3)
 	}
 	// Layer 2, 512 → 512: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
-	for o := range 512 {
-		w := &m.W2[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 512; i += 4 {
-			acc0 += w[i] * s.A1[i]
-			acc1 += w[i+1] * s.A1[i+1]
-			acc2 += w[i+2] * s.A1[i+2]
-			acc3 += w[i+3] * s.A1[i+3]
-		}
-		v := m.B2[o] + (acc0 + acc1) + (acc2 + acc3)
-		s.A2[o] = wideRelu(v)
+	for o := 0; o < 512; o += 4 {
+		v0, v1, v2, v3 := wideDot4x512(&s.A1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
+		s.A2[o] = wideRelu(m.B2[o] + v0)
+		s.A2[o+1] = wideRelu(m.B2[o+1] + v1)
+		s.A2[o+2] = wideRelu(m.B2[o+2] + v2)
+		s.A2[o+3] = wideRelu(m.B2[o+3] + v3)
 	}
 	// Layer 3 (output), 512 → 10: z3 = W3·a2 + b3.
-	for o := range 10 {
-		w := &m.W3[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 512; i += 4 {
-			acc0 += w[i] * s.A2[i]
-			acc1 += w[i+1] * s.A2[i+1]
-			acc2 += w[i+2] * s.A2[i+2]
-			acc3 += w[i+3] * s.A2[i+3]
-		}
-		v := m.B3[o] + (acc0 + acc1) + (acc2 + acc3)
-		s.Z3[o] = v
+	for o := 0; o < 8; o += 4 {
+		v0, v1, v2, v3 := wideDot4x512(&s.A2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
+		s.Z3[o] = m.B3[o] + v0
+		s.Z3[o+1] = m.B3[o+1] + v1
+		s.Z3[o+2] = m.B3[o+2] + v2
+		s.Z3[o+3] = m.B3[o+3] + v3
 	}
+	s.Z3[8] = m.B3[8] + wideDot512(&m.W3[8], &s.A2)
+	s.Z3[9] = m.B3[9] + wideDot512(&m.W3[9], &s.A2)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32
@@ -257,17 +231,8 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 	for o := range 10 {
 		d := d3[o]
 		g.B3[o] += d
-		gw, w := &g.W3[o], &m.W3[o]
-		for i := 0; i < 512; i += 4 {
-			gw[i] += d * s.A2[i]
-			d2[i] += d * w[i]
-			gw[i+1] += d * s.A2[i+1]
-			d2[i+1] += d * w[i+1]
-			gw[i+2] += d * s.A2[i+2]
-			d2[i+2] += d * w[i+2]
-			gw[i+3] += d * s.A2[i+3]
-			d2[i+3] += d * w[i+3]
-		}
+		wideAxpy512(&g.W3[o], d, &s.A2)
+		wideAxpy512(&d2, d, &m.W3[o])
 	}
 	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 512 {
@@ -277,18 +242,12 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 	var d1 [512]float32
 	for o := range 512 {
 		d := d2[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B2[o] += d
-		gw, w := &g.W2[o], &m.W2[o]
-		for i := 0; i < 512; i += 4 {
-			gw[i] += d * s.A1[i]
-			d1[i] += d * w[i]
-			gw[i+1] += d * s.A1[i+1]
-			d1[i+1] += d * w[i+1]
-			gw[i+2] += d * s.A1[i+2]
-			d1[i+2] += d * w[i+2]
-			gw[i+3] += d * s.A1[i+3]
-			d1[i+3] += d * w[i+3]
-		}
+		wideAxpy512(&g.W2[o], d, &s.A1)
+		wideAxpy512(&d1, d, &m.W2[o])
 	}
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 512 {
@@ -297,14 +256,11 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 512 {
 		d := d1[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B1[o] += d
-		gw := &g.W1[o]
-		for i := 0; i < 784; i += 4 {
-			gw[i] += d * x[i]
-			gw[i+1] += d * x[i+1]
-			gw[i+2] += d * x[i+2]
-			gw[i+3] += d * x[i+3]
-		}
+		wideAxpy784(&g.W1[o], d, x)
 	}
 	return loss
 }
@@ -332,26 +288,14 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 				x1 := (*[WideInputs]float32)(x[(base+q+1)*WideInputs:])
 				x2 := (*[WideInputs]float32)(x[(base+q+2)*WideInputs:])
 				x3 := (*[WideInputs]float32)(x[(base+q+3)*WideInputs:])
-				var v0, v1, v2, v3 float32
-				for i := range 784 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := wideDot4x784(w, x0, x1, x2, x3)
 				s[q].A1[o] = wideRelu(m.B1[o] + v0)
 				s[q+1].A1[o] = wideRelu(m.B1[o] + v1)
 				s[q+2].A1[o] = wideRelu(m.B1[o] + v2)
 				s[q+3].A1[o] = wideRelu(m.B1[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := (*[WideInputs]float32)(x[(base+q)*WideInputs:])
-				var v float32
-				for i := range 784 {
-					v += w[i] * xq[i]
-				}
-				s[q].A1[o] = wideRelu(m.B1[o] + v)
+				s[q].A1[o] = wideRelu(m.B1[o] + wideDot784(w, (*[WideInputs]float32)(x[(base+q)*WideInputs:])))
 			}
 		}
 		// Layer 2, 512 → 512: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). Four samples at a time.
@@ -363,26 +307,14 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 				x1 := &s[q+1].A1
 				x2 := &s[q+2].A1
 				x3 := &s[q+3].A1
-				var v0, v1, v2, v3 float32
-				for i := range 512 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := wideDot4x512(w, x0, x1, x2, x3)
 				s[q].A2[o] = wideRelu(m.B2[o] + v0)
 				s[q+1].A2[o] = wideRelu(m.B2[o] + v1)
 				s[q+2].A2[o] = wideRelu(m.B2[o] + v2)
 				s[q+3].A2[o] = wideRelu(m.B2[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A1
-				var v float32
-				for i := range 512 {
-					v += w[i] * xq[i]
-				}
-				s[q].A2[o] = wideRelu(m.B2[o] + v)
+				s[q].A2[o] = wideRelu(m.B2[o] + wideDot512(w, &s[q].A1))
 			}
 		}
 		// Layer 3 (output), 512 → 10: z3 = W3·a2 + b3. Four samples at a time.
@@ -394,26 +326,14 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 				x1 := &s[q+1].A2
 				x2 := &s[q+2].A2
 				x3 := &s[q+3].A2
-				var v0, v1, v2, v3 float32
-				for i := range 512 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := wideDot4x512(w, x0, x1, x2, x3)
 				s[q].Z3[o] = m.B3[o] + v0
 				s[q+1].Z3[o] = m.B3[o] + v1
 				s[q+2].Z3[o] = m.B3[o] + v2
 				s[q+3].Z3[o] = m.B3[o] + v3
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A2
-				var v float32
-				for i := range 512 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z3[o] = m.B3[o] + v
+				s[q].Z3[o] = m.B3[o] + wideDot512(w, &s[q].A2)
 			}
 		}
 		// The head of each sample.
@@ -466,26 +386,14 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				x1 := (*[WideInputs]float32)(x[(base+q+1)*WideInputs:])
 				x2 := (*[WideInputs]float32)(x[(base+q+2)*WideInputs:])
 				x3 := (*[WideInputs]float32)(x[(base+q+3)*WideInputs:])
-				var v0, v1, v2, v3 float32
-				for i := range 784 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := wideDot4x784(w, x0, x1, x2, x3)
 				s[q].A1[o] = wideRelu(m.B1[o] + v0)
 				s[q+1].A1[o] = wideRelu(m.B1[o] + v1)
 				s[q+2].A1[o] = wideRelu(m.B1[o] + v2)
 				s[q+3].A1[o] = wideRelu(m.B1[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := (*[WideInputs]float32)(x[(base+q)*WideInputs:])
-				var v float32
-				for i := range 784 {
-					v += w[i] * xq[i]
-				}
-				s[q].A1[o] = wideRelu(m.B1[o] + v)
+				s[q].A1[o] = wideRelu(m.B1[o] + wideDot784(w, (*[WideInputs]float32)(x[(base+q)*WideInputs:])))
 			}
 		}
 		// Layer 2, 512 → 512: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). Four samples at a time.
@@ -497,26 +405,14 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				x1 := &s[q+1].A1
 				x2 := &s[q+2].A1
 				x3 := &s[q+3].A1
-				var v0, v1, v2, v3 float32
-				for i := range 512 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := wideDot4x512(w, x0, x1, x2, x3)
 				s[q].A2[o] = wideRelu(m.B2[o] + v0)
 				s[q+1].A2[o] = wideRelu(m.B2[o] + v1)
 				s[q+2].A2[o] = wideRelu(m.B2[o] + v2)
 				s[q+3].A2[o] = wideRelu(m.B2[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A1
-				var v float32
-				for i := range 512 {
-					v += w[i] * xq[i]
-				}
-				s[q].A2[o] = wideRelu(m.B2[o] + v)
+				s[q].A2[o] = wideRelu(m.B2[o] + wideDot512(w, &s[q].A1))
 			}
 		}
 		// Layer 3 (output), 512 → 10: z3 = W3·a2 + b3. Four samples at a time.
@@ -528,26 +424,14 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				x1 := &s[q+1].A2
 				x2 := &s[q+2].A2
 				x3 := &s[q+3].A2
-				var v0, v1, v2, v3 float32
-				for i := range 512 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := wideDot4x512(w, x0, x1, x2, x3)
 				s[q].Z3[o] = m.B3[o] + v0
 				s[q+1].Z3[o] = m.B3[o] + v1
 				s[q+2].Z3[o] = m.B3[o] + v2
 				s[q+3].Z3[o] = m.B3[o] + v3
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A2
-				var v float32
-				for i := range 512 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z3[o] = m.B3[o] + v
+				s[q].Z3[o] = m.B3[o] + wideDot512(w, &s[q].A2)
 			}
 		}
 		// The head of each sample.
@@ -595,24 +479,14 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				u1 := &d2[q+1]
 				u2 := &d2[q+2]
 				u3 := &d2[q+3]
-				for i := range 512 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-					wi := w[i]
-					u0[i] += e0 * wi
-					u1[i] += e1 * wi
-					u2[i] += e2 * wi
-					u3[i] += e3 * wi
-				}
+				wideOuter4x512(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				wideAxpy4x512(u0, u1, u2, u3, e0, e1, e2, e3, w)
 			}
 			for ; q < c; q++ {
 				eq := d3[q][o]
 				db += eq
-				xq := &s[q].A2
-				uq := &d2[q]
-				for i := range 512 {
-					gw[i] += eq * xq[i]
-					uq[i] += eq * w[i]
-				}
+				wideAxpy512(gw, eq, &s[q].A2)
+				wideAxpy512(&d2[q], eq, w)
 			}
 			g.B3[o] += db
 		}
@@ -635,6 +509,9 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				e1 := d2[q+1][o]
 				e2 := d2[q+2][o]
 				e3 := d2[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
 				db += (e0 + e1) + (e2 + e3)
 				x0 := &s[q].A1
 				x1 := &s[q+1].A1
@@ -644,24 +521,14 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				u1 := &d1[q+1]
 				u2 := &d1[q+2]
 				u3 := &d1[q+3]
-				for i := range 512 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-					wi := w[i]
-					u0[i] += e0 * wi
-					u1[i] += e1 * wi
-					u2[i] += e2 * wi
-					u3[i] += e3 * wi
-				}
+				wideOuter4x512(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				wideAxpy4x512(u0, u1, u2, u3, e0, e1, e2, e3, w)
 			}
 			for ; q < c; q++ {
 				eq := d2[q][o]
 				db += eq
-				xq := &s[q].A1
-				uq := &d1[q]
-				for i := range 512 {
-					gw[i] += eq * xq[i]
-					uq[i] += eq * w[i]
-				}
+				wideAxpy512(gw, eq, &s[q].A1)
+				wideAxpy512(&d1[q], eq, w)
 			}
 			g.B2[o] += db
 		}
@@ -681,22 +548,20 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				e1 := d1[q+1][o]
 				e2 := d1[q+2][o]
 				e3 := d1[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
 				db += (e0 + e1) + (e2 + e3)
 				x0 := (*[WideInputs]float32)(x[(base+q)*WideInputs:])
 				x1 := (*[WideInputs]float32)(x[(base+q+1)*WideInputs:])
 				x2 := (*[WideInputs]float32)(x[(base+q+2)*WideInputs:])
 				x3 := (*[WideInputs]float32)(x[(base+q+3)*WideInputs:])
-				for i := range 784 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-				}
+				wideOuter4x784(gw, e0, e1, e2, e3, x0, x1, x2, x3)
 			}
 			for ; q < c; q++ {
 				eq := d1[q][o]
 				db += eq
-				xq := (*[WideInputs]float32)(x[(base+q)*WideInputs:])
-				for i := range 784 {
-					gw[i] += eq * xq[i]
-				}
+				wideAxpy784(gw, eq, (*[WideInputs]float32)(x[(base+q)*WideInputs:]))
 			}
 			g.B1[o] += db
 		}
@@ -718,4 +583,102 @@ func wideReluDeriv(a float32) float32 {
 		return 1
 	}
 	return 0
+}
+
+// wideDot512Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func wideDot512Go(w, x *[512]float32) float32 {
+	var acc0, acc1, acc2, acc3 float32
+	for i := 0; i < 512; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3)
+}
+
+// wideDot4x512Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func wideDot4x512Go(w, x0, x1, x2, x3 *[512]float32) (s0, s1, s2, s3 float32) {
+	for i := range 512 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// wideAxpy512Go adds a·x to dst.
+func wideAxpy512Go(dst *[512]float32, a float32, x *[512]float32) {
+	for i := range 512 {
+		dst[i] += a * x[i]
+	}
+}
+
+// wideAxpy4x512Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func wideAxpy4x512Go(d0, d1, d2, d3 *[512]float32, a0, a1, a2, a3 float32, x *[512]float32) {
+	for i := range 512 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// wideOuter4x512Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func wideOuter4x512Go(dst *[512]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[512]float32) {
+	for i := range 512 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// wideDot784Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func wideDot784Go(w, x *[784]float32) float32 {
+	var acc0, acc1, acc2, acc3 float32
+	for i := 0; i < 784; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3)
+}
+
+// wideDot4x784Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func wideDot4x784Go(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
+	for i := range 784 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// wideAxpy784Go adds a·x to dst.
+func wideAxpy784Go(dst *[784]float32, a float32, x *[784]float32) {
+	for i := range 784 {
+		dst[i] += a * x[i]
+	}
+}
+
+// wideAxpy4x784Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func wideAxpy4x784Go(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
+	for i := range 784 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// wideOuter4x784Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func wideOuter4x784Go(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
+	for i := range 784 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }

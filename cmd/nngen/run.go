@@ -136,11 +136,12 @@ func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 func runGen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen", "[gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] spec.yaml", stderr)
+	fs := newFlags("gen", "[gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] [-simd] spec.yaml", stderr)
 	out := fs.String("o", "", "output file (default: the spec's name with .go; - for stdout)")
 	pkg := fs.String("pkg", "", "package name (default: the spec's package, else $GOPACKAGE, else the output directory's name)")
 	weights := fs.String("weights", "", "build these trained weights (safetensors) into the code, with a ready model value")
 	withTest := fs.Bool("test", false, "also write a _test.go file: a gradient check, an allocation check and benchmarks")
+	withSIMD := fs.Bool("simd", false, "also write SIMD kernels (simd/archsimd, built with GOEXPERIMENT=simd on amd64) and their plain Go fallback")
 	path, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -152,8 +153,8 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		*out = trimExt(path) + ".go"
 	}
-	if *out == "-" && *withTest {
-		fmt.Fprintln(stderr, "nngen gen: -test needs an output file, not -o -")
+	if *out == "-" && (*withTest || *withSIMD) {
+		fmt.Fprintln(stderr, "nngen gen: -test and -simd write several files and need an output file, not -o -")
 		return errUsage
 	}
 	if *pkg == "" && s.Package == "" {
@@ -166,6 +167,7 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
+	m.SIMD = *withSIMD
 	files := map[string][]byte{}
 	if *weights != "" {
 		blob := ""
@@ -188,6 +190,14 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	files[*out] = src
+	simd, nosimd, err := gen.EmitSIMD(m)
+	if err != nil {
+		return err
+	}
+	if simd != nil {
+		simdFile, nosimdFile := gen.SIMDFiles(*out)
+		files[simdFile], files[nosimdFile] = simd, nosimd
+	}
 	if *withTest {
 		test, err := gen.EmitTest(m)
 		if err != nil {

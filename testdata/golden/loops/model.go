@@ -108,18 +108,14 @@ func (m *Looped) Init(seed uint64) {
 func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	var a1 [9]float64
-	for o := range 9 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 8; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3) + w[8]*x[8] + w[9]*x[9] + w[10]*x[10]
-		a1[o] = loopedGelu(v)
+	for o := 0; o < 8; o += 4 {
+		v0, v1, v2, v3 := loopedDot4x11(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		a1[o] = loopedGelu(m.B1[o] + v0)
+		a1[o+1] = loopedGelu(m.B1[o+1] + v1)
+		a1[o+2] = loopedGelu(m.B1[o+2] + v2)
+		a1[o+3] = loopedGelu(m.B1[o+3] + v3)
 	}
+	a1[8] = loopedGelu(m.B1[8] + loopedDot11(&m.W1[8], x))
 	// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
 	var a2 [7]float64
 	a2[0] = loopedSilu(m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8])
@@ -131,32 +127,19 @@ func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
 	a2[6] = loopedSilu(m.B2[6] + m.W2[6][0]*a1[0] + m.W2[6][1]*a1[1] + m.W2[6][2]*a1[2] + m.W2[6][3]*a1[3] + m.W2[6][4]*a1[4] + m.W2[6][5]*a1[5] + m.W2[6][6]*a1[6] + m.W2[6][7]*a1[7] + m.W2[6][8]*a1[8])
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	var a3 [5]float64
-	for o := range 5 {
-		w := &m.W3[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 4; i += 4 {
-			acc0 += w[i] * a2[i]
-			acc1 += w[i+1] * a2[i+1]
-			acc2 += w[i+2] * a2[i+2]
-			acc3 += w[i+3] * a2[i+3]
-		}
-		v := m.B3[o] + (acc0 + acc1) + (acc2 + acc3) + w[4]*a2[4] + w[5]*a2[5] + w[6]*a2[6]
-		a3[o] = loopedSoftplus(v)
+	for o := 0; o < 4; o += 4 {
+		v0, v1, v2, v3 := loopedDot4x7(&a2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
+		a3[o] = loopedSoftplus(m.B3[o] + v0)
+		a3[o+1] = loopedSoftplus(m.B3[o+1] + v1)
+		a3[o+2] = loopedSoftplus(m.B3[o+2] + v2)
+		a3[o+3] = loopedSoftplus(m.B3[o+3] + v3)
 	}
+	a3[4] = loopedSoftplus(m.B3[4] + loopedDot7(&m.W3[4], &a2))
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
 	var z [3]float64
-	for o := range 3 {
-		w := &m.W4[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 4; i += 4 {
-			acc0 += w[i] * a3[i]
-			acc1 += w[i+1] * a3[i+1]
-			acc2 += w[i+2] * a3[i+2]
-			acc3 += w[i+3] * a3[i+3]
-		}
-		v := m.B4[o] + (acc0 + acc1) + (acc2 + acc3) + w[4]*a3[4]
-		z[o] = v
-	}
+	z[0] = m.B4[0] + loopedDot5(&m.W4[0], &a3)
+	z[1] = m.B4[1] + loopedDot5(&m.W4[1], &a3)
+	z[2] = m.B4[2] + loopedDot5(&m.W4[2], &a3)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -208,19 +191,19 @@ type LoopedTrace struct {
 // needs; s.Y is the output.
 func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
-	for o := range 9 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 8; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3) + w[8]*x[8] + w[9]*x[9] + w[10]*x[10]
-		s.Z1[o] = v
+	for o := 0; o < 8; o += 4 {
+		v0, v1, v2, v3 := loopedDot4x11(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		s.Z1[o] = m.B1[o] + v0
 		s.A1[o] = loopedGelu(s.Z1[o])
+		s.Z1[o+1] = m.B1[o+1] + v1
+		s.A1[o+1] = loopedGelu(s.Z1[o+1])
+		s.Z1[o+2] = m.B1[o+2] + v2
+		s.A1[o+2] = loopedGelu(s.Z1[o+2])
+		s.Z1[o+3] = m.B1[o+3] + v3
+		s.A1[o+3] = loopedGelu(s.Z1[o+3])
 	}
+	s.Z1[8] = m.B1[8] + loopedDot11(&m.W1[8], x)
+	s.A1[8] = loopedGelu(s.Z1[8])
 	// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8]
 	s.A2[0] = loopedSilu(s.Z2[0])
@@ -237,31 +220,18 @@ func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	s.Z2[6] = m.B2[6] + m.W2[6][0]*s.A1[0] + m.W2[6][1]*s.A1[1] + m.W2[6][2]*s.A1[2] + m.W2[6][3]*s.A1[3] + m.W2[6][4]*s.A1[4] + m.W2[6][5]*s.A1[5] + m.W2[6][6]*s.A1[6] + m.W2[6][7]*s.A1[7] + m.W2[6][8]*s.A1[8]
 	s.A2[6] = loopedSilu(s.Z2[6])
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
-	for o := range 5 {
-		w := &m.W3[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 4; i += 4 {
-			acc0 += w[i] * s.A2[i]
-			acc1 += w[i+1] * s.A2[i+1]
-			acc2 += w[i+2] * s.A2[i+2]
-			acc3 += w[i+3] * s.A2[i+3]
-		}
-		v := m.B3[o] + (acc0 + acc1) + (acc2 + acc3) + w[4]*s.A2[4] + w[5]*s.A2[5] + w[6]*s.A2[6]
-		s.A3[o] = loopedSoftplus(v)
+	for o := 0; o < 4; o += 4 {
+		v0, v1, v2, v3 := loopedDot4x7(&s.A2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
+		s.A3[o] = loopedSoftplus(m.B3[o] + v0)
+		s.A3[o+1] = loopedSoftplus(m.B3[o+1] + v1)
+		s.A3[o+2] = loopedSoftplus(m.B3[o+2] + v2)
+		s.A3[o+3] = loopedSoftplus(m.B3[o+3] + v3)
 	}
+	s.A3[4] = loopedSoftplus(m.B3[4] + loopedDot7(&m.W3[4], &s.A2))
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
-	for o := range 3 {
-		w := &m.W4[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 4; i += 4 {
-			acc0 += w[i] * s.A3[i]
-			acc1 += w[i+1] * s.A3[i+1]
-			acc2 += w[i+2] * s.A3[i+2]
-			acc3 += w[i+3] * s.A3[i+3]
-		}
-		v := m.B4[o] + (acc0 + acc1) + (acc2 + acc3) + w[4]*s.A3[4]
-		s.Z4[o] = v
-	}
+	s.Z4[0] = m.B4[0] + loopedDot5(&m.W4[0], &s.A3)
+	s.Z4[1] = m.B4[1] + loopedDot5(&m.W4[1], &s.A3)
+	s.Z4[2] = m.B4[2] + loopedDot5(&m.W4[2], &s.A3)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z4[0], s.Z4[1], s.Z4[2])
 	var sum float64
@@ -298,19 +268,8 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 	for o := range 3 {
 		d := d4[o]
 		g.B4[o] += d
-		gw, w := &g.W4[o], &m.W4[o]
-		for i := 0; i < 4; i += 4 {
-			gw[i] += d * s.A3[i]
-			d3[i] += d * w[i]
-			gw[i+1] += d * s.A3[i+1]
-			d3[i+1] += d * w[i+1]
-			gw[i+2] += d * s.A3[i+2]
-			d3[i+2] += d * w[i+2]
-			gw[i+3] += d * s.A3[i+3]
-			d3[i+3] += d * w[i+3]
-		}
-		gw[4] += d * s.A3[4]
-		d3[4] += d * w[4]
+		loopedAxpy5(&g.W4[o], d, &s.A3)
+		loopedAxpy5(&d3, d, &m.W4[o])
 	}
 	// δ3 = ∂L/∂z3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a.
 	for i := range 5 {
@@ -320,24 +279,12 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 	var d2 [7]float64
 	for o := range 5 {
 		d := d3[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B3[o] += d
-		gw, w := &g.W3[o], &m.W3[o]
-		for i := 0; i < 4; i += 4 {
-			gw[i] += d * s.A2[i]
-			d2[i] += d * w[i]
-			gw[i+1] += d * s.A2[i+1]
-			d2[i+1] += d * w[i+1]
-			gw[i+2] += d * s.A2[i+2]
-			d2[i+2] += d * w[i+2]
-			gw[i+3] += d * s.A2[i+3]
-			d2[i+3] += d * w[i+3]
-		}
-		gw[4] += d * s.A2[4]
-		d2[4] += d * w[4]
-		gw[5] += d * s.A2[5]
-		d2[5] += d * w[5]
-		gw[6] += d * s.A2[6]
-		d2[6] += d * w[6]
+		loopedAxpy7(&g.W3[o], d, &s.A2)
+		loopedAxpy7(&d2, d, &m.W3[o])
 	}
 	// δ2 = ∂L/∂z2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))).
 	d2[0] *= loopedSiluDeriv(s.Z2[0])
@@ -435,17 +382,11 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 9 {
 		d := d1[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B1[o] += d
-		gw := &g.W1[o]
-		for i := 0; i < 8; i += 4 {
-			gw[i] += d * x[i]
-			gw[i+1] += d * x[i+1]
-			gw[i+2] += d * x[i+2]
-			gw[i+3] += d * x[i+3]
-		}
-		gw[8] += d * x[8]
-		gw[9] += d * x[9]
-		gw[10] += d * x[10]
+		loopedAxpy11(&g.W1[o], d, x)
 	}
 	return loss
 }
@@ -473,14 +414,7 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
 				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
 				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
-				var v0, v1, v2, v3 float64
-				for i := range 11 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := loopedDot4x11(w, x0, x1, x2, x3)
 				s[q].Z1[o] = m.B1[o] + v0
 				s[q].A1[o] = loopedGelu(s[q].Z1[o])
 				s[q+1].Z1[o] = m.B1[o] + v1
@@ -491,12 +425,7 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 				s[q+3].A1[o] = loopedGelu(s[q+3].Z1[o])
 			}
 			for ; q < c; q++ {
-				xq := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
-				var v float64
-				for i := range 11 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z1[o] = m.B1[o] + v
+				s[q].Z1[o] = m.B1[o] + loopedDot11(w, (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:]))
 				s[q].A1[o] = loopedGelu(s[q].Z1[o])
 			}
 		}
@@ -509,14 +438,7 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 				x1 := &s[q+1].A1
 				x2 := &s[q+2].A1
 				x3 := &s[q+3].A1
-				var v0, v1, v2, v3 float64
-				for i := range 9 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := loopedDot4x9(w, x0, x1, x2, x3)
 				s[q].Z2[o] = m.B2[o] + v0
 				s[q].A2[o] = loopedSilu(s[q].Z2[o])
 				s[q+1].Z2[o] = m.B2[o] + v1
@@ -527,12 +449,7 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 				s[q+3].A2[o] = loopedSilu(s[q+3].Z2[o])
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A1
-				var v float64
-				for i := range 9 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z2[o] = m.B2[o] + v
+				s[q].Z2[o] = m.B2[o] + loopedDot9(w, &s[q].A1)
 				s[q].A2[o] = loopedSilu(s[q].Z2[o])
 			}
 		}
@@ -545,26 +462,14 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 				x1 := &s[q+1].A2
 				x2 := &s[q+2].A2
 				x3 := &s[q+3].A2
-				var v0, v1, v2, v3 float64
-				for i := range 7 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := loopedDot4x7(w, x0, x1, x2, x3)
 				s[q].A3[o] = loopedSoftplus(m.B3[o] + v0)
 				s[q+1].A3[o] = loopedSoftplus(m.B3[o] + v1)
 				s[q+2].A3[o] = loopedSoftplus(m.B3[o] + v2)
 				s[q+3].A3[o] = loopedSoftplus(m.B3[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A2
-				var v float64
-				for i := range 7 {
-					v += w[i] * xq[i]
-				}
-				s[q].A3[o] = loopedSoftplus(m.B3[o] + v)
+				s[q].A3[o] = loopedSoftplus(m.B3[o] + loopedDot7(w, &s[q].A2))
 			}
 		}
 		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. Four samples at a time.
@@ -576,26 +481,14 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 				x1 := &s[q+1].A3
 				x2 := &s[q+2].A3
 				x3 := &s[q+3].A3
-				var v0, v1, v2, v3 float64
-				for i := range 5 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := loopedDot4x5(w, x0, x1, x2, x3)
 				s[q].Z4[o] = m.B4[o] + v0
 				s[q+1].Z4[o] = m.B4[o] + v1
 				s[q+2].Z4[o] = m.B4[o] + v2
 				s[q+3].Z4[o] = m.B4[o] + v3
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A3
-				var v float64
-				for i := range 5 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z4[o] = m.B4[o] + v
+				s[q].Z4[o] = m.B4[o] + loopedDot5(w, &s[q].A3)
 			}
 		}
 		// The head of each sample.
@@ -649,14 +542,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
 				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
 				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
-				var v0, v1, v2, v3 float64
-				for i := range 11 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := loopedDot4x11(w, x0, x1, x2, x3)
 				s[q].Z1[o] = m.B1[o] + v0
 				s[q].A1[o] = loopedGelu(s[q].Z1[o])
 				s[q+1].Z1[o] = m.B1[o] + v1
@@ -667,12 +553,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				s[q+3].A1[o] = loopedGelu(s[q+3].Z1[o])
 			}
 			for ; q < c; q++ {
-				xq := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
-				var v float64
-				for i := range 11 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z1[o] = m.B1[o] + v
+				s[q].Z1[o] = m.B1[o] + loopedDot11(w, (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:]))
 				s[q].A1[o] = loopedGelu(s[q].Z1[o])
 			}
 		}
@@ -685,14 +566,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				x1 := &s[q+1].A1
 				x2 := &s[q+2].A1
 				x3 := &s[q+3].A1
-				var v0, v1, v2, v3 float64
-				for i := range 9 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := loopedDot4x9(w, x0, x1, x2, x3)
 				s[q].Z2[o] = m.B2[o] + v0
 				s[q].A2[o] = loopedSilu(s[q].Z2[o])
 				s[q+1].Z2[o] = m.B2[o] + v1
@@ -703,12 +577,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				s[q+3].A2[o] = loopedSilu(s[q+3].Z2[o])
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A1
-				var v float64
-				for i := range 9 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z2[o] = m.B2[o] + v
+				s[q].Z2[o] = m.B2[o] + loopedDot9(w, &s[q].A1)
 				s[q].A2[o] = loopedSilu(s[q].Z2[o])
 			}
 		}
@@ -721,26 +590,14 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				x1 := &s[q+1].A2
 				x2 := &s[q+2].A2
 				x3 := &s[q+3].A2
-				var v0, v1, v2, v3 float64
-				for i := range 7 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := loopedDot4x7(w, x0, x1, x2, x3)
 				s[q].A3[o] = loopedSoftplus(m.B3[o] + v0)
 				s[q+1].A3[o] = loopedSoftplus(m.B3[o] + v1)
 				s[q+2].A3[o] = loopedSoftplus(m.B3[o] + v2)
 				s[q+3].A3[o] = loopedSoftplus(m.B3[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A2
-				var v float64
-				for i := range 7 {
-					v += w[i] * xq[i]
-				}
-				s[q].A3[o] = loopedSoftplus(m.B3[o] + v)
+				s[q].A3[o] = loopedSoftplus(m.B3[o] + loopedDot7(w, &s[q].A2))
 			}
 		}
 		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. Four samples at a time.
@@ -752,26 +609,14 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				x1 := &s[q+1].A3
 				x2 := &s[q+2].A3
 				x3 := &s[q+3].A3
-				var v0, v1, v2, v3 float64
-				for i := range 5 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := loopedDot4x5(w, x0, x1, x2, x3)
 				s[q].Z4[o] = m.B4[o] + v0
 				s[q+1].Z4[o] = m.B4[o] + v1
 				s[q+2].Z4[o] = m.B4[o] + v2
 				s[q+3].Z4[o] = m.B4[o] + v3
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A3
-				var v float64
-				for i := range 5 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z4[o] = m.B4[o] + v
+				s[q].Z4[o] = m.B4[o] + loopedDot5(w, &s[q].A3)
 			}
 		}
 		// The head of each sample.
@@ -819,24 +664,14 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				u1 := &d3[q+1]
 				u2 := &d3[q+2]
 				u3 := &d3[q+3]
-				for i := range 5 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-					wi := w[i]
-					u0[i] += e0 * wi
-					u1[i] += e1 * wi
-					u2[i] += e2 * wi
-					u3[i] += e3 * wi
-				}
+				loopedOuter4x5(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				loopedAxpy4x5(u0, u1, u2, u3, e0, e1, e2, e3, w)
 			}
 			for ; q < c; q++ {
 				eq := d4[q][o]
 				db += eq
-				xq := &s[q].A3
-				uq := &d3[q]
-				for i := range 5 {
-					gw[i] += eq * xq[i]
-					uq[i] += eq * w[i]
-				}
+				loopedAxpy5(gw, eq, &s[q].A3)
+				loopedAxpy5(&d3[q], eq, w)
 			}
 			g.B4[o] += db
 		}
@@ -859,6 +694,9 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				e1 := d3[q+1][o]
 				e2 := d3[q+2][o]
 				e3 := d3[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
 				db += (e0 + e1) + (e2 + e3)
 				x0 := &s[q].A2
 				x1 := &s[q+1].A2
@@ -868,24 +706,14 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				u1 := &d2[q+1]
 				u2 := &d2[q+2]
 				u3 := &d2[q+3]
-				for i := range 7 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-					wi := w[i]
-					u0[i] += e0 * wi
-					u1[i] += e1 * wi
-					u2[i] += e2 * wi
-					u3[i] += e3 * wi
-				}
+				loopedOuter4x7(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				loopedAxpy4x7(u0, u1, u2, u3, e0, e1, e2, e3, w)
 			}
 			for ; q < c; q++ {
 				eq := d3[q][o]
 				db += eq
-				xq := &s[q].A2
-				uq := &d2[q]
-				for i := range 7 {
-					gw[i] += eq * xq[i]
-					uq[i] += eq * w[i]
-				}
+				loopedAxpy7(gw, eq, &s[q].A2)
+				loopedAxpy7(&d2[q], eq, w)
 			}
 			g.B3[o] += db
 		}
@@ -908,6 +736,9 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				e1 := d2[q+1][o]
 				e2 := d2[q+2][o]
 				e3 := d2[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
 				db += (e0 + e1) + (e2 + e3)
 				x0 := &s[q].A1
 				x1 := &s[q+1].A1
@@ -917,24 +748,14 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				u1 := &d1[q+1]
 				u2 := &d1[q+2]
 				u3 := &d1[q+3]
-				for i := range 9 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-					wi := w[i]
-					u0[i] += e0 * wi
-					u1[i] += e1 * wi
-					u2[i] += e2 * wi
-					u3[i] += e3 * wi
-				}
+				loopedOuter4x9(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				loopedAxpy4x9(u0, u1, u2, u3, e0, e1, e2, e3, w)
 			}
 			for ; q < c; q++ {
 				eq := d2[q][o]
 				db += eq
-				xq := &s[q].A1
-				uq := &d1[q]
-				for i := range 9 {
-					gw[i] += eq * xq[i]
-					uq[i] += eq * w[i]
-				}
+				loopedAxpy9(gw, eq, &s[q].A1)
+				loopedAxpy9(&d1[q], eq, w)
 			}
 			g.B2[o] += db
 		}
@@ -954,22 +775,20 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				e1 := d1[q+1][o]
 				e2 := d1[q+2][o]
 				e3 := d1[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
 				db += (e0 + e1) + (e2 + e3)
 				x0 := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
 				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
 				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
 				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
-				for i := range 11 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-				}
+				loopedOuter4x11(gw, e0, e1, e2, e3, x0, x1, x2, x3)
 			}
 			for ; q < c; q++ {
 				eq := d1[q][o]
 				db += eq
-				xq := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
-				for i := range 11 {
-					gw[i] += eq * xq[i]
-				}
+				loopedAxpy11(gw, eq, (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:]))
 			}
 			g.B1[o] += db
 		}
@@ -1010,4 +829,200 @@ func loopedSoftplus(z float64) float64 {
 // loopedSoftplusDeriv computes softplus'(z) = σ(z) = 1 − e^−a with a = softplus(z); −expm1(−a) keeps it exact for small a.
 func loopedSoftplusDeriv(a float64) float64 {
 	return -math.Expm1(-a)
+}
+
+// loopedDot5Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func loopedDot5Go(w, x *[5]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 4; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4]
+}
+
+// loopedDot4x5Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func loopedDot4x5Go(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
+	for i := range 5 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// loopedAxpy5Go adds a·x to dst.
+func loopedAxpy5Go(dst *[5]float64, a float64, x *[5]float64) {
+	for i := range 5 {
+		dst[i] += a * x[i]
+	}
+}
+
+// loopedAxpy4x5Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func loopedAxpy4x5Go(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
+	for i := range 5 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// loopedOuter4x5Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func loopedOuter4x5Go(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
+	for i := range 5 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// loopedDot7Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func loopedDot7Go(w, x *[7]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 4; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4] + w[5]*x[5] + w[6]*x[6]
+}
+
+// loopedDot4x7Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func loopedDot4x7Go(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
+	for i := range 7 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// loopedAxpy7Go adds a·x to dst.
+func loopedAxpy7Go(dst *[7]float64, a float64, x *[7]float64) {
+	for i := range 7 {
+		dst[i] += a * x[i]
+	}
+}
+
+// loopedAxpy4x7Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func loopedAxpy4x7Go(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7]float64) {
+	for i := range 7 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// loopedOuter4x7Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func loopedOuter4x7Go(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[7]float64) {
+	for i := range 7 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// loopedDot9Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func loopedDot9Go(w, x *[9]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 8; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3) + w[8]*x[8]
+}
+
+// loopedDot4x9Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func loopedDot4x9Go(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
+	for i := range 9 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// loopedAxpy9Go adds a·x to dst.
+func loopedAxpy9Go(dst *[9]float64, a float64, x *[9]float64) {
+	for i := range 9 {
+		dst[i] += a * x[i]
+	}
+}
+
+// loopedAxpy4x9Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func loopedAxpy4x9Go(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9]float64) {
+	for i := range 9 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// loopedOuter4x9Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func loopedOuter4x9Go(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[9]float64) {
+	for i := range 9 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// loopedDot11Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func loopedDot11Go(w, x *[11]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 8; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3) + w[8]*x[8] + w[9]*x[9] + w[10]*x[10]
+}
+
+// loopedDot4x11Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func loopedDot4x11Go(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) {
+	for i := range 11 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// loopedAxpy11Go adds a·x to dst.
+func loopedAxpy11Go(dst *[11]float64, a float64, x *[11]float64) {
+	for i := range 11 {
+		dst[i] += a * x[i]
+	}
+}
+
+// loopedAxpy4x11Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func loopedAxpy4x11Go(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *[11]float64) {
+	for i := range 11 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// loopedOuter4x11Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func loopedOuter4x11Go(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[11]float64) {
+	for i := range 11 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }

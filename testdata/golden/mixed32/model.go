@@ -98,17 +98,12 @@ func (m *Small) Init(seed uint64) {
 func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
 	var a1 [12]float32
-	for o := range 12 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 8; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3)
-		a1[o] = smallLeakyRelu0_01(v)
+	for o := 0; o < 12; o += 4 {
+		v0, v1, v2, v3 := smallDot4x8(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		a1[o] = smallLeakyRelu0_01(m.B1[o] + v0)
+		a1[o+1] = smallLeakyRelu0_01(m.B1[o+1] + v1)
+		a1[o+2] = smallLeakyRelu0_01(m.B1[o+2] + v2)
+		a1[o+3] = smallLeakyRelu0_01(m.B1[o+3] + v3)
 	}
 	// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	var a2 [6]float32
@@ -171,17 +166,12 @@ type SmallTrace struct {
 // needs; s.Y is the output.
 func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
-	for o := range 12 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 8; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3)
-		s.A1[o] = smallLeakyRelu0_01(v)
+	for o := 0; o < 12; o += 4 {
+		v0, v1, v2, v3 := smallDot4x8(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		s.A1[o] = smallLeakyRelu0_01(m.B1[o] + v0)
+		s.A1[o+1] = smallLeakyRelu0_01(m.B1[o+1] + v1)
+		s.A1[o+2] = smallLeakyRelu0_01(m.B1[o+2] + v2)
+		s.A1[o+3] = smallLeakyRelu0_01(m.B1[o+3] + v3)
 	}
 	// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11]
@@ -374,14 +364,11 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 12 {
 		d := d1[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B1[o] += d
-		gw := &g.W1[o]
-		for i := 0; i < 8; i += 4 {
-			gw[i] += d * x[i]
-			gw[i+1] += d * x[i+1]
-			gw[i+2] += d * x[i+2]
-			gw[i+3] += d * x[i+3]
-		}
+		smallAxpy8(&g.W1[o], d, x)
 	}
 	return loss
 }
@@ -409,26 +396,14 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 				x1 := (*[SmallInputs]float32)(x[(base+q+1)*SmallInputs:])
 				x2 := (*[SmallInputs]float32)(x[(base+q+2)*SmallInputs:])
 				x3 := (*[SmallInputs]float32)(x[(base+q+3)*SmallInputs:])
-				var v0, v1, v2, v3 float32
-				for i := range 8 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := smallDot4x8(w, x0, x1, x2, x3)
 				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + v0)
 				s[q+1].A1[o] = smallLeakyRelu0_01(m.B1[o] + v1)
 				s[q+2].A1[o] = smallLeakyRelu0_01(m.B1[o] + v2)
 				s[q+3].A1[o] = smallLeakyRelu0_01(m.B1[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])
-				var v float32
-				for i := range 8 {
-					v += w[i] * xq[i]
-				}
-				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + v)
+				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + smallDot8(w, (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])))
 			}
 		}
 		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). Four samples at a time.
@@ -440,14 +415,7 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 				x1 := &s[q+1].A1
 				x2 := &s[q+2].A1
 				x3 := &s[q+3].A1
-				var v0, v1, v2, v3 float32
-				for i := range 12 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := smallDot4x12(w, x0, x1, x2, x3)
 				s[q].Z2[o] = m.B2[o] + v0
 				s[q].A2[o] = smallGelu(s[q].Z2[o])
 				s[q+1].Z2[o] = m.B2[o] + v1
@@ -458,12 +426,7 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 				s[q+3].A2[o] = smallGelu(s[q+3].Z2[o])
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A1
-				var v float32
-				for i := range 12 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z2[o] = m.B2[o] + v
+				s[q].Z2[o] = m.B2[o] + smallDot12(w, &s[q].A1)
 				s[q].A2[o] = smallGelu(s[q].Z2[o])
 			}
 		}
@@ -476,26 +439,14 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 				x1 := &s[q+1].A2
 				x2 := &s[q+2].A2
 				x3 := &s[q+3].A2
-				var v0, v1, v2, v3 float32
-				for i := range 6 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := smallDot4x6(w, x0, x1, x2, x3)
 				s[q].Z3[o] = m.B3[o] + v0
 				s[q+1].Z3[o] = m.B3[o] + v1
 				s[q+2].Z3[o] = m.B3[o] + v2
 				s[q+3].Z3[o] = m.B3[o] + v3
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A2
-				var v float32
-				for i := range 6 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z3[o] = m.B3[o] + v
+				s[q].Z3[o] = m.B3[o] + smallDot6(w, &s[q].A2)
 			}
 		}
 		// The head of each sample.
@@ -548,26 +499,14 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				x1 := (*[SmallInputs]float32)(x[(base+q+1)*SmallInputs:])
 				x2 := (*[SmallInputs]float32)(x[(base+q+2)*SmallInputs:])
 				x3 := (*[SmallInputs]float32)(x[(base+q+3)*SmallInputs:])
-				var v0, v1, v2, v3 float32
-				for i := range 8 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := smallDot4x8(w, x0, x1, x2, x3)
 				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + v0)
 				s[q+1].A1[o] = smallLeakyRelu0_01(m.B1[o] + v1)
 				s[q+2].A1[o] = smallLeakyRelu0_01(m.B1[o] + v2)
 				s[q+3].A1[o] = smallLeakyRelu0_01(m.B1[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])
-				var v float32
-				for i := range 8 {
-					v += w[i] * xq[i]
-				}
-				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + v)
+				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + smallDot8(w, (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])))
 			}
 		}
 		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). Four samples at a time.
@@ -579,14 +518,7 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				x1 := &s[q+1].A1
 				x2 := &s[q+2].A1
 				x3 := &s[q+3].A1
-				var v0, v1, v2, v3 float32
-				for i := range 12 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := smallDot4x12(w, x0, x1, x2, x3)
 				s[q].Z2[o] = m.B2[o] + v0
 				s[q].A2[o] = smallGelu(s[q].Z2[o])
 				s[q+1].Z2[o] = m.B2[o] + v1
@@ -597,12 +529,7 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				s[q+3].A2[o] = smallGelu(s[q+3].Z2[o])
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A1
-				var v float32
-				for i := range 12 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z2[o] = m.B2[o] + v
+				s[q].Z2[o] = m.B2[o] + smallDot12(w, &s[q].A1)
 				s[q].A2[o] = smallGelu(s[q].Z2[o])
 			}
 		}
@@ -615,26 +542,14 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				x1 := &s[q+1].A2
 				x2 := &s[q+2].A2
 				x3 := &s[q+3].A2
-				var v0, v1, v2, v3 float32
-				for i := range 6 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := smallDot4x6(w, x0, x1, x2, x3)
 				s[q].Z3[o] = m.B3[o] + v0
 				s[q+1].Z3[o] = m.B3[o] + v1
 				s[q+2].Z3[o] = m.B3[o] + v2
 				s[q+3].Z3[o] = m.B3[o] + v3
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A2
-				var v float32
-				for i := range 6 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z3[o] = m.B3[o] + v
+				s[q].Z3[o] = m.B3[o] + smallDot6(w, &s[q].A2)
 			}
 		}
 		// The head of each sample.
@@ -682,24 +597,14 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				u1 := &d2[q+1]
 				u2 := &d2[q+2]
 				u3 := &d2[q+3]
-				for i := range 6 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-					wi := w[i]
-					u0[i] += e0 * wi
-					u1[i] += e1 * wi
-					u2[i] += e2 * wi
-					u3[i] += e3 * wi
-				}
+				smallOuter4x6(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				smallAxpy4x6(u0, u1, u2, u3, e0, e1, e2, e3, w)
 			}
 			for ; q < c; q++ {
 				eq := d3[q][o]
 				db += eq
-				xq := &s[q].A2
-				uq := &d2[q]
-				for i := range 6 {
-					gw[i] += eq * xq[i]
-					uq[i] += eq * w[i]
-				}
+				smallAxpy6(gw, eq, &s[q].A2)
+				smallAxpy6(&d2[q], eq, w)
 			}
 			g.B3[o] += db
 		}
@@ -722,6 +627,9 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				e1 := d2[q+1][o]
 				e2 := d2[q+2][o]
 				e3 := d2[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
 				db += (e0 + e1) + (e2 + e3)
 				x0 := &s[q].A1
 				x1 := &s[q+1].A1
@@ -731,24 +639,14 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				u1 := &d1[q+1]
 				u2 := &d1[q+2]
 				u3 := &d1[q+3]
-				for i := range 12 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-					wi := w[i]
-					u0[i] += e0 * wi
-					u1[i] += e1 * wi
-					u2[i] += e2 * wi
-					u3[i] += e3 * wi
-				}
+				smallOuter4x12(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				smallAxpy4x12(u0, u1, u2, u3, e0, e1, e2, e3, w)
 			}
 			for ; q < c; q++ {
 				eq := d2[q][o]
 				db += eq
-				xq := &s[q].A1
-				uq := &d1[q]
-				for i := range 12 {
-					gw[i] += eq * xq[i]
-					uq[i] += eq * w[i]
-				}
+				smallAxpy12(gw, eq, &s[q].A1)
+				smallAxpy12(&d1[q], eq, w)
 			}
 			g.B2[o] += db
 		}
@@ -768,22 +666,20 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				e1 := d1[q+1][o]
 				e2 := d1[q+2][o]
 				e3 := d1[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
 				db += (e0 + e1) + (e2 + e3)
 				x0 := (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])
 				x1 := (*[SmallInputs]float32)(x[(base+q+1)*SmallInputs:])
 				x2 := (*[SmallInputs]float32)(x[(base+q+2)*SmallInputs:])
 				x3 := (*[SmallInputs]float32)(x[(base+q+3)*SmallInputs:])
-				for i := range 8 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-				}
+				smallOuter4x8(gw, e0, e1, e2, e3, x0, x1, x2, x3)
 			}
 			for ; q < c; q++ {
 				eq := d1[q][o]
 				db += eq
-				xq := (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])
-				for i := range 8 {
-					gw[i] += eq * xq[i]
-				}
+				smallAxpy8(gw, eq, (*[SmallInputs]float32)(x[(base+q)*SmallInputs:]))
 			}
 			g.B1[o] += db
 		}
@@ -818,4 +714,151 @@ func smallGeluDeriv(arg float32) float32 {
 	z := float64(arg)
 	t := math.Tanh(0.7978845608028654 * (z + 0.044715*(z*z*z)))
 	return float32(0.5*(1+t) + 0.5*z*(1-t*t)*(0.7978845608028654*(1+0.134145*(z*z))))
+}
+
+// smallDot6Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func smallDot6Go(w, x *[6]float32) float32 {
+	var acc0, acc1, acc2, acc3 float32
+	for i := 0; i < 4; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4] + w[5]*x[5]
+}
+
+// smallDot4x6Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func smallDot4x6Go(w, x0, x1, x2, x3 *[6]float32) (s0, s1, s2, s3 float32) {
+	for i := range 6 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// smallAxpy6Go adds a·x to dst.
+func smallAxpy6Go(dst *[6]float32, a float32, x *[6]float32) {
+	for i := range 6 {
+		dst[i] += a * x[i]
+	}
+}
+
+// smallAxpy4x6Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func smallAxpy4x6Go(d0, d1, d2, d3 *[6]float32, a0, a1, a2, a3 float32, x *[6]float32) {
+	for i := range 6 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// smallOuter4x6Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func smallOuter4x6Go(dst *[6]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[6]float32) {
+	for i := range 6 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// smallDot8Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func smallDot8Go(w, x *[8]float32) float32 {
+	var acc0, acc1, acc2, acc3 float32
+	for i := 0; i < 8; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3)
+}
+
+// smallDot4x8Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func smallDot4x8Go(w, x0, x1, x2, x3 *[8]float32) (s0, s1, s2, s3 float32) {
+	for i := range 8 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// smallAxpy8Go adds a·x to dst.
+func smallAxpy8Go(dst *[8]float32, a float32, x *[8]float32) {
+	for i := range 8 {
+		dst[i] += a * x[i]
+	}
+}
+
+// smallAxpy4x8Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func smallAxpy4x8Go(d0, d1, d2, d3 *[8]float32, a0, a1, a2, a3 float32, x *[8]float32) {
+	for i := range 8 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// smallOuter4x8Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func smallOuter4x8Go(dst *[8]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[8]float32) {
+	for i := range 8 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// smallDot12Go returns Σᵢ w[i]·x[i], summed in four lanes.
+func smallDot12Go(w, x *[12]float32) float32 {
+	var acc0, acc1, acc2, acc3 float32
+	for i := 0; i < 12; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3)
+}
+
+// smallDot4x12Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func smallDot4x12Go(w, x0, x1, x2, x3 *[12]float32) (s0, s1, s2, s3 float32) {
+	for i := range 12 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// smallAxpy12Go adds a·x to dst.
+func smallAxpy12Go(dst *[12]float32, a float32, x *[12]float32) {
+	for i := range 12 {
+		dst[i] += a * x[i]
+	}
+}
+
+// smallAxpy4x12Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func smallAxpy4x12Go(d0, d1, d2, d3 *[12]float32, a0, a1, a2, a3 float32, x *[12]float32) {
+	for i := range 12 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// smallOuter4x12Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func smallOuter4x12Go(dst *[12]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[12]float32) {
+	for i := range 12 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }

@@ -88,32 +88,19 @@ func (m *Tagger) Init(seed uint64) {
 func (m *Tagger) Forward(x *[TaggerInputs]float64) (y [TaggerOutputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	var a1 [5]float64
-	for o := range 5 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 4; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4] + w[5]*x[5]
-		a1[o] = taggerElu1(v)
+	for o := 0; o < 4; o += 4 {
+		v0, v1, v2, v3 := taggerDot4x6(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		a1[o] = taggerElu1(m.B1[o] + v0)
+		a1[o+1] = taggerElu1(m.B1[o+1] + v1)
+		a1[o+2] = taggerElu1(m.B1[o+2] + v2)
+		a1[o+3] = taggerElu1(m.B1[o+3] + v3)
 	}
+	a1[4] = taggerElu1(m.B1[4] + taggerDot6(&m.W1[4], x))
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
 	var z [3]float64
-	for o := range 3 {
-		w := &m.W2[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 4; i += 4 {
-			acc0 += w[i] * a1[i]
-			acc1 += w[i+1] * a1[i+1]
-			acc2 += w[i+2] * a1[i+2]
-			acc3 += w[i+3] * a1[i+3]
-		}
-		v := m.B2[o] + (acc0 + acc1) + (acc2 + acc3) + w[4]*a1[4]
-		z[o] = v
-	}
+	z[0] = m.B2[0] + taggerDot5(&m.W2[0], &a1)
+	z[1] = m.B2[1] + taggerDot5(&m.W2[1], &a1)
+	z[2] = m.B2[2] + taggerDot5(&m.W2[2], &a1)
 	for k := range 3 {
 		y[k] = taggerSigmoid(z[k])
 	}
@@ -148,31 +135,18 @@ type TaggerTrace struct {
 // needs; s.Y is the output.
 func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
-	for o := range 5 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 4; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4] + w[5]*x[5]
-		s.A1[o] = taggerElu1(v)
+	for o := 0; o < 4; o += 4 {
+		v0, v1, v2, v3 := taggerDot4x6(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		s.A1[o] = taggerElu1(m.B1[o] + v0)
+		s.A1[o+1] = taggerElu1(m.B1[o+1] + v1)
+		s.A1[o+2] = taggerElu1(m.B1[o+2] + v2)
+		s.A1[o+3] = taggerElu1(m.B1[o+3] + v3)
 	}
+	s.A1[4] = taggerElu1(m.B1[4] + taggerDot6(&m.W1[4], x))
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
-	for o := range 3 {
-		w := &m.W2[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 4; i += 4 {
-			acc0 += w[i] * s.A1[i]
-			acc1 += w[i+1] * s.A1[i+1]
-			acc2 += w[i+2] * s.A1[i+2]
-			acc3 += w[i+3] * s.A1[i+3]
-		}
-		v := m.B2[o] + (acc0 + acc1) + (acc2 + acc3) + w[4]*s.A1[4]
-		s.Z2[o] = v
-	}
+	s.Z2[0] = m.B2[0] + taggerDot5(&m.W2[0], &s.A1)
+	s.Z2[1] = m.B2[1] + taggerDot5(&m.W2[1], &s.A1)
+	s.Z2[2] = m.B2[2] + taggerDot5(&m.W2[2], &s.A1)
 	for k := range 3 {
 		s.Y[k] = taggerSigmoid(s.Z2[k])
 	}
@@ -201,19 +175,8 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 	for o := range 3 {
 		d := d2[o]
 		g.B2[o] += d
-		gw, w := &g.W2[o], &m.W2[o]
-		for i := 0; i < 4; i += 4 {
-			gw[i] += d * s.A1[i]
-			d1[i] += d * w[i]
-			gw[i+1] += d * s.A1[i+1]
-			d1[i+1] += d * w[i+1]
-			gw[i+2] += d * s.A1[i+2]
-			d1[i+2] += d * w[i+2]
-			gw[i+3] += d * s.A1[i+3]
-			d1[i+3] += d * w[i+3]
-		}
-		gw[4] += d * s.A1[4]
-		d1[4] += d * w[4]
+		taggerAxpy5(&g.W2[o], d, &s.A1)
+		taggerAxpy5(&d1, d, &m.W2[o])
 	}
 	// δ1 = ∂L/∂z1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1.
 	for i := range 5 {
@@ -222,16 +185,11 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 5 {
 		d := d1[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B1[o] += d
-		gw := &g.W1[o]
-		for i := 0; i < 4; i += 4 {
-			gw[i] += d * x[i]
-			gw[i+1] += d * x[i+1]
-			gw[i+2] += d * x[i+2]
-			gw[i+3] += d * x[i+3]
-		}
-		gw[4] += d * x[4]
-		gw[5] += d * x[5]
+		taggerAxpy6(&g.W1[o], d, x)
 	}
 	return loss
 }
@@ -259,26 +217,14 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
 				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
 				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
-				var v0, v1, v2, v3 float64
-				for i := range 6 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := taggerDot4x6(w, x0, x1, x2, x3)
 				s[q].A1[o] = taggerElu1(m.B1[o] + v0)
 				s[q+1].A1[o] = taggerElu1(m.B1[o] + v1)
 				s[q+2].A1[o] = taggerElu1(m.B1[o] + v2)
 				s[q+3].A1[o] = taggerElu1(m.B1[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
-				var v float64
-				for i := range 6 {
-					v += w[i] * xq[i]
-				}
-				s[q].A1[o] = taggerElu1(m.B1[o] + v)
+				s[q].A1[o] = taggerElu1(m.B1[o] + taggerDot6(w, (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])))
 			}
 		}
 		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. Four samples at a time.
@@ -290,26 +236,14 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 				x1 := &s[q+1].A1
 				x2 := &s[q+2].A1
 				x3 := &s[q+3].A1
-				var v0, v1, v2, v3 float64
-				for i := range 5 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := taggerDot4x5(w, x0, x1, x2, x3)
 				s[q].Z2[o] = m.B2[o] + v0
 				s[q+1].Z2[o] = m.B2[o] + v1
 				s[q+2].Z2[o] = m.B2[o] + v2
 				s[q+3].Z2[o] = m.B2[o] + v3
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A1
-				var v float64
-				for i := range 5 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z2[o] = m.B2[o] + v
+				s[q].Z2[o] = m.B2[o] + taggerDot5(w, &s[q].A1)
 			}
 		}
 		// The head of each sample.
@@ -352,26 +286,14 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
 				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
 				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
-				var v0, v1, v2, v3 float64
-				for i := range 6 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := taggerDot4x6(w, x0, x1, x2, x3)
 				s[q].A1[o] = taggerElu1(m.B1[o] + v0)
 				s[q+1].A1[o] = taggerElu1(m.B1[o] + v1)
 				s[q+2].A1[o] = taggerElu1(m.B1[o] + v2)
 				s[q+3].A1[o] = taggerElu1(m.B1[o] + v3)
 			}
 			for ; q < c; q++ {
-				xq := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
-				var v float64
-				for i := range 6 {
-					v += w[i] * xq[i]
-				}
-				s[q].A1[o] = taggerElu1(m.B1[o] + v)
+				s[q].A1[o] = taggerElu1(m.B1[o] + taggerDot6(w, (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])))
 			}
 		}
 		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. Four samples at a time.
@@ -383,26 +305,14 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 				x1 := &s[q+1].A1
 				x2 := &s[q+2].A1
 				x3 := &s[q+3].A1
-				var v0, v1, v2, v3 float64
-				for i := range 5 {
-					wi := w[i]
-					v0 += wi * x0[i]
-					v1 += wi * x1[i]
-					v2 += wi * x2[i]
-					v3 += wi * x3[i]
-				}
+				v0, v1, v2, v3 := taggerDot4x5(w, x0, x1, x2, x3)
 				s[q].Z2[o] = m.B2[o] + v0
 				s[q+1].Z2[o] = m.B2[o] + v1
 				s[q+2].Z2[o] = m.B2[o] + v2
 				s[q+3].Z2[o] = m.B2[o] + v3
 			}
 			for ; q < c; q++ {
-				xq := &s[q].A1
-				var v float64
-				for i := range 5 {
-					v += w[i] * xq[i]
-				}
-				s[q].Z2[o] = m.B2[o] + v
+				s[q].Z2[o] = m.B2[o] + taggerDot5(w, &s[q].A1)
 			}
 		}
 		// The head of each sample.
@@ -442,24 +352,14 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 				u1 := &d1[q+1]
 				u2 := &d1[q+2]
 				u3 := &d1[q+3]
-				for i := range 5 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-					wi := w[i]
-					u0[i] += e0 * wi
-					u1[i] += e1 * wi
-					u2[i] += e2 * wi
-					u3[i] += e3 * wi
-				}
+				taggerOuter4x5(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				taggerAxpy4x5(u0, u1, u2, u3, e0, e1, e2, e3, w)
 			}
 			for ; q < c; q++ {
 				eq := d2[q][o]
 				db += eq
-				xq := &s[q].A1
-				uq := &d1[q]
-				for i := range 5 {
-					gw[i] += eq * xq[i]
-					uq[i] += eq * w[i]
-				}
+				taggerAxpy5(gw, eq, &s[q].A1)
+				taggerAxpy5(&d1[q], eq, w)
 			}
 			g.B2[o] += db
 		}
@@ -479,22 +379,20 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 				e1 := d1[q+1][o]
 				e2 := d1[q+2][o]
 				e3 := d1[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
 				db += (e0 + e1) + (e2 + e3)
 				x0 := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
 				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
 				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
 				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
-				for i := range 6 {
-					gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-				}
+				taggerOuter4x6(gw, e0, e1, e2, e3, x0, x1, x2, x3)
 			}
 			for ; q < c; q++ {
 				eq := d1[q][o]
 				db += eq
-				xq := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
-				for i := range 6 {
-					gw[i] += eq * xq[i]
-				}
+				taggerAxpy6(gw, eq, (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:]))
 			}
 			g.B1[o] += db
 		}
@@ -521,4 +419,102 @@ func taggerElu1Deriv(a float64) float64 {
 // taggerSigmoid computes σ(z) = 1/(1+e^−z).
 func taggerSigmoid(z float64) float64 {
 	return 1 / (1 + math.Exp(-z))
+}
+
+// taggerDot5 returns Σᵢ w[i]·x[i], summed in four lanes.
+func taggerDot5(w, x *[5]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 4; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4]
+}
+
+// taggerDot4x5 returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func taggerDot4x5(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
+	for i := range 5 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// taggerAxpy5 adds a·x to dst.
+func taggerAxpy5(dst *[5]float64, a float64, x *[5]float64) {
+	for i := range 5 {
+		dst[i] += a * x[i]
+	}
+}
+
+// taggerAxpy4x5 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func taggerAxpy4x5(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
+	for i := range 5 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// taggerOuter4x5 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func taggerOuter4x5(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
+	for i := range 5 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// taggerDot6 returns Σᵢ w[i]·x[i], summed in four lanes.
+func taggerDot6(w, x *[6]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 4; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4] + w[5]*x[5]
+}
+
+// taggerDot4x6 returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func taggerDot4x6(w, x0, x1, x2, x3 *[6]float64) (s0, s1, s2, s3 float64) {
+	for i := range 6 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// taggerAxpy6 adds a·x to dst.
+func taggerAxpy6(dst *[6]float64, a float64, x *[6]float64) {
+	for i := range 6 {
+		dst[i] += a * x[i]
+	}
+}
+
+// taggerAxpy4x6 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func taggerAxpy4x6(d0, d1, d2, d3 *[6]float64, a0, a1, a2, a3 float64, x *[6]float64) {
+	for i := range 6 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// taggerOuter4x6 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func taggerOuter4x6(dst *[6]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[6]float64) {
+	for i := range 6 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }

@@ -1,11 +1,11 @@
 package gen_test
 
 import (
-	"maps"
 	"bytes"
 	"flag"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"

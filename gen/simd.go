@@ -69,7 +69,7 @@ func EmitSIMD(m *ir.Model) (simd, nosimd []byte, err error) {
 			e.dispatch(k, n, Id(has))
 			params, results := e.kernelSignature(k, n)
 			e.f.Comment(fmt.Sprintf("%sSIMD is %s with SIMD instructions.", e.kernel(k, n), e.kernel(k, n)))
-			e.f.Func().Id(e.kernel(k, n)+"SIMD").Params(params...).Params(results...).BlockFunc(func(g *Group) {
+			e.f.Func().Id(e.kernel(k, n) + "SIMD").Params(params...).Params(results...).BlockFunc(func(g *Group) {
 				e.simdBody(g, k, n, sum)
 			})
 		}

@@ -21,7 +21,7 @@ const (
 	gradTol64    = 1e-6  // backward vs central differences, float64
 	tol32        = 5e-4  // float32 forward, loss and gradients vs the float64 reference
 	relFloor     = 1e-3  // below this magnitude, errors count as absolute
-	batchSize    = 6 // a chunk's quad of samples and two more
+	batchSize    = 6     // a chunk's quad of samples and two more
 )
 
 // checkModel checks a generated model against an independent reference

@@ -6,17 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"go/token"
+	"io"
 	"math"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
 
-// ParseFile reads and validates the spec file at path.
+// ParseFile reads and validates the spec file at path. It reads at most
+// MaxFileSize bytes: a larger file is an error without being read whole.
 func ParseFile(path string) (*Model, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -25,6 +28,9 @@ func ParseFile(path string) (*Model, error) {
 	defer f.Close()
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(&limitReader{f, MaxFileSize + 1}); err != nil {
+		if err == errTooLarge {
+			return nil, ErrorList{{File: path, Msg: err.Error()}}
+		}
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return Parse(path, buf.Bytes())
@@ -50,34 +56,99 @@ func (r *limitReader) Read(p []byte) (int, error) {
 var errTooLarge = fmt.Errorf("spec file is larger than %d bytes", MaxFileSize)
 
 // Parse decodes and validates the spec in src; file names it in errors.
-// The error, if any, is an ErrorList holding every problem found.
+// The error, if any, is an ErrorList holding every problem found (at most
+// MaxErrors of them), each with its position, in file order.
+//
+// Parse is safe on any input: it reads at most MaxFileSize bytes, rejects
+// YAML anchors and aliases (so nothing is expanded), lists and mappings
+// nested deeper than MaxDepth, more than one YAML document, invalid UTF-8
+// and the control characters YAML forbids.
 func Parse(file string, src []byte) (*Model, error) {
-	d := &decoder{file: file}
+	d := &decoder{file: file, src: src}
 	if len(src) > MaxFileSize {
 		d.errs = append(d.errs, &Error{File: file, Msg: errTooLarge.Error()})
 		return nil, d.errs
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		d.yamlError(err)
+	if !d.text(src) {
 		return nil, d.errs
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	doc, err := decodeYAML(src)
+	if err != nil {
+		d.yamlError(err, src)
+		return nil, d.list()
+	}
+	if doc == nil || len(doc.Content) == 0 {
 		d.errorf(nil, "empty spec: want a mapping with name, inputs and layers")
 		return nil, d.errs
 	}
+	if !d.structure(doc) {
+		return nil, d.list()
+	}
 	m := d.model(doc.Content[0])
 	if len(d.errs) > 0 {
-		slices.SortStableFunc(d.errs, func(a, b *Error) int {
-			return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
-		})
-		return nil, d.errs
+		return nil, d.list()
 	}
 	return m, nil
 }
 
+// list returns the errors in file order, at most MaxErrors of them, then
+// the count of those left out. A position past the end of the file, where
+// the YAML library places what it misses at the end, becomes the end.
+func (d *decoder) list() ErrorList {
+	end := posOf(d.src, len(d.src))
+	for _, e := range d.errs {
+		if e.Pos.Line > end.Line || e.Pos.Line == end.Line && e.Pos.Col > end.Col {
+			e.Pos = end
+		}
+	}
+	slices.SortStableFunc(d.errs, func(a, b *Error) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
+	if n := len(d.errs) - MaxErrors; n > 0 {
+		d.errs = append(d.errs[:MaxErrors:MaxErrors], &Error{File: d.file, Msg: fmt.Sprintf("too many errors: %d more not shown", n)})
+	}
+	return d.errs
+}
+
+// decodeYAML parses the one YAML document of src. It returns nil for a
+// stream without a document (empty, or only comments). The YAML library
+// does not expand aliases into a yaml.Node, so nothing here grows beyond
+// the size of src; its own limit on nesting (10000 levels) bounds its
+// recursion.
+func decodeYAML(src []byte) (doc *yaml.Node, err error) {
+	defer func() {
+		// The YAML library turns its own failures into errors; anything
+		// else escaping it is a bug there, reported as a bad spec rather
+		// than a crash of nngen.
+		if r := recover(); r != nil {
+			doc, err = nil, fmt.Errorf("yaml: the YAML parser failed on this input: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var first yaml.Node
+	if err := dec.Decode(&first); err == io.EOF {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+		return &first, nil
+	case err != nil:
+		return nil, err
+	}
+	return nil, &extraDocument{Pos{next.Line, max(next.Column, 1)}}
+}
+
+// extraDocument reports a second YAML document in a spec file.
+type extraDocument struct{ pos Pos }
+
+func (e *extraDocument) Error() string { return "a spec is one YAML document; another starts here" }
+
 type decoder struct {
 	file string
+	src  []byte
 	errs ErrorList
 }
 
@@ -89,21 +160,177 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	d.errs = append(d.errs, e)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+func (d *decoder) errorAt(p Pos, format string, args ...any) {
+	d.errs = append(d.errs, &Error{File: d.file, Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
 
-// yamlError turns a YAML syntax error into a positioned Error.
-func (d *decoder) yamlError(err error) {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{line, 1}, Msg: "invalid YAML: " + m[2]})
+// text checks that src is text that YAML accepts: valid UTF-8 without
+// control characters other than tab, line feed, carriage return and NEL.
+// (The YAML library reports these without a position.) A UTF-16 stream,
+// told by its byte order mark, is left to the YAML library.
+func (d *decoder) text(src []byte) bool {
+	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
+		return true
+	}
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			d.errorAt(posOf(src, i), "invalid YAML: the file is not valid UTF-8 (byte 0x%02x)", src[i])
+			return false
+		case !yamlChar(r):
+			d.errorAt(posOf(src, i), "invalid YAML: control character %U is not allowed", r)
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// yamlChar reports whether YAML allows r in a stream.
+func yamlChar(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		return true
+	case r >= 0x20 && r <= 0x7e, r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000 && r <= 0x10ffff:
+		return true
+	}
+	return false
+}
+
+// posOf returns the position of byte offset off of src as YAML counts
+// lines and columns: lines end at LF, CR, CR LF, NEL, LS and PS, and
+// columns count characters, from 1.
+func posOf(src []byte, off int) Pos {
+	p := Pos{1, 1}
+	for i := 0; i < off && i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == '\r' && i+1 < len(src) && src[i+1] == '\n':
+			size = 2
+			fallthrough
+		case r == '\n' || r == '\r' || r == 0x85 || r == 0x2028 || r == 0x2029:
+			p = Pos{p.Line + 1, 1}
+		default:
+			p.Col++
+		}
+		i += size
+	}
+	return p
+}
+
+var (
+	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+	maxDepth      = regexp.MustCompile(`exceeded max depth of \d+$`)
+)
+
+// yamlError turns an error of the YAML library into a positioned Error.
+// The library gives lines but no columns, and no line at all for
+// problems on the first line, for unknown aliases and for nesting beyond
+// its own limit.
+func (d *decoder) yamlError(err error, src []byte) {
+	var extra *extraDocument
+	if errors.As(err, &extra) {
+		d.errorAt(extra.pos, "%s", extra.Error())
 		return
 	}
+	msg := err.Error()
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		msg = strings.Join(te.Errors, "; ")
+		msg = "yaml: " + strings.Join(te.Errors, "; ")
 	}
-	d.errs = append(d.errs, &Error{File: d.file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")})
+	pos := Pos{1, 1}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		pos.Line = max(line, 1)
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	switch {
+	case maxDepth.MatchString(msg):
+		if p, ok := deepestFlow(src); ok {
+			pos = p
+		}
+		d.errorAt(pos, "%s", depthMessage)
+	case unknownAnchor.MatchString("yaml: " + msg):
+		name := unknownAnchor.FindStringSubmatch("yaml: " + msg)[1]
+		if i := bytes.Index(src, []byte("*"+name)); i >= 0 {
+			pos = posOf(src, i)
+		}
+		d.errorAt(pos, "%s", aliasMessage)
+	default:
+		d.errorAt(pos, "invalid YAML: %s", strings.ReplaceAll(msg, "\n", " "))
+	}
+}
+
+var depthMessage = fmt.Sprintf("lists and mappings are nested deeper than %d levels (a spec needs 3)", MaxDepth)
+
+const aliasMessage = "YAML anchors and aliases are not supported in specs"
+
+// deepestFlow finds where brackets first open more than MaxDepth levels,
+// ignoring quoted text and comments only roughly: it places the error of
+// a stream that the YAML library found nested beyond its limit.
+func deepestFlow(src []byte) (Pos, bool) {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case c == '[' || c == '{':
+			if depth++; depth > MaxDepth {
+				return posOf(src, i), true
+			}
+		case c == ']' || c == '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return Pos{}, false
+}
+
+// structure checks the shape of the YAML tree before its content: no
+// anchors or aliases anywhere (a spec never needs them, and expanding
+// them is how small files grow into huge documents) and lists and
+// mappings nested at most MaxDepth levels deep. It walks the tree without
+// recursion.
+func (d *decoder) structure(doc *yaml.Node) bool {
+	type item struct {
+		n     *yaml.Node
+		depth int
+	}
+	ok := true
+	stack := []item{{doc, 0}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n, depth := it.n, it.depth
+		if n.Kind == yaml.AliasNode || n.Anchor != "" {
+			d.errorf(n, aliasMessage)
+			ok = false
+			continue
+		}
+		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+			if depth++; depth > MaxDepth {
+				d.errorf(n, "%s", depthMessage)
+				return false
+			}
+		}
+		for i := len(n.Content) - 1; i >= 0; i-- {
+			stack = append(stack, item{n.Content[i], depth})
+		}
+	}
+	return ok
 }
 
 // fields decodes the mapping n, calling the handler of each key; unknown,
@@ -115,18 +342,14 @@ func (d *decoder) fields(n *yaml.Node, what string, handlers map[string]func(*ya
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if d.alias(k) || d.alias(v) {
-			seen[k.Value] = true
-			continue
-		}
 		h, ok := handlers[k.Value]
 		switch {
 		case k.Kind != yaml.ScalarNode:
 			d.errorf(k, "%s: keys must be plain names", what)
 		case !ok:
-			d.errorf(k, "%s: unknown key %q (known: %s)", what, k.Value, knownKeys(handlers))
+			d.errorf(k, "%s: unknown key %s (known: %s)", what, quote(k.Value), knownKeys(handlers))
 		case seen[k.Value]:
-			d.errorf(k, "%s: duplicate key %q", what, k.Value)
+			d.errorf(k, "%s: duplicate key %s", what, quote(k.Value))
 		default:
 			seen[k.Value] = true
 			h(v)
@@ -148,14 +371,18 @@ func knownKeys(handlers map[string]func(*yaml.Node)) string {
 	return strings.Join(keys, ", ")
 }
 
-// alias rejects YAML anchors and aliases: a spec never needs them, and
-// expanding them is how small files grow into huge documents.
-func (d *decoder) alias(n *yaml.Node) bool {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		d.errorf(n, "YAML anchors and aliases are not supported in specs")
-		return true
+// quote quotes s for a message, shortened to its first 64 characters.
+func quote(s string) string {
+	const n = 64
+	if utf8.RuneCountInString(s) <= n {
+		return strconv.Quote(s)
 	}
-	return false
+	i := 0
+	for range n {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return strconv.Quote(s[:i]) + "…"
 }
 
 func (d *decoder) kind(n *yaml.Node, k yaml.Kind, what, want string) bool {
@@ -176,7 +403,7 @@ func describe(n *yaml.Node) string {
 		if n.Tag == "!!null" {
 			return "nothing"
 		}
-		return fmt.Sprintf("%q", n.Value)
+		return quote(n.Value)
 	}
 	return "an alias"
 }
@@ -188,7 +415,11 @@ func (d *decoder) scalar(n *yaml.Node, what, want string) bool {
 func (d *decoder) str(n *yaml.Node, what string, dst *string) {
 	if d.scalar(n, what, "a string") {
 		if n.Tag != "!!str" {
-			d.errorf(n, "%s: want a string, got %s", what, describe(n))
+			hint := ""
+			if n.Value != "" && n.Style == 0 {
+				hint = fmt.Sprintf(" (write %s in quotes for the string)", quote(n.Value))
+			}
+			d.errorf(n, "%s: want a string, got %s%s", what, describe(n), hint)
 			return
 		}
 		*dst = n.Value
@@ -207,7 +438,7 @@ func choice[S ~string](d *decoder, n *yaml.Node, what string, options []S, dst *
 		for i, o := range options {
 			names[i] = string(o)
 		}
-		d.errorf(n, "%s: unknown value %q (want one of: %s)", what, s, strings.Join(names, ", "))
+		d.errorf(n, "%s: unknown value %s (want one of: %s)", what, quote(s), strings.Join(names, ", "))
 		return
 	}
 	*dst = S(s)
@@ -230,21 +461,23 @@ func (d *decoder) integer(n *yaml.Node, what string, min, max int, dst *int) {
 	*dst = int(v)
 }
 
-// number decodes a finite number in [min, max].
-func (d *decoder) number(n *yaml.Node, what string, min, max float64, dst *float64) {
+// number decodes a finite number in [min, max] and reports whether it
+// could.
+func (d *decoder) number(n *yaml.Node, what string, min, max float64, dst *float64) bool {
 	if !d.scalar(n, what, "a number") {
-		return
+		return false
 	}
 	v, err := strconv.ParseFloat(n.Value, 64)
 	if (n.Tag != "!!float" && n.Tag != "!!int") || err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		d.errorf(n, "%s: want a finite number, got %s", what, describe(n))
-		return
+		return false
 	}
 	if v < min || v > max {
 		d.errorf(n, "%s: %g is out of range [%g, %g]", what, v, min, max)
-		return
+		return false
 	}
 	*dst = v
+	return true
 }
 
 var (
@@ -265,8 +498,10 @@ func (d *decoder) model(n *yaml.Node) *Model {
 	d.fields(n, "spec", map[string]func(*yaml.Node){
 		"name": func(v *yaml.Node) {
 			d.str(v, "name", &m.Name)
-			if v.Tag == "!!str" && !typeName.MatchString(m.Name) || len(m.Name) > MaxNameLength {
-				d.errorf(v, "name: %q is not an exported Go identifier (an upper-case ASCII letter, then ASCII letters and digits, at most %d)", m.Name, MaxNameLength)
+			if v.Tag == "!!str" {
+				if err := CheckName(m.Name); err != nil {
+					d.errorf(v, "name: %v", err)
+				}
 			}
 		},
 		"package": func(v *yaml.Node) {
@@ -346,6 +581,7 @@ func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll
 	l := Layer{Pos: Pos{n.Line, n.Column}, Init: init, Unroll: unroll}
 	what := fmt.Sprintf("layer %d", i+1)
 	var actNode, alphaNode *yaml.Node
+	alphaBad := false // alpha was given but is no number in range, which is reported
 	d.fields(n, what, map[string]func(*yaml.Node){
 		"units": func(v *yaml.Node) { d.integer(v, what+": units", 1, MaxUnits, &l.Units) },
 		"activation": func(v *yaml.Node) {
@@ -353,7 +589,10 @@ func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll
 			all := append(slices.Clone(Hidden), Softmax)
 			choice(d, v, what+": activation", all, &l.Activation)
 		},
-		"alpha":  func(v *yaml.Node) { alphaNode = v; d.number(v, what+": alpha", 0, 100, &l.Alpha) },
+		"alpha": func(v *yaml.Node) {
+			alphaNode = v
+			alphaBad = !d.number(v, what+": alpha", 0, 100, &l.Alpha)
+		},
 		"init":   func(v *yaml.Node) { choice(d, v, what+": init", inits, &l.Init) },
 		"unroll": func(v *yaml.Node) { choice(d, v, what+": unroll", unrolls, &l.Unroll) },
 	}, "units", "activation")
@@ -372,13 +611,13 @@ func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll
 	case LeakyReLU:
 		if alphaNode == nil {
 			l.Alpha = 0.01
-		} else if l.Alpha <= 0 || l.Alpha >= 1 {
+		} else if !alphaBad && (l.Alpha <= 0 || l.Alpha >= 1) {
 			d.errorf(alphaNode, "%s: alpha of leaky_relu must be in (0, 1), got %g", what, l.Alpha)
 		}
 	case ELU:
 		if alphaNode == nil {
 			l.Alpha = 1
-		} else if l.Alpha <= 0 {
+		} else if !alphaBad && l.Alpha <= 0 {
 			d.errorf(alphaNode, "%s: alpha of elu must be positive, got %g", what, l.Alpha)
 		}
 	default:
@@ -406,11 +645,20 @@ func (d *decoder) train(n *yaml.Node, t *Train) {
 // Optimizers lists the optimizer names a spec and the CLI accept.
 var Optimizers = []string{"sgd", "momentum", "nesterov", "adam", "adamw"}
 
+// CheckName reports whether name can be the name of a model: its Go type,
+// and the prefix of every other name the generated code declares.
+func CheckName(name string) error {
+	if !typeName.MatchString(name) || len(name) > MaxNameLength {
+		return fmt.Errorf("%s is not an exported Go identifier (an upper-case ASCII letter, then ASCII letters and digits, at most %d)", quote(name), MaxNameLength)
+	}
+	return nil
+}
+
 // CheckPackage reports whether name can be the package of generated code.
 func CheckPackage(name string) error {
 	switch {
 	case !packageName.MatchString(name) || len(name) > MaxNameLength:
-		return fmt.Errorf("%q is not a Go package name (a lower-case ASCII letter, then lower-case letters, digits and underscores, at most %d)", name, MaxNameLength)
+		return fmt.Errorf("%s is not a Go package name (a lower-case ASCII letter, then lower-case letters, digits and underscores, at most %d)", quote(name), MaxNameLength)
 	case token.IsKeyword(name):
 		return fmt.Errorf("%q is a Go keyword", name)
 	case name == "init":

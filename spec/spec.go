@@ -11,6 +11,8 @@ const (
 	MaxFullUnroll = 64 * 64  // weights of one layer under unroll: full
 	MaxNameLength = 64       // bytes of the model and package names
 	MaxFileSize   = 1 << 20  // bytes of a spec file
+	MaxDepth      = 16       // lists and mappings nested in one another; a spec needs 3
+	MaxErrors     = 50       // errors reported for one file; more are counted, not listed
 )
 
 // Model is a validated model specification with every default filled in.

@@ -11,7 +11,10 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nngen/nngen/spec"
 )
@@ -133,9 +136,19 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 	if err := spec.CheckPackage(pkg); err != nil {
 		return nil, fmt.Errorf("package: %v", err)
 	}
+	// Parse has checked these; a spec.Model built by hand may not be.
+	if err := spec.CheckName(m.Name); err != nil {
+		return nil, fmt.Errorf("name: %v", err)
+	}
+	if m.DType != spec.Float32 && m.DType != spec.Float64 {
+		return nil, fmt.Errorf("dtype: unknown value %q", m.DType)
+	}
+	if len(m.Layers) == 0 || m.Inputs < 1 {
+		return nil, fmt.Errorf("the model has %d inputs and %d layers, want at least 1 of each", m.Inputs, len(m.Layers))
+	}
 	lower := lowerFirst(m.Name)
 	out := &Model{
-		Source:    filepath.Base(m.File),
+		Source:    SourceName(m.File),
 		Name:      m.Name,
 		Package:   pkg,
 		Float:     string(m.DType),
@@ -205,6 +218,34 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 		out.Backward = append(out.Backward, st)
 	}
 	return out, nil
+}
+
+// SourceName returns the base name of the spec file at path as the
+// generated code's comments show it: unchanged when it is printable text
+// that cannot end or open a comment, and otherwise as a Go string literal
+// in ASCII with '*' and '`' escaped too, so that no file name can inject
+// code or break the "Code generated ... DO NOT EDIT." line.
+func SourceName(path string) string {
+	base := filepath.Base(path)
+	if safeInComment(base) {
+		return base
+	}
+	return strings.NewReplacer("*", `\x2a`, "`", `\x60`).Replace(strconv.QuoteToASCII(base))
+}
+
+// safeInComment reports whether s is valid UTF-8 of printable characters
+// (no control, format or line-separator characters, and of the spaces
+// only ' ') without '`', "/*" or "*/".
+func safeInComment(s string) bool {
+	if !utf8.ValidString(s) || strings.Contains(s, "/*") || strings.Contains(s, "*/") {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) || r == '`' {
+			return false
+		}
+	}
+	return true
 }
 
 func initOf(s spec.Init, in, out int) Init {

@@ -3,6 +3,9 @@ package ir
 import (
 	"fmt"
 	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nngen/nngen/spec"
 )
@@ -63,7 +66,7 @@ func (m *Model) AttachTrained(source string, params []float64, classes []string,
 		}
 	}
 	t := &Trained{
-		Source: source, Params: params, Classes: classes, Mean: mean, Std: std,
+		Source: SourceName(source), Params: params, Classes: classes, Mean: mean, Std: std,
 		Predictor: m.Name + "Predictor", Value: m.Name + "Trained", ClassNames: m.Name + "Classes",
 		BlobVar: lowerFirst(m.Name) + "Weights",
 	}
@@ -71,8 +74,30 @@ func (m *Model) AttachTrained(source string, params []float64, classes []string,
 		if blob == "" {
 			return fmt.Errorf("%s: %d parameters are too many for Go literals (at most %d): they go in a file beside the code, so write the code to a file", source, len(params), MaxLiteralParams)
 		}
+		if !embeddable(blob) {
+			return fmt.Errorf("%q cannot be named in a //go:embed line: name the output file with letters, digits and - _ . + only", blob)
+		}
 		t.Blob = blob
 	}
 	m.Trained = t
 	return nil
+}
+
+// embeddable reports whether name can follow //go:embed as it is: one
+// file name that the go command accepts in a module (letters, digits and
+// a few punctuation marks), with no space to split it, no glob
+// metacharacter and no quote.
+func embeddable(name string) bool {
+	if name == "" || name == "." || name == ".." || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&()+,-.=@^_{}~", r)):
+		case r >= utf8.RuneSelf && unicode.IsLetter(r):
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // CSVOptions configures [ReadCSV] and [LoadCSV]. The zero value reads a
@@ -74,9 +75,11 @@ func LoadCSV[T Float](path string, opts CSVOptions) (*Dataset[T], error) {
 // Fields are trimmed of surrounding white space. Every row must have as
 // many fields as the first record. Features must be finite numbers written
 // with a decimal point; NaN, infinities, empty fields and decimal commas are
-// errors. A leading UTF-8 byte order mark is skipped, and lines may end in
-// CRLF. Columns are named in messages by their header name, or by their
-// 0-based index if there is no header.
+// errors. Column names and class labels must be valid UTF-8, since they are
+// saved with a model. A leading UTF-8 byte order mark is skipped, and lines
+// may end in CRLF. Columns are named in messages by their header name, or
+// by their 0-based index if there is no header; values quoted in messages
+// are cut to 64 characters.
 func ReadCSV[T Float](r io.Reader, name string, opts CSVOptions) (*Dataset[T], error) {
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -110,7 +113,7 @@ func (o *CSVOptions) check() error {
 	case o.Target != "" && o.TargetIndex != nil:
 		return errors.New("data: CSVOptions.Target and TargetIndex are both set")
 	case o.Target != "" && o.NoHeader:
-		return fmt.Errorf("data: target column %q given by name, but the file has no header", o.Target)
+		return fmt.Errorf("data: target column %s given by name, but the file has no header", quote(o.Target))
 	case o.Classes == nil:
 		return nil
 	case o.Task == Regression:
@@ -128,7 +131,7 @@ func (o *CSVOptions) check() error {
 		}
 		k := classKey(c, ints)
 		if seen[k] {
-			return fmt.Errorf("data: CSVOptions.Classes lists class %q twice", c)
+			return fmt.Errorf("data: CSVOptions.Classes lists class %s twice", quote(c))
 		}
 		seen[k] = true
 	}
@@ -167,6 +170,10 @@ func (p *csvParser[T]) read() ([]string, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
+			if pe.StartLine < pe.Line && errors.Is(pe.Err, csv.ErrQuote) {
+				// An unmatched quote runs to the end of the file.
+				return nil, p.errorf(pe.StartLine, "%w (a quoted field runs from this line to line %d)", pe.Err, pe.Line)
+			}
 			return nil, p.errorf(pe.Line, "%w", pe.Err)
 		}
 		return nil, p.errorf(0, "%w", err)
@@ -186,7 +193,7 @@ func (p *csvParser[T]) line(j int) int {
 // column names column j in messages.
 func (p *csvParser[T]) column(j int) string {
 	if p.header != nil && p.header[j] != "" {
-		return fmt.Sprintf("column %q", p.header[j])
+		return fmt.Sprintf("column %s", quote(p.header[j]))
 	}
 	return fmt.Sprintf("column %d", j)
 }
@@ -202,6 +209,21 @@ func (p *csvParser[T]) parse() (*Dataset[T], error) {
 	width := len(rec)
 	if !p.opts.NoHeader {
 		p.header = slices.Clone(rec)
+		// Column names are saved with a model, in UTF-8.
+		for j, h := range p.header {
+			if !utf8.ValidString(h) {
+				return nil, p.errorf(p.line(j), "column %d: name %s is not valid UTF-8; save the file as UTF-8", j, quote(h))
+			}
+		}
+	}
+	if width == 1 && !p.opts.NoTarget {
+		// A file of another locale, say, with ';' between the fields.
+		comma := cmp.Or(p.opts.Comma, ',')
+		for _, sep := range []rune{';', '\t', '|'} {
+			if sep != comma && strings.ContainsRune(rec[0], sep) {
+				return nil, p.errorf(p.line(0), "need at least 2 columns, a feature and a target; found 1 (the fields seem separated by %q, not %q)", sep, comma)
+			}
+		}
 	}
 	if err := p.findTarget(width); err != nil {
 		return nil, err
@@ -237,6 +259,10 @@ func (p *csvParser[T]) parse() (*Dataset[T], error) {
 			if j == p.target && d.Task != Regression {
 				if f == "" {
 					return nil, p.errorf(p.line(j), "%s: missing label", p.column(j))
+				}
+				if !utf8.ValidString(f) {
+					// Class names are saved with a model, in UTF-8.
+					return nil, p.errorf(p.line(j), "%s: label %s is not valid UTF-8; save the file as UTF-8", p.column(j), quote(f))
 				}
 				labels = append(labels, f)
 				lines = append(lines, p.line(j))
@@ -282,12 +308,12 @@ func (p *csvParser[T]) findTarget(width int) error {
 				continue
 			}
 			if p.target >= 0 {
-				return p.errorf(line, "target column %q appears more than once in the header", h)
+				return p.errorf(line, "target column %s appears more than once in the header", quote(h))
 			}
 			p.target = j
 		}
 		if p.target < 0 {
-			return p.errorf(line, "no column %q in the header", p.opts.Target)
+			return p.errorf(line, "no column %s in the header", quote(p.opts.Target))
 		}
 	case p.opts.TargetIndex != nil:
 		p.target = *p.opts.TargetIndex
@@ -313,8 +339,8 @@ func (p *csvParser[T]) encodeClasses(d *Dataset[T], labels []string, lines []int
 			return p.errorf(0, "%s has %d distinct %s, binary classification needs exactly 2",
 				col, len(classes), plural(len(classes), "label"))
 		case len(classes) < 2:
-			return p.errorf(0, "%s has only 1 distinct label, %q; classification needs at least 2 (or pass CSVOptions.Classes)",
-				col, classes[0])
+			return p.errorf(0, "%s has only 1 distinct label, %s; classification needs at least 2 (or pass CSVOptions.Classes)",
+				col, quote(classes[0]))
 		}
 	}
 	ints := allInts(classes)
@@ -328,7 +354,7 @@ func (p *csvParser[T]) encodeClasses(d *Dataset[T], labels []string, lines []int
 	for i, l := range labels {
 		k, ok := index[classKey(l, ints)]
 		if !ok {
-			return p.errorf(lines[i], "%s: label %q is not one of the %d given classes", col, l, len(classes))
+			return p.errorf(lines[i], "%s: label %s is not one of the %d given classes", col, quote(l), len(classes))
 		}
 		d.Labels[i] = k
 	}
@@ -405,17 +431,17 @@ func parseNumber[T Float](s string) (T, string) {
 	f, err := strconv.ParseFloat(s, size)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			return 0, fmt.Sprintf("%q is out of range for float%d", s, size)
+			return 0, fmt.Sprintf("%s is out of range for float%d", quote(s), size)
 		}
 		if strings.Contains(s, ",") {
 			if _, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64); err == nil {
-				return 0, fmt.Sprintf("%q is not a number: use a decimal point, not a comma", s)
+				return 0, fmt.Sprintf("%s is not a number: use a decimal point, not a comma", quote(s))
 			}
 		}
-		return 0, fmt.Sprintf("%q is not a number", s)
+		return 0, fmt.Sprintf("%s is not a number", quote(s))
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Sprintf("%q is not a finite number", s)
+		return 0, fmt.Sprintf("%s is not a finite number", quote(s))
 	}
 	return T(f), ""
 }
@@ -434,4 +460,19 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// quote quotes a value of the data for a message, shortened to its first
+// 64 characters: a field can be megabytes long.
+func quote(s string) string {
+	const n = 64
+	if utf8.RuneCountInString(s) <= n {
+		return strconv.Quote(s)
+	}
+	i := 0
+	for range n {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return strconv.Quote(s[:i]) + "…"
 }

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/nngen/nngen/runtime/data"
@@ -75,7 +76,11 @@ func fits[T model.Float, M any, P model.Model[T, M]](m P, path string, d *data.D
 		return fmt.Errorf("%s: %d feature columns, the model takes %d inputs", path, d.Inputs, in)
 	}
 	if m.Head() == model.Softmax && len(d.Classes) != out {
-		return fmt.Errorf("%s: %d classes (%s), the model has %d outputs", path, len(d.Classes), strings.Join(d.Classes, ", "), out)
+		names := d.Classes
+		if len(names) > 10 {
+			names = append(slices.Clone(names[:10]), "…")
+		}
+		return fmt.Errorf("%s: %d classes (%s), the model has %d outputs", path, len(d.Classes), strings.Join(names, ", "), out)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,10 +93,10 @@ func SaveWeights[T model.Float, M any, P model.Model[T, M]](path string, m P, me
 // not the best ones.)
 //
 // Every tensor of the model's layout must be present with the right shape
-// and the model's dtype, and the file must hold no other tensors but the
-// optimizer state and best weights of a checkpoint. If the metadata
-// records an architecture, it must be the model's. The errors name the
-// file and the tensor, for example
+// and the model's dtype and hold no NaN or infinity, and the file must
+// hold no other tensors but the optimizer state and best weights of a
+// checkpoint. If the metadata records an architecture, it must be the
+// model's. The errors name the file and the tensor, for example
 //
 //	model.safetensors: tensor "2.weight": shape [16 4], want [3 16]
 //
@@ -208,6 +209,13 @@ func readTensors[T model.Float](path string, f *safetensors.File, prefix string,
 		v, err := safetensors.Floats[T](t)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
+		}
+		// No model trains to a NaN or an infinity (Fit stops first): such
+		// a value is damage, and would make every output NaN.
+		for i, x := range v {
+			if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+				return fmt.Errorf("%s: tensor %q: element %d is %v", path, name, i, f)
+			}
 		}
 		copy(dst[lt.Offset:lt.Offset+lt.Size()], v)
 	}

@@ -1,0 +1,92 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nngen/nngen/runtime/safetensors"
+	"github.com/nngen/nngen/testdata/golden/mixed32"
+	"github.com/nngen/nngen/testdata/golden/softmax"
+)
+
+// TestLoadWeightsNonFinite checks that a weights file holding a NaN or an
+// infinity, which no training produces, is rejected rather than loaded
+// into a model whose every output it would spoil.
+func TestLoadWeightsNonFinite(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		v    float64
+		want string
+	}{
+		{"NaN", math.NaN(), "NaN"},
+		{"Inf", math.Inf(1), "+Inf"},
+		{"-Inf", math.Inf(-1), "-Inf"},
+	} {
+		var m softmax.Classifier
+		m.Init(1)
+		m.W2[1][2] = tc.v
+		path := filepath.Join(dir, tc.name+".safetensors")
+		f := &safetensors.File{Tensors: appendTensors(nil, "", m.Widths(), m.Params())}
+		if err := safetensors.WriteFile(path, f); err != nil {
+			t.Fatal(err)
+		}
+		var got softmax.Classifier
+		got.Init(2)
+		before := got
+		_, err := LoadWeights(path, &got)
+		if want := fmt.Sprintf(`%s: tensor "2.weight": element 8 is %s`, path, tc.want); err == nil || err.Error() != want {
+			t.Errorf("%s: error %v, want %s", tc.name, err, want)
+		}
+		if got != before {
+			t.Errorf("%s: the failed load changed the model", tc.name)
+		}
+	}
+	// In float32 too, and in the best weights of a checkpoint.
+	var m32 mixed32.Small
+	m32.Init(1)
+	m32.B3[0] = float32(math.Inf(-1))
+	path := filepath.Join(dir, "f32.safetensors")
+	if err := safetensors.WriteFile(path, &safetensors.File{Tensors: appendTensors(nil, "", m32.Widths(), m32.Params())}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadWeights(path, &m32); err == nil || !strings.HasSuffix(err.Error(), `tensor "4.bias": element 0 is -Inf`) {
+		t.Errorf("float32: error %v", err)
+	}
+}
+
+// TestLoadHostileData checks that data which cannot be saved with a model
+// is refused before training rather than after it: column names and
+// labels that are not UTF-8 (a Latin-1 file) would make saving the
+// weights fail at the very end. And that a data set with far too many
+// classes gets a short message.
+func TestLoadHostileData(t *testing.T) {
+	dir := t.TempDir()
+	var m softmax.Classifier
+	for _, tc := range []struct{ name, csv, want string }{
+		{"latin1 target", "a,b,c,d,esp\xe8ce\n1,2,3,4,x\n2,3,4,5,y\n3,4,5,6,z\n",
+			`:1: column 4: name "esp\xe8ce" is not valid UTF-8; save the file as UTF-8`},
+		{"latin1 label", "a,b,c,d,y\n1,2,3,4,caf\xe9\n2,3,4,5,th\xe9\n3,4,5,6,z\n",
+			`:2: column "y": label "caf\xe9" is not valid UTF-8; save the file as UTF-8`},
+		{"a regression target as labels", "a,b,c,d,y\n" + func() string {
+			var b strings.Builder
+			for i := range 500 {
+				fmt.Fprintf(&b, "1,2,3,4,%.3f\n", float64(i)/7)
+			}
+			return b.String()
+		}(), ": 500 classes (0.000, 0.143, 0.286, 0.429, 0.571, 0.714, 0.857, 1.000, 1.143, 1.286, …), the model has 3 outputs"},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")
+		if err := os.WriteFile(path, []byte(tc.csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(&m, Sources{Train: path})
+		if err == nil || err.Error() != path+tc.want {
+			t.Errorf("%s: error %v\nwant %s", tc.name, err, path+tc.want)
+		}
+	}
+}

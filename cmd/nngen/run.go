@@ -153,6 +153,12 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		*out = trimExt(path) + ".go"
 	}
+	if *pkg != "" {
+		if err := spec.CheckPackage(*pkg); err != nil {
+			fmt.Fprintf(stderr, "nngen gen: -pkg: %v\n", err)
+			return errUsage
+		}
+	}
 	if *out == "-" && (*withTest || *withSIMD) {
 		fmt.Fprintln(stderr, "nngen gen: -test and -simd write several files and need an output file, not -o -")
 		return errUsage

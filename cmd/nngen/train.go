@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,16 +16,19 @@ import (
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	// The spec supplies the defaults, so find it before defining the flags.
-	s, err := specArg("train", args, stderr)
+	s, err := specArg(args, stderr)
 	if err != nil {
 		return err
 	}
 	o := defaultTrainOptions(s)
-	fs := newFlags("train", "train spec.yaml -data train.csv -o model.safetensors [flags]", stderr)
-	o.Flags(fs)
-	plotPath := fs.String("plot", "", "draw the training and validation loss curves to this PNG file")
+	fs, plotPath := trainFlags(&o, stderr)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["val"] && !set["val-split"] {
+		o.ValSplit = 0 // -val replaces the spec's val_split
 	}
 	if err := o.Validate(); err != nil {
 		fmt.Fprintf(stderr, "nngen train: %v\n", err)
@@ -64,6 +68,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "loss curves drawn to %s\n", *plotPath)
 	return nil
+}
+
+// trainFlags defines the flags of nngen train, with the values of o as
+// defaults.
+func trainFlags(o *driver.TrainOptions, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := newFlags("train", "train spec.yaml -data train.csv -o model.safetensors [flags]", stderr)
+	o.Flags(fs)
+	return fs, fs.String("plot", "", "draw the training and validation loss curves to this PNG file")
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
@@ -110,20 +122,16 @@ func runModel(s *spec.Model, cmd string, options any, stdout, stderr io.Writer) 
 	return runProgram(exe, stdout, stderr, cmd, string(b))
 }
 
-// specArg finds and parses the spec among args before the flags are
-// defined; flag errors are left to the full parse.
-func specArg(cmd string, args []string, stderr io.Writer) (*spec.Model, error) {
-	fs := newFlags(cmd, "", io.Discard)
-	fs.Usage = func() {}
-	var o driver.TrainOptions
-	o.Flags(fs)
-	fs.String("plot", "", "")
+// specArg finds and parses the spec among the arguments of nngen train
+// before its flags get the spec's defaults; flag errors are reported here,
+// with the usage and the defaults that hold without a spec.
+func specArg(args []string, stderr io.Writer) (*spec.Model, error) {
+	o := defaultTrainOptions(&spec.Model{Seed: 1})
+	fs, _ := trainFlags(&o, io.Discard)
 	path, err := parseFlags(fs, args)
 	if err != nil {
-		// Let the real parse report it, with usage.
-		fs := newFlags(cmd, cmd+" spec.yaml -data train.csv -o model.safetensors [flags]", stderr)
-		o.Flags(fs)
-		fs.String("plot", "", "")
+		o := defaultTrainOptions(&spec.Model{Seed: 1})
+		fs, _ := trainFlags(&o, stderr)
 		_, err = parseFlags(fs, args)
 		return nil, err
 	}
@@ -151,6 +159,9 @@ func checkWritable(paths ...string) error {
 	for _, p := range paths {
 		if p == "" {
 			continue
+		}
+		if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("cannot write %s: it is a directory or special file", p)
 		}
 		dir := filepath.Dir(p)
 		tmp, err := os.CreateTemp(dir, ".nngen-write-test-*")

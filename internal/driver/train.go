@@ -34,6 +34,9 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, 
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	// From here on, an interrupt ends training cleanly rather than the program.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	m := P(new(M))
 	head := m.Head()
 	d, err := train.Load(m, train.Sources{
@@ -67,8 +70,6 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, 
 	}
 	fmt.Fprintf(stdout, "training on %d samples (validation %d, test %d), %d epochs of %d batches, %s\n",
 		trainSet.Len(), size(val), size(test), o.Epochs, perEpoch, o.Optimizer)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	start := time.Now()
 	h, err := train.Fit(ctx, m, trainSet, val, cfg)
 	progress.clear()

@@ -65,19 +65,17 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 			)
 		}
 	}
-	var fields []Code
-	if t.Blob == "" {
-		fields = append(fields, keyed("Net", e.literal()))
-	}
-	fields = append(fields,
-		keyed("Mean", e.vec(m.Inputs).Add(e.floats(t.Mean))),
-		keyed("Std", e.vec(m.Inputs).Add(e.floats(t.Std))),
-	)
+	mean := e.vec(m.Inputs).Add(e.floats(t.Mean))
+	std := e.vec(m.Inputs).Add(e.floats(t.Std))
 	e.docf("%s is %s trained: its parameters are those of %s.", t.Value, m.Name, t.Source)
-	e.f.Var().Id(t.Value).Op("=").Op("&").Id(t.Predictor).Values(append(fields, Line())...)
 	if t.Blob == "" {
+		e.f.Var().Id(t.Value).Op("=").Op("&").Id(t.Predictor).Values(
+			keyed("Net", e.literal()), keyed("Mean", mean), keyed("Std", std), Line())
 		return
 	}
+	// All of it is set by init, so that the large zero value takes no room
+	// in the binary.
+	e.f.Var().Id(t.Value).Op("=").Op("&").Id(t.Predictor).Values()
 	e.f.Anon("embed")
 	size := e.bytes()
 	e.f.Comment(fmt.Sprintf("%s holds the parameters of %s, little-endian %s.", t.BlobVar, t.Source, m.Float))
@@ -104,6 +102,8 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 		from = Qual("math", "Float64frombits")
 	}
 	e.f.Func().Id("init").Params().Block(
+		Id(t.Value).Dot("Mean").Op("=").Add(mean),
+		Id(t.Value).Dot("Std").Op("=").Add(std),
 		Id("p").Op(":=").Id(t.Value).Dot("Net").Dot("Params").Call(),
 		If(Len(Id(t.BlobVar)).Op("!=").Lit(size).Op("*").Len(Id("p"))).Block(
 			Panic(Lit(fmt.Sprintf("%s: %s does not hold %d parameters of %d bytes; regenerate it with nngen gen -weights", m.Name, t.Blob, m.NumParams, size))),

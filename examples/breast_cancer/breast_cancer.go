@@ -88,17 +88,12 @@ func (m *Cancer) Init(seed uint64) {
 func (m *Cancer) Forward(x *[CancerInputs]float64) (y [CancerOutputs]float64) {
 	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [16]float64
-	for o := range 16 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 28; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3) + w[28]*x[28] + w[29]*x[29]
-		a1[o] = cancerRelu(v)
+	for o := 0; o < 16; o += 4 {
+		v0, v1, v2, v3 := cancerDot4x30(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		a1[o] = cancerRelu(m.B1[o] + v0)
+		a1[o+1] = cancerRelu(m.B1[o+1] + v1)
+		a1[o+2] = cancerRelu(m.B1[o+2] + v2)
+		a1[o+3] = cancerRelu(m.B1[o+3] + v3)
 	}
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	var z [1]float64
@@ -133,17 +128,12 @@ type CancerTrace struct {
 // needs; s.Y is the output.
 func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
 	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	for o := range 16 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 28; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3) + w[28]*x[28] + w[29]*x[29]
-		s.A1[o] = cancerRelu(v)
+	for o := 0; o < 16; o += 4 {
+		v0, v1, v2, v3 := cancerDot4x30(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		s.A1[o] = cancerRelu(m.B1[o] + v0)
+		s.A1[o+1] = cancerRelu(m.B1[o+1] + v1)
+		s.A1[o+2] = cancerRelu(m.B1[o+2] + v2)
+		s.A1[o+3] = cancerRelu(m.B1[o+3] + v3)
 	}
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] + m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
@@ -212,29 +202,76 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 16 {
 		d := d1[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B1[o] += d
-		gw := &g.W1[o]
-		for i := 0; i < 28; i += 4 {
-			gw[i] += d * x[i]
-			gw[i+1] += d * x[i+1]
-			gw[i+2] += d * x[i+2]
-			gw[i+3] += d * x[i+3]
-		}
-		gw[28] += d * x[28]
-		gw[29] += d * x[29]
+		cancerAxpy30(&g.W1[o], d, x)
 	}
 	return loss
 }
 
 // ForwardBatch computes Forward for each of the samples in x, CancerInputs features
 // each, row after row, and writes their outputs to dst, CancerOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Cancer) ForwardBatch(dst, x []float64) {
 	n := len(x) / CancerInputs
 	if len(x) != n*CancerInputs || len(dst) != n*CancerOutputs {
 		panic("Cancer.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[CancerOutputs]float64)(dst[k*CancerOutputs:]) = m.Forward((*[CancerInputs]float64)(x[k*CancerInputs:]))
+	var s [32]CancerTrace
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 16 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])
+				x1 := (*[CancerInputs]float64)(x[(base+q+1)*CancerInputs:])
+				x2 := (*[CancerInputs]float64)(x[(base+q+2)*CancerInputs:])
+				x3 := (*[CancerInputs]float64)(x[(base+q+3)*CancerInputs:])
+				v0, v1, v2, v3 := cancerDot4x30(w, x0, x1, x2, x3)
+				s[q].A1[o] = cancerRelu(m.B1[o] + v0)
+				s[q+1].A1[o] = cancerRelu(m.B1[o] + v1)
+				s[q+2].A1[o] = cancerRelu(m.B1[o] + v2)
+				s[q+3].A1[o] = cancerRelu(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A1[o] = cancerRelu(m.B1[o] + cancerDot30(w, (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])))
+			}
+		}
+		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. Four samples at a time.
+		for o := range 1 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				v0, v1, v2, v3 := cancerDot4x16(w, x0, x1, x2, x3)
+				s[q].Z2[o] = m.B2[o] + v0
+				s[q+1].Z2[o] = m.B2[o] + v1
+				s[q+2].Z2[o] = m.B2[o] + v2
+				s[q+3].Z2[o] = m.B2[o] + v3
+			}
+			for ; q < c; q++ {
+				s[q].Z2[o] = m.B2[o] + cancerDot16(w, &s[q].A1)
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			for k := range 1 {
+				s[q].Y[k] = cancerSigmoid(s[q].Z2[k])
+			}
+		}
+		for q := range c {
+			*(*[CancerOutputs]float64)(dst[(base+q)*CancerOutputs:]) = s[q].Y
+		}
 	}
 }
 
@@ -243,16 +280,139 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 // (CancerOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 	n := len(x) / CancerInputs
 	if len(x) != n*CancerInputs || len(y) != n*CancerOutputs {
 		panic("Cancer.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s CancerTrace
-	for k := range n {
-		xk := (*[CancerInputs]float64)(x[k*CancerInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[CancerOutputs]float64)(y[k*CancerOutputs:]))
+	var s [32]CancerTrace
+	var d2 [32][1]float64
+	var d1 [32][16]float64
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 16 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])
+				x1 := (*[CancerInputs]float64)(x[(base+q+1)*CancerInputs:])
+				x2 := (*[CancerInputs]float64)(x[(base+q+2)*CancerInputs:])
+				x3 := (*[CancerInputs]float64)(x[(base+q+3)*CancerInputs:])
+				v0, v1, v2, v3 := cancerDot4x30(w, x0, x1, x2, x3)
+				s[q].A1[o] = cancerRelu(m.B1[o] + v0)
+				s[q+1].A1[o] = cancerRelu(m.B1[o] + v1)
+				s[q+2].A1[o] = cancerRelu(m.B1[o] + v2)
+				s[q+3].A1[o] = cancerRelu(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A1[o] = cancerRelu(m.B1[o] + cancerDot30(w, (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])))
+			}
+		}
+		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. Four samples at a time.
+		for o := range 1 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				v0, v1, v2, v3 := cancerDot4x16(w, x0, x1, x2, x3)
+				s[q].Z2[o] = m.B2[o] + v0
+				s[q+1].Z2[o] = m.B2[o] + v1
+				s[q+2].Z2[o] = m.B2[o] + v2
+				s[q+3].Z2[o] = m.B2[o] + v3
+			}
+			for ; q < c; q++ {
+				s[q].Z2[o] = m.B2[o] + cancerDot16(w, &s[q].A1)
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			for k := range 1 {
+				s[q].Y[k] = cancerSigmoid(s[q].Z2[k])
+			}
+		}
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
+		for q := range c {
+			t := (*[CancerOutputs]float64)(y[(base+q)*CancerOutputs:])
+			for k := range 1 {
+				d2[q][k] = s[q].Y[k] - t[k]
+				v := s[q].Z2[k]
+				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
+			}
+		}
+		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		for q := range c {
+			d1[q] = [16]float64{}
+		}
+		for o := range 1 {
+			gw, w := &g.W2[o], &m.W2[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d2[q][o]
+				e1 := d2[q+1][o]
+				e2 := d2[q+2][o]
+				e3 := d2[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				u0 := &d1[q]
+				u1 := &d1[q+1]
+				u2 := &d1[q+2]
+				u3 := &d1[q+3]
+				cancerOuter4x16(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				cancerAxpy4x16(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			}
+			for ; q < c; q++ {
+				eq := d2[q][o]
+				db += eq
+				cancerAxpy16(gw, eq, &s[q].A1)
+				cancerAxpy16(&d1[q], eq, w)
+			}
+			g.B2[o] += db
+		}
+		// δ1 = d1 ⊙ relu'(z1) for each sample, with relu'(z) = 1 if a > 0 else 0.
+		for q := range c {
+			for i := range 16 {
+				d1[q][i] *= cancerReluDeriv(s[q].A1[i])
+			}
+		}
+		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
+		for o := range 16 {
+			gw := &g.W1[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d1[q][o]
+				e1 := d1[q+1][o]
+				e2 := d1[q+2][o]
+				e3 := d1[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
+				db += (e0 + e1) + (e2 + e3)
+				x0 := (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])
+				x1 := (*[CancerInputs]float64)(x[(base+q+1)*CancerInputs:])
+				x2 := (*[CancerInputs]float64)(x[(base+q+2)*CancerInputs:])
+				x3 := (*[CancerInputs]float64)(x[(base+q+3)*CancerInputs:])
+				cancerOuter4x30(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+			}
+			for ; q < c; q++ {
+				eq := d1[q][o]
+				db += eq
+				cancerAxpy30(gw, eq, (*[CancerInputs]float64)(x[(base+q)*CancerInputs:]))
+			}
+			g.B1[o] += db
+		}
 	}
 	return loss
 }
@@ -276,4 +436,102 @@ func cancerReluDeriv(a float64) float64 {
 // cancerSigmoid computes σ(z) = 1/(1+e^−z).
 func cancerSigmoid(z float64) float64 {
 	return 1 / (1 + math.Exp(-z))
+}
+
+// cancerDot16 returns Σᵢ w[i]·x[i], summed in four lanes.
+func cancerDot16(w, x *[16]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 16; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3)
+}
+
+// cancerDot4x16 returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func cancerDot4x16(w, x0, x1, x2, x3 *[16]float64) (s0, s1, s2, s3 float64) {
+	for i := range 16 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// cancerAxpy16 adds a·x to dst.
+func cancerAxpy16(dst *[16]float64, a float64, x *[16]float64) {
+	for i := range 16 {
+		dst[i] += a * x[i]
+	}
+}
+
+// cancerAxpy4x16 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func cancerAxpy4x16(d0, d1, d2, d3 *[16]float64, a0, a1, a2, a3 float64, x *[16]float64) {
+	for i := range 16 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// cancerOuter4x16 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func cancerOuter4x16(dst *[16]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[16]float64) {
+	for i := range 16 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// cancerDot30 returns Σᵢ w[i]·x[i], summed in four lanes.
+func cancerDot30(w, x *[30]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 28; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3) + w[28]*x[28] + w[29]*x[29]
+}
+
+// cancerDot4x30 returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func cancerDot4x30(w, x0, x1, x2, x3 *[30]float64) (s0, s1, s2, s3 float64) {
+	for i := range 30 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// cancerAxpy30 adds a·x to dst.
+func cancerAxpy30(dst *[30]float64, a float64, x *[30]float64) {
+	for i := range 30 {
+		dst[i] += a * x[i]
+	}
+}
+
+// cancerAxpy4x30 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func cancerAxpy4x30(d0, d1, d2, d3 *[30]float64, a0, a1, a2, a3 float64, x *[30]float64) {
+	for i := range 30 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// cancerOuter4x30 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func cancerOuter4x30(dst *[30]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[30]float64) {
+	for i := range 30 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }

@@ -98,46 +98,33 @@ func (m *Digits) Init(seed uint64) {
 func (m *Digits) Forward(x *[DigitsInputs]float32) (y [DigitsOutputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [64]float32
-	for o := range 64 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 64; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3)
-		a1[o] = digitsRelu(v)
+	for o := 0; o < 64; o += 4 {
+		v0, v1, v2, v3 := digitsDot4x64(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		a1[o] = digitsRelu(m.B1[o] + v0)
+		a1[o+1] = digitsRelu(m.B1[o+1] + v1)
+		a1[o+2] = digitsRelu(m.B1[o+2] + v2)
+		a1[o+3] = digitsRelu(m.B1[o+3] + v3)
 	}
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [32]float32
-	for o := range 32 {
-		w := &m.W2[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 64; i += 4 {
-			acc0 += w[i] * a1[i]
-			acc1 += w[i+1] * a1[i+1]
-			acc2 += w[i+2] * a1[i+2]
-			acc3 += w[i+3] * a1[i+3]
-		}
-		v := m.B2[o] + (acc0 + acc1) + (acc2 + acc3)
-		a2[o] = digitsRelu(v)
+	for o := 0; o < 32; o += 4 {
+		v0, v1, v2, v3 := digitsDot4x64(&a1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
+		a2[o] = digitsRelu(m.B2[o] + v0)
+		a2[o+1] = digitsRelu(m.B2[o+1] + v1)
+		a2[o+2] = digitsRelu(m.B2[o+2] + v2)
+		a2[o+3] = digitsRelu(m.B2[o+3] + v3)
 	}
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
 	var z [10]float32
-	for o := range 10 {
-		w := &m.W3[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 32; i += 4 {
-			acc0 += w[i] * a2[i]
-			acc1 += w[i+1] * a2[i+1]
-			acc2 += w[i+2] * a2[i+2]
-			acc3 += w[i+3] * a2[i+3]
-		}
-		v := m.B3[o] + (acc0 + acc1) + (acc2 + acc3)
-		z[o] = v
+	for o := 0; o < 8; o += 4 {
+		v0, v1, v2, v3 := digitsDot4x32(&a2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
+		z[o] = m.B3[o] + v0
+		z[o+1] = m.B3[o+1] + v1
+		z[o+2] = m.B3[o+2] + v2
+		z[o+3] = m.B3[o+3] + v3
 	}
+	z[8] = m.B3[8] + digitsDot32(&m.W3[8], &a2)
+	z[9] = m.B3[9] + digitsDot32(&m.W3[9], &a2)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -183,44 +170,31 @@ type DigitsTrace struct {
 // needs; s.Y is the output.
 func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	for o := range 64 {
-		w := &m.W1[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 64; i += 4 {
-			acc0 += w[i] * x[i]
-			acc1 += w[i+1] * x[i+1]
-			acc2 += w[i+2] * x[i+2]
-			acc3 += w[i+3] * x[i+3]
-		}
-		v := m.B1[o] + (acc0 + acc1) + (acc2 + acc3)
-		s.A1[o] = digitsRelu(v)
+	for o := 0; o < 64; o += 4 {
+		v0, v1, v2, v3 := digitsDot4x64(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
+		s.A1[o] = digitsRelu(m.B1[o] + v0)
+		s.A1[o+1] = digitsRelu(m.B1[o+1] + v1)
+		s.A1[o+2] = digitsRelu(m.B1[o+2] + v2)
+		s.A1[o+3] = digitsRelu(m.B1[o+3] + v3)
 	}
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
-	for o := range 32 {
-		w := &m.W2[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 64; i += 4 {
-			acc0 += w[i] * s.A1[i]
-			acc1 += w[i+1] * s.A1[i+1]
-			acc2 += w[i+2] * s.A1[i+2]
-			acc3 += w[i+3] * s.A1[i+3]
-		}
-		v := m.B2[o] + (acc0 + acc1) + (acc2 + acc3)
-		s.A2[o] = digitsRelu(v)
+	for o := 0; o < 32; o += 4 {
+		v0, v1, v2, v3 := digitsDot4x64(&s.A1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
+		s.A2[o] = digitsRelu(m.B2[o] + v0)
+		s.A2[o+1] = digitsRelu(m.B2[o+1] + v1)
+		s.A2[o+2] = digitsRelu(m.B2[o+2] + v2)
+		s.A2[o+3] = digitsRelu(m.B2[o+3] + v3)
 	}
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
-	for o := range 10 {
-		w := &m.W3[o]
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < 32; i += 4 {
-			acc0 += w[i] * s.A2[i]
-			acc1 += w[i+1] * s.A2[i+1]
-			acc2 += w[i+2] * s.A2[i+2]
-			acc3 += w[i+3] * s.A2[i+3]
-		}
-		v := m.B3[o] + (acc0 + acc1) + (acc2 + acc3)
-		s.Z3[o] = v
+	for o := 0; o < 8; o += 4 {
+		v0, v1, v2, v3 := digitsDot4x32(&s.A2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
+		s.Z3[o] = m.B3[o] + v0
+		s.Z3[o+1] = m.B3[o+1] + v1
+		s.Z3[o+2] = m.B3[o+2] + v2
+		s.Z3[o+3] = m.B3[o+3] + v3
 	}
+	s.Z3[8] = m.B3[8] + digitsDot32(&m.W3[8], &s.A2)
+	s.Z3[9] = m.B3[9] + digitsDot32(&m.W3[9], &s.A2)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32
@@ -257,17 +231,8 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 	for o := range 10 {
 		d := d3[o]
 		g.B3[o] += d
-		gw, w := &g.W3[o], &m.W3[o]
-		for i := 0; i < 32; i += 4 {
-			gw[i] += d * s.A2[i]
-			d2[i] += d * w[i]
-			gw[i+1] += d * s.A2[i+1]
-			d2[i+1] += d * w[i+1]
-			gw[i+2] += d * s.A2[i+2]
-			d2[i+2] += d * w[i+2]
-			gw[i+3] += d * s.A2[i+3]
-			d2[i+3] += d * w[i+3]
-		}
+		digitsAxpy32(&g.W3[o], d, &s.A2)
+		digitsAxpy32(&d2, d, &m.W3[o])
 	}
 	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 32 {
@@ -277,18 +242,12 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 	var d1 [64]float32
 	for o := range 32 {
 		d := d2[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B2[o] += d
-		gw, w := &g.W2[o], &m.W2[o]
-		for i := 0; i < 64; i += 4 {
-			gw[i] += d * s.A1[i]
-			d1[i] += d * w[i]
-			gw[i+1] += d * s.A1[i+1]
-			d1[i+1] += d * w[i+1]
-			gw[i+2] += d * s.A1[i+2]
-			d1[i+2] += d * w[i+2]
-			gw[i+3] += d * s.A1[i+3]
-			d1[i+3] += d * w[i+3]
-		}
+		digitsAxpy64(&g.W2[o], d, &s.A1)
+		digitsAxpy64(&d1, d, &m.W2[o])
 	}
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 64 {
@@ -297,27 +256,104 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 64 {
 		d := d1[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B1[o] += d
-		gw := &g.W1[o]
-		for i := 0; i < 64; i += 4 {
-			gw[i] += d * x[i]
-			gw[i+1] += d * x[i+1]
-			gw[i+2] += d * x[i+2]
-			gw[i+3] += d * x[i+3]
-		}
+		digitsAxpy64(&g.W1[o], d, x)
 	}
 	return loss
 }
 
 // ForwardBatch computes Forward for each of the samples in x, DigitsInputs features
 // each, row after row, and writes their outputs to dst, DigitsOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Digits) ForwardBatch(dst, x []float32) {
 	n := len(x) / DigitsInputs
 	if len(x) != n*DigitsInputs || len(dst) != n*DigitsOutputs {
 		panic("Digits.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[DigitsOutputs]float32)(dst[k*DigitsOutputs:]) = m.Forward((*[DigitsInputs]float32)(x[k*DigitsInputs:]))
+	var s [32]DigitsTrace
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 64 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])
+				x1 := (*[DigitsInputs]float32)(x[(base+q+1)*DigitsInputs:])
+				x2 := (*[DigitsInputs]float32)(x[(base+q+2)*DigitsInputs:])
+				x3 := (*[DigitsInputs]float32)(x[(base+q+3)*DigitsInputs:])
+				v0, v1, v2, v3 := digitsDot4x64(w, x0, x1, x2, x3)
+				s[q].A1[o] = digitsRelu(m.B1[o] + v0)
+				s[q+1].A1[o] = digitsRelu(m.B1[o] + v1)
+				s[q+2].A1[o] = digitsRelu(m.B1[o] + v2)
+				s[q+3].A1[o] = digitsRelu(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A1[o] = digitsRelu(m.B1[o] + digitsDot64(w, (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])))
+			}
+		}
+		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 32 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				v0, v1, v2, v3 := digitsDot4x64(w, x0, x1, x2, x3)
+				s[q].A2[o] = digitsRelu(m.B2[o] + v0)
+				s[q+1].A2[o] = digitsRelu(m.B2[o] + v1)
+				s[q+2].A2[o] = digitsRelu(m.B2[o] + v2)
+				s[q+3].A2[o] = digitsRelu(m.B2[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A2[o] = digitsRelu(m.B2[o] + digitsDot64(w, &s[q].A1))
+			}
+		}
+		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. Four samples at a time.
+		for o := range 10 {
+			w := &m.W3[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				v0, v1, v2, v3 := digitsDot4x32(w, x0, x1, x2, x3)
+				s[q].Z3[o] = m.B3[o] + v0
+				s[q+1].Z3[o] = m.B3[o] + v1
+				s[q+2].Z3[o] = m.B3[o] + v2
+				s[q+3].Z3[o] = m.B3[o] + v3
+			}
+			for ; q < c; q++ {
+				s[q].Z3[o] = m.B3[o] + digitsDot32(w, &s[q].A2)
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(s[q].Z3[0], s[q].Z3[1], s[q].Z3[2], s[q].Z3[3], s[q].Z3[4], s[q].Z3[5], s[q].Z3[6], s[q].Z3[7], s[q].Z3[8], s[q].Z3[9])
+			var sum float32
+			for k := range 10 {
+				s[q].Y[k] = float32(math.Exp(float64(s[q].Z3[k] - mx)))
+				sum += s[q].Y[k]
+			}
+			for k := range 10 {
+				s[q].Y[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			s[q].LogSumExp = mx + float32(math.Log(float64(sum)))
+		}
+		for q := range c {
+			*(*[DigitsOutputs]float32)(dst[(base+q)*DigitsOutputs:]) = s[q].Y
+		}
 	}
 }
 
@@ -326,16 +362,209 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 // (DigitsOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 	n := len(x) / DigitsInputs
 	if len(x) != n*DigitsInputs || len(y) != n*DigitsOutputs {
 		panic("Digits.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s DigitsTrace
-	for k := range n {
-		xk := (*[DigitsInputs]float32)(x[k*DigitsInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[DigitsOutputs]float32)(y[k*DigitsOutputs:]))
+	var s [32]DigitsTrace
+	var d3 [32][10]float32
+	var d2 [32][32]float32
+	var d1 [32][64]float32
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 64 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])
+				x1 := (*[DigitsInputs]float32)(x[(base+q+1)*DigitsInputs:])
+				x2 := (*[DigitsInputs]float32)(x[(base+q+2)*DigitsInputs:])
+				x3 := (*[DigitsInputs]float32)(x[(base+q+3)*DigitsInputs:])
+				v0, v1, v2, v3 := digitsDot4x64(w, x0, x1, x2, x3)
+				s[q].A1[o] = digitsRelu(m.B1[o] + v0)
+				s[q+1].A1[o] = digitsRelu(m.B1[o] + v1)
+				s[q+2].A1[o] = digitsRelu(m.B1[o] + v2)
+				s[q+3].A1[o] = digitsRelu(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A1[o] = digitsRelu(m.B1[o] + digitsDot64(w, (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])))
+			}
+		}
+		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). Four samples at a time.
+		for o := range 32 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				v0, v1, v2, v3 := digitsDot4x64(w, x0, x1, x2, x3)
+				s[q].A2[o] = digitsRelu(m.B2[o] + v0)
+				s[q+1].A2[o] = digitsRelu(m.B2[o] + v1)
+				s[q+2].A2[o] = digitsRelu(m.B2[o] + v2)
+				s[q+3].A2[o] = digitsRelu(m.B2[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A2[o] = digitsRelu(m.B2[o] + digitsDot64(w, &s[q].A1))
+			}
+		}
+		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. Four samples at a time.
+		for o := range 10 {
+			w := &m.W3[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				v0, v1, v2, v3 := digitsDot4x32(w, x0, x1, x2, x3)
+				s[q].Z3[o] = m.B3[o] + v0
+				s[q+1].Z3[o] = m.B3[o] + v1
+				s[q+2].Z3[o] = m.B3[o] + v2
+				s[q+3].Z3[o] = m.B3[o] + v3
+			}
+			for ; q < c; q++ {
+				s[q].Z3[o] = m.B3[o] + digitsDot32(w, &s[q].A2)
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(s[q].Z3[0], s[q].Z3[1], s[q].Z3[2], s[q].Z3[3], s[q].Z3[4], s[q].Z3[5], s[q].Z3[6], s[q].Z3[7], s[q].Z3[8], s[q].Z3[9])
+			var sum float32
+			for k := range 10 {
+				s[q].Y[k] = float32(math.Exp(float64(s[q].Z3[k] - mx)))
+				sum += s[q].Y[k]
+			}
+			for k := range 10 {
+				s[q].Y[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			s[q].LogSumExp = mx + float32(math.Log(float64(sum)))
+		}
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
+		for q := range c {
+			t := (*[DigitsOutputs]float32)(y[(base+q)*DigitsOutputs:])
+			for k := range 10 {
+				d3[q][k] = s[q].Y[k] - t[k]
+				loss += t[k] * (s[q].LogSumExp - s[q].Z3[k])
+			}
+		}
+		// Layer 3: ∂L/∂W3 += Σₖ δ3ₖ·a2ₖᵀ, ∂L/∂b3 += Σₖ δ3ₖ, and d2 = W3ᵀ·δ3 for each sample.
+		for q := range c {
+			d2[q] = [32]float32{}
+		}
+		for o := range 10 {
+			gw, w := &g.W3[o], &m.W3[o]
+			var db float32
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d3[q][o]
+				e1 := d3[q+1][o]
+				e2 := d3[q+2][o]
+				e3 := d3[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				u0 := &d2[q]
+				u1 := &d2[q+1]
+				u2 := &d2[q+2]
+				u3 := &d2[q+3]
+				digitsOuter4x32(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				digitsAxpy4x32(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			}
+			for ; q < c; q++ {
+				eq := d3[q][o]
+				db += eq
+				digitsAxpy32(gw, eq, &s[q].A2)
+				digitsAxpy32(&d2[q], eq, w)
+			}
+			g.B3[o] += db
+		}
+		// δ2 = d2 ⊙ relu'(z2) for each sample, with relu'(z) = 1 if a > 0 else 0.
+		for q := range c {
+			for i := range 32 {
+				d2[q][i] *= digitsReluDeriv(s[q].A2[i])
+			}
+		}
+		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		for q := range c {
+			d1[q] = [64]float32{}
+		}
+		for o := range 32 {
+			gw, w := &g.W2[o], &m.W2[o]
+			var db float32
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d2[q][o]
+				e1 := d2[q+1][o]
+				e2 := d2[q+2][o]
+				e3 := d2[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				u0 := &d1[q]
+				u1 := &d1[q+1]
+				u2 := &d1[q+2]
+				u3 := &d1[q+3]
+				digitsOuter4x64(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				digitsAxpy4x64(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			}
+			for ; q < c; q++ {
+				eq := d2[q][o]
+				db += eq
+				digitsAxpy64(gw, eq, &s[q].A1)
+				digitsAxpy64(&d1[q], eq, w)
+			}
+			g.B2[o] += db
+		}
+		// δ1 = d1 ⊙ relu'(z1) for each sample, with relu'(z) = 1 if a > 0 else 0.
+		for q := range c {
+			for i := range 64 {
+				d1[q][i] *= digitsReluDeriv(s[q].A1[i])
+			}
+		}
+		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
+		for o := range 64 {
+			gw := &g.W1[o]
+			var db float32
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d1[q][o]
+				e1 := d1[q+1][o]
+				e2 := d1[q+2][o]
+				e3 := d1[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
+				db += (e0 + e1) + (e2 + e3)
+				x0 := (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])
+				x1 := (*[DigitsInputs]float32)(x[(base+q+1)*DigitsInputs:])
+				x2 := (*[DigitsInputs]float32)(x[(base+q+2)*DigitsInputs:])
+				x3 := (*[DigitsInputs]float32)(x[(base+q+3)*DigitsInputs:])
+				digitsOuter4x64(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+			}
+			for ; q < c; q++ {
+				eq := d1[q][o]
+				db += eq
+				digitsAxpy64(gw, eq, (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:]))
+			}
+			g.B1[o] += db
+		}
 	}
 	return loss
 }
@@ -354,4 +583,102 @@ func digitsReluDeriv(a float32) float32 {
 		return 1
 	}
 	return 0
+}
+
+// digitsDot32 returns Σᵢ w[i]·x[i], summed in four lanes.
+func digitsDot32(w, x *[32]float32) float32 {
+	var acc0, acc1, acc2, acc3 float32
+	for i := 0; i < 32; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3)
+}
+
+// digitsDot4x32 returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func digitsDot4x32(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
+	for i := range 32 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// digitsAxpy32 adds a·x to dst.
+func digitsAxpy32(dst *[32]float32, a float32, x *[32]float32) {
+	for i := range 32 {
+		dst[i] += a * x[i]
+	}
+}
+
+// digitsAxpy4x32 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func digitsAxpy4x32(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
+	for i := range 32 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// digitsOuter4x32 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func digitsOuter4x32(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
+	for i := range 32 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// digitsDot64 returns Σᵢ w[i]·x[i], summed in four lanes.
+func digitsDot64(w, x *[64]float32) float32 {
+	var acc0, acc1, acc2, acc3 float32
+	for i := 0; i < 64; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3)
+}
+
+// digitsDot4x64 returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func digitsDot4x64(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
+	for i := range 64 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// digitsAxpy64 adds a·x to dst.
+func digitsAxpy64(dst *[64]float32, a float32, x *[64]float32) {
+	for i := range 64 {
+		dst[i] += a * x[i]
+	}
+}
+
+// digitsAxpy4x64 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func digitsAxpy4x64(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
+	for i := range 64 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// digitsOuter4x64 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func digitsOuter4x64(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
+	for i := range 64 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }

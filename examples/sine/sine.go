@@ -132,17 +132,12 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	a1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	var a2 [32]float64
-	for o := range 32 {
-		w := &m.W2[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 32; i += 4 {
-			acc0 += w[i] * a1[i]
-			acc1 += w[i+1] * a1[i+1]
-			acc2 += w[i+2] * a1[i+2]
-			acc3 += w[i+3] * a1[i+3]
-		}
-		v := m.B2[o] + (acc0 + acc1) + (acc2 + acc3)
-		a2[o] = sineTanh(v)
+	for o := 0; o < 32; o += 4 {
+		v0, v1, v2, v3 := sineDot4x32(&a1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
+		a2[o] = sineTanh(m.B2[o] + v0)
+		a2[o+1] = sineTanh(m.B2[o+1] + v1)
+		a2[o+2] = sineTanh(m.B2[o+2] + v2)
+		a2[o+3] = sineTanh(m.B2[o+3] + v3)
 	}
 	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
 	var z [1]float64
@@ -204,17 +199,12 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	s.A1[30] = sineTanh(m.B1[30] + m.W1[30][0]*x[0])
 	s.A1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
-	for o := range 32 {
-		w := &m.W2[o]
-		var acc0, acc1, acc2, acc3 float64
-		for i := 0; i < 32; i += 4 {
-			acc0 += w[i] * s.A1[i]
-			acc1 += w[i+1] * s.A1[i+1]
-			acc2 += w[i+2] * s.A1[i+2]
-			acc3 += w[i+3] * s.A1[i+3]
-		}
-		v := m.B2[o] + (acc0 + acc1) + (acc2 + acc3)
-		s.A2[o] = sineTanh(v)
+	for o := 0; o < 32; o += 4 {
+		v0, v1, v2, v3 := sineDot4x32(&s.A1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
+		s.A2[o] = sineTanh(m.B2[o] + v0)
+		s.A2[o+1] = sineTanh(m.B2[o+1] + v1)
+		s.A2[o+2] = sineTanh(m.B2[o+2] + v2)
+		s.A2[o+3] = sineTanh(m.B2[o+3] + v3)
 	}
 	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
 	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] + m.W3[0][7]*s.A2[7] + m.W3[0][8]*s.A2[8] + m.W3[0][9]*s.A2[9] + m.W3[0][10]*s.A2[10] + m.W3[0][11]*s.A2[11] + m.W3[0][12]*s.A2[12] + m.W3[0][13]*s.A2[13] + m.W3[0][14]*s.A2[14] + m.W3[0][15]*s.A2[15] + m.W3[0][16]*s.A2[16] + m.W3[0][17]*s.A2[17] + m.W3[0][18]*s.A2[18] + m.W3[0][19]*s.A2[19] + m.W3[0][20]*s.A2[20] + m.W3[0][21]*s.A2[21] + m.W3[0][22]*s.A2[22] + m.W3[0][23]*s.A2[23] + m.W3[0][24]*s.A2[24] + m.W3[0][25]*s.A2[25] + m.W3[0][26]*s.A2[26] + m.W3[0][27]*s.A2[27] + m.W3[0][28]*s.A2[28] + m.W3[0][29]*s.A2[29] + m.W3[0][30]*s.A2[30] + m.W3[0][31]*s.A2[31]
@@ -316,18 +306,12 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 	var d1 [32]float64
 	for o := range 32 {
 		d := d2[o]
+		if d == 0 {
+			continue
+		} // nothing to add, as for units a relu turned off
 		g.B2[o] += d
-		gw, w := &g.W2[o], &m.W2[o]
-		for i := 0; i < 32; i += 4 {
-			gw[i] += d * s.A1[i]
-			d1[i] += d * w[i]
-			gw[i+1] += d * s.A1[i+1]
-			d1[i+1] += d * w[i+1]
-			gw[i+2] += d * s.A1[i+2]
-			d1[i+2] += d * w[i+2]
-			gw[i+3] += d * s.A1[i+3]
-			d1[i+3] += d * w[i+3]
-		}
+		sineAxpy32(&g.W2[o], d, &s.A1)
+		sineAxpy32(&d1, d, &m.W2[o])
 	}
 	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a².
 	d1[0] *= sineTanhDeriv(s.A1[0])
@@ -432,13 +416,84 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 
 // ForwardBatch computes Forward for each of the samples in x, SineInputs features
 // each, row after row, and writes their outputs to dst, SineOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Sine) ForwardBatch(dst, x []float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(dst) != n*SineOutputs {
 		panic("Sine.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[SineOutputs]float64)(dst[k*SineOutputs:]) = m.Forward((*[SineInputs]float64)(x[k*SineInputs:]))
+	var s [32]SineTrace
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). Four samples at a time.
+		for o := range 32 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[SineInputs]float64)(x[(base+q)*SineInputs:])
+				x1 := (*[SineInputs]float64)(x[(base+q+1)*SineInputs:])
+				x2 := (*[SineInputs]float64)(x[(base+q+2)*SineInputs:])
+				x3 := (*[SineInputs]float64)(x[(base+q+3)*SineInputs:])
+				v0, v1, v2, v3 := sineDot4x1(w, x0, x1, x2, x3)
+				s[q].A1[o] = sineTanh(m.B1[o] + v0)
+				s[q+1].A1[o] = sineTanh(m.B1[o] + v1)
+				s[q+2].A1[o] = sineTanh(m.B1[o] + v2)
+				s[q+3].A1[o] = sineTanh(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A1[o] = sineTanh(m.B1[o] + sineDot1(w, (*[SineInputs]float64)(x[(base+q)*SineInputs:])))
+			}
+		}
+		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). Four samples at a time.
+		for o := range 32 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				v0, v1, v2, v3 := sineDot4x32(w, x0, x1, x2, x3)
+				s[q].A2[o] = sineTanh(m.B2[o] + v0)
+				s[q+1].A2[o] = sineTanh(m.B2[o] + v1)
+				s[q+2].A2[o] = sineTanh(m.B2[o] + v2)
+				s[q+3].A2[o] = sineTanh(m.B2[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A2[o] = sineTanh(m.B2[o] + sineDot32(w, &s[q].A1))
+			}
+		}
+		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. Four samples at a time.
+		for o := range 1 {
+			w := &m.W3[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				v0, v1, v2, v3 := sineDot4x32(w, x0, x1, x2, x3)
+				s[q].Z3[o] = m.B3[o] + v0
+				s[q+1].Z3[o] = m.B3[o] + v1
+				s[q+2].Z3[o] = m.B3[o] + v2
+				s[q+3].Z3[o] = m.B3[o] + v3
+			}
+			for ; q < c; q++ {
+				s[q].Z3[o] = m.B3[o] + sineDot32(w, &s[q].A2)
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			for k := range 1 {
+				s[q].Y[k] = s[q].Z3[k]
+			}
+		}
+		for q := range c {
+			*(*[SineOutputs]float64)(dst[(base+q)*SineOutputs:]) = s[q].Y
+		}
 	}
 }
 
@@ -447,16 +502,201 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 // (SineOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {
 		panic("Sine.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s SineTrace
-	for k := range n {
-		xk := (*[SineInputs]float64)(x[k*SineInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[SineOutputs]float64)(y[k*SineOutputs:]))
+	var s [32]SineTrace
+	var d3 [32][1]float64
+	var d2 [32][32]float64
+	var d1 [32][32]float64
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). Four samples at a time.
+		for o := range 32 {
+			w := &m.W1[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := (*[SineInputs]float64)(x[(base+q)*SineInputs:])
+				x1 := (*[SineInputs]float64)(x[(base+q+1)*SineInputs:])
+				x2 := (*[SineInputs]float64)(x[(base+q+2)*SineInputs:])
+				x3 := (*[SineInputs]float64)(x[(base+q+3)*SineInputs:])
+				v0, v1, v2, v3 := sineDot4x1(w, x0, x1, x2, x3)
+				s[q].A1[o] = sineTanh(m.B1[o] + v0)
+				s[q+1].A1[o] = sineTanh(m.B1[o] + v1)
+				s[q+2].A1[o] = sineTanh(m.B1[o] + v2)
+				s[q+3].A1[o] = sineTanh(m.B1[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A1[o] = sineTanh(m.B1[o] + sineDot1(w, (*[SineInputs]float64)(x[(base+q)*SineInputs:])))
+			}
+		}
+		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). Four samples at a time.
+		for o := range 32 {
+			w := &m.W2[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				v0, v1, v2, v3 := sineDot4x32(w, x0, x1, x2, x3)
+				s[q].A2[o] = sineTanh(m.B2[o] + v0)
+				s[q+1].A2[o] = sineTanh(m.B2[o] + v1)
+				s[q+2].A2[o] = sineTanh(m.B2[o] + v2)
+				s[q+3].A2[o] = sineTanh(m.B2[o] + v3)
+			}
+			for ; q < c; q++ {
+				s[q].A2[o] = sineTanh(m.B2[o] + sineDot32(w, &s[q].A1))
+			}
+		}
+		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. Four samples at a time.
+		for o := range 1 {
+			w := &m.W3[o]
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				v0, v1, v2, v3 := sineDot4x32(w, x0, x1, x2, x3)
+				s[q].Z3[o] = m.B3[o] + v0
+				s[q+1].Z3[o] = m.B3[o] + v1
+				s[q+2].Z3[o] = m.B3[o] + v2
+				s[q+3].Z3[o] = m.B3[o] + v3
+			}
+			for ; q < c; q++ {
+				s[q].Z3[o] = m.B3[o] + sineDot32(w, &s[q].A2)
+			}
+		}
+		// The head of each sample.
+		for q := range c {
+			for k := range 1 {
+				s[q].Y[k] = s[q].Z3[k]
+			}
+		}
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y). For each sample.
+		for q := range c {
+			t := (*[SineOutputs]float64)(y[(base+q)*SineOutputs:])
+			for k := range 1 {
+				r := s[q].Y[k] - t[k]
+				d3[q][k] = 2 * r
+				loss += r * r / 1
+			}
+		}
+		// Layer 3: ∂L/∂W3 += Σₖ δ3ₖ·a2ₖᵀ, ∂L/∂b3 += Σₖ δ3ₖ, and d2 = W3ᵀ·δ3 for each sample.
+		for q := range c {
+			d2[q] = [32]float64{}
+		}
+		for o := range 1 {
+			gw, w := &g.W3[o], &m.W3[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d3[q][o]
+				e1 := d3[q+1][o]
+				e2 := d3[q+2][o]
+				e3 := d3[q+3][o]
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A2
+				x1 := &s[q+1].A2
+				x2 := &s[q+2].A2
+				x3 := &s[q+3].A2
+				u0 := &d2[q]
+				u1 := &d2[q+1]
+				u2 := &d2[q+2]
+				u3 := &d2[q+3]
+				sineOuter4x32(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				sineAxpy4x32(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			}
+			for ; q < c; q++ {
+				eq := d3[q][o]
+				db += eq
+				sineAxpy32(gw, eq, &s[q].A2)
+				sineAxpy32(&d2[q], eq, w)
+			}
+			g.B3[o] += db
+		}
+		// δ2 = d2 ⊙ tanh'(z2) for each sample, with tanh'(z) = 1 − a².
+		for q := range c {
+			for i := range 32 {
+				d2[q][i] *= sineTanhDeriv(s[q].A2[i])
+			}
+		}
+		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		for q := range c {
+			d1[q] = [32]float64{}
+		}
+		for o := range 32 {
+			gw, w := &g.W2[o], &m.W2[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d2[q][o]
+				e1 := d2[q+1][o]
+				e2 := d2[q+2][o]
+				e3 := d2[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
+				db += (e0 + e1) + (e2 + e3)
+				x0 := &s[q].A1
+				x1 := &s[q+1].A1
+				x2 := &s[q+2].A1
+				x3 := &s[q+3].A1
+				u0 := &d1[q]
+				u1 := &d1[q+1]
+				u2 := &d1[q+2]
+				u3 := &d1[q+3]
+				sineOuter4x32(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+				sineAxpy4x32(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			}
+			for ; q < c; q++ {
+				eq := d2[q][o]
+				db += eq
+				sineAxpy32(gw, eq, &s[q].A1)
+				sineAxpy32(&d1[q], eq, w)
+			}
+			g.B2[o] += db
+		}
+		// δ1 = d1 ⊙ tanh'(z1) for each sample, with tanh'(z) = 1 − a².
+		for q := range c {
+			for i := range 32 {
+				d1[q][i] *= sineTanhDeriv(s[q].A1[i])
+			}
+		}
+		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
+		for o := range 32 {
+			gw := &g.W1[o]
+			var db float64
+			q := 0
+			for ; q+4 <= c; q += 4 {
+				e0 := d1[q][o]
+				e1 := d1[q+1][o]
+				e2 := d1[q+2][o]
+				e3 := d1[q+3][o]
+				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
+					continue
+				} // as for units a relu turned off
+				db += (e0 + e1) + (e2 + e3)
+				x0 := (*[SineInputs]float64)(x[(base+q)*SineInputs:])
+				x1 := (*[SineInputs]float64)(x[(base+q+1)*SineInputs:])
+				x2 := (*[SineInputs]float64)(x[(base+q+2)*SineInputs:])
+				x3 := (*[SineInputs]float64)(x[(base+q+3)*SineInputs:])
+				sineOuter4x1(gw, e0, e1, e2, e3, x0, x1, x2, x3)
+			}
+			for ; q < c; q++ {
+				eq := d1[q][o]
+				db += eq
+				sineAxpy1(gw, eq, (*[SineInputs]float64)(x[(base+q)*SineInputs:]))
+			}
+			g.B1[o] += db
+		}
 	}
 	return loss
 }
@@ -469,4 +709,95 @@ func sineTanh(z float64) float64 {
 // sineTanhDeriv computes tanh'(z) = 1 − tanh²(z) = 1 − a².
 func sineTanhDeriv(a float64) float64 {
 	return 1 - a*a
+}
+
+// sineDot1 returns Σᵢ w[i]·x[i], summed in four lanes.
+func sineDot1(w, x *[1]float64) float64 {
+	return 0 + w[0]*x[0]
+}
+
+// sineDot4x1 returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func sineDot4x1(w, x0, x1, x2, x3 *[1]float64) (s0, s1, s2, s3 float64) {
+	for i := range 1 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// sineAxpy1 adds a·x to dst.
+func sineAxpy1(dst *[1]float64, a float64, x *[1]float64) {
+	for i := range 1 {
+		dst[i] += a * x[i]
+	}
+}
+
+// sineAxpy4x1 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func sineAxpy4x1(d0, d1, d2, d3 *[1]float64, a0, a1, a2, a3 float64, x *[1]float64) {
+	for i := range 1 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// sineOuter4x1 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func sineOuter4x1(dst *[1]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[1]float64) {
+	for i := range 1 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// sineDot32 returns Σᵢ w[i]·x[i], summed in four lanes.
+func sineDot32(w, x *[32]float64) float64 {
+	var acc0, acc1, acc2, acc3 float64
+	for i := 0; i < 32; i += 4 {
+		acc0 += w[i] * x[i]
+		acc1 += w[i+1] * x[i+1]
+		acc2 += w[i+2] * x[i+2]
+		acc3 += w[i+3] * x[i+3]
+	}
+	return (acc0 + acc1) + (acc2 + acc3)
+}
+
+// sineDot4x32 returns the dot products of w with x0, x1, x2 and x3, reading w once.
+func sineDot4x32(w, x0, x1, x2, x3 *[32]float64) (s0, s1, s2, s3 float64) {
+	for i := range 32 {
+		wi := w[i]
+		s0 += wi * x0[i]
+		s1 += wi * x1[i]
+		s2 += wi * x2[i]
+		s3 += wi * x3[i]
+	}
+	return
+}
+
+// sineAxpy32 adds a·x to dst.
+func sineAxpy32(dst *[32]float64, a float64, x *[32]float64) {
+	for i := range 32 {
+		dst[i] += a * x[i]
+	}
+}
+
+// sineAxpy4x32 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
+func sineAxpy4x32(d0, d1, d2, d3 *[32]float64, a0, a1, a2, a3 float64, x *[32]float64) {
+	for i := range 32 {
+		xi := x[i]
+		d0[i] += a0 * xi
+		d1[i] += a1 * xi
+		d2[i] += a2 * xi
+		d3[i] += a3 * xi
+	}
+}
+
+// sineOuter4x32 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
+func sineOuter4x32(dst *[32]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[32]float64) {
+	for i := range 32 {
+		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }

@@ -5,9 +5,6 @@ package ir
 // so that each weight row is read once per chunk rather than once per
 // sample, and the innermost loops update four samples at once.
 
-// SIMD, set on a lowered model, has the generator write SIMD versions of
-// the kernels of its looped layers in a second file (see gen.EmitSIMD).
-
 // chunkBytes bounds the memory of one chunk's saved values and deltas:
 // the Go compiler keeps local arrays of up to 128 KiB on the stack.
 const chunkBytes = 96 << 10

@@ -47,8 +47,9 @@ func Emit(m *ir.Model) ([]byte, error) {
 }
 
 type emitter struct {
-	m *ir.Model
-	f *File
+	m      *ir.Model
+	f      *File
+	avx512 bool // while emitting the 512-bit SIMD kernels
 }
 
 // docf writes a comment of several lines with // on each.

@@ -39,7 +39,7 @@ func EmitSIMD(m *ir.Model) (simd, nosimd []byte, err error) {
 	e.f.HeaderComment("//go:build !goexperiment.simd || !amd64")
 	for _, n := range ws {
 		for _, k := range kernelKinds {
-			e.dispatch(k, n, nil)
+			e.dispatch(k, n, nil, nil)
 		}
 	}
 	if nosimd, err = e.render(); err != nil {
@@ -49,29 +49,40 @@ func EmitSIMD(m *ir.Model) (simd, nosimd []byte, err error) {
 	e.f = NewFile(m.Package)
 	e.f.HeaderComment(header)
 	e.f.HeaderComment("//go:build goexperiment.simd")
-	e.f.Comment(fmt.Sprintf("%s reports whether the processor runs the SIMD kernels: %d lanes per", has, e.simdLanes()))
-	e.f.Comment("instruction, with fused multiply-adds.")
-	e.f.Var().Id(has).Op("=").Qual(archsimd, "X86").Dot("AVX2").Call().Op("&&").Qual(archsimd, "X86").Dot("FMA").Call()
-	sum := lowerName(m.Name) + "Sum"
-	e.f.Comment(fmt.Sprintf("%s returns the sum of the lanes of v.", sum))
-	e.f.Func().Id(sum).Params(Id("v").Add(e.vecType())).Add(e.T()).BlockFunc(func(g *Group) {
-		lanes := e.simdLanes()
-		g.Var().Id("a").Index(Lit(lanes)).Add(e.T())
-		g.Id("v").Dot("Store").Call(Op("&").Id("a"))
-		s := Id("a").Index(Lit(0))
-		for k := 1; k < lanes; k++ {
-			s = s.Op("+").Id("a").Index(Lit(k))
-		}
-		g.Return(s)
-	})
+	has512 := lowerName(m.Name) + "HasAVX512"
+	e.f.Comment(fmt.Sprintf("%s reports whether the processor runs the SIMD kernels (AVX2 and FMA);", has))
+	e.f.Comment(fmt.Sprintf("%s whether it runs those with 512-bit vectors too.", has512))
+	e.f.Var().Defs(
+		Id(has).Op("=").Qual(archsimd, "X86").Dot("AVX2").Call().Op("&&").Qual(archsimd, "X86").Dot("FMA").Call(),
+		Id(has512).Op("=").Qual(archsimd, "X86").Dot("AVX512").Call(),
+	)
+	for _, avx512 := range []bool{false, true} {
+		e.avx512 = avx512
+		e.f.Comment(fmt.Sprintf("%s returns the sum of the lanes of v.", e.sumName()))
+		e.f.Func().Id(e.sumName()).Params(Id("v").Add(e.vecType())).Add(e.T()).BlockFunc(func(g *Group) {
+			lanes := e.simdLanes()
+			g.Var().Id("a").Index(Lit(lanes)).Add(e.T())
+			g.Id("v").Dot("Store").Call(Op("&").Id("a"))
+			s := Id("a").Index(Lit(0))
+			for k := 1; k < lanes; k++ {
+				s = s.Op("+").Id("a").Index(Lit(k))
+			}
+			g.Return(s)
+		})
+	}
 	for _, n := range ws {
 		for _, k := range kernelKinds {
-			e.dispatch(k, n, Id(has))
-			params, results := e.kernelSignature(k, n)
-			e.f.Comment(fmt.Sprintf("%sSIMD is %s with SIMD instructions.", e.kernel(k, n), e.kernel(k, n)))
-			e.f.Func().Id(e.kernel(k, n) + "SIMD").Params(params...).Params(results...).BlockFunc(func(g *Group) {
-				e.simdBody(g, k, n, sum)
-			})
+			e.dispatch(k, n, Id(has), Id(has512))
+			for _, avx512 := range []bool{false, true} {
+				e.avx512 = avx512
+				params, results := e.kernelSignature(k, n)
+				name := e.kernel(k, n) + e.simdSuffix()
+				e.f.Comment(fmt.Sprintf("%s is %s with %d-lane vectors.", name, e.kernel(k, n), e.simdLanes()))
+				e.f.Func().Id(name).Params(params...).Params(results...).BlockFunc(func(g *Group) {
+					e.simdBody(g, k, n, e.sumName())
+				})
+			}
+			e.avx512 = false
 		}
 	}
 	if simd, err = e.render(); err != nil {
@@ -80,9 +91,10 @@ func EmitSIMD(m *ir.Model) (simd, nosimd []byte, err error) {
 	return simd, nosimd, nil
 }
 
-// dispatch emits a kernel that calls its SIMD version when has holds, and
-// its plain Go version otherwise (always, if has is nil).
-func (e *emitter) dispatch(kind string, n int, has *Statement) {
+// dispatch emits a kernel that calls its 512-bit SIMD version when has512
+// holds, its 256-bit one when has holds, and its plain Go version otherwise
+// (always, if has is nil).
+func (e *emitter) dispatch(kind string, n int, has, has512 *Statement) {
 	params, results := e.kernelSignature(kind, n)
 	var args []Code
 	for _, a := range kernelArgs[kind] {
@@ -98,10 +110,15 @@ func (e *emitter) dispatch(kind string, n int, has *Statement) {
 	e.f.Comment(fmt.Sprintf("%s %s", name, kernelDocs[kind]))
 	e.f.Func().Id(name).Params(params...).Params(results...).BlockFunc(func(g *Group) {
 		if has != nil {
-			if results == nil {
-				g.If(has).Block(call("SIMD"), Return())
-			} else {
-				g.If(has).Block(call("SIMD"))
+			for _, c := range []struct {
+				cond   *Statement
+				suffix string
+			}{{has.Clone().Op("&&").Add(has512), "AVX512"}, {has, "AVX2"}} {
+				if results == nil {
+					g.If(c.cond).Block(call(c.suffix), Return())
+				} else {
+					g.If(c.cond).Block(call(c.suffix))
+				}
 			}
 		}
 		g.Add(call("Go"))
@@ -117,36 +134,39 @@ func (e *emitter) render() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// simdLanes is the number of values in one vector: 256-bit vectors (AVX2),
+// or 512-bit ones while the AVX-512 kernels are emitted.
 func (e *emitter) simdLanes() int {
+	lanes := 4
 	if e.m.Float == "float32" {
-		return 8
+		lanes = 8
 	}
-	return 4
+	if e.avx512 {
+		lanes *= 2
+	}
+	return lanes
 }
 
-// vecType is archsimd.Float32x8 or archsimd.Float64x4.
-func (e *emitter) vecType() *Statement {
+// vecName is the archsimd vector type: Float32x8, Float64x4, Float32x16 or
+// Float64x8.
+func (e *emitter) vecName() string {
 	if e.m.Float == "float32" {
-		return Qual(archsimd, "Float32x8")
+		return fmt.Sprintf("Float32x%d", e.simdLanes())
 	}
-	return Qual(archsimd, "Float64x4")
+	return fmt.Sprintf("Float64x%d", e.simdLanes())
 }
+
+func (e *emitter) vecType() *Statement { return Qual(archsimd, e.vecName()) }
 
 // load is archsimd.LoadFloat32x8Slice(x[i:]).
-func (e *emitter) load(x string) *Statement {
-	fn := "LoadFloat64x4Slice"
-	if e.m.Float == "float32" {
-		fn = "LoadFloat32x8Slice"
-	}
-	return Qual(archsimd, fn).Call(Id(x).Index(Id("i").Op(":")))
+func (e *emitter) load(x string) *Statement { return e.loadAt(x, Id("i")) }
+
+func (e *emitter) loadAt(x string, i *Statement) *Statement {
+	return Qual(archsimd, "Load"+e.vecName()+"Slice").Call(Id(x).Index(i.Op(":")))
 }
 
 func (e *emitter) broadcast(x string) *Statement {
-	fn := "BroadcastFloat64x4"
-	if e.m.Float == "float32" {
-		fn = "BroadcastFloat32x8"
-	}
-	return Qual(archsimd, fn).Call(Id(x))
+	return Qual(archsimd, "Broadcast"+e.vecName()).Call(Id(x))
 }
 
 // simdBody emits a kernel as a loop over whole vectors of lanes, then
@@ -170,14 +190,8 @@ func (e *emitter) simdBody(g *Group, kind string, n int, sum string) {
 		var four []Code
 		for k := range 4 {
 			off := Id("i").Op("+").Lit(k * lanes)
-			fn := "LoadFloat64x4Slice"
-			if e.m.Float == "float32" {
-				fn = "LoadFloat32x8Slice"
-			}
 			four = append(four, Id(fmt.Sprintf("v%d", k)).Op("=").Add(fma(
-				Qual(archsimd, fn).Call(Id("w").Index(off.Clone().Op(":"))),
-				Qual(archsimd, fn).Call(Id("x").Index(off.Clone().Op(":"))),
-				Id(fmt.Sprintf("v%d", k)))))
+				e.loadAt("w", off.Clone()), e.loadAt("x", off.Clone()), Id(fmt.Sprintf("v%d", k)))))
 		}
 		g.Add(loop(4*lanes, four...))
 		g.Add(loop(lanes, Id("v0").Op("=").Add(fma(e.load("w"), e.load("x"), Id("v0")))))
@@ -236,4 +250,17 @@ func (e *emitter) simdBody(g *Group, kind string, n int, sum string) {
 				Op("+").Id("a3").Op("*").Id("x3").Index(i)
 		})
 	}
+}
+
+// simdSuffix names the kernels of the current vector width.
+func (e *emitter) simdSuffix() string {
+	if e.avx512 {
+		return "AVX512"
+	}
+	return "AVX2"
+}
+
+// sumName names the function that sums the lanes of a vector.
+func (e *emitter) sumName() string {
+	return lowerName(e.m.Name) + "Sum" + e.simdSuffix()
 }

@@ -5,27 +5,40 @@ package mnist
 
 import archsimd "simd/archsimd"
 
-// mnistHasSIMD reports whether the processor runs the SIMD kernels: 8 lanes per
-// instruction, with fused multiply-adds.
-var mnistHasSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
+// mnistHasSIMD reports whether the processor runs the SIMD kernels (AVX2 and FMA);
+// mnistHasAVX512 whether it runs those with 512-bit vectors too.
+var (
+	mnistHasSIMD   = archsimd.X86.AVX2() && archsimd.X86.FMA()
+	mnistHasAVX512 = archsimd.X86.AVX512()
+)
 
-// mnistSum returns the sum of the lanes of v.
-func mnistSum(v archsimd.Float32x8) float32 {
+// mnistSumAVX2 returns the sum of the lanes of v.
+func mnistSumAVX2(v archsimd.Float32x8) float32 {
 	var a [8]float32
 	v.Store(&a)
 	return a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7]
 }
 
+// mnistSumAVX512 returns the sum of the lanes of v.
+func mnistSumAVX512(v archsimd.Float32x16) float32 {
+	var a [16]float32
+	v.Store(&a)
+	return a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] + a[8] + a[9] + a[10] + a[11] + a[12] + a[13] + a[14] + a[15]
+}
+
 // mnistDot64 returns Σᵢ w[i]·x[i], summed in four lanes.
 func mnistDot64(w, x *[64]float32) float32 {
+	if mnistHasSIMD && mnistHasAVX512 {
+		return mnistDot64AVX512(w, x)
+	}
 	if mnistHasSIMD {
-		return mnistDot64SIMD(w, x)
+		return mnistDot64AVX2(w, x)
 	}
 	return mnistDot64Go(w, x)
 }
 
-// mnistDot64SIMD is mnistDot64 with SIMD instructions.
-func mnistDot64SIMD(w, x *[64]float32) float32 {
+// mnistDot64AVX2 is mnistDot64 with 8-lane vectors.
+func mnistDot64AVX2(w, x *[64]float32) float32 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+32 <= 64; i += 32 {
@@ -37,20 +50,40 @@ func mnistDot64SIMD(w, x *[64]float32) float32 {
 	for ; i+8 <= 64; i += 8 {
 		v0 = archsimd.LoadFloat32x8Slice(w[i:]).MulAdd(archsimd.LoadFloat32x8Slice(x[i:]), v0)
 	}
-	s := mnistSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := mnistSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	return s
+}
+
+// mnistDot64AVX512 is mnistDot64 with 16-lane vectors.
+func mnistDot64AVX512(w, x *[64]float32) float32 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+64 <= 64; i += 64 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
+		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
+		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
+	}
+	for ; i+16 <= 64; i += 16 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
+	}
+	s := mnistSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	return s
 }
 
 // mnistDot4x64 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func mnistDot4x64(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		return mnistDot4x64AVX512(w, x0, x1, x2, x3)
+	}
 	if mnistHasSIMD {
-		return mnistDot4x64SIMD(w, x0, x1, x2, x3)
+		return mnistDot4x64AVX2(w, x0, x1, x2, x3)
 	}
 	return mnistDot4x64Go(w, x0, x1, x2, x3)
 }
 
-// mnistDot4x64SIMD is mnistDot4x64 with SIMD instructions.
-func mnistDot4x64SIMD(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
+// mnistDot4x64AVX2 is mnistDot4x64 with 8-lane vectors.
+func mnistDot4x64AVX2(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+8 <= 64; i += 8 {
@@ -60,24 +93,46 @@ func mnistDot4x64SIMD(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
 		v2 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), v3)
 	}
-	s0 = mnistSum(v0)
-	s1 = mnistSum(v1)
-	s2 = mnistSum(v2)
-	s3 = mnistSum(v3)
+	s0 = mnistSumAVX2(v0)
+	s1 = mnistSumAVX2(v1)
+	s2 = mnistSumAVX2(v2)
+	s3 = mnistSumAVX2(v3)
+	return
+}
+
+// mnistDot4x64AVX512 is mnistDot4x64 with 16-lane vectors.
+func mnistDot4x64AVX512(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+16 <= 64; i += 16 {
+		wi := archsimd.LoadFloat32x16Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
+	}
+	s0 = mnistSumAVX512(v0)
+	s1 = mnistSumAVX512(v1)
+	s2 = mnistSumAVX512(v2)
+	s3 = mnistSumAVX512(v3)
 	return
 }
 
 // mnistAxpy64 adds a·x to dst.
 func mnistAxpy64(dst *[64]float32, a float32, x *[64]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistAxpy64AVX512(dst, a, x)
+		return
+	}
 	if mnistHasSIMD {
-		mnistAxpy64SIMD(dst, a, x)
+		mnistAxpy64AVX2(dst, a, x)
 		return
 	}
 	mnistAxpy64Go(dst, a, x)
 }
 
-// mnistAxpy64SIMD is mnistAxpy64 with SIMD instructions.
-func mnistAxpy64SIMD(dst *[64]float32, a float32, x *[64]float32) {
+// mnistAxpy64AVX2 is mnistAxpy64 with 8-lane vectors.
+func mnistAxpy64AVX2(dst *[64]float32, a float32, x *[64]float32) {
 	i := 0
 	va := archsimd.BroadcastFloat32x8(a)
 	for ; i+8 <= 64; i += 8 {
@@ -85,17 +140,30 @@ func mnistAxpy64SIMD(dst *[64]float32, a float32, x *[64]float32) {
 	}
 }
 
+// mnistAxpy64AVX512 is mnistAxpy64 with 16-lane vectors.
+func mnistAxpy64AVX512(dst *[64]float32, a float32, x *[64]float32) {
+	i := 0
+	va := archsimd.BroadcastFloat32x16(a)
+	for ; i+16 <= 64; i += 16 {
+		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+}
+
 // mnistAxpy4x64 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func mnistAxpy4x64(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistAxpy4x64AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if mnistHasSIMD {
-		mnistAxpy4x64SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		mnistAxpy4x64AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	mnistAxpy4x64Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// mnistAxpy4x64SIMD is mnistAxpy4x64 with SIMD instructions.
-func mnistAxpy4x64SIMD(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
+// mnistAxpy4x64AVX2 is mnistAxpy4x64 with 8-lane vectors.
+func mnistAxpy4x64AVX2(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -110,17 +178,37 @@ func mnistAxpy4x64SIMD(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[
 	}
 }
 
+// mnistAxpy4x64AVX512 is mnistAxpy4x64 with 16-lane vectors.
+func mnistAxpy4x64AVX512(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 64; i += 16 {
+		xi := archsimd.LoadFloat32x16Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+}
+
 // mnistOuter4x64 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func mnistOuter4x64(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistOuter4x64AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if mnistHasSIMD {
-		mnistOuter4x64SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		mnistOuter4x64AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	mnistOuter4x64Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// mnistOuter4x64SIMD is mnistOuter4x64 with SIMD instructions.
-func mnistOuter4x64SIMD(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
+// mnistOuter4x64AVX2 is mnistOuter4x64 with 8-lane vectors.
+func mnistOuter4x64AVX2(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -131,16 +219,31 @@ func mnistOuter4x64SIMD(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3
 	}
 }
 
+// mnistOuter4x64AVX512 is mnistOuter4x64 with 16-lane vectors.
+func mnistOuter4x64AVX512(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 64; i += 16 {
+		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+}
+
 // mnistDot128 returns Σᵢ w[i]·x[i], summed in four lanes.
 func mnistDot128(w, x *[128]float32) float32 {
+	if mnistHasSIMD && mnistHasAVX512 {
+		return mnistDot128AVX512(w, x)
+	}
 	if mnistHasSIMD {
-		return mnistDot128SIMD(w, x)
+		return mnistDot128AVX2(w, x)
 	}
 	return mnistDot128Go(w, x)
 }
 
-// mnistDot128SIMD is mnistDot128 with SIMD instructions.
-func mnistDot128SIMD(w, x *[128]float32) float32 {
+// mnistDot128AVX2 is mnistDot128 with 8-lane vectors.
+func mnistDot128AVX2(w, x *[128]float32) float32 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+32 <= 128; i += 32 {
@@ -152,20 +255,40 @@ func mnistDot128SIMD(w, x *[128]float32) float32 {
 	for ; i+8 <= 128; i += 8 {
 		v0 = archsimd.LoadFloat32x8Slice(w[i:]).MulAdd(archsimd.LoadFloat32x8Slice(x[i:]), v0)
 	}
-	s := mnistSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := mnistSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	return s
+}
+
+// mnistDot128AVX512 is mnistDot128 with 16-lane vectors.
+func mnistDot128AVX512(w, x *[128]float32) float32 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+64 <= 128; i += 64 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
+		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
+		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
+	}
+	for ; i+16 <= 128; i += 16 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
+	}
+	s := mnistSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	return s
 }
 
 // mnistDot4x128 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func mnistDot4x128(w, x0, x1, x2, x3 *[128]float32) (s0, s1, s2, s3 float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		return mnistDot4x128AVX512(w, x0, x1, x2, x3)
+	}
 	if mnistHasSIMD {
-		return mnistDot4x128SIMD(w, x0, x1, x2, x3)
+		return mnistDot4x128AVX2(w, x0, x1, x2, x3)
 	}
 	return mnistDot4x128Go(w, x0, x1, x2, x3)
 }
 
-// mnistDot4x128SIMD is mnistDot4x128 with SIMD instructions.
-func mnistDot4x128SIMD(w, x0, x1, x2, x3 *[128]float32) (s0, s1, s2, s3 float32) {
+// mnistDot4x128AVX2 is mnistDot4x128 with 8-lane vectors.
+func mnistDot4x128AVX2(w, x0, x1, x2, x3 *[128]float32) (s0, s1, s2, s3 float32) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+8 <= 128; i += 8 {
@@ -175,24 +298,46 @@ func mnistDot4x128SIMD(w, x0, x1, x2, x3 *[128]float32) (s0, s1, s2, s3 float32)
 		v2 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), v3)
 	}
-	s0 = mnistSum(v0)
-	s1 = mnistSum(v1)
-	s2 = mnistSum(v2)
-	s3 = mnistSum(v3)
+	s0 = mnistSumAVX2(v0)
+	s1 = mnistSumAVX2(v1)
+	s2 = mnistSumAVX2(v2)
+	s3 = mnistSumAVX2(v3)
+	return
+}
+
+// mnistDot4x128AVX512 is mnistDot4x128 with 16-lane vectors.
+func mnistDot4x128AVX512(w, x0, x1, x2, x3 *[128]float32) (s0, s1, s2, s3 float32) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+16 <= 128; i += 16 {
+		wi := archsimd.LoadFloat32x16Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
+	}
+	s0 = mnistSumAVX512(v0)
+	s1 = mnistSumAVX512(v1)
+	s2 = mnistSumAVX512(v2)
+	s3 = mnistSumAVX512(v3)
 	return
 }
 
 // mnistAxpy128 adds a·x to dst.
 func mnistAxpy128(dst *[128]float32, a float32, x *[128]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistAxpy128AVX512(dst, a, x)
+		return
+	}
 	if mnistHasSIMD {
-		mnistAxpy128SIMD(dst, a, x)
+		mnistAxpy128AVX2(dst, a, x)
 		return
 	}
 	mnistAxpy128Go(dst, a, x)
 }
 
-// mnistAxpy128SIMD is mnistAxpy128 with SIMD instructions.
-func mnistAxpy128SIMD(dst *[128]float32, a float32, x *[128]float32) {
+// mnistAxpy128AVX2 is mnistAxpy128 with 8-lane vectors.
+func mnistAxpy128AVX2(dst *[128]float32, a float32, x *[128]float32) {
 	i := 0
 	va := archsimd.BroadcastFloat32x8(a)
 	for ; i+8 <= 128; i += 8 {
@@ -200,17 +345,30 @@ func mnistAxpy128SIMD(dst *[128]float32, a float32, x *[128]float32) {
 	}
 }
 
+// mnistAxpy128AVX512 is mnistAxpy128 with 16-lane vectors.
+func mnistAxpy128AVX512(dst *[128]float32, a float32, x *[128]float32) {
+	i := 0
+	va := archsimd.BroadcastFloat32x16(a)
+	for ; i+16 <= 128; i += 16 {
+		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+}
+
 // mnistAxpy4x128 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func mnistAxpy4x128(d0, d1, d2, d3 *[128]float32, a0, a1, a2, a3 float32, x *[128]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistAxpy4x128AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if mnistHasSIMD {
-		mnistAxpy4x128SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		mnistAxpy4x128AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	mnistAxpy4x128Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// mnistAxpy4x128SIMD is mnistAxpy4x128 with SIMD instructions.
-func mnistAxpy4x128SIMD(d0, d1, d2, d3 *[128]float32, a0, a1, a2, a3 float32, x *[128]float32) {
+// mnistAxpy4x128AVX2 is mnistAxpy4x128 with 8-lane vectors.
+func mnistAxpy4x128AVX2(d0, d1, d2, d3 *[128]float32, a0, a1, a2, a3 float32, x *[128]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -225,17 +383,37 @@ func mnistAxpy4x128SIMD(d0, d1, d2, d3 *[128]float32, a0, a1, a2, a3 float32, x 
 	}
 }
 
+// mnistAxpy4x128AVX512 is mnistAxpy4x128 with 16-lane vectors.
+func mnistAxpy4x128AVX512(d0, d1, d2, d3 *[128]float32, a0, a1, a2, a3 float32, x *[128]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 128; i += 16 {
+		xi := archsimd.LoadFloat32x16Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+}
+
 // mnistOuter4x128 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func mnistOuter4x128(dst *[128]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[128]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistOuter4x128AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if mnistHasSIMD {
-		mnistOuter4x128SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		mnistOuter4x128AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	mnistOuter4x128Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// mnistOuter4x128SIMD is mnistOuter4x128 with SIMD instructions.
-func mnistOuter4x128SIMD(dst *[128]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[128]float32) {
+// mnistOuter4x128AVX2 is mnistOuter4x128 with 8-lane vectors.
+func mnistOuter4x128AVX2(dst *[128]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[128]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -246,16 +424,31 @@ func mnistOuter4x128SIMD(dst *[128]float32, a0, a1, a2, a3 float32, x0, x1, x2, 
 	}
 }
 
+// mnistOuter4x128AVX512 is mnistOuter4x128 with 16-lane vectors.
+func mnistOuter4x128AVX512(dst *[128]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[128]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 128; i += 16 {
+		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+}
+
 // mnistDot784 returns Σᵢ w[i]·x[i], summed in four lanes.
 func mnistDot784(w, x *[784]float32) float32 {
+	if mnistHasSIMD && mnistHasAVX512 {
+		return mnistDot784AVX512(w, x)
+	}
 	if mnistHasSIMD {
-		return mnistDot784SIMD(w, x)
+		return mnistDot784AVX2(w, x)
 	}
 	return mnistDot784Go(w, x)
 }
 
-// mnistDot784SIMD is mnistDot784 with SIMD instructions.
-func mnistDot784SIMD(w, x *[784]float32) float32 {
+// mnistDot784AVX2 is mnistDot784 with 8-lane vectors.
+func mnistDot784AVX2(w, x *[784]float32) float32 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+32 <= 784; i += 32 {
@@ -267,20 +460,40 @@ func mnistDot784SIMD(w, x *[784]float32) float32 {
 	for ; i+8 <= 784; i += 8 {
 		v0 = archsimd.LoadFloat32x8Slice(w[i:]).MulAdd(archsimd.LoadFloat32x8Slice(x[i:]), v0)
 	}
-	s := mnistSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := mnistSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	return s
+}
+
+// mnistDot784AVX512 is mnistDot784 with 16-lane vectors.
+func mnistDot784AVX512(w, x *[784]float32) float32 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+64 <= 784; i += 64 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
+		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
+		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
+	}
+	for ; i+16 <= 784; i += 16 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
+	}
+	s := mnistSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	return s
 }
 
 // mnistDot4x784 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func mnistDot4x784(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		return mnistDot4x784AVX512(w, x0, x1, x2, x3)
+	}
 	if mnistHasSIMD {
-		return mnistDot4x784SIMD(w, x0, x1, x2, x3)
+		return mnistDot4x784AVX2(w, x0, x1, x2, x3)
 	}
 	return mnistDot4x784Go(w, x0, x1, x2, x3)
 }
 
-// mnistDot4x784SIMD is mnistDot4x784 with SIMD instructions.
-func mnistDot4x784SIMD(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
+// mnistDot4x784AVX2 is mnistDot4x784 with 8-lane vectors.
+func mnistDot4x784AVX2(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+8 <= 784; i += 8 {
@@ -290,24 +503,46 @@ func mnistDot4x784SIMD(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32)
 		v2 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), v3)
 	}
-	s0 = mnistSum(v0)
-	s1 = mnistSum(v1)
-	s2 = mnistSum(v2)
-	s3 = mnistSum(v3)
+	s0 = mnistSumAVX2(v0)
+	s1 = mnistSumAVX2(v1)
+	s2 = mnistSumAVX2(v2)
+	s3 = mnistSumAVX2(v3)
+	return
+}
+
+// mnistDot4x784AVX512 is mnistDot4x784 with 16-lane vectors.
+func mnistDot4x784AVX512(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+16 <= 784; i += 16 {
+		wi := archsimd.LoadFloat32x16Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
+	}
+	s0 = mnistSumAVX512(v0)
+	s1 = mnistSumAVX512(v1)
+	s2 = mnistSumAVX512(v2)
+	s3 = mnistSumAVX512(v3)
 	return
 }
 
 // mnistAxpy784 adds a·x to dst.
 func mnistAxpy784(dst *[784]float32, a float32, x *[784]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistAxpy784AVX512(dst, a, x)
+		return
+	}
 	if mnistHasSIMD {
-		mnistAxpy784SIMD(dst, a, x)
+		mnistAxpy784AVX2(dst, a, x)
 		return
 	}
 	mnistAxpy784Go(dst, a, x)
 }
 
-// mnistAxpy784SIMD is mnistAxpy784 with SIMD instructions.
-func mnistAxpy784SIMD(dst *[784]float32, a float32, x *[784]float32) {
+// mnistAxpy784AVX2 is mnistAxpy784 with 8-lane vectors.
+func mnistAxpy784AVX2(dst *[784]float32, a float32, x *[784]float32) {
 	i := 0
 	va := archsimd.BroadcastFloat32x8(a)
 	for ; i+8 <= 784; i += 8 {
@@ -315,17 +550,30 @@ func mnistAxpy784SIMD(dst *[784]float32, a float32, x *[784]float32) {
 	}
 }
 
+// mnistAxpy784AVX512 is mnistAxpy784 with 16-lane vectors.
+func mnistAxpy784AVX512(dst *[784]float32, a float32, x *[784]float32) {
+	i := 0
+	va := archsimd.BroadcastFloat32x16(a)
+	for ; i+16 <= 784; i += 16 {
+		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+}
+
 // mnistAxpy4x784 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func mnistAxpy4x784(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistAxpy4x784AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if mnistHasSIMD {
-		mnistAxpy4x784SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		mnistAxpy4x784AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	mnistAxpy4x784Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// mnistAxpy4x784SIMD is mnistAxpy4x784 with SIMD instructions.
-func mnistAxpy4x784SIMD(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
+// mnistAxpy4x784AVX2 is mnistAxpy4x784 with 8-lane vectors.
+func mnistAxpy4x784AVX2(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -340,17 +588,37 @@ func mnistAxpy4x784SIMD(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x 
 	}
 }
 
+// mnistAxpy4x784AVX512 is mnistAxpy4x784 with 16-lane vectors.
+func mnistAxpy4x784AVX512(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 784; i += 16 {
+		xi := archsimd.LoadFloat32x16Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+}
+
 // mnistOuter4x784 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func mnistOuter4x784(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
+	if mnistHasSIMD && mnistHasAVX512 {
+		mnistOuter4x784AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if mnistHasSIMD {
-		mnistOuter4x784SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		mnistOuter4x784AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	mnistOuter4x784Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// mnistOuter4x784SIMD is mnistOuter4x784 with SIMD instructions.
-func mnistOuter4x784SIMD(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
+// mnistOuter4x784AVX2 is mnistOuter4x784 with 8-lane vectors.
+func mnistOuter4x784AVX2(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -358,5 +626,17 @@ func mnistOuter4x784SIMD(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, 
 	va3 := archsimd.BroadcastFloat32x8(a3)
 	for ; i+8 <= 784; i += 8 {
 		va3.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x8Slice(x0[i:]), archsimd.LoadFloat32x8Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+}
+
+// mnistOuter4x784AVX512 is mnistOuter4x784 with 16-lane vectors.
+func mnistOuter4x784AVX512(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 784; i += 16 {
+		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
 }

@@ -5,27 +5,40 @@ package wide
 
 import archsimd "simd/archsimd"
 
-// wideHasSIMD reports whether the processor runs the SIMD kernels: 8 lanes per
-// instruction, with fused multiply-adds.
-var wideHasSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
+// wideHasSIMD reports whether the processor runs the SIMD kernels (AVX2 and FMA);
+// wideHasAVX512 whether it runs those with 512-bit vectors too.
+var (
+	wideHasSIMD   = archsimd.X86.AVX2() && archsimd.X86.FMA()
+	wideHasAVX512 = archsimd.X86.AVX512()
+)
 
-// wideSum returns the sum of the lanes of v.
-func wideSum(v archsimd.Float32x8) float32 {
+// wideSumAVX2 returns the sum of the lanes of v.
+func wideSumAVX2(v archsimd.Float32x8) float32 {
 	var a [8]float32
 	v.Store(&a)
 	return a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7]
 }
 
+// wideSumAVX512 returns the sum of the lanes of v.
+func wideSumAVX512(v archsimd.Float32x16) float32 {
+	var a [16]float32
+	v.Store(&a)
+	return a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] + a[8] + a[9] + a[10] + a[11] + a[12] + a[13] + a[14] + a[15]
+}
+
 // wideDot512 returns Σᵢ w[i]·x[i], summed in four lanes.
 func wideDot512(w, x *[512]float32) float32 {
+	if wideHasSIMD && wideHasAVX512 {
+		return wideDot512AVX512(w, x)
+	}
 	if wideHasSIMD {
-		return wideDot512SIMD(w, x)
+		return wideDot512AVX2(w, x)
 	}
 	return wideDot512Go(w, x)
 }
 
-// wideDot512SIMD is wideDot512 with SIMD instructions.
-func wideDot512SIMD(w, x *[512]float32) float32 {
+// wideDot512AVX2 is wideDot512 with 8-lane vectors.
+func wideDot512AVX2(w, x *[512]float32) float32 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+32 <= 512; i += 32 {
@@ -37,20 +50,40 @@ func wideDot512SIMD(w, x *[512]float32) float32 {
 	for ; i+8 <= 512; i += 8 {
 		v0 = archsimd.LoadFloat32x8Slice(w[i:]).MulAdd(archsimd.LoadFloat32x8Slice(x[i:]), v0)
 	}
-	s := wideSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := wideSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	return s
+}
+
+// wideDot512AVX512 is wideDot512 with 16-lane vectors.
+func wideDot512AVX512(w, x *[512]float32) float32 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+64 <= 512; i += 64 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
+		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
+		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
+	}
+	for ; i+16 <= 512; i += 16 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
+	}
+	s := wideSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	return s
 }
 
 // wideDot4x512 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func wideDot4x512(w, x0, x1, x2, x3 *[512]float32) (s0, s1, s2, s3 float32) {
+	if wideHasSIMD && wideHasAVX512 {
+		return wideDot4x512AVX512(w, x0, x1, x2, x3)
+	}
 	if wideHasSIMD {
-		return wideDot4x512SIMD(w, x0, x1, x2, x3)
+		return wideDot4x512AVX2(w, x0, x1, x2, x3)
 	}
 	return wideDot4x512Go(w, x0, x1, x2, x3)
 }
 
-// wideDot4x512SIMD is wideDot4x512 with SIMD instructions.
-func wideDot4x512SIMD(w, x0, x1, x2, x3 *[512]float32) (s0, s1, s2, s3 float32) {
+// wideDot4x512AVX2 is wideDot4x512 with 8-lane vectors.
+func wideDot4x512AVX2(w, x0, x1, x2, x3 *[512]float32) (s0, s1, s2, s3 float32) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+8 <= 512; i += 8 {
@@ -60,24 +93,46 @@ func wideDot4x512SIMD(w, x0, x1, x2, x3 *[512]float32) (s0, s1, s2, s3 float32) 
 		v2 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), v3)
 	}
-	s0 = wideSum(v0)
-	s1 = wideSum(v1)
-	s2 = wideSum(v2)
-	s3 = wideSum(v3)
+	s0 = wideSumAVX2(v0)
+	s1 = wideSumAVX2(v1)
+	s2 = wideSumAVX2(v2)
+	s3 = wideSumAVX2(v3)
+	return
+}
+
+// wideDot4x512AVX512 is wideDot4x512 with 16-lane vectors.
+func wideDot4x512AVX512(w, x0, x1, x2, x3 *[512]float32) (s0, s1, s2, s3 float32) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+16 <= 512; i += 16 {
+		wi := archsimd.LoadFloat32x16Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
+	}
+	s0 = wideSumAVX512(v0)
+	s1 = wideSumAVX512(v1)
+	s2 = wideSumAVX512(v2)
+	s3 = wideSumAVX512(v3)
 	return
 }
 
 // wideAxpy512 adds a·x to dst.
 func wideAxpy512(dst *[512]float32, a float32, x *[512]float32) {
+	if wideHasSIMD && wideHasAVX512 {
+		wideAxpy512AVX512(dst, a, x)
+		return
+	}
 	if wideHasSIMD {
-		wideAxpy512SIMD(dst, a, x)
+		wideAxpy512AVX2(dst, a, x)
 		return
 	}
 	wideAxpy512Go(dst, a, x)
 }
 
-// wideAxpy512SIMD is wideAxpy512 with SIMD instructions.
-func wideAxpy512SIMD(dst *[512]float32, a float32, x *[512]float32) {
+// wideAxpy512AVX2 is wideAxpy512 with 8-lane vectors.
+func wideAxpy512AVX2(dst *[512]float32, a float32, x *[512]float32) {
 	i := 0
 	va := archsimd.BroadcastFloat32x8(a)
 	for ; i+8 <= 512; i += 8 {
@@ -85,17 +140,30 @@ func wideAxpy512SIMD(dst *[512]float32, a float32, x *[512]float32) {
 	}
 }
 
+// wideAxpy512AVX512 is wideAxpy512 with 16-lane vectors.
+func wideAxpy512AVX512(dst *[512]float32, a float32, x *[512]float32) {
+	i := 0
+	va := archsimd.BroadcastFloat32x16(a)
+	for ; i+16 <= 512; i += 16 {
+		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+}
+
 // wideAxpy4x512 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func wideAxpy4x512(d0, d1, d2, d3 *[512]float32, a0, a1, a2, a3 float32, x *[512]float32) {
+	if wideHasSIMD && wideHasAVX512 {
+		wideAxpy4x512AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if wideHasSIMD {
-		wideAxpy4x512SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		wideAxpy4x512AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	wideAxpy4x512Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// wideAxpy4x512SIMD is wideAxpy4x512 with SIMD instructions.
-func wideAxpy4x512SIMD(d0, d1, d2, d3 *[512]float32, a0, a1, a2, a3 float32, x *[512]float32) {
+// wideAxpy4x512AVX2 is wideAxpy4x512 with 8-lane vectors.
+func wideAxpy4x512AVX2(d0, d1, d2, d3 *[512]float32, a0, a1, a2, a3 float32, x *[512]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -110,17 +178,37 @@ func wideAxpy4x512SIMD(d0, d1, d2, d3 *[512]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
+// wideAxpy4x512AVX512 is wideAxpy4x512 with 16-lane vectors.
+func wideAxpy4x512AVX512(d0, d1, d2, d3 *[512]float32, a0, a1, a2, a3 float32, x *[512]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 512; i += 16 {
+		xi := archsimd.LoadFloat32x16Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+}
+
 // wideOuter4x512 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func wideOuter4x512(dst *[512]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[512]float32) {
+	if wideHasSIMD && wideHasAVX512 {
+		wideOuter4x512AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if wideHasSIMD {
-		wideOuter4x512SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		wideOuter4x512AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	wideOuter4x512Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// wideOuter4x512SIMD is wideOuter4x512 with SIMD instructions.
-func wideOuter4x512SIMD(dst *[512]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[512]float32) {
+// wideOuter4x512AVX2 is wideOuter4x512 with 8-lane vectors.
+func wideOuter4x512AVX2(dst *[512]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[512]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -131,16 +219,31 @@ func wideOuter4x512SIMD(dst *[512]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	}
 }
 
+// wideOuter4x512AVX512 is wideOuter4x512 with 16-lane vectors.
+func wideOuter4x512AVX512(dst *[512]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[512]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 512; i += 16 {
+		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+}
+
 // wideDot784 returns Σᵢ w[i]·x[i], summed in four lanes.
 func wideDot784(w, x *[784]float32) float32 {
+	if wideHasSIMD && wideHasAVX512 {
+		return wideDot784AVX512(w, x)
+	}
 	if wideHasSIMD {
-		return wideDot784SIMD(w, x)
+		return wideDot784AVX2(w, x)
 	}
 	return wideDot784Go(w, x)
 }
 
-// wideDot784SIMD is wideDot784 with SIMD instructions.
-func wideDot784SIMD(w, x *[784]float32) float32 {
+// wideDot784AVX2 is wideDot784 with 8-lane vectors.
+func wideDot784AVX2(w, x *[784]float32) float32 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+32 <= 784; i += 32 {
@@ -152,20 +255,40 @@ func wideDot784SIMD(w, x *[784]float32) float32 {
 	for ; i+8 <= 784; i += 8 {
 		v0 = archsimd.LoadFloat32x8Slice(w[i:]).MulAdd(archsimd.LoadFloat32x8Slice(x[i:]), v0)
 	}
-	s := wideSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := wideSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	return s
+}
+
+// wideDot784AVX512 is wideDot784 with 16-lane vectors.
+func wideDot784AVX512(w, x *[784]float32) float32 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+64 <= 784; i += 64 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
+		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
+		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
+	}
+	for ; i+16 <= 784; i += 16 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
+	}
+	s := wideSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	return s
 }
 
 // wideDot4x784 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func wideDot4x784(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
+	if wideHasSIMD && wideHasAVX512 {
+		return wideDot4x784AVX512(w, x0, x1, x2, x3)
+	}
 	if wideHasSIMD {
-		return wideDot4x784SIMD(w, x0, x1, x2, x3)
+		return wideDot4x784AVX2(w, x0, x1, x2, x3)
 	}
 	return wideDot4x784Go(w, x0, x1, x2, x3)
 }
 
-// wideDot4x784SIMD is wideDot4x784 with SIMD instructions.
-func wideDot4x784SIMD(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
+// wideDot4x784AVX2 is wideDot4x784 with 8-lane vectors.
+func wideDot4x784AVX2(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+8 <= 784; i += 8 {
@@ -175,24 +298,46 @@ func wideDot4x784SIMD(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) 
 		v2 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), v3)
 	}
-	s0 = wideSum(v0)
-	s1 = wideSum(v1)
-	s2 = wideSum(v2)
-	s3 = wideSum(v3)
+	s0 = wideSumAVX2(v0)
+	s1 = wideSumAVX2(v1)
+	s2 = wideSumAVX2(v2)
+	s3 = wideSumAVX2(v3)
+	return
+}
+
+// wideDot4x784AVX512 is wideDot4x784 with 16-lane vectors.
+func wideDot4x784AVX512(w, x0, x1, x2, x3 *[784]float32) (s0, s1, s2, s3 float32) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+16 <= 784; i += 16 {
+		wi := archsimd.LoadFloat32x16Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
+	}
+	s0 = wideSumAVX512(v0)
+	s1 = wideSumAVX512(v1)
+	s2 = wideSumAVX512(v2)
+	s3 = wideSumAVX512(v3)
 	return
 }
 
 // wideAxpy784 adds a·x to dst.
 func wideAxpy784(dst *[784]float32, a float32, x *[784]float32) {
+	if wideHasSIMD && wideHasAVX512 {
+		wideAxpy784AVX512(dst, a, x)
+		return
+	}
 	if wideHasSIMD {
-		wideAxpy784SIMD(dst, a, x)
+		wideAxpy784AVX2(dst, a, x)
 		return
 	}
 	wideAxpy784Go(dst, a, x)
 }
 
-// wideAxpy784SIMD is wideAxpy784 with SIMD instructions.
-func wideAxpy784SIMD(dst *[784]float32, a float32, x *[784]float32) {
+// wideAxpy784AVX2 is wideAxpy784 with 8-lane vectors.
+func wideAxpy784AVX2(dst *[784]float32, a float32, x *[784]float32) {
 	i := 0
 	va := archsimd.BroadcastFloat32x8(a)
 	for ; i+8 <= 784; i += 8 {
@@ -200,17 +345,30 @@ func wideAxpy784SIMD(dst *[784]float32, a float32, x *[784]float32) {
 	}
 }
 
+// wideAxpy784AVX512 is wideAxpy784 with 16-lane vectors.
+func wideAxpy784AVX512(dst *[784]float32, a float32, x *[784]float32) {
+	i := 0
+	va := archsimd.BroadcastFloat32x16(a)
+	for ; i+16 <= 784; i += 16 {
+		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+}
+
 // wideAxpy4x784 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func wideAxpy4x784(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
+	if wideHasSIMD && wideHasAVX512 {
+		wideAxpy4x784AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if wideHasSIMD {
-		wideAxpy4x784SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		wideAxpy4x784AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	wideAxpy4x784Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// wideAxpy4x784SIMD is wideAxpy4x784 with SIMD instructions.
-func wideAxpy4x784SIMD(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
+// wideAxpy4x784AVX2 is wideAxpy4x784 with 8-lane vectors.
+func wideAxpy4x784AVX2(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -225,17 +383,37 @@ func wideAxpy4x784SIMD(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
+// wideAxpy4x784AVX512 is wideAxpy4x784 with 16-lane vectors.
+func wideAxpy4x784AVX512(d0, d1, d2, d3 *[784]float32, a0, a1, a2, a3 float32, x *[784]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 784; i += 16 {
+		xi := archsimd.LoadFloat32x16Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+}
+
 // wideOuter4x784 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func wideOuter4x784(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
+	if wideHasSIMD && wideHasAVX512 {
+		wideOuter4x784AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if wideHasSIMD {
-		wideOuter4x784SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		wideOuter4x784AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	wideOuter4x784Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// wideOuter4x784SIMD is wideOuter4x784 with SIMD instructions.
-func wideOuter4x784SIMD(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
+// wideOuter4x784AVX2 is wideOuter4x784 with 8-lane vectors.
+func wideOuter4x784AVX2(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -243,5 +421,17 @@ func wideOuter4x784SIMD(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	va3 := archsimd.BroadcastFloat32x8(a3)
 	for ; i+8 <= 784; i += 8 {
 		va3.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x8Slice(x0[i:]), archsimd.LoadFloat32x8Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+}
+
+// wideOuter4x784AVX512 is wideOuter4x784 with 16-lane vectors.
+func wideOuter4x784AVX512(dst *[784]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[784]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 784; i += 16 {
+		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
 }

@@ -210,6 +210,14 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		files[trimExt(*out)+"_test.go"] = test
+		simdTest, err := gen.EmitSIMDTest(m)
+		if err != nil {
+			return err
+		}
+		if simdTest != nil {
+			simdFile, _ := gen.SIMDFiles(*out)
+			files[trimExt(simdFile)+"_test.go"] = simdTest
+		}
 	}
 	// The binary file first, so that the code never refers to a missing one.
 	for _, name := range slices.Sorted(maps.Keys(files)) {

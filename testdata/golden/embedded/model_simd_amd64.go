@@ -5,27 +5,40 @@ package embedded
 
 import archsimd "simd/archsimd"
 
-// readerHasSIMD reports whether the processor runs the SIMD kernels: 8 lanes per
-// instruction, with fused multiply-adds.
-var readerHasSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
+// readerHasSIMD reports whether the processor runs the SIMD kernels (AVX2 and FMA);
+// readerHasAVX512 whether it runs those with 512-bit vectors too.
+var (
+	readerHasSIMD   = archsimd.X86.AVX2() && archsimd.X86.FMA()
+	readerHasAVX512 = archsimd.X86.AVX512()
+)
 
-// readerSum returns the sum of the lanes of v.
-func readerSum(v archsimd.Float32x8) float32 {
+// readerSumAVX2 returns the sum of the lanes of v.
+func readerSumAVX2(v archsimd.Float32x8) float32 {
 	var a [8]float32
 	v.Store(&a)
 	return a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7]
 }
 
+// readerSumAVX512 returns the sum of the lanes of v.
+func readerSumAVX512(v archsimd.Float32x16) float32 {
+	var a [16]float32
+	v.Store(&a)
+	return a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7] + a[8] + a[9] + a[10] + a[11] + a[12] + a[13] + a[14] + a[15]
+}
+
 // readerDot32 returns Σᵢ w[i]·x[i], summed in four lanes.
 func readerDot32(w, x *[32]float32) float32 {
+	if readerHasSIMD && readerHasAVX512 {
+		return readerDot32AVX512(w, x)
+	}
 	if readerHasSIMD {
-		return readerDot32SIMD(w, x)
+		return readerDot32AVX2(w, x)
 	}
 	return readerDot32Go(w, x)
 }
 
-// readerDot32SIMD is readerDot32 with SIMD instructions.
-func readerDot32SIMD(w, x *[32]float32) float32 {
+// readerDot32AVX2 is readerDot32 with 8-lane vectors.
+func readerDot32AVX2(w, x *[32]float32) float32 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+32 <= 32; i += 32 {
@@ -37,20 +50,40 @@ func readerDot32SIMD(w, x *[32]float32) float32 {
 	for ; i+8 <= 32; i += 8 {
 		v0 = archsimd.LoadFloat32x8Slice(w[i:]).MulAdd(archsimd.LoadFloat32x8Slice(x[i:]), v0)
 	}
-	s := readerSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := readerSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	return s
+}
+
+// readerDot32AVX512 is readerDot32 with 16-lane vectors.
+func readerDot32AVX512(w, x *[32]float32) float32 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+64 <= 32; i += 64 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
+		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
+		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
+	}
+	for ; i+16 <= 32; i += 16 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
+	}
+	s := readerSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	return s
 }
 
 // readerDot4x32 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func readerDot4x32(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		return readerDot4x32AVX512(w, x0, x1, x2, x3)
+	}
 	if readerHasSIMD {
-		return readerDot4x32SIMD(w, x0, x1, x2, x3)
+		return readerDot4x32AVX2(w, x0, x1, x2, x3)
 	}
 	return readerDot4x32Go(w, x0, x1, x2, x3)
 }
 
-// readerDot4x32SIMD is readerDot4x32 with SIMD instructions.
-func readerDot4x32SIMD(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
+// readerDot4x32AVX2 is readerDot4x32 with 8-lane vectors.
+func readerDot4x32AVX2(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+8 <= 32; i += 8 {
@@ -60,24 +93,46 @@ func readerDot4x32SIMD(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) 
 		v2 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), v3)
 	}
-	s0 = readerSum(v0)
-	s1 = readerSum(v1)
-	s2 = readerSum(v2)
-	s3 = readerSum(v3)
+	s0 = readerSumAVX2(v0)
+	s1 = readerSumAVX2(v1)
+	s2 = readerSumAVX2(v2)
+	s3 = readerSumAVX2(v3)
+	return
+}
+
+// readerDot4x32AVX512 is readerDot4x32 with 16-lane vectors.
+func readerDot4x32AVX512(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+16 <= 32; i += 16 {
+		wi := archsimd.LoadFloat32x16Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
+	}
+	s0 = readerSumAVX512(v0)
+	s1 = readerSumAVX512(v1)
+	s2 = readerSumAVX512(v2)
+	s3 = readerSumAVX512(v3)
 	return
 }
 
 // readerAxpy32 adds a·x to dst.
 func readerAxpy32(dst *[32]float32, a float32, x *[32]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerAxpy32AVX512(dst, a, x)
+		return
+	}
 	if readerHasSIMD {
-		readerAxpy32SIMD(dst, a, x)
+		readerAxpy32AVX2(dst, a, x)
 		return
 	}
 	readerAxpy32Go(dst, a, x)
 }
 
-// readerAxpy32SIMD is readerAxpy32 with SIMD instructions.
-func readerAxpy32SIMD(dst *[32]float32, a float32, x *[32]float32) {
+// readerAxpy32AVX2 is readerAxpy32 with 8-lane vectors.
+func readerAxpy32AVX2(dst *[32]float32, a float32, x *[32]float32) {
 	i := 0
 	va := archsimd.BroadcastFloat32x8(a)
 	for ; i+8 <= 32; i += 8 {
@@ -85,17 +140,30 @@ func readerAxpy32SIMD(dst *[32]float32, a float32, x *[32]float32) {
 	}
 }
 
+// readerAxpy32AVX512 is readerAxpy32 with 16-lane vectors.
+func readerAxpy32AVX512(dst *[32]float32, a float32, x *[32]float32) {
+	i := 0
+	va := archsimd.BroadcastFloat32x16(a)
+	for ; i+16 <= 32; i += 16 {
+		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+}
+
 // readerAxpy4x32 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func readerAxpy4x32(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerAxpy4x32AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if readerHasSIMD {
-		readerAxpy4x32SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		readerAxpy4x32AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	readerAxpy4x32Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// readerAxpy4x32SIMD is readerAxpy4x32 with SIMD instructions.
-func readerAxpy4x32SIMD(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
+// readerAxpy4x32AVX2 is readerAxpy4x32 with 8-lane vectors.
+func readerAxpy4x32AVX2(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -110,17 +178,37 @@ func readerAxpy4x32SIMD(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
+// readerAxpy4x32AVX512 is readerAxpy4x32 with 16-lane vectors.
+func readerAxpy4x32AVX512(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 32; i += 16 {
+		xi := archsimd.LoadFloat32x16Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+}
+
 // readerOuter4x32 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func readerOuter4x32(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerOuter4x32AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if readerHasSIMD {
-		readerOuter4x32SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		readerOuter4x32AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	readerOuter4x32Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// readerOuter4x32SIMD is readerOuter4x32 with SIMD instructions.
-func readerOuter4x32SIMD(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
+// readerOuter4x32AVX2 is readerOuter4x32 with 8-lane vectors.
+func readerOuter4x32AVX2(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -131,16 +219,31 @@ func readerOuter4x32SIMD(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	}
 }
 
+// readerOuter4x32AVX512 is readerOuter4x32 with 16-lane vectors.
+func readerOuter4x32AVX512(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 32; i += 16 {
+		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+}
+
 // readerDot64 returns Σᵢ w[i]·x[i], summed in four lanes.
 func readerDot64(w, x *[64]float32) float32 {
+	if readerHasSIMD && readerHasAVX512 {
+		return readerDot64AVX512(w, x)
+	}
 	if readerHasSIMD {
-		return readerDot64SIMD(w, x)
+		return readerDot64AVX2(w, x)
 	}
 	return readerDot64Go(w, x)
 }
 
-// readerDot64SIMD is readerDot64 with SIMD instructions.
-func readerDot64SIMD(w, x *[64]float32) float32 {
+// readerDot64AVX2 is readerDot64 with 8-lane vectors.
+func readerDot64AVX2(w, x *[64]float32) float32 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+32 <= 64; i += 32 {
@@ -152,20 +255,40 @@ func readerDot64SIMD(w, x *[64]float32) float32 {
 	for ; i+8 <= 64; i += 8 {
 		v0 = archsimd.LoadFloat32x8Slice(w[i:]).MulAdd(archsimd.LoadFloat32x8Slice(x[i:]), v0)
 	}
-	s := readerSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := readerSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	return s
+}
+
+// readerDot64AVX512 is readerDot64 with 16-lane vectors.
+func readerDot64AVX512(w, x *[64]float32) float32 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+64 <= 64; i += 64 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
+		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
+		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
+	}
+	for ; i+16 <= 64; i += 16 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
+	}
+	s := readerSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	return s
 }
 
 // readerDot4x64 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func readerDot4x64(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		return readerDot4x64AVX512(w, x0, x1, x2, x3)
+	}
 	if readerHasSIMD {
-		return readerDot4x64SIMD(w, x0, x1, x2, x3)
+		return readerDot4x64AVX2(w, x0, x1, x2, x3)
 	}
 	return readerDot4x64Go(w, x0, x1, x2, x3)
 }
 
-// readerDot4x64SIMD is readerDot4x64 with SIMD instructions.
-func readerDot4x64SIMD(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
+// readerDot4x64AVX2 is readerDot4x64 with 8-lane vectors.
+func readerDot4x64AVX2(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+8 <= 64; i += 8 {
@@ -175,24 +298,46 @@ func readerDot4x64SIMD(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) 
 		v2 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), v3)
 	}
-	s0 = readerSum(v0)
-	s1 = readerSum(v1)
-	s2 = readerSum(v2)
-	s3 = readerSum(v3)
+	s0 = readerSumAVX2(v0)
+	s1 = readerSumAVX2(v1)
+	s2 = readerSumAVX2(v2)
+	s3 = readerSumAVX2(v3)
+	return
+}
+
+// readerDot4x64AVX512 is readerDot4x64 with 16-lane vectors.
+func readerDot4x64AVX512(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+16 <= 64; i += 16 {
+		wi := archsimd.LoadFloat32x16Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
+	}
+	s0 = readerSumAVX512(v0)
+	s1 = readerSumAVX512(v1)
+	s2 = readerSumAVX512(v2)
+	s3 = readerSumAVX512(v3)
 	return
 }
 
 // readerAxpy64 adds a·x to dst.
 func readerAxpy64(dst *[64]float32, a float32, x *[64]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerAxpy64AVX512(dst, a, x)
+		return
+	}
 	if readerHasSIMD {
-		readerAxpy64SIMD(dst, a, x)
+		readerAxpy64AVX2(dst, a, x)
 		return
 	}
 	readerAxpy64Go(dst, a, x)
 }
 
-// readerAxpy64SIMD is readerAxpy64 with SIMD instructions.
-func readerAxpy64SIMD(dst *[64]float32, a float32, x *[64]float32) {
+// readerAxpy64AVX2 is readerAxpy64 with 8-lane vectors.
+func readerAxpy64AVX2(dst *[64]float32, a float32, x *[64]float32) {
 	i := 0
 	va := archsimd.BroadcastFloat32x8(a)
 	for ; i+8 <= 64; i += 8 {
@@ -200,17 +345,30 @@ func readerAxpy64SIMD(dst *[64]float32, a float32, x *[64]float32) {
 	}
 }
 
+// readerAxpy64AVX512 is readerAxpy64 with 16-lane vectors.
+func readerAxpy64AVX512(dst *[64]float32, a float32, x *[64]float32) {
+	i := 0
+	va := archsimd.BroadcastFloat32x16(a)
+	for ; i+16 <= 64; i += 16 {
+		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+}
+
 // readerAxpy4x64 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func readerAxpy4x64(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerAxpy4x64AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if readerHasSIMD {
-		readerAxpy4x64SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		readerAxpy4x64AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	readerAxpy4x64Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// readerAxpy4x64SIMD is readerAxpy4x64 with SIMD instructions.
-func readerAxpy4x64SIMD(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
+// readerAxpy4x64AVX2 is readerAxpy4x64 with 8-lane vectors.
+func readerAxpy4x64AVX2(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -225,17 +383,37 @@ func readerAxpy4x64SIMD(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
+// readerAxpy4x64AVX512 is readerAxpy4x64 with 16-lane vectors.
+func readerAxpy4x64AVX512(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 64; i += 16 {
+		xi := archsimd.LoadFloat32x16Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+}
+
 // readerOuter4x64 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func readerOuter4x64(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerOuter4x64AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if readerHasSIMD {
-		readerOuter4x64SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		readerOuter4x64AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	readerOuter4x64Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// readerOuter4x64SIMD is readerOuter4x64 with SIMD instructions.
-func readerOuter4x64SIMD(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
+// readerOuter4x64AVX2 is readerOuter4x64 with 8-lane vectors.
+func readerOuter4x64AVX2(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -246,16 +424,31 @@ func readerOuter4x64SIMD(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	}
 }
 
+// readerOuter4x64AVX512 is readerOuter4x64 with 16-lane vectors.
+func readerOuter4x64AVX512(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 64; i += 16 {
+		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+}
+
 // readerDot96 returns Σᵢ w[i]·x[i], summed in four lanes.
 func readerDot96(w, x *[96]float32) float32 {
+	if readerHasSIMD && readerHasAVX512 {
+		return readerDot96AVX512(w, x)
+	}
 	if readerHasSIMD {
-		return readerDot96SIMD(w, x)
+		return readerDot96AVX2(w, x)
 	}
 	return readerDot96Go(w, x)
 }
 
-// readerDot96SIMD is readerDot96 with SIMD instructions.
-func readerDot96SIMD(w, x *[96]float32) float32 {
+// readerDot96AVX2 is readerDot96 with 8-lane vectors.
+func readerDot96AVX2(w, x *[96]float32) float32 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+32 <= 96; i += 32 {
@@ -267,20 +460,40 @@ func readerDot96SIMD(w, x *[96]float32) float32 {
 	for ; i+8 <= 96; i += 8 {
 		v0 = archsimd.LoadFloat32x8Slice(w[i:]).MulAdd(archsimd.LoadFloat32x8Slice(x[i:]), v0)
 	}
-	s := readerSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := readerSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	return s
+}
+
+// readerDot96AVX512 is readerDot96 with 16-lane vectors.
+func readerDot96AVX512(w, x *[96]float32) float32 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+64 <= 96; i += 64 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
+		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
+		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
+	}
+	for ; i+16 <= 96; i += 16 {
+		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
+	}
+	s := readerSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	return s
 }
 
 // readerDot4x96 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func readerDot4x96(w, x0, x1, x2, x3 *[96]float32) (s0, s1, s2, s3 float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		return readerDot4x96AVX512(w, x0, x1, x2, x3)
+	}
 	if readerHasSIMD {
-		return readerDot4x96SIMD(w, x0, x1, x2, x3)
+		return readerDot4x96AVX2(w, x0, x1, x2, x3)
 	}
 	return readerDot4x96Go(w, x0, x1, x2, x3)
 }
 
-// readerDot4x96SIMD is readerDot4x96 with SIMD instructions.
-func readerDot4x96SIMD(w, x0, x1, x2, x3 *[96]float32) (s0, s1, s2, s3 float32) {
+// readerDot4x96AVX2 is readerDot4x96 with 8-lane vectors.
+func readerDot4x96AVX2(w, x0, x1, x2, x3 *[96]float32) (s0, s1, s2, s3 float32) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float32x8
 	for ; i+8 <= 96; i += 8 {
@@ -290,24 +503,46 @@ func readerDot4x96SIMD(w, x0, x1, x2, x3 *[96]float32) (s0, s1, s2, s3 float32) 
 		v2 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), v3)
 	}
-	s0 = readerSum(v0)
-	s1 = readerSum(v1)
-	s2 = readerSum(v2)
-	s3 = readerSum(v3)
+	s0 = readerSumAVX2(v0)
+	s1 = readerSumAVX2(v1)
+	s2 = readerSumAVX2(v2)
+	s3 = readerSumAVX2(v3)
+	return
+}
+
+// readerDot4x96AVX512 is readerDot4x96 with 16-lane vectors.
+func readerDot4x96AVX512(w, x0, x1, x2, x3 *[96]float32) (s0, s1, s2, s3 float32) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float32x16
+	for ; i+16 <= 96; i += 16 {
+		wi := archsimd.LoadFloat32x16Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
+	}
+	s0 = readerSumAVX512(v0)
+	s1 = readerSumAVX512(v1)
+	s2 = readerSumAVX512(v2)
+	s3 = readerSumAVX512(v3)
 	return
 }
 
 // readerAxpy96 adds a·x to dst.
 func readerAxpy96(dst *[96]float32, a float32, x *[96]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerAxpy96AVX512(dst, a, x)
+		return
+	}
 	if readerHasSIMD {
-		readerAxpy96SIMD(dst, a, x)
+		readerAxpy96AVX2(dst, a, x)
 		return
 	}
 	readerAxpy96Go(dst, a, x)
 }
 
-// readerAxpy96SIMD is readerAxpy96 with SIMD instructions.
-func readerAxpy96SIMD(dst *[96]float32, a float32, x *[96]float32) {
+// readerAxpy96AVX2 is readerAxpy96 with 8-lane vectors.
+func readerAxpy96AVX2(dst *[96]float32, a float32, x *[96]float32) {
 	i := 0
 	va := archsimd.BroadcastFloat32x8(a)
 	for ; i+8 <= 96; i += 8 {
@@ -315,17 +550,30 @@ func readerAxpy96SIMD(dst *[96]float32, a float32, x *[96]float32) {
 	}
 }
 
+// readerAxpy96AVX512 is readerAxpy96 with 16-lane vectors.
+func readerAxpy96AVX512(dst *[96]float32, a float32, x *[96]float32) {
+	i := 0
+	va := archsimd.BroadcastFloat32x16(a)
+	for ; i+16 <= 96; i += 16 {
+		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+}
+
 // readerAxpy4x96 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func readerAxpy4x96(d0, d1, d2, d3 *[96]float32, a0, a1, a2, a3 float32, x *[96]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerAxpy4x96AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if readerHasSIMD {
-		readerAxpy4x96SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		readerAxpy4x96AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	readerAxpy4x96Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// readerAxpy4x96SIMD is readerAxpy4x96 with SIMD instructions.
-func readerAxpy4x96SIMD(d0, d1, d2, d3 *[96]float32, a0, a1, a2, a3 float32, x *[96]float32) {
+// readerAxpy4x96AVX2 is readerAxpy4x96 with 8-lane vectors.
+func readerAxpy4x96AVX2(d0, d1, d2, d3 *[96]float32, a0, a1, a2, a3 float32, x *[96]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -340,17 +588,37 @@ func readerAxpy4x96SIMD(d0, d1, d2, d3 *[96]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
+// readerAxpy4x96AVX512 is readerAxpy4x96 with 16-lane vectors.
+func readerAxpy4x96AVX512(d0, d1, d2, d3 *[96]float32, a0, a1, a2, a3 float32, x *[96]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 96; i += 16 {
+		xi := archsimd.LoadFloat32x16Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+}
+
 // readerOuter4x96 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func readerOuter4x96(dst *[96]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[96]float32) {
+	if readerHasSIMD && readerHasAVX512 {
+		readerOuter4x96AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if readerHasSIMD {
-		readerOuter4x96SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		readerOuter4x96AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	readerOuter4x96Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// readerOuter4x96SIMD is readerOuter4x96 with SIMD instructions.
-func readerOuter4x96SIMD(dst *[96]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[96]float32) {
+// readerOuter4x96AVX2 is readerOuter4x96 with 8-lane vectors.
+func readerOuter4x96AVX2(dst *[96]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[96]float32) {
 	i := 0
 	va0 := archsimd.BroadcastFloat32x8(a0)
 	va1 := archsimd.BroadcastFloat32x8(a1)
@@ -358,5 +626,17 @@ func readerOuter4x96SIMD(dst *[96]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	va3 := archsimd.BroadcastFloat32x8(a3)
 	for ; i+8 <= 96; i += 8 {
 		va3.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x8Slice(x0[i:]), archsimd.LoadFloat32x8Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+}
+
+// readerOuter4x96AVX512 is readerOuter4x96 with 16-lane vectors.
+func readerOuter4x96AVX512(dst *[96]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[96]float32) {
+	i := 0
+	va0 := archsimd.BroadcastFloat32x16(a0)
+	va1 := archsimd.BroadcastFloat32x16(a1)
+	va2 := archsimd.BroadcastFloat32x16(a2)
+	va3 := archsimd.BroadcastFloat32x16(a3)
+	for ; i+16 <= 96; i += 16 {
+		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
 }

@@ -5,27 +5,40 @@ package loops
 
 import archsimd "simd/archsimd"
 
-// loopedHasSIMD reports whether the processor runs the SIMD kernels: 4 lanes per
-// instruction, with fused multiply-adds.
-var loopedHasSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
+// loopedHasSIMD reports whether the processor runs the SIMD kernels (AVX2 and FMA);
+// loopedHasAVX512 whether it runs those with 512-bit vectors too.
+var (
+	loopedHasSIMD   = archsimd.X86.AVX2() && archsimd.X86.FMA()
+	loopedHasAVX512 = archsimd.X86.AVX512()
+)
 
-// loopedSum returns the sum of the lanes of v.
-func loopedSum(v archsimd.Float64x4) float64 {
+// loopedSumAVX2 returns the sum of the lanes of v.
+func loopedSumAVX2(v archsimd.Float64x4) float64 {
 	var a [4]float64
 	v.Store(&a)
 	return a[0] + a[1] + a[2] + a[3]
 }
 
+// loopedSumAVX512 returns the sum of the lanes of v.
+func loopedSumAVX512(v archsimd.Float64x8) float64 {
+	var a [8]float64
+	v.Store(&a)
+	return a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7]
+}
+
 // loopedDot5 returns Σᵢ w[i]·x[i], summed in four lanes.
 func loopedDot5(w, x *[5]float64) float64 {
+	if loopedHasSIMD && loopedHasAVX512 {
+		return loopedDot5AVX512(w, x)
+	}
 	if loopedHasSIMD {
-		return loopedDot5SIMD(w, x)
+		return loopedDot5AVX2(w, x)
 	}
 	return loopedDot5Go(w, x)
 }
 
-// loopedDot5SIMD is loopedDot5 with SIMD instructions.
-func loopedDot5SIMD(w, x *[5]float64) float64 {
+// loopedDot5AVX2 is loopedDot5 with 4-lane vectors.
+func loopedDot5AVX2(w, x *[5]float64) float64 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float64x4
 	for ; i+16 <= 5; i += 16 {
@@ -37,21 +50,46 @@ func loopedDot5SIMD(w, x *[5]float64) float64 {
 	for ; i+4 <= 5; i += 4 {
 		v0 = archsimd.LoadFloat64x4Slice(w[i:]).MulAdd(archsimd.LoadFloat64x4Slice(x[i:]), v0)
 	}
-	s := loopedSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := loopedSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	s += w[4] * x[4]
+	return s
+}
+
+// loopedDot5AVX512 is loopedDot5 with 8-lane vectors.
+func loopedDot5AVX512(w, x *[5]float64) float64 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float64x8
+	for ; i+32 <= 5; i += 32 {
+		v0 = archsimd.LoadFloat64x8Slice(w[i+0:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat64x8Slice(w[i+8:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+8:]), v1)
+		v2 = archsimd.LoadFloat64x8Slice(w[i+16:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+16:]), v2)
+		v3 = archsimd.LoadFloat64x8Slice(w[i+24:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+24:]), v3)
+	}
+	for ; i+8 <= 5; i += 8 {
+		v0 = archsimd.LoadFloat64x8Slice(w[i:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), v0)
+	}
+	s := loopedSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
+	s += w[0] * x[0]
+	s += w[1] * x[1]
+	s += w[2] * x[2]
+	s += w[3] * x[3]
 	s += w[4] * x[4]
 	return s
 }
 
 // loopedDot4x5 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func loopedDot4x5(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		return loopedDot4x5AVX512(w, x0, x1, x2, x3)
+	}
 	if loopedHasSIMD {
-		return loopedDot4x5SIMD(w, x0, x1, x2, x3)
+		return loopedDot4x5AVX2(w, x0, x1, x2, x3)
 	}
 	return loopedDot4x5Go(w, x0, x1, x2, x3)
 }
 
-// loopedDot4x5SIMD is loopedDot4x5 with SIMD instructions.
-func loopedDot4x5SIMD(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
+// loopedDot4x5AVX2 is loopedDot4x5 with 4-lane vectors.
+func loopedDot4x5AVX2(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float64x4
 	for ; i+4 <= 5; i += 4 {
@@ -61,10 +99,10 @@ func loopedDot4x5SIMD(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
 		v2 = wi.MulAdd(archsimd.LoadFloat64x4Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat64x4Slice(x3[i:]), v3)
 	}
-	s0 = loopedSum(v0)
-	s1 = loopedSum(v1)
-	s2 = loopedSum(v2)
-	s3 = loopedSum(v3)
+	s0 = loopedSumAVX2(v0)
+	s1 = loopedSumAVX2(v1)
+	s2 = loopedSumAVX2(v2)
+	s3 = loopedSumAVX2(v3)
 	s0 += w[4] * x0[4]
 	s1 += w[4] * x1[4]
 	s2 += w[4] * x2[4]
@@ -72,17 +110,59 @@ func loopedDot4x5SIMD(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
 	return
 }
 
+// loopedDot4x5AVX512 is loopedDot4x5 with 8-lane vectors.
+func loopedDot4x5AVX512(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float64x8
+	for ; i+8 <= 5; i += 8 {
+		wi := archsimd.LoadFloat64x8Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), v3)
+	}
+	s0 = loopedSumAVX512(v0)
+	s1 = loopedSumAVX512(v1)
+	s2 = loopedSumAVX512(v2)
+	s3 = loopedSumAVX512(v3)
+	s0 += w[0] * x0[0]
+	s0 += w[1] * x0[1]
+	s0 += w[2] * x0[2]
+	s0 += w[3] * x0[3]
+	s0 += w[4] * x0[4]
+	s1 += w[0] * x1[0]
+	s1 += w[1] * x1[1]
+	s1 += w[2] * x1[2]
+	s1 += w[3] * x1[3]
+	s1 += w[4] * x1[4]
+	s2 += w[0] * x2[0]
+	s2 += w[1] * x2[1]
+	s2 += w[2] * x2[2]
+	s2 += w[3] * x2[3]
+	s2 += w[4] * x2[4]
+	s3 += w[0] * x3[0]
+	s3 += w[1] * x3[1]
+	s3 += w[2] * x3[2]
+	s3 += w[3] * x3[3]
+	s3 += w[4] * x3[4]
+	return
+}
+
 // loopedAxpy5 adds a·x to dst.
 func loopedAxpy5(dst *[5]float64, a float64, x *[5]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedAxpy5AVX512(dst, a, x)
+		return
+	}
 	if loopedHasSIMD {
-		loopedAxpy5SIMD(dst, a, x)
+		loopedAxpy5AVX2(dst, a, x)
 		return
 	}
 	loopedAxpy5Go(dst, a, x)
 }
 
-// loopedAxpy5SIMD is loopedAxpy5 with SIMD instructions.
-func loopedAxpy5SIMD(dst *[5]float64, a float64, x *[5]float64) {
+// loopedAxpy5AVX2 is loopedAxpy5 with 4-lane vectors.
+func loopedAxpy5AVX2(dst *[5]float64, a float64, x *[5]float64) {
 	i := 0
 	va := archsimd.BroadcastFloat64x4(a)
 	for ; i+4 <= 5; i += 4 {
@@ -91,17 +171,35 @@ func loopedAxpy5SIMD(dst *[5]float64, a float64, x *[5]float64) {
 	dst[4] += a * x[4]
 }
 
+// loopedAxpy5AVX512 is loopedAxpy5 with 8-lane vectors.
+func loopedAxpy5AVX512(dst *[5]float64, a float64, x *[5]float64) {
+	i := 0
+	va := archsimd.BroadcastFloat64x8(a)
+	for ; i+8 <= 5; i += 8 {
+		va.MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), archsimd.LoadFloat64x8Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+	dst[0] += a * x[0]
+	dst[1] += a * x[1]
+	dst[2] += a * x[2]
+	dst[3] += a * x[3]
+	dst[4] += a * x[4]
+}
+
 // loopedAxpy4x5 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func loopedAxpy4x5(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedAxpy4x5AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if loopedHasSIMD {
-		loopedAxpy4x5SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		loopedAxpy4x5AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	loopedAxpy4x5Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// loopedAxpy4x5SIMD is loopedAxpy4x5 with SIMD instructions.
-func loopedAxpy4x5SIMD(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
+// loopedAxpy4x5AVX2 is loopedAxpy4x5 with 4-lane vectors.
+func loopedAxpy4x5AVX2(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
 	i := 0
 	va0 := archsimd.BroadcastFloat64x4(a0)
 	va1 := archsimd.BroadcastFloat64x4(a1)
@@ -120,17 +218,57 @@ func loopedAxpy4x5SIMD(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5
 	d3[4] += a3 * x[4]
 }
 
+// loopedAxpy4x5AVX512 is loopedAxpy4x5 with 8-lane vectors.
+func loopedAxpy4x5AVX512(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
+	i := 0
+	va0 := archsimd.BroadcastFloat64x8(a0)
+	va1 := archsimd.BroadcastFloat64x8(a1)
+	va2 := archsimd.BroadcastFloat64x8(a2)
+	va3 := archsimd.BroadcastFloat64x8(a3)
+	for ; i+8 <= 5; i += 8 {
+		xi := archsimd.LoadFloat64x8Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat64x8Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat64x8Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat64x8Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat64x8Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+	d0[0] += a0 * x[0]
+	d0[1] += a0 * x[1]
+	d0[2] += a0 * x[2]
+	d0[3] += a0 * x[3]
+	d0[4] += a0 * x[4]
+	d1[0] += a1 * x[0]
+	d1[1] += a1 * x[1]
+	d1[2] += a1 * x[2]
+	d1[3] += a1 * x[3]
+	d1[4] += a1 * x[4]
+	d2[0] += a2 * x[0]
+	d2[1] += a2 * x[1]
+	d2[2] += a2 * x[2]
+	d2[3] += a2 * x[3]
+	d2[4] += a2 * x[4]
+	d3[0] += a3 * x[0]
+	d3[1] += a3 * x[1]
+	d3[2] += a3 * x[2]
+	d3[3] += a3 * x[3]
+	d3[4] += a3 * x[4]
+}
+
 // loopedOuter4x5 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func loopedOuter4x5(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedOuter4x5AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if loopedHasSIMD {
-		loopedOuter4x5SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		loopedOuter4x5AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	loopedOuter4x5Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// loopedOuter4x5SIMD is loopedOuter4x5 with SIMD instructions.
-func loopedOuter4x5SIMD(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
+// loopedOuter4x5AVX2 is loopedOuter4x5 with 4-lane vectors.
+func loopedOuter4x5AVX2(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
 	i := 0
 	va0 := archsimd.BroadcastFloat64x4(a0)
 	va1 := archsimd.BroadcastFloat64x4(a1)
@@ -142,16 +280,36 @@ func loopedOuter4x5SIMD(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 
 	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
 }
 
+// loopedOuter4x5AVX512 is loopedOuter4x5 with 8-lane vectors.
+func loopedOuter4x5AVX512(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
+	i := 0
+	va0 := archsimd.BroadcastFloat64x8(a0)
+	va1 := archsimd.BroadcastFloat64x8(a1)
+	va2 := archsimd.BroadcastFloat64x8(a2)
+	va3 := archsimd.BroadcastFloat64x8(a3)
+	for ; i+8 <= 5; i += 8 {
+		va3.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), archsimd.LoadFloat64x8Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+	dst[0] += a0*x0[0] + a1*x1[0] + a2*x2[0] + a3*x3[0]
+	dst[1] += a0*x0[1] + a1*x1[1] + a2*x2[1] + a3*x3[1]
+	dst[2] += a0*x0[2] + a1*x1[2] + a2*x2[2] + a3*x3[2]
+	dst[3] += a0*x0[3] + a1*x1[3] + a2*x2[3] + a3*x3[3]
+	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
+}
+
 // loopedDot7 returns Σᵢ w[i]·x[i], summed in four lanes.
 func loopedDot7(w, x *[7]float64) float64 {
+	if loopedHasSIMD && loopedHasAVX512 {
+		return loopedDot7AVX512(w, x)
+	}
 	if loopedHasSIMD {
-		return loopedDot7SIMD(w, x)
+		return loopedDot7AVX2(w, x)
 	}
 	return loopedDot7Go(w, x)
 }
 
-// loopedDot7SIMD is loopedDot7 with SIMD instructions.
-func loopedDot7SIMD(w, x *[7]float64) float64 {
+// loopedDot7AVX2 is loopedDot7 with 4-lane vectors.
+func loopedDot7AVX2(w, x *[7]float64) float64 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float64x4
 	for ; i+16 <= 7; i += 16 {
@@ -163,7 +321,31 @@ func loopedDot7SIMD(w, x *[7]float64) float64 {
 	for ; i+4 <= 7; i += 4 {
 		v0 = archsimd.LoadFloat64x4Slice(w[i:]).MulAdd(archsimd.LoadFloat64x4Slice(x[i:]), v0)
 	}
-	s := loopedSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := loopedSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	s += w[4] * x[4]
+	s += w[5] * x[5]
+	s += w[6] * x[6]
+	return s
+}
+
+// loopedDot7AVX512 is loopedDot7 with 8-lane vectors.
+func loopedDot7AVX512(w, x *[7]float64) float64 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float64x8
+	for ; i+32 <= 7; i += 32 {
+		v0 = archsimd.LoadFloat64x8Slice(w[i+0:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat64x8Slice(w[i+8:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+8:]), v1)
+		v2 = archsimd.LoadFloat64x8Slice(w[i+16:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+16:]), v2)
+		v3 = archsimd.LoadFloat64x8Slice(w[i+24:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+24:]), v3)
+	}
+	for ; i+8 <= 7; i += 8 {
+		v0 = archsimd.LoadFloat64x8Slice(w[i:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), v0)
+	}
+	s := loopedSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
+	s += w[0] * x[0]
+	s += w[1] * x[1]
+	s += w[2] * x[2]
+	s += w[3] * x[3]
 	s += w[4] * x[4]
 	s += w[5] * x[5]
 	s += w[6] * x[6]
@@ -172,14 +354,17 @@ func loopedDot7SIMD(w, x *[7]float64) float64 {
 
 // loopedDot4x7 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func loopedDot4x7(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		return loopedDot4x7AVX512(w, x0, x1, x2, x3)
+	}
 	if loopedHasSIMD {
-		return loopedDot4x7SIMD(w, x0, x1, x2, x3)
+		return loopedDot4x7AVX2(w, x0, x1, x2, x3)
 	}
 	return loopedDot4x7Go(w, x0, x1, x2, x3)
 }
 
-// loopedDot4x7SIMD is loopedDot4x7 with SIMD instructions.
-func loopedDot4x7SIMD(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
+// loopedDot4x7AVX2 is loopedDot4x7 with 4-lane vectors.
+func loopedDot4x7AVX2(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float64x4
 	for ; i+4 <= 7; i += 4 {
@@ -189,10 +374,10 @@ func loopedDot4x7SIMD(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
 		v2 = wi.MulAdd(archsimd.LoadFloat64x4Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat64x4Slice(x3[i:]), v3)
 	}
-	s0 = loopedSum(v0)
-	s1 = loopedSum(v1)
-	s2 = loopedSum(v2)
-	s3 = loopedSum(v3)
+	s0 = loopedSumAVX2(v0)
+	s1 = loopedSumAVX2(v1)
+	s2 = loopedSumAVX2(v2)
+	s3 = loopedSumAVX2(v3)
 	s0 += w[4] * x0[4]
 	s0 += w[5] * x0[5]
 	s0 += w[6] * x0[6]
@@ -208,17 +393,67 @@ func loopedDot4x7SIMD(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
 	return
 }
 
+// loopedDot4x7AVX512 is loopedDot4x7 with 8-lane vectors.
+func loopedDot4x7AVX512(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float64x8
+	for ; i+8 <= 7; i += 8 {
+		wi := archsimd.LoadFloat64x8Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), v3)
+	}
+	s0 = loopedSumAVX512(v0)
+	s1 = loopedSumAVX512(v1)
+	s2 = loopedSumAVX512(v2)
+	s3 = loopedSumAVX512(v3)
+	s0 += w[0] * x0[0]
+	s0 += w[1] * x0[1]
+	s0 += w[2] * x0[2]
+	s0 += w[3] * x0[3]
+	s0 += w[4] * x0[4]
+	s0 += w[5] * x0[5]
+	s0 += w[6] * x0[6]
+	s1 += w[0] * x1[0]
+	s1 += w[1] * x1[1]
+	s1 += w[2] * x1[2]
+	s1 += w[3] * x1[3]
+	s1 += w[4] * x1[4]
+	s1 += w[5] * x1[5]
+	s1 += w[6] * x1[6]
+	s2 += w[0] * x2[0]
+	s2 += w[1] * x2[1]
+	s2 += w[2] * x2[2]
+	s2 += w[3] * x2[3]
+	s2 += w[4] * x2[4]
+	s2 += w[5] * x2[5]
+	s2 += w[6] * x2[6]
+	s3 += w[0] * x3[0]
+	s3 += w[1] * x3[1]
+	s3 += w[2] * x3[2]
+	s3 += w[3] * x3[3]
+	s3 += w[4] * x3[4]
+	s3 += w[5] * x3[5]
+	s3 += w[6] * x3[6]
+	return
+}
+
 // loopedAxpy7 adds a·x to dst.
 func loopedAxpy7(dst *[7]float64, a float64, x *[7]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedAxpy7AVX512(dst, a, x)
+		return
+	}
 	if loopedHasSIMD {
-		loopedAxpy7SIMD(dst, a, x)
+		loopedAxpy7AVX2(dst, a, x)
 		return
 	}
 	loopedAxpy7Go(dst, a, x)
 }
 
-// loopedAxpy7SIMD is loopedAxpy7 with SIMD instructions.
-func loopedAxpy7SIMD(dst *[7]float64, a float64, x *[7]float64) {
+// loopedAxpy7AVX2 is loopedAxpy7 with 4-lane vectors.
+func loopedAxpy7AVX2(dst *[7]float64, a float64, x *[7]float64) {
 	i := 0
 	va := archsimd.BroadcastFloat64x4(a)
 	for ; i+4 <= 7; i += 4 {
@@ -229,17 +464,37 @@ func loopedAxpy7SIMD(dst *[7]float64, a float64, x *[7]float64) {
 	dst[6] += a * x[6]
 }
 
+// loopedAxpy7AVX512 is loopedAxpy7 with 8-lane vectors.
+func loopedAxpy7AVX512(dst *[7]float64, a float64, x *[7]float64) {
+	i := 0
+	va := archsimd.BroadcastFloat64x8(a)
+	for ; i+8 <= 7; i += 8 {
+		va.MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), archsimd.LoadFloat64x8Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+	dst[0] += a * x[0]
+	dst[1] += a * x[1]
+	dst[2] += a * x[2]
+	dst[3] += a * x[3]
+	dst[4] += a * x[4]
+	dst[5] += a * x[5]
+	dst[6] += a * x[6]
+}
+
 // loopedAxpy4x7 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func loopedAxpy4x7(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedAxpy4x7AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if loopedHasSIMD {
-		loopedAxpy4x7SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		loopedAxpy4x7AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	loopedAxpy4x7Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// loopedAxpy4x7SIMD is loopedAxpy4x7 with SIMD instructions.
-func loopedAxpy4x7SIMD(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7]float64) {
+// loopedAxpy4x7AVX2 is loopedAxpy4x7 with 4-lane vectors.
+func loopedAxpy4x7AVX2(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7]float64) {
 	i := 0
 	va0 := archsimd.BroadcastFloat64x4(a0)
 	va1 := archsimd.BroadcastFloat64x4(a1)
@@ -266,17 +521,65 @@ func loopedAxpy4x7SIMD(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7
 	d3[6] += a3 * x[6]
 }
 
+// loopedAxpy4x7AVX512 is loopedAxpy4x7 with 8-lane vectors.
+func loopedAxpy4x7AVX512(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7]float64) {
+	i := 0
+	va0 := archsimd.BroadcastFloat64x8(a0)
+	va1 := archsimd.BroadcastFloat64x8(a1)
+	va2 := archsimd.BroadcastFloat64x8(a2)
+	va3 := archsimd.BroadcastFloat64x8(a3)
+	for ; i+8 <= 7; i += 8 {
+		xi := archsimd.LoadFloat64x8Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat64x8Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat64x8Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat64x8Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat64x8Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+	d0[0] += a0 * x[0]
+	d0[1] += a0 * x[1]
+	d0[2] += a0 * x[2]
+	d0[3] += a0 * x[3]
+	d0[4] += a0 * x[4]
+	d0[5] += a0 * x[5]
+	d0[6] += a0 * x[6]
+	d1[0] += a1 * x[0]
+	d1[1] += a1 * x[1]
+	d1[2] += a1 * x[2]
+	d1[3] += a1 * x[3]
+	d1[4] += a1 * x[4]
+	d1[5] += a1 * x[5]
+	d1[6] += a1 * x[6]
+	d2[0] += a2 * x[0]
+	d2[1] += a2 * x[1]
+	d2[2] += a2 * x[2]
+	d2[3] += a2 * x[3]
+	d2[4] += a2 * x[4]
+	d2[5] += a2 * x[5]
+	d2[6] += a2 * x[6]
+	d3[0] += a3 * x[0]
+	d3[1] += a3 * x[1]
+	d3[2] += a3 * x[2]
+	d3[3] += a3 * x[3]
+	d3[4] += a3 * x[4]
+	d3[5] += a3 * x[5]
+	d3[6] += a3 * x[6]
+}
+
 // loopedOuter4x7 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func loopedOuter4x7(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[7]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedOuter4x7AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if loopedHasSIMD {
-		loopedOuter4x7SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		loopedOuter4x7AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	loopedOuter4x7Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// loopedOuter4x7SIMD is loopedOuter4x7 with SIMD instructions.
-func loopedOuter4x7SIMD(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[7]float64) {
+// loopedOuter4x7AVX2 is loopedOuter4x7 with 4-lane vectors.
+func loopedOuter4x7AVX2(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[7]float64) {
 	i := 0
 	va0 := archsimd.BroadcastFloat64x4(a0)
 	va1 := archsimd.BroadcastFloat64x4(a1)
@@ -290,16 +593,38 @@ func loopedOuter4x7SIMD(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 
 	dst[6] += a0*x0[6] + a1*x1[6] + a2*x2[6] + a3*x3[6]
 }
 
+// loopedOuter4x7AVX512 is loopedOuter4x7 with 8-lane vectors.
+func loopedOuter4x7AVX512(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[7]float64) {
+	i := 0
+	va0 := archsimd.BroadcastFloat64x8(a0)
+	va1 := archsimd.BroadcastFloat64x8(a1)
+	va2 := archsimd.BroadcastFloat64x8(a2)
+	va3 := archsimd.BroadcastFloat64x8(a3)
+	for ; i+8 <= 7; i += 8 {
+		va3.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), archsimd.LoadFloat64x8Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+	dst[0] += a0*x0[0] + a1*x1[0] + a2*x2[0] + a3*x3[0]
+	dst[1] += a0*x0[1] + a1*x1[1] + a2*x2[1] + a3*x3[1]
+	dst[2] += a0*x0[2] + a1*x1[2] + a2*x2[2] + a3*x3[2]
+	dst[3] += a0*x0[3] + a1*x1[3] + a2*x2[3] + a3*x3[3]
+	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
+	dst[5] += a0*x0[5] + a1*x1[5] + a2*x2[5] + a3*x3[5]
+	dst[6] += a0*x0[6] + a1*x1[6] + a2*x2[6] + a3*x3[6]
+}
+
 // loopedDot9 returns Σᵢ w[i]·x[i], summed in four lanes.
 func loopedDot9(w, x *[9]float64) float64 {
+	if loopedHasSIMD && loopedHasAVX512 {
+		return loopedDot9AVX512(w, x)
+	}
 	if loopedHasSIMD {
-		return loopedDot9SIMD(w, x)
+		return loopedDot9AVX2(w, x)
 	}
 	return loopedDot9Go(w, x)
 }
 
-// loopedDot9SIMD is loopedDot9 with SIMD instructions.
-func loopedDot9SIMD(w, x *[9]float64) float64 {
+// loopedDot9AVX2 is loopedDot9 with 4-lane vectors.
+func loopedDot9AVX2(w, x *[9]float64) float64 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float64x4
 	for ; i+16 <= 9; i += 16 {
@@ -311,21 +636,42 @@ func loopedDot9SIMD(w, x *[9]float64) float64 {
 	for ; i+4 <= 9; i += 4 {
 		v0 = archsimd.LoadFloat64x4Slice(w[i:]).MulAdd(archsimd.LoadFloat64x4Slice(x[i:]), v0)
 	}
-	s := loopedSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := loopedSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	s += w[8] * x[8]
+	return s
+}
+
+// loopedDot9AVX512 is loopedDot9 with 8-lane vectors.
+func loopedDot9AVX512(w, x *[9]float64) float64 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float64x8
+	for ; i+32 <= 9; i += 32 {
+		v0 = archsimd.LoadFloat64x8Slice(w[i+0:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat64x8Slice(w[i+8:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+8:]), v1)
+		v2 = archsimd.LoadFloat64x8Slice(w[i+16:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+16:]), v2)
+		v3 = archsimd.LoadFloat64x8Slice(w[i+24:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+24:]), v3)
+	}
+	for ; i+8 <= 9; i += 8 {
+		v0 = archsimd.LoadFloat64x8Slice(w[i:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), v0)
+	}
+	s := loopedSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	s += w[8] * x[8]
 	return s
 }
 
 // loopedDot4x9 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func loopedDot4x9(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		return loopedDot4x9AVX512(w, x0, x1, x2, x3)
+	}
 	if loopedHasSIMD {
-		return loopedDot4x9SIMD(w, x0, x1, x2, x3)
+		return loopedDot4x9AVX2(w, x0, x1, x2, x3)
 	}
 	return loopedDot4x9Go(w, x0, x1, x2, x3)
 }
 
-// loopedDot4x9SIMD is loopedDot4x9 with SIMD instructions.
-func loopedDot4x9SIMD(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
+// loopedDot4x9AVX2 is loopedDot4x9 with 4-lane vectors.
+func loopedDot4x9AVX2(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float64x4
 	for ; i+4 <= 9; i += 4 {
@@ -335,10 +681,32 @@ func loopedDot4x9SIMD(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
 		v2 = wi.MulAdd(archsimd.LoadFloat64x4Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat64x4Slice(x3[i:]), v3)
 	}
-	s0 = loopedSum(v0)
-	s1 = loopedSum(v1)
-	s2 = loopedSum(v2)
-	s3 = loopedSum(v3)
+	s0 = loopedSumAVX2(v0)
+	s1 = loopedSumAVX2(v1)
+	s2 = loopedSumAVX2(v2)
+	s3 = loopedSumAVX2(v3)
+	s0 += w[8] * x0[8]
+	s1 += w[8] * x1[8]
+	s2 += w[8] * x2[8]
+	s3 += w[8] * x3[8]
+	return
+}
+
+// loopedDot4x9AVX512 is loopedDot4x9 with 8-lane vectors.
+func loopedDot4x9AVX512(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float64x8
+	for ; i+8 <= 9; i += 8 {
+		wi := archsimd.LoadFloat64x8Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), v3)
+	}
+	s0 = loopedSumAVX512(v0)
+	s1 = loopedSumAVX512(v1)
+	s2 = loopedSumAVX512(v2)
+	s3 = loopedSumAVX512(v3)
 	s0 += w[8] * x0[8]
 	s1 += w[8] * x1[8]
 	s2 += w[8] * x2[8]
@@ -348,15 +716,19 @@ func loopedDot4x9SIMD(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
 
 // loopedAxpy9 adds a·x to dst.
 func loopedAxpy9(dst *[9]float64, a float64, x *[9]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedAxpy9AVX512(dst, a, x)
+		return
+	}
 	if loopedHasSIMD {
-		loopedAxpy9SIMD(dst, a, x)
+		loopedAxpy9AVX2(dst, a, x)
 		return
 	}
 	loopedAxpy9Go(dst, a, x)
 }
 
-// loopedAxpy9SIMD is loopedAxpy9 with SIMD instructions.
-func loopedAxpy9SIMD(dst *[9]float64, a float64, x *[9]float64) {
+// loopedAxpy9AVX2 is loopedAxpy9 with 4-lane vectors.
+func loopedAxpy9AVX2(dst *[9]float64, a float64, x *[9]float64) {
 	i := 0
 	va := archsimd.BroadcastFloat64x4(a)
 	for ; i+4 <= 9; i += 4 {
@@ -365,17 +737,31 @@ func loopedAxpy9SIMD(dst *[9]float64, a float64, x *[9]float64) {
 	dst[8] += a * x[8]
 }
 
+// loopedAxpy9AVX512 is loopedAxpy9 with 8-lane vectors.
+func loopedAxpy9AVX512(dst *[9]float64, a float64, x *[9]float64) {
+	i := 0
+	va := archsimd.BroadcastFloat64x8(a)
+	for ; i+8 <= 9; i += 8 {
+		va.MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), archsimd.LoadFloat64x8Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+	dst[8] += a * x[8]
+}
+
 // loopedAxpy4x9 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func loopedAxpy4x9(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedAxpy4x9AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if loopedHasSIMD {
-		loopedAxpy4x9SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		loopedAxpy4x9AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	loopedAxpy4x9Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// loopedAxpy4x9SIMD is loopedAxpy4x9 with SIMD instructions.
-func loopedAxpy4x9SIMD(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9]float64) {
+// loopedAxpy4x9AVX2 is loopedAxpy4x9 with 4-lane vectors.
+func loopedAxpy4x9AVX2(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9]float64) {
 	i := 0
 	va0 := archsimd.BroadcastFloat64x4(a0)
 	va1 := archsimd.BroadcastFloat64x4(a1)
@@ -394,17 +780,41 @@ func loopedAxpy4x9SIMD(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9
 	d3[8] += a3 * x[8]
 }
 
+// loopedAxpy4x9AVX512 is loopedAxpy4x9 with 8-lane vectors.
+func loopedAxpy4x9AVX512(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9]float64) {
+	i := 0
+	va0 := archsimd.BroadcastFloat64x8(a0)
+	va1 := archsimd.BroadcastFloat64x8(a1)
+	va2 := archsimd.BroadcastFloat64x8(a2)
+	va3 := archsimd.BroadcastFloat64x8(a3)
+	for ; i+8 <= 9; i += 8 {
+		xi := archsimd.LoadFloat64x8Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat64x8Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat64x8Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat64x8Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat64x8Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+	d0[8] += a0 * x[8]
+	d1[8] += a1 * x[8]
+	d2[8] += a2 * x[8]
+	d3[8] += a3 * x[8]
+}
+
 // loopedOuter4x9 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func loopedOuter4x9(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[9]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedOuter4x9AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if loopedHasSIMD {
-		loopedOuter4x9SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		loopedOuter4x9AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	loopedOuter4x9Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// loopedOuter4x9SIMD is loopedOuter4x9 with SIMD instructions.
-func loopedOuter4x9SIMD(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[9]float64) {
+// loopedOuter4x9AVX2 is loopedOuter4x9 with 4-lane vectors.
+func loopedOuter4x9AVX2(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[9]float64) {
 	i := 0
 	va0 := archsimd.BroadcastFloat64x4(a0)
 	va1 := archsimd.BroadcastFloat64x4(a1)
@@ -416,16 +826,32 @@ func loopedOuter4x9SIMD(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 
 	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
 }
 
+// loopedOuter4x9AVX512 is loopedOuter4x9 with 8-lane vectors.
+func loopedOuter4x9AVX512(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[9]float64) {
+	i := 0
+	va0 := archsimd.BroadcastFloat64x8(a0)
+	va1 := archsimd.BroadcastFloat64x8(a1)
+	va2 := archsimd.BroadcastFloat64x8(a2)
+	va3 := archsimd.BroadcastFloat64x8(a3)
+	for ; i+8 <= 9; i += 8 {
+		va3.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), archsimd.LoadFloat64x8Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
+}
+
 // loopedDot11 returns Σᵢ w[i]·x[i], summed in four lanes.
 func loopedDot11(w, x *[11]float64) float64 {
+	if loopedHasSIMD && loopedHasAVX512 {
+		return loopedDot11AVX512(w, x)
+	}
 	if loopedHasSIMD {
-		return loopedDot11SIMD(w, x)
+		return loopedDot11AVX2(w, x)
 	}
 	return loopedDot11Go(w, x)
 }
 
-// loopedDot11SIMD is loopedDot11 with SIMD instructions.
-func loopedDot11SIMD(w, x *[11]float64) float64 {
+// loopedDot11AVX2 is loopedDot11 with 4-lane vectors.
+func loopedDot11AVX2(w, x *[11]float64) float64 {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float64x4
 	for ; i+16 <= 11; i += 16 {
@@ -437,7 +863,27 @@ func loopedDot11SIMD(w, x *[11]float64) float64 {
 	for ; i+4 <= 11; i += 4 {
 		v0 = archsimd.LoadFloat64x4Slice(w[i:]).MulAdd(archsimd.LoadFloat64x4Slice(x[i:]), v0)
 	}
-	s := loopedSum(v0.Add(v1).Add(v2.Add(v3)))
+	s := loopedSumAVX2(v0.Add(v1).Add(v2.Add(v3)))
+	s += w[8] * x[8]
+	s += w[9] * x[9]
+	s += w[10] * x[10]
+	return s
+}
+
+// loopedDot11AVX512 is loopedDot11 with 8-lane vectors.
+func loopedDot11AVX512(w, x *[11]float64) float64 {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float64x8
+	for ; i+32 <= 11; i += 32 {
+		v0 = archsimd.LoadFloat64x8Slice(w[i+0:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+0:]), v0)
+		v1 = archsimd.LoadFloat64x8Slice(w[i+8:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+8:]), v1)
+		v2 = archsimd.LoadFloat64x8Slice(w[i+16:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+16:]), v2)
+		v3 = archsimd.LoadFloat64x8Slice(w[i+24:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+24:]), v3)
+	}
+	for ; i+8 <= 11; i += 8 {
+		v0 = archsimd.LoadFloat64x8Slice(w[i:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), v0)
+	}
+	s := loopedSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
 	s += w[8] * x[8]
 	s += w[9] * x[9]
 	s += w[10] * x[10]
@@ -446,14 +892,17 @@ func loopedDot11SIMD(w, x *[11]float64) float64 {
 
 // loopedDot4x11 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func loopedDot4x11(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		return loopedDot4x11AVX512(w, x0, x1, x2, x3)
+	}
 	if loopedHasSIMD {
-		return loopedDot4x11SIMD(w, x0, x1, x2, x3)
+		return loopedDot4x11AVX2(w, x0, x1, x2, x3)
 	}
 	return loopedDot4x11Go(w, x0, x1, x2, x3)
 }
 
-// loopedDot4x11SIMD is loopedDot4x11 with SIMD instructions.
-func loopedDot4x11SIMD(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) {
+// loopedDot4x11AVX2 is loopedDot4x11 with 4-lane vectors.
+func loopedDot4x11AVX2(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) {
 	i := 0
 	var v0, v1, v2, v3 archsimd.Float64x4
 	for ; i+4 <= 11; i += 4 {
@@ -463,10 +912,40 @@ func loopedDot4x11SIMD(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) 
 		v2 = wi.MulAdd(archsimd.LoadFloat64x4Slice(x2[i:]), v2)
 		v3 = wi.MulAdd(archsimd.LoadFloat64x4Slice(x3[i:]), v3)
 	}
-	s0 = loopedSum(v0)
-	s1 = loopedSum(v1)
-	s2 = loopedSum(v2)
-	s3 = loopedSum(v3)
+	s0 = loopedSumAVX2(v0)
+	s1 = loopedSumAVX2(v1)
+	s2 = loopedSumAVX2(v2)
+	s3 = loopedSumAVX2(v3)
+	s0 += w[8] * x0[8]
+	s0 += w[9] * x0[9]
+	s0 += w[10] * x0[10]
+	s1 += w[8] * x1[8]
+	s1 += w[9] * x1[9]
+	s1 += w[10] * x1[10]
+	s2 += w[8] * x2[8]
+	s2 += w[9] * x2[9]
+	s2 += w[10] * x2[10]
+	s3 += w[8] * x3[8]
+	s3 += w[9] * x3[9]
+	s3 += w[10] * x3[10]
+	return
+}
+
+// loopedDot4x11AVX512 is loopedDot4x11 with 8-lane vectors.
+func loopedDot4x11AVX512(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) {
+	i := 0
+	var v0, v1, v2, v3 archsimd.Float64x8
+	for ; i+8 <= 11; i += 8 {
+		wi := archsimd.LoadFloat64x8Slice(w[i:])
+		v0 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), v0)
+		v1 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), v1)
+		v2 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), v2)
+		v3 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), v3)
+	}
+	s0 = loopedSumAVX512(v0)
+	s1 = loopedSumAVX512(v1)
+	s2 = loopedSumAVX512(v2)
+	s3 = loopedSumAVX512(v3)
 	s0 += w[8] * x0[8]
 	s0 += w[9] * x0[9]
 	s0 += w[10] * x0[10]
@@ -484,15 +963,19 @@ func loopedDot4x11SIMD(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) 
 
 // loopedAxpy11 adds a·x to dst.
 func loopedAxpy11(dst *[11]float64, a float64, x *[11]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedAxpy11AVX512(dst, a, x)
+		return
+	}
 	if loopedHasSIMD {
-		loopedAxpy11SIMD(dst, a, x)
+		loopedAxpy11AVX2(dst, a, x)
 		return
 	}
 	loopedAxpy11Go(dst, a, x)
 }
 
-// loopedAxpy11SIMD is loopedAxpy11 with SIMD instructions.
-func loopedAxpy11SIMD(dst *[11]float64, a float64, x *[11]float64) {
+// loopedAxpy11AVX2 is loopedAxpy11 with 4-lane vectors.
+func loopedAxpy11AVX2(dst *[11]float64, a float64, x *[11]float64) {
 	i := 0
 	va := archsimd.BroadcastFloat64x4(a)
 	for ; i+4 <= 11; i += 4 {
@@ -503,17 +986,33 @@ func loopedAxpy11SIMD(dst *[11]float64, a float64, x *[11]float64) {
 	dst[10] += a * x[10]
 }
 
+// loopedAxpy11AVX512 is loopedAxpy11 with 8-lane vectors.
+func loopedAxpy11AVX512(dst *[11]float64, a float64, x *[11]float64) {
+	i := 0
+	va := archsimd.BroadcastFloat64x8(a)
+	for ; i+8 <= 11; i += 8 {
+		va.MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), archsimd.LoadFloat64x8Slice(dst[i:])).StoreSlice(dst[i:])
+	}
+	dst[8] += a * x[8]
+	dst[9] += a * x[9]
+	dst[10] += a * x[10]
+}
+
 // loopedAxpy4x11 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func loopedAxpy4x11(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *[11]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedAxpy4x11AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		return
+	}
 	if loopedHasSIMD {
-		loopedAxpy4x11SIMD(d0, d1, d2, d3, a0, a1, a2, a3, x)
+		loopedAxpy4x11AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
 	}
 	loopedAxpy4x11Go(d0, d1, d2, d3, a0, a1, a2, a3, x)
 }
 
-// loopedAxpy4x11SIMD is loopedAxpy4x11 with SIMD instructions.
-func loopedAxpy4x11SIMD(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *[11]float64) {
+// loopedAxpy4x11AVX2 is loopedAxpy4x11 with 4-lane vectors.
+func loopedAxpy4x11AVX2(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *[11]float64) {
 	i := 0
 	va0 := archsimd.BroadcastFloat64x4(a0)
 	va1 := archsimd.BroadcastFloat64x4(a1)
@@ -540,17 +1039,49 @@ func loopedAxpy4x11SIMD(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *
 	d3[10] += a3 * x[10]
 }
 
+// loopedAxpy4x11AVX512 is loopedAxpy4x11 with 8-lane vectors.
+func loopedAxpy4x11AVX512(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *[11]float64) {
+	i := 0
+	va0 := archsimd.BroadcastFloat64x8(a0)
+	va1 := archsimd.BroadcastFloat64x8(a1)
+	va2 := archsimd.BroadcastFloat64x8(a2)
+	va3 := archsimd.BroadcastFloat64x8(a3)
+	for ; i+8 <= 11; i += 8 {
+		xi := archsimd.LoadFloat64x8Slice(x[i:])
+		va0.MulAdd(xi, archsimd.LoadFloat64x8Slice(d0[i:])).StoreSlice(d0[i:])
+		va1.MulAdd(xi, archsimd.LoadFloat64x8Slice(d1[i:])).StoreSlice(d1[i:])
+		va2.MulAdd(xi, archsimd.LoadFloat64x8Slice(d2[i:])).StoreSlice(d2[i:])
+		va3.MulAdd(xi, archsimd.LoadFloat64x8Slice(d3[i:])).StoreSlice(d3[i:])
+	}
+	d0[8] += a0 * x[8]
+	d0[9] += a0 * x[9]
+	d0[10] += a0 * x[10]
+	d1[8] += a1 * x[8]
+	d1[9] += a1 * x[9]
+	d1[10] += a1 * x[10]
+	d2[8] += a2 * x[8]
+	d2[9] += a2 * x[9]
+	d2[10] += a2 * x[10]
+	d3[8] += a3 * x[8]
+	d3[9] += a3 * x[9]
+	d3[10] += a3 * x[10]
+}
+
 // loopedOuter4x11 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func loopedOuter4x11(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[11]float64) {
+	if loopedHasSIMD && loopedHasAVX512 {
+		loopedOuter4x11AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		return
+	}
 	if loopedHasSIMD {
-		loopedOuter4x11SIMD(dst, a0, a1, a2, a3, x0, x1, x2, x3)
+		loopedOuter4x11AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
 	}
 	loopedOuter4x11Go(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 }
 
-// loopedOuter4x11SIMD is loopedOuter4x11 with SIMD instructions.
-func loopedOuter4x11SIMD(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[11]float64) {
+// loopedOuter4x11AVX2 is loopedOuter4x11 with 4-lane vectors.
+func loopedOuter4x11AVX2(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[11]float64) {
 	i := 0
 	va0 := archsimd.BroadcastFloat64x4(a0)
 	va1 := archsimd.BroadcastFloat64x4(a1)
@@ -558,6 +1089,21 @@ func loopedOuter4x11SIMD(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x
 	va3 := archsimd.BroadcastFloat64x4(a3)
 	for ; i+4 <= 11; i += 4 {
 		va3.MulAdd(archsimd.LoadFloat64x4Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x4Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x4Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x4Slice(x0[i:]), archsimd.LoadFloat64x4Slice(dst[i:]))))).StoreSlice(dst[i:])
+	}
+	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
+	dst[9] += a0*x0[9] + a1*x1[9] + a2*x2[9] + a3*x3[9]
+	dst[10] += a0*x0[10] + a1*x1[10] + a2*x2[10] + a3*x3[10]
+}
+
+// loopedOuter4x11AVX512 is loopedOuter4x11 with 8-lane vectors.
+func loopedOuter4x11AVX512(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[11]float64) {
+	i := 0
+	va0 := archsimd.BroadcastFloat64x8(a0)
+	va1 := archsimd.BroadcastFloat64x8(a1)
+	va2 := archsimd.BroadcastFloat64x8(a2)
+	va3 := archsimd.BroadcastFloat64x8(a3)
+	for ; i+8 <= 11; i += 8 {
+		va3.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), archsimd.LoadFloat64x8Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
 	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
 	dst[9] += a0*x0[9] + a1*x1[9] + a2*x2[9] + a3*x3[9]

@@ -193,10 +193,13 @@ func EmitSIMDTest(m *ir.Model) ([]byte, error) {
 	if len(ws) == 0 || !m.SIMD {
 		return nil, nil
 	}
-	type kernel struct{ Dot, Dot4x, Axpy, Axpy4x, Outer4x, N string }
+	type kernel struct {
+		Dot, Dot4x, Axpy, Axpy4x, Outer4x, N string
+		AVX512                               bool
+	}
 	var ks []kernel
 	for _, n := range ws {
-		ks = append(ks, kernel{e.kernel("Dot", n), e.kernel("Dot4x", n), e.kernel("Axpy", n), e.kernel("Axpy4x", n), e.kernel("Outer4x", n), fmt.Sprint(n)})
+		ks = append(ks, kernel{e.kernel("Dot", n), e.kernel("Dot4x", n), e.kernel("Axpy", n), e.kernel("Axpy4x", n), e.kernel("Outer4x", n), fmt.Sprint(n), n >= MinAVX512})
 	}
 	tol := "1e-12"
 	if m.Float == "float32" {
@@ -264,9 +267,11 @@ func Test{{.Name}}SIMDKernels(t *testing.T) {
 			outer4x                      func(dst *[{{.N}}]{{$.Float}}, a0, a1, a2, a3 {{$.Float}}, x0, x1, x2, x3 *[{{.N}}]{{$.Float}})
 		}
 		variants := []variant{ {"AVX2", {{.Dot}}AVX2, {{.Dot4x}}AVX2, {{.Axpy}}AVX2, {{.Axpy4x}}AVX2, {{.Outer4x}}AVX2} }
+		{{- if .AVX512}}
 		if {{$.Has}}HasAVX512 {
 			variants = append(variants, variant{"AVX512", {{.Dot}}AVX512, {{.Dot4x}}AVX512, {{.Axpy}}AVX512, {{.Axpy4x}}AVX512, {{.Outer4x}}AVX512})
 		}
+		{{- end}}
 		for _, v := range variants {
 			close(v.name+" {{.Dot}}", v.dot(w, x0), {{.Dot}}Go(w, x0))
 			g0, g1, g2, g3 := v.dot4x(w, x0, x1, x2, x3)

@@ -28,9 +28,6 @@ func digitsSumAVX512(v archsimd.Float32x16) float32 {
 
 // digitsDot32 returns Σᵢ w[i]·x[i], summed in four lanes.
 func digitsDot32(w, x *[32]float32) float32 {
-	if digitsHasSIMD && digitsHasAVX512 {
-		return digitsDot32AVX512(w, x)
-	}
 	if digitsHasSIMD {
 		return digitsDot32AVX2(w, x)
 	}
@@ -54,28 +51,8 @@ func digitsDot32AVX2(w, x *[32]float32) float32 {
 	return s
 }
 
-// digitsDot32AVX512 is digitsDot32 with 16-lane vectors.
-func digitsDot32AVX512(w, x *[32]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 32; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 32; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := digitsSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	return s
-}
-
 // digitsDot4x32 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func digitsDot4x32(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
-	if digitsHasSIMD && digitsHasAVX512 {
-		return digitsDot4x32AVX512(w, x0, x1, x2, x3)
-	}
 	if digitsHasSIMD {
 		return digitsDot4x32AVX2(w, x0, x1, x2, x3)
 	}
@@ -100,30 +77,8 @@ func digitsDot4x32AVX2(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) 
 	return
 }
 
-// digitsDot4x32AVX512 is digitsDot4x32 with 16-lane vectors.
-func digitsDot4x32AVX512(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 32; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = digitsSumAVX512(v0)
-	s1 = digitsSumAVX512(v1)
-	s2 = digitsSumAVX512(v2)
-	s3 = digitsSumAVX512(v3)
-	return
-}
-
 // digitsAxpy32 adds a·x to dst.
 func digitsAxpy32(dst *[32]float32, a float32, x *[32]float32) {
-	if digitsHasSIMD && digitsHasAVX512 {
-		digitsAxpy32AVX512(dst, a, x)
-		return
-	}
 	if digitsHasSIMD {
 		digitsAxpy32AVX2(dst, a, x)
 		return
@@ -140,21 +95,8 @@ func digitsAxpy32AVX2(dst *[32]float32, a float32, x *[32]float32) {
 	}
 }
 
-// digitsAxpy32AVX512 is digitsAxpy32 with 16-lane vectors.
-func digitsAxpy32AVX512(dst *[32]float32, a float32, x *[32]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 32; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-}
-
 // digitsAxpy4x32 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func digitsAxpy4x32(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
-	if digitsHasSIMD && digitsHasAVX512 {
-		digitsAxpy4x32AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if digitsHasSIMD {
 		digitsAxpy4x32AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -178,28 +120,8 @@ func digitsAxpy4x32AVX2(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
-// digitsAxpy4x32AVX512 is digitsAxpy4x32 with 16-lane vectors.
-func digitsAxpy4x32AVX512(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 32; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-}
-
 // digitsOuter4x32 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func digitsOuter4x32(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
-	if digitsHasSIMD && digitsHasAVX512 {
-		digitsOuter4x32AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if digitsHasSIMD {
 		digitsOuter4x32AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -219,23 +141,8 @@ func digitsOuter4x32AVX2(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	}
 }
 
-// digitsOuter4x32AVX512 is digitsOuter4x32 with 16-lane vectors.
-func digitsOuter4x32AVX512(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 32; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-}
-
 // digitsDot64 returns Σᵢ w[i]·x[i], summed in four lanes.
 func digitsDot64(w, x *[64]float32) float32 {
-	if digitsHasSIMD && digitsHasAVX512 {
-		return digitsDot64AVX512(w, x)
-	}
 	if digitsHasSIMD {
 		return digitsDot64AVX2(w, x)
 	}
@@ -259,28 +166,8 @@ func digitsDot64AVX2(w, x *[64]float32) float32 {
 	return s
 }
 
-// digitsDot64AVX512 is digitsDot64 with 16-lane vectors.
-func digitsDot64AVX512(w, x *[64]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 64; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 64; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := digitsSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	return s
-}
-
 // digitsDot4x64 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func digitsDot4x64(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
-	if digitsHasSIMD && digitsHasAVX512 {
-		return digitsDot4x64AVX512(w, x0, x1, x2, x3)
-	}
 	if digitsHasSIMD {
 		return digitsDot4x64AVX2(w, x0, x1, x2, x3)
 	}
@@ -305,30 +192,8 @@ func digitsDot4x64AVX2(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) 
 	return
 }
 
-// digitsDot4x64AVX512 is digitsDot4x64 with 16-lane vectors.
-func digitsDot4x64AVX512(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 64; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = digitsSumAVX512(v0)
-	s1 = digitsSumAVX512(v1)
-	s2 = digitsSumAVX512(v2)
-	s3 = digitsSumAVX512(v3)
-	return
-}
-
 // digitsAxpy64 adds a·x to dst.
 func digitsAxpy64(dst *[64]float32, a float32, x *[64]float32) {
-	if digitsHasSIMD && digitsHasAVX512 {
-		digitsAxpy64AVX512(dst, a, x)
-		return
-	}
 	if digitsHasSIMD {
 		digitsAxpy64AVX2(dst, a, x)
 		return
@@ -345,21 +210,8 @@ func digitsAxpy64AVX2(dst *[64]float32, a float32, x *[64]float32) {
 	}
 }
 
-// digitsAxpy64AVX512 is digitsAxpy64 with 16-lane vectors.
-func digitsAxpy64AVX512(dst *[64]float32, a float32, x *[64]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 64; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-}
-
 // digitsAxpy4x64 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func digitsAxpy4x64(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
-	if digitsHasSIMD && digitsHasAVX512 {
-		digitsAxpy4x64AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if digitsHasSIMD {
 		digitsAxpy4x64AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -383,28 +235,8 @@ func digitsAxpy4x64AVX2(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
-// digitsAxpy4x64AVX512 is digitsAxpy4x64 with 16-lane vectors.
-func digitsAxpy4x64AVX512(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 64; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-}
-
 // digitsOuter4x64 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func digitsOuter4x64(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
-	if digitsHasSIMD && digitsHasAVX512 {
-		digitsOuter4x64AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if digitsHasSIMD {
 		digitsOuter4x64AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -421,17 +253,5 @@ func digitsOuter4x64AVX2(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	va3 := archsimd.BroadcastFloat32x8(a3)
 	for ; i+8 <= 64; i += 8 {
 		va3.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x8Slice(x0[i:]), archsimd.LoadFloat32x8Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-}
-
-// digitsOuter4x64AVX512 is digitsOuter4x64 with 16-lane vectors.
-func digitsOuter4x64AVX512(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 64; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
 }

@@ -42,9 +42,6 @@ func TestDigitsSIMDKernels(t *testing.T) {
 			outer4x func(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32)
 		}
 		variants := []variant{{"AVX2", digitsDot32AVX2, digitsDot4x32AVX2, digitsAxpy32AVX2, digitsAxpy4x32AVX2, digitsOuter4x32AVX2}}
-		if digitsHasAVX512 {
-			variants = append(variants, variant{"AVX512", digitsDot32AVX512, digitsDot4x32AVX512, digitsAxpy32AVX512, digitsAxpy4x32AVX512, digitsOuter4x32AVX512})
-		}
 		for _, v := range variants {
 			close(v.name+" digitsDot32", v.dot(w, x0), digitsDot32Go(w, x0))
 			g0, g1, g2, g3 := v.dot4x(w, x0, x1, x2, x3)
@@ -92,9 +89,6 @@ func TestDigitsSIMDKernels(t *testing.T) {
 			outer4x func(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32)
 		}
 		variants := []variant{{"AVX2", digitsDot64AVX2, digitsDot4x64AVX2, digitsAxpy64AVX2, digitsAxpy4x64AVX2, digitsOuter4x64AVX2}}
-		if digitsHasAVX512 {
-			variants = append(variants, variant{"AVX512", digitsDot64AVX512, digitsDot4x64AVX512, digitsAxpy64AVX512, digitsAxpy4x64AVX512, digitsOuter4x64AVX512})
-		}
 		for _, v := range variants {
 			close(v.name+" digitsDot64", v.dot(w, x0), digitsDot64Go(w, x0))
 			g0, g1, g2, g3 := v.dot4x(w, x0, x1, x2, x3)

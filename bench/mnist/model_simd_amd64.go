@@ -28,9 +28,6 @@ func mnistSumAVX512(v archsimd.Float32x16) float32 {
 
 // mnistDot64 returns Σᵢ w[i]·x[i], summed in four lanes.
 func mnistDot64(w, x *[64]float32) float32 {
-	if mnistHasSIMD && mnistHasAVX512 {
-		return mnistDot64AVX512(w, x)
-	}
 	if mnistHasSIMD {
 		return mnistDot64AVX2(w, x)
 	}
@@ -54,28 +51,8 @@ func mnistDot64AVX2(w, x *[64]float32) float32 {
 	return s
 }
 
-// mnistDot64AVX512 is mnistDot64 with 16-lane vectors.
-func mnistDot64AVX512(w, x *[64]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 64; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 64; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := mnistSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	return s
-}
-
 // mnistDot4x64 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func mnistDot4x64(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
-	if mnistHasSIMD && mnistHasAVX512 {
-		return mnistDot4x64AVX512(w, x0, x1, x2, x3)
-	}
 	if mnistHasSIMD {
 		return mnistDot4x64AVX2(w, x0, x1, x2, x3)
 	}
@@ -100,30 +77,8 @@ func mnistDot4x64AVX2(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
 	return
 }
 
-// mnistDot4x64AVX512 is mnistDot4x64 with 16-lane vectors.
-func mnistDot4x64AVX512(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 64; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = mnistSumAVX512(v0)
-	s1 = mnistSumAVX512(v1)
-	s2 = mnistSumAVX512(v2)
-	s3 = mnistSumAVX512(v3)
-	return
-}
-
 // mnistAxpy64 adds a·x to dst.
 func mnistAxpy64(dst *[64]float32, a float32, x *[64]float32) {
-	if mnistHasSIMD && mnistHasAVX512 {
-		mnistAxpy64AVX512(dst, a, x)
-		return
-	}
 	if mnistHasSIMD {
 		mnistAxpy64AVX2(dst, a, x)
 		return
@@ -140,21 +95,8 @@ func mnistAxpy64AVX2(dst *[64]float32, a float32, x *[64]float32) {
 	}
 }
 
-// mnistAxpy64AVX512 is mnistAxpy64 with 16-lane vectors.
-func mnistAxpy64AVX512(dst *[64]float32, a float32, x *[64]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 64; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-}
-
 // mnistAxpy4x64 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func mnistAxpy4x64(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
-	if mnistHasSIMD && mnistHasAVX512 {
-		mnistAxpy4x64AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if mnistHasSIMD {
 		mnistAxpy4x64AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -178,28 +120,8 @@ func mnistAxpy4x64AVX2(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[
 	}
 }
 
-// mnistAxpy4x64AVX512 is mnistAxpy4x64 with 16-lane vectors.
-func mnistAxpy4x64AVX512(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 64; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-}
-
 // mnistOuter4x64 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func mnistOuter4x64(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
-	if mnistHasSIMD && mnistHasAVX512 {
-		mnistOuter4x64AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if mnistHasSIMD {
 		mnistOuter4x64AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -219,23 +141,8 @@ func mnistOuter4x64AVX2(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3
 	}
 }
 
-// mnistOuter4x64AVX512 is mnistOuter4x64 with 16-lane vectors.
-func mnistOuter4x64AVX512(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 64; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-}
-
 // mnistDot128 returns Σᵢ w[i]·x[i], summed in four lanes.
 func mnistDot128(w, x *[128]float32) float32 {
-	if mnistHasSIMD && mnistHasAVX512 {
-		return mnistDot128AVX512(w, x)
-	}
 	if mnistHasSIMD {
 		return mnistDot128AVX2(w, x)
 	}
@@ -259,28 +166,8 @@ func mnistDot128AVX2(w, x *[128]float32) float32 {
 	return s
 }
 
-// mnistDot128AVX512 is mnistDot128 with 16-lane vectors.
-func mnistDot128AVX512(w, x *[128]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 128; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 128; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := mnistSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	return s
-}
-
 // mnistDot4x128 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func mnistDot4x128(w, x0, x1, x2, x3 *[128]float32) (s0, s1, s2, s3 float32) {
-	if mnistHasSIMD && mnistHasAVX512 {
-		return mnistDot4x128AVX512(w, x0, x1, x2, x3)
-	}
 	if mnistHasSIMD {
 		return mnistDot4x128AVX2(w, x0, x1, x2, x3)
 	}
@@ -305,30 +192,8 @@ func mnistDot4x128AVX2(w, x0, x1, x2, x3 *[128]float32) (s0, s1, s2, s3 float32)
 	return
 }
 
-// mnistDot4x128AVX512 is mnistDot4x128 with 16-lane vectors.
-func mnistDot4x128AVX512(w, x0, x1, x2, x3 *[128]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 128; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = mnistSumAVX512(v0)
-	s1 = mnistSumAVX512(v1)
-	s2 = mnistSumAVX512(v2)
-	s3 = mnistSumAVX512(v3)
-	return
-}
-
 // mnistAxpy128 adds a·x to dst.
 func mnistAxpy128(dst *[128]float32, a float32, x *[128]float32) {
-	if mnistHasSIMD && mnistHasAVX512 {
-		mnistAxpy128AVX512(dst, a, x)
-		return
-	}
 	if mnistHasSIMD {
 		mnistAxpy128AVX2(dst, a, x)
 		return
@@ -345,21 +210,8 @@ func mnistAxpy128AVX2(dst *[128]float32, a float32, x *[128]float32) {
 	}
 }
 
-// mnistAxpy128AVX512 is mnistAxpy128 with 16-lane vectors.
-func mnistAxpy128AVX512(dst *[128]float32, a float32, x *[128]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 128; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-}
-
 // mnistAxpy4x128 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func mnistAxpy4x128(d0, d1, d2, d3 *[128]float32, a0, a1, a2, a3 float32, x *[128]float32) {
-	if mnistHasSIMD && mnistHasAVX512 {
-		mnistAxpy4x128AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if mnistHasSIMD {
 		mnistAxpy4x128AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -383,28 +235,8 @@ func mnistAxpy4x128AVX2(d0, d1, d2, d3 *[128]float32, a0, a1, a2, a3 float32, x 
 	}
 }
 
-// mnistAxpy4x128AVX512 is mnistAxpy4x128 with 16-lane vectors.
-func mnistAxpy4x128AVX512(d0, d1, d2, d3 *[128]float32, a0, a1, a2, a3 float32, x *[128]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 128; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-}
-
 // mnistOuter4x128 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func mnistOuter4x128(dst *[128]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[128]float32) {
-	if mnistHasSIMD && mnistHasAVX512 {
-		mnistOuter4x128AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if mnistHasSIMD {
 		mnistOuter4x128AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -421,18 +253,6 @@ func mnistOuter4x128AVX2(dst *[128]float32, a0, a1, a2, a3 float32, x0, x1, x2, 
 	va3 := archsimd.BroadcastFloat32x8(a3)
 	for ; i+8 <= 128; i += 8 {
 		va3.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x8Slice(x0[i:]), archsimd.LoadFloat32x8Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-}
-
-// mnistOuter4x128AVX512 is mnistOuter4x128 with 16-lane vectors.
-func mnistOuter4x128AVX512(dst *[128]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[128]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 128; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
 }
 

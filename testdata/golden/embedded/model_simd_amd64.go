@@ -28,9 +28,6 @@ func readerSumAVX512(v archsimd.Float32x16) float32 {
 
 // readerDot32 returns Σᵢ w[i]·x[i], summed in four lanes.
 func readerDot32(w, x *[32]float32) float32 {
-	if readerHasSIMD && readerHasAVX512 {
-		return readerDot32AVX512(w, x)
-	}
 	if readerHasSIMD {
 		return readerDot32AVX2(w, x)
 	}
@@ -54,28 +51,8 @@ func readerDot32AVX2(w, x *[32]float32) float32 {
 	return s
 }
 
-// readerDot32AVX512 is readerDot32 with 16-lane vectors.
-func readerDot32AVX512(w, x *[32]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 32; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 32; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := readerSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	return s
-}
-
 // readerDot4x32 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func readerDot4x32(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		return readerDot4x32AVX512(w, x0, x1, x2, x3)
-	}
 	if readerHasSIMD {
 		return readerDot4x32AVX2(w, x0, x1, x2, x3)
 	}
@@ -100,30 +77,8 @@ func readerDot4x32AVX2(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) 
 	return
 }
 
-// readerDot4x32AVX512 is readerDot4x32 with 16-lane vectors.
-func readerDot4x32AVX512(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 32; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = readerSumAVX512(v0)
-	s1 = readerSumAVX512(v1)
-	s2 = readerSumAVX512(v2)
-	s3 = readerSumAVX512(v3)
-	return
-}
-
 // readerAxpy32 adds a·x to dst.
 func readerAxpy32(dst *[32]float32, a float32, x *[32]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerAxpy32AVX512(dst, a, x)
-		return
-	}
 	if readerHasSIMD {
 		readerAxpy32AVX2(dst, a, x)
 		return
@@ -140,21 +95,8 @@ func readerAxpy32AVX2(dst *[32]float32, a float32, x *[32]float32) {
 	}
 }
 
-// readerAxpy32AVX512 is readerAxpy32 with 16-lane vectors.
-func readerAxpy32AVX512(dst *[32]float32, a float32, x *[32]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 32; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-}
-
 // readerAxpy4x32 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func readerAxpy4x32(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerAxpy4x32AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if readerHasSIMD {
 		readerAxpy4x32AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -178,28 +120,8 @@ func readerAxpy4x32AVX2(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
-// readerAxpy4x32AVX512 is readerAxpy4x32 with 16-lane vectors.
-func readerAxpy4x32AVX512(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 32; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-}
-
 // readerOuter4x32 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func readerOuter4x32(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerOuter4x32AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if readerHasSIMD {
 		readerOuter4x32AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -219,23 +141,8 @@ func readerOuter4x32AVX2(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	}
 }
 
-// readerOuter4x32AVX512 is readerOuter4x32 with 16-lane vectors.
-func readerOuter4x32AVX512(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 32; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-}
-
 // readerDot64 returns Σᵢ w[i]·x[i], summed in four lanes.
 func readerDot64(w, x *[64]float32) float32 {
-	if readerHasSIMD && readerHasAVX512 {
-		return readerDot64AVX512(w, x)
-	}
 	if readerHasSIMD {
 		return readerDot64AVX2(w, x)
 	}
@@ -259,28 +166,8 @@ func readerDot64AVX2(w, x *[64]float32) float32 {
 	return s
 }
 
-// readerDot64AVX512 is readerDot64 with 16-lane vectors.
-func readerDot64AVX512(w, x *[64]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 64; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 64; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := readerSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	return s
-}
-
 // readerDot4x64 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func readerDot4x64(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		return readerDot4x64AVX512(w, x0, x1, x2, x3)
-	}
 	if readerHasSIMD {
 		return readerDot4x64AVX2(w, x0, x1, x2, x3)
 	}
@@ -305,30 +192,8 @@ func readerDot4x64AVX2(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) 
 	return
 }
 
-// readerDot4x64AVX512 is readerDot4x64 with 16-lane vectors.
-func readerDot4x64AVX512(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 64; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = readerSumAVX512(v0)
-	s1 = readerSumAVX512(v1)
-	s2 = readerSumAVX512(v2)
-	s3 = readerSumAVX512(v3)
-	return
-}
-
 // readerAxpy64 adds a·x to dst.
 func readerAxpy64(dst *[64]float32, a float32, x *[64]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerAxpy64AVX512(dst, a, x)
-		return
-	}
 	if readerHasSIMD {
 		readerAxpy64AVX2(dst, a, x)
 		return
@@ -345,21 +210,8 @@ func readerAxpy64AVX2(dst *[64]float32, a float32, x *[64]float32) {
 	}
 }
 
-// readerAxpy64AVX512 is readerAxpy64 with 16-lane vectors.
-func readerAxpy64AVX512(dst *[64]float32, a float32, x *[64]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 64; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-}
-
 // readerAxpy4x64 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func readerAxpy4x64(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerAxpy4x64AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if readerHasSIMD {
 		readerAxpy4x64AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -383,28 +235,8 @@ func readerAxpy4x64AVX2(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
-// readerAxpy4x64AVX512 is readerAxpy4x64 with 16-lane vectors.
-func readerAxpy4x64AVX512(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 64; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-}
-
 // readerOuter4x64 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func readerOuter4x64(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerOuter4x64AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if readerHasSIMD {
 		readerOuter4x64AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -424,23 +256,8 @@ func readerOuter4x64AVX2(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	}
 }
 
-// readerOuter4x64AVX512 is readerOuter4x64 with 16-lane vectors.
-func readerOuter4x64AVX512(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 64; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-}
-
 // readerDot96 returns Σᵢ w[i]·x[i], summed in four lanes.
 func readerDot96(w, x *[96]float32) float32 {
-	if readerHasSIMD && readerHasAVX512 {
-		return readerDot96AVX512(w, x)
-	}
 	if readerHasSIMD {
 		return readerDot96AVX2(w, x)
 	}
@@ -464,28 +281,8 @@ func readerDot96AVX2(w, x *[96]float32) float32 {
 	return s
 }
 
-// readerDot96AVX512 is readerDot96 with 16-lane vectors.
-func readerDot96AVX512(w, x *[96]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 96; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 96; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := readerSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	return s
-}
-
 // readerDot4x96 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func readerDot4x96(w, x0, x1, x2, x3 *[96]float32) (s0, s1, s2, s3 float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		return readerDot4x96AVX512(w, x0, x1, x2, x3)
-	}
 	if readerHasSIMD {
 		return readerDot4x96AVX2(w, x0, x1, x2, x3)
 	}
@@ -510,30 +307,8 @@ func readerDot4x96AVX2(w, x0, x1, x2, x3 *[96]float32) (s0, s1, s2, s3 float32) 
 	return
 }
 
-// readerDot4x96AVX512 is readerDot4x96 with 16-lane vectors.
-func readerDot4x96AVX512(w, x0, x1, x2, x3 *[96]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 96; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = readerSumAVX512(v0)
-	s1 = readerSumAVX512(v1)
-	s2 = readerSumAVX512(v2)
-	s3 = readerSumAVX512(v3)
-	return
-}
-
 // readerAxpy96 adds a·x to dst.
 func readerAxpy96(dst *[96]float32, a float32, x *[96]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerAxpy96AVX512(dst, a, x)
-		return
-	}
 	if readerHasSIMD {
 		readerAxpy96AVX2(dst, a, x)
 		return
@@ -550,21 +325,8 @@ func readerAxpy96AVX2(dst *[96]float32, a float32, x *[96]float32) {
 	}
 }
 
-// readerAxpy96AVX512 is readerAxpy96 with 16-lane vectors.
-func readerAxpy96AVX512(dst *[96]float32, a float32, x *[96]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 96; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-}
-
 // readerAxpy4x96 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func readerAxpy4x96(d0, d1, d2, d3 *[96]float32, a0, a1, a2, a3 float32, x *[96]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerAxpy4x96AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if readerHasSIMD {
 		readerAxpy4x96AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -588,28 +350,8 @@ func readerAxpy4x96AVX2(d0, d1, d2, d3 *[96]float32, a0, a1, a2, a3 float32, x *
 	}
 }
 
-// readerAxpy4x96AVX512 is readerAxpy4x96 with 16-lane vectors.
-func readerAxpy4x96AVX512(d0, d1, d2, d3 *[96]float32, a0, a1, a2, a3 float32, x *[96]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 96; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-}
-
 // readerOuter4x96 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func readerOuter4x96(dst *[96]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[96]float32) {
-	if readerHasSIMD && readerHasAVX512 {
-		readerOuter4x96AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if readerHasSIMD {
 		readerOuter4x96AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -626,17 +368,5 @@ func readerOuter4x96AVX2(dst *[96]float32, a0, a1, a2, a3 float32, x0, x1, x2, x
 	va3 := archsimd.BroadcastFloat32x8(a3)
 	for ; i+8 <= 96; i += 8 {
 		va3.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x8Slice(x0[i:]), archsimd.LoadFloat32x8Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-}
-
-// readerOuter4x96AVX512 is readerOuter4x96 with 16-lane vectors.
-func readerOuter4x96AVX512(dst *[96]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[96]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 96; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
 }

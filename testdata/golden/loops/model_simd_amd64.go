@@ -28,9 +28,6 @@ func loopedSumAVX512(v archsimd.Float64x8) float64 {
 
 // loopedDot5 returns Σᵢ w[i]·x[i], summed in four lanes.
 func loopedDot5(w, x *[5]float64) float64 {
-	if loopedHasSIMD && loopedHasAVX512 {
-		return loopedDot5AVX512(w, x)
-	}
 	if loopedHasSIMD {
 		return loopedDot5AVX2(w, x)
 	}
@@ -55,33 +52,8 @@ func loopedDot5AVX2(w, x *[5]float64) float64 {
 	return s
 }
 
-// loopedDot5AVX512 is loopedDot5 with 8-lane vectors.
-func loopedDot5AVX512(w, x *[5]float64) float64 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float64x8
-	for ; i+32 <= 5; i += 32 {
-		v0 = archsimd.LoadFloat64x8Slice(w[i+0:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat64x8Slice(w[i+8:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+8:]), v1)
-		v2 = archsimd.LoadFloat64x8Slice(w[i+16:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+16:]), v2)
-		v3 = archsimd.LoadFloat64x8Slice(w[i+24:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+24:]), v3)
-	}
-	for ; i+8 <= 5; i += 8 {
-		v0 = archsimd.LoadFloat64x8Slice(w[i:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), v0)
-	}
-	s := loopedSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	s += w[0] * x[0]
-	s += w[1] * x[1]
-	s += w[2] * x[2]
-	s += w[3] * x[3]
-	s += w[4] * x[4]
-	return s
-}
-
 // loopedDot4x5 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func loopedDot4x5(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		return loopedDot4x5AVX512(w, x0, x1, x2, x3)
-	}
 	if loopedHasSIMD {
 		return loopedDot4x5AVX2(w, x0, x1, x2, x3)
 	}
@@ -110,50 +82,8 @@ func loopedDot4x5AVX2(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
 	return
 }
 
-// loopedDot4x5AVX512 is loopedDot4x5 with 8-lane vectors.
-func loopedDot4x5AVX512(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float64x8
-	for ; i+8 <= 5; i += 8 {
-		wi := archsimd.LoadFloat64x8Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), v3)
-	}
-	s0 = loopedSumAVX512(v0)
-	s1 = loopedSumAVX512(v1)
-	s2 = loopedSumAVX512(v2)
-	s3 = loopedSumAVX512(v3)
-	s0 += w[0] * x0[0]
-	s0 += w[1] * x0[1]
-	s0 += w[2] * x0[2]
-	s0 += w[3] * x0[3]
-	s0 += w[4] * x0[4]
-	s1 += w[0] * x1[0]
-	s1 += w[1] * x1[1]
-	s1 += w[2] * x1[2]
-	s1 += w[3] * x1[3]
-	s1 += w[4] * x1[4]
-	s2 += w[0] * x2[0]
-	s2 += w[1] * x2[1]
-	s2 += w[2] * x2[2]
-	s2 += w[3] * x2[3]
-	s2 += w[4] * x2[4]
-	s3 += w[0] * x3[0]
-	s3 += w[1] * x3[1]
-	s3 += w[2] * x3[2]
-	s3 += w[3] * x3[3]
-	s3 += w[4] * x3[4]
-	return
-}
-
 // loopedAxpy5 adds a·x to dst.
 func loopedAxpy5(dst *[5]float64, a float64, x *[5]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedAxpy5AVX512(dst, a, x)
-		return
-	}
 	if loopedHasSIMD {
 		loopedAxpy5AVX2(dst, a, x)
 		return
@@ -171,26 +101,8 @@ func loopedAxpy5AVX2(dst *[5]float64, a float64, x *[5]float64) {
 	dst[4] += a * x[4]
 }
 
-// loopedAxpy5AVX512 is loopedAxpy5 with 8-lane vectors.
-func loopedAxpy5AVX512(dst *[5]float64, a float64, x *[5]float64) {
-	i := 0
-	va := archsimd.BroadcastFloat64x8(a)
-	for ; i+8 <= 5; i += 8 {
-		va.MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), archsimd.LoadFloat64x8Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-	dst[0] += a * x[0]
-	dst[1] += a * x[1]
-	dst[2] += a * x[2]
-	dst[3] += a * x[3]
-	dst[4] += a * x[4]
-}
-
 // loopedAxpy4x5 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func loopedAxpy4x5(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedAxpy4x5AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if loopedHasSIMD {
 		loopedAxpy4x5AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -218,48 +130,8 @@ func loopedAxpy4x5AVX2(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5
 	d3[4] += a3 * x[4]
 }
 
-// loopedAxpy4x5AVX512 is loopedAxpy4x5 with 8-lane vectors.
-func loopedAxpy4x5AVX512(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
-	i := 0
-	va0 := archsimd.BroadcastFloat64x8(a0)
-	va1 := archsimd.BroadcastFloat64x8(a1)
-	va2 := archsimd.BroadcastFloat64x8(a2)
-	va3 := archsimd.BroadcastFloat64x8(a3)
-	for ; i+8 <= 5; i += 8 {
-		xi := archsimd.LoadFloat64x8Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat64x8Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat64x8Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat64x8Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat64x8Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-	d0[0] += a0 * x[0]
-	d0[1] += a0 * x[1]
-	d0[2] += a0 * x[2]
-	d0[3] += a0 * x[3]
-	d0[4] += a0 * x[4]
-	d1[0] += a1 * x[0]
-	d1[1] += a1 * x[1]
-	d1[2] += a1 * x[2]
-	d1[3] += a1 * x[3]
-	d1[4] += a1 * x[4]
-	d2[0] += a2 * x[0]
-	d2[1] += a2 * x[1]
-	d2[2] += a2 * x[2]
-	d2[3] += a2 * x[3]
-	d2[4] += a2 * x[4]
-	d3[0] += a3 * x[0]
-	d3[1] += a3 * x[1]
-	d3[2] += a3 * x[2]
-	d3[3] += a3 * x[3]
-	d3[4] += a3 * x[4]
-}
-
 // loopedOuter4x5 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func loopedOuter4x5(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedOuter4x5AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if loopedHasSIMD {
 		loopedOuter4x5AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -280,28 +152,8 @@ func loopedOuter4x5AVX2(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 
 	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
 }
 
-// loopedOuter4x5AVX512 is loopedOuter4x5 with 8-lane vectors.
-func loopedOuter4x5AVX512(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
-	i := 0
-	va0 := archsimd.BroadcastFloat64x8(a0)
-	va1 := archsimd.BroadcastFloat64x8(a1)
-	va2 := archsimd.BroadcastFloat64x8(a2)
-	va3 := archsimd.BroadcastFloat64x8(a3)
-	for ; i+8 <= 5; i += 8 {
-		va3.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), archsimd.LoadFloat64x8Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-	dst[0] += a0*x0[0] + a1*x1[0] + a2*x2[0] + a3*x3[0]
-	dst[1] += a0*x0[1] + a1*x1[1] + a2*x2[1] + a3*x3[1]
-	dst[2] += a0*x0[2] + a1*x1[2] + a2*x2[2] + a3*x3[2]
-	dst[3] += a0*x0[3] + a1*x1[3] + a2*x2[3] + a3*x3[3]
-	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
-}
-
 // loopedDot7 returns Σᵢ w[i]·x[i], summed in four lanes.
 func loopedDot7(w, x *[7]float64) float64 {
-	if loopedHasSIMD && loopedHasAVX512 {
-		return loopedDot7AVX512(w, x)
-	}
 	if loopedHasSIMD {
 		return loopedDot7AVX2(w, x)
 	}
@@ -328,35 +180,8 @@ func loopedDot7AVX2(w, x *[7]float64) float64 {
 	return s
 }
 
-// loopedDot7AVX512 is loopedDot7 with 8-lane vectors.
-func loopedDot7AVX512(w, x *[7]float64) float64 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float64x8
-	for ; i+32 <= 7; i += 32 {
-		v0 = archsimd.LoadFloat64x8Slice(w[i+0:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat64x8Slice(w[i+8:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+8:]), v1)
-		v2 = archsimd.LoadFloat64x8Slice(w[i+16:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+16:]), v2)
-		v3 = archsimd.LoadFloat64x8Slice(w[i+24:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+24:]), v3)
-	}
-	for ; i+8 <= 7; i += 8 {
-		v0 = archsimd.LoadFloat64x8Slice(w[i:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), v0)
-	}
-	s := loopedSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	s += w[0] * x[0]
-	s += w[1] * x[1]
-	s += w[2] * x[2]
-	s += w[3] * x[3]
-	s += w[4] * x[4]
-	s += w[5] * x[5]
-	s += w[6] * x[6]
-	return s
-}
-
 // loopedDot4x7 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func loopedDot4x7(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		return loopedDot4x7AVX512(w, x0, x1, x2, x3)
-	}
 	if loopedHasSIMD {
 		return loopedDot4x7AVX2(w, x0, x1, x2, x3)
 	}
@@ -393,58 +218,8 @@ func loopedDot4x7AVX2(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
 	return
 }
 
-// loopedDot4x7AVX512 is loopedDot4x7 with 8-lane vectors.
-func loopedDot4x7AVX512(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float64x8
-	for ; i+8 <= 7; i += 8 {
-		wi := archsimd.LoadFloat64x8Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), v3)
-	}
-	s0 = loopedSumAVX512(v0)
-	s1 = loopedSumAVX512(v1)
-	s2 = loopedSumAVX512(v2)
-	s3 = loopedSumAVX512(v3)
-	s0 += w[0] * x0[0]
-	s0 += w[1] * x0[1]
-	s0 += w[2] * x0[2]
-	s0 += w[3] * x0[3]
-	s0 += w[4] * x0[4]
-	s0 += w[5] * x0[5]
-	s0 += w[6] * x0[6]
-	s1 += w[0] * x1[0]
-	s1 += w[1] * x1[1]
-	s1 += w[2] * x1[2]
-	s1 += w[3] * x1[3]
-	s1 += w[4] * x1[4]
-	s1 += w[5] * x1[5]
-	s1 += w[6] * x1[6]
-	s2 += w[0] * x2[0]
-	s2 += w[1] * x2[1]
-	s2 += w[2] * x2[2]
-	s2 += w[3] * x2[3]
-	s2 += w[4] * x2[4]
-	s2 += w[5] * x2[5]
-	s2 += w[6] * x2[6]
-	s3 += w[0] * x3[0]
-	s3 += w[1] * x3[1]
-	s3 += w[2] * x3[2]
-	s3 += w[3] * x3[3]
-	s3 += w[4] * x3[4]
-	s3 += w[5] * x3[5]
-	s3 += w[6] * x3[6]
-	return
-}
-
 // loopedAxpy7 adds a·x to dst.
 func loopedAxpy7(dst *[7]float64, a float64, x *[7]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedAxpy7AVX512(dst, a, x)
-		return
-	}
 	if loopedHasSIMD {
 		loopedAxpy7AVX2(dst, a, x)
 		return
@@ -464,28 +239,8 @@ func loopedAxpy7AVX2(dst *[7]float64, a float64, x *[7]float64) {
 	dst[6] += a * x[6]
 }
 
-// loopedAxpy7AVX512 is loopedAxpy7 with 8-lane vectors.
-func loopedAxpy7AVX512(dst *[7]float64, a float64, x *[7]float64) {
-	i := 0
-	va := archsimd.BroadcastFloat64x8(a)
-	for ; i+8 <= 7; i += 8 {
-		va.MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), archsimd.LoadFloat64x8Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-	dst[0] += a * x[0]
-	dst[1] += a * x[1]
-	dst[2] += a * x[2]
-	dst[3] += a * x[3]
-	dst[4] += a * x[4]
-	dst[5] += a * x[5]
-	dst[6] += a * x[6]
-}
-
 // loopedAxpy4x7 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func loopedAxpy4x7(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedAxpy4x7AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if loopedHasSIMD {
 		loopedAxpy4x7AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -521,56 +276,8 @@ func loopedAxpy4x7AVX2(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7
 	d3[6] += a3 * x[6]
 }
 
-// loopedAxpy4x7AVX512 is loopedAxpy4x7 with 8-lane vectors.
-func loopedAxpy4x7AVX512(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7]float64) {
-	i := 0
-	va0 := archsimd.BroadcastFloat64x8(a0)
-	va1 := archsimd.BroadcastFloat64x8(a1)
-	va2 := archsimd.BroadcastFloat64x8(a2)
-	va3 := archsimd.BroadcastFloat64x8(a3)
-	for ; i+8 <= 7; i += 8 {
-		xi := archsimd.LoadFloat64x8Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat64x8Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat64x8Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat64x8Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat64x8Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-	d0[0] += a0 * x[0]
-	d0[1] += a0 * x[1]
-	d0[2] += a0 * x[2]
-	d0[3] += a0 * x[3]
-	d0[4] += a0 * x[4]
-	d0[5] += a0 * x[5]
-	d0[6] += a0 * x[6]
-	d1[0] += a1 * x[0]
-	d1[1] += a1 * x[1]
-	d1[2] += a1 * x[2]
-	d1[3] += a1 * x[3]
-	d1[4] += a1 * x[4]
-	d1[5] += a1 * x[5]
-	d1[6] += a1 * x[6]
-	d2[0] += a2 * x[0]
-	d2[1] += a2 * x[1]
-	d2[2] += a2 * x[2]
-	d2[3] += a2 * x[3]
-	d2[4] += a2 * x[4]
-	d2[5] += a2 * x[5]
-	d2[6] += a2 * x[6]
-	d3[0] += a3 * x[0]
-	d3[1] += a3 * x[1]
-	d3[2] += a3 * x[2]
-	d3[3] += a3 * x[3]
-	d3[4] += a3 * x[4]
-	d3[5] += a3 * x[5]
-	d3[6] += a3 * x[6]
-}
-
 // loopedOuter4x7 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func loopedOuter4x7(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[7]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedOuter4x7AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if loopedHasSIMD {
 		loopedOuter4x7AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -593,30 +300,8 @@ func loopedOuter4x7AVX2(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 
 	dst[6] += a0*x0[6] + a1*x1[6] + a2*x2[6] + a3*x3[6]
 }
 
-// loopedOuter4x7AVX512 is loopedOuter4x7 with 8-lane vectors.
-func loopedOuter4x7AVX512(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[7]float64) {
-	i := 0
-	va0 := archsimd.BroadcastFloat64x8(a0)
-	va1 := archsimd.BroadcastFloat64x8(a1)
-	va2 := archsimd.BroadcastFloat64x8(a2)
-	va3 := archsimd.BroadcastFloat64x8(a3)
-	for ; i+8 <= 7; i += 8 {
-		va3.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), archsimd.LoadFloat64x8Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-	dst[0] += a0*x0[0] + a1*x1[0] + a2*x2[0] + a3*x3[0]
-	dst[1] += a0*x0[1] + a1*x1[1] + a2*x2[1] + a3*x3[1]
-	dst[2] += a0*x0[2] + a1*x1[2] + a2*x2[2] + a3*x3[2]
-	dst[3] += a0*x0[3] + a1*x1[3] + a2*x2[3] + a3*x3[3]
-	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
-	dst[5] += a0*x0[5] + a1*x1[5] + a2*x2[5] + a3*x3[5]
-	dst[6] += a0*x0[6] + a1*x1[6] + a2*x2[6] + a3*x3[6]
-}
-
 // loopedDot9 returns Σᵢ w[i]·x[i], summed in four lanes.
 func loopedDot9(w, x *[9]float64) float64 {
-	if loopedHasSIMD && loopedHasAVX512 {
-		return loopedDot9AVX512(w, x)
-	}
 	if loopedHasSIMD {
 		return loopedDot9AVX2(w, x)
 	}
@@ -641,29 +326,8 @@ func loopedDot9AVX2(w, x *[9]float64) float64 {
 	return s
 }
 
-// loopedDot9AVX512 is loopedDot9 with 8-lane vectors.
-func loopedDot9AVX512(w, x *[9]float64) float64 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float64x8
-	for ; i+32 <= 9; i += 32 {
-		v0 = archsimd.LoadFloat64x8Slice(w[i+0:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat64x8Slice(w[i+8:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+8:]), v1)
-		v2 = archsimd.LoadFloat64x8Slice(w[i+16:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+16:]), v2)
-		v3 = archsimd.LoadFloat64x8Slice(w[i+24:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+24:]), v3)
-	}
-	for ; i+8 <= 9; i += 8 {
-		v0 = archsimd.LoadFloat64x8Slice(w[i:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), v0)
-	}
-	s := loopedSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	s += w[8] * x[8]
-	return s
-}
-
 // loopedDot4x9 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func loopedDot4x9(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		return loopedDot4x9AVX512(w, x0, x1, x2, x3)
-	}
 	if loopedHasSIMD {
 		return loopedDot4x9AVX2(w, x0, x1, x2, x3)
 	}
@@ -692,34 +356,8 @@ func loopedDot4x9AVX2(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
 	return
 }
 
-// loopedDot4x9AVX512 is loopedDot4x9 with 8-lane vectors.
-func loopedDot4x9AVX512(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float64x8
-	for ; i+8 <= 9; i += 8 {
-		wi := archsimd.LoadFloat64x8Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), v3)
-	}
-	s0 = loopedSumAVX512(v0)
-	s1 = loopedSumAVX512(v1)
-	s2 = loopedSumAVX512(v2)
-	s3 = loopedSumAVX512(v3)
-	s0 += w[8] * x0[8]
-	s1 += w[8] * x1[8]
-	s2 += w[8] * x2[8]
-	s3 += w[8] * x3[8]
-	return
-}
-
 // loopedAxpy9 adds a·x to dst.
 func loopedAxpy9(dst *[9]float64, a float64, x *[9]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedAxpy9AVX512(dst, a, x)
-		return
-	}
 	if loopedHasSIMD {
 		loopedAxpy9AVX2(dst, a, x)
 		return
@@ -737,22 +375,8 @@ func loopedAxpy9AVX2(dst *[9]float64, a float64, x *[9]float64) {
 	dst[8] += a * x[8]
 }
 
-// loopedAxpy9AVX512 is loopedAxpy9 with 8-lane vectors.
-func loopedAxpy9AVX512(dst *[9]float64, a float64, x *[9]float64) {
-	i := 0
-	va := archsimd.BroadcastFloat64x8(a)
-	for ; i+8 <= 9; i += 8 {
-		va.MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), archsimd.LoadFloat64x8Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-	dst[8] += a * x[8]
-}
-
 // loopedAxpy4x9 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func loopedAxpy4x9(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedAxpy4x9AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if loopedHasSIMD {
 		loopedAxpy4x9AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -780,32 +404,8 @@ func loopedAxpy4x9AVX2(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9
 	d3[8] += a3 * x[8]
 }
 
-// loopedAxpy4x9AVX512 is loopedAxpy4x9 with 8-lane vectors.
-func loopedAxpy4x9AVX512(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9]float64) {
-	i := 0
-	va0 := archsimd.BroadcastFloat64x8(a0)
-	va1 := archsimd.BroadcastFloat64x8(a1)
-	va2 := archsimd.BroadcastFloat64x8(a2)
-	va3 := archsimd.BroadcastFloat64x8(a3)
-	for ; i+8 <= 9; i += 8 {
-		xi := archsimd.LoadFloat64x8Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat64x8Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat64x8Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat64x8Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat64x8Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-	d0[8] += a0 * x[8]
-	d1[8] += a1 * x[8]
-	d2[8] += a2 * x[8]
-	d3[8] += a3 * x[8]
-}
-
 // loopedOuter4x9 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func loopedOuter4x9(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[9]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedOuter4x9AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if loopedHasSIMD {
 		loopedOuter4x9AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -826,24 +426,8 @@ func loopedOuter4x9AVX2(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 
 	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
 }
 
-// loopedOuter4x9AVX512 is loopedOuter4x9 with 8-lane vectors.
-func loopedOuter4x9AVX512(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[9]float64) {
-	i := 0
-	va0 := archsimd.BroadcastFloat64x8(a0)
-	va1 := archsimd.BroadcastFloat64x8(a1)
-	va2 := archsimd.BroadcastFloat64x8(a2)
-	va3 := archsimd.BroadcastFloat64x8(a3)
-	for ; i+8 <= 9; i += 8 {
-		va3.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), archsimd.LoadFloat64x8Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
-}
-
 // loopedDot11 returns Σᵢ w[i]·x[i], summed in four lanes.
 func loopedDot11(w, x *[11]float64) float64 {
-	if loopedHasSIMD && loopedHasAVX512 {
-		return loopedDot11AVX512(w, x)
-	}
 	if loopedHasSIMD {
 		return loopedDot11AVX2(w, x)
 	}
@@ -870,31 +454,8 @@ func loopedDot11AVX2(w, x *[11]float64) float64 {
 	return s
 }
 
-// loopedDot11AVX512 is loopedDot11 with 8-lane vectors.
-func loopedDot11AVX512(w, x *[11]float64) float64 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float64x8
-	for ; i+32 <= 11; i += 32 {
-		v0 = archsimd.LoadFloat64x8Slice(w[i+0:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat64x8Slice(w[i+8:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+8:]), v1)
-		v2 = archsimd.LoadFloat64x8Slice(w[i+16:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+16:]), v2)
-		v3 = archsimd.LoadFloat64x8Slice(w[i+24:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i+24:]), v3)
-	}
-	for ; i+8 <= 11; i += 8 {
-		v0 = archsimd.LoadFloat64x8Slice(w[i:]).MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), v0)
-	}
-	s := loopedSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	s += w[8] * x[8]
-	s += w[9] * x[9]
-	s += w[10] * x[10]
-	return s
-}
-
 // loopedDot4x11 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func loopedDot4x11(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		return loopedDot4x11AVX512(w, x0, x1, x2, x3)
-	}
 	if loopedHasSIMD {
 		return loopedDot4x11AVX2(w, x0, x1, x2, x3)
 	}
@@ -931,42 +492,8 @@ func loopedDot4x11AVX2(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) 
 	return
 }
 
-// loopedDot4x11AVX512 is loopedDot4x11 with 8-lane vectors.
-func loopedDot4x11AVX512(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float64x8
-	for ; i+8 <= 11; i += 8 {
-		wi := archsimd.LoadFloat64x8Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), v3)
-	}
-	s0 = loopedSumAVX512(v0)
-	s1 = loopedSumAVX512(v1)
-	s2 = loopedSumAVX512(v2)
-	s3 = loopedSumAVX512(v3)
-	s0 += w[8] * x0[8]
-	s0 += w[9] * x0[9]
-	s0 += w[10] * x0[10]
-	s1 += w[8] * x1[8]
-	s1 += w[9] * x1[9]
-	s1 += w[10] * x1[10]
-	s2 += w[8] * x2[8]
-	s2 += w[9] * x2[9]
-	s2 += w[10] * x2[10]
-	s3 += w[8] * x3[8]
-	s3 += w[9] * x3[9]
-	s3 += w[10] * x3[10]
-	return
-}
-
 // loopedAxpy11 adds a·x to dst.
 func loopedAxpy11(dst *[11]float64, a float64, x *[11]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedAxpy11AVX512(dst, a, x)
-		return
-	}
 	if loopedHasSIMD {
 		loopedAxpy11AVX2(dst, a, x)
 		return
@@ -986,24 +513,8 @@ func loopedAxpy11AVX2(dst *[11]float64, a float64, x *[11]float64) {
 	dst[10] += a * x[10]
 }
 
-// loopedAxpy11AVX512 is loopedAxpy11 with 8-lane vectors.
-func loopedAxpy11AVX512(dst *[11]float64, a float64, x *[11]float64) {
-	i := 0
-	va := archsimd.BroadcastFloat64x8(a)
-	for ; i+8 <= 11; i += 8 {
-		va.MulAdd(archsimd.LoadFloat64x8Slice(x[i:]), archsimd.LoadFloat64x8Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-	dst[8] += a * x[8]
-	dst[9] += a * x[9]
-	dst[10] += a * x[10]
-}
-
 // loopedAxpy4x11 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func loopedAxpy4x11(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *[11]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedAxpy4x11AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if loopedHasSIMD {
 		loopedAxpy4x11AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -1039,40 +550,8 @@ func loopedAxpy4x11AVX2(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *
 	d3[10] += a3 * x[10]
 }
 
-// loopedAxpy4x11AVX512 is loopedAxpy4x11 with 8-lane vectors.
-func loopedAxpy4x11AVX512(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *[11]float64) {
-	i := 0
-	va0 := archsimd.BroadcastFloat64x8(a0)
-	va1 := archsimd.BroadcastFloat64x8(a1)
-	va2 := archsimd.BroadcastFloat64x8(a2)
-	va3 := archsimd.BroadcastFloat64x8(a3)
-	for ; i+8 <= 11; i += 8 {
-		xi := archsimd.LoadFloat64x8Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat64x8Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat64x8Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat64x8Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat64x8Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-	d0[8] += a0 * x[8]
-	d0[9] += a0 * x[9]
-	d0[10] += a0 * x[10]
-	d1[8] += a1 * x[8]
-	d1[9] += a1 * x[9]
-	d1[10] += a1 * x[10]
-	d2[8] += a2 * x[8]
-	d2[9] += a2 * x[9]
-	d2[10] += a2 * x[10]
-	d3[8] += a3 * x[8]
-	d3[9] += a3 * x[9]
-	d3[10] += a3 * x[10]
-}
-
 // loopedOuter4x11 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func loopedOuter4x11(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[11]float64) {
-	if loopedHasSIMD && loopedHasAVX512 {
-		loopedOuter4x11AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if loopedHasSIMD {
 		loopedOuter4x11AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -1089,21 +568,6 @@ func loopedOuter4x11AVX2(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x
 	va3 := archsimd.BroadcastFloat64x4(a3)
 	for ; i+4 <= 11; i += 4 {
 		va3.MulAdd(archsimd.LoadFloat64x4Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x4Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x4Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x4Slice(x0[i:]), archsimd.LoadFloat64x4Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
-	dst[9] += a0*x0[9] + a1*x1[9] + a2*x2[9] + a3*x3[9]
-	dst[10] += a0*x0[10] + a1*x1[10] + a2*x2[10] + a3*x3[10]
-}
-
-// loopedOuter4x11AVX512 is loopedOuter4x11 with 8-lane vectors.
-func loopedOuter4x11AVX512(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[11]float64) {
-	i := 0
-	va0 := archsimd.BroadcastFloat64x8(a0)
-	va1 := archsimd.BroadcastFloat64x8(a1)
-	va2 := archsimd.BroadcastFloat64x8(a2)
-	va3 := archsimd.BroadcastFloat64x8(a3)
-	for ; i+8 <= 11; i += 8 {
-		va3.MulAdd(archsimd.LoadFloat64x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat64x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat64x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat64x8Slice(x0[i:]), archsimd.LoadFloat64x8Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
 	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
 	dst[9] += a0*x0[9] + a1*x1[9] + a2*x2[9] + a3*x3[9]

@@ -28,9 +28,6 @@ func smallSumAVX512(v archsimd.Float32x16) float32 {
 
 // smallDot6 returns Σᵢ w[i]·x[i], summed in four lanes.
 func smallDot6(w, x *[6]float32) float32 {
-	if smallHasSIMD && smallHasAVX512 {
-		return smallDot6AVX512(w, x)
-	}
 	if smallHasSIMD {
 		return smallDot6AVX2(w, x)
 	}
@@ -60,34 +57,8 @@ func smallDot6AVX2(w, x *[6]float32) float32 {
 	return s
 }
 
-// smallDot6AVX512 is smallDot6 with 16-lane vectors.
-func smallDot6AVX512(w, x *[6]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 6; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 6; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := smallSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	s += w[0] * x[0]
-	s += w[1] * x[1]
-	s += w[2] * x[2]
-	s += w[3] * x[3]
-	s += w[4] * x[4]
-	s += w[5] * x[5]
-	return s
-}
-
 // smallDot4x6 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func smallDot4x6(w, x0, x1, x2, x3 *[6]float32) (s0, s1, s2, s3 float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		return smallDot4x6AVX512(w, x0, x1, x2, x3)
-	}
 	if smallHasSIMD {
 		return smallDot4x6AVX2(w, x0, x1, x2, x3)
 	}
@@ -136,54 +107,8 @@ func smallDot4x6AVX2(w, x0, x1, x2, x3 *[6]float32) (s0, s1, s2, s3 float32) {
 	return
 }
 
-// smallDot4x6AVX512 is smallDot4x6 with 16-lane vectors.
-func smallDot4x6AVX512(w, x0, x1, x2, x3 *[6]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 6; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = smallSumAVX512(v0)
-	s1 = smallSumAVX512(v1)
-	s2 = smallSumAVX512(v2)
-	s3 = smallSumAVX512(v3)
-	s0 += w[0] * x0[0]
-	s0 += w[1] * x0[1]
-	s0 += w[2] * x0[2]
-	s0 += w[3] * x0[3]
-	s0 += w[4] * x0[4]
-	s0 += w[5] * x0[5]
-	s1 += w[0] * x1[0]
-	s1 += w[1] * x1[1]
-	s1 += w[2] * x1[2]
-	s1 += w[3] * x1[3]
-	s1 += w[4] * x1[4]
-	s1 += w[5] * x1[5]
-	s2 += w[0] * x2[0]
-	s2 += w[1] * x2[1]
-	s2 += w[2] * x2[2]
-	s2 += w[3] * x2[3]
-	s2 += w[4] * x2[4]
-	s2 += w[5] * x2[5]
-	s3 += w[0] * x3[0]
-	s3 += w[1] * x3[1]
-	s3 += w[2] * x3[2]
-	s3 += w[3] * x3[3]
-	s3 += w[4] * x3[4]
-	s3 += w[5] * x3[5]
-	return
-}
-
 // smallAxpy6 adds a·x to dst.
 func smallAxpy6(dst *[6]float32, a float32, x *[6]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallAxpy6AVX512(dst, a, x)
-		return
-	}
 	if smallHasSIMD {
 		smallAxpy6AVX2(dst, a, x)
 		return
@@ -206,27 +131,8 @@ func smallAxpy6AVX2(dst *[6]float32, a float32, x *[6]float32) {
 	dst[5] += a * x[5]
 }
 
-// smallAxpy6AVX512 is smallAxpy6 with 16-lane vectors.
-func smallAxpy6AVX512(dst *[6]float32, a float32, x *[6]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 6; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-	dst[0] += a * x[0]
-	dst[1] += a * x[1]
-	dst[2] += a * x[2]
-	dst[3] += a * x[3]
-	dst[4] += a * x[4]
-	dst[5] += a * x[5]
-}
-
 // smallAxpy4x6 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func smallAxpy4x6(d0, d1, d2, d3 *[6]float32, a0, a1, a2, a3 float32, x *[6]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallAxpy4x6AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if smallHasSIMD {
 		smallAxpy4x6AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -274,52 +180,8 @@ func smallAxpy4x6AVX2(d0, d1, d2, d3 *[6]float32, a0, a1, a2, a3 float32, x *[6]
 	d3[5] += a3 * x[5]
 }
 
-// smallAxpy4x6AVX512 is smallAxpy4x6 with 16-lane vectors.
-func smallAxpy4x6AVX512(d0, d1, d2, d3 *[6]float32, a0, a1, a2, a3 float32, x *[6]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 6; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-	d0[0] += a0 * x[0]
-	d0[1] += a0 * x[1]
-	d0[2] += a0 * x[2]
-	d0[3] += a0 * x[3]
-	d0[4] += a0 * x[4]
-	d0[5] += a0 * x[5]
-	d1[0] += a1 * x[0]
-	d1[1] += a1 * x[1]
-	d1[2] += a1 * x[2]
-	d1[3] += a1 * x[3]
-	d1[4] += a1 * x[4]
-	d1[5] += a1 * x[5]
-	d2[0] += a2 * x[0]
-	d2[1] += a2 * x[1]
-	d2[2] += a2 * x[2]
-	d2[3] += a2 * x[3]
-	d2[4] += a2 * x[4]
-	d2[5] += a2 * x[5]
-	d3[0] += a3 * x[0]
-	d3[1] += a3 * x[1]
-	d3[2] += a3 * x[2]
-	d3[3] += a3 * x[3]
-	d3[4] += a3 * x[4]
-	d3[5] += a3 * x[5]
-}
-
 // smallOuter4x6 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func smallOuter4x6(dst *[6]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[6]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallOuter4x6AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if smallHasSIMD {
 		smallOuter4x6AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -345,29 +207,8 @@ func smallOuter4x6AVX2(dst *[6]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *
 	dst[5] += a0*x0[5] + a1*x1[5] + a2*x2[5] + a3*x3[5]
 }
 
-// smallOuter4x6AVX512 is smallOuter4x6 with 16-lane vectors.
-func smallOuter4x6AVX512(dst *[6]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[6]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 6; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-	dst[0] += a0*x0[0] + a1*x1[0] + a2*x2[0] + a3*x3[0]
-	dst[1] += a0*x0[1] + a1*x1[1] + a2*x2[1] + a3*x3[1]
-	dst[2] += a0*x0[2] + a1*x1[2] + a2*x2[2] + a3*x3[2]
-	dst[3] += a0*x0[3] + a1*x1[3] + a2*x2[3] + a3*x3[3]
-	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
-	dst[5] += a0*x0[5] + a1*x1[5] + a2*x2[5] + a3*x3[5]
-}
-
 // smallDot8 returns Σᵢ w[i]·x[i], summed in four lanes.
 func smallDot8(w, x *[8]float32) float32 {
-	if smallHasSIMD && smallHasAVX512 {
-		return smallDot8AVX512(w, x)
-	}
 	if smallHasSIMD {
 		return smallDot8AVX2(w, x)
 	}
@@ -391,36 +232,8 @@ func smallDot8AVX2(w, x *[8]float32) float32 {
 	return s
 }
 
-// smallDot8AVX512 is smallDot8 with 16-lane vectors.
-func smallDot8AVX512(w, x *[8]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 8; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 8; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := smallSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	s += w[0] * x[0]
-	s += w[1] * x[1]
-	s += w[2] * x[2]
-	s += w[3] * x[3]
-	s += w[4] * x[4]
-	s += w[5] * x[5]
-	s += w[6] * x[6]
-	s += w[7] * x[7]
-	return s
-}
-
 // smallDot4x8 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func smallDot4x8(w, x0, x1, x2, x3 *[8]float32) (s0, s1, s2, s3 float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		return smallDot4x8AVX512(w, x0, x1, x2, x3)
-	}
 	if smallHasSIMD {
 		return smallDot4x8AVX2(w, x0, x1, x2, x3)
 	}
@@ -445,62 +258,8 @@ func smallDot4x8AVX2(w, x0, x1, x2, x3 *[8]float32) (s0, s1, s2, s3 float32) {
 	return
 }
 
-// smallDot4x8AVX512 is smallDot4x8 with 16-lane vectors.
-func smallDot4x8AVX512(w, x0, x1, x2, x3 *[8]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 8; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = smallSumAVX512(v0)
-	s1 = smallSumAVX512(v1)
-	s2 = smallSumAVX512(v2)
-	s3 = smallSumAVX512(v3)
-	s0 += w[0] * x0[0]
-	s0 += w[1] * x0[1]
-	s0 += w[2] * x0[2]
-	s0 += w[3] * x0[3]
-	s0 += w[4] * x0[4]
-	s0 += w[5] * x0[5]
-	s0 += w[6] * x0[6]
-	s0 += w[7] * x0[7]
-	s1 += w[0] * x1[0]
-	s1 += w[1] * x1[1]
-	s1 += w[2] * x1[2]
-	s1 += w[3] * x1[3]
-	s1 += w[4] * x1[4]
-	s1 += w[5] * x1[5]
-	s1 += w[6] * x1[6]
-	s1 += w[7] * x1[7]
-	s2 += w[0] * x2[0]
-	s2 += w[1] * x2[1]
-	s2 += w[2] * x2[2]
-	s2 += w[3] * x2[3]
-	s2 += w[4] * x2[4]
-	s2 += w[5] * x2[5]
-	s2 += w[6] * x2[6]
-	s2 += w[7] * x2[7]
-	s3 += w[0] * x3[0]
-	s3 += w[1] * x3[1]
-	s3 += w[2] * x3[2]
-	s3 += w[3] * x3[3]
-	s3 += w[4] * x3[4]
-	s3 += w[5] * x3[5]
-	s3 += w[6] * x3[6]
-	s3 += w[7] * x3[7]
-	return
-}
-
 // smallAxpy8 adds a·x to dst.
 func smallAxpy8(dst *[8]float32, a float32, x *[8]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallAxpy8AVX512(dst, a, x)
-		return
-	}
 	if smallHasSIMD {
 		smallAxpy8AVX2(dst, a, x)
 		return
@@ -517,29 +276,8 @@ func smallAxpy8AVX2(dst *[8]float32, a float32, x *[8]float32) {
 	}
 }
 
-// smallAxpy8AVX512 is smallAxpy8 with 16-lane vectors.
-func smallAxpy8AVX512(dst *[8]float32, a float32, x *[8]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 8; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-	dst[0] += a * x[0]
-	dst[1] += a * x[1]
-	dst[2] += a * x[2]
-	dst[3] += a * x[3]
-	dst[4] += a * x[4]
-	dst[5] += a * x[5]
-	dst[6] += a * x[6]
-	dst[7] += a * x[7]
-}
-
 // smallAxpy4x8 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func smallAxpy4x8(d0, d1, d2, d3 *[8]float32, a0, a1, a2, a3 float32, x *[8]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallAxpy4x8AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if smallHasSIMD {
 		smallAxpy4x8AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -563,60 +301,8 @@ func smallAxpy4x8AVX2(d0, d1, d2, d3 *[8]float32, a0, a1, a2, a3 float32, x *[8]
 	}
 }
 
-// smallAxpy4x8AVX512 is smallAxpy4x8 with 16-lane vectors.
-func smallAxpy4x8AVX512(d0, d1, d2, d3 *[8]float32, a0, a1, a2, a3 float32, x *[8]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 8; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-	d0[0] += a0 * x[0]
-	d0[1] += a0 * x[1]
-	d0[2] += a0 * x[2]
-	d0[3] += a0 * x[3]
-	d0[4] += a0 * x[4]
-	d0[5] += a0 * x[5]
-	d0[6] += a0 * x[6]
-	d0[7] += a0 * x[7]
-	d1[0] += a1 * x[0]
-	d1[1] += a1 * x[1]
-	d1[2] += a1 * x[2]
-	d1[3] += a1 * x[3]
-	d1[4] += a1 * x[4]
-	d1[5] += a1 * x[5]
-	d1[6] += a1 * x[6]
-	d1[7] += a1 * x[7]
-	d2[0] += a2 * x[0]
-	d2[1] += a2 * x[1]
-	d2[2] += a2 * x[2]
-	d2[3] += a2 * x[3]
-	d2[4] += a2 * x[4]
-	d2[5] += a2 * x[5]
-	d2[6] += a2 * x[6]
-	d2[7] += a2 * x[7]
-	d3[0] += a3 * x[0]
-	d3[1] += a3 * x[1]
-	d3[2] += a3 * x[2]
-	d3[3] += a3 * x[3]
-	d3[4] += a3 * x[4]
-	d3[5] += a3 * x[5]
-	d3[6] += a3 * x[6]
-	d3[7] += a3 * x[7]
-}
-
 // smallOuter4x8 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func smallOuter4x8(dst *[8]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[8]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallOuter4x8AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if smallHasSIMD {
 		smallOuter4x8AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -636,31 +322,8 @@ func smallOuter4x8AVX2(dst *[8]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *
 	}
 }
 
-// smallOuter4x8AVX512 is smallOuter4x8 with 16-lane vectors.
-func smallOuter4x8AVX512(dst *[8]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[8]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 8; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-	dst[0] += a0*x0[0] + a1*x1[0] + a2*x2[0] + a3*x3[0]
-	dst[1] += a0*x0[1] + a1*x1[1] + a2*x2[1] + a3*x3[1]
-	dst[2] += a0*x0[2] + a1*x1[2] + a2*x2[2] + a3*x3[2]
-	dst[3] += a0*x0[3] + a1*x1[3] + a2*x2[3] + a3*x3[3]
-	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
-	dst[5] += a0*x0[5] + a1*x1[5] + a2*x2[5] + a3*x3[5]
-	dst[6] += a0*x0[6] + a1*x1[6] + a2*x2[6] + a3*x3[6]
-	dst[7] += a0*x0[7] + a1*x1[7] + a2*x2[7] + a3*x3[7]
-}
-
 // smallDot12 returns Σᵢ w[i]·x[i], summed in four lanes.
 func smallDot12(w, x *[12]float32) float32 {
-	if smallHasSIMD && smallHasAVX512 {
-		return smallDot12AVX512(w, x)
-	}
 	if smallHasSIMD {
 		return smallDot12AVX2(w, x)
 	}
@@ -688,40 +351,8 @@ func smallDot12AVX2(w, x *[12]float32) float32 {
 	return s
 }
 
-// smallDot12AVX512 is smallDot12 with 16-lane vectors.
-func smallDot12AVX512(w, x *[12]float32) float32 {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+64 <= 12; i += 64 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i+0:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+0:]), v0)
-		v1 = archsimd.LoadFloat32x16Slice(w[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+16:]), v1)
-		v2 = archsimd.LoadFloat32x16Slice(w[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+32:]), v2)
-		v3 = archsimd.LoadFloat32x16Slice(w[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i+48:]), v3)
-	}
-	for ; i+16 <= 12; i += 16 {
-		v0 = archsimd.LoadFloat32x16Slice(w[i:]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), v0)
-	}
-	s := smallSumAVX512(v0.Add(v1).Add(v2.Add(v3)))
-	s += w[0] * x[0]
-	s += w[1] * x[1]
-	s += w[2] * x[2]
-	s += w[3] * x[3]
-	s += w[4] * x[4]
-	s += w[5] * x[5]
-	s += w[6] * x[6]
-	s += w[7] * x[7]
-	s += w[8] * x[8]
-	s += w[9] * x[9]
-	s += w[10] * x[10]
-	s += w[11] * x[11]
-	return s
-}
-
 // smallDot4x12 returns the dot products of w with x0, x1, x2 and x3, reading w once.
 func smallDot4x12(w, x0, x1, x2, x3 *[12]float32) (s0, s1, s2, s3 float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		return smallDot4x12AVX512(w, x0, x1, x2, x3)
-	}
 	if smallHasSIMD {
 		return smallDot4x12AVX2(w, x0, x1, x2, x3)
 	}
@@ -762,78 +393,8 @@ func smallDot4x12AVX2(w, x0, x1, x2, x3 *[12]float32) (s0, s1, s2, s3 float32) {
 	return
 }
 
-// smallDot4x12AVX512 is smallDot4x12 with 16-lane vectors.
-func smallDot4x12AVX512(w, x0, x1, x2, x3 *[12]float32) (s0, s1, s2, s3 float32) {
-	i := 0
-	var v0, v1, v2, v3 archsimd.Float32x16
-	for ; i+16 <= 12; i += 16 {
-		wi := archsimd.LoadFloat32x16Slice(w[i:])
-		v0 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), v0)
-		v1 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), v1)
-		v2 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), v2)
-		v3 = wi.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), v3)
-	}
-	s0 = smallSumAVX512(v0)
-	s1 = smallSumAVX512(v1)
-	s2 = smallSumAVX512(v2)
-	s3 = smallSumAVX512(v3)
-	s0 += w[0] * x0[0]
-	s0 += w[1] * x0[1]
-	s0 += w[2] * x0[2]
-	s0 += w[3] * x0[3]
-	s0 += w[4] * x0[4]
-	s0 += w[5] * x0[5]
-	s0 += w[6] * x0[6]
-	s0 += w[7] * x0[7]
-	s0 += w[8] * x0[8]
-	s0 += w[9] * x0[9]
-	s0 += w[10] * x0[10]
-	s0 += w[11] * x0[11]
-	s1 += w[0] * x1[0]
-	s1 += w[1] * x1[1]
-	s1 += w[2] * x1[2]
-	s1 += w[3] * x1[3]
-	s1 += w[4] * x1[4]
-	s1 += w[5] * x1[5]
-	s1 += w[6] * x1[6]
-	s1 += w[7] * x1[7]
-	s1 += w[8] * x1[8]
-	s1 += w[9] * x1[9]
-	s1 += w[10] * x1[10]
-	s1 += w[11] * x1[11]
-	s2 += w[0] * x2[0]
-	s2 += w[1] * x2[1]
-	s2 += w[2] * x2[2]
-	s2 += w[3] * x2[3]
-	s2 += w[4] * x2[4]
-	s2 += w[5] * x2[5]
-	s2 += w[6] * x2[6]
-	s2 += w[7] * x2[7]
-	s2 += w[8] * x2[8]
-	s2 += w[9] * x2[9]
-	s2 += w[10] * x2[10]
-	s2 += w[11] * x2[11]
-	s3 += w[0] * x3[0]
-	s3 += w[1] * x3[1]
-	s3 += w[2] * x3[2]
-	s3 += w[3] * x3[3]
-	s3 += w[4] * x3[4]
-	s3 += w[5] * x3[5]
-	s3 += w[6] * x3[6]
-	s3 += w[7] * x3[7]
-	s3 += w[8] * x3[8]
-	s3 += w[9] * x3[9]
-	s3 += w[10] * x3[10]
-	s3 += w[11] * x3[11]
-	return
-}
-
 // smallAxpy12 adds a·x to dst.
 func smallAxpy12(dst *[12]float32, a float32, x *[12]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallAxpy12AVX512(dst, a, x)
-		return
-	}
 	if smallHasSIMD {
 		smallAxpy12AVX2(dst, a, x)
 		return
@@ -854,33 +415,8 @@ func smallAxpy12AVX2(dst *[12]float32, a float32, x *[12]float32) {
 	dst[11] += a * x[11]
 }
 
-// smallAxpy12AVX512 is smallAxpy12 with 16-lane vectors.
-func smallAxpy12AVX512(dst *[12]float32, a float32, x *[12]float32) {
-	i := 0
-	va := archsimd.BroadcastFloat32x16(a)
-	for ; i+16 <= 12; i += 16 {
-		va.MulAdd(archsimd.LoadFloat32x16Slice(x[i:]), archsimd.LoadFloat32x16Slice(dst[i:])).StoreSlice(dst[i:])
-	}
-	dst[0] += a * x[0]
-	dst[1] += a * x[1]
-	dst[2] += a * x[2]
-	dst[3] += a * x[3]
-	dst[4] += a * x[4]
-	dst[5] += a * x[5]
-	dst[6] += a * x[6]
-	dst[7] += a * x[7]
-	dst[8] += a * x[8]
-	dst[9] += a * x[9]
-	dst[10] += a * x[10]
-	dst[11] += a * x[11]
-}
-
 // smallAxpy4x12 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
 func smallAxpy4x12(d0, d1, d2, d3 *[12]float32, a0, a1, a2, a3 float32, x *[12]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallAxpy4x12AVX512(d0, d1, d2, d3, a0, a1, a2, a3, x)
-		return
-	}
 	if smallHasSIMD {
 		smallAxpy4x12AVX2(d0, d1, d2, d3, a0, a1, a2, a3, x)
 		return
@@ -920,76 +456,8 @@ func smallAxpy4x12AVX2(d0, d1, d2, d3 *[12]float32, a0, a1, a2, a3 float32, x *[
 	d3[11] += a3 * x[11]
 }
 
-// smallAxpy4x12AVX512 is smallAxpy4x12 with 16-lane vectors.
-func smallAxpy4x12AVX512(d0, d1, d2, d3 *[12]float32, a0, a1, a2, a3 float32, x *[12]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 12; i += 16 {
-		xi := archsimd.LoadFloat32x16Slice(x[i:])
-		va0.MulAdd(xi, archsimd.LoadFloat32x16Slice(d0[i:])).StoreSlice(d0[i:])
-		va1.MulAdd(xi, archsimd.LoadFloat32x16Slice(d1[i:])).StoreSlice(d1[i:])
-		va2.MulAdd(xi, archsimd.LoadFloat32x16Slice(d2[i:])).StoreSlice(d2[i:])
-		va3.MulAdd(xi, archsimd.LoadFloat32x16Slice(d3[i:])).StoreSlice(d3[i:])
-	}
-	d0[0] += a0 * x[0]
-	d0[1] += a0 * x[1]
-	d0[2] += a0 * x[2]
-	d0[3] += a0 * x[3]
-	d0[4] += a0 * x[4]
-	d0[5] += a0 * x[5]
-	d0[6] += a0 * x[6]
-	d0[7] += a0 * x[7]
-	d0[8] += a0 * x[8]
-	d0[9] += a0 * x[9]
-	d0[10] += a0 * x[10]
-	d0[11] += a0 * x[11]
-	d1[0] += a1 * x[0]
-	d1[1] += a1 * x[1]
-	d1[2] += a1 * x[2]
-	d1[3] += a1 * x[3]
-	d1[4] += a1 * x[4]
-	d1[5] += a1 * x[5]
-	d1[6] += a1 * x[6]
-	d1[7] += a1 * x[7]
-	d1[8] += a1 * x[8]
-	d1[9] += a1 * x[9]
-	d1[10] += a1 * x[10]
-	d1[11] += a1 * x[11]
-	d2[0] += a2 * x[0]
-	d2[1] += a2 * x[1]
-	d2[2] += a2 * x[2]
-	d2[3] += a2 * x[3]
-	d2[4] += a2 * x[4]
-	d2[5] += a2 * x[5]
-	d2[6] += a2 * x[6]
-	d2[7] += a2 * x[7]
-	d2[8] += a2 * x[8]
-	d2[9] += a2 * x[9]
-	d2[10] += a2 * x[10]
-	d2[11] += a2 * x[11]
-	d3[0] += a3 * x[0]
-	d3[1] += a3 * x[1]
-	d3[2] += a3 * x[2]
-	d3[3] += a3 * x[3]
-	d3[4] += a3 * x[4]
-	d3[5] += a3 * x[5]
-	d3[6] += a3 * x[6]
-	d3[7] += a3 * x[7]
-	d3[8] += a3 * x[8]
-	d3[9] += a3 * x[9]
-	d3[10] += a3 * x[10]
-	d3[11] += a3 * x[11]
-}
-
 // smallOuter4x12 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
 func smallOuter4x12(dst *[12]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[12]float32) {
-	if smallHasSIMD && smallHasAVX512 {
-		smallOuter4x12AVX512(dst, a0, a1, a2, a3, x0, x1, x2, x3)
-		return
-	}
 	if smallHasSIMD {
 		smallOuter4x12AVX2(dst, a0, a1, a2, a3, x0, x1, x2, x3)
 		return
@@ -1007,30 +475,6 @@ func smallOuter4x12AVX2(dst *[12]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3
 	for ; i+8 <= 12; i += 8 {
 		va3.MulAdd(archsimd.LoadFloat32x8Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x8Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x8Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x8Slice(x0[i:]), archsimd.LoadFloat32x8Slice(dst[i:]))))).StoreSlice(dst[i:])
 	}
-	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
-	dst[9] += a0*x0[9] + a1*x1[9] + a2*x2[9] + a3*x3[9]
-	dst[10] += a0*x0[10] + a1*x1[10] + a2*x2[10] + a3*x3[10]
-	dst[11] += a0*x0[11] + a1*x1[11] + a2*x2[11] + a3*x3[11]
-}
-
-// smallOuter4x12AVX512 is smallOuter4x12 with 16-lane vectors.
-func smallOuter4x12AVX512(dst *[12]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[12]float32) {
-	i := 0
-	va0 := archsimd.BroadcastFloat32x16(a0)
-	va1 := archsimd.BroadcastFloat32x16(a1)
-	va2 := archsimd.BroadcastFloat32x16(a2)
-	va3 := archsimd.BroadcastFloat32x16(a3)
-	for ; i+16 <= 12; i += 16 {
-		va3.MulAdd(archsimd.LoadFloat32x16Slice(x3[i:]), va2.MulAdd(archsimd.LoadFloat32x16Slice(x2[i:]), va1.MulAdd(archsimd.LoadFloat32x16Slice(x1[i:]), va0.MulAdd(archsimd.LoadFloat32x16Slice(x0[i:]), archsimd.LoadFloat32x16Slice(dst[i:]))))).StoreSlice(dst[i:])
-	}
-	dst[0] += a0*x0[0] + a1*x1[0] + a2*x2[0] + a3*x3[0]
-	dst[1] += a0*x0[1] + a1*x1[1] + a2*x2[1] + a3*x3[1]
-	dst[2] += a0*x0[2] + a1*x1[2] + a2*x2[2] + a3*x3[2]
-	dst[3] += a0*x0[3] + a1*x1[3] + a2*x2[3] + a3*x3[3]
-	dst[4] += a0*x0[4] + a1*x1[4] + a2*x2[4] + a3*x3[4]
-	dst[5] += a0*x0[5] + a1*x1[5] + a2*x2[5] + a3*x3[5]
-	dst[6] += a0*x0[6] + a1*x1[6] + a2*x2[6] + a3*x3[6]
-	dst[7] += a0*x0[7] + a1*x1[7] + a2*x2[7] + a3*x3[7]
 	dst[8] += a0*x0[8] + a1*x1[8] + a2*x2[8] + a3*x3[8]
 	dst[9] += a0*x0[9] + a1*x1[9] + a2*x2[9] + a3*x3[9]
 	dst[10] += a0*x0[10] + a1*x1[10] + a2*x2[10] + a3*x3[10]

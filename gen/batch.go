@@ -45,16 +45,11 @@ func plus(k string, j int) Code {
 //		q := 0
 //		for ; q+4 <= c; q += 4 {
 //			x0, x1, x2, x3 := …rows of samples q…q+3…
-//			var v0, v1, v2, v3 float32
-//			for i := range 784 {
-//				wi := w[i]
-//				v0 += wi * x0[i]
-//				…
-//			}
+//			v0, v1, v2, v3 := wideDot4x784(w, x0, x1, x2, x3)
 //			s[q].A1[o] = wideRelu(m.B1[o] + v0)
 //			…
 //		}
-//		for ; q < c; q++ { …one sample… }
+//		for ; q < c; q++ { s[q].A1[o] = wideRelu(m.B1[o] + wideDot784(w, …row of sample q…)) }
 //	}
 func (e *emitter) denseChunk(g *Group, l *ir.Layer) {
 	store := func(g *Group, k Code, v *Statement) {
@@ -115,12 +110,8 @@ func (e *emitter) forwardChunk(g *Group) {
 //		var db float32
 //		for ; q+4 <= c; q += 4 {
 //			e0, … := d3[q][o], …
-//			for i := range 512 {
-//				gw[i] += e0*x0[i] + e1*x1[i] + e2*x2[i] + e3*x3[i]
-//				wi := w[i]
-//				u0[i] += e0 * wi
-//				…
-//			}
+//			wideOuter4x512(gw, e0, e1, e2, e3, x0, x1, x2, x3)   // ∂L/∂W3[o] += Σ eⱼ·xⱼ
+//			wideAxpy4x512(u0, u1, u2, u3, e0, e1, e2, e3, w)    // d2[q+j] += eⱼ·W3[o]
 //		}
 //		…
 //		g.B3[o] += db

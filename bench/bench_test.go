@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/nngen/nngen/bench/workload"
@@ -99,5 +100,62 @@ func BenchmarkAccAdam(b *testing.B) {
 				b.Run("nngen", s.accAdam)
 			})
 		}
+	}
+}
+
+// The two-thread metrics, of nngen's own and for the mnist-shaped and
+// wide workloads only: train_sgd in batches of 64 and 256 by train.Fit on
+// one thread and on two (Config.Threads), and thr256 by
+// train.ForwardParallel on two threads (thr256_t2, to compare with
+// thr256). The two-thread benchmarks raise GOMAXPROCS to at least 2 for
+// their run, whatever go test's -cpu, and are skipped on a machine with
+// one CPU; the one-thread ones run at the suite's GOMAXPROCS.
+
+func BenchmarkTrainSGD64T1(b *testing.B)  { benchTrainThreads(b, batch64, 1) }
+func BenchmarkTrainSGD64T2(b *testing.B)  { benchTrainThreads(b, batch64, 2) }
+func BenchmarkTrainSGD256T1(b *testing.B) { benchTrainThreads(b, batch256, 1) }
+func BenchmarkTrainSGD256T2(b *testing.B) { benchTrainThreads(b, batch256, 2) }
+
+// BenchmarkThr256T2 is thr256 on two threads.
+func BenchmarkThr256T2(b *testing.B) {
+	for _, s := range allSubjects(b) {
+		if s.parallel {
+			b.Run(s.w.Name, func(b *testing.B) {
+				b.Run("nngen", func(b *testing.B) {
+					withProcs(b, 2)
+					s.thrPar(b, 2)
+				})
+			})
+		}
+	}
+}
+
+// benchTrainThreads times whole shuffled epochs of SGD, lr 0.05, in
+// batches of batch samples, by train.Fit on threads threads.
+func benchTrainThreads(b *testing.B, batch, threads int) {
+	for _, s := range allSubjects(b) {
+		if s.parallel {
+			b.Run(s.w.Name, func(b *testing.B) {
+				b.Run("nngen", func(b *testing.B) {
+					withProcs(b, threads)
+					s.trainAt(b, batch, threads)
+				})
+			})
+		}
+	}
+}
+
+// withProcs raises GOMAXPROCS to at least n until the benchmark ends, or
+// skips it if the machine has fewer than n CPUs.
+func withProcs(b *testing.B, n int) {
+	if n <= 1 {
+		return
+	}
+	if runtime.NumCPU() < n {
+		b.Skipf("%d CPUs, fewer than the %d threads", runtime.NumCPU(), n)
+	}
+	if old := runtime.GOMAXPROCS(0); old < n {
+		runtime.GOMAXPROCS(n)
+		b.Cleanup(func() { runtime.GOMAXPROCS(old) })
 	}
 }

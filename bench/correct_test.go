@@ -89,3 +89,14 @@ func TestNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestParallel checks, on the workloads of the two-thread benchmarks,
+// that train.ForwardParallel and train.Fit on two threads give the
+// results of one thread, bit for bit.
+func TestParallel(t *testing.T) {
+	for _, s := range allSubjects(t) {
+		if s.parallel {
+			t.Run(s.w.Name, s.checkPar)
+		}
+	}
+}

@@ -45,6 +45,67 @@ func (g *generated[T, M, P]) benchTrainFit(b *testing.B) {
 	reportThroughput(b, b.N*g.epoch.Len(), workload.TrainFLOPs(g.w.Widths))
 }
 
+// benchTrainAt times b.N epochs of SGD in batches of batch samples by one
+// call of train.Fit on threads threads.
+func (g *generated[T, M, P]) benchTrainAt(b *testing.B, batch, threads int) {
+	g.m.Init(seed)
+	cfg := sgdConfig[T](b.N)
+	cfg.Batch, cfg.Threads = batch, threads
+	b.ResetTimer()
+	if _, err := train.Fit(context.Background(), g.m, g.epoch, nil, cfg); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	reportThroughput(b, b.N*g.epoch.Len(), workload.TrainFLOPs(g.w.Widths))
+}
+
+// benchThr256Parallel times train.ForwardParallel on batches of 256
+// samples on threads threads.
+func (g *generated[T, M, P]) benchThr256Parallel(b *testing.B, threads int) {
+	in, out := g.w.Widths[0], g.w.Widths[len(g.w.Widths)-1]
+	rows := len(g.inf) / in
+	dst := make([]T, batchThr*out)
+	b.ResetTimer()
+	for i := range b.N {
+		s := window(i, rows)
+		train.ForwardParallel(g.m, dst, g.inf[s*in:(s+batchThr)*in], threads)
+	}
+	b.StopTimer()
+	keep(float64(dst[0]))
+	reportThroughput(b, b.N*batchThr, workload.ForwardFLOPs(g.w.Widths))
+}
+
+// checkParallel checks that ForwardParallel gives the outputs of
+// ForwardBatch and that Fit gives the same weights on one thread and on
+// two, bit for bit, on a few hundred samples.
+func (g *generated[T, M, P]) checkParallel(t *testing.T) {
+	g.m.Init(seed)
+	defer g.m.Init(seed)
+	in, out := g.w.Widths[0], g.w.Widths[len(g.w.Widths)-1]
+	for _, n := range []int{batchThr, 103} {
+		x := g.inf[:n*in]
+		want, got := make([]T, n*out), make([]T, n*out)
+		g.m.ForwardBatch(want, x)
+		train.ForwardParallel(g.m, got, x, 2)
+		if !slices.Equal(got, want) {
+			t.Errorf("%d samples: ForwardParallel on 2 threads differs from ForwardBatch", n)
+		}
+	}
+	d := workload.Head(g.train, 260) // batches of 100, 100 and 60: 4, 4 and 2 shards
+	fit := func(threads int) []T {
+		g.m.Init(seed)
+		cfg := sgdConfig[T](1)
+		cfg.Batch, cfg.Threads = 100, threads
+		if _, err := train.Fit(context.Background(), g.m, d, nil, cfg); err != nil {
+			t.Fatal(err)
+		}
+		return slices.Clone(g.m.Params())
+	}
+	if one, two := fit(1), fit(2); !slices.Equal(one, two) {
+		t.Error("Fit gives different weights on 1 and 2 threads")
+	}
+}
+
 // stepper does by hand what train.Fit does for each batch, without its
 // checks: clear the gradient, TrainBatch, average, SGD step.
 type stepper[T data.Float, M any] struct {
@@ -66,13 +127,14 @@ func (g *generated[T, M, P]) newStepper() *stepper[T, M] {
 
 // step trains one batch.
 func (g *generated[T, M, P]) step(s *stepper[T, M], bt data.Batch[T]) {
-	clear(s.grads)
+	grads := s.grads // a local slice: s.grads would be loaded again after each store
+	clear(grads)
 	g.m.TrainBatch(s.g, bt.X, bt.Y)
 	inv := 1 / T(bt.N)
-	for i := range s.grads {
-		s.grads[i] *= inv
+	for i := range grads {
+		grads[i] *= inv
 	}
-	s.opt.Step(s.params, s.grads, lrSGD)
+	s.opt.Step(s.params, grads, lrSGD)
 }
 
 // benchTrainHand times b.N epochs of SGD driven by hand.

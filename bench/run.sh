@@ -6,10 +6,12 @@
 # Usage, from anywhere in the repository:
 #   bench/run.sh
 #   GOAMD64=v3 bench/run.sh
+#   BENCH_FILTER='T1|T2|Thr256' BENCH_BUILD=0 bench/run.sh   # thr256 and the two-thread table only
 # Environment (defaults in brackets):
 #   BENCH_COUNT  go test -count, runs of each benchmark; the table shows medians [3]
 #   BENCH_TIME   go test -benchtime [0.5s]
 #   BENCH_CPU    go test -cpu, the GOMAXPROCS of the benchmarks; the C reference is single-threaded [1]
+#                (the two-thread benchmarks, *T2, raise GOMAXPROCS to 2 for their own run)
 #   BENCH_FILTER go test -bench regexp [.]
 #   BENCH_SCALE  time scale of the C reference (run-reference.sh) [1]
 #   BENCH_BUILD  0 skips the generation and build table [1]

@@ -16,9 +16,12 @@ import (
 	"github.com/nngen/nngen/runtime/model"
 )
 
-// The shared definitions of the metrics.
+// The shared definitions of the metrics, and the batch sizes of the
+// two-thread metrics of nngen's own (train_sgd64_t1 and so on).
 const (
 	batchSGD = 32   // train_sgd and acc_adam mini-batch
+	batch64  = 64   // train_sgd64_t1, train_sgd64_t2
+	batch256 = 256  // train_sgd256_t1, train_sgd256_t2
 	lrSGD    = 0.05 // train_sgd learning rate
 	batchThr = 256  // thr256 batch
 	seed     = 1    // of the weights and of the shuffling
@@ -35,6 +38,10 @@ type subject struct {
 	thr256    func(b *testing.B)                            // ForwardBatch over windows of 256 samples
 	trainFit  func(b *testing.B)                            // b.N epochs of train.Fit with SGD
 	trainHand func(b *testing.B)                            // the same steps by hand
+	parallel  bool                                          // whether the two-thread benchmarks run it
+	trainAt   func(b *testing.B, batch, threads int)        // b.N epochs of train.Fit with SGD, batch and Threads given
+	thrPar    func(b *testing.B, threads int)               // thr256 by train.ForwardParallel
+	checkPar  func(t *testing.T)                            // parallel results against one thread's
 	accAdam   func(b *testing.B)                            // Adam accuracy, digits only
 	params64  func() []float64                              // the parameters, as float64
 	check     func(t *testing.T, base *baseline.MLP, n int) // agreement with the baseline on n samples
@@ -119,6 +126,10 @@ func newSubject[T model.Float, M any, P model.Model[T, M]](w workload.Workload, 
 	s.thr256 = g.benchThr256
 	s.trainFit = g.benchTrainFit
 	s.trainHand = g.benchTrainHand
+	s.parallel = w.Name == workload.Mnist.Name || w.Name == workload.Wide.Name
+	s.trainAt = g.benchTrainAt
+	s.thrPar = g.benchThr256Parallel
+	s.checkPar = g.checkParallel
 	s.check = g.checkBaseline
 	if g.test != nil {
 		s.accAdam = g.benchAccAdam

@@ -29,6 +29,7 @@ type TrainOptions struct {
 	Checkpoint          string
 	CheckpointEvery     int
 	Resume              string
+	Threads             int // 0 is one thread
 	Out                 string
 	History             string // where to write the epochs as JSON, for plots
 }
@@ -67,6 +68,10 @@ func (o *TrainOptions) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Checkpoint, "checkpoint", o.Checkpoint, "checkpoint file, written every -checkpoint-every epochs and on interruption")
 	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", o.CheckpointEvery, "epochs between checkpoints")
 	fs.StringVar(&o.Resume, "resume", o.Resume, "continue training from this checkpoint")
+	if o.Threads == 0 {
+		o.Threads = 1
+	}
+	fs.IntVar(&o.Threads, "threads", o.Threads, "goroutines that train each mini-batch of more than 32 samples, and validate, in parallel (up to 4 share a batch; 0 is 1); the weights do not depend on it")
 	fs.StringVar(&o.Out, "o", o.Out, "weights file to write, safetensors (required)")
 }
 
@@ -106,6 +111,8 @@ func (o *TrainOptions) Validate() error {
 		return errors.New("-patience needs validation data: -val or -val-split")
 	case o.CheckpointEvery < 0:
 		return bad("-checkpoint-every must not be negative, got %d", o.CheckpointEvery)
+	case o.Threads < 0:
+		return bad("-threads must not be negative, got %d", o.Threads)
 	case o.CheckpointEvery > 0 && o.Checkpoint == "":
 		return errors.New("-checkpoint-every needs -checkpoint")
 	}

@@ -59,6 +59,7 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, 
 		Epochs: o.Epochs, Batch: o.Batch, Optimizer: opt, Schedule: o.schedule(perEpoch),
 		ClipNorm: o.Clip, Seed: o.Seed, Patience: o.Patience,
 		CheckpointPath: o.Checkpoint, CheckpointEvery: o.CheckpointEvery, ResumeFrom: o.Resume,
+		Threads: o.Threads,
 		Meta:    meta,
 		OnBatch: progress.batch,
 		OnEpoch: func(e train.EpochStats) error {
@@ -104,7 +105,7 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, 
 		if s.d == nil {
 			continue
 		}
-		met, err := train.Evaluate(m, s.d)
+		met, err := train.EvaluateParallel(m, s.d, o.Threads)
 		if err != nil {
 			return err
 		}

@@ -74,6 +74,17 @@ type Config[T model.Float] struct {
 	// from the training data.
 	Meta Meta
 
+	// Threads is the number of goroutines that compute the gradients of
+	// the shards of each mini-batch, sum them, and run the validation's
+	// forward passes; 0 or 1 means the calling goroutine alone. The
+	// results do not depend on it (see [Fit]). Only up to 4 threads share
+	// a mini-batch's gradients (the most shards a batch has), and batches
+	// of up to 32 samples are one shard; GOMAXPROCS bounds the threads
+	// that run at once. Between the parallel steps of a batch the extra
+	// goroutines spin for up to a millisecond before they sleep, if
+	// GOMAXPROCS is at least Threads.
+	Threads int
+
 	// OnEpoch, if not nil, is called after each epoch with its statistics.
 	// Returning [Stop] ends training as if the last epoch had been
 	// reached; returning another error ends it with that error.
@@ -110,6 +121,8 @@ func (c *Config[T]) Validate() error {
 		return fmt.Errorf("train: ClipNorm %v is zero in %T", c.ClipNorm, T(0))
 	case c.Patience < 0:
 		return fmt.Errorf("train: Patience is %d, want 0 (no early stopping) or more", c.Patience)
+	case c.Threads < 0:
+		return fmt.Errorf("train: Threads is %d, want 0 or more", c.Threads)
 	case c.CheckpointEvery < 0:
 		return fmt.Errorf("train: CheckpointEvery is %d, want 0 or more", c.CheckpointEvery)
 	case c.CheckpointEvery > 0 && c.CheckpointPath == "":

@@ -35,15 +35,22 @@
 // Training is deterministic: the order of the samples is that of a
 // [data.Batcher] created with Config.Seed, and everything else follows
 // from the model's initial parameters, so the same inputs give the same
-// weights bit for bit. After the optimizer's first update, Fit allocates
-// nothing per batch.
+// weights bit for bit. With Config.Threads above 1 the gradients of a
+// mini-batch are computed on several goroutines, data-parallel: the batch
+// is split into shards that depend only on its size, each shard's
+// gradient goes into its own buffer, and the buffers are summed in a
+// fixed order, so the weights do not depend on the number of threads
+// either. After the optimizer's first update, Fit allocates nothing per
+// batch.
 //
 // # Evaluation
 //
 // [Evaluate] scores a model on a data set with its forward pass only:
 // the mean of the loss that training minimizes, accuracy and a confusion
 // matrix for classifiers, and MSE and MAE for regression. The loss agrees
-// with the one TrainBatch returns, up to rounding.
+// with the one TrainBatch returns, up to rounding. [EvaluateParallel] and
+// [ForwardParallel] run the forward passes on several goroutines, with the
+// same results for the models nngen generates.
 //
 // # Weights files
 //

@@ -51,20 +51,43 @@ type Metrics struct {
 // 256 samples at a time, into one buffer. It returns an error if d is
 // empty or its numbers of inputs and outputs are not the model's.
 func Evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T]) (Metrics, error) {
+	return EvaluateParallel(m, d, 1)
+}
+
+// EvaluateParallel is Evaluate with the forward passes on up to threads
+// goroutines (0 or 1: on the caller alone), as [ForwardParallel] runs
+// them, 256 samples per goroutine at a time. For the models nngen
+// generates the metrics are those of Evaluate, bit for bit, whatever the
+// number of threads.
+func EvaluateParallel[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T], threads int) (Metrics, error) {
 	var buf []T
-	return evaluate(m, d, &buf)
+	n := 0
+	if d != nil {
+		n = d.Len()
+	}
+	p := newPool(threads, forwardTasks(n))
+	defer p.close()
+	return evaluate(m, d, &buf, p, newForwarder(m), evalBatch*p.workers())
 }
 
 // evalBatch is the number of samples Evaluate runs through the model at a
-// time.
+// time, per thread.
 const evalBatch = 256
+
+// Fit's validation runs valBatch samples at a time through the model, in
+// valParts parts, whatever the number of threads.
+const (
+	valBatch = 512
+	valParts = 4
+)
 
 // minLog is the lower bound of the logarithms in the classification losses.
 const minLog = -100
 
 // evaluate is Evaluate with a buffer for the outputs that is grown as
-// needed and kept for the next call.
-func evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T], buf *[]T) (Metrics, error) {
+// needed and kept for the next call, and the forward passes of step
+// samples at a time run by f on the pool p.
+func evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T], buf *[]T, p *pool, f *forwarder[T, M, P], step int) (Metrics, error) {
 	widths := m.Widths()
 	if d == nil {
 		return Metrics{}, errors.New("train: evaluate: nil data set")
@@ -77,16 +100,16 @@ func evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T]
 		return Metrics{}, errors.New("train: evaluate: data set has no samples")
 	}
 	out := widths[len(widths)-1]
-	if rows := min(n, evalBatch); len(*buf) < rows*out {
+	if rows := min(n, step); len(*buf) < rows*out {
 		*buf = make([]T, rows*out)
 	}
 	s := newScorer(m.Head(), out)
-	for i := 0; i < n; i += evalBatch {
-		b := d.Batch(i, min(i+evalBatch, n))
-		p := (*buf)[:b.N*out]
-		m.ForwardBatch(p, b.X)
+	for i := 0; i < n; i += step {
+		b := d.Batch(i, min(i+step, n))
+		y := (*buf)[:b.N*out]
+		f.run(p, y, b.X)
 		for k := range b.N {
-			add(s, p[k*out:(k+1)*out], b.Y[k*out:(k+1)*out])
+			add(s, y[k*out:(k+1)*out], b.Y[k*out:(k+1)*out])
 		}
 	}
 	return s.metrics(), nil

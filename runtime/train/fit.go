@@ -71,7 +71,10 @@ type History struct {
 // DivergedError reports that training produced a loss, gradient or
 // parameter that is NaN or infinite.
 type DivergedError struct {
-	Epoch, Batch int    // 1-based epoch and batch within it
+	// Epoch and Batch are the 1-based epoch and batch within it of the
+	// loss or gradient that is not finite, or the batch after whose
+	// update a parameter was found not finite.
+	Epoch, Batch int
 	What         string // what is not finite, e.g. "loss is NaN"
 	Clipping     bool   // whether gradient clipping was on
 }
@@ -92,17 +95,28 @@ func (e *DivergedError) Error() string {
 // samples of train in the order of a [data.Batcher] with seed cfg.Seed.
 // For each batch of n samples it
 //
-//  1. clears a gradient of the shape of m and lets m.TrainBatch add the
-//     gradient of the batch's loss to it;
-//  2. averages the gradient, multiplying it by 1/n;
-//  3. clips it to a norm of cfg.ClipNorm, if set;
-//  4. lets cfg.Optimizer update the parameters of m with the learning rate
+//  1. splits the batch into shards: one shard of up to 32 samples, else
+//     one per 32 samples begun, at most 4 and rounded up to a power of
+//     two (2 for 33 to 64 samples, 4 from 65 on), contiguous, of nearly
+//     equal sizes that are multiples of 4 but for the last;
+//  2. for each shard, clears a gradient of the shape of m (one per
+//     shard, allocated once) and lets m.TrainBatch add the gradient of
+//     the shard's loss to it;
+//  3. sums the shard gradients element by element, in shard order, and
+//     averages the sum, multiplying it by 1/n; the batch's loss is the
+//     sum of the shards' losses, in shard order;
+//  4. clips the gradient to a norm of cfg.ClipNorm, if set;
+//  5. lets cfg.Optimizer update the parameters of m with the learning rate
 //     that cfg.Schedule (or cfg.LR) gives for the update.
 //
-// The same initial weights, data and configuration always give the same
-// weights, bit for bit, on a given platform. (Across architectures the
-// compiler's fusing of multiply-adds may change the rounding.) Once the
-// optimizer has allocated its state, at the first update, training
+// With cfg.Threads above 1, the shards are computed on that many
+// goroutines, and so are the sums of step 3 and the validation; the next
+// batch is drawn during step 5. Since the shards depend only on the batch
+// size, the number of threads does not change the results: the same
+// initial weights, data and configuration, whatever cfg.Threads, always
+// give the same weights, bit for bit, on a given platform. (Across architectures
+// the compiler's fusing of multiply-adds may change the rounding.) Once
+// the optimizer has allocated its state, at the first update, training
 // allocates nothing per batch.
 //
 // After each epoch Fit evaluates the model on val, if not nil, with
@@ -112,7 +126,14 @@ func (e *DivergedError) Error() string {
 // them when Fit returns without error, and when it is cancelled.
 //
 // If a loss, the clipped gradient or a parameter becomes NaN or infinite,
-// Fit stops with a [*DivergedError], leaving m as it is.
+// Fit stops with a [*DivergedError], leaving m as it is. The loss of every
+// batch is checked, and the gradient, as the shard gradients are summed;
+// the parameters are checked after an update whose gradient is not
+// finite, before the loss of a batch is reported as not finite, at the
+// end of each epoch (before validation and checkpoints), and before the
+// checkpoint of a cancelled run. So a parameter that overflows with a
+// finite gradient is found at the latest at the end of its epoch, and the
+// error then names the batches whose updates may have made it.
 //
 // Fit checks ctx between batches. If it is cancelled, Fit writes a
 // checkpoint if cfg.CheckpointPath is set, so that the run can be resumed
@@ -130,6 +151,7 @@ func Fit[T model.Float, M any, P model.Model[T, M]](ctx context.Context, m P, tr
 	if err != nil {
 		return History{}, err
 	}
+	defer t.close()
 	return t.run(ctx)
 }
 
@@ -143,8 +165,32 @@ type trainer[T model.Float, M any, P model.Model[T, M]] struct {
 	meta       Meta // for checkpoints
 
 	params []T
-	g      *M
-	grads  []T // the parameters of g
+	grads  []T // the gradient of the current batch: shardP[0]
+
+	// Each shard of a batch has a gradient: shardG[k], whose parameters
+	// are shardP[k], and a loss, shardLoss[k]. They are allocated for the
+	// most shards a batch has.
+	shardG    []*M
+	shardP    [][]T
+	shardLoss []T
+	gradOK    []bool // per block of the reduction: whether its gradient is finite
+
+	// The parallel work: the pool of Threads goroutines, the tasks (bound
+	// method values, made once) and the batch they work on.
+	pool                  *pool
+	fwd                   *forwarder[T, M, P]
+	shardTask, reduceTask func(int)
+	cur                   data.Batch[T]
+	shards                int // of cur
+	inv                   T   // 1/cur.N
+
+	// With helpers, the next batch is drawn while the optimizer updates
+	// the parameters (updateTask), into next.
+	updateTask func(int)
+	lr         T
+	next       data.Batch[T]
+	nextOK     bool
+	prefetched bool
 
 	batcher *data.Batcher[T]
 	batches int // per epoch
@@ -155,6 +201,10 @@ type trainer[T model.Float, M any, P model.Model[T, M]] struct {
 	batch   int
 	samples int
 	lossSum float64
+
+	// clean is the number of batches of the current epoch after whose
+	// update the parameters were last seen finite (0: at its start).
+	clean int
 
 	steps  int64   // optimizer updates so far
 	lastLR float64 // learning rate of the last update
@@ -196,12 +246,10 @@ func newTrainer[T model.Float, M any, P model.Model[T, M]](m P, train, val *data
 		widths:   widths,
 		layout:   model.Layout(widths),
 		params:   m.Params(),
-		g:        new(M),
 		batcher:  data.NewBatcher(train, cfg.Batch, cfg.Seed),
 		batches:  (train.Len() + cfg.Batch - 1) / cfg.Batch,
 		bestLoss: math.Inf(1),
 	}
-	t.grads = P(t.g).Params()
 	if cfg.Patience > 0 {
 		t.best = make([]T, len(t.params))
 	}
@@ -228,8 +276,33 @@ func newTrainer[T model.Float, M any, P model.Model[T, M]](m P, train, val *data
 			t.lastLR = cfg.rate(t.steps - 1)
 		}
 	}
+	t.clean = t.batch // a checkpoint's parameters were checked before it was written
+
+	// The shards, the reduction and the pool.
+	shards := shardCount(min(cfg.Batch, train.Len()))
+	t.shardG = make([]*M, shards)
+	t.shardP = make([][]T, shards)
+	t.shardLoss = make([]T, shards)
+	for k := range t.shardG {
+		t.shardG[k] = new(M)
+		t.shardP[k] = P(t.shardG[k]).Params()
+	}
+	t.grads = t.shardP[0]
+	reduceBlocks := blocks(len(t.grads), reduceBlock)
+	t.gradOK = make([]bool, reduceBlocks)
+	tasks := max(shards, reduceBlocks)
+	if val != nil {
+		tasks = max(tasks, min(valParts, forwardTasks(val.Len())))
+	}
+	t.pool = newPool(cfg.Threads, tasks)
+	t.fwd = newForwarder(m)
+	t.fwd.fixed = valParts
+	t.shardTask, t.reduceTask, t.updateTask = t.shard, t.reduce, t.update
 	return t, nil
 }
+
+// close stops the goroutines of t.
+func (t *trainer[T, M, P]) close() { t.pool.close() }
 
 // run trains the remaining epochs.
 func (t *trainer[T, M, P]) run(ctx context.Context) (History, error) {
@@ -267,7 +340,7 @@ func (t *trainer[T, M, P]) trainEpoch(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, ok := t.batcher.Next()
+		b, ok := t.draw()
 		if !ok {
 			return nil
 		}
@@ -279,14 +352,14 @@ func (t *trainer[T, M, P]) trainEpoch(ctx context.Context) error {
 
 // step trains one batch.
 func (t *trainer[T, M, P]) step(b data.Batch[T]) error {
-	clear(t.grads)
-	loss := t.m.TrainBatch(t.g, b.X, b.Y)
+	loss, finite := t.gradient(b)
 	if !isFinite(loss) {
-		return t.diverged(fmt.Sprintf("loss is %v", loss))
-	}
-	inv := 1 / T(b.N)
-	for i := range t.grads {
-		t.grads[i] *= inv
+		// A non-finite parameter makes the loss not finite: if an
+		// unchecked update made one, name it rather than the loss.
+		if err := t.checkParams(); err != nil {
+			return err
+		}
+		return t.diverged(t.batch+1, fmt.Sprintf("loss is %v", loss))
 	}
 	if t.cfg.ClipNorm > 0 {
 		// A norm beyond the range of T is +Inf even if the clipped
@@ -294,7 +367,7 @@ func (t *trainer[T, M, P]) step(b data.Batch[T]) error {
 		if norm := optim.ClipGlobalNorm(t.grads, T(t.cfg.ClipNorm)); !isFinite(norm) {
 			for i, g := range t.grads {
 				if !isFinite(g) {
-					return t.diverged(fmt.Sprintf("the gradient of %s is %v", t.paramName(i), g))
+					return t.diverged(t.batch+1, fmt.Sprintf("the gradient of %s is %v", t.paramName(i), g))
 				}
 			}
 		}
@@ -303,14 +376,24 @@ func (t *trainer[T, M, P]) step(b data.Batch[T]) error {
 	if !(lr >= 0) || math.IsInf(lr, 0) {
 		return fmt.Errorf("train: the schedule gives learning rate %v for step %d", lr, t.steps)
 	}
-	t.cfg.Optimizer.Step(t.params, t.grads, T(lr))
+	if t.pool.helpers > 0 {
+		// The batch's samples are not needed any more: draw the next
+		// batch while the parameters are updated. The batches come
+		// from the same calls of Next as without.
+		t.lr = T(lr)
+		t.pool.run(2, t.updateTask)
+	} else {
+		t.cfg.Optimizer.Step(t.params, t.grads, T(lr))
+	}
 	t.steps++
-	for i, p := range t.params {
-		if !isFinite(p) {
-			return t.diverged(fmt.Sprintf("%s is %v after the update", t.paramName(i), p))
+	t.batch++
+	if !finite {
+		// A non-finite gradient makes non-finite parameters: look now,
+		// so that the error names this batch.
+		if err := t.checkParams(); err != nil {
+			return err
 		}
 	}
-	t.batch++
 	t.samples += b.N
 	t.lossSum += float64(loss)
 	t.lastLR = lr
@@ -328,10 +411,189 @@ func (t *trainer[T, M, P]) step(b data.Batch[T]) error {
 	return nil
 }
 
+// draw returns the next batch of the epoch, and false at its end.
+func (t *trainer[T, M, P]) draw() (data.Batch[T], bool) {
+	if t.prefetched {
+		t.prefetched = false
+		return t.next, t.nextOK
+	}
+	return t.batcher.Next()
+}
+
+// update updates the parameters (task 0), or draws the next batch (task 1).
+func (t *trainer[T, M, P]) update(i int) {
+	if i == 0 {
+		t.cfg.Optimizer.Step(t.params, t.grads, t.lr)
+		return
+	}
+	t.next, t.nextOK = t.batcher.Next()
+	t.prefetched = true
+}
+
+// gradient computes the averaged gradient of batch b into t.grads, the
+// shards on the pool, and returns the batch's loss and whether the
+// gradient is finite. If the loss is not finite, the gradient is not
+// computed.
+func (t *trainer[T, M, P]) gradient(b data.Batch[T]) (loss T, finite bool) {
+	t.cur, t.shards, t.inv = b, shardCount(b.N), 1/T(b.N)
+	t.pool.run(t.shards, t.shardTask)
+	loss = t.shardLoss[0]
+	for _, l := range t.shardLoss[1:t.shards] {
+		loss += l
+	}
+	if !isFinite(loss) {
+		return loss, false
+	}
+	ok := t.gradOK
+	t.pool.run(len(ok), t.reduceTask)
+	for _, o := range ok {
+		if !o {
+			return loss, false
+		}
+	}
+	return loss, true
+}
+
+// shard computes the gradient and the loss of shard k of the current
+// batch. The gradients of the shards but the first are zero between
+// batches: reduce clears them as it reads them.
+func (t *trainer[T, M, P]) shard(k int) {
+	n, in, out := t.cur.N, t.widths[0], t.widths[len(t.widths)-1]
+	lo, hi := shardStart(n, t.shards, k), shardStart(n, t.shards, k+1)
+	if k == 0 {
+		clear(t.shardP[0])
+	}
+	t.shardLoss[k] = t.m.TrainBatch(t.shardG[k], t.cur.X[lo*in:hi*in], t.cur.Y[lo*out:hi*out])
+}
+
+// reduce sums the shard gradients of block i of the parameters into
+// t.grads, in shard order, multiplies the sums by t.inv, clears the other
+// shards' gradients, and records whether the results are finite.
+func (t *trainer[T, M, P]) reduce(i int) {
+	lo := i * reduceBlock
+	hi := min(lo+reduceBlock, len(t.grads))
+	sh := t.shardP[:t.shards]
+	var ok bool
+	switch len(sh) {
+	case 1:
+		ok = scale(sh[0][lo:hi], t.inv)
+	case 2:
+		ok = sum2(sh[0][lo:hi], sh[1][lo:hi], t.inv)
+	case 4:
+		ok = sum4(sh[0][lo:hi], sh[1][lo:hi], sh[2][lo:hi], sh[3][lo:hi], t.inv)
+	default: // not with the shard counts of shardCount
+		g := sh[0][lo:hi]
+		for _, gk := range sh[1:] {
+			for j, v := range gk[lo:hi] {
+				g[j] += v
+			}
+			clear(gk[lo:hi])
+		}
+		ok = scale(g, t.inv)
+	}
+	t.gradOK[i] = ok
+}
+
+// The sums of the reduction, which report whether their results are
+// finite: a non-finite v makes v·0 NaN, and four partial sums of the
+// v·0 keep the loops as fast as without them.
+
+// scale multiplies g by inv.
+func scale[T model.Float](g []T, inv T) (finite bool) {
+	var f0, f1, f2, f3 T
+	j := 0
+	for ; j+4 <= len(g); j += 4 {
+		q := g[j : j+4 : j+4]
+		v0, v1, v2, v3 := q[0]*inv, q[1]*inv, q[2]*inv, q[3]*inv
+		q[0], q[1], q[2], q[3] = v0, v1, v2, v3
+		f0 += v0 * 0
+		f1 += v1 * 0
+		f2 += v2 * 0
+		f3 += v3 * 0
+	}
+	for ; j < len(g); j++ {
+		v := g[j] * inv
+		g[j] = v
+		f0 += v * 0
+	}
+	return f0+f1+f2+f3 == 0
+}
+
+// sum2 sets g to (g+g1)·inv and clears g1.
+func sum2[T model.Float](g, g1 []T, inv T) (finite bool) {
+	g1 = g1[:len(g)]
+	var f0, f1, f2, f3 T
+	j := 0
+	for ; j+4 <= len(g); j += 4 {
+		q, q1 := g[j:j+4:j+4], g1[j:j+4:j+4]
+		v0 := (q[0] + q1[0]) * inv
+		v1 := (q[1] + q1[1]) * inv
+		v2 := (q[2] + q1[2]) * inv
+		v3 := (q[3] + q1[3]) * inv
+		q[0], q[1], q[2], q[3] = v0, v1, v2, v3
+		q1[0], q1[1], q1[2], q1[3] = 0, 0, 0, 0
+		f0 += v0 * 0
+		f1 += v1 * 0
+		f2 += v2 * 0
+		f3 += v3 * 0
+	}
+	for ; j < len(g); j++ {
+		v := (g[j] + g1[j]) * inv
+		g[j], g1[j] = v, 0
+		f0 += v * 0
+	}
+	return f0+f1+f2+f3 == 0
+}
+
+// sum4 sets g to (((g+g1)+g2)+g3)·inv and clears g1, g2 and g3.
+func sum4[T model.Float](g, g1, g2, g3 []T, inv T) (finite bool) {
+	g1, g2, g3 = g1[:len(g)], g2[:len(g)], g3[:len(g)]
+	var f0, f1 T
+	j := 0
+	for ; j+2 <= len(g); j += 2 {
+		q, q1, q2, q3 := g[j:j+2:j+2], g1[j:j+2:j+2], g2[j:j+2:j+2], g3[j:j+2:j+2]
+		v0 := (((q[0] + q1[0]) + q2[0]) + q3[0]) * inv
+		v1 := (((q[1] + q1[1]) + q2[1]) + q3[1]) * inv
+		q[0], q[1] = v0, v1
+		q1[0], q1[1], q2[0], q2[1], q3[0], q3[1] = 0, 0, 0, 0, 0, 0
+		f0 += v0 * 0
+		f1 += v1 * 0
+	}
+	for ; j < len(g); j++ {
+		v := (((g[j] + g1[j]) + g2[j]) + g3[j]) * inv
+		g[j], g1[j], g2[j], g3[j] = v, 0, 0, 0
+		f0 += v * 0
+	}
+	return f0+f1 == 0
+}
+
+// checkParams returns a *DivergedError naming the first parameter that is
+// not finite, if any, blaming the updates since the parameters were last
+// seen finite; it notes that they are finite otherwise.
+func (t *trainer[T, M, P]) checkParams() error {
+	if t.batch == t.clean {
+		return nil // no update since
+	}
+	for i, p := range t.params {
+		if !isFinite(p) {
+			what := fmt.Sprintf("%s is %v after the update", t.paramName(i), p)
+			if t.batch > t.clean+1 {
+				what += fmt.Sprintf(" of one of batches %d to %d", t.clean+1, t.batch)
+			}
+			return t.diverged(t.batch, what)
+		}
+	}
+	t.clean = t.batch
+	return nil
+}
+
 // endEpoch completes an epoch whose batches are done: it validates,
 // records the statistics, writes a checkpoint if one is due and calls
 // OnEpoch. It reports whether training should stop.
 func (t *trainer[T, M, P]) endEpoch(start time.Time) (stop bool, err error) {
+	if err := t.checkParams(); err != nil {
+		return true, err
+	}
 	t.epoch++
 	s := EpochStats{
 		Epoch:     t.epoch,
@@ -339,9 +601,9 @@ func (t *trainer[T, M, P]) endEpoch(start time.Time) (stop bool, err error) {
 		LR:        t.lastLR,
 		TrainLoss: t.lossSum / float64(t.samples),
 	}
-	t.batch, t.samples, t.lossSum = 0, 0, 0
+	t.batch, t.samples, t.lossSum, t.clean = 0, 0, 0, 0
 	if t.val != nil {
-		if s.Val, err = evaluate(t.m, t.val, &t.evalBuf); err != nil {
+		if s.Val, err = evaluate(t.m, t.val, &t.evalBuf, t.pool, t.fwd, valBatch); err != nil {
 			return true, err
 		}
 		if s.Val.Loss < t.bestLoss {
@@ -375,6 +637,9 @@ func (t *trainer[T, M, P]) endEpoch(start time.Time) (stop bool, err error) {
 
 // interrupted handles the cancellation of training by cause.
 func (t *trainer[T, M, P]) interrupted(cause error) error {
+	if err := t.checkParams(); err != nil {
+		return err
+	}
 	err := fmt.Errorf("train: stopped in epoch %d after %d of %d batches: %w",
 		t.epoch+1, t.batch, t.batches, cause)
 	if t.cfg.CheckpointPath != "" {
@@ -406,9 +671,10 @@ func (t *trainer[T, M, P]) bestLossOrZero() float64 {
 	return t.bestLoss
 }
 
-// diverged returns the error for a non-finite value in the current batch.
-func (t *trainer[T, M, P]) diverged(what string) error {
-	return &DivergedError{Epoch: t.epoch + 1, Batch: t.batch + 1, What: what, Clipping: t.cfg.ClipNorm > 0}
+// diverged returns the error for a non-finite value in batch batch of the
+// current epoch.
+func (t *trainer[T, M, P]) diverged(batch int, what string) error {
+	return &DivergedError{Epoch: t.epoch + 1, Batch: batch, What: what, Clipping: t.cfg.ClipNorm > 0}
 }
 
 // paramName names parameter i for messages: "2.weight[1][0]", "0.bias[3]".

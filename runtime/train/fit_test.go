@@ -3,7 +3,11 @@ package train
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -470,9 +474,16 @@ func errString(err error) string {
 }
 
 // TestTrainingAllocs checks that a steady-state epoch of training, with
-// clipping, a schedule and a batch callback, allocates nothing.
+// clipping, a schedule and a batch callback, allocates nothing, on one
+// thread and on several.
 func TestTrainingAllocs(t *testing.T) {
-	run := func(t *testing.T, trainer interface{ trainEpoch(context.Context) error }) {
+	smallReduceBlock(t, 8) // several blocks of the reduction on the pool
+	type epochTrainer interface {
+		trainEpoch(context.Context) error
+		close()
+	}
+	run := func(t *testing.T, trainer epochTrainer) {
+		defer trainer.close()
 		ctx := context.Background()
 		if err := trainer.trainEpoch(ctx); err != nil { // warm up: the optimizer allocates its state
 			t.Fatal(err)
@@ -487,58 +498,68 @@ func TestTrainingAllocs(t *testing.T) {
 		}
 	}
 	tr, _, _ := iris(t)
-	var batches int
-	cfg := Config[float64]{
-		Epochs:    1000,
-		Batch:     16,
-		Optimizer: newOpt[float64](t, "adam"),
-		Schedule:  optim.Warmup{Steps: 10, Schedule: optim.Cosine{Base: 0.01, Total: 1000}},
-		ClipNorm:  1,
-		Seed:      1,
-		OnBatch:   func(BatchStats) { batches++ },
-	}
-	t.Run("float64", func(t *testing.T) {
-		var m softmax.Classifier
-		m.Init(softmax.ClassifierSeed)
-		trainer, err := newTrainer(&m, tr, nil, &cfg)
-		if err != nil {
-			t.Fatal(err)
+	for _, tt := range []struct{ batch, threads int }{{16, 1}, {16, 2}, {50, 2}, {100, 3}} {
+		var batches int
+		cfg := Config[float64]{
+			Epochs:    1000,
+			Batch:     tt.batch,
+			Optimizer: newOpt[float64](t, "adam"),
+			Schedule:  optim.Warmup{Steps: 10, Schedule: optim.Cosine{Base: 0.01, Total: 1000}},
+			ClipNorm:  1,
+			Seed:      1,
+			Threads:   tt.threads,
+			OnBatch:   func(BatchStats) { batches++ },
 		}
-		run(t, trainer)
-		if batches == 0 {
-			t.Error("OnBatch was not called")
-		}
-	})
-	t.Run("float32", func(t *testing.T) {
-		var s mixed32.Small
-		s.Init(1)
-		d32 := &data.Dataset[float32]{Task: data.Classification, Inputs: 8, Outputs: 4}
-		for i := range 100 {
-			for j := range 8 {
-				d32.X = append(d32.X, float32(math.Cos(float64(i*8+j))))
+		t.Run(fmt.Sprintf("float64, batch %d, %d threads", tt.batch, tt.threads), func(t *testing.T) {
+			var m softmax.Classifier
+			m.Init(softmax.ClassifierSeed)
+			trainer, err := newTrainer(&m, tr, nil, &cfg)
+			if err != nil {
+				t.Fatal(err)
 			}
-			y := make([]float32, 4)
-			y[i%4] = 1
-			d32.Y = append(d32.Y, y...)
-		}
-		cfg32 := Config[float32]{Epochs: 10, Batch: 10, Optimizer: newOpt[float32](t, "nesterov"), LR: 0.01, ClipNorm: 1}
-		trainer, err := newTrainer(&s, d32, nil, &cfg32)
-		if err != nil {
-			t.Fatal(err)
-		}
-		run(t, trainer)
-	})
+			run(t, trainer)
+			if batches == 0 {
+				t.Error("OnBatch was not called")
+			}
+		})
+	}
+	for _, tt := range []struct{ batch, threads int }{{10, 1}, {64, 2}, {100, 2}} {
+		t.Run(fmt.Sprintf("float32, batch %d, %d threads", tt.batch, tt.threads), func(t *testing.T) {
+			var s mixed32.Small
+			s.Init(1)
+			d32 := &data.Dataset[float32]{Task: data.Classification, Inputs: 8, Outputs: 4}
+			for i := range 300 {
+				for j := range 8 {
+					d32.X = append(d32.X, float32(math.Cos(float64(i*8+j))))
+				}
+				y := make([]float32, 4)
+				y[i%4] = 1
+				d32.Y = append(d32.Y, y...)
+			}
+			cfg32 := Config[float32]{Epochs: 10, Batch: tt.batch, Optimizer: newOpt[float32](t, "nesterov"), LR: 0.01,
+				ClipNorm: 1, Threads: tt.threads}
+			trainer, err := newTrainer(&s, d32, nil, &cfg32)
+			if err != nil {
+				t.Fatal(err)
+			}
+			run(t, trainer)
+		})
+	}
 }
 
 // scripted is a model of one linear unit whose TrainBatch returns the
 // loss and adds the gradient held in the package variables below, per
-// sample.
+// sample. A weight that is not finite makes the loss NaN, as in a real
+// model, unless scriptedBlind is set.
 type scripted[T model.Float] struct {
 	W [1][1]T
 	B [1]T
 }
 
-var scriptedLoss, scriptedGrad float64
+var (
+	scriptedLoss, scriptedGrad float64
+	scriptedBlind              bool
+)
 
 func (m *scripted[T]) Params() []T             { return unsafe.Slice(&m.W[0][0], 2) }
 func (m *scripted[T]) Widths() []int           { return []int{1, 1} }
@@ -549,7 +570,10 @@ func (m *scripted[T]) TrainBatch(g *scripted[T], x, y []T) T {
 	n := float64(len(x))
 	g.W[0][0] += T(scriptedGrad * n)
 	g.B[0] += T(scriptedGrad * n)
-	return T(scriptedLoss * n)
+	if scriptedBlind {
+		return T(scriptedLoss * n)
+	}
+	return T(scriptedLoss*n) + 0*m.W[0][0]
 }
 
 // TestDivergedGradient checks the gradient after clipping.
@@ -601,5 +625,65 @@ func TestDivergedGradient(t *testing.T) {
 	const wantLoss = "train: diverged at epoch 1, batch 1: loss is +Inf (try a lower learning rate or gradient clipping)"
 	if err == nil || err.Error() != wantLoss {
 		t.Errorf("error %v\nwant %s", err, wantLoss)
+	}
+}
+
+// TestDivergedLater makes finite gradients overflow the weights at the
+// update of batch 4 of 6, which Fit finds when the next loss is NaN, or if
+// the loss stays finite, at the end of the epoch: the error names the
+// batches whose updates may have done it.
+func TestDivergedLater(t *testing.T) {
+	defer func() { scriptedLoss, scriptedGrad, scriptedBlind = 0, 0, false }()
+	d := &data.Dataset[float64]{Inputs: 1, Outputs: 1, X: make([]float64, 6), Y: make([]float64, 6)}
+	cfg := Config[float64]{Epochs: 2, Batch: 1, Optimizer: newOpt[float64](t, "sgd"), LR: 1}
+	scriptedLoss, scriptedGrad = 1, 0.5e308 // the weights go 0, -0.5e308, …, -1.5e308, -Inf
+	var batches int
+	cfg.OnBatch = func(BatchStats) { batches++ }
+	_, err := Fit(context.Background(), new(scripted[float64]), d, nil, cfg)
+	const want = "train: diverged at epoch 1, batch 4: 0.weight[0][0] is -Inf after the update of one of batches 1 to 4 (try a lower learning rate or gradient clipping)"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+	var de *DivergedError
+	if !errors.As(err, &de) || de.Epoch != 1 || de.Batch != 4 {
+		t.Errorf("error %#v, want a *DivergedError at epoch 1, batch 4", err)
+	}
+	if batches != 4 {
+		t.Errorf("%d batch callbacks, want 4", batches)
+	}
+
+	scriptedBlind = true
+	var epochs int
+	cfg.Optimizer = newOpt[float64](t, "sgd")
+	cfg.OnEpoch = func(EpochStats) error { epochs++; return nil }
+	_, err = Fit(context.Background(), new(scripted[float64]), d, nil, cfg)
+	const wantEnd = "train: diverged at epoch 1, batch 6: 0.weight[0][0] is -Inf after the update of one of batches 1 to 6 (try a lower learning rate or gradient clipping)"
+	if err == nil || err.Error() != wantEnd {
+		t.Errorf("error %v\nwant %s", err, wantEnd)
+	}
+	if epochs != 0 {
+		t.Errorf("OnEpoch called %d times, want 0: the epoch diverged", epochs)
+	}
+
+	// A checkpoint of a cancelled run is not written if the weights are
+	// not finite.
+	path := filepath.Join(t.TempDir(), "ckpt")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg.Optimizer = newOpt[float64](t, "sgd")
+	cfg.OnEpoch = nil
+	cfg.CheckpointPath = path
+	cfg.OnBatch = func(b BatchStats) {
+		if b.Batch == 5 {
+			cancel()
+		}
+	}
+	_, err = Fit(ctx, new(scripted[float64]), d, nil, cfg)
+	const wantCancel = "train: diverged at epoch 1, batch 5: 0.weight[0][0] is -Inf after the update of one of batches 1 to 5 (try a lower learning rate or gradient clipping)"
+	if err == nil || err.Error() != wantCancel {
+		t.Errorf("error %v\nwant %s", err, wantCancel)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a checkpoint of non-finite weights was written: %v", err)
 	}
 }

@@ -2,8 +2,10 @@
 // ./bench) and of the C reference (run-reference.sh, one JSON object a
 // line) into one markdown table: for each workload and metric the
 // generated model, the gonum baseline, their ratio, the generated model's
-// GFLOP/s, the C reference and the ratio to it. With -count above 1 each
-// figure is the median of the runs.
+// GFLOP/s, the C reference and the ratio to it. If the output has the
+// two-thread benchmarks, a second table sets them beside one thread, with
+// the ratio t2/t1. With -count above 1 each figure is the median of the
+// runs.
 //
 // Usage:
 //
@@ -44,6 +46,19 @@ var metrics = []metric{
 	{name: "train_sgd, steps by hand", bench: "TrainSGDHand", base: "TrainSGD", unit: "samples/s", ref: "train_sgd", format: rate},
 	{name: "acc_adam", bench: "AccAdam", unit: "acc%", ref: "acc_adam", format: percent},
 	{name: "train_adam", bench: "AccAdam", unit: "samples/s", ref: "train_adam", format: rate},
+}
+
+// pair is a row of the two-thread table: a metric on one thread and on
+// two, from the benchmark functions one and two, in samples/s.
+type pair struct {
+	oneName, twoName string // the metrics' names
+	one, two         string // the benchmark functions
+}
+
+var pairs = []pair{
+	{"train_sgd64_t1", "train_sgd64_t2", "TrainSGD64T1", "TrainSGD64T2"},
+	{"train_sgd256_t1", "train_sgd256_t2", "TrainSGD256T1", "TrainSGD256T2"},
+	{"thr256", "thr256_t2", "Thr256", "Thr256T2"},
 }
 
 // key names one figure: a benchmark function, workload, implementation
@@ -267,6 +282,41 @@ func main() {
 	if !haveRef {
 		fmt.Println("No C reference results: ../shared/bench/run-reference.sh was not found or not run.")
 	}
+	printPairs(res)
+}
+
+// printPairs prints the two-thread table, if res has any of its figures.
+func printPairs(res results) {
+	var rows []string
+	for _, w := range workload.All {
+		for _, p := range pairs {
+			two, ok := res.median(key{p.two, w.Name, "nngen", "samples/s"})
+			if !ok {
+				continue
+			}
+			cells := []string{w.Name, p.oneName + ", " + p.twoName, "—", rate(two), "—", "—"}
+			if one, ok := res.median(key{p.one, w.Name, "nngen", "samples/s"}); ok {
+				cells[2], cells[4] = rate(one), fmt.Sprintf("%.2f×", two/one)
+			}
+			if g, ok := res.median(key{p.two, w.Name, "nngen", "GFLOP/s"}); ok {
+				cells[5] = fmt.Sprintf("%.2f", g)
+			}
+			rows = append(rows, "| "+strings.Join(cells, " | ")+" |")
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Println()
+	fmt.Println("Two threads vs one (nngen):")
+	fmt.Println()
+	fmt.Println("| workload | metrics | one thread | two threads | t2/t1 | GFLOP/s (two threads) |")
+	fmt.Println("| --- | --- | ---: | ---: | ---: | ---: |")
+	for _, r := range rows {
+		fmt.Println(r)
+	}
+	fmt.Println()
+	fmt.Println("train_sgd64 and train_sgd256: train_sgd's epochs of SGD by train.Fit in batches of 64 and 256 samples, with Config.Threads 1 and 2; thr256_t2: thr256 by train.ForwardParallel on 2 threads, beside thr256 (ForwardBatch). The two-thread benchmarks raise GOMAXPROCS to 2 for their run.")
 }
 
 // refUnit is the unit the C reference reports metric m in.

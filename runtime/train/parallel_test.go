@@ -1,0 +1,360 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/model"
+	"github.com/nngen/nngen/runtime/optim"
+	"github.com/nngen/nngen/testdata/golden/embedded"
+	"github.com/nngen/nngen/testdata/golden/mixed32"
+	"github.com/nngen/nngen/testdata/golden/softmax"
+)
+
+func TestShards(t *testing.T) {
+	for n := 1; n <= 1000; n++ {
+		count := shardCount(n)
+		switch {
+		case n <= 32 && count != 1, n > 32 && n <= 64 && count != 2, n > 64 && count != 4:
+			t.Fatalf("%d samples: %d shards", n, count)
+		}
+		if shardStart(n, count, 0) != 0 || shardStart(n, count, count) != n {
+			t.Fatalf("%d samples: the shards span [%d, %d)", n, shardStart(n, count, 0), shardStart(n, count, count))
+		}
+		var sizes []int
+		for k := range count {
+			lo, hi := shardStart(n, count, k), shardStart(n, count, k+1)
+			if lo%shardAlign != 0 || hi <= lo {
+				t.Fatalf("%d samples: shard %d is [%d, %d)", n, k, lo, hi)
+			}
+			sizes = append(sizes, hi-lo)
+		}
+		if slices.Max(sizes)-slices.Min(sizes) > shardAlign {
+			t.Fatalf("%d samples: shards of %v samples", n, sizes)
+		}
+	}
+}
+
+// smallReduceBlock makes the reduction of the shard gradients run in many
+// blocks on the small test models, until the test ends.
+func smallReduceBlock(t *testing.T, n int) {
+	old := reduceBlock
+	reduceBlock = n
+	t.Cleanup(func() { reduceBlock = old })
+}
+
+// synthetic32 returns n samples of 8 features and 4 classes: the class is
+// the sign pattern of the first two features.
+func synthetic32(n int) *data.Dataset[float32] {
+	d := &data.Dataset[float32]{Task: data.Classification, Inputs: 8, Outputs: 4}
+	for i := range n {
+		x := make([]float32, 8)
+		for j := range x {
+			x[j] = float32(math.Sin(float64(i*8+j) * 1.7))
+		}
+		k := 0
+		if x[0] > 0 {
+			k++
+		}
+		if x[1] > 0 {
+			k += 2
+		}
+		y := make([]float32, 4)
+		y[k] = 1
+		d.X = append(d.X, x...)
+		d.Y = append(d.Y, y...)
+		d.Labels = append(d.Labels, k)
+	}
+	return d
+}
+
+// TestFitThreads trains with 1, 2 and 3 threads, which must give the same
+// weights and statistics bit for bit, for batch sizes of one, two and four
+// shards, including sizes that the shards do not divide and epochs whose
+// last batch has fewer shards.
+func TestFitThreads(t *testing.T) {
+	smallReduceBlock(t, 7) // iris: 51 parameters, 8 blocks
+	tr, val, _ := iris(t)  // 120 training samples
+	for _, batch := range []int{16, 40, 50, 64, 77, 100, 120} {
+		t.Run(fmt.Sprintf("float64/batch %d", batch), func(t *testing.T) {
+			run := func(threads int) ([]float64, History) {
+				var m softmax.Classifier
+				m.Init(softmax.ClassifierSeed)
+				h, err := Fit(context.Background(), &m, tr, val, Config[float64]{
+					Epochs: 8, Batch: batch, Optimizer: newOpt[float64](t, "adamw"), LR: 0.01, ClipNorm: 1,
+					Seed: 4, Threads: threads,
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return slices.Clone(m.Params()), h
+			}
+			want, wantH := run(1)
+			for _, threads := range []int{0, 2, 3} {
+				got, h := run(threads)
+				if !sameBits(got, want) {
+					t.Errorf("%d threads: the weights differ from one thread's", threads)
+				}
+				if !sameEpochs(h.Epochs, wantH.Epochs) {
+					t.Errorf("%d threads: the epochs differ from one thread's", threads)
+				}
+			}
+		})
+	}
+	d := synthetic32(230)
+	tr32, val32 := d.Split(0.2, 1) // 184 training samples
+	for _, batch := range []int{10, 33, 64, 100, 184} {
+		t.Run(fmt.Sprintf("float32/batch %d", batch), func(t *testing.T) {
+			run := func(threads int) ([]float32, History) {
+				var m mixed32.Small
+				m.Init(mixed32.SmallSeed)
+				h, err := Fit(context.Background(), &m, tr32, val32, Config[float32]{
+					Epochs: 6, Batch: batch, Optimizer: newOpt[float32](t, "nesterov"), LR: 0.05,
+					Seed: 2, Threads: threads,
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return slices.Clone(m.Params()), h
+			}
+			want, wantH := run(1)
+			for _, threads := range []int{2, 3, 8} {
+				got, h := run(threads)
+				if !sameBits(got, want) {
+					t.Errorf("%d threads: the weights differ from one thread's", threads)
+				}
+				if !sameEpochs(h.Epochs, wantH.Epochs) {
+					t.Errorf("%d threads: the epochs differ from one thread's", threads)
+				}
+			}
+		})
+	}
+}
+
+// TestFitShards checks that Fit computes what its documentation says: the
+// shard gradients by TrainBatch, summed in shard order and averaged, and
+// for batches of up to 32 samples one TrainBatch of the whole batch.
+func TestFitShards(t *testing.T) {
+	tr, _, _ := iris(t)
+	for _, batch := range []int{24, 50, 100} {
+		var m, want softmax.Classifier
+		m.Init(softmax.ClassifierSeed)
+		want.Init(softmax.ClassifierSeed)
+		const lr = 0.1
+		if _, err := Fit(context.Background(), &m, tr, nil, Config[float64]{
+			Epochs: 2, Batch: batch, Optimizer: &optim.SGD[float64]{}, LR: lr, Seed: 3, Threads: 2,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// By hand.
+		b := data.NewBatcher(tr, batch, 3)
+		params := want.Params()
+		for range 2 {
+			for bt, ok := b.Next(); ok; bt, ok = b.Next() {
+				count := shardCount(bt.N)
+				var gs []softmax.Classifier
+				for k := range count {
+					lo, hi := shardStart(bt.N, count, k), shardStart(bt.N, count, k+1)
+					var g softmax.Classifier
+					want.TrainBatch(&g, bt.X[lo*4:hi*4], bt.Y[lo*3:hi*3])
+					gs = append(gs, g)
+				}
+				for i := range params {
+					s := gs[0].Params()[i]
+					for _, g := range gs[1:] {
+						s += g.Params()[i]
+					}
+					params[i] -= lr * (s * (1 / float64(bt.N)))
+				}
+			}
+		}
+		if !sameBits(m.Params(), params) {
+			t.Errorf("batch %d: Fit's weights are not those of the shards summed by hand", batch)
+		}
+	}
+}
+
+// TestResumeThreads writes a checkpoint within the third epoch with some
+// threads and resumes from it with others: the weights and the epochs are
+// those of an uninterrupted run.
+func TestResumeThreads(t *testing.T) {
+	cfg := func(threads int) Config[float64] {
+		return Config[float64]{Epochs: 6, Batch: 50, Optimizer: newOpt[float64](t, "adam"), LR: 0.01, Seed: 7, Threads: threads}
+	}
+	_, val, _ := iris(t)
+	whole, wholeH, err := fitIris(t, context.Background(), cfg(1), val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, threads := range [][2]int{{2, 1}, {1, 3}} {
+		path := filepath.Join(t.TempDir(), "ckpt.safetensors")
+		ctx, cancel := context.WithCancel(context.Background())
+		c := cfg(threads[0])
+		c.CheckpointPath = path
+		c.OnBatch = func(b BatchStats) {
+			if b.Epoch == 3 && b.Batch == 2 {
+				cancel()
+			}
+		}
+		_, _, err := fitIris(t, ctx, c, val)
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted run: %v", err)
+		}
+		c = cfg(threads[1])
+		c.ResumeFrom = path
+		m, h, err := fitIris(t, context.Background(), c, val)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameBits(m.Params(), whole.Params()) || !sameEpochs(h.Epochs, wholeH.Epochs[2:]) {
+			t.Errorf("%d threads, resumed with %d: not the weights or epochs of an uninterrupted run", threads[0], threads[1])
+		}
+	}
+}
+
+// TestForwardParallel compares ForwardParallel and EvaluateParallel with
+// ForwardBatch and Evaluate, bit for bit, on models that take samples one
+// at a time (softmax) and in chunks (mixed32, embedded).
+func TestForwardParallel(t *testing.T) {
+	var f64 softmax.Classifier
+	f64.Init(3)
+	var f32 mixed32.Small
+	f32.Init(3)
+	var r embedded.Reader
+	r.Init(3)
+	for _, n := range []int{1, 3, 31, 32, 33, 100, 256, 257, 1030} {
+		for _, threads := range []int{0, 1, 2, 3, 5} {
+			checkForwardParallel(t, &f64, n, threads)
+			checkForwardParallel(t, &f32, n, threads)
+			checkForwardParallel(t, &r, n, threads)
+		}
+	}
+}
+
+func checkForwardParallel[T model.Float, M any, P model.Model[T, M]](t *testing.T, m P, n, threads int) {
+	t.Helper()
+	w := m.Widths()
+	in, out := w[0], w[len(w)-1]
+	d := &data.Dataset[T]{Task: data.Classification, Inputs: in, Outputs: out}
+	for i := range n * in {
+		d.X = append(d.X, T(math.Sin(float64(i)*0.37)))
+	}
+	for i := range n {
+		y := make([]T, out)
+		y[i%out] = 1
+		d.Y = append(d.Y, y...)
+	}
+	want := make([]T, n*out)
+	m.ForwardBatch(want, d.X)
+	got := make([]T, n*out)
+	ForwardParallel(m, got, d.X, threads)
+	if !sameBits(got, want) {
+		t.Errorf("%T, %d samples, %d threads: ForwardParallel differs from ForwardBatch", m, n, threads)
+	}
+	wantM, err := Evaluate(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotM, err := EvaluateParallel(m, d, threads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotM.Loss != wantM.Loss || gotM.Accuracy != wantM.Accuracy || !slices.EqualFunc(gotM.Confusion, wantM.Confusion, slices.Equal) {
+		t.Errorf("%T, %d samples, %d threads: EvaluateParallel %+v, Evaluate %+v", m, n, threads, gotM, wantM)
+	}
+}
+
+func TestForwardParallelPanics(t *testing.T) {
+	var m softmax.Classifier
+	defer func() {
+		const want = "train: ForwardParallel: 8 inputs and 5 outputs for samples of 4 inputs and 3 outputs"
+		if r := recover(); r != want {
+			t.Errorf("panic %v, want %q", r, want)
+		}
+	}()
+	ForwardParallel(&m, make([]float64, 5), make([]float64, 8), 2)
+}
+
+// goid returns the number of the calling goroutine.
+func goid() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	f := strings.Fields(string(buf))
+	return f[1] // "goroutine 7 [running]:"
+}
+
+// TestPoolPanic checks that the panic of a task on a helper goroutine is
+// raised again on the goroutine that runs the phase, after the phase, and
+// that the pool still works afterwards.
+func TestPoolPanic(t *testing.T) {
+	p := newPool(2, 2)
+	defer p.close()
+	caller := goid()
+	var onHelper atomic.Int32
+	phase := func() (panicked any) {
+		defer func() { panicked = recover() }()
+		var arrived sync.WaitGroup
+		arrived.Add(2)
+		p.run(2, func(i int) {
+			arrived.Done()
+			arrived.Wait() // so the two tasks run on the two goroutines
+			if goid() != caller {
+				onHelper.Add(1)
+				panic(fmt.Sprintf("task %d", i))
+			}
+		})
+		return nil
+	}
+	for range 10 {
+		if r := phase(); r != "task 0" && r != "task 1" {
+			t.Fatalf("panic %v, want task 0 or 1", r)
+		}
+	}
+	if onHelper.Load() != 10 {
+		t.Errorf("%d panics on the helper, want 10", onHelper.Load())
+	}
+	var sum atomic.Int64
+	p.run(100, func(i int) { sum.Add(int64(i)) })
+	if sum.Load() != 4950 {
+		t.Errorf("after the panics, the tasks sum to %d, want 4950", sum.Load())
+	}
+}
+
+// TestFitGoroutines checks that Fit and ForwardParallel leave no goroutine
+// behind, when they end normally and with an error.
+func TestFitGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	tr, val, _ := iris(t)
+	for range 3 {
+		var m softmax.Classifier
+		m.Init(softmax.ClassifierSeed)
+		Fit(context.Background(), &m, tr, val, Config[float64]{
+			Epochs: 3, Batch: 100, Optimizer: newOpt[float64](t, "sgd"), LR: 0.1, Threads: 4,
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var m softmax.Classifier
+	Fit(ctx, &m, tr, val, Config[float64]{
+		Epochs: 3, Batch: 100, Optimizer: newOpt[float64](t, "sgd"), LR: 0.1, Threads: 4,
+		OnBatch: func(BatchStats) { cancel() },
+	})
+	ForwardParallel(&m, make([]float64, 3*tr.Len()), tr.X, 4)
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after training, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

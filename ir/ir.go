@@ -21,8 +21,8 @@ import (
 
 // UnrollThreshold is the largest number of weights of a layer that
 // unroll: auto lays out as straight-line code; larger layers get loops.
-// It was set by measuring go build time and code size (see README).
-const UnrollThreshold = 256
+// It was set by measuring both forms with bench/cmd/unroll (see README).
+const UnrollThreshold = 128
 
 // Model is a network ready to emit.
 type Model struct {

@@ -93,6 +93,9 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, 
 	if h.EarlyStopped {
 		fmt.Fprintf(stdout, "stopped early: best validation loss %.4g at epoch %d (weights of that epoch kept)\n", h.BestLoss, h.Best)
 	}
+	if len(h.Epochs) == 0 && o.Resume != "" {
+		fmt.Fprintf(stdout, "nothing left to train: %s is already at epoch %d or later; raise -epochs to train further\n", o.Resume, o.Epochs)
+	}
 	samples := len(h.Epochs) * trainSet.Len()
 	fmt.Fprintf(stdout, "trained %d epochs in %s (%.0f samples/s)\n", len(h.Epochs), elapsed.Round(time.Millisecond), float64(samples)/elapsed.Seconds())
 	if len(h.Epochs) > 0 {

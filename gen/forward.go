@@ -77,14 +77,6 @@ func (e *emitter) dense(g *Group, l *ir.Layer, in vector, inPtr *Statement, z, a
 	}
 }
 
-// offset is i+k inside an unrolled loop body.
-func offset(k int) *Statement {
-	if k == 0 {
-		return Id("i")
-	}
-	return Id("i").Op("+").Lit(k)
-}
-
 // layerDoc is the comment above a layer's forward step.
 func (e *emitter) layerDoc(l *ir.Layer, in string) string {
 	if l.Output() {

@@ -28,10 +28,8 @@ var kernelKinds = []string{"Dot", "Dot4x", "Axpy", "Axpy4x", "Outer4x"}
 
 // kernel returns the name of a kernel for vectors of n values.
 func (e *emitter) kernel(kind string, n int) string {
-	return fmt.Sprintf("%s%s%d", lowerName(e.m.Name), kind, n)
+	return fmt.Sprintf("%s%s%d", e.m.Names.Prefix, kind, n)
 }
-
-func lowerName(name string) string { return string(name[0]|0x20) + name[1:] }
 
 // widths returns the input widths of the layers that use kernels: the
 // looped ones, and all of them in the chunked batch functions.
@@ -115,7 +113,7 @@ func (e *emitter) kernelBody(g *Group, kind string, n int) {
 			g.Var().List(Id("acc0"), Id("acc1"), Id("acc2"), Id("acc3")).Add(e.T())
 			g.For(i.Clone().Op(":=").Lit(0), i.Clone().Op("<").Lit(body), i.Clone().Op("+=").Lit(lanes)).BlockFunc(func(g *Group) {
 				for k := range lanes {
-					g.Id(fmt.Sprintf("acc%d", k)).Op("+=").Id("w").Index(offset(k)).Op("*").Id("x").Index(offset(k))
+					g.Id(fmt.Sprintf("acc%d", k)).Op("+=").Id("w").Index(plus("i", k)).Op("*").Id("x").Index(plus("i", k))
 				}
 			})
 			sum = Parens(Id("acc0").Op("+").Id("acc1")).Op("+").Parens(Id("acc2").Op("+").Id("acc3"))

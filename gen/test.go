@@ -210,7 +210,7 @@ func EmitSIMDTest(m *ir.Model) ([]byte, error) {
 		*ir.Model
 		Kernels  []kernel
 		Tol, Has string
-	}{m, ks, tol, lowerName(m.Name)})
+	}{m, ks, tol, m.Names.Prefix})
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,7 @@ type Model struct {
 type Names struct {
 	Inputs, Outputs, NumParams, Seed string // constants
 	Trace                            string // type of the saved forward values
+	Prefix                           string // of unexported names: the type name with a lower-case first letter
 }
 
 // Layer is one dense layer: z = W·a + b, a' = f(z).
@@ -162,6 +163,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 			NumParams: m.Name + "NumParams",
 			Seed:      m.Name + "Seed",
 			Trace:     m.Name + "Trace",
+			Prefix:    lower,
 		},
 	}
 	funcs := map[string]*Func{}

@@ -68,7 +68,7 @@ func (m *Model) AttachTrained(source string, params []float64, classes []string,
 	t := &Trained{
 		Source: SourceName(source), Params: params, Classes: classes, Mean: mean, Std: std,
 		Predictor: m.Name + "Predictor", Value: m.Name + "Trained", ClassNames: m.Name + "Classes",
-		BlobVar: lowerFirst(m.Name) + "Weights",
+		BlobVar: m.Names.Prefix + "Weights",
 	}
 	if len(params) > MaxLiteralParams {
 		if blob == "" {

@@ -93,9 +93,9 @@ func (e *emitter) wide(x Code) Code {
 // unless it is the first layer, δ of the layer below.
 func (e *emitter) step(g *Group, st *ir.Step) {
 	l := st.Layer
-	in, inPtr := local("x"), Id("x")
+	in := local("x")
 	if st.Below != nil {
-		in, inPtr = field("s", st.Below.A), Op("&").Id("s").Dot(st.Below.A)
+		in = field("s", st.Below.A)
 	}
 	d := local(st.Delta)
 	if st.Below == nil {
@@ -123,17 +123,15 @@ func (e *emitter) step(g *Group, st *ir.Step) {
 			}
 		}
 	} else {
-		g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
-			g.Id("d").Op(":=").Add(d(Id("o")))
-			if !l.Output() {
-				g.If(Id("d").Op("==").Lit(0)).Block(Continue()).Comment("nothing to add, as for units a relu turned off")
-			}
-			g.Id("g").Dot(l.B).Index(Id("o")).Op("+=").Id("d")
-			g.Id(e.kernel("Axpy", l.In)).Call(Op("&").Add(gw(Id("o"))), Id("d"), inPtr)
-			if st.Below != nil {
-				g.Id(e.kernel("Axpy", l.In)).Call(Op("&").Id(st.Up), Id("d"), Op("&").Add(w(Id("o"))))
-			}
-		})
+		g.For(Id("o").Op(":=").Range().Lit(l.Out)).Block(
+			Id("g").Dot(l.B).Index(Id("o")).Op("+=").Add(d(Id("o"))),
+		)
+		g.Comment(fmt.Sprintf("∂L/∂W%d[o][i] += δ%d[o]·%s[i]: a product of a %d×1 and a 1×%d matrix.", l.N, l.N, inputName(l), l.Out, l.In))
+		g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Lit(1), Id(st.Delta).Index(Op(":")), Lit(1), Lit(1), in(Op(":")), Lit(l.In), e.flat(Id("g"), l), Lit(l.In))
+		if st.Below != nil {
+			g.Comment(fmt.Sprintf("%s[i] = Σₒ δ%d[o]·W%d[o][i], Wᵀδ as the 1×%d row δᵀ·W.", st.Up, l.N, l.N, l.In))
+			g.Id(e.gemm()).Call(Lit(1), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(0), Lit(1), e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In))
+		}
 	}
 	if st.Below == nil {
 		return

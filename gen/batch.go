@@ -6,218 +6,235 @@ import (
 	. "github.com/dave/jennifer/jen"
 
 	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/spec"
 )
 
 // The chunked forms of TrainBatch and ForwardBatch, for models with looped
-// layers (ir.Model.Chunk > 0): a chunk of samples goes through the network
-// layer by layer, each weight row is read once per chunk, and the inner
-// loops serve four samples at a time.
+// layers (ir.Model.Chunk > 0). A chunk of samples goes through the network
+// layer by layer, each layer's step one call of the gemm kernel for the
+// whole chunk. The forward pass keeps values unit-major, a1[i*32+q] for
+// unit i of sample q, so that a layer is Z = W·A with the samples as the
+// columns the kernel's vectors run along; the backward pass keeps them
+// sample-major, a1t[q*512+i], so that Δ·W and Δᵀ·A read W and the layer's
+// input row by row. Each layer's output is transposed once, in between.
 
-// sample returns the vector field of the trace of sample q in the chunk:
-// s[q].A1[i].
-func sample(k Code, name string) vector {
-	return func(i Code) *Statement { return Id("s").Index(k).Dot(name).Index(i) }
-}
-
-// row returns the input row of layer l for sample k of the chunk: the
-// sample itself for the first layer, else the previous layer's output.
-func (e *emitter) row(l *ir.Layer, k Code) *Statement {
-	if l.N == 1 {
-		return Parens(Op("*").Index(Id(e.m.Names.Inputs)).Add(e.T())).Call(
-			Id("x").Index(Parens(Id("base").Op("+").Add(k)).Op("*").Id(e.m.Names.Inputs).Op(":")))
+// unitMajor is the vector of sample q in the unit-major array name:
+// name[i*chunk+q].
+func (e *emitter) unitMajor(name string) vector {
+	return func(i Code) *Statement {
+		return Id(name).Index(Add(i).Op("*").Lit(e.m.Chunk).Op("+").Id("q"))
 	}
-	return Op("&").Id("s").Index(k).Dot(e.m.Layers[l.N-2].A)
 }
 
-// plus is k+j for j > 0.
-func plus(k string, j int) Code {
-	if j == 0 {
-		return Id(k)
+// sampleMajor is the vector of sample q in the sample-major array name of
+// vectors of n values: name[q*n+i].
+func sampleMajor(name string, n int) vector {
+	return func(i Code) *Statement {
+		return Id(name).Index(Id("q").Op("*").Lit(n).Op("+").Add(i))
 	}
-	return Id(k).Op("+").Lit(j)
 }
 
-// denseChunk emits the forward step of layer l for the c samples of the
-// chunk:
+// chunkNames are the arrays of a layer in the chunk: out is its output
+// (its pre-activation for the output layer), unit-major, and z its
+// pre-activation where the derivative needs it; outT and zT the same
+// sample-major, for the backward pass.
+func outName(l *ir.Layer) string {
+	if l.Output() {
+		return fmt.Sprintf("z%d", l.N)
+	}
+	return fmt.Sprintf("a%d", l.N)
+}
+
+func zName(l *ir.Layer) string { return fmt.Sprintf("z%d", l.N) }
+
+// savesZ reports whether the forward pass keeps layer l's pre-activation
+// apart from its output.
+func savesZ(l *ir.Layer) bool { return !l.Output() && l.Z != "" }
+
+// chunkForward emits the forward pass of the c samples of a chunk, all
+// layers, up to the logits of the output layer.
 //
-//	for o := range 512 {
-//		w := &m.W1[o]
-//		q := 0
-//		for ; q+4 <= c; q += 4 {
-//			x0, x1, x2, x3 := …rows of samples q…q+3…
-//			v0, v1, v2, v3 := wideDot4x784(w, x0, x1, x2, x3)
-//			s[q].A1[o] = wideRelu(m.B1[o] + v0)
-//			…
-//		}
-//		for ; q < c; q++ { s[q].A1[o] = wideRelu(m.B1[o] + wideDot784(w, …row of sample q…)) }
-//	}
-func (e *emitter) denseChunk(g *Group, l *ir.Layer) {
-	store := func(g *Group, k Code, v *Statement) {
-		o := Id("o")
-		if l.Z != "" {
-			g.Add(sample(k, l.Z)(o)).Op("=").Add(v)
-			v = sample(k, l.Z)(o)
-		}
-		if l.Output() {
-			return
-		}
-		if l.Act.Func != nil {
-			v = Id(l.Act.Func.Name).Call(v)
-		}
-		g.Add(sample(k, l.A)(o)).Op("=").Add(v)
-	}
-	g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
-		g.Id("w").Op(":=").Op("&").Id("m").Dot(l.W).Index(Id("o"))
-		g.Id("q").Op(":=").Lit(0)
-		g.For(Op(";").Id("q").Op("+").Lit(4).Op("<=").Id("c"), Id("q").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
-			for j := range 4 {
-				g.Id(fmt.Sprintf("x%d", j)).Op(":=").Add(e.row(l, plus("q", j)))
-			}
-			g.List(Id("v0"), Id("v1"), Id("v2"), Id("v3")).Op(":=").Id(e.kernel("Dot4x", l.In)).Call(Id("w"), Id("x0"), Id("x1"), Id("x2"), Id("x3"))
-			for j := range 4 {
-				store(g, plus("q", j), Id("m").Dot(l.B).Index(Id("o")).Op("+").Id(fmt.Sprintf("v%d", j)))
-			}
-		})
-		g.For(Op(";").Id("q").Op("<").Id("c"), Id("q").Op("++")).BlockFunc(func(g *Group) {
-			store(g, Id("q"), Id("m").Dot(l.B).Index(Id("o")).Op("+").Id(e.kernel("Dot", l.In)).Call(Id("w"), e.row(l, Id("q"))))
-		})
-	})
-}
-
-// forwardChunk emits the forward pass of the c samples of a chunk, with
-// the head applied to each.
-func (e *emitter) forwardChunk(g *Group) {
+//	for o := range 512 { for q := range cols { a1[o*32+q] = m.B1[o] } }
+//	wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32)
+//	for i := range a1 { a1[i] = wideRelu(a1[i]) }
+func (e *emitter) chunkForward(g *Group) {
 	m := e.m
+	in := "xt"
 	for _, l := range m.Layers {
-		g.Comment(e.layerDoc(l, inputName(l)) + " Four samples at a time.")
-		e.denseChunk(g, l)
-	}
-	last := m.Layers[len(m.Layers)-1]
-	g.Comment("The head of each sample.")
-	g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
-		var lse *Statement
-		if m.Head.Act == "softmax" {
-			lse = Id("s").Index(Id("q")).Dot("LogSumExp")
+		g.Comment(e.layerDoc(l, inputName(l)) + " For all samples at once: Z = W·A, A unit-major.")
+		z := outName(l)
+		if savesZ(l) {
+			z = zName(l)
 		}
-		e.head(g, sample(Id("q"), last.Z), sample(Id("q"), last.A), lse)
-	})
+		g.For(Id("o").Op(":=").Range().Lit(l.Out)).Block(
+			For(Id("q").Op(":=").Range().Id("cols")).Block(
+				Id(z).Index(Id("o").Op("*").Lit(m.Chunk).Op("+").Id("q")).Op("=").Id("m").Dot(l.B).Index(Id("o")),
+			),
+		)
+		g.Id(e.gemm()).Call(Lit(l.Out), Id("cols"), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), Lit(1),
+			Id(in).Index(Op(":")), Lit(m.Chunk), Id(z).Index(Op(":")), Lit(m.Chunk))
+		if !l.Output() && l.Act.Func != nil {
+			a := outName(l)
+			g.For(Id("i").Op(":=").Range().Id(a)).Block(
+				Id(a).Index(Id("i")).Op("=").Id(l.Act.Func.Name).Call(Id(z).Index(Id("i"))),
+			)
+		} else if !l.Output() && savesZ(l) {
+			g.Id(outName(l)).Op("=").Id(z)
+		}
+		in = outName(l)
+	}
 }
 
-// stepChunk emits one layer of the backward pass over the chunk:
-//
-//	for o := range 10 {
-//		gw, w := &g.W3[o], &m.W3[o]
-//		var db float32
-//		for ; q+4 <= c; q += 4 {
-//			e0, … := d3[q][o], …
-//			wideOuter4x512(gw, e0, e1, e2, e3, x0, x1, x2, x3)   // ∂L/∂W3[o] += Σ eⱼ·xⱼ
-//			wideAxpy4x512(u0, u1, u2, u3, e0, e1, e2, e3, w)    // d2[q+j] += eⱼ·W3[o]
-//		}
-//		…
-//		g.B3[o] += db
-//	}
-func (e *emitter) stepChunk(g *Group, st *ir.Step) {
-	l, down := st.Layer, st.Below != nil
-	if down {
-		g.Comment(fmt.Sprintf("Layer %d: ∂L/∂W%d += Σₖ δ%dₖ·a%dₖᵀ, ∂L/∂b%d += Σₖ δ%dₖ, and %s = W%dᵀ·δ%d for each sample.",
-			l.N, l.N, l.N, st.Below.N, l.N, l.N, st.Up, l.N, l.N))
-		g.For(Id("q").Op(":=").Range().Id("c")).Block(
-			Id(st.Up).Index(Id("q")).Op("=").Add(e.vec(l.In)).Values(),
-		)
-	} else {
-		g.Comment(fmt.Sprintf("Layer %d: ∂L/∂W%d += Σₖ δ%dₖ·xₖᵀ, ∂L/∂b%d += Σₖ δ%dₖ.", l.N, l.N, l.N, l.N, l.N))
-	}
-	ds := func(k Code) *Statement { return Id(st.Delta).Index(k).Index(Id("o")) }
-	g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
-		if down {
-			g.List(Id("gw"), Id("w")).Op(":=").Op("&").Id("g").Dot(l.W).Index(Id("o")).Op(",").Op("&").Id("m").Dot(l.W).Index(Id("o"))
-		} else {
-			g.Id("gw").Op(":=").Op("&").Id("g").Dot(l.W).Index(Id("o"))
-		}
-		g.Var().Id("db").Add(e.T())
-		g.Id("q").Op(":=").Lit(0)
-		g.For(Op(";").Id("q").Op("+").Lit(4).Op("<=").Id("c"), Id("q").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
-			for j := range 4 {
-				g.Id(fmt.Sprintf("e%d", j)).Op(":=").Add(ds(plus("q", j)))
-			}
-			if !l.Output() {
-				g.If(Id("e0").Op("==").Lit(0).Op("&&").Id("e1").Op("==").Lit(0).Op("&&").Id("e2").Op("==").Lit(0).Op("&&").Id("e3").Op("==").Lit(0)).Block(Continue()).Comment("as for units a relu turned off")
-			}
-			g.Id("db").Op("+=").Parens(Id("e0").Op("+").Id("e1")).Op("+").Parens(Id("e2").Op("+").Id("e3"))
-			for j := range 4 {
-				g.Id(fmt.Sprintf("x%d", j)).Op(":=").Add(e.row(l, plus("q", j)))
-			}
-			if down {
-				for j := range 4 {
-					g.Id(fmt.Sprintf("u%d", j)).Op(":=").Op("&").Id(st.Up).Index(plus("q", j))
-				}
-			}
-			g.Id(e.kernel("Outer4x", l.In)).Call(Id("gw"), Id("e0"), Id("e1"), Id("e2"), Id("e3"), Id("x0"), Id("x1"), Id("x2"), Id("x3"))
-			if down {
-				g.Id(e.kernel("Axpy4x", l.In)).Call(Id("u0"), Id("u1"), Id("u2"), Id("u3"), Id("e0"), Id("e1"), Id("e2"), Id("e3"), Id("w"))
-			}
-		})
-		g.For(Op(";").Id("q").Op("<").Id("c"), Id("q").Op("++")).BlockFunc(func(g *Group) {
-			g.Id("eq").Op(":=").Add(ds(Id("q")))
-			g.Id("db").Op("+=").Id("eq")
-			g.Id(e.kernel("Axpy", l.In)).Call(Id("gw"), Id("eq"), e.row(l, Id("q")))
-			if down {
-				g.Id(e.kernel("Axpy", l.In)).Call(Op("&").Id(st.Up).Index(Id("q")), Id("eq"), Id("w"))
-			}
-		})
-		g.Id("g").Dot(l.B).Index(Id("o")).Op("+=").Id("db")
-	})
-	if !down || st.Below.Act.DerivFunc == nil {
-		return
-	}
-	act := st.Below.Act
-	g.Comment(fmt.Sprintf("δ%d = %s ⊙ %s'(z%d) for each sample, with %s'(z) = %s.", st.Below.N, st.Up, act.Name, st.Below.N, act.Name, act.Deriv))
+// transpose emits the copy of the c samples of the unit-major array from
+// into the sample-major array to, of vectors of n values.
+func (e *emitter) transpose(g *Group, from, to string, n int) {
 	g.For(Id("q").Op(":=").Range().Id("c")).Block(
-		For(Id("i").Op(":=").Range().Lit(st.Below.Out)).Block(
-			Id(st.Up).Index(Id("q")).Index(Id("i")).Op("*=").Id(act.DerivFunc.Name).Call(sample(Id("q"), st.DerivArg)(Id("i"))),
+		For(Id("i").Op(":=").Range().Lit(n)).Block(
+			Id(to).Index(Id("q").Op("*").Lit(n).Op("+").Id("i")).Op("=").Id(from).Index(Id("i").Op("*").Lit(e.m.Chunk).Op("+").Id("q")),
 		),
 	)
 }
 
-// chunkLoop emits the loop over the chunks of a batch of n samples, with
-// the declarations its body needs first.
-func (e *emitter) chunkLoop(g *Group, decls []Code, body func(g *Group)) {
-	m := e.m
-	g.Var().Id("s").Index(Lit(m.Chunk)).Id(m.Names.Trace)
-	for _, d := range decls {
-		g.Add(d)
+// chunkStep emits one layer of the backward pass over the chunk, δ
+// sample-major:
+//
+//	∂L/∂W3 += Δ3ᵀ·A2:  wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, ∂W3, 512)
+//	D2 = Δ3·W3:        wideGemm(c, 512, 10, d3[:], 10, 1, W3, 512, d2[:], 512)
+func (e *emitter) chunkStep(g *Group, st *ir.Step) {
+	l := st.Layer
+	in, inRow := "xc", e.m.Inputs
+	if st.Below != nil {
+		in, inRow = outName(st.Below)+"t", st.Below.Out
 	}
-	g.For(Id("base").Op(":=").Lit(0), Id("base").Op("<").Id("n"), Id("base").Op("+=").Lit(m.Chunk)).BlockFunc(func(g *Group) {
-		g.Id("c").Op(":=").Min(Lit(m.Chunk), Id("n").Op("-").Id("base"))
+	g.Comment(fmt.Sprintf("Layer %d: ∂L/∂b%d += Σ_q δ%d_q and ∂L/∂W%d += Σ_q δ%d_q·%s_qᵀ over the samples q,", l.N, l.N, l.N, l.N, l.N, inputName(l)))
+	g.Comment(fmt.Sprintf("the product Δ%dᵀ·%s of the sample-major matrices.", l.N, inputName(l)))
+	g.For(Id("q").Op(":=").Range().Id("c")).Block(
+		For(Id("o").Op(":=").Range().Lit(l.Out)).Block(
+			Id("g").Dot(l.B).Index(Id("o")).Op("+=").Id(st.Delta).Index(Id("q").Op("*").Lit(l.Out).Op("+").Id("o")),
+		),
+	)
+	g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Id("c"), Id(st.Delta).Index(Op(":")), Lit(1), Lit(l.Out),
+		Id(in).Index(Op(":")), Lit(inRow), e.flat(Id("g"), l), Lit(l.In))
+	if st.Below == nil {
+		return
+	}
+	g.Comment(fmt.Sprintf("%s = W%dᵀ·δ%d = ∂L/∂a%d for each sample: the rows of Δ%d·W%d.", st.Up, l.N, l.N, st.Below.N, l.N, l.N))
+	g.Id("clear").Call(Id(st.Up).Index(Op(":").Id("c").Op("*").Lit(l.In)))
+	g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
+		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In))
+	act := st.Below.Act
+	if act.DerivFunc == nil {
+		g.Comment(fmt.Sprintf("δ%d = %s: layer %d is linear, its derivative is 1.", st.Below.N, st.Up, st.Below.N))
+		return
+	}
+	arg := outName(st.Below) + "t"
+	if st.DerivArg == st.Below.Z {
+		arg = zName(st.Below) + "t"
+	}
+	g.Comment(fmt.Sprintf("δ%d = %s ⊙ %s'(z%d), with %s'(z) = %s; %s holds δ%d from here on.", st.Below.N, st.Up, act.Name, st.Below.N, act.Name, act.Deriv, st.Up, st.Below.N))
+	g.For(Id("i").Op(":=").Range().Id(st.Up).Index(Op(":").Id("c").Op("*").Lit(l.In))).Block(
+		Id(st.Up).Index(Id("i")).Op("*=").Id(act.DerivFunc.Name).Call(Id(arg).Index(Id("i"))),
+	)
+}
+
+// chunkLoop emits the arrays of the chunk and the loop over the chunks of
+// a batch of n samples, each transposed to xt first.
+func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
+	m := e.m
+	ch := m.Chunk
+	g.Commentf("The values of a chunk of %d samples. Unit-major, for the forward pass:", ch)
+	g.Commentf("xt[i*%d+q] is input i of sample q, a1[i*%d+q] the output of unit i of layer 1.", ch, ch)
+	if training {
+		g.Comment("Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.")
+	}
+	g.Var().Id("xt").Index(Lit(m.Inputs * ch)).Add(e.T())
+	for _, l := range m.Layers {
+		g.Var().Id(outName(l)).Index(Lit(l.Out * ch)).Add(e.T())
+		if savesZ(l) {
+			g.Var().Id(zName(l)).Index(Lit(l.Out * ch)).Add(e.T())
+		}
+	}
+	if training {
+		for _, l := range m.Layers[:len(m.Layers)-1] {
+			g.Var().Id(outName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
+			if st := e.stepBelowOf(l); st != nil && st.DerivArg == l.Z {
+				g.Var().Id(zName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
+			}
+		}
+		for _, st := range m.Backward {
+			g.Var().Id(st.Delta).Index(Lit(st.Layer.Out * ch)).Add(e.T())
+		}
+	}
+	g.For(Id("base").Op(":=").Lit(0), Id("base").Op("<").Id("n"), Id("base").Op("+=").Lit(ch)).BlockFunc(func(g *Group) {
+		g.Id("c").Op(":=").Min(Lit(ch), Id("n").Op("-").Id("base"))
+		g.Id("cols").Op(":=").Parens(Id("c").Op("+").Lit(m.Cols() - 1)).Op("&^").Lit(m.Cols() - 1).
+			Comment("whole tiles of the kernel: the columns past c are computed and never read")
+		g.Id("xc").Op(":=").Id("x").Index(Id("base").Op("*").Id(m.Names.Inputs).Op(":").Parens(Id("base").Op("+").Id("c")).Op("*").Id(m.Names.Inputs))
+		g.For(Id("q").Op(":=").Range().Id("c")).Block(
+			For(Id("i").Op(":=").Range().Lit(m.Inputs)).Block(
+				Id("xt").Index(Id("i").Op("*").Lit(ch).Op("+").Id("q")).Op("=").Id("xc").Index(Id("q").Op("*").Lit(m.Inputs).Op("+").Id("i")),
+			),
+		)
 		body(g)
+	})
+}
+
+// stepBelowOf returns the backward step that passes δ down to layer l.
+func (e *emitter) stepBelowOf(l *ir.Layer) *ir.Step {
+	for _, st := range e.m.Backward {
+		if st.Below == l {
+			return st
+		}
+	}
+	return nil
+}
+
+// chunkHead emits the head of each sample of the chunk, from the logits
+// of the output layer, into y; with t set, also the loss and δ.
+func (e *emitter) chunkHead(g *Group, y func(g *Group) vector, training bool) {
+	m := e.m
+	last := m.Layers[len(m.Layers)-1]
+	z := e.unitMajor(outName(last))
+	g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
+		out := y(g)
+		var lse *Statement
+		if training && m.Head.Act == spec.Softmax {
+			g.Var().Id("lse").Add(e.T())
+			lse = Id("lse")
+		}
+		e.head(g, z, out, lse)
+		if !training {
+			return
+		}
+		st := m.Backward[0]
+		g.Id("t").Op(":=").Parens(Op("*").Index(Id(m.Names.Outputs)).Add(e.T())).Call(
+			Id("y").Index(Parens(Id("base").Op("+").Id("q")).Op("*").Id(m.Names.Outputs).Op(":")))
+		if lse == nil {
+			lse = Lit(0)
+		}
+		e.lossAndDelta(g, z, out, local("t"), sampleMajor(st.Delta, last.Out), lse)
 	})
 }
 
 // trainChunked emits the body of TrainBatch for a chunked model.
 func (e *emitter) trainChunked(g *Group) {
 	m := e.m
-	var decls []Code
-	for _, st := range m.Backward {
-		decls = append(decls, Var().Id(st.Delta).Index(Lit(m.Chunk)).Add(e.vec(st.Layer.Out)))
-	}
-	e.chunkLoop(g, decls, func(g *Group) {
-		e.forwardChunk(g)
-		st := m.Backward[0]
-		g.Comment(e.outputDoc(st.Layer) + " For each sample.")
-		g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
-			g.Id("t").Op(":=").Parens(Op("*").Index(Id(m.Names.Outputs)).Add(e.T())).Call(
-				Id("y").Index(Parens(Id("base").Op("+").Id("q")).Op("*").Id(m.Names.Outputs).Op(":")))
-			var lse *Statement
-			if m.Head.Act == "softmax" {
-				lse = Id("s").Index(Id("q")).Dot("LogSumExp")
-			} else {
-				lse = Lit(0)
+	e.chunkLoop(g, true, func(g *Group) {
+		e.chunkForward(g)
+		g.Comment("The outputs of the hidden layers, sample-major, for the backward pass.")
+		for _, l := range m.Layers[:len(m.Layers)-1] {
+			e.transpose(g, outName(l), outName(l)+"t", l.Out)
+			if st := e.stepBelowOf(l); st != nil && st.DerivArg == l.Z {
+				e.transpose(g, zName(l), zName(l)+"t", l.Out)
 			}
-			dk := func(i Code) *Statement { return Id(st.Delta).Index(Id("q")).Index(i) }
-			e.lossAndDelta(g, sample(Id("q"), st.Layer.Z), sample(Id("q"), st.Layer.A), local("t"), dk, lse)
-		})
+		}
+		g.Comment(e.outputDoc(m.Layers[len(m.Layers)-1]) + " For each sample.")
+		e.chunkHead(g, func(g *Group) vector {
+			g.Var().Id("p").Add(e.vec(m.Outputs))
+			return local("p")
+		}, true)
 		for _, st := range m.Backward {
-			e.stepChunk(g, st)
+			e.chunkStep(g, st)
 		}
 	})
 }
@@ -225,12 +242,13 @@ func (e *emitter) trainChunked(g *Group) {
 // forwardChunked emits the body of ForwardBatch for a chunked model.
 func (e *emitter) forwardChunked(g *Group) {
 	m := e.m
-	e.chunkLoop(g, nil, func(g *Group) {
-		e.forwardChunk(g)
-		g.For(Id("q").Op(":=").Range().Id("c")).Block(
-			Op("*").Parens(Op("*").Index(Id(m.Names.Outputs)).Add(e.T())).Call(
-				Id("dst").Index(Parens(Id("base").Op("+").Id("q")).Op("*").Id(m.Names.Outputs).Op(":"))).
-				Op("=").Id("s").Index(Id("q")).Dot(m.Layers[len(m.Layers)-1].A),
-		)
+	e.chunkLoop(g, false, func(g *Group) {
+		e.chunkForward(g)
+		g.Comment("The head of each sample, into its row of dst.")
+		e.chunkHead(g, func(g *Group) vector {
+			g.Id("out").Op(":=").Parens(Op("*").Index(Id(m.Names.Outputs)).Add(e.T())).Call(
+				Id("dst").Index(Parens(Id("base").Op("+").Id("q")).Op("*").Id(m.Names.Outputs).Op(":")))
+			return local("out")
+		}, false)
 	})
 }

@@ -20,9 +20,6 @@ func local(name string) vector {
 	return func(i Code) *Statement { return Id(name).Index(i) }
 }
 
-// lanes is the number of independent accumulators of a looped dot product.
-const lanes = 4
-
 // dense emits one layer's forward step, writing the pre-activation to z
 // (if not nil) and the activation to a (if not nil):
 //
@@ -30,12 +27,12 @@ const lanes = 4
 //
 // or, for a looped layer:
 //
-//	for o := 0; o < 128; o += 4 {
-//		v0, v1, v2, v3 := irisDot4x784(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-//		s.A1[o] = irisRelu(m.B1[o] + v0)
-//		…
+//	z1 := m.B1
+//	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], z1[:])
+//	for o := range 512 {
+//		s.A1[o] = wideRelu(z1[o])
 //	}
-func (e *emitter) dense(g *Group, l *ir.Layer, in vector, inPtr *Statement, z, a vector) {
+func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector) {
 	store := func(g *Group, o Code, v *Statement) {
 		if z != nil {
 			g.Add(z(o).Op("=").Add(v))
@@ -58,23 +55,19 @@ func (e *emitter) dense(g *Group, l *ir.Layer, in vector, inPtr *Statement, z, a
 		}
 		return
 	}
-	// Four rows at a time share each load of the input.
-	quads := l.Out - l.Out%4
-	if quads > 0 {
-		g.For(Id("o").Op(":=").Lit(0), Id("o").Op("<").Lit(quads), Id("o").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
-			rows := []Code{inPtr}
-			for j := range 4 {
-				rows = append(rows, Op("&").Id("m").Dot(l.W).Index(plus("o", j)))
-			}
-			g.List(Id("v0"), Id("v1"), Id("v2"), Id("v3")).Op(":=").Id(e.kernel("Dot4x", l.In)).Call(rows...)
-			for j := range 4 {
-				store(g, plus("o", j), Id("m").Dot(l.B).Index(plus("o", j)).Op("+").Id(fmt.Sprintf("v%d", j)))
-			}
-		})
-	}
-	for o := quads; o < l.Out; o++ {
-		store(g, Lit(o), Id("m").Dot(l.B).Index(Lit(o)).Op("+").Id(e.kernel("Dot", l.In)).Call(Op("&").Id("m").Dot(l.W).Index(Lit(o)), inPtr))
-	}
+	// z = b + W·x: the kernel adds the product to a copy of the bias.
+	v := fmt.Sprintf("z%d", l.N)
+	g.Id(v).Op(":=").Id("m").Dot(l.B)
+	g.Id(e.gemv()).Call(Lit(l.Out), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), in(Op(":")), Id(v).Index(Op(":")))
+	g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
+		store(g, Id("o"), Id(v).Index(Id("o")))
+	})
+}
+
+// flat is the weight matrix of layer l in recv (m or g) as one slice,
+// row-major: unsafe.Slice(&m.W1[0][0], 512*784).
+func (e *emitter) flat(recv *Statement, l *ir.Layer) *Statement {
+	return Qual("unsafe", "Slice").Call(Op("&").Add(recv).Dot(l.W).Index(Lit(0)).Index(Lit(0)), Lit(l.Out).Op("*").Lit(l.In))
 }
 
 // layerDoc is the comment above a layer's forward step.
@@ -101,18 +94,18 @@ func (e *emitter) forward() {
 
 It allocates nothing and is safe for concurrent use.`, e.headDoc())
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Forward").Params(Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())).Params(Id("y").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
-		in, inPtr := local("x"), Id("x")
+		in := local("x")
 		for _, l := range m.Layers {
 			g.Comment(e.layerDoc(l, inputName(l)))
 			if l.Output() {
 				g.Var().Id("z").Add(e.vec(l.Out))
-				e.dense(g, l, in, inPtr, local("z"), nil)
+				e.dense(g, l, in, local("z"), nil)
 				break
 			}
 			name := fmt.Sprintf("a%d", l.N)
 			g.Var().Id(name).Add(e.vec(l.Out))
-			e.dense(g, l, in, inPtr, nil, local(name))
-			in, inPtr = local(name), Op("&").Id(name)
+			e.dense(g, l, in, nil, local(name))
+			in = local(name)
 		}
 		e.head(g, local("z"), local("y"), nil)
 		g.Return(Id("y"))
@@ -241,7 +234,7 @@ func (e *emitter) trace() {
 	e.docf(`Trace runs the forward pass on x like Forward, saving in s what Backward
 needs; s.Y is the output.`)
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Trace").Params(Id("s").Op("*").Id(n.Trace), Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())).BlockFunc(func(g *Group) {
-		in, inPtr := local("x"), Id("x")
+		in := local("x")
 		for _, l := range m.Layers {
 			g.Comment(e.layerDoc(l, inputName(l)))
 			var z vector
@@ -249,11 +242,11 @@ needs; s.Y is the output.`)
 				z = field("s", l.Z)
 			}
 			if l.Output() {
-				e.dense(g, l, in, inPtr, z, nil)
+				e.dense(g, l, in, z, nil)
 				break
 			}
-			e.dense(g, l, in, inPtr, z, field("s", l.A))
-			in, inPtr = field("s", l.A), Op("&").Id("s").Dot(l.A)
+			e.dense(g, l, in, z, field("s", l.A))
+			in = field("s", l.A)
 		}
 		var lse *Statement
 		if m.Head.Act == spec.Softmax {

@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -39,17 +38,12 @@ func Emit(m *ir.Model) ([]byte, error) {
 	e.trained()
 	e.funcs()
 	e.kernels()
-	var buf bytes.Buffer
-	if err := e.f.Render(&buf); err != nil {
-		return nil, fmt.Errorf("generated code does not format (a bug in nngen): %v", err)
-	}
-	return buf.Bytes(), nil
+	return e.render()
 }
 
 type emitter struct {
-	m      *ir.Model
-	f      *File
-	avx512 bool // while emitting the 512-bit SIMD kernels
+	m *ir.Model
+	f *File
 }
 
 // docf writes a comment of several lines with // on each.

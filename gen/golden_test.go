@@ -40,9 +40,9 @@ func goldenCases(t *testing.T) []string {
 	return names
 }
 
-// generateCase generates the code of a case: model.go and, for trained
-// models too large for literals, model_weights.bin. A case whose folder
-// holds weights.safetensors gets those weights built in.
+// generateCase generates the files of a case, as nngen gen -test writes
+// them. A case whose folder holds weights.safetensors gets those weights
+// built in.
 func generateCase(t *testing.T, name string) (*spec.Model, map[string][]byte) {
 	t.Helper()
 	dir := filepath.Join(goldenDir, name)
@@ -54,28 +54,14 @@ func generateCase(t *testing.T, name string) (*spec.Model, map[string][]byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A case whose folder holds a file named simd gets SIMD kernels too.
-	m.SIMD = exists(filepath.Join(dir, "simd"))
 	if w := filepath.Join(dir, "weights.safetensors"); exists(w) {
 		if err := gen.AttachWeights(m, s, w, "model_weights.bin"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	src, err := gen.Emit(m)
+	files, err := gen.Files(m, "model.go", true)
 	if err != nil {
 		t.Fatal(err)
-	}
-	files := map[string][]byte{"model.go": src}
-	if b := gen.Blob(m); b != nil {
-		files["model_weights.bin"] = b
-	}
-	simd, nosimd, err := gen.EmitSIMD(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if simd != nil {
-		simdFile, nosimdFile := gen.SIMDFiles("model.go")
-		files[simdFile], files[nosimdFile] = simd, nosimd
 	}
 	return s, files
 }
@@ -93,6 +79,7 @@ func TestGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			m, files := generateCase(t, name)
 			registry = append(registry, m)
+			checkFileSet(t, filepath.Join(goldenDir, name), files)
 			for file, got := range files {
 				path := filepath.Join(goldenDir, name, file)
 				if *update {
@@ -120,6 +107,30 @@ func TestGolden(t *testing.T) {
 	}
 	if have, _ := os.ReadFile(registryFile); !bytes.Equal(have, reg) {
 		t.Errorf("gen/goldentest/goldens_test.go does not list the golden cases; run go test ./gen -update")
+	}
+}
+
+// checkFileSet fails on a generated file that the case folder dir lacks
+// and on a file in it that is neither generated nor an input; with
+// -update it removes the latter.
+func checkFileSet(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if _, ok := files[name]; ok || name == "spec.yaml" || name == "weights.safetensors" {
+			continue
+		}
+		if *update {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		t.Errorf("%s: %s is not generated; run go test ./gen -update to remove it", dir, name)
 	}
 }
 

@@ -285,14 +285,25 @@ func TestInjectNames(t *testing.T) {
 	} {
 		m := injectModel("spec.yaml", tc.name)
 		checkGenerated(t, m, tc.pkg, generateModel)
-		src, err := gen.Generate(m, tc.pkg)
+		lowered, err := ir.Lower(m, tc.pkg)
 		if err != nil {
 			t.Fatal(err)
 		}
+		files, err := gen.Files(lowered, "model.go", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The code and, where it has kernels, their plain Go build.
 		fset := token.NewFileSet()
-		f, _ := parser.ParseFile(fset, "model.go", src, 0)
+		var parsed []*ast.File
+		for _, name := range []string{"model.go", "model_other.go"} {
+			if src, ok := files[name]; ok {
+				f, _ := parser.ParseFile(fset, name, src, 0)
+				parsed = append(parsed, f)
+			}
+		}
 		conf := types.Config{Importer: imp}
-		if _, err := conf.Check(tc.pkg, fset, []*ast.File{f}, nil); err != nil {
+		if _, err := conf.Check(tc.pkg, fset, parsed, nil); err != nil {
 			t.Errorf("name %q, package %q: the code does not type-check: %v", tc.name, tc.pkg, err)
 		}
 	}

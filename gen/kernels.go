@@ -1,154 +1,247 @@
 package gen
 
 import (
+	"bytes"
 	"fmt"
-	"slices"
+	"path/filepath"
+	"strings"
 
 	. "github.com/dave/jennifer/jen"
+
+	"github.com/nngen/nngen/gen/asm"
+	"github.com/nngen/nngen/ir"
 )
 
-// Kernels: the inner loops of looped layers are calls to small functions,
-// one set per input width, named after the model and the width:
+// Kernels: every product of a looped layer, and every layer of the chunked
+// batch functions, is a call to one of two functions, named after the
+// model:
 //
-//	irisDot16(w, x *[16]float64) float64                   Σᵢ w[i]·x[i]
-//	irisDot4x16(w, x0, x1, x2, x3 *[16]float64) (…)        the same for four vectors x
-//	irisAxpy16(dst *[16]float64, a float64, x *[16]float64) dst += a·x
-//	irisAxpy4x16(d0, …, d3 *[16]float64, a0, …, a3 float64, x *[16]float64)   dⱼ += aⱼ·x
-//	irisOuter4x16(dst *[16]float64, a0, …, a3 float64, x0, …, x3 *[16]float64) dst += Σⱼ aⱼ·xⱼ
+//	irisGemm(m, n, k, a, ars, acs, b, ldb, c, ldc)   c += a·b, matrices read through strides
+//	irisGemv(m, k, a, lda, x, y)                     y += a·x
 //
-// In plain Go they are loops. With nngen gen -simd the loops are named
-// irisDot16Go and so on, and two more files define the kernels: one, built
-// with GOEXPERIMENT=simd on amd64, calls versions written with
-// simd/archsimd when the processor has AVX2 and FMA and the loops
-// otherwise; the other, built everywhere else, calls the loops. The calls
-// are direct, so the compiler still sees that no argument escapes.
+// They check the bounds of what they will read and write, then hand the
+// work to the fastest kernel of the build: assembly (package gen/asm) on
+// amd64 with AVX2 and FMA and on arm64, else the plain Go versions
+// irisGemmGo and irisGemvGo, which this file also holds. The assembly and
+// its Go declarations are the kernel files, emitted by KernelFiles.
 
-// kernelKinds lists the kernels, in the order they are emitted.
-var kernelKinds = []string{"Dot", "Dot4x", "Axpy", "Axpy4x", "Outer4x"}
+// gemm and gemv are the names of the two kernels' checked entry points.
+func (e *emitter) gemm() string { return e.m.Names.Prefix + "Gemm" }
+func (e *emitter) gemv() string { return e.m.Names.Prefix + "Gemv" }
 
-// kernel returns the name of a kernel for vectors of n values.
-func (e *emitter) kernel(kind string, n int) string {
-	return fmt.Sprintf("%s%s%d", e.m.Names.Prefix, kind, n)
+// slice is []T.
+func (e *emitter) slice() *Statement { return Index().Add(e.T()) }
+
+func (e *emitter) gemmParams() []Code {
+	s := e.slice()
+	return []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(s), List(Id("ars"), Id("acs")).Int(),
+		Id("b").Add(s), Id("ldb").Int(), Id("c").Add(s), Id("ldc").Int()}
 }
 
-// widths returns the input widths of the layers that use kernels: the
-// looped ones, and all of them in the chunked batch functions.
-func (e *emitter) widths() []int {
-	var ws []int
-	for _, l := range e.m.Layers {
-		if (!l.Unrolled || e.m.Chunk > 0) && !slices.Contains(ws, l.In) {
-			ws = append(ws, l.In)
-		}
-	}
-	slices.Sort(ws)
-	return ws
+func (e *emitter) gemvParams() []Code {
+	s := e.slice()
+	return []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(s), Id("lda").Int(), List(Id("x"), Id("y")).Add(s)}
 }
 
-// ptr is *[n]T.
-func (e *emitter) ptr(n int) *Statement { return Op("*").Index(Lit(n)).Add(e.T()) }
+var gemmArgs = []Code{Id("m"), Id("n"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc")}
+var gemvArgs = []Code{Id("m"), Id("k"), Id("a"), Id("lda"), Id("x"), Id("y")}
 
-// kernelSignature returns the parameters and results of a kernel.
-func (e *emitter) kernelSignature(kind string, n int) (params, results []Code) {
-	p, t := e.ptr(n), e.T()
-	switch kind {
-	case "Dot":
-		return []Code{List(Id("w"), Id("x")).Add(p)}, []Code{t}
-	case "Dot4x":
-		return []Code{List(Id("w"), Id("x0"), Id("x1"), Id("x2"), Id("x3")).Add(p)},
-			[]Code{List(Id("s0"), Id("s1"), Id("s2"), Id("s3")).Add(t)}
-	case "Axpy":
-		return []Code{Id("dst").Add(p), Id("a").Add(t), Id("x").Add(p)}, nil
-	case "Axpy4x":
-		return []Code{List(Id("d0"), Id("d1"), Id("d2"), Id("d3")).Add(p), List(Id("a0"), Id("a1"), Id("a2"), Id("a3")).Add(t), Id("x").Add(p)}, nil
-	}
-	return []Code{Id("dst").Add(p), List(Id("a0"), Id("a1"), Id("a2"), Id("a3")).Add(t), List(Id("x0"), Id("x1"), Id("x2"), Id("x3")).Add(p)}, nil
-}
-
-// kernelArgs lists the parameters of each kernel, in order.
-var kernelArgs = map[string][]string{
-	"Dot":     {"w", "x"},
-	"Dot4x":   {"w", "x0", "x1", "x2", "x3"},
-	"Axpy":    {"dst", "a", "x"},
-	"Axpy4x":  {"d0", "d1", "d2", "d3", "a0", "a1", "a2", "a3", "x"},
-	"Outer4x": {"dst", "a0", "a1", "a2", "a3", "x0", "x1", "x2", "x3"},
-}
-
-var kernelDocs = map[string]string{
-	"Dot":     "returns Σᵢ w[i]·x[i], summed in four lanes.",
-	"Dot4x":   "returns the dot products of w with x0, x1, x2 and x3, reading w once.",
-	"Axpy":    "adds a·x to dst.",
-	"Axpy4x":  "adds aⱼ·x to dⱼ for j = 0…3, reading x once.",
-	"Outer4x": "adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.",
-}
-
-// kernels emits the plain Go kernels of the layers that use them.
+// kernels emits the checked entry points and the plain Go kernels.
 func (e *emitter) kernels() {
-	ws := e.widths()
-	if len(ws) == 0 {
+	if !e.m.Kernels() {
 		return
 	}
-	for _, n := range ws {
-		for _, k := range kernelKinds {
-			name := e.kernel(k, n)
-			if e.m.SIMD {
-				name += "Go"
+	cols := e.m.Cols()
+	gemm, gemv := e.gemm(), e.gemv()
+	e.docf(`%s adds a·b to c, for matrices read through strides (counted in values):
+
+	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+
+With the strides one function serves the three products of a layer: W·A
+forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+weight gradient. Whole tiles of %d columns go to %sKernel, the
+fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
+	e.f.Func().Id(gemm).Params(e.gemmParams()...).Block(
+		If(Id("m").Op("==").Lit(0).Op("||").Id("n").Op("==").Lit(0).Op("||").Id("k").Op("==").Lit(0)).Block(Return()),
+		Comment("The last value each matrix is read or written at: checked here, not by the kernel."),
+		Id("_").Op("=").Id("a").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("ars").Op("+").Parens(Id("k").Op("-").Lit(1)).Op("*").Id("acs")),
+		Id("_").Op("=").Id("b").Index(Parens(Id("k").Op("-").Lit(1)).Op("*").Id("ldb").Op("+").Id("n").Op("-").Lit(1)),
+		Id("_").Op("=").Id("c").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("ldc").Op("+").Id("n").Op("-").Lit(1)),
+		Id("whole").Op(":=").Id("n").Op("&^").Lit(cols-1),
+		If(Id("whole").Op(">").Lit(0)).Block(
+			Id(gemm+"Kernel").Call(Id("m"), Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc")),
+		),
+		If(Id("whole").Op("<").Id("n")).Block(
+			Id(gemm+"Go").Call(Id("m"), Id("n").Op("-").Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"),
+				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc")),
+		),
+	)
+	e.docf(`%s adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.`, gemv)
+	e.f.Func().Id(gemv).Params(e.gemvParams()...).Block(
+		If(Id("m").Op("==").Lit(0).Op("||").Id("k").Op("==").Lit(0)).Block(Return()),
+		Id("_").Op("=").Id("a").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("lda").Op("+").Id("k").Op("-").Lit(1)),
+		Id("_").Op("=").Id("x").Index(Id("k").Op("-").Lit(1)),
+		Id("_").Op("=").Id("y").Index(Id("m").Op("-").Lit(1)),
+		Id(gemv+"Kernel").Call(gemvArgs...),
+	)
+	e.docf(`%sGo is %s in plain Go, four rows of c at a time.`, gemm, gemm)
+	e.f.Func().Id(gemm + "Go").Params(e.gemmParams()...).BlockFunc(func(g *Group) {
+		g.Id("i").Op(":=").Lit(0)
+		g.For(Op(";").Id("i").Op("+").Lit(4).Op("<=").Id("m"), Id("i").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
+			for r := range 4 {
+				g.Id(fmt.Sprintf("c%d", r)).Op(":=").Id("c").Index(Parens(plus("i", r)).Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n"))
 			}
-			params, results := e.kernelSignature(k, n)
-			e.f.Comment(fmt.Sprintf("%s %s", name, kernelDocs[k]))
-			e.f.Func().Id(name).Params(params...).Params(results...).BlockFunc(func(g *Group) {
-				e.kernelBody(g, k, n)
+			g.For(Id("p").Op(":=").Range().Id("k")).BlockFunc(func(g *Group) {
+				for r := range 4 {
+					g.Id(fmt.Sprintf("a%d", r)).Op(":=").Id("a").Index(Parens(plus("i", r)).Op("*").Id("ars").Op("+").Id("p").Op("*").Id("acs"))
+				}
+				g.Id("bp").Op(":=").Id("b").Index(Id("p").Op("*").Id("ldb").Op(":")).Index(Op(":").Id("n"))
+				g.For(Id("j").Op(",").Id("bj").Op(":=").Range().Id("bp")).BlockFunc(func(g *Group) {
+					for r := range 4 {
+						g.Id(fmt.Sprintf("c%d", r)).Index(Id("j")).Op("+=").Id(fmt.Sprintf("a%d", r)).Op("*").Id("bj")
+					}
+				})
 			})
+		})
+		g.For(Op(";").Id("i").Op("<").Id("m"), Id("i").Op("++")).Block(
+			Id("ci").Op(":=").Id("c").Index(Id("i").Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n")),
+			For(Id("p").Op(":=").Range().Id("k")).Block(
+				Id("ap").Op(":=").Id("a").Index(Id("i").Op("*").Id("ars").Op("+").Id("p").Op("*").Id("acs")),
+				For(Id("j").Op(",").Id("bj").Op(":=").Range().Id("b").Index(Id("p").Op("*").Id("ldb").Op(":")).Index(Op(":").Id("n"))).Block(
+					Id("ci").Index(Id("j")).Op("+=").Id("ap").Op("*").Id("bj"),
+				),
+			),
+		)
+	})
+	e.docf(`%sGo is %s in plain Go, summing each row in four lanes.`, gemv, gemv)
+	e.f.Func().Id(gemv + "Go").Params(e.gemvParams()...).BlockFunc(func(g *Group) {
+		g.Id("x").Op("=").Id("x").Index(Op(":").Id("k"))
+		g.For(Id("i").Op(":=").Range().Id("m")).BlockFunc(func(g *Group) {
+			g.Id("row").Op(":=").Id("a").Index(Id("i").Op("*").Id("lda").Op(":")).Index(Op(":").Id("k"))
+			g.Var().List(Id("s0"), Id("s1"), Id("s2"), Id("s3")).Add(e.T())
+			g.Id("p").Op(":=").Lit(0)
+			g.For(Op(";").Id("p").Op("+").Lit(4).Op("<=").Id("k"), Id("p").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
+				for r := range 4 {
+					g.Id(fmt.Sprintf("s%d", r)).Op("+=").Id("row").Index(plus("p", r)).Op("*").Id("x").Index(plus("p", r))
+				}
+			})
+			g.For(Op(";").Id("p").Op("<").Id("k"), Id("p").Op("++")).Block(
+				Id("s0").Op("+=").Id("row").Index(Id("p")).Op("*").Id("x").Index(Id("p")),
+			)
+			g.Id("y").Index(Id("i")).Op("+=").Parens(Id("s0").Op("+").Id("s1")).Op("+").Parens(Id("s2").Op("+").Id("s3"))
+		})
+	})
+}
+
+// KernelFiles returns the files that go beside the model's code file out
+// when its code calls the kernels, by path: the assembly for amd64 and
+// arm64 (out_amd64.s, out_arm64.s), their Go declarations (out_amd64.go,
+// out_arm64.go), and out_other.go for every other architecture and the
+// purego build tag, which runs the plain Go kernels. It returns no files
+// for a model without kernels.
+func KernelFiles(m *ir.Model, out string) (map[string][]byte, error) {
+	if !m.Kernels() {
+		return nil, nil
+	}
+	base := strings.TrimSuffix(out, filepath.Ext(out))
+	files := map[string][]byte{
+		base + "_amd64.s": asm.AMD64(m.Source, m.Names.Prefix, m.Float),
+		base + "_arm64.s": asm.ARM64(m.Source, m.Names.Prefix, m.Float),
+	}
+	for _, arch := range []string{"amd64", "arm64", "other"} {
+		e := &emitter{m: m, f: NewFile(m.Package)}
+		e.f.HeaderComment(fmt.Sprintf("Code generated by nngen from %s. DO NOT EDIT.", m.Source))
+		e.archKernels(arch)
+		src, err := e.render()
+		if err != nil {
+			return nil, err
 		}
+		files[base+"_"+arch+".go"] = src
+	}
+	return files, nil
+}
+
+// archKernels emits the kernels of one architecture: gemmKernel and
+// gemvKernel, calling the assembly or the Go versions.
+func (e *emitter) archKernels(arch string) {
+	gemm, gemv := e.gemm(), e.gemv()
+	p := Op("*").Add(e.T())
+	asmGemm := []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(p), List(Id("ars"), Id("acs")).Int(),
+		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int()}
+	asmGemv := []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(p), Id("lda").Int(), List(Id("x"), Id("y")).Add(p)}
+	ptrGemm := []Code{Id("m"), Id("n"), Id("k"), Op("&").Id("a").Index(Lit(0)), Id("ars"), Id("acs"), Op("&").Id("b").Index(Lit(0)), Id("ldb"), Op("&").Id("c").Index(Lit(0)), Id("ldc")}
+	ptrGemv := []Code{Id("m"), Id("k"), Op("&").Id("a").Index(Lit(0)), Id("lda"), Op("&").Id("x").Index(Lit(0)), Op("&").Id("y").Index(Lit(0))}
+	declare := func(name, doc string, params []Code) {
+		e.f.Comment(name + " " + doc)
+		e.f.Comment("")
+		e.f.Comment("//go:noescape")
+		e.f.Func().Id(name).Params(params...)
+	}
+	switch arch {
+	case "amd64":
+		e.f.HeaderComment("//go:build !purego")
+		has := e.m.Names.Prefix + "AVX2"
+		cpuid, xgetbv := e.m.Names.Prefix+"CPUID", e.m.Names.Prefix+"XGETBV"
+		e.docf(`%s reports whether the processor and the operating system run AVX2 and
+FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
+has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
+		e.f.Var().Id(has).Op("=").Func().Params().Bool().Block(
+			List(Id("_"), Id("_"), Id("c1"), Id("_")).Op(":=").Id(cpuid).Call(Lit(1), Lit(0)),
+			If(Id("c1").Op("&").Parens(Lit(1).Op("<<").Lit(12).Op("|").Lit(1).Op("<<").Lit(27).Op("|").Lit(1).Op("<<").Lit(28)).Op("!=").
+				Lit(1).Op("<<").Lit(12).Op("|").Lit(1).Op("<<").Lit(27).Op("|").Lit(1).Op("<<").Lit(28)).Block(Return(False())),
+			List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
+			Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(5)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Lit(6).Op("==").Lit(6)),
+		).Call()
+		e.f.Comment(cpuid + " executes CPUID with EAX = leaf and ECX = sub.")
+		e.f.Func().Id(cpuid).Params(List(Id("leaf"), Id("sub")).Uint32()).Params(List(Id("a"), Id("b"), Id("c"), Id("d")).Uint32())
+		e.f.Comment(xgetbv + " returns the low half of XCR0, the state the operating system saves.")
+		e.f.Func().Id(xgetbv).Params().Params(Id("eax").Uint32())
+		declare(asm.Gemm(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole tiles of columns, in assembly with AVX2 and FMA.", gemm), asmGemm)
+		declare(asm.Gemv(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s in assembly with AVX2 and FMA.", gemv), asmGemv)
+		for _, k := range []struct {
+			name, asm string
+			params    []Code
+			args, ptr []Code
+		}{
+			{gemm, asm.Gemm(e.m.Names.Prefix, "AVX2"), e.gemmParams(), gemmArgs, ptrGemm},
+			{gemv, asm.Gemv(e.m.Names.Prefix, "AVX2"), e.gemvParams(), gemvArgs, ptrGemv},
+		} {
+			e.f.Comment(fmt.Sprintf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", k.name, k.asm, k.name))
+			e.f.Func().Id(k.name+"Kernel").Params(k.params...).Block(
+				If(Id(has)).Block(Id(k.asm).Call(k.ptr...), Return()),
+				Id(k.name+"Go").Call(k.args...),
+			)
+		}
+	case "arm64":
+		e.f.HeaderComment("//go:build !purego")
+		declare(asm.Gemm(e.m.Names.Prefix, "NEON"), fmt.Sprintf("is %s for whole tiles of columns, in assembly with NEON.", gemm), asmGemm)
+		declare(asm.Gemv(e.m.Names.Prefix, "NEON"), fmt.Sprintf("is %s in assembly with NEON.", gemv), asmGemv)
+		e.f.Comment(fmt.Sprintf("%sKernel runs %s.", gemm, asm.Gemm(e.m.Names.Prefix, "NEON")))
+		e.f.Func().Id(gemm + "Kernel").Params(e.gemmParams()...).Block(Id(asm.Gemm(e.m.Names.Prefix, "NEON")).Call(ptrGemm...))
+		e.f.Comment(fmt.Sprintf("%sKernel runs %s.", gemv, asm.Gemv(e.m.Names.Prefix, "NEON")))
+		e.f.Func().Id(gemv + "Kernel").Params(e.gemvParams()...).Block(Id(asm.Gemv(e.m.Names.Prefix, "NEON")).Call(ptrGemv...))
+	default:
+		e.f.HeaderComment("//go:build (!amd64 && !arm64) || purego")
+		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly kernels.", gemm, gemm))
+		e.f.Func().Id(gemm + "Kernel").Params(e.gemmParams()...).Block(Id(gemm + "Go").Call(gemmArgs...))
+		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo.", gemv, gemv))
+		e.f.Func().Id(gemv + "Kernel").Params(e.gemvParams()...).Block(Id(gemv + "Go").Call(gemvArgs...))
 	}
 }
 
-// kernelBody emits the plain Go loop of a kernel.
-func (e *emitter) kernelBody(g *Group, kind string, n int) {
-	i := Id("i")
-	switch kind {
-	case "Dot":
-		body := n - n%lanes
-		sum := Null()
-		if body > 0 {
-			g.Var().List(Id("acc0"), Id("acc1"), Id("acc2"), Id("acc3")).Add(e.T())
-			g.For(i.Clone().Op(":=").Lit(0), i.Clone().Op("<").Lit(body), i.Clone().Op("+=").Lit(lanes)).BlockFunc(func(g *Group) {
-				for k := range lanes {
-					g.Id(fmt.Sprintf("acc%d", k)).Op("+=").Id("w").Index(plus("i", k)).Op("*").Id("x").Index(plus("i", k))
-				}
-			})
-			sum = Parens(Id("acc0").Op("+").Id("acc1")).Op("+").Parens(Id("acc2").Op("+").Id("acc3"))
-		} else {
-			sum = Lit(0)
-		}
-		for k := body; k < n; k++ {
-			sum = sum.Op("+").Id("w").Index(Lit(k)).Op("*").Id("x").Index(Lit(k))
-		}
-		g.Return(sum)
-	case "Dot4x":
-		g.For(i.Clone().Op(":=").Range().Lit(n)).BlockFunc(func(g *Group) {
-			g.Id("wi").Op(":=").Id("w").Index(Id("i"))
-			for j := range 4 {
-				g.Id(fmt.Sprintf("s%d", j)).Op("+=").Id("wi").Op("*").Id(fmt.Sprintf("x%d", j)).Index(Id("i"))
-			}
-		})
-		g.Return()
-	case "Axpy":
-		g.For(i.Clone().Op(":=").Range().Lit(n)).Block(
-			Id("dst").Index(Id("i")).Op("+=").Id("a").Op("*").Id("x").Index(Id("i")),
-		)
-	case "Axpy4x":
-		g.For(i.Clone().Op(":=").Range().Lit(n)).BlockFunc(func(g *Group) {
-			g.Id("xi").Op(":=").Id("x").Index(Id("i"))
-			for j := range 4 {
-				g.Id(fmt.Sprintf("d%d", j)).Index(Id("i")).Op("+=").Id(fmt.Sprintf("a%d", j)).Op("*").Id("xi")
-			}
-		})
-	case "Outer4x":
-		g.For(i.Clone().Op(":=").Range().Lit(n)).Block(
-			Id("dst").Index(Id("i")).Op("+=").Id("a0").Op("*").Id("x0").Index(Id("i")).
-				Op("+").Id("a1").Op("*").Id("x1").Index(Id("i")).
-				Op("+").Id("a2").Op("*").Id("x2").Index(Id("i")).
-				Op("+").Id("a3").Op("*").Id("x3").Index(Id("i")),
-		)
+// render formats the file being emitted.
+func (e *emitter) render() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := e.f.Render(&buf); err != nil {
+		return nil, fmt.Errorf("generated code does not format (a bug in nngen): %v", err)
 	}
+	return buf.Bytes(), nil
+}
+
+// plus is k+j for j > 0.
+func plus(k string, j int) Code {
+	if j == 0 {
+		return Id(k)
+	}
+	return Id(k).Op("+").Lit(j)
 }

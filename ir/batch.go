@@ -2,41 +2,56 @@ package ir
 
 // Chunking: TrainBatch and ForwardBatch of a model with looped layers
 // work through a mini-batch a chunk of samples at a time, layer by layer,
-// so that each weight row is read once per chunk rather than once per
-// sample, and the innermost loops update four samples at once.
+// each layer one product of matrices over the chunk (see gen/asm).
 
-// chunkBytes bounds the memory of one chunk's saved values and deltas:
-// the Go compiler keeps local arrays of up to 128 KiB on the stack.
-const chunkBytes = 96 << 10
+// stackBytes is the largest local array the Go compiler keeps on the
+// stack; the chunk's arrays stay within it, so that the batch functions
+// allocate nothing.
+const stackBytes = 128 << 10
 
 // MaxChunk is the largest number of samples in a chunk.
 const MaxChunk = 32
 
-// chunk returns the number of samples per chunk of m, a multiple of 4, or
-// 0 when the model's samples are best processed one at a time: when every
-// layer is unrolled (its weights stay in registers and L1 anyway), or when
-// the layers are too wide for four samples to fit.
+// Size is the number of bytes of one value of the element type.
+func (m *Model) Size() int {
+	if m.Float == "float32" {
+		return 4
+	}
+	return 8
+}
+
+// Cols is the column tile of the matrix kernels: 64 bytes of values, two
+// 256-bit vectors. The chunk is a whole number of tiles.
+func (m *Model) Cols() int { return 64 / m.Size() }
+
+// chunk returns the number of samples per chunk of m, or 0 when its
+// samples are best processed one at a time: when every layer is unrolled
+// (its weights stay in registers and L1 anyway), or when a layer is too
+// wide for one tile of samples to fit.
 func chunk(m *Model) int {
-	looped, widest, trace := false, 0, 0
+	looped, widest := false, m.Inputs
 	for _, l := range m.Layers {
 		looped = looped || !l.Unrolled
 		widest = max(widest, l.Out)
-		trace += l.Out
-		if l.Z != "" {
-			trace += l.Out
-		}
 	}
 	if !looped {
 		return 0
 	}
-	size := 8
-	if m.Float == "float32" {
-		size = 4
+	for c := MaxChunk; c >= m.Cols(); c /= 2 {
+		if widest*c*m.Size() <= stackBytes {
+			return c
+		}
 	}
-	trace += 1 // log-sum-exp
-	c := min(MaxChunk, chunkBytes/(size*max(trace, widest))) &^ 3
-	if c < 4 {
-		return 0
+	return 0
+}
+
+// Kernels reports whether m's code calls the matrix kernels: whether it
+// has a looped layer.
+func (m *Model) Kernels() bool {
+	for _, l := range m.Layers {
+		if !l.Unrolled {
+			return true
+		}
 	}
-	return c
+	return false
 }

@@ -43,9 +43,6 @@ type Model struct {
 	// Chunk is the number of samples TrainBatch and ForwardBatch process
 	// together, layer by layer; 0 means one at a time (see chunk).
 	Chunk int
-	// SIMD asks for SIMD versions of the kernels of the looped layers, in
-	// a file of their own (set by the caller; see gen.EmitSIMD).
-	SIMD bool
 }
 
 // Names are the package-level identifiers of one model, all derived from

@@ -98,33 +98,25 @@ func (m *Digits) Init(seed uint64) {
 func (m *Digits) Forward(x *[DigitsInputs]float32) (y [DigitsOutputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [64]float32
-	for o := 0; o < 64; o += 4 {
-		v0, v1, v2, v3 := digitsDot4x64(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		a1[o] = digitsRelu(m.B1[o] + v0)
-		a1[o+1] = digitsRelu(m.B1[o+1] + v1)
-		a1[o+2] = digitsRelu(m.B1[o+2] + v2)
-		a1[o+3] = digitsRelu(m.B1[o+3] + v3)
+	z1 := m.B1
+	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], z1[:])
+	for o := range 64 {
+		a1[o] = digitsRelu(z1[o])
 	}
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [32]float32
-	for o := 0; o < 32; o += 4 {
-		v0, v1, v2, v3 := digitsDot4x64(&a1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
-		a2[o] = digitsRelu(m.B2[o] + v0)
-		a2[o+1] = digitsRelu(m.B2[o+1] + v1)
-		a2[o+2] = digitsRelu(m.B2[o+2] + v2)
-		a2[o+3] = digitsRelu(m.B2[o+3] + v3)
+	z2 := m.B2
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], z2[:])
+	for o := range 32 {
+		a2[o] = digitsRelu(z2[o])
 	}
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
 	var z [10]float32
-	for o := 0; o < 8; o += 4 {
-		v0, v1, v2, v3 := digitsDot4x32(&a2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
-		z[o] = m.B3[o] + v0
-		z[o+1] = m.B3[o+1] + v1
-		z[o+2] = m.B3[o+2] + v2
-		z[o+3] = m.B3[o+3] + v3
+	z3 := m.B3
+	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z3[:])
+	for o := range 10 {
+		z[o] = z3[o]
 	}
-	z[8] = m.B3[8] + digitsDot32(&m.W3[8], &a2)
-	z[9] = m.B3[9] + digitsDot32(&m.W3[9], &a2)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -170,31 +162,23 @@ type DigitsTrace struct {
 // needs; s.Y is the output.
 func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	for o := 0; o < 64; o += 4 {
-		v0, v1, v2, v3 := digitsDot4x64(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		s.A1[o] = digitsRelu(m.B1[o] + v0)
-		s.A1[o+1] = digitsRelu(m.B1[o+1] + v1)
-		s.A1[o+2] = digitsRelu(m.B1[o+2] + v2)
-		s.A1[o+3] = digitsRelu(m.B1[o+3] + v3)
+	z1 := m.B1
+	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], z1[:])
+	for o := range 64 {
+		s.A1[o] = digitsRelu(z1[o])
 	}
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
-	for o := 0; o < 32; o += 4 {
-		v0, v1, v2, v3 := digitsDot4x64(&s.A1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
-		s.A2[o] = digitsRelu(m.B2[o] + v0)
-		s.A2[o+1] = digitsRelu(m.B2[o+1] + v1)
-		s.A2[o+2] = digitsRelu(m.B2[o+2] + v2)
-		s.A2[o+3] = digitsRelu(m.B2[o+3] + v3)
+	z2 := m.B2
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], z2[:])
+	for o := range 32 {
+		s.A2[o] = digitsRelu(z2[o])
 	}
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
-	for o := 0; o < 8; o += 4 {
-		v0, v1, v2, v3 := digitsDot4x32(&s.A2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
-		s.Z3[o] = m.B3[o] + v0
-		s.Z3[o+1] = m.B3[o+1] + v1
-		s.Z3[o+2] = m.B3[o+2] + v2
-		s.Z3[o+3] = m.B3[o+3] + v3
+	z3 := m.B3
+	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], z3[:])
+	for o := range 10 {
+		s.Z3[o] = z3[o]
 	}
-	s.Z3[8] = m.B3[8] + digitsDot32(&m.W3[8], &s.A2)
-	s.Z3[9] = m.B3[9] + digitsDot32(&m.W3[9], &s.A2)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32
@@ -229,11 +213,12 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 	// Layer 3: ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, and d2 = W3ᵀ·δ3 = ∂L/∂a2.
 	var d2 [32]float32
 	for o := range 10 {
-		d := d3[o]
-		g.B3[o] += d
-		digitsAxpy32(&g.W3[o], d, &s.A2)
-		digitsAxpy32(&d2, d, &m.W3[o])
+		g.B3[o] += d3[o]
 	}
+	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 10×1 and a 1×32 matrix.
+	digitsGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32)
+	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×32 row δᵀ·W.
+	digitsGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32)
 	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 32 {
 		d2[i] *= digitsReluDeriv(s.A2[i])
@@ -241,27 +226,22 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [64]float32
 	for o := range 32 {
-		d := d2[o]
-		if d == 0 {
-			continue
-		} // nothing to add, as for units a relu turned off
-		g.B2[o] += d
-		digitsAxpy64(&g.W2[o], d, &s.A1)
-		digitsAxpy64(&d1, d, &m.W2[o])
+		g.B2[o] += d2[o]
 	}
+	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×64 matrix.
+	digitsGemm(32, 64, 1, d2[:], 1, 1, s.A1[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64)
+	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×64 row δᵀ·W.
+	digitsGemm(1, 64, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64)
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 64 {
 		d1[i] *= digitsReluDeriv(s.A1[i])
 	}
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 64 {
-		d := d1[o]
-		if d == 0 {
-			continue
-		} // nothing to add, as for units a relu turned off
-		g.B1[o] += d
-		digitsAxpy64(&g.W1[o], d, x)
+		g.B1[o] += d1[o]
 	}
+	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 64×1 and a 1×64 matrix.
+	digitsGemm(64, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64)
 	return loss
 }
 
@@ -276,83 +256,61 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 	if len(x) != n*DigitsInputs || len(dst) != n*DigitsOutputs {
 		panic("Digits.ForwardBatch: the slices hold different numbers of samples")
 	}
-	var s [32]DigitsTrace
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [2048]float32
+	var a1 [2048]float32
+	var a2 [1024]float32
+	var z3 [320]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
-		for o := range 64 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])
-				x1 := (*[DigitsInputs]float32)(x[(base+q+1)*DigitsInputs:])
-				x2 := (*[DigitsInputs]float32)(x[(base+q+2)*DigitsInputs:])
-				x3 := (*[DigitsInputs]float32)(x[(base+q+3)*DigitsInputs:])
-				v0, v1, v2, v3 := digitsDot4x64(w, x0, x1, x2, x3)
-				s[q].A1[o] = digitsRelu(m.B1[o] + v0)
-				s[q+1].A1[o] = digitsRelu(m.B1[o] + v1)
-				s[q+2].A1[o] = digitsRelu(m.B1[o] + v2)
-				s[q+3].A1[o] = digitsRelu(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = digitsRelu(m.B1[o] + digitsDot64(w, (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])))
-			}
-		}
-		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). Four samples at a time.
-		for o := range 32 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := digitsDot4x64(w, x0, x1, x2, x3)
-				s[q].A2[o] = digitsRelu(m.B2[o] + v0)
-				s[q+1].A2[o] = digitsRelu(m.B2[o] + v1)
-				s[q+2].A2[o] = digitsRelu(m.B2[o] + v2)
-				s[q+3].A2[o] = digitsRelu(m.B2[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A2[o] = digitsRelu(m.B2[o] + digitsDot64(w, &s[q].A1))
-			}
-		}
-		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. Four samples at a time.
-		for o := range 10 {
-			w := &m.W3[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				v0, v1, v2, v3 := digitsDot4x32(w, x0, x1, x2, x3)
-				s[q].Z3[o] = m.B3[o] + v0
-				s[q+1].Z3[o] = m.B3[o] + v1
-				s[q+2].Z3[o] = m.B3[o] + v2
-				s[q+3].Z3[o] = m.B3[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z3[o] = m.B3[o] + digitsDot32(w, &s[q].A2)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
 		for q := range c {
+			for i := range 64 {
+				xt[i*32+q] = xc[q*64+i]
+			}
+		}
+		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		for o := range 64 {
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
+			}
+		}
+		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = digitsRelu(a1[i])
+		}
+		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		for o := range 32 {
+			for q := range cols {
+				a2[o*32+q] = m.B2[o]
+			}
+		}
+		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:], 32)
+		for i := range a2 {
+			a2[i] = digitsRelu(a2[i])
+		}
+		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
+		for o := range 10 {
+			for q := range cols {
+				z3[o*32+q] = m.B3[o]
+			}
+		}
+		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32)
+		// The head of each sample, into its row of dst.
+		for q := range c {
+			out := (*[DigitsOutputs]float32)(dst[(base+q)*DigitsOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(s[q].Z3[0], s[q].Z3[1], s[q].Z3[2], s[q].Z3[3], s[q].Z3[4], s[q].Z3[5], s[q].Z3[6], s[q].Z3[7], s[q].Z3[8], s[q].Z3[9])
+			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q])
 			var sum float32
 			for k := range 10 {
-				s[q].Y[k] = float32(math.Exp(float64(s[q].Z3[k] - mx)))
-				sum += s[q].Y[k]
+				out[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
+				sum += out[k]
 			}
 			for k := range 10 {
-				s[q].Y[k] /= sum
+				out[k] /= sum
 			}
-			// log Σⱼ exp zⱼ, for the loss
-			s[q].LogSumExp = mx + float32(math.Log(float64(sum)))
-		}
-		for q := range c {
-			*(*[DigitsOutputs]float32)(dst[(base+q)*DigitsOutputs:]) = s[q].Y
 		}
 	}
 }
@@ -371,200 +329,125 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 	if len(x) != n*DigitsInputs || len(y) != n*DigitsOutputs {
 		panic("Digits.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s [32]DigitsTrace
-	var d3 [32][10]float32
-	var d2 [32][32]float32
-	var d1 [32][64]float32
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [2048]float32
+	var a1 [2048]float32
+	var a2 [1024]float32
+	var z3 [320]float32
+	var a1t [2048]float32
+	var a2t [1024]float32
+	var d3 [320]float32
+	var d2 [1024]float32
+	var d1 [2048]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
-		for o := range 64 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])
-				x1 := (*[DigitsInputs]float32)(x[(base+q+1)*DigitsInputs:])
-				x2 := (*[DigitsInputs]float32)(x[(base+q+2)*DigitsInputs:])
-				x3 := (*[DigitsInputs]float32)(x[(base+q+3)*DigitsInputs:])
-				v0, v1, v2, v3 := digitsDot4x64(w, x0, x1, x2, x3)
-				s[q].A1[o] = digitsRelu(m.B1[o] + v0)
-				s[q+1].A1[o] = digitsRelu(m.B1[o] + v1)
-				s[q+2].A1[o] = digitsRelu(m.B1[o] + v2)
-				s[q+3].A1[o] = digitsRelu(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = digitsRelu(m.B1[o] + digitsDot64(w, (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])))
-			}
-		}
-		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). Four samples at a time.
-		for o := range 32 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := digitsDot4x64(w, x0, x1, x2, x3)
-				s[q].A2[o] = digitsRelu(m.B2[o] + v0)
-				s[q+1].A2[o] = digitsRelu(m.B2[o] + v1)
-				s[q+2].A2[o] = digitsRelu(m.B2[o] + v2)
-				s[q+3].A2[o] = digitsRelu(m.B2[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A2[o] = digitsRelu(m.B2[o] + digitsDot64(w, &s[q].A1))
-			}
-		}
-		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. Four samples at a time.
-		for o := range 10 {
-			w := &m.W3[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				v0, v1, v2, v3 := digitsDot4x32(w, x0, x1, x2, x3)
-				s[q].Z3[o] = m.B3[o] + v0
-				s[q+1].Z3[o] = m.B3[o] + v1
-				s[q+2].Z3[o] = m.B3[o] + v2
-				s[q+3].Z3[o] = m.B3[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z3[o] = m.B3[o] + digitsDot32(w, &s[q].A2)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
 		for q := range c {
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(s[q].Z3[0], s[q].Z3[1], s[q].Z3[2], s[q].Z3[3], s[q].Z3[4], s[q].Z3[5], s[q].Z3[6], s[q].Z3[7], s[q].Z3[8], s[q].Z3[9])
-			var sum float32
-			for k := range 10 {
-				s[q].Y[k] = float32(math.Exp(float64(s[q].Z3[k] - mx)))
-				sum += s[q].Y[k]
+			for i := range 64 {
+				xt[i*32+q] = xc[q*64+i]
 			}
-			for k := range 10 {
-				s[q].Y[k] /= sum
+		}
+		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		for o := range 64 {
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
 			}
-			// log Σⱼ exp zⱼ, for the loss
-			s[q].LogSumExp = mx + float32(math.Log(float64(sum)))
+		}
+		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = digitsRelu(a1[i])
+		}
+		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		for o := range 32 {
+			for q := range cols {
+				a2[o*32+q] = m.B2[o]
+			}
+		}
+		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:], 32)
+		for i := range a2 {
+			a2[i] = digitsRelu(a2[i])
+		}
+		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
+		for o := range 10 {
+			for q := range cols {
+				z3[o*32+q] = m.B3[o]
+			}
+		}
+		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		for q := range c {
+			for i := range 64 {
+				a1t[q*64+i] = a1[i*32+q]
+			}
+		}
+		for q := range c {
+			for i := range 32 {
+				a2t[q*32+i] = a2[i*32+q]
+			}
 		}
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		for q := range c {
+			var p [10]float32
+			var lse float32
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q])
+			var sum float32
+			for k := range 10 {
+				p[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
+				sum += p[k]
+			}
+			for k := range 10 {
+				p[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			lse = mx + float32(math.Log(float64(sum)))
 			t := (*[DigitsOutputs]float32)(y[(base+q)*DigitsOutputs:])
 			for k := range 10 {
-				d3[q][k] = s[q].Y[k] - t[k]
-				loss += t[k] * (s[q].LogSumExp - s[q].Z3[k])
+				d3[q*10+k] = p[k] - t[k]
+				loss += t[k] * (lse - z3[k*32+q])
 			}
 		}
-		// Layer 3: ∂L/∂W3 += Σₖ δ3ₖ·a2ₖᵀ, ∂L/∂b3 += Σₖ δ3ₖ, and d2 = W3ᵀ·δ3 for each sample.
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
+		// the product Δ3ᵀ·a2 of the sample-major matrices.
 		for q := range c {
-			d2[q] = [32]float32{}
-		}
-		for o := range 10 {
-			gw, w := &g.W3[o], &m.W3[o]
-			var db float32
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d3[q][o]
-				e1 := d3[q+1][o]
-				e2 := d3[q+2][o]
-				e3 := d3[q+3][o]
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				u0 := &d2[q]
-				u1 := &d2[q+1]
-				u2 := &d2[q+2]
-				u3 := &d2[q+3]
-				digitsOuter4x32(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				digitsAxpy4x32(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			for o := range 10 {
+				g.B3[o] += d3[q*10+o]
 			}
-			for ; q < c; q++ {
-				eq := d3[q][o]
-				db += eq
-				digitsAxpy32(gw, eq, &s[q].A2)
-				digitsAxpy32(&d2[q], eq, w)
-			}
-			g.B3[o] += db
 		}
-		// δ2 = d2 ⊙ relu'(z2) for each sample, with relu'(z) = 1 if a > 0 else 0.
+		digitsGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32)
+		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
+		clear(d2[:c*32])
+		digitsGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32)
+		// δ2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0; d2 holds δ2 from here on.
+		for i := range d2[:c*32] {
+			d2[i] *= digitsReluDeriv(a2t[i])
+		}
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
+		// the product Δ2ᵀ·a1 of the sample-major matrices.
 		for q := range c {
-			for i := range 32 {
-				d2[q][i] *= digitsReluDeriv(s[q].A2[i])
+			for o := range 32 {
+				g.B2[o] += d2[q*32+o]
 			}
 		}
-		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		digitsGemm(32, 64, c, d2[:], 1, 32, a1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		clear(d1[:c*64])
+		digitsGemm(c, 64, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64)
+		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
+		for i := range d1[:c*64] {
+			d1[i] *= digitsReluDeriv(a1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
+		// the product Δ1ᵀ·x of the sample-major matrices.
 		for q := range c {
-			d1[q] = [64]float32{}
-		}
-		for o := range 32 {
-			gw, w := &g.W2[o], &m.W2[o]
-			var db float32
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d2[q][o]
-				e1 := d2[q+1][o]
-				e2 := d2[q+2][o]
-				e3 := d2[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				u0 := &d1[q]
-				u1 := &d1[q+1]
-				u2 := &d1[q+2]
-				u3 := &d1[q+3]
-				digitsOuter4x64(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				digitsAxpy4x64(u0, u1, u2, u3, e0, e1, e2, e3, w)
-			}
-			for ; q < c; q++ {
-				eq := d2[q][o]
-				db += eq
-				digitsAxpy64(gw, eq, &s[q].A1)
-				digitsAxpy64(&d1[q], eq, w)
-			}
-			g.B2[o] += db
-		}
-		// δ1 = d1 ⊙ relu'(z1) for each sample, with relu'(z) = 1 if a > 0 else 0.
-		for q := range c {
-			for i := range 64 {
-				d1[q][i] *= digitsReluDeriv(s[q].A1[i])
+			for o := range 64 {
+				g.B1[o] += d1[q*64+o]
 			}
 		}
-		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
-		for o := range 64 {
-			gw := &g.W1[o]
-			var db float32
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d1[q][o]
-				e1 := d1[q+1][o]
-				e2 := d1[q+2][o]
-				e3 := d1[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:])
-				x1 := (*[DigitsInputs]float32)(x[(base+q+1)*DigitsInputs:])
-				x2 := (*[DigitsInputs]float32)(x[(base+q+2)*DigitsInputs:])
-				x3 := (*[DigitsInputs]float32)(x[(base+q+3)*DigitsInputs:])
-				digitsOuter4x64(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-			}
-			for ; q < c; q++ {
-				eq := d1[q][o]
-				db += eq
-				digitsAxpy64(gw, eq, (*[DigitsInputs]float32)(x[(base+q)*DigitsInputs:]))
-			}
-			g.B1[o] += db
-		}
+		digitsGemm(64, 64, c, d1[:], 1, 64, xc[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64)
 	}
 	return loss
 }
@@ -585,100 +468,91 @@ func digitsReluDeriv(a float32) float32 {
 	return 0
 }
 
-// digitsDot32Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func digitsDot32Go(w, x *[32]float32) float32 {
-	var acc0, acc1, acc2, acc3 float32
-	for i := 0; i < 32; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
+// digitsGemm adds a·b to c, for matrices read through strides (counted in values):
+//
+//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 16 columns go to digitsGemmKernel, the
+// fastest kernel of the build; the rest to digitsGemmGo.
+func digitsGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
 	}
-	return (acc0 + acc1) + (acc2 + acc3)
-}
-
-// digitsDot4x32Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func digitsDot4x32Go(w, x0, x1, x2, x3 *[32]float32) (s0, s1, s2, s3 float32) {
-	for i := range 32 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	_ = a[(m-1)*ars+(k-1)*acs]
+	_ = b[(k-1)*ldb+n-1]
+	_ = c[(m-1)*ldc+n-1]
+	whole := n &^ 15
+	if whole > 0 {
+		digitsGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
 	}
-	return
-}
-
-// digitsAxpy32Go adds a·x to dst.
-func digitsAxpy32Go(dst *[32]float32, a float32, x *[32]float32) {
-	for i := range 32 {
-		dst[i] += a * x[i]
+	if whole < n {
+		digitsGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
 	}
 }
 
-// digitsAxpy4x32Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func digitsAxpy4x32Go(d0, d1, d2, d3 *[32]float32, a0, a1, a2, a3 float32, x *[32]float32) {
-	for i := range 32 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
+// digitsGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
+func digitsGemv(m, k int, a []float32, lda int, x, y []float32) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	digitsGemvKernel(m, k, a, lda, x, y)
+}
+
+// digitsGemmGo is digitsGemm in plain Go, four rows of c at a time.
+func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[(i)*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		for p := range k {
+			a0 := a[(i)*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			bp := b[p*ldb:][:n]
+			for j, bj := range bp {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ci := c[i*ldc:][:n]
+		for p := range k {
+			ap := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				ci[j] += ap * bj
+			}
+		}
 	}
 }
 
-// digitsOuter4x32Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func digitsOuter4x32Go(dst *[32]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[32]float32) {
-	for i := range 32 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
-	}
-}
-
-// digitsDot64Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func digitsDot64Go(w, x *[64]float32) float32 {
-	var acc0, acc1, acc2, acc3 float32
-	for i := 0; i < 64; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3)
-}
-
-// digitsDot4x64Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func digitsDot4x64Go(w, x0, x1, x2, x3 *[64]float32) (s0, s1, s2, s3 float32) {
-	for i := range 64 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// digitsAxpy64Go adds a·x to dst.
-func digitsAxpy64Go(dst *[64]float32, a float32, x *[64]float32) {
-	for i := range 64 {
-		dst[i] += a * x[i]
-	}
-}
-
-// digitsAxpy4x64Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func digitsAxpy4x64Go(d0, d1, d2, d3 *[64]float32, a0, a1, a2, a3 float32, x *[64]float32) {
-	for i := range 64 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// digitsOuter4x64Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func digitsOuter4x64Go(dst *[64]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[64]float32) {
-	for i := range 64 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+// digitsGemvGo is digitsGemv in plain Go, summing each row in four lanes.
+func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float32
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
 	}
 }

@@ -2,4 +2,4 @@
 // model.go is generated from spec.yaml by nngen; run go generate after changing either.
 package wide
 
-//go:generate go run github.com/nngen/nngen/cmd/nngen gen -simd -test -o model.go spec.yaml
+//go:generate go run github.com/nngen/nngen/cmd/nngen gen -test -o model.go spec.yaml

@@ -136,12 +136,11 @@ func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 func runGen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen", "[gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] [-simd] spec.yaml", stderr)
+	fs := newFlags("gen", "[gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] spec.yaml", stderr)
 	out := fs.String("o", "", "output file (default: the spec's name with .go; - for stdout)")
 	pkg := fs.String("pkg", "", "package name (default: the spec's package, else $GOPACKAGE, else the output directory's name)")
 	weights := fs.String("weights", "", "build these trained weights (safetensors) into the code, with a ready model value")
-	withTest := fs.Bool("test", false, "also write a _test.go file: a gradient check, an allocation check and benchmarks")
-	withSIMD := fs.Bool("simd", false, "also write SIMD kernels (simd/archsimd, built with GOEXPERIMENT=simd on amd64) and their plain Go fallback")
+	withTest := fs.Bool("test", false, "also write _test.go files: a gradient check, an allocation check, benchmarks, and a check of the kernels")
 	path, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -159,8 +158,8 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 	}
-	if *out == "-" && (*withTest || *withSIMD) {
-		fmt.Fprintln(stderr, "nngen gen: -test and -simd write several files and need an output file, not -o -")
+	if *out == "-" && *withTest {
+		fmt.Fprintln(stderr, "nngen gen: -test writes several files and needs an output file, not -o -")
 		return errUsage
 	}
 	if *pkg == "" && s.Package == "" {
@@ -173,8 +172,6 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
-	m.SIMD = *withSIMD
-	files := map[string][]byte{}
 	if *weights != "" {
 		blob := ""
 		if *out != "-" {
@@ -183,41 +180,21 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		if err := gen.AttachWeights(m, s, *weights, blob); err != nil {
 			return err
 		}
-		if b := gen.Blob(m); b != nil {
-			files[filepath.Join(filepath.Dir(*out), blob)] = b
-		}
-	}
-	src, err := gen.Emit(m)
-	if err != nil {
-		return fmt.Errorf("%s: %v", path, err)
 	}
 	if *out == "-" {
+		src, err := gen.Emit(m)
+		if err != nil {
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		if m.Kernels() {
+			fmt.Fprintf(stderr, "nngen gen: warning: %s calls kernels that live in files of their own; write them with -o file.go\n", path)
+		}
 		_, err = stdout.Write(src)
 		return err
 	}
-	files[*out] = src
-	simd, nosimd, err := gen.EmitSIMD(m)
+	files, err := gen.Files(m, *out, *withTest)
 	if err != nil {
-		return err
-	}
-	if simd != nil {
-		simdFile, nosimdFile := gen.SIMDFiles(*out)
-		files[simdFile], files[nosimdFile] = simd, nosimd
-	}
-	if *withTest {
-		test, err := gen.EmitTest(m)
-		if err != nil {
-			return err
-		}
-		files[trimExt(*out)+"_test.go"] = test
-		simdTest, err := gen.EmitSIMDTest(m)
-		if err != nil {
-			return err
-		}
-		if simdTest != nil {
-			simdFile, _ := gen.SIMDFiles(*out)
-			files[trimExt(simdFile)+"_test.go"] = simdTest
-		}
+		return fmt.Errorf("%s: %v", path, err)
 	}
 	// The binary file first, so that the code never refers to a missing one.
 	for _, name := range slices.Sorted(maps.Keys(files)) {

@@ -132,12 +132,10 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	a1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	var a2 [32]float64
-	for o := 0; o < 32; o += 4 {
-		v0, v1, v2, v3 := sineDot4x32(&a1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
-		a2[o] = sineTanh(m.B2[o] + v0)
-		a2[o+1] = sineTanh(m.B2[o+1] + v1)
-		a2[o+2] = sineTanh(m.B2[o+2] + v2)
-		a2[o+3] = sineTanh(m.B2[o+3] + v3)
+	z2 := m.B2
+	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, a1[:], z2[:])
+	for o := range 32 {
+		a2[o] = sineTanh(z2[o])
 	}
 	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
 	var z [1]float64
@@ -199,12 +197,10 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	s.A1[30] = sineTanh(m.B1[30] + m.W1[30][0]*x[0])
 	s.A1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
-	for o := 0; o < 32; o += 4 {
-		v0, v1, v2, v3 := sineDot4x32(&s.A1, &m.W2[o], &m.W2[o+1], &m.W2[o+2], &m.W2[o+3])
-		s.A2[o] = sineTanh(m.B2[o] + v0)
-		s.A2[o+1] = sineTanh(m.B2[o+1] + v1)
-		s.A2[o+2] = sineTanh(m.B2[o+2] + v2)
-		s.A2[o+3] = sineTanh(m.B2[o+3] + v3)
+	z2 := m.B2
+	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, s.A1[:], z2[:])
+	for o := range 32 {
+		s.A2[o] = sineTanh(z2[o])
 	}
 	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
 	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] + m.W3[0][7]*s.A2[7] + m.W3[0][8]*s.A2[8] + m.W3[0][9]*s.A2[9] + m.W3[0][10]*s.A2[10] + m.W3[0][11]*s.A2[11] + m.W3[0][12]*s.A2[12] + m.W3[0][13]*s.A2[13] + m.W3[0][14]*s.A2[14] + m.W3[0][15]*s.A2[15] + m.W3[0][16]*s.A2[16] + m.W3[0][17]*s.A2[17] + m.W3[0][18]*s.A2[18] + m.W3[0][19]*s.A2[19] + m.W3[0][20]*s.A2[20] + m.W3[0][21]*s.A2[21] + m.W3[0][22]*s.A2[22] + m.W3[0][23]*s.A2[23] + m.W3[0][24]*s.A2[24] + m.W3[0][25]*s.A2[25] + m.W3[0][26]*s.A2[26] + m.W3[0][27]*s.A2[27] + m.W3[0][28]*s.A2[28] + m.W3[0][29]*s.A2[29] + m.W3[0][30]*s.A2[30] + m.W3[0][31]*s.A2[31]
@@ -305,14 +301,12 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [32]float64
 	for o := range 32 {
-		d := d2[o]
-		if d == 0 {
-			continue
-		} // nothing to add, as for units a relu turned off
-		g.B2[o] += d
-		sineAxpy32(&g.W2[o], d, &s.A1)
-		sineAxpy32(&d1, d, &m.W2[o])
+		g.B2[o] += d2[o]
 	}
+	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×32 matrix.
+	sineGemm(32, 32, 1, d2[:], 1, 1, s.A1[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32)
+	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×32 row δᵀ·W.
+	sineGemm(1, 32, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32)
 	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a².
 	d1[0] *= sineTanhDeriv(s.A1[0])
 	d1[1] *= sineTanhDeriv(s.A1[1])
@@ -425,74 +419,54 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 	if len(x) != n*SineInputs || len(dst) != n*SineOutputs {
 		panic("Sine.ForwardBatch: the slices hold different numbers of samples")
 	}
-	var s [32]SineTrace
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [32]float64
+	var a1 [1024]float64
+	var a2 [1024]float64
+	var z3 [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). Four samples at a time.
-		for o := range 32 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[SineInputs]float64)(x[(base+q)*SineInputs:])
-				x1 := (*[SineInputs]float64)(x[(base+q+1)*SineInputs:])
-				x2 := (*[SineInputs]float64)(x[(base+q+2)*SineInputs:])
-				x3 := (*[SineInputs]float64)(x[(base+q+3)*SineInputs:])
-				v0, v1, v2, v3 := sineDot4x1(w, x0, x1, x2, x3)
-				s[q].A1[o] = sineTanh(m.B1[o] + v0)
-				s[q+1].A1[o] = sineTanh(m.B1[o] + v1)
-				s[q+2].A1[o] = sineTanh(m.B1[o] + v2)
-				s[q+3].A1[o] = sineTanh(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = sineTanh(m.B1[o] + sineDot1(w, (*[SineInputs]float64)(x[(base+q)*SineInputs:])))
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*SineInputs : (base+c)*SineInputs]
+		for q := range c {
+			for i := range 1 {
+				xt[i*32+q] = xc[q*1+i]
 			}
 		}
-		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). Four samples at a time.
+		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
 		for o := range 32 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := sineDot4x32(w, x0, x1, x2, x3)
-				s[q].A2[o] = sineTanh(m.B2[o] + v0)
-				s[q+1].A2[o] = sineTanh(m.B2[o] + v1)
-				s[q+2].A2[o] = sineTanh(m.B2[o] + v2)
-				s[q+3].A2[o] = sineTanh(m.B2[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A2[o] = sineTanh(m.B2[o] + sineDot32(w, &s[q].A1))
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
 			}
 		}
-		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. Four samples at a time.
+		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = sineTanh(a1[i])
+		}
+		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		for o := range 32 {
+			for q := range cols {
+				a2[o*32+q] = m.B2[o]
+			}
+		}
+		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32)
+		for i := range a2 {
+			a2[i] = sineTanh(a2[i])
+		}
+		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
 		for o := range 1 {
-			w := &m.W3[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				v0, v1, v2, v3 := sineDot4x32(w, x0, x1, x2, x3)
-				s[q].Z3[o] = m.B3[o] + v0
-				s[q+1].Z3[o] = m.B3[o] + v1
-				s[q+2].Z3[o] = m.B3[o] + v2
-				s[q+3].Z3[o] = m.B3[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z3[o] = m.B3[o] + sineDot32(w, &s[q].A2)
+			for q := range cols {
+				z3[o*32+q] = m.B3[o]
 			}
 		}
-		// The head of each sample.
+		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32)
+		// The head of each sample, into its row of dst.
 		for q := range c {
+			out := (*[SineOutputs]float64)(dst[(base+q)*SineOutputs:])
 			for k := range 1 {
-				s[q].Y[k] = s[q].Z3[k]
+				out[k] = z3[k*32+q]
 			}
-		}
-		for q := range c {
-			*(*[SineOutputs]float64)(dst[(base+q)*SineOutputs:]) = s[q].Y
 		}
 	}
 }
@@ -511,192 +485,116 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {
 		panic("Sine.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s [32]SineTrace
-	var d3 [32][1]float64
-	var d2 [32][32]float64
-	var d1 [32][32]float64
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [32]float64
+	var a1 [1024]float64
+	var a2 [1024]float64
+	var z3 [32]float64
+	var a1t [1024]float64
+	var a2t [1024]float64
+	var d3 [32]float64
+	var d2 [1024]float64
+	var d1 [1024]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). Four samples at a time.
-		for o := range 32 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[SineInputs]float64)(x[(base+q)*SineInputs:])
-				x1 := (*[SineInputs]float64)(x[(base+q+1)*SineInputs:])
-				x2 := (*[SineInputs]float64)(x[(base+q+2)*SineInputs:])
-				x3 := (*[SineInputs]float64)(x[(base+q+3)*SineInputs:])
-				v0, v1, v2, v3 := sineDot4x1(w, x0, x1, x2, x3)
-				s[q].A1[o] = sineTanh(m.B1[o] + v0)
-				s[q+1].A1[o] = sineTanh(m.B1[o] + v1)
-				s[q+2].A1[o] = sineTanh(m.B1[o] + v2)
-				s[q+3].A1[o] = sineTanh(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = sineTanh(m.B1[o] + sineDot1(w, (*[SineInputs]float64)(x[(base+q)*SineInputs:])))
-			}
-		}
-		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). Four samples at a time.
-		for o := range 32 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := sineDot4x32(w, x0, x1, x2, x3)
-				s[q].A2[o] = sineTanh(m.B2[o] + v0)
-				s[q+1].A2[o] = sineTanh(m.B2[o] + v1)
-				s[q+2].A2[o] = sineTanh(m.B2[o] + v2)
-				s[q+3].A2[o] = sineTanh(m.B2[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A2[o] = sineTanh(m.B2[o] + sineDot32(w, &s[q].A1))
-			}
-		}
-		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. Four samples at a time.
-		for o := range 1 {
-			w := &m.W3[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				v0, v1, v2, v3 := sineDot4x32(w, x0, x1, x2, x3)
-				s[q].Z3[o] = m.B3[o] + v0
-				s[q+1].Z3[o] = m.B3[o] + v1
-				s[q+2].Z3[o] = m.B3[o] + v2
-				s[q+3].Z3[o] = m.B3[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z3[o] = m.B3[o] + sineDot32(w, &s[q].A2)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*SineInputs : (base+c)*SineInputs]
 		for q := range c {
-			for k := range 1 {
-				s[q].Y[k] = s[q].Z3[k]
+			for i := range 1 {
+				xt[i*32+q] = xc[q*1+i]
+			}
+		}
+		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		for o := range 32 {
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
+			}
+		}
+		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = sineTanh(a1[i])
+		}
+		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		for o := range 32 {
+			for q := range cols {
+				a2[o*32+q] = m.B2[o]
+			}
+		}
+		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32)
+		for i := range a2 {
+			a2[i] = sineTanh(a2[i])
+		}
+		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
+		for o := range 1 {
+			for q := range cols {
+				z3[o*32+q] = m.B3[o]
+			}
+		}
+		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		for q := range c {
+			for i := range 32 {
+				a1t[q*32+i] = a1[i*32+q]
+			}
+		}
+		for q := range c {
+			for i := range 32 {
+				a2t[q*32+i] = a2[i*32+q]
 			}
 		}
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y). For each sample.
 		for q := range c {
+			var p [1]float64
+			for k := range 1 {
+				p[k] = z3[k*32+q]
+			}
 			t := (*[SineOutputs]float64)(y[(base+q)*SineOutputs:])
 			for k := range 1 {
-				r := s[q].Y[k] - t[k]
-				d3[q][k] = 2 * r
+				r := p[k] - t[k]
+				d3[q*1+k] = 2 * r
 				loss += r * r / 1
 			}
 		}
-		// Layer 3: ∂L/∂W3 += Σₖ δ3ₖ·a2ₖᵀ, ∂L/∂b3 += Σₖ δ3ₖ, and d2 = W3ᵀ·δ3 for each sample.
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
+		// the product Δ3ᵀ·a2 of the sample-major matrices.
 		for q := range c {
-			d2[q] = [32]float64{}
-		}
-		for o := range 1 {
-			gw, w := &g.W3[o], &m.W3[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d3[q][o]
-				e1 := d3[q+1][o]
-				e2 := d3[q+2][o]
-				e3 := d3[q+3][o]
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				u0 := &d2[q]
-				u1 := &d2[q+1]
-				u2 := &d2[q+2]
-				u3 := &d2[q+3]
-				sineOuter4x32(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				sineAxpy4x32(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			for o := range 1 {
+				g.B3[o] += d3[q*1+o]
 			}
-			for ; q < c; q++ {
-				eq := d3[q][o]
-				db += eq
-				sineAxpy32(gw, eq, &s[q].A2)
-				sineAxpy32(&d2[q], eq, w)
-			}
-			g.B3[o] += db
 		}
-		// δ2 = d2 ⊙ tanh'(z2) for each sample, with tanh'(z) = 1 − a².
+		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 1*32), 32)
+		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
+		clear(d2[:c*32])
+		sineGemm(c, 32, 1, d3[:], 1, 1, unsafe.Slice(&m.W3[0][0], 1*32), 32, d2[:], 32)
+		// δ2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
+		for i := range d2[:c*32] {
+			d2[i] *= sineTanhDeriv(a2t[i])
+		}
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
+		// the product Δ2ᵀ·a1 of the sample-major matrices.
 		for q := range c {
-			for i := range 32 {
-				d2[q][i] *= sineTanhDeriv(s[q].A2[i])
+			for o := range 32 {
+				g.B2[o] += d2[q*32+o]
 			}
 		}
-		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		clear(d1[:c*32])
+		sineGemm(c, 32, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32)
+		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
+		for i := range d1[:c*32] {
+			d1[i] *= sineTanhDeriv(a1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
+		// the product Δ1ᵀ·x of the sample-major matrices.
 		for q := range c {
-			d1[q] = [32]float64{}
-		}
-		for o := range 32 {
-			gw, w := &g.W2[o], &m.W2[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d2[q][o]
-				e1 := d2[q+1][o]
-				e2 := d2[q+2][o]
-				e3 := d2[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				u0 := &d1[q]
-				u1 := &d1[q+1]
-				u2 := &d1[q+2]
-				u3 := &d1[q+3]
-				sineOuter4x32(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				sineAxpy4x32(u0, u1, u2, u3, e0, e1, e2, e3, w)
-			}
-			for ; q < c; q++ {
-				eq := d2[q][o]
-				db += eq
-				sineAxpy32(gw, eq, &s[q].A1)
-				sineAxpy32(&d1[q], eq, w)
-			}
-			g.B2[o] += db
-		}
-		// δ1 = d1 ⊙ tanh'(z1) for each sample, with tanh'(z) = 1 − a².
-		for q := range c {
-			for i := range 32 {
-				d1[q][i] *= sineTanhDeriv(s[q].A1[i])
+			for o := range 32 {
+				g.B1[o] += d1[q*32+o]
 			}
 		}
-		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
-		for o := range 32 {
-			gw := &g.W1[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d1[q][o]
-				e1 := d1[q+1][o]
-				e2 := d1[q+2][o]
-				e3 := d1[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := (*[SineInputs]float64)(x[(base+q)*SineInputs:])
-				x1 := (*[SineInputs]float64)(x[(base+q+1)*SineInputs:])
-				x2 := (*[SineInputs]float64)(x[(base+q+2)*SineInputs:])
-				x3 := (*[SineInputs]float64)(x[(base+q+3)*SineInputs:])
-				sineOuter4x1(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-			}
-			for ; q < c; q++ {
-				eq := d1[q][o]
-				db += eq
-				sineAxpy1(gw, eq, (*[SineInputs]float64)(x[(base+q)*SineInputs:]))
-			}
-			g.B1[o] += db
-		}
+		sineGemm(32, 1, c, d1[:], 1, 32, xc[:], 1, unsafe.Slice(&g.W1[0][0], 32*1), 1)
 	}
 	return loss
 }
@@ -711,93 +609,91 @@ func sineTanhDeriv(a float64) float64 {
 	return 1 - a*a
 }
 
-// sineDot1 returns Σᵢ w[i]·x[i], summed in four lanes.
-func sineDot1(w, x *[1]float64) float64 {
-	return 0 + w[0]*x[0]
-}
-
-// sineDot4x1 returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func sineDot4x1(w, x0, x1, x2, x3 *[1]float64) (s0, s1, s2, s3 float64) {
-	for i := range 1 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
+// sineGemm adds a·b to c, for matrices read through strides (counted in values):
+//
+//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 8 columns go to sineGemmKernel, the
+// fastest kernel of the build; the rest to sineGemmGo.
+func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
 	}
-	return
-}
-
-// sineAxpy1 adds a·x to dst.
-func sineAxpy1(dst *[1]float64, a float64, x *[1]float64) {
-	for i := range 1 {
-		dst[i] += a * x[i]
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	_ = a[(m-1)*ars+(k-1)*acs]
+	_ = b[(k-1)*ldb+n-1]
+	_ = c[(m-1)*ldc+n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		sineGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
 	}
-}
-
-// sineAxpy4x1 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func sineAxpy4x1(d0, d1, d2, d3 *[1]float64, a0, a1, a2, a3 float64, x *[1]float64) {
-	for i := range 1 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
+	if whole < n {
+		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
 	}
 }
 
-// sineOuter4x1 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func sineOuter4x1(dst *[1]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[1]float64) {
-	for i := range 1 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+// sineGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
+func sineGemv(m, k int, a []float64, lda int, x, y []float64) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	sineGemvKernel(m, k, a, lda, x, y)
+}
+
+// sineGemmGo is sineGemm in plain Go, four rows of c at a time.
+func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[(i)*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		for p := range k {
+			a0 := a[(i)*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			bp := b[p*ldb:][:n]
+			for j, bj := range bp {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ci := c[i*ldc:][:n]
+		for p := range k {
+			ap := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				ci[j] += ap * bj
+			}
+		}
 	}
 }
 
-// sineDot32 returns Σᵢ w[i]·x[i], summed in four lanes.
-func sineDot32(w, x *[32]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 32; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3)
-}
-
-// sineDot4x32 returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func sineDot4x32(w, x0, x1, x2, x3 *[32]float64) (s0, s1, s2, s3 float64) {
-	for i := range 32 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// sineAxpy32 adds a·x to dst.
-func sineAxpy32(dst *[32]float64, a float64, x *[32]float64) {
-	for i := range 32 {
-		dst[i] += a * x[i]
-	}
-}
-
-// sineAxpy4x32 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func sineAxpy4x32(d0, d1, d2, d3 *[32]float64, a0, a1, a2, a3 float64, x *[32]float64) {
-	for i := range 32 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// sineOuter4x32 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func sineOuter4x32(dst *[32]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[32]float64) {
-	for i := range 32 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+// sineGemvGo is sineGemv in plain Go, summing each row in four lanes.
+func sineGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float64
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -23,24 +24,38 @@ import (
 
 	"github.com/nngen/nngen"
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
 
 // Program returns the path of an executable running internal/driver on
 // the model of s, generating and building it if it is not in the cache.
 func Program(s *spec.Model) (string, error) {
-	m := *s
-	m.Package = "generated"
-	src, err := gen.Generate(&m, "")
+	m, err := ir.Lower(s, "generated")
 	if err != nil {
 		return "", err
 	}
-	files, err := sources(src, m.Name, string(m.DType))
+	m.Package = "generated"
+	model, err := gen.Files(m, "internal/generated/model.go", false)
 	if err != nil {
 		return "", err
+	}
+	files, err := sources(model, m.Name, m.Float)
+	if err != nil {
+		return "", err
+	}
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		return "", errors.New("the Go toolchain (the go command) is not on PATH; nngen needs it to build the model")
+	}
+	// Everything that changes the binary is in its key: the sources, and
+	// the toolchain with the settings that pick the target and its code.
+	toolchain, err := exec.Command(gobin, "env", "GOVERSION", "GOOS", "GOARCH", "GOAMD64", "GOARM64", "GOEXPERIMENT", "GOFLAGS").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s env: %v", gobin, err)
 	}
 	h := sha256.New()
-	fmt.Fprintln(h, goruntime.Version(), goruntime.GOOS, goruntime.GOARCH)
+	h.Write(toolchain)
 	for _, name := range sortedKeys(files) {
 		fmt.Fprintf(h, "%s %d\n", name, len(files[name]))
 		h.Write(files[name])
@@ -54,10 +69,6 @@ func Program(s *spec.Model) (string, error) {
 	exe := filepath.Join(dir, "model"+exeSuffix())
 	if _, err := os.Stat(exe); err == nil {
 		return exe, nil
-	}
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		return "", errors.New("the Go toolchain (the go command) is not on PATH; nngen needs it to build the model")
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", err
@@ -90,10 +101,10 @@ func Program(s *spec.Model) (string, error) {
 	return exe, nil
 }
 
-// sources returns the files of the program's module by slash path.
-func sources(src []byte, typeName, dtype string) (map[string][]byte, error) {
+// sources returns the files of the program's module by slash path: the
+// model's files, a main, and nngen's module.
+func sources(model map[string][]byte, typeName, dtype string) (map[string][]byte, error) {
 	files := map[string][]byte{
-		"internal/generated/model.go": src,
 		"cmd/model/main.go": fmt.Appendf(nil, `// Command model runs the nngen driver on a generated model.
 package main
 
@@ -109,6 +120,7 @@ func main() {
 }
 `, dtype, typeName),
 	}
+	maps.Copy(files, model)
 	err := fs.WalkDir(nngen.Source, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
 			return err

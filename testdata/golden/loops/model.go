@@ -108,14 +108,11 @@ func (m *Looped) Init(seed uint64) {
 func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	var a1 [9]float64
-	for o := 0; o < 8; o += 4 {
-		v0, v1, v2, v3 := loopedDot4x11(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		a1[o] = loopedGelu(m.B1[o] + v0)
-		a1[o+1] = loopedGelu(m.B1[o+1] + v1)
-		a1[o+2] = loopedGelu(m.B1[o+2] + v2)
-		a1[o+3] = loopedGelu(m.B1[o+3] + v3)
+	z1 := m.B1
+	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], z1[:])
+	for o := range 9 {
+		a1[o] = loopedGelu(z1[o])
 	}
-	a1[8] = loopedGelu(m.B1[8] + loopedDot11(&m.W1[8], x))
 	// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
 	var a2 [7]float64
 	a2[0] = loopedSilu(m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8])
@@ -127,19 +124,18 @@ func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
 	a2[6] = loopedSilu(m.B2[6] + m.W2[6][0]*a1[0] + m.W2[6][1]*a1[1] + m.W2[6][2]*a1[2] + m.W2[6][3]*a1[3] + m.W2[6][4]*a1[4] + m.W2[6][5]*a1[5] + m.W2[6][6]*a1[6] + m.W2[6][7]*a1[7] + m.W2[6][8]*a1[8])
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	var a3 [5]float64
-	for o := 0; o < 4; o += 4 {
-		v0, v1, v2, v3 := loopedDot4x7(&a2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
-		a3[o] = loopedSoftplus(m.B3[o] + v0)
-		a3[o+1] = loopedSoftplus(m.B3[o+1] + v1)
-		a3[o+2] = loopedSoftplus(m.B3[o+2] + v2)
-		a3[o+3] = loopedSoftplus(m.B3[o+3] + v3)
+	z3 := m.B3
+	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, a2[:], z3[:])
+	for o := range 5 {
+		a3[o] = loopedSoftplus(z3[o])
 	}
-	a3[4] = loopedSoftplus(m.B3[4] + loopedDot7(&m.W3[4], &a2))
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
 	var z [3]float64
-	z[0] = m.B4[0] + loopedDot5(&m.W4[0], &a3)
-	z[1] = m.B4[1] + loopedDot5(&m.W4[1], &a3)
-	z[2] = m.B4[2] + loopedDot5(&m.W4[2], &a3)
+	z4 := m.B4
+	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z4[:])
+	for o := range 3 {
+		z[o] = z4[o]
+	}
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -191,19 +187,12 @@ type LoopedTrace struct {
 // needs; s.Y is the output.
 func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
-	for o := 0; o < 8; o += 4 {
-		v0, v1, v2, v3 := loopedDot4x11(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		s.Z1[o] = m.B1[o] + v0
+	z1 := m.B1
+	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], z1[:])
+	for o := range 9 {
+		s.Z1[o] = z1[o]
 		s.A1[o] = loopedGelu(s.Z1[o])
-		s.Z1[o+1] = m.B1[o+1] + v1
-		s.A1[o+1] = loopedGelu(s.Z1[o+1])
-		s.Z1[o+2] = m.B1[o+2] + v2
-		s.A1[o+2] = loopedGelu(s.Z1[o+2])
-		s.Z1[o+3] = m.B1[o+3] + v3
-		s.A1[o+3] = loopedGelu(s.Z1[o+3])
 	}
-	s.Z1[8] = m.B1[8] + loopedDot11(&m.W1[8], x)
-	s.A1[8] = loopedGelu(s.Z1[8])
 	// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8]
 	s.A2[0] = loopedSilu(s.Z2[0])
@@ -220,18 +209,17 @@ func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	s.Z2[6] = m.B2[6] + m.W2[6][0]*s.A1[0] + m.W2[6][1]*s.A1[1] + m.W2[6][2]*s.A1[2] + m.W2[6][3]*s.A1[3] + m.W2[6][4]*s.A1[4] + m.W2[6][5]*s.A1[5] + m.W2[6][6]*s.A1[6] + m.W2[6][7]*s.A1[7] + m.W2[6][8]*s.A1[8]
 	s.A2[6] = loopedSilu(s.Z2[6])
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
-	for o := 0; o < 4; o += 4 {
-		v0, v1, v2, v3 := loopedDot4x7(&s.A2, &m.W3[o], &m.W3[o+1], &m.W3[o+2], &m.W3[o+3])
-		s.A3[o] = loopedSoftplus(m.B3[o] + v0)
-		s.A3[o+1] = loopedSoftplus(m.B3[o+1] + v1)
-		s.A3[o+2] = loopedSoftplus(m.B3[o+2] + v2)
-		s.A3[o+3] = loopedSoftplus(m.B3[o+3] + v3)
+	z3 := m.B3
+	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, s.A2[:], z3[:])
+	for o := range 5 {
+		s.A3[o] = loopedSoftplus(z3[o])
 	}
-	s.A3[4] = loopedSoftplus(m.B3[4] + loopedDot7(&m.W3[4], &s.A2))
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
-	s.Z4[0] = m.B4[0] + loopedDot5(&m.W4[0], &s.A3)
-	s.Z4[1] = m.B4[1] + loopedDot5(&m.W4[1], &s.A3)
-	s.Z4[2] = m.B4[2] + loopedDot5(&m.W4[2], &s.A3)
+	z4 := m.B4
+	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, s.A3[:], z4[:])
+	for o := range 3 {
+		s.Z4[o] = z4[o]
+	}
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z4[0], s.Z4[1], s.Z4[2])
 	var sum float64
@@ -266,11 +254,12 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 	// Layer 4: ∂L/∂W4 += δ4·a3ᵀ, ∂L/∂b4 += δ4, and d3 = W4ᵀ·δ4 = ∂L/∂a3.
 	var d3 [5]float64
 	for o := range 3 {
-		d := d4[o]
-		g.B4[o] += d
-		loopedAxpy5(&g.W4[o], d, &s.A3)
-		loopedAxpy5(&d3, d, &m.W4[o])
+		g.B4[o] += d4[o]
 	}
+	// ∂L/∂W4[o][i] += δ4[o]·a3[i]: a product of a 3×1 and a 1×5 matrix.
+	loopedGemm(3, 5, 1, d4[:], 1, 1, s.A3[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5)
+	// d3[i] = Σₒ δ4[o]·W4[o][i], Wᵀδ as the 1×5 row δᵀ·W.
+	loopedGemm(1, 5, 3, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5)
 	// δ3 = ∂L/∂z3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a.
 	for i := range 5 {
 		d3[i] *= loopedSoftplusDeriv(s.A3[i])
@@ -278,14 +267,12 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 	// Layer 3: ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, and d2 = W3ᵀ·δ3 = ∂L/∂a2.
 	var d2 [7]float64
 	for o := range 5 {
-		d := d3[o]
-		if d == 0 {
-			continue
-		} // nothing to add, as for units a relu turned off
-		g.B3[o] += d
-		loopedAxpy7(&g.W3[o], d, &s.A2)
-		loopedAxpy7(&d2, d, &m.W3[o])
+		g.B3[o] += d3[o]
 	}
+	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 5×1 and a 1×7 matrix.
+	loopedGemm(5, 7, 1, d3[:], 1, 1, s.A2[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7)
+	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×7 row δᵀ·W.
+	loopedGemm(1, 7, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7)
 	// δ2 = ∂L/∂z2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))).
 	d2[0] *= loopedSiluDeriv(s.Z2[0])
 	d2[1] *= loopedSiluDeriv(s.Z2[1])
@@ -381,13 +368,10 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 	}
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 9 {
-		d := d1[o]
-		if d == 0 {
-			continue
-		} // nothing to add, as for units a relu turned off
-		g.B1[o] += d
-		loopedAxpy11(&g.W1[o], d, x)
+		g.B1[o] += d1[o]
 	}
+	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 9×1 and a 1×11 matrix.
+	loopedGemm(9, 11, 1, d1[:], 1, 1, x[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11)
 	return loss
 }
 
@@ -402,112 +386,74 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 	if len(x) != n*LoopedInputs || len(dst) != n*LoopedOutputs {
 		panic("Looped.ForwardBatch: the slices hold different numbers of samples")
 	}
-	var s [32]LoopedTrace
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [352]float64
+	var a1 [288]float64
+	var z1 [288]float64
+	var a2 [224]float64
+	var z2 [224]float64
+	var a3 [160]float64
+	var z4 [96]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). Four samples at a time.
-		for o := range 9 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
-				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
-				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
-				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
-				v0, v1, v2, v3 := loopedDot4x11(w, x0, x1, x2, x3)
-				s[q].Z1[o] = m.B1[o] + v0
-				s[q].A1[o] = loopedGelu(s[q].Z1[o])
-				s[q+1].Z1[o] = m.B1[o] + v1
-				s[q+1].A1[o] = loopedGelu(s[q+1].Z1[o])
-				s[q+2].Z1[o] = m.B1[o] + v2
-				s[q+2].A1[o] = loopedGelu(s[q+2].Z1[o])
-				s[q+3].Z1[o] = m.B1[o] + v3
-				s[q+3].A1[o] = loopedGelu(s[q+3].Z1[o])
-			}
-			for ; q < c; q++ {
-				s[q].Z1[o] = m.B1[o] + loopedDot11(w, (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:]))
-				s[q].A1[o] = loopedGelu(s[q].Z1[o])
-			}
-		}
-		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). Four samples at a time.
-		for o := range 7 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := loopedDot4x9(w, x0, x1, x2, x3)
-				s[q].Z2[o] = m.B2[o] + v0
-				s[q].A2[o] = loopedSilu(s[q].Z2[o])
-				s[q+1].Z2[o] = m.B2[o] + v1
-				s[q+1].A2[o] = loopedSilu(s[q+1].Z2[o])
-				s[q+2].Z2[o] = m.B2[o] + v2
-				s[q+2].A2[o] = loopedSilu(s[q+2].Z2[o])
-				s[q+3].Z2[o] = m.B2[o] + v3
-				s[q+3].A2[o] = loopedSilu(s[q+3].Z2[o])
-			}
-			for ; q < c; q++ {
-				s[q].Z2[o] = m.B2[o] + loopedDot9(w, &s[q].A1)
-				s[q].A2[o] = loopedSilu(s[q].Z2[o])
-			}
-		}
-		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). Four samples at a time.
-		for o := range 5 {
-			w := &m.W3[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				v0, v1, v2, v3 := loopedDot4x7(w, x0, x1, x2, x3)
-				s[q].A3[o] = loopedSoftplus(m.B3[o] + v0)
-				s[q+1].A3[o] = loopedSoftplus(m.B3[o] + v1)
-				s[q+2].A3[o] = loopedSoftplus(m.B3[o] + v2)
-				s[q+3].A3[o] = loopedSoftplus(m.B3[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A3[o] = loopedSoftplus(m.B3[o] + loopedDot7(w, &s[q].A2))
-			}
-		}
-		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. Four samples at a time.
-		for o := range 3 {
-			w := &m.W4[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A3
-				x1 := &s[q+1].A3
-				x2 := &s[q+2].A3
-				x3 := &s[q+3].A3
-				v0, v1, v2, v3 := loopedDot4x5(w, x0, x1, x2, x3)
-				s[q].Z4[o] = m.B4[o] + v0
-				s[q+1].Z4[o] = m.B4[o] + v1
-				s[q+2].Z4[o] = m.B4[o] + v2
-				s[q+3].Z4[o] = m.B4[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z4[o] = m.B4[o] + loopedDot5(w, &s[q].A3)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
 		for q := range c {
+			for i := range 11 {
+				xt[i*32+q] = xc[q*11+i]
+			}
+		}
+		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		for o := range 9 {
+			for q := range cols {
+				z1[o*32+q] = m.B1[o]
+			}
+		}
+		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32)
+		for i := range a1 {
+			a1[i] = loopedGelu(z1[i])
+		}
+		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
+		for o := range 7 {
+			for q := range cols {
+				z2[o*32+q] = m.B2[o]
+			}
+		}
+		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32)
+		for i := range a2 {
+			a2[i] = loopedSilu(z2[i])
+		}
+		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
+		for o := range 5 {
+			for q := range cols {
+				a3[o*32+q] = m.B3[o]
+			}
+		}
+		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32)
+		for i := range a3 {
+			a3[i] = loopedSoftplus(a3[i])
+		}
+		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
+		for o := range 3 {
+			for q := range cols {
+				z4[o*32+q] = m.B4[o]
+			}
+		}
+		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32)
+		// The head of each sample, into its row of dst.
+		for q := range c {
+			out := (*[LoopedOutputs]float64)(dst[(base+q)*LoopedOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(s[q].Z4[0], s[q].Z4[1], s[q].Z4[2])
+			mx := max(z4[0*32+q], z4[1*32+q], z4[2*32+q])
 			var sum float64
 			for k := range 3 {
-				s[q].Y[k] = math.Exp(s[q].Z4[k] - mx)
-				sum += s[q].Y[k]
+				out[k] = math.Exp(z4[k*32+q] - mx)
+				sum += out[k]
 			}
 			for k := range 3 {
-				s[q].Y[k] /= sum
+				out[k] /= sum
 			}
-			// log Σⱼ exp zⱼ, for the loss
-			s[q].LogSumExp = mx + math.Log(sum)
-		}
-		for q := range c {
-			*(*[LoopedOutputs]float64)(dst[(base+q)*LoopedOutputs:]) = s[q].Y
 		}
 	}
 }
@@ -526,272 +472,172 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	if len(x) != n*LoopedInputs || len(y) != n*LoopedOutputs {
 		panic("Looped.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s [32]LoopedTrace
-	var d4 [32][3]float64
-	var d3 [32][5]float64
-	var d2 [32][7]float64
-	var d1 [32][9]float64
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [352]float64
+	var a1 [288]float64
+	var z1 [288]float64
+	var a2 [224]float64
+	var z2 [224]float64
+	var a3 [160]float64
+	var z4 [96]float64
+	var a1t [288]float64
+	var z1t [288]float64
+	var a2t [224]float64
+	var z2t [224]float64
+	var a3t [160]float64
+	var d4 [96]float64
+	var d3 [160]float64
+	var d2 [224]float64
+	var d1 [288]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). Four samples at a time.
-		for o := range 9 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
-				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
-				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
-				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
-				v0, v1, v2, v3 := loopedDot4x11(w, x0, x1, x2, x3)
-				s[q].Z1[o] = m.B1[o] + v0
-				s[q].A1[o] = loopedGelu(s[q].Z1[o])
-				s[q+1].Z1[o] = m.B1[o] + v1
-				s[q+1].A1[o] = loopedGelu(s[q+1].Z1[o])
-				s[q+2].Z1[o] = m.B1[o] + v2
-				s[q+2].A1[o] = loopedGelu(s[q+2].Z1[o])
-				s[q+3].Z1[o] = m.B1[o] + v3
-				s[q+3].A1[o] = loopedGelu(s[q+3].Z1[o])
-			}
-			for ; q < c; q++ {
-				s[q].Z1[o] = m.B1[o] + loopedDot11(w, (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:]))
-				s[q].A1[o] = loopedGelu(s[q].Z1[o])
-			}
-		}
-		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). Four samples at a time.
-		for o := range 7 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := loopedDot4x9(w, x0, x1, x2, x3)
-				s[q].Z2[o] = m.B2[o] + v0
-				s[q].A2[o] = loopedSilu(s[q].Z2[o])
-				s[q+1].Z2[o] = m.B2[o] + v1
-				s[q+1].A2[o] = loopedSilu(s[q+1].Z2[o])
-				s[q+2].Z2[o] = m.B2[o] + v2
-				s[q+2].A2[o] = loopedSilu(s[q+2].Z2[o])
-				s[q+3].Z2[o] = m.B2[o] + v3
-				s[q+3].A2[o] = loopedSilu(s[q+3].Z2[o])
-			}
-			for ; q < c; q++ {
-				s[q].Z2[o] = m.B2[o] + loopedDot9(w, &s[q].A1)
-				s[q].A2[o] = loopedSilu(s[q].Z2[o])
-			}
-		}
-		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). Four samples at a time.
-		for o := range 5 {
-			w := &m.W3[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				v0, v1, v2, v3 := loopedDot4x7(w, x0, x1, x2, x3)
-				s[q].A3[o] = loopedSoftplus(m.B3[o] + v0)
-				s[q+1].A3[o] = loopedSoftplus(m.B3[o] + v1)
-				s[q+2].A3[o] = loopedSoftplus(m.B3[o] + v2)
-				s[q+3].A3[o] = loopedSoftplus(m.B3[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A3[o] = loopedSoftplus(m.B3[o] + loopedDot7(w, &s[q].A2))
-			}
-		}
-		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. Four samples at a time.
-		for o := range 3 {
-			w := &m.W4[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A3
-				x1 := &s[q+1].A3
-				x2 := &s[q+2].A3
-				x3 := &s[q+3].A3
-				v0, v1, v2, v3 := loopedDot4x5(w, x0, x1, x2, x3)
-				s[q].Z4[o] = m.B4[o] + v0
-				s[q+1].Z4[o] = m.B4[o] + v1
-				s[q+2].Z4[o] = m.B4[o] + v2
-				s[q+3].Z4[o] = m.B4[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z4[o] = m.B4[o] + loopedDot5(w, &s[q].A3)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
 		for q := range c {
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(s[q].Z4[0], s[q].Z4[1], s[q].Z4[2])
-			var sum float64
-			for k := range 3 {
-				s[q].Y[k] = math.Exp(s[q].Z4[k] - mx)
-				sum += s[q].Y[k]
+			for i := range 11 {
+				xt[i*32+q] = xc[q*11+i]
 			}
-			for k := range 3 {
-				s[q].Y[k] /= sum
+		}
+		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		for o := range 9 {
+			for q := range cols {
+				z1[o*32+q] = m.B1[o]
 			}
-			// log Σⱼ exp zⱼ, for the loss
-			s[q].LogSumExp = mx + math.Log(sum)
+		}
+		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32)
+		for i := range a1 {
+			a1[i] = loopedGelu(z1[i])
+		}
+		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
+		for o := range 7 {
+			for q := range cols {
+				z2[o*32+q] = m.B2[o]
+			}
+		}
+		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32)
+		for i := range a2 {
+			a2[i] = loopedSilu(z2[i])
+		}
+		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
+		for o := range 5 {
+			for q := range cols {
+				a3[o*32+q] = m.B3[o]
+			}
+		}
+		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32)
+		for i := range a3 {
+			a3[i] = loopedSoftplus(a3[i])
+		}
+		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
+		for o := range 3 {
+			for q := range cols {
+				z4[o*32+q] = m.B4[o]
+			}
+		}
+		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		for q := range c {
+			for i := range 9 {
+				a1t[q*9+i] = a1[i*32+q]
+			}
+		}
+		for q := range c {
+			for i := range 9 {
+				z1t[q*9+i] = z1[i*32+q]
+			}
+		}
+		for q := range c {
+			for i := range 7 {
+				a2t[q*7+i] = a2[i*32+q]
+			}
+		}
+		for q := range c {
+			for i := range 7 {
+				z2t[q*7+i] = z2[i*32+q]
+			}
+		}
+		for q := range c {
+			for i := range 5 {
+				a3t[q*5+i] = a3[i*32+q]
+			}
 		}
 		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		for q := range c {
+			var p [3]float64
+			var lse float64
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z4[0*32+q], z4[1*32+q], z4[2*32+q])
+			var sum float64
+			for k := range 3 {
+				p[k] = math.Exp(z4[k*32+q] - mx)
+				sum += p[k]
+			}
+			for k := range 3 {
+				p[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			lse = mx + math.Log(sum)
 			t := (*[LoopedOutputs]float64)(y[(base+q)*LoopedOutputs:])
 			for k := range 3 {
-				d4[q][k] = s[q].Y[k] - t[k]
-				loss += t[k] * (s[q].LogSumExp - s[q].Z4[k])
+				d4[q*3+k] = p[k] - t[k]
+				loss += t[k] * (lse - z4[k*32+q])
 			}
 		}
-		// Layer 4: ∂L/∂W4 += Σₖ δ4ₖ·a3ₖᵀ, ∂L/∂b4 += Σₖ δ4ₖ, and d3 = W4ᵀ·δ4 for each sample.
+		// Layer 4: ∂L/∂b4 += Σ_q δ4_q and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ over the samples q,
+		// the product Δ4ᵀ·a3 of the sample-major matrices.
 		for q := range c {
-			d3[q] = [5]float64{}
-		}
-		for o := range 3 {
-			gw, w := &g.W4[o], &m.W4[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d4[q][o]
-				e1 := d4[q+1][o]
-				e2 := d4[q+2][o]
-				e3 := d4[q+3][o]
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A3
-				x1 := &s[q+1].A3
-				x2 := &s[q+2].A3
-				x3 := &s[q+3].A3
-				u0 := &d3[q]
-				u1 := &d3[q+1]
-				u2 := &d3[q+2]
-				u3 := &d3[q+3]
-				loopedOuter4x5(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				loopedAxpy4x5(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			for o := range 3 {
+				g.B4[o] += d4[q*3+o]
 			}
-			for ; q < c; q++ {
-				eq := d4[q][o]
-				db += eq
-				loopedAxpy5(gw, eq, &s[q].A3)
-				loopedAxpy5(&d3[q], eq, w)
-			}
-			g.B4[o] += db
 		}
-		// δ3 = d3 ⊙ softplus'(z3) for each sample, with softplus'(z) = 1 − e^−a.
+		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5)
+		// d3 = W4ᵀ·δ4 = ∂L/∂a3 for each sample: the rows of Δ4·W4.
+		clear(d3[:c*5])
+		loopedGemm(c, 5, 3, d4[:], 3, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5)
+		// δ3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a; d3 holds δ3 from here on.
+		for i := range d3[:c*5] {
+			d3[i] *= loopedSoftplusDeriv(a3t[i])
+		}
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
+		// the product Δ3ᵀ·a2 of the sample-major matrices.
 		for q := range c {
-			for i := range 5 {
-				d3[q][i] *= loopedSoftplusDeriv(s[q].A3[i])
+			for o := range 5 {
+				g.B3[o] += d3[q*5+o]
 			}
 		}
-		// Layer 3: ∂L/∂W3 += Σₖ δ3ₖ·a2ₖᵀ, ∂L/∂b3 += Σₖ δ3ₖ, and d2 = W3ᵀ·δ3 for each sample.
+		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7)
+		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
+		clear(d2[:c*7])
+		loopedGemm(c, 7, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7)
+		// δ2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d2 holds δ2 from here on.
+		for i := range d2[:c*7] {
+			d2[i] *= loopedSiluDeriv(z2t[i])
+		}
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
+		// the product Δ2ᵀ·a1 of the sample-major matrices.
 		for q := range c {
-			d2[q] = [7]float64{}
-		}
-		for o := range 5 {
-			gw, w := &g.W3[o], &m.W3[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d3[q][o]
-				e1 := d3[q+1][o]
-				e2 := d3[q+2][o]
-				e3 := d3[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				u0 := &d2[q]
-				u1 := &d2[q+1]
-				u2 := &d2[q+2]
-				u3 := &d2[q+3]
-				loopedOuter4x7(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				loopedAxpy4x7(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			for o := range 7 {
+				g.B2[o] += d2[q*7+o]
 			}
-			for ; q < c; q++ {
-				eq := d3[q][o]
-				db += eq
-				loopedAxpy7(gw, eq, &s[q].A2)
-				loopedAxpy7(&d2[q], eq, w)
-			}
-			g.B3[o] += db
 		}
-		// δ2 = d2 ⊙ silu'(z2) for each sample, with silu'(z) = σ(z)(1 + z(1 − σ(z))).
+		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		clear(d1[:c*9])
+		loopedGemm(c, 9, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*9), 9, d1[:], 9)
+		// δ1 = d1 ⊙ gelu'(z1), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d1 holds δ1 from here on.
+		for i := range d1[:c*9] {
+			d1[i] *= loopedGeluDeriv(z1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
+		// the product Δ1ᵀ·x of the sample-major matrices.
 		for q := range c {
-			for i := range 7 {
-				d2[q][i] *= loopedSiluDeriv(s[q].Z2[i])
+			for o := range 9 {
+				g.B1[o] += d1[q*9+o]
 			}
 		}
-		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
-		for q := range c {
-			d1[q] = [9]float64{}
-		}
-		for o := range 7 {
-			gw, w := &g.W2[o], &m.W2[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d2[q][o]
-				e1 := d2[q+1][o]
-				e2 := d2[q+2][o]
-				e3 := d2[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				u0 := &d1[q]
-				u1 := &d1[q+1]
-				u2 := &d1[q+2]
-				u3 := &d1[q+3]
-				loopedOuter4x9(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				loopedAxpy4x9(u0, u1, u2, u3, e0, e1, e2, e3, w)
-			}
-			for ; q < c; q++ {
-				eq := d2[q][o]
-				db += eq
-				loopedAxpy9(gw, eq, &s[q].A1)
-				loopedAxpy9(&d1[q], eq, w)
-			}
-			g.B2[o] += db
-		}
-		// δ1 = d1 ⊙ gelu'(z1) for each sample, with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…).
-		for q := range c {
-			for i := range 9 {
-				d1[q][i] *= loopedGeluDeriv(s[q].Z1[i])
-			}
-		}
-		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
-		for o := range 9 {
-			gw := &g.W1[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d1[q][o]
-				e1 := d1[q+1][o]
-				e2 := d1[q+2][o]
-				e3 := d1[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:])
-				x1 := (*[LoopedInputs]float64)(x[(base+q+1)*LoopedInputs:])
-				x2 := (*[LoopedInputs]float64)(x[(base+q+2)*LoopedInputs:])
-				x3 := (*[LoopedInputs]float64)(x[(base+q+3)*LoopedInputs:])
-				loopedOuter4x11(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-			}
-			for ; q < c; q++ {
-				eq := d1[q][o]
-				db += eq
-				loopedAxpy11(gw, eq, (*[LoopedInputs]float64)(x[(base+q)*LoopedInputs:]))
-			}
-			g.B1[o] += db
-		}
+		loopedGemm(9, 11, c, d1[:], 1, 9, xc[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11)
 	}
 	return loss
 }
@@ -831,198 +677,91 @@ func loopedSoftplusDeriv(a float64) float64 {
 	return -math.Expm1(-a)
 }
 
-// loopedDot5Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func loopedDot5Go(w, x *[5]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 4; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
+// loopedGemm adds a·b to c, for matrices read through strides (counted in values):
+//
+//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 8 columns go to loopedGemmKernel, the
+// fastest kernel of the build; the rest to loopedGemmGo.
+func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
 	}
-	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4]
-}
-
-// loopedDot4x5Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func loopedDot4x5Go(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
-	for i := range 5 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	_ = a[(m-1)*ars+(k-1)*acs]
+	_ = b[(k-1)*ldb+n-1]
+	_ = c[(m-1)*ldc+n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		loopedGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
 	}
-	return
-}
-
-// loopedAxpy5Go adds a·x to dst.
-func loopedAxpy5Go(dst *[5]float64, a float64, x *[5]float64) {
-	for i := range 5 {
-		dst[i] += a * x[i]
+	if whole < n {
+		loopedGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
 	}
 }
 
-// loopedAxpy4x5Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func loopedAxpy4x5Go(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
-	for i := range 5 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
+// loopedGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
+func loopedGemv(m, k int, a []float64, lda int, x, y []float64) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	loopedGemvKernel(m, k, a, lda, x, y)
+}
+
+// loopedGemmGo is loopedGemm in plain Go, four rows of c at a time.
+func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[(i)*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		for p := range k {
+			a0 := a[(i)*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			bp := b[p*ldb:][:n]
+			for j, bj := range bp {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ci := c[i*ldc:][:n]
+		for p := range k {
+			ap := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				ci[j] += ap * bj
+			}
+		}
 	}
 }
 
-// loopedOuter4x5Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func loopedOuter4x5Go(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
-	for i := range 5 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
-	}
-}
-
-// loopedDot7Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func loopedDot7Go(w, x *[7]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 4; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4] + w[5]*x[5] + w[6]*x[6]
-}
-
-// loopedDot4x7Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func loopedDot4x7Go(w, x0, x1, x2, x3 *[7]float64) (s0, s1, s2, s3 float64) {
-	for i := range 7 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// loopedAxpy7Go adds a·x to dst.
-func loopedAxpy7Go(dst *[7]float64, a float64, x *[7]float64) {
-	for i := range 7 {
-		dst[i] += a * x[i]
-	}
-}
-
-// loopedAxpy4x7Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func loopedAxpy4x7Go(d0, d1, d2, d3 *[7]float64, a0, a1, a2, a3 float64, x *[7]float64) {
-	for i := range 7 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// loopedOuter4x7Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func loopedOuter4x7Go(dst *[7]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[7]float64) {
-	for i := range 7 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
-	}
-}
-
-// loopedDot9Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func loopedDot9Go(w, x *[9]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 8; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3) + w[8]*x[8]
-}
-
-// loopedDot4x9Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func loopedDot4x9Go(w, x0, x1, x2, x3 *[9]float64) (s0, s1, s2, s3 float64) {
-	for i := range 9 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// loopedAxpy9Go adds a·x to dst.
-func loopedAxpy9Go(dst *[9]float64, a float64, x *[9]float64) {
-	for i := range 9 {
-		dst[i] += a * x[i]
-	}
-}
-
-// loopedAxpy4x9Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func loopedAxpy4x9Go(d0, d1, d2, d3 *[9]float64, a0, a1, a2, a3 float64, x *[9]float64) {
-	for i := range 9 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// loopedOuter4x9Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func loopedOuter4x9Go(dst *[9]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[9]float64) {
-	for i := range 9 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
-	}
-}
-
-// loopedDot11Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func loopedDot11Go(w, x *[11]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 8; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3) + w[8]*x[8] + w[9]*x[9] + w[10]*x[10]
-}
-
-// loopedDot4x11Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func loopedDot4x11Go(w, x0, x1, x2, x3 *[11]float64) (s0, s1, s2, s3 float64) {
-	for i := range 11 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// loopedAxpy11Go adds a·x to dst.
-func loopedAxpy11Go(dst *[11]float64, a float64, x *[11]float64) {
-	for i := range 11 {
-		dst[i] += a * x[i]
-	}
-}
-
-// loopedAxpy4x11Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func loopedAxpy4x11Go(d0, d1, d2, d3 *[11]float64, a0, a1, a2, a3 float64, x *[11]float64) {
-	for i := range 11 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// loopedOuter4x11Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func loopedOuter4x11Go(dst *[11]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[11]float64) {
-	for i := range 11 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+// loopedGemvGo is loopedGemv in plain Go, summing each row in four lanes.
+func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float64
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
 	}
 }

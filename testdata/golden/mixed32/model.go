@@ -98,12 +98,10 @@ func (m *Small) Init(seed uint64) {
 func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
 	var a1 [12]float32
-	for o := 0; o < 12; o += 4 {
-		v0, v1, v2, v3 := smallDot4x8(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		a1[o] = smallLeakyRelu0_01(m.B1[o] + v0)
-		a1[o+1] = smallLeakyRelu0_01(m.B1[o+1] + v1)
-		a1[o+2] = smallLeakyRelu0_01(m.B1[o+2] + v2)
-		a1[o+3] = smallLeakyRelu0_01(m.B1[o+3] + v3)
+	z1 := m.B1
+	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], z1[:])
+	for o := range 12 {
+		a1[o] = smallLeakyRelu0_01(z1[o])
 	}
 	// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	var a2 [6]float32
@@ -166,12 +164,10 @@ type SmallTrace struct {
 // needs; s.Y is the output.
 func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
-	for o := 0; o < 12; o += 4 {
-		v0, v1, v2, v3 := smallDot4x8(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		s.A1[o] = smallLeakyRelu0_01(m.B1[o] + v0)
-		s.A1[o+1] = smallLeakyRelu0_01(m.B1[o+1] + v1)
-		s.A1[o+2] = smallLeakyRelu0_01(m.B1[o+2] + v2)
-		s.A1[o+3] = smallLeakyRelu0_01(m.B1[o+3] + v3)
+	z1 := m.B1
+	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], z1[:])
+	for o := range 12 {
+		s.A1[o] = smallLeakyRelu0_01(z1[o])
 	}
 	// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11]
@@ -363,13 +359,10 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 	}
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 12 {
-		d := d1[o]
-		if d == 0 {
-			continue
-		} // nothing to add, as for units a relu turned off
-		g.B1[o] += d
-		smallAxpy8(&g.W1[o], d, x)
+		g.B1[o] += d1[o]
 	}
+	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 12×1 and a 1×8 matrix.
+	smallGemm(12, 8, 1, d1[:], 1, 1, x[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8)
 	return loss
 }
 
@@ -384,88 +377,62 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 	if len(x) != n*SmallInputs || len(dst) != n*SmallOutputs {
 		panic("Small.ForwardBatch: the slices hold different numbers of samples")
 	}
-	var s [32]SmallTrace
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [256]float32
+	var a1 [384]float32
+	var a2 [192]float32
+	var z2 [192]float32
+	var z3 [128]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. Four samples at a time.
-		for o := range 12 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])
-				x1 := (*[SmallInputs]float32)(x[(base+q+1)*SmallInputs:])
-				x2 := (*[SmallInputs]float32)(x[(base+q+2)*SmallInputs:])
-				x3 := (*[SmallInputs]float32)(x[(base+q+3)*SmallInputs:])
-				v0, v1, v2, v3 := smallDot4x8(w, x0, x1, x2, x3)
-				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + v0)
-				s[q+1].A1[o] = smallLeakyRelu0_01(m.B1[o] + v1)
-				s[q+2].A1[o] = smallLeakyRelu0_01(m.B1[o] + v2)
-				s[q+3].A1[o] = smallLeakyRelu0_01(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + smallDot8(w, (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])))
-			}
-		}
-		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). Four samples at a time.
-		for o := range 6 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := smallDot4x12(w, x0, x1, x2, x3)
-				s[q].Z2[o] = m.B2[o] + v0
-				s[q].A2[o] = smallGelu(s[q].Z2[o])
-				s[q+1].Z2[o] = m.B2[o] + v1
-				s[q+1].A2[o] = smallGelu(s[q+1].Z2[o])
-				s[q+2].Z2[o] = m.B2[o] + v2
-				s[q+2].A2[o] = smallGelu(s[q+2].Z2[o])
-				s[q+3].Z2[o] = m.B2[o] + v3
-				s[q+3].A2[o] = smallGelu(s[q+3].Z2[o])
-			}
-			for ; q < c; q++ {
-				s[q].Z2[o] = m.B2[o] + smallDot12(w, &s[q].A1)
-				s[q].A2[o] = smallGelu(s[q].Z2[o])
-			}
-		}
-		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. Four samples at a time.
-		for o := range 4 {
-			w := &m.W3[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				v0, v1, v2, v3 := smallDot4x6(w, x0, x1, x2, x3)
-				s[q].Z3[o] = m.B3[o] + v0
-				s[q+1].Z3[o] = m.B3[o] + v1
-				s[q+2].Z3[o] = m.B3[o] + v2
-				s[q+3].Z3[o] = m.B3[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z3[o] = m.B3[o] + smallDot6(w, &s[q].A2)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*SmallInputs : (base+c)*SmallInputs]
 		for q := range c {
+			for i := range 8 {
+				xt[i*32+q] = xc[q*8+i]
+			}
+		}
+		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
+		for o := range 12 {
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
+			}
+		}
+		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = smallLeakyRelu0_01(a1[i])
+		}
+		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		for o := range 6 {
+			for q := range cols {
+				z2[o*32+q] = m.B2[o]
+			}
+		}
+		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32)
+		for i := range a2 {
+			a2[i] = smallGelu(z2[i])
+		}
+		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
+		for o := range 4 {
+			for q := range cols {
+				z3[o*32+q] = m.B3[o]
+			}
+		}
+		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32)
+		// The head of each sample, into its row of dst.
+		for q := range c {
+			out := (*[SmallOutputs]float32)(dst[(base+q)*SmallOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(s[q].Z3[0], s[q].Z3[1], s[q].Z3[2], s[q].Z3[3])
+			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q])
 			var sum float32
 			for k := range 4 {
-				s[q].Y[k] = float32(math.Exp(float64(s[q].Z3[k] - mx)))
-				sum += s[q].Y[k]
+				out[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
+				sum += out[k]
 			}
 			for k := range 4 {
-				s[q].Y[k] /= sum
+				out[k] /= sum
 			}
-			// log Σⱼ exp zⱼ, for the loss
-			s[q].LogSumExp = mx + float32(math.Log(float64(sum)))
-		}
-		for q := range c {
-			*(*[SmallOutputs]float32)(dst[(base+q)*SmallOutputs:]) = s[q].Y
 		}
 	}
 }
@@ -484,205 +451,132 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 	if len(x) != n*SmallInputs || len(y) != n*SmallOutputs {
 		panic("Small.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s [32]SmallTrace
-	var d3 [32][4]float32
-	var d2 [32][6]float32
-	var d1 [32][12]float32
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [256]float32
+	var a1 [384]float32
+	var a2 [192]float32
+	var z2 [192]float32
+	var z3 [128]float32
+	var a1t [384]float32
+	var a2t [192]float32
+	var z2t [192]float32
+	var d3 [128]float32
+	var d2 [192]float32
+	var d1 [384]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. Four samples at a time.
-		for o := range 12 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])
-				x1 := (*[SmallInputs]float32)(x[(base+q+1)*SmallInputs:])
-				x2 := (*[SmallInputs]float32)(x[(base+q+2)*SmallInputs:])
-				x3 := (*[SmallInputs]float32)(x[(base+q+3)*SmallInputs:])
-				v0, v1, v2, v3 := smallDot4x8(w, x0, x1, x2, x3)
-				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + v0)
-				s[q+1].A1[o] = smallLeakyRelu0_01(m.B1[o] + v1)
-				s[q+2].A1[o] = smallLeakyRelu0_01(m.B1[o] + v2)
-				s[q+3].A1[o] = smallLeakyRelu0_01(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = smallLeakyRelu0_01(m.B1[o] + smallDot8(w, (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])))
-			}
-		}
-		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). Four samples at a time.
-		for o := range 6 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := smallDot4x12(w, x0, x1, x2, x3)
-				s[q].Z2[o] = m.B2[o] + v0
-				s[q].A2[o] = smallGelu(s[q].Z2[o])
-				s[q+1].Z2[o] = m.B2[o] + v1
-				s[q+1].A2[o] = smallGelu(s[q+1].Z2[o])
-				s[q+2].Z2[o] = m.B2[o] + v2
-				s[q+2].A2[o] = smallGelu(s[q+2].Z2[o])
-				s[q+3].Z2[o] = m.B2[o] + v3
-				s[q+3].A2[o] = smallGelu(s[q+3].Z2[o])
-			}
-			for ; q < c; q++ {
-				s[q].Z2[o] = m.B2[o] + smallDot12(w, &s[q].A1)
-				s[q].A2[o] = smallGelu(s[q].Z2[o])
-			}
-		}
-		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. Four samples at a time.
-		for o := range 4 {
-			w := &m.W3[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				v0, v1, v2, v3 := smallDot4x6(w, x0, x1, x2, x3)
-				s[q].Z3[o] = m.B3[o] + v0
-				s[q+1].Z3[o] = m.B3[o] + v1
-				s[q+2].Z3[o] = m.B3[o] + v2
-				s[q+3].Z3[o] = m.B3[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z3[o] = m.B3[o] + smallDot6(w, &s[q].A2)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*SmallInputs : (base+c)*SmallInputs]
 		for q := range c {
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(s[q].Z3[0], s[q].Z3[1], s[q].Z3[2], s[q].Z3[3])
-			var sum float32
-			for k := range 4 {
-				s[q].Y[k] = float32(math.Exp(float64(s[q].Z3[k] - mx)))
-				sum += s[q].Y[k]
+			for i := range 8 {
+				xt[i*32+q] = xc[q*8+i]
 			}
-			for k := range 4 {
-				s[q].Y[k] /= sum
+		}
+		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
+		for o := range 12 {
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
 			}
-			// log Σⱼ exp zⱼ, for the loss
-			s[q].LogSumExp = mx + float32(math.Log(float64(sum)))
+		}
+		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = smallLeakyRelu0_01(a1[i])
+		}
+		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		for o := range 6 {
+			for q := range cols {
+				z2[o*32+q] = m.B2[o]
+			}
+		}
+		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32)
+		for i := range a2 {
+			a2[i] = smallGelu(z2[i])
+		}
+		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
+		for o := range 4 {
+			for q := range cols {
+				z3[o*32+q] = m.B3[o]
+			}
+		}
+		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		for q := range c {
+			for i := range 12 {
+				a1t[q*12+i] = a1[i*32+q]
+			}
+		}
+		for q := range c {
+			for i := range 6 {
+				a2t[q*6+i] = a2[i*32+q]
+			}
+		}
+		for q := range c {
+			for i := range 6 {
+				z2t[q*6+i] = z2[i*32+q]
+			}
 		}
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		for q := range c {
+			var p [4]float32
+			var lse float32
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q])
+			var sum float32
+			for k := range 4 {
+				p[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
+				sum += p[k]
+			}
+			for k := range 4 {
+				p[k] /= sum
+			}
+			// log Σⱼ exp zⱼ, for the loss
+			lse = mx + float32(math.Log(float64(sum)))
 			t := (*[SmallOutputs]float32)(y[(base+q)*SmallOutputs:])
 			for k := range 4 {
-				d3[q][k] = s[q].Y[k] - t[k]
-				loss += t[k] * (s[q].LogSumExp - s[q].Z3[k])
+				d3[q*4+k] = p[k] - t[k]
+				loss += t[k] * (lse - z3[k*32+q])
 			}
 		}
-		// Layer 3: ∂L/∂W3 += Σₖ δ3ₖ·a2ₖᵀ, ∂L/∂b3 += Σₖ δ3ₖ, and d2 = W3ᵀ·δ3 for each sample.
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
+		// the product Δ3ᵀ·a2 of the sample-major matrices.
 		for q := range c {
-			d2[q] = [6]float32{}
-		}
-		for o := range 4 {
-			gw, w := &g.W3[o], &m.W3[o]
-			var db float32
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d3[q][o]
-				e1 := d3[q+1][o]
-				e2 := d3[q+2][o]
-				e3 := d3[q+3][o]
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A2
-				x1 := &s[q+1].A2
-				x2 := &s[q+2].A2
-				x3 := &s[q+3].A2
-				u0 := &d2[q]
-				u1 := &d2[q+1]
-				u2 := &d2[q+2]
-				u3 := &d2[q+3]
-				smallOuter4x6(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				smallAxpy4x6(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			for o := range 4 {
+				g.B3[o] += d3[q*4+o]
 			}
-			for ; q < c; q++ {
-				eq := d3[q][o]
-				db += eq
-				smallAxpy6(gw, eq, &s[q].A2)
-				smallAxpy6(&d2[q], eq, w)
-			}
-			g.B3[o] += db
 		}
-		// δ2 = d2 ⊙ gelu'(z2) for each sample, with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…).
+		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6)
+		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
+		clear(d2[:c*6])
+		smallGemm(c, 6, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*6), 6, d2[:], 6)
+		// δ2 = d2 ⊙ gelu'(z2), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d2 holds δ2 from here on.
+		for i := range d2[:c*6] {
+			d2[i] *= smallGeluDeriv(z2t[i])
+		}
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
+		// the product Δ2ᵀ·a1 of the sample-major matrices.
 		for q := range c {
-			for i := range 6 {
-				d2[q][i] *= smallGeluDeriv(s[q].Z2[i])
+			for o := range 6 {
+				g.B2[o] += d2[q*6+o]
 			}
 		}
-		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		clear(d1[:c*12])
+		smallGemm(c, 12, 6, d2[:], 6, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12)
+		// δ1 = d1 ⊙ leaky_relu'(z1), with leaky_relu'(z) = 1 if a > 0 else 0.01; d1 holds δ1 from here on.
+		for i := range d1[:c*12] {
+			d1[i] *= smallLeakyRelu0_01Deriv(a1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
+		// the product Δ1ᵀ·x of the sample-major matrices.
 		for q := range c {
-			d1[q] = [12]float32{}
-		}
-		for o := range 6 {
-			gw, w := &g.W2[o], &m.W2[o]
-			var db float32
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d2[q][o]
-				e1 := d2[q+1][o]
-				e2 := d2[q+2][o]
-				e3 := d2[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				u0 := &d1[q]
-				u1 := &d1[q+1]
-				u2 := &d1[q+2]
-				u3 := &d1[q+3]
-				smallOuter4x12(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				smallAxpy4x12(u0, u1, u2, u3, e0, e1, e2, e3, w)
-			}
-			for ; q < c; q++ {
-				eq := d2[q][o]
-				db += eq
-				smallAxpy12(gw, eq, &s[q].A1)
-				smallAxpy12(&d1[q], eq, w)
-			}
-			g.B2[o] += db
-		}
-		// δ1 = d1 ⊙ leaky_relu'(z1) for each sample, with leaky_relu'(z) = 1 if a > 0 else 0.01.
-		for q := range c {
-			for i := range 12 {
-				d1[q][i] *= smallLeakyRelu0_01Deriv(s[q].A1[i])
+			for o := range 12 {
+				g.B1[o] += d1[q*12+o]
 			}
 		}
-		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
-		for o := range 12 {
-			gw := &g.W1[o]
-			var db float32
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d1[q][o]
-				e1 := d1[q+1][o]
-				e2 := d1[q+2][o]
-				e3 := d1[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := (*[SmallInputs]float32)(x[(base+q)*SmallInputs:])
-				x1 := (*[SmallInputs]float32)(x[(base+q+1)*SmallInputs:])
-				x2 := (*[SmallInputs]float32)(x[(base+q+2)*SmallInputs:])
-				x3 := (*[SmallInputs]float32)(x[(base+q+3)*SmallInputs:])
-				smallOuter4x8(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-			}
-			for ; q < c; q++ {
-				eq := d1[q][o]
-				db += eq
-				smallAxpy8(gw, eq, (*[SmallInputs]float32)(x[(base+q)*SmallInputs:]))
-			}
-			g.B1[o] += db
-		}
+		smallGemm(12, 8, c, d1[:], 1, 12, xc[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8)
 	}
 	return loss
 }
@@ -716,149 +610,91 @@ func smallGeluDeriv(arg float32) float32 {
 	return float32(0.5*(1+t) + 0.5*z*(1-t*t)*(0.7978845608028654*(1+0.134145*(z*z))))
 }
 
-// smallDot6Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func smallDot6Go(w, x *[6]float32) float32 {
-	var acc0, acc1, acc2, acc3 float32
-	for i := 0; i < 4; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
+// smallGemm adds a·b to c, for matrices read through strides (counted in values):
+//
+//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 16 columns go to smallGemmKernel, the
+// fastest kernel of the build; the rest to smallGemmGo.
+func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
 	}
-	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4] + w[5]*x[5]
-}
-
-// smallDot4x6Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func smallDot4x6Go(w, x0, x1, x2, x3 *[6]float32) (s0, s1, s2, s3 float32) {
-	for i := range 6 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	_ = a[(m-1)*ars+(k-1)*acs]
+	_ = b[(k-1)*ldb+n-1]
+	_ = c[(m-1)*ldc+n-1]
+	whole := n &^ 15
+	if whole > 0 {
+		smallGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
 	}
-	return
-}
-
-// smallAxpy6Go adds a·x to dst.
-func smallAxpy6Go(dst *[6]float32, a float32, x *[6]float32) {
-	for i := range 6 {
-		dst[i] += a * x[i]
+	if whole < n {
+		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
 	}
 }
 
-// smallAxpy4x6Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func smallAxpy4x6Go(d0, d1, d2, d3 *[6]float32, a0, a1, a2, a3 float32, x *[6]float32) {
-	for i := range 6 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
+// smallGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
+func smallGemv(m, k int, a []float32, lda int, x, y []float32) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	smallGemvKernel(m, k, a, lda, x, y)
+}
+
+// smallGemmGo is smallGemm in plain Go, four rows of c at a time.
+func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[(i)*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		for p := range k {
+			a0 := a[(i)*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			bp := b[p*ldb:][:n]
+			for j, bj := range bp {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ci := c[i*ldc:][:n]
+		for p := range k {
+			ap := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				ci[j] += ap * bj
+			}
+		}
 	}
 }
 
-// smallOuter4x6Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func smallOuter4x6Go(dst *[6]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[6]float32) {
-	for i := range 6 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
-	}
-}
-
-// smallDot8Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func smallDot8Go(w, x *[8]float32) float32 {
-	var acc0, acc1, acc2, acc3 float32
-	for i := 0; i < 8; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3)
-}
-
-// smallDot4x8Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func smallDot4x8Go(w, x0, x1, x2, x3 *[8]float32) (s0, s1, s2, s3 float32) {
-	for i := range 8 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// smallAxpy8Go adds a·x to dst.
-func smallAxpy8Go(dst *[8]float32, a float32, x *[8]float32) {
-	for i := range 8 {
-		dst[i] += a * x[i]
-	}
-}
-
-// smallAxpy4x8Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func smallAxpy4x8Go(d0, d1, d2, d3 *[8]float32, a0, a1, a2, a3 float32, x *[8]float32) {
-	for i := range 8 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// smallOuter4x8Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func smallOuter4x8Go(dst *[8]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[8]float32) {
-	for i := range 8 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
-	}
-}
-
-// smallDot12Go returns Σᵢ w[i]·x[i], summed in four lanes.
-func smallDot12Go(w, x *[12]float32) float32 {
-	var acc0, acc1, acc2, acc3 float32
-	for i := 0; i < 12; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3)
-}
-
-// smallDot4x12Go returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func smallDot4x12Go(w, x0, x1, x2, x3 *[12]float32) (s0, s1, s2, s3 float32) {
-	for i := range 12 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// smallAxpy12Go adds a·x to dst.
-func smallAxpy12Go(dst *[12]float32, a float32, x *[12]float32) {
-	for i := range 12 {
-		dst[i] += a * x[i]
-	}
-}
-
-// smallAxpy4x12Go adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func smallAxpy4x12Go(d0, d1, d2, d3 *[12]float32, a0, a1, a2, a3 float32, x *[12]float32) {
-	for i := range 12 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// smallOuter4x12Go adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func smallOuter4x12Go(dst *[12]float32, a0, a1, a2, a3 float32, x0, x1, x2, x3 *[12]float32) {
-	for i := range 12 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+// smallGemvGo is smallGemv in plain Go, summing each row in four lanes.
+func smallGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float32
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
 	}
 }

@@ -88,19 +88,18 @@ func (m *Tagger) Init(seed uint64) {
 func (m *Tagger) Forward(x *[TaggerInputs]float64) (y [TaggerOutputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	var a1 [5]float64
-	for o := 0; o < 4; o += 4 {
-		v0, v1, v2, v3 := taggerDot4x6(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		a1[o] = taggerElu1(m.B1[o] + v0)
-		a1[o+1] = taggerElu1(m.B1[o+1] + v1)
-		a1[o+2] = taggerElu1(m.B1[o+2] + v2)
-		a1[o+3] = taggerElu1(m.B1[o+3] + v3)
+	z1 := m.B1
+	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], z1[:])
+	for o := range 5 {
+		a1[o] = taggerElu1(z1[o])
 	}
-	a1[4] = taggerElu1(m.B1[4] + taggerDot6(&m.W1[4], x))
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
 	var z [3]float64
-	z[0] = m.B2[0] + taggerDot5(&m.W2[0], &a1)
-	z[1] = m.B2[1] + taggerDot5(&m.W2[1], &a1)
-	z[2] = m.B2[2] + taggerDot5(&m.W2[2], &a1)
+	z2 := m.B2
+	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z2[:])
+	for o := range 3 {
+		z[o] = z2[o]
+	}
 	for k := range 3 {
 		y[k] = taggerSigmoid(z[k])
 	}
@@ -135,18 +134,17 @@ type TaggerTrace struct {
 // needs; s.Y is the output.
 func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
-	for o := 0; o < 4; o += 4 {
-		v0, v1, v2, v3 := taggerDot4x6(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		s.A1[o] = taggerElu1(m.B1[o] + v0)
-		s.A1[o+1] = taggerElu1(m.B1[o+1] + v1)
-		s.A1[o+2] = taggerElu1(m.B1[o+2] + v2)
-		s.A1[o+3] = taggerElu1(m.B1[o+3] + v3)
+	z1 := m.B1
+	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], z1[:])
+	for o := range 5 {
+		s.A1[o] = taggerElu1(z1[o])
 	}
-	s.A1[4] = taggerElu1(m.B1[4] + taggerDot6(&m.W1[4], x))
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
-	s.Z2[0] = m.B2[0] + taggerDot5(&m.W2[0], &s.A1)
-	s.Z2[1] = m.B2[1] + taggerDot5(&m.W2[1], &s.A1)
-	s.Z2[2] = m.B2[2] + taggerDot5(&m.W2[2], &s.A1)
+	z2 := m.B2
+	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, s.A1[:], z2[:])
+	for o := range 3 {
+		s.Z2[o] = z2[o]
+	}
 	for k := range 3 {
 		s.Y[k] = taggerSigmoid(s.Z2[k])
 	}
@@ -173,24 +171,22 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [5]float64
 	for o := range 3 {
-		d := d2[o]
-		g.B2[o] += d
-		taggerAxpy5(&g.W2[o], d, &s.A1)
-		taggerAxpy5(&d1, d, &m.W2[o])
+		g.B2[o] += d2[o]
 	}
+	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 3×1 and a 1×5 matrix.
+	taggerGemm(3, 5, 1, d2[:], 1, 1, s.A1[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5)
+	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×5 row δᵀ·W.
+	taggerGemm(1, 5, 3, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5)
 	// δ1 = ∂L/∂z1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1.
 	for i := range 5 {
 		d1[i] *= taggerElu1Deriv(s.A1[i])
 	}
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 5 {
-		d := d1[o]
-		if d == 0 {
-			continue
-		} // nothing to add, as for units a relu turned off
-		g.B1[o] += d
-		taggerAxpy6(&g.W1[o], d, x)
+		g.B1[o] += d1[o]
 	}
+	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 5×1 and a 1×6 matrix.
+	taggerGemm(5, 6, 1, d1[:], 1, 1, x[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6)
 	return loss
 }
 
@@ -205,55 +201,43 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 	if len(x) != n*TaggerInputs || len(dst) != n*TaggerOutputs {
 		panic("Tagger.ForwardBatch: the slices hold different numbers of samples")
 	}
-	var s [32]TaggerTrace
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [192]float64
+	var a1 [160]float64
+	var z2 [96]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). Four samples at a time.
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
+		for q := range c {
+			for i := range 6 {
+				xt[i*32+q] = xc[q*6+i]
+			}
+		}
+		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
 		for o := range 5 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
-				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
-				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
-				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
-				v0, v1, v2, v3 := taggerDot4x6(w, x0, x1, x2, x3)
-				s[q].A1[o] = taggerElu1(m.B1[o] + v0)
-				s[q+1].A1[o] = taggerElu1(m.B1[o] + v1)
-				s[q+2].A1[o] = taggerElu1(m.B1[o] + v2)
-				s[q+3].A1[o] = taggerElu1(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = taggerElu1(m.B1[o] + taggerDot6(w, (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])))
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
 			}
 		}
-		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. Four samples at a time.
+		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = taggerElu1(a1[i])
+		}
+		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
 		for o := range 3 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := taggerDot4x5(w, x0, x1, x2, x3)
-				s[q].Z2[o] = m.B2[o] + v0
-				s[q+1].Z2[o] = m.B2[o] + v1
-				s[q+2].Z2[o] = m.B2[o] + v2
-				s[q+3].Z2[o] = m.B2[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z2[o] = m.B2[o] + taggerDot5(w, &s[q].A1)
+			for q := range cols {
+				z2[o*32+q] = m.B2[o]
 			}
 		}
-		// The head of each sample.
+		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32)
+		// The head of each sample, into its row of dst.
 		for q := range c {
+			out := (*[TaggerOutputs]float64)(dst[(base+q)*TaggerOutputs:])
 			for k := range 3 {
-				s[q].Y[k] = taggerSigmoid(s[q].Z2[k])
+				out[k] = taggerSigmoid(z2[k*32+q])
 			}
-		}
-		for q := range c {
-			*(*[TaggerOutputs]float64)(dst[(base+q)*TaggerOutputs:]) = s[q].Y
 		}
 	}
 }
@@ -272,130 +256,83 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 	if len(x) != n*TaggerInputs || len(y) != n*TaggerOutputs {
 		panic("Tagger.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s [32]TaggerTrace
-	var d2 [32][3]float64
-	var d1 [32][5]float64
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [192]float64
+	var a1 [160]float64
+	var z2 [96]float64
+	var a1t [160]float64
+	var d2 [96]float64
+	var d1 [160]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). Four samples at a time.
-		for o := range 5 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
-				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
-				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
-				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
-				v0, v1, v2, v3 := taggerDot4x6(w, x0, x1, x2, x3)
-				s[q].A1[o] = taggerElu1(m.B1[o] + v0)
-				s[q+1].A1[o] = taggerElu1(m.B1[o] + v1)
-				s[q+2].A1[o] = taggerElu1(m.B1[o] + v2)
-				s[q+3].A1[o] = taggerElu1(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = taggerElu1(m.B1[o] + taggerDot6(w, (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])))
-			}
-		}
-		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. Four samples at a time.
-		for o := range 3 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := taggerDot4x5(w, x0, x1, x2, x3)
-				s[q].Z2[o] = m.B2[o] + v0
-				s[q+1].Z2[o] = m.B2[o] + v1
-				s[q+2].Z2[o] = m.B2[o] + v2
-				s[q+3].Z2[o] = m.B2[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z2[o] = m.B2[o] + taggerDot5(w, &s[q].A1)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
 		for q := range c {
-			for k := range 3 {
-				s[q].Y[k] = taggerSigmoid(s[q].Z2[k])
+			for i := range 6 {
+				xt[i*32+q] = xc[q*6+i]
+			}
+		}
+		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		for o := range 5 {
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
+			}
+		}
+		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = taggerElu1(a1[i])
+		}
+		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
+		for o := range 3 {
+			for q := range cols {
+				z2[o*32+q] = m.B2[o]
+			}
+		}
+		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		for q := range c {
+			for i := range 5 {
+				a1t[q*5+i] = a1[i*32+q]
 			}
 		}
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
+			var p [3]float64
+			for k := range 3 {
+				p[k] = taggerSigmoid(z2[k*32+q])
+			}
 			t := (*[TaggerOutputs]float64)(y[(base+q)*TaggerOutputs:])
 			for k := range 3 {
-				d2[q][k] = s[q].Y[k] - t[k]
-				v := s[q].Z2[k]
+				d2[q*3+k] = p[k] - t[k]
+				v := z2[k*32+q]
 				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
 			}
 		}
-		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
+		// the product Δ2ᵀ·a1 of the sample-major matrices.
 		for q := range c {
-			d1[q] = [5]float64{}
-		}
-		for o := range 3 {
-			gw, w := &g.W2[o], &m.W2[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d2[q][o]
-				e1 := d2[q+1][o]
-				e2 := d2[q+2][o]
-				e3 := d2[q+3][o]
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				u0 := &d1[q]
-				u1 := &d1[q+1]
-				u2 := &d1[q+2]
-				u3 := &d1[q+3]
-				taggerOuter4x5(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				taggerAxpy4x5(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			for o := range 3 {
+				g.B2[o] += d2[q*3+o]
 			}
-			for ; q < c; q++ {
-				eq := d2[q][o]
-				db += eq
-				taggerAxpy5(gw, eq, &s[q].A1)
-				taggerAxpy5(&d1[q], eq, w)
-			}
-			g.B2[o] += db
 		}
-		// δ1 = d1 ⊙ elu'(z1) for each sample, with elu'(z) = 1 if a > 0 else a + 1.
+		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		clear(d1[:c*5])
+		taggerGemm(c, 5, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5)
+		// δ1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1; d1 holds δ1 from here on.
+		for i := range d1[:c*5] {
+			d1[i] *= taggerElu1Deriv(a1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
+		// the product Δ1ᵀ·x of the sample-major matrices.
 		for q := range c {
-			for i := range 5 {
-				d1[q][i] *= taggerElu1Deriv(s[q].A1[i])
+			for o := range 5 {
+				g.B1[o] += d1[q*5+o]
 			}
 		}
-		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
-		for o := range 5 {
-			gw := &g.W1[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d1[q][o]
-				e1 := d1[q+1][o]
-				e2 := d1[q+2][o]
-				e3 := d1[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:])
-				x1 := (*[TaggerInputs]float64)(x[(base+q+1)*TaggerInputs:])
-				x2 := (*[TaggerInputs]float64)(x[(base+q+2)*TaggerInputs:])
-				x3 := (*[TaggerInputs]float64)(x[(base+q+3)*TaggerInputs:])
-				taggerOuter4x6(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-			}
-			for ; q < c; q++ {
-				eq := d1[q][o]
-				db += eq
-				taggerAxpy6(gw, eq, (*[TaggerInputs]float64)(x[(base+q)*TaggerInputs:]))
-			}
-			g.B1[o] += db
-		}
+		taggerGemm(5, 6, c, d1[:], 1, 5, xc[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6)
 	}
 	return loss
 }
@@ -421,100 +358,91 @@ func taggerSigmoid(z float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// taggerDot5 returns Σᵢ w[i]·x[i], summed in four lanes.
-func taggerDot5(w, x *[5]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 4; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
+// taggerGemm adds a·b to c, for matrices read through strides (counted in values):
+//
+//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 8 columns go to taggerGemmKernel, the
+// fastest kernel of the build; the rest to taggerGemmGo.
+func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
 	}
-	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4]
-}
-
-// taggerDot4x5 returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func taggerDot4x5(w, x0, x1, x2, x3 *[5]float64) (s0, s1, s2, s3 float64) {
-	for i := range 5 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	_ = a[(m-1)*ars+(k-1)*acs]
+	_ = b[(k-1)*ldb+n-1]
+	_ = c[(m-1)*ldc+n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		taggerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
 	}
-	return
-}
-
-// taggerAxpy5 adds a·x to dst.
-func taggerAxpy5(dst *[5]float64, a float64, x *[5]float64) {
-	for i := range 5 {
-		dst[i] += a * x[i]
+	if whole < n {
+		taggerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
 	}
 }
 
-// taggerAxpy4x5 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func taggerAxpy4x5(d0, d1, d2, d3 *[5]float64, a0, a1, a2, a3 float64, x *[5]float64) {
-	for i := range 5 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
+// taggerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
+func taggerGemv(m, k int, a []float64, lda int, x, y []float64) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	taggerGemvKernel(m, k, a, lda, x, y)
+}
+
+// taggerGemmGo is taggerGemm in plain Go, four rows of c at a time.
+func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[(i)*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		for p := range k {
+			a0 := a[(i)*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			bp := b[p*ldb:][:n]
+			for j, bj := range bp {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ci := c[i*ldc:][:n]
+		for p := range k {
+			ap := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				ci[j] += ap * bj
+			}
+		}
 	}
 }
 
-// taggerOuter4x5 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func taggerOuter4x5(dst *[5]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[5]float64) {
-	for i := range 5 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
-	}
-}
-
-// taggerDot6 returns Σᵢ w[i]·x[i], summed in four lanes.
-func taggerDot6(w, x *[6]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 4; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3) + w[4]*x[4] + w[5]*x[5]
-}
-
-// taggerDot4x6 returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func taggerDot4x6(w, x0, x1, x2, x3 *[6]float64) (s0, s1, s2, s3 float64) {
-	for i := range 6 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// taggerAxpy6 adds a·x to dst.
-func taggerAxpy6(dst *[6]float64, a float64, x *[6]float64) {
-	for i := range 6 {
-		dst[i] += a * x[i]
-	}
-}
-
-// taggerAxpy4x6 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func taggerAxpy4x6(d0, d1, d2, d3 *[6]float64, a0, a1, a2, a3 float64, x *[6]float64) {
-	for i := range 6 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// taggerOuter4x6 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func taggerOuter4x6(dst *[6]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[6]float64) {
-	for i := range 6 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+// taggerGemvGo is taggerGemv in plain Go, summing each row in four lanes.
+func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float64
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
 	}
 }

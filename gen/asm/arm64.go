@@ -1,0 +1,248 @@
+package asm
+
+import "fmt"
+
+// ARM64 returns the arm64 assembly of the kernels of a model, with NEON:
+// gemm with a tile of 4 rows × 4 vectors (sixteen accumulators, 64 bytes of
+// a row of c each), and gemv over 4 rows at a time. Every arm64 processor
+// has ASIMD, so the generated code needs no detection of it.
+//
+// Go's assembler has no vector FADD (nor FADDP), so the horizontal sums of
+// gemv add with VFMLA by a vector of ones: fma(x, 1, y) rounds x+y once,
+// which is exactly what FADD does.
+func ARM64(source, prefix, float string) []byte {
+	t := neonType(float)
+	w := &writer{}
+	w.WriteString(header(source))
+	w.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n\n")
+	w.gemmARM64(Gemm(prefix, "NEON"), t)
+	w.gemvARM64(Gemv(prefix, "NEON"), t)
+	return []byte(w.String())
+}
+
+// neon spells an element type's instructions.
+type neon struct {
+	size  int    // bytes per value
+	shift int    // log₂ size
+	arr   string // arrangement of a 128-bit vector: S4 or D2
+	lane  string // element of a vector, without its index: S or D
+	s     string // suffix of the scalar instructions: S or D
+	one   string // the bits of 1.0, for a general register
+}
+
+func neonType(float string) neon {
+	if float == "float32" {
+		return neon{4, 2, "S4", "S", "S", "$0x3f800000"}
+	}
+	return neon{8, 3, "D2", "D", "D", "$0x3ff0000000000000"}
+}
+
+// v names a vector register with the element type's arrangement.
+func (t neon) v(i int) string { return fmt.Sprintf("V%d.%s", i, t.arr) }
+
+// list names the vector registers from..from+n-1 as a register list.
+func (t neon) list(from, n int) string {
+	s := "["
+	for i := range n {
+		if i > 0 {
+			s += ", "
+		}
+		s += t.v(from + i)
+	}
+	return s + "]"
+}
+
+// gemmARM64 writes gemm. Registers, with strides and n in bytes:
+//
+//	R0 rows left   R3 a at the row block   R8 c at the row block
+//	R1 n   R2 k   R4 ars   R5 acs   R6 b   R7 ldb   R9 ldc
+//	R10 byte offset of the column tile
+//	R11–R14 c at rows 0–3 of the block and the tile, stepping by 64 bytes on store
+//	R15–R17, R19 a at rows 0–3 of the block, stepping by acs
+//	R20 b at the tile, stepping by ldb; R21 the count of p
+//	V0–V15 the accumulators (row i in V4i–V4i+3), V16–V19 a row of b,
+//	V20–V23 a[i][p] broadcast
+//
+// R18 is the platform register and R26–R30 are reserved or special in Go's
+// assembler (REGCTXT, REGTMP, g, FP, LR), so the allocation skips them.
+func (w *writer) gemmARM64(name string, t neon) {
+	w.comment(name+" adds a·b to c; see the package doc of the generator for the contract.", "")
+	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-80\n")
+	for _, r := range []struct{ arg, reg string }{
+		{"m+0(FP)", "R0"}, {"n+8(FP)", "R1"}, {"k+16(FP)", "R2"}, {"a+24(FP)", "R3"},
+		{"ars+32(FP)", "R4"}, {"acs+40(FP)", "R5"}, {"b+48(FP)", "R6"}, {"ldb+56(FP)", "R7"},
+		{"c+64(FP)", "R8"}, {"ldc+72(FP)", "R9"},
+	} {
+		w.op("MOVD %s, %s", r.arg, r.reg)
+	}
+	for _, r := range []string{"R1", "R4", "R5", "R7", "R9"} {
+		w.op("LSL $%d, %s", t.shift, r)
+	}
+	cRow := []string{"R11", "R12", "R13", "R14"}
+	aRow := []string{"R15", "R16", "R17", "R19"}
+	// rowPointers sets the pointers of rows 1.. of the block from row 0's,
+	// each a stride past the one before.
+	rowPointers := func(rows int, regs []string, stride string) {
+		for i := 1; i < rows; i++ {
+			w.op("ADD %s, %s, %s", stride, regs[i-1], regs[i])
+		}
+	}
+	tile := func(rows int, loop, store string) {
+		for i := range rows {
+			w.op("VLD1 (%s), %s", cRow[i], t.list(4*i, 4))
+		}
+		w.op("ADD R10, R6, R20")
+		w.op("MOVD R3, %s", aRow[0])
+		rowPointers(rows, aRow, "R4")
+		w.op("MOVD R2, R21")
+		w.op("CBZ R21, %s", store)
+		w.label(loop)
+		w.op("VLD1.P (R20)(R7), %s", t.list(16, 4))
+		for i := range rows {
+			w.op("VLD1R.P (%s)(R5), [%s]", aRow[i], t.v(20+i))
+			for v := range 4 {
+				w.op("VFMLA %s, %s, %s", t.v(16+v), t.v(20+i), t.v(4*i+v))
+			}
+		}
+		w.op("SUBS $1, R21, R21")
+		w.op("BNE %s", loop)
+		w.label(store)
+		for i := range rows {
+			w.op("VST1.P %s, 64(%s)", t.list(4*i, 4), cRow[i])
+		}
+		w.op("ADD $64, R10, R10")
+	}
+	w.comment("Blocks of 4 rows.")
+	w.label("rows4")
+	w.op("CMP $4, R0")
+	w.op("BLT rows1")
+	w.op("MOVD R8, %s", cRow[0])
+	rowPointers(4, cRow, "R9")
+	w.op("MOVD ZR, R10")
+	w.label("tiles4")
+	w.op("CMP R1, R10")
+	w.op("BGE next4")
+	tile(4, "loop4", "store4")
+	w.op("B tiles4")
+	w.label("next4")
+	w.op("ADD R4<<2, R3, R3")
+	w.op("ADD R9<<2, R8, R8")
+	w.op("SUB $4, R0, R0")
+	w.op("B rows4")
+	w.comment("The last rows, one at a time.")
+	w.label("rows1")
+	w.op("CBZ R0, done")
+	w.op("MOVD R8, %s", cRow[0])
+	w.op("MOVD ZR, R10")
+	w.label("tiles1")
+	w.op("CMP R1, R10")
+	w.op("BGE next1")
+	tile(1, "loop1", "store1")
+	w.op("B tiles1")
+	w.label("next1")
+	w.op("ADD R4, R3, R3")
+	w.op("ADD R9, R8, R8")
+	w.op("SUB $1, R0, R0")
+	w.op("B rows1")
+	w.label("done")
+	w.op("RET")
+	w.WriteString("\n")
+}
+
+// gemvARM64 writes gemv. It steps p by two vectors (32 bytes) and ends
+// each row with the scalar products of the last values. Registers:
+//
+//	R0 rows left   R4 a at the row block   R5 lda in bytes   R7 y at the row block
+//	R2 the count of whole steps of 32 bytes, R3 of the values left over
+//	R8–R11 a at rows 0–3 of the block, R12 x, all stepping by p
+//	R13 the count of p, R14 the bits of 1.0
+//	V0–V7 the accumulators (row i in V2i, V2i+1), V8, V9 two vectors of x,
+//	V16–V23 those of the rows, V24 a scratch, V31 ones
+//	F24 x[p] and F25–F28 a[i][p] in the scalar tail
+func (w *writer) gemvARM64(name string, t neon) {
+	lanes := 32 / t.size
+	w.comment(name+" adds a·x to y; see the package doc of the generator for the contract.", "")
+	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-48\n")
+	w.op("MOVD m+0(FP), R0")
+	w.op("MOVD k+8(FP), R1")
+	w.op("MOVD a+16(FP), R4")
+	w.op("MOVD lda+24(FP), R5")
+	w.op("LSL $%d, R5", t.shift)
+	w.op("MOVD y+40(FP), R7")
+	w.op("LSR $%d, R1, R2", map[int]int{4: 3, 8: 2}[t.size])
+	w.op("AND $%d, R1, R3", lanes-1)
+	w.op("MOVD %s, R14", t.one)
+	w.op("VDUP R14, %s", t.v(31))
+	aRow := []string{"R8", "R9", "R10", "R11"}
+	block := func(rows int, tag string) {
+		w.op("MOVD R4, %s", aRow[0])
+		for i := 1; i < rows; i++ {
+			w.op("ADD R5, %s, %s", aRow[i-1], aRow[i])
+		}
+		w.op("MOVD x+32(FP), R12")
+		for i := range 2 * rows {
+			w.op("VEOR V%d.B16, V%d.B16, V%d.B16", i, i, i)
+		}
+		w.op("MOVD R2, R13")
+		w.op("CBZ R13, sum%s", tag)
+		w.label("vec" + tag)
+		w.op("VLD1.P 32(R12), %s", t.list(8, 2))
+		for i := range rows {
+			w.op("VLD1.P 32(%s), %s", aRow[i], t.list(16+2*i, 2))
+			w.op("VFMLA %s, %s, %s", t.v(8), t.v(16+2*i), t.v(2*i))
+			w.op("VFMLA %s, %s, %s", t.v(9), t.v(17+2*i), t.v(2*i+1))
+		}
+		w.op("SUBS $1, R13, R13")
+		w.op("BNE vec%s", tag)
+		w.label("sum" + tag)
+		w.comment("Add up each row's lanes into its lane 0, which is F2i.")
+		for i := range rows {
+			acc := t.v(2 * i)
+			w.op("VFMLA %s, %s, %s", t.v(2*i+1), t.v(31), acc)
+			if t.size == 4 {
+				w.op("VEXT $8, V%d.B16, V%d.B16, V24.B16", 2*i, 2*i)
+				w.op("VFMLA %s, %s, %s", t.v(24), t.v(31), acc)
+			}
+			w.op("VDUP V%d.%s[1], V24", 2*i, t.lane)
+			w.op("FADD%s F24, F%d, F%d", t.s, 2*i, 2*i)
+		}
+		w.op("MOVD R3, R13")
+		w.op("CBZ R13, store%s", tag)
+		w.label("tail" + tag)
+		w.op("FMOV%s.P %d(R12), F24", t.s, t.size)
+		for i := range rows {
+			w.op("FMOV%s.P %d(%s), F%d", t.s, t.size, aRow[i], 25+i)
+			w.op("FMADD%s F24, F%d, F%d, F%d", t.s, 2*i, 25+i, 2*i)
+		}
+		w.op("SUBS $1, R13, R13")
+		w.op("BNE tail%s", tag)
+		w.label("store" + tag)
+		for i := range rows {
+			y := fmt.Sprintf("%d(R7)", i*t.size)
+			w.op("FMOV%s %s, F24", t.s, y)
+			w.op("FADD%s F24, F%d, F%d", t.s, 2*i, 2*i)
+			w.op("FMOV%s F%d, %s", t.s, 2*i, y)
+		}
+	}
+	w.comment("Blocks of 4 rows.")
+	w.label("rows4")
+	w.op("CMP $4, R0")
+	w.op("BLT rows1")
+	block(4, "4")
+	w.op("ADD R5<<2, R4, R4")
+	w.op("ADD $%d, R7, R7", 4*t.size)
+	w.op("SUB $4, R0, R0")
+	w.op("B rows4")
+	w.comment("The last rows, one at a time.")
+	w.label("rows1")
+	w.op("CBZ R0, done")
+	block(1, "1")
+	w.op("ADD R5, R4, R4")
+	w.op("ADD $%d, R7, R7", t.size)
+	w.op("SUB $1, R0, R0")
+	w.op("B rows1")
+	w.label("done")
+	w.op("RET")
+}

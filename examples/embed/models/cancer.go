@@ -88,12 +88,10 @@ func (m *Cancer) Init(seed uint64) {
 func (m *Cancer) Forward(x *[CancerInputs]float64) (y [CancerOutputs]float64) {
 	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [16]float64
-	for o := 0; o < 16; o += 4 {
-		v0, v1, v2, v3 := cancerDot4x30(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		a1[o] = cancerRelu(m.B1[o] + v0)
-		a1[o+1] = cancerRelu(m.B1[o+1] + v1)
-		a1[o+2] = cancerRelu(m.B1[o+2] + v2)
-		a1[o+3] = cancerRelu(m.B1[o+3] + v3)
+	z1 := m.B1
+	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], z1[:])
+	for o := range 16 {
+		a1[o] = cancerRelu(z1[o])
 	}
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	var z [1]float64
@@ -128,12 +126,10 @@ type CancerTrace struct {
 // needs; s.Y is the output.
 func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
 	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	for o := 0; o < 16; o += 4 {
-		v0, v1, v2, v3 := cancerDot4x30(x, &m.W1[o], &m.W1[o+1], &m.W1[o+2], &m.W1[o+3])
-		s.A1[o] = cancerRelu(m.B1[o] + v0)
-		s.A1[o+1] = cancerRelu(m.B1[o+1] + v1)
-		s.A1[o+2] = cancerRelu(m.B1[o+2] + v2)
-		s.A1[o+3] = cancerRelu(m.B1[o+3] + v3)
+	z1 := m.B1
+	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], z1[:])
+	for o := range 16 {
+		s.A1[o] = cancerRelu(z1[o])
 	}
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] + m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
@@ -201,13 +197,10 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y
 	}
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	for o := range 16 {
-		d := d1[o]
-		if d == 0 {
-			continue
-		} // nothing to add, as for units a relu turned off
-		g.B1[o] += d
-		cancerAxpy30(&g.W1[o], d, x)
+		g.B1[o] += d1[o]
 	}
+	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 16×1 and a 1×30 matrix.
+	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30)
 	return loss
 }
 
@@ -222,55 +215,43 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 	if len(x) != n*CancerInputs || len(dst) != n*CancerOutputs {
 		panic("Cancer.ForwardBatch: the slices hold different numbers of samples")
 	}
-	var s [32]CancerTrace
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [960]float64
+	var a1 [512]float64
+	var z2 [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*CancerInputs : (base+c)*CancerInputs]
+		for q := range c {
+			for i := range 30 {
+				xt[i*32+q] = xc[q*30+i]
+			}
+		}
+		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
 		for o := range 16 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])
-				x1 := (*[CancerInputs]float64)(x[(base+q+1)*CancerInputs:])
-				x2 := (*[CancerInputs]float64)(x[(base+q+2)*CancerInputs:])
-				x3 := (*[CancerInputs]float64)(x[(base+q+3)*CancerInputs:])
-				v0, v1, v2, v3 := cancerDot4x30(w, x0, x1, x2, x3)
-				s[q].A1[o] = cancerRelu(m.B1[o] + v0)
-				s[q+1].A1[o] = cancerRelu(m.B1[o] + v1)
-				s[q+2].A1[o] = cancerRelu(m.B1[o] + v2)
-				s[q+3].A1[o] = cancerRelu(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = cancerRelu(m.B1[o] + cancerDot30(w, (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])))
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
 			}
 		}
-		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. Four samples at a time.
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = cancerRelu(a1[i])
+		}
+		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
 		for o := range 1 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := cancerDot4x16(w, x0, x1, x2, x3)
-				s[q].Z2[o] = m.B2[o] + v0
-				s[q+1].Z2[o] = m.B2[o] + v1
-				s[q+2].Z2[o] = m.B2[o] + v2
-				s[q+3].Z2[o] = m.B2[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z2[o] = m.B2[o] + cancerDot16(w, &s[q].A1)
+			for q := range cols {
+				z2[o*32+q] = m.B2[o]
 			}
 		}
-		// The head of each sample.
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32)
+		// The head of each sample, into its row of dst.
 		for q := range c {
+			out := (*[CancerOutputs]float64)(dst[(base+q)*CancerOutputs:])
 			for k := range 1 {
-				s[q].Y[k] = cancerSigmoid(s[q].Z2[k])
+				out[k] = cancerSigmoid(z2[k*32+q])
 			}
-		}
-		for q := range c {
-			*(*[CancerOutputs]float64)(dst[(base+q)*CancerOutputs:]) = s[q].Y
 		}
 	}
 }
@@ -289,130 +270,83 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 	if len(x) != n*CancerInputs || len(y) != n*CancerOutputs {
 		panic("Cancer.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s [32]CancerTrace
-	var d2 [32][1]float64
-	var d1 [32][16]float64
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [960]float64
+	var a1 [512]float64
+	var z2 [32]float64
+	var a1t [512]float64
+	var d2 [32]float64
+	var d1 [512]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). Four samples at a time.
-		for o := range 16 {
-			w := &m.W1[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])
-				x1 := (*[CancerInputs]float64)(x[(base+q+1)*CancerInputs:])
-				x2 := (*[CancerInputs]float64)(x[(base+q+2)*CancerInputs:])
-				x3 := (*[CancerInputs]float64)(x[(base+q+3)*CancerInputs:])
-				v0, v1, v2, v3 := cancerDot4x30(w, x0, x1, x2, x3)
-				s[q].A1[o] = cancerRelu(m.B1[o] + v0)
-				s[q+1].A1[o] = cancerRelu(m.B1[o] + v1)
-				s[q+2].A1[o] = cancerRelu(m.B1[o] + v2)
-				s[q+3].A1[o] = cancerRelu(m.B1[o] + v3)
-			}
-			for ; q < c; q++ {
-				s[q].A1[o] = cancerRelu(m.B1[o] + cancerDot30(w, (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])))
-			}
-		}
-		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. Four samples at a time.
-		for o := range 1 {
-			w := &m.W2[o]
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				v0, v1, v2, v3 := cancerDot4x16(w, x0, x1, x2, x3)
-				s[q].Z2[o] = m.B2[o] + v0
-				s[q+1].Z2[o] = m.B2[o] + v1
-				s[q+2].Z2[o] = m.B2[o] + v2
-				s[q+3].Z2[o] = m.B2[o] + v3
-			}
-			for ; q < c; q++ {
-				s[q].Z2[o] = m.B2[o] + cancerDot16(w, &s[q].A1)
-			}
-		}
-		// The head of each sample.
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*CancerInputs : (base+c)*CancerInputs]
 		for q := range c {
-			for k := range 1 {
-				s[q].Y[k] = cancerSigmoid(s[q].Z2[k])
+			for i := range 30 {
+				xt[i*32+q] = xc[q*30+i]
+			}
+		}
+		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		for o := range 16 {
+			for q := range cols {
+				a1[o*32+q] = m.B1[o]
+			}
+		}
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32)
+		for i := range a1 {
+			a1[i] = cancerRelu(a1[i])
+		}
+		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
+		for o := range 1 {
+			for q := range cols {
+				z2[o*32+q] = m.B2[o]
+			}
+		}
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		for q := range c {
+			for i := range 16 {
+				a1t[q*16+i] = a1[i*32+q]
 			}
 		}
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
+			var p [1]float64
+			for k := range 1 {
+				p[k] = cancerSigmoid(z2[k*32+q])
+			}
 			t := (*[CancerOutputs]float64)(y[(base+q)*CancerOutputs:])
 			for k := range 1 {
-				d2[q][k] = s[q].Y[k] - t[k]
-				v := s[q].Z2[k]
+				d2[q*1+k] = p[k] - t[k]
+				v := z2[k*32+q]
 				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
 			}
 		}
-		// Layer 2: ∂L/∂W2 += Σₖ δ2ₖ·a1ₖᵀ, ∂L/∂b2 += Σₖ δ2ₖ, and d1 = W2ᵀ·δ2 for each sample.
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
+		// the product Δ2ᵀ·a1 of the sample-major matrices.
 		for q := range c {
-			d1[q] = [16]float64{}
-		}
-		for o := range 1 {
-			gw, w := &g.W2[o], &m.W2[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d2[q][o]
-				e1 := d2[q+1][o]
-				e2 := d2[q+2][o]
-				e3 := d2[q+3][o]
-				db += (e0 + e1) + (e2 + e3)
-				x0 := &s[q].A1
-				x1 := &s[q+1].A1
-				x2 := &s[q+2].A1
-				x3 := &s[q+3].A1
-				u0 := &d1[q]
-				u1 := &d1[q+1]
-				u2 := &d1[q+2]
-				u3 := &d1[q+3]
-				cancerOuter4x16(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-				cancerAxpy4x16(u0, u1, u2, u3, e0, e1, e2, e3, w)
+			for o := range 1 {
+				g.B2[o] += d2[q*1+o]
 			}
-			for ; q < c; q++ {
-				eq := d2[q][o]
-				db += eq
-				cancerAxpy16(gw, eq, &s[q].A1)
-				cancerAxpy16(&d1[q], eq, w)
-			}
-			g.B2[o] += db
 		}
-		// δ1 = d1 ⊙ relu'(z1) for each sample, with relu'(z) = 1 if a > 0 else 0.
+		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 1*16), 16)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		clear(d1[:c*16])
+		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*16), 16, d1[:], 16)
+		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
+		for i := range d1[:c*16] {
+			d1[i] *= cancerReluDeriv(a1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
+		// the product Δ1ᵀ·x of the sample-major matrices.
 		for q := range c {
-			for i := range 16 {
-				d1[q][i] *= cancerReluDeriv(s[q].A1[i])
+			for o := range 16 {
+				g.B1[o] += d1[q*16+o]
 			}
 		}
-		// Layer 1: ∂L/∂W1 += Σₖ δ1ₖ·xₖᵀ, ∂L/∂b1 += Σₖ δ1ₖ.
-		for o := range 16 {
-			gw := &g.W1[o]
-			var db float64
-			q := 0
-			for ; q+4 <= c; q += 4 {
-				e0 := d1[q][o]
-				e1 := d1[q+1][o]
-				e2 := d1[q+2][o]
-				e3 := d1[q+3][o]
-				if e0 == 0 && e1 == 0 && e2 == 0 && e3 == 0 {
-					continue
-				} // as for units a relu turned off
-				db += (e0 + e1) + (e2 + e3)
-				x0 := (*[CancerInputs]float64)(x[(base+q)*CancerInputs:])
-				x1 := (*[CancerInputs]float64)(x[(base+q+1)*CancerInputs:])
-				x2 := (*[CancerInputs]float64)(x[(base+q+2)*CancerInputs:])
-				x3 := (*[CancerInputs]float64)(x[(base+q+3)*CancerInputs:])
-				cancerOuter4x30(gw, e0, e1, e2, e3, x0, x1, x2, x3)
-			}
-			for ; q < c; q++ {
-				eq := d1[q][o]
-				db += eq
-				cancerAxpy30(gw, eq, (*[CancerInputs]float64)(x[(base+q)*CancerInputs:]))
-			}
-			g.B1[o] += db
-		}
+		cancerGemm(16, 30, c, d1[:], 1, 16, xc[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30)
 	}
 	return loss
 }
@@ -507,100 +441,91 @@ func cancerSigmoid(z float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// cancerDot16 returns Σᵢ w[i]·x[i], summed in four lanes.
-func cancerDot16(w, x *[16]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 16; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
+// cancerGemm adds a·b to c, for matrices read through strides (counted in values):
+//
+//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 8 columns go to cancerGemmKernel, the
+// fastest kernel of the build; the rest to cancerGemmGo.
+func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
 	}
-	return (acc0 + acc1) + (acc2 + acc3)
-}
-
-// cancerDot4x16 returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func cancerDot4x16(w, x0, x1, x2, x3 *[16]float64) (s0, s1, s2, s3 float64) {
-	for i := range 16 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	_ = a[(m-1)*ars+(k-1)*acs]
+	_ = b[(k-1)*ldb+n-1]
+	_ = c[(m-1)*ldc+n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		cancerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
 	}
-	return
-}
-
-// cancerAxpy16 adds a·x to dst.
-func cancerAxpy16(dst *[16]float64, a float64, x *[16]float64) {
-	for i := range 16 {
-		dst[i] += a * x[i]
+	if whole < n {
+		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
 	}
 }
 
-// cancerAxpy4x16 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func cancerAxpy4x16(d0, d1, d2, d3 *[16]float64, a0, a1, a2, a3 float64, x *[16]float64) {
-	for i := range 16 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
+// cancerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
+func cancerGemv(m, k int, a []float64, lda int, x, y []float64) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	cancerGemvKernel(m, k, a, lda, x, y)
+}
+
+// cancerGemmGo is cancerGemm in plain Go, four rows of c at a time.
+func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[(i)*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		for p := range k {
+			a0 := a[(i)*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			bp := b[p*ldb:][:n]
+			for j, bj := range bp {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ci := c[i*ldc:][:n]
+		for p := range k {
+			ap := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				ci[j] += ap * bj
+			}
+		}
 	}
 }
 
-// cancerOuter4x16 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func cancerOuter4x16(dst *[16]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[16]float64) {
-	for i := range 16 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
-	}
-}
-
-// cancerDot30 returns Σᵢ w[i]·x[i], summed in four lanes.
-func cancerDot30(w, x *[30]float64) float64 {
-	var acc0, acc1, acc2, acc3 float64
-	for i := 0; i < 28; i += 4 {
-		acc0 += w[i] * x[i]
-		acc1 += w[i+1] * x[i+1]
-		acc2 += w[i+2] * x[i+2]
-		acc3 += w[i+3] * x[i+3]
-	}
-	return (acc0 + acc1) + (acc2 + acc3) + w[28]*x[28] + w[29]*x[29]
-}
-
-// cancerDot4x30 returns the dot products of w with x0, x1, x2 and x3, reading w once.
-func cancerDot4x30(w, x0, x1, x2, x3 *[30]float64) (s0, s1, s2, s3 float64) {
-	for i := range 30 {
-		wi := w[i]
-		s0 += wi * x0[i]
-		s1 += wi * x1[i]
-		s2 += wi * x2[i]
-		s3 += wi * x3[i]
-	}
-	return
-}
-
-// cancerAxpy30 adds a·x to dst.
-func cancerAxpy30(dst *[30]float64, a float64, x *[30]float64) {
-	for i := range 30 {
-		dst[i] += a * x[i]
-	}
-}
-
-// cancerAxpy4x30 adds aⱼ·x to dⱼ for j = 0…3, reading x once.
-func cancerAxpy4x30(d0, d1, d2, d3 *[30]float64, a0, a1, a2, a3 float64, x *[30]float64) {
-	for i := range 30 {
-		xi := x[i]
-		d0[i] += a0 * xi
-		d1[i] += a1 * xi
-		d2[i] += a2 * xi
-		d3[i] += a3 * xi
-	}
-}
-
-// cancerOuter4x30 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to dst.
-func cancerOuter4x30(dst *[30]float64, a0, a1, a2, a3 float64, x0, x1, x2, x3 *[30]float64) {
-	for i := range 30 {
-		dst[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+// cancerGemvGo is cancerGemv in plain Go, summing each row in four lanes.
+func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float64
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
 	}
 }

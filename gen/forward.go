@@ -9,15 +9,26 @@ import (
 	"github.com/nngen/nngen/spec"
 )
 
-// vector names an array the generated code indexes: x, s.A1, a1, …
+// vector names an array the generated code indexes: x, s.A1, a1, …; with
+// a nil index, some name the whole array.
 type vector func(i Code) *Statement
 
 func field(recv, name string) vector {
-	return func(i Code) *Statement { return Id(recv).Dot(name).Index(i) }
+	return func(i Code) *Statement {
+		if i == nil {
+			return Id(recv).Dot(name)
+		}
+		return Id(recv).Dot(name).Index(i)
+	}
 }
 
 func local(name string) vector {
-	return func(i Code) *Statement { return Id(name).Index(i) }
+	return func(i Code) *Statement {
+		if i == nil {
+			return Id(name)
+		}
+		return Id(name).Index(i)
+	}
 }
 
 // dense emits one layer's forward step, writing the pre-activation to z
@@ -27,10 +38,10 @@ func local(name string) vector {
 //
 // or, for a looped layer:
 //
-//	z1 := m.B1
-//	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], z1[:])
+//	s.A1 = m.B1
+//	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], s.A1[:])
 //	for o := range 512 {
-//		s.A1[o] = wideRelu(z1[o])
+//		s.A1[o] = wideRelu(s.A1[o])
 //	}
 func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector) {
 	store := func(g *Group, o Code, v *Statement) {
@@ -55,13 +66,21 @@ func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector) {
 		}
 		return
 	}
-	// z = b + W·x: the kernel adds the product to a copy of the bias.
-	v := fmt.Sprintf("z%d", l.N)
-	g.Id(v).Op(":=").Id("m").Dot(l.B)
-	g.Id(e.gemv()).Call(Lit(l.Out), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), in(Op(":")), Id(v).Index(Op(":")))
-	g.For(Id("o").Op(":=").Range().Lit(l.Out)).BlockFunc(func(g *Group) {
-		store(g, Id("o"), Id(v).Index(Id("o")))
-	})
+	// z = b + W·x: the kernel adds the product to the bias, then the
+	// activation applies in place (or from z to a when z is kept).
+	dst := a
+	if z != nil {
+		dst = z
+	}
+	g.Add(dst(nil)).Op("=").Id("m").Dot(l.B)
+	g.Id(e.gemv()).Call(Lit(l.Out), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), in(Op(":")), dst(nil).Index(Op(":")))
+	if a != nil && (z != nil || l.Act.Func != nil) {
+		v := dst(Id("o"))
+		if l.Act.Func != nil {
+			v = Id(l.Act.Func.Name).Call(v)
+		}
+		g.For(Id("o").Op(":=").Range().Lit(l.Out)).Block(a(Id("o")).Op("=").Add(v))
+	}
 }
 
 // flat is the weight matrix of layer l in recv (m or g) as one slice,
@@ -85,20 +104,17 @@ func inputName(l *ir.Layer) string {
 	return fmt.Sprintf("a%d", l.N-1)
 }
 
-// forward emits Forward, which keeps each layer's output in a local array.
+// forward emits Forward, which keeps each layer's output in a local array;
+// for a classifier, the layers are the method logits, which Predict calls
+// too: the most probable class is the largest logit.
 func (e *emitter) forward() {
 	m, n := e.m, e.m.Names
-	e.docf(`Forward computes the model's output for one input sample x:
-
-	%s
-
-It allocates nothing and is safe for concurrent use.`, e.headDoc())
-	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Forward").Params(Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())).Params(Id("y").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
+	x := Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())
+	layers := func(g *Group) {
 		in := local("x")
 		for _, l := range m.Layers {
 			g.Comment(e.layerDoc(l, inputName(l)))
 			if l.Output() {
-				g.Var().Id("z").Add(e.vec(l.Out))
 				e.dense(g, l, in, local("z"), nil)
 				break
 			}
@@ -106,6 +122,26 @@ It allocates nothing and is safe for concurrent use.`, e.headDoc())
 			g.Var().Id(name).Add(e.vec(l.Out))
 			e.dense(g, l, in, nil, local(name))
 			in = local(name)
+		}
+	}
+	if m.Head.Classifier {
+		e.f.Comment("logits computes the logits z of the output layer for one input sample x.")
+		e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("logits").Params(x.Clone()).Params(Id("z").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
+			layers(g)
+			g.Return(Id("z"))
+		})
+	}
+	e.docf(`Forward computes the model's output for one input sample x:
+
+	%s
+
+It allocates nothing and is safe for concurrent use.`, e.headDoc())
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Forward").Params(x.Clone()).Params(Id("y").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
+		if m.Head.Classifier {
+			g.Id("z").Op(":=").Id("m").Dot("logits").Call(Id("x"))
+		} else {
+			g.Var().Id("z").Index(Id(n.Outputs)).Add(e.T())
+			layers(g)
 		}
 		e.head(g, local("z"), local("y"), nil)
 		g.Return(Id("y"))
@@ -181,19 +217,21 @@ func (e *emitter) predict() {
 	recv := Params(Id("m").Op("*").Id(m.Name))
 	sig := Params(Id("x").Op("*").Index(Id(m.Names.Inputs)).Add(e.T())).Int()
 	if m.Head.Act == spec.Sigmoid && m.Outputs == 1 {
-		e.f.Comment("Predict returns 1 if the model gives x a probability of at least ½, else 0.")
+		e.f.Comment("Predict returns 1 if the model gives x a probability of at least ½, else 0:")
+		e.f.Comment("if σ(z) ≥ ½, that is if the logit z ≥ 0.")
 		e.f.Func().Add(recv).Id("Predict").Add(sig).Block(
-			If(Id("m").Dot("Forward").Call(Id("x")).Index(Lit(0)).Op(">=").Add(num(0.5))).Block(Return(Lit(1))),
+			If(Id("m").Dot("logits").Call(Id("x")).Index(Lit(0)).Op(">=").Lit(0)).Block(Return(Lit(1))),
 			Return(Lit(0)),
 		)
 		return
 	}
-	e.f.Comment("Predict returns the index of the output with the highest probability for x.")
+	e.f.Comment("Predict returns the index of the output with the highest probability for x:")
+	e.f.Comment("the largest logit, since the head's function increases with it.")
 	e.f.Func().Add(recv).Id("Predict").Add(sig).Block(
-		Id("y").Op(":=").Id("m").Dot("Forward").Call(Id("x")),
+		Id("z").Op(":=").Id("m").Dot("logits").Call(Id("x")),
 		Id("best").Op(":=").Lit(0),
-		For(Id("k").Op(":=").Range().Id("y")).Block(
-			If(Id("y").Index(Id("k")).Op(">").Id("y").Index(Id("best"))).Block(Id("best").Op("=").Id("k")),
+		For(Id("k").Op(":=").Range().Id("z")).Block(
+			If(Id("z").Index(Id("k")).Op(">").Id("z").Index(Id("best"))).Block(Id("best").Op("=").Id("k")),
 		),
 		Return(Id("best")),
 	)

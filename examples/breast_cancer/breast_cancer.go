@@ -80,31 +80,37 @@ func (m *Cancer) Init(seed uint64) {
 	m.B2 = [1]float64{}
 }
 
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Cancer) logits(x *[CancerInputs]float64) (z [CancerOutputs]float64) {
+	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	var a1 [16]float64
+	a1 = m.B1
+	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], a1[:])
+	for o := range 16 {
+		a1[o] = cancerRelu(a1[o])
+	}
+	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
+	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] + m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
+	return z
+}
+
 // Forward computes the model's output for one input sample x:
 //
 //	y = σ(z), the probability of each output, z the output layer's logits
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Cancer) Forward(x *[CancerInputs]float64) (y [CancerOutputs]float64) {
-	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	var a1 [16]float64
-	z1 := m.B1
-	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], z1[:])
-	for o := range 16 {
-		a1[o] = cancerRelu(z1[o])
-	}
-	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
-	var z [1]float64
-	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] + m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
+	z := m.logits(x)
 	for k := range 1 {
 		y[k] = cancerSigmoid(z[k])
 	}
 	return y
 }
 
-// Predict returns 1 if the model gives x a probability of at least ½, else 0.
+// Predict returns 1 if the model gives x a probability of at least ½, else 0:
+// if σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *Cancer) Predict(x *[CancerInputs]float64) int {
-	if m.Forward(x)[0] >= 0.5 {
+	if m.logits(x)[0] >= 0 {
 		return 1
 	}
 	return 0
@@ -126,10 +132,10 @@ type CancerTrace struct {
 // needs; s.Y is the output.
 func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
 	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	z1 := m.B1
-	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], z1[:])
+	s.A1 = m.B1
+	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], s.A1[:])
 	for o := range 16 {
-		s.A1[o] = cancerRelu(z1[o])
+		s.A1[o] = cancerRelu(s.A1[o])
 	}
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] + m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]

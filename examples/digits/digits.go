@@ -90,33 +90,35 @@ func (m *Digits) Init(seed uint64) {
 	m.B3 = [10]float32{}
 }
 
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Digits) logits(x *[DigitsInputs]float32) (z [DigitsOutputs]float32) {
+	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	var a1 [64]float32
+	a1 = m.B1
+	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], a1[:])
+	for o := range 64 {
+		a1[o] = digitsRelu(a1[o])
+	}
+	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+	var a2 [32]float32
+	a2 = m.B2
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], a2[:])
+	for o := range 32 {
+		a2[o] = digitsRelu(a2[o])
+	}
+	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
+	z = m.B3
+	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:])
+	return z
+}
+
 // Forward computes the model's output for one input sample x:
 //
 //	y = softmax(z), the probability of each class, z the output layer's logits
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Digits) Forward(x *[DigitsInputs]float32) (y [DigitsOutputs]float32) {
-	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	var a1 [64]float32
-	z1 := m.B1
-	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], z1[:])
-	for o := range 64 {
-		a1[o] = digitsRelu(z1[o])
-	}
-	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
-	var a2 [32]float32
-	z2 := m.B2
-	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], z2[:])
-	for o := range 32 {
-		a2[o] = digitsRelu(z2[o])
-	}
-	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
-	var z [10]float32
-	z3 := m.B3
-	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z3[:])
-	for o := range 10 {
-		z[o] = z3[o]
-	}
+	z := m.logits(x)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -130,12 +132,13 @@ func (m *Digits) Forward(x *[DigitsInputs]float32) (y [DigitsOutputs]float32) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x.
+// Predict returns the index of the output with the highest probability for x:
+// the largest logit, since the head's function increases with it.
 func (m *Digits) Predict(x *[DigitsInputs]float32) int {
-	y := m.Forward(x)
+	z := m.logits(x)
 	best := 0
-	for k := range y {
-		if y[k] > y[best] {
+	for k := range z {
+		if z[k] > z[best] {
 			best = k
 		}
 	}
@@ -162,23 +165,20 @@ type DigitsTrace struct {
 // needs; s.Y is the output.
 func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	z1 := m.B1
-	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], z1[:])
+	s.A1 = m.B1
+	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], s.A1[:])
 	for o := range 64 {
-		s.A1[o] = digitsRelu(z1[o])
+		s.A1[o] = digitsRelu(s.A1[o])
 	}
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
-	z2 := m.B2
-	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], z2[:])
+	s.A2 = m.B2
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], s.A2[:])
 	for o := range 32 {
-		s.A2[o] = digitsRelu(z2[o])
+		s.A2[o] = digitsRelu(s.A2[o])
 	}
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
-	z3 := m.B3
-	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], z3[:])
-	for o := range 10 {
-		s.Z3[o] = z3[o]
-	}
+	s.Z3 = m.B3
+	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:])
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32

@@ -96,6 +96,7 @@ func (m *Sine) Init(seed uint64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
+	var z [SineOutputs]float64
 	// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [32]float64
 	a1[0] = sineTanh(m.B1[0] + m.W1[0][0]*x[0])
@@ -132,13 +133,12 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	a1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	var a2 [32]float64
-	z2 := m.B2
-	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, a1[:], z2[:])
+	a2 = m.B2
+	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, a1[:], a2[:])
 	for o := range 32 {
-		a2[o] = sineTanh(z2[o])
+		a2[o] = sineTanh(a2[o])
 	}
 	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
-	var z [1]float64
 	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] + m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5] + m.W3[0][6]*a2[6] + m.W3[0][7]*a2[7] + m.W3[0][8]*a2[8] + m.W3[0][9]*a2[9] + m.W3[0][10]*a2[10] + m.W3[0][11]*a2[11] + m.W3[0][12]*a2[12] + m.W3[0][13]*a2[13] + m.W3[0][14]*a2[14] + m.W3[0][15]*a2[15] + m.W3[0][16]*a2[16] + m.W3[0][17]*a2[17] + m.W3[0][18]*a2[18] + m.W3[0][19]*a2[19] + m.W3[0][20]*a2[20] + m.W3[0][21]*a2[21] + m.W3[0][22]*a2[22] + m.W3[0][23]*a2[23] + m.W3[0][24]*a2[24] + m.W3[0][25]*a2[25] + m.W3[0][26]*a2[26] + m.W3[0][27]*a2[27] + m.W3[0][28]*a2[28] + m.W3[0][29]*a2[29] + m.W3[0][30]*a2[30] + m.W3[0][31]*a2[31]
 	for k := range 1 {
 		y[k] = z[k]
@@ -197,10 +197,10 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	s.A1[30] = sineTanh(m.B1[30] + m.W1[30][0]*x[0])
 	s.A1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
-	z2 := m.B2
-	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, s.A1[:], z2[:])
+	s.A2 = m.B2
+	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, s.A1[:], s.A2[:])
 	for o := range 32 {
-		s.A2[o] = sineTanh(z2[o])
+		s.A2[o] = sineTanh(s.A2[o])
 	}
 	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
 	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] + m.W3[0][7]*s.A2[7] + m.W3[0][8]*s.A2[8] + m.W3[0][9]*s.A2[9] + m.W3[0][10]*s.A2[10] + m.W3[0][11]*s.A2[11] + m.W3[0][12]*s.A2[12] + m.W3[0][13]*s.A2[13] + m.W3[0][14]*s.A2[14] + m.W3[0][15]*s.A2[15] + m.W3[0][16]*s.A2[16] + m.W3[0][17]*s.A2[17] + m.W3[0][18]*s.A2[18] + m.W3[0][19]*s.A2[19] + m.W3[0][20]*s.A2[20] + m.W3[0][21]*s.A2[21] + m.W3[0][22]*s.A2[22] + m.W3[0][23]*s.A2[23] + m.W3[0][24]*s.A2[24] + m.W3[0][25]*s.A2[25] + m.W3[0][26]*s.A2[26] + m.W3[0][27]*s.A2[27] + m.W3[0][28]*s.A2[28] + m.W3[0][29]*s.A2[29] + m.W3[0][30]*s.A2[30] + m.W3[0][31]*s.A2[31]

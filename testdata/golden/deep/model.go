@@ -160,12 +160,8 @@ func (m *Deep) Init(seed uint64) {
 	m.B10 = [3]float64{}
 }
 
-// Forward computes the model's output for one input sample x:
-//
-//	y = softmax(z), the probability of each class, z the output layer's logits
-//
-// It allocates nothing and is safe for concurrent use.
-func (m *Deep) Forward(x *[DeepInputs]float64) (y [DeepOutputs]float64) {
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Deep) logits(x *[DeepInputs]float64) (z [DeepOutputs]float64) {
 	// Layer 1, 3 → 4: a1 = identity(W1·x + b1), identity(z) = z.
 	var a1 [4]float64
 	a1[0] = m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2]
@@ -221,10 +217,19 @@ func (m *Deep) Forward(x *[DeepInputs]float64) (y [DeepOutputs]float64) {
 	a9[2] = deepSilu(m.B9[2] + m.W9[2][0]*a8[0] + m.W9[2][1]*a8[1] + m.W9[2][2]*a8[2] + m.W9[2][3]*a8[3])
 	a9[3] = deepSilu(m.B9[3] + m.W9[3][0]*a8[0] + m.W9[3][1]*a8[1] + m.W9[3][2]*a8[2] + m.W9[3][3]*a8[3])
 	// Layer 10 (output), 4 → 3: z10 = W10·a9 + b10.
-	var z [3]float64
 	z[0] = m.B10[0] + m.W10[0][0]*a9[0] + m.W10[0][1]*a9[1] + m.W10[0][2]*a9[2] + m.W10[0][3]*a9[3]
 	z[1] = m.B10[1] + m.W10[1][0]*a9[0] + m.W10[1][1]*a9[1] + m.W10[1][2]*a9[2] + m.W10[1][3]*a9[3]
 	z[2] = m.B10[2] + m.W10[2][0]*a9[0] + m.W10[2][1]*a9[1] + m.W10[2][2]*a9[2] + m.W10[2][3]*a9[3]
+	return z
+}
+
+// Forward computes the model's output for one input sample x:
+//
+//	y = softmax(z), the probability of each class, z the output layer's logits
+//
+// It allocates nothing and is safe for concurrent use.
+func (m *Deep) Forward(x *[DeepInputs]float64) (y [DeepOutputs]float64) {
+	z := m.logits(x)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -238,12 +243,13 @@ func (m *Deep) Forward(x *[DeepInputs]float64) (y [DeepOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x.
+// Predict returns the index of the output with the highest probability for x:
+// the largest logit, since the head's function increases with it.
 func (m *Deep) Predict(x *[DeepInputs]float64) int {
-	y := m.Forward(x)
+	z := m.logits(x)
 	best := 0
-	for k := range y {
-		if y[k] > y[best] {
+	for k := range z {
+		if z[k] > z[best] {
 			best = k
 		}
 	}

@@ -100,18 +100,14 @@ func (m *Looped) Init(seed uint64) {
 	m.B4 = [3]float64{}
 }
 
-// Forward computes the model's output for one input sample x:
-//
-//	y = softmax(z), the probability of each class, z the output layer's logits
-//
-// It allocates nothing and is safe for concurrent use.
-func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	var a1 [9]float64
-	z1 := m.B1
-	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], z1[:])
+	a1 = m.B1
+	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], a1[:])
 	for o := range 9 {
-		a1[o] = loopedGelu(z1[o])
+		a1[o] = loopedGelu(a1[o])
 	}
 	// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
 	var a2 [7]float64
@@ -124,18 +120,24 @@ func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
 	a2[6] = loopedSilu(m.B2[6] + m.W2[6][0]*a1[0] + m.W2[6][1]*a1[1] + m.W2[6][2]*a1[2] + m.W2[6][3]*a1[3] + m.W2[6][4]*a1[4] + m.W2[6][5]*a1[5] + m.W2[6][6]*a1[6] + m.W2[6][7]*a1[7] + m.W2[6][8]*a1[8])
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	var a3 [5]float64
-	z3 := m.B3
-	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, a2[:], z3[:])
+	a3 = m.B3
+	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, a2[:], a3[:])
 	for o := range 5 {
-		a3[o] = loopedSoftplus(z3[o])
+		a3[o] = loopedSoftplus(a3[o])
 	}
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
-	var z [3]float64
-	z4 := m.B4
-	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z4[:])
-	for o := range 3 {
-		z[o] = z4[o]
-	}
+	z = m.B4
+	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z[:])
+	return z
+}
+
+// Forward computes the model's output for one input sample x:
+//
+//	y = softmax(z), the probability of each class, z the output layer's logits
+//
+// It allocates nothing and is safe for concurrent use.
+func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
+	z := m.logits(x)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -149,12 +151,13 @@ func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x.
+// Predict returns the index of the output with the highest probability for x:
+// the largest logit, since the head's function increases with it.
 func (m *Looped) Predict(x *[LoopedInputs]float64) int {
-	y := m.Forward(x)
+	z := m.logits(x)
 	best := 0
-	for k := range y {
-		if y[k] > y[best] {
+	for k := range z {
+		if z[k] > z[best] {
 			best = k
 		}
 	}
@@ -187,10 +190,9 @@ type LoopedTrace struct {
 // needs; s.Y is the output.
 func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
-	z1 := m.B1
-	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], z1[:])
+	s.Z1 = m.B1
+	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], s.Z1[:])
 	for o := range 9 {
-		s.Z1[o] = z1[o]
 		s.A1[o] = loopedGelu(s.Z1[o])
 	}
 	// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
@@ -209,17 +211,14 @@ func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	s.Z2[6] = m.B2[6] + m.W2[6][0]*s.A1[0] + m.W2[6][1]*s.A1[1] + m.W2[6][2]*s.A1[2] + m.W2[6][3]*s.A1[3] + m.W2[6][4]*s.A1[4] + m.W2[6][5]*s.A1[5] + m.W2[6][6]*s.A1[6] + m.W2[6][7]*s.A1[7] + m.W2[6][8]*s.A1[8]
 	s.A2[6] = loopedSilu(s.Z2[6])
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
-	z3 := m.B3
-	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, s.A2[:], z3[:])
+	s.A3 = m.B3
+	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, s.A2[:], s.A3[:])
 	for o := range 5 {
-		s.A3[o] = loopedSoftplus(z3[o])
+		s.A3[o] = loopedSoftplus(s.A3[o])
 	}
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
-	z4 := m.B4
-	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, s.A3[:], z4[:])
-	for o := range 3 {
-		s.Z4[o] = z4[o]
-	}
+	s.Z4 = m.B4
+	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, s.A3[:], s.Z4[:])
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z4[0], s.Z4[1], s.Z4[2])
 	var sum float64

@@ -90,18 +90,14 @@ func (m *Small) Init(seed uint64) {
 	m.B3 = [4]float32{}
 }
 
-// Forward computes the model's output for one input sample x:
-//
-//	y = softmax(z), the probability of each class, z the output layer's logits
-//
-// It allocates nothing and is safe for concurrent use.
-func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
 	var a1 [12]float32
-	z1 := m.B1
-	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], z1[:])
+	a1 = m.B1
+	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], a1[:])
 	for o := range 12 {
-		a1[o] = smallLeakyRelu0_01(z1[o])
+		a1[o] = smallLeakyRelu0_01(a1[o])
 	}
 	// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	var a2 [6]float32
@@ -112,11 +108,20 @@ func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 	a2[4] = smallGelu(m.B2[4] + m.W2[4][0]*a1[0] + m.W2[4][1]*a1[1] + m.W2[4][2]*a1[2] + m.W2[4][3]*a1[3] + m.W2[4][4]*a1[4] + m.W2[4][5]*a1[5] + m.W2[4][6]*a1[6] + m.W2[4][7]*a1[7] + m.W2[4][8]*a1[8] + m.W2[4][9]*a1[9] + m.W2[4][10]*a1[10] + m.W2[4][11]*a1[11])
 	a2[5] = smallGelu(m.B2[5] + m.W2[5][0]*a1[0] + m.W2[5][1]*a1[1] + m.W2[5][2]*a1[2] + m.W2[5][3]*a1[3] + m.W2[5][4]*a1[4] + m.W2[5][5]*a1[5] + m.W2[5][6]*a1[6] + m.W2[5][7]*a1[7] + m.W2[5][8]*a1[8] + m.W2[5][9]*a1[9] + m.W2[5][10]*a1[10] + m.W2[5][11]*a1[11])
 	// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3.
-	var z [4]float32
 	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] + m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5]
 	z[1] = m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] + m.W3[1][3]*a2[3] + m.W3[1][4]*a2[4] + m.W3[1][5]*a2[5]
 	z[2] = m.B3[2] + m.W3[2][0]*a2[0] + m.W3[2][1]*a2[1] + m.W3[2][2]*a2[2] + m.W3[2][3]*a2[3] + m.W3[2][4]*a2[4] + m.W3[2][5]*a2[5]
 	z[3] = m.B3[3] + m.W3[3][0]*a2[0] + m.W3[3][1]*a2[1] + m.W3[3][2]*a2[2] + m.W3[3][3]*a2[3] + m.W3[3][4]*a2[4] + m.W3[3][5]*a2[5]
+	return z
+}
+
+// Forward computes the model's output for one input sample x:
+//
+//	y = softmax(z), the probability of each class, z the output layer's logits
+//
+// It allocates nothing and is safe for concurrent use.
+func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
+	z := m.logits(x)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3])
 	var sum float32
@@ -130,12 +135,13 @@ func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x.
+// Predict returns the index of the output with the highest probability for x:
+// the largest logit, since the head's function increases with it.
 func (m *Small) Predict(x *[SmallInputs]float32) int {
-	y := m.Forward(x)
+	z := m.logits(x)
 	best := 0
-	for k := range y {
-		if y[k] > y[best] {
+	for k := range z {
+		if z[k] > z[best] {
 			best = k
 		}
 	}
@@ -164,10 +170,10 @@ type SmallTrace struct {
 // needs; s.Y is the output.
 func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
-	z1 := m.B1
-	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], z1[:])
+	s.A1 = m.B1
+	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], s.A1[:])
 	for o := range 12 {
-		s.A1[o] = smallLeakyRelu0_01(z1[o])
+		s.A1[o] = smallLeakyRelu0_01(s.A1[o])
 	}
 	// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11]

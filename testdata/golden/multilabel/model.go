@@ -80,38 +80,41 @@ func (m *Tagger) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Tagger) logits(x *[TaggerInputs]float64) (z [TaggerOutputs]float64) {
+	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
+	var a1 [5]float64
+	a1 = m.B1
+	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], a1[:])
+	for o := range 5 {
+		a1[o] = taggerElu1(a1[o])
+	}
+	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
+	z = m.B2
+	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z[:])
+	return z
+}
+
 // Forward computes the model's output for one input sample x:
 //
 //	y = σ(z), the probability of each output, z the output layer's logits
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Tagger) Forward(x *[TaggerInputs]float64) (y [TaggerOutputs]float64) {
-	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
-	var a1 [5]float64
-	z1 := m.B1
-	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], z1[:])
-	for o := range 5 {
-		a1[o] = taggerElu1(z1[o])
-	}
-	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
-	var z [3]float64
-	z2 := m.B2
-	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z2[:])
-	for o := range 3 {
-		z[o] = z2[o]
-	}
+	z := m.logits(x)
 	for k := range 3 {
 		y[k] = taggerSigmoid(z[k])
 	}
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x.
+// Predict returns the index of the output with the highest probability for x:
+// the largest logit, since the head's function increases with it.
 func (m *Tagger) Predict(x *[TaggerInputs]float64) int {
-	y := m.Forward(x)
+	z := m.logits(x)
 	best := 0
-	for k := range y {
-		if y[k] > y[best] {
+	for k := range z {
+		if z[k] > z[best] {
 			best = k
 		}
 	}
@@ -134,17 +137,14 @@ type TaggerTrace struct {
 // needs; s.Y is the output.
 func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
-	z1 := m.B1
-	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], z1[:])
+	s.A1 = m.B1
+	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], s.A1[:])
 	for o := range 5 {
-		s.A1[o] = taggerElu1(z1[o])
+		s.A1[o] = taggerElu1(s.A1[o])
 	}
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
-	z2 := m.B2
-	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, s.A1[:], z2[:])
-	for o := range 3 {
-		s.Z2[o] = z2[o]
-	}
+	s.Z2 = m.B2
+	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, s.A1[:], s.Z2[:])
 	for k := range 3 {
 		s.Y[k] = taggerSigmoid(s.Z2[k])
 	}

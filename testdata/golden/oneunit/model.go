@@ -86,11 +86,11 @@ func (m *Tiny) Init(seed uint64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Tiny) Forward(x *[TinyInputs]float32) (y [TinyOutputs]float32) {
+	var z [TinyOutputs]float32
 	// Layer 1, 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z).
 	var a1 [1]float32
 	a1[0] = tinySigmoid(m.B1[0] + m.W1[0][0]*x[0])
 	// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2.
-	var z [1]float32
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0]
 	for k := range 1 {
 		y[k] = z[k]

@@ -96,6 +96,7 @@ func (m *Sine) Init(seed uint64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
+	var z [SineOutputs]float64
 	// Layer 1, 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [8]float64
 	a1[0] = sineTanh(m.B1[0] + m.W1[0][0]*x[0])
@@ -117,7 +118,6 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	a2[6] = sineTanh(m.B2[6] + m.W2[6][0]*a1[0] + m.W2[6][1]*a1[1] + m.W2[6][2]*a1[2] + m.W2[6][3]*a1[3] + m.W2[6][4]*a1[4] + m.W2[6][5]*a1[5] + m.W2[6][6]*a1[6] + m.W2[6][7]*a1[7])
 	a2[7] = sineTanh(m.B2[7] + m.W2[7][0]*a1[0] + m.W2[7][1]*a1[1] + m.W2[7][2]*a1[2] + m.W2[7][3]*a1[3] + m.W2[7][4]*a1[4] + m.W2[7][5]*a1[5] + m.W2[7][6]*a1[6] + m.W2[7][7]*a1[7])
 	// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3.
-	var z [2]float64
 	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] + m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5] + m.W3[0][6]*a2[6] + m.W3[0][7]*a2[7]
 	z[1] = m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] + m.W3[1][3]*a2[3] + m.W3[1][4]*a2[4] + m.W3[1][5]*a2[5] + m.W3[1][6]*a2[6] + m.W3[1][7]*a2[7]
 	for k := range 2 {

@@ -80,12 +80,8 @@ func (m *Binary) Init(seed uint64) {
 	m.B2 = [1]float64{}
 }
 
-// Forward computes the model's output for one input sample x:
-//
-//	y = σ(z), the probability of each output, z the output layer's logits
-//
-// It allocates nothing and is safe for concurrent use.
-func (m *Binary) Forward(x *[BinaryInputs]float64) (y [BinaryOutputs]float64) {
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Binary) logits(x *[BinaryInputs]float64) (z [BinaryOutputs]float64) {
 	// Layer 1, 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [4]float64
 	a1[0] = binaryTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3] + m.W1[0][4]*x[4])
@@ -93,17 +89,27 @@ func (m *Binary) Forward(x *[BinaryInputs]float64) (y [BinaryOutputs]float64) {
 	a1[2] = binaryTanh(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3] + m.W1[2][4]*x[4])
 	a1[3] = binaryTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3] + m.W1[3][4]*x[4])
 	// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2.
-	var z [1]float64
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3]
+	return z
+}
+
+// Forward computes the model's output for one input sample x:
+//
+//	y = σ(z), the probability of each output, z the output layer's logits
+//
+// It allocates nothing and is safe for concurrent use.
+func (m *Binary) Forward(x *[BinaryInputs]float64) (y [BinaryOutputs]float64) {
+	z := m.logits(x)
 	for k := range 1 {
 		y[k] = binarySigmoid(z[k])
 	}
 	return y
 }
 
-// Predict returns 1 if the model gives x a probability of at least ½, else 0.
+// Predict returns 1 if the model gives x a probability of at least ½, else 0:
+// if σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *Binary) Predict(x *[BinaryInputs]float64) int {
-	if m.Forward(x)[0] >= 0.5 {
+	if m.logits(x)[0] >= 0 {
 		return 1
 	}
 	return 0

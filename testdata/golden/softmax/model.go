@@ -80,12 +80,8 @@ func (m *Classifier) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
-// Forward computes the model's output for one input sample x:
-//
-//	y = softmax(z), the probability of each class, z the output layer's logits
-//
-// It allocates nothing and is safe for concurrent use.
-func (m *Classifier) Forward(x *[ClassifierInputs]float64) (y [ClassifierOutputs]float64) {
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
 	// Layer 1, 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [6]float64
 	a1[0] = classifierRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
@@ -95,10 +91,19 @@ func (m *Classifier) Forward(x *[ClassifierInputs]float64) (y [ClassifierOutputs
 	a1[4] = classifierRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] + m.W1[4][3]*x[3])
 	a1[5] = classifierRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] + m.W1[5][3]*x[3])
 	// Layer 2 (output), 6 → 3: z2 = W2·a1 + b2.
-	var z [3]float64
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5]
 	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5]
 	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5]
+	return z
+}
+
+// Forward computes the model's output for one input sample x:
+//
+//	y = softmax(z), the probability of each class, z the output layer's logits
+//
+// It allocates nothing and is safe for concurrent use.
+func (m *Classifier) Forward(x *[ClassifierInputs]float64) (y [ClassifierOutputs]float64) {
+	z := m.logits(x)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -112,12 +117,13 @@ func (m *Classifier) Forward(x *[ClassifierInputs]float64) (y [ClassifierOutputs
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x.
+// Predict returns the index of the output with the highest probability for x:
+// the largest logit, since the head's function increases with it.
 func (m *Classifier) Predict(x *[ClassifierInputs]float64) int {
-	y := m.Forward(x)
+	z := m.logits(x)
 	best := 0
-	for k := range y {
-		if y[k] > y[best] {
+	for k := range z {
+		if z[k] > z[best] {
 			best = k
 		}
 	}

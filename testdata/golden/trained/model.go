@@ -80,12 +80,8 @@ func (m *Flower) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
-// Forward computes the model's output for one input sample x:
-//
-//	y = softmax(z), the probability of each class, z the output layer's logits
-//
-// It allocates nothing and is safe for concurrent use.
-func (m *Flower) Forward(x *[FlowerInputs]float64) (y [FlowerOutputs]float64) {
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Flower) logits(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
 	// Layer 1, 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [8]float64
 	a1[0] = flowerRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
@@ -97,10 +93,19 @@ func (m *Flower) Forward(x *[FlowerInputs]float64) (y [FlowerOutputs]float64) {
 	a1[6] = flowerRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] + m.W1[6][3]*x[3])
 	a1[7] = flowerRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] + m.W1[7][3]*x[3])
 	// Layer 2 (output), 8 → 3: z2 = W2·a1 + b2.
-	var z [3]float64
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7]
 	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7]
 	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7]
+	return z
+}
+
+// Forward computes the model's output for one input sample x:
+//
+//	y = softmax(z), the probability of each class, z the output layer's logits
+//
+// It allocates nothing and is safe for concurrent use.
+func (m *Flower) Forward(x *[FlowerInputs]float64) (y [FlowerOutputs]float64) {
+	z := m.logits(x)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -114,12 +119,13 @@ func (m *Flower) Forward(x *[FlowerInputs]float64) (y [FlowerOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x.
+// Predict returns the index of the output with the highest probability for x:
+// the largest logit, since the head's function increases with it.
 func (m *Flower) Predict(x *[FlowerInputs]float64) int {
-	y := m.Forward(x)
+	z := m.logits(x)
 	best := 0
-	for k := range y {
-		if y[k] > y[best] {
+	for k := range z {
+		if z[k] > z[best] {
 			best = k
 		}
 	}

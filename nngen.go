@@ -14,5 +14,5 @@ import "embed"
 // Source is go.mod, go.sum and the Go files of the runtime packages and
 // of the driver that runs generated models for the nngen command.
 //
-//go:embed go.mod go.sum runtime/*/*.go internal/driver/*.go
+//go:embed go.mod go.sum runtime/*/*.go runtime/*/*.s internal/driver/*.go
 var Source embed.FS

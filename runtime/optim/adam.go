@@ -78,22 +78,10 @@ func (o *Adam[T]) Step(params, grads []T, lr T) {
 		l2, decay = 0, 1-lr*o.WeightDecay
 	}
 
-	m := o.m[:len(grads)]
-	v := o.v[:len(grads)]
-	for i, g := range grads {
-		p := params[i]
-		if l2 != 0 {
-			g += l2 * p
-		}
-		if decay != 1 {
-			p *= decay
-		}
-		mi := b1*m[i] + (1-b1)*g
-		vi := b2*v[i] + (1-b2)*g*g
-		m[i], v[i] = mi, vi
-		denom := T(math.Sqrt(float64(vi)))*invSqrtBc2 + eps
-		params[i] = p - stepSize*mi/denom
-	}
+	adamUpdate(params, grads, o.m, o.v, &adamCoef[T]{
+		b1: b1, b2: b2, stepSize: stepSize, invSqrtBc2: invSqrtBc2,
+		eps: eps, l2: l2, decay: decay,
+	})
 }
 
 // State returns a copy of the optimizer's state. See Optimizer.

@@ -24,4 +24,9 @@
 // Schedules map the 0-based index of an optimizer step to a learning rate.
 // Step index s is the number of Step calls made before the one the rate is
 // for, so the first update uses Rate(0).
+//
+// The element loops of the optimizers run as assembly kernels on amd64 with
+// AVX2 and on arm64 with NEON, and as plain Go elsewhere, on amd64 without
+// AVX2, and with the purego build tag. The kernels give the same bits as
+// the plain Go loops (see kernels.go for where that holds).
 package optim

@@ -50,34 +50,14 @@ var sgdBuffers = []string{"velocity"}
 func (o *SGD[T]) Step(params, grads []T, lr T) {
 	checkLen(params, grads, o.velocity)
 	o.steps++
-	wd := o.WeightDecay
-	mu := o.Momentum
-	if mu == 0 {
-		for i, g := range grads {
-			if wd != 0 {
-				g += wd * params[i]
-			}
-			params[i] -= lr * g
-		}
+	if o.Momentum == 0 {
+		sgdUpdate(params, grads, lr, o.WeightDecay)
 		return
 	}
 	if o.velocity == nil {
 		o.velocity = make([]T, len(params))
 	}
-	v := o.velocity[:len(grads)]
-	for i, g := range grads {
-		if wd != 0 {
-			g += wd * params[i]
-		}
-		vi := mu*v[i] + g
-		v[i] = vi
-		if o.Nesterov {
-			g += mu * vi
-		} else {
-			g = vi
-		}
-		params[i] -= lr * g
-	}
+	momentumUpdate(params, grads, o.velocity, lr, o.Momentum, o.WeightDecay, o.Nesterov)
 }
 
 // State returns a copy of the optimizer's state. See Optimizer.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/model"
@@ -495,11 +496,81 @@ func (t *trainer[T, M, P]) reduce(i int) {
 }
 
 // The sums of the reduction, which report whether their results are
-// finite: a non-finite v makes v·0 NaN, and four partial sums of the
-// v·0 keep the loops as fast as without them.
+// finite. Each hands the longest prefix of whole vectors to an assembly
+// kernel where there is one (reduce_amd64.s with AVX2, reduce_arm64.s with
+// NEON) and the rest to its plain form, scaleGo, sum2Go or sum4Go, which is
+// the definition. The kernels round as the plain forms do (no product feeds
+// an add, so there is nothing for a compiler to fuse), so the results are
+// bit-identical. The purego build tag selects the plain forms.
 
 // scale multiplies g by inv.
 func scale[T model.Float](g []T, inv T) (finite bool) {
+	n := vecLen[T](len(g))
+	finite = true
+	if n > 0 {
+		if is32[T]() {
+			finite = scaleF32(ptr32(g), n, float32(inv))
+		} else {
+			finite = scaleF64(ptr64(g), n, float64(inv))
+		}
+	}
+	return scaleGo(g[n:], inv) && finite
+}
+
+// sum2 sets g to (g+g1)·inv and clears g1.
+func sum2[T model.Float](g, g1 []T, inv T) (finite bool) {
+	g1 = g1[:len(g)]
+	n := vecLen[T](len(g))
+	finite = true
+	if n > 0 {
+		if is32[T]() {
+			finite = sum2F32(ptr32(g), ptr32(g1), n, float32(inv))
+		} else {
+			finite = sum2F64(ptr64(g), ptr64(g1), n, float64(inv))
+		}
+	}
+	return sum2Go(g[n:], g1[n:], inv) && finite
+}
+
+// sum4 sets g to (((g+g1)+g2)+g3)·inv and clears g1, g2 and g3.
+func sum4[T model.Float](g, g1, g2, g3 []T, inv T) (finite bool) {
+	g1, g2, g3 = g1[:len(g)], g2[:len(g)], g3[:len(g)]
+	n := vecLen[T](len(g))
+	finite = true
+	if n > 0 {
+		if is32[T]() {
+			finite = sum4F32(ptr32(g), ptr32(g1), ptr32(g2), ptr32(g3), n, float32(inv))
+		} else {
+			finite = sum4F64(ptr64(g), ptr64(g1), ptr64(g2), ptr64(g3), n, float64(inv))
+		}
+	}
+	return sum4Go(g[n:], g1[n:], g2[n:], g3[n:], inv) && finite
+}
+
+// vecLen returns the number of leading elements of a slice of length n that
+// the assembly kernels handle: n rounded down to whole vectors, or 0 without
+// them.
+func vecLen[T model.Float](n int) int {
+	if !useAsm {
+		return 0
+	}
+	lanes := vecBytes / int(unsafe.Sizeof(T(0)))
+	return n &^ (lanes - 1)
+}
+
+// is32 reports whether T is float32 or a type derived from it.
+func is32[T model.Float]() bool { return unsafe.Sizeof(T(0)) == 4 }
+
+// ptr32 and ptr64 return the first element of x, which must not be empty, as
+// a pointer to the element type the kernels take.
+func ptr32[T model.Float](x []T) *float32 { return (*float32)(unsafe.Pointer(unsafe.SliceData(x))) }
+func ptr64[T model.Float](x []T) *float64 { return (*float64)(unsafe.Pointer(unsafe.SliceData(x))) }
+
+// In the plain forms a non-finite v makes v·0 NaN, and four partial sums of
+// the v·0 keep the loops as fast as without them.
+
+// scaleGo is the plain form of scale.
+func scaleGo[T model.Float](g []T, inv T) (finite bool) {
 	var f0, f1, f2, f3 T
 	j := 0
 	for ; j+4 <= len(g); j += 4 {
@@ -519,8 +590,8 @@ func scale[T model.Float](g []T, inv T) (finite bool) {
 	return f0+f1+f2+f3 == 0
 }
 
-// sum2 sets g to (g+g1)·inv and clears g1.
-func sum2[T model.Float](g, g1 []T, inv T) (finite bool) {
+// sum2Go is the plain form of sum2.
+func sum2Go[T model.Float](g, g1 []T, inv T) (finite bool) {
 	g1 = g1[:len(g)]
 	var f0, f1, f2, f3 T
 	j := 0
@@ -545,8 +616,8 @@ func sum2[T model.Float](g, g1 []T, inv T) (finite bool) {
 	return f0+f1+f2+f3 == 0
 }
 
-// sum4 sets g to (((g+g1)+g2)+g3)·inv and clears g1, g2 and g3.
-func sum4[T model.Float](g, g1, g2, g3 []T, inv T) (finite bool) {
+// sum4Go is the plain form of sum4.
+func sum4Go[T model.Float](g, g1, g2, g3 []T, inv T) (finite bool) {
 	g1, g2, g3 = g1[:len(g)], g2[:len(g)], g3[:len(g)]
 	var f0, f1 T
 	j := 0

@@ -54,9 +54,8 @@ func savesZ(l *ir.Layer) bool { return !l.Output() && l.Z != "" }
 // chunkForward emits the forward pass of the c samples of a chunk, all
 // layers, up to the logits of the output layer.
 //
-//	for o := range 512 { for q := range cols { a1[o*32+q] = m.B1[o] } }
-//	wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32)
-//	for i := range a1 { a1[i] = wideRelu(a1[i]) }
+//	wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32,
+//		m.B1[:], wideGemmBias|wideGemmRelu)
 func (e *emitter) chunkForward(g *Group) {
 	m := e.m
 	in := "xt"
@@ -66,14 +65,14 @@ func (e *emitter) chunkForward(g *Group) {
 		if savesZ(l) {
 			z = zName(l)
 		}
-		g.For(Id("o").Op(":=").Range().Lit(l.Out)).Block(
-			For(Id("q").Op(":=").Range().Id("cols")).Block(
-				Id(z).Index(Id("o").Op("*").Lit(m.Chunk).Op("+").Id("q")).Op("=").Id("m").Dot(l.B).Index(Id("o")),
-			),
-		)
+		mode := e.gemmBias()
+		fused := !l.Output() && !savesZ(l) && l.Act.Name == spec.ReLU
+		if fused {
+			mode = e.gemmBias().Op("|").Add(e.gemmRelu())
+		}
 		g.Id(e.gemm()).Call(Lit(l.Out), Id("cols"), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), Lit(1),
-			Id(in).Index(Op(":")), Lit(m.Chunk), Id(z).Index(Op(":")), Lit(m.Chunk))
-		if !l.Output() && l.Act.Func != nil {
+			Id(in).Index(Op(":")), Lit(m.Chunk), Id(z).Index(Op(":")), Lit(m.Chunk), Id("m").Dot(l.B).Index(Op(":")), mode)
+		if !l.Output() && l.Act.Func != nil && !fused {
 			a := outName(l)
 			g.For(Id("i").Op(":=").Range().Id(a)).Block(
 				Id(a).Index(Id("i")).Op("=").Id(l.Act.Func.Name).Call(Id(z).Index(Id("i"))),
@@ -98,8 +97,8 @@ func (e *emitter) transpose(g *Group, from, to string, n int) {
 // chunkStep emits one layer of the backward pass over the chunk, δ
 // sample-major:
 //
-//	∂L/∂W3 += Δ3ᵀ·A2:  wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, ∂W3, 512)
-//	D2 = Δ3·W3:        wideGemm(c, 512, 10, d3[:], 10, 1, W3, 512, d2[:], 512)
+//	∂L/∂W3 += Δ3ᵀ·A2:  wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, ∂W3, 512, nil, wideGemmAdd)
+//	D2 = Δ3·W3:        wideGemm(c, 512, 10, d3[:], 10, 1, W3, 512, d2[:], 512, nil, wideGemmSet)
 func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	l := st.Layer
 	in, inRow := "xc", e.m.Inputs
@@ -114,14 +113,13 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 		),
 	)
 	g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Id("c"), Id(st.Delta).Index(Op(":")), Lit(1), Lit(l.Out),
-		Id(in).Index(Op(":")), Lit(inRow), e.flat(Id("g"), l), Lit(l.In))
+		Id(in).Index(Op(":")), Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), e.gemmAdd())
 	if st.Below == nil {
 		return
 	}
 	g.Comment(fmt.Sprintf("%s = W%dᵀ·δ%d = ∂L/∂a%d for each sample: the rows of Δ%d·W%d.", st.Up, l.N, l.N, st.Below.N, l.N, l.N))
-	g.Id("clear").Call(Id(st.Up).Index(Op(":").Id("c").Op("*").Lit(l.In)))
 	g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
-		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In))
+		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), e.gemmSet())
 	act := st.Below.Act
 	if act.DerivFunc == nil {
 		g.Comment(fmt.Sprintf("δ%d = %s: layer %d is linear, its derivative is 1.", st.Below.N, st.Up, st.Below.N))

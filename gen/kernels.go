@@ -16,8 +16,9 @@ import (
 // batch functions, is a call to one of two functions, named after the
 // model:
 //
-//	irisGemm(m, n, k, a, ars, acs, b, ldb, c, ldc)   c += a·b, matrices read through strides
-//	irisGemv(m, k, a, lda, x, y)                     y += a·x
+//	irisGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)   c = a·b, c += a·b or c = bias + a·b,
+//	                                                            matrices read through strides, relu or not
+//	irisGemv(m, k, a, lda, x, y)                                y += a·x
 //
 // They check the bounds of what they will read and write, then hand the
 // work to the fastest kernel of the build: assembly (package gen/asm) on
@@ -35,15 +36,22 @@ func (e *emitter) slice() *Statement { return Index().Add(e.T()) }
 func (e *emitter) gemmParams() []Code {
 	s := e.slice()
 	return []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(s), List(Id("ars"), Id("acs")).Int(),
-		Id("b").Add(s), Id("ldb").Int(), Id("c").Add(s), Id("ldc").Int()}
+		Id("b").Add(s), Id("ldb").Int(), Id("c").Add(s), Id("ldc").Int(), Id("bias").Add(s), Id("mode").Int()}
 }
+
+// The modes of gemm, by the names of their constants: where the sums
+// start, and whether relu follows.
+func (e *emitter) gemmAdd() *Statement  { return Id(e.gemm() + "Add") }
+func (e *emitter) gemmBias() *Statement { return Id(e.gemm() + "Bias") }
+func (e *emitter) gemmSet() *Statement  { return Id(e.gemm() + "Set") }
+func (e *emitter) gemmRelu() *Statement { return Id(e.gemm() + "Relu") }
 
 func (e *emitter) gemvParams() []Code {
 	s := e.slice()
 	return []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(s), Id("lda").Int(), List(Id("x"), Id("y")).Add(s)}
 }
 
-var gemmArgs = []Code{Id("m"), Id("n"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc")}
+var gemmArgs = []Code{Id("m"), Id("n"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mode")}
 var gemvArgs = []Code{Id("m"), Id("k"), Id("a"), Id("lda"), Id("x"), Id("y")}
 
 // kernels emits the checked entry points and the plain Go kernels.
@@ -53,27 +61,40 @@ func (e *emitter) kernels() {
 	}
 	cols := e.m.Cols()
 	gemm, gemv := e.gemm(), e.gemv()
-	e.docf(`%s adds a·b to c, for matrices read through strides (counted in values):
+	e.f.Commentf("The modes of %s: where the sums start, and whether relu follows.", gemm)
+	e.f.Const().Defs(
+		Add(e.gemmAdd()).Op("=").Lit(0).Comment("c += a·b"),
+		Add(e.gemmBias()).Op("=").Lit(1).Comment("c = bias + a·b, bias[i] added to row i"),
+		Add(e.gemmSet()).Op("=").Lit(2).Comment("c = a·b"),
+		Add(e.gemmRelu()).Op("=").Lit(4).Comment("then c = max(c, 0), with NaN to 0"),
+	)
+	e.docf(`%s computes a product of matrices read through strides (counted in
+values), in the given mode:
 
-	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 
 With the strides one function serves the three products of a layer: W·A
 forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 weight gradient. Whole tiles of %d columns go to %sKernel, the
 fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 	e.f.Func().Id(gemm).Params(e.gemmParams()...).Block(
-		If(Id("m").Op("==").Lit(0).Op("||").Id("n").Op("==").Lit(0).Op("||").Id("k").Op("==").Lit(0)).Block(Return()),
+		If(Id("m").Op("==").Lit(0).Op("||").Id("n").Op("==").Lit(0)).Block(Return()),
 		Comment("The last value each matrix is read or written at: checked here, not by the kernel."),
-		Id("_").Op("=").Id("a").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("ars").Op("+").Parens(Id("k").Op("-").Lit(1)).Op("*").Id("acs")),
-		Id("_").Op("=").Id("b").Index(Parens(Id("k").Op("-").Lit(1)).Op("*").Id("ldb").Op("+").Id("n").Op("-").Lit(1)),
+		If(Id("k").Op(">").Lit(0)).Block(
+			Id("_").Op("=").Id("a").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("ars").Op("+").Parens(Id("k").Op("-").Lit(1)).Op("*").Id("acs")),
+			Id("_").Op("=").Id("b").Index(Parens(Id("k").Op("-").Lit(1)).Op("*").Id("ldb").Op("+").Id("n").Op("-").Lit(1)),
+		),
 		Id("_").Op("=").Id("c").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("ldc").Op("+").Id("n").Op("-").Lit(1)),
+		If(Id("mode").Op("&").Lit(3).Op("==").Add(e.gemmBias())).Block(
+			Id("_").Op("=").Id("bias").Index(Id("m").Op("-").Lit(1)),
+		),
 		Id("whole").Op(":=").Id("n").Op("&^").Lit(cols-1),
 		If(Id("whole").Op(">").Lit(0)).Block(
-			Id(gemm+"Kernel").Call(Id("m"), Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc")),
+			Id(gemm+"Kernel").Call(Id("m"), Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mode")),
 		),
 		If(Id("whole").Op("<").Id("n")).Block(
 			Id(gemm+"Go").Call(Id("m"), Id("n").Op("-").Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"),
-				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc")),
+				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mode")),
 		),
 	)
 	e.docf(`%s adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.`, gemv)
@@ -85,33 +106,51 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 		Id(gemv+"Kernel").Call(gemvArgs...),
 	)
 	e.docf(`%sGo is %s in plain Go, four rows of c at a time.`, gemm, gemm)
-	e.f.Func().Id(gemm + "Go").Params(e.gemmParams()...).BlockFunc(func(g *Group) {
-		g.Id("i").Op(":=").Lit(0)
-		g.For(Op(";").Id("i").Op("+").Lit(4).Op("<=").Id("m"), Id("i").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
-			for r := range 4 {
-				g.Id(fmt.Sprintf("c%d", r)).Op(":=").Id("c").Index(Parens(plus("i", r)).Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n"))
+	e.f.Func().Id(gemm+"Go").Params(e.gemmParams()...).BlockFunc(func(g *Group) {
+		rows := func(g *Group, r int, row func(int) Code) {
+			for i := range r {
+				g.Id(fmt.Sprintf("c%d", i)).Op(":=").Id("c").Index(Parens(row(i)).Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n"))
 			}
-			g.For(Id("p").Op(":=").Range().Id("k")).BlockFunc(func(g *Group) {
-				for r := range 4 {
-					g.Id(fmt.Sprintf("a%d", r)).Op(":=").Id("a").Index(Parens(plus("i", r)).Op("*").Id("ars").Op("+").Id("p").Op("*").Id("acs"))
-				}
-				g.Id("bp").Op(":=").Id("b").Index(Id("p").Op("*").Id("ldb").Op(":")).Index(Op(":").Id("n"))
-				g.For(Id("j").Op(",").Id("bj").Op(":=").Range().Id("bp")).BlockFunc(func(g *Group) {
-					for r := range 4 {
-						g.Id(fmt.Sprintf("c%d", r)).Index(Id("j")).Op("+=").Id(fmt.Sprintf("a%d", r)).Op("*").Id("bj")
+			g.Switch(Id("mode").Op("&").Lit(3)).BlockFunc(func(g *Group) {
+				g.Case(e.gemmBias()).BlockFunc(func(g *Group) {
+					for i := range r {
+						g.For(Id("j").Op(":=").Range().Id(fmt.Sprintf("c%d", i))).Block(
+							Id(fmt.Sprintf("c%d", i)).Index(Id("j")).Op("=").Id("bias").Index(row(i)),
+						)
+					}
+				})
+				g.Case(e.gemmSet()).BlockFunc(func(g *Group) {
+					for i := range r {
+						g.Id("clear").Call(Id(fmt.Sprintf("c%d", i)))
 					}
 				})
 			})
+			g.For(Id("p").Op(":=").Range().Id("k")).BlockFunc(func(g *Group) {
+				for i := range r {
+					g.Id(fmt.Sprintf("a%d", i)).Op(":=").Id("a").Index(Parens(row(i)).Op("*").Id("ars").Op("+").Id("p").Op("*").Id("acs"))
+				}
+				g.For(Id("j").Op(",").Id("bj").Op(":=").Range().Id("b").Index(Id("p").Op("*").Id("ldb").Op(":")).Index(Op(":").Id("n"))).BlockFunc(func(g *Group) {
+					for i := range r {
+						g.Id(fmt.Sprintf("c%d", i)).Index(Id("j")).Op("+=").Id(fmt.Sprintf("a%d", i)).Op("*").Id("bj")
+					}
+				})
+			})
+			g.If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0)).BlockFunc(func(g *Group) {
+				for i := range r {
+					ci := fmt.Sprintf("c%d", i)
+					g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id(ci)).Block(
+						If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id(ci).Index(Id("j")).Op("=").Lit(0)),
+					)
+				}
+			})
+		}
+		g.Id("i").Op(":=").Lit(0)
+		g.For(Op(";").Id("i").Op("+").Lit(4).Op("<=").Id("m"), Id("i").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
+			rows(g, 4, func(r int) Code { return plus("i", r) })
 		})
-		g.For(Op(";").Id("i").Op("<").Id("m"), Id("i").Op("++")).Block(
-			Id("ci").Op(":=").Id("c").Index(Id("i").Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n")),
-			For(Id("p").Op(":=").Range().Id("k")).Block(
-				Id("ap").Op(":=").Id("a").Index(Id("i").Op("*").Id("ars").Op("+").Id("p").Op("*").Id("acs")),
-				For(Id("j").Op(",").Id("bj").Op(":=").Range().Id("b").Index(Id("p").Op("*").Id("ldb").Op(":")).Index(Op(":").Id("n"))).Block(
-					Id("ci").Index(Id("j")).Op("+=").Id("ap").Op("*").Id("bj"),
-				),
-			),
-		)
+		g.For(Op(";").Id("i").Op("<").Id("m"), Id("i").Op("++")).BlockFunc(func(g *Group) {
+			rows(g, 1, func(int) Code { return Id("i") })
+		})
 	})
 	e.docf(`%sGo is %s in plain Go, summing each row in four lanes.`, gemv, gemv)
 	e.f.Func().Id(gemv + "Go").Params(e.gemvParams()...).BlockFunc(func(g *Group) {
@@ -167,9 +206,12 @@ func (e *emitter) archKernels(arch string) {
 	gemm, gemv := e.gemm(), e.gemv()
 	p := Op("*").Add(e.T())
 	asmGemm := []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(p), List(Id("ars"), Id("acs")).Int(),
-		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int()}
+		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int(), Id("bias").Add(p), Id("mode").Int()}
 	asmGemv := []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(p), Id("lda").Int(), List(Id("x"), Id("y")).Add(p)}
-	ptrGemm := []Code{Id("m"), Id("n"), Id("k"), Op("&").Id("a").Index(Lit(0)), Id("ars"), Id("acs"), Op("&").Id("b").Index(Lit(0)), Id("ldb"), Op("&").Id("c").Index(Lit(0)), Id("ldc")}
+	// The checked entry points have checked the slices the kernel reads;
+	// with k = 0 it reads neither a nor b, and bias only in gemmBias mode.
+	data := func(s string) Code { return Qual("unsafe", "SliceData").Call(Id(s)) }
+	ptrGemm := []Code{Id("m"), Id("n"), Id("k"), data("a"), Id("ars"), Id("acs"), data("b"), Id("ldb"), data("c"), Id("ldc"), data("bias"), Id("mode")}
 	ptrGemv := []Code{Id("m"), Id("k"), Op("&").Id("a").Index(Lit(0)), Id("lda"), Op("&").Id("x").Index(Lit(0)), Op("&").Id("y").Index(Lit(0))}
 	declare := func(name, doc string, params []Code) {
 		e.f.Comment(name + " " + doc)
@@ -216,8 +258,18 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 		e.f.HeaderComment("//go:build !purego")
 		declare(asm.Gemm(e.m.Names.Prefix, "NEON"), fmt.Sprintf("is %s for whole tiles of columns, in assembly with NEON.", gemm), asmGemm)
 		declare(asm.Gemv(e.m.Names.Prefix, "NEON"), fmt.Sprintf("is %s in assembly with NEON.", gemv), asmGemv)
-		e.f.Comment(fmt.Sprintf("%sKernel runs %s.", gemm, asm.Gemm(e.m.Names.Prefix, "NEON")))
-		e.f.Func().Id(gemm + "Kernel").Params(e.gemmParams()...).Block(Id(asm.Gemm(e.m.Names.Prefix, "NEON")).Call(ptrGemm...))
+		e.f.Comment(fmt.Sprintf("%sKernel runs %s, then relu if the mode asks for it: NEON", gemm, asm.Gemm(e.m.Names.Prefix, "NEON")))
+		e.f.Comment("has the instruction, but Go's assembler does not.")
+		e.f.Func().Id(gemm+"Kernel").Params(e.gemmParams()...).Block(
+			Id(asm.Gemm(e.m.Names.Prefix, "NEON")).Call(ptrGemm...),
+			If(Id("mode").Op("&").Add(e.gemmRelu()).Op("==").Lit(0)).Block(Return()),
+			For(Id("i").Op(":=").Range().Id("m")).Block(
+				Id("row").Op(":=").Id("c").Index(Id("i").Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n")),
+				For(Id("j").Op(",").Id("v").Op(":=").Range().Id("row")).Block(
+					If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id("row").Index(Id("j")).Op("=").Lit(0)),
+				),
+			),
+		)
 		e.f.Comment(fmt.Sprintf("%sKernel runs %s.", gemv, asm.Gemv(e.m.Names.Prefix, "NEON")))
 		e.f.Func().Id(gemv + "Kernel").Params(e.gemvParams()...).Block(Id(asm.Gemv(e.m.Names.Prefix, "NEON")).Call(ptrGemv...))
 	default:

@@ -216,15 +216,17 @@ var kernelTestTemplate = template.Must(template.New("kerneltest").Parse(`// Code
 package {{.Package}}
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 )
 
-// Test{{.Name}}Kernels compares {{.Names.Prefix}}GemmKernel and {{.Names.Prefix}}GemvKernel, the
+// Test{{.Name}}Kernels compares {{.Names.Prefix}}Gemm and {{.Names.Prefix}}Gemv, which run the
 // kernels of this build, with {{.Names.Prefix}}GemmGo and {{.Names.Prefix}}GemvGo on random
-// matrices, for every shape of the edges: rows in blocks of four and left
-// over, columns in whole tiles and left over, contiguous and strided reads.
+// matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// columns in whole tiles and left over), contiguous and strided reads, and
+// every mode.
 func Test{{.Name}}Kernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	random := func(n int) []{{.Float}} {
@@ -243,7 +245,7 @@ func Test{{.Name}}Kernels(t *testing.T) {
 		}
 	}
 	const tile = {{.Cols}}
-	for _, m := range []int{1, 2, 3, 4, 5, 7, 8, 13} {
+	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 17} {
 		for _, n := range []int{tile, 2 * tile, 3*tile + 5} {
 			for _, k := range []int{1, 2, 5, 33} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).
@@ -253,12 +255,15 @@ func Test{{.Name}}Kernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b := random(m*ars+k*acs), random(k*ldb)
-					c := random(m * ldc)
-					want := append([]{{.Float}}(nil), c...)
-					{{.Names.Prefix}}Gemm(m, n, k, a, ars, acs, b, ldb, c, ldc)
-					{{.Names.Prefix}}GemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc)
-					check("gemm", c, want)
+					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					for _, mode := range []int{ {{- .Names.Prefix}}GemmAdd, {{.Names.Prefix}}GemmBias, {{.Names.Prefix}}GemmSet,
+						{{.Names.Prefix}}GemmAdd | {{.Names.Prefix}}GemmRelu, {{.Names.Prefix}}GemmBias | {{.Names.Prefix}}GemmRelu} {
+						c := random(m * ldc)
+						want := append([]{{.Float}}(nil), c...)
+						{{.Names.Prefix}}Gemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+						{{.Names.Prefix}}GemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
+					}
 				}
 			}
 		}

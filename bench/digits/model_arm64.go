@@ -3,19 +3,33 @@
 
 package digits
 
+import "unsafe"
+
 // digitsGemmNEON is digitsGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // digitsGemvNEON is digitsGemv in assembly with NEON.
 //
 //go:noescape
 func digitsGemvNEON(m, k int, a *float32, lda int, x, y *float32)
 
-// digitsGemmKernel runs digitsGemmNEON.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	digitsGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// digitsGemmKernel runs digitsGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	digitsGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&digitsGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
 // digitsGemvKernel runs digitsGemvNEON.

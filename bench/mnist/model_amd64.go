@@ -3,6 +3,8 @@
 
 package mnist
 
+import "unsafe"
+
 // mnistAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,7 +26,7 @@ func mnistXGETBV() (eax uint32)
 // mnistGemmAVX2 is mnistGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // mnistGemvAVX2 is mnistGemv in assembly with AVX2 and FMA.
 //
@@ -32,12 +34,12 @@ func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c
 func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
 
 // mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if mnistAVX2 {
-		mnistGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		mnistGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else mnistGemvGo.

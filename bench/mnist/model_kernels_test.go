@@ -3,15 +3,17 @@
 package mnist
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 )
 
-// TestMnistKernels compares mnistGemmKernel and mnistGemvKernel, the
+// TestMnistKernels compares mnistGemm and mnistGemv, which run the
 // kernels of this build, with mnistGemmGo and mnistGemvGo on random
-// matrices, for every shape of the edges: rows in blocks of four and left
-// over, columns in whole tiles and left over, contiguous and strided reads.
+// matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// columns in whole tiles and left over), contiguous and strided reads, and
+// every mode.
 func TestMnistKernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	random := func(n int) []float32 {
@@ -30,7 +32,7 @@ func TestMnistKernels(t *testing.T) {
 		}
 	}
 	const tile = 16
-	for _, m := range []int{1, 2, 3, 4, 5, 7, 8, 13} {
+	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 17} {
 		for _, n := range []int{tile, 2 * tile, 3*tile + 5} {
 			for _, k := range []int{1, 2, 5, 33} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).
@@ -40,12 +42,15 @@ func TestMnistKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b := random(m*ars+k*acs), random(k*ldb)
-					c := random(m * ldc)
-					want := append([]float32(nil), c...)
-					mnistGemm(m, n, k, a, ars, acs, b, ldb, c, ldc)
-					mnistGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc)
-					check("gemm", c, want)
+					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					for _, mode := range []int{mnistGemmAdd, mnistGemmBias, mnistGemmSet,
+						mnistGemmAdd | mnistGemmRelu, mnistGemmBias | mnistGemmRelu} {
+						c := random(m * ldc)
+						want := append([]float32(nil), c...)
+						mnistGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+						mnistGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
+					}
 				}
 			}
 		}

@@ -216,9 +216,9 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 10×1 and a 1×512 matrix.
-	wideGemm(10, 512, 1, d3[:], 1, 1, s.A2[:], 512, unsafe.Slice(&g.W3[0][0], 10*512), 512)
+	wideGemm(10, 512, 1, d3[:], 1, 1, s.A2[:], 512, unsafe.Slice(&g.W3[0][0], 10*512), 512, nil, wideGemmAdd)
 	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×512 row δᵀ·W.
-	wideGemm(1, 512, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*512), 512, d2[:], 512)
+	wideGemm(1, 512, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*512), 512, d2[:], 512, nil, wideGemmSet)
 	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 512 {
 		d2[i] *= wideReluDeriv(s.A2[i])
@@ -229,9 +229,9 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 512×1 and a 1×512 matrix.
-	wideGemm(512, 512, 1, d2[:], 1, 1, s.A1[:], 512, unsafe.Slice(&g.W2[0][0], 512*512), 512)
+	wideGemm(512, 512, 1, d2[:], 1, 1, s.A1[:], 512, unsafe.Slice(&g.W2[0][0], 512*512), 512, nil, wideGemmAdd)
 	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×512 row δᵀ·W.
-	wideGemm(1, 512, 512, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 512*512), 512, d1[:], 512)
+	wideGemm(1, 512, 512, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 512*512), 512, d1[:], 512, nil, wideGemmSet)
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 512 {
 		d1[i] *= wideReluDeriv(s.A1[i])
@@ -241,7 +241,7 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 512×1 and a 1×784 matrix.
-	wideGemm(512, 784, 1, d1[:], 1, 1, x[:], 784, unsafe.Slice(&g.W1[0][0], 512*784), 784)
+	wideGemm(512, 784, 1, d1[:], 1, 1, x[:], 784, unsafe.Slice(&g.W1[0][0], 512*784), 784, nil, wideGemmAdd)
 	return loss
 }
 
@@ -272,32 +272,11 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 			}
 		}
 		// Layer 1, 784 → 512: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 512 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32)
-		for i := range a1 {
-			a1[i] = wideRelu(a1[i])
-		}
+		wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32, m.B1[:], wideGemmBias|wideGemmRelu)
 		// Layer 2, 512 → 512: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 512 {
-			for q := range cols {
-				a2[o*32+q] = m.B2[o]
-			}
-		}
-		wideGemm(512, cols, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, 1, a1[:], 32, a2[:], 32)
-		for i := range a2 {
-			a2[i] = wideRelu(a2[i])
-		}
+		wideGemm(512, cols, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, 1, a1[:], 32, a2[:], 32, m.B2[:], wideGemmBias|wideGemmRelu)
 		// Layer 3 (output), 512 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		for o := range 10 {
-			for q := range cols {
-				z3[o*32+q] = m.B3[o]
-			}
-		}
-		wideGemm(10, cols, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, 1, a2[:], 32, z3[:], 32)
+		wideGemm(10, cols, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, 1, a2[:], 32, z3[:], 32, m.B3[:], wideGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[WideOutputs]float32)(dst[(base+q)*WideOutputs:])
@@ -351,32 +330,11 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 			}
 		}
 		// Layer 1, 784 → 512: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 512 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32)
-		for i := range a1 {
-			a1[i] = wideRelu(a1[i])
-		}
+		wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32, m.B1[:], wideGemmBias|wideGemmRelu)
 		// Layer 2, 512 → 512: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 512 {
-			for q := range cols {
-				a2[o*32+q] = m.B2[o]
-			}
-		}
-		wideGemm(512, cols, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, 1, a1[:], 32, a2[:], 32)
-		for i := range a2 {
-			a2[i] = wideRelu(a2[i])
-		}
+		wideGemm(512, cols, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, 1, a1[:], 32, a2[:], 32, m.B2[:], wideGemmBias|wideGemmRelu)
 		// Layer 3 (output), 512 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		for o := range 10 {
-			for q := range cols {
-				z3[o*32+q] = m.B3[o]
-			}
-		}
-		wideGemm(10, cols, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, 1, a2[:], 32, z3[:], 32)
+		wideGemm(10, cols, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, 1, a2[:], 32, z3[:], 32, m.B3[:], wideGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		for q := range c {
 			for i := range 512 {
@@ -417,10 +375,9 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				g.B3[o] += d3[q*10+o]
 			}
 		}
-		wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, unsafe.Slice(&g.W3[0][0], 10*512), 512)
+		wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, unsafe.Slice(&g.W3[0][0], 10*512), 512, nil, wideGemmAdd)
 		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		clear(d2[:c*512])
-		wideGemm(c, 512, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*512), 512, d2[:], 512)
+		wideGemm(c, 512, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*512), 512, d2[:], 512, nil, wideGemmSet)
 		// δ2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0; d2 holds δ2 from here on.
 		for i := range d2[:c*512] {
 			d2[i] *= wideReluDeriv(a2t[i])
@@ -432,10 +389,9 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				g.B2[o] += d2[q*512+o]
 			}
 		}
-		wideGemm(512, 512, c, d2[:], 1, 512, a1t[:], 512, unsafe.Slice(&g.W2[0][0], 512*512), 512)
+		wideGemm(512, 512, c, d2[:], 1, 512, a1t[:], 512, unsafe.Slice(&g.W2[0][0], 512*512), 512, nil, wideGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		clear(d1[:c*512])
-		wideGemm(c, 512, 512, d2[:], 512, 1, unsafe.Slice(&m.W2[0][0], 512*512), 512, d1[:], 512)
+		wideGemm(c, 512, 512, d2[:], 512, 1, unsafe.Slice(&m.W2[0][0], 512*512), 512, d1[:], 512, nil, wideGemmSet)
 		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
 		for i := range d1[:c*512] {
 			d1[i] *= wideReluDeriv(a1t[i])
@@ -447,7 +403,7 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 				g.B1[o] += d1[q*512+o]
 			}
 		}
-		wideGemm(512, 784, c, d1[:], 1, 512, xc[:], 784, unsafe.Slice(&g.W1[0][0], 512*784), 784)
+		wideGemm(512, 784, c, d1[:], 1, 512, xc[:], 784, unsafe.Slice(&g.W1[0][0], 512*784), 784, nil, wideGemmAdd)
 	}
 	return loss
 }
@@ -468,28 +424,42 @@ func wideReluDeriv(a float32) float32 {
 	return 0
 }
 
-// wideGemm adds a·b to c, for matrices read through strides (counted in values):
+// The modes of wideGemm: where the sums start, and whether relu follows.
+const (
+	wideGemmAdd  = 0 // c += a·b
+	wideGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	wideGemmSet  = 2 // c = a·b
+	wideGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+)
+
+// wideGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
 //
-//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
 // With the strides one function serves the three products of a layer: W·A
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 16 columns go to wideGemmKernel, the
 // fastest kernel of the build; the rest to wideGemmGo.
-func wideGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+func wideGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	if m == 0 || n == 0 {
 		return
 	}
 	// The last value each matrix is read or written at: checked here, not by the kernel.
-	_ = a[(m-1)*ars+(k-1)*acs]
-	_ = b[(k-1)*ldb+n-1]
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
 	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == wideGemmBias {
+		_ = bias[m-1]
+	}
 	whole := n &^ 15
 	if whole > 0 {
-		wideGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
+		wideGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 	}
 	if whole < n {
-		wideGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
+		wideGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
 	}
 }
 
@@ -505,33 +475,89 @@ func wideGemv(m, k int, a []float32, lda int, x, y []float32) {
 }
 
 // wideGemmGo is wideGemm in plain Go, four rows of c at a time.
-func wideGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func wideGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case wideGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case wideGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
 		for p := range k {
 			a0 := a[(i)*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
-			bp := b[p*ldb:][:n]
-			for j, bj := range bp {
+			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 				c1[j] += a1 * bj
 				c2[j] += a2 * bj
 				c3[j] += a3 * bj
 			}
 		}
+		if mode&wideGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range c1 {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range c2 {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range c3 {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
-		ci := c[i*ldc:][:n]
+		c0 := c[(i)*ldc:][:n]
+		switch mode & 3 {
+		case wideGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case wideGemmSet:
+			clear(c0)
+		}
 		for p := range k {
-			ap := a[i*ars+p*acs]
+			a0 := a[(i)*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
-				ci[j] += ap * bj
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&wideGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

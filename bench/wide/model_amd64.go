@@ -3,6 +3,8 @@
 
 package wide
 
+import "unsafe"
+
 // wideAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,7 +26,7 @@ func wideXGETBV() (eax uint32)
 // wideGemmAVX2 is wideGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // wideGemvAVX2 is wideGemv in assembly with AVX2 and FMA.
 //
@@ -32,12 +34,12 @@ func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c 
 func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
 
 // wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if wideAVX2 {
-		wideGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		wideGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else wideGemvGo.

@@ -3,19 +3,33 @@
 
 package wide
 
+import "unsafe"
+
 // wideGemmNEON is wideGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func wideGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func wideGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // wideGemvNEON is wideGemv in assembly with NEON.
 //
 //go:noescape
 func wideGemvNEON(m, k int, a *float32, lda int, x, y *float32)
 
-// wideGemmKernel runs wideGemmNEON.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	wideGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// wideGemmKernel runs wideGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	wideGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&wideGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
 // wideGemvKernel runs wideGemvNEON.

@@ -206,7 +206,7 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 16×1 and a 1×30 matrix.
-	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30)
+	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, cancerGemmAdd)
 	return loss
 }
 
@@ -236,22 +236,9 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 			}
 		}
 		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 16 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32)
-		for i := range a1 {
-			a1[i] = cancerRelu(a1[i])
-		}
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], cancerGemmBias|cancerGemmRelu)
 		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		for o := range 1 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32)
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], cancerGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[CancerOutputs]float64)(dst[(base+q)*CancerOutputs:])
@@ -295,22 +282,9 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 16 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32)
-		for i := range a1 {
-			a1[i] = cancerRelu(a1[i])
-		}
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], cancerGemmBias|cancerGemmRelu)
 		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		for o := range 1 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32)
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], cancerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		for q := range c {
 			for i := range 16 {
@@ -337,10 +311,9 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 				g.B2[o] += d2[q*1+o]
 			}
 		}
-		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 1*16), 16)
+		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 1*16), 16, nil, cancerGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		clear(d1[:c*16])
-		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*16), 16, d1[:], 16)
+		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*16), 16, d1[:], 16, nil, cancerGemmSet)
 		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
 		for i := range d1[:c*16] {
 			d1[i] *= cancerReluDeriv(a1t[i])
@@ -352,7 +325,7 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 				g.B1[o] += d1[q*16+o]
 			}
 		}
-		cancerGemm(16, 30, c, d1[:], 1, 16, xc[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30)
+		cancerGemm(16, 30, c, d1[:], 1, 16, xc[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, cancerGemmAdd)
 	}
 	return loss
 }
@@ -378,28 +351,42 @@ func cancerSigmoid(z float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// cancerGemm adds a·b to c, for matrices read through strides (counted in values):
+// The modes of cancerGemm: where the sums start, and whether relu follows.
+const (
+	cancerGemmAdd  = 0 // c += a·b
+	cancerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	cancerGemmSet  = 2 // c = a·b
+	cancerGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+)
+
+// cancerGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
 //
-//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
 // With the strides one function serves the three products of a layer: W·A
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to cancerGemmKernel, the
 // fastest kernel of the build; the rest to cancerGemmGo.
-func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	if m == 0 || n == 0 {
 		return
 	}
 	// The last value each matrix is read or written at: checked here, not by the kernel.
-	_ = a[(m-1)*ars+(k-1)*acs]
-	_ = b[(k-1)*ldb+n-1]
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
 	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == cancerGemmBias {
+		_ = bias[m-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		cancerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
+		cancerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 	}
 	if whole < n {
-		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
+		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
 	}
 }
 
@@ -415,33 +402,89 @@ func cancerGemv(m, k int, a []float64, lda int, x, y []float64) {
 }
 
 // cancerGemmGo is cancerGemm in plain Go, four rows of c at a time.
-func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case cancerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case cancerGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
 		for p := range k {
 			a0 := a[(i)*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
-			bp := b[p*ldb:][:n]
-			for j, bj := range bp {
+			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 				c1[j] += a1 * bj
 				c2[j] += a2 * bj
 				c3[j] += a3 * bj
 			}
 		}
+		if mode&cancerGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range c1 {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range c2 {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range c3 {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
-		ci := c[i*ldc:][:n]
+		c0 := c[(i)*ldc:][:n]
+		switch mode & 3 {
+		case cancerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case cancerGemmSet:
+			clear(c0)
+		}
 		for p := range k {
-			ap := a[i*ars+p*acs]
+			a0 := a[(i)*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
-				ci[j] += ap * bj
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&cancerGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

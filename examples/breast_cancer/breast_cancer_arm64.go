@@ -3,19 +3,33 @@
 
 package main
 
+import "unsafe"
+
 // cancerGemmNEON is cancerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func cancerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+func cancerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
 
 // cancerGemvNEON is cancerGemv in assembly with NEON.
 //
 //go:noescape
 func cancerGemvNEON(m, k int, a *float64, lda int, x, y *float64)
 
-// cancerGemmKernel runs cancerGemmNEON.
-func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	cancerGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// cancerGemmKernel runs cancerGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	cancerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&cancerGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
 // cancerGemvKernel runs cancerGemvNEON.

@@ -3,6 +3,8 @@
 
 package main
 
+import "unsafe"
+
 // digitsAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,7 +26,7 @@ func digitsXGETBV() (eax uint32)
 // digitsGemmAVX2 is digitsGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // digitsGemvAVX2 is digitsGemv in assembly with AVX2 and FMA.
 //
@@ -32,12 +34,12 @@ func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, 
 func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
 
 // digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if digitsAVX2 {
-		digitsGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		digitsGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else digitsGemvGo.

@@ -33,18 +33,22 @@ func x86Type(float string) x86 {
 	return x86{8, 3, "PD", "SD", "VBROADCASTSD"}
 }
 
-// gemmAMD64 writes gemm. Registers:
+// gemmAMD64 writes gemm, a row block at a time, of 6 rows (twelve
+// accumulators hide the latency of FMA, with room to spare), then 4, 2 and
+// 1 for the rows left. Registers:
 //
 //	R8 rows left   SI a at the row block   DI c at the row block
 //	R9 byte offset of the column tile, R13 its end (n in bytes)
 //	R11 ars, R12 acs, CX ldb, R14 ldc, all in bytes
-//	DX, R10 a at rows 0 and 2 of the block, stepping by acs
-//	BX b at the tile, stepping by ldb; AX the count of p
-//	Y0–Y7 the accumulators c[i][j…j+2v), Y8, Y9 a row of b, Y10–Y13 a[i][p] broadcast
+//	DX, R10 a at rows 0 and 3 of the block, stepping by acs
+//	BX b at the tile, stepping by ldb; AX the count of p, or an address
+//	Y0–Y11 the accumulators c[i][j…j+2v), Y12, Y13 a row of b,
+//	Y14 a[i][p] broadcast, Y15 zero for relu
 func (w *writer) gemmAMD64(name string, t x86) {
-	w.comment(name+" adds a·b to c; see the package doc of the generator for the contract.", "")
-	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int)\n")
-	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-80\n")
+	w.comment(name+" computes c = a·b, c += a·b or c = bias + a·b, with relu or not;",
+		"see the package doc of the generator for the contract.", "")
+	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias *T, mode int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-96\n")
 	for _, r := range []struct{ arg, reg string }{
 		{"m+0(FP)", "R8"}, {"n+8(FP)", "R13"}, {"a+24(FP)", "SI"}, {"ars+32(FP)", "R11"},
 		{"acs+40(FP)", "R12"}, {"ldb+56(FP)", "CX"}, {"c+64(FP)", "DI"}, {"ldc+72(FP)", "R14"},
@@ -54,88 +58,130 @@ func (w *writer) gemmAMD64(name string, t x86) {
 	for _, r := range []string{"R13", "R11", "R12", "CX", "R14"} {
 		w.op("SHLQ $%d, %s", t.shift, r)
 	}
+	vec := "VMOVUP" + t.p[1:]
 	acc := func(i, v int) string { return fmt.Sprintf("Y%d", 2*i+v) }
-	// rowAddr is the address of c (or its row i of the block) at the tile.
-	rowAddr := func(i int) string {
-		return map[int]string{0: "(AX)", 1: "(AX)(R14*1)", 2: "(AX)", 3: "(AX)(R14*1)"}[i]
+	// cRow steps AX from row i-1 of c to row i and returns the address of
+	// row i: rows 0–2 and 3–5 are 0, 1 and 2 strides past AX.
+	cRow := func(i int) string {
+		if i == 3 {
+			w.op("LEAQ (AX)(R14*2), AX")
+			w.op("ADDQ R14, AX")
+		}
+		return []string{"(AX)", "(AX)(R14*1)", "(AX)(R14*2)"}[i%3]
 	}
-	tile := func(rows int, loop, store string) {
+	aRow := []string{"(DX)", "(DX)(R11*1)", "(DX)(R11*2)", "(R10)", "(R10)(R11*1)", "(R10)(R11*2)"}
+	// advance adds rows times the stride in reg to the pointer p.
+	advance := func(p, reg string, rows int) {
+		for _, f := range []int{4, 2, 1} {
+			if rows&f != 0 {
+				w.op("LEAQ (%s)(%s*%d), %s", p, reg, f, p)
+			}
+		}
+	}
+	block := func(rows int) {
+		tag := fmt.Sprint(rows)
+		w.op("XORQ R9, R9")
+		w.label("tiles" + tag)
+		w.op("CMPQ R9, R13")
+		w.op("JGE next%s", tag)
+		// The accumulators start from c, from the bias or from zero.
+		w.op("MOVQ mode+88(FP), AX")
+		w.op("TESTQ $3, AX")
+		w.op("JNE init%s", tag)
 		w.op("MOVQ DI, AX")
 		w.op("ADDQ R9, AX")
 		for i := range rows {
-			if i == 2 {
-				w.op("LEAQ (AX)(R14*2), AX")
-			}
-			w.op("VMOVUP%s %s, %s", t.p[1:], rowAddr(i), acc(i, 0))
-			w.op("VMOVUP%s 32%s, %s", t.p[1:], rowAddr(i), acc(i, 1))
+			r := cRow(i)
+			w.op("%s %s, %s", vec, r, acc(i, 0))
+			w.op("%s 32%s, %s", vec, r, acc(i, 1))
 		}
+		w.op("JMP ready%s", tag)
+		w.label("init" + tag)
+		w.op("TESTQ $1, AX")
+		w.op("JEQ zero%s", tag)
+		w.op("MOVQ m+0(FP), AX")
+		w.op("SUBQ R8, AX")
+		w.op("SHLQ $%d, AX", t.shift)
+		w.op("ADDQ bias+80(FP), AX")
+		for i := range rows {
+			w.op("%s %d(AX), %s", t.bcast, i*t.size, acc(i, 0))
+			w.op("VMOVAP%s %s, %s", t.p[1:], acc(i, 0), acc(i, 1))
+		}
+		w.op("JMP ready%s", tag)
+		w.label("zero" + tag)
+		for i := range rows {
+			for v := range 2 {
+				w.op("VXORP%s %s, %s, %s", t.p[1:], acc(i, v), acc(i, v), acc(i, v))
+			}
+		}
+		w.label("ready" + tag)
 		w.op("MOVQ b+48(FP), BX")
 		w.op("ADDQ R9, BX")
 		w.op("MOVQ SI, DX")
-		if rows == 4 {
+		if rows > 3 {
 			w.op("LEAQ (SI)(R11*2), R10")
+			w.op("ADDQ R11, R10")
 		}
 		w.op("MOVQ k+16(FP), AX")
 		w.op("TESTQ AX, AX")
-		w.op("JEQ %s", store)
-		w.label(loop)
-		w.op("VMOVUP%s (BX), Y8", t.p[1:])
-		w.op("VMOVUP%s 32(BX), Y9", t.p[1:])
-		aAddr := []string{"(DX)", "(DX)(R11*1)", "(R10)", "(R10)(R11*1)"}
+		w.op("JEQ store%s", tag)
+		w.label("loop" + tag)
+		w.op("%s (BX), Y12", vec)
+		w.op("%s 32(BX), Y13", vec)
 		for i := range rows {
-			w.op("%s %s, Y%d", t.bcast, aAddr[i], 10+i)
-			w.op("VFMADD231%s Y8, Y%d, %s", t.p, 10+i, acc(i, 0))
-			w.op("VFMADD231%s Y9, Y%d, %s", t.p, 10+i, acc(i, 1))
+			w.op("%s %s, Y14", t.bcast, aRow[i])
+			w.op("VFMADD231%s Y12, Y14, %s", t.p, acc(i, 0))
+			w.op("VFMADD231%s Y13, Y14, %s", t.p, acc(i, 1))
 		}
 		w.op("ADDQ CX, BX")
 		w.op("ADDQ R12, DX")
-		if rows == 4 {
+		if rows > 3 {
 			w.op("ADDQ R12, R10")
 		}
 		w.op("DECQ AX")
-		w.op("JNE %s", loop)
-		w.label(store)
+		w.op("JNE loop%s", tag)
+		w.label("store" + tag)
+		w.op("MOVQ mode+88(FP), AX")
+		w.op("TESTQ $4, AX")
+		w.op("JEQ write%s", tag)
+		w.comment("relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.")
+		w.op("VXORP%s Y15, Y15, Y15", t.p[1:])
+		for i := range rows {
+			for v := range 2 {
+				w.op("VMAX%s Y15, %s, %s", t.p, acc(i, v), acc(i, v))
+			}
+		}
+		w.label("write" + tag)
 		w.op("MOVQ DI, AX")
 		w.op("ADDQ R9, AX")
 		for i := range rows {
-			if i == 2 {
-				w.op("LEAQ (AX)(R14*2), AX")
-			}
-			w.op("VMOVUP%s %s, %s", t.p[1:], acc(i, 0), rowAddr(i))
-			w.op("VMOVUP%s %s, 32%s", t.p[1:], acc(i, 1), rowAddr(i))
+			r := cRow(i)
+			w.op("%s %s, %s", vec, acc(i, 0), r)
+			w.op("%s %s, 32%s", vec, acc(i, 1), r)
 		}
 		w.op("ADDQ $64, R9")
+		w.op("JMP tiles%s", tag)
+		w.label("next" + tag)
+		advance("SI", "R11", rows)
+		advance("DI", "R14", rows)
+		w.op("SUBQ $%d, R8", rows)
 	}
-	w.comment("Blocks of 4 rows.")
-	w.label("rows4")
-	w.op("CMPQ R8, $4")
-	w.op("JLT rows1")
-	w.op("XORQ R9, R9")
-	w.label("tiles4")
-	w.op("CMPQ R9, R13")
-	w.op("JGE next4")
-	tile(4, "loop4", "store4")
-	w.op("JMP tiles4")
-	w.label("next4")
-	w.op("LEAQ (SI)(R11*4), SI")
-	w.op("LEAQ (DI)(R14*4), DI")
-	w.op("SUBQ $4, R8")
-	w.op("JMP rows4")
-	w.comment("The last rows, one at a time.")
-	w.label("rows1")
-	w.op("TESTQ R8, R8")
-	w.op("JEQ done")
-	w.op("XORQ R9, R9")
-	w.label("tiles1")
-	w.op("CMPQ R9, R13")
-	w.op("JGE next1")
-	tile(1, "loop1", "store1")
-	w.op("JMP tiles1")
-	w.label("next1")
-	w.op("ADDQ R11, SI")
-	w.op("ADDQ R14, DI")
-	w.op("DECQ R8")
-	w.op("JMP rows1")
+	w.comment("Blocks of 6 rows, then one of 4, 2 and 1 as the rows left need.")
+	w.label("rows6")
+	w.op("CMPQ R8, $6")
+	w.op("JLT rows4")
+	block(6)
+	w.op("JMP rows6")
+	for _, rows := range []int{4, 2, 1} {
+		w.label(fmt.Sprintf("rows%d", rows))
+		w.op("CMPQ R8, $%d", rows)
+		if rows == 1 {
+			w.op("JLT done")
+		} else {
+			w.op("JLT rows%d", rows/2)
+		}
+		block(rows)
+	}
 	w.label("done")
 	w.op("VZEROUPPER")
 	w.op("RET")

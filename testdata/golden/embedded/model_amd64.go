@@ -3,6 +3,8 @@
 
 package embedded
 
+import "unsafe"
+
 // readerAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,7 +26,7 @@ func readerXGETBV() (eax uint32)
 // readerGemmAVX2 is readerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // readerGemvAVX2 is readerGemv in assembly with AVX2 and FMA.
 //
@@ -32,12 +34,12 @@ func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, 
 func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
 
 // readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
-func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if readerAVX2 {
-		readerGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		readerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else readerGemvGo.

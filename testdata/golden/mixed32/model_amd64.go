@@ -3,6 +3,8 @@
 
 package mixed32
 
+import "unsafe"
+
 // smallAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,7 +26,7 @@ func smallXGETBV() (eax uint32)
 // smallGemmAVX2 is smallGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // smallGemvAVX2 is smallGemv in assembly with AVX2 and FMA.
 //
@@ -32,12 +34,12 @@ func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c
 func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
 
 // smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
-func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if smallAVX2 {
-		smallGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		smallGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else smallGemvGo.

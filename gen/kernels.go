@@ -48,11 +48,11 @@ func (e *emitter) gemmRelu() *Statement { return Id(e.gemm() + "Relu") }
 
 func (e *emitter) gemvParams() []Code {
 	s := e.slice()
-	return []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(s), Id("lda").Int(), List(Id("x"), Id("y")).Add(s)}
+	return []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(s), Id("lda").Int(), List(Id("x"), Id("y")).Add(s), Id("mode").Int()}
 }
 
 var gemmArgs = []Code{Id("m"), Id("n"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mode")}
-var gemvArgs = []Code{Id("m"), Id("k"), Id("a"), Id("lda"), Id("x"), Id("y")}
+var gemvArgs = []Code{Id("m"), Id("k"), Id("a"), Id("lda"), Id("x"), Id("y"), Id("mode")}
 
 // kernels emits the checked entry points and the plain Go kernels.
 func (e *emitter) kernels() {
@@ -97,7 +97,8 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mode")),
 		),
 	)
-	e.docf(`%s adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.`, gemv)
+	e.docf(`%s adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+%s|%s, y = max(y, 0) then.`, gemv, e.gemm()+"Add", e.gemm()+"Relu")
 	e.f.Func().Id(gemv).Params(e.gemvParams()...).Block(
 		If(Id("m").Op("==").Lit(0).Op("||").Id("k").Op("==").Lit(0)).Block(Return()),
 		Id("_").Op("=").Id("a").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("lda").Op("+").Id("k").Op("-").Lit(1)),
@@ -168,6 +169,9 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 				Id("s0").Op("+=").Id("row").Index(Id("p")).Op("*").Id("x").Index(Id("p")),
 			)
 			g.Id("y").Index(Id("i")).Op("+=").Parens(Id("s0").Op("+").Id("s1")).Op("+").Parens(Id("s2").Op("+").Id("s3"))
+			g.If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0).Op("&&").Op("!").Parens(Id("y").Index(Id("i")).Op(">").Lit(0))).Block(
+				Id("y").Index(Id("i")).Op("=").Lit(0),
+			)
 		})
 	})
 }
@@ -207,12 +211,12 @@ func (e *emitter) archKernels(arch string) {
 	p := Op("*").Add(e.T())
 	asmGemm := []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(p), List(Id("ars"), Id("acs")).Int(),
 		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int(), Id("bias").Add(p), Id("mode").Int()}
-	asmGemv := []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(p), Id("lda").Int(), List(Id("x"), Id("y")).Add(p)}
+	asmGemv := []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(p), Id("lda").Int(), List(Id("x"), Id("y")).Add(p), Id("mode").Int()}
 	// The checked entry points have checked the slices the kernel reads;
 	// with k = 0 it reads neither a nor b, and bias only in gemmBias mode.
 	data := func(s string) Code { return Qual("unsafe", "SliceData").Call(Id(s)) }
 	ptrGemm := []Code{Id("m"), Id("n"), Id("k"), data("a"), Id("ars"), Id("acs"), data("b"), Id("ldb"), data("c"), Id("ldc"), data("bias"), Id("mode")}
-	ptrGemv := []Code{Id("m"), Id("k"), Op("&").Id("a").Index(Lit(0)), Id("lda"), Op("&").Id("x").Index(Lit(0)), Op("&").Id("y").Index(Lit(0))}
+	ptrGemv := []Code{Id("m"), Id("k"), Op("&").Id("a").Index(Lit(0)), Id("lda"), Op("&").Id("x").Index(Lit(0)), Op("&").Id("y").Index(Lit(0)), Id("mode")}
 	declare := func(name, doc string, params []Code) {
 		e.f.Comment(name + " " + doc)
 		e.f.Comment("")
@@ -270,8 +274,14 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 				),
 			),
 		)
-		e.f.Comment(fmt.Sprintf("%sKernel runs %s.", gemv, asm.Gemv(e.m.Names.Prefix, "NEON")))
-		e.f.Func().Id(gemv + "Kernel").Params(e.gemvParams()...).Block(Id(asm.Gemv(e.m.Names.Prefix, "NEON")).Call(ptrGemv...))
+		e.f.Comment(fmt.Sprintf("%sKernel runs %s, then relu if the mode asks for it.", gemv, asm.Gemv(e.m.Names.Prefix, "NEON")))
+		e.f.Func().Id(gemv+"Kernel").Params(e.gemvParams()...).Block(
+			Id(asm.Gemv(e.m.Names.Prefix, "NEON")).Call(ptrGemv...),
+			If(Id("mode").Op("&").Add(e.gemmRelu()).Op("==").Lit(0)).Block(Return()),
+			For(Id("i").Op(",").Id("v").Op(":=").Range().Id("y").Index(Op(":").Id("m"))).Block(
+				If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id("y").Index(Id("i")).Op("=").Lit(0)),
+			),
+		)
 	default:
 		e.f.HeaderComment("//go:build (!amd64 && !arm64) || purego")
 		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly kernels.", gemm, gemm))

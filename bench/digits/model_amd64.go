@@ -31,7 +31,7 @@ func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, 
 // digitsGemvAVX2 is digitsGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
 func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
@@ -43,10 +43,10 @@ func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 }
 
 // digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else digitsGemvGo.
-func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if digitsAVX2 {
-		digitsGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		digitsGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	digitsGemvGo(m, k, a, lda, x, y)
+	digitsGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -13,7 +13,7 @@ func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, 
 // digitsGemvNEON is digitsGemv in assembly with NEON.
 //
 //go:noescape
-func digitsGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func digitsGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // digitsGemmKernel runs digitsGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 	}
 }
 
-// digitsGemvKernel runs digitsGemvNEON.
-func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	digitsGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// digitsGemvKernel runs digitsGemvNEON, then relu if the mode asks for it.
+func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	digitsGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&digitsGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

@@ -95,20 +95,14 @@ func (m *Mnist) logits(x *[MnistInputs]float32) (z [MnistOutputs]float32) {
 	// Layer 1, 784 → 128: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [128]float32
 	a1 = m.B1
-	mnistGemv(128, 784, unsafe.Slice(&m.W1[0][0], 128*784), 784, x[:], a1[:])
-	for o := range 128 {
-		a1[o] = mnistRelu(a1[o])
-	}
+	mnistGemv(128, 784, unsafe.Slice(&m.W1[0][0], 128*784), 784, x[:], a1[:], mnistGemmRelu)
 	// Layer 2, 128 → 64: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [64]float32
 	a2 = m.B2
-	mnistGemv(64, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, a1[:], a2[:])
-	for o := range 64 {
-		a2[o] = mnistRelu(a2[o])
-	}
+	mnistGemv(64, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, a1[:], a2[:], mnistGemmRelu)
 	// Layer 3 (output), 64 → 10: z3 = W3·a2 + b3.
 	z = m.B3
-	mnistGemv(10, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, a2[:], z[:])
+	mnistGemv(10, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, a2[:], z[:], mnistGemmAdd)
 	return z
 }
 
@@ -166,19 +160,13 @@ type MnistTrace struct {
 func (m *Mnist) Trace(s *MnistTrace, x *[MnistInputs]float32) {
 	// Layer 1, 784 → 128: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
-	mnistGemv(128, 784, unsafe.Slice(&m.W1[0][0], 128*784), 784, x[:], s.A1[:])
-	for o := range 128 {
-		s.A1[o] = mnistRelu(s.A1[o])
-	}
+	mnistGemv(128, 784, unsafe.Slice(&m.W1[0][0], 128*784), 784, x[:], s.A1[:], mnistGemmRelu)
 	// Layer 2, 128 → 64: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	s.A2 = m.B2
-	mnistGemv(64, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, s.A1[:], s.A2[:])
-	for o := range 64 {
-		s.A2[o] = mnistRelu(s.A2[o])
-	}
+	mnistGemv(64, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, s.A1[:], s.A2[:], mnistGemmRelu)
 	// Layer 3 (output), 64 → 10: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
-	mnistGemv(10, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, s.A2[:], s.Z3[:])
+	mnistGemv(10, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, s.A2[:], s.Z3[:], mnistGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32
@@ -463,15 +451,16 @@ func mnistGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 	}
 }
 
-// mnistGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func mnistGemv(m, k int, a []float32, lda int, x, y []float32) {
+// mnistGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// mnistGemmAdd|mnistGemmRelu, y = max(y, 0) then.
+func mnistGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	mnistGemvKernel(m, k, a, lda, x, y)
+	mnistGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // mnistGemmGo is mnistGemm in plain Go, four rows of c at a time.
@@ -564,7 +553,7 @@ func mnistGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 }
 
 // mnistGemvGo is mnistGemv in plain Go, summing each row in four lanes.
-func mnistGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+func mnistGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -580,5 +569,8 @@ func mnistGemvGo(m, k int, a []float32, lda int, x, y []float32) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&mnistGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

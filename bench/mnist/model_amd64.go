@@ -31,7 +31,7 @@ func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c
 // mnistGemvAVX2 is mnistGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
 func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
@@ -43,10 +43,10 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 }
 
 // mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else mnistGemvGo.
-func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if mnistAVX2 {
-		mnistGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		mnistGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	mnistGemvGo(m, k, a, lda, x, y)
+	mnistGemvGo(m, k, a, lda, x, y, mode)
 }

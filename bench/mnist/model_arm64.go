@@ -13,7 +13,7 @@ func mnistGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c
 // mnistGemvNEON is mnistGemv in assembly with NEON.
 //
 //go:noescape
-func mnistGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func mnistGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // mnistGemmKernel runs mnistGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 	}
 }
 
-// mnistGemvKernel runs mnistGemvNEON.
-func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	mnistGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// mnistGemvKernel runs mnistGemvNEON, then relu if the mode asks for it.
+func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	mnistGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&mnistGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

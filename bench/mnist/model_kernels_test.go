@@ -56,13 +56,16 @@ func TestMnistKernels(t *testing.T) {
 		}
 	}
 	for _, m := range []int{1, 2, 3, 4, 5, 9} {
-		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 64, 100} {
+		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 100} {
 			lda := k + 3
-			a, x, y := random(m*lda), random(k), random(m)
-			want := append([]float32(nil), y...)
-			mnistGemv(m, k, a, lda, x, y)
-			mnistGemvGo(m, k, a, lda, x, want)
-			check("gemv", y, want)
+			a, x := random(m*lda), random(k)
+			for _, mode := range []int{mnistGemmAdd, mnistGemmRelu} {
+				y := random(m)
+				want := append([]float32(nil), y...)
+				mnistGemv(m, k, a, lda, x, y, mode)
+				mnistGemvGo(m, k, a, lda, x, want, mode)
+				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+			}
 		}
 	}
 }

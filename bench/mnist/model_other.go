@@ -9,6 +9,6 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 }
 
 // mnistGemvKernel runs mnistGemvGo.
-func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	mnistGemvGo(m, k, a, lda, x, y)
+func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	mnistGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -95,20 +95,14 @@ func (m *Wide) logits(x *[WideInputs]float32) (z [WideOutputs]float32) {
 	// Layer 1, 784 → 512: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [512]float32
 	a1 = m.B1
-	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], a1[:])
-	for o := range 512 {
-		a1[o] = wideRelu(a1[o])
-	}
+	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], a1[:], wideGemmRelu)
 	// Layer 2, 512 → 512: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [512]float32
 	a2 = m.B2
-	wideGemv(512, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, a1[:], a2[:])
-	for o := range 512 {
-		a2[o] = wideRelu(a2[o])
-	}
+	wideGemv(512, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, a1[:], a2[:], wideGemmRelu)
 	// Layer 3 (output), 512 → 10: z3 = W3·a2 + b3.
 	z = m.B3
-	wideGemv(10, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, a2[:], z[:])
+	wideGemv(10, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, a2[:], z[:], wideGemmAdd)
 	return z
 }
 
@@ -166,19 +160,13 @@ type WideTrace struct {
 func (m *Wide) Trace(s *WideTrace, x *[WideInputs]float32) {
 	// Layer 1, 784 → 512: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
-	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], s.A1[:])
-	for o := range 512 {
-		s.A1[o] = wideRelu(s.A1[o])
-	}
+	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], s.A1[:], wideGemmRelu)
 	// Layer 2, 512 → 512: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	s.A2 = m.B2
-	wideGemv(512, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, s.A1[:], s.A2[:])
-	for o := range 512 {
-		s.A2[o] = wideRelu(s.A2[o])
-	}
+	wideGemv(512, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, s.A1[:], s.A2[:], wideGemmRelu)
 	// Layer 3 (output), 512 → 10: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
-	wideGemv(10, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, s.A2[:], s.Z3[:])
+	wideGemv(10, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, s.A2[:], s.Z3[:], wideGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32
@@ -463,15 +451,16 @@ func wideGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []
 	}
 }
 
-// wideGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func wideGemv(m, k int, a []float32, lda int, x, y []float32) {
+// wideGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// wideGemmAdd|wideGemmRelu, y = max(y, 0) then.
+func wideGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	wideGemvKernel(m, k, a, lda, x, y)
+	wideGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // wideGemmGo is wideGemm in plain Go, four rows of c at a time.
@@ -564,7 +553,7 @@ func wideGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 }
 
 // wideGemvGo is wideGemv in plain Go, summing each row in four lanes.
-func wideGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+func wideGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -580,5 +569,8 @@ func wideGemvGo(m, k int, a []float32, lda int, x, y []float32) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&wideGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

@@ -31,7 +31,7 @@ func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c 
 // wideGemvAVX2 is wideGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
 func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
@@ -43,10 +43,10 @@ func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 }
 
 // wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else wideGemvGo.
-func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if wideAVX2 {
-		wideGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		wideGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	wideGemvGo(m, k, a, lda, x, y)
+	wideGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -13,7 +13,7 @@ func wideGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c 
 // wideGemvNEON is wideGemv in assembly with NEON.
 //
 //go:noescape
-func wideGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func wideGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // wideGemmKernel runs wideGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 	}
 }
 
-// wideGemvKernel runs wideGemvNEON.
-func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	wideGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// wideGemvKernel runs wideGemvNEON, then relu if the mode asks for it.
+func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	wideGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&wideGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

@@ -9,6 +9,6 @@ func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 }
 
 // wideGemvKernel runs wideGemvGo.
-func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	wideGemvGo(m, k, a, lda, x, y)
+func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	wideGemvGo(m, k, a, lda, x, y, mode)
 }

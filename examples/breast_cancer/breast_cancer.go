@@ -85,10 +85,7 @@ func (m *Cancer) logits(x *[CancerInputs]float64) (z [CancerOutputs]float64) {
 	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [16]float64
 	a1 = m.B1
-	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], a1[:])
-	for o := range 16 {
-		a1[o] = cancerRelu(a1[o])
-	}
+	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], a1[:], cancerGemmRelu)
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] + m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
 	return z
@@ -133,10 +130,7 @@ type CancerTrace struct {
 func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
 	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
-	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], s.A1[:])
-	for o := range 16 {
-		s.A1[o] = cancerRelu(s.A1[o])
-	}
+	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], s.A1[:], cancerGemmRelu)
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] + m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
 	for k := range 1 {
@@ -390,15 +384,16 @@ func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 	}
 }
 
-// cancerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func cancerGemv(m, k int, a []float64, lda int, x, y []float64) {
+// cancerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// cancerGemmAdd|cancerGemmRelu, y = max(y, 0) then.
+func cancerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	cancerGemvKernel(m, k, a, lda, x, y)
+	cancerGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // cancerGemmGo is cancerGemm in plain Go, four rows of c at a time.
@@ -491,7 +486,7 @@ func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 }
 
 // cancerGemvGo is cancerGemv in plain Go, summing each row in four lanes.
-func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -507,5 +502,8 @@ func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&cancerGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

@@ -31,7 +31,7 @@ func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 // cancerGemvAVX2 is cancerGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64)
+func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
 // cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else cancerGemmGo.
 func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
@@ -43,10 +43,10 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 }
 
 // cancerGemvKernel runs cancerGemvAVX2 if the processor has AVX2 and FMA, else cancerGemvGo.
-func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
+func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if cancerAVX2 {
-		cancerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		cancerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	cancerGemvGo(m, k, a, lda, x, y)
+	cancerGemvGo(m, k, a, lda, x, y, mode)
 }

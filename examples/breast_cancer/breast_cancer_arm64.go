@@ -13,7 +13,7 @@ func cancerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 // cancerGemvNEON is cancerGemv in assembly with NEON.
 //
 //go:noescape
-func cancerGemvNEON(m, k int, a *float64, lda int, x, y *float64)
+func cancerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
 // cancerGemmKernel runs cancerGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	}
 }
 
-// cancerGemvKernel runs cancerGemvNEON.
-func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	cancerGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// cancerGemvKernel runs cancerGemvNEON, then relu if the mode asks for it.
+func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	cancerGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&cancerGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

@@ -9,6 +9,6 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 }
 
 // cancerGemvKernel runs cancerGemvGo.
-func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	cancerGemvGo(m, k, a, lda, x, y)
+func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	cancerGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -95,20 +95,14 @@ func (m *Digits) logits(x *[DigitsInputs]float32) (z [DigitsOutputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [64]float32
 	a1 = m.B1
-	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], a1[:])
-	for o := range 64 {
-		a1[o] = digitsRelu(a1[o])
-	}
+	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], a1[:], digitsGemmRelu)
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [32]float32
 	a2 = m.B2
-	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], a2[:])
-	for o := range 32 {
-		a2[o] = digitsRelu(a2[o])
-	}
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], a2[:], digitsGemmRelu)
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
 	z = m.B3
-	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:])
+	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:], digitsGemmAdd)
 	return z
 }
 
@@ -166,19 +160,13 @@ type DigitsTrace struct {
 func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
-	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], s.A1[:])
-	for o := range 64 {
-		s.A1[o] = digitsRelu(s.A1[o])
-	}
+	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], s.A1[:], digitsGemmRelu)
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	s.A2 = m.B2
-	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], s.A2[:])
-	for o := range 32 {
-		s.A2[o] = digitsRelu(s.A2[o])
-	}
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], s.A2[:], digitsGemmRelu)
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
-	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:])
+	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:], digitsGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32
@@ -463,15 +451,16 @@ func digitsGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 	}
 }
 
-// digitsGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func digitsGemv(m, k int, a []float32, lda int, x, y []float32) {
+// digitsGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// digitsGemmAdd|digitsGemmRelu, y = max(y, 0) then.
+func digitsGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	digitsGemvKernel(m, k, a, lda, x, y)
+	digitsGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // digitsGemmGo is digitsGemm in plain Go, four rows of c at a time.
@@ -564,7 +553,7 @@ func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 }
 
 // digitsGemvGo is digitsGemv in plain Go, summing each row in four lanes.
-func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -580,5 +569,8 @@ func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&digitsGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

@@ -9,6 +9,6 @@ func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 }
 
 // digitsGemvKernel runs digitsGemvGo.
-func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	digitsGemvGo(m, k, a, lda, x, y)
+func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	digitsGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -134,7 +134,7 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	var a2 [32]float64
 	a2 = m.B2
-	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, a1[:], a2[:])
+	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, a1[:], a2[:], sineGemmAdd)
 	for o := range 32 {
 		a2[o] = sineTanh(a2[o])
 	}
@@ -198,7 +198,7 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	s.A1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	s.A2 = m.B2
-	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, s.A1[:], s.A2[:])
+	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, s.A1[:], s.A2[:], sineGemmAdd)
 	for o := range 32 {
 		s.A2[o] = sineTanh(s.A2[o])
 	}
@@ -616,15 +616,16 @@ func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []
 	}
 }
 
-// sineGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func sineGemv(m, k int, a []float64, lda int, x, y []float64) {
+// sineGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// sineGemmAdd|sineGemmRelu, y = max(y, 0) then.
+func sineGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	sineGemvKernel(m, k, a, lda, x, y)
+	sineGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // sineGemmGo is sineGemm in plain Go, four rows of c at a time.
@@ -717,7 +718,7 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 }
 
 // sineGemvGo is sineGemv in plain Go, summing each row in four lanes.
-func sineGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+func sineGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -733,5 +734,8 @@ func sineGemvGo(m, k int, a []float64, lda int, x, y []float64) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&sineGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

@@ -31,7 +31,7 @@ func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c 
 // sineGemvAVX2 is sineGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64)
+func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
 // sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else sineGemmGo.
 func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
@@ -43,10 +43,10 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 }
 
 // sineGemvKernel runs sineGemvAVX2 if the processor has AVX2 and FMA, else sineGemvGo.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
+func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if sineAVX2 {
-		sineGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		sineGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	sineGemvGo(m, k, a, lda, x, y)
+	sineGemvGo(m, k, a, lda, x, y, mode)
 }

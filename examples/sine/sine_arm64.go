@@ -13,7 +13,7 @@ func sineGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c 
 // sineGemvNEON is sineGemv in assembly with NEON.
 //
 //go:noescape
-func sineGemvNEON(m, k int, a *float64, lda int, x, y *float64)
+func sineGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
 // sineGemmKernel runs sineGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 	}
 }
 
-// sineGemvKernel runs sineGemvNEON.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	sineGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// sineGemvKernel runs sineGemvNEON, then relu if the mode asks for it.
+func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	sineGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&sineGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

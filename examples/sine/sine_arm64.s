@@ -189,10 +189,11 @@ next1:
 done:
 	RET
 
-// sineGemvNEON adds a·x to y; see the package doc of the generator for the contract.
+// sineGemvNEON adds a·x to y, leaving relu to its caller; see the package doc of the
+// generator for the contract.
 //
-// func sineGemvNEON(m, k int, a *T, lda int, x, y *T)
-TEXT ·sineGemvNEON(SB), NOSPLIT, $0-48
+// func sineGemvNEON(m, k int, a *T, lda int, x, y *T, mode int)
+TEXT ·sineGemvNEON(SB), NOSPLIT, $0-56
 	MOVD m+0(FP), R0
 	MOVD k+8(FP), R1
 	MOVD a+16(FP), R4

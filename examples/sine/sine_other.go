@@ -9,6 +9,6 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 }
 
 // sineGemvKernel runs sineGemvGo.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	sineGemvGo(m, k, a, lda, x, y)
+func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	sineGemvGo(m, k, a, lda, x, y, mode)
 }

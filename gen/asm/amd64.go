@@ -188,17 +188,20 @@ func (w *writer) gemmAMD64(name string, t x86) {
 	w.WriteString("\n")
 }
 
-// gemvAMD64 writes gemv. Registers:
+// gemvAMD64 writes gemv, 4 rows at a time and then 1, two vectors of each
+// row per step (eight accumulators hide the latency of FMA), then one, then
+// the values left one by one. Registers:
 //
 //	R8 rows left   SI a at the row block   DI y at the row block
-//	R11 lda in bytes   R13 k rounded down to whole vectors, in bytes, R12 k
-//	DX, R10 a at rows 0 and 2 of the block; BX x; AX the byte offset of p
-//	Y0–Y3 the accumulators of the rows, Y4 a vector of x
+//	R11 lda in bytes   R12 k in bytes, R13 k rounded down to two vectors
+//	DX, R9, R10, CX a at rows 0–3 of the block; BX x; AX the byte offset of p
+//	Y0–Y7 the accumulators (row i in Y2i, Y2i+1), Y8, Y9 x, Y15 zero for relu
 func (w *writer) gemvAMD64(name string, t x86) {
 	lanes := 32 / t.size
-	w.comment(name+" adds a·x to y; see the package doc of the generator for the contract.", "")
-	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T)\n")
-	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-48\n")
+	w.comment(name+" adds a·x to y, with relu or not; see the package doc of the generator",
+		"for the contract.", "")
+	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-56\n")
 	w.op("MOVQ m+0(FP), R8")
 	w.op("MOVQ k+8(FP), R12")
 	w.op("MOVQ a+16(FP), SI")
@@ -207,35 +210,50 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	w.op("MOVQ x+32(FP), BX")
 	w.op("MOVQ y+40(FP), DI")
 	w.op("MOVQ R12, R13")
-	w.op("ANDQ $-%d, R13", lanes)
+	w.op("ANDQ $-%d, R13", 2*lanes)
 	w.op("SHLQ $%d, R13", t.shift)
 	w.op("SHLQ $%d, R12", t.shift)
-	aAddr := []string{"(DX)(AX*1)", "(R9)(AX*1)", "(R10)(AX*1)", "(CX)(AX*1)"}
-	block := func(rows int, tag string) {
+	vec := "VMOVUP" + t.p[1:]
+	row := []string{"DX", "R9", "R10", "CX"}
+	at := func(i int, off string) string { return fmt.Sprintf("%s(%s)(AX*1)", off, row[i]) }
+	block := func(rows int) {
+		tag := fmt.Sprint(rows)
 		w.op("MOVQ SI, DX")
 		if rows == 4 {
 			w.op("LEAQ (SI)(R11*1), R9")
 			w.op("LEAQ (SI)(R11*2), R10")
 			w.op("LEAQ (R10)(R11*1), CX")
 		}
-		for i := range rows {
+		for i := range 2 * rows {
 			w.op("VXORP%s Y%d, Y%d, Y%d", t.p[1:], i, i, i)
 		}
 		w.op("XORQ AX, AX")
-		w.label("vec" + tag)
+		w.label("vec2" + tag)
 		w.op("CMPQ AX, R13")
-		w.op("JGE sum%s", tag)
-		w.op("VMOVUP%s (BX)(AX*1), Y4", t.p[1:])
+		w.op("JGE vec1%s", tag)
+		w.op("%s (BX)(AX*1), Y8", vec)
+		w.op("%s 32(BX)(AX*1), Y9", vec)
 		for i := range rows {
-			w.op("VFMADD231%s %s, Y4, Y%d", t.p, aAddr[i], i)
+			w.op("VFMADD231%s %s, Y8, Y%d", t.p, at(i, ""), 2*i)
+			w.op("VFMADD231%s %s, Y9, Y%d", t.p, at(i, "32"), 2*i+1)
+		}
+		w.op("ADDQ $64, AX")
+		w.op("JMP vec2%s", tag)
+		w.label("vec1" + tag)
+		w.op("LEAQ 32(AX), R14")
+		w.op("CMPQ R14, R12")
+		w.op("JGT sum%s", tag)
+		w.op("%s (BX)(AX*1), Y8", vec)
+		for i := range rows {
+			w.op("VFMADD231%s %s, Y8, Y%d", t.p, at(i, ""), 2*i)
 		}
 		w.op("ADDQ $32, AX")
-		w.op("JMP vec%s", tag)
 		w.label("sum" + tag)
 		for i := range rows {
-			x := fmt.Sprintf("X%d", i)
-			w.op("VEXTRACTF128 $1, Y%d, X5", i)
-			w.op("VADD%s X5, %s, %s", t.p, x, x)
+			y, x := fmt.Sprintf("Y%d", 2*i), fmt.Sprintf("X%d", 2*i)
+			w.op("VADD%s Y%d, %s, %s", t.p, 2*i+1, y, y)
+			w.op("VEXTRACTF128 $1, %s, X10", y)
+			w.op("VADD%s X10, %s, %s", t.p, x, x)
 			w.op("VHADD%s %s, %s, %s", t.p, x, x, x)
 			if t.size == 4 {
 				w.op("VHADD%s %s, %s, %s", t.p, x, x, x)
@@ -244,24 +262,34 @@ func (w *writer) gemvAMD64(name string, t x86) {
 		w.label("tail" + tag)
 		w.op("CMPQ AX, R12")
 		w.op("JGE store%s", tag)
-		w.op("VMOV%s (BX)(AX*1), X4", t.s)
+		w.op("VMOV%s (BX)(AX*1), X8", t.s)
 		for i := range rows {
-			w.op("VFMADD231%s %s, X4, X%d", t.s, aAddr[i], i)
+			w.op("VFMADD231%s %s, X8, X%d", t.s, at(i, ""), 2*i)
 		}
 		w.op("ADDQ $%d, AX", t.size)
 		w.op("JMP tail%s", tag)
 		w.label("store" + tag)
 		for i := range rows {
-			y := fmt.Sprintf("%d(DI)", i*t.size)
-			w.op("VADD%s %s, X%d, X%d", t.s, y, i, i)
-			w.op("VMOV%s X%d, %s", t.s, i, y)
+			w.op("VADD%s %d(DI), X%d, X%d", t.s, i*t.size, 2*i, 2*i)
+		}
+		w.op("MOVQ mode+48(FP), R14")
+		w.op("TESTQ $4, R14")
+		w.op("JEQ write%s", tag)
+		w.comment("relu: VMAXSS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.")
+		w.op("VXORP%s X15, X15, X15", t.p[1:])
+		for i := range rows {
+			w.op("VMAX%s X15, X%d, X%d", t.s, 2*i, 2*i)
+		}
+		w.label("write" + tag)
+		for i := range rows {
+			w.op("VMOV%s X%d, %d(DI)", t.s, 2*i, i*t.size)
 		}
 	}
 	w.comment("Blocks of 4 rows.")
 	w.label("rows4")
 	w.op("CMPQ R8, $4")
 	w.op("JLT rows1")
-	block(4, "4")
+	block(4)
 	w.op("LEAQ (SI)(R11*4), SI")
 	w.op("ADDQ $%d, DI", 4*t.size)
 	w.op("SUBQ $4, R8")
@@ -270,7 +298,7 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	w.label("rows1")
 	w.op("TESTQ R8, R8")
 	w.op("JEQ done")
-	block(1, "1")
+	block(1)
 	w.op("ADDQ R11, SI")
 	w.op("ADDQ $%d, DI", t.size)
 	w.op("DECQ R8")

@@ -189,9 +189,9 @@ func (w *writer) gemmARM64(name string, t neon) {
 //	F24 x[p] and F25–F28 a[i][p] in the scalar tail
 func (w *writer) gemvARM64(name string, t neon) {
 	lanes := 32 / t.size
-	w.comment(name+" adds a·x to y; see the package doc of the generator for the contract.", "")
-	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T)\n")
-	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-48\n")
+	w.comment(name+" adds a·x to y, leaving relu to its caller; see the package doc of the", "generator for the contract.", "")
+	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-56\n")
 	w.op("MOVD m+0(FP), R0")
 	w.op("MOVD k+8(FP), R1")
 	w.op("MOVD a+16(FP), R4")

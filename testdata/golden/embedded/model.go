@@ -96,20 +96,14 @@ func (m *Reader) logits(x *[ReaderInputs]float32) (z [ReaderOutputs]float32) {
 	// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [96]float32
 	a1 = m.B1
-	readerGemv(96, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, x[:], a1[:])
-	for o := range 96 {
-		a1[o] = readerRelu(a1[o])
-	}
+	readerGemv(96, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, x[:], a1[:], readerGemmRelu)
 	// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [32]float32
 	a2 = m.B2
-	readerGemv(32, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, a1[:], a2[:])
-	for o := range 32 {
-		a2[o] = readerRelu(a2[o])
-	}
+	readerGemv(32, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, a1[:], a2[:], readerGemmRelu)
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
 	z = m.B3
-	readerGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:])
+	readerGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:], readerGemmAdd)
 	return z
 }
 
@@ -167,19 +161,13 @@ type ReaderTrace struct {
 func (m *Reader) Trace(s *ReaderTrace, x *[ReaderInputs]float32) {
 	// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
-	readerGemv(96, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, x[:], s.A1[:])
-	for o := range 96 {
-		s.A1[o] = readerRelu(s.A1[o])
-	}
+	readerGemv(96, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, x[:], s.A1[:], readerGemmRelu)
 	// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	s.A2 = m.B2
-	readerGemv(32, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, s.A1[:], s.A2[:])
-	for o := range 32 {
-		s.A2[o] = readerRelu(s.A2[o])
-	}
+	readerGemv(32, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, s.A1[:], s.A2[:], readerGemmRelu)
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
-	readerGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:])
+	readerGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:], readerGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32
@@ -523,15 +511,16 @@ func readerGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 	}
 }
 
-// readerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func readerGemv(m, k int, a []float32, lda int, x, y []float32) {
+// readerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// readerGemmAdd|readerGemmRelu, y = max(y, 0) then.
+func readerGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	readerGemvKernel(m, k, a, lda, x, y)
+	readerGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // readerGemmGo is readerGemm in plain Go, four rows of c at a time.
@@ -624,7 +613,7 @@ func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 }
 
 // readerGemvGo is readerGemv in plain Go, summing each row in four lanes.
-func readerGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+func readerGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -640,5 +629,8 @@ func readerGemvGo(m, k int, a []float32, lda int, x, y []float32) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&readerGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

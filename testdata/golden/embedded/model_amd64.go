@@ -31,7 +31,7 @@ func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, 
 // readerGemvAVX2 is readerGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
 func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
@@ -43,10 +43,10 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 }
 
 // readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else readerGemvGo.
-func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if readerAVX2 {
-		readerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		readerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	readerGemvGo(m, k, a, lda, x, y)
+	readerGemvGo(m, k, a, lda, x, y, mode)
 }

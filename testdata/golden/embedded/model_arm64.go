@@ -13,7 +13,7 @@ func readerGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, 
 // readerGemvNEON is readerGemv in assembly with NEON.
 //
 //go:noescape
-func readerGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func readerGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // readerGemmKernel runs readerGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 	}
 }
 
-// readerGemvKernel runs readerGemvNEON.
-func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	readerGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// readerGemvKernel runs readerGemvNEON, then relu if the mode asks for it.
+func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	readerGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&readerGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

@@ -189,10 +189,11 @@ next1:
 done:
 	RET
 
-// readerGemvNEON adds a·x to y; see the package doc of the generator for the contract.
+// readerGemvNEON adds a·x to y, leaving relu to its caller; see the package doc of the
+// generator for the contract.
 //
-// func readerGemvNEON(m, k int, a *T, lda int, x, y *T)
-TEXT ·readerGemvNEON(SB), NOSPLIT, $0-48
+// func readerGemvNEON(m, k int, a *T, lda int, x, y *T, mode int)
+TEXT ·readerGemvNEON(SB), NOSPLIT, $0-56
 	MOVD m+0(FP), R0
 	MOVD k+8(FP), R1
 	MOVD a+16(FP), R4

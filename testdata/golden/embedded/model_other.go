@@ -9,6 +9,6 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 }
 
 // readerGemvKernel runs readerGemvGo.
-func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	readerGemvGo(m, k, a, lda, x, y)
+func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	readerGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -105,7 +105,7 @@ func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	var a1 [9]float64
 	a1 = m.B1
-	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], a1[:])
+	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], a1[:], loopedGemmAdd)
 	for o := range 9 {
 		a1[o] = loopedGelu(a1[o])
 	}
@@ -121,13 +121,13 @@ func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	var a3 [5]float64
 	a3 = m.B3
-	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, a2[:], a3[:])
+	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, a2[:], a3[:], loopedGemmAdd)
 	for o := range 5 {
 		a3[o] = loopedSoftplus(a3[o])
 	}
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
 	z = m.B4
-	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z[:])
+	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z[:], loopedGemmAdd)
 	return z
 }
 
@@ -191,7 +191,7 @@ type LoopedTrace struct {
 func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	s.Z1 = m.B1
-	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], s.Z1[:])
+	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], s.Z1[:], loopedGemmAdd)
 	for o := range 9 {
 		s.A1[o] = loopedGelu(s.Z1[o])
 	}
@@ -212,13 +212,13 @@ func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	s.A2[6] = loopedSilu(s.Z2[6])
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	s.A3 = m.B3
-	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, s.A2[:], s.A3[:])
+	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, s.A2[:], s.A3[:], loopedGemmAdd)
 	for o := range 5 {
 		s.A3[o] = loopedSoftplus(s.A3[o])
 	}
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
 	s.Z4 = m.B4
-	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, s.A3[:], s.Z4[:])
+	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, s.A3[:], s.Z4[:], loopedGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z4[0], s.Z4[1], s.Z4[2])
 	var sum float64
@@ -672,15 +672,16 @@ func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 	}
 }
 
-// loopedGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func loopedGemv(m, k int, a []float64, lda int, x, y []float64) {
+// loopedGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// loopedGemmAdd|loopedGemmRelu, y = max(y, 0) then.
+func loopedGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	loopedGemvKernel(m, k, a, lda, x, y)
+	loopedGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // loopedGemmGo is loopedGemm in plain Go, four rows of c at a time.
@@ -773,7 +774,7 @@ func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 }
 
 // loopedGemvGo is loopedGemv in plain Go, summing each row in four lanes.
-func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -789,5 +790,8 @@ func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&loopedGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

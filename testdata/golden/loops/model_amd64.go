@@ -31,7 +31,7 @@ func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 // loopedGemvAVX2 is loopedGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64)
+func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
 // loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else loopedGemmGo.
 func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
@@ -43,10 +43,10 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 }
 
 // loopedGemvKernel runs loopedGemvAVX2 if the processor has AVX2 and FMA, else loopedGemvGo.
-func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
+func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if loopedAVX2 {
-		loopedGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		loopedGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	loopedGemvGo(m, k, a, lda, x, y)
+	loopedGemvGo(m, k, a, lda, x, y, mode)
 }

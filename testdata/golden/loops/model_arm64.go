@@ -13,7 +13,7 @@ func loopedGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 // loopedGemvNEON is loopedGemv in assembly with NEON.
 //
 //go:noescape
-func loopedGemvNEON(m, k int, a *float64, lda int, x, y *float64)
+func loopedGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
 // loopedGemmKernel runs loopedGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	}
 }
 
-// loopedGemvKernel runs loopedGemvNEON.
-func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	loopedGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// loopedGemvKernel runs loopedGemvNEON, then relu if the mode asks for it.
+func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	loopedGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&loopedGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

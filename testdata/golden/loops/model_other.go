@@ -9,6 +9,6 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 }
 
 // loopedGemvKernel runs loopedGemvGo.
-func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	loopedGemvGo(m, k, a, lda, x, y)
+func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	loopedGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -95,7 +95,7 @@ func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
 	var a1 [12]float32
 	a1 = m.B1
-	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], a1[:])
+	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], a1[:], smallGemmAdd)
 	for o := range 12 {
 		a1[o] = smallLeakyRelu0_01(a1[o])
 	}
@@ -171,7 +171,7 @@ type SmallTrace struct {
 func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
 	s.A1 = m.B1
-	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], s.A1[:])
+	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], s.A1[:], smallGemmAdd)
 	for o := range 12 {
 		s.A1[o] = smallLeakyRelu0_01(s.A1[o])
 	}
@@ -623,15 +623,16 @@ func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 	}
 }
 
-// smallGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func smallGemv(m, k int, a []float32, lda int, x, y []float32) {
+// smallGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// smallGemmAdd|smallGemmRelu, y = max(y, 0) then.
+func smallGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	smallGemvKernel(m, k, a, lda, x, y)
+	smallGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // smallGemmGo is smallGemm in plain Go, four rows of c at a time.
@@ -724,7 +725,7 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 }
 
 // smallGemvGo is smallGemv in plain Go, summing each row in four lanes.
-func smallGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+func smallGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -740,5 +741,8 @@ func smallGemvGo(m, k int, a []float32, lda int, x, y []float32) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&smallGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

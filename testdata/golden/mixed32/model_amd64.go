@@ -31,7 +31,7 @@ func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c
 // smallGemvAVX2 is smallGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
 func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
@@ -43,10 +43,10 @@ func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 }
 
 // smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else smallGemvGo.
-func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if smallAVX2 {
-		smallGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		smallGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	smallGemvGo(m, k, a, lda, x, y)
+	smallGemvGo(m, k, a, lda, x, y, mode)
 }

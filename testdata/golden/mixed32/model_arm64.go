@@ -13,7 +13,7 @@ func smallGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c
 // smallGemvNEON is smallGemv in assembly with NEON.
 //
 //go:noescape
-func smallGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func smallGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
 // smallGemmKernel runs smallGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 	}
 }
 
-// smallGemvKernel runs smallGemvNEON.
-func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	smallGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// smallGemvKernel runs smallGemvNEON, then relu if the mode asks for it.
+func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	smallGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&smallGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

@@ -189,10 +189,11 @@ next1:
 done:
 	RET
 
-// smallGemvNEON adds a·x to y; see the package doc of the generator for the contract.
+// smallGemvNEON adds a·x to y, leaving relu to its caller; see the package doc of the
+// generator for the contract.
 //
-// func smallGemvNEON(m, k int, a *T, lda int, x, y *T)
-TEXT ·smallGemvNEON(SB), NOSPLIT, $0-48
+// func smallGemvNEON(m, k int, a *T, lda int, x, y *T, mode int)
+TEXT ·smallGemvNEON(SB), NOSPLIT, $0-56
 	MOVD m+0(FP), R0
 	MOVD k+8(FP), R1
 	MOVD a+16(FP), R4

@@ -9,6 +9,6 @@ func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 }
 
 // smallGemvKernel runs smallGemvGo.
-func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	smallGemvGo(m, k, a, lda, x, y)
+func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	smallGemvGo(m, k, a, lda, x, y, mode)
 }

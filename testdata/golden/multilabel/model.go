@@ -85,13 +85,13 @@ func (m *Tagger) logits(x *[TaggerInputs]float64) (z [TaggerOutputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	var a1 [5]float64
 	a1 = m.B1
-	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], a1[:])
+	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], a1[:], taggerGemmAdd)
 	for o := range 5 {
 		a1[o] = taggerElu1(a1[o])
 	}
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
 	z = m.B2
-	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z[:])
+	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z[:], taggerGemmAdd)
 	return z
 }
 
@@ -138,13 +138,13 @@ type TaggerTrace struct {
 func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	s.A1 = m.B1
-	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], s.A1[:])
+	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], s.A1[:], taggerGemmAdd)
 	for o := range 5 {
 		s.A1[o] = taggerElu1(s.A1[o])
 	}
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
 	s.Z2 = m.B2
-	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, s.A1[:], s.Z2[:])
+	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, s.A1[:], s.Z2[:], taggerGemmAdd)
 	for k := range 3 {
 		s.Y[k] = taggerSigmoid(s.Z2[k])
 	}
@@ -376,15 +376,16 @@ func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 	}
 }
 
-// taggerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func taggerGemv(m, k int, a []float64, lda int, x, y []float64) {
+// taggerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// taggerGemmAdd|taggerGemmRelu, y = max(y, 0) then.
+func taggerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	taggerGemvKernel(m, k, a, lda, x, y)
+	taggerGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // taggerGemmGo is taggerGemm in plain Go, four rows of c at a time.
@@ -477,7 +478,7 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 }
 
 // taggerGemvGo is taggerGemv in plain Go, summing each row in four lanes.
-func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -493,5 +494,8 @@ func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&taggerGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
 	}
 }

@@ -31,7 +31,7 @@ func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 // taggerGemvAVX2 is taggerGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64)
+func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
 // taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else taggerGemmGo.
 func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
@@ -43,10 +43,10 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 }
 
 // taggerGemvKernel runs taggerGemvAVX2 if the processor has AVX2 and FMA, else taggerGemvGo.
-func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
+func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if taggerAVX2 {
-		taggerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		taggerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	taggerGemvGo(m, k, a, lda, x, y)
+	taggerGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -13,7 +13,7 @@ func taggerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 // taggerGemvNEON is taggerGemv in assembly with NEON.
 //
 //go:noescape
-func taggerGemvNEON(m, k int, a *float64, lda int, x, y *float64)
+func taggerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
 // taggerGemmKernel runs taggerGemmNEON, then relu if the mode asks for it: NEON
 // has the instruction, but Go's assembler does not.
@@ -32,7 +32,15 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	}
 }
 
-// taggerGemvKernel runs taggerGemvNEON.
-func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	taggerGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// taggerGemvKernel runs taggerGemvNEON, then relu if the mode asks for it.
+func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	taggerGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&taggerGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
 }

@@ -9,6 +9,6 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 }
 
 // taggerGemvKernel runs taggerGemvGo.
-func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	taggerGemvGo(m, k, a, lda, x, y)
+func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	taggerGemvGo(m, k, a, lda, x, y, mode)
 }

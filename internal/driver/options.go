@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -95,17 +96,17 @@ func (o *TrainOptions) Validate() error {
 		return bad("-schedule: unknown schedule %q (want one of: %s)", o.Schedule, strings.Join(Schedules, ", "))
 	case o.Warmup < 0 || o.Warmup >= o.Epochs:
 		return bad("-warmup must be in [0, epochs), got %d", o.Warmup)
-	case o.Clip < 0:
-		return bad("-clip must not be negative, got %g", o.Clip)
+	case !(o.Clip >= 0) || math.IsInf(o.Clip, 1):
+		return bad("-clip must be a finite number, not negative, got %g", o.Clip)
 	case o.Patience < 0:
 		return bad("-patience must not be negative, got %d", o.Patience)
 	case o.Val != "" && o.ValSplit > 0:
 		return errors.New("-val and -val-split exclude each other")
 	case o.Test != "" && o.TestSplit > 0:
 		return errors.New("-test and -test-split exclude each other")
-	case o.ValSplit < 0 || o.ValSplit >= 1:
+	case !(o.ValSplit >= 0 && o.ValSplit < 1):
 		return bad("-val-split must be in [0, 1), got %g", o.ValSplit)
-	case o.TestSplit < 0 || o.TestSplit >= 1:
+	case !(o.TestSplit >= 0 && o.TestSplit < 1):
 		return bad("-test-split must be in [0, 1), got %g", o.TestSplit)
 	case o.Patience > 0 && o.Val == "" && o.ValSplit == 0:
 		return errors.New("-patience needs validation data: -val or -val-split")

@@ -115,6 +115,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`s.yaml:4:41: layer 1: alpha applies only to leaky_relu and elu`}},
 		{"leaky alpha range", head + "layers:\n  - {units: 3, activation: leaky_relu, alpha: 1.5}\n  - {units: 1, activation: identity}\n",
 			[]string{`s.yaml:4:47: layer 1: alpha of leaky_relu must be in (0, 1), got 1.5`}},
+		{"alpha 0 in float32", head + "layers:\n  - {units: 3, activation: elu, alpha: 1e-50}\n  - {units: 1, activation: identity}\n",
+			[]string{`s.yaml:4:40: layer 1: alpha 1e-50 is 0 in float32 (the smallest positive float32 is 1.4e-45)`}},
 		{"lowercase name", "name: iris\ninputs: 2\nlayers: [{units: 1, activation: identity}]\n",
 			[]string{`s.yaml:1:7: name: "iris" is not an exported Go identifier (an upper-case ASCII letter, then ASCII letters and digits, at most 64)`}},
 		{"name with quote", "name: 'A\"b'\ninputs: 2\nlayers: [{units: 1, activation: identity}]\n",

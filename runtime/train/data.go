@@ -135,7 +135,10 @@ func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T]
 		d.Train, d.Val = d.Train.Split(src.ValSplit, src.Seed+1)
 	}
 	if !src.NoStandardize {
-		st := data.FitStandardizer(d.Train)
+		st, err := data.FitStandardizer(d.Train)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src.Train, err)
+		}
 		for _, part := range []*data.Dataset[T]{d.Train, d.Val, d.Test} {
 			if part != nil {
 				st.Apply(part)

@@ -27,7 +27,7 @@ const (
 // checkpoint writes the training state to cfg.CheckpointPath.
 func (t *trainer[T, M, P]) checkpoint() error {
 	path := t.cfg.CheckpointPath
-	md, err := encodeMeta(t.meta, t.widths, t.m.Head())
+	md, err := encodeMeta(t.meta, t.widths, t.m.Head(), dtypeName[T]())
 	if err != nil {
 		return fmt.Errorf("train: checkpoint %s: %w", path, err)
 	}

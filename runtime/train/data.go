@@ -25,9 +25,10 @@ func Task(head string, outputs int) (data.Task, error) {
 	return 0, fmt.Errorf("a model with %d %s outputs cannot read its targets from one CSV column", outputs, head)
 }
 
-// ReadCSV reads a CSV data set for m: its target column and classes are
-// those of meta (if given), its shape is checked against m, and the
-// standardization saved in meta is applied.
+// ReadCSV reads a CSV data set for m: its target column, classes and
+// feature columns (matched by name) are those of meta, if given, its
+// shape is checked against m, and the standardization saved in meta is
+// applied.
 func ReadCSV[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta) (*data.Dataset[T], error) {
 	return readCSV(m, nil, path, meta)
 }
@@ -40,7 +41,10 @@ func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path st
 	if err != nil {
 		return nil, err
 	}
-	opts := data.CSVOptions{Target: meta.Target, Task: task, Classes: meta.Classes}
+	opts := data.CSVOptions{Target: meta.Target, Task: task, Classes: meta.Classes, Features: meta.Features}
+	if task == data.Classification {
+		opts.MaxClasses = widths[len(widths)-1]
+	}
 	var d *data.Dataset[T]
 	if fsys == nil {
 		d, err = data.LoadCSV[T](path, opts)
@@ -104,8 +108,8 @@ type Sources struct {
 // Data is the data of a training run, ready for Fit and Evaluate.
 type Data[T model.Float] struct {
 	Train, Val, Test *data.Dataset[T] // Val and Test may be nil
-	// Meta holds the classes, target and standardization, to be saved
-	// with the weights (Config.Meta, SaveWeights).
+	// Meta holds the classes, target, feature names and standardization,
+	// to be saved with the weights (Config.Meta, SaveWeights).
 	Meta Meta
 }
 
@@ -119,7 +123,7 @@ func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T]
 	if err != nil {
 		return nil, err
 	}
-	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target}}
+	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target, Features: all.Features}}
 	if src.Test != "" {
 		if d.Test, err = readCSV(m, src.FS, src.Test, d.Meta); err != nil {
 			return nil, err

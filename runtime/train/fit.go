@@ -262,7 +262,7 @@ func newTrainer[T model.Float, M any, P model.Model[T, M]](m P, train, val *data
 			t.meta.Target = train.Target
 		}
 		// Fail now rather than at the first checkpoint.
-		if _, err := encodeMeta(t.meta, widths, m.Head()); err != nil {
+		if _, err := encodeMeta(t.meta, widths, m.Head(), dtypeName[T]()); err != nil {
 			return nil, fmt.Errorf("train: Config.Meta: %w", err)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/model"
@@ -49,7 +51,8 @@ type Metrics struct {
 
 // Evaluate returns the metrics of m on d. It runs the model forward only,
 // 256 samples at a time, into one buffer. It returns an error if d is
-// empty or its numbers of inputs and outputs are not the model's.
+// empty or its numbers of inputs and outputs are not the model's, and a
+// [*NonFiniteError] if an output is NaN or infinite.
 func Evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T]) (Metrics, error) {
 	return EvaluateParallel(m, d, 1)
 }
@@ -104,15 +107,75 @@ func evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T]
 		*buf = make([]T, rows*out)
 	}
 	s := newScorer(m.Head(), out)
+	bad := &NonFiniteError{Samples: n}
 	for i := 0; i < n; i += step {
 		b := d.Batch(i, min(i+step, n))
 		y := (*buf)[:b.N*out]
 		f.run(p, y, b.X)
+		findNonFinite(bad, y, out, i)
 		for k := range b.N {
 			add(s, y[k*out:(k+1)*out], b.Y[k*out:(k+1)*out])
 		}
 	}
+	if bad.Count > 0 {
+		return Metrics{}, bad
+	}
 	return s.metrics(), nil
+}
+
+// NonFiniteError reports samples for which a model's outputs are NaN or
+// infinite, as they are for features far outside the range of those it
+// was trained on.
+type NonFiniteError struct {
+	Rows    []int // the first such samples, at most 10, numbered from 0
+	Count   int   // how many there are
+	Samples int   // of how many
+}
+
+func (e *NonFiniteError) Error() string {
+	rows := make([]string, len(e.Rows))
+	for i, r := range e.Rows {
+		rows[i] = strconv.Itoa(r + 1)
+	}
+	list := strings.Join(rows, ", ")
+	if e.Count > len(e.Rows) {
+		list += ", …"
+	}
+	return fmt.Sprintf("the model's outputs are NaN or infinite for %d of %d %s (data %s %s): their features are far outside the range of the training data",
+		e.Count, e.Samples, plural(e.Samples, "sample"), plural(e.Count, "row"), list)
+}
+
+// CheckOutputs returns a [*NonFiniteError] if an output in y, out values
+// per sample, is NaN or infinite.
+func CheckOutputs[T model.Float](y []T, out int) error {
+	e := &NonFiniteError{Samples: len(y) / out}
+	findNonFinite(e, y, out, 0)
+	if e.Count > 0 {
+		return e
+	}
+	return nil
+}
+
+// findNonFinite records in e the samples of the outputs y, out values per
+// sample and numbered from first, that are not finite.
+func findNonFinite[T model.Float](e *NonFiniteError, y []T, out, first int) {
+	for k := 0; k*out < len(y); k++ {
+		for _, v := range y[k*out : (k+1)*out] {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				if e.Count++; len(e.Rows) < 10 {
+					e.Rows = append(e.Rows, first+k)
+				}
+				break
+			}
+		}
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // checkDims reports whether d has the inputs and outputs of a model of the

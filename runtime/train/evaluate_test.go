@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -224,4 +225,37 @@ func sameMetrics(a, b Metrics, tol float64) bool {
 	return a.N == b.N && near(a.Loss, b.Loss) && near(a.Accuracy, b.Accuracy) &&
 		near(a.MSE, b.MSE) && near(a.MAE, b.MAE) &&
 		slices.EqualFunc(a.Confusion, b.Confusion, slices.Equal) && (a.Confusion == nil) == (b.Confusion == nil)
+}
+
+// TestEvaluateNonFinite checks that outputs that are NaN or infinite, as
+// a feature of 1e308 gives once standardized, are an error naming the
+// rows rather than a NaN loss and a prediction of class 0.
+func TestEvaluateNonFinite(t *testing.T) {
+	train, _, _ := iris(t)
+	var m softmax.Classifier
+	m.Init(1)
+	d := train.Subset([]int{0, 1, 2, 3, 4})
+	st, err := data.NewStandardizer[float64]([]float64{0, 0, 0, 0}, []float64{0.5, 0.5, 0.5, 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.X[3*4] = -1e308
+	copy(d.X[1*4:2*4], d.X[3*4:])
+	st.Apply(d)
+	_, err = Evaluate(&m, d)
+	var nf *NonFiniteError
+	if !errors.As(err, &nf) || nf.Count != 2 || !slices.Equal(nf.Rows, []int{1, 3}) {
+		t.Fatalf("error %v", err)
+	}
+	if want := "the model's outputs are NaN or infinite for 2 of 5 samples (data rows 2, 4): their features are far outside the range of the training data"; err.Error() != want {
+		t.Errorf("error %s\nwant %s", err, want)
+	}
+	y := make([]float64, 5*3)
+	m.ForwardBatch(y, d.X)
+	if err := CheckOutputs(y, 3); err == nil || err.Error() != nf.Error() {
+		t.Errorf("CheckOutputs: %v", err)
+	}
+	if err := CheckOutputs(y[:3], 3); err != nil {
+		t.Errorf("CheckOutputs of a finite row: %v", err)
+	}
 }

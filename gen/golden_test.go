@@ -57,7 +57,7 @@ func generateCase(t *testing.T, name string) (*spec.Model, map[string][]byte) {
 	// A case whose folder holds a file named simd gets SIMD kernels too.
 	m.SIMD = exists(filepath.Join(dir, "simd"))
 	if w := filepath.Join(dir, "weights.safetensors"); exists(w) {
-		if err := gen.AttachWeights(m, s, w, "model_weights.bin"); err != nil {
+		if _, err := gen.AttachWeights(m, s, w, "model_weights.bin"); err != nil {
 			t.Fatal(err)
 		}
 	}

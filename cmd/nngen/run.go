@@ -180,8 +180,12 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		if *out != "-" {
 			blob = filepath.Base(trimExt(*out)) + "_weights.bin"
 		}
-		if err := gen.AttachWeights(m, s, *weights, blob); err != nil {
+		note, err := gen.AttachWeights(m, s, *weights, blob)
+		if err != nil {
 			return err
+		}
+		if note != "" {
+			fmt.Fprintf(stderr, "nngen gen: note: %s\n", note)
 		}
 		if b := gen.Blob(m); b != nil {
 			files[filepath.Join(filepath.Dir(*out), blob)] = b

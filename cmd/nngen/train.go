@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -105,6 +106,7 @@ func runEvalLike(cmd, synopsis string, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	o.Target = cmp.Or(o.Target, s.Train.Target)
 	return runModel(s, cmd, o, stdout, stderr)
 }
 

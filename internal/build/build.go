@@ -23,6 +23,7 @@ import (
 
 	"github.com/nngen/nngen"
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -35,7 +36,7 @@ func Program(s *spec.Model) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	files, err := sources(src, m.Name, string(m.DType))
+	files, err := sources(src, m.Name, string(m.DType), gen.Arch(s))
 	if err != nil {
 		return "", err
 	}
@@ -90,8 +91,9 @@ func Program(s *spec.Model) (string, error) {
 	return exe, nil
 }
 
-// sources returns the files of the program's module by slash path.
-func sources(src []byte, typeName, dtype string) (map[string][]byte, error) {
+// sources returns the files of the program's module by slash path; the
+// program checks weights files against arch.
+func sources(src []byte, typeName, dtype string, arch train.Arch) (map[string][]byte, error) {
 	files := map[string][]byte{
 		"internal/generated/model.go": src,
 		"cmd/model/main.go": fmt.Appendf(nil, `// Command model runs the nngen driver on a generated model.
@@ -102,12 +104,16 @@ import (
 
 	"github.com/nngen/nngen/internal/driver"
 	"github.com/nngen/nngen/internal/generated"
+	"github.com/nngen/nngen/runtime/train"
 )
 
+// arch is the model's architecture, which weights files must match.
+var arch = %#v
+
 func main() {
-	os.Exit(driver.Main[%s, generated.%s](os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(driver.Main[%s, generated.%s](arch, os.Args[1:], os.Stdout, os.Stderr))
 }
-`, dtype, typeName),
+`, arch, dtype, typeName),
 	}
 	err := fs.WalkDir(nngen.Source, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {

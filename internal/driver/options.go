@@ -123,13 +123,22 @@ func (o *TrainOptions) Validate() error {
 // EvalOptions are the settings of nngen eval and nngen predict.
 type EvalOptions struct {
 	Weights, Data string
-	JSON          bool
+	// Target is the target column, which predict ignores; if empty, the
+	// one saved with the weights.
+	Target string
+	JSON   bool
 }
 
-// Flags binds the options to flags of fs; predict has no -json.
+// Flags binds the options to flags of fs, with their current values as
+// defaults; predict has no -json.
 func (o *EvalOptions) Flags(fs *flag.FlagSet, json bool) {
 	fs.StringVar(&o.Weights, "weights", o.Weights, "weights file written by nngen train (required)")
 	fs.StringVar(&o.Data, "data", o.Data, "data, a CSV file (required)")
+	what := "the target column"
+	if !json {
+		what = "the target column, ignored if present"
+	}
+	fs.StringVar(&o.Target, "target", o.Target, what+" (default: the spec's train.target, else the one saved with the weights)")
 	if json {
 		fs.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	}

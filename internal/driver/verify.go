@@ -31,13 +31,13 @@ func (o *VerifyOptions) Validate() error {
 // verifyCmd runs the generated Forward on the inputs of a reference file
 // and compares the outputs with the expected ones, in ULPs of the model's
 // element type.
-func verifyCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout io.Writer) error {
+func verifyCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o VerifyOptions
 	if err := decode(args, &o); err != nil {
 		return err
 	}
-	m := P(new(M))
-	if _, err := train.LoadWeights(o.Weights, m); err != nil {
+	m, _, err := loadModel[T, M, P](o.Weights, arch, stderr)
+	if err != nil {
 		return err
 	}
 	widths := m.Widths()

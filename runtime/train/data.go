@@ -33,6 +33,16 @@ func ReadCSV[T model.Float, M any, P model.Model[T, M]](m P, path string, meta M
 	return readCSV(m, nil, path, meta)
 }
 
+// ReadInputs reads a CSV file of inputs for m, without targets: its
+// feature columns are those of meta (matched by name), if given, a column
+// named ignore is skipped whatever it holds (the target column, say), its
+// shape is checked against m, and the standardization saved in meta is
+// applied.
+func ReadInputs[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta, ignore string) (*data.Dataset[T], error) {
+	opts := data.CSVOptions{NoTarget: true, Features: meta.Features, Ignore: ignore}
+	return readFile(m, nil, path, opts, meta)
+}
+
 // readCSV is ReadCSV reading path from fsys, or from the operating
 // system if fsys is nil.
 func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, meta Meta) (*data.Dataset[T], error) {
@@ -45,7 +55,17 @@ func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path st
 	if task == data.Classification {
 		opts.MaxClasses = widths[len(widths)-1]
 	}
-	var d *data.Dataset[T]
+	return readFile(m, fsys, path, opts, meta)
+}
+
+// readFile reads the CSV file at path, from fsys or from the operating
+// system if fsys is nil, with opts, checks it against m and applies the
+// standardization saved in meta.
+func readFile[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, opts data.CSVOptions, meta Meta) (*data.Dataset[T], error) {
+	var (
+		d   *data.Dataset[T]
+		err error
+	)
 	if fsys == nil {
 		d, err = data.LoadCSV[T](path, opts)
 	} else {
@@ -72,14 +92,14 @@ func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path st
 	return d, nil
 }
 
-// fits checks that d has the inputs and classes of m.
+// fits checks that d has the inputs and classes (if it has targets) of m.
 func fits[T model.Float, M any, P model.Model[T, M]](m P, path string, d *data.Dataset[T]) error {
 	widths := m.Widths()
 	in, out := widths[0], widths[len(widths)-1]
 	if d.Inputs != in {
 		return fmt.Errorf("%s: %d feature columns, the model takes %d inputs", path, d.Inputs, in)
 	}
-	if m.Head() == model.Softmax && len(d.Classes) != out {
+	if m.Head() == model.Softmax && d.Outputs > 0 && len(d.Classes) != out {
 		names := d.Classes
 		if len(names) > 10 {
 			names = append(slices.Clone(names[:10]), "…")

@@ -461,6 +461,20 @@ func (d *decoder) integer(n *yaml.Node, what string, min, max int, dst *int) {
 	*dst = int(v)
 }
 
+// seed decodes a seed: any integer that fits in 64 bits unsigned, as
+// the -seed flags take.
+func (d *decoder) seed(n *yaml.Node, dst *uint64) {
+	if !d.scalar(n, "seed", "an integer") {
+		return
+	}
+	v, err := strconv.ParseUint(n.Value, 0, 64)
+	if n.Tag != "!!int" || err != nil {
+		d.errorf(n, "seed: want an integer in [0, %d], got %s", uint64(math.MaxUint64), describe(n))
+		return
+	}
+	*dst = v
+}
+
 // number decodes a finite number in [min, max] and reports whether it
 // could.
 func (d *decoder) number(n *yaml.Node, what string, min, max float64, dst *float64) bool {
@@ -516,11 +530,7 @@ func (d *decoder) model(n *yaml.Node) *Model {
 		"inputs": func(v *yaml.Node) { d.integer(v, "inputs", 1, MaxUnits, &m.Inputs) },
 		"init":   func(v *yaml.Node) { choice(d, v, "init", inits, &init) },
 		"unroll": func(v *yaml.Node) { unNode = v; choice(d, v, "unroll", unrolls, &unroll) },
-		"seed": func(v *yaml.Node) {
-			var s int
-			d.integer(v, "seed", 0, math.MaxInt64, &s)
-			m.Seed = uint64(s)
-		},
+		"seed":   func(v *yaml.Node) { d.seed(v, &m.Seed) },
 		"loss": func(v *yaml.Node) {
 			lossNode = v
 			choice(d, v, "loss", []Loss{CrossEntropy, BinaryCrossEntropy, MSE}, &loss)

@@ -35,6 +35,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "nngen train: %v\n", err)
 		return errUsage
 	}
+	if s.DType == spec.Float32 && o.Clip > 0 && float32(o.Clip) == 0 {
+		fmt.Fprintf(stderr, "nngen train: -clip %g is 0 in float32, the model's dtype\n", o.Clip)
+		return errUsage
+	}
 	if err := checkReadable(o.Data, o.Val, o.Test, o.Resume); err != nil {
 		return err
 	}

@@ -125,9 +125,9 @@ func (t *trainer[T, M, P]) resume(path string) error {
 	}
 	switch n := t.train.Len(); {
 	case c.seed != t.cfg.Seed:
-		return errorf("written with Seed %d, the configuration has %d", c.seed, t.cfg.Seed)
+		return errorf("the checkpoint was written with seed %d, this run has seed %d", c.seed, t.cfg.Seed)
 	case c.batchSize != int64(t.cfg.Batch):
-		return errorf("written with Batch %d, the configuration has %d", c.batchSize, t.cfg.Batch)
+		return errorf("the checkpoint was written with batch size %d, this run has %d", c.batchSize, t.cfg.Batch)
 	case c.samples != int64(n):
 		return errorf("written for %d training samples, the training set has %d", c.samples, n)
 	case c.batch > int64(t.batches):
@@ -148,7 +148,7 @@ func (t *trainer[T, M, P]) resume(path string) error {
 	if t.best != nil && c.bestEpoch > 0 {
 		best = make([]T, len(t.params))
 		if findTensor(f, bestPrefix+t.layout[0].Name) == nil {
-			return errorf("no best weights (%q, …) for early stopping; the checkpoint was written without Patience",
+			return errorf("no best weights (%q, …) for early stopping; the checkpoint was written without it",
 				bestPrefix+t.layout[0].Name)
 		}
 		if err := readTensors(path, f, bestPrefix, t.widths, best); err != nil {

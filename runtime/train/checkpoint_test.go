@@ -314,9 +314,9 @@ func TestResumeErrors(t *testing.T) {
 			"the training data are not the checkpoint's: their values differ (their fingerprint is " + fingerprint(edited) + ", the checkpoint's " + fingerprint(tr) + ")"},
 
 		{"seed", ckpt, func(c *Config[float64]) { c.Seed = 6 }, tr,
-			"written with Seed 5, the configuration has 6"},
+			"the checkpoint was written with seed 5, this run has seed 6"},
 		{"batch", ckpt, func(c *Config[float64]) { c.Batch = 8 }, tr,
-			"written with Batch 16, the configuration has 8"},
+			"the checkpoint was written with batch size 16, this run has 8"},
 		{"samples", ckpt, nil, tr.Subset([]int{1, 2, 3}),
 			"written for 120 training samples, the training set has 3"},
 		{"optimizer", ckpt, func(c *Config[float64]) { c.Optimizer = newOpt[float64](t, "momentum") }, tr,
@@ -324,7 +324,7 @@ func TestResumeErrors(t *testing.T) {
 		{"optimizer without state", ckpt, func(c *Config[float64]) { c.Optimizer = newOpt[float64](t, "sgd") }, tr,
 			`optimizer state: optim: the state holds buffers "m", "v", this optimizer keeps no buffers: another kind of optimizer saved it`},
 		{"no best weights", ckpt, func(c *Config[float64]) { c.Patience = 3 }, tr,
-			`no best weights ("best.0.weight", …) for early stopping; the checkpoint was written without Patience`},
+			`no best weights ("best.0.weight", …) for early stopping; the checkpoint was written without it`},
 		{"weights file", weights, nil, tr,
 			`not a checkpoint: no "nngen.epoch" in the metadata`},
 	} {

@@ -84,11 +84,11 @@ func trainFlags(o *driver.TrainOptions, stderr io.Writer) (*flag.FlagSet, *strin
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	return runEvalLike("eval", "eval spec.yaml -weights model.safetensors -data test.csv [-json]", args, stdout, stderr)
+	return runEvalLike("eval", "eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]", args, stdout, stderr)
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) error {
-	return runEvalLike("predict", "predict spec.yaml -weights model.safetensors -data input.csv", args, stdout, stderr)
+	return runEvalLike("predict", "predict spec.yaml -weights model.safetensors -data input.csv [-target column]", args, stdout, stderr)
 }
 
 func runEvalLike(cmd, synopsis string, args []string, stdout, stderr io.Writer) error {

@@ -253,3 +253,38 @@ func TestResumeOtherData(t *testing.T) {
 		t.Errorf("status %d, stderr %q\nwant %q", status, stderr, want)
 	}
 }
+
+// TestVerifyChunks checks that verify, which runs the model 256 samples
+// at a time, finds a difference beyond the first chunk.
+func TestVerifyChunks(t *testing.T) {
+	dir := t.TempDir()
+	weights, _ := trained(t, dir)
+	var m softmax.Classifier
+	if _, err := train.LoadWeights(weights, &m); err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	x := make([]float64, n*4)
+	for i := range x {
+		x[i] = float64(i%11) / 5
+	}
+	y := make([]float64, n*3)
+	m.ForwardBatch(y, x)
+	y[280*3+1] *= 1 + 1e-9
+	save := func(name string, v []float64, cols int) string {
+		ts, err := safetensors.FromFloats(name, []int{len(v) / cols, cols}, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name+".safetensors")
+		if err := safetensors.WriteFile(path, &safetensors.File{Tensors: []safetensors.Tensor{ts}}); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	o := VerifyOptions{Weights: weights, Inputs: save("x", x, 4), Expect: save("y", y, 3), Tol: 64}
+	status, stdout, _ := run(t, reluArch, "verify", o)
+	if status != 1 || !strings.Contains(stdout, "at sample 280, output 1") {
+		t.Errorf("status %d, stdout %q", status, stdout)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -112,11 +113,6 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args
 	if err != nil {
 		return err
 	}
-	y := make([]T, d.Len()*out)
-	m.ForwardBatch(y, d.X)
-	if err := train.CheckOutputs(y, out); err != nil {
-		return fmt.Errorf("%s: %w", o.Data, err)
-	}
 	w := csv.NewWriter(stdout)
 	var names []string
 	switch {
@@ -148,9 +144,14 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args
 			header = []string{meta.Target}
 		}
 	}
-	w.Write(header)
-	for i := range d.Len() {
-		row := y[i*out : (i+1)*out]
+	first := true // the header goes out only once Predict knows all outputs are finite
+	err = train.Predict(m, d, func(row []T) error {
+		if first {
+			first = false
+			if err := w.Write(header); err != nil {
+				return err
+			}
+		}
 		var rec []string
 		switch {
 		case head == model.Softmax:
@@ -171,7 +172,13 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args
 		for _, v := range row {
 			rec = append(rec, strconv.FormatFloat(float64(v), 'g', 6, 64))
 		}
-		w.Write(rec)
+		return w.Write(rec)
+	})
+	if nf := (*train.NonFiniteError)(nil); errors.As(err, &nf) {
+		return fmt.Errorf("%s: %w", o.Data, err)
+	}
+	if err != nil {
+		return err
 	}
 	w.Flush()
 	return w.Error()

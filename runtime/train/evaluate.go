@@ -145,15 +145,46 @@ func (e *NonFiniteError) Error() string {
 		e.Count, e.Samples, plural(e.Samples, "sample"), plural(e.Count, "row"), list)
 }
 
-// CheckOutputs returns a [*NonFiniteError] if an output in y, out values
-// per sample, is NaN or infinite.
-func CheckOutputs[T model.Float](y []T, out int) error {
-	e := &NonFiniteError{Samples: len(y) / out}
-	findNonFinite(e, y, out, 0)
-	if e.Count > 0 {
-		return e
+// Predict calls f with the outputs of m for each sample of d in turn,
+// computed evalBatch samples at a time into one buffer, so that memory
+// does not grow with d. So that a caller writing predictions writes none
+// when some are not finite, it first runs the model over all of d, and
+// returns a [*NonFiniteError] without calling f if an output is NaN or
+// infinite. It panics if d's inputs are not the model's.
+func Predict[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T], f func(y []T) error) error {
+	widths := m.Widths()
+	if d.Inputs != widths[0] {
+		panic(fmt.Sprintf("train: Predict: %d inputs per sample, the model has %d", d.Inputs, widths[0]))
 	}
-	return nil
+	out, n := widths[len(widths)-1], d.Len()
+	buf := make([]T, min(n, evalBatch)*out)
+	each := func(do func(first int, y []T) error) error {
+		for i := 0; i < n; i += evalBatch {
+			b := d.Batch(i, min(i+evalBatch, n))
+			y := buf[:b.N*out]
+			m.ForwardBatch(y, b.X)
+			if err := do(i, y); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	bad := &NonFiniteError{Samples: n}
+	each(func(first int, y []T) error {
+		findNonFinite(bad, y, out, first)
+		return nil
+	})
+	if bad.Count > 0 {
+		return bad
+	}
+	return each(func(_ int, y []T) error {
+		for k := 0; k < len(y); k += out {
+			if err := f(y[k : k+out]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // findNonFinite records in e the samples of the outputs y, out values per

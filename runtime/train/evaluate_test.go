@@ -250,12 +250,29 @@ func TestEvaluateNonFinite(t *testing.T) {
 	if want := "the model's outputs are NaN or infinite for 2 of 5 samples (data rows 2, 4): their features are far outside the range of the training data"; err.Error() != want {
 		t.Errorf("error %s\nwant %s", err, want)
 	}
-	y := make([]float64, 5*3)
-	m.ForwardBatch(y, d.X)
-	if err := CheckOutputs(y, 3); err == nil || err.Error() != nf.Error() {
-		t.Errorf("CheckOutputs: %v", err)
+	called := false
+	err = Predict(&m, d, func([]float64) error { called = true; return nil })
+	if err == nil || err.Error() != nf.Error() || called {
+		t.Errorf("Predict: error %v, called %v", err, called)
 	}
-	if err := CheckOutputs(y[:3], 3); err != nil {
-		t.Errorf("CheckOutputs of a finite row: %v", err)
+}
+
+// TestPredict checks that Predict gives ForwardBatch's outputs, in
+// order, over more samples than one buffer holds.
+func TestPredict(t *testing.T) {
+	var m softmax.Classifier
+	m.Init(1)
+	d := &data.Dataset[float64]{Inputs: 4}
+	for i := range 3*evalBatch + 5 {
+		d.X = append(d.X, float64(i%7), float64(i%5)-2, float64(i%3), 0.5)
+	}
+	want := make([]float64, d.Len()*3)
+	m.ForwardBatch(want, d.X)
+	var got []float64
+	if err := Predict(&m, d, func(y []float64) error { got = append(got, y...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Error("Predict's outputs differ from ForwardBatch's")
 	}
 }

@@ -392,6 +392,17 @@ func (p *csvParser[T]) placeInputs(width int) (int, []string, error) {
 	if want == nil || slices.Equal(names, want) {
 		return n, names, nil
 	}
+	if err := p.matchFeatures(names); err != nil {
+		return 0, nil, err
+	}
+	return n, slices.Clone(want), nil
+}
+
+// matchFeatures sets p.input to place each feature column, whose header
+// names are names in file order, where CSVOptions.Features puts it, or
+// reports the missing and unknown columns.
+func (p *csvParser[T]) matchFeatures(names []string) error {
+	want := p.opts.Features
 	index := make(map[string]int, len(want))
 	for k, name := range want {
 		index[name] = k
@@ -408,7 +419,7 @@ func (p *csvParser[T]) placeInputs(width int) (int, []string, error) {
 		case !ok:
 			unknown = append(unknown, h)
 		case seen[h]:
-			return 0, nil, p.errorf(p.line(0), "column %s appears more than once in the header", quote(h))
+			return p.errorf(p.line(0), "column %s appears more than once in the header", quote(h))
 		}
 		seen[h] = true
 		p.input[j] = w
@@ -427,10 +438,10 @@ func (p *csvParser[T]) placeInputs(width int) (int, []string, error) {
 		if unknown != nil {
 			what = append(what, "unknown "+quoteAll(unknown))
 		}
-		return 0, nil, p.errorf(p.line(0), "the feature columns do not match the model's: %s (the model's: %s; the file's: %s)",
+		return p.errorf(p.line(0), "the feature columns do not match the model's: %s (the model's: %s; the file's: %s)",
 			strings.Join(what, "; "), quoteAll(want), quoteAll(names))
 	}
-	return n, slices.Clone(want), nil
+	return nil
 }
 
 // encodeClasses maps the raw labels to class indices and sets d's Labels,

@@ -96,7 +96,8 @@ func columns(records [][]string, idx ...int) [][]string {
 
 // TestEvalOtherArchitecture checks that weights trained with relu hidden
 // layers are refused by a tanh model of the same widths, in eval, predict
-// and verify, and that a plain state dict loads with a note.
+// and verify, and that a plain state dict loads with a note (and its
+// confusion matrix is labelled with the classes of the data).
 func TestEvalOtherArchitecture(t *testing.T) {
 	dir := t.TempDir()
 	weights, iris := trained(t, dir)
@@ -126,7 +127,7 @@ func TestEvalOtherArchitecture(t *testing.T) {
 	}
 	status, stdout, stderr := run(t, tanhArch, "eval", EvalOptions{Weights: plain, Data: iris})
 	note := "nngen: note: " + plain + " has no nngen metadata: only the shapes of its tensors were checked, not the activations, the loss or the preprocessing\n"
-	if status != 0 || stderr != note || !strings.Contains(stdout, "accuracy") {
+	if status != 0 || stderr != note || !strings.Contains(stdout, "accuracy") || !strings.Contains(stdout, "setosa  versicolor") {
 		t.Errorf("plain state dict: status %d, stderr %q, stdout %q", status, stderr, stdout)
 	}
 }

@@ -60,6 +60,8 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.Data, err)
 	}
+	// The classes as read, which are those saved with the weights if any.
+	names := classNames(d.Classes, len(met.Confusion))
 	if o.JSON {
 		out := map[string]any{"samples": met.N, "loss": met.Loss}
 		if head == model.Identity {
@@ -67,7 +69,7 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 		} else {
 			out["accuracy"] = met.Accuracy
 			if met.Confusion != nil {
-				out["confusion"], out["classes"] = met.Confusion, meta.Classes
+				out["confusion"], out["classes"] = met.Confusion, names
 			}
 		}
 		enc := json.NewEncoder(stdout)
@@ -77,7 +79,6 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	if met.Confusion != nil {
 		fmt.Fprintln(stdout, "confusion matrix (rows: true class, columns: predicted class):")
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		names := classNames(meta.Classes, len(met.Confusion))
 		fmt.Fprint(tw, "\t")
 		for _, c := range names {
 			fmt.Fprintf(tw, "%s\t", c)

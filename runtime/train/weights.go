@@ -115,7 +115,8 @@ const (
 //
 // loads them into the equivalent PyTorch model.
 //
-// The Widths and Head of meta must be empty or agree with the model's.
+// The Widths, Head and Arch.DType of meta must be empty or agree with the
+// model's, and Arch.Activations, if given, must fit its layers and head.
 func SaveWeights[T model.Float, M any, P model.Model[T, M]](path string, m P, meta Meta) error {
 	md, err := encodeMeta(meta, m.Widths(), m.Head(), dtypeName[T]())
 	if err != nil {
@@ -136,8 +137,9 @@ func SaveWeights[T model.Float, M any, P model.Model[T, M]](path string, m P, me
 // Every tensor of the model's layout must be present with the right shape
 // and the model's dtype and hold no NaN or infinity, and the file must
 // hold no other tensors but the optimizer state and best weights of a
-// checkpoint. If the metadata records an architecture, it must be the
-// model's. The errors name the file and the tensor, for example
+// checkpoint. If the metadata records widths and a head, they must be the
+// model's; [CheckArch] compares the rest of the architecture. The errors
+// name the file and the tensor, for example
 //
 //	model.safetensors: tensor "2.weight": shape [16 4], want [3 16]
 //

@@ -53,7 +53,7 @@ func gradCheck[T model.Float, M any, P model.Model[T, M]](args []string, stdout,
 	fs := flag.NewFlagSet("gradcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var opt gradcheck.Options
-	fs.Uint64Var(&opt.Seed, "seed", 1, "seed of the parameters, samples and checked entries")
+	SeedVar(fs, &opt.Seed, 1, "seed of the parameters, samples and checked entries")
 	fs.IntVar(&opt.Samples, "samples", 4, "samples in the checked mini-batch")
 	fs.IntVar(&opt.PerTensor, "per-tensor", 256, "entries checked per weight or bias at most")
 	if err := fs.Parse(args); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nngen/nngen/runtime/optim"
@@ -63,7 +64,7 @@ func (o *TrainOptions) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Schedule, "schedule", o.Schedule, "learning-rate schedule: "+strings.Join(Schedules, ", ")+" (step: ×0.1 at each third of the epochs)")
 	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "epochs of linear learning-rate warm-up")
 	fs.Float64Var(&o.Clip, "clip", o.Clip, "clip the gradient's global norm to this value (0: off)")
-	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the initialization, the splits and the shuffling")
+	SeedVar(fs, &o.Seed, o.Seed, "seed of the initialization, the splits and the shuffling")
 	fs.IntVar(&o.Patience, "patience", o.Patience, "stop after this many epochs without a better validation loss, keeping the best weights (0: off)")
 	fs.BoolVar(&o.NoStandardize, "no-standardize", o.NoStandardize, "do not standardize the features")
 	fs.StringVar(&o.Checkpoint, "checkpoint", o.Checkpoint, "checkpoint file, written every -checkpoint-every epochs and on interruption")
@@ -74,6 +75,28 @@ func (o *TrainOptions) Flags(fs *flag.FlagSet) {
 	}
 	fs.IntVar(&o.Threads, "threads", o.Threads, "goroutines that train each mini-batch of more than 32 samples, and validate, in parallel (up to 4 share a batch; 0 is 1); the weights do not depend on it")
 	fs.StringVar(&o.Out, "o", o.Out, "weights file to write, safetensors (required)")
+}
+
+// SeedVar defines the flag -seed on fs, storing in p, with the default
+// value. It takes any 64-bit unsigned integer, as a spec's seed does, and
+// rejects others with the same words.
+func SeedVar(fs *flag.FlagSet, p *uint64, value uint64, usage string) {
+	*p = value
+	fs.Var((*seedValue)(p), "seed", usage)
+}
+
+// seedValue is the flag.Value of SeedVar.
+type seedValue uint64
+
+func (s *seedValue) String() string { return strconv.FormatUint(uint64(*s), 10) }
+
+func (s *seedValue) Set(v string) error {
+	n, err := strconv.ParseUint(v, 0, 64)
+	if err != nil {
+		return fmt.Errorf("want an integer in [0, %d]", uint64(math.MaxUint64))
+	}
+	*s = seedValue(n)
+	return nil
 }
 
 // Validate reports the first invalid option.

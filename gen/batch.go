@@ -84,14 +84,10 @@ func (e *emitter) chunkForward(g *Group) {
 	}
 }
 
-// transpose emits the copy of the c samples of the unit-major array from
-// into the sample-major array to, of vectors of n values.
-func (e *emitter) transpose(g *Group, from, to string, n int) {
-	g.For(Id("q").Op(":=").Range().Id("c")).Block(
-		For(Id("i").Op(":=").Range().Lit(n)).Block(
-			Id(to).Index(Id("q").Op("*").Lit(n).Op("+").Id("i")).Op("=").Id(from).Index(Id("i").Op("*").Lit(e.m.Chunk).Op("+").Id("q")),
-		),
-	)
+// toSampleMajor emits the copy of the c samples of the unit-major array
+// from into the sample-major array to, of vectors of n values.
+func (e *emitter) toSampleMajor(g *Group, from, to string, n int) {
+	g.Id(e.transpose()).Call(Lit(n), Id("c"), Id(from).Index(Op(":")), Lit(e.m.Chunk), Id(to).Index(Op(":")), Lit(n))
 }
 
 // chunkStep emits one layer of the backward pass over the chunk, δ
@@ -168,11 +164,7 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 		g.Id("cols").Op(":=").Parens(Id("c").Op("+").Lit(m.Cols() - 1)).Op("&^").Lit(m.Cols() - 1).
 			Comment("whole tiles of the kernel: the columns past c are computed and never read")
 		g.Id("xc").Op(":=").Id("x").Index(Id("base").Op("*").Id(m.Names.Inputs).Op(":").Parens(Id("base").Op("+").Id("c")).Op("*").Id(m.Names.Inputs))
-		g.For(Id("q").Op(":=").Range().Id("c")).Block(
-			For(Id("i").Op(":=").Range().Lit(m.Inputs)).Block(
-				Id("xt").Index(Id("i").Op("*").Lit(ch).Op("+").Id("q")).Op("=").Id("xc").Index(Id("q").Op("*").Lit(m.Inputs).Op("+").Id("i")),
-			),
-		)
+		g.Id(e.transpose()).Call(Id("c"), Lit(m.Inputs), Id("xc"), Lit(m.Inputs), Id("xt").Index(Op(":")), Lit(ch))
 		body(g)
 	})
 }
@@ -221,9 +213,9 @@ func (e *emitter) trainChunked(g *Group) {
 		e.chunkForward(g)
 		g.Comment("The outputs of the hidden layers, sample-major, for the backward pass.")
 		for _, l := range m.Layers[:len(m.Layers)-1] {
-			e.transpose(g, outName(l), outName(l)+"t", l.Out)
+			e.toSampleMajor(g, outName(l), outName(l)+"t", l.Out)
 			if st := e.stepBelowOf(l); st != nil && st.DerivArg == l.Z {
-				e.transpose(g, zName(l), zName(l)+"t", l.Out)
+				e.toSampleMajor(g, zName(l), zName(l)+"t", l.Out)
 			}
 		}
 		g.Comment(e.outputDoc(m.Layers[len(m.Layers)-1]) + " For each sample.")

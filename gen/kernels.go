@@ -174,6 +174,50 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 			)
 		})
 	})
+	e.transposeFuncs()
+}
+
+// transpose is the name of the transpose's checked entry point.
+func (e *emitter) transpose() string { return e.m.Names.Prefix + "Transpose" }
+
+func (e *emitter) transposeParams() []Code {
+	s := e.slice()
+	return []Code{List(Id("rows"), Id("cols")).Int(), Id("src").Add(s), Id("lds").Int(), Id("dst").Add(s), Id("ldd").Int()}
+}
+
+var transposeArgs = []Code{Id("rows"), Id("cols"), Id("src"), Id("lds"), Id("dst"), Id("ldd")}
+
+// transposeFuncs emits the transpose's checked entry point and its plain
+// Go version.
+func (e *emitter) transposeFuncs() {
+	tr, block := e.transpose(), 32/e.m.Size()
+	e.docf(`%s writes the transpose of the rows×cols matrix src into dst:
+dst[j*ldd+i] = src[i*lds+j]. Whole blocks of %d×%d go to %sKernel,
+the edges to %sGo.`, tr, block, block, tr, tr)
+	e.f.Func().Id(tr).Params(e.transposeParams()...).Block(
+		If(Id("rows").Op("==").Lit(0).Op("||").Id("cols").Op("==").Lit(0)).Block(Return()),
+		Id("_").Op("=").Id("src").Index(Parens(Id("rows").Op("-").Lit(1)).Op("*").Id("lds").Op("+").Id("cols").Op("-").Lit(1)),
+		Id("_").Op("=").Id("dst").Index(Parens(Id("cols").Op("-").Lit(1)).Op("*").Id("ldd").Op("+").Id("rows").Op("-").Lit(1)),
+		List(Id("r"), Id("c")).Op(":=").List(Id("rows").Op("&^").Lit(block-1), Id("cols").Op("&^").Lit(block-1)),
+		If(Id("r").Op(">").Lit(0).Op("&&").Id("c").Op(">").Lit(0)).Block(
+			Id(tr+"Kernel").Call(Id("r"), Id("c"), Id("src"), Id("lds"), Id("dst"), Id("ldd")),
+		),
+		Comment("The columns past the blocks, then the rows below them."),
+		If(Id("c").Op("<").Id("cols")).Block(
+			Id(tr+"Go").Call(Id("rows"), Id("cols").Op("-").Id("c"), Id("src").Index(Id("c").Op(":")), Id("lds"), Id("dst").Index(Id("c").Op("*").Id("ldd").Op(":")), Id("ldd")),
+		),
+		If(Id("r").Op("<").Id("rows").Op("&&").Id("c").Op(">").Lit(0)).Block(
+			Id(tr+"Go").Call(Id("rows").Op("-").Id("r"), Id("c"), Id("src").Index(Id("r").Op("*").Id("lds").Op(":")), Id("lds"), Id("dst").Index(Id("r").Op(":")), Id("ldd")),
+		),
+	)
+	e.docf(`%sGo is %s in plain Go.`, tr, tr)
+	e.f.Func().Id(tr+"Go").Params(e.transposeParams()...).Block(
+		For(Id("i").Op(":=").Range().Id("rows")).Block(
+			For(Id("j").Op(",").Id("v").Op(":=").Range().Id("src").Index(Id("i").Op("*").Id("lds").Op(":")).Index(Op(":").Id("cols"))).Block(
+				Id("dst").Index(Id("j").Op("*").Id("ldd").Op("+").Id("i")).Op("=").Id("v"),
+			),
+		),
+	)
 }
 
 // KernelFiles returns the files that go beside the model's code file out
@@ -211,6 +255,12 @@ func (e *emitter) archKernels(arch string) {
 	p := Op("*").Add(e.T())
 	asmGemm := []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(p), List(Id("ars"), Id("acs")).Int(),
 		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int(), Id("bias").Add(p), Id("mode").Int()}
+	asmTranspose := []Code{List(Id("rows"), Id("cols")).Int(), Id("src").Add(p), Id("lds").Int(), Id("dst").Add(p), Id("ldd").Int()}
+	ptrTranspose := []Code{Id("rows"), Id("cols"), Op("&").Id("src").Index(Lit(0)), Id("lds"), Op("&").Id("dst").Index(Lit(0)), Id("ldd")}
+	goTranspose := func() {
+		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly for it.", e.transpose(), e.transpose()))
+		e.f.Func().Id(e.transpose() + "Kernel").Params(e.transposeParams()...).Block(Id(e.transpose() + "Go").Call(transposeArgs...))
+	}
 	asmGemv := []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(p), Id("lda").Int(), List(Id("x"), Id("y")).Add(p), Id("mode").Int()}
 	// The checked entry points have checked the slices the kernel reads;
 	// with k = 0 it reads neither a nor b, and bias only in gemmBias mode.
@@ -244,6 +294,7 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 		e.f.Func().Id(xgetbv).Params().Params(Id("eax").Uint32())
 		declare(asm.Gemm(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole tiles of columns, in assembly with AVX2 and FMA.", gemm), asmGemm)
 		declare(asm.Gemv(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s in assembly with AVX2 and FMA.", gemv), asmGemv)
+		declare(asm.Transpose(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole blocks, in assembly with AVX2.", e.transpose()), asmTranspose)
 		for _, k := range []struct {
 			name, asm string
 			params    []Code
@@ -251,6 +302,7 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 		}{
 			{gemm, asm.Gemm(e.m.Names.Prefix, "AVX2"), e.gemmParams(), gemmArgs, ptrGemm},
 			{gemv, asm.Gemv(e.m.Names.Prefix, "AVX2"), e.gemvParams(), gemvArgs, ptrGemv},
+			{e.transpose(), asm.Transpose(e.m.Names.Prefix, "AVX2"), e.transposeParams(), transposeArgs, ptrTranspose},
 		} {
 			e.f.Comment(fmt.Sprintf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", k.name, k.asm, k.name))
 			e.f.Func().Id(k.name+"Kernel").Params(k.params...).Block(
@@ -282,12 +334,14 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 				If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id("y").Index(Id("i")).Op("=").Lit(0)),
 			),
 		)
+		goTranspose()
 	default:
 		e.f.HeaderComment("//go:build (!amd64 && !arm64) || purego")
 		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly kernels.", gemm, gemm))
 		e.f.Func().Id(gemm + "Kernel").Params(e.gemmParams()...).Block(Id(gemm + "Go").Call(gemmArgs...))
 		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo.", gemv, gemv))
 		e.f.Func().Id(gemv + "Kernel").Params(e.gemvParams()...).Block(Id(gemv + "Go").Call(gemvArgs...))
+		goTranspose()
 	}
 }
 

@@ -222,8 +222,8 @@ import (
 	"testing"
 )
 
-// Test{{.Name}}Kernels compares {{.Names.Prefix}}Gemm and {{.Names.Prefix}}Gemv, which run the
-// kernels of this build, with {{.Names.Prefix}}GemmGo and {{.Names.Prefix}}GemvGo on random
+// Test{{.Name}}Kernels compares {{.Names.Prefix}}Gemm, {{.Names.Prefix}}Gemv and {{.Names.Prefix}}Transpose, which run
+// the kernels of this build, with their plain Go versions on random
 // matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
 // columns in whole tiles and left over), contiguous and strided reads, and
 // every mode.
@@ -266,6 +266,16 @@ func Test{{.Name}}Kernels(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+	for _, rows := range []int{1, 3, 4, 8, 9, 17, 32} {
+		for _, cols := range []int{1, 4, 7, 8, 16, 33} {
+			lds, ldd := cols+2, rows+3
+			src, dst := random(rows*lds), random(cols*ldd)
+			want := append([]{{.Float}}(nil), dst...)
+			{{.Names.Prefix}}Transpose(rows, cols, src, lds, dst, ldd)
+			{{.Names.Prefix}}TransposeGo(rows, cols, src, lds, want, ldd)
+			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
 		}
 	}
 	for _, m := range []int{1, 2, 3, 4, 5, 9} {

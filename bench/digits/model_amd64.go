@@ -33,6 +33,11 @@ func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, 
 //go:noescape
 func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
+// digitsTransposeAVX2 is digitsTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func digitsTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
 func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if digitsAVX2 {
@@ -49,4 +54,13 @@ func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) 
 		return
 	}
 	digitsGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// digitsTransposeKernel runs digitsTransposeAVX2 if the processor has AVX2 and FMA, else digitsTransposeGo.
+func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if digitsAVX2 {
+		digitsTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
 }

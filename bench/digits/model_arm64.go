@@ -44,3 +44,8 @@ func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) 
 		}
 	}
 }
+
+// digitsTransposeKernel runs digitsTransposeGo: this build has no assembly for it.
+func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -33,6 +33,11 @@ func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c
 //go:noescape
 func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
+// mnistTransposeAVX2 is mnistTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func mnistTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
 func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if mnistAVX2 {
@@ -49,4 +54,13 @@ func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		return
 	}
 	mnistGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// mnistTransposeKernel runs mnistTransposeAVX2 if the processor has AVX2 and FMA, else mnistTransposeGo.
+func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if mnistAVX2 {
+		mnistTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
 }

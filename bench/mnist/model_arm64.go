@@ -44,3 +44,8 @@ func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		}
 	}
 }
+
+// mnistTransposeKernel runs mnistTransposeGo: this build has no assembly for it.
+func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
+}

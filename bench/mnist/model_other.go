@@ -12,3 +12,8 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	mnistGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// mnistTransposeKernel runs mnistTransposeGo: this build has no assembly for it.
+func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -33,6 +33,11 @@ func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c 
 //go:noescape
 func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
+// wideTransposeAVX2 is wideTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func wideTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
 func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if wideAVX2 {
@@ -49,4 +54,13 @@ func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		return
 	}
 	wideGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// wideTransposeKernel runs wideTransposeAVX2 if the processor has AVX2 and FMA, else wideTransposeGo.
+func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if wideAVX2 {
+		wideTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	wideTransposeGo(rows, cols, src, lds, dst, ldd)
 }

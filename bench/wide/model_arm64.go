@@ -44,3 +44,8 @@ func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		}
 	}
 }
+
+// wideTransposeKernel runs wideTransposeGo: this build has no assembly for it.
+func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	wideTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -12,3 +12,8 @@ func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	wideGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// wideTransposeKernel runs wideTransposeGo: this build has no assembly for it.
+func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	wideTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -224,11 +224,7 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*CancerInputs : (base+c)*CancerInputs]
-		for q := range c {
-			for i := range 30 {
-				xt[i*32+q] = xc[q*30+i]
-			}
-		}
+		cancerTranspose(c, 30, xc, 30, xt[:], 32)
 		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
 		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], cancerGemmBias|cancerGemmRelu)
 		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
@@ -270,21 +266,13 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*CancerInputs : (base+c)*CancerInputs]
-		for q := range c {
-			for i := range 30 {
-				xt[i*32+q] = xc[q*30+i]
-			}
-		}
+		cancerTranspose(c, 30, xc, 30, xt[:], 32)
 		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
 		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], cancerGemmBias|cancerGemmRelu)
 		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
 		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], cancerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 16 {
-				a1t[q*16+i] = a1[i*32+q]
-			}
-		}
+		cancerTranspose(16, c, a1[:], 32, a1t[:], 16)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
 			var p [1]float64
@@ -504,6 +492,37 @@ func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		y[i] += (s0 + s1) + (s2 + s3)
 		if mode&cancerGemmRelu != 0 && !(y[i] > 0) {
 			y[i] = 0
+		}
+	}
+}
+
+// cancerTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to cancerTransposeKernel,
+// the edges to cancerTransposeGo.
+func cancerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		cancerTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		cancerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		cancerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// cancerTransposeGo is cancerTranspose in plain Go.
+func cancerTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
 		}
 	}
 }

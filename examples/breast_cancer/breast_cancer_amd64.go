@@ -33,6 +33,11 @@ func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 //go:noescape
 func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
+// cancerTransposeAVX2 is cancerTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func cancerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else cancerGemmGo.
 func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if cancerAVX2 {
@@ -49,4 +54,13 @@ func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 		return
 	}
 	cancerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// cancerTransposeKernel runs cancerTransposeAVX2 if the processor has AVX2 and FMA, else cancerTransposeGo.
+func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if cancerAVX2 {
+		cancerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	cancerTransposeGo(rows, cols, src, lds, dst, ldd)
 }

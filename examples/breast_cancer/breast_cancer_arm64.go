@@ -44,3 +44,8 @@ func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 		}
 	}
 }
+
+// cancerTransposeKernel runs cancerTransposeGo: this build has no assembly for it.
+func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	cancerTransposeGo(rows, cols, src, lds, dst, ldd)
+}

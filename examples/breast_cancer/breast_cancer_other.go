@@ -12,3 +12,8 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	cancerGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// cancerTransposeKernel runs cancerTransposeGo: this build has no assembly for it.
+func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	cancerTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -254,11 +254,7 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
-		for q := range c {
-			for i := range 64 {
-				xt[i*32+q] = xc[q*64+i]
-			}
-		}
+		digitsTranspose(c, 64, xc, 64, xt[:], 32)
 		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
 		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], digitsGemmBias|digitsGemmRelu)
 		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
@@ -312,11 +308,7 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
-		for q := range c {
-			for i := range 64 {
-				xt[i*32+q] = xc[q*64+i]
-			}
-		}
+		digitsTranspose(c, 64, xc, 64, xt[:], 32)
 		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
 		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], digitsGemmBias|digitsGemmRelu)
 		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
@@ -324,16 +316,8 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
 		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], digitsGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 64 {
-				a1t[q*64+i] = a1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 32 {
-				a2t[q*32+i] = a2[i*32+q]
-			}
-		}
+		digitsTranspose(64, c, a1[:], 32, a1t[:], 64)
+		digitsTranspose(32, c, a2[:], 32, a2t[:], 32)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		for q := range c {
 			var p [10]float32
@@ -571,6 +555,37 @@ func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		y[i] += (s0 + s1) + (s2 + s3)
 		if mode&digitsGemmRelu != 0 && !(y[i] > 0) {
 			y[i] = 0
+		}
+	}
+}
+
+// digitsTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to digitsTransposeKernel,
+// the edges to digitsTransposeGo.
+func digitsTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^7, cols&^7
+	if r > 0 && c > 0 {
+		digitsTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		digitsTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		digitsTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// digitsTransposeGo is digitsTranspose in plain Go.
+func digitsTransposeGo(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
 		}
 	}
 }

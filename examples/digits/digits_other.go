@@ -12,3 +12,8 @@ func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	digitsGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// digitsTransposeKernel runs digitsTransposeGo: this build has no assembly for it.
+func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -429,11 +429,7 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SineInputs : (base+c)*SineInputs]
-		for q := range c {
-			for i := range 1 {
-				xt[i*32+q] = xc[q*1+i]
-			}
-		}
+		sineTranspose(c, 1, xc, 1, xt[:], 32)
 		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
 		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], sineGemmBias)
 		for i := range a1 {
@@ -486,11 +482,7 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SineInputs : (base+c)*SineInputs]
-		for q := range c {
-			for i := range 1 {
-				xt[i*32+q] = xc[q*1+i]
-			}
-		}
+		sineTranspose(c, 1, xc, 1, xt[:], 32)
 		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
 		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], sineGemmBias)
 		for i := range a1 {
@@ -504,16 +496,8 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
 		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], sineGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 32 {
-				a1t[q*32+i] = a1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 32 {
-				a2t[q*32+i] = a2[i*32+q]
-			}
-		}
+		sineTranspose(32, c, a1[:], 32, a1t[:], 32)
+		sineTranspose(32, c, a2[:], 32, a2t[:], 32)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y). For each sample.
 		for q := range c {
 			var p [1]float64
@@ -736,6 +720,37 @@ func sineGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		y[i] += (s0 + s1) + (s2 + s3)
 		if mode&sineGemmRelu != 0 && !(y[i] > 0) {
 			y[i] = 0
+		}
+	}
+}
+
+// sineTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to sineTransposeKernel,
+// the edges to sineTransposeGo.
+func sineTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		sineTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		sineTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		sineTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// sineTransposeGo is sineTranspose in plain Go.
+func sineTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
 		}
 	}
 }

@@ -33,6 +33,11 @@ func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c 
 //go:noescape
 func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
+// sineTransposeAVX2 is sineTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func sineTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else sineGemmGo.
 func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if sineAVX2 {
@@ -49,4 +54,13 @@ func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		return
 	}
 	sineGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// sineTransposeKernel runs sineTransposeAVX2 if the processor has AVX2 and FMA, else sineTransposeGo.
+func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if sineAVX2 {
+		sineTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }

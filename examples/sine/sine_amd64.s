@@ -579,6 +579,68 @@ done:
 	VZEROUPPER
 	RET
 
+// sineTransposeAVX2 writes the transpose of src into dst; see the package doc of the generator
+// for the contract.
+//
+// func sineTransposeAVX2(rows, cols int, src *T, lds int, dst *T, ldd int)
+TEXT ·sineTransposeAVX2(SB), NOSPLIT, $0-48
+	MOVQ rows+0(FP), R8
+	SHRQ $2, R8
+	MOVQ cols+8(FP), R10
+	SHRQ $2, R10
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R11
+	SHLQ $3, R11
+	MOVQ dst+32(FP), DI
+	MOVQ ldd+40(FP), R12
+	SHLQ $3, R12
+rows:
+	TESTQ R8, R8
+	JEQ done
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R10, R9
+cols:
+	TESTQ R9, R9
+	JEQ next
+	MOVQ AX, CX
+	VMOVUPD (CX), Y0
+	ADDQ R11, CX
+	VMOVUPD (CX), Y1
+	ADDQ R11, CX
+	VMOVUPD (CX), Y2
+	ADDQ R11, CX
+	VMOVUPD (CX), Y3
+	VUNPCKLPD Y1, Y0, Y8
+	VUNPCKHPD Y1, Y0, Y9
+	VUNPCKLPD Y3, Y2, Y10
+	VUNPCKHPD Y3, Y2, Y11
+	VPERM2F128 $0x20, Y10, Y8, Y0
+	VPERM2F128 $0x20, Y11, Y9, Y1
+	VPERM2F128 $0x31, Y10, Y8, Y2
+	VPERM2F128 $0x31, Y11, Y9, Y3
+	MOVQ BX, DX
+	VMOVUPD Y0, (DX)
+	ADDQ R12, DX
+	VMOVUPD Y1, (DX)
+	ADDQ R12, DX
+	VMOVUPD Y2, (DX)
+	ADDQ R12, DX
+	VMOVUPD Y3, (DX)
+	ADDQ $32, AX
+// The next block of columns is a vector's rows further in dst.
+	LEAQ (BX)(R12*4), BX
+	DECQ R9
+	JMP cols
+next:
+	LEAQ (SI)(R11*4), SI
+	ADDQ $32, DI
+	DECQ R8
+	JMP rows
+done:
+	VZEROUPPER
+	RET
+
 // func sineCPUID(leaf, sub uint32) (a, b, c, d uint32)
 TEXT ·sineCPUID(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

@@ -44,3 +44,8 @@ func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		}
 	}
 }
+
+// sineTransposeKernel runs sineTransposeGo: this build has no assembly for it.
+func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	sineTransposeGo(rows, cols, src, lds, dst, ldd)
+}

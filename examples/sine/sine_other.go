@@ -12,3 +12,8 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	sineGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// sineTransposeKernel runs sineTransposeGo: this build has no assembly for it.
+func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	sineTransposeGo(rows, cols, src, lds, dst, ldd)
+}

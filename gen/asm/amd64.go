@@ -14,6 +14,7 @@ func AMD64(source, prefix, float string) []byte {
 	w.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n\n")
 	w.gemmAMD64(Gemm(prefix, "AVX2"), t)
 	w.gemvAMD64(Gemv(prefix, "AVX2"), t)
+	w.transposeAMD64(Transpose(prefix, "AVX2"), t)
 	w.cpuid(prefix)
 	return []byte(w.String())
 }
@@ -303,6 +304,100 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	w.op("ADDQ $%d, DI", t.size)
 	w.op("DECQ R8")
 	w.op("JMP rows1")
+	w.label("done")
+	w.op("VZEROUPPER")
+	w.op("RET")
+	w.WriteString("\n")
+}
+
+// transposeAMD64 writes transpose, for whole blocks of one vector's values
+// square: 8×8 float32 (unpack, shuffle, then swap of 128-bit halves) or
+// 4×4 float64 (unpack, then swap). Registers:
+//
+//	R8 row blocks left   R9 column blocks left, R10 their count
+//	SI src at the row block, DI dst at its column block
+//	AX src at the block, BX dst at the block, CX, DX row pointers
+//	R11 lds and R12 ldd in bytes
+//	Y0–Y7 the rows of the block, Y8–Y15 the intermediate and the result
+func (w *writer) transposeAMD64(name string, t x86) {
+	lanes := 32 / t.size
+	w.comment(name+" writes the transpose of src into dst; see the package doc of the generator",
+		"for the contract.", "")
+	w.WriteString("// func " + name + "(rows, cols int, src *T, lds int, dst *T, ldd int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-48\n")
+	w.op("MOVQ rows+0(FP), R8")
+	w.op("SHRQ $%d, R8", map[int]int{8: 3, 4: 2}[lanes])
+	w.op("MOVQ cols+8(FP), R10")
+	w.op("SHRQ $%d, R10", map[int]int{8: 3, 4: 2}[lanes])
+	w.op("MOVQ src+16(FP), SI")
+	w.op("MOVQ lds+24(FP), R11")
+	w.op("SHLQ $%d, R11", t.shift)
+	w.op("MOVQ dst+32(FP), DI")
+	w.op("MOVQ ldd+40(FP), R12")
+	w.op("SHLQ $%d, R12", t.shift)
+	vec := "VMOVUP" + t.p[1:]
+	w.label("rows")
+	w.op("TESTQ R8, R8")
+	w.op("JEQ done")
+	w.op("MOVQ SI, AX")
+	w.op("MOVQ DI, BX")
+	w.op("MOVQ R10, R9")
+	w.label("cols")
+	w.op("TESTQ R9, R9")
+	w.op("JEQ next")
+	w.op("MOVQ AX, CX")
+	for i := range lanes {
+		w.op("%s (CX), Y%d", vec, i)
+		if i < lanes-1 {
+			w.op("ADDQ R11, CX")
+		}
+	}
+	var out []int // the registers of the columns, in order
+	if lanes == 8 {
+		for i := 0; i < 8; i += 2 {
+			w.op("VUNPCKLPS Y%d, Y%d, Y%d", i+1, i, 8+i)
+			w.op("VUNPCKHPS Y%d, Y%d, Y%d", i+1, i, 9+i)
+		}
+		// u0–u3 from t0–t3 (Y8–Y11), u4–u7 from t4–t7 (Y12–Y15), into Y0–Y7.
+		for h := 0; h < 8; h += 4 {
+			w.op("VSHUFPS $0x44, Y%d, Y%d, Y%d", 10+h, 8+h, h)
+			w.op("VSHUFPS $0xEE, Y%d, Y%d, Y%d", 10+h, 8+h, 1+h)
+			w.op("VSHUFPS $0x44, Y%d, Y%d, Y%d", 11+h, 9+h, 2+h)
+			w.op("VSHUFPS $0xEE, Y%d, Y%d, Y%d", 11+h, 9+h, 3+h)
+		}
+		for i := range 4 {
+			w.op("VPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+i, i, 8+i)
+			w.op("VPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+i, i, 12+i)
+		}
+		out = []int{8, 9, 10, 11, 12, 13, 14, 15}
+	} else {
+		w.op("VUNPCKLPD Y1, Y0, Y8")
+		w.op("VUNPCKHPD Y1, Y0, Y9")
+		w.op("VUNPCKLPD Y3, Y2, Y10")
+		w.op("VUNPCKHPD Y3, Y2, Y11")
+		w.op("VPERM2F128 $0x20, Y10, Y8, Y0")
+		w.op("VPERM2F128 $0x20, Y11, Y9, Y1")
+		w.op("VPERM2F128 $0x31, Y10, Y8, Y2")
+		w.op("VPERM2F128 $0x31, Y11, Y9, Y3")
+		out = []int{0, 1, 2, 3}
+	}
+	w.op("MOVQ BX, DX")
+	for i, r := range out {
+		w.op("%s Y%d, (DX)", vec, r)
+		if i < lanes-1 {
+			w.op("ADDQ R12, DX")
+		}
+	}
+	w.op("ADDQ $32, AX")
+	w.comment("The next block of columns is a vector's rows further in dst.")
+	w.op("LEAQ (BX)(R12*%d), BX", lanes)
+	w.op("DECQ R9")
+	w.op("JMP cols")
+	w.label("next")
+	w.op("LEAQ (SI)(R11*%d), SI", lanes)
+	w.op("ADDQ $32, DI")
+	w.op("DECQ R8")
+	w.op("JMP rows")
 	w.label("done")
 	w.op("VZEROUPPER")
 	w.op("RET")

@@ -33,6 +33,11 @@ func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, 
 //go:noescape
 func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
+// readerTransposeAVX2 is readerTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func readerTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
 func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if readerAVX2 {
@@ -49,4 +54,13 @@ func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) 
 		return
 	}
 	readerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// readerTransposeKernel runs readerTransposeAVX2 if the processor has AVX2 and FMA, else readerTransposeGo.
+func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if readerAVX2 {
+		readerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	readerTransposeGo(rows, cols, src, lds, dst, ldd)
 }

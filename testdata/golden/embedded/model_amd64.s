@@ -584,6 +584,100 @@ done:
 	VZEROUPPER
 	RET
 
+// readerTransposeAVX2 writes the transpose of src into dst; see the package doc of the generator
+// for the contract.
+//
+// func readerTransposeAVX2(rows, cols int, src *T, lds int, dst *T, ldd int)
+TEXT ·readerTransposeAVX2(SB), NOSPLIT, $0-48
+	MOVQ rows+0(FP), R8
+	SHRQ $3, R8
+	MOVQ cols+8(FP), R10
+	SHRQ $3, R10
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R11
+	SHLQ $2, R11
+	MOVQ dst+32(FP), DI
+	MOVQ ldd+40(FP), R12
+	SHLQ $2, R12
+rows:
+	TESTQ R8, R8
+	JEQ done
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R10, R9
+cols:
+	TESTQ R9, R9
+	JEQ next
+	MOVQ AX, CX
+	VMOVUPS (CX), Y0
+	ADDQ R11, CX
+	VMOVUPS (CX), Y1
+	ADDQ R11, CX
+	VMOVUPS (CX), Y2
+	ADDQ R11, CX
+	VMOVUPS (CX), Y3
+	ADDQ R11, CX
+	VMOVUPS (CX), Y4
+	ADDQ R11, CX
+	VMOVUPS (CX), Y5
+	ADDQ R11, CX
+	VMOVUPS (CX), Y6
+	ADDQ R11, CX
+	VMOVUPS (CX), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	MOVQ BX, DX
+	VMOVUPS Y8, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y9, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y10, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y11, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y12, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y13, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y14, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y15, (DX)
+	ADDQ $32, AX
+// The next block of columns is a vector's rows further in dst.
+	LEAQ (BX)(R12*8), BX
+	DECQ R9
+	JMP cols
+next:
+	LEAQ (SI)(R11*8), SI
+	ADDQ $32, DI
+	DECQ R8
+	JMP rows
+done:
+	VZEROUPPER
+	RET
+
 // func readerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 TEXT ·readerCPUID(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

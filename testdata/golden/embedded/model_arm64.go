@@ -44,3 +44,8 @@ func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) 
 		}
 	}
 }
+
+// readerTransposeKernel runs readerTransposeGo: this build has no assembly for it.
+func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	readerTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -12,3 +12,8 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	readerGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// readerTransposeKernel runs readerTransposeGo: this build has no assembly for it.
+func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	readerTransposeGo(rows, cols, src, lds, dst, ldd)
+}

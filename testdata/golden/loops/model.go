@@ -398,11 +398,7 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
-		for q := range c {
-			for i := range 11 {
-				xt[i*32+q] = xc[q*11+i]
-			}
-		}
+		loopedTranspose(c, 11, xc, 11, xt[:], 32)
 		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
 		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], loopedGemmBias)
 		for i := range a1 {
@@ -474,11 +470,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
-		for q := range c {
-			for i := range 11 {
-				xt[i*32+q] = xc[q*11+i]
-			}
-		}
+		loopedTranspose(c, 11, xc, 11, xt[:], 32)
 		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
 		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], loopedGemmBias)
 		for i := range a1 {
@@ -497,31 +489,11 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
 		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], loopedGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 9 {
-				a1t[q*9+i] = a1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 9 {
-				z1t[q*9+i] = z1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 7 {
-				a2t[q*7+i] = a2[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 7 {
-				z2t[q*7+i] = z2[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 5 {
-				a3t[q*5+i] = a3[i*32+q]
-			}
-		}
+		loopedTranspose(9, c, a1[:], 32, a1t[:], 9)
+		loopedTranspose(9, c, z1[:], 32, z1t[:], 9)
+		loopedTranspose(7, c, a2[:], 32, a2t[:], 7)
+		loopedTranspose(7, c, z2[:], 32, z2t[:], 7)
+		loopedTranspose(5, c, a3[:], 32, a3t[:], 5)
 		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		for q := range c {
 			var p [3]float64
@@ -792,6 +764,37 @@ func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		y[i] += (s0 + s1) + (s2 + s3)
 		if mode&loopedGemmRelu != 0 && !(y[i] > 0) {
 			y[i] = 0
+		}
+	}
+}
+
+// loopedTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to loopedTransposeKernel,
+// the edges to loopedTransposeGo.
+func loopedTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		loopedTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		loopedTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		loopedTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// loopedTransposeGo is loopedTranspose in plain Go.
+func loopedTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
 		}
 	}
 }

@@ -33,6 +33,11 @@ func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 //go:noescape
 func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
+// loopedTransposeAVX2 is loopedTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func loopedTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else loopedGemmGo.
 func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if loopedAVX2 {
@@ -49,4 +54,13 @@ func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 		return
 	}
 	loopedGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// loopedTransposeKernel runs loopedTransposeAVX2 if the processor has AVX2 and FMA, else loopedTransposeGo.
+func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if loopedAVX2 {
+		loopedTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	loopedTransposeGo(rows, cols, src, lds, dst, ldd)
 }

@@ -44,3 +44,8 @@ func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 		}
 	}
 }
+
+// loopedTransposeKernel runs loopedTransposeGo: this build has no assembly for it.
+func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	loopedTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -12,3 +12,8 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	loopedGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// loopedTransposeKernel runs loopedTransposeGo: this build has no assembly for it.
+func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	loopedTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -394,11 +394,7 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
-		for q := range c {
-			for i := range 8 {
-				xt[i*32+q] = xc[q*8+i]
-			}
-		}
+		smallTranspose(c, 8, xc, 8, xt[:], 32)
 		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
 		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], smallGemmBias)
 		for i := range a1 {
@@ -460,11 +456,7 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
-		for q := range c {
-			for i := range 8 {
-				xt[i*32+q] = xc[q*8+i]
-			}
-		}
+		smallTranspose(c, 8, xc, 8, xt[:], 32)
 		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
 		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], smallGemmBias)
 		for i := range a1 {
@@ -478,21 +470,9 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
 		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], smallGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 12 {
-				a1t[q*12+i] = a1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 6 {
-				a2t[q*6+i] = a2[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 6 {
-				z2t[q*6+i] = z2[i*32+q]
-			}
-		}
+		smallTranspose(12, c, a1[:], 32, a1t[:], 12)
+		smallTranspose(6, c, a2[:], 32, a2t[:], 6)
+		smallTranspose(6, c, z2[:], 32, z2t[:], 6)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		for q := range c {
 			var p [4]float32
@@ -743,6 +723,37 @@ func smallGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		y[i] += (s0 + s1) + (s2 + s3)
 		if mode&smallGemmRelu != 0 && !(y[i] > 0) {
 			y[i] = 0
+		}
+	}
+}
+
+// smallTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to smallTransposeKernel,
+// the edges to smallTransposeGo.
+func smallTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^7, cols&^7
+	if r > 0 && c > 0 {
+		smallTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		smallTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		smallTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// smallTransposeGo is smallTranspose in plain Go.
+func smallTransposeGo(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
 		}
 	}
 }

@@ -33,6 +33,11 @@ func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c
 //go:noescape
 func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
+// smallTransposeAVX2 is smallTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func smallTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
 func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if smallAVX2 {
@@ -49,4 +54,13 @@ func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		return
 	}
 	smallGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// smallTransposeKernel runs smallTransposeAVX2 if the processor has AVX2 and FMA, else smallTransposeGo.
+func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if smallAVX2 {
+		smallTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	smallTransposeGo(rows, cols, src, lds, dst, ldd)
 }

@@ -44,3 +44,8 @@ func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		}
 	}
 }
+
+// smallTransposeKernel runs smallTransposeGo: this build has no assembly for it.
+func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	smallTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -12,3 +12,8 @@ func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	smallGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// smallTransposeKernel runs smallTransposeGo: this build has no assembly for it.
+func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	smallTransposeGo(rows, cols, src, lds, dst, ldd)
+}

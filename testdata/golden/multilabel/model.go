@@ -210,11 +210,7 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
-		for q := range c {
-			for i := range 6 {
-				xt[i*32+q] = xc[q*6+i]
-			}
-		}
+		taggerTranspose(c, 6, xc, 6, xt[:], 32)
 		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
 		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], taggerGemmBias)
 		for i := range a1 {
@@ -259,11 +255,7 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
-		for q := range c {
-			for i := range 6 {
-				xt[i*32+q] = xc[q*6+i]
-			}
-		}
+		taggerTranspose(c, 6, xc, 6, xt[:], 32)
 		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
 		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], taggerGemmBias)
 		for i := range a1 {
@@ -272,11 +264,7 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
 		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], taggerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 5 {
-				a1t[q*5+i] = a1[i*32+q]
-			}
-		}
+		taggerTranspose(5, c, a1[:], 32, a1t[:], 5)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
 			var p [3]float64
@@ -496,6 +484,37 @@ func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		y[i] += (s0 + s1) + (s2 + s3)
 		if mode&taggerGemmRelu != 0 && !(y[i] > 0) {
 			y[i] = 0
+		}
+	}
+}
+
+// taggerTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to taggerTransposeKernel,
+// the edges to taggerTransposeGo.
+func taggerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		taggerTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		taggerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		taggerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// taggerTransposeGo is taggerTranspose in plain Go.
+func taggerTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
 		}
 	}
 }

@@ -33,6 +33,11 @@ func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, 
 //go:noescape
 func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
+// taggerTransposeAVX2 is taggerTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func taggerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else taggerGemmGo.
 func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if taggerAVX2 {
@@ -49,4 +54,13 @@ func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 		return
 	}
 	taggerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// taggerTransposeKernel runs taggerTransposeAVX2 if the processor has AVX2 and FMA, else taggerTransposeGo.
+func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if taggerAVX2 {
+		taggerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	taggerTransposeGo(rows, cols, src, lds, dst, ldd)
 }

@@ -44,3 +44,8 @@ func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 		}
 	}
 }
+
+// taggerTransposeKernel runs taggerTransposeGo: this build has no assembly for it.
+func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	taggerTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// TestTaggerKernels compares taggerGemm and taggerGemv, which run the
-// kernels of this build, with taggerGemmGo and taggerGemvGo on random
+// TestTaggerKernels compares taggerGemm, taggerGemv and taggerTranspose, which run
+// the kernels of this build, with their plain Go versions on random
 // matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
 // columns in whole tiles and left over), contiguous and strided reads, and
 // every mode.
@@ -53,6 +53,16 @@ func TestTaggerKernels(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+	for _, rows := range []int{1, 3, 4, 8, 9, 17, 32} {
+		for _, cols := range []int{1, 4, 7, 8, 16, 33} {
+			lds, ldd := cols+2, rows+3
+			src, dst := random(rows*lds), random(cols*ldd)
+			want := append([]float64(nil), dst...)
+			taggerTranspose(rows, cols, src, lds, dst, ldd)
+			taggerTransposeGo(rows, cols, src, lds, want, ldd)
+			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
 		}
 	}
 	for _, m := range []int{1, 2, 3, 4, 5, 9} {

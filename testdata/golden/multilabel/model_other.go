@@ -12,3 +12,8 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	taggerGemvGo(m, k, a, lda, x, y, mode)
 }
+
+// taggerTransposeKernel runs taggerTransposeGo: this build has no assembly for it.
+func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	taggerTransposeGo(rows, cols, src, lds, dst, ldd)
+}

@@ -107,7 +107,7 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 		Id(gemv+"Kernel").Call(gemvArgs...),
 	)
 	e.docf(`%sGo is %s in plain Go, four rows of c at a time.`, gemm, gemm)
-	e.f.Func().Id(gemm+"Go").Params(e.gemmParams()...).BlockFunc(func(g *Group) {
+	e.f.Func().Id(gemm + "Go").Params(e.gemmParams()...).BlockFunc(func(g *Group) {
 		rows := func(g *Group, r int, row func(int) Code) {
 			for i := range r {
 				g.Id(fmt.Sprintf("c%d", i)).Op(":=").Id("c").Index(Parens(row(i)).Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n"))
@@ -211,7 +211,7 @@ the edges to %sGo.`, tr, block, block, tr, tr)
 		),
 	)
 	e.docf(`%sGo is %s in plain Go.`, tr, tr)
-	e.f.Func().Id(tr+"Go").Params(e.transposeParams()...).Block(
+	e.f.Func().Id(tr + "Go").Params(e.transposeParams()...).Block(
 		For(Id("i").Op(":=").Range().Id("rows")).Block(
 			For(Id("j").Op(",").Id("v").Op(":=").Range().Id("src").Index(Id("i").Op("*").Id("lds").Op(":")).Index(Op(":").Id("cols"))).Block(
 				Id("dst").Index(Id("j").Op("*").Id("ldd").Op("+").Id("i")).Op("=").Id("v"),

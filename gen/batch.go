@@ -148,6 +148,10 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 			g.Var().Id(zName(l)).Index(Lit(l.Out * ch)).Add(e.T())
 		}
 	}
+	if e.softmaxKernel() {
+		g.Var().Id("p").Index(Lit(m.Outputs * ch)).Add(e.T())
+		g.Var().Id("sum").Index(Lit(ch)).Add(e.T())
+	}
 	if training {
 		for _, l := range m.Layers[:len(m.Layers)-1] {
 			g.Var().Id(outName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
@@ -185,6 +189,10 @@ func (e *emitter) chunkHead(g *Group, y func(g *Group) vector, training bool) {
 	m := e.m
 	last := m.Layers[len(m.Layers)-1]
 	z := e.unitMajor(outName(last))
+	if e.softmaxKernel() {
+		e.chunkSoftmax(g, training)
+		return
+	}
 	g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
 		out := y(g)
 		var lse *Statement
@@ -203,6 +211,45 @@ func (e *emitter) chunkHead(g *Group, y func(g *Group) vector, training bool) {
 			lse = Lit(0)
 		}
 		e.lossAndDelta(g, z, out, local("t"), sampleMajor(st.Delta, last.Out), lse)
+	})
+}
+
+// chunkSoftmax emits the softmax head of the chunk, all samples at once,
+// and with training the loss and δ:
+//
+//	wideSoftmax(10, cols, z3[:], 32, p[:], sum[:])
+//	wideTranspose(10, c, p[:], 32, d3[:], 10)   // δ3 = p − y: p first
+//	for q := range c { lse := …; for k := range 10 { d3[q*10+k] -= t[q*10+k]; loss += … } }
+//
+// or without, the probabilities transposed into the rows of dst.
+func (e *emitter) chunkSoftmax(g *Group, training bool) {
+	m := e.m
+	last := m.Layers[len(m.Layers)-1]
+	z, out := outName(last), m.Outputs
+	g.Comment("Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.")
+	g.Id(e.softmax()).Call(Lit(out), Id("cols"), Id(z).Index(Op(":")), Lit(m.Chunk), Id("p").Index(Op(":")), Id("sum").Index(Op(":")))
+	if !training {
+		g.Id(e.transpose()).Call(Lit(out), Id("c"), Id("p").Index(Op(":")), Lit(m.Chunk),
+			Id("dst").Index(Id("base").Op("*").Id(m.Names.Outputs).Op(":")), Lit(out))
+		return
+	}
+	st := m.Backward[0]
+	g.Comment(e.outputDoc(last) + " p first, sample-major.")
+	g.Id(e.transpose()).Call(Lit(out), Id("c"), Id("p").Index(Op(":")), Lit(m.Chunk), Id(st.Delta).Index(Op(":")), Lit(out))
+	g.Id("t").Op(":=").Id("y").Index(Id("base").Op("*").Id(m.Names.Outputs).Op(":"))
+	zq := e.unitMajor(z)
+	g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
+		args := make([]Code, out)
+		for i := range args {
+			args[i] = zq(Lit(i))
+		}
+		g.Comment("log Σⱼ exp zⱼ, for the loss")
+		g.Id("lse").Op(":=").Max(args...).Op("+").Add(e.call("Log", Id("sum").Index(Id("q"))))
+		g.For(Id("k").Op(":=").Range().Lit(out)).Block(
+			Id("i").Op(":=").Id("q").Op("*").Lit(out).Op("+").Id("k"),
+			Id(st.Delta).Index(Id("i")).Op("-=").Id("t").Index(Id("i")),
+			Id("loss").Op("+=").Id("t").Index(Id("i")).Op("*").Parens(Id("lse").Op("-").Add(zq(Id("k")))),
+		)
 	})
 }
 

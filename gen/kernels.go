@@ -10,6 +10,7 @@ import (
 
 	"github.com/nngen/nngen/gen/asm"
 	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/spec"
 )
 
 // Kernels: every product of a looped layer, and every layer of the chunked
@@ -175,6 +176,9 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 		})
 	})
 	e.transposeFuncs()
+	if e.softmaxKernel() {
+		e.softmaxFuncs()
+	}
 }
 
 // transpose is the name of the transpose's checked entry point.
@@ -220,6 +224,65 @@ the edges to %sGo.`, tr, block, block, tr, tr)
 	)
 }
 
+// softmax is the name of the softmax's checked entry point.
+func (e *emitter) softmax() string { return e.m.Names.Prefix + "Softmax" }
+
+// softmaxKernel reports whether the chunked code computes its softmax
+// head with the kernel: for a chunked model with that head.
+func (e *emitter) softmaxKernel() bool { return e.m.Chunk > 0 && e.m.Head.Act == spec.Softmax }
+
+func (e *emitter) softmaxParams() []Code {
+	s := e.slice()
+	return []Code{List(Id("k"), Id("n")).Int(), Id("z").Add(s), Id("ld").Int(), List(Id("p"), Id("sum")).Add(s)}
+}
+
+var softmaxArgs = []Code{Id("k"), Id("n"), Id("z"), Id("ld"), Id("p"), Id("sum")}
+
+// softmaxFuncs emits the softmax's checked entry point and its plain Go
+// version.
+func (e *emitter) softmaxFuncs() {
+	sm := e.softmax()
+	block := 32 / e.m.Size()
+	e.docf(`%s writes into p the softmax of each column j < n of the k×n matrix z,
+and into sum[j] the sum of its exponentials:
+
+	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+
+Whole blocks of %d columns go to %sKernel, the rest to %sGo.`, sm, block, sm, sm)
+	e.f.Func().Id(sm).Params(e.softmaxParams()...).Block(
+		If(Id("k").Op("==").Lit(0).Op("||").Id("n").Op("==").Lit(0)).Block(Return()),
+		Id("_").Op("=").Id("z").Index(Parens(Id("k").Op("-").Lit(1)).Op("*").Id("ld").Op("+").Id("n").Op("-").Lit(1)),
+		Id("_").Op("=").Id("p").Index(Parens(Id("k").Op("-").Lit(1)).Op("*").Id("ld").Op("+").Id("n").Op("-").Lit(1)),
+		Id("_").Op("=").Id("sum").Index(Id("n").Op("-").Lit(1)),
+		Id("whole").Op(":=").Id("n").Op("&^").Lit(block-1),
+		If(Id("whole").Op(">").Lit(0)).Block(
+			Id(sm+"Kernel").Call(Id("k"), Id("whole"), Id("z"), Id("ld"), Id("p"), Id("sum")),
+		),
+		If(Id("whole").Op("<").Id("n")).Block(
+			Id(sm+"Go").Call(Id("k"), Id("n").Op("-").Id("whole"), Id("z").Index(Id("whole").Op(":")), Id("ld"), Id("p").Index(Id("whole").Op(":")), Id("sum").Index(Id("whole").Op(":"))),
+		),
+	)
+	e.docf(`%sGo is %s in plain Go, with math.Exp.`, sm, sm)
+	e.f.Func().Id(sm+"Go").Params(e.softmaxParams()...).Block(
+		For(Id("j").Op(":=").Range().Id("n")).Block(
+			Id("mx").Op(":=").Id("z").Index(Id("j")),
+			For(Id("i").Op(":=").Lit(1), Id("i").Op("<").Id("k"), Id("i").Op("++")).Block(
+				Id("mx").Op("=").Max(Id("mx"), Id("z").Index(Id("i").Op("*").Id("ld").Op("+").Id("j"))),
+			),
+			Var().Id("s").Add(e.T()),
+			For(Id("i").Op(":=").Range().Id("k")).Block(
+				Id("v").Op(":=").Add(e.call("Exp", Id("z").Index(Id("i").Op("*").Id("ld").Op("+").Id("j")).Op("-").Id("mx"))),
+				Id("p").Index(Id("i").Op("*").Id("ld").Op("+").Id("j")).Op("=").Id("v"),
+				Id("s").Op("+=").Id("v"),
+			),
+			For(Id("i").Op(":=").Range().Id("k")).Block(
+				Id("p").Index(Id("i").Op("*").Id("ld").Op("+").Id("j")).Op("/=").Id("s"),
+			),
+			Id("sum").Index(Id("j")).Op("=").Id("s"),
+		),
+	)
+}
+
 // KernelFiles returns the files that go beside the model's code file out
 // when its code calls the kernels, by path: the assembly for amd64 and
 // arm64 (out_amd64.s, out_arm64.s), their Go declarations (out_amd64.go,
@@ -248,6 +311,15 @@ func KernelFiles(m *ir.Model, out string) (map[string][]byte, error) {
 	return files, nil
 }
 
+// kernelDispatch is a kernel that runs its assembly version when the
+// processor has it: its name, that of the assembly, its parameters and the
+// arguments of the two calls.
+type kernelDispatch struct {
+	name, asm string
+	params    []Code
+	args, ptr []Code
+}
+
 // archKernels emits the kernels of one architecture: gemmKernel and
 // gemvKernel, calling the assembly or the Go versions.
 func (e *emitter) archKernels(arch string) {
@@ -257,6 +329,15 @@ func (e *emitter) archKernels(arch string) {
 		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int(), Id("bias").Add(p), Id("mode").Int()}
 	asmTranspose := []Code{List(Id("rows"), Id("cols")).Int(), Id("src").Add(p), Id("lds").Int(), Id("dst").Add(p), Id("ldd").Int()}
 	ptrTranspose := []Code{Id("rows"), Id("cols"), Op("&").Id("src").Index(Lit(0)), Id("lds"), Op("&").Id("dst").Index(Lit(0)), Id("ldd")}
+	goSoftmax := func() {
+		if !e.softmaxKernel() {
+			return
+		}
+		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly for it.", e.softmax(), e.softmax()))
+		e.f.Func().Id(e.softmax() + "Kernel").Params(e.softmaxParams()...).Block(Id(e.softmax() + "Go").Call(softmaxArgs...))
+	}
+	asmSoftmax := []Code{List(Id("k"), Id("n")).Int(), Id("z").Add(p), Id("ld").Int(), List(Id("p"), Id("sum")).Add(p)}
+	ptrSoftmax := []Code{Id("k"), Id("n"), Op("&").Id("z").Index(Lit(0)), Id("ld"), Op("&").Id("p").Index(Lit(0)), Op("&").Id("sum").Index(Lit(0))}
 	goTranspose := func() {
 		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly for it.", e.transpose(), e.transpose()))
 		e.f.Func().Id(e.transpose() + "Kernel").Params(e.transposeParams()...).Block(Id(e.transpose() + "Go").Call(transposeArgs...))
@@ -295,15 +376,18 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 		declare(asm.Gemm(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole tiles of columns, in assembly with AVX2 and FMA.", gemm), asmGemm)
 		declare(asm.Gemv(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s in assembly with AVX2 and FMA.", gemv), asmGemv)
 		declare(asm.Transpose(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole blocks, in assembly with AVX2.", e.transpose()), asmTranspose)
-		for _, k := range []struct {
-			name, asm string
-			params    []Code
-			args, ptr []Code
-		}{
+		dispatch := []kernelDispatch{
 			{gemm, asm.Gemm(e.m.Names.Prefix, "AVX2"), e.gemmParams(), gemmArgs, ptrGemm},
 			{gemv, asm.Gemv(e.m.Names.Prefix, "AVX2"), e.gemvParams(), gemvArgs, ptrGemv},
 			{e.transpose(), asm.Transpose(e.m.Names.Prefix, "AVX2"), e.transposeParams(), transposeArgs, ptrTranspose},
-		} {
+		}
+		if e.softmaxKernel() && e.m.Float == "float32" {
+			declare(asm.Softmax(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole blocks, in assembly with AVX2 and FMA.", e.softmax()), asmSoftmax)
+			dispatch = append(dispatch, kernelDispatch{e.softmax(), asm.Softmax(e.m.Names.Prefix, "AVX2"), e.softmaxParams(), softmaxArgs, ptrSoftmax})
+		} else {
+			goSoftmax()
+		}
+		for _, k := range dispatch {
 			e.f.Comment(fmt.Sprintf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", k.name, k.asm, k.name))
 			e.f.Func().Id(k.name+"Kernel").Params(k.params...).Block(
 				If(Id(has)).Block(Id(k.asm).Call(k.ptr...), Return()),
@@ -335,6 +419,7 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 			),
 		)
 		goTranspose()
+		goSoftmax()
 	default:
 		e.f.HeaderComment("//go:build (!amd64 && !arm64) || purego")
 		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly kernels.", gemm, gemm))
@@ -342,6 +427,7 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo.", gemv, gemv))
 		e.f.Func().Id(gemv + "Kernel").Params(e.gemvParams()...).Block(Id(gemv + "Go").Call(gemvArgs...))
 		goTranspose()
+		goSoftmax()
 	}
 }
 

@@ -200,8 +200,9 @@ func EmitKernelTest(m *ir.Model) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := kernelTestTemplate.Execute(&buf, struct {
 		*ir.Model
-		Tol string
-	}{m, tol}); err != nil {
+		Tol           string
+		SoftmaxKernel bool
+	}{m, tol, (&emitter{m: m}).softmaxKernel()}); err != nil {
 		return nil, err
 	}
 	src, err := format.Source(buf.Bytes())
@@ -222,9 +223,9 @@ import (
 	"testing"
 )
 
-// Test{{.Name}}Kernels compares {{.Names.Prefix}}Gemm, {{.Names.Prefix}}Gemv and {{.Names.Prefix}}Transpose, which run
-// the kernels of this build, with their plain Go versions on random
-// matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// Test{{.Name}}Kernels compares the kernels' entry points ({{.Names.Prefix}}Gemm and so on),
+// which run the kernels of this build, with their plain Go versions on
+// random matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
 // columns in whole tiles and left over), contiguous and strided reads, and
 // every mode.
 func Test{{.Name}}Kernels(t *testing.T) {
@@ -278,6 +279,23 @@ func Test{{.Name}}Kernels(t *testing.T) {
 			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
 		}
 	}
+{{- if .SoftmaxKernel}}
+	for _, k := range []int{1, 2, 3, 10} {
+		for _, n := range []int{1, 7, 8, 16, 33} {
+			ld := n + 2
+			z := random(k * ld)
+			for i := range z {
+				z[i] *= 20
+			}
+			p, sum := random(k*ld), random(n)
+			wantP, wantSum := append([]{{.Float}}(nil), p...), append([]{{.Float}}(nil), sum...)
+			{{.Names.Prefix}}Softmax(k, n, z, ld, p, sum)
+			{{.Names.Prefix}}SoftmaxGo(k, n, z, ld, wantP, wantSum)
+			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP)
+			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
+		}
+	}
+{{- end}}
 	for _, m := range []int{1, 2, 3, 4, 5, 9} {
 		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 100} {
 			lda := k + 3

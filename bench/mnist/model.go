@@ -250,6 +250,8 @@ func (m *Mnist) ForwardBatch(dst, x []float32) {
 	var a1 [4096]float32
 	var a2 [2048]float32
 	var z3 [320]float32
+	var p [320]float32
+	var sum [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
@@ -262,19 +264,9 @@ func (m *Mnist) ForwardBatch(dst, x []float32) {
 		// Layer 3 (output), 64 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
 		mnistGemm(10, cols, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, 1, a2[:], 32, z3[:], 32, m.B3[:], mnistGemmBias)
 		// The head of each sample, into its row of dst.
-		for q := range c {
-			out := (*[MnistOutputs]float32)(dst[(base+q)*MnistOutputs:])
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q])
-			var sum float32
-			for k := range 10 {
-				out[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
-				sum += out[k]
-			}
-			for k := range 10 {
-				out[k] /= sum
-			}
-		}
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		mnistSoftmax(10, cols, z3[:], 32, p[:], sum[:])
+		mnistTranspose(10, c, p[:], 32, dst[base*MnistOutputs:], 10)
 	}
 }
 
@@ -299,6 +291,8 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 	var a1 [4096]float32
 	var a2 [2048]float32
 	var z3 [320]float32
+	var p [320]float32
+	var sum [32]float32
 	var a1t [4096]float32
 	var a2t [2048]float32
 	var d3 [320]float32
@@ -319,25 +313,18 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 		mnistTranspose(128, c, a1[:], 32, a1t[:], 128)
 		mnistTranspose(64, c, a2[:], 32, a2t[:], 64)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		mnistSoftmax(10, cols, z3[:], 32, p[:], sum[:])
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
+		mnistTranspose(10, c, p[:], 32, d3[:], 10)
+		t := y[base*MnistOutputs:]
 		for q := range c {
-			var p [10]float32
-			var lse float32
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q])
-			var sum float32
-			for k := range 10 {
-				p[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
-				sum += p[k]
-			}
-			for k := range 10 {
-				p[k] /= sum
-			}
 			// log Σⱼ exp zⱼ, for the loss
-			lse = mx + float32(math.Log(float64(sum)))
-			t := (*[MnistOutputs]float32)(y[(base+q)*MnistOutputs:])
+			lse := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) + float32(math.Log(float64(sum[q])))
 			for k := range 10 {
-				d3[q*10+k] = p[k] - t[k]
-				loss += t[k] * (lse - z3[k*32+q])
+				i := q*10 + k
+				d3[i] -= t[i]
+				loss += t[i] * (lse - z3[k*32+q])
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
@@ -587,5 +574,47 @@ func mnistTransposeGo(rows, cols int, src []float32, lds int, dst []float32, ldd
 		for j, v := range src[i*lds:][:cols] {
 			dst[j*ldd+i] = v
 		}
+	}
+}
+
+// mnistSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 8 columns go to mnistSoftmaxKernel, the rest to mnistSoftmaxGo.
+func mnistSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		mnistSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		mnistSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
+// mnistSoftmaxGo is mnistSoftmax in plain Go, with math.Exp.
+func mnistSoftmaxGo(k, n int, z []float32, ld int, p, sum []float32) {
+	for j := range n {
+		mx := z[j]
+		for i := 1; i < k; i++ {
+			mx = max(mx, z[i*ld+j])
+		}
+		var s float32
+		for i := range k {
+			v := float32(math.Exp(float64(z[i*ld+j] - mx)))
+			p[i*ld+j] = v
+			s += v
+		}
+		for i := range k {
+			p[i*ld+j] /= s
+		}
+		sum[j] = s
 	}
 }

@@ -38,6 +38,11 @@ func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 //go:noescape
 func mnistTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
+// mnistSoftmaxAVX2 is mnistSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func mnistSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
 func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if mnistAVX2 {
@@ -63,4 +68,13 @@ func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32,
 		return
 	}
 	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// mnistSoftmaxKernel runs mnistSoftmaxAVX2 if the processor has AVX2 and FMA, else mnistSoftmaxGo.
+func mnistSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if mnistAVX2 {
+		mnistSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	mnistSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -38,6 +38,11 @@ func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 //go:noescape
 func wideTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
+// wideSoftmaxAVX2 is wideSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func wideSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
 func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if wideAVX2 {
@@ -63,4 +68,13 @@ func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, 
 		return
 	}
 	wideTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// wideSoftmaxKernel runs wideSoftmaxAVX2 if the processor has AVX2 and FMA, else wideSoftmaxGo.
+func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if wideAVX2 {
+		wideSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	wideSoftmaxGo(k, n, z, ld, p, sum)
 }

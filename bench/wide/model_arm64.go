@@ -49,3 +49,8 @@ func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	wideTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// wideSoftmaxKernel runs wideSoftmaxGo: this build has no assembly for it.
+func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	wideSoftmaxGo(k, n, z, ld, p, sum)
+}

@@ -38,6 +38,11 @@ func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 //go:noescape
 func digitsTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
+// digitsSoftmaxAVX2 is digitsSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func digitsSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
 func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if digitsAVX2 {
@@ -63,4 +68,13 @@ func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32
 		return
 	}
 	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// digitsSoftmaxKernel runs digitsSoftmaxAVX2 if the processor has AVX2 and FMA, else digitsSoftmaxGo.
+func digitsSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if digitsAVX2 {
+		digitsSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	digitsSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -49,3 +49,8 @@ func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) 
 func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// digitsSoftmaxKernel runs digitsSoftmaxGo: this build has no assembly for it.
+func digitsSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	digitsSoftmaxGo(k, n, z, ld, p, sum)
+}

@@ -15,6 +15,9 @@ func AMD64(source, prefix, float string) []byte {
 	w.gemmAMD64(Gemm(prefix, "AVX2"), t)
 	w.gemvAMD64(Gemv(prefix, "AVX2"), t)
 	w.transposeAMD64(Transpose(prefix, "AVX2"), t)
+	if float == "float32" {
+		w.softmaxAMD64(prefix)
+	}
 	w.cpuid(prefix)
 	return []byte(w.String())
 }
@@ -398,6 +401,135 @@ func (w *writer) transposeAMD64(name string, t x86) {
 	w.op("ADDQ $32, DI")
 	w.op("DECQ R8")
 	w.op("JMP rows")
+	w.label("done")
+	w.op("VZEROUPPER")
+	w.op("RET")
+	w.WriteString("\n")
+}
+
+// expConstants are the float32 bits of the constants of softmax's exp, the
+// Cephes expf: exp(x) = 2ⁿ·exp(r), n = ⌊x·log₂e + ½⌋, r = x − n·ln 2 with
+// ln 2 in two parts (C1 + C2) so that r is exact, and exp(r) a polynomial
+// of degree 7 in r. Below −87.34, exp(x) would not be a normal float32.
+var expConstants = []struct {
+	bits uint32
+	what string
+}{
+	{0xc2aeac4f, "-87.33654, the lowest argument"},
+	{0x3fb8aa3b, "log₂e"},
+	{0x3f000000, "0.5"},
+	{0x3f318000, "C1 = 0.693359375"},
+	{0xb95e8083, "C2 = -2.12194440e-4, ln 2 − C1"},
+	{0x39506967, "p0 = 1.9875691500e-4"},
+	{0x3ab743ce, "p1 = 1.3981999507e-3"},
+	{0x3c088908, "p2 = 8.3334519073e-3"},
+	{0x3d2aa9c1, "p3 = 4.1665795894e-2"},
+	{0x3e2aaaaa, "p4 = 1.6666665459e-1"},
+	{0x3f000000, "p5 = 5.0000001201e-1"},
+	{0x3f800000, "1"},
+	{127, "the exponent bias, an integer"},
+}
+
+// softmaxAMD64 writes softmax for float32, 8 columns at a time: the
+// column's largest value, then exp of each value less it (stored in p and
+// summed), then p divided by the sum. Registers:
+//
+//	R8 rows (k), R9 columns left, R11 ld in bytes
+//	SI z and DI p at the columns, BX sum at them; AX, DX row pointers, CX a count
+//	Y0 the largest value, Y1 the sum, Y2 x, Y3 n, Y4 exp, Y5 a constant
+//	Y6–Y15 the constants of exp up to p4; p5, 1 and 127 are read when used
+func (w *writer) softmaxAMD64(prefix string) {
+	name, table := Softmax(prefix, "AVX2"), "·"+prefix+"ExpConstants"
+	w.comment(fmt.Sprintf("%s holds the constants of %s's exp.", prefix+"ExpConstants", name))
+	for i, c := range expConstants {
+		w.WriteString(fmt.Sprintf("DATA %s+%d(SB)/4, $0x%08x // %s\n", table, 4*i, c.bits, c.what))
+	}
+	w.WriteString(fmt.Sprintf("GLOBL %s(SB), RODATA|NOPTR, $%d\n\n", table, 4*len(expConstants)))
+	w.comment(name+" writes the softmax of each column of z into p, and the sums of its", "exponentials into sum; see the package doc of the generator for the contract.", "")
+	w.WriteString("// func " + name + "(k, n int, z *float32, ld int, p, sum *float32)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-48\n")
+	w.op("MOVQ k+0(FP), R8")
+	w.op("MOVQ n+8(FP), R9")
+	w.op("SHRQ $3, R9")
+	w.op("MOVQ z+16(FP), SI")
+	w.op("MOVQ ld+24(FP), R11")
+	w.op("SHLQ $2, R11")
+	w.op("MOVQ p+32(FP), DI")
+	w.op("MOVQ sum+40(FP), BX")
+	for i := range 10 {
+		w.op("VBROADCASTSS %s+%d(SB), Y%d", table, 4*i, 6+i)
+	}
+	w.label("columns")
+	w.op("TESTQ R9, R9")
+	w.op("JEQ done")
+	w.comment("The largest value of each column.")
+	w.op("VMOVUPS (SI), Y0")
+	w.op("LEAQ (SI)(R11*1), AX")
+	w.op("LEAQ -1(R8), CX")
+	w.label("max")
+	w.op("TESTQ CX, CX")
+	w.op("JEQ exps")
+	w.op("VMAXPS (AX), Y0, Y0")
+	w.op("ADDQ R11, AX")
+	w.op("DECQ CX")
+	w.op("JMP max")
+	w.comment("p = exp(z − max), and their sum.")
+	w.label("exps")
+	w.op("VXORPS Y1, Y1, Y1")
+	w.op("MOVQ SI, AX")
+	w.op("MOVQ DI, DX")
+	w.op("MOVQ R8, CX")
+	w.label("exp")
+	w.op("VMOVUPS (AX), Y2")
+	w.op("VSUBPS Y0, Y2, Y2")
+	w.comment("x = max(−87.34, x), NaN kept: VMAXPS returns its first operand where one is NaN.")
+	w.op("VMAXPS Y2, Y6, Y2")
+	w.comment("n = ⌊x·log₂e + ½⌋, r = x − n·C1 − n·C2 (in Y2)")
+	w.op("VMOVAPS Y8, Y3")
+	w.op("VFMADD231PS Y7, Y2, Y3")
+	w.op("VROUNDPS $1, Y3, Y3")
+	w.op("VFNMADD231PS Y9, Y3, Y2")
+	w.op("VFNMADD231PS Y10, Y3, Y2")
+	w.comment("exp(r) = ((((p0·r + p1)·r + p2)·r + p3)·r + p4)·r + p5)·r² + r + 1")
+	w.op("VMOVAPS Y11, Y4")
+	w.op("VFMADD213PS Y12, Y2, Y4")
+	w.op("VFMADD213PS Y13, Y2, Y4")
+	w.op("VFMADD213PS Y14, Y2, Y4")
+	w.op("VFMADD213PS Y15, Y2, Y4")
+	w.op("VBROADCASTSS %s+40(SB), Y5", table)
+	w.op("VFMADD213PS Y5, Y2, Y4")
+	w.op("VMULPS Y2, Y2, Y5")
+	w.op("VFMADD213PS Y2, Y5, Y4")
+	w.op("VBROADCASTSS %s+44(SB), Y5", table)
+	w.op("VADDPS Y5, Y4, Y4")
+	w.comment("times 2ⁿ, built in the exponent bits")
+	w.op("VCVTTPS2DQ Y3, Y3")
+	w.op("VPBROADCASTD %s+48(SB), Y5", table)
+	w.op("VPADDD Y5, Y3, Y3")
+	w.op("VPSLLD $23, Y3, Y3")
+	w.op("VMULPS Y3, Y4, Y4")
+	w.op("VMOVUPS Y4, (DX)")
+	w.op("VADDPS Y4, Y1, Y1")
+	w.op("ADDQ R11, AX")
+	w.op("ADDQ R11, DX")
+	w.op("DECQ CX")
+	w.op("JNE exp")
+	w.comment("p /= sum")
+	w.op("MOVQ DI, DX")
+	w.op("MOVQ R8, CX")
+	w.label("div")
+	w.op("VMOVUPS (DX), Y4")
+	w.op("VDIVPS Y1, Y4, Y4")
+	w.op("VMOVUPS Y4, (DX)")
+	w.op("ADDQ R11, DX")
+	w.op("DECQ CX")
+	w.op("JNE div")
+	w.op("VMOVUPS Y1, (BX)")
+	w.op("ADDQ $32, SI")
+	w.op("ADDQ $32, DI")
+	w.op("ADDQ $32, BX")
+	w.op("DECQ R9")
+	w.op("JMP columns")
 	w.label("done")
 	w.op("VZEROUPPER")
 	w.op("RET")

@@ -38,6 +38,11 @@ func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 //go:noescape
 func readerTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
+// readerSoftmaxAVX2 is readerSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func readerSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
 func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if readerAVX2 {
@@ -63,4 +68,13 @@ func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32
 		return
 	}
 	readerTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// readerSoftmaxKernel runs readerSoftmaxAVX2 if the processor has AVX2 and FMA, else readerSoftmaxGo.
+func readerSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if readerAVX2 {
+		readerSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	readerSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -678,6 +678,120 @@ done:
 	VZEROUPPER
 	RET
 
+// readerExpConstants holds the constants of readerSoftmaxAVX2's exp.
+DATA ·readerExpConstants+0(SB)/4, $0xc2aeac4f // -87.33654, the lowest argument
+DATA ·readerExpConstants+4(SB)/4, $0x3fb8aa3b // log₂e
+DATA ·readerExpConstants+8(SB)/4, $0x3f000000 // 0.5
+DATA ·readerExpConstants+12(SB)/4, $0x3f318000 // C1 = 0.693359375
+DATA ·readerExpConstants+16(SB)/4, $0xb95e8083 // C2 = -2.12194440e-4, ln 2 − C1
+DATA ·readerExpConstants+20(SB)/4, $0x39506967 // p0 = 1.9875691500e-4
+DATA ·readerExpConstants+24(SB)/4, $0x3ab743ce // p1 = 1.3981999507e-3
+DATA ·readerExpConstants+28(SB)/4, $0x3c088908 // p2 = 8.3334519073e-3
+DATA ·readerExpConstants+32(SB)/4, $0x3d2aa9c1 // p3 = 4.1665795894e-2
+DATA ·readerExpConstants+36(SB)/4, $0x3e2aaaaa // p4 = 1.6666665459e-1
+DATA ·readerExpConstants+40(SB)/4, $0x3f000000 // p5 = 5.0000001201e-1
+DATA ·readerExpConstants+44(SB)/4, $0x3f800000 // 1
+DATA ·readerExpConstants+48(SB)/4, $0x0000007f // the exponent bias, an integer
+GLOBL ·readerExpConstants(SB), RODATA|NOPTR, $52
+
+// readerSoftmaxAVX2 writes the softmax of each column of z into p, and the sums of its
+// exponentials into sum; see the package doc of the generator for the contract.
+//
+// func readerSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+TEXT ·readerSoftmaxAVX2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), R8
+	MOVQ n+8(FP), R9
+	SHRQ $3, R9
+	MOVQ z+16(FP), SI
+	MOVQ ld+24(FP), R11
+	SHLQ $2, R11
+	MOVQ p+32(FP), DI
+	MOVQ sum+40(FP), BX
+	VBROADCASTSS ·readerExpConstants+0(SB), Y6
+	VBROADCASTSS ·readerExpConstants+4(SB), Y7
+	VBROADCASTSS ·readerExpConstants+8(SB), Y8
+	VBROADCASTSS ·readerExpConstants+12(SB), Y9
+	VBROADCASTSS ·readerExpConstants+16(SB), Y10
+	VBROADCASTSS ·readerExpConstants+20(SB), Y11
+	VBROADCASTSS ·readerExpConstants+24(SB), Y12
+	VBROADCASTSS ·readerExpConstants+28(SB), Y13
+	VBROADCASTSS ·readerExpConstants+32(SB), Y14
+	VBROADCASTSS ·readerExpConstants+36(SB), Y15
+columns:
+	TESTQ R9, R9
+	JEQ done
+// The largest value of each column.
+	VMOVUPS (SI), Y0
+	LEAQ (SI)(R11*1), AX
+	LEAQ -1(R8), CX
+max:
+	TESTQ CX, CX
+	JEQ exps
+	VMAXPS (AX), Y0, Y0
+	ADDQ R11, AX
+	DECQ CX
+	JMP max
+// p = exp(z − max), and their sum.
+exps:
+	VXORPS Y1, Y1, Y1
+	MOVQ SI, AX
+	MOVQ DI, DX
+	MOVQ R8, CX
+exp:
+	VMOVUPS (AX), Y2
+	VSUBPS Y0, Y2, Y2
+// x = max(−87.34, x), NaN kept: VMAXPS returns its first operand where one is NaN.
+	VMAXPS Y2, Y6, Y2
+// n = ⌊x·log₂e + ½⌋, r = x − n·C1 − n·C2 (in Y2)
+	VMOVAPS Y8, Y3
+	VFMADD231PS Y7, Y2, Y3
+	VROUNDPS $1, Y3, Y3
+	VFNMADD231PS Y9, Y3, Y2
+	VFNMADD231PS Y10, Y3, Y2
+// exp(r) = ((((p0·r + p1)·r + p2)·r + p3)·r + p4)·r + p5)·r² + r + 1
+	VMOVAPS Y11, Y4
+	VFMADD213PS Y12, Y2, Y4
+	VFMADD213PS Y13, Y2, Y4
+	VFMADD213PS Y14, Y2, Y4
+	VFMADD213PS Y15, Y2, Y4
+	VBROADCASTSS ·readerExpConstants+40(SB), Y5
+	VFMADD213PS Y5, Y2, Y4
+	VMULPS Y2, Y2, Y5
+	VFMADD213PS Y2, Y5, Y4
+	VBROADCASTSS ·readerExpConstants+44(SB), Y5
+	VADDPS Y5, Y4, Y4
+// times 2ⁿ, built in the exponent bits
+	VCVTTPS2DQ Y3, Y3
+	VPBROADCASTD ·readerExpConstants+48(SB), Y5
+	VPADDD Y5, Y3, Y3
+	VPSLLD $23, Y3, Y3
+	VMULPS Y3, Y4, Y4
+	VMOVUPS Y4, (DX)
+	VADDPS Y4, Y1, Y1
+	ADDQ R11, AX
+	ADDQ R11, DX
+	DECQ CX
+	JNE exp
+// p /= sum
+	MOVQ DI, DX
+	MOVQ R8, CX
+div:
+	VMOVUPS (DX), Y4
+	VDIVPS Y1, Y4, Y4
+	VMOVUPS Y4, (DX)
+	ADDQ R11, DX
+	DECQ CX
+	JNE div
+	VMOVUPS Y1, (BX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, BX
+	DECQ R9
+	JMP columns
+done:
+	VZEROUPPER
+	RET
+
 // func readerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 TEXT ·readerCPUID(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

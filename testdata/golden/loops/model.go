@@ -394,6 +394,8 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 	var z2 [224]float64
 	var a3 [160]float64
 	var z4 [96]float64
+	var p [96]float64
+	var sum [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
@@ -417,19 +419,9 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
 		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], loopedGemmBias)
 		// The head of each sample, into its row of dst.
-		for q := range c {
-			out := (*[LoopedOutputs]float64)(dst[(base+q)*LoopedOutputs:])
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z4[0*32+q], z4[1*32+q], z4[2*32+q])
-			var sum float64
-			for k := range 3 {
-				out[k] = math.Exp(z4[k*32+q] - mx)
-				sum += out[k]
-			}
-			for k := range 3 {
-				out[k] /= sum
-			}
-		}
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
+		loopedTranspose(3, c, p[:], 32, dst[base*LoopedOutputs:], 3)
 	}
 }
 
@@ -457,6 +449,8 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	var z2 [224]float64
 	var a3 [160]float64
 	var z4 [96]float64
+	var p [96]float64
+	var sum [32]float64
 	var a1t [288]float64
 	var z1t [288]float64
 	var a2t [224]float64
@@ -495,25 +489,18 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 		loopedTranspose(7, c, z2[:], 32, z2t[:], 7)
 		loopedTranspose(5, c, a3[:], 32, a3t[:], 5)
 		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
+		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
+		loopedTranspose(3, c, p[:], 32, d4[:], 3)
+		t := y[base*LoopedOutputs:]
 		for q := range c {
-			var p [3]float64
-			var lse float64
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z4[0*32+q], z4[1*32+q], z4[2*32+q])
-			var sum float64
-			for k := range 3 {
-				p[k] = math.Exp(z4[k*32+q] - mx)
-				sum += p[k]
-			}
-			for k := range 3 {
-				p[k] /= sum
-			}
 			// log Σⱼ exp zⱼ, for the loss
-			lse = mx + math.Log(sum)
-			t := (*[LoopedOutputs]float64)(y[(base+q)*LoopedOutputs:])
+			lse := max(z4[0*32+q], z4[1*32+q], z4[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
-				d4[q*3+k] = p[k] - t[k]
-				loss += t[k] * (lse - z4[k*32+q])
+				i := q*3 + k
+				d4[i] -= t[i]
+				loss += t[i] * (lse - z4[k*32+q])
 			}
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ over the samples q,
@@ -796,5 +783,47 @@ func loopedTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ld
 		for j, v := range src[i*lds:][:cols] {
 			dst[j*ldd+i] = v
 		}
+	}
+}
+
+// loopedSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 4 columns go to loopedSoftmaxKernel, the rest to loopedSoftmaxGo.
+func loopedSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 3
+	if whole > 0 {
+		loopedSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		loopedSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
+// loopedSoftmaxGo is loopedSoftmax in plain Go, with math.Exp.
+func loopedSoftmaxGo(k, n int, z []float64, ld int, p, sum []float64) {
+	for j := range n {
+		mx := z[j]
+		for i := 1; i < k; i++ {
+			mx = max(mx, z[i*ld+j])
+		}
+		var s float64
+		for i := range k {
+			v := math.Exp(z[i*ld+j] - mx)
+			p[i*ld+j] = v
+			s += v
+		}
+		for i := range k {
+			p[i*ld+j] /= s
+		}
+		sum[j] = s
 	}
 }

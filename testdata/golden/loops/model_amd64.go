@@ -38,6 +38,11 @@ func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 //go:noescape
 func loopedTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
+// loopedSoftmaxKernel runs loopedSoftmaxGo: this build has no assembly for it.
+func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	loopedSoftmaxGo(k, n, z, ld, p, sum)
+}
+
 // loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else loopedGemmGo.
 func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if loopedAVX2 {

@@ -38,6 +38,11 @@ func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 //go:noescape
 func smallTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
+// smallSoftmaxAVX2 is smallSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func smallSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
 func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if smallAVX2 {
@@ -63,4 +68,13 @@ func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32,
 		return
 	}
 	smallTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// smallSoftmaxKernel runs smallSoftmaxAVX2 if the processor has AVX2 and FMA, else smallSoftmaxGo.
+func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if smallAVX2 {
+		smallSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	smallSoftmaxGo(k, n, z, ld, p, sum)
 }

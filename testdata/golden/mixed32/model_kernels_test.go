@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// TestSmallKernels compares smallGemm, smallGemv and smallTranspose, which run
-// the kernels of this build, with their plain Go versions on random
-// matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// TestSmallKernels compares the kernels' entry points (smallGemm and so on),
+// which run the kernels of this build, with their plain Go versions on
+// random matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
 // columns in whole tiles and left over), contiguous and strided reads, and
 // every mode.
 func TestSmallKernels(t *testing.T) {
@@ -63,6 +63,21 @@ func TestSmallKernels(t *testing.T) {
 			smallTranspose(rows, cols, src, lds, dst, ldd)
 			smallTransposeGo(rows, cols, src, lds, want, ldd)
 			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
+		}
+	}
+	for _, k := range []int{1, 2, 3, 10} {
+		for _, n := range []int{1, 7, 8, 16, 33} {
+			ld := n + 2
+			z := random(k * ld)
+			for i := range z {
+				z[i] *= 20
+			}
+			p, sum := random(k*ld), random(n)
+			wantP, wantSum := append([]float32(nil), p...), append([]float32(nil), sum...)
+			smallSoftmax(k, n, z, ld, p, sum)
+			smallSoftmaxGo(k, n, z, ld, wantP, wantSum)
+			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP)
+			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
 		}
 	}
 	for _, m := range []int{1, 2, 3, 4, 5, 9} {

@@ -17,3 +17,8 @@ func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	smallTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// smallSoftmaxKernel runs smallSoftmaxGo: this build has no assembly for it.
+func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	smallSoftmaxGo(k, n, z, ld, p, sum)
+}

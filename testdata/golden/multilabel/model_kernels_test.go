@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// TestTaggerKernels compares taggerGemm, taggerGemv and taggerTranspose, which run
-// the kernels of this build, with their plain Go versions on random
-// matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// TestTaggerKernels compares the kernels' entry points (taggerGemm and so on),
+// which run the kernels of this build, with their plain Go versions on
+// random matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
 // columns in whole tiles and left over), contiguous and strided reads, and
 // every mode.
 func TestTaggerKernels(t *testing.T) {

@@ -3,6 +3,7 @@ package bench
 import (
 	"sync"
 	"testing"
+	"unsafe"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -34,7 +35,7 @@ type subject struct {
 	// The generated model, behind closures: those that take one sample
 	// are specialized per workload (Forward takes a pointer to an array
 	// of the workload's input size); the others are generic.
-	lat1      func(b *testing.B)                            // Forward over the training samples in turn
+	lat1      func(b *testing.B)                            // Predict over the training samples in turn
 	thr256    func(b *testing.B)                            // ForwardBatch over windows of 256 samples
 	trainFit  func(b *testing.B)                            // b.N epochs of train.Fit with SGD
 	trainHand func(b *testing.B)                            // the same steps by hand
@@ -143,33 +144,7 @@ func newTiny() (*subject, error) {
 	if err != nil {
 		return nil, err
 	}
-	const in = tiny.TinyInputs
-	xs := make([][in]float64, g.train.Len())
-	for i := range xs {
-		xs[i] = [in]float64(g.train.X[i*in:])
-	}
-	s.lat1 = func(b *testing.B) {
-		var sink float64
-		j := 0
-		b.ResetTimer()
-		for range b.N {
-			y := m.Forward(&xs[j])
-			sink += y[0]
-			if j++; j == len(xs) {
-				j = 0
-			}
-		}
-		b.StopTimer()
-		keep(sink)
-		reportLat1(b, s.w)
-	}
-	s.forward1 = func(i int) []float64 { y := m.Forward(&xs[i]); return to64(y[:]) }
-	s.allocs = func() (float64, float64, float64) {
-		var sink float64
-		return testing.AllocsPerRun(100, func() { y := m.Forward(&xs[1]); sink += y[0] }),
-			testing.AllocsPerRun(100, func() { sink += float64(m.Predict(&xs[2])) }),
-			g.stepAllocs()
-	}
+	perSample(s, m, g.train.X, g.stepAllocs)
 	return s, nil
 }
 
@@ -179,33 +154,7 @@ func newDigits() (*subject, error) {
 	if err != nil {
 		return nil, err
 	}
-	const in = digits.DigitsInputs
-	xs := make([][in]float32, g.train.Len())
-	for i := range xs {
-		xs[i] = [in]float32(g.train.X[i*in:])
-	}
-	s.lat1 = func(b *testing.B) {
-		var sink float32
-		j := 0
-		b.ResetTimer()
-		for range b.N {
-			y := m.Forward(&xs[j])
-			sink += y[0]
-			if j++; j == len(xs) {
-				j = 0
-			}
-		}
-		b.StopTimer()
-		keep(float64(sink))
-		reportLat1(b, s.w)
-	}
-	s.forward1 = func(i int) []float64 { y := m.Forward(&xs[i]); return to64(y[:]) }
-	s.allocs = func() (float64, float64, float64) {
-		var sink float32
-		return testing.AllocsPerRun(100, func() { y := m.Forward(&xs[1]); sink += y[0] }),
-			testing.AllocsPerRun(100, func() { sink += float32(m.Predict(&xs[2])) }),
-			g.stepAllocs()
-	}
+	perSample(s, m, g.train.X, g.stepAllocs)
 	return s, nil
 }
 
@@ -215,33 +164,7 @@ func newMnist() (*subject, error) {
 	if err != nil {
 		return nil, err
 	}
-	const in = mnist.MnistInputs
-	xs := make([][in]float32, g.train.Len())
-	for i := range xs {
-		xs[i] = [in]float32(g.train.X[i*in:])
-	}
-	s.lat1 = func(b *testing.B) {
-		var sink float32
-		j := 0
-		b.ResetTimer()
-		for range b.N {
-			y := m.Forward(&xs[j])
-			sink += y[0]
-			if j++; j == len(xs) {
-				j = 0
-			}
-		}
-		b.StopTimer()
-		keep(float64(sink))
-		reportLat1(b, s.w)
-	}
-	s.forward1 = func(i int) []float64 { y := m.Forward(&xs[i]); return to64(y[:]) }
-	s.allocs = func() (float64, float64, float64) {
-		var sink float32
-		return testing.AllocsPerRun(20, func() { y := m.Forward(&xs[1]); sink += y[0] }),
-			testing.AllocsPerRun(20, func() { sink += float32(m.Predict(&xs[2])) }),
-			g.stepAllocs()
-	}
+	perSample(s, m, g.train.X, g.stepAllocs)
 	return s, nil
 }
 
@@ -251,18 +174,33 @@ func newWide() (*subject, error) {
 	if err != nil {
 		return nil, err
 	}
-	const in = wide.WideInputs
-	xs := make([][in]float32, g.train.Len())
+	perSample(s, m, g.train.X, g.stepAllocs)
+	return s, nil
+}
+
+// oneSample is what a generated model does with one sample: X is its
+// input array, Y its output array.
+type oneSample[X, Y any] interface {
+	Forward(x *X) Y
+	Predict(x *X) int
+}
+
+// perSample fills in the parts of s that take one sample, for the model m
+// and its training samples x, row after row. lat1 times Predict, the
+// forward pass up to the logits and their argmax: like for like with the
+// C reference and PyTorch, which stop at the logits.
+func perSample[T model.Float, X, Y any](s *subject, m oneSample[X, Y], x []T, step func() float64) {
+	in, out := s.w.Widths[0], s.w.Widths[len(s.w.Widths)-1]
+	xs := make([]*X, len(x)/in)
 	for i := range xs {
-		xs[i] = [in]float32(g.train.X[i*in:])
+		xs[i] = (*X)(unsafe.Pointer(&x[i*in]))
 	}
 	s.lat1 = func(b *testing.B) {
-		var sink float32
+		sink := 0
 		j := 0
 		b.ResetTimer()
 		for range b.N {
-			y := m.Forward(&xs[j])
-			sink += y[0]
+			sink += m.Predict(xs[j])
 			if j++; j == len(xs) {
 				j = 0
 			}
@@ -271,17 +209,19 @@ func newWide() (*subject, error) {
 		keep(float64(sink))
 		reportLat1(b, s.w)
 	}
-	s.forward1 = func(i int) []float64 { y := m.Forward(&xs[i]); return to64(y[:]) }
-	s.allocs = func() (float64, float64, float64) {
-		var sink float32
-		return testing.AllocsPerRun(5, func() { y := m.Forward(&xs[1]); sink += y[0] }),
-			testing.AllocsPerRun(5, func() { sink += float32(m.Predict(&xs[2])) }),
-			g.stepAllocs()
+	s.forward1 = func(i int) []float64 {
+		y := m.Forward(xs[i])
+		return to64(unsafe.Slice((*T)(unsafe.Pointer(&y)), out))
 	}
-	return s, nil
+	s.allocs = func() (float64, float64, float64) {
+		var sink float64
+		return testing.AllocsPerRun(20, func() { y := m.Forward(xs[1]); sink += float64(*(*T)(unsafe.Pointer(&y))) }),
+			testing.AllocsPerRun(20, func() { sink += float64(m.Predict(xs[2])) }),
+			step()
+	}
 }
 
-// sink keeps benchmark results alive.
+// sink keeps the benchmarks' results alive.
 var sink float64
 
 func keep(v float64) { sink += v }

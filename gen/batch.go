@@ -54,9 +54,8 @@ func savesZ(l *ir.Layer) bool { return !l.Output() && l.Z != "" }
 // chunkForward emits the forward pass of the c samples of a chunk, all
 // layers, up to the logits of the output layer.
 //
-//	for o := range 512 { for q := range cols { a1[o*32+q] = m.B1[o] } }
-//	wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32)
-//	for i := range a1 { a1[i] = wideRelu(a1[i]) }
+//	wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32,
+//		m.B1[:], wideGemmBias|wideGemmRelu)
 func (e *emitter) chunkForward(g *Group) {
 	m := e.m
 	in := "xt"
@@ -66,14 +65,14 @@ func (e *emitter) chunkForward(g *Group) {
 		if savesZ(l) {
 			z = zName(l)
 		}
-		g.For(Id("o").Op(":=").Range().Lit(l.Out)).Block(
-			For(Id("q").Op(":=").Range().Id("cols")).Block(
-				Id(z).Index(Id("o").Op("*").Lit(m.Chunk).Op("+").Id("q")).Op("=").Id("m").Dot(l.B).Index(Id("o")),
-			),
-		)
+		mode := e.gemmBias()
+		fused := !l.Output() && !savesZ(l) && l.Act.Name == spec.ReLU
+		if fused {
+			mode = e.gemmBias().Op("|").Add(e.gemmRelu())
+		}
 		g.Id(e.gemm()).Call(Lit(l.Out), Id("cols"), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), Lit(1),
-			Id(in).Index(Op(":")), Lit(m.Chunk), Id(z).Index(Op(":")), Lit(m.Chunk))
-		if !l.Output() && l.Act.Func != nil {
+			Id(in).Index(Op(":")), Lit(m.Chunk), Id(z).Index(Op(":")), Lit(m.Chunk), Id("m").Dot(l.B).Index(Op(":")), mode)
+		if !l.Output() && l.Act.Func != nil && !fused {
 			a := outName(l)
 			g.For(Id("i").Op(":=").Range().Id(a)).Block(
 				Id(a).Index(Id("i")).Op("=").Id(l.Act.Func.Name).Call(Id(z).Index(Id("i"))),
@@ -85,21 +84,17 @@ func (e *emitter) chunkForward(g *Group) {
 	}
 }
 
-// transpose emits the copy of the c samples of the unit-major array from
-// into the sample-major array to, of vectors of n values.
-func (e *emitter) transpose(g *Group, from, to string, n int) {
-	g.For(Id("q").Op(":=").Range().Id("c")).Block(
-		For(Id("i").Op(":=").Range().Lit(n)).Block(
-			Id(to).Index(Id("q").Op("*").Lit(n).Op("+").Id("i")).Op("=").Id(from).Index(Id("i").Op("*").Lit(e.m.Chunk).Op("+").Id("q")),
-		),
-	)
+// toSampleMajor emits the copy of the c samples of the unit-major array
+// from into the sample-major array to, of vectors of n values.
+func (e *emitter) toSampleMajor(g *Group, from, to string, n int) {
+	g.Id(e.transpose()).Call(Lit(n), Id("c"), Id(from).Index(Op(":")), Lit(e.m.Chunk), Id(to).Index(Op(":")), Lit(n))
 }
 
 // chunkStep emits one layer of the backward pass over the chunk, δ
 // sample-major:
 //
-//	∂L/∂W3 += Δ3ᵀ·A2:  wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, ∂W3, 512)
-//	D2 = Δ3·W3:        wideGemm(c, 512, 10, d3[:], 10, 1, W3, 512, d2[:], 512)
+//	∂L/∂W3 += Δ3ᵀ·A2:  wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, ∂W3, 512, nil, wideGemmAdd)
+//	D2 = Δ3·W3:        wideGemm(c, 512, 10, d3[:], 10, 1, W3, 512, d2[:], 512, nil, wideGemmSet)
 func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	l := st.Layer
 	in, inRow := "xc", e.m.Inputs
@@ -114,14 +109,13 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 		),
 	)
 	g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Id("c"), Id(st.Delta).Index(Op(":")), Lit(1), Lit(l.Out),
-		Id(in).Index(Op(":")), Lit(inRow), e.flat(Id("g"), l), Lit(l.In))
+		Id(in).Index(Op(":")), Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), e.gemmAdd())
 	if st.Below == nil {
 		return
 	}
 	g.Comment(fmt.Sprintf("%s = W%dᵀ·δ%d = ∂L/∂a%d for each sample: the rows of Δ%d·W%d.", st.Up, l.N, l.N, st.Below.N, l.N, l.N))
-	g.Id("clear").Call(Id(st.Up).Index(Op(":").Id("c").Op("*").Lit(l.In)))
 	g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
-		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In))
+		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), e.gemmSet())
 	act := st.Below.Act
 	if act.DerivFunc == nil {
 		g.Comment(fmt.Sprintf("δ%d = %s: layer %d is linear, its derivative is 1.", st.Below.N, st.Up, st.Below.N))
@@ -154,6 +148,10 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 			g.Var().Id(zName(l)).Index(Lit(l.Out * ch)).Add(e.T())
 		}
 	}
+	if e.softmaxKernel() {
+		g.Var().Id("p").Index(Lit(m.Outputs * ch)).Add(e.T())
+		g.Var().Id("sum").Index(Lit(ch)).Add(e.T())
+	}
 	if training {
 		for _, l := range m.Layers[:len(m.Layers)-1] {
 			g.Var().Id(outName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
@@ -170,11 +168,7 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 		g.Id("cols").Op(":=").Parens(Id("c").Op("+").Lit(m.Cols() - 1)).Op("&^").Lit(m.Cols() - 1).
 			Comment("whole tiles of the kernel: the columns past c are computed and never read")
 		g.Id("xc").Op(":=").Id("x").Index(Id("base").Op("*").Id(m.Names.Inputs).Op(":").Parens(Id("base").Op("+").Id("c")).Op("*").Id(m.Names.Inputs))
-		g.For(Id("q").Op(":=").Range().Id("c")).Block(
-			For(Id("i").Op(":=").Range().Lit(m.Inputs)).Block(
-				Id("xt").Index(Id("i").Op("*").Lit(ch).Op("+").Id("q")).Op("=").Id("xc").Index(Id("q").Op("*").Lit(m.Inputs).Op("+").Id("i")),
-			),
-		)
+		g.Id(e.transpose()).Call(Id("c"), Lit(m.Inputs), Id("xc"), Lit(m.Inputs), Id("xt").Index(Op(":")), Lit(ch))
 		body(g)
 	})
 }
@@ -195,6 +189,10 @@ func (e *emitter) chunkHead(g *Group, y func(g *Group) vector, training bool) {
 	m := e.m
 	last := m.Layers[len(m.Layers)-1]
 	z := e.unitMajor(outName(last))
+	if e.softmaxKernel() {
+		e.chunkSoftmax(g, training)
+		return
+	}
 	g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
 		out := y(g)
 		var lse *Statement
@@ -216,6 +214,45 @@ func (e *emitter) chunkHead(g *Group, y func(g *Group) vector, training bool) {
 	})
 }
 
+// chunkSoftmax emits the softmax head of the chunk, all samples at once,
+// and with training the loss and δ:
+//
+//	wideSoftmax(10, cols, z3[:], 32, p[:], sum[:])
+//	wideTranspose(10, c, p[:], 32, d3[:], 10)   // δ3 = p − y: p first
+//	for q := range c { lse := …; for k := range 10 { d3[q*10+k] -= t[q*10+k]; loss += … } }
+//
+// or without, the probabilities transposed into the rows of dst.
+func (e *emitter) chunkSoftmax(g *Group, training bool) {
+	m := e.m
+	last := m.Layers[len(m.Layers)-1]
+	z, out := outName(last), m.Outputs
+	g.Comment("Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.")
+	g.Id(e.softmax()).Call(Lit(out), Id("cols"), Id(z).Index(Op(":")), Lit(m.Chunk), Id("p").Index(Op(":")), Id("sum").Index(Op(":")))
+	if !training {
+		g.Id(e.transpose()).Call(Lit(out), Id("c"), Id("p").Index(Op(":")), Lit(m.Chunk),
+			Id("dst").Index(Id("base").Op("*").Id(m.Names.Outputs).Op(":")), Lit(out))
+		return
+	}
+	st := m.Backward[0]
+	g.Comment(e.outputDoc(last) + " p first, sample-major.")
+	g.Id(e.transpose()).Call(Lit(out), Id("c"), Id("p").Index(Op(":")), Lit(m.Chunk), Id(st.Delta).Index(Op(":")), Lit(out))
+	g.Id("t").Op(":=").Id("y").Index(Id("base").Op("*").Id(m.Names.Outputs).Op(":"))
+	zq := e.unitMajor(z)
+	g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
+		args := make([]Code, out)
+		for i := range args {
+			args[i] = zq(Lit(i))
+		}
+		g.Comment("log Σⱼ exp zⱼ, for the loss")
+		g.Id("lse").Op(":=").Max(args...).Op("+").Add(e.call("Log", Id("sum").Index(Id("q"))))
+		g.For(Id("k").Op(":=").Range().Lit(out)).Block(
+			Id("i").Op(":=").Id("q").Op("*").Lit(out).Op("+").Id("k"),
+			Id(st.Delta).Index(Id("i")).Op("-=").Id("t").Index(Id("i")),
+			Id("loss").Op("+=").Id("t").Index(Id("i")).Op("*").Parens(Id("lse").Op("-").Add(zq(Id("k")))),
+		)
+	})
+}
+
 // trainChunked emits the body of TrainBatch for a chunked model.
 func (e *emitter) trainChunked(g *Group) {
 	m := e.m
@@ -223,9 +260,9 @@ func (e *emitter) trainChunked(g *Group) {
 		e.chunkForward(g)
 		g.Comment("The outputs of the hidden layers, sample-major, for the backward pass.")
 		for _, l := range m.Layers[:len(m.Layers)-1] {
-			e.transpose(g, outName(l), outName(l)+"t", l.Out)
+			e.toSampleMajor(g, outName(l), outName(l)+"t", l.Out)
 			if st := e.stepBelowOf(l); st != nil && st.DerivArg == l.Z {
-				e.transpose(g, zName(l), zName(l)+"t", l.Out)
+				e.toSampleMajor(g, zName(l), zName(l)+"t", l.Out)
 			}
 		}
 		g.Comment(e.outputDoc(m.Layers[len(m.Layers)-1]) + " For each sample.")

@@ -39,10 +39,9 @@ func local(name string) vector {
 // or, for a looped layer:
 //
 //	s.A1 = m.B1
-//	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], s.A1[:])
-//	for o := range 512 {
-//		s.A1[o] = wideRelu(s.A1[o])
-//	}
+//	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], s.A1[:], wideGemmRelu)
+//
+// with relu in the kernel, or else the activation in a loop after it.
 func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector) {
 	store := func(g *Group, o Code, v *Statement) {
 		if z != nil {
@@ -72,9 +71,14 @@ func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector) {
 	if z != nil {
 		dst = z
 	}
+	fused := a != nil && z == nil && l.Act.Name == spec.ReLU
+	mode := e.gemmAdd()
+	if fused {
+		mode = e.gemmRelu()
+	}
 	g.Add(dst(nil)).Op("=").Id("m").Dot(l.B)
-	g.Id(e.gemv()).Call(Lit(l.Out), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), in(Op(":")), dst(nil).Index(Op(":")))
-	if a != nil && (z != nil || l.Act.Func != nil) {
+	g.Id(e.gemv()).Call(Lit(l.Out), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), in(Op(":")), dst(nil).Index(Op(":")), mode)
+	if a != nil && !fused && (z != nil || l.Act.Func != nil) {
 		v := dst(Id("o"))
 		if l.Act.Func != nil {
 			v = Id(l.Act.Func.Name).Call(v)

@@ -55,7 +55,7 @@ func generateCase(t *testing.T, name string) (*spec.Model, map[string][]byte) {
 		t.Fatal(err)
 	}
 	if w := filepath.Join(dir, "weights.safetensors"); exists(w) {
-		if err := gen.AttachWeights(m, s, w, "model_weights.bin"); err != nil {
+		if _, err := gen.AttachWeights(m, s, w, "model_weights.bin"); err != nil {
 			t.Fatal(err)
 		}
 	}

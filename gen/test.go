@@ -200,8 +200,9 @@ func EmitKernelTest(m *ir.Model) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := kernelTestTemplate.Execute(&buf, struct {
 		*ir.Model
-		Tol string
-	}{m, tol}); err != nil {
+		Tol           string
+		SoftmaxKernel bool
+	}{m, tol, (&emitter{m: m}).softmaxKernel()}); err != nil {
 		return nil, err
 	}
 	src, err := format.Source(buf.Bytes())
@@ -216,15 +217,17 @@ var kernelTestTemplate = template.Must(template.New("kerneltest").Parse(`// Code
 package {{.Package}}
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 )
 
-// Test{{.Name}}Kernels compares {{.Names.Prefix}}GemmKernel and {{.Names.Prefix}}GemvKernel, the
-// kernels of this build, with {{.Names.Prefix}}GemmGo and {{.Names.Prefix}}GemvGo on random
-// matrices, for every shape of the edges: rows in blocks of four and left
-// over, columns in whole tiles and left over, contiguous and strided reads.
+// Test{{.Name}}Kernels compares the kernels' entry points ({{.Names.Prefix}}Gemm and so on),
+// which run the kernels of this build, with their plain Go versions on
+// random matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// columns in whole tiles and left over), contiguous and strided reads, and
+// every mode.
 func Test{{.Name}}Kernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	random := func(n int) []{{.Float}} {
@@ -243,7 +246,7 @@ func Test{{.Name}}Kernels(t *testing.T) {
 		}
 	}
 	const tile = {{.Cols}}
-	for _, m := range []int{1, 2, 3, 4, 5, 7, 8, 13} {
+	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 17} {
 		for _, n := range []int{tile, 2 * tile, 3*tile + 5} {
 			for _, k := range []int{1, 2, 5, 33} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).
@@ -253,24 +256,57 @@ func Test{{.Name}}Kernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b := random(m*ars+k*acs), random(k*ldb)
-					c := random(m * ldc)
-					want := append([]{{.Float}}(nil), c...)
-					{{.Names.Prefix}}Gemm(m, n, k, a, ars, acs, b, ldb, c, ldc)
-					{{.Names.Prefix}}GemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc)
-					check("gemm", c, want)
+					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					for _, mode := range []int{ {{- .Names.Prefix}}GemmAdd, {{.Names.Prefix}}GemmBias, {{.Names.Prefix}}GemmSet,
+						{{.Names.Prefix}}GemmAdd | {{.Names.Prefix}}GemmRelu, {{.Names.Prefix}}GemmBias | {{.Names.Prefix}}GemmRelu} {
+						c := random(m * ldc)
+						want := append([]{{.Float}}(nil), c...)
+						{{.Names.Prefix}}Gemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+						{{.Names.Prefix}}GemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
+					}
 				}
 			}
 		}
 	}
+	for _, rows := range []int{1, 3, 4, 8, 9, 17, 32} {
+		for _, cols := range []int{1, 4, 7, 8, 16, 33} {
+			lds, ldd := cols+2, rows+3
+			src, dst := random(rows*lds), random(cols*ldd)
+			want := append([]{{.Float}}(nil), dst...)
+			{{.Names.Prefix}}Transpose(rows, cols, src, lds, dst, ldd)
+			{{.Names.Prefix}}TransposeGo(rows, cols, src, lds, want, ldd)
+			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
+		}
+	}
+{{- if .SoftmaxKernel}}
+	for _, k := range []int{1, 2, 3, 10} {
+		for _, n := range []int{1, 7, 8, 16, 33} {
+			ld := n + 2
+			z := random(k * ld)
+			for i := range z {
+				z[i] *= 20
+			}
+			p, sum := random(k*ld), random(n)
+			wantP, wantSum := append([]{{.Float}}(nil), p...), append([]{{.Float}}(nil), sum...)
+			{{.Names.Prefix}}Softmax(k, n, z, ld, p, sum)
+			{{.Names.Prefix}}SoftmaxGo(k, n, z, ld, wantP, wantSum)
+			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP)
+			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
+		}
+	}
+{{- end}}
 	for _, m := range []int{1, 2, 3, 4, 5, 9} {
-		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 64, 100} {
+		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 100} {
 			lda := k + 3
-			a, x, y := random(m*lda), random(k), random(m)
-			want := append([]{{.Float}}(nil), y...)
-			{{.Names.Prefix}}Gemv(m, k, a, lda, x, y)
-			{{.Names.Prefix}}GemvGo(m, k, a, lda, x, want)
-			check("gemv", y, want)
+			a, x := random(m*lda), random(k)
+			for _, mode := range []int{ {{- .Names.Prefix}}GemmAdd, {{.Names.Prefix}}GemmRelu} {
+				y := random(m)
+				want := append([]{{.Float}}(nil), y...)
+				{{.Names.Prefix}}Gemv(m, k, a, lda, x, y, mode)
+				{{.Names.Prefix}}GemvGo(m, k, a, lda, x, want, mode)
+				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+			}
 		}
 	}
 }

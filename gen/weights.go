@@ -11,8 +11,10 @@ import (
 // AttachWeights reads the weights file at path (written by nngen train,
 // runtime/train.SaveWeights or PyTorch) for the model of s and attaches its
 // parameters and metadata to m, so that Emit builds them in; blob names
-// the sibling file for models too large for literals.
-func AttachWeights(m *ir.Model, s *spec.Model, path, blob string) error {
+// the sibling file for models too large for literals. The file must hold
+// weights of the architecture of s as far as it records one; the note
+// returned says what it left unchecked (see train.CheckArch).
+func AttachWeights(m *ir.Model, s *spec.Model, path, blob string) (note string, err error) {
 	widths := []int{s.Inputs}
 	for _, l := range s.Layers {
 		widths = append(widths, l.Units)
@@ -20,7 +22,6 @@ func AttachWeights(m *ir.Model, s *spec.Model, path, blob string) error {
 	var (
 		params []float64
 		meta   train.Meta
-		err    error
 	)
 	if s.DType == spec.Float32 {
 		var p32 []float32
@@ -32,7 +33,19 @@ func AttachWeights(m *ir.Model, s *spec.Model, path, blob string) error {
 		params, meta, err = train.ReadParams[float64](path, widths, string(s.Head()))
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
-	return m.AttachTrained(filepath.Base(path), params, meta.Classes, meta.Mean, meta.Std, blob)
+	if note, err = train.CheckArch(path, meta, Arch(s)); err != nil {
+		return "", err
+	}
+	return note, m.AttachTrained(filepath.Base(path), params, meta.Classes, meta.Mean, meta.Std, blob)
+}
+
+// Arch returns the architecture of s as weights files record it.
+func Arch(s *spec.Model) train.Arch {
+	a := train.Arch{DType: string(s.DType), Loss: string(s.Loss)}
+	for _, l := range s.Layers {
+		a.Activations = append(a.Activations, train.Activation{Name: string(l.Activation), Alpha: l.Alpha})
+	}
+	return a
 }

@@ -461,6 +461,20 @@ func (d *decoder) integer(n *yaml.Node, what string, min, max int, dst *int) {
 	*dst = int(v)
 }
 
+// seed decodes a seed: any integer that fits in 64 bits unsigned, as
+// the -seed flags take.
+func (d *decoder) seed(n *yaml.Node, dst *uint64) {
+	if !d.scalar(n, "seed", "an integer") {
+		return
+	}
+	v, err := strconv.ParseUint(n.Value, 0, 64)
+	if n.Tag != "!!int" || err != nil {
+		d.errorf(n, "seed: want an integer in [0, %d], got %s", uint64(math.MaxUint64), describe(n))
+		return
+	}
+	*dst = v
+}
+
 // number decodes a finite number in [min, max] and reports whether it
 // could.
 func (d *decoder) number(n *yaml.Node, what string, min, max float64, dst *float64) bool {
@@ -516,11 +530,7 @@ func (d *decoder) model(n *yaml.Node) *Model {
 		"inputs": func(v *yaml.Node) { d.integer(v, "inputs", 1, MaxUnits, &m.Inputs) },
 		"init":   func(v *yaml.Node) { choice(d, v, "init", inits, &init) },
 		"unroll": func(v *yaml.Node) { unNode = v; choice(d, v, "unroll", unrolls, &unroll) },
-		"seed": func(v *yaml.Node) {
-			var s int
-			d.integer(v, "seed", 0, math.MaxInt64, &s)
-			m.Seed = uint64(s)
-		},
+		"seed":   func(v *yaml.Node) { d.seed(v, &m.Seed) },
 		"loss": func(v *yaml.Node) {
 			lossNode = v
 			choice(d, v, "loss", []Loss{CrossEntropy, BinaryCrossEntropy, MSE}, &loss)
@@ -541,11 +551,21 @@ func (d *decoder) model(n *yaml.Node) *Model {
 		d.errorf(layersNode, "layers: %d layers, at most %d are allowed", len(layerNodes), MaxLayers)
 		return m
 	}
+	alphas := make([]*yaml.Node, len(layerNodes))
 	for i, ln := range layerNodes {
-		m.Layers = append(m.Layers, d.layer(ln, i, i == len(layerNodes)-1, init, unroll))
+		var l Layer
+		l, alphas[i] = d.layer(ln, i, i == len(layerNodes)-1, init, unroll)
+		m.Layers = append(m.Layers, l)
 	}
 	if len(m.Layers) == 0 {
 		return m
+	}
+	if m.DType == Float32 {
+		for i, l := range m.Layers {
+			if alphas[i] != nil && l.Alpha > 0 && float32(l.Alpha) == 0 {
+				d.errorf(alphas[i], "layer %d: alpha %g is 0 in float32 (the smallest positive float32 is %.2g)", i+1, l.Alpha, math.SmallestNonzeroFloat32)
+			}
+		}
 	}
 
 	head := m.Head()
@@ -576,8 +596,9 @@ var (
 	unrolls = []Unroll{Auto, Full, Loops}
 )
 
-// layer decodes one entry of layers; init and unroll are the model's defaults.
-func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll) Layer {
+// layer decodes one entry of layers; init and unroll are the model's
+// defaults. It returns the node of the layer's alpha too, nil if none.
+func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll) (Layer, *yaml.Node) {
 	l := Layer{Pos: Pos{n.Line, n.Column}, Init: init, Unroll: unroll}
 	what := fmt.Sprintf("layer %d", i+1)
 	var actNode, alphaNode *yaml.Node
@@ -597,7 +618,7 @@ func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll
 		"unroll": func(v *yaml.Node) { choice(d, v, what+": unroll", unrolls, &l.Unroll) },
 	}, "units", "activation")
 	if l.Activation == "" {
-		return l
+		return l, alphaNode
 	}
 	switch {
 	case last && !slices.Contains(Heads, l.Activation):
@@ -625,7 +646,7 @@ func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll
 			d.errorf(alphaNode, "%s: alpha applies only to leaky_relu and elu", what)
 		}
 	}
-	return l
+	return l, alphaNode
 }
 
 // train decodes the optional training defaults.

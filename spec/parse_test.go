@@ -115,6 +115,10 @@ func TestParseErrors(t *testing.T) {
 			[]string{`s.yaml:4:41: layer 1: alpha applies only to leaky_relu and elu`}},
 		{"leaky alpha range", head + "layers:\n  - {units: 3, activation: leaky_relu, alpha: 1.5}\n  - {units: 1, activation: identity}\n",
 			[]string{`s.yaml:4:47: layer 1: alpha of leaky_relu must be in (0, 1), got 1.5`}},
+		{"alpha 0 in float32", head + "layers:\n  - {units: 3, activation: elu, alpha: 1e-50}\n  - {units: 1, activation: identity}\n",
+			[]string{`s.yaml:4:40: layer 1: alpha 1e-50 is 0 in float32 (the smallest positive float32 is 1.4e-45)`}},
+		{"negative seed", head + "seed: -1\nlayers: [{units: 1, activation: identity}]\n",
+			[]string{`s.yaml:3:7: seed: want an integer in [0, 18446744073709551615], got "-1"`}},
 		{"lowercase name", "name: iris\ninputs: 2\nlayers: [{units: 1, activation: identity}]\n",
 			[]string{`s.yaml:1:7: name: "iris" is not an exported Go identifier (an upper-case ASCII letter, then ASCII letters and digits, at most 64)`}},
 		{"name with quote", "name: 'A\"b'\ninputs: 2\nlayers: [{units: 1, activation: identity}]\n",
@@ -167,5 +171,13 @@ func TestParseTooLarge(t *testing.T) {
 	_, err := Parse("big.yaml", make([]byte, MaxFileSize+1))
 	if err == nil || err.Error() != "big.yaml: spec file is larger than 1048576 bytes" {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// TestParseSeed checks that a spec takes every seed the -seed flags do.
+func TestParseSeed(t *testing.T) {
+	m, err := Parse("s.yaml", []byte("name: M\ninputs: 2\nseed: 18446744073709551615\nlayers: [{units: 1, activation: identity}]\n"))
+	if err != nil || m.Seed != 1<<64-1 {
+		t.Errorf("seed %d, error %v", m.Seed, err)
 	}
 }

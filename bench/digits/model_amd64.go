@@ -3,6 +3,8 @@
 
 package digits
 
+import "unsafe"
+
 // digitsAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,55 @@ func digitsXGETBV() (eax uint32)
 // digitsGemmAVX2 is digitsGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // digitsGemvAVX2 is digitsGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// digitsTransposeAVX2 is digitsTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func digitsTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
+// digitsSoftmaxAVX2 is digitsSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func digitsSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if digitsAVX2 {
-		digitsGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		digitsGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else digitsGemvGo.
-func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if digitsAVX2 {
-		digitsGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		digitsGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	digitsGemvGo(m, k, a, lda, x, y)
+	digitsGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// digitsTransposeKernel runs digitsTransposeAVX2 if the processor has AVX2 and FMA, else digitsTransposeGo.
+func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if digitsAVX2 {
+		digitsTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// digitsSoftmaxKernel runs digitsSoftmaxAVX2 if the processor has AVX2 and FMA, else digitsSoftmaxGo.
+func digitsSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if digitsAVX2 {
+		digitsSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	digitsSoftmaxGo(k, n, z, ld, p, sum)
 }

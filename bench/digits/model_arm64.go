@@ -3,22 +3,54 @@
 
 package digits
 
+import "unsafe"
+
 // digitsGemmNEON is digitsGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // digitsGemvNEON is digitsGemv in assembly with NEON.
 //
 //go:noescape
-func digitsGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func digitsGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// digitsGemmKernel runs digitsGemmNEON.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	digitsGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// digitsGemmKernel runs digitsGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	digitsGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&digitsGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
-// digitsGemvKernel runs digitsGemvNEON.
-func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	digitsGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// digitsGemvKernel runs digitsGemvNEON, then relu if the mode asks for it.
+func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	digitsGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&digitsGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// digitsTransposeKernel runs digitsTransposeGo: this build has no assembly for it.
+func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// digitsSoftmaxKernel runs digitsSoftmaxGo: this build has no assembly for it.
+func digitsSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	digitsSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -4,11 +4,21 @@
 package digits
 
 // digitsGemmKernel runs digitsGemmGo: this build has no assembly kernels.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // digitsGemvKernel runs digitsGemvGo.
-func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	digitsGemvGo(m, k, a, lda, x, y)
+func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	digitsGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// digitsTransposeKernel runs digitsTransposeGo: this build has no assembly for it.
+func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// digitsSoftmaxKernel runs digitsSoftmaxGo: this build has no assembly for it.
+func digitsSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	digitsSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -3,6 +3,8 @@
 
 package mnist
 
+import "unsafe"
+
 // mnistAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,55 @@ func mnistXGETBV() (eax uint32)
 // mnistGemmAVX2 is mnistGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // mnistGemvAVX2 is mnistGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// mnistTransposeAVX2 is mnistTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func mnistTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
+// mnistSoftmaxAVX2 is mnistSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func mnistSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if mnistAVX2 {
-		mnistGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		mnistGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else mnistGemvGo.
-func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if mnistAVX2 {
-		mnistGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		mnistGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	mnistGemvGo(m, k, a, lda, x, y)
+	mnistGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// mnistTransposeKernel runs mnistTransposeAVX2 if the processor has AVX2 and FMA, else mnistTransposeGo.
+func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if mnistAVX2 {
+		mnistTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// mnistSoftmaxKernel runs mnistSoftmaxAVX2 if the processor has AVX2 and FMA, else mnistSoftmaxGo.
+func mnistSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if mnistAVX2 {
+		mnistSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	mnistSoftmaxGo(k, n, z, ld, p, sum)
 }

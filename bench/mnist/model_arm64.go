@@ -3,22 +3,54 @@
 
 package mnist
 
+import "unsafe"
+
 // mnistGemmNEON is mnistGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func mnistGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func mnistGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // mnistGemvNEON is mnistGemv in assembly with NEON.
 //
 //go:noescape
-func mnistGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func mnistGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// mnistGemmKernel runs mnistGemmNEON.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	mnistGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// mnistGemmKernel runs mnistGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	mnistGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&mnistGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
-// mnistGemvKernel runs mnistGemvNEON.
-func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	mnistGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// mnistGemvKernel runs mnistGemvNEON, then relu if the mode asks for it.
+func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	mnistGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&mnistGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// mnistTransposeKernel runs mnistTransposeGo: this build has no assembly for it.
+func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// mnistSoftmaxKernel runs mnistSoftmaxGo: this build has no assembly for it.
+func mnistSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	mnistSoftmaxGo(k, n, z, ld, p, sum)
 }

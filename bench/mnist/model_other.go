@@ -4,11 +4,21 @@
 package mnist
 
 // mnistGemmKernel runs mnistGemmGo: this build has no assembly kernels.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // mnistGemvKernel runs mnistGemvGo.
-func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	mnistGemvGo(m, k, a, lda, x, y)
+func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	mnistGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// mnistTransposeKernel runs mnistTransposeGo: this build has no assembly for it.
+func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// mnistSoftmaxKernel runs mnistSoftmaxGo: this build has no assembly for it.
+func mnistSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	mnistSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -3,6 +3,8 @@
 
 package wide
 
+import "unsafe"
+
 // wideAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,55 @@ func wideXGETBV() (eax uint32)
 // wideGemmAVX2 is wideGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // wideGemvAVX2 is wideGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// wideTransposeAVX2 is wideTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func wideTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
+// wideSoftmaxAVX2 is wideSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func wideSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if wideAVX2 {
-		wideGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		wideGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else wideGemvGo.
-func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if wideAVX2 {
-		wideGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		wideGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	wideGemvGo(m, k, a, lda, x, y)
+	wideGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// wideTransposeKernel runs wideTransposeAVX2 if the processor has AVX2 and FMA, else wideTransposeGo.
+func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if wideAVX2 {
+		wideTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	wideTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// wideSoftmaxKernel runs wideSoftmaxAVX2 if the processor has AVX2 and FMA, else wideSoftmaxGo.
+func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if wideAVX2 {
+		wideSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	wideSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -4,10 +4,11 @@
 
 #include "textflag.h"
 
-// wideGemmAVX2 adds a·b to c; see the package doc of the generator for the contract.
+// wideGemmAVX2 computes c = a·b, c += a·b or c = bias + a·b, with relu or not;
+// see the package doc of the generator for the contract.
 //
-// func wideGemmAVX2(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int)
-TEXT ·wideGemmAVX2(SB), NOSPLIT, $0-80
+// func wideGemmAVX2(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias *T, mode int)
+TEXT ·wideGemmAVX2(SB), NOSPLIT, $0-96
 	MOVQ m+0(FP), R8
 	MOVQ n+8(FP), R13
 	MOVQ a+24(FP), SI
@@ -21,83 +22,362 @@ TEXT ·wideGemmAVX2(SB), NOSPLIT, $0-80
 	SHLQ $2, R12
 	SHLQ $2, CX
 	SHLQ $2, R14
-// Blocks of 4 rows.
-rows4:
-	CMPQ R8, $4
-	JLT rows1
+// Blocks of 6 rows, then one of 4, 2 and 1 as the rows left need.
+rows6:
+	CMPQ R8, $6
+	JLT rows4
 	XORQ R9, R9
-tiles4:
+tiles6:
 	CMPQ R9, R13
-	JGE next4
+	JGE next6
+	MOVQ mode+88(FP), AX
+	TESTQ $3, AX
+	JNE init6
 	MOVQ DI, AX
 	ADDQ R9, AX
 	VMOVUPS (AX), Y0
 	VMOVUPS 32(AX), Y1
 	VMOVUPS (AX)(R14*1), Y2
 	VMOVUPS 32(AX)(R14*1), Y3
+	VMOVUPS (AX)(R14*2), Y4
+	VMOVUPS 32(AX)(R14*2), Y5
 	LEAQ (AX)(R14*2), AX
-	VMOVUPS (AX), Y4
-	VMOVUPS 32(AX), Y5
-	VMOVUPS (AX)(R14*1), Y6
-	VMOVUPS 32(AX)(R14*1), Y7
+	ADDQ R14, AX
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	VMOVUPS (AX)(R14*1), Y8
+	VMOVUPS 32(AX)(R14*1), Y9
+	VMOVUPS (AX)(R14*2), Y10
+	VMOVUPS 32(AX)(R14*2), Y11
+	JMP ready6
+init6:
+	TESTQ $1, AX
+	JEQ zero6
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $2, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSS 0(AX), Y0
+	VMOVAPS Y0, Y1
+	VBROADCASTSS 4(AX), Y2
+	VMOVAPS Y2, Y3
+	VBROADCASTSS 8(AX), Y4
+	VMOVAPS Y4, Y5
+	VBROADCASTSS 12(AX), Y6
+	VMOVAPS Y6, Y7
+	VBROADCASTSS 16(AX), Y8
+	VMOVAPS Y8, Y9
+	VBROADCASTSS 20(AX), Y10
+	VMOVAPS Y10, Y11
+	JMP ready6
+zero6:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+ready6:
 	MOVQ b+48(FP), BX
 	ADDQ R9, BX
 	MOVQ SI, DX
 	LEAQ (SI)(R11*2), R10
+	ADDQ R11, R10
 	MOVQ k+16(FP), AX
 	TESTQ AX, AX
-	JEQ store4
-loop4:
-	VMOVUPS (BX), Y8
-	VMOVUPS 32(BX), Y9
-	VBROADCASTSS (DX), Y10
-	VFMADD231PS Y8, Y10, Y0
-	VFMADD231PS Y9, Y10, Y1
-	VBROADCASTSS (DX)(R11*1), Y11
-	VFMADD231PS Y8, Y11, Y2
-	VFMADD231PS Y9, Y11, Y3
-	VBROADCASTSS (R10), Y12
-	VFMADD231PS Y8, Y12, Y4
-	VFMADD231PS Y9, Y12, Y5
-	VBROADCASTSS (R10)(R11*1), Y13
-	VFMADD231PS Y8, Y13, Y6
-	VFMADD231PS Y9, Y13, Y7
+	JEQ store6
+loop6:
+	VMOVUPS (BX), Y12
+	VMOVUPS 32(BX), Y13
+	VBROADCASTSS (DX), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (DX)(R11*1), Y14
+	VFMADD231PS Y12, Y14, Y2
+	VFMADD231PS Y13, Y14, Y3
+	VBROADCASTSS (DX)(R11*2), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R10), Y14
+	VFMADD231PS Y12, Y14, Y6
+	VFMADD231PS Y13, Y14, Y7
+	VBROADCASTSS (R10)(R11*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (R10)(R11*2), Y14
+	VFMADD231PS Y12, Y14, Y10
+	VFMADD231PS Y13, Y14, Y11
 	ADDQ CX, BX
 	ADDQ R12, DX
 	ADDQ R12, R10
 	DECQ AX
-	JNE loop4
-store4:
+	JNE loop6
+store6:
+	MOVQ mode+88(FP), AX
+	TESTQ $4, AX
+	JEQ write6
+// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+	VXORPS Y15, Y15, Y15
+	VMAXPS Y15, Y0, Y0
+	VMAXPS Y15, Y1, Y1
+	VMAXPS Y15, Y2, Y2
+	VMAXPS Y15, Y3, Y3
+	VMAXPS Y15, Y4, Y4
+	VMAXPS Y15, Y5, Y5
+	VMAXPS Y15, Y6, Y6
+	VMAXPS Y15, Y7, Y7
+	VMAXPS Y15, Y8, Y8
+	VMAXPS Y15, Y9, Y9
+	VMAXPS Y15, Y10, Y10
+	VMAXPS Y15, Y11, Y11
+write6:
 	MOVQ DI, AX
 	ADDQ R9, AX
 	VMOVUPS Y0, (AX)
 	VMOVUPS Y1, 32(AX)
 	VMOVUPS Y2, (AX)(R14*1)
 	VMOVUPS Y3, 32(AX)(R14*1)
+	VMOVUPS Y4, (AX)(R14*2)
+	VMOVUPS Y5, 32(AX)(R14*2)
 	LEAQ (AX)(R14*2), AX
-	VMOVUPS Y4, (AX)
-	VMOVUPS Y5, 32(AX)
-	VMOVUPS Y6, (AX)(R14*1)
-	VMOVUPS Y7, 32(AX)(R14*1)
+	ADDQ R14, AX
+	VMOVUPS Y6, (AX)
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS Y8, (AX)(R14*1)
+	VMOVUPS Y9, 32(AX)(R14*1)
+	VMOVUPS Y10, (AX)(R14*2)
+	VMOVUPS Y11, 32(AX)(R14*2)
+	ADDQ $64, R9
+	JMP tiles6
+next6:
+	LEAQ (SI)(R11*4), SI
+	LEAQ (SI)(R11*2), SI
+	LEAQ (DI)(R14*4), DI
+	LEAQ (DI)(R14*2), DI
+	SUBQ $6, R8
+	JMP rows6
+rows4:
+	CMPQ R8, $4
+	JLT rows2
+	XORQ R9, R9
+tiles4:
+	CMPQ R9, R13
+	JGE next4
+	MOVQ mode+88(FP), AX
+	TESTQ $3, AX
+	JNE init4
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS (AX)(R14*1), Y2
+	VMOVUPS 32(AX)(R14*1), Y3
+	VMOVUPS (AX)(R14*2), Y4
+	VMOVUPS 32(AX)(R14*2), Y5
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	JMP ready4
+init4:
+	TESTQ $1, AX
+	JEQ zero4
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $2, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSS 0(AX), Y0
+	VMOVAPS Y0, Y1
+	VBROADCASTSS 4(AX), Y2
+	VMOVAPS Y2, Y3
+	VBROADCASTSS 8(AX), Y4
+	VMOVAPS Y4, Y5
+	VBROADCASTSS 12(AX), Y6
+	VMOVAPS Y6, Y7
+	JMP ready4
+zero4:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+ready4:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	LEAQ (SI)(R11*2), R10
+	ADDQ R11, R10
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store4
+loop4:
+	VMOVUPS (BX), Y12
+	VMOVUPS 32(BX), Y13
+	VBROADCASTSS (DX), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (DX)(R11*1), Y14
+	VFMADD231PS Y12, Y14, Y2
+	VFMADD231PS Y13, Y14, Y3
+	VBROADCASTSS (DX)(R11*2), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R10), Y14
+	VFMADD231PS Y12, Y14, Y6
+	VFMADD231PS Y13, Y14, Y7
+	ADDQ CX, BX
+	ADDQ R12, DX
+	ADDQ R12, R10
+	DECQ AX
+	JNE loop4
+store4:
+	MOVQ mode+88(FP), AX
+	TESTQ $4, AX
+	JEQ write4
+// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+	VXORPS Y15, Y15, Y15
+	VMAXPS Y15, Y0, Y0
+	VMAXPS Y15, Y1, Y1
+	VMAXPS Y15, Y2, Y2
+	VMAXPS Y15, Y3, Y3
+	VMAXPS Y15, Y4, Y4
+	VMAXPS Y15, Y5, Y5
+	VMAXPS Y15, Y6, Y6
+	VMAXPS Y15, Y7, Y7
+write4:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, (AX)(R14*1)
+	VMOVUPS Y3, 32(AX)(R14*1)
+	VMOVUPS Y4, (AX)(R14*2)
+	VMOVUPS Y5, 32(AX)(R14*2)
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPS Y6, (AX)
+	VMOVUPS Y7, 32(AX)
 	ADDQ $64, R9
 	JMP tiles4
 next4:
 	LEAQ (SI)(R11*4), SI
 	LEAQ (DI)(R14*4), DI
 	SUBQ $4, R8
-	JMP rows4
-// The last rows, one at a time.
-rows1:
-	TESTQ R8, R8
-	JEQ done
+rows2:
+	CMPQ R8, $2
+	JLT rows1
 	XORQ R9, R9
-tiles1:
+tiles2:
 	CMPQ R9, R13
-	JGE next1
+	JGE next2
+	MOVQ mode+88(FP), AX
+	TESTQ $3, AX
+	JNE init2
 	MOVQ DI, AX
 	ADDQ R9, AX
 	VMOVUPS (AX), Y0
 	VMOVUPS 32(AX), Y1
+	VMOVUPS (AX)(R14*1), Y2
+	VMOVUPS 32(AX)(R14*1), Y3
+	JMP ready2
+init2:
+	TESTQ $1, AX
+	JEQ zero2
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $2, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSS 0(AX), Y0
+	VMOVAPS Y0, Y1
+	VBROADCASTSS 4(AX), Y2
+	VMOVAPS Y2, Y3
+	JMP ready2
+zero2:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+ready2:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store2
+loop2:
+	VMOVUPS (BX), Y12
+	VMOVUPS 32(BX), Y13
+	VBROADCASTSS (DX), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (DX)(R11*1), Y14
+	VFMADD231PS Y12, Y14, Y2
+	VFMADD231PS Y13, Y14, Y3
+	ADDQ CX, BX
+	ADDQ R12, DX
+	DECQ AX
+	JNE loop2
+store2:
+	MOVQ mode+88(FP), AX
+	TESTQ $4, AX
+	JEQ write2
+// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+	VXORPS Y15, Y15, Y15
+	VMAXPS Y15, Y0, Y0
+	VMAXPS Y15, Y1, Y1
+	VMAXPS Y15, Y2, Y2
+	VMAXPS Y15, Y3, Y3
+write2:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, (AX)(R14*1)
+	VMOVUPS Y3, 32(AX)(R14*1)
+	ADDQ $64, R9
+	JMP tiles2
+next2:
+	LEAQ (SI)(R11*2), SI
+	LEAQ (DI)(R14*2), DI
+	SUBQ $2, R8
+rows1:
+	CMPQ R8, $1
+	JLT done
+	XORQ R9, R9
+tiles1:
+	CMPQ R9, R13
+	JGE next1
+	MOVQ mode+88(FP), AX
+	TESTQ $3, AX
+	JNE init1
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	JMP ready1
+init1:
+	TESTQ $1, AX
+	JEQ zero1
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $2, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSS 0(AX), Y0
+	VMOVAPS Y0, Y1
+	JMP ready1
+zero1:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+ready1:
 	MOVQ b+48(FP), BX
 	ADDQ R9, BX
 	MOVQ SI, DX
@@ -105,16 +385,24 @@ tiles1:
 	TESTQ AX, AX
 	JEQ store1
 loop1:
-	VMOVUPS (BX), Y8
-	VMOVUPS 32(BX), Y9
-	VBROADCASTSS (DX), Y10
-	VFMADD231PS Y8, Y10, Y0
-	VFMADD231PS Y9, Y10, Y1
+	VMOVUPS (BX), Y12
+	VMOVUPS 32(BX), Y13
+	VBROADCASTSS (DX), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
 	ADDQ CX, BX
 	ADDQ R12, DX
 	DECQ AX
 	JNE loop1
 store1:
+	MOVQ mode+88(FP), AX
+	TESTQ $4, AX
+	JEQ write1
+// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+	VXORPS Y15, Y15, Y15
+	VMAXPS Y15, Y0, Y0
+	VMAXPS Y15, Y1, Y1
+write1:
 	MOVQ DI, AX
 	ADDQ R9, AX
 	VMOVUPS Y0, (AX)
@@ -122,18 +410,18 @@ store1:
 	ADDQ $64, R9
 	JMP tiles1
 next1:
-	ADDQ R11, SI
-	ADDQ R14, DI
-	DECQ R8
-	JMP rows1
+	LEAQ (SI)(R11*1), SI
+	LEAQ (DI)(R14*1), DI
+	SUBQ $1, R8
 done:
 	VZEROUPPER
 	RET
 
-// wideGemvAVX2 adds a·x to y; see the package doc of the generator for the contract.
+// wideGemvAVX2 adds a·x to y, with relu or not; see the package doc of the generator
+// for the contract.
 //
-// func wideGemvAVX2(m, k int, a *T, lda int, x, y *T)
-TEXT ·wideGemvAVX2(SB), NOSPLIT, $0-48
+// func wideGemvAVX2(m, k int, a *T, lda int, x, y *T, mode int)
+TEXT ·wideGemvAVX2(SB), NOSPLIT, $0-56
 	MOVQ m+0(FP), R8
 	MOVQ k+8(FP), R12
 	MOVQ a+16(FP), SI
@@ -142,7 +430,7 @@ TEXT ·wideGemvAVX2(SB), NOSPLIT, $0-48
 	MOVQ x+32(FP), BX
 	MOVQ y+40(FP), DI
 	MOVQ R12, R13
-	ANDQ $-8, R13
+	ANDQ $-16, R13
 	SHLQ $2, R13
 	SHLQ $2, R12
 // Blocks of 4 rows.
@@ -157,53 +445,86 @@ rows4:
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 	XORQ AX, AX
-vec4:
+vec24:
 	CMPQ AX, R13
-	JGE sum4
-	VMOVUPS (BX)(AX*1), Y4
-	VFMADD231PS (DX)(AX*1), Y4, Y0
-	VFMADD231PS (R9)(AX*1), Y4, Y1
-	VFMADD231PS (R10)(AX*1), Y4, Y2
-	VFMADD231PS (CX)(AX*1), Y4, Y3
+	JGE vec14
+	VMOVUPS (BX)(AX*1), Y8
+	VMOVUPS 32(BX)(AX*1), Y9
+	VFMADD231PS (DX)(AX*1), Y8, Y0
+	VFMADD231PS 32(DX)(AX*1), Y9, Y1
+	VFMADD231PS (R9)(AX*1), Y8, Y2
+	VFMADD231PS 32(R9)(AX*1), Y9, Y3
+	VFMADD231PS (R10)(AX*1), Y8, Y4
+	VFMADD231PS 32(R10)(AX*1), Y9, Y5
+	VFMADD231PS (CX)(AX*1), Y8, Y6
+	VFMADD231PS 32(CX)(AX*1), Y9, Y7
+	ADDQ $64, AX
+	JMP vec24
+vec14:
+	LEAQ 32(AX), R14
+	CMPQ R14, R12
+	JGT sum4
+	VMOVUPS (BX)(AX*1), Y8
+	VFMADD231PS (DX)(AX*1), Y8, Y0
+	VFMADD231PS (R9)(AX*1), Y8, Y2
+	VFMADD231PS (R10)(AX*1), Y8, Y4
+	VFMADD231PS (CX)(AX*1), Y8, Y6
 	ADDQ $32, AX
-	JMP vec4
 sum4:
-	VEXTRACTF128 $1, Y0, X5
-	VADDPS X5, X0, X0
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X10
+	VADDPS X10, X0, X0
 	VHADDPS X0, X0, X0
 	VHADDPS X0, X0, X0
-	VEXTRACTF128 $1, Y1, X5
-	VADDPS X5, X1, X1
-	VHADDPS X1, X1, X1
-	VHADDPS X1, X1, X1
-	VEXTRACTF128 $1, Y2, X5
-	VADDPS X5, X2, X2
+	VADDPS Y3, Y2, Y2
+	VEXTRACTF128 $1, Y2, X10
+	VADDPS X10, X2, X2
 	VHADDPS X2, X2, X2
 	VHADDPS X2, X2, X2
-	VEXTRACTF128 $1, Y3, X5
-	VADDPS X5, X3, X3
-	VHADDPS X3, X3, X3
-	VHADDPS X3, X3, X3
+	VADDPS Y5, Y4, Y4
+	VEXTRACTF128 $1, Y4, X10
+	VADDPS X10, X4, X4
+	VHADDPS X4, X4, X4
+	VHADDPS X4, X4, X4
+	VADDPS Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X10
+	VADDPS X10, X6, X6
+	VHADDPS X6, X6, X6
+	VHADDPS X6, X6, X6
 tail4:
 	CMPQ AX, R12
 	JGE store4
-	VMOVSS (BX)(AX*1), X4
-	VFMADD231SS (DX)(AX*1), X4, X0
-	VFMADD231SS (R9)(AX*1), X4, X1
-	VFMADD231SS (R10)(AX*1), X4, X2
-	VFMADD231SS (CX)(AX*1), X4, X3
+	VMOVSS (BX)(AX*1), X8
+	VFMADD231SS (DX)(AX*1), X8, X0
+	VFMADD231SS (R9)(AX*1), X8, X2
+	VFMADD231SS (R10)(AX*1), X8, X4
+	VFMADD231SS (CX)(AX*1), X8, X6
 	ADDQ $4, AX
 	JMP tail4
 store4:
 	VADDSS 0(DI), X0, X0
+	VADDSS 4(DI), X2, X2
+	VADDSS 8(DI), X4, X4
+	VADDSS 12(DI), X6, X6
+	MOVQ mode+48(FP), R14
+	TESTQ $4, R14
+	JEQ write4
+// relu: VMAXSS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+	VXORPS X15, X15, X15
+	VMAXSS X15, X0, X0
+	VMAXSS X15, X2, X2
+	VMAXSS X15, X4, X4
+	VMAXSS X15, X6, X6
+write4:
 	VMOVSS X0, 0(DI)
-	VADDSS 4(DI), X1, X1
-	VMOVSS X1, 4(DI)
-	VADDSS 8(DI), X2, X2
-	VMOVSS X2, 8(DI)
-	VADDSS 12(DI), X3, X3
-	VMOVSS X3, 12(DI)
+	VMOVSS X2, 4(DI)
+	VMOVSS X4, 8(DI)
+	VMOVSS X6, 12(DI)
 	LEAQ (SI)(R11*4), SI
 	ADDQ $16, DI
 	SUBQ $4, R8
@@ -214,33 +535,259 @@ rows1:
 	JEQ done
 	MOVQ SI, DX
 	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
 	XORQ AX, AX
-vec1:
+vec21:
 	CMPQ AX, R13
-	JGE sum1
-	VMOVUPS (BX)(AX*1), Y4
-	VFMADD231PS (DX)(AX*1), Y4, Y0
+	JGE vec11
+	VMOVUPS (BX)(AX*1), Y8
+	VMOVUPS 32(BX)(AX*1), Y9
+	VFMADD231PS (DX)(AX*1), Y8, Y0
+	VFMADD231PS 32(DX)(AX*1), Y9, Y1
+	ADDQ $64, AX
+	JMP vec21
+vec11:
+	LEAQ 32(AX), R14
+	CMPQ R14, R12
+	JGT sum1
+	VMOVUPS (BX)(AX*1), Y8
+	VFMADD231PS (DX)(AX*1), Y8, Y0
 	ADDQ $32, AX
-	JMP vec1
 sum1:
-	VEXTRACTF128 $1, Y0, X5
-	VADDPS X5, X0, X0
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X10
+	VADDPS X10, X0, X0
 	VHADDPS X0, X0, X0
 	VHADDPS X0, X0, X0
 tail1:
 	CMPQ AX, R12
 	JGE store1
-	VMOVSS (BX)(AX*1), X4
-	VFMADD231SS (DX)(AX*1), X4, X0
+	VMOVSS (BX)(AX*1), X8
+	VFMADD231SS (DX)(AX*1), X8, X0
 	ADDQ $4, AX
 	JMP tail1
 store1:
 	VADDSS 0(DI), X0, X0
+	MOVQ mode+48(FP), R14
+	TESTQ $4, R14
+	JEQ write1
+// relu: VMAXSS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+	VXORPS X15, X15, X15
+	VMAXSS X15, X0, X0
+write1:
 	VMOVSS X0, 0(DI)
 	ADDQ R11, SI
 	ADDQ $4, DI
 	DECQ R8
 	JMP rows1
+done:
+	VZEROUPPER
+	RET
+
+// wideTransposeAVX2 writes the transpose of src into dst; see the package doc of the generator
+// for the contract.
+//
+// func wideTransposeAVX2(rows, cols int, src *T, lds int, dst *T, ldd int)
+TEXT ·wideTransposeAVX2(SB), NOSPLIT, $0-48
+	MOVQ rows+0(FP), R8
+	SHRQ $3, R8
+	MOVQ cols+8(FP), R10
+	SHRQ $3, R10
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R11
+	SHLQ $2, R11
+	MOVQ dst+32(FP), DI
+	MOVQ ldd+40(FP), R12
+	SHLQ $2, R12
+rows:
+	TESTQ R8, R8
+	JEQ done
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R10, R9
+cols:
+	TESTQ R9, R9
+	JEQ next
+	MOVQ AX, CX
+	VMOVUPS (CX), Y0
+	ADDQ R11, CX
+	VMOVUPS (CX), Y1
+	ADDQ R11, CX
+	VMOVUPS (CX), Y2
+	ADDQ R11, CX
+	VMOVUPS (CX), Y3
+	ADDQ R11, CX
+	VMOVUPS (CX), Y4
+	ADDQ R11, CX
+	VMOVUPS (CX), Y5
+	ADDQ R11, CX
+	VMOVUPS (CX), Y6
+	ADDQ R11, CX
+	VMOVUPS (CX), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	MOVQ BX, DX
+	VMOVUPS Y8, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y9, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y10, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y11, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y12, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y13, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y14, (DX)
+	ADDQ R12, DX
+	VMOVUPS Y15, (DX)
+	ADDQ $32, AX
+// The next block of columns is a vector's rows further in dst.
+	LEAQ (BX)(R12*8), BX
+	DECQ R9
+	JMP cols
+next:
+	LEAQ (SI)(R11*8), SI
+	ADDQ $32, DI
+	DECQ R8
+	JMP rows
+done:
+	VZEROUPPER
+	RET
+
+// wideExpConstants holds the constants of wideSoftmaxAVX2's exp.
+DATA ·wideExpConstants+0(SB)/4, $0xc2aeac4f // -87.33654, the lowest argument
+DATA ·wideExpConstants+4(SB)/4, $0x3fb8aa3b // log₂e
+DATA ·wideExpConstants+8(SB)/4, $0x3f000000 // 0.5
+DATA ·wideExpConstants+12(SB)/4, $0x3f318000 // C1 = 0.693359375
+DATA ·wideExpConstants+16(SB)/4, $0xb95e8083 // C2 = -2.12194440e-4, ln 2 − C1
+DATA ·wideExpConstants+20(SB)/4, $0x39506967 // p0 = 1.9875691500e-4
+DATA ·wideExpConstants+24(SB)/4, $0x3ab743ce // p1 = 1.3981999507e-3
+DATA ·wideExpConstants+28(SB)/4, $0x3c088908 // p2 = 8.3334519073e-3
+DATA ·wideExpConstants+32(SB)/4, $0x3d2aa9c1 // p3 = 4.1665795894e-2
+DATA ·wideExpConstants+36(SB)/4, $0x3e2aaaaa // p4 = 1.6666665459e-1
+DATA ·wideExpConstants+40(SB)/4, $0x3f000000 // p5 = 5.0000001201e-1
+DATA ·wideExpConstants+44(SB)/4, $0x3f800000 // 1
+DATA ·wideExpConstants+48(SB)/4, $0x0000007f // the exponent bias, an integer
+GLOBL ·wideExpConstants(SB), RODATA|NOPTR, $52
+
+// wideSoftmaxAVX2 writes the softmax of each column of z into p, and the sums of its
+// exponentials into sum; see the package doc of the generator for the contract.
+//
+// func wideSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+TEXT ·wideSoftmaxAVX2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), R8
+	MOVQ n+8(FP), R9
+	SHRQ $3, R9
+	MOVQ z+16(FP), SI
+	MOVQ ld+24(FP), R11
+	SHLQ $2, R11
+	MOVQ p+32(FP), DI
+	MOVQ sum+40(FP), BX
+	VBROADCASTSS ·wideExpConstants+0(SB), Y6
+	VBROADCASTSS ·wideExpConstants+4(SB), Y7
+	VBROADCASTSS ·wideExpConstants+8(SB), Y8
+	VBROADCASTSS ·wideExpConstants+12(SB), Y9
+	VBROADCASTSS ·wideExpConstants+16(SB), Y10
+	VBROADCASTSS ·wideExpConstants+20(SB), Y11
+	VBROADCASTSS ·wideExpConstants+24(SB), Y12
+	VBROADCASTSS ·wideExpConstants+28(SB), Y13
+	VBROADCASTSS ·wideExpConstants+32(SB), Y14
+	VBROADCASTSS ·wideExpConstants+36(SB), Y15
+columns:
+	TESTQ R9, R9
+	JEQ done
+// The largest value of each column.
+	VMOVUPS (SI), Y0
+	LEAQ (SI)(R11*1), AX
+	LEAQ -1(R8), CX
+max:
+	TESTQ CX, CX
+	JEQ exps
+	VMAXPS (AX), Y0, Y0
+	ADDQ R11, AX
+	DECQ CX
+	JMP max
+// p = exp(z − max), and their sum.
+exps:
+	VXORPS Y1, Y1, Y1
+	MOVQ SI, AX
+	MOVQ DI, DX
+	MOVQ R8, CX
+exp:
+	VMOVUPS (AX), Y2
+	VSUBPS Y0, Y2, Y2
+// x = max(−87.34, x), NaN kept: VMAXPS returns its first operand where one is NaN.
+	VMAXPS Y2, Y6, Y2
+// n = ⌊x·log₂e + ½⌋, r = x − n·C1 − n·C2 (in Y2)
+	VMOVAPS Y8, Y3
+	VFMADD231PS Y7, Y2, Y3
+	VROUNDPS $1, Y3, Y3
+	VFNMADD231PS Y9, Y3, Y2
+	VFNMADD231PS Y10, Y3, Y2
+// exp(r) = ((((p0·r + p1)·r + p2)·r + p3)·r + p4)·r + p5)·r² + r + 1
+	VMOVAPS Y11, Y4
+	VFMADD213PS Y12, Y2, Y4
+	VFMADD213PS Y13, Y2, Y4
+	VFMADD213PS Y14, Y2, Y4
+	VFMADD213PS Y15, Y2, Y4
+	VBROADCASTSS ·wideExpConstants+40(SB), Y5
+	VFMADD213PS Y5, Y2, Y4
+	VMULPS Y2, Y2, Y5
+	VFMADD213PS Y2, Y5, Y4
+	VBROADCASTSS ·wideExpConstants+44(SB), Y5
+	VADDPS Y5, Y4, Y4
+// times 2ⁿ, built in the exponent bits
+	VCVTTPS2DQ Y3, Y3
+	VPBROADCASTD ·wideExpConstants+48(SB), Y5
+	VPADDD Y5, Y3, Y3
+	VPSLLD $23, Y3, Y3
+	VMULPS Y3, Y4, Y4
+	VMOVUPS Y4, (DX)
+	VADDPS Y4, Y1, Y1
+	ADDQ R11, AX
+	ADDQ R11, DX
+	DECQ CX
+	JNE exp
+// p /= sum
+	MOVQ DI, DX
+	MOVQ R8, CX
+div:
+	VMOVUPS (DX), Y4
+	VDIVPS Y1, Y4, Y4
+	VMOVUPS Y4, (DX)
+	ADDQ R11, DX
+	DECQ CX
+	JNE div
+	VMOVUPS Y1, (BX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, BX
+	DECQ R9
+	JMP columns
 done:
 	VZEROUPPER
 	RET

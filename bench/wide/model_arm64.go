@@ -3,22 +3,54 @@
 
 package wide
 
+import "unsafe"
+
 // wideGemmNEON is wideGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func wideGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func wideGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // wideGemvNEON is wideGemv in assembly with NEON.
 //
 //go:noescape
-func wideGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func wideGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// wideGemmKernel runs wideGemmNEON.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	wideGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// wideGemmKernel runs wideGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	wideGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&wideGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
-// wideGemvKernel runs wideGemvNEON.
-func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	wideGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// wideGemvKernel runs wideGemvNEON, then relu if the mode asks for it.
+func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	wideGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&wideGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// wideTransposeKernel runs wideTransposeGo: this build has no assembly for it.
+func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	wideTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// wideSoftmaxKernel runs wideSoftmaxGo: this build has no assembly for it.
+func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	wideSoftmaxGo(k, n, z, ld, p, sum)
 }

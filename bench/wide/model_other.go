@@ -4,11 +4,21 @@
 package wide
 
 // wideGemmKernel runs wideGemmGo: this build has no assembly kernels.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // wideGemvKernel runs wideGemvGo.
-func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	wideGemvGo(m, k, a, lda, x, y)
+func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	wideGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// wideTransposeKernel runs wideTransposeGo: this build has no assembly for it.
+func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	wideTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// wideSoftmaxKernel runs wideSoftmaxGo: this build has no assembly for it.
+func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	wideSoftmaxGo(k, n, z, ld, p, sum)
 }

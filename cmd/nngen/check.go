@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/nngen/nngen/internal/build"
+	"github.com/nngen/nngen/internal/driver"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
@@ -16,7 +17,8 @@ import (
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", "check [-grad] [-seed n] [-ir] spec.yaml", stderr)
 	grad := fs.Bool("grad", false, "also build the model and check its backward pass against finite differences")
-	seed := fs.Uint64("seed", 1, "seed of the gradient check's parameters and samples")
+	var seed uint64
+	driver.SeedVar(fs, &seed, 1, "seed of the gradient check's parameters, samples and checked entries")
 	dump := fs.Bool("ir", false, "print the intermediate form the code is generated from")
 	path, err := parseFlags(fs, args)
 	if err != nil {
@@ -49,7 +51,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if s.DType == spec.Float32 {
 		fmt.Fprintln(stdout, "(checked in float64: the float32 model's code is the same but for its element type)")
 	}
-	return runProgram(exe, stdout, stderr, "gradcheck", "-seed", fmt.Sprint(*seed))
+	return runProgram(exe, stdout, stderr, "gradcheck", "-seed", fmt.Sprint(seed))
 }
 
 // summarize prints the layers and the costs of m.

@@ -22,9 +22,9 @@ const usage = `usage:
   nngen check [-grad] spec.yaml                 validate the spec and summarize the model
   nngen train spec.yaml -data train.csv -o model.safetensors [flags]
                                                 generate, build and train the model
-  nngen eval spec.yaml -weights model.safetensors -data test.csv [-json]
+  nngen eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]
                                                 score a trained model
-  nngen predict spec.yaml -weights model.safetensors -data input.csv
+  nngen predict spec.yaml -weights model.safetensors -data input.csv [-target column]
                                                 predict, one CSV row per input row
   nngen verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]
                                                 check Forward against reference outputs
@@ -177,8 +177,12 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		if *out != "-" {
 			blob = filepath.Base(trimExt(*out)) + "_weights.bin"
 		}
-		if err := gen.AttachWeights(m, s, *weights, blob); err != nil {
+		note, err := gen.AttachWeights(m, s, *weights, blob)
+		if err != nil {
 			return err
+		}
+		if note != "" {
+			fmt.Fprintf(stderr, "nngen gen: note: %s\n", note)
 		}
 	}
 	if *out == "-" {

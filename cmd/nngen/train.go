@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -32,6 +33,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := o.Validate(); err != nil {
 		fmt.Fprintf(stderr, "nngen train: %v\n", err)
+		return errUsage
+	}
+	if s.DType == spec.Float32 && o.Clip > 0 && float32(o.Clip) == 0 {
+		fmt.Fprintf(stderr, "nngen train: -clip %g is 0 in float32, the model's dtype\n", o.Clip)
 		return errUsage
 	}
 	if err := checkReadable(o.Data, o.Val, o.Test, o.Resume); err != nil {
@@ -79,11 +84,11 @@ func trainFlags(o *driver.TrainOptions, stderr io.Writer) (*flag.FlagSet, *strin
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	return runEvalLike("eval", "eval spec.yaml -weights model.safetensors -data test.csv [-json]", args, stdout, stderr)
+	return runEvalLike("eval", "eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]", args, stdout, stderr)
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) error {
-	return runEvalLike("predict", "predict spec.yaml -weights model.safetensors -data input.csv", args, stdout, stderr)
+	return runEvalLike("predict", "predict spec.yaml -weights model.safetensors -data input.csv [-target column]", args, stdout, stderr)
 }
 
 func runEvalLike(cmd, synopsis string, args []string, stdout, stderr io.Writer) error {
@@ -105,6 +110,7 @@ func runEvalLike(cmd, synopsis string, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	o.Target = cmp.Or(o.Target, s.Train.Target)
 	return runModel(s, cmd, o, stdout, stderr)
 }
 

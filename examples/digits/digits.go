@@ -95,20 +95,14 @@ func (m *Digits) logits(x *[DigitsInputs]float32) (z [DigitsOutputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [64]float32
 	a1 = m.B1
-	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], a1[:])
-	for o := range 64 {
-		a1[o] = digitsRelu(a1[o])
-	}
+	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], a1[:], digitsGemmRelu)
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [32]float32
 	a2 = m.B2
-	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], a2[:])
-	for o := range 32 {
-		a2[o] = digitsRelu(a2[o])
-	}
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], a2[:], digitsGemmRelu)
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
 	z = m.B3
-	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:])
+	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:], digitsGemmAdd)
 	return z
 }
 
@@ -166,19 +160,13 @@ type DigitsTrace struct {
 func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
 	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
-	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], s.A1[:])
-	for o := range 64 {
-		s.A1[o] = digitsRelu(s.A1[o])
-	}
+	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], s.A1[:], digitsGemmRelu)
 	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	s.A2 = m.B2
-	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], s.A2[:])
-	for o := range 32 {
-		s.A2[o] = digitsRelu(s.A2[o])
-	}
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], s.A2[:], digitsGemmRelu)
 	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
-	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:])
+	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:], digitsGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
 	var sum float32
@@ -216,9 +204,9 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 10×1 and a 1×32 matrix.
-	digitsGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32)
+	digitsGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, digitsGemmAdd)
 	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×32 row δᵀ·W.
-	digitsGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32)
+	digitsGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, digitsGemmSet)
 	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 32 {
 		d2[i] *= digitsReluDeriv(s.A2[i])
@@ -229,9 +217,9 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×64 matrix.
-	digitsGemm(32, 64, 1, d2[:], 1, 1, s.A1[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64)
+	digitsGemm(32, 64, 1, d2[:], 1, 1, s.A1[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64, nil, digitsGemmAdd)
 	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×64 row δᵀ·W.
-	digitsGemm(1, 64, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64)
+	digitsGemm(1, 64, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64, nil, digitsGemmSet)
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 64 {
 		d1[i] *= digitsReluDeriv(s.A1[i])
@@ -241,7 +229,7 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 64×1 and a 1×64 matrix.
-	digitsGemm(64, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64)
+	digitsGemm(64, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64, nil, digitsGemmAdd)
 	return loss
 }
 
@@ -262,56 +250,23 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 	var a1 [2048]float32
 	var a2 [1024]float32
 	var z3 [320]float32
+	var p [320]float32
+	var sum [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
-		for q := range c {
-			for i := range 64 {
-				xt[i*32+q] = xc[q*64+i]
-			}
-		}
+		digitsTranspose(c, 64, xc, 64, xt[:], 32)
 		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 64 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32)
-		for i := range a1 {
-			a1[i] = digitsRelu(a1[i])
-		}
+		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], digitsGemmBias|digitsGemmRelu)
 		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 32 {
-			for q := range cols {
-				a2[o*32+q] = m.B2[o]
-			}
-		}
-		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:], 32)
-		for i := range a2 {
-			a2[i] = digitsRelu(a2[i])
-		}
+		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:], 32, m.B2[:], digitsGemmBias|digitsGemmRelu)
 		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		for o := range 10 {
-			for q := range cols {
-				z3[o*32+q] = m.B3[o]
-			}
-		}
-		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32)
+		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], digitsGemmBias)
 		// The head of each sample, into its row of dst.
-		for q := range c {
-			out := (*[DigitsOutputs]float32)(dst[(base+q)*DigitsOutputs:])
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q])
-			var sum float32
-			for k := range 10 {
-				out[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
-				sum += out[k]
-			}
-			for k := range 10 {
-				out[k] /= sum
-			}
-		}
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		digitsSoftmax(10, cols, z3[:], 32, p[:], sum[:])
+		digitsTranspose(10, c, p[:], 32, dst[base*DigitsOutputs:], 10)
 	}
 }
 
@@ -336,6 +291,8 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 	var a1 [2048]float32
 	var a2 [1024]float32
 	var z3 [320]float32
+	var p [320]float32
+	var sum [32]float32
 	var a1t [2048]float32
 	var a2t [1024]float32
 	var d3 [320]float32
@@ -345,69 +302,29 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
-		for q := range c {
-			for i := range 64 {
-				xt[i*32+q] = xc[q*64+i]
-			}
-		}
+		digitsTranspose(c, 64, xc, 64, xt[:], 32)
 		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 64 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32)
-		for i := range a1 {
-			a1[i] = digitsRelu(a1[i])
-		}
+		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], digitsGemmBias|digitsGemmRelu)
 		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 32 {
-			for q := range cols {
-				a2[o*32+q] = m.B2[o]
-			}
-		}
-		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:], 32)
-		for i := range a2 {
-			a2[i] = digitsRelu(a2[i])
-		}
+		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:], 32, m.B2[:], digitsGemmBias|digitsGemmRelu)
 		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		for o := range 10 {
-			for q := range cols {
-				z3[o*32+q] = m.B3[o]
-			}
-		}
-		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32)
+		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], digitsGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 64 {
-				a1t[q*64+i] = a1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 32 {
-				a2t[q*32+i] = a2[i*32+q]
-			}
-		}
+		digitsTranspose(64, c, a1[:], 32, a1t[:], 64)
+		digitsTranspose(32, c, a2[:], 32, a2t[:], 32)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		digitsSoftmax(10, cols, z3[:], 32, p[:], sum[:])
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
+		digitsTranspose(10, c, p[:], 32, d3[:], 10)
+		t := y[base*DigitsOutputs:]
 		for q := range c {
-			var p [10]float32
-			var lse float32
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q])
-			var sum float32
-			for k := range 10 {
-				p[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
-				sum += p[k]
-			}
-			for k := range 10 {
-				p[k] /= sum
-			}
 			// log Σⱼ exp zⱼ, for the loss
-			lse = mx + float32(math.Log(float64(sum)))
-			t := (*[DigitsOutputs]float32)(y[(base+q)*DigitsOutputs:])
+			lse := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) + float32(math.Log(float64(sum[q])))
 			for k := range 10 {
-				d3[q*10+k] = p[k] - t[k]
-				loss += t[k] * (lse - z3[k*32+q])
+				i := q*10 + k
+				d3[i] -= t[i]
+				loss += t[i] * (lse - z3[k*32+q])
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
@@ -417,10 +334,9 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 				g.B3[o] += d3[q*10+o]
 			}
 		}
-		digitsGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32)
+		digitsGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, digitsGemmAdd)
 		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		clear(d2[:c*32])
-		digitsGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32)
+		digitsGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, digitsGemmSet)
 		// δ2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0; d2 holds δ2 from here on.
 		for i := range d2[:c*32] {
 			d2[i] *= digitsReluDeriv(a2t[i])
@@ -432,10 +348,9 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 				g.B2[o] += d2[q*32+o]
 			}
 		}
-		digitsGemm(32, 64, c, d2[:], 1, 32, a1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64)
+		digitsGemm(32, 64, c, d2[:], 1, 32, a1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64, nil, digitsGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		clear(d1[:c*64])
-		digitsGemm(c, 64, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64)
+		digitsGemm(c, 64, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64, nil, digitsGemmSet)
 		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
 		for i := range d1[:c*64] {
 			d1[i] *= digitsReluDeriv(a1t[i])
@@ -447,7 +362,7 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 				g.B1[o] += d1[q*64+o]
 			}
 		}
-		digitsGemm(64, 64, c, d1[:], 1, 64, xc[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64)
+		digitsGemm(64, 64, c, d1[:], 1, 64, xc[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64, nil, digitsGemmAdd)
 	}
 	return loss
 }
@@ -468,77 +383,148 @@ func digitsReluDeriv(a float32) float32 {
 	return 0
 }
 
-// digitsGemm adds a·b to c, for matrices read through strides (counted in values):
+// The modes of digitsGemm: where the sums start, and whether relu follows.
+const (
+	digitsGemmAdd  = 0 // c += a·b
+	digitsGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	digitsGemmSet  = 2 // c = a·b
+	digitsGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+)
+
+// digitsGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
 //
-//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
 // With the strides one function serves the three products of a layer: W·A
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 16 columns go to digitsGemmKernel, the
 // fastest kernel of the build; the rest to digitsGemmGo.
-func digitsGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+func digitsGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	if m == 0 || n == 0 {
 		return
 	}
 	// The last value each matrix is read or written at: checked here, not by the kernel.
-	_ = a[(m-1)*ars+(k-1)*acs]
-	_ = b[(k-1)*ldb+n-1]
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
 	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == digitsGemmBias {
+		_ = bias[m-1]
+	}
 	whole := n &^ 15
 	if whole > 0 {
-		digitsGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
+		digitsGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 	}
 	if whole < n {
-		digitsGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
+		digitsGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
 	}
 }
 
-// digitsGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func digitsGemv(m, k int, a []float32, lda int, x, y []float32) {
+// digitsGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// digitsGemmAdd|digitsGemmRelu, y = max(y, 0) then.
+func digitsGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	digitsGemvKernel(m, k, a, lda, x, y)
+	digitsGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // digitsGemmGo is digitsGemm in plain Go, four rows of c at a time.
-func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case digitsGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case digitsGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
 		for p := range k {
 			a0 := a[(i)*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
-			bp := b[p*ldb:][:n]
-			for j, bj := range bp {
+			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 				c1[j] += a1 * bj
 				c2[j] += a2 * bj
 				c3[j] += a3 * bj
 			}
 		}
+		if mode&digitsGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range c1 {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range c2 {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range c3 {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
-		ci := c[i*ldc:][:n]
+		c0 := c[(i)*ldc:][:n]
+		switch mode & 3 {
+		case digitsGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case digitsGemmSet:
+			clear(c0)
+		}
 		for p := range k {
-			ap := a[i*ars+p*acs]
+			a0 := a[(i)*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
-				ci[j] += ap * bj
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&digitsGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}
 }
 
 // digitsGemvGo is digitsGemv in plain Go, summing each row in four lanes.
-func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -554,5 +540,81 @@ func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&digitsGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// digitsTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to digitsTransposeKernel,
+// the edges to digitsTransposeGo.
+func digitsTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^7, cols&^7
+	if r > 0 && c > 0 {
+		digitsTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		digitsTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		digitsTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// digitsTransposeGo is digitsTranspose in plain Go.
+func digitsTransposeGo(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
+	}
+}
+
+// digitsSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 8 columns go to digitsSoftmaxKernel, the rest to digitsSoftmaxGo.
+func digitsSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		digitsSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		digitsSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
+// digitsSoftmaxGo is digitsSoftmax in plain Go, with math.Exp.
+func digitsSoftmaxGo(k, n int, z []float32, ld int, p, sum []float32) {
+	for j := range n {
+		mx := z[j]
+		for i := 1; i < k; i++ {
+			mx = max(mx, z[i*ld+j])
+		}
+		var s float32
+		for i := range k {
+			v := float32(math.Exp(float64(z[i*ld+j] - mx)))
+			p[i*ld+j] = v
+			s += v
+		}
+		for i := range k {
+			p[i*ld+j] /= s
+		}
+		sum[j] = s
 	}
 }

@@ -134,7 +134,7 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	var a2 [32]float64
 	a2 = m.B2
-	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, a1[:], a2[:])
+	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, a1[:], a2[:], sineGemmAdd)
 	for o := range 32 {
 		a2[o] = sineTanh(a2[o])
 	}
@@ -198,7 +198,7 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	s.A1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
 	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	s.A2 = m.B2
-	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, s.A1[:], s.A2[:])
+	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, s.A1[:], s.A2[:], sineGemmAdd)
 	for o := range 32 {
 		s.A2[o] = sineTanh(s.A2[o])
 	}
@@ -304,9 +304,9 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×32 matrix.
-	sineGemm(32, 32, 1, d2[:], 1, 1, s.A1[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32)
+	sineGemm(32, 32, 1, d2[:], 1, 1, s.A1[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil, sineGemmAdd)
 	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×32 row δᵀ·W.
-	sineGemm(1, 32, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32)
+	sineGemm(1, 32, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, sineGemmSet)
 	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a².
 	d1[0] *= sineTanhDeriv(s.A1[0])
 	d1[1] *= sineTanhDeriv(s.A1[1])
@@ -429,38 +429,19 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SineInputs : (base+c)*SineInputs]
-		for q := range c {
-			for i := range 1 {
-				xt[i*32+q] = xc[q*1+i]
-			}
-		}
+		sineTranspose(c, 1, xc, 1, xt[:], 32)
 		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		for o := range 32 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32)
+		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], sineGemmBias)
 		for i := range a1 {
 			a1[i] = sineTanh(a1[i])
 		}
 		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		for o := range 32 {
-			for q := range cols {
-				a2[o*32+q] = m.B2[o]
-			}
-		}
-		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32)
+		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32, m.B2[:], sineGemmBias)
 		for i := range a2 {
 			a2[i] = sineTanh(a2[i])
 		}
 		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		for o := range 1 {
-			for q := range cols {
-				z3[o*32+q] = m.B3[o]
-			}
-		}
-		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32)
+		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], sineGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[SineOutputs]float64)(dst[(base+q)*SineOutputs:])
@@ -501,49 +482,22 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SineInputs : (base+c)*SineInputs]
-		for q := range c {
-			for i := range 1 {
-				xt[i*32+q] = xc[q*1+i]
-			}
-		}
+		sineTranspose(c, 1, xc, 1, xt[:], 32)
 		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		for o := range 32 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32)
+		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], sineGemmBias)
 		for i := range a1 {
 			a1[i] = sineTanh(a1[i])
 		}
 		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		for o := range 32 {
-			for q := range cols {
-				a2[o*32+q] = m.B2[o]
-			}
-		}
-		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32)
+		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32, m.B2[:], sineGemmBias)
 		for i := range a2 {
 			a2[i] = sineTanh(a2[i])
 		}
 		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		for o := range 1 {
-			for q := range cols {
-				z3[o*32+q] = m.B3[o]
-			}
-		}
-		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32)
+		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], sineGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 32 {
-				a1t[q*32+i] = a1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 32 {
-				a2t[q*32+i] = a2[i*32+q]
-			}
-		}
+		sineTranspose(32, c, a1[:], 32, a1t[:], 32)
+		sineTranspose(32, c, a2[:], 32, a2t[:], 32)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y). For each sample.
 		for q := range c {
 			var p [1]float64
@@ -564,10 +518,9 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 				g.B3[o] += d3[q*1+o]
 			}
 		}
-		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 1*32), 32)
+		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 1*32), 32, nil, sineGemmAdd)
 		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		clear(d2[:c*32])
-		sineGemm(c, 32, 1, d3[:], 1, 1, unsafe.Slice(&m.W3[0][0], 1*32), 32, d2[:], 32)
+		sineGemm(c, 32, 1, d3[:], 1, 1, unsafe.Slice(&m.W3[0][0], 1*32), 32, d2[:], 32, nil, sineGemmSet)
 		// δ2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 		for i := range d2[:c*32] {
 			d2[i] *= sineTanhDeriv(a2t[i])
@@ -579,10 +532,9 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 				g.B2[o] += d2[q*32+o]
 			}
 		}
-		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32)
+		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil, sineGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		clear(d1[:c*32])
-		sineGemm(c, 32, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32)
+		sineGemm(c, 32, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, sineGemmSet)
 		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 		for i := range d1[:c*32] {
 			d1[i] *= sineTanhDeriv(a1t[i])
@@ -594,7 +546,7 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 				g.B1[o] += d1[q*32+o]
 			}
 		}
-		sineGemm(32, 1, c, d1[:], 1, 32, xc[:], 1, unsafe.Slice(&g.W1[0][0], 32*1), 1)
+		sineGemm(32, 1, c, d1[:], 1, 32, xc[:], 1, unsafe.Slice(&g.W1[0][0], 32*1), 1, nil, sineGemmAdd)
 	}
 	return loss
 }
@@ -609,77 +561,148 @@ func sineTanhDeriv(a float64) float64 {
 	return 1 - a*a
 }
 
-// sineGemm adds a·b to c, for matrices read through strides (counted in values):
+// The modes of sineGemm: where the sums start, and whether relu follows.
+const (
+	sineGemmAdd  = 0 // c += a·b
+	sineGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	sineGemmSet  = 2 // c = a·b
+	sineGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+)
+
+// sineGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
 //
-//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
 // With the strides one function serves the three products of a layer: W·A
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to sineGemmKernel, the
 // fastest kernel of the build; the rest to sineGemmGo.
-func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	if m == 0 || n == 0 {
 		return
 	}
 	// The last value each matrix is read or written at: checked here, not by the kernel.
-	_ = a[(m-1)*ars+(k-1)*acs]
-	_ = b[(k-1)*ldb+n-1]
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
 	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == sineGemmBias {
+		_ = bias[m-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		sineGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
+		sineGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 	}
 	if whole < n {
-		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
+		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
 	}
 }
 
-// sineGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func sineGemv(m, k int, a []float64, lda int, x, y []float64) {
+// sineGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// sineGemmAdd|sineGemmRelu, y = max(y, 0) then.
+func sineGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	sineGemvKernel(m, k, a, lda, x, y)
+	sineGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // sineGemmGo is sineGemm in plain Go, four rows of c at a time.
-func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case sineGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case sineGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
 		for p := range k {
 			a0 := a[(i)*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
-			bp := b[p*ldb:][:n]
-			for j, bj := range bp {
+			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 				c1[j] += a1 * bj
 				c2[j] += a2 * bj
 				c3[j] += a3 * bj
 			}
 		}
+		if mode&sineGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range c1 {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range c2 {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range c3 {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
-		ci := c[i*ldc:][:n]
+		c0 := c[(i)*ldc:][:n]
+		switch mode & 3 {
+		case sineGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case sineGemmSet:
+			clear(c0)
+		}
 		for p := range k {
-			ap := a[i*ars+p*acs]
+			a0 := a[(i)*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
-				ci[j] += ap * bj
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&sineGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}
 }
 
 // sineGemvGo is sineGemv in plain Go, summing each row in four lanes.
-func sineGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+func sineGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -695,5 +718,39 @@ func sineGemvGo(m, k int, a []float64, lda int, x, y []float64) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&sineGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// sineTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to sineTransposeKernel,
+// the edges to sineTransposeGo.
+func sineTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		sineTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		sineTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		sineTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// sineTransposeGo is sineTranspose in plain Go.
+func sineTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
 	}
 }

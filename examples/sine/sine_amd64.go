@@ -3,6 +3,8 @@
 
 package main
 
+import "unsafe"
+
 // sineAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,41 @@ func sineXGETBV() (eax uint32)
 // sineGemmAVX2 is sineGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
 
 // sineGemvAVX2 is sineGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64)
+func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// sineTransposeAVX2 is sineTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func sineTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else sineGemmGo.
-func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if sineAVX2 {
-		sineGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		sineGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // sineGemvKernel runs sineGemvAVX2 if the processor has AVX2 and FMA, else sineGemvGo.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
+func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if sineAVX2 {
-		sineGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		sineGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	sineGemvGo(m, k, a, lda, x, y)
+	sineGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// sineTransposeKernel runs sineTransposeAVX2 if the processor has AVX2 and FMA, else sineTransposeGo.
+func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if sineAVX2 {
+		sineTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }

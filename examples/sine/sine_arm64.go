@@ -3,22 +3,49 @@
 
 package main
 
+import "unsafe"
+
 // sineGemmNEON is sineGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func sineGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+func sineGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
 
 // sineGemvNEON is sineGemv in assembly with NEON.
 //
 //go:noescape
-func sineGemvNEON(m, k int, a *float64, lda int, x, y *float64)
+func sineGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// sineGemmKernel runs sineGemmNEON.
-func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	sineGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// sineGemmKernel runs sineGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	sineGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&sineGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
-// sineGemvKernel runs sineGemvNEON.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	sineGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// sineGemvKernel runs sineGemvNEON, then relu if the mode asks for it.
+func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	sineGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&sineGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// sineTransposeKernel runs sineTransposeGo: this build has no assembly for it.
+func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }

@@ -4,11 +4,16 @@
 package main
 
 // sineGemmKernel runs sineGemmGo: this build has no assembly kernels.
-func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // sineGemvKernel runs sineGemvGo.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	sineGemvGo(m, k, a, lda, x, y)
+func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	sineGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// sineTransposeKernel runs sineTransposeGo: this build has no assembly for it.
+func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }

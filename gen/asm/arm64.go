@@ -61,18 +61,21 @@ func (t neon) list(from, n int) string {
 //	R15–R17, R19 a at rows 0–3 of the block, stepping by acs
 //	R20 b at the tile, stepping by ldb; R21 the count of p
 //	V0–V15 the accumulators (row i in V4i–V4i+3), V16–V19 a row of b,
-//	V20–V23 a[i][p] broadcast
+//	V20–V23 a[i][p] broadcast; R22 mode, R23 bias at the row
+//
+// The kernel leaves relu to its caller: Go's assembler has no vector FMAX.
 //
 // R18 is the platform register and R26–R30 are reserved or special in Go's
 // assembler (REGCTXT, REGTMP, g, FP, LR), so the allocation skips them.
 func (w *writer) gemmARM64(name string, t neon) {
-	w.comment(name+" adds a·b to c; see the package doc of the generator for the contract.", "")
-	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int)\n")
-	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-80\n")
+	w.comment(name+" computes c = a·b, c += a·b or c = bias + a·b; see the package doc",
+		"of the generator for the contract.", "")
+	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias *T, mode int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-96\n")
 	for _, r := range []struct{ arg, reg string }{
 		{"m+0(FP)", "R0"}, {"n+8(FP)", "R1"}, {"k+16(FP)", "R2"}, {"a+24(FP)", "R3"},
 		{"ars+32(FP)", "R4"}, {"acs+40(FP)", "R5"}, {"b+48(FP)", "R6"}, {"ldb+56(FP)", "R7"},
-		{"c+64(FP)", "R8"}, {"ldc+72(FP)", "R9"},
+		{"c+64(FP)", "R8"}, {"ldc+72(FP)", "R9"}, {"mode+88(FP)", "R22"},
 	} {
 		w.op("MOVD %s, %s", r.arg, r.reg)
 	}
@@ -89,9 +92,33 @@ func (w *writer) gemmARM64(name string, t neon) {
 		}
 	}
 	tile := func(rows int, loop, store string) {
+		tag := fmt.Sprint(rows)
+		// The accumulators start from c, from the bias or from zero.
+		w.op("TST $3, R22")
+		w.op("BNE init%s", tag)
 		for i := range rows {
 			w.op("VLD1 (%s), %s", cRow[i], t.list(4*i, 4))
 		}
+		w.op("B ready%s", tag)
+		w.label("init" + tag)
+		w.op("TST $1, R22")
+		w.op("BEQ zero%s", tag)
+		w.op("MOVD m+0(FP), R23")
+		w.op("SUB R0, R23, R23")
+		w.op("MOVD bias+80(FP), R24")
+		w.op("ADD R23<<%d, R24, R23", t.shift)
+		for i := range rows {
+			for v := range 4 {
+				w.op("VLD1R (R23), [%s]", t.v(4*i+v))
+			}
+			w.op("ADD $%d, R23, R23", t.size)
+		}
+		w.op("B ready%s", tag)
+		w.label("zero" + tag)
+		for i := range 4 * rows {
+			w.op("VEOR V%d.B16, V%d.B16, V%d.B16", i, i, i)
+		}
+		w.label("ready" + tag)
 		w.op("ADD R10, R6, R20")
 		w.op("MOVD R3, %s", aRow[0])
 		rowPointers(rows, aRow, "R4")
@@ -162,9 +189,9 @@ func (w *writer) gemmARM64(name string, t neon) {
 //	F24 x[p] and F25–F28 a[i][p] in the scalar tail
 func (w *writer) gemvARM64(name string, t neon) {
 	lanes := 32 / t.size
-	w.comment(name+" adds a·x to y; see the package doc of the generator for the contract.", "")
-	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T)\n")
-	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-48\n")
+	w.comment(name+" adds a·x to y, leaving relu to its caller; see the package doc of the", "generator for the contract.", "")
+	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-56\n")
 	w.op("MOVD m+0(FP), R0")
 	w.op("MOVD k+8(FP), R1")
 	w.op("MOVD a+16(FP), R4")

@@ -35,8 +35,10 @@ func Cols(float string) int {
 }
 
 // Names of the kernels of a model with the given prefix.
-func Gemm(prefix, arch string) string { return prefix + "Gemm" + arch }
-func Gemv(prefix, arch string) string { return prefix + "Gemv" + arch }
+func Gemm(prefix, arch string) string      { return prefix + "Gemm" + arch }
+func Gemv(prefix, arch string) string      { return prefix + "Gemv" + arch }
+func Transpose(prefix, arch string) string { return prefix + "Transpose" + arch }
+func Softmax(prefix, arch string) string   { return prefix + "Softmax" + arch }
 
 // writer accumulates assembly text.
 type writer struct{ strings.Builder }

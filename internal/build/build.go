@@ -25,6 +25,7 @@ import (
 	"github.com/nngen/nngen"
 	"github.com/nngen/nngen/gen"
 	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -40,7 +41,7 @@ func Program(s *spec.Model) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	files, err := sources(model, m.Name, m.Float)
+	files, err := sources(model, m.Name, m.Float, gen.Arch(s))
 	if err != nil {
 		return "", err
 	}
@@ -102,8 +103,9 @@ func Program(s *spec.Model) (string, error) {
 }
 
 // sources returns the files of the program's module by slash path: the
-// model's files, a main, and nngen's module.
-func sources(model map[string][]byte, typeName, dtype string) (map[string][]byte, error) {
+// model's files, a main, and nngen's module; the program checks weights
+// files against arch.
+func sources(model map[string][]byte, typeName, dtype string, arch train.Arch) (map[string][]byte, error) {
 	files := map[string][]byte{
 		"cmd/model/main.go": fmt.Appendf(nil, `// Command model runs the nngen driver on a generated model.
 package main
@@ -113,12 +115,16 @@ import (
 
 	"github.com/nngen/nngen/internal/driver"
 	"github.com/nngen/nngen/internal/generated"
+	"github.com/nngen/nngen/runtime/train"
 )
 
+// arch is the model's architecture, which weights files must match.
+var arch = %#v
+
 func main() {
-	os.Exit(driver.Main[%s, generated.%s](os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(driver.Main[%s, generated.%s](arch, os.Args[1:], os.Stdout, os.Stderr))
 }
-`, dtype, typeName),
+`, arch, dtype, typeName),
 	}
 	maps.Copy(files, model)
 	err := fs.WalkDir(nngen.Source, ".", func(p string, d fs.DirEntry, err error) error {

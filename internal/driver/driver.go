@@ -12,11 +12,13 @@ import (
 
 	"github.com/nngen/nngen/runtime/gradcheck"
 	"github.com/nngen/nngen/runtime/model"
+	"github.com/nngen/nngen/runtime/train"
 )
 
-// Main runs the command in args on the model type M and returns the exit
-// status: 0 on success, 1 on failure, 2 for bad usage.
-func Main[T model.Float, M any, P model.Model[T, M]](args []string, stdout, stderr io.Writer) int {
+// Main runs the command in args on the model type M, whose architecture
+// is arch (the one its spec gives), and returns the exit status: 0 on
+// success, 1 on failure, 2 for bad usage.
+func Main[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: model gradcheck|train|eval|predict|verify [options]")
 		return 2
@@ -26,13 +28,13 @@ func Main[T model.Float, M any, P model.Model[T, M]](args []string, stdout, stde
 	case "gradcheck":
 		return gradCheck[T, M, P](args[1:], stdout, stderr)
 	case "train":
-		err = trainCmd[T, M, P](args[1:], stdout, stderr)
+		err = trainCmd[T, M, P](arch, args[1:], stdout, stderr)
 	case "eval":
-		err = evalCmd[T, M, P](args[1:], stdout)
+		err = evalCmd[T, M, P](arch, args[1:], stdout, stderr)
 	case "predict":
-		err = predictCmd[T, M, P](args[1:], stdout)
+		err = predictCmd[T, M, P](arch, args[1:], stdout, stderr)
 	case "verify":
-		err = verifyCmd[T, M, P](args[1:], stdout)
+		err = verifyCmd[T, M, P](arch, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "model: unknown command %q\n", args[0])
 		return 2
@@ -51,7 +53,7 @@ func gradCheck[T model.Float, M any, P model.Model[T, M]](args []string, stdout,
 	fs := flag.NewFlagSet("gradcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var opt gradcheck.Options
-	fs.Uint64Var(&opt.Seed, "seed", 1, "seed of the parameters, samples and checked entries")
+	SeedVar(fs, &opt.Seed, 1, "seed of the parameters, samples and checked entries")
 	fs.IntVar(&opt.Samples, "samples", 4, "samples in the checked mini-batch")
 	fs.IntVar(&opt.PerTensor, "per-tensor", 256, "entries checked per weight or bias at most")
 	if err := fs.Parse(args); err != nil {

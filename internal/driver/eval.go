@@ -1,36 +1,37 @@
 package driver
 
 import (
-	"bufio"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/runtime/train"
 )
 
-// loadModel reads a weights file into a new model and returns it with
-// the file's metadata, and the standardizer saved with it, if any.
-func loadModel[T model.Float, M any, P model.Model[T, M]](path string) (P, train.Meta, *data.Standardizer[T], error) {
+// loadModel reads a weights file into a new model, checks that it was
+// trained for the architecture arch, printing a note to stderr if the
+// file records too little to tell, and returns the model with the file's
+// metadata.
+func loadModel[T model.Float, M any, P model.Model[T, M]](path string, arch train.Arch, stderr io.Writer) (P, train.Meta, error) {
 	m := P(new(M))
 	meta, err := train.LoadWeights(path, m)
 	if err != nil {
-		return nil, meta, nil, err
+		return nil, meta, err
 	}
-	var st *data.Standardizer[T]
-	if meta.Mean != nil {
-		if st, err = data.NewStandardizer[T](meta.Mean, meta.Std); err != nil {
-			return nil, meta, nil, fmt.Errorf("%s: %v", path, err)
-		}
+	note, err := train.CheckArch(path, meta, arch)
+	if err != nil {
+		return nil, meta, err
 	}
-	return m, meta, st, nil
+	if note != "" {
+		fmt.Fprintf(stderr, "nngen: note: %s\n", note)
+	}
+	return m, meta, nil
 }
 
 func decode(args []string, v any) error {
@@ -40,25 +41,27 @@ func decode(args []string, v any) error {
 	return json.Unmarshal([]byte(args[0]), v)
 }
 
-func evalCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout io.Writer) error {
+func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o EvalOptions
 	if err := decode(args, &o); err != nil {
 		return err
 	}
-	m := P(new(M))
-	meta, err := train.LoadWeights(o.Weights, m)
+	m, meta, err := loadModel[T, M, P](o.Weights, arch, stderr)
 	if err != nil {
 		return err
 	}
 	head := m.Head()
+	meta.Target = cmp.Or(o.Target, meta.Target)
 	d, err := train.ReadCSV(m, o.Data, meta)
 	if err != nil {
 		return err
 	}
 	met, err := train.Evaluate(m, d)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", o.Data, err)
 	}
+	// The classes as read, which are those saved with the weights if any.
+	names := classNames(d.Classes, len(met.Confusion))
 	if o.JSON {
 		out := map[string]any{"samples": met.N, "loss": met.Loss}
 		if head == model.Identity {
@@ -66,7 +69,7 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout io
 		} else {
 			out["accuracy"] = met.Accuracy
 			if met.Confusion != nil {
-				out["confusion"], out["classes"] = met.Confusion, meta.Classes
+				out["confusion"], out["classes"] = met.Confusion, names
 			}
 		}
 		enc := json.NewEncoder(stdout)
@@ -76,10 +79,6 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout io
 	if met.Confusion != nil {
 		fmt.Fprintln(stdout, "confusion matrix (rows: true class, columns: predicted class):")
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		names := meta.Classes
-		if names == nil {
-			names = []string{"0", "1"}
-		}
 		fmt.Fprint(tw, "\t")
 		for _, c := range names {
 			fmt.Fprintf(tw, "%s\t", c)
@@ -98,46 +97,30 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout io
 }
 
 // predictCmd writes one CSV row per input row: the predicted class and
-// the probability of each class, or the predicted values. A target column
-// in the input, named as at training, is ignored.
-func predictCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout io.Writer) error {
+// the probability of each class, or the predicted values. The target
+// column, if the input has it, is ignored whatever it holds.
+func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o EvalOptions
 	if err := decode(args, &o); err != nil {
 		return err
 	}
-	m, meta, st, err := loadModel[T, M, P](o.Weights)
+	m, meta, err := loadModel[T, M, P](o.Weights, arch, stderr)
 	if err != nil {
 		return err
 	}
 	widths, head := m.Widths(), m.Head()
-	in, out := widths[0], widths[len(widths)-1]
-	opts := data.CSVOptions{NoTarget: true}
-	if hasColumn(o.Data, meta.Target) {
-		// The file still has its target column: read and ignore it.
-		tk, err := train.Task(head, out)
-		if err != nil {
-			return err
-		}
-		opts = data.CSVOptions{Target: meta.Target, Task: tk, Classes: meta.Classes}
-	}
-	d, err := data.LoadCSV[T](o.Data, opts)
+	out := widths[len(widths)-1]
+	d, err := train.ReadInputs(m, o.Data, meta, cmp.Or(o.Target, meta.Target))
 	if err != nil {
 		return err
 	}
-	if d.Inputs != in {
-		return fmt.Errorf("%s: %d feature columns, the model takes %d inputs", o.Data, d.Inputs, in)
-	}
-	if st != nil {
-		st.Apply(d)
-	}
-	y := make([]T, d.Len()*out)
-	m.ForwardBatch(y, d.X)
 	w := csv.NewWriter(stdout)
-	names := meta.Classes
-	if head == model.Softmax && names == nil {
-		for k := range out {
-			names = append(names, strconv.Itoa(k))
-		}
+	var names []string
+	switch {
+	case head == model.Softmax:
+		names = classNames(meta.Classes, out)
+	case head == model.Sigmoid && out == 1:
+		names = classNames(meta.Classes, 2)
 	}
 	var header []string
 	switch head {
@@ -162,9 +145,14 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout
 			header = []string{meta.Target}
 		}
 	}
-	w.Write(header)
-	for i := range d.Len() {
-		row := y[i*out : (i+1)*out]
+	first := true // the header goes out only once Predict knows all outputs are finite
+	err = train.Predict(m, d, func(row []T) error {
+		if first {
+			first = false
+			if err := w.Write(header); err != nil {
+				return err
+			}
+		}
 		var rec []string
 		switch {
 		case head == model.Softmax:
@@ -180,44 +168,32 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout
 			if row[0] >= 0.5 {
 				c = 1
 			}
-			if len(names) == 2 {
-				rec = append(rec, names[c])
-			} else {
-				rec = append(rec, strconv.Itoa(c))
-			}
+			rec = append(rec, names[c])
 		}
 		for _, v := range row {
 			rec = append(rec, strconv.FormatFloat(float64(v), 'g', 6, 64))
 		}
-		w.Write(rec)
+		return w.Write(rec)
+	})
+	if nf := (*train.NonFiniteError)(nil); errors.As(err, &nf) {
+		return fmt.Errorf("%s: %w", o.Data, err)
+	}
+	if err != nil {
+		return err
 	}
 	w.Flush()
 	return w.Error()
 }
 
-// hasColumn reports whether the header row of the CSV file at path names
-// the column name.
-func hasColumn(path, name string) bool {
-	if name == "" {
-		return false
+// classNames returns the names of n classes: those saved with the
+// weights if there are n, else the class indices.
+func classNames(saved []string, n int) []string {
+	if len(saved) == n {
+		return saved
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return false
+	names := make([]string, n)
+	for k := range names {
+		names[k] = strconv.Itoa(k)
 	}
-	defer f.Close()
-	r := bufio.NewReader(f)
-	if b, err := r.Peek(3); err == nil && string(b) == "\ufeff" {
-		r.Discard(3)
-	}
-	header, err := csv.NewReader(r).Read()
-	if err != nil {
-		return false
-	}
-	for _, h := range header {
-		if strings.TrimSpace(h) == name {
-			return true
-		}
-	}
-	return false
+	return names
 }

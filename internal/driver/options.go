@@ -4,7 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nngen/nngen/runtime/optim"
@@ -62,7 +64,7 @@ func (o *TrainOptions) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Schedule, "schedule", o.Schedule, "learning-rate schedule: "+strings.Join(Schedules, ", ")+" (step: ×0.1 at each third of the epochs)")
 	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "epochs of linear learning-rate warm-up")
 	fs.Float64Var(&o.Clip, "clip", o.Clip, "clip the gradient's global norm to this value (0: off)")
-	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the initialization, the splits and the shuffling")
+	SeedVar(fs, &o.Seed, o.Seed, "seed of the initialization, the splits and the shuffling")
 	fs.IntVar(&o.Patience, "patience", o.Patience, "stop after this many epochs without a better validation loss, keeping the best weights (0: off)")
 	fs.BoolVar(&o.NoStandardize, "no-standardize", o.NoStandardize, "do not standardize the features")
 	fs.StringVar(&o.Checkpoint, "checkpoint", o.Checkpoint, "checkpoint file, written every -checkpoint-every epochs and on interruption")
@@ -73,6 +75,28 @@ func (o *TrainOptions) Flags(fs *flag.FlagSet) {
 	}
 	fs.IntVar(&o.Threads, "threads", o.Threads, "goroutines that train each mini-batch of more than 32 samples, and validate, in parallel (up to 4 share a batch; 0 is 1); the weights do not depend on it")
 	fs.StringVar(&o.Out, "o", o.Out, "weights file to write, safetensors (required)")
+}
+
+// SeedVar defines the flag -seed on fs, storing in p, with the default
+// value. It takes any 64-bit unsigned integer, as a spec's seed does, and
+// rejects others with the same words.
+func SeedVar(fs *flag.FlagSet, p *uint64, value uint64, usage string) {
+	*p = value
+	fs.Var((*seedValue)(p), "seed", usage)
+}
+
+// seedValue is the flag.Value of SeedVar.
+type seedValue uint64
+
+func (s *seedValue) String() string { return strconv.FormatUint(uint64(*s), 10) }
+
+func (s *seedValue) Set(v string) error {
+	n, err := strconv.ParseUint(v, 0, 64)
+	if err != nil {
+		return fmt.Errorf("want an integer in [0, %d]", uint64(math.MaxUint64))
+	}
+	*s = seedValue(n)
+	return nil
 }
 
 // Validate reports the first invalid option.
@@ -95,17 +119,17 @@ func (o *TrainOptions) Validate() error {
 		return bad("-schedule: unknown schedule %q (want one of: %s)", o.Schedule, strings.Join(Schedules, ", "))
 	case o.Warmup < 0 || o.Warmup >= o.Epochs:
 		return bad("-warmup must be in [0, epochs), got %d", o.Warmup)
-	case o.Clip < 0:
-		return bad("-clip must not be negative, got %g", o.Clip)
+	case !(o.Clip >= 0) || math.IsInf(o.Clip, 1):
+		return bad("-clip must be a finite number, not negative, got %g", o.Clip)
 	case o.Patience < 0:
 		return bad("-patience must not be negative, got %d", o.Patience)
 	case o.Val != "" && o.ValSplit > 0:
 		return errors.New("-val and -val-split exclude each other")
 	case o.Test != "" && o.TestSplit > 0:
 		return errors.New("-test and -test-split exclude each other")
-	case o.ValSplit < 0 || o.ValSplit >= 1:
+	case !(o.ValSplit >= 0 && o.ValSplit < 1):
 		return bad("-val-split must be in [0, 1), got %g", o.ValSplit)
-	case o.TestSplit < 0 || o.TestSplit >= 1:
+	case !(o.TestSplit >= 0 && o.TestSplit < 1):
 		return bad("-test-split must be in [0, 1), got %g", o.TestSplit)
 	case o.Patience > 0 && o.Val == "" && o.ValSplit == 0:
 		return errors.New("-patience needs validation data: -val or -val-split")
@@ -122,13 +146,22 @@ func (o *TrainOptions) Validate() error {
 // EvalOptions are the settings of nngen eval and nngen predict.
 type EvalOptions struct {
 	Weights, Data string
-	JSON          bool
+	// Target is the target column, which predict ignores; if empty, the
+	// one saved with the weights.
+	Target string
+	JSON   bool
 }
 
-// Flags binds the options to flags of fs; predict has no -json.
+// Flags binds the options to flags of fs, with their current values as
+// defaults; predict has no -json.
 func (o *EvalOptions) Flags(fs *flag.FlagSet, json bool) {
 	fs.StringVar(&o.Weights, "weights", o.Weights, "weights file written by nngen train (required)")
 	fs.StringVar(&o.Data, "data", o.Data, "data, a CSV file (required)")
+	what := "the target column"
+	if !json {
+		what = "the target column, ignored if present"
+	}
+	fs.StringVar(&o.Target, "target", o.Target, what+" (default: the spec's train.target, else the one saved with the weights)")
 	if json {
 		fs.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	}

@@ -23,7 +23,7 @@ type Epoch struct {
 	ValLoss   float64 `json:"val_loss,omitempty"`
 }
 
-func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, stderr io.Writer) error {
+func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o TrainOptions
 	if len(args) != 1 {
 		return fmt.Errorf("train takes its options as one JSON argument")
@@ -47,6 +47,7 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout, 
 		return err
 	}
 	trainSet, val, test, meta := d.Train, d.Val, d.Test, d.Meta
+	meta.Arch = arch
 	opt, err := optim.New[T](o.Optimizer, optim.DefaultConfig(o.Optimizer))
 	if err != nil {
 		return err

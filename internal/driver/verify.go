@@ -31,13 +31,13 @@ func (o *VerifyOptions) Validate() error {
 // verifyCmd runs the generated Forward on the inputs of a reference file
 // and compares the outputs with the expected ones, in ULPs of the model's
 // element type.
-func verifyCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout io.Writer) error {
+func verifyCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o VerifyOptions
 	if err := decode(args, &o); err != nil {
 		return err
 	}
-	m := P(new(M))
-	if _, err := train.LoadWeights(o.Weights, m); err != nil {
+	m, _, err := loadModel[T, M, P](o.Weights, arch, stderr)
+	if err != nil {
 		return err
 	}
 	widths := m.Widths()
@@ -53,17 +53,30 @@ func verifyCmd[T model.Float, M any, P model.Model[T, M]](args []string, stdout 
 	if k != n {
 		return fmt.Errorf("%s holds %d samples, %s holds %d", o.Inputs, n, o.Expect, k)
 	}
-	got := make([]T, n*out)
-	m.ForwardBatch(got, x)
-	var worst int64
-	at := 0
-	for i := range got {
-		if d := ulps(got[i], want[i]); d > worst || i == 0 {
-			worst, at = d, i
+	if n == 0 {
+		return fmt.Errorf("%s holds no samples", o.Inputs)
+	}
+	// The outputs, chunk by chunk, so that memory does not grow with n.
+	const chunk = 256
+	got := make([]T, min(n, chunk)*out)
+	var (
+		worst int64
+		at    int
+		atGot T
+	)
+	for s := 0; s < n; s += chunk {
+		e := min(s+chunk, n)
+		y := got[:(e-s)*out]
+		m.ForwardBatch(y, x[s*in:e*in])
+		for j, v := range y {
+			i := s*out + j
+			if d := ulps(v, want[i]); d > worst || i == 0 {
+				worst, at, atGot = d, i, v
+			}
 		}
 	}
 	fmt.Fprintf(stdout, "%d samples, %d outputs each: largest difference %d ULPs at sample %d, output %d (nngen %v, expected %v)\n",
-		n, out, worst, at/out, at%out, got[at], want[at])
+		n, out, worst, at/out, at%out, atGot, want[at])
 	if worst > o.Tol {
 		return fmt.Errorf("the difference exceeds the tolerance of %d ULPs", o.Tol)
 	}

@@ -55,6 +55,23 @@ type CSVOptions struct {
 	// [Binary] needs exactly two classes: the first is encoded 0, the
 	// second 1.
 	Classes []string
+
+	// MaxClasses, if positive, is the largest number of classes a
+	// [Classification] file may have when Classes is nil, for example
+	// the outputs of a model; more is an error, reported before the
+	// one-hot targets (rows × classes values) are allocated.
+	MaxClasses int
+
+	// Features, if not nil, names the feature columns in the order of the
+	// inputs, for example as saved with a model: the columns of a file
+	// with a header are then matched by name, in whatever order they
+	// come, and a missing or unknown column is an error. Without a
+	// header, or with Features nil, the columns are taken in file order.
+	Features []string
+
+	// Ignore names a column to skip entirely, if the header has it, such
+	// as the target column in the inputs given to a trained model.
+	Ignore string
 }
 
 // LoadCSV reads the named CSV file with [ReadCSV], naming the file by path
@@ -108,6 +125,10 @@ func (o *CSVOptions) check() error {
 		return fmt.Errorf("data: unknown task %v", o.Task)
 	case o.NoTarget && (o.Target != "" || o.TargetIndex != nil || o.Classes != nil):
 		return errors.New("data: CSVOptions.NoTarget excludes Target, TargetIndex and Classes")
+	case o.Ignore != "" && (o.NoHeader || o.Ignore == o.Target):
+		return errors.New("data: CSVOptions.Ignore needs a header and must not name the target")
+	case o.Features != nil && !distinct(o.Features):
+		return errors.New("data: CSVOptions.Features names a column twice")
 	case o.NoTarget:
 		return nil
 	case o.Target != "" && o.TargetIndex != nil:
@@ -123,15 +144,25 @@ func (o *CSVOptions) check() error {
 	case len(o.Classes) < 2:
 		return fmt.Errorf("data: classification needs at least 2 classes, CSVOptions.Classes has %d", len(o.Classes))
 	}
-	ints := allInts(o.Classes)
+	if err := CheckClasses(o.Classes); err != nil {
+		return fmt.Errorf("data: CSVOptions.Classes: %w", err)
+	}
+	return nil
+}
+
+// CheckClasses reports an empty class name, or two names of one class:
+// equal strings, or equal integers if every name is an integer (as "1"
+// and "01"), which labels could not tell apart.
+func CheckClasses(classes []string) error {
+	ints := allInts(classes)
 	seen := make(map[string]bool)
-	for _, c := range o.Classes {
+	for _, c := range classes {
 		if c == "" {
-			return errors.New("data: CSVOptions.Classes has an empty class name")
+			return errors.New("empty class name")
 		}
 		k := classKey(c, ints)
 		if seen[k] {
-			return fmt.Errorf("data: CSVOptions.Classes lists class %s twice", quote(c))
+			return fmt.Errorf("class %s is listed twice", quote(c))
 		}
 		seen[k] = true
 	}
@@ -144,6 +175,9 @@ type csvParser[T Float] struct {
 	opts   *CSVOptions
 	header []string // nil without a header
 	target int      // index of the target column
+	// input is the index in a row's features of each column's value, or
+	// -1 for the target and ignored columns.
+	input []int
 }
 
 // errorf returns an error located at the given line of the input, or at
@@ -228,15 +262,16 @@ func (p *csvParser[T]) parse() (*Dataset[T], error) {
 	if err := p.findTarget(width); err != nil {
 		return nil, err
 	}
+	inputs, features, err := p.placeInputs(width)
+	if err != nil {
+		return nil, err
+	}
 
-	d := &Dataset[T]{Task: p.opts.Task, Inputs: width - 1, Outputs: 1}
-	switch {
-	case p.opts.NoTarget:
-		d.Inputs, d.Outputs = width, 0
-		d.Features = p.header
-	case p.header != nil:
+	d := &Dataset[T]{Task: p.opts.Task, Inputs: inputs, Outputs: 1, Features: features}
+	if p.opts.NoTarget {
+		d.Outputs = 0
+	} else if p.header != nil {
 		d.Target = p.header[p.target]
-		d.Features = slices.Delete(slices.Clone(p.header), p.target, p.target+1)
 	}
 	var (
 		labels []string // raw class labels, for classification
@@ -255,7 +290,12 @@ func (p *csvParser[T]) parse() (*Dataset[T], error) {
 		if len(rec) != width {
 			return nil, p.errorf(p.line(0), "row has %d %s, want %d", len(rec), plural(len(rec), "field"), width)
 		}
+		row := len(d.X)
+		d.X = slices.Grow(d.X, d.Inputs)[:row+d.Inputs]
 		for j, f := range rec {
+			if j != p.target && p.input[j] < 0 {
+				continue // ignored
+			}
 			if j == p.target && d.Task != Regression {
 				if f == "" {
 					return nil, p.errorf(p.line(j), "%s: missing label", p.column(j))
@@ -275,7 +315,7 @@ func (p *csvParser[T]) parse() (*Dataset[T], error) {
 			if j == p.target {
 				d.Y = append(d.Y, v)
 			} else {
-				d.X = append(d.X, v)
+				d.X[row+p.input[j]] = v
 			}
 		}
 	}
@@ -326,6 +366,84 @@ func (p *csvParser[T]) findTarget(width int) error {
 	return nil
 }
 
+// placeInputs sets p.input for rows of width fields, matching the header
+// against the expected features by name if both are known, and returns
+// the number of features and their names in input order (nil if unknown).
+func (p *csvParser[T]) placeInputs(width int) (int, []string, error) {
+	p.input = make([]int, width)
+	n := 0
+	for j := range p.input {
+		p.input[j] = -1
+		if j != p.target && (p.header == nil || p.opts.Ignore == "" || p.header[j] != p.opts.Ignore) {
+			p.input[j] = n
+			n++
+		}
+	}
+	if p.header == nil {
+		return n, nil, nil
+	}
+	var names []string
+	for j, k := range p.input {
+		if k >= 0 {
+			names = append(names, p.header[j])
+		}
+	}
+	want := p.opts.Features
+	if want == nil || slices.Equal(names, want) {
+		return n, names, nil
+	}
+	if err := p.matchFeatures(names); err != nil {
+		return 0, nil, err
+	}
+	return n, slices.Clone(want), nil
+}
+
+// matchFeatures sets p.input to place each feature column, whose header
+// names are names in file order, where CSVOptions.Features puts it, or
+// reports the missing and unknown columns.
+func (p *csvParser[T]) matchFeatures(names []string) error {
+	want := p.opts.Features
+	index := make(map[string]int, len(want))
+	for k, name := range want {
+		index[name] = k
+	}
+	var unknown []string
+	seen := make(map[string]bool, len(names))
+	for j, k := range p.input {
+		if k < 0 {
+			continue
+		}
+		h := p.header[j]
+		w, ok := index[h]
+		switch {
+		case !ok:
+			unknown = append(unknown, h)
+		case seen[h]:
+			return p.errorf(p.line(0), "column %s appears more than once in the header", quote(h))
+		}
+		seen[h] = true
+		p.input[j] = w
+	}
+	var missing []string
+	for _, name := range want {
+		if !seen[name] {
+			missing = append(missing, name)
+		}
+	}
+	if unknown != nil || missing != nil {
+		var what []string
+		if missing != nil {
+			what = append(what, "missing "+quoteAll(missing))
+		}
+		if unknown != nil {
+			what = append(what, "unknown "+quoteAll(unknown))
+		}
+		return p.errorf(p.line(0), "the feature columns do not match the model's: %s (the model's: %s; the file's: %s)",
+			strings.Join(what, "; "), quoteAll(want), quoteAll(names))
+	}
+	return nil
+}
+
 // encodeClasses maps the raw labels to class indices and sets d's Labels,
 // Classes, Outputs and one-hot or 0/1 targets.
 func (p *csvParser[T]) encodeClasses(d *Dataset[T], labels []string, lines []int) error {
@@ -339,8 +457,11 @@ func (p *csvParser[T]) encodeClasses(d *Dataset[T], labels []string, lines []int
 			return p.errorf(0, "%s has %d distinct %s, binary classification needs exactly 2",
 				col, len(classes), plural(len(classes), "label"))
 		case len(classes) < 2:
-			return p.errorf(0, "%s has only 1 distinct label, %s; classification needs at least 2 (or pass CSVOptions.Classes)",
+			return p.errorf(0, "%s has only 1 distinct label, %s; classification needs at least 2",
 				col, quote(classes[0]))
+		case p.opts.MaxClasses > 0 && len(classes) > p.opts.MaxClasses:
+			return p.errorf(0, "%s has %d distinct labels (%s), more than the %d classes expected",
+				col, len(classes), quoteAll(classes), p.opts.MaxClasses)
 		}
 	}
 	ints := allInts(classes)
@@ -453,6 +574,32 @@ func bitSize[T Float]() int {
 		return 32
 	}
 	return 64
+}
+
+// distinct reports whether no string of ss appears twice.
+func distinct(ss []string) bool {
+	seen := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		if seen[s] {
+			return false
+		}
+		seen[s] = true
+	}
+	return true
+}
+
+// quoteAll quotes the strings of ss for a message, joined by commas: the
+// first 10, then how many there are.
+func quoteAll(ss []string) string {
+	const n = 10
+	q := make([]string, 0, n+1)
+	for _, s := range ss[:min(n, len(ss))] {
+		q = append(q, quote(s))
+	}
+	if len(ss) > n {
+		q = append(q, fmt.Sprintf("… (%d in all)", len(ss)))
+	}
+	return strings.Join(q, ", ")
 }
 
 func plural(n int, word string) string {

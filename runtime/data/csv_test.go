@@ -2,9 +2,11 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -167,7 +169,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{
 			name: "classification with one label",
 			in:   "x,y\n1,a\n2,a\n",
-			want: `data.csv: column "y" has only 1 distinct label, "a"; classification needs at least 2 (or pass CSVOptions.Classes)`,
+			want: `data.csv: column "y" has only 1 distinct label, "a"; classification needs at least 2`,
 		},
 		{
 			name: "regression target not a number",
@@ -221,19 +223,19 @@ func TestReadCSVErrors(t *testing.T) {
 			name: "duplicate class",
 			in:   "x,y\n1,a\n",
 			opts: CSVOptions{Classes: []string{"a", "b", "a"}},
-			want: `data: CSVOptions.Classes lists class "a" twice`,
+			want: `data: CSVOptions.Classes: class "a" is listed twice`,
 		},
 		{
 			name: "duplicate integer class",
 			in:   "x,y\n1,1\n",
 			opts: CSVOptions{Classes: []string{"1", "2", "01"}},
-			want: `data: CSVOptions.Classes lists class "01" twice`,
+			want: `data: CSVOptions.Classes: class "01" is listed twice`,
 		},
 		{
 			name: "empty class",
 			in:   "x,y\n1,a\n",
 			opts: CSVOptions{Classes: []string{"a", ""}},
-			want: "data: CSVOptions.Classes has an empty class name",
+			want: "data: CSVOptions.Classes: empty class name",
 		},
 	}
 	for _, tt := range tests {
@@ -616,5 +618,67 @@ func TestReadCSVNoTarget(t *testing.T) {
 	_, err = ReadCSV[float64](strings.NewReader("a\n1\n"), "in.csv", CSVOptions{NoTarget: true, Target: "a"})
 	if err == nil || err.Error() != "data: CSVOptions.NoTarget excludes Target, TargetIndex and Classes" {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// TestReadCSVFeaturesByName checks that with CSVOptions.Features the
+// columns are matched by name, in any order, and that a missing, unknown
+// or repeated column is an error listing both sets.
+func TestReadCSVFeaturesByName(t *testing.T) {
+	opts := CSVOptions{Features: []string{"a", "b", "c"}}
+	d, err := ReadCSV[float64](strings.NewReader("c,y,a,b\n3,p,1,2\n6,q,4,5\n"), "in.csv", CSVOptions{Target: "y", Features: opts.Features})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(d.X, []float64{1, 2, 3, 4, 5, 6}) || !slices.Equal(d.Features, opts.Features) {
+		t.Errorf("X = %v, Features = %q", d.X, d.Features)
+	}
+	// Without a header the columns are taken in file order.
+	d, err = ReadCSV[float64](strings.NewReader("3,1,2,p\n6,4,5,q\n"), "in.csv", CSVOptions{NoHeader: true, Features: opts.Features})
+	if err != nil || !slices.Equal(d.X, []float64{3, 1, 2, 6, 4, 5}) {
+		t.Errorf("no header: X = %v, error %v", d.X, err)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"a,b,y\n1,2,p\n", `in.csv:1: the feature columns do not match the model's: missing "c" (the model's: "a", "b", "c"; the file's: "a", "b")`},
+		{"a,b,x,c,y\n1,2,3,4,p\n", `in.csv:1: the feature columns do not match the model's: unknown "x" (the model's: "a", "b", "c"; the file's: "a", "b", "x", "c")`},
+		{"a,B,c2,y\n1,2,3,p\n", `in.csv:1: the feature columns do not match the model's: missing "b", "c"; unknown "B", "c2" (the model's: "a", "b", "c"; the file's: "a", "B", "c2")`},
+		{"a,b,c,a,y\n1,2,3,4,p\n", `in.csv:1: column "a" appears more than once in the header`},
+	} {
+		if _, err := ReadCSV[float64](strings.NewReader(tc.in), "in.csv", opts); err == nil || err.Error() != tc.want {
+			t.Errorf("%q: error %v\nwant %s", tc.in, err, tc.want)
+		}
+	}
+}
+
+// TestReadCSVIgnore checks that an ignored column is skipped whatever it
+// holds, and that it need not be present.
+func TestReadCSVIgnore(t *testing.T) {
+	for _, in := range []string{"a,label,b\n1,,2\n3,eel,4\n", "a,b\n1,2\n3,4\n"} {
+		d, err := ReadCSV[float64](strings.NewReader(in), "in.csv", CSVOptions{NoTarget: true, Ignore: "label"})
+		if err != nil || !slices.Equal(d.X, []float64{1, 2, 3, 4}) || !slices.Equal(d.Features, []string{"a", "b"}) {
+			t.Errorf("%q: X = %v, error %v", in, d.X, err)
+		}
+	}
+}
+
+// TestReadCSVMaxClasses checks that too many classes are reported before
+// rows × classes targets are allocated.
+func TestReadCSVMaxClasses(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x,y\n")
+	const rows = 200_000
+	for i := range rows {
+		fmt.Fprintf(&b, "1,%d\n", i)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ReadCSV[float64](strings.NewReader(b.String()), "in.csv", CSVOptions{MaxClasses: 3})
+	runtime.ReadMemStats(&after)
+	want := `in.csv: column "y" has 200000 distinct labels ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", … (200000 in all)), more than the 3 classes expected`
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 1000 {
+		t.Errorf("allocated %d MB", mb)
 	}
 }

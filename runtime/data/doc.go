@@ -28,7 +28,8 @@
 //	d, err := data.LoadCSV[float32]("iris.csv", data.CSVOptions{})
 //	if err != nil { ... }
 //	train, test := d.Split(0.2, seed)
-//	std := data.FitStandardizer(train) // fit on training data only
+//	std, err := data.FitStandardizer(train) // fit on training data only
+//	if err != nil { ... }
 //	std.Apply(train)
 //	std.Apply(test)
 //	b := data.NewBatcher(train, 32, seed)

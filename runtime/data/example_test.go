@@ -17,7 +17,10 @@ func Example() {
 	train, test := d.Split(0.2, 1)
 	fmt.Println("train", train.Len(), "test", test.Len())
 
-	std := data.FitStandardizer(train) // training data only
+	std, err := data.FitStandardizer(train) // training data only
+	if err != nil {
+		log.Fatal(err)
+	}
 	std.Apply(train)
 	std.Apply(test)
 

@@ -25,7 +25,7 @@ func TestReadCSVHostile(t *testing.T) {
 		{"10 MB label", "x,y\n1,a\n2," + strings.Repeat("b", mb10) + "\n", CSVOptions{Classes: []string{"a", "b"}},
 			`big.csv:3: column "y": label "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"… is not one of the 2 given classes`},
 		{"10 MB only label", "x,y\n1," + strings.Repeat("c", mb10) + "\n", CSVOptions{},
-			`big.csv: column "y" has only 1 distinct label, "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"…; classification needs at least 2 (or pass CSVOptions.Classes)`},
+			`big.csv: column "y" has only 1 distinct label, "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"…; classification needs at least 2`},
 		{"10 MB column name", "x" + strings.Repeat("x", mb10) + ",y\nz,a\n", CSVOptions{},
 			`big.csv:2: column "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…: "z" is not a number`},
 		{"10 MB target name asked for", "x,y\n1,a\n", CSVOptions{Target: strings.Repeat("t", mb10)},

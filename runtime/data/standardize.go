@@ -22,8 +22,10 @@ type Standardizer[T Float] struct {
 // and the population standard deviation (dividing by n, not n-1) of each
 // feature column, computed in float64. A feature that is constant across d
 // gets standard deviation 1, so it is mapped to 0 rather than divided by
-// zero. FitStandardizer panics if d has no rows.
-func FitStandardizer[T Float](d *Dataset[T]) *Standardizer[T] {
+// zero. A feature whose values are so large that its mean or variance
+// overflows float64 (beyond about 1e154 for the variance) is an error
+// naming the column. FitStandardizer panics if d has no rows.
+func FitStandardizer[T Float](d *Dataset[T]) (*Standardizer[T], error) {
 	n, m := d.Len(), d.Inputs
 	if n == 0 {
 		panic("data: FitStandardizer on a dataset with no rows")
@@ -61,14 +63,28 @@ func FitStandardizer[T Float](d *Dataset[T]) *Standardizer[T] {
 			mean[j], std[j] = float64(first[j]), 1
 			continue
 		}
+		if math.IsInf(mean[j], 0) {
+			return nil, fmt.Errorf("%s: the values are too large to standardize: their sum overflows float64", featureName(d, j))
+		}
 		v := (std[j] - comp[j]*comp[j]/float64(n)) / float64(n)
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, fmt.Errorf("%s: the values are too large to standardize: their variance overflows float64", featureName(d, j))
+		}
 		std[j] = math.Sqrt(v)
-		if !(std[j] > 0) || math.IsInf(std[j], 0) {
-			// Variance lost to rounding (or overflowed): do not divide by it.
+		if !(std[j] > 0) {
+			// Variance lost to rounding: do not divide by it.
 			std[j] = 1
 		}
 	}
-	return &Standardizer[T]{Mean: mean, Std: std}
+	return &Standardizer[T]{Mean: mean, Std: std}, nil
+}
+
+// featureName names feature j of d in messages.
+func featureName[T Float](d *Dataset[T], j int) string {
+	if j < len(d.Features) && d.Features[j] != "" {
+		return "column " + quote(d.Features[j])
+	}
+	return fmt.Sprintf("feature %d", j)
 }
 
 // NewStandardizer returns a Standardizer with the given means and standard

@@ -43,7 +43,10 @@ func TestFitStandardizerByHand(t *testing.T) {
 		},
 		Y: []float64{0, 0, 0, 0},
 	}
-	s := FitStandardizer(d)
+	s, err := FitStandardizer(d)
+	if err != nil {
+		t.Fatal(err)
+	}
 	wantMean := []float64{2.5, 0.1, 0}
 	wantStd := []float64{math.Sqrt(1.25), 1, 2}
 	for j := range wantMean {
@@ -81,7 +84,10 @@ func TestFitStandardizerReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	train, test := d.Split(0.3, 11)
-	s := FitStandardizer(train)
+	s, err := FitStandardizer(train)
+	if err != nil {
+		t.Fatal(err)
+	}
 	col := make([]float64, train.Len())
 	for j := range train.Inputs {
 		for i := range col {
@@ -117,7 +123,10 @@ func TestFitStandardizerReference(t *testing.T) {
 }
 
 func TestStandardizerRestore(t *testing.T) {
-	fit := FitStandardizer(indexed(10))
+	fit, err := FitStandardizer(indexed(10))
+	if err != nil {
+		t.Fatal(err)
+	}
 	mean, std := slices.Clone(fit.Mean), slices.Clone(fit.Std)
 	s, err := NewStandardizer[float64](mean, std)
 	if err != nil {
@@ -168,5 +177,29 @@ func TestStandardizerPanics(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// TestFitStandardizerOverflow checks that statistics that overflow are
+// an error naming the column, not a silent standard deviation of 1 or an
+// infinite mean.
+func TestFitStandardizerOverflow(t *testing.T) {
+	for _, tc := range []struct {
+		x    []float64
+		want string
+	}{
+		{[]float64{1, 1e200, 2, -1e200}, `column "big": the values are too large to standardize: their variance overflows float64`},
+		{[]float64{1, 1e308, 2, 9e307}, `column "big": the values are too large to standardize: their sum overflows float64`},
+		{[]float64{1, math.MaxFloat64, 2, -math.MaxFloat64}, `column "big": the values are too large to standardize: their variance overflows float64`},
+	} {
+		d := &Dataset[float64]{Inputs: 2, Outputs: 1, X: tc.x, Y: []float64{0, 1}, Features: []string{"small", "big"}}
+		if _, err := FitStandardizer(d); err == nil || err.Error() != tc.want {
+			t.Errorf("%v: error %v, want %s", tc.x, err, tc.want)
+		}
+	}
+	// A constant column of huge values is fine: it maps to 0.
+	d := &Dataset[float64]{Inputs: 1, Outputs: 1, X: []float64{1e308, 1e308}, Y: []float64{0, 1}}
+	if s, err := FitStandardizer(d); err != nil || s.Mean[0] != 1e308 || s.Std[0] != 1 {
+		t.Errorf("constant column: %v, error %v", s, err)
 	}
 }

@@ -1,6 +1,11 @@
 package optim
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Float is the set of element types the optimizers work on.
 type Float interface{ ~float32 | ~float64 }
@@ -81,15 +86,17 @@ func restore[T Float](s State[T], names ...string) ([][]T, error) {
 		}
 		return make([][]T, len(names)), nil
 	}
-	if len(s.Buffers) != len(names) {
-		return nil, fmt.Errorf("optim: state has %d buffers, want %d %q", len(s.Buffers), len(names), names)
+	var have []string
+	for _, b := range s.Buffers {
+		have = append(have, b.Name)
+	}
+	if len(have) != len(names) || slices.ContainsFunc(have, func(n string) bool { return indexOf(names, n) < 0 }) {
+		return nil, fmt.Errorf("optim: the state holds %s, this optimizer keeps %s: another kind of optimizer saved it",
+			bufferList(have), bufferList(names))
 	}
 	bufs := make([][]T, len(names))
 	for _, b := range s.Buffers {
 		i := indexOf(names, b.Name)
-		if i < 0 {
-			return nil, fmt.Errorf("optim: unknown state buffer %q, want %q", b.Name, names)
-		}
 		if bufs[i] != nil {
 			return nil, fmt.Errorf("optim: duplicate state buffer %q", b.Name)
 		}
@@ -100,6 +107,21 @@ func restore[T Float](s State[T], names ...string) ([][]T, error) {
 		bufs[i] = append(make([]T, 0, len(b.Data)), b.Data...)
 	}
 	return bufs, nil
+}
+
+// bufferList names state buffers for messages: `buffers "m", "v"`.
+func bufferList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	switch len(names) {
+	case 0:
+		return "no buffers"
+	case 1:
+		return "buffer " + q[0]
+	}
+	return "buffers " + strings.Join(q, ", ")
 }
 
 func indexOf(names []string, name string) int {

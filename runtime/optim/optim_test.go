@@ -337,9 +337,9 @@ func TestSetStateErrors(t *testing.T) {
 	}{
 		{"negative steps", State[float64]{Steps: -1}, "negative step count"},
 		{"buffers without steps", State[float64]{Buffers: []Buffer[float64]{buf("m", 2), buf("v", 2)}}, "no steps"},
-		{"missing buffers", State[float64]{Steps: 1}, "0 buffers, want 2"},
-		{"missing buffer", State[float64]{Steps: 1, Buffers: []Buffer[float64]{buf("m", 2)}}, "1 buffers, want 2"},
-		{"unknown buffer", State[float64]{Steps: 1, Buffers: []Buffer[float64]{buf("m", 2), buf("velocity", 2)}}, `unknown state buffer "velocity"`},
+		{"missing buffers", State[float64]{Steps: 1}, `the state holds no buffers, this optimizer keeps buffers "m", "v": another kind of optimizer saved it`},
+		{"missing buffer", State[float64]{Steps: 1, Buffers: []Buffer[float64]{buf("m", 2)}}, `the state holds buffer "m", this optimizer keeps buffers "m", "v"`},
+		{"unknown buffer", State[float64]{Steps: 1, Buffers: []Buffer[float64]{buf("m", 2), buf("velocity", 2)}}, `the state holds buffers "m", "velocity", this optimizer keeps buffers "m", "v"`},
 		{"duplicate buffer", State[float64]{Steps: 1, Buffers: []Buffer[float64]{buf("m", 2), buf("m", 2)}}, `duplicate state buffer "m"`},
 		{"length mismatch", State[float64]{Steps: 1, Buffers: []Buffer[float64]{buf("m", 2), buf("v", 3)}}, `"v" has length 3, want 2`},
 	} {

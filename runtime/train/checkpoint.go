@@ -1,11 +1,17 @@
 package train
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/runtime/optim"
 	"github.com/nngen/nngen/runtime/safetensors"
 )
@@ -22,12 +28,13 @@ const (
 	keySamples   = "nngen.samples"    // training samples
 	keyBestEpoch = "nngen.best_epoch" // epoch of the lowest validation loss, 0 if none
 	keyBestLoss  = "nngen.best_loss"  // that loss (exact float64)
+	keyData      = "nngen.data"       // the fingerprint of the training data (hexadecimal)
 )
 
 // checkpoint writes the training state to cfg.CheckpointPath.
 func (t *trainer[T, M, P]) checkpoint() error {
 	path := t.cfg.CheckpointPath
-	md, err := encodeMeta(t.meta, t.widths, t.m.Head())
+	md, err := encodeMeta(t.meta, t.widths, t.m.Head(), dtypeName[T]())
 	if err != nil {
 		return fmt.Errorf("train: checkpoint %s: %w", path, err)
 	}
@@ -43,6 +50,7 @@ func (t *trainer[T, M, P]) checkpoint() error {
 		md[k] = strconv.FormatInt(v, 10)
 	}
 	md[keySeed] = strconv.FormatUint(t.cfg.Seed, 10)
+	md[keyData] = t.fingerprint
 	md[keyLossSum] = formatFloat(t.lossSum)
 	md[keyBestLoss] = formatFloat(t.bestLoss)
 
@@ -73,12 +81,16 @@ func (t *trainer[T, M, P]) resume(path string) error {
 	if err != nil {
 		return fmt.Errorf("train: resume: %w", err)
 	}
-	if _, err := checkFile(path, f, t.widths, t.m.Head()); err != nil {
+	meta, err := checkFile(path, f, t.widths, t.m.Head())
+	if err != nil {
 		return fmt.Errorf("train: resume: %w", err)
 	}
 	md := f.Metadata
 	if _, ok := md[keyEpoch]; !ok {
 		return errorf("not a checkpoint: no %q in the metadata", keyEpoch)
+	}
+	if _, err := CheckArch(path, meta, t.meta.Arch); err != nil {
+		return fmt.Errorf("train: resume: %w", err)
 	}
 
 	// Counters, and the configuration that decides the batch order.
@@ -113,15 +125,18 @@ func (t *trainer[T, M, P]) resume(path string) error {
 	}
 	switch n := t.train.Len(); {
 	case c.seed != t.cfg.Seed:
-		return errorf("written with Seed %d, the configuration has %d", c.seed, t.cfg.Seed)
+		return errorf("the checkpoint was written with seed %d, this run has seed %d", c.seed, t.cfg.Seed)
 	case c.batchSize != int64(t.cfg.Batch):
-		return errorf("written with Batch %d, the configuration has %d", c.batchSize, t.cfg.Batch)
+		return errorf("the checkpoint was written with batch size %d, this run has %d", c.batchSize, t.cfg.Batch)
 	case c.samples != int64(n):
 		return errorf("written for %d training samples, the training set has %d", c.samples, n)
 	case c.batch > int64(t.batches):
 		return errorf("metadata %q: batch %d of %d", keyBatch, c.batch, t.batches)
 	case c.bestEpoch > c.epoch:
 		return errorf("metadata %q: best epoch %d after epoch %d", keyBestEpoch, c.bestEpoch, c.epoch)
+	}
+	if what := t.changed(meta, md[keyData]); what != "" {
+		return errorf("the training data are not the checkpoint's: %s", what)
 	}
 
 	// Tensors: the weights, the optimizer's state and the best weights.
@@ -133,7 +148,7 @@ func (t *trainer[T, M, P]) resume(path string) error {
 	if t.best != nil && c.bestEpoch > 0 {
 		best = make([]T, len(t.params))
 		if findTensor(f, bestPrefix+t.layout[0].Name) == nil {
-			return errorf("no best weights (%q, …) for early stopping; the checkpoint was written without Patience",
+			return errorf("no best weights (%q, …) for early stopping; the checkpoint was written without it",
 				bestPrefix+t.layout[0].Name)
 		}
 		if err := readTensors(path, f, bestPrefix, t.widths, best); err != nil {
@@ -181,6 +196,50 @@ func (t *trainer[T, M, P]) resume(path string) error {
 	}
 	t.replay()
 	return nil
+}
+
+// changed says how the training data differ from those of a checkpoint
+// with metadata meta and data fingerprint fp, or returns "" if they do
+// not. What the checkpoint does not record is not compared.
+func (t *trainer[T, M, P]) changed(meta Meta, fp string) string {
+	for _, c := range []struct {
+		what      string
+		now, then []string
+	}{
+		{"the classes", t.meta.Classes, meta.Classes},
+		{"the feature columns", t.meta.Features, meta.Features},
+	} {
+		if c.then != nil && !slices.Equal(c.now, c.then) {
+			return fmt.Sprintf("%s are %s, the checkpoint's %s", c.what, strings.Join(c.now, ", "), strings.Join(c.then, ", "))
+		}
+	}
+	switch {
+	case meta.Target != "" && t.meta.Target != meta.Target:
+		return fmt.Sprintf("the target column is %q, the checkpoint's %q", t.meta.Target, meta.Target)
+	case (meta.Mean != nil || t.meta.Mean != nil) && !(slices.Equal(t.meta.Mean, meta.Mean) && slices.Equal(t.meta.Std, meta.Std)):
+		return "the standardization (the mean and standard deviation of each feature) differs from the checkpoint's"
+	case fp != "" && fp != t.fingerprint:
+		return "their values differ (their fingerprint is " + t.fingerprint + ", the checkpoint's " + fp + ")"
+	}
+	return ""
+}
+
+// fingerprint returns a hash of the features and targets of d, in
+// hexadecimal, by which a resumed run knows the data of its checkpoint.
+func fingerprint[T model.Float](d *data.Dataset[T]) string {
+	h := sha256.New()
+	buf := make([]byte, 0, 8<<10)
+	for _, part := range [][]T{d.X, d.Y} {
+		for _, v := range part {
+			if len(buf) == cap(buf) {
+				h.Write(buf)
+				buf = buf[:0]
+			}
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(float64(v)))
+		}
+	}
+	h.Write(buf)
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // replay advances the batcher to the checkpoint's position: past t.epoch

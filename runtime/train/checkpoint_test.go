@@ -278,6 +278,7 @@ func TestResumeErrors(t *testing.T) {
 	}
 	cfg := base()
 	cfg.CheckpointPath, cfg.CheckpointEvery = ckpt, 2
+	cfg.Meta.Arch = Arch{Activations: []Activation{{Name: "relu"}, {Name: "softmax"}}}
 	if _, _, err := fitIris(t, context.Background(), cfg, val); err != nil {
 		t.Fatal(err)
 	}
@@ -286,6 +287,16 @@ func TestResumeErrors(t *testing.T) {
 	if err := SaveWeights(weights, &m, Meta{}); err != nil {
 		t.Fatal(err)
 	}
+	all := make([]int, tr.Len())
+	for i := range all {
+		all[i] = i
+	}
+	renamed := tr.Subset(all)
+	renamed.Classes = []string{"cat", "dog", "eel"}
+	reordered := tr.Subset(all)
+	reordered.Features = []string{"sepal_width", "sepal_length", "petal_length", "petal_width"}
+	edited := tr.Subset(all)
+	edited.X[7] += 0.5
 	for _, tt := range []struct {
 		name  string
 		path  string
@@ -293,16 +304,27 @@ func TestResumeErrors(t *testing.T) {
 		train *data.Dataset[float64]
 		want  string
 	}{
+		{"classes", ckpt, nil, renamed,
+			"the training data are not the checkpoint's: the classes are cat, dog, eel, the checkpoint's setosa, versicolor, virginica"},
+		{"features", ckpt, nil, reordered,
+			"the training data are not the checkpoint's: the feature columns are sepal_width, sepal_length, petal_length, petal_width, the checkpoint's sepal_length, sepal_width, petal_length, petal_width"},
+		{"standardization", ckpt, func(c *Config[float64]) { c.Meta = Meta{Mean: []float64{1, 2, 3, 4}, Std: []float64{1, 1, 1, 1}} }, tr,
+			"the training data are not the checkpoint's: the standardization (the mean and standard deviation of each feature) differs from the checkpoint's"},
+		{"values", ckpt, nil, edited,
+			"the training data are not the checkpoint's: their values differ (their fingerprint is " + fingerprint(edited) + ", the checkpoint's " + fingerprint(tr) + ")"},
+
 		{"seed", ckpt, func(c *Config[float64]) { c.Seed = 6 }, tr,
-			"written with Seed 5, the configuration has 6"},
+			"the checkpoint was written with seed 5, this run has seed 6"},
 		{"batch", ckpt, func(c *Config[float64]) { c.Batch = 8 }, tr,
-			"written with Batch 16, the configuration has 8"},
+			"the checkpoint was written with batch size 16, this run has 8"},
 		{"samples", ckpt, nil, tr.Subset([]int{1, 2, 3}),
 			"written for 120 training samples, the training set has 3"},
 		{"optimizer", ckpt, func(c *Config[float64]) { c.Optimizer = newOpt[float64](t, "momentum") }, tr,
-			`optimizer state: optim: state has 2 buffers, want 1 ["velocity"]`},
+			`optimizer state: optim: the state holds buffers "m", "v", this optimizer keeps buffer "velocity": another kind of optimizer saved it`},
+		{"optimizer without state", ckpt, func(c *Config[float64]) { c.Optimizer = newOpt[float64](t, "sgd") }, tr,
+			`optimizer state: optim: the state holds buffers "m", "v", this optimizer keeps no buffers: another kind of optimizer saved it`},
 		{"no best weights", ckpt, func(c *Config[float64]) { c.Patience = 3 }, tr,
-			`no best weights ("best.0.weight", …) for early stopping; the checkpoint was written without Patience`},
+			`no best weights ("best.0.weight", …) for early stopping; the checkpoint was written without it`},
 		{"weights file", weights, nil, tr,
 			`not a checkpoint: no "nngen.epoch" in the metadata`},
 	} {
@@ -329,7 +351,14 @@ func TestResumeErrors(t *testing.T) {
 
 	// A checkpoint of another architecture, and a missing one.
 	var other softmax.Classifier
-	_, err := Fit(context.Background(), &other, tr, val, Config[float64]{
+	cfg = base()
+	cfg.ResumeFrom = ckpt
+	cfg.Meta.Arch = Arch{Activations: []Activation{{Name: "tanh"}, {Name: "softmax"}}}
+	_, err := Fit(context.Background(), &other, tr, val, cfg)
+	if want := "train: resume: " + ckpt + ": layer 1: the weights were trained with activation relu, the model has tanh"; err == nil || err.Error() != want {
+		t.Errorf("other architecture: error %v\nwant %s", err, want)
+	}
+	_, err = Fit(context.Background(), &other, tr, val, Config[float64]{
 		Epochs: 1, Batch: 16, Optimizer: newOpt[float64](t, "adam"), LR: 0.01, ResumeFrom: filepath.Join(dir, "absent"),
 	})
 	if err == nil || !strings.HasPrefix(err.Error(), "train: resume: safetensors: open ") {

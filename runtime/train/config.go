@@ -70,8 +70,10 @@ type Config[T model.Float] struct {
 
 	// Meta is stored in the checkpoints along with the weights, so that a
 	// checkpoint loads with [LoadWeights] like a weights file. Its Widths
-	// and Head are taken from the model; Classes and Target, if empty,
-	// from the training data.
+	// and Head are taken from the model; Classes, Target and Features, if
+	// empty, from the training data. A resumed run checks it against the
+	// checkpoint's: the architecture (as [CheckArch]), the classes, the
+	// target, the feature names and the standardization.
 	Meta Meta
 
 	// Threads is the number of goroutines that compute the gradients of

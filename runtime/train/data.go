@@ -25,11 +25,22 @@ func Task(head string, outputs int) (data.Task, error) {
 	return 0, fmt.Errorf("a model with %d %s outputs cannot read its targets from one CSV column", outputs, head)
 }
 
-// ReadCSV reads a CSV data set for m: its target column and classes are
-// those of meta (if given), its shape is checked against m, and the
-// standardization saved in meta is applied.
+// ReadCSV reads a CSV data set for m: its target column, classes and
+// feature columns (matched by name) are those of meta, if given, its
+// shape is checked against m, and the standardization saved in meta is
+// applied.
 func ReadCSV[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta) (*data.Dataset[T], error) {
 	return readCSV(m, nil, path, meta)
+}
+
+// ReadInputs reads a CSV file of inputs for m, without targets: its
+// feature columns are those of meta (matched by name), if given, a column
+// named ignore is skipped whatever it holds (the target column, say), its
+// shape is checked against m, and the standardization saved in meta is
+// applied.
+func ReadInputs[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta, ignore string) (*data.Dataset[T], error) {
+	opts := data.CSVOptions{NoTarget: true, Features: meta.Features, Ignore: ignore}
+	return readFile(m, nil, path, opts, meta)
 }
 
 // readCSV is ReadCSV reading path from fsys, or from the operating
@@ -40,8 +51,21 @@ func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path st
 	if err != nil {
 		return nil, err
 	}
-	opts := data.CSVOptions{Target: meta.Target, Task: task, Classes: meta.Classes}
-	var d *data.Dataset[T]
+	opts := data.CSVOptions{Target: meta.Target, Task: task, Classes: meta.Classes, Features: meta.Features}
+	if task == data.Classification {
+		opts.MaxClasses = widths[len(widths)-1]
+	}
+	return readFile(m, fsys, path, opts, meta)
+}
+
+// readFile reads the CSV file at path, from fsys or from the operating
+// system if fsys is nil, with opts, checks it against m and applies the
+// standardization saved in meta.
+func readFile[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, opts data.CSVOptions, meta Meta) (*data.Dataset[T], error) {
+	var (
+		d   *data.Dataset[T]
+		err error
+	)
 	if fsys == nil {
 		d, err = data.LoadCSV[T](path, opts)
 	} else {
@@ -68,14 +92,14 @@ func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path st
 	return d, nil
 }
 
-// fits checks that d has the inputs and classes of m.
+// fits checks that d has the inputs and classes (if it has targets) of m.
 func fits[T model.Float, M any, P model.Model[T, M]](m P, path string, d *data.Dataset[T]) error {
 	widths := m.Widths()
 	in, out := widths[0], widths[len(widths)-1]
 	if d.Inputs != in {
 		return fmt.Errorf("%s: %d feature columns, the model takes %d inputs", path, d.Inputs, in)
 	}
-	if m.Head() == model.Softmax && len(d.Classes) != out {
+	if m.Head() == model.Softmax && d.Outputs > 0 && len(d.Classes) != out {
 		names := d.Classes
 		if len(names) > 10 {
 			names = append(slices.Clone(names[:10]), "…")
@@ -104,8 +128,8 @@ type Sources struct {
 // Data is the data of a training run, ready for Fit and Evaluate.
 type Data[T model.Float] struct {
 	Train, Val, Test *data.Dataset[T] // Val and Test may be nil
-	// Meta holds the classes, target and standardization, to be saved
-	// with the weights (Config.Meta, SaveWeights).
+	// Meta holds the classes, target, feature names and standardization,
+	// to be saved with the weights (Config.Meta, SaveWeights).
 	Meta Meta
 }
 
@@ -119,7 +143,7 @@ func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T]
 	if err != nil {
 		return nil, err
 	}
-	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target}}
+	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target, Features: all.Features}}
 	if src.Test != "" {
 		if d.Test, err = readCSV(m, src.FS, src.Test, d.Meta); err != nil {
 			return nil, err
@@ -135,7 +159,10 @@ func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T]
 		d.Train, d.Val = d.Train.Split(src.ValSplit, src.Seed+1)
 	}
 	if !src.NoStandardize {
-		st := data.FitStandardizer(d.Train)
+		st, err := data.FitStandardizer(d.Train)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src.Train, err)
+		}
 		for _, part := range []*data.Dataset[T]{d.Train, d.Val, d.Test} {
 			if part != nil {
 				st.Apply(part)

@@ -91,5 +91,8 @@
 // run ends with the same weights, bit for bit, as one that was never
 // interrupted, whether it stopped at an epoch boundary or within an
 // epoch. Resuming checks that the seed, batch size and number of training
-// samples are those of the checkpoint.
+// samples are those of the checkpoint, and so are the architecture, the
+// classes, the feature names, the standardization and a fingerprint of
+// the training data (a SHA-256 hash of its features and targets, stored
+// as "nngen.data"), naming the first that differs.
 package train

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/model"
@@ -49,7 +51,8 @@ type Metrics struct {
 
 // Evaluate returns the metrics of m on d. It runs the model forward only,
 // 256 samples at a time, into one buffer. It returns an error if d is
-// empty or its numbers of inputs and outputs are not the model's.
+// empty or its numbers of inputs and outputs are not the model's, and a
+// [*NonFiniteError] if an output is NaN or infinite.
 func Evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T]) (Metrics, error) {
 	return EvaluateParallel(m, d, 1)
 }
@@ -104,15 +107,106 @@ func evaluate[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T]
 		*buf = make([]T, rows*out)
 	}
 	s := newScorer(m.Head(), out)
+	bad := &NonFiniteError{Samples: n}
 	for i := 0; i < n; i += step {
 		b := d.Batch(i, min(i+step, n))
 		y := (*buf)[:b.N*out]
 		f.run(p, y, b.X)
+		findNonFinite(bad, y, out, i)
 		for k := range b.N {
 			add(s, y[k*out:(k+1)*out], b.Y[k*out:(k+1)*out])
 		}
 	}
+	if bad.Count > 0 {
+		return Metrics{}, bad
+	}
 	return s.metrics(), nil
+}
+
+// NonFiniteError reports samples for which a model's outputs are NaN or
+// infinite, as they are for features far outside the range of those it
+// was trained on.
+type NonFiniteError struct {
+	Rows    []int // the first such samples, at most 10, numbered from 0
+	Count   int   // how many there are
+	Samples int   // of how many
+}
+
+func (e *NonFiniteError) Error() string {
+	rows := make([]string, len(e.Rows))
+	for i, r := range e.Rows {
+		rows[i] = strconv.Itoa(r + 1)
+	}
+	list := strings.Join(rows, ", ")
+	if e.Count > len(e.Rows) {
+		list += ", …"
+	}
+	return fmt.Sprintf("the model's outputs are NaN or infinite for %d of %d %s (data %s %s): their features are far outside the range of the training data",
+		e.Count, e.Samples, plural(e.Samples, "sample"), plural(e.Count, "row"), list)
+}
+
+// Predict calls f with the outputs of m for each sample of d in turn,
+// computed evalBatch samples at a time into one buffer, so that memory
+// does not grow with d. So that a caller writing predictions writes none
+// when some are not finite, it first runs the model over all of d, and
+// returns a [*NonFiniteError] without calling f if an output is NaN or
+// infinite. It panics if d's inputs are not the model's.
+func Predict[T model.Float, M any, P model.Model[T, M]](m P, d *data.Dataset[T], f func(y []T) error) error {
+	widths := m.Widths()
+	if d.Inputs != widths[0] {
+		panic(fmt.Sprintf("train: Predict: %d inputs per sample, the model has %d", d.Inputs, widths[0]))
+	}
+	out, n := widths[len(widths)-1], d.Len()
+	buf := make([]T, min(n, evalBatch)*out)
+	each := func(do func(first int, y []T) error) error {
+		for i := 0; i < n; i += evalBatch {
+			b := d.Batch(i, min(i+evalBatch, n))
+			y := buf[:b.N*out]
+			m.ForwardBatch(y, b.X)
+			if err := do(i, y); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	bad := &NonFiniteError{Samples: n}
+	each(func(first int, y []T) error {
+		findNonFinite(bad, y, out, first)
+		return nil
+	})
+	if bad.Count > 0 {
+		return bad
+	}
+	return each(func(_ int, y []T) error {
+		for k := 0; k < len(y); k += out {
+			if err := f(y[k : k+out]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// findNonFinite records in e the samples of the outputs y, out values per
+// sample and numbered from first, that are not finite.
+func findNonFinite[T model.Float](e *NonFiniteError, y []T, out, first int) {
+	for k := 0; k*out < len(y); k++ {
+		for _, v := range y[k*out : (k+1)*out] {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				if e.Count++; len(e.Rows) < 10 {
+					e.Rows = append(e.Rows, first+k)
+				}
+				break
+			}
+		}
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // checkDims reports whether d has the inputs and outputs of a model of the

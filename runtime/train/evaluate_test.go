@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -224,4 +225,54 @@ func sameMetrics(a, b Metrics, tol float64) bool {
 	return a.N == b.N && near(a.Loss, b.Loss) && near(a.Accuracy, b.Accuracy) &&
 		near(a.MSE, b.MSE) && near(a.MAE, b.MAE) &&
 		slices.EqualFunc(a.Confusion, b.Confusion, slices.Equal) && (a.Confusion == nil) == (b.Confusion == nil)
+}
+
+// TestEvaluateNonFinite checks that outputs that are NaN or infinite, as
+// a feature of 1e308 gives once standardized, are an error naming the
+// rows rather than a NaN loss and a prediction of class 0.
+func TestEvaluateNonFinite(t *testing.T) {
+	train, _, _ := iris(t)
+	var m softmax.Classifier
+	m.Init(1)
+	d := train.Subset([]int{0, 1, 2, 3, 4})
+	st, err := data.NewStandardizer[float64]([]float64{0, 0, 0, 0}, []float64{0.5, 0.5, 0.5, 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.X[3*4] = -1e308
+	copy(d.X[1*4:2*4], d.X[3*4:])
+	st.Apply(d)
+	_, err = Evaluate(&m, d)
+	var nf *NonFiniteError
+	if !errors.As(err, &nf) || nf.Count != 2 || !slices.Equal(nf.Rows, []int{1, 3}) {
+		t.Fatalf("error %v", err)
+	}
+	if want := "the model's outputs are NaN or infinite for 2 of 5 samples (data rows 2, 4): their features are far outside the range of the training data"; err.Error() != want {
+		t.Errorf("error %s\nwant %s", err, want)
+	}
+	called := false
+	err = Predict(&m, d, func([]float64) error { called = true; return nil })
+	if err == nil || err.Error() != nf.Error() || called {
+		t.Errorf("Predict: error %v, called %v", err, called)
+	}
+}
+
+// TestPredict checks that Predict gives ForwardBatch's outputs, in
+// order, over more samples than one buffer holds.
+func TestPredict(t *testing.T) {
+	var m softmax.Classifier
+	m.Init(1)
+	d := &data.Dataset[float64]{Inputs: 4}
+	for i := range 3*evalBatch + 5 {
+		d.X = append(d.X, float64(i%7), float64(i%5)-2, float64(i%3), 0.5)
+	}
+	want := make([]float64, d.Len()*3)
+	m.ForwardBatch(want, d.X)
+	var got []float64
+	if err := Predict(&m, d, func(y []float64) error { got = append(got, y...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Error("Predict's outputs differ from ForwardBatch's")
+	}
 }

@@ -22,7 +22,10 @@ func Example() {
 		log.Fatal(err)
 	}
 	trainSet, valSet := d.Split(0.2, 3)
-	std := data.FitStandardizer(trainSet)
+	std, err := data.FitStandardizer(trainSet)
+	if err != nil {
+		log.Fatal(err)
+	}
 	std.Apply(trainSet)
 	std.Apply(valSet)
 

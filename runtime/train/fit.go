@@ -164,6 +164,8 @@ type trainer[T model.Float, M any, P model.Model[T, M]] struct {
 	widths     []int
 	layout     []model.Tensor
 	meta       Meta // for checkpoints
+	// fingerprint identifies the training data in checkpoints.
+	fingerprint string
 
 	params []T
 	grads  []T // the gradient of the current batch: shardP[0]
@@ -254,7 +256,7 @@ func newTrainer[T model.Float, M any, P model.Model[T, M]](m P, train, val *data
 	if cfg.Patience > 0 {
 		t.best = make([]T, len(t.params))
 	}
-	if cfg.CheckpointPath != "" {
+	if cfg.CheckpointPath != "" || cfg.ResumeFrom != "" {
 		t.meta = cfg.Meta
 		if t.meta.Classes == nil {
 			t.meta.Classes = train.Classes
@@ -262,10 +264,14 @@ func newTrainer[T model.Float, M any, P model.Model[T, M]](m P, train, val *data
 		if t.meta.Target == "" {
 			t.meta.Target = train.Target
 		}
+		if t.meta.Features == nil {
+			t.meta.Features = train.Features
+		}
 		// Fail now rather than at the first checkpoint.
-		if _, err := encodeMeta(t.meta, widths, m.Head()); err != nil {
+		if _, err := encodeMeta(t.meta, widths, m.Head(), dtypeName[T]()); err != nil {
 			return nil, fmt.Errorf("train: Config.Meta: %w", err)
 		}
+		t.fingerprint = fingerprint(train)
 	}
 	if cfg.ResumeFrom != "" {
 		if err := t.resume(cfg.ResumeFrom); err != nil {

@@ -18,7 +18,10 @@ func iris(t testing.TB) (train, val *data.Dataset[float64], std *data.Standardiz
 		t.Fatal(err)
 	}
 	train, val = d.Split(0.2, 3)
-	std = data.FitStandardizer(train)
+	std, err = data.FitStandardizer(train)
+	if err != nil {
+		t.Fatal(err)
+	}
 	std.Apply(train)
 	std.Apply(val)
 	return train, val, std

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -59,6 +60,31 @@ func TestLoadWeightsNonFinite(t *testing.T) {
 	}
 }
 
+// TestLoadManyClasses checks that a file of 100,000 distinct labels for a
+// model of 3 outputs is refused before rows × classes targets (80 GB)
+// are allocated.
+func TestLoadManyClasses(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b,c,d,y\n")
+	for i := range 100_000 {
+		fmt.Fprintf(&b, "1,2,3,4,%d\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "labels.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Load(&softmax.Classifier{}, Sources{Train: path})
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.HasPrefix(err.Error(), path+`: column "y" has 100000 distinct labels ("0", "1", `) {
+		t.Errorf("error %v", err)
+	}
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 500 {
+		t.Errorf("allocated %d MB", mb)
+	}
+}
+
 // TestLoadHostileData checks that data which cannot be saved with a model
 // is refused before training rather than after it: column names and
 // labels that are not UTF-8 (a Latin-1 file) would make saving the
@@ -78,7 +104,8 @@ func TestLoadHostileData(t *testing.T) {
 				fmt.Fprintf(&b, "1,2,3,4,%.3f\n", float64(i)/7)
 			}
 			return b.String()
-		}(), ": 500 classes (0.000, 0.143, 0.286, 0.429, 0.571, 0.714, 0.857, 1.000, 1.143, 1.286, …), the model has 3 outputs"},
+		}(), `: column "y" has 500 distinct labels ("0.000", "0.143", "0.286", "0.429", "0.571", "0.714", "0.857", "1.000", "1.143", "1.286", … (500 in all)), more than the 3 classes expected`},
+		{"too few classes", "a,b,c,d,y\n1,2,3,4,p\n1,2,3,4,q\n", ": 2 classes (p, q), the model has 3 outputs"},
 	} {
 		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")
 		if err := os.WriteFile(path, []byte(tc.csv), 0o644); err != nil {

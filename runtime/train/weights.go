@@ -19,13 +19,18 @@ import (
 // what it needs to be used on new data. It is stored as the file's
 // safetensors metadata, a map of strings:
 //
-//	"format"         "pt", which PyTorch's safetensors loader expects
-//	"nngen.widths"   Widths as decimal integers joined by commas: "4,16,3"
-//	"nngen.head"     Head
-//	"nngen.classes"  Classes as a JSON array of strings, if any
-//	"nngen.target"   Target, if not empty
-//	"nngen.mean"     Mean as a JSON array of numbers, if any
-//	"nngen.std"      Std as a JSON array of numbers, if any
+//	"format"            "pt", which PyTorch's safetensors loader expects
+//	"nngen.widths"      Widths as decimal integers joined by commas: "4,16,3"
+//	"nngen.head"        Head
+//	"nngen.dtype"       Arch.DType
+//	"nngen.activations" Arch.Activations joined by commas, if any:
+//	                    "leaky_relu(0.01),softmax" (see [Activation.String])
+//	"nngen.loss"        Arch.Loss, if not empty
+//	"nngen.classes"     Classes as a JSON array of strings, if any
+//	"nngen.target"      Target, if not empty
+//	"nngen.features"    Features as a JSON array of strings, if any
+//	"nngen.mean"        Mean as a JSON array of numbers, if any
+//	"nngen.std"         Std as a JSON array of numbers, if any
 type Meta struct {
 	// Widths is the number of inputs, then the units of each layer, and
 	// Head the output activation: the architecture. SaveWeights takes
@@ -33,6 +38,12 @@ type Meta struct {
 	// file, which are nil and "" for a file written by other software.
 	Widths []int
 	Head   string
+
+	// Arch is the rest of the architecture. SaveWeights takes its DType
+	// from the model and the rest from the caller, who knows the spec;
+	// files of other software, and of nngen before it recorded them,
+	// leave it empty. [CheckArch] compares it with a model's.
+	Arch Arch
 
 	// Classes names the classes of a classifier, indexed by label: one
 	// per output for softmax and for multi-output sigmoid models, two
@@ -42,20 +53,50 @@ type Meta struct {
 	// Target is the name of the target column of the training data.
 	Target string
 
+	// Features names the feature columns of the training data, in the
+	// order of the inputs, so that new data can be matched by name.
+	Features []string
+
 	// Mean and Std are the per-feature statistics of the standardization
 	// applied to the inputs (see data.Standardizer), one per input.
 	Mean, Std []float64
 }
 
+// Arch is the architecture of a network beyond its widths and head.
+type Arch struct {
+	DType       string       // "float32" or "float64"
+	Activations []Activation // of each layer, the output layer's (the head) last
+	Loss        string       // "cross_entropy", "binary_cross_entropy" or "mse"
+}
+
+// Activation is the activation function of a layer.
+type Activation struct {
+	Name  string  // "relu", "leaky_relu", …, as in a spec
+	Alpha float64 // the parameter of leaky_relu and elu; 0 for the others
+}
+
+// String returns a's name, followed by its parameter in parentheses if it
+// has one: "relu", "leaky_relu(0.01)".
+func (a Activation) String() string {
+	if a.Alpha == 0 {
+		return a.Name
+	}
+	return a.Name + "(" + formatFloat(a.Alpha) + ")"
+}
+
 // Metadata keys.
 const (
-	keyFormat  = "format"
-	keyWidths  = "nngen.widths"
-	keyHead    = "nngen.head"
-	keyClasses = "nngen.classes"
-	keyTarget  = "nngen.target"
-	keyMean    = "nngen.mean"
-	keyStd     = "nngen.std"
+	keyFormat      = "format"
+	keyWidths      = "nngen.widths"
+	keyHead        = "nngen.head"
+	keyDType       = "nngen.dtype"
+	keyActivations = "nngen.activations"
+	keyLoss        = "nngen.loss"
+	keyClasses     = "nngen.classes"
+	keyTarget      = "nngen.target"
+	keyFeatures    = "nngen.features"
+	keyMean        = "nngen.mean"
+	keyStd         = "nngen.std"
 )
 
 // Prefixes of the tensors that checkpoints hold besides the weights.
@@ -74,9 +115,10 @@ const (
 //
 // loads them into the equivalent PyTorch model.
 //
-// The Widths and Head of meta must be empty or agree with the model's.
+// The Widths, Head and Arch.DType of meta must be empty or agree with the
+// model's, and Arch.Activations, if given, must fit its layers and head.
 func SaveWeights[T model.Float, M any, P model.Model[T, M]](path string, m P, meta Meta) error {
-	md, err := encodeMeta(meta, m.Widths(), m.Head())
+	md, err := encodeMeta(meta, m.Widths(), m.Head(), dtypeName[T]())
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -95,8 +137,9 @@ func SaveWeights[T model.Float, M any, P model.Model[T, M]](path string, m P, me
 // Every tensor of the model's layout must be present with the right shape
 // and the model's dtype and hold no NaN or infinity, and the file must
 // hold no other tensors but the optimizer state and best weights of a
-// checkpoint. If the metadata records an architecture, it must be the
-// model's. The errors name the file and the tensor, for example
+// checkpoint. If the metadata records widths and a head, they must be the
+// model's; [CheckArch] compares the rest of the architecture. The errors
+// name the file and the tensor, for example
 //
 //	model.safetensors: tensor "2.weight": shape [16 4], want [3 16]
 //
@@ -146,6 +189,40 @@ func ReadMeta(path string) (Meta, error) {
 		return Meta{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return meta, nil
+}
+
+// CheckArch reports whether meta, the metadata of the weights file at
+// path, describes the architecture want, as far as it records one. A
+// file that records less — a state dict of other software, or a file of
+// an older nngen — may hold the weights of another network of the same
+// shapes; the note returned then says what could not be checked.
+func CheckArch(path string, meta Meta, want Arch) (note string, err error) {
+	got := meta.Arch
+	if got.DType != "" && want.DType != "" && got.DType != want.DType {
+		return "", fmt.Errorf("%s: the file holds %s weights, the model is %s", path, got.DType, want.DType)
+	}
+	if got.Activations != nil && want.Activations != nil {
+		if len(got.Activations) != len(want.Activations) {
+			return "", fmt.Errorf("%s: the file holds a network of %d layers (%s), the model has %d (%s)",
+				path, len(got.Activations), got.activations(), len(want.Activations), want.activations())
+		}
+		for i, a := range want.Activations {
+			if got.Activations[i] != a {
+				return "", fmt.Errorf("%s: layer %d: the weights were trained with activation %s, the model has %s",
+					path, i+1, got.Activations[i], a)
+			}
+		}
+	}
+	if got.Loss != "" && want.Loss != "" && got.Loss != want.Loss {
+		return "", fmt.Errorf("%s: the weights were trained with loss %s, the model's is %s", path, got.Loss, want.Loss)
+	}
+	switch {
+	case meta.Widths == nil:
+		return fmt.Sprintf("%s has no nngen metadata: only the shapes of its tensors were checked, not the activations, the loss or the preprocessing", path), nil
+	case got.Activations == nil && want.Activations != nil:
+		return fmt.Sprintf("%s does not record its activations (an older nngen wrote it): only the widths and the head were checked", path), nil
+	}
+	return "", nil
 }
 
 // checkFile decodes the metadata of f, read from path, checks the
@@ -245,6 +322,14 @@ func appendTensors[T model.Float](ts []safetensors.Tensor, prefix string, widths
 	return ts
 }
 
+// dtypeName returns the name of T's underlying type, as in a spec.
+func dtypeName[T model.Float]() string {
+	if dtypeOf[T]() == safetensors.F32 {
+		return "float32"
+	}
+	return "float64"
+}
+
 // dtypeOf returns the safetensors dtype of T.
 func dtypeOf[T model.Float]() safetensors.DType {
 	var x T
@@ -254,9 +339,9 @@ func dtypeOf[T model.Float]() safetensors.DType {
 	return safetensors.F64
 }
 
-// encodeMeta checks meta against the model's widths and head and returns
-// it as safetensors metadata.
-func encodeMeta(meta Meta, widths []int, head string) (map[string]string, error) {
+// encodeMeta checks meta against the model's widths, head and dtype and
+// returns it as safetensors metadata.
+func encodeMeta(meta Meta, widths []int, head, dtype string) (map[string]string, error) {
 	if meta.Widths != nil && !slices.Equal(meta.Widths, widths) {
 		return nil, fmt.Errorf("metadata describes a %s network, the model is %s",
 			architecture(meta.Widths, meta.Head), architecture(widths, head))
@@ -264,7 +349,10 @@ func encodeMeta(meta Meta, widths []int, head string) (map[string]string, error)
 	if meta.Head != "" && meta.Head != head {
 		return nil, fmt.Errorf("metadata gives head %q, the model has %q", meta.Head, head)
 	}
-	meta.Widths, meta.Head = widths, head
+	if meta.Arch.DType != "" && meta.Arch.DType != dtype {
+		return nil, fmt.Errorf("metadata gives dtype %s, the model is %s", meta.Arch.DType, dtype)
+	}
+	meta.Widths, meta.Head, meta.Arch.DType = widths, head, dtype
 	if err := meta.check(); err != nil {
 		return nil, err
 	}
@@ -272,31 +360,55 @@ func encodeMeta(meta Meta, widths []int, head string) (map[string]string, error)
 		keyFormat: "pt",
 		keyWidths: joinInts(widths),
 		keyHead:   head,
+		keyDType:  dtype,
 	}
-	if meta.Classes != nil {
-		b, err := json.Marshal(meta.Classes)
+	if acts := meta.Arch.Activations; acts != nil {
+		names := make([]string, len(acts))
+		for i, a := range acts {
+			names[i] = a.String()
+		}
+		md[keyActivations] = strings.Join(names, ",")
+	}
+	for key, v := range map[string]string{keyLoss: meta.Arch.Loss, keyTarget: meta.Target} {
+		if v != "" {
+			md[key] = v
+		}
+	}
+	for _, err := range []error{
+		putJSON(md, keyClasses, meta.Classes), putJSON(md, keyFeatures, meta.Features),
+		putJSON(md, keyMean, meta.Mean), putJSON(md, keyStd, meta.Std),
+	} {
 		if err != nil {
 			return nil, err
 		}
-		md[keyClasses] = string(b)
-	}
-	if meta.Target != "" {
-		md[keyTarget] = meta.Target
-	}
-	for _, kv := range []struct {
-		key string
-		v   []float64
-	}{{keyMean, meta.Mean}, {keyStd, meta.Std}} {
-		if kv.v == nil {
-			continue
-		}
-		b, err := json.Marshal(kv.v)
-		if err != nil {
-			return nil, fmt.Errorf("metadata %q: %v", kv.key, err)
-		}
-		md[kv.key] = string(b)
 	}
 	return md, nil
+}
+
+// putJSON stores v in md under key as a JSON array, unless v is nil.
+func putJSON[E any](md map[string]string, key string, v []E) error {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("metadata %q: %v", key, err)
+	}
+	md[key] = string(b)
+	return nil
+}
+
+// getJSON decodes the JSON array of what stored in md under key, if any,
+// into dst.
+func getJSON[E any](md map[string]string, key, what string, dst *[]E) error {
+	s, ok := md[key]
+	if !ok {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s), dst); err != nil || *dst == nil {
+		return fmt.Errorf("metadata %q: %q is not a JSON array of %s", key, s, what)
+	}
+	return nil
 }
 
 // decodeMeta parses and checks the metadata of a weights file. Keys it does
@@ -318,20 +430,29 @@ func decodeMeta(md map[string]string) (Meta, error) {
 			return Meta{}, fmt.Errorf("metadata %q: unknown head %q", keyHead, s)
 		}
 	}
-	if s, ok := md[keyClasses]; ok {
-		if err := json.Unmarshal([]byte(s), &meta.Classes); err != nil || meta.Classes == nil {
-			return Meta{}, fmt.Errorf("metadata %q: %q is not a JSON array of strings", keyClasses, s)
+	if s, ok := md[keyDType]; ok {
+		if s != "float32" && s != "float64" {
+			return Meta{}, fmt.Errorf("metadata %q: unknown dtype %q", keyDType, s)
+		}
+		meta.Arch.DType = s
+	}
+	if s, ok := md[keyActivations]; ok {
+		for f := range strings.SplitSeq(s, ",") {
+			a, err := parseActivation(f)
+			if err != nil {
+				return Meta{}, fmt.Errorf("metadata %q: %v", keyActivations, err)
+			}
+			meta.Arch.Activations = append(meta.Arch.Activations, a)
 		}
 	}
+	meta.Arch.Loss = md[keyLoss]
 	meta.Target = md[keyTarget]
-	for _, kv := range []struct {
-		key string
-		dst *[]float64
-	}{{keyMean, &meta.Mean}, {keyStd, &meta.Std}} {
-		if s, ok := md[kv.key]; ok {
-			if err := json.Unmarshal([]byte(s), kv.dst); err != nil || *kv.dst == nil {
-				return Meta{}, fmt.Errorf("metadata %q: %q is not a JSON array of numbers", kv.key, s)
-			}
+	for _, err := range []error{
+		getJSON(md, keyClasses, "strings", &meta.Classes), getJSON(md, keyFeatures, "strings", &meta.Features),
+		getJSON(md, keyMean, "numbers", &meta.Mean), getJSON(md, keyStd, "numbers", &meta.Std),
+	} {
+		if err != nil {
+			return Meta{}, err
 		}
 	}
 	if err := meta.check(); err != nil {
@@ -340,14 +461,37 @@ func decodeMeta(md map[string]string) (Meta, error) {
 	return meta, nil
 }
 
-// check reports inconsistencies within meta: classes that do not fit the
-// head and outputs, and standardization statistics that do not fit the
+// parseActivation parses the form of [Activation.String].
+func parseActivation(s string) (Activation, error) {
+	name, arg, ok := strings.Cut(s, "(")
+	a := Activation{Name: name}
+	if ok {
+		var err error
+		arg, closed := strings.CutSuffix(arg, ")")
+		if a.Alpha, err = strconv.ParseFloat(arg, 64); !closed || err != nil || !(a.Alpha != 0) || math.IsInf(a.Alpha, 0) {
+			return Activation{}, fmt.Errorf("%q is not an activation with a parameter, as leaky_relu(0.01)", s)
+		}
+	}
+	if name == "" || strings.ContainsAny(name, "() ") {
+		return Activation{}, fmt.Errorf("%q is not an activation", s)
+	}
+	return a, nil
+}
+
+// check reports inconsistencies within meta: activations that do not
+// fit the layers and head, classes that do not fit the head and outputs,
+// and feature names and standardization statistics that do not fit the
 // inputs or are not finite. Fields of the architecture that are unknown
 // are not checked against.
 func (meta *Meta) check() error {
+	if acts := meta.Arch.Activations; acts != nil && meta.Widths != nil {
+		if len(acts) != len(meta.Widths)-1 || acts[len(acts)-1].Name != meta.Head {
+			return fmt.Errorf("metadata: activations %s do not fit a %s network", meta.Arch.activations(), architecture(meta.Widths, meta.Head))
+		}
+	}
 	if meta.Classes != nil {
-		if slices.Contains(meta.Classes, "") {
-			return errors.New("metadata: empty class name")
+		if err := data.CheckClasses(meta.Classes); err != nil {
+			return fmt.Errorf("metadata: classes: %w", err)
 		}
 		if want := classCount(meta.Widths, meta.Head); want > 0 && len(meta.Classes) != want {
 			return fmt.Errorf("metadata: %d classes for a %s network, want %d",
@@ -355,6 +499,18 @@ func (meta *Meta) check() error {
 		}
 		if meta.Head == model.Identity {
 			return errors.New("metadata: classes given for a regression network (identity head)")
+		}
+	}
+	if meta.Features != nil {
+		if meta.Widths != nil && len(meta.Features) != meta.Widths[0] {
+			return fmt.Errorf("metadata: %d feature names for a network of %d inputs", len(meta.Features), meta.Widths[0])
+		}
+		seen := make(map[string]bool, len(meta.Features))
+		for _, f := range meta.Features {
+			if seen[f] {
+				return fmt.Errorf("metadata: feature %q is named twice", f)
+			}
+			seen[f] = true
 		}
 	}
 	if meta.Mean != nil || meta.Std != nil {
@@ -367,6 +523,15 @@ func (meta *Meta) check() error {
 		}
 	}
 	return nil
+}
+
+// activations lists the activations of a for messages: "relu, softmax".
+func (a Arch) activations() string {
+	names := make([]string, len(a.Activations))
+	for i, act := range a.Activations {
+		names[i] = act.String()
+	}
+	return strings.Join(names, ", ")
 }
 
 // classCount returns the number of class names a classifier of the given

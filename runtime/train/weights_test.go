@@ -25,10 +25,12 @@ func TestWeightsRoundTrip(t *testing.T) {
 		m.B1[i] = float64(i) / 3
 	}
 	meta := Meta{
-		Classes: []string{"setosa", "versicolor", `vir"ginica`},
-		Target:  "species",
-		Mean:    []float64{5.843333333333334, 3.0573333333333337, 3.7580000000000005, 1.1993333333333336},
-		Std:     []float64{0.8253012917851409, 0.4344109677354946, 1.759404065775303, 0.7596926279021594},
+		Arch:     Arch{Activations: []Activation{{Name: "leaky_relu", Alpha: 0.015625}, {Name: "softmax"}}, Loss: "cross_entropy"},
+		Classes:  []string{"setosa", "versicolor", `vir"ginica`},
+		Target:   "species",
+		Features: []string{"sepal length", "sepal_width", "petal,length", "petal_width"},
+		Mean:     []float64{5.843333333333334, 3.0573333333333337, 3.7580000000000005, 1.1993333333333336},
+		Std:      []float64{0.8253012917851409, 0.4344109677354946, 1.759404065775303, 0.7596926279021594},
 	}
 	if err := SaveWeights(path, &m, meta); err != nil {
 		t.Fatal(err)
@@ -42,7 +44,7 @@ func TestWeightsRoundTrip(t *testing.T) {
 	if !sameBits(got.Params(), m.Params()) {
 		t.Error("loaded weights differ from the saved ones")
 	}
-	meta.Widths, meta.Head = []int{4, 6, 3}, "softmax"
+	meta.Widths, meta.Head, meta.Arch.DType = []int{4, 6, 3}, "softmax", "float64"
 	if !reflect.DeepEqual(gotMeta, meta) {
 		t.Errorf("loaded metadata %+v, want %+v", gotMeta, meta)
 	}
@@ -56,13 +58,17 @@ func TestWeightsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantMD := map[string]string{
-		"format":        "pt",
-		"nngen.widths":  "4,6,3",
-		"nngen.head":    "softmax",
-		"nngen.classes": `["setosa","versicolor","vir\"ginica"]`,
-		"nngen.target":  "species",
-		"nngen.mean":    "[5.843333333333334,3.0573333333333337,3.7580000000000005,1.1993333333333336]",
-		"nngen.std":     "[0.8253012917851409,0.4344109677354946,1.759404065775303,0.7596926279021594]",
+		"format":            "pt",
+		"nngen.widths":      "4,6,3",
+		"nngen.head":        "softmax",
+		"nngen.dtype":       "float64",
+		"nngen.activations": "leaky_relu(0.015625),softmax",
+		"nngen.loss":        "cross_entropy",
+		"nngen.classes":     `["setosa","versicolor","vir\"ginica"]`,
+		"nngen.target":      "species",
+		"nngen.features":    `["sepal length","sepal_width","petal,length","petal_width"]`,
+		"nngen.mean":        "[5.843333333333334,3.0573333333333337,3.7580000000000005,1.1993333333333336]",
+		"nngen.std":         "[0.8253012917851409,0.4344109677354946,1.759404065775303,0.7596926279021594]",
 	}
 	if !maps.Equal(f.Metadata, wantMD) {
 		t.Errorf("metadata %q, want %q", f.Metadata, wantMD)
@@ -118,7 +124,7 @@ func TestWeightsFloat32(t *testing.T) {
 			t.Errorf("tensor %q has dtype %s, want F32", ft.Name, ft.DType)
 		}
 	}
-	want := map[string]string{"format": "pt", "nngen.widths": "8,12,6,4", "nngen.head": "softmax"}
+	want := map[string]string{"format": "pt", "nngen.widths": "8,12,6,4", "nngen.head": "softmax", "nngen.dtype": "float32"}
 	if !maps.Equal(f.Metadata, want) {
 		t.Errorf("metadata %q, want %q", f.Metadata, want)
 	}
@@ -127,7 +133,7 @@ func TestWeightsFloat32(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameBits(got.Params(), m.Params()) || !reflect.DeepEqual(meta, Meta{Widths: []int{8, 12, 6, 4}, Head: "softmax"}) {
+	if !sameBits(got.Params(), m.Params()) || !reflect.DeepEqual(meta, Meta{Widths: []int{8, 12, 6, 4}, Head: "softmax", Arch: Arch{DType: "float32"}}) {
 		t.Errorf("round trip: metadata %+v, weights equal %v", meta, sameBits(got.Params(), m.Params()))
 	}
 }
@@ -305,6 +311,10 @@ func TestSaveWeightsErrors(t *testing.T) {
 		{Meta{Classes: []string{"a", "b"}}, "metadata: classes given for a regression network (identity head)"},
 		{Meta{Mean: []float64{0, 1}, Std: []float64{1, 1}}, "metadata: standardization of 2 features for a network of 1 inputs"},
 		{Meta{Mean: []float64{0}, Std: []float64{-1}}, "metadata: data: standardizer standard deviation 0 is -1, want finite and positive"},
+		{Meta{Arch: Arch{DType: "float32"}}, "metadata gives dtype float32, the model is float64"},
+		{Meta{Arch: Arch{Activations: []Activation{{Name: "tanh"}, {Name: "identity"}}}}, "metadata: activations tanh, identity do not fit a 1,8,8,2 identity network"},
+		{Meta{Arch: Arch{Activations: []Activation{{Name: "tanh"}, {Name: "tanh"}, {Name: "sigmoid"}}}}, "metadata: activations tanh, tanh, sigmoid do not fit a 1,8,8,2 identity network"},
+		{Meta{Features: []string{"x", "y"}}, "metadata: 2 feature names for a network of 1 inputs"},
 	} {
 		path := filepath.Join(dir, "w.safetensors")
 		err := SaveWeights(path, &m, tt.meta)
@@ -321,7 +331,95 @@ func TestSaveWeightsErrors(t *testing.T) {
 		t.Error(err)
 	}
 	err := SaveWeights(filepath.Join(dir, "b.safetensors"), &b, Meta{Classes: []string{"no", ""}})
-	if want := filepath.Join(dir, "b.safetensors") + ": metadata: empty class name"; err == nil || err.Error() != want {
+	if want := filepath.Join(dir, "b.safetensors") + ": metadata: classes: empty class name"; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
+	}
+	// Duplicate class names, which no data could tell apart.
+	err = SaveWeights(filepath.Join(dir, "b.safetensors"), &b, Meta{Classes: []string{"1", "01"}})
+	if want := filepath.Join(dir, "b.safetensors") + `: metadata: classes: class "01" is listed twice`; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+// TestCheckArch checks that weights trained for another architecture of
+// the same shapes are refused, naming what differs, and that files which
+// record less say what could not be checked.
+func TestCheckArch(t *testing.T) {
+	relu := Arch{DType: "float64", Activations: []Activation{{Name: "relu"}, {Name: "softmax"}}, Loss: "cross_entropy"}
+	path := filepath.Join(t.TempDir(), "w.safetensors")
+	var m softmax.Classifier
+	if err := SaveWeights(path, &m, Meta{Arch: relu}); err != nil {
+		t.Fatal(err)
+	}
+	meta, err := LoadWeights(path, &m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note, err := CheckArch(path, meta, relu); note != "" || err != nil {
+		t.Errorf("same architecture: note %q, error %v", note, err)
+	}
+	for _, tc := range []struct {
+		want Arch
+		msg  string
+	}{
+		{Arch{DType: "float64", Activations: []Activation{{Name: "tanh"}, {Name: "softmax"}}, Loss: "cross_entropy"},
+			"layer 1: the weights were trained with activation relu, the model has tanh"},
+		{Arch{DType: "float64", Activations: []Activation{{Name: "leaky_relu", Alpha: 0.01}, {Name: "softmax"}}},
+			"layer 1: the weights were trained with activation relu, the model has leaky_relu(0.01)"},
+		{Arch{DType: "float32", Activations: relu.Activations}, "the file holds float64 weights, the model is float32"},
+		{Arch{Activations: []Activation{{Name: "relu"}, {Name: "relu"}, {Name: "softmax"}}},
+			"the file holds a network of 2 layers (relu, softmax), the model has 3 (relu, relu, softmax)"},
+		{Arch{Loss: "mse"}, "the weights were trained with loss cross_entropy, the model's is mse"},
+	} {
+		if _, err := CheckArch(path, meta, tc.want); err == nil || err.Error() != path+": "+tc.msg {
+			t.Errorf("%+v: error %v, want %s", tc.want, err, tc.msg)
+		}
+	}
+	// Alphas must match exactly.
+	leaky := func(a float64) Arch {
+		return Arch{Activations: []Activation{{Name: "leaky_relu", Alpha: a}, {Name: "softmax"}}}
+	}
+	if err := SaveWeights(path, &m, Meta{Arch: leaky(0.1)}); err != nil {
+		t.Fatal(err)
+	}
+	if meta, err = LoadWeights(path, &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CheckArch(path, meta, leaky(0.2)); err == nil || !strings.HasSuffix(err.Error(), "activation leaky_relu(0.1), the model has leaky_relu(0.2)") {
+		t.Errorf("other alpha: error %v", err)
+	}
+	if _, err := CheckArch(path, meta, leaky(0.1)); err != nil {
+		t.Errorf("same alpha: error %v", err)
+	}
+
+	// An older nngen file, and a plain state dict.
+	old, err := CheckArch(path, Meta{Widths: []int{4, 6, 3}, Head: "softmax"}, relu)
+	if err != nil || old != path+" does not record its activations (an older nngen wrote it): only the widths and the head were checked" {
+		t.Errorf("older file: note %q, error %v", old, err)
+	}
+	plain, err := CheckArch(path, Meta{}, relu)
+	if err != nil || plain != path+" has no nngen metadata: only the shapes of its tensors were checked, not the activations, the loss or the preprocessing" {
+		t.Errorf("state dict: note %q, error %v", plain, err)
+	}
+}
+
+// TestDecodeMetaErrors checks the messages for malformed new metadata.
+func TestDecodeMetaErrors(t *testing.T) {
+	for _, tc := range []struct {
+		md   map[string]string
+		want string
+	}{
+		{map[string]string{"nngen.dtype": "float16"}, `metadata "nngen.dtype": unknown dtype "float16"`},
+		{map[string]string{"nngen.activations": "relu,leaky_relu(x),softmax"}, `metadata "nngen.activations": "leaky_relu(x)" is not an activation with a parameter, as leaky_relu(0.01)`},
+		{map[string]string{"nngen.activations": "relu,,softmax"}, `metadata "nngen.activations": "" is not an activation`},
+		{map[string]string{"nngen.features": `{"a":1}`}, `metadata "nngen.features": "{\"a\":1}" is not a JSON array of strings`},
+		{map[string]string{"nngen.features": `["a","a"]`}, `metadata: feature "a" is named twice`},
+		{map[string]string{"nngen.classes": `["a","a"]`}, `metadata: classes: class "a" is listed twice`},
+		{map[string]string{"nngen.widths": "4,6,3", "nngen.head": "softmax", "nngen.activations": "relu,sigmoid"},
+			"metadata: activations relu, sigmoid do not fit a 4,6,3 softmax network"},
+	} {
+		if _, err := decodeMeta(tc.md); err == nil || err.Error() != tc.want {
+			t.Errorf("%q: error %v\nwant %s", tc.md, err, tc.want)
+		}
 	}
 }

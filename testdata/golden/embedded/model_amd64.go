@@ -3,6 +3,8 @@
 
 package embedded
 
+import "unsafe"
+
 // readerAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,55 @@ func readerXGETBV() (eax uint32)
 // readerGemmAVX2 is readerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // readerGemvAVX2 is readerGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// readerTransposeAVX2 is readerTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func readerTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
+// readerSoftmaxAVX2 is readerSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func readerSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
-func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if readerAVX2 {
-		readerGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		readerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else readerGemvGo.
-func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if readerAVX2 {
-		readerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		readerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	readerGemvGo(m, k, a, lda, x, y)
+	readerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// readerTransposeKernel runs readerTransposeAVX2 if the processor has AVX2 and FMA, else readerTransposeGo.
+func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if readerAVX2 {
+		readerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	readerTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// readerSoftmaxKernel runs readerSoftmaxAVX2 if the processor has AVX2 and FMA, else readerSoftmaxGo.
+func readerSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if readerAVX2 {
+		readerSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	readerSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -3,22 +3,54 @@
 
 package embedded
 
+import "unsafe"
+
 // readerGemmNEON is readerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func readerGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func readerGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // readerGemvNEON is readerGemv in assembly with NEON.
 //
 //go:noescape
-func readerGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func readerGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// readerGemmKernel runs readerGemmNEON.
-func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	readerGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// readerGemmKernel runs readerGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	readerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&readerGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
-// readerGemvKernel runs readerGemvNEON.
-func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	readerGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// readerGemvKernel runs readerGemvNEON, then relu if the mode asks for it.
+func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	readerGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&readerGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// readerTransposeKernel runs readerTransposeGo: this build has no assembly for it.
+func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	readerTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// readerSoftmaxKernel runs readerSoftmaxGo: this build has no assembly for it.
+func readerSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	readerSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -4,11 +4,21 @@
 package embedded
 
 // readerGemmKernel runs readerGemmGo: this build has no assembly kernels.
-func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // readerGemvKernel runs readerGemvGo.
-func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	readerGemvGo(m, k, a, lda, x, y)
+func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	readerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// readerTransposeKernel runs readerTransposeGo: this build has no assembly for it.
+func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	readerTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// readerSoftmaxKernel runs readerSoftmaxGo: this build has no assembly for it.
+func readerSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	readerSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -105,7 +105,7 @@ func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	var a1 [9]float64
 	a1 = m.B1
-	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], a1[:])
+	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], a1[:], loopedGemmAdd)
 	for o := range 9 {
 		a1[o] = loopedGelu(a1[o])
 	}
@@ -121,13 +121,13 @@ func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	var a3 [5]float64
 	a3 = m.B3
-	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, a2[:], a3[:])
+	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, a2[:], a3[:], loopedGemmAdd)
 	for o := range 5 {
 		a3[o] = loopedSoftplus(a3[o])
 	}
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
 	z = m.B4
-	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z[:])
+	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z[:], loopedGemmAdd)
 	return z
 }
 
@@ -191,7 +191,7 @@ type LoopedTrace struct {
 func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
 	s.Z1 = m.B1
-	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], s.Z1[:])
+	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], s.Z1[:], loopedGemmAdd)
 	for o := range 9 {
 		s.A1[o] = loopedGelu(s.Z1[o])
 	}
@@ -212,13 +212,13 @@ func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	s.A2[6] = loopedSilu(s.Z2[6])
 	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	s.A3 = m.B3
-	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, s.A2[:], s.A3[:])
+	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, s.A2[:], s.A3[:], loopedGemmAdd)
 	for o := range 5 {
 		s.A3[o] = loopedSoftplus(s.A3[o])
 	}
 	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
 	s.Z4 = m.B4
-	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, s.A3[:], s.Z4[:])
+	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, s.A3[:], s.Z4[:], loopedGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z4[0], s.Z4[1], s.Z4[2])
 	var sum float64
@@ -256,9 +256,9 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B4[o] += d4[o]
 	}
 	// ∂L/∂W4[o][i] += δ4[o]·a3[i]: a product of a 3×1 and a 1×5 matrix.
-	loopedGemm(3, 5, 1, d4[:], 1, 1, s.A3[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5)
+	loopedGemm(3, 5, 1, d4[:], 1, 1, s.A3[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, loopedGemmAdd)
 	// d3[i] = Σₒ δ4[o]·W4[o][i], Wᵀδ as the 1×5 row δᵀ·W.
-	loopedGemm(1, 5, 3, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5)
+	loopedGemm(1, 5, 3, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, loopedGemmSet)
 	// δ3 = ∂L/∂z3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a.
 	for i := range 5 {
 		d3[i] *= loopedSoftplusDeriv(s.A3[i])
@@ -269,9 +269,9 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 5×1 and a 1×7 matrix.
-	loopedGemm(5, 7, 1, d3[:], 1, 1, s.A2[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7)
+	loopedGemm(5, 7, 1, d3[:], 1, 1, s.A2[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, loopedGemmAdd)
 	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×7 row δᵀ·W.
-	loopedGemm(1, 7, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7)
+	loopedGemm(1, 7, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, loopedGemmSet)
 	// δ2 = ∂L/∂z2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))).
 	d2[0] *= loopedSiluDeriv(s.Z2[0])
 	d2[1] *= loopedSiluDeriv(s.Z2[1])
@@ -370,7 +370,7 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 9×1 and a 1×11 matrix.
-	loopedGemm(9, 11, 1, d1[:], 1, 1, x[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11)
+	loopedGemm(9, 11, 1, d1[:], 1, 1, x[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, loopedGemmAdd)
 	return loss
 }
 
@@ -394,66 +394,34 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 	var z2 [224]float64
 	var a3 [160]float64
 	var z4 [96]float64
+	var p [96]float64
+	var sum [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
-		for q := range c {
-			for i := range 11 {
-				xt[i*32+q] = xc[q*11+i]
-			}
-		}
+		loopedTranspose(c, 11, xc, 11, xt[:], 32)
 		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		for o := range 9 {
-			for q := range cols {
-				z1[o*32+q] = m.B1[o]
-			}
-		}
-		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32)
+		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], loopedGemmBias)
 		for i := range a1 {
 			a1[i] = loopedGelu(z1[i])
 		}
 		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
-		for o := range 7 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32)
+		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32, m.B2[:], loopedGemmBias)
 		for i := range a2 {
 			a2[i] = loopedSilu(z2[i])
 		}
 		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
-		for o := range 5 {
-			for q := range cols {
-				a3[o*32+q] = m.B3[o]
-			}
-		}
-		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32)
+		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32, m.B3[:], loopedGemmBias)
 		for i := range a3 {
 			a3[i] = loopedSoftplus(a3[i])
 		}
 		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
-		for o := range 3 {
-			for q := range cols {
-				z4[o*32+q] = m.B4[o]
-			}
-		}
-		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32)
+		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], loopedGemmBias)
 		// The head of each sample, into its row of dst.
-		for q := range c {
-			out := (*[LoopedOutputs]float64)(dst[(base+q)*LoopedOutputs:])
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z4[0*32+q], z4[1*32+q], z4[2*32+q])
-			var sum float64
-			for k := range 3 {
-				out[k] = math.Exp(z4[k*32+q] - mx)
-				sum += out[k]
-			}
-			for k := range 3 {
-				out[k] /= sum
-			}
-		}
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
+		loopedTranspose(3, c, p[:], 32, dst[base*LoopedOutputs:], 3)
 	}
 }
 
@@ -481,6 +449,8 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	var z2 [224]float64
 	var a3 [160]float64
 	var z4 [96]float64
+	var p [96]float64
+	var sum [32]float64
 	var a1t [288]float64
 	var z1t [288]float64
 	var a2t [224]float64
@@ -494,94 +464,43 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
-		for q := range c {
-			for i := range 11 {
-				xt[i*32+q] = xc[q*11+i]
-			}
-		}
+		loopedTranspose(c, 11, xc, 11, xt[:], 32)
 		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		for o := range 9 {
-			for q := range cols {
-				z1[o*32+q] = m.B1[o]
-			}
-		}
-		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32)
+		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], loopedGemmBias)
 		for i := range a1 {
 			a1[i] = loopedGelu(z1[i])
 		}
 		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
-		for o := range 7 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32)
+		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32, m.B2[:], loopedGemmBias)
 		for i := range a2 {
 			a2[i] = loopedSilu(z2[i])
 		}
 		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
-		for o := range 5 {
-			for q := range cols {
-				a3[o*32+q] = m.B3[o]
-			}
-		}
-		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32)
+		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32, m.B3[:], loopedGemmBias)
 		for i := range a3 {
 			a3[i] = loopedSoftplus(a3[i])
 		}
 		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
-		for o := range 3 {
-			for q := range cols {
-				z4[o*32+q] = m.B4[o]
-			}
-		}
-		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32)
+		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], loopedGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 9 {
-				a1t[q*9+i] = a1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 9 {
-				z1t[q*9+i] = z1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 7 {
-				a2t[q*7+i] = a2[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 7 {
-				z2t[q*7+i] = z2[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 5 {
-				a3t[q*5+i] = a3[i*32+q]
-			}
-		}
+		loopedTranspose(9, c, a1[:], 32, a1t[:], 9)
+		loopedTranspose(9, c, z1[:], 32, z1t[:], 9)
+		loopedTranspose(7, c, a2[:], 32, a2t[:], 7)
+		loopedTranspose(7, c, z2[:], 32, z2t[:], 7)
+		loopedTranspose(5, c, a3[:], 32, a3t[:], 5)
 		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
+		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
+		loopedTranspose(3, c, p[:], 32, d4[:], 3)
+		t := y[base*LoopedOutputs:]
 		for q := range c {
-			var p [3]float64
-			var lse float64
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z4[0*32+q], z4[1*32+q], z4[2*32+q])
-			var sum float64
-			for k := range 3 {
-				p[k] = math.Exp(z4[k*32+q] - mx)
-				sum += p[k]
-			}
-			for k := range 3 {
-				p[k] /= sum
-			}
 			// log Σⱼ exp zⱼ, for the loss
-			lse = mx + math.Log(sum)
-			t := (*[LoopedOutputs]float64)(y[(base+q)*LoopedOutputs:])
+			lse := max(z4[0*32+q], z4[1*32+q], z4[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
-				d4[q*3+k] = p[k] - t[k]
-				loss += t[k] * (lse - z4[k*32+q])
+				i := q*3 + k
+				d4[i] -= t[i]
+				loss += t[i] * (lse - z4[k*32+q])
 			}
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ over the samples q,
@@ -591,10 +510,9 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				g.B4[o] += d4[q*3+o]
 			}
 		}
-		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5)
+		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, loopedGemmAdd)
 		// d3 = W4ᵀ·δ4 = ∂L/∂a3 for each sample: the rows of Δ4·W4.
-		clear(d3[:c*5])
-		loopedGemm(c, 5, 3, d4[:], 3, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5)
+		loopedGemm(c, 5, 3, d4[:], 3, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, loopedGemmSet)
 		// δ3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a; d3 holds δ3 from here on.
 		for i := range d3[:c*5] {
 			d3[i] *= loopedSoftplusDeriv(a3t[i])
@@ -606,10 +524,9 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				g.B3[o] += d3[q*5+o]
 			}
 		}
-		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7)
+		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, loopedGemmAdd)
 		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		clear(d2[:c*7])
-		loopedGemm(c, 7, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7)
+		loopedGemm(c, 7, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, loopedGemmSet)
 		// δ2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d2 holds δ2 from here on.
 		for i := range d2[:c*7] {
 			d2[i] *= loopedSiluDeriv(z2t[i])
@@ -621,10 +538,9 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				g.B2[o] += d2[q*7+o]
 			}
 		}
-		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9)
+		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9, nil, loopedGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		clear(d1[:c*9])
-		loopedGemm(c, 9, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*9), 9, d1[:], 9)
+		loopedGemm(c, 9, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*9), 9, d1[:], 9, nil, loopedGemmSet)
 		// δ1 = d1 ⊙ gelu'(z1), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d1 holds δ1 from here on.
 		for i := range d1[:c*9] {
 			d1[i] *= loopedGeluDeriv(z1t[i])
@@ -636,7 +552,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				g.B1[o] += d1[q*9+o]
 			}
 		}
-		loopedGemm(9, 11, c, d1[:], 1, 9, xc[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11)
+		loopedGemm(9, 11, c, d1[:], 1, 9, xc[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, loopedGemmAdd)
 	}
 	return loss
 }
@@ -676,77 +592,148 @@ func loopedSoftplusDeriv(a float64) float64 {
 	return -math.Expm1(-a)
 }
 
-// loopedGemm adds a·b to c, for matrices read through strides (counted in values):
+// The modes of loopedGemm: where the sums start, and whether relu follows.
+const (
+	loopedGemmAdd  = 0 // c += a·b
+	loopedGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	loopedGemmSet  = 2 // c = a·b
+	loopedGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+)
+
+// loopedGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
 //
-//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
 // With the strides one function serves the three products of a layer: W·A
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to loopedGemmKernel, the
 // fastest kernel of the build; the rest to loopedGemmGo.
-func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	if m == 0 || n == 0 {
 		return
 	}
 	// The last value each matrix is read or written at: checked here, not by the kernel.
-	_ = a[(m-1)*ars+(k-1)*acs]
-	_ = b[(k-1)*ldb+n-1]
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
 	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == loopedGemmBias {
+		_ = bias[m-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		loopedGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
+		loopedGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 	}
 	if whole < n {
-		loopedGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
+		loopedGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
 	}
 }
 
-// loopedGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func loopedGemv(m, k int, a []float64, lda int, x, y []float64) {
+// loopedGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// loopedGemmAdd|loopedGemmRelu, y = max(y, 0) then.
+func loopedGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	loopedGemvKernel(m, k, a, lda, x, y)
+	loopedGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // loopedGemmGo is loopedGemm in plain Go, four rows of c at a time.
-func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case loopedGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case loopedGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
 		for p := range k {
 			a0 := a[(i)*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
-			bp := b[p*ldb:][:n]
-			for j, bj := range bp {
+			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 				c1[j] += a1 * bj
 				c2[j] += a2 * bj
 				c3[j] += a3 * bj
 			}
 		}
+		if mode&loopedGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range c1 {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range c2 {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range c3 {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
-		ci := c[i*ldc:][:n]
+		c0 := c[(i)*ldc:][:n]
+		switch mode & 3 {
+		case loopedGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case loopedGemmSet:
+			clear(c0)
+		}
 		for p := range k {
-			ap := a[i*ars+p*acs]
+			a0 := a[(i)*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
-				ci[j] += ap * bj
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&loopedGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}
 }
 
 // loopedGemvGo is loopedGemv in plain Go, summing each row in four lanes.
-func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -762,5 +749,81 @@ func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&loopedGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// loopedTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to loopedTransposeKernel,
+// the edges to loopedTransposeGo.
+func loopedTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		loopedTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		loopedTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		loopedTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// loopedTransposeGo is loopedTranspose in plain Go.
+func loopedTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
+	}
+}
+
+// loopedSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 4 columns go to loopedSoftmaxKernel, the rest to loopedSoftmaxGo.
+func loopedSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 3
+	if whole > 0 {
+		loopedSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		loopedSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
+// loopedSoftmaxGo is loopedSoftmax in plain Go, with math.Exp.
+func loopedSoftmaxGo(k, n int, z []float64, ld int, p, sum []float64) {
+	for j := range n {
+		mx := z[j]
+		for i := 1; i < k; i++ {
+			mx = max(mx, z[i*ld+j])
+		}
+		var s float64
+		for i := range k {
+			v := math.Exp(z[i*ld+j] - mx)
+			p[i*ld+j] = v
+			s += v
+		}
+		for i := range k {
+			p[i*ld+j] /= s
+		}
+		sum[j] = s
 	}
 }

@@ -3,6 +3,8 @@
 
 package loops
 
+import "unsafe"
+
 // loopedAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,46 @@ func loopedXGETBV() (eax uint32)
 // loopedGemmAVX2 is loopedGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
 
 // loopedGemvAVX2 is loopedGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64)
+func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// loopedTransposeAVX2 is loopedTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func loopedTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
+// loopedSoftmaxKernel runs loopedSoftmaxGo: this build has no assembly for it.
+func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	loopedSoftmaxGo(k, n, z, ld, p, sum)
+}
 
 // loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else loopedGemmGo.
-func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if loopedAVX2 {
-		loopedGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		loopedGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // loopedGemvKernel runs loopedGemvAVX2 if the processor has AVX2 and FMA, else loopedGemvGo.
-func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
+func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if loopedAVX2 {
-		loopedGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		loopedGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	loopedGemvGo(m, k, a, lda, x, y)
+	loopedGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// loopedTransposeKernel runs loopedTransposeAVX2 if the processor has AVX2 and FMA, else loopedTransposeGo.
+func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if loopedAVX2 {
+		loopedTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	loopedTransposeGo(rows, cols, src, lds, dst, ldd)
 }

@@ -3,22 +3,54 @@
 
 package loops
 
+import "unsafe"
+
 // loopedGemmNEON is loopedGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func loopedGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+func loopedGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
 
 // loopedGemvNEON is loopedGemv in assembly with NEON.
 //
 //go:noescape
-func loopedGemvNEON(m, k int, a *float64, lda int, x, y *float64)
+func loopedGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// loopedGemmKernel runs loopedGemmNEON.
-func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	loopedGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// loopedGemmKernel runs loopedGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	loopedGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&loopedGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
-// loopedGemvKernel runs loopedGemvNEON.
-func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	loopedGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// loopedGemvKernel runs loopedGemvNEON, then relu if the mode asks for it.
+func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	loopedGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&loopedGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// loopedTransposeKernel runs loopedTransposeGo: this build has no assembly for it.
+func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	loopedTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// loopedSoftmaxKernel runs loopedSoftmaxGo: this build has no assembly for it.
+func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	loopedSoftmaxGo(k, n, z, ld, p, sum)
 }

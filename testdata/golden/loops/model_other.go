@@ -4,11 +4,21 @@
 package loops
 
 // loopedGemmKernel runs loopedGemmGo: this build has no assembly kernels.
-func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // loopedGemvKernel runs loopedGemvGo.
-func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	loopedGemvGo(m, k, a, lda, x, y)
+func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	loopedGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// loopedTransposeKernel runs loopedTransposeGo: this build has no assembly for it.
+func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	loopedTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// loopedSoftmaxKernel runs loopedSoftmaxGo: this build has no assembly for it.
+func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	loopedSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -95,7 +95,7 @@ func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
 	var a1 [12]float32
 	a1 = m.B1
-	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], a1[:])
+	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], a1[:], smallGemmAdd)
 	for o := range 12 {
 		a1[o] = smallLeakyRelu0_01(a1[o])
 	}
@@ -171,7 +171,7 @@ type SmallTrace struct {
 func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
 	s.A1 = m.B1
-	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], s.A1[:])
+	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], s.A1[:], smallGemmAdd)
 	for o := range 12 {
 		s.A1[o] = smallLeakyRelu0_01(s.A1[o])
 	}
@@ -368,7 +368,7 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 12×1 and a 1×8 matrix.
-	smallGemm(12, 8, 1, d1[:], 1, 1, x[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8)
+	smallGemm(12, 8, 1, d1[:], 1, 1, x[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, smallGemmAdd)
 	return loss
 }
 
@@ -390,56 +390,29 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 	var a2 [192]float32
 	var z2 [192]float32
 	var z3 [128]float32
+	var p [128]float32
+	var sum [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
-		for q := range c {
-			for i := range 8 {
-				xt[i*32+q] = xc[q*8+i]
-			}
-		}
+		smallTranspose(c, 8, xc, 8, xt[:], 32)
 		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
-		for o := range 12 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32)
+		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], smallGemmBias)
 		for i := range a1 {
 			a1[i] = smallLeakyRelu0_01(a1[i])
 		}
 		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		for o := range 6 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32)
+		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32, m.B2[:], smallGemmBias)
 		for i := range a2 {
 			a2[i] = smallGelu(z2[i])
 		}
 		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		for o := range 4 {
-			for q := range cols {
-				z3[o*32+q] = m.B3[o]
-			}
-		}
-		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32)
+		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], smallGemmBias)
 		// The head of each sample, into its row of dst.
-		for q := range c {
-			out := (*[SmallOutputs]float32)(dst[(base+q)*SmallOutputs:])
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q])
-			var sum float32
-			for k := range 4 {
-				out[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
-				sum += out[k]
-			}
-			for k := range 4 {
-				out[k] /= sum
-			}
-		}
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		smallSoftmax(4, cols, z3[:], 32, p[:], sum[:])
+		smallTranspose(4, c, p[:], 32, dst[base*SmallOutputs:], 4)
 	}
 }
 
@@ -465,6 +438,8 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 	var a2 [192]float32
 	var z2 [192]float32
 	var z3 [128]float32
+	var p [128]float32
+	var sum [32]float32
 	var a1t [384]float32
 	var a2t [192]float32
 	var z2t [192]float32
@@ -475,74 +450,36 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
-		for q := range c {
-			for i := range 8 {
-				xt[i*32+q] = xc[q*8+i]
-			}
-		}
+		smallTranspose(c, 8, xc, 8, xt[:], 32)
 		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
-		for o := range 12 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32)
+		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], smallGemmBias)
 		for i := range a1 {
 			a1[i] = smallLeakyRelu0_01(a1[i])
 		}
 		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		for o := range 6 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32)
+		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32, m.B2[:], smallGemmBias)
 		for i := range a2 {
 			a2[i] = smallGelu(z2[i])
 		}
 		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		for o := range 4 {
-			for q := range cols {
-				z3[o*32+q] = m.B3[o]
-			}
-		}
-		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32)
+		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], smallGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 12 {
-				a1t[q*12+i] = a1[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 6 {
-				a2t[q*6+i] = a2[i*32+q]
-			}
-		}
-		for q := range c {
-			for i := range 6 {
-				z2t[q*6+i] = z2[i*32+q]
-			}
-		}
+		smallTranspose(12, c, a1[:], 32, a1t[:], 12)
+		smallTranspose(6, c, a2[:], 32, a2t[:], 6)
+		smallTranspose(6, c, z2[:], 32, z2t[:], 6)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		smallSoftmax(4, cols, z3[:], 32, p[:], sum[:])
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
+		smallTranspose(4, c, p[:], 32, d3[:], 4)
+		t := y[base*SmallOutputs:]
 		for q := range c {
-			var p [4]float32
-			var lse float32
-			// Softmax: subtract the largest logit so that no exp overflows.
-			mx := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q])
-			var sum float32
-			for k := range 4 {
-				p[k] = float32(math.Exp(float64(z3[k*32+q] - mx)))
-				sum += p[k]
-			}
-			for k := range 4 {
-				p[k] /= sum
-			}
 			// log Σⱼ exp zⱼ, for the loss
-			lse = mx + float32(math.Log(float64(sum)))
-			t := (*[SmallOutputs]float32)(y[(base+q)*SmallOutputs:])
+			lse := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q]) + float32(math.Log(float64(sum[q])))
 			for k := range 4 {
-				d3[q*4+k] = p[k] - t[k]
-				loss += t[k] * (lse - z3[k*32+q])
+				i := q*4 + k
+				d3[i] -= t[i]
+				loss += t[i] * (lse - z3[k*32+q])
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
@@ -552,10 +489,9 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				g.B3[o] += d3[q*4+o]
 			}
 		}
-		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6)
+		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6, nil, smallGemmAdd)
 		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		clear(d2[:c*6])
-		smallGemm(c, 6, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*6), 6, d2[:], 6)
+		smallGemm(c, 6, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*6), 6, d2[:], 6, nil, smallGemmSet)
 		// δ2 = d2 ⊙ gelu'(z2), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d2 holds δ2 from here on.
 		for i := range d2[:c*6] {
 			d2[i] *= smallGeluDeriv(z2t[i])
@@ -567,10 +503,9 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				g.B2[o] += d2[q*6+o]
 			}
 		}
-		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12)
+		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12, nil, smallGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		clear(d1[:c*12])
-		smallGemm(c, 12, 6, d2[:], 6, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12)
+		smallGemm(c, 12, 6, d2[:], 6, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12, nil, smallGemmSet)
 		// δ1 = d1 ⊙ leaky_relu'(z1), with leaky_relu'(z) = 1 if a > 0 else 0.01; d1 holds δ1 from here on.
 		for i := range d1[:c*12] {
 			d1[i] *= smallLeakyRelu0_01Deriv(a1t[i])
@@ -582,7 +517,7 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				g.B1[o] += d1[q*12+o]
 			}
 		}
-		smallGemm(12, 8, c, d1[:], 1, 12, xc[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8)
+		smallGemm(12, 8, c, d1[:], 1, 12, xc[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, smallGemmAdd)
 	}
 	return loss
 }
@@ -616,77 +551,148 @@ func smallGeluDeriv(arg float32) float32 {
 	return float32(0.5*(1+t) + 0.5*z*(1-t*t)*(0.7978845608028654*(1+0.134145*(z*z))))
 }
 
-// smallGemm adds a·b to c, for matrices read through strides (counted in values):
+// The modes of smallGemm: where the sums start, and whether relu follows.
+const (
+	smallGemmAdd  = 0 // c += a·b
+	smallGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	smallGemmSet  = 2 // c = a·b
+	smallGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+)
+
+// smallGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
 //
-//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
 // With the strides one function serves the three products of a layer: W·A
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 16 columns go to smallGemmKernel, the
 // fastest kernel of the build; the rest to smallGemmGo.
-func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	if m == 0 || n == 0 {
 		return
 	}
 	// The last value each matrix is read or written at: checked here, not by the kernel.
-	_ = a[(m-1)*ars+(k-1)*acs]
-	_ = b[(k-1)*ldb+n-1]
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
 	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == smallGemmBias {
+		_ = bias[m-1]
+	}
 	whole := n &^ 15
 	if whole > 0 {
-		smallGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
+		smallGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 	}
 	if whole < n {
-		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
+		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
 	}
 }
 
-// smallGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func smallGemv(m, k int, a []float32, lda int, x, y []float32) {
+// smallGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// smallGemmAdd|smallGemmRelu, y = max(y, 0) then.
+func smallGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	smallGemvKernel(m, k, a, lda, x, y)
+	smallGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // smallGemmGo is smallGemm in plain Go, four rows of c at a time.
-func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case smallGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case smallGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
 		for p := range k {
 			a0 := a[(i)*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
-			bp := b[p*ldb:][:n]
-			for j, bj := range bp {
+			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 				c1[j] += a1 * bj
 				c2[j] += a2 * bj
 				c3[j] += a3 * bj
 			}
 		}
+		if mode&smallGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range c1 {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range c2 {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range c3 {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
-		ci := c[i*ldc:][:n]
+		c0 := c[(i)*ldc:][:n]
+		switch mode & 3 {
+		case smallGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case smallGemmSet:
+			clear(c0)
+		}
 		for p := range k {
-			ap := a[i*ars+p*acs]
+			a0 := a[(i)*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
-				ci[j] += ap * bj
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&smallGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}
 }
 
 // smallGemvGo is smallGemv in plain Go, summing each row in four lanes.
-func smallGemvGo(m, k int, a []float32, lda int, x, y []float32) {
+func smallGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -702,5 +708,81 @@ func smallGemvGo(m, k int, a []float32, lda int, x, y []float32) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&smallGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// smallTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to smallTransposeKernel,
+// the edges to smallTransposeGo.
+func smallTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^7, cols&^7
+	if r > 0 && c > 0 {
+		smallTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		smallTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		smallTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// smallTransposeGo is smallTranspose in plain Go.
+func smallTransposeGo(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
+	}
+}
+
+// smallSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 8 columns go to smallSoftmaxKernel, the rest to smallSoftmaxGo.
+func smallSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		smallSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		smallSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
+// smallSoftmaxGo is smallSoftmax in plain Go, with math.Exp.
+func smallSoftmaxGo(k, n int, z []float32, ld int, p, sum []float32) {
+	for j := range n {
+		mx := z[j]
+		for i := 1; i < k; i++ {
+			mx = max(mx, z[i*ld+j])
+		}
+		var s float32
+		for i := range k {
+			v := float32(math.Exp(float64(z[i*ld+j] - mx)))
+			p[i*ld+j] = v
+			s += v
+		}
+		for i := range k {
+			p[i*ld+j] /= s
+		}
+		sum[j] = s
 	}
 }

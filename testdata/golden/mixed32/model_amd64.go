@@ -3,6 +3,8 @@
 
 package mixed32
 
+import "unsafe"
+
 // smallAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,55 @@ func smallXGETBV() (eax uint32)
 // smallGemmAVX2 is smallGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // smallGemvAVX2 is smallGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32)
+func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// smallTransposeAVX2 is smallTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func smallTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
+// smallSoftmaxAVX2 is smallSoftmax for whole blocks, in assembly with AVX2 and FMA.
+//
+//go:noescape
+func smallSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
-func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
+func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
 	if smallAVX2 {
-		smallGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		smallGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else smallGemvGo.
-func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
+func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if smallAVX2 {
-		smallGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		smallGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	smallGemvGo(m, k, a, lda, x, y)
+	smallGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// smallTransposeKernel runs smallTransposeAVX2 if the processor has AVX2 and FMA, else smallTransposeGo.
+func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if smallAVX2 {
+		smallTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	smallTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// smallSoftmaxKernel runs smallSoftmaxAVX2 if the processor has AVX2 and FMA, else smallSoftmaxGo.
+func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	if smallAVX2 {
+		smallSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		return
+	}
+	smallSoftmaxGo(k, n, z, ld, p, sum)
 }

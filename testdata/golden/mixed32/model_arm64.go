@@ -3,22 +3,54 @@
 
 package mixed32
 
+import "unsafe"
+
 // smallGemmNEON is smallGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func smallGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int)
+func smallGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
 
 // smallGemvNEON is smallGemv in assembly with NEON.
 //
 //go:noescape
-func smallGemvNEON(m, k int, a *float32, lda int, x, y *float32)
+func smallGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// smallGemmKernel runs smallGemmNEON.
-func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	smallGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// smallGemmKernel runs smallGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	smallGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&smallGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
-// smallGemvKernel runs smallGemvNEON.
-func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	smallGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// smallGemvKernel runs smallGemvNEON, then relu if the mode asks for it.
+func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	smallGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&smallGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// smallTransposeKernel runs smallTransposeGo: this build has no assembly for it.
+func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	smallTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// smallSoftmaxKernel runs smallSoftmaxGo: this build has no assembly for it.
+func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	smallSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -3,15 +3,17 @@
 package mixed32
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 )
 
-// TestSmallKernels compares smallGemmKernel and smallGemvKernel, the
-// kernels of this build, with smallGemmGo and smallGemvGo on random
-// matrices, for every shape of the edges: rows in blocks of four and left
-// over, columns in whole tiles and left over, contiguous and strided reads.
+// TestSmallKernels compares the kernels' entry points (smallGemm and so on),
+// which run the kernels of this build, with their plain Go versions on
+// random matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// columns in whole tiles and left over), contiguous and strided reads, and
+// every mode.
 func TestSmallKernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	random := func(n int) []float32 {
@@ -30,7 +32,7 @@ func TestSmallKernels(t *testing.T) {
 		}
 	}
 	const tile = 16
-	for _, m := range []int{1, 2, 3, 4, 5, 7, 8, 13} {
+	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 17} {
 		for _, n := range []int{tile, 2 * tile, 3*tile + 5} {
 			for _, k := range []int{1, 2, 5, 33} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).
@@ -40,24 +42,55 @@ func TestSmallKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b := random(m*ars+k*acs), random(k*ldb)
-					c := random(m * ldc)
-					want := append([]float32(nil), c...)
-					smallGemm(m, n, k, a, ars, acs, b, ldb, c, ldc)
-					smallGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc)
-					check("gemm", c, want)
+					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					for _, mode := range []int{smallGemmAdd, smallGemmBias, smallGemmSet,
+						smallGemmAdd | smallGemmRelu, smallGemmBias | smallGemmRelu} {
+						c := random(m * ldc)
+						want := append([]float32(nil), c...)
+						smallGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+						smallGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
+					}
 				}
 			}
 		}
 	}
+	for _, rows := range []int{1, 3, 4, 8, 9, 17, 32} {
+		for _, cols := range []int{1, 4, 7, 8, 16, 33} {
+			lds, ldd := cols+2, rows+3
+			src, dst := random(rows*lds), random(cols*ldd)
+			want := append([]float32(nil), dst...)
+			smallTranspose(rows, cols, src, lds, dst, ldd)
+			smallTransposeGo(rows, cols, src, lds, want, ldd)
+			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
+		}
+	}
+	for _, k := range []int{1, 2, 3, 10} {
+		for _, n := range []int{1, 7, 8, 16, 33} {
+			ld := n + 2
+			z := random(k * ld)
+			for i := range z {
+				z[i] *= 20
+			}
+			p, sum := random(k*ld), random(n)
+			wantP, wantSum := append([]float32(nil), p...), append([]float32(nil), sum...)
+			smallSoftmax(k, n, z, ld, p, sum)
+			smallSoftmaxGo(k, n, z, ld, wantP, wantSum)
+			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP)
+			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
+		}
+	}
 	for _, m := range []int{1, 2, 3, 4, 5, 9} {
-		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 64, 100} {
+		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 100} {
 			lda := k + 3
-			a, x, y := random(m*lda), random(k), random(m)
-			want := append([]float32(nil), y...)
-			smallGemv(m, k, a, lda, x, y)
-			smallGemvGo(m, k, a, lda, x, want)
-			check("gemv", y, want)
+			a, x := random(m*lda), random(k)
+			for _, mode := range []int{smallGemmAdd, smallGemmRelu} {
+				y := random(m)
+				want := append([]float32(nil), y...)
+				smallGemv(m, k, a, lda, x, y, mode)
+				smallGemvGo(m, k, a, lda, x, want, mode)
+				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+			}
 		}
 	}
 }

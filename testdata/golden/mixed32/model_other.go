@@ -4,11 +4,21 @@
 package mixed32
 
 // smallGemmKernel runs smallGemmGo: this build has no assembly kernels.
-func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int) {
-	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // smallGemvKernel runs smallGemvGo.
-func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32) {
-	smallGemvGo(m, k, a, lda, x, y)
+func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	smallGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// smallTransposeKernel runs smallTransposeGo: this build has no assembly for it.
+func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	smallTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// smallSoftmaxKernel runs smallSoftmaxGo: this build has no assembly for it.
+func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
+	smallSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -85,13 +85,13 @@ func (m *Tagger) logits(x *[TaggerInputs]float64) (z [TaggerOutputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	var a1 [5]float64
 	a1 = m.B1
-	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], a1[:])
+	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], a1[:], taggerGemmAdd)
 	for o := range 5 {
 		a1[o] = taggerElu1(a1[o])
 	}
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
 	z = m.B2
-	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z[:])
+	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z[:], taggerGemmAdd)
 	return z
 }
 
@@ -138,13 +138,13 @@ type TaggerTrace struct {
 func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
 	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	s.A1 = m.B1
-	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], s.A1[:])
+	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], s.A1[:], taggerGemmAdd)
 	for o := range 5 {
 		s.A1[o] = taggerElu1(s.A1[o])
 	}
 	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
 	s.Z2 = m.B2
-	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, s.A1[:], s.Z2[:])
+	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, s.A1[:], s.Z2[:], taggerGemmAdd)
 	for k := range 3 {
 		s.Y[k] = taggerSigmoid(s.Z2[k])
 	}
@@ -174,9 +174,9 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 3×1 and a 1×5 matrix.
-	taggerGemm(3, 5, 1, d2[:], 1, 1, s.A1[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5)
+	taggerGemm(3, 5, 1, d2[:], 1, 1, s.A1[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, taggerGemmAdd)
 	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×5 row δᵀ·W.
-	taggerGemm(1, 5, 3, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5)
+	taggerGemm(1, 5, 3, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, taggerGemmSet)
 	// δ1 = ∂L/∂z1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1.
 	for i := range 5 {
 		d1[i] *= taggerElu1Deriv(s.A1[i])
@@ -186,7 +186,7 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 5×1 and a 1×6 matrix.
-	taggerGemm(5, 6, 1, d1[:], 1, 1, x[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6)
+	taggerGemm(5, 6, 1, d1[:], 1, 1, x[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, taggerGemmAdd)
 	return loss
 }
 
@@ -210,28 +210,14 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
-		for q := range c {
-			for i := range 6 {
-				xt[i*32+q] = xc[q*6+i]
-			}
-		}
+		taggerTranspose(c, 6, xc, 6, xt[:], 32)
 		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		for o := range 5 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32)
+		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], taggerGemmBias)
 		for i := range a1 {
 			a1[i] = taggerElu1(a1[i])
 		}
 		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		for o := range 3 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32)
+		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], taggerGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[TaggerOutputs]float64)(dst[(base+q)*TaggerOutputs:])
@@ -269,34 +255,16 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
-		for q := range c {
-			for i := range 6 {
-				xt[i*32+q] = xc[q*6+i]
-			}
-		}
+		taggerTranspose(c, 6, xc, 6, xt[:], 32)
 		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		for o := range 5 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32)
+		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], taggerGemmBias)
 		for i := range a1 {
 			a1[i] = taggerElu1(a1[i])
 		}
 		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		for o := range 3 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32)
+		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], taggerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 5 {
-				a1t[q*5+i] = a1[i*32+q]
-			}
-		}
+		taggerTranspose(5, c, a1[:], 32, a1t[:], 5)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
 			var p [3]float64
@@ -317,10 +285,9 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 				g.B2[o] += d2[q*3+o]
 			}
 		}
-		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5)
+		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, taggerGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		clear(d1[:c*5])
-		taggerGemm(c, 5, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5)
+		taggerGemm(c, 5, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, taggerGemmSet)
 		// δ1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1; d1 holds δ1 from here on.
 		for i := range d1[:c*5] {
 			d1[i] *= taggerElu1Deriv(a1t[i])
@@ -332,7 +299,7 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 				g.B1[o] += d1[q*5+o]
 			}
 		}
-		taggerGemm(5, 6, c, d1[:], 1, 5, xc[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6)
+		taggerGemm(5, 6, c, d1[:], 1, 5, xc[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, taggerGemmAdd)
 	}
 	return loss
 }
@@ -358,77 +325,148 @@ func taggerSigmoid(z float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// taggerGemm adds a·b to c, for matrices read through strides (counted in values):
+// The modes of taggerGemm: where the sums start, and whether relu follows.
+const (
+	taggerGemmAdd  = 0 // c += a·b
+	taggerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	taggerGemmSet  = 2 // c = a·b
+	taggerGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+)
+
+// taggerGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
 //
-//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
 // With the strides one function serves the three products of a layer: W·A
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to taggerGemmKernel, the
 // fastest kernel of the build; the rest to taggerGemmGo.
-func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	if m == 0 || n == 0 {
 		return
 	}
 	// The last value each matrix is read or written at: checked here, not by the kernel.
-	_ = a[(m-1)*ars+(k-1)*acs]
-	_ = b[(k-1)*ldb+n-1]
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
 	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == taggerGemmBias {
+		_ = bias[m-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		taggerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
+		taggerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 	}
 	if whole < n {
-		taggerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
+		taggerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
 	}
 }
 
-// taggerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func taggerGemv(m, k int, a []float64, lda int, x, y []float64) {
+// taggerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// taggerGemmAdd|taggerGemmRelu, y = max(y, 0) then.
+func taggerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	taggerGemvKernel(m, k, a, lda, x, y)
+	taggerGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // taggerGemmGo is taggerGemm in plain Go, four rows of c at a time.
-func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case taggerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case taggerGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
 		for p := range k {
 			a0 := a[(i)*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
-			bp := b[p*ldb:][:n]
-			for j, bj := range bp {
+			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 				c1[j] += a1 * bj
 				c2[j] += a2 * bj
 				c3[j] += a3 * bj
 			}
 		}
+		if mode&taggerGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range c1 {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range c2 {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range c3 {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
-		ci := c[i*ldc:][:n]
+		c0 := c[(i)*ldc:][:n]
+		switch mode & 3 {
+		case taggerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case taggerGemmSet:
+			clear(c0)
+		}
 		for p := range k {
-			ap := a[i*ars+p*acs]
+			a0 := a[(i)*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
-				ci[j] += ap * bj
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&taggerGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}
 }
 
 // taggerGemvGo is taggerGemv in plain Go, summing each row in four lanes.
-func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -444,5 +482,39 @@ func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&taggerGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// taggerTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to taggerTransposeKernel,
+// the edges to taggerTransposeGo.
+func taggerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		taggerTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		taggerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		taggerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// taggerTransposeGo is taggerTranspose in plain Go.
+func taggerTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
 	}
 }

@@ -3,6 +3,8 @@
 
 package tags
 
+import "unsafe"
+
 // taggerAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,41 @@ func taggerXGETBV() (eax uint32)
 // taggerGemmAVX2 is taggerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
 
 // taggerGemvAVX2 is taggerGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64)
+func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// taggerTransposeAVX2 is taggerTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func taggerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else taggerGemmGo.
-func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if taggerAVX2 {
-		taggerGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		taggerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // taggerGemvKernel runs taggerGemvAVX2 if the processor has AVX2 and FMA, else taggerGemvGo.
-func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
+func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if taggerAVX2 {
-		taggerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		taggerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	taggerGemvGo(m, k, a, lda, x, y)
+	taggerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// taggerTransposeKernel runs taggerTransposeAVX2 if the processor has AVX2 and FMA, else taggerTransposeGo.
+func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if taggerAVX2 {
+		taggerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	taggerTransposeGo(rows, cols, src, lds, dst, ldd)
 }

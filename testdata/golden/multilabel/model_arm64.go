@@ -3,22 +3,49 @@
 
 package tags
 
+import "unsafe"
+
 // taggerGemmNEON is taggerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func taggerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+func taggerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
 
 // taggerGemvNEON is taggerGemv in assembly with NEON.
 //
 //go:noescape
-func taggerGemvNEON(m, k int, a *float64, lda int, x, y *float64)
+func taggerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// taggerGemmKernel runs taggerGemmNEON.
-func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	taggerGemmNEON(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+// taggerGemmKernel runs taggerGemmNEON, then relu if the mode asks for it: NEON
+// has the instruction, but Go's assembler does not.
+func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	taggerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+	if mode&taggerGemmRelu == 0 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc:][:n]
+		for j, v := range row {
+			if !(v > 0) {
+				row[j] = 0
+			}
+		}
+	}
 }
 
-// taggerGemvKernel runs taggerGemvNEON.
-func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	taggerGemvNEON(m, k, &a[0], lda, &x[0], &y[0])
+// taggerGemvKernel runs taggerGemvNEON, then relu if the mode asks for it.
+func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	taggerGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	if mode&taggerGemmRelu == 0 {
+		return
+	}
+	for i, v := range y[:m] {
+		if !(v > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// taggerTransposeKernel runs taggerTransposeGo: this build has no assembly for it.
+func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	taggerTransposeGo(rows, cols, src, lds, dst, ldd)
 }

@@ -4,11 +4,16 @@
 package tags
 
 // taggerGemmKernel runs taggerGemmGo: this build has no assembly kernels.
-func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // taggerGemvKernel runs taggerGemvGo.
-func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	taggerGemvGo(m, k, a, lda, x, y)
+func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	taggerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// taggerTransposeKernel runs taggerTransposeGo: this build has no assembly for it.
+func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	taggerTransposeGo(rows, cols, src, lds, dst, ldd)
 }

@@ -511,7 +511,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if *torchBLAS != "" {
 			fmt.Fprintf(stdout, "PyTorch's BLAS: %s", *torchBLAS)
 			if referenceBLAS(*torchBLAS) {
-				fmt.Fprint(stdout, ", the reference (netlib) BLAS, unoptimized: PyTorch's matrix products, and most of all its batched figures, are far below what it reaches with OpenBLAS (apt-get install libopenblas0-pthread)")
+				fmt.Fprint(stdout, ", Debian's reference (netlib) BLAS, unoptimized: PyTorch's matrix products run on it, so its figures, the batched ones most, are well below those of an optimized BLAS (apt-get install libopenblas0-pthread switches the libblas.so.3 alternative to OpenBLAS)")
 			}
 			fmt.Fprintln(stdout, ".")
 		}

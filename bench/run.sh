@@ -1,7 +1,10 @@
 #!/bin/sh
 # Runs nngen's benchmark suite and prints the machine, one markdown table of
-# the benchmarks (generated code, gonum baseline, C reference) and one of
-# the generation and build costs.
+# the benchmarks (generated code, gonum baseline, the machine's peak, C
+# reference, PyTorch) and one of the generation and build costs. The peak
+# (../shared/bench/run-peak.sh), the C reference and PyTorch run in the same
+# session as the Go benchmarks; each that is missing or fails leaves its
+# columns out (the C ones empty) and says so on stderr.
 #
 # Usage, from anywhere in the repository:
 #   bench/run.sh
@@ -13,7 +16,8 @@
 #   BENCH_CPU    go test -cpu, the GOMAXPROCS of the benchmarks; the C reference is single-threaded [1]
 #                (the two-thread benchmarks, *T2, raise GOMAXPROCS to 2 for their own run)
 #   BENCH_FILTER go test -bench regexp [.]
-#   BENCH_SCALE  time scale of the C reference (run-reference.sh) [1]
+#   BENCH_SCALE  time scale of the C reference (run-reference.sh) and of PyTorch (bench_torch.py) [1]
+#   BENCH_TORCH  0 skips PyTorch, even where /usr/bin/python3 has torch [1]
 #   BENCH_BUILD  0 skips the generation and build table [1]
 #   BENCH_OUT    folder for the raw outputs [a new temporary folder]
 #   GOAMD64      passed through to go test (v1 … v4)
@@ -31,6 +35,20 @@ echo "nngen benchmark suite: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null
 # Build the tools first, so that they do not compile between the benchmark runs.
 go build -o "$out/table" ./bench/cmd/table
 go build -o "$out/buildtime" ./bench/cmd/buildtime
+
+# The machine's peak FMA throughput, in the same session as the benchmarks.
+peak=""
+if [ -x "$repo/../shared/bench/run-peak.sh" ]; then
+	echo "peak FMA throughput (../shared/bench/run-peak.sh)..." >&2
+	if "$repo/../shared/bench/run-peak.sh" >"$out/peak.jsonl" 2>"$out/peak.stderr"; then
+		peak="$out/peak.jsonl"
+	else
+		cat "$out/peak.stderr" >&2
+		echo "run-peak.sh failed: the table has no % of peak column" >&2
+	fi
+else
+	echo "no ../shared/bench/run-peak.sh: the table has no % of peak column" >&2
+fi
 
 echo "go test -bench (GOAMD64=$goamd64, -count ${BENCH_COUNT:-3}, -benchtime ${BENCH_TIME:-0.5s}, -cpu $cpu)..." >&2
 go test -run '^$' -bench "${BENCH_FILTER:-.}" -benchmem \
@@ -50,7 +68,36 @@ else
 	echo "no ../shared/bench/run-reference.sh: the table has no C column" >&2
 fi
 
-"$out/table" -go "$out/go.txt" ${ref:+-ref "$ref"} -goamd64 "$goamd64" -cpu "$cpu"
+# PyTorch, on one thread pinned to core 0 as the C reference is, where
+# Debian's python3-torch is installed.
+torch="" torchv="" torchblas=""
+py=/usr/bin/python3
+if [ "${BENCH_TORCH:-1}" = 0 ]; then
+	echo "BENCH_TORCH=0: the table has no PyTorch columns" >&2
+elif [ ! -f "$repo/../shared/bench/py/bench_torch.py" ]; then
+	echo "no ../shared/bench/py/bench_torch.py: the table has no PyTorch columns" >&2
+elif ! "$py" -c 'import torch' 2>/dev/null; then
+	echo "no torch for $py (apt-get install -y python3-torch): the table has no PyTorch columns" >&2
+else
+	# The version, and the BLAS libraries the process loaded with torch.
+	torchv=$("$py" -c 'import torch; print(torch.__version__)' 2>/dev/null) || torchv=""
+	torchblas=$("$py" -c 'import os, torch
+print(" ".join(sorted({os.path.realpath(l.split()[-1]) for l in open("/proc/self/maps") if "blas" in l.lower() or "mkl" in l.lower()})))' 2>/dev/null) || torchblas=""
+	echo "PyTorch $torchv${torchblas:+, BLAS $torchblas} (../shared/bench/py/bench_torch.py, BENCH_SCALE=${BENCH_SCALE:-1})..." >&2
+	case $torchblas in
+	*/blas/libblas.so*) echo "PyTorch runs on the reference (netlib) BLAS, unoptimized; apt-get install libopenblas0-pthread for a fair yardstick" >&2 ;;
+	esac
+	if BENCH_SCALE=${BENCH_SCALE:-1} taskset -c 0 "$py" "$repo/../shared/bench/py/bench_torch.py" 1 W1 W2 W3 W4 \
+		>"$out/torch.jsonl" 2>"$out/torch.stderr"; then
+		torch="$out/torch.jsonl"
+	else
+		tail -n 20 "$out/torch.stderr" >&2
+		echo "bench_torch.py failed: the table has no PyTorch columns" >&2
+	fi
+fi
+
+"$out/table" -go "$out/go.txt" ${ref:+-ref "$ref"} ${peak:+-peak "$peak"} \
+	${torch:+-torch "$torch" -torch-version "$torchv" -torch-blas "$torchblas"} -goamd64 "$goamd64" -cpu "$cpu"
 
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
 	echo >&2

@@ -80,31 +80,34 @@ func (m *Cancer) Init(seed uint64) {
 	m.B2 = [1]float64{}
 }
 
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Cancer) logits(x *[CancerInputs]float64) (z [CancerOutputs]float64) {
+	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	var a1 [16]float64
+	a1 = m.B1
+	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], a1[:], cancerGemmRelu)
+	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
+	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] + m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
+	return z
+}
+
 // Forward computes the model's output for one input sample x:
 //
 //	y = σ(z), the probability of each output, z the output layer's logits
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Cancer) Forward(x *[CancerInputs]float64) (y [CancerOutputs]float64) {
-	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	var a1 [16]float64
-	z1 := m.B1
-	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], z1[:])
-	for o := range 16 {
-		a1[o] = cancerRelu(z1[o])
-	}
-	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
-	var z [1]float64
-	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] + m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
+	z := m.logits(x)
 	for k := range 1 {
 		y[k] = cancerSigmoid(z[k])
 	}
 	return y
 }
 
-// Predict returns 1 if the model gives x a probability of at least ½, else 0.
+// Predict returns 1 if the model gives x a probability of at least ½, else 0:
+// if σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *Cancer) Predict(x *[CancerInputs]float64) int {
-	if m.Forward(x)[0] >= 0.5 {
+	if m.logits(x)[0] >= 0 {
 		return 1
 	}
 	return 0
@@ -126,11 +129,8 @@ type CancerTrace struct {
 // needs; s.Y is the output.
 func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
 	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	z1 := m.B1
-	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], z1[:])
-	for o := range 16 {
-		s.A1[o] = cancerRelu(z1[o])
-	}
+	s.A1 = m.B1
+	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], s.A1[:], cancerGemmRelu)
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] + m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
 	for k := range 1 {
@@ -200,7 +200,7 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 16×1 and a 1×30 matrix.
-	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30)
+	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, cancerGemmAdd)
 	return loss
 }
 
@@ -224,28 +224,11 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*CancerInputs : (base+c)*CancerInputs]
-		for q := range c {
-			for i := range 30 {
-				xt[i*32+q] = xc[q*30+i]
-			}
-		}
+		cancerTranspose(c, 30, xc, 30, xt[:], 32)
 		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 16 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32)
-		for i := range a1 {
-			a1[i] = cancerRelu(a1[i])
-		}
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], cancerGemmBias|cancerGemmRelu)
 		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		for o := range 1 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32)
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], cancerGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[CancerOutputs]float64)(dst[(base+q)*CancerOutputs:])
@@ -283,34 +266,13 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*CancerInputs : (base+c)*CancerInputs]
-		for q := range c {
-			for i := range 30 {
-				xt[i*32+q] = xc[q*30+i]
-			}
-		}
+		cancerTranspose(c, 30, xc, 30, xt[:], 32)
 		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		for o := range 16 {
-			for q := range cols {
-				a1[o*32+q] = m.B1[o]
-			}
-		}
-		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32)
-		for i := range a1 {
-			a1[i] = cancerRelu(a1[i])
-		}
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], cancerGemmBias|cancerGemmRelu)
 		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		for o := range 1 {
-			for q := range cols {
-				z2[o*32+q] = m.B2[o]
-			}
-		}
-		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32)
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], cancerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
-		for q := range c {
-			for i := range 16 {
-				a1t[q*16+i] = a1[i*32+q]
-			}
-		}
+		cancerTranspose(16, c, a1[:], 32, a1t[:], 16)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
 			var p [1]float64
@@ -331,10 +293,9 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 				g.B2[o] += d2[q*1+o]
 			}
 		}
-		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 1*16), 16)
+		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 1*16), 16, nil, cancerGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		clear(d1[:c*16])
-		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*16), 16, d1[:], 16)
+		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*16), 16, d1[:], 16, nil, cancerGemmSet)
 		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
 		for i := range d1[:c*16] {
 			d1[i] *= cancerReluDeriv(a1t[i])
@@ -346,7 +307,7 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 				g.B1[o] += d1[q*16+o]
 			}
 		}
-		cancerGemm(16, 30, c, d1[:], 1, 16, xc[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30)
+		cancerGemm(16, 30, c, d1[:], 1, 16, xc[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, cancerGemmAdd)
 	}
 	return loss
 }
@@ -441,77 +402,148 @@ func cancerSigmoid(z float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// cancerGemm adds a·b to c, for matrices read through strides (counted in values):
+// The modes of cancerGemm: where the sums start, and whether relu follows.
+const (
+	cancerGemmAdd  = 0 // c += a·b
+	cancerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	cancerGemmSet  = 2 // c = a·b
+	cancerGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+)
+
+// cancerGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
 //
-//	c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
 // With the strides one function serves the three products of a layer: W·A
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to cancerGemmKernel, the
 // fastest kernel of the build; the rest to cancerGemmGo.
-func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	if m == 0 || n == 0 {
 		return
 	}
 	// The last value each matrix is read or written at: checked here, not by the kernel.
-	_ = a[(m-1)*ars+(k-1)*acs]
-	_ = b[(k-1)*ldb+n-1]
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
 	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == cancerGemmBias {
+		_ = bias[m-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		cancerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc)
+		cancerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 	}
 	if whole < n {
-		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc)
+		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
 	}
 }
 
-// cancerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k.
-func cancerGemv(m, k int, a []float64, lda int, x, y []float64) {
+// cancerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// cancerGemmAdd|cancerGemmRelu, y = max(y, 0) then.
+func cancerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if m == 0 || k == 0 {
 		return
 	}
 	_ = a[(m-1)*lda+k-1]
 	_ = x[k-1]
 	_ = y[m-1]
-	cancerGemvKernel(m, k, a, lda, x, y)
+	cancerGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // cancerGemmGo is cancerGemm in plain Go, four rows of c at a time.
-func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case cancerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case cancerGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
 		for p := range k {
 			a0 := a[(i)*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
-			bp := b[p*ldb:][:n]
-			for j, bj := range bp {
+			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 				c1[j] += a1 * bj
 				c2[j] += a2 * bj
 				c3[j] += a3 * bj
 			}
 		}
+		if mode&cancerGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range c1 {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range c2 {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range c3 {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
-		ci := c[i*ldc:][:n]
+		c0 := c[(i)*ldc:][:n]
+		switch mode & 3 {
+		case cancerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case cancerGemmSet:
+			clear(c0)
+		}
 		for p := range k {
-			ap := a[i*ars+p*acs]
+			a0 := a[(i)*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
-				ci[j] += ap * bj
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&cancerGemmRelu != 0 {
+			for j, v := range c0 {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}
 }
 
 // cancerGemvGo is cancerGemv in plain Go, summing each row in four lanes.
-func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
+func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	x = x[:k]
 	for i := range m {
 		row := a[i*lda:][:k]
@@ -527,5 +559,39 @@ func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&cancerGemmRelu != 0 && !(y[i] > 0) {
+			y[i] = 0
+		}
+	}
+}
+
+// cancerTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to cancerTransposeKernel,
+// the edges to cancerTransposeGo.
+func cancerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		cancerTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		cancerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		cancerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// cancerTransposeGo is cancerTranspose in plain Go.
+func cancerTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
 	}
 }

@@ -3,6 +3,8 @@
 
 package models
 
+import "unsafe"
+
 // cancerAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
@@ -24,27 +26,41 @@ func cancerXGETBV() (eax uint32)
 // cancerGemmAVX2 is cancerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
 
 // cancerGemvAVX2 is cancerGemv in assembly with AVX2 and FMA.
 //
 //go:noescape
-func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64)
+func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// cancerTransposeAVX2 is cancerTranspose for whole blocks, in assembly with AVX2.
+//
+//go:noescape
+func cancerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else cancerGemmGo.
-func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
 	if cancerAVX2 {
-		cancerGemmAVX2(m, n, k, &a[0], ars, acs, &b[0], ldb, &c[0], ldc)
+		cancerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
 		return
 	}
-	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // cancerGemvKernel runs cancerGemvAVX2 if the processor has AVX2 and FMA, else cancerGemvGo.
-func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
+func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if cancerAVX2 {
-		cancerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0])
+		cancerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
 		return
 	}
-	cancerGemvGo(m, k, a, lda, x, y)
+	cancerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// cancerTransposeKernel runs cancerTransposeAVX2 if the processor has AVX2 and FMA, else cancerTransposeGo.
+func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if cancerAVX2 {
+		cancerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	cancerTransposeGo(rows, cols, src, lds, dst, ldd)
 }

@@ -4,10 +4,11 @@
 
 #include "textflag.h"
 
-// cancerGemmNEON adds a·b to c; see the package doc of the generator for the contract.
+// cancerGemmNEON computes c = a·b, c += a·b or c = bias + a·b; see the package doc
+// of the generator for the contract.
 //
-// func cancerGemmNEON(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int)
-TEXT ·cancerGemmNEON(SB), NOSPLIT, $0-80
+// func cancerGemmNEON(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias *T, mode int)
+TEXT ·cancerGemmNEON(SB), NOSPLIT, $0-96
 	MOVD m+0(FP), R0
 	MOVD n+8(FP), R1
 	MOVD k+16(FP), R2
@@ -18,6 +19,7 @@ TEXT ·cancerGemmNEON(SB), NOSPLIT, $0-80
 	MOVD ldb+56(FP), R7
 	MOVD c+64(FP), R8
 	MOVD ldc+72(FP), R9
+	MOVD mode+88(FP), R22
 	LSL $3, R1
 	LSL $3, R4
 	LSL $3, R5
@@ -35,10 +37,59 @@ rows4:
 tiles4:
 	CMP R1, R10
 	BGE next4
+	TST $3, R22
+	BNE init4
 	VLD1 (R11), [V0.D2, V1.D2, V2.D2, V3.D2]
 	VLD1 (R12), [V4.D2, V5.D2, V6.D2, V7.D2]
 	VLD1 (R13), [V8.D2, V9.D2, V10.D2, V11.D2]
 	VLD1 (R14), [V12.D2, V13.D2, V14.D2, V15.D2]
+	B ready4
+init4:
+	TST $1, R22
+	BEQ zero4
+	MOVD m+0(FP), R23
+	SUB R0, R23, R23
+	MOVD bias+80(FP), R24
+	ADD R23<<3, R24, R23
+	VLD1R (R23), [V0.D2]
+	VLD1R (R23), [V1.D2]
+	VLD1R (R23), [V2.D2]
+	VLD1R (R23), [V3.D2]
+	ADD $8, R23, R23
+	VLD1R (R23), [V4.D2]
+	VLD1R (R23), [V5.D2]
+	VLD1R (R23), [V6.D2]
+	VLD1R (R23), [V7.D2]
+	ADD $8, R23, R23
+	VLD1R (R23), [V8.D2]
+	VLD1R (R23), [V9.D2]
+	VLD1R (R23), [V10.D2]
+	VLD1R (R23), [V11.D2]
+	ADD $8, R23, R23
+	VLD1R (R23), [V12.D2]
+	VLD1R (R23), [V13.D2]
+	VLD1R (R23), [V14.D2]
+	VLD1R (R23), [V15.D2]
+	ADD $8, R23, R23
+	B ready4
+zero4:
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+ready4:
 	ADD R10, R6, R20
 	MOVD R3, R15
 	ADD R4, R15, R16
@@ -90,7 +141,29 @@ rows1:
 tiles1:
 	CMP R1, R10
 	BGE next1
+	TST $3, R22
+	BNE init1
 	VLD1 (R11), [V0.D2, V1.D2, V2.D2, V3.D2]
+	B ready1
+init1:
+	TST $1, R22
+	BEQ zero1
+	MOVD m+0(FP), R23
+	SUB R0, R23, R23
+	MOVD bias+80(FP), R24
+	ADD R23<<3, R24, R23
+	VLD1R (R23), [V0.D2]
+	VLD1R (R23), [V1.D2]
+	VLD1R (R23), [V2.D2]
+	VLD1R (R23), [V3.D2]
+	ADD $8, R23, R23
+	B ready1
+zero1:
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+ready1:
 	ADD R10, R6, R20
 	MOVD R3, R15
 	MOVD R2, R21
@@ -116,10 +189,11 @@ next1:
 done:
 	RET
 
-// cancerGemvNEON adds a·x to y; see the package doc of the generator for the contract.
+// cancerGemvNEON adds a·x to y, leaving relu to its caller; see the package doc of the
+// generator for the contract.
 //
-// func cancerGemvNEON(m, k int, a *T, lda int, x, y *T)
-TEXT ·cancerGemvNEON(SB), NOSPLIT, $0-48
+// func cancerGemvNEON(m, k int, a *T, lda int, x, y *T, mode int)
+TEXT ·cancerGemvNEON(SB), NOSPLIT, $0-56
 	MOVD m+0(FP), R0
 	MOVD k+8(FP), R1
 	MOVD a+16(FP), R4

@@ -3,15 +3,17 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 )
 
-// TestCancerKernels compares cancerGemmKernel and cancerGemvKernel, the
-// kernels of this build, with cancerGemmGo and cancerGemvGo on random
-// matrices, for every shape of the edges: rows in blocks of four and left
-// over, columns in whole tiles and left over, contiguous and strided reads.
+// TestCancerKernels compares the kernels' entry points (cancerGemm and so on),
+// which run the kernels of this build, with their plain Go versions on
+// random matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// columns in whole tiles and left over), contiguous and strided reads, and
+// every mode.
 func TestCancerKernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	random := func(n int) []float64 {
@@ -30,7 +32,7 @@ func TestCancerKernels(t *testing.T) {
 		}
 	}
 	const tile = 8
-	for _, m := range []int{1, 2, 3, 4, 5, 7, 8, 13} {
+	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 17} {
 		for _, n := range []int{tile, 2 * tile, 3*tile + 5} {
 			for _, k := range []int{1, 2, 5, 33} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).
@@ -40,24 +42,40 @@ func TestCancerKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b := random(m*ars+k*acs), random(k*ldb)
-					c := random(m * ldc)
-					want := append([]float64(nil), c...)
-					cancerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc)
-					cancerGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc)
-					check("gemm", c, want)
+					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					for _, mode := range []int{cancerGemmAdd, cancerGemmBias, cancerGemmSet,
+						cancerGemmAdd | cancerGemmRelu, cancerGemmBias | cancerGemmRelu} {
+						c := random(m * ldc)
+						want := append([]float64(nil), c...)
+						cancerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+						cancerGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
+					}
 				}
 			}
 		}
 	}
+	for _, rows := range []int{1, 3, 4, 8, 9, 17, 32} {
+		for _, cols := range []int{1, 4, 7, 8, 16, 33} {
+			lds, ldd := cols+2, rows+3
+			src, dst := random(rows*lds), random(cols*ldd)
+			want := append([]float64(nil), dst...)
+			cancerTranspose(rows, cols, src, lds, dst, ldd)
+			cancerTransposeGo(rows, cols, src, lds, want, ldd)
+			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
+		}
+	}
 	for _, m := range []int{1, 2, 3, 4, 5, 9} {
-		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 64, 100} {
+		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 100} {
 			lda := k + 3
-			a, x, y := random(m*lda), random(k), random(m)
-			want := append([]float64(nil), y...)
-			cancerGemv(m, k, a, lda, x, y)
-			cancerGemvGo(m, k, a, lda, x, want)
-			check("gemv", y, want)
+			a, x := random(m*lda), random(k)
+			for _, mode := range []int{cancerGemmAdd, cancerGemmRelu} {
+				y := random(m)
+				want := append([]float64(nil), y...)
+				cancerGemv(m, k, a, lda, x, y, mode)
+				cancerGemvGo(m, k, a, lda, x, want, mode)
+				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+			}
 		}
 	}
 }

@@ -4,11 +4,16 @@
 package models
 
 // cancerGemmKernel runs cancerGemmGo: this build has no assembly kernels.
-func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
-	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc)
+func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
 }
 
 // cancerGemvKernel runs cancerGemvGo.
-func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64) {
-	cancerGemvGo(m, k, a, lda, x, y)
+func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	cancerGemvGo(m, k, a, lda, x, y, mode)
+}
+
+// cancerTransposeKernel runs cancerTransposeGo: this build has no assembly for it.
+func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	cancerTransposeGo(rows, cols, src, lds, dst, ldd)
 }

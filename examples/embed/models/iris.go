@@ -80,12 +80,8 @@ func (m *Iris) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
-// Forward computes the model's output for one input sample x:
-//
-//	y = softmax(z), the probability of each class, z the output layer's logits
-//
-// It allocates nothing and is safe for concurrent use.
-func (m *Iris) Forward(x *[IrisInputs]float64) (y [IrisOutputs]float64) {
+// logits computes the logits z of the output layer for one input sample x.
+func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
 	// Layer 1, 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [16]float64
 	a1[0] = irisRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
@@ -105,10 +101,19 @@ func (m *Iris) Forward(x *[IrisInputs]float64) (y [IrisOutputs]float64) {
 	a1[14] = irisRelu(m.B1[14] + m.W1[14][0]*x[0] + m.W1[14][1]*x[1] + m.W1[14][2]*x[2] + m.W1[14][3]*x[3])
 	a1[15] = irisRelu(m.B1[15] + m.W1[15][0]*x[0] + m.W1[15][1]*x[1] + m.W1[15][2]*x[2] + m.W1[15][3]*x[3])
 	// Layer 2 (output), 16 → 3: z2 = W2·a1 + b2.
-	var z [3]float64
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] + m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
 	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7] + m.W2[1][8]*a1[8] + m.W2[1][9]*a1[9] + m.W2[1][10]*a1[10] + m.W2[1][11]*a1[11] + m.W2[1][12]*a1[12] + m.W2[1][13]*a1[13] + m.W2[1][14]*a1[14] + m.W2[1][15]*a1[15]
 	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7] + m.W2[2][8]*a1[8] + m.W2[2][9]*a1[9] + m.W2[2][10]*a1[10] + m.W2[2][11]*a1[11] + m.W2[2][12]*a1[12] + m.W2[2][13]*a1[13] + m.W2[2][14]*a1[14] + m.W2[2][15]*a1[15]
+	return z
+}
+
+// Forward computes the model's output for one input sample x:
+//
+//	y = softmax(z), the probability of each class, z the output layer's logits
+//
+// It allocates nothing and is safe for concurrent use.
+func (m *Iris) Forward(x *[IrisInputs]float64) (y [IrisOutputs]float64) {
+	z := m.logits(x)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -122,12 +127,13 @@ func (m *Iris) Forward(x *[IrisInputs]float64) (y [IrisOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x.
+// Predict returns the index of the output with the highest probability for x:
+// the largest logit, since the head's function increases with it.
 func (m *Iris) Predict(x *[IrisInputs]float64) int {
-	y := m.Forward(x)
+	z := m.logits(x)
 	best := 0
-	for k := range y {
-		if y[k] > y[best] {
+	for k := range z {
+		if z[k] > z[best] {
 			best = k
 		}
 	}

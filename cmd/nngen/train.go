@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -63,7 +64,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := json.Unmarshal(b, &h); err != nil {
 		return err
 	}
-	if err := plot.Losses(*plotPath, s.Name, h); err != nil {
+	var png bytes.Buffer
+	if err := plot.Losses(&png, s.Name, h); err != nil {
+		return err
+	}
+	if err := writeFile(*plotPath, png.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "loss curves drawn to %s\n", *plotPath)

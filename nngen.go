@@ -11,8 +11,9 @@ package nngen
 
 import "embed"
 
-// Source is go.mod and the Go files of the runtime packages and
-// of the driver that runs generated models for the nngen command.
+// Source is go.mod and the Go files of the runtime packages, of the
+// driver that runs generated models for the nngen command, and of the
+// packages they import.
 //
-//go:embed go.mod runtime/*/*.go internal/driver/*.go
+//go:embed go.mod runtime/*/*.go internal/driver/*.go internal/atomicfile/*.go
 var Source embed.FS

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 
@@ -19,4 +20,28 @@ func writeFile(path string, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
+}
+
+// arg is a file named on the command line, with the flag that names it.
+type arg struct {
+	flag, path string
+}
+
+func (a arg) String() string { return a.flag + " " + a.path }
+
+// checkOutputs reports the first output that is one of the inputs, the
+// same file once links are resolved. Empty paths are skipped.
+func checkOutputs(outputs, inputs []arg) error {
+	for _, out := range outputs {
+		oi, err := os.Stat(out.path)
+		if out.path == "" || err != nil {
+			continue // a file that does not exist is no input
+		}
+		for _, in := range inputs {
+			if ii, err := os.Stat(in.path); in.path != "" && err == nil && os.SameFile(oi, ii) {
+				return fmt.Errorf("%v would overwrite %v", out, in)
+			}
+		}
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nngen/nngen/internal/build"
 	"github.com/nngen/nngen/internal/driver"
@@ -23,7 +24,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	o := defaultTrainOptions(s)
 	fs, plotPath := trainFlags(&o, stderr)
-	if _, err := parseFlags(fs, args); err != nil {
+	path, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
 	set := map[string]bool{}
@@ -37,6 +39,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := checkReadable(o.Data, o.Val, o.Test, o.Resume); err != nil {
 		return err
+	}
+	if err := checkTrainOutputs(path, o, *plotPath); err != nil {
+		fmt.Fprintf(stderr, "nngen train: %v\n", err)
+		return errUsage
 	}
 	if err := checkWritable(o.Out, o.Checkpoint, *plotPath); err != nil {
 		return err
@@ -73,6 +79,20 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "loss curves drawn to %s\n", *plotPath)
 	return nil
+}
+
+// checkTrainOutputs reports a plot that is not PNG and an output of
+// train that names an input. The checkpoint may be the file training
+// resumes from.
+func checkTrainOutputs(spec string, o driver.TrainOptions, plot string) error {
+	if plot != "" && !strings.EqualFold(filepath.Ext(plot), ".png") {
+		return fmt.Errorf("-plot %s: the plot is a PNG image; name a .png file", plot)
+	}
+	inputs := []arg{{"the spec", spec}, {"-data", o.Data}, {"-val", o.Val}, {"-test", o.Test}}
+	if err := checkOutputs([]arg{{"-checkpoint", o.Checkpoint}}, inputs); err != nil {
+		return err
+	}
+	return checkOutputs([]arg{{"-o", o.Out}, {"-plot", plot}}, append(inputs, arg{"-resume", o.Resume}))
 }
 
 // trainFlags defines the flags of nngen train, with the values of o as

@@ -67,6 +67,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help":
 		fmt.Fprint(stdout, usage)
 	}
+	return report(err, stderr)
+}
+
+// report prints err, unless it was explained already, and returns the
+// exit status it means.
+func report(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0

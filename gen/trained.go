@@ -161,15 +161,20 @@ func keyed(name string, value Code) Code {
 
 // floats renders {v0, v1, …} with each value exact in the element type.
 func (e *emitter) floats(vs []float64) Code {
-	bits := 64
-	if e.m.Float == "float32" {
-		bits = 32
-	}
 	items := make([]Code, len(vs))
 	for i, v := range vs {
-		items[i] = Op(strconv.FormatFloat(v, 'g', -1, bits))
+		items[i] = Op(floatLit(e.m.Float, v))
 	}
 	return Values(items...)
+}
+
+// floatLit writes v rounded to the element type float as the shortest Go
+// literal that gives it back exactly.
+func floatLit(float string, v float64) string {
+	if float == "float32" {
+		return strconv.FormatFloat(v, 'g', -1, 32)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // Blob returns the contents of the file that holds m's trained parameters

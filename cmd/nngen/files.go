@@ -30,15 +30,15 @@ type arg struct {
 func (a arg) String() string { return a.flag + " " + a.path }
 
 // checkOutputs reports the first output that is one of the inputs, the
-// same file once links are resolved. Empty paths are skipped.
+// same file once links are resolved.
 func checkOutputs(outputs, inputs []arg) error {
 	for _, out := range outputs {
 		oi, err := os.Stat(out.path)
-		if out.path == "" || err != nil {
-			continue // a file that does not exist is no input
+		if err != nil {
+			continue // no path, or no file yet: no input
 		}
 		for _, in := range inputs {
-			if ii, err := os.Stat(in.path); in.path != "" && err == nil && os.SameFile(oi, ii) {
+			if ii, err := os.Stat(in.path); err == nil && os.SameFile(oi, ii) {
 				return fmt.Errorf("%v would overwrite %v", out, in)
 			}
 		}

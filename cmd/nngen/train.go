@@ -84,15 +84,15 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 // checkTrainOutputs reports a plot that is not PNG and an output of
 // train that names an input. The checkpoint may be the file training
 // resumes from.
-func checkTrainOutputs(spec string, o driver.TrainOptions, plot string) error {
-	if plot != "" && !strings.EqualFold(filepath.Ext(plot), ".png") {
-		return fmt.Errorf("-plot %s: the plot is a PNG image; name a .png file", plot)
+func checkTrainOutputs(specPath string, o driver.TrainOptions, plotPath string) error {
+	if plotPath != "" && !strings.EqualFold(filepath.Ext(plotPath), ".png") {
+		return fmt.Errorf("-plot %s: the plot is a PNG image; name a .png file", plotPath)
 	}
-	inputs := []arg{{"the spec", spec}, {"-data", o.Data}, {"-val", o.Val}, {"-test", o.Test}}
+	inputs := []arg{{"the spec", specPath}, {"-data", o.Data}, {"-val", o.Val}, {"-test", o.Test}}
 	if err := checkOutputs([]arg{{"-checkpoint", o.Checkpoint}}, inputs); err != nil {
 		return err
 	}
-	return checkOutputs([]arg{{"-o", o.Out}, {"-plot", plot}}, append(inputs, arg{"-resume", o.Resume}))
+	return checkOutputs([]arg{{"-o", o.Out}, {"-plot", plotPath}}, append(inputs, arg{"-resume", o.Resume}))
 }
 
 // trainFlags defines the flags of nngen train, with the values of o as

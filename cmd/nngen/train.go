@@ -70,6 +70,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := json.Unmarshal(b, &h); err != nil {
 		return err
 	}
+	if len(h) == 0 {
+		fmt.Fprintln(stdout, "no epoch was trained: no loss curves to draw")
+		return nil
+	}
 	var png bytes.Buffer
 	if err := plot.Losses(&png, s.Name, h); err != nil {
 		return err

@@ -27,11 +27,11 @@ const (
 // Losses draws the training and, where there is one, the validation loss
 // of each epoch to w as a PNG image titled after the model.
 func Losses(w io.Writer, title string, epochs []driver.Epoch) error {
-	if len(epochs) == 0 {
-		return errors.New("plot: no epochs to draw")
-	}
 	train, val := curves(epochs)
-	x := epochAxis(epochs[0].Epoch, epochs[len(epochs)-1].Epoch)
+	if len(train) == 0 {
+		return errors.New("plot: no finite training loss to draw")
+	}
+	x := epochAxis(train[0].epoch, train[len(train)-1].epoch)
 	y := lossAxis(append(values(train), values(val)...))
 	c := newCanvas(width, height)
 	f := frame{c, x, y}
@@ -58,12 +58,16 @@ type point struct {
 	loss  float64
 }
 
-// curves splits the history into the training and validation curves; the
-// latter is nil without validation data.
+// curves splits the history into the training and validation curves,
+// leaving out losses that are not finite; the validation curve is nil
+// without validation data.
 func curves(epochs []driver.Epoch) (train, val []point) {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	for _, e := range epochs {
-		train = append(train, point{e.Epoch, e.TrainLoss})
-		if e.ValLoss != 0 {
+		if finite(e.TrainLoss) {
+			train = append(train, point{e.Epoch, e.TrainLoss})
+		}
+		if e.ValLoss != 0 && finite(e.ValLoss) {
 			val = append(val, point{e.Epoch, e.ValLoss})
 		}
 	}

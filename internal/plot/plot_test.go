@@ -131,9 +131,28 @@ func same(a, b color.Color) bool {
 	return r1 == r2 && g1 == g2 && b1 == b2 && a1 == a2
 }
 
-func TestLossesEmpty(t *testing.T) {
-	if err := Losses(new(bytes.Buffer), "Iris", nil); err == nil {
-		t.Error("no error for an empty history")
+// TestLossesNotFinite checks that losses that are not finite are left
+// out, and that a history without a finite training loss is an error.
+func TestLossesNotFinite(t *testing.T) {
+	h := []driver.Epoch{
+		{Epoch: 1, TrainLoss: 0.5, ValLoss: math.Inf(1)},
+		{Epoch: 2, TrainLoss: math.NaN(), ValLoss: 0.4},
+		{Epoch: 3, TrainLoss: 0.3, ValLoss: 0.35},
+	}
+	train, val := curves(h)
+	if want := []point{{1, 0.5}, {3, 0.3}}; !slices.Equal(train, want) {
+		t.Errorf("training curve %v, want %v", train, want)
+	}
+	if want := []point{{2, 0.4}, {3, 0.35}}; !slices.Equal(val, want) {
+		t.Errorf("validation curve %v, want %v", val, want)
+	}
+	if err := Losses(new(bytes.Buffer), "Iris", h); err != nil {
+		t.Error(err)
+	}
+	for _, h := range [][]driver.Epoch{nil, {{Epoch: 1, TrainLoss: math.Inf(1), ValLoss: 0.5}}} {
+		if err := Losses(new(bytes.Buffer), "Iris", h); err == nil {
+			t.Errorf("no error for the history %v", h)
+		}
 	}
 }
 

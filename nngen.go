@@ -1,5 +1,5 @@
 // Package nngen holds the module's own source files that a program built
-// around a generated model needs: go.mod, go.sum and the runtime. The
+// around a generated model needs: go.mod and the runtime. The
 // nngen command writes them into a temporary module beside the generated
 // code and builds it with the Go toolchain (see internal/build), so that
 // a checkout and an installed nngen build against the runtime they came
@@ -11,8 +11,9 @@ package nngen
 
 import "embed"
 
-// Source is go.mod, go.sum and the Go files of the runtime packages and
-// of the driver that runs generated models for the nngen command.
+// Source is go.mod and the Go files of the runtime packages, of the
+// driver that runs generated models for the nngen command, and of the
+// packages they import.
 //
-//go:embed go.mod go.sum runtime/*/*.go runtime/*/*.s internal/driver/*.go
+//go:embed go.mod runtime/*/*.go runtime/*/*.s internal/driver/*.go internal/atomicfile/*.go
 var Source embed.FS

@@ -64,10 +64,19 @@ func (e *emitter) lossAndDelta(g *Group, z, p, t, delta vector, lse *Statement) 
 			g.Add(delta(k)).Op("=").Add(p(k)).Op("-").Add(t(k))
 			g.Id("loss").Op("+=").Add(t(k)).Op("*").Parens(lse.Clone().Op("-").Add(z(k)))
 		case spec.BinaryCrossEntropy:
-			g.Add(delta(k)).Op("=").Add(p(k)).Op("-").Add(t(k))
+			// Averaged over the K outputs: δ = (p − y)/K, L += ℓₖ/K.
+			d := Add(p(k)).Op("-").Add(t(k))
+			if h.DeltaScale != 1 {
+				d = Add(num(h.DeltaScale)).Op("*").Parens(d)
+			}
+			g.Add(delta(k)).Op("=").Add(d)
 			g.Id("v").Op(":=").Add(z(k))
-			g.Id("loss").Op("+=").Max(Id("v"), Lit(0)).Op("-").Id("v").Op("*").Add(t(k)).Op("+").Add(
+			l := Max(Id("v"), Lit(0)).Op("-").Id("v").Op("*").Add(t(k)).Op("+").Add(
 				e.call("Log1p", Qual("math", "Exp").Call(Op("-").Qual("math", "Abs").Call(e.wide(Id("v"))))))
+			if e.m.Outputs > 1 {
+				l = Parens(l).Op("/").Add(num(float64(e.m.Outputs)))
+			}
+			g.Id("loss").Op("+=").Add(l)
 		default:
 			g.Id("r").Op(":=").Add(p(k)).Op("-").Add(t(k))
 			g.Add(delta(k)).Op("=").Add(num(h.DeltaScale)).Op("*").Id("r")

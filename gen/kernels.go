@@ -263,7 +263,7 @@ Whole blocks of %d columns go to %sKernel, the rest to %sGo.`, sm, block, sm, sm
 		),
 	)
 	e.docf(`%sGo is %s in plain Go, with math.Exp.`, sm, sm)
-	e.f.Func().Id(sm+"Go").Params(e.softmaxParams()...).Block(
+	e.f.Func().Id(sm + "Go").Params(e.softmaxParams()...).Block(
 		For(Id("j").Op(":=").Range().Id("n")).Block(
 			Id("mx").Op(":=").Id("z").Index(Id("j")),
 			For(Id("i").Op(":=").Lit(1), Id("i").Op("<").Id("k"), Id("i").Op("++")).Block(

@@ -1,10 +1,13 @@
 package gen
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	. "github.com/dave/jennifer/jen"
 
@@ -101,18 +104,36 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 	if size == 8 {
 		from = Qual("math", "Float64frombits")
 	}
+	sum := sha256.Sum256(Blob(m))
+	e.f.Comment(fmt.Sprintf("%s is the SHA-256 of %s, written with this file.", t.BlobSum, t.Blob))
+	e.f.Const().Id(t.BlobSum).Op("=").Lit(hex.EncodeToString(sum[:]))
+	// func init() {
+	// 	if sum := sha256.Sum256([]byte(irisWeights)); hex.EncodeToString(sum[:]) != irisWeightsSHA256 {
+	// 		panic("…")
+	// 	}
+	// 	…
 	e.f.Func().Id("init").Params().Block(
+		If(
+			Id("sum").Op(":=").Qual("crypto/sha256", "Sum256").Call(Index().Byte().Parens(Id(t.BlobVar))),
+			Qual("encoding/hex", "EncodeToString").Call(Id("sum").Index(Op(":"))).Op("!=").Id(t.BlobSum),
+		).Block(
+			Panic(Lit(fmt.Sprintf("%s: %s is not the file generated with %s (its SHA-256 differs); regenerate both with nngen gen -weights %s %s",
+				m.Name, t.Blob, codeFile(t.Blob), t.Source, m.Source))),
+		),
 		Id(t.Value).Dot("Mean").Op("=").Add(mean),
 		Id(t.Value).Dot("Std").Op("=").Add(std),
 		Id("p").Op(":=").Id(t.Value).Dot("Net").Dot("Params").Call(),
-		If(Len(Id(t.BlobVar)).Op("!=").Lit(size).Op("*").Len(Id("p"))).Block(
-			Panic(Lit(fmt.Sprintf("%s: %s does not hold %d parameters of %d bytes; regenerate it with nngen gen -weights", m.Name, t.Blob, m.NumParams, size))),
-		),
 		For(Id("i").Op(":=").Range().Id("p")).Block(
 			Id("w").Op(":=").Id(t.BlobVar).Index(Lit(size).Op("*").Id("i").Op(":").Lit(size).Op("*").Id("i").Op("+").Lit(size)),
 			Id("p").Index(Id("i")).Op("=").Add(from).Call(word(0)),
 		),
 	)
+}
+
+// codeFile is the Go file that the weights file blob belongs to: nngen
+// gen names the blob after it, iris_weights.bin for iris.go.
+func codeFile(blob string) string {
+	return strings.TrimSuffix(blob, "_weights.bin") + ".go"
 }
 
 // literal renders the trained parameters as a value of the model type.
@@ -140,15 +161,20 @@ func keyed(name string, value Code) Code {
 
 // floats renders {v0, v1, …} with each value exact in the element type.
 func (e *emitter) floats(vs []float64) Code {
-	bits := 64
-	if e.m.Float == "float32" {
-		bits = 32
-	}
 	items := make([]Code, len(vs))
 	for i, v := range vs {
-		items[i] = Op(strconv.FormatFloat(v, 'g', -1, bits))
+		items[i] = Op(floatLit(e.m.Float, v))
 	}
 	return Values(items...)
+}
+
+// floatLit writes v rounded to the element type float as the shortest Go
+// literal that gives it back exactly.
+func floatLit(float string, v float64) string {
+	if float == "float32" {
+		return strconv.FormatFloat(v, 'g', -1, 32)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // Blob returns the contents of the file that holds m's trained parameters

@@ -98,8 +98,9 @@ type Head struct {
 	Loss       spec.Loss
 	Classifier bool
 	// Delta is ∂L/∂z of the output layer, fused with the head: p − y for
-	// softmax with cross-entropy and sigmoid with binary cross-entropy,
-	// (2/K)(z − y) for mean squared error: DeltaScale · (Y − y).
+	// softmax with cross-entropy, (1/K)(p − y) for K sigmoid outputs with
+	// binary cross-entropy (averaged over the outputs, like mean squared
+	// error), (2/K)(z − y) for mean squared error: DeltaScale · (Y − y).
 	DeltaScale float64
 	Formula    string // the head and loss in math, for comments
 	DeltaDoc   string
@@ -267,9 +268,13 @@ func head(act spec.Activation, loss spec.Loss, k int) Head {
 			DeltaDoc: "∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)",
 		}
 	case spec.Sigmoid:
-		return Head{Act: act, Loss: loss, Classifier: true, DeltaScale: 1,
-			Formula:  "p = σ(z), L = −Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|))",
-			DeltaDoc: "∂L/∂z = p − y (sigmoid and binary cross-entropy fused)",
+		delta := "p − y"
+		if k > 1 {
+			delta = fmt.Sprintf("(p − y)/K = %g·(p − y)", 1/float64(k))
+		}
+		return Head{Act: act, Loss: loss, Classifier: true, DeltaScale: 1 / float64(k),
+			Formula:  fmt.Sprintf("p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = %d", k),
+			DeltaDoc: "∂L/∂z = " + delta + " (sigmoid and binary cross-entropy fused)",
 			Sigmoid:  sigmoidFunc(),
 		}
 	}

@@ -27,8 +27,8 @@ type Trained struct {
 	// empty when they are written as literals.
 	Blob string
 	// Package-level names: the predictor type, its trained value, the
-	// class names and the embedded bytes.
-	Predictor, Value, ClassNames, BlobVar string
+	// class names, the embedded bytes and their SHA-256.
+	Predictor, Value, ClassNames, BlobVar, BlobSum string
 }
 
 // AttachTrained makes m carry trained parameters and the metadata saved
@@ -68,7 +68,7 @@ func (m *Model) AttachTrained(source string, params []float64, classes []string,
 	t := &Trained{
 		Source: SourceName(source), Params: params, Classes: classes, Mean: mean, Std: std,
 		Predictor: m.Name + "Predictor", Value: m.Name + "Trained", ClassNames: m.Name + "Classes",
-		BlobVar: m.Names.Prefix + "Weights",
+		BlobVar: m.Names.Prefix + "Weights", BlobSum: m.Names.Prefix + "WeightsSHA256",
 	}
 	if len(params) > MaxLiteralParams {
 		if blob == "" {

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"os/signal"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/nngen/nngen/internal/build"
@@ -88,15 +90,18 @@ func byteSize(n int) string {
 }
 
 // runProgram runs a built model program with args, passing its output
-// through; a failing program is an error without further message. An
-// interrupt (Ctrl-C) is passed on to the program, which saves a checkpoint
-// and ends, rather than ending nngen.
+// through; a failing program is an error without further message, one
+// killed by a signal an error naming it. The signals that end nngen
+// (Ctrl-C, SIGTERM, SIGHUP) are passed on to the program, which saves a
+// checkpoint and ends, rather than ending nngen; and the program dies
+// with nngen where the system allows (see dieWithParent).
 func runProgram(exe string, stdout, stderr io.Writer, args ...string) error {
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	interrupts := make(chan os.Signal, 1)
-	signal.Notify(interrupts, os.Interrupt)
-	defer signal.Stop(interrupts)
+	defer dieWithParent(cmd)()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, driver.StopSignals...)
+	defer signal.Stop(signals)
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -105,20 +110,43 @@ func runProgram(exe string, stdout, stderr io.Writer, args ...string) error {
 	go func() {
 		for {
 			select {
-			case sig := <-interrupts:
+			case sig := <-signals:
 				cmd.Process.Signal(sig)
 			case <-done:
 				return
 			}
 		}
 	}()
-	if err := cmd.Wait(); err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			return exitError(ee.ExitCode())
-		}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
 		return err
 	}
-	return nil
+	if sig, ok := killedBy(ee); ok {
+		return killedError(sig)
+	}
+	return exitError(ee.ExitCode())
+}
+
+// killedBy returns the signal that ended a process, if one did.
+func killedBy(ee *exec.ExitError) (syscall.Signal, bool) {
+	ws, ok := ee.Sys().(interface {
+		Signaled() bool
+		Signal() syscall.Signal
+	})
+	if !ok || !ws.Signaled() {
+		return 0, false
+	}
+	return ws.Signal(), true
+}
+
+// killedError explains the end of a program killed by sig.
+func killedError(sig syscall.Signal) error {
+	msg := fmt.Sprintf("the model program was killed by signal %d (%v)", int(sig), sig)
+	if sig == syscall.SIGKILL {
+		msg += ": probably it ran out of memory and the system's out-of-memory killer ended it"
+	}
+	return errors.New(msg)
 }
 
 // exitError is an exit status already explained to the user.

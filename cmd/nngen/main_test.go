@@ -11,6 +11,7 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the expected output in the test scripts")
 
 func TestMain(m *testing.M) {
+	playRole()
 	testscript.Main(m, map[string]func(){
 		"nngen": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})

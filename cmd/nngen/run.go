@@ -67,6 +67,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help":
 		fmt.Fprint(stdout, usage)
 	}
+	return report(err, stderr)
+}
+
+// report prints err, unless it was explained already, and returns the
+// exit status it means.
+func report(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0
@@ -145,12 +151,18 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *out == "" {
+		*out = trimExt(path) + ".go"
+	}
+	// The files written besides -o are checked when their names are known.
+	inputs := []arg{{"the spec", path}, {"-weights", *weights}}
+	if err := checkOutputs([]arg{{"-o", *out}}, inputs); err != nil {
+		fmt.Fprintf(stderr, "nngen gen: %v\n", err)
+		return errUsage
+	}
 	s, err := spec.ParseFile(path)
 	if err != nil {
 		return err
-	}
-	if *out == "" {
-		*out = trimExt(path) + ".go"
 	}
 	if *pkg != "" {
 		if err := spec.CheckPackage(*pkg); err != nil {
@@ -200,6 +212,10 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
+	if err := checkOutputs(outputArgs(files, *out), inputs); err != nil {
+		fmt.Fprintf(stderr, "nngen gen: %v\n", err)
+		return errUsage
+	}
 	// The binary file first, so that the code never refers to a missing one.
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if strings.HasSuffix(name, ".bin") {
@@ -216,6 +232,20 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// outputArgs names the files gen writes: out as -o, the others as
+// outputs.
+func outputArgs(files map[string][]byte, out string) []arg {
+	var args []arg
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		flag := "output"
+		if name == out {
+			flag = "-o"
+		}
+		args = append(args, arg{flag, name})
+	}
+	return args
 }
 
 // defaultPackage is $GOPACKAGE under go generate, else the name of the

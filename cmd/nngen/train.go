@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nngen/nngen/internal/build"
 	"github.com/nngen/nngen/internal/driver"
@@ -23,7 +25,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	o := defaultTrainOptions(s)
 	fs, plotPath := trainFlags(&o, stderr)
-	if _, err := parseFlags(fs, args); err != nil {
+	path, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
 	set := map[string]bool{}
@@ -41,6 +44,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := checkReadable(o.Data, o.Val, o.Test, o.Resume); err != nil {
 		return err
+	}
+	if err := checkTrainOutputs(path, o, *plotPath); err != nil {
+		fmt.Fprintf(stderr, "nngen train: %v\n", err)
+		return errUsage
 	}
 	if err := checkWritable(o.Out, o.Checkpoint, *plotPath); err != nil {
 		return err
@@ -68,11 +75,33 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := json.Unmarshal(b, &h); err != nil {
 		return err
 	}
-	if err := plot.Losses(*plotPath, s.Name, h); err != nil {
+	if len(h) == 0 {
+		fmt.Fprintln(stdout, "no epoch was trained: no loss curves to draw")
+		return nil
+	}
+	var png bytes.Buffer
+	if err := plot.Losses(&png, s.Name, h); err != nil {
+		return err
+	}
+	if err := writeFile(*plotPath, png.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "loss curves drawn to %s\n", *plotPath)
 	return nil
+}
+
+// checkTrainOutputs reports a plot that is not PNG and an output of
+// train that names an input. The checkpoint may be the file training
+// resumes from.
+func checkTrainOutputs(specPath string, o driver.TrainOptions, plotPath string) error {
+	if plotPath != "" && !strings.EqualFold(filepath.Ext(plotPath), ".png") {
+		return fmt.Errorf("-plot %s: the plot is a PNG image; name a .png file", plotPath)
+	}
+	inputs := []arg{{"the spec", specPath}, {"-data", o.Data}, {"-val", o.Val}, {"-test", o.Test}}
+	if err := checkOutputs([]arg{{"-checkpoint", o.Checkpoint}}, inputs); err != nil {
+		return err
+	}
+	return checkOutputs([]arg{{"-o", o.Out}, {"-plot", plotPath}}, append(inputs, arg{"-resume", o.Resume}))
 }
 
 // trainFlags defines the flags of nngen train, with the values of o as

@@ -228,7 +228,7 @@ func (r *reference) loss(params, xs, ys []float64) float64 {
 			case spec.CrossEntropy:
 				total -= t[j] * math.Log(p[j])
 			case spec.BinaryCrossEntropy:
-				total -= t[j]*math.Log(p[j]) + (1-t[j])*math.Log(1-p[j])
+				total -= (t[j]*math.Log(p[j]) + (1-t[j])*math.Log(1-p[j])) / float64(out)
 			default:
 				total += (z[j] - t[j]) * (z[j] - t[j]) / float64(out)
 			}

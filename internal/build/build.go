@@ -1,7 +1,8 @@
 // Package build turns generated model code into a program with the Go
-// toolchain. The program is a temporary module holding nngen's go.mod,
-// go.sum and runtime (embedded in the nngen binary), the model in package
-// internal/generated, and a main that hands the model to internal/driver.
+// toolchain. The program is a temporary module holding the module and go
+// lines of nngen's go.mod and its runtime (embedded in the nngen binary),
+// the model in package internal/generated, and a main that hands the
+// model to internal/driver.
 // Programs are cached by the hash of their sources, so a second run with
 // the same spec starts at once.
 package build
@@ -132,10 +133,27 @@ func main() {
 			return err
 		}
 		data, err := fs.ReadFile(nngen.Source, p)
+		if p == "go.mod" {
+			data = bareModule(data)
+		}
 		files[path.Clean(p)] = data
 		return err
 	})
 	return files, err
+}
+
+// bareModule keeps of a go.mod file its module and go lines: the program
+// needs no module but the standard library, so it builds offline with an
+// empty module cache, and a dependency slipping into the runtime fails
+// the build.
+func bareModule(gomod []byte) []byte {
+	var b []byte
+	for line := range strings.Lines(string(gomod)) {
+		if strings.HasPrefix(line, "module ") || strings.HasPrefix(line, "go ") {
+			b = append(b, line...)
+		}
+	}
+	return b
 }
 
 func sortedKeys(m map[string][]byte) []string {

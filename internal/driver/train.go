@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nngen/nngen/runtime/data"
@@ -15,6 +16,10 @@ import (
 	"github.com/nngen/nngen/runtime/optim"
 	"github.com/nngen/nngen/runtime/train"
 )
+
+// StopSignals end training cleanly: a checkpoint is saved, when one is
+// asked for, and the weights file is not written. nngen passes them on.
+var StopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
 // Epoch is one line of the history file that nngen plots.
 type Epoch struct {
@@ -34,8 +39,8 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args [
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	// From here on, an interrupt ends training cleanly rather than the program.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// From here on, a stop signal ends training cleanly rather than the program.
+	ctx, stop := signal.NotifyContext(context.Background(), StopSignals...)
 	defer stop()
 	m := P(new(M))
 	head := m.Head()

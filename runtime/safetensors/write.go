@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/nngen/nngen/internal/atomicfile"
 )
 
 // Write writes f to w in canonical form (see the package documentation).
@@ -36,7 +34,8 @@ var testHookWriter func(io.Writer) io.Writer
 // WriteFile writes f to path atomically: it writes a temporary file in the
 // same directory, syncs and closes it, renames it over path and syncs the
 // directory. If anything before the rename fails, the temporary file is
-// removed and an existing file at path is left untouched.
+// removed and an existing file at path is left untouched. Temporary files
+// of saves of path that were killed are removed (see internal/atomicfile).
 //
 // A new file gets mode 0644; a replaced file keeps its permission bits.
 func WriteFile(path string, f *File) error {
@@ -44,67 +43,16 @@ func WriteFile(path string, f *File) error {
 	if err != nil {
 		return err
 	}
-	if err := replace(path, hdr, order); err != nil {
+	err = atomicfile.Write(path, func(w io.Writer) error {
+		if testHookWriter != nil {
+			w = testHookWriter(w)
+		}
+		return writeTo(w, hdr, order)
+	})
+	if err != nil {
 		return fmt.Errorf("safetensors: write %s: %w", path, err)
 	}
 	return nil
-}
-
-func replace(path string, hdr []byte, order []*Tensor) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	perm := fs.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
-		perm = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	var w io.Writer = tmp
-	if testHookWriter != nil {
-		w = testHookWriter(w)
-	}
-	if err = writeTo(w, hdr, order); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(perm); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// The new file is in place; a failure to sync the directory only
-	// means the rename may not yet be durable.
-	if derr := syncDir(dir); derr != nil {
-		return fmt.Errorf("file replaced, but syncing its directory failed: %w", derr)
-	}
-	return nil
-}
-
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil // directories cannot be opened for syncing there
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }
 
 func writeTo(w io.Writer, hdr []byte, order []*Tensor) error {

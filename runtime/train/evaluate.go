@@ -21,7 +21,7 @@ type Metrics struct {
 	// minimizes, computed from the outputs of ForwardBatch:
 	//
 	//	softmax   cross-entropy         −Σₖ yₖ log pₖ
-	//	sigmoid   binary cross-entropy  −Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ)
+	//	sigmoid   binary cross-entropy  −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ)
 	//	identity  squared error         (1/K) Σₖ (ŷₖ − yₖ)²
 	//
 	// where k runs over the K outputs. Logarithms are clamped below at
@@ -289,7 +289,7 @@ func add[T model.Float](s *scorer, p, y []T) {
 			}
 			s.count(truth, pred)
 		}
-		s.loss += loss
+		s.loss += loss / float64(len(p))
 	default:
 		var se float64
 		for k := range p {

@@ -142,7 +142,7 @@ func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
 // every parameter, and returns the loss. s must hold what Trace saved for x;
 // y is the target: 0 or 1 for each output.
 //
-// The loss is p = σ(z), L = −Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)). Backpropagation is the chain rule applied from the top
+// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 1. Backpropagation is the chain rule applied from the top
 // layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
 //	δ at the output = ∂L/∂z = p − y (sigmoid and binary cross-entropy fused)

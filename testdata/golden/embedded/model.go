@@ -3,7 +3,9 @@
 package embedded
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"math"
 	"math/rand/v2"
 	"unsafe"
@@ -414,13 +416,16 @@ var ReaderTrained = &ReaderPredictor{}
 //go:embed model_weights.bin
 var readerWeights string
 
+// readerWeightsSHA256 is the SHA-256 of model_weights.bin, written with this file.
+const readerWeightsSHA256 = "030fc1133a9529f1c0d61027ebc79cb0eaa8bddb5c44d00db053d4cf2b7b3042"
+
 func init() {
+	if sum := sha256.Sum256([]byte(readerWeights)); hex.EncodeToString(sum[:]) != readerWeightsSHA256 {
+		panic("Reader: model_weights.bin is not the file generated with model.go (its SHA-256 differs); regenerate both with nngen gen -weights weights.safetensors spec.yaml")
+	}
 	ReaderTrained.Mean = [64]float32{0, 0.30383974, 5.204786, 11.835837, 11.84808, 5.7818584, 1.3622705, 0.12966055, 0.0055648303, 1.9938787, 10.382304, 11.97941, 10.279354, 8.175849, 1.8464106, 0.107957706, 0.0027824151, 2.6015582, 9.903172, 6.992766, 7.097941, 7.806344, 1.7885364, 0.050083473, 0.0011129661, 2.4696717, 9.091263, 8.821369, 9.927101, 7.5514746, 2.317752, 0.0022259322, 0, 2.3394547, 7.667223, 9.071786, 10.301614, 8.744018, 2.9092932, 0, 0.008903729, 1.5837507, 6.8814692, 7.228158, 7.6722317, 8.2365055, 3.456316, 0.027267668, 0.0072342795, 0.7045075, 7.506956, 9.539232, 9.416249, 8.758487, 3.7250974, 0.2064552, 0.00055648305, 0.27935448, 5.557596, 12.089037, 11.809126, 6.764051, 2.067891, 0.36449638}
 	ReaderTrained.Std = [64]float32{1, 0.9069396, 4.7535033, 4.2476597, 4.286195, 5.6648407, 3.3248496, 1.0370941, 0.094195336, 3.195271, 5.419947, 3.9764357, 4.7813497, 6.0512757, 3.5853229, 0.82768464, 0.062350936, 3.575306, 5.689183, 5.801047, 6.17401, 6.195597, 3.2589626, 0.43847543, 0.033342578, 3.1456568, 6.190315, 5.8812995, 6.1503806, 5.870921, 3.68543, 0.047127247, 1, 3.4794037, 6.3229275, 6.266647, 5.931839, 5.869014, 3.5362983, 1, 0.14514503, 2.9809864, 6.536135, 6.439585, 6.2577696, 5.6939416, 4.3297462, 0.30727035, 0.20416634, 1.745667, 5.6429253, 5.225493, 5.300573, 6.029476, 4.918037, 0.984127, 0.023583328, 0.9340418, 5.101599, 4.3734765, 4.9325743, 5.8989806, 4.0894094, 1.8596041}
 	p := ReaderTrained.Net.Params()
-	if len(readerWeights) != 4*len(p) {
-		panic("Reader: model_weights.bin does not hold 9674 parameters of 4 bytes; regenerate it with nngen gen -weights")
-	}
 	for i := range p {
 		w := readerWeights[4*i : 4*i+4]
 		p[i] = math.Float32frombits(uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24)

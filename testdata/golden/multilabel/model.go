@@ -154,19 +154,19 @@ func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
 // every parameter, and returns the loss. s must hold what Trace saved for x;
 // y is the target: 0 or 1 for each output.
 //
-// The loss is p = σ(z), L = −Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)). Backpropagation is the chain rule applied from the top
+// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 3. Backpropagation is the chain rule applied from the top
 // layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (sigmoid and binary cross-entropy fused)
+//	δ at the output = ∂L/∂z = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused)
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y *[TaggerOutputs]float64) (loss float64) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused).
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused).
 	var d2 [3]float64
 	for k := range 3 {
-		d2[k] = s.Y[k] - y[k]
+		d2[k] = 0.3333333333333333 * (s.Y[k] - y[k])
 		v := s.Z2[k]
-		loss += max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))
+		loss += (max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 3
 	}
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [5]float64
@@ -265,7 +265,7 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], taggerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		taggerTranspose(5, c, a1[:], 32, a1t[:], 5)
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
 			var p [3]float64
 			for k := range 3 {
@@ -273,9 +273,9 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 			}
 			t := (*[TaggerOutputs]float64)(y[(base+q)*TaggerOutputs:])
 			for k := range 3 {
-				d2[q*3+k] = p[k] - t[k]
+				d2[q*3+k] = 0.3333333333333333 * (p[k] - t[k])
 				v := z2[k*32+q]
-				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
+				loss += (max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 3
 			}
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,

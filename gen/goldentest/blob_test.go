@@ -14,9 +14,7 @@ import (
 // both files and the command that regenerates them. With its own weights
 // file it runs.
 func TestBlobMismatch(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program with the Go toolchain")
-	}
+	needGoTool(t)
 	src := filepath.Join("..", "..", "testdata", "golden", "embedded")
 	dir := t.TempDir()
 	files, err := filepath.Glob(filepath.Join(src, "model*"))

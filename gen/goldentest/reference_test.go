@@ -18,9 +18,7 @@ import (
 // differs from the weights file by 0.1: the first passes, the second
 // fails, naming the output that differs.
 func TestTrainedReference(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program with the Go toolchain")
-	}
+	needGoTool(t)
 	for _, c := range []struct{ golden, test string }{{"trained", "TestFlowerTrained"}, {"embedded", "TestReaderTrained"}} {
 		t.Run(c.golden, func(t *testing.T) {
 			src := filepath.Join("..", "..", "testdata", "golden", c.golden)

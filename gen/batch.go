@@ -265,7 +265,9 @@ func (e *emitter) trainChunked(g *Group) {
 				e.toSampleMajor(g, zName(l), zName(l)+"t", l.Out)
 			}
 		}
-		g.Comment(e.outputDoc(m.Layers[len(m.Layers)-1]) + " For each sample.")
+		if !e.softmaxKernel() {
+			g.Comment(e.outputDoc(m.Layers[len(m.Layers)-1]) + " For each sample.")
+		}
 		e.chunkHead(g, func(g *Group) vector {
 			g.Var().Id("p").Add(e.vec(m.Outputs))
 			return local("p")

@@ -312,7 +312,6 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		mnistTranspose(128, c, a1[:], 32, a1t[:], 128)
 		mnistTranspose(64, c, a2[:], 32, a2t[:], 64)
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		mnistSoftmax(10, cols, z3[:], 32, p[:], sum[:])
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.

@@ -315,7 +315,6 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		readerTranspose(96, c, a1[:], 32, a1t[:], 96)
 		readerTranspose(32, c, a2[:], 32, a2t[:], 32)
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		readerSoftmax(10, cols, z3[:], 32, p[:], sum[:])
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.

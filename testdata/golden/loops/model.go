@@ -488,7 +488,6 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 		loopedTranspose(7, c, a2[:], 32, a2t[:], 7)
 		loopedTranspose(7, c, z2[:], 32, z2t[:], 7)
 		loopedTranspose(5, c, a3[:], 32, a3t[:], 5)
-		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
 		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.

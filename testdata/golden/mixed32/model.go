@@ -467,7 +467,6 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 		smallTranspose(12, c, a1[:], 32, a1t[:], 12)
 		smallTranspose(6, c, a2[:], 32, a2t[:], 6)
 		smallTranspose(6, c, z2[:], 32, z2t[:], 6)
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). For each sample.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		smallSoftmax(4, cols, z3[:], 32, p[:], sum[:])
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.

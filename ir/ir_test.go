@@ -137,3 +137,25 @@ func TestAttachTrainedNames(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsTraining checks that training keeps more values per sample
+// than inference, whatever the widths: its count holds the input too.
+func TestStatsTraining(t *testing.T) {
+	for _, src := range []string{
+		"name: A\ninputs: 64\nlayers: [{units: 64, activation: relu}, {units: 32, activation: relu}, {units: 10, activation: softmax}]\n",
+		"name: B\ninputs: 784\nlayers: [{units: 8, activation: tanh}, {units: 1, activation: sigmoid}]\n",
+		"name: C\ninputs: 3\nlayers: [{units: 2, activation: identity}]\n",
+	} {
+		s, err := spec.Parse("s.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ir.Lower(s, "p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := m.Stats(); st.TrainValues <= st.InferValues {
+			t.Errorf("%s: training keeps %d values per sample, inference %d", m.Name, st.TrainValues, st.InferValues)
+		}
+	}
+}

@@ -5,9 +5,10 @@ type Stats struct {
 	ForwardFLOPs  int // 2·in·out per layer: one multiply and one add per weight
 	BackwardFLOPs int // ∂L/∂W (2·in·out per layer) and Wᵀ·δ (2·in·out, all layers but the first)
 	ParamBytes    int
-	// Values kept per sample: the training forward saves every layer's
-	// output (and z where f' needs it) for the backward pass; inference
-	// needs only one layer's input and output at a time.
+	// Values kept per sample: training keeps the input (∂L/∂W₁ = δ₁·xᵀ
+	// reads it) and every layer's output (and z where f' needs it) for the
+	// backward pass; inference needs only one layer's input and output at
+	// a time, so training always keeps more.
 	TrainValues, InferValues int
 	FloatBytes               int
 }
@@ -21,6 +22,7 @@ func (m *Model) Stats() Stats {
 		s.FloatBytes = 4
 	}
 	s.ParamBytes = m.NumParams * s.FloatBytes
+	s.TrainValues = m.Inputs
 	for _, l := range m.Layers {
 		mac := 2 * l.In * l.Out
 		s.ForwardFLOPs += mac

@@ -76,6 +76,8 @@ func expr(x ir.Expr) *Statement {
 		return operand(x.X, p, false).Op(x.Op).Add(operand(x.Y, p, true))
 	case ir.Neg:
 		return Op("-").Add(operand(x.X, 3, false))
+	case ir.Max:
+		return Max(expr(x.X), expr(x.Y))
 	}
 	panic(fmt.Sprintf("gen: cannot render %T inside an expression", x))
 }
@@ -89,6 +91,8 @@ func calls(x ir.Expr) bool {
 		return calls(x.X) || calls(x.Y)
 	case ir.Neg:
 		return calls(x.X)
+	case ir.Max:
+		return calls(x.X) || calls(x.Y)
 	case ir.Cond:
 		return calls(x.Then) || calls(x.Else)
 	case ir.Let:

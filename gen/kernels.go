@@ -67,7 +67,7 @@ func (e *emitter) kernels() {
 		Add(e.gemmAdd()).Op("=").Lit(0).Comment("c += a·b"),
 		Add(e.gemmBias()).Op("=").Lit(1).Comment("c = bias + a·b, bias[i] added to row i"),
 		Add(e.gemmSet()).Op("=").Lit(2).Comment("c = a·b"),
-		Add(e.gemmRelu()).Op("=").Lit(4).Comment("then c = max(c, 0), with NaN to 0"),
+		Add(e.gemmRelu()).Op("=").Lit(4).Comment("then c = max(c, 0)"),
 	)
 	e.docf(`%s computes a product of matrices read through strides (counted in
 values), in the given mode:
@@ -141,7 +141,7 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 				for i := range r {
 					ci := fmt.Sprintf("c%d", i)
 					g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id(ci)).Block(
-						If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id(ci).Index(Id("j")).Op("=").Lit(0)),
+						Id(ci).Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
 					)
 				}
 			})
@@ -170,8 +170,8 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 				Id("s0").Op("+=").Id("row").Index(Id("p")).Op("*").Id("x").Index(Id("p")),
 			)
 			g.Id("y").Index(Id("i")).Op("+=").Parens(Id("s0").Op("+").Id("s1")).Op("+").Parens(Id("s2").Op("+").Id("s3"))
-			g.If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0).Op("&&").Op("!").Parens(Id("y").Index(Id("i")).Op(">").Lit(0))).Block(
-				Id("y").Index(Id("i")).Op("=").Lit(0),
+			g.If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0)).Block(
+				Id("y").Index(Id("i")).Op("=").Max(Id("y").Index(Id("i")), Lit(0)),
 			)
 		})
 	})
@@ -406,7 +406,7 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 			For(Id("i").Op(":=").Range().Id("m")).Block(
 				Id("row").Op(":=").Id("c").Index(Id("i").Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n")),
 				For(Id("j").Op(",").Id("v").Op(":=").Range().Id("row")).Block(
-					If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id("row").Index(Id("j")).Op("=").Lit(0)),
+					Id("row").Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
 				),
 			),
 		)
@@ -415,7 +415,7 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 			Id(asm.Gemv(e.m.Names.Prefix, "NEON")).Call(ptrGemv...),
 			If(Id("mode").Op("&").Add(e.gemmRelu()).Op("==").Lit(0)).Block(Return()),
 			For(Id("i").Op(",").Id("v").Op(":=").Range().Id("y").Index(Op(":").Id("m"))).Block(
-				If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id("y").Index(Id("i")).Op("=").Lit(0)),
+				Id("y").Index(Id("i")).Op("=").Max(Id("v"), Lit(0)),
 			),
 		)
 		goTranspose()

@@ -27,6 +27,9 @@ type (
 	}
 	// Neg is −X.
 	Neg struct{ X Expr }
+	// Max is the larger of X and Y, NaN if either is (Go's max): no
+	// branch, so no mispredicted one on data of mixed signs.
+	Max struct{ X, Y Expr }
 	// Cond is: if X > 0 then Then else Else.
 	Cond struct {
 		X          Var
@@ -45,6 +48,7 @@ func (Num) isExpr()    {}
 func (Call) isExpr()   {}
 func (Binary) isExpr() {}
 func (Neg) isExpr()    {}
+func (Max) isExpr()    {}
 func (Cond) isExpr()   {}
 func (Let) isExpr()    {}
 
@@ -83,13 +87,13 @@ func activation(act spec.Activation, alpha float64) *Activation {
 	switch act {
 	case spec.ReLU:
 		return &Activation{Name: act, Formula: "max(z, 0)", Deriv: "1 if a > 0 else 0", DerivOf: "a",
-			Func:      f("Relu", "relu(z) = max(z, 0)", Cond{z, z, Num(0)}),
+			Func:      f("Relu", "relu(z) = max(z, 0)", Max{z, Num(0)}),
 			DerivFunc: d("Relu", "a", "relu'(z) = 1 if z > 0 else 0, read off a = relu(z)", Cond{a, Num(1), Num(0)}),
 		}
 	case spec.LeakyReLU:
 		name := fmt.Sprintf("LeakyRelu%s", numName(alpha))
 		return &Activation{Name: act, Formula: fmt.Sprintf("z if z > 0 else %g·z", alpha), Deriv: fmt.Sprintf("1 if a > 0 else %g", alpha), DerivOf: "a",
-			Func:      f(name, fmt.Sprintf("leaky_relu(z) = z if z > 0 else α·z, α = %g", alpha), Cond{z, z, mul(Num(alpha), z)}),
+			Func:      f(name, fmt.Sprintf("leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α = %g", alpha), Max{z, mul(Num(alpha), z)}),
 			DerivFunc: d(name, "a", "leaky_relu'(z) = 1 if z > 0 else α, read off a (same sign as z)", Cond{a, Num(1), Num(alpha)}),
 		}
 	case spec.Sigmoid:

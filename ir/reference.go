@@ -98,6 +98,8 @@ func eval(e Expr, env map[string]float64) float64 {
 		panic("ir: unknown operator " + e.Op)
 	case Neg:
 		return -eval(e.X, env)
+	case Max:
+		return max(eval(e.X, env), eval(e.Y, env))
 	case Cond:
 		if env[string(e.X)] > 0 {
 			return eval(e.Then, env)

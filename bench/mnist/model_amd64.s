@@ -122,20 +122,20 @@ store6:
 	MOVQ mode+88(FP), AX
 	TESTQ $4, AX
 	JEQ write6
-// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
-	VMAXPS Y15, Y0, Y0
-	VMAXPS Y15, Y1, Y1
-	VMAXPS Y15, Y2, Y2
-	VMAXPS Y15, Y3, Y3
-	VMAXPS Y15, Y4, Y4
-	VMAXPS Y15, Y5, Y5
-	VMAXPS Y15, Y6, Y6
-	VMAXPS Y15, Y7, Y7
-	VMAXPS Y15, Y8, Y8
-	VMAXPS Y15, Y9, Y9
-	VMAXPS Y15, Y10, Y10
-	VMAXPS Y15, Y11, Y11
+	VMAXPS Y0, Y15, Y0
+	VMAXPS Y1, Y15, Y1
+	VMAXPS Y2, Y15, Y2
+	VMAXPS Y3, Y15, Y3
+	VMAXPS Y4, Y15, Y4
+	VMAXPS Y5, Y15, Y5
+	VMAXPS Y6, Y15, Y6
+	VMAXPS Y7, Y15, Y7
+	VMAXPS Y8, Y15, Y8
+	VMAXPS Y9, Y15, Y9
+	VMAXPS Y10, Y15, Y10
+	VMAXPS Y11, Y15, Y11
 write6:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -243,16 +243,16 @@ store4:
 	MOVQ mode+88(FP), AX
 	TESTQ $4, AX
 	JEQ write4
-// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
-	VMAXPS Y15, Y0, Y0
-	VMAXPS Y15, Y1, Y1
-	VMAXPS Y15, Y2, Y2
-	VMAXPS Y15, Y3, Y3
-	VMAXPS Y15, Y4, Y4
-	VMAXPS Y15, Y5, Y5
-	VMAXPS Y15, Y6, Y6
-	VMAXPS Y15, Y7, Y7
+	VMAXPS Y0, Y15, Y0
+	VMAXPS Y1, Y15, Y1
+	VMAXPS Y2, Y15, Y2
+	VMAXPS Y3, Y15, Y3
+	VMAXPS Y4, Y15, Y4
+	VMAXPS Y5, Y15, Y5
+	VMAXPS Y6, Y15, Y6
+	VMAXPS Y7, Y15, Y7
 write4:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -330,12 +330,12 @@ store2:
 	MOVQ mode+88(FP), AX
 	TESTQ $4, AX
 	JEQ write2
-// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
-	VMAXPS Y15, Y0, Y0
-	VMAXPS Y15, Y1, Y1
-	VMAXPS Y15, Y2, Y2
-	VMAXPS Y15, Y3, Y3
+	VMAXPS Y0, Y15, Y0
+	VMAXPS Y1, Y15, Y1
+	VMAXPS Y2, Y15, Y2
+	VMAXPS Y3, Y15, Y3
 write2:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -398,10 +398,10 @@ store1:
 	MOVQ mode+88(FP), AX
 	TESTQ $4, AX
 	JEQ write1
-// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
-	VMAXPS Y15, Y0, Y0
-	VMAXPS Y15, Y1, Y1
+	VMAXPS Y0, Y15, Y0
+	VMAXPS Y1, Y15, Y1
 write1:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -514,12 +514,12 @@ store4:
 	MOVQ mode+48(FP), R14
 	TESTQ $4, R14
 	JEQ write4
-// relu: VMAXSS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS X15, X15, X15
-	VMAXSS X15, X0, X0
-	VMAXSS X15, X2, X2
-	VMAXSS X15, X4, X4
-	VMAXSS X15, X6, X6
+	VMAXSS X0, X15, X0
+	VMAXSS X2, X15, X2
+	VMAXSS X4, X15, X4
+	VMAXSS X6, X15, X6
 write4:
 	VMOVSS X0, 0(DI)
 	VMOVSS X2, 4(DI)
@@ -571,9 +571,9 @@ store1:
 	MOVQ mode+48(FP), R14
 	TESTQ $4, R14
 	JEQ write1
-// relu: VMAXSS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS X15, X15, X15
-	VMAXSS X15, X0, X0
+	VMAXSS X0, X15, X0
 write1:
 	VMOVSS X0, 0(DI)
 	ADDQ R11, SI

@@ -412,10 +412,7 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float64) (loss float64) {
 
 // tinyRelu computes relu(z) = max(z, 0).
 func tinyRelu(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // tinyReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

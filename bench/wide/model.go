@@ -368,10 +368,7 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 
 // wideRelu computes relu(z) = max(z, 0).
 func wideRelu(z float32) float32 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // wideReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -387,7 +384,7 @@ const (
 	wideGemmAdd  = 0 // c += a·b
 	wideGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	wideGemmSet  = 2 // c = a·b
-	wideGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+	wideGemmRelu = 4 // then c = max(c, 0)
 )
 
 // wideGemm computes a product of matrices read through strides (counted in
@@ -475,24 +472,16 @@ func wideGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 		}
 		if mode&wideGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 			for j, v := range c1 {
-				if !(v > 0) {
-					c1[j] = 0
-				}
+				c1[j] = max(v, 0)
 			}
 			for j, v := range c2 {
-				if !(v > 0) {
-					c2[j] = 0
-				}
+				c2[j] = max(v, 0)
 			}
 			for j, v := range c3 {
-				if !(v > 0) {
-					c3[j] = 0
-				}
+				c3[j] = max(v, 0)
 			}
 		}
 	}
@@ -514,9 +503,7 @@ func wideGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 		}
 		if mode&wideGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 		}
 	}
@@ -539,8 +526,8 @@ func wideGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&wideGemmRelu != 0 && !(y[i] > 0) {
-			y[i] = 0
+		if mode&wideGemmRelu != 0 {
+			y[i] = max(y[i], 0)
 		}
 	}
 }

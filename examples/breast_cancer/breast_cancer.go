@@ -314,10 +314,7 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 
 // cancerRelu computes relu(z) = max(z, 0).
 func cancerRelu(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // cancerReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -338,7 +335,7 @@ const (
 	cancerGemmAdd  = 0 // c += a·b
 	cancerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	cancerGemmSet  = 2 // c = a·b
-	cancerGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+	cancerGemmRelu = 4 // then c = max(c, 0)
 )
 
 // cancerGemm computes a product of matrices read through strides (counted in
@@ -426,24 +423,16 @@ func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		}
 		if mode&cancerGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 			for j, v := range c1 {
-				if !(v > 0) {
-					c1[j] = 0
-				}
+				c1[j] = max(v, 0)
 			}
 			for j, v := range c2 {
-				if !(v > 0) {
-					c2[j] = 0
-				}
+				c2[j] = max(v, 0)
 			}
 			for j, v := range c3 {
-				if !(v > 0) {
-					c3[j] = 0
-				}
+				c3[j] = max(v, 0)
 			}
 		}
 	}
@@ -465,9 +454,7 @@ func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		}
 		if mode&cancerGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 		}
 	}
@@ -490,8 +477,8 @@ func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&cancerGemmRelu != 0 && !(y[i] > 0) {
-			y[i] = 0
+		if mode&cancerGemmRelu != 0 {
+			y[i] = max(y[i], 0)
 		}
 	}
 }

@@ -412,10 +412,7 @@ func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 
 // irisRelu computes relu(z) = max(z, 0).
 func irisRelu(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // irisReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

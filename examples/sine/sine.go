@@ -566,7 +566,7 @@ const (
 	sineGemmAdd  = 0 // c += a·b
 	sineGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	sineGemmSet  = 2 // c = a·b
-	sineGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+	sineGemmRelu = 4 // then c = max(c, 0)
 )
 
 // sineGemm computes a product of matrices read through strides (counted in
@@ -654,24 +654,16 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		}
 		if mode&sineGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 			for j, v := range c1 {
-				if !(v > 0) {
-					c1[j] = 0
-				}
+				c1[j] = max(v, 0)
 			}
 			for j, v := range c2 {
-				if !(v > 0) {
-					c2[j] = 0
-				}
+				c2[j] = max(v, 0)
 			}
 			for j, v := range c3 {
-				if !(v > 0) {
-					c3[j] = 0
-				}
+				c3[j] = max(v, 0)
 			}
 		}
 	}
@@ -693,9 +685,7 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		}
 		if mode&sineGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 		}
 	}
@@ -718,8 +708,8 @@ func sineGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&sineGemmRelu != 0 && !(y[i] > 0) {
-			y[i] = 0
+		if mode&sineGemmRelu != 0 {
+			y[i] = max(y[i], 0)
 		}
 	}
 }

@@ -148,11 +148,11 @@ func (w *writer) gemmAMD64(name string, t x86) {
 		w.op("MOVQ mode+88(FP), AX")
 		w.op("TESTQ $4, AX")
 		w.op("JEQ write%s", tag)
-		w.comment("relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.")
+		w.comment("relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
 		w.op("VXORP%s Y15, Y15, Y15", t.p[1:])
 		for i := range rows {
 			for v := range 2 {
-				w.op("VMAX%s Y15, %s, %s", t.p, acc(i, v), acc(i, v))
+				w.op("VMAX%s %s, Y15, %s", t.p, acc(i, v), acc(i, v))
 			}
 		}
 		w.label("write" + tag)
@@ -279,10 +279,10 @@ func (w *writer) gemvAMD64(name string, t x86) {
 		w.op("MOVQ mode+48(FP), R14")
 		w.op("TESTQ $4, R14")
 		w.op("JEQ write%s", tag)
-		w.comment("relu: VMAXSS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.")
+		w.comment("relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
 		w.op("VXORP%s X15, X15, X15", t.p[1:])
 		for i := range rows {
-			w.op("VMAX%s X15, X%d, X%d", t.s, 2*i, 2*i)
+			w.op("VMAX%s X%d, X15, X%d", t.s, 2*i, 2*i)
 		}
 		w.label("write" + tag)
 		for i := range rows {

@@ -1,8 +1,9 @@
 // Command buildtime measures what generating a model costs: for the four
 // benchmark workloads and for models of hidden width w (inputs w, hidden
 // layers of w relu units, 10 softmax outputs, float32) it reports how long
-// gen.Generate takes, the size of the generated file, and how long go
-// build takes to compile the generated package.
+// generating its files takes (gen.Files: the code, and the assembly and
+// declarations of the kernels), their size, and how long go build takes to
+// compile the generated package.
 //
 // Each build runs in a temporary module with a fresh build cache, a copy of
 // a template cache that holds only the standard library packages the
@@ -35,6 +36,7 @@ import (
 
 	"github.com/nngen/nngen/bench/workload"
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -46,11 +48,11 @@ type model struct {
 	src    []byte // the spec
 	file   string // the spec's file name, for messages
 
-	genTime  time.Duration // median of gen.Generate
-	code     []byte        // the generated file
-	wall     time.Duration // median wall time of go build
-	compile  time.Duration // median wall time of the compile action
-	compiled []string      // packages compiled in the last build
+	genTime  time.Duration     // median of gen.Files
+	files    map[string][]byte // the generated files, by name
+	wall     time.Duration     // median wall time of go build
+	compile  time.Duration     // median wall time of the compile action
+	compiled []string          // packages compiled in the last build
 }
 
 func main() {
@@ -92,22 +94,26 @@ func main() {
 		fatal(err)
 	}
 
-	// Generate every model, timing gen.Generate, and collect the imports.
+	// Generate every model, timing gen.Files, and collect the imports.
 	imports := map[string]bool{}
 	for _, m := range models {
 		if err := m.generate(); err != nil {
 			fatal(err)
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), m.pkg+".go", m.code, parser.ImportsOnly)
-		if err != nil {
-			fatal(fmt.Errorf("%s: the generated code does not parse: %v", m.label, err))
-		}
-		for _, im := range f.Imports {
-			p, _ := strconv.Unquote(im.Path.Value)
-			imports[p] = true
-		}
-		if err := write(filepath.Join(mod, m.pkg, "model.go"), m.code); err != nil {
-			fatal(err)
+		for name, src := range m.files {
+			if strings.HasSuffix(name, ".go") {
+				f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ImportsOnly)
+				if err != nil {
+					fatal(fmt.Errorf("%s: the generated code does not parse: %v", m.label, err))
+				}
+				for _, im := range f.Imports {
+					p, _ := strconv.Unquote(im.Path.Value)
+					imports[p] = true
+				}
+			}
+			if err := write(filepath.Join(mod, m.pkg, name), src); err != nil {
+				fatal(err)
+			}
 		}
 	}
 
@@ -168,12 +174,16 @@ func main() {
 
 	fmt.Printf("Generation and build cost: medians of %d fresh-cache builds each (the template cache of %d standard packages took %s to build); hidden layers of the w models: %d.\n\n",
 		*reps, len(imports), seedTime.Round(time.Millisecond), *hidden)
-	fmt.Println("| model | layers | gen.Generate | model.go | go build (wall) | compile |")
+	fmt.Println("| model | layers | gen.Files | source | go build (wall) | compile |")
 	fmt.Println("| --- | --- | ---: | ---: | ---: | ---: |")
 	for _, m := range append([]*model{empty}, models...) {
 		genTime, size := "—", "—"
-		if m.code != nil {
-			genTime, size = ms(m.genTime), fmt.Sprintf("%.1f KB", float64(len(m.code))/1000)
+		if m.files != nil {
+			bytes := 0
+			for _, src := range m.files {
+				bytes += len(src)
+			}
+			genTime, size = ms(m.genTime), fmt.Sprintf("%.1f KB", float64(bytes)/1000)
 		}
 		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", m.label, m.layers, genTime, size, ms(m.wall), ms(m.compile))
 	}
@@ -194,8 +204,8 @@ func widthModel(w, hidden int) *model {
 	return &model{label: fmt.Sprintf("w=%d", w), layers: join(widths), pkg: fmt.Sprintf("w%d", w), src: []byte(b.String()), file: fmt.Sprintf("w%d.yaml", w)}
 }
 
-// generate times gen.Generate on m's spec: the median of at least 5 runs
-// and of as many as fit in 200 ms.
+// generate times gen.Files on m's spec: the median of at least 5 runs and
+// of as many as fit in 200 ms.
 func (m *model) generate() error {
 	s, err := spec.Parse(m.file, m.src)
 	if err != nil {
@@ -205,12 +215,16 @@ func (m *model) generate() error {
 	var total time.Duration
 	for len(times) < 5 || total < 200*time.Millisecond && len(times) < 1000 {
 		start := time.Now()
-		code, err := gen.Generate(s, m.pkg)
+		lowered, err := ir.Lower(s, m.pkg)
+		if err != nil {
+			return fmt.Errorf("%s: %v", m.file, err)
+		}
+		files, err := gen.Files(lowered, "model.go", false)
 		d := time.Since(start)
 		if err != nil {
 			return fmt.Errorf("%s: %v", m.file, err)
 		}
-		m.code = code
+		m.files = files
 		times = append(times, d)
 		total += d
 	}

@@ -122,20 +122,20 @@ store6:
 	MOVQ mode+88(FP), AX
 	TESTQ $4, AX
 	JEQ write6
-// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
-	VMAXPD Y15, Y0, Y0
-	VMAXPD Y15, Y1, Y1
-	VMAXPD Y15, Y2, Y2
-	VMAXPD Y15, Y3, Y3
-	VMAXPD Y15, Y4, Y4
-	VMAXPD Y15, Y5, Y5
-	VMAXPD Y15, Y6, Y6
-	VMAXPD Y15, Y7, Y7
-	VMAXPD Y15, Y8, Y8
-	VMAXPD Y15, Y9, Y9
-	VMAXPD Y15, Y10, Y10
-	VMAXPD Y15, Y11, Y11
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y1, Y15, Y1
+	VMAXPD Y2, Y15, Y2
+	VMAXPD Y3, Y15, Y3
+	VMAXPD Y4, Y15, Y4
+	VMAXPD Y5, Y15, Y5
+	VMAXPD Y6, Y15, Y6
+	VMAXPD Y7, Y15, Y7
+	VMAXPD Y8, Y15, Y8
+	VMAXPD Y9, Y15, Y9
+	VMAXPD Y10, Y15, Y10
+	VMAXPD Y11, Y15, Y11
 write6:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -243,16 +243,16 @@ store4:
 	MOVQ mode+88(FP), AX
 	TESTQ $4, AX
 	JEQ write4
-// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
-	VMAXPD Y15, Y0, Y0
-	VMAXPD Y15, Y1, Y1
-	VMAXPD Y15, Y2, Y2
-	VMAXPD Y15, Y3, Y3
-	VMAXPD Y15, Y4, Y4
-	VMAXPD Y15, Y5, Y5
-	VMAXPD Y15, Y6, Y6
-	VMAXPD Y15, Y7, Y7
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y1, Y15, Y1
+	VMAXPD Y2, Y15, Y2
+	VMAXPD Y3, Y15, Y3
+	VMAXPD Y4, Y15, Y4
+	VMAXPD Y5, Y15, Y5
+	VMAXPD Y6, Y15, Y6
+	VMAXPD Y7, Y15, Y7
 write4:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -330,12 +330,12 @@ store2:
 	MOVQ mode+88(FP), AX
 	TESTQ $4, AX
 	JEQ write2
-// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
-	VMAXPD Y15, Y0, Y0
-	VMAXPD Y15, Y1, Y1
-	VMAXPD Y15, Y2, Y2
-	VMAXPD Y15, Y3, Y3
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y1, Y15, Y1
+	VMAXPD Y2, Y15, Y2
+	VMAXPD Y3, Y15, Y3
 write2:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -398,10 +398,10 @@ store1:
 	MOVQ mode+88(FP), AX
 	TESTQ $4, AX
 	JEQ write1
-// relu: VMAXPS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
-	VMAXPD Y15, Y0, Y0
-	VMAXPD Y15, Y1, Y1
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y1, Y15, Y1
 write1:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -510,12 +510,12 @@ store4:
 	MOVQ mode+48(FP), R14
 	TESTQ $4, R14
 	JEQ write4
-// relu: VMAXSS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD X15, X15, X15
-	VMAXSD X15, X0, X0
-	VMAXSD X15, X2, X2
-	VMAXSD X15, X4, X4
-	VMAXSD X15, X6, X6
+	VMAXSD X0, X15, X0
+	VMAXSD X2, X15, X2
+	VMAXSD X4, X15, X4
+	VMAXSD X6, X15, X6
 write4:
 	VMOVSD X0, 0(DI)
 	VMOVSD X2, 8(DI)
@@ -566,9 +566,9 @@ store1:
 	MOVQ mode+48(FP), R14
 	TESTQ $4, R14
 	JEQ write1
-// relu: VMAXSS returns its first operand, zero, where the other is NaN, as max(z, 0) does in Go.
+// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD X15, X15, X15
-	VMAXSD X15, X0, X0
+	VMAXSD X0, X15, X0
 write1:
 	VMOVSD X0, 0(DI)
 	ADDQ R11, SI

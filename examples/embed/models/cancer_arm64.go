@@ -25,9 +25,7 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	for i := range m {
 		row := c[i*ldc:][:n]
 		for j, v := range row {
-			if !(v > 0) {
-				row[j] = 0
-			}
+			row[j] = max(v, 0)
 		}
 	}
 }
@@ -39,9 +37,7 @@ func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 		return
 	}
 	for i, v := range y[:m] {
-		if !(v > 0) {
-			y[i] = 0
-		}
+		y[i] = max(v, 0)
 	}
 }
 

@@ -483,10 +483,7 @@ var IrisTrained = &IrisPredictor{
 
 // irisRelu computes relu(z) = max(z, 0).
 func irisRelu(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // irisReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

@@ -704,10 +704,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 
 // deepRelu computes relu(z) = max(z, 0).
 func deepRelu(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // deepReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -718,12 +715,9 @@ func deepReluDeriv(a float64) float64 {
 	return 0
 }
 
-// deepLeakyRelu0_1 computes leaky_relu(z) = z if z > 0 else α·z, α = 0.1.
+// deepLeakyRelu0_1 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α = 0.1.
 func deepLeakyRelu0_1(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0.1 * z
+	return max(z, 0.1*z)
 }
 
 // deepLeakyRelu0_1Deriv computes leaky_relu'(z) = 1 if z > 0 else α, read off a (same sign as z).

@@ -433,10 +433,7 @@ func init() {
 
 // readerRelu computes relu(z) = max(z, 0).
 func readerRelu(z float32) float32 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // readerReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -452,7 +449,7 @@ const (
 	readerGemmAdd  = 0 // c += a·b
 	readerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	readerGemmSet  = 2 // c = a·b
-	readerGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+	readerGemmRelu = 4 // then c = max(c, 0)
 )
 
 // readerGemm computes a product of matrices read through strides (counted in
@@ -540,24 +537,16 @@ func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 		}
 		if mode&readerGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 			for j, v := range c1 {
-				if !(v > 0) {
-					c1[j] = 0
-				}
+				c1[j] = max(v, 0)
 			}
 			for j, v := range c2 {
-				if !(v > 0) {
-					c2[j] = 0
-				}
+				c2[j] = max(v, 0)
 			}
 			for j, v := range c3 {
-				if !(v > 0) {
-					c3[j] = 0
-				}
+				c3[j] = max(v, 0)
 			}
 		}
 	}
@@ -579,9 +568,7 @@ func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 		}
 		if mode&readerGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 		}
 	}
@@ -604,8 +591,8 @@ func readerGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&readerGemmRelu != 0 && !(y[i] > 0) {
-			y[i] = 0
+		if mode&readerGemmRelu != 0 {
+			y[i] = max(y[i], 0)
 		}
 	}
 }

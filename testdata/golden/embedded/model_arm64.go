@@ -25,9 +25,7 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 	for i := range m {
 		row := c[i*ldc:][:n]
 		for j, v := range row {
-			if !(v > 0) {
-				row[j] = 0
-			}
+			row[j] = max(v, 0)
 		}
 	}
 }
@@ -39,9 +37,7 @@ func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) 
 		return
 	}
 	for i, v := range y[:m] {
-		if !(v > 0) {
-			y[i] = 0
-		}
+		y[i] = max(v, 0)
 	}
 }
 

@@ -596,7 +596,7 @@ const (
 	loopedGemmAdd  = 0 // c += a·b
 	loopedGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	loopedGemmSet  = 2 // c = a·b
-	loopedGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+	loopedGemmRelu = 4 // then c = max(c, 0)
 )
 
 // loopedGemm computes a product of matrices read through strides (counted in
@@ -684,24 +684,16 @@ func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		}
 		if mode&loopedGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 			for j, v := range c1 {
-				if !(v > 0) {
-					c1[j] = 0
-				}
+				c1[j] = max(v, 0)
 			}
 			for j, v := range c2 {
-				if !(v > 0) {
-					c2[j] = 0
-				}
+				c2[j] = max(v, 0)
 			}
 			for j, v := range c3 {
-				if !(v > 0) {
-					c3[j] = 0
-				}
+				c3[j] = max(v, 0)
 			}
 		}
 	}
@@ -723,9 +715,7 @@ func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		}
 		if mode&loopedGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 		}
 	}
@@ -748,8 +738,8 @@ func loopedGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&loopedGemmRelu != 0 && !(y[i] > 0) {
-			y[i] = 0
+		if mode&loopedGemmRelu != 0 {
+			y[i] = max(y[i], 0)
 		}
 	}
 }

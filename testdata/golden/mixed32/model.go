@@ -521,12 +521,9 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 	return loss
 }
 
-// smallLeakyRelu0_01 computes leaky_relu(z) = z if z > 0 else α·z, α = 0.01.
+// smallLeakyRelu0_01 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α = 0.01.
 func smallLeakyRelu0_01(z float32) float32 {
-	if z > 0 {
-		return z
-	}
-	return 0.01 * z
+	return max(z, 0.01*z)
 }
 
 // smallLeakyRelu0_01Deriv computes leaky_relu'(z) = 1 if z > 0 else α, read off a (same sign as z).
@@ -555,7 +552,7 @@ const (
 	smallGemmAdd  = 0 // c += a·b
 	smallGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	smallGemmSet  = 2 // c = a·b
-	smallGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+	smallGemmRelu = 4 // then c = max(c, 0)
 )
 
 // smallGemm computes a product of matrices read through strides (counted in
@@ -643,24 +640,16 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 		}
 		if mode&smallGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 			for j, v := range c1 {
-				if !(v > 0) {
-					c1[j] = 0
-				}
+				c1[j] = max(v, 0)
 			}
 			for j, v := range c2 {
-				if !(v > 0) {
-					c2[j] = 0
-				}
+				c2[j] = max(v, 0)
 			}
 			for j, v := range c3 {
-				if !(v > 0) {
-					c3[j] = 0
-				}
+				c3[j] = max(v, 0)
 			}
 		}
 	}
@@ -682,9 +671,7 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 		}
 		if mode&smallGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 		}
 	}
@@ -707,8 +694,8 @@ func smallGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&smallGemmRelu != 0 && !(y[i] > 0) {
-			y[i] = 0
+		if mode&smallGemmRelu != 0 {
+			y[i] = max(y[i], 0)
 		}
 	}
 }

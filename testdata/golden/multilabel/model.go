@@ -330,7 +330,7 @@ const (
 	taggerGemmAdd  = 0 // c += a·b
 	taggerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	taggerGemmSet  = 2 // c = a·b
-	taggerGemmRelu = 4 // then c = max(c, 0), with NaN to 0
+	taggerGemmRelu = 4 // then c = max(c, 0)
 )
 
 // taggerGemm computes a product of matrices read through strides (counted in
@@ -418,24 +418,16 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		}
 		if mode&taggerGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 			for j, v := range c1 {
-				if !(v > 0) {
-					c1[j] = 0
-				}
+				c1[j] = max(v, 0)
 			}
 			for j, v := range c2 {
-				if !(v > 0) {
-					c2[j] = 0
-				}
+				c2[j] = max(v, 0)
 			}
 			for j, v := range c3 {
-				if !(v > 0) {
-					c3[j] = 0
-				}
+				c3[j] = max(v, 0)
 			}
 		}
 	}
@@ -457,9 +449,7 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		}
 		if mode&taggerGemmRelu != 0 {
 			for j, v := range c0 {
-				if !(v > 0) {
-					c0[j] = 0
-				}
+				c0[j] = max(v, 0)
 			}
 		}
 	}
@@ -482,8 +472,8 @@ func taggerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 			s0 += row[p] * x[p]
 		}
 		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&taggerGemmRelu != 0 && !(y[i] > 0) {
-			y[i] = 0
+		if mode&taggerGemmRelu != 0 {
+			y[i] = max(y[i], 0)
 		}
 	}
 }

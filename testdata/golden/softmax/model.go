@@ -292,10 +292,7 @@ func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 
 // classifierRelu computes relu(z) = max(z, 0).
 func classifierRelu(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // classifierReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

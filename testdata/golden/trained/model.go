@@ -379,10 +379,7 @@ var FlowerTrained = &FlowerPredictor{
 
 // flowerRelu computes relu(z) = max(z, 0).
 func flowerRelu(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	return max(z, 0)
 }
 
 // flowerReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

@@ -1,6 +1,9 @@
 package asm
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // AMD64 returns the amd64 assembly of the kernels of a model, with AVX2 and
 // FMA: gemm with a tile of 4 rows × 2 vectors (eight accumulators, enough
@@ -192,117 +195,165 @@ func (w *writer) gemmAMD64(name string, t x86) {
 	w.WriteString("\n")
 }
 
-// gemvAMD64 writes gemv, 4 rows at a time and then 1, two vectors of each
-// row per step (eight accumulators hide the latency of FMA), then one, then
-// the values left one by one. Registers:
+// gemvAMD64 writes gemv, 8 rows at a time and then 1: each row one
+// accumulator (eight hide the latency of FMA) over whole vectors of its
+// values, then the values left with masked loads, which read nothing past
+// them. The eight sums come out of their accumulators together, by
+// horizontal adds that transpose them into one vector. Registers:
 //
-//	R8 rows left   SI a at the row block   DI y at the row block
-//	R11 lda in bytes   R12 k in bytes, R13 k rounded down to two vectors
-//	DX, R9, R10, CX a at rows 0–3 of the block; BX x; AX the byte offset of p
-//	Y0–Y7 the accumulators (row i in Y2i, Y2i+1), Y8, Y9 x, Y15 zero for relu
+//	R8 rows left   SI a at the row block, row 0   DI y at the row block
+//	R11 lda in bytes   DX, R9, R10, CX, R12, R13, R14 a at rows 1–7
+//	BX x; AX the byte offset of p; k+8(FP) is rewritten to the last offset
+//	of a whole vector (k in bytes, less one vector), m+0(FP) to k mod lanes
+//	Y0–Y7 the accumulators, Y8 x, Y9 the mask of the values left, Y10 a row's
 func (w *writer) gemvAMD64(name string, t x86) {
 	lanes := 32 / t.size
+	masks := "·" + strings.TrimSuffix(name, "AVX2") + "Masks"
+	w.comment(fmt.Sprintf("%s holds %d all-ones values, then %d zeros: the mask of the", masks[len("·"):], lanes, lanes),
+		"last i values of a vector starts i values before the zeros.")
+	for i := range 2 * lanes {
+		bits := "0"
+		if i < lanes {
+			bits = "-1"
+		}
+		w.WriteString(fmt.Sprintf("DATA %s+%d(SB)/%d, $%s\n", masks, i*t.size, t.size, bits))
+	}
+	w.WriteString(fmt.Sprintf("GLOBL %s(SB), RODATA|NOPTR, $%d\n\n", masks, 2*lanes*t.size))
 	w.comment(name+" adds a·x to y, with relu or not; see the package doc of the generator",
 		"for the contract.", "")
 	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
 	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-56\n")
 	w.op("MOVQ m+0(FP), R8")
-	w.op("MOVQ k+8(FP), R12")
 	w.op("MOVQ a+16(FP), SI")
 	w.op("MOVQ lda+24(FP), R11")
 	w.op("SHLQ $%d, R11", t.shift)
 	w.op("MOVQ x+32(FP), BX")
 	w.op("MOVQ y+40(FP), DI")
-	w.op("MOVQ R12, R13")
-	w.op("ANDQ $-%d, R13", 2*lanes)
-	w.op("SHLQ $%d, R13", t.shift)
-	w.op("SHLQ $%d, R12", t.shift)
+	w.op("MOVQ k+8(FP), AX")
+	w.comment("The mask of the values past the whole vectors, k mod lanes of them;")
+	w.comment("m+0(FP) is rewritten to their count.")
+	w.op("ANDQ $%d, AX", lanes-1)
+	w.op("MOVQ AX, m+0(FP)")
+	w.op("NEGQ AX")
+	w.op("LEAQ %s+%d(SB), R9", masks, lanes*t.size)
+	w.op("VMOVUP%s (R9)(AX*%d), Y9", t.p[1:], t.size)
+	w.op("MOVQ k+8(FP), AX")
+	w.op("SHLQ $%d, AX", t.shift)
+	w.op("SUBQ $32, AX")
+	w.op("MOVQ AX, k+8(FP)")
 	vec := "VMOVUP" + t.p[1:]
-	row := []string{"DX", "R9", "R10", "CX"}
-	at := func(i int, off string) string { return fmt.Sprintf("%s(%s)(AX*1)", off, row[i]) }
-	block := func(rows int) {
-		tag := fmt.Sprint(rows)
-		w.op("MOVQ SI, DX")
-		if rows == 4 {
-			w.op("LEAQ (SI)(R11*1), R9")
-			w.op("LEAQ (SI)(R11*2), R10")
-			w.op("LEAQ (R10)(R11*1), CX")
+	rows := []string{"SI", "DX", "R9", "R10", "CX", "R12", "R13", "R14"}
+	at := func(i int) string { return fmt.Sprintf("(%s)(AX*1)", rows[i]) }
+	// block writes the sums of n rows (8 or 1) into Y0 (its low value for
+	// one row), from whole vectors and then the masked rest.
+	block := func(n int) {
+		tag := fmt.Sprint(n)
+		for i := 1; i < n; i++ {
+			w.op("LEAQ (%s)(R11*1), %s", rows[i-1], rows[i])
 		}
-		for i := range 2 * rows {
+		for i := range n {
 			w.op("VXORP%s Y%d, Y%d, Y%d", t.p[1:], i, i, i)
 		}
 		w.op("XORQ AX, AX")
-		w.label("vec2" + tag)
-		w.op("CMPQ AX, R13")
-		w.op("JGE vec1%s", tag)
+		w.label("vec" + tag)
+		w.op("CMPQ AX, k+8(FP)")
+		w.op("JGT rest%s", tag)
 		w.op("%s (BX)(AX*1), Y8", vec)
-		w.op("%s 32(BX)(AX*1), Y9", vec)
-		for i := range rows {
-			w.op("VFMADD231%s %s, Y8, Y%d", t.p, at(i, ""), 2*i)
-			w.op("VFMADD231%s %s, Y9, Y%d", t.p, at(i, "32"), 2*i+1)
-		}
-		w.op("ADDQ $64, AX")
-		w.op("JMP vec2%s", tag)
-		w.label("vec1" + tag)
-		w.op("LEAQ 32(AX), R14")
-		w.op("CMPQ R14, R12")
-		w.op("JGT sum%s", tag)
-		w.op("%s (BX)(AX*1), Y8", vec)
-		for i := range rows {
-			w.op("VFMADD231%s %s, Y8, Y%d", t.p, at(i, ""), 2*i)
+		for i := range n {
+			w.op("VFMADD231%s %s, Y8, Y%d", t.p, at(i), i)
 		}
 		w.op("ADDQ $32, AX")
+		w.op("JMP vec%s", tag)
+		w.label("rest" + tag)
+		w.op("CMPQ m+0(FP), $0")
+		w.op("JEQ sum%s", tag)
+		w.op("VMASKMOV%s (BX)(AX*1), Y9, Y8", t.p)
+		for i := range n {
+			w.op("VMASKMOV%s %s, Y9, Y10", t.p, at(i))
+			w.op("VFMADD231%s Y10, Y8, Y%d", t.p, i)
+		}
 		w.label("sum" + tag)
-		for i := range rows {
-			y, x := fmt.Sprintf("Y%d", 2*i), fmt.Sprintf("X%d", 2*i)
-			w.op("VADD%s Y%d, %s, %s", t.p, 2*i+1, y, y)
-			w.op("VEXTRACTF128 $1, %s, X10", y)
-			w.op("VADD%s X10, %s, %s", t.p, x, x)
-			w.op("VHADD%s %s, %s, %s", t.p, x, x, x)
-			if t.size == 4 {
-				w.op("VHADD%s %s, %s, %s", t.p, x, x, x)
+	}
+	// store adds the n sums in Y0 (and Y1 for 8 float64) to y, applies relu
+	// if the mode asks for it, and stores them.
+	store := func(n int) {
+		tag := fmt.Sprint(n)
+		regs := []int{0}
+		if n == 8 && t.size == 8 {
+			regs = []int{0, 1}
+		}
+		for j, r := range regs {
+			if n == 8 {
+				w.op("VADD%s %d(DI), Y%d, Y%d", t.p, 32*j, r, r)
+			} else {
+				w.op("VADD%s (DI), X%d, X%d", t.s, r, r)
 			}
 		}
-		w.label("tail" + tag)
-		w.op("CMPQ AX, R12")
-		w.op("JGE store%s", tag)
-		w.op("VMOV%s (BX)(AX*1), X8", t.s)
-		for i := range rows {
-			w.op("VFMADD231%s %s, X8, X%d", t.s, at(i, ""), 2*i)
-		}
-		w.op("ADDQ $%d, AX", t.size)
-		w.op("JMP tail%s", tag)
-		w.label("store" + tag)
-		for i := range rows {
-			w.op("VADD%s %d(DI), X%d, X%d", t.s, i*t.size, 2*i, 2*i)
-		}
-		w.op("MOVQ mode+48(FP), R14")
-		w.op("TESTQ $4, R14")
+		w.op("MOVQ mode+48(FP), AX")
+		w.op("TESTQ $4, AX")
 		w.op("JEQ write%s", tag)
-		w.comment("relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
-		w.op("VXORP%s X15, X15, X15", t.p[1:])
-		for i := range rows {
-			w.op("VMAX%s X%d, X15, X%d", t.s, 2*i, 2*i)
+		w.comment("relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
+		w.op("VXORP%s Y15, Y15, Y15", t.p[1:])
+		for _, r := range regs {
+			if n == 8 {
+				w.op("VMAX%s Y%d, Y15, Y%d", t.p, r, r)
+			} else {
+				w.op("VMAX%s X%d, X15, X%d", t.s, r, r)
+			}
 		}
 		w.label("write" + tag)
-		for i := range rows {
-			w.op("VMOV%s X%d, %d(DI)", t.s, 2*i, i*t.size)
+		for j, r := range regs {
+			if n == 8 {
+				w.op("%s Y%d, %d(DI)", vec, r, 32*j)
+			} else {
+				w.op("VMOV%s X%d, (DI)", t.s, r)
+			}
 		}
 	}
-	w.comment("Blocks of 4 rows.")
-	w.label("rows4")
-	w.op("CMPQ R8, $4")
+	w.comment("Blocks of 8 rows.")
+	w.label("rows8")
+	w.op("CMPQ R8, $8")
 	w.op("JLT rows1")
-	block(4)
-	w.op("LEAQ (SI)(R11*4), SI")
-	w.op("ADDQ $%d, DI", 4*t.size)
-	w.op("SUBQ $4, R8")
-	w.op("JMP rows4")
+	block(8)
+	w.comment("The eight sums, transposed into the lanes of one vector by horizontal adds.")
+	if t.size == 4 {
+		for i := 0; i < 8; i += 2 {
+			w.op("VHADDPS Y%d, Y%d, Y%d", i+1, i, i)
+		}
+		w.op("VHADDPS Y2, Y0, Y0")
+		w.op("VHADDPS Y6, Y4, Y4")
+		w.comment("Y0 holds rows 0–3 in each half, Y4 rows 4–7: add the halves.")
+		w.op("VPERM2F128 $0x20, Y4, Y0, Y1")
+		w.op("VPERM2F128 $0x31, Y4, Y0, Y2")
+		w.op("VADDPS Y2, Y1, Y0")
+	} else {
+		for i := 0; i < 8; i += 2 {
+			w.op("VHADDPD Y%d, Y%d, Y%d", i+1, i, i)
+		}
+		w.comment("Y0 holds rows 0 and 1 in each half, Y2 rows 2 and 3: add the halves.")
+		for h, r := range []int{0, 4} {
+			w.op("VPERM2F128 $0x20, Y%d, Y%d, Y8", r+2, r)
+			w.op("VPERM2F128 $0x31, Y%d, Y%d, Y10", r+2, r)
+			w.op("VADDPD Y10, Y8, Y%d", h)
+		}
+	}
+	store(8)
+	w.op("LEAQ (SI)(R11*8), SI")
+	w.op("ADDQ $%d, DI", 8*t.size)
+	w.op("SUBQ $8, R8")
+	w.op("JMP rows8")
 	w.comment("The last rows, one at a time.")
 	w.label("rows1")
 	w.op("TESTQ R8, R8")
 	w.op("JEQ done")
 	block(1)
+	w.op("VEXTRACTF128 $1, Y0, X1")
+	w.op("VADD%s X1, X0, X0", t.p)
+	w.op("VHADD%s X0, X0, X0", t.p)
+	if t.size == 4 {
+		w.op("VHADD%s X0, X0, X0", t.p)
+	}
+	store(1)
 	w.op("ADDQ R11, SI")
 	w.op("ADDQ $%d, DI", t.size)
 	w.op("DECQ R8")

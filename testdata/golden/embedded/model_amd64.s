@@ -417,30 +417,60 @@ done:
 	VZEROUPPER
 	RET
 
+// readerGemvMasks holds 8 all-ones values, then 8 zeros: the mask of the
+// last i values of a vector starts i values before the zeros.
+DATA ·readerGemvMasks+0(SB)/4, $-1
+DATA ·readerGemvMasks+4(SB)/4, $-1
+DATA ·readerGemvMasks+8(SB)/4, $-1
+DATA ·readerGemvMasks+12(SB)/4, $-1
+DATA ·readerGemvMasks+16(SB)/4, $-1
+DATA ·readerGemvMasks+20(SB)/4, $-1
+DATA ·readerGemvMasks+24(SB)/4, $-1
+DATA ·readerGemvMasks+28(SB)/4, $-1
+DATA ·readerGemvMasks+32(SB)/4, $0
+DATA ·readerGemvMasks+36(SB)/4, $0
+DATA ·readerGemvMasks+40(SB)/4, $0
+DATA ·readerGemvMasks+44(SB)/4, $0
+DATA ·readerGemvMasks+48(SB)/4, $0
+DATA ·readerGemvMasks+52(SB)/4, $0
+DATA ·readerGemvMasks+56(SB)/4, $0
+DATA ·readerGemvMasks+60(SB)/4, $0
+GLOBL ·readerGemvMasks(SB), RODATA|NOPTR, $64
+
 // readerGemvAVX2 adds a·x to y, with relu or not; see the package doc of the generator
 // for the contract.
 //
 // func readerGemvAVX2(m, k int, a *T, lda int, x, y *T, mode int)
 TEXT ·readerGemvAVX2(SB), NOSPLIT, $0-56
 	MOVQ m+0(FP), R8
-	MOVQ k+8(FP), R12
 	MOVQ a+16(FP), SI
 	MOVQ lda+24(FP), R11
 	SHLQ $2, R11
 	MOVQ x+32(FP), BX
 	MOVQ y+40(FP), DI
-	MOVQ R12, R13
-	ANDQ $-16, R13
-	SHLQ $2, R13
-	SHLQ $2, R12
-// Blocks of 4 rows.
-rows4:
-	CMPQ R8, $4
+	MOVQ k+8(FP), AX
+// The mask of the values past the whole vectors, k mod lanes of them;
+// m+0(FP) is rewritten to their count.
+	ANDQ $7, AX
+	MOVQ AX, m+0(FP)
+	NEGQ AX
+	LEAQ ·readerGemvMasks+32(SB), R9
+	VMOVUPS (R9)(AX*4), Y9
+	MOVQ k+8(FP), AX
+	SHLQ $2, AX
+	SUBQ $32, AX
+	MOVQ AX, k+8(FP)
+// Blocks of 8 rows.
+rows8:
+	CMPQ R8, $8
 	JLT rows1
-	MOVQ SI, DX
-	LEAQ (SI)(R11*1), R9
-	LEAQ (SI)(R11*2), R10
+	LEAQ (SI)(R11*1), DX
+	LEAQ (DX)(R11*1), R9
+	LEAQ (R9)(R11*1), R10
 	LEAQ (R10)(R11*1), CX
+	LEAQ (CX)(R11*1), R12
+	LEAQ (R12)(R11*1), R13
+	LEAQ (R13)(R11*1), R14
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -450,132 +480,98 @@ rows4:
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
 	XORQ AX, AX
-vec24:
-	CMPQ AX, R13
-	JGE vec14
+vec8:
+	CMPQ AX, k+8(FP)
+	JGT rest8
 	VMOVUPS (BX)(AX*1), Y8
-	VMOVUPS 32(BX)(AX*1), Y9
-	VFMADD231PS (DX)(AX*1), Y8, Y0
-	VFMADD231PS 32(DX)(AX*1), Y9, Y1
+	VFMADD231PS (SI)(AX*1), Y8, Y0
+	VFMADD231PS (DX)(AX*1), Y8, Y1
 	VFMADD231PS (R9)(AX*1), Y8, Y2
-	VFMADD231PS 32(R9)(AX*1), Y9, Y3
-	VFMADD231PS (R10)(AX*1), Y8, Y4
-	VFMADD231PS 32(R10)(AX*1), Y9, Y5
-	VFMADD231PS (CX)(AX*1), Y8, Y6
-	VFMADD231PS 32(CX)(AX*1), Y9, Y7
-	ADDQ $64, AX
-	JMP vec24
-vec14:
-	LEAQ 32(AX), R14
-	CMPQ R14, R12
-	JGT sum4
-	VMOVUPS (BX)(AX*1), Y8
-	VFMADD231PS (DX)(AX*1), Y8, Y0
-	VFMADD231PS (R9)(AX*1), Y8, Y2
-	VFMADD231PS (R10)(AX*1), Y8, Y4
-	VFMADD231PS (CX)(AX*1), Y8, Y6
+	VFMADD231PS (R10)(AX*1), Y8, Y3
+	VFMADD231PS (CX)(AX*1), Y8, Y4
+	VFMADD231PS (R12)(AX*1), Y8, Y5
+	VFMADD231PS (R13)(AX*1), Y8, Y6
+	VFMADD231PS (R14)(AX*1), Y8, Y7
 	ADDQ $32, AX
-sum4:
-	VADDPS Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X10
-	VADDPS X10, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VADDPS Y3, Y2, Y2
-	VEXTRACTF128 $1, Y2, X10
-	VADDPS X10, X2, X2
-	VHADDPS X2, X2, X2
-	VHADDPS X2, X2, X2
-	VADDPS Y5, Y4, Y4
-	VEXTRACTF128 $1, Y4, X10
-	VADDPS X10, X4, X4
-	VHADDPS X4, X4, X4
-	VHADDPS X4, X4, X4
-	VADDPS Y7, Y6, Y6
-	VEXTRACTF128 $1, Y6, X10
-	VADDPS X10, X6, X6
-	VHADDPS X6, X6, X6
-	VHADDPS X6, X6, X6
-tail4:
-	CMPQ AX, R12
-	JGE store4
-	VMOVSS (BX)(AX*1), X8
-	VFMADD231SS (DX)(AX*1), X8, X0
-	VFMADD231SS (R9)(AX*1), X8, X2
-	VFMADD231SS (R10)(AX*1), X8, X4
-	VFMADD231SS (CX)(AX*1), X8, X6
-	ADDQ $4, AX
-	JMP tail4
-store4:
-	VADDSS 0(DI), X0, X0
-	VADDSS 4(DI), X2, X2
-	VADDSS 8(DI), X4, X4
-	VADDSS 12(DI), X6, X6
-	MOVQ mode+48(FP), R14
-	TESTQ $4, R14
-	JEQ write4
-// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
-	VXORPS X15, X15, X15
-	VMAXSS X0, X15, X0
-	VMAXSS X2, X15, X2
-	VMAXSS X4, X15, X4
-	VMAXSS X6, X15, X6
-write4:
-	VMOVSS X0, 0(DI)
-	VMOVSS X2, 4(DI)
-	VMOVSS X4, 8(DI)
-	VMOVSS X6, 12(DI)
-	LEAQ (SI)(R11*4), SI
-	ADDQ $16, DI
-	SUBQ $4, R8
-	JMP rows4
+	JMP vec8
+rest8:
+	CMPQ m+0(FP), $0
+	JEQ sum8
+	VMASKMOVPS (BX)(AX*1), Y9, Y8
+	VMASKMOVPS (SI)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y0
+	VMASKMOVPS (DX)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y1
+	VMASKMOVPS (R9)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y2
+	VMASKMOVPS (R10)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y3
+	VMASKMOVPS (CX)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y4
+	VMASKMOVPS (R12)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y5
+	VMASKMOVPS (R13)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y6
+	VMASKMOVPS (R14)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y7
+sum8:
+// The eight sums, transposed into the lanes of one vector by horizontal adds.
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y5, Y4, Y4
+	VHADDPS Y7, Y6, Y6
+	VHADDPS Y2, Y0, Y0
+	VHADDPS Y6, Y4, Y4
+// Y0 holds rows 0–3 in each half, Y4 rows 4–7: add the halves.
+	VPERM2F128 $0x20, Y4, Y0, Y1
+	VPERM2F128 $0x31, Y4, Y0, Y2
+	VADDPS Y2, Y1, Y0
+	VADDPS 0(DI), Y0, Y0
+	MOVQ mode+48(FP), AX
+	TESTQ $4, AX
+	JEQ write8
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPS Y15, Y15, Y15
+	VMAXPS Y0, Y15, Y0
+write8:
+	VMOVUPS Y0, 0(DI)
+	LEAQ (SI)(R11*8), SI
+	ADDQ $32, DI
+	SUBQ $8, R8
+	JMP rows8
 // The last rows, one at a time.
 rows1:
 	TESTQ R8, R8
 	JEQ done
-	MOVQ SI, DX
 	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
 	XORQ AX, AX
-vec21:
-	CMPQ AX, R13
-	JGE vec11
+vec1:
+	CMPQ AX, k+8(FP)
+	JGT rest1
 	VMOVUPS (BX)(AX*1), Y8
-	VMOVUPS 32(BX)(AX*1), Y9
-	VFMADD231PS (DX)(AX*1), Y8, Y0
-	VFMADD231PS 32(DX)(AX*1), Y9, Y1
-	ADDQ $64, AX
-	JMP vec21
-vec11:
-	LEAQ 32(AX), R14
-	CMPQ R14, R12
-	JGT sum1
-	VMOVUPS (BX)(AX*1), Y8
-	VFMADD231PS (DX)(AX*1), Y8, Y0
+	VFMADD231PS (SI)(AX*1), Y8, Y0
 	ADDQ $32, AX
+	JMP vec1
+rest1:
+	CMPQ m+0(FP), $0
+	JEQ sum1
+	VMASKMOVPS (BX)(AX*1), Y9, Y8
+	VMASKMOVPS (SI)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y0
 sum1:
-	VADDPS Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X10
-	VADDPS X10, X0, X0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
 	VHADDPS X0, X0, X0
 	VHADDPS X0, X0, X0
-tail1:
-	CMPQ AX, R12
-	JGE store1
-	VMOVSS (BX)(AX*1), X8
-	VFMADD231SS (DX)(AX*1), X8, X0
-	ADDQ $4, AX
-	JMP tail1
-store1:
-	VADDSS 0(DI), X0, X0
-	MOVQ mode+48(FP), R14
-	TESTQ $4, R14
+	VADDSS (DI), X0, X0
+	MOVQ mode+48(FP), AX
+	TESTQ $4, AX
 	JEQ write1
-// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
-	VXORPS X15, X15, X15
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPS Y15, Y15, Y15
 	VMAXSS X0, X15, X0
 write1:
-	VMOVSS X0, 0(DI)
+	VMOVSS X0, (DI)
 	ADDQ R11, SI
 	ADDQ $4, DI
 	DECQ R8

@@ -417,30 +417,52 @@ done:
 	VZEROUPPER
 	RET
 
+// taggerGemvMasks holds 4 all-ones values, then 4 zeros: the mask of the
+// last i values of a vector starts i values before the zeros.
+DATA ·taggerGemvMasks+0(SB)/8, $-1
+DATA ·taggerGemvMasks+8(SB)/8, $-1
+DATA ·taggerGemvMasks+16(SB)/8, $-1
+DATA ·taggerGemvMasks+24(SB)/8, $-1
+DATA ·taggerGemvMasks+32(SB)/8, $0
+DATA ·taggerGemvMasks+40(SB)/8, $0
+DATA ·taggerGemvMasks+48(SB)/8, $0
+DATA ·taggerGemvMasks+56(SB)/8, $0
+GLOBL ·taggerGemvMasks(SB), RODATA|NOPTR, $64
+
 // taggerGemvAVX2 adds a·x to y, with relu or not; see the package doc of the generator
 // for the contract.
 //
 // func taggerGemvAVX2(m, k int, a *T, lda int, x, y *T, mode int)
 TEXT ·taggerGemvAVX2(SB), NOSPLIT, $0-56
 	MOVQ m+0(FP), R8
-	MOVQ k+8(FP), R12
 	MOVQ a+16(FP), SI
 	MOVQ lda+24(FP), R11
 	SHLQ $3, R11
 	MOVQ x+32(FP), BX
 	MOVQ y+40(FP), DI
-	MOVQ R12, R13
-	ANDQ $-8, R13
-	SHLQ $3, R13
-	SHLQ $3, R12
-// Blocks of 4 rows.
-rows4:
-	CMPQ R8, $4
+	MOVQ k+8(FP), AX
+// The mask of the values past the whole vectors, k mod lanes of them;
+// m+0(FP) is rewritten to their count.
+	ANDQ $3, AX
+	MOVQ AX, m+0(FP)
+	NEGQ AX
+	LEAQ ·taggerGemvMasks+32(SB), R9
+	VMOVUPD (R9)(AX*8), Y9
+	MOVQ k+8(FP), AX
+	SHLQ $3, AX
+	SUBQ $32, AX
+	MOVQ AX, k+8(FP)
+// Blocks of 8 rows.
+rows8:
+	CMPQ R8, $8
 	JLT rows1
-	MOVQ SI, DX
-	LEAQ (SI)(R11*1), R9
-	LEAQ (SI)(R11*2), R10
+	LEAQ (SI)(R11*1), DX
+	LEAQ (DX)(R11*1), R9
+	LEAQ (R9)(R11*1), R10
 	LEAQ (R10)(R11*1), CX
+	LEAQ (CX)(R11*1), R12
+	LEAQ (R12)(R11*1), R13
+	LEAQ (R13)(R11*1), R14
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
@@ -450,127 +472,101 @@ rows4:
 	VXORPD Y6, Y6, Y6
 	VXORPD Y7, Y7, Y7
 	XORQ AX, AX
-vec24:
-	CMPQ AX, R13
-	JGE vec14
+vec8:
+	CMPQ AX, k+8(FP)
+	JGT rest8
 	VMOVUPD (BX)(AX*1), Y8
-	VMOVUPD 32(BX)(AX*1), Y9
-	VFMADD231PD (DX)(AX*1), Y8, Y0
-	VFMADD231PD 32(DX)(AX*1), Y9, Y1
+	VFMADD231PD (SI)(AX*1), Y8, Y0
+	VFMADD231PD (DX)(AX*1), Y8, Y1
 	VFMADD231PD (R9)(AX*1), Y8, Y2
-	VFMADD231PD 32(R9)(AX*1), Y9, Y3
-	VFMADD231PD (R10)(AX*1), Y8, Y4
-	VFMADD231PD 32(R10)(AX*1), Y9, Y5
-	VFMADD231PD (CX)(AX*1), Y8, Y6
-	VFMADD231PD 32(CX)(AX*1), Y9, Y7
-	ADDQ $64, AX
-	JMP vec24
-vec14:
-	LEAQ 32(AX), R14
-	CMPQ R14, R12
-	JGT sum4
-	VMOVUPD (BX)(AX*1), Y8
-	VFMADD231PD (DX)(AX*1), Y8, Y0
-	VFMADD231PD (R9)(AX*1), Y8, Y2
-	VFMADD231PD (R10)(AX*1), Y8, Y4
-	VFMADD231PD (CX)(AX*1), Y8, Y6
+	VFMADD231PD (R10)(AX*1), Y8, Y3
+	VFMADD231PD (CX)(AX*1), Y8, Y4
+	VFMADD231PD (R12)(AX*1), Y8, Y5
+	VFMADD231PD (R13)(AX*1), Y8, Y6
+	VFMADD231PD (R14)(AX*1), Y8, Y7
 	ADDQ $32, AX
-sum4:
-	VADDPD Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X10
-	VADDPD X10, X0, X0
-	VHADDPD X0, X0, X0
-	VADDPD Y3, Y2, Y2
-	VEXTRACTF128 $1, Y2, X10
-	VADDPD X10, X2, X2
-	VHADDPD X2, X2, X2
-	VADDPD Y5, Y4, Y4
-	VEXTRACTF128 $1, Y4, X10
-	VADDPD X10, X4, X4
-	VHADDPD X4, X4, X4
-	VADDPD Y7, Y6, Y6
-	VEXTRACTF128 $1, Y6, X10
-	VADDPD X10, X6, X6
-	VHADDPD X6, X6, X6
-tail4:
-	CMPQ AX, R12
-	JGE store4
-	VMOVSD (BX)(AX*1), X8
-	VFMADD231SD (DX)(AX*1), X8, X0
-	VFMADD231SD (R9)(AX*1), X8, X2
-	VFMADD231SD (R10)(AX*1), X8, X4
-	VFMADD231SD (CX)(AX*1), X8, X6
-	ADDQ $8, AX
-	JMP tail4
-store4:
-	VADDSD 0(DI), X0, X0
-	VADDSD 8(DI), X2, X2
-	VADDSD 16(DI), X4, X4
-	VADDSD 24(DI), X6, X6
-	MOVQ mode+48(FP), R14
-	TESTQ $4, R14
-	JEQ write4
-// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
-	VXORPD X15, X15, X15
-	VMAXSD X0, X15, X0
-	VMAXSD X2, X15, X2
-	VMAXSD X4, X15, X4
-	VMAXSD X6, X15, X6
-write4:
-	VMOVSD X0, 0(DI)
-	VMOVSD X2, 8(DI)
-	VMOVSD X4, 16(DI)
-	VMOVSD X6, 24(DI)
-	LEAQ (SI)(R11*4), SI
-	ADDQ $32, DI
-	SUBQ $4, R8
-	JMP rows4
+	JMP vec8
+rest8:
+	CMPQ m+0(FP), $0
+	JEQ sum8
+	VMASKMOVPD (BX)(AX*1), Y9, Y8
+	VMASKMOVPD (SI)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y0
+	VMASKMOVPD (DX)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y1
+	VMASKMOVPD (R9)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y2
+	VMASKMOVPD (R10)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y3
+	VMASKMOVPD (CX)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y4
+	VMASKMOVPD (R12)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y5
+	VMASKMOVPD (R13)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y6
+	VMASKMOVPD (R14)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y7
+sum8:
+// The eight sums, transposed into the lanes of one vector by horizontal adds.
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+	VHADDPD Y5, Y4, Y4
+	VHADDPD Y7, Y6, Y6
+// Y0 holds rows 0 and 1 in each half, Y2 rows 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y8
+	VPERM2F128 $0x31, Y2, Y0, Y10
+	VADDPD Y10, Y8, Y0
+	VPERM2F128 $0x20, Y6, Y4, Y8
+	VPERM2F128 $0x31, Y6, Y4, Y10
+	VADDPD Y10, Y8, Y1
+	VADDPD 0(DI), Y0, Y0
+	VADDPD 32(DI), Y1, Y1
+	MOVQ mode+48(FP), AX
+	TESTQ $4, AX
+	JEQ write8
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y1, Y15, Y1
+write8:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	LEAQ (SI)(R11*8), SI
+	ADDQ $64, DI
+	SUBQ $8, R8
+	JMP rows8
 // The last rows, one at a time.
 rows1:
 	TESTQ R8, R8
 	JEQ done
-	MOVQ SI, DX
 	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
 	XORQ AX, AX
-vec21:
-	CMPQ AX, R13
-	JGE vec11
+vec1:
+	CMPQ AX, k+8(FP)
+	JGT rest1
 	VMOVUPD (BX)(AX*1), Y8
-	VMOVUPD 32(BX)(AX*1), Y9
-	VFMADD231PD (DX)(AX*1), Y8, Y0
-	VFMADD231PD 32(DX)(AX*1), Y9, Y1
-	ADDQ $64, AX
-	JMP vec21
-vec11:
-	LEAQ 32(AX), R14
-	CMPQ R14, R12
-	JGT sum1
-	VMOVUPD (BX)(AX*1), Y8
-	VFMADD231PD (DX)(AX*1), Y8, Y0
+	VFMADD231PD (SI)(AX*1), Y8, Y0
 	ADDQ $32, AX
+	JMP vec1
+rest1:
+	CMPQ m+0(FP), $0
+	JEQ sum1
+	VMASKMOVPD (BX)(AX*1), Y9, Y8
+	VMASKMOVPD (SI)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y0
 sum1:
-	VADDPD Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X10
-	VADDPD X10, X0, X0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
 	VHADDPD X0, X0, X0
-tail1:
-	CMPQ AX, R12
-	JGE store1
-	VMOVSD (BX)(AX*1), X8
-	VFMADD231SD (DX)(AX*1), X8, X0
-	ADDQ $8, AX
-	JMP tail1
-store1:
-	VADDSD 0(DI), X0, X0
-	MOVQ mode+48(FP), R14
-	TESTQ $4, R14
+	VADDSD (DI), X0, X0
+	MOVQ mode+48(FP), AX
+	TESTQ $4, AX
 	JEQ write1
-// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
-	VXORPD X15, X15, X15
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPD Y15, Y15, Y15
 	VMAXSD X0, X15, X0
 write1:
-	VMOVSD X0, 0(DI)
+	VMOVSD X0, (DI)
 	ADDQ R11, SI
 	ADDQ $8, DI
 	DECQ R8

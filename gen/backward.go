@@ -136,10 +136,10 @@ func (e *emitter) step(g *Group, st *ir.Step) {
 			Id("g").Dot(l.B).Index(Id("o")).Op("+=").Add(d(Id("o"))),
 		)
 		g.Comment(fmt.Sprintf("∂L/∂W%d[o][i] += δ%d[o]·%s[i]: a product of a %d×1 and a 1×%d matrix.", l.N, l.N, inputName(l), l.Out, l.In))
-		g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Lit(1), Id(st.Delta).Index(Op(":")), Lit(1), Lit(1), in(Op(":")), Lit(l.In), e.flat(Id("g"), l), Lit(l.In), Nil(), e.gemmAdd())
+		g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Lit(1), Id(st.Delta).Index(Op(":")), Lit(1), Lit(1), in(Op(":")), Lit(l.In), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.gemmAdd())
 		if st.Below != nil {
 			g.Comment(fmt.Sprintf("%s[i] = Σₒ δ%d[o]·W%d[o][i], Wᵀδ as the 1×%d row δᵀ·W.", st.Up, l.N, l.N, l.In))
-			g.Id(e.gemm()).Call(Lit(1), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(0), Lit(1), e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), e.gemmSet())
+			g.Id(e.gemm()).Call(Lit(1), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(0), Lit(1), e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.gemmSet())
 		}
 	}
 	if st.Below == nil {

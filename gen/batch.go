@@ -71,7 +71,7 @@ func (e *emitter) chunkForward(g *Group) {
 			mode = e.gemmBias().Op("|").Add(e.gemmRelu())
 		}
 		g.Id(e.gemm()).Call(Lit(l.Out), Id("cols"), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), Lit(1),
-			Id(in).Index(Op(":")), Lit(m.Chunk), Id(z).Index(Op(":")), Lit(m.Chunk), Id("m").Dot(l.B).Index(Op(":")), mode)
+			Id(in).Index(Op(":")), Lit(m.Chunk), Id(z).Index(Op(":")), Lit(m.Chunk), Id("m").Dot(l.B).Index(Op(":")), Nil(), mode)
 		if !l.Output() && l.Act.Func != nil && !fused {
 			a := outName(l)
 			g.For(Id("i").Op(":=").Range().Id(a)).Block(
@@ -101,29 +101,33 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	if st.Below != nil {
 		in, inRow = outName(st.Below)+"t", st.Below.Out
 	}
-	g.Comment(fmt.Sprintf("Layer %d: ∂L/∂b%d += Σ_q δ%d_q and ∂L/∂W%d += Σ_q δ%d_q·%s_qᵀ over the samples q,", l.N, l.N, l.N, l.N, l.N, inputName(l)))
-	g.Comment(fmt.Sprintf("the product Δ%dᵀ·%s of the sample-major matrices.", l.N, inputName(l)))
-	g.For(Id("q").Op(":=").Range().Id("c")).Block(
-		For(Id("o").Op(":=").Range().Lit(l.Out)).Block(
-			Id("g").Dot(l.B).Index(Id("o")).Op("+=").Id(st.Delta).Index(Id("q").Op("*").Lit(l.Out).Op("+").Id("o")),
-		),
-	)
+	g.Comment(fmt.Sprintf("Layer %d: ∂L/∂b%d += Σ_q δ%d_q = 1ᵀ·Δ%d and ∂L/∂W%d += Σ_q δ%d_q·%s_qᵀ = Δ%dᵀ·%s over the", l.N, l.N, l.N, l.N, l.N, l.N, inputName(l), l.N, inputName(l)))
+	g.Comment("samples q, products of the sample-major matrices.")
+	g.Id(e.gemm()).Call(Lit(1), Lit(l.Out), Id("c"), Id("one").Index(Op(":")), Lit(0), Lit(0),
+		Id(st.Delta).Index(Op(":")), Lit(l.Out), Id("g").Dot(l.B).Index(Op(":")), Lit(l.Out), Nil(), Nil(), e.gemmAdd())
 	g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Id("c"), Id(st.Delta).Index(Op(":")), Lit(1), Lit(l.Out),
-		Id(in).Index(Op(":")), Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), e.gemmAdd())
+		Id(in).Index(Op(":")), Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.gemmAdd())
 	if st.Below == nil {
+		return
+	}
+	act := st.Below.Act
+	arg := outName(st.Below) + "t"
+	if st.DerivArg == st.Below.Z {
+		arg = zName(st.Below) + "t"
+	}
+	if act.Name == spec.ReLU {
+		g.Comment(fmt.Sprintf("δ%d = W%dᵀ·δ%d ⊙ relu'(z%d) for each sample, the rows of Δ%d·W%d masked where a%d = 0:", st.Below.N, l.N, l.N, st.Below.N, l.N, l.N, st.Below.N))
+		g.Comment(fmt.Sprintf("relu'(z) = %s.", act.Deriv))
+		g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
+			e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Id(arg).Index(Op(":")), e.gemmSet().Op("|").Add(e.gemmMask()))
 		return
 	}
 	g.Comment(fmt.Sprintf("%s = W%dᵀ·δ%d = ∂L/∂a%d for each sample: the rows of Δ%d·W%d.", st.Up, l.N, l.N, st.Below.N, l.N, l.N))
 	g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
-		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), e.gemmSet())
-	act := st.Below.Act
+		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.gemmSet())
 	if act.DerivFunc == nil {
 		g.Comment(fmt.Sprintf("δ%d = %s: layer %d is linear, its derivative is 1.", st.Below.N, st.Up, st.Below.N))
 		return
-	}
-	arg := outName(st.Below) + "t"
-	if st.DerivArg == st.Below.Z {
-		arg = zName(st.Below) + "t"
 	}
 	g.Comment(fmt.Sprintf("δ%d = %s ⊙ %s'(z%d), with %s'(z) = %s; %s holds δ%d from here on.", st.Below.N, st.Up, act.Name, st.Below.N, act.Name, act.Deriv, st.Up, st.Below.N))
 	g.For(Id("i").Op(":=").Range().Id(st.Up).Index(Op(":").Id("c").Op("*").Lit(l.In))).Block(
@@ -162,6 +166,7 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 		for _, st := range m.Backward {
 			g.Var().Id(st.Delta).Index(Lit(st.Layer.Out * ch)).Add(e.T())
 		}
+		g.Id("one").Op(":=").Index(Lit(1)).Add(e.T()).Values(Lit(1)).Comment("1ᵀ, read at every sample: the sum over them")
 	}
 	g.For(Id("base").Op(":=").Lit(0), Id("base").Op("<").Id("n"), Id("base").Op("+=").Lit(ch)).BlockFunc(func(g *Group) {
 		g.Id("c").Op(":=").Min(Lit(ch), Id("n").Op("-").Id("base"))

@@ -37,7 +37,7 @@ func (e *emitter) slice() *Statement { return Index().Add(e.T()) }
 func (e *emitter) gemmParams() []Code {
 	s := e.slice()
 	return []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(s), List(Id("ars"), Id("acs")).Int(),
-		Id("b").Add(s), Id("ldb").Int(), Id("c").Add(s), Id("ldc").Int(), Id("bias").Add(s), Id("mode").Int()}
+		Id("b").Add(s), Id("ldb").Int(), Id("c").Add(s), Id("ldc").Int(), List(Id("bias"), Id("mask")).Add(s), Id("mode").Int()}
 }
 
 // The modes of gemm, by the names of their constants: where the sums
@@ -46,13 +46,14 @@ func (e *emitter) gemmAdd() *Statement  { return Id(e.gemm() + "Add") }
 func (e *emitter) gemmBias() *Statement { return Id(e.gemm() + "Bias") }
 func (e *emitter) gemmSet() *Statement  { return Id(e.gemm() + "Set") }
 func (e *emitter) gemmRelu() *Statement { return Id(e.gemm() + "Relu") }
+func (e *emitter) gemmMask() *Statement { return Id(e.gemm() + "Mask") }
 
 func (e *emitter) gemvParams() []Code {
 	s := e.slice()
 	return []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(s), Id("lda").Int(), List(Id("x"), Id("y")).Add(s), Id("mode").Int()}
 }
 
-var gemmArgs = []Code{Id("m"), Id("n"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mode")}
+var gemmArgs = []Code{Id("m"), Id("n"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mask"), Id("mode")}
 var gemvArgs = []Code{Id("m"), Id("k"), Id("a"), Id("lda"), Id("x"), Id("y"), Id("mode")}
 
 // kernels emits the checked entry points and the plain Go kernels.
@@ -68,6 +69,7 @@ func (e *emitter) kernels() {
 		Add(e.gemmBias()).Op("=").Lit(1).Comment("c = bias + a·b, bias[i] added to row i"),
 		Add(e.gemmSet()).Op("=").Lit(2).Comment("c = a·b"),
 		Add(e.gemmRelu()).Op("=").Lit(4).Comment("then c = max(c, 0)"),
+		Add(e.gemmMask()).Op("=").Lit(8).Comment("then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a"),
 	)
 	e.docf(`%s computes a product of matrices read through strides (counted in
 values), in the given mode:
@@ -89,13 +91,17 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 		If(Id("mode").Op("&").Lit(3).Op("==").Add(e.gemmBias())).Block(
 			Id("_").Op("=").Id("bias").Index(Id("m").Op("-").Lit(1)),
 		),
+		If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).Block(
+			Id("_").Op("=").Id("mask").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("ldc").Op("+").Id("n").Op("-").Lit(1)),
+		),
 		Id("whole").Op(":=").Id("n").Op("&^").Lit(cols-1),
 		If(Id("whole").Op(">").Lit(0)).Block(
-			Id(gemm+"Kernel").Call(Id("m"), Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mode")),
+			Id(gemm+"Kernel").Call(Id("m"), Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mask"), Id("mode")),
 		),
 		If(Id("whole").Op("<").Id("n")).Block(
+			If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).Block(Id("mask").Op("=").Id("mask").Index(Id("whole").Op(":"))),
 			Id(gemm+"Go").Call(Id("m"), Id("n").Op("-").Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"),
-				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mode")),
+				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mask"), Id("mode")),
 		),
 	)
 	e.docf(`%s adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
@@ -142,6 +148,14 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 					ci := fmt.Sprintf("c%d", i)
 					g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id(ci)).Block(
 						Id(ci).Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
+					)
+				}
+			})
+			g.If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).BlockFunc(func(g *Group) {
+				for i := range r {
+					ci := fmt.Sprintf("c%d", i)
+					g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id("mask").Index(Parens(row(i)).Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n"))).Block(
+						If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id(ci).Index(Id("j")).Op("=").Lit(0)),
 					)
 				}
 			})
@@ -326,7 +340,7 @@ func (e *emitter) archKernels(arch string) {
 	gemm, gemv := e.gemm(), e.gemv()
 	p := Op("*").Add(e.T())
 	asmGemm := []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(p), List(Id("ars"), Id("acs")).Int(),
-		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int(), Id("bias").Add(p), Id("mode").Int()}
+		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int(), List(Id("bias"), Id("mask")).Add(p), Id("mode").Int()}
 	asmTranspose := []Code{List(Id("rows"), Id("cols")).Int(), Id("src").Add(p), Id("lds").Int(), Id("dst").Add(p), Id("ldd").Int()}
 	ptrTranspose := []Code{Id("rows"), Id("cols"), Op("&").Id("src").Index(Lit(0)), Id("lds"), Op("&").Id("dst").Index(Lit(0)), Id("ldd")}
 	goSoftmax := func() {
@@ -346,7 +360,7 @@ func (e *emitter) archKernels(arch string) {
 	// The checked entry points have checked the slices the kernel reads;
 	// with k = 0 it reads neither a nor b, and bias only in gemmBias mode.
 	data := func(s string) Code { return Qual("unsafe", "SliceData").Call(Id(s)) }
-	ptrGemm := []Code{Id("m"), Id("n"), Id("k"), data("a"), Id("ars"), Id("acs"), data("b"), Id("ldb"), data("c"), Id("ldc"), data("bias"), Id("mode")}
+	ptrGemm := []Code{Id("m"), Id("n"), Id("k"), data("a"), Id("ars"), Id("acs"), data("b"), Id("ldb"), data("c"), Id("ldc"), data("bias"), data("mask"), Id("mode")}
 	ptrGemv := []Code{Id("m"), Id("k"), Op("&").Id("a").Index(Lit(0)), Id("lda"), Op("&").Id("x").Index(Lit(0)), Op("&").Id("y").Index(Lit(0)), Id("mode")}
 	declare := func(name, doc string, params []Code) {
 		e.f.Comment(name + " " + doc)
@@ -398,15 +412,20 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 		e.f.HeaderComment("//go:build !purego")
 		declare(asm.Gemm(e.m.Names.Prefix, "NEON"), fmt.Sprintf("is %s for whole tiles of columns, in assembly with NEON.", gemm), asmGemm)
 		declare(asm.Gemv(e.m.Names.Prefix, "NEON"), fmt.Sprintf("is %s in assembly with NEON.", gemv), asmGemv)
-		e.f.Comment(fmt.Sprintf("%sKernel runs %s, then relu if the mode asks for it: NEON", gemm, asm.Gemm(e.m.Names.Prefix, "NEON")))
-		e.f.Comment("has the instruction, but Go's assembler does not.")
+		e.f.Comment(fmt.Sprintf("%sKernel runs %s, then relu and the mask if the mode asks for", gemm, asm.Gemm(e.m.Names.Prefix, "NEON")))
+		e.f.Comment("them: NEON has the instructions, but Go's assembler does not.")
 		e.f.Func().Id(gemm+"Kernel").Params(e.gemmParams()...).Block(
 			Id(asm.Gemm(e.m.Names.Prefix, "NEON")).Call(ptrGemm...),
-			If(Id("mode").Op("&").Add(e.gemmRelu()).Op("==").Lit(0)).Block(Return()),
+			If(Id("mode").Op("&").Parens(Add(e.gemmRelu()).Op("|").Add(e.gemmMask())).Op("==").Lit(0)).Block(Return()),
 			For(Id("i").Op(":=").Range().Id("m")).Block(
 				Id("row").Op(":=").Id("c").Index(Id("i").Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n")),
 				For(Id("j").Op(",").Id("v").Op(":=").Range().Id("row")).Block(
-					Id("row").Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
+					If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0)).Block(
+						Id("row").Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
+					),
+					If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0).Op("&&").Op("!").Parens(Id("mask").Index(Id("i").Op("*").Id("ldc").Op("+").Id("j")).Op(">").Lit(0))).Block(
+						Id("row").Index(Id("j")).Op("=").Lit(0),
+					),
 				),
 			),
 		)

@@ -310,13 +310,14 @@ func Test{{.Name}}Kernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
 					for _, mode := range []int{ {{- .Names.Prefix}}GemmAdd, {{.Names.Prefix}}GemmBias, {{.Names.Prefix}}GemmSet,
-						{{.Names.Prefix}}GemmAdd | {{.Names.Prefix}}GemmRelu, {{.Names.Prefix}}GemmBias | {{.Names.Prefix}}GemmRelu} {
+						{{.Names.Prefix}}GemmAdd | {{.Names.Prefix}}GemmRelu, {{.Names.Prefix}}GemmBias | {{.Names.Prefix}}GemmRelu,
+						{{.Names.Prefix}}GemmSet | {{.Names.Prefix}}GemmMask} {
 						c := random(m * ldc)
 						want := append([]{{.Float}}(nil), c...)
-						{{.Names.Prefix}}Gemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
-						{{.Names.Prefix}}GemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						{{.Names.Prefix}}Gemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+						{{.Names.Prefix}}GemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
 					}
 				}

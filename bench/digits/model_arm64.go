@@ -8,24 +8,29 @@ import "unsafe"
 // digitsGemmNEON is digitsGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
+func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
 // digitsGemvNEON is digitsGemv in assembly with NEON.
 //
 //go:noescape
 func digitsGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// digitsGemmKernel runs digitsGemmNEON, then relu if the mode asks for it: NEON
-// has the instruction, but Go's assembler does not.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
-	digitsGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
-	if mode&digitsGemmRelu == 0 {
+// digitsGemmKernel runs digitsGemmNEON, then relu and the mask if the mode asks for
+// them: NEON has the instructions, but Go's assembler does not.
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+	digitsGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+	if mode&(digitsGemmRelu|digitsGemmMask) == 0 {
 		return
 	}
 	for i := range m {
 		row := c[i*ldc:][:n]
 		for j, v := range row {
-			row[j] = max(v, 0)
+			if mode&digitsGemmRelu != 0 {
+				row[j] = max(v, 0)
+			}
+			if mode&digitsGemmMask != 0 && !(mask[i*ldc+j] > 0) {
+				row[j] = 0
+			}
 		}
 	}
 }

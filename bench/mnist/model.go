@@ -204,9 +204,9 @@ func (m *Mnist) Backward(g *Mnist, s *MnistTrace, x *[MnistInputs]float32, y *[M
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 10×1 and a 1×64 matrix.
-	mnistGemm(10, 64, 1, d3[:], 1, 1, s.A2[:], 64, unsafe.Slice(&g.W3[0][0], 10*64), 64, nil, mnistGemmAdd)
+	mnistGemm(10, 64, 1, d3[:], 1, 1, s.A2[:], 64, unsafe.Slice(&g.W3[0][0], 10*64), 64, nil, nil, mnistGemmAdd)
 	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×64 row δᵀ·W.
-	mnistGemm(1, 64, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*64), 64, d2[:], 64, nil, mnistGemmSet)
+	mnistGemm(1, 64, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*64), 64, d2[:], 64, nil, nil, mnistGemmSet)
 	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 64 {
 		d2[i] *= mnistReluDeriv(s.A2[i])
@@ -217,9 +217,9 @@ func (m *Mnist) Backward(g *Mnist, s *MnistTrace, x *[MnistInputs]float32, y *[M
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 64×1 and a 1×128 matrix.
-	mnistGemm(64, 128, 1, d2[:], 1, 1, s.A1[:], 128, unsafe.Slice(&g.W2[0][0], 64*128), 128, nil, mnistGemmAdd)
+	mnistGemm(64, 128, 1, d2[:], 1, 1, s.A1[:], 128, unsafe.Slice(&g.W2[0][0], 64*128), 128, nil, nil, mnistGemmAdd)
 	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×128 row δᵀ·W.
-	mnistGemm(1, 128, 64, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 64*128), 128, d1[:], 128, nil, mnistGemmSet)
+	mnistGemm(1, 128, 64, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 64*128), 128, d1[:], 128, nil, nil, mnistGemmSet)
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 128 {
 		d1[i] *= mnistReluDeriv(s.A1[i])
@@ -229,7 +229,7 @@ func (m *Mnist) Backward(g *Mnist, s *MnistTrace, x *[MnistInputs]float32, y *[M
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 128×1 and a 1×784 matrix.
-	mnistGemm(128, 784, 1, d1[:], 1, 1, x[:], 784, unsafe.Slice(&g.W1[0][0], 128*784), 784, nil, mnistGemmAdd)
+	mnistGemm(128, 784, 1, d1[:], 1, 1, x[:], 784, unsafe.Slice(&g.W1[0][0], 128*784), 784, nil, nil, mnistGemmAdd)
 	return loss
 }
 
@@ -258,11 +258,11 @@ func (m *Mnist) ForwardBatch(dst, x []float32) {
 		xc := x[base*MnistInputs : (base+c)*MnistInputs]
 		mnistTranspose(c, 784, xc, 784, xt[:], 32)
 		// Layer 1, 784 → 128: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		mnistGemm(128, cols, 784, unsafe.Slice(&m.W1[0][0], 128*784), 784, 1, xt[:], 32, a1[:], 32, m.B1[:], mnistGemmBias|mnistGemmRelu)
+		mnistGemm(128, cols, 784, unsafe.Slice(&m.W1[0][0], 128*784), 784, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, mnistGemmBias|mnistGemmRelu)
 		// Layer 2, 128 → 64: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		mnistGemm(64, cols, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, 1, a1[:], 32, a2[:], 32, m.B2[:], mnistGemmBias|mnistGemmRelu)
+		mnistGemm(64, cols, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, mnistGemmBias|mnistGemmRelu)
 		// Layer 3 (output), 64 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		mnistGemm(10, cols, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, 1, a2[:], 32, z3[:], 32, m.B3[:], mnistGemmBias)
+		mnistGemm(10, cols, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, mnistGemmBias)
 		// The head of each sample, into its row of dst.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		mnistSoftmax(10, cols, z3[:], 32, p[:], sum[:])
@@ -298,17 +298,18 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 	var d3 [320]float32
 	var d2 [2048]float32
 	var d1 [4096]float32
+	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*MnistInputs : (base+c)*MnistInputs]
 		mnistTranspose(c, 784, xc, 784, xt[:], 32)
 		// Layer 1, 784 → 128: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		mnistGemm(128, cols, 784, unsafe.Slice(&m.W1[0][0], 128*784), 784, 1, xt[:], 32, a1[:], 32, m.B1[:], mnistGemmBias|mnistGemmRelu)
+		mnistGemm(128, cols, 784, unsafe.Slice(&m.W1[0][0], 128*784), 784, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, mnistGemmBias|mnistGemmRelu)
 		// Layer 2, 128 → 64: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		mnistGemm(64, cols, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, 1, a1[:], 32, a2[:], 32, m.B2[:], mnistGemmBias|mnistGemmRelu)
+		mnistGemm(64, cols, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, mnistGemmBias|mnistGemmRelu)
 		// Layer 3 (output), 64 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		mnistGemm(10, cols, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, 1, a2[:], 32, z3[:], 32, m.B3[:], mnistGemmBias)
+		mnistGemm(10, cols, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, mnistGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		mnistTranspose(128, c, a1[:], 32, a1t[:], 128)
 		mnistTranspose(64, c, a2[:], 32, a2t[:], 64)
@@ -326,42 +327,24 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 				loss += t[i] * (lse - z3[k*32+q])
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
-		// the product Δ3ᵀ·a2 of the sample-major matrices.
-		for q := range c {
-			for o := range 10 {
-				g.B3[o] += d3[q*10+o]
-			}
-		}
-		mnistGemm(10, 64, c, d3[:], 1, 10, a2t[:], 64, unsafe.Slice(&g.W3[0][0], 10*64), 64, nil, mnistGemmAdd)
-		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		mnistGemm(c, 64, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*64), 64, d2[:], 64, nil, mnistGemmSet)
-		// δ2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0; d2 holds δ2 from here on.
-		for i := range d2[:c*64] {
-			d2[i] *= mnistReluDeriv(a2t[i])
-		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
-		// the product Δ2ᵀ·a1 of the sample-major matrices.
-		for q := range c {
-			for o := range 64 {
-				g.B2[o] += d2[q*64+o]
-			}
-		}
-		mnistGemm(64, 128, c, d2[:], 1, 64, a1t[:], 128, unsafe.Slice(&g.W2[0][0], 64*128), 128, nil, mnistGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		mnistGemm(c, 128, 64, d2[:], 64, 1, unsafe.Slice(&m.W2[0][0], 64*128), 128, d1[:], 128, nil, mnistGemmSet)
-		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
-		for i := range d1[:c*128] {
-			d1[i] *= mnistReluDeriv(a1t[i])
-		}
-		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
-		// the product Δ1ᵀ·x of the sample-major matrices.
-		for q := range c {
-			for o := range 128 {
-				g.B1[o] += d1[q*128+o]
-			}
-		}
-		mnistGemm(128, 784, c, d1[:], 1, 128, xc[:], 784, unsafe.Slice(&g.W1[0][0], 128*784), 784, nil, mnistGemmAdd)
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// samples q, products of the sample-major matrices.
+		mnistGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, mnistGemmAdd)
+		mnistGemm(10, 64, c, d3[:], 1, 10, a2t[:], 64, unsafe.Slice(&g.W3[0][0], 10*64), 64, nil, nil, mnistGemmAdd)
+		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, the rows of Δ3·W3 masked where a2 = 0:
+		// relu'(z) = 1 if a > 0 else 0.
+		mnistGemm(c, 64, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*64), 64, d2[:], 64, nil, a2t[:], mnistGemmSet|mnistGemmMask)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		mnistGemm(1, 64, c, one[:], 0, 0, d2[:], 64, g.B2[:], 64, nil, nil, mnistGemmAdd)
+		mnistGemm(64, 128, c, d2[:], 1, 64, a1t[:], 128, unsafe.Slice(&g.W2[0][0], 64*128), 128, nil, nil, mnistGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		// relu'(z) = 1 if a > 0 else 0.
+		mnistGemm(c, 128, 64, d2[:], 64, 1, unsafe.Slice(&m.W2[0][0], 64*128), 128, d1[:], 128, nil, a1t[:], mnistGemmSet|mnistGemmMask)
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		mnistGemm(1, 128, c, one[:], 0, 0, d1[:], 128, g.B1[:], 128, nil, nil, mnistGemmAdd)
+		mnistGemm(128, 784, c, d1[:], 1, 128, xc[:], 784, unsafe.Slice(&g.W1[0][0], 128*784), 784, nil, nil, mnistGemmAdd)
 	}
 	return loss
 }
@@ -385,6 +368,7 @@ const (
 	mnistGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	mnistGemmSet  = 2 // c = a·b
 	mnistGemmRelu = 4 // then c = max(c, 0)
+	mnistGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
 )
 
 // mnistGemm computes a product of matrices read through strides (counted in
@@ -396,7 +380,7 @@ const (
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 16 columns go to mnistGemmKernel, the
 // fastest kernel of the build; the rest to mnistGemmGo.
-func mnistGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func mnistGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -409,12 +393,18 @@ func mnistGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 	if mode&3 == mnistGemmBias {
 		_ = bias[m-1]
 	}
+	if mode&mnistGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
 	whole := n &^ 15
 	if whole > 0 {
-		mnistGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+		mnistGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 	}
 	if whole < n {
-		mnistGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
+		if mode&mnistGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		mnistGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
 	}
 }
 
@@ -431,7 +421,7 @@ func mnistGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 }
 
 // mnistGemmGo is mnistGemm in plain Go, four rows of c at a time.
-func mnistGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func mnistGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
@@ -484,6 +474,28 @@ func mnistGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 				c3[j] = max(v, 0)
 			}
 		}
+		if mode&mnistGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
 		c0 := c[(i)*ldc:][:n]
@@ -504,6 +516,13 @@ func mnistGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 		if mode&mnistGemmRelu != 0 {
 			for j, v := range c0 {
 				c0[j] = max(v, 0)
+			}
+		}
+		if mode&mnistGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

@@ -26,7 +26,7 @@ func mnistXGETBV() (eax uint32)
 // mnistGemmAVX2 is mnistGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
+func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
 // mnistGemvAVX2 is mnistGemv in assembly with AVX2 and FMA.
 //
@@ -44,12 +44,12 @@ func mnistTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd
 func mnistSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	if mnistAVX2 {
-		mnistGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		mnistGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else mnistGemvGo.

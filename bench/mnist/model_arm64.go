@@ -8,24 +8,29 @@ import "unsafe"
 // mnistGemmNEON is mnistGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func mnistGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
+func mnistGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
 // mnistGemvNEON is mnistGemv in assembly with NEON.
 //
 //go:noescape
 func mnistGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// mnistGemmKernel runs mnistGemmNEON, then relu if the mode asks for it: NEON
-// has the instruction, but Go's assembler does not.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
-	mnistGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
-	if mode&mnistGemmRelu == 0 {
+// mnistGemmKernel runs mnistGemmNEON, then relu and the mask if the mode asks for
+// them: NEON has the instructions, but Go's assembler does not.
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+	mnistGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+	if mode&(mnistGemmRelu|mnistGemmMask) == 0 {
 		return
 	}
 	for i := range m {
 		row := c[i*ldc:][:n]
 		for j, v := range row {
-			row[j] = max(v, 0)
+			if mode&mnistGemmRelu != 0 {
+				row[j] = max(v, 0)
+			}
+			if mode&mnistGemmMask != 0 && !(mask[i*ldc+j] > 0) {
+				row[j] = 0
+			}
 		}
 	}
 }

@@ -42,13 +42,14 @@ func TestMnistKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
 					for _, mode := range []int{mnistGemmAdd, mnistGemmBias, mnistGemmSet,
-						mnistGemmAdd | mnistGemmRelu, mnistGemmBias | mnistGemmRelu} {
+						mnistGemmAdd | mnistGemmRelu, mnistGemmBias | mnistGemmRelu,
+						mnistGemmSet | mnistGemmMask} {
 						c := random(m * ldc)
 						want := append([]float32(nil), c...)
-						mnistGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
-						mnistGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						mnistGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+						mnistGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
 					}
 				}

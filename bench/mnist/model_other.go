@@ -4,8 +4,8 @@
 package mnist
 
 // mnistGemmKernel runs mnistGemmGo: this build has no assembly kernels.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
-	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // mnistGemvKernel runs mnistGemvGo.

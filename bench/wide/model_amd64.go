@@ -26,7 +26,7 @@ func wideXGETBV() (eax uint32)
 // wideGemmAVX2 is wideGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
+func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
 // wideGemvAVX2 is wideGemv in assembly with AVX2 and FMA.
 //
@@ -44,12 +44,12 @@ func wideTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd 
 func wideSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	if wideAVX2 {
-		wideGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		wideGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else wideGemvGo.

@@ -42,13 +42,14 @@ func TestWideKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
 					for _, mode := range []int{wideGemmAdd, wideGemmBias, wideGemmSet,
-						wideGemmAdd | wideGemmRelu, wideGemmBias | wideGemmRelu} {
+						wideGemmAdd | wideGemmRelu, wideGemmBias | wideGemmRelu,
+						wideGemmSet | wideGemmMask} {
 						c := random(m * ldc)
 						want := append([]float32(nil), c...)
-						wideGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
-						wideGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						wideGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+						wideGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
 					}
 				}

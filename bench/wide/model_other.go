@@ -4,8 +4,8 @@
 package wide
 
 // wideGemmKernel runs wideGemmGo: this build has no assembly kernels.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
-	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // wideGemvKernel runs wideGemvGo.

@@ -26,7 +26,7 @@ func cancerXGETBV() (eax uint32)
 // cancerGemmAVX2 is cancerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
+func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
 // cancerGemvAVX2 is cancerGemv in assembly with AVX2 and FMA.
 //
@@ -39,12 +39,12 @@ func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 func cancerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else cancerGemmGo.
-func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	if cancerAVX2 {
-		cancerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		cancerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // cancerGemvKernel runs cancerGemvAVX2 if the processor has AVX2 and FMA, else cancerGemvGo.

@@ -8,24 +8,29 @@ import "unsafe"
 // cancerGemmNEON is cancerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func cancerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
+func cancerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
 // cancerGemvNEON is cancerGemv in assembly with NEON.
 //
 //go:noescape
 func cancerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// cancerGemmKernel runs cancerGemmNEON, then relu if the mode asks for it: NEON
-// has the instruction, but Go's assembler does not.
-func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
-	cancerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
-	if mode&cancerGemmRelu == 0 {
+// cancerGemmKernel runs cancerGemmNEON, then relu and the mask if the mode asks for
+// them: NEON has the instructions, but Go's assembler does not.
+func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	cancerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+	if mode&(cancerGemmRelu|cancerGemmMask) == 0 {
 		return
 	}
 	for i := range m {
 		row := c[i*ldc:][:n]
 		for j, v := range row {
-			row[j] = max(v, 0)
+			if mode&cancerGemmRelu != 0 {
+				row[j] = max(v, 0)
+			}
+			if mode&cancerGemmMask != 0 && !(mask[i*ldc+j] > 0) {
+				row[j] = 0
+			}
 		}
 	}
 }

@@ -4,8 +4,8 @@
 package main
 
 // cancerGemmKernel runs cancerGemmGo: this build has no assembly kernels.
-func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
-	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // cancerGemvKernel runs cancerGemvGo.

@@ -26,7 +26,7 @@ func digitsXGETBV() (eax uint32)
 // digitsGemmAVX2 is digitsGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
+func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
 // digitsGemvAVX2 is digitsGemv in assembly with AVX2 and FMA.
 //
@@ -44,12 +44,12 @@ func digitsTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ld
 func digitsSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	if digitsAVX2 {
-		digitsGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		digitsGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else digitsGemvGo.

@@ -304,9 +304,9 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×32 matrix.
-	sineGemm(32, 32, 1, d2[:], 1, 1, s.A1[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil, sineGemmAdd)
+	sineGemm(32, 32, 1, d2[:], 1, 1, s.A1[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil, nil, sineGemmAdd)
 	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×32 row δᵀ·W.
-	sineGemm(1, 32, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, sineGemmSet)
+	sineGemm(1, 32, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, nil, sineGemmSet)
 	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a².
 	d1[0] *= sineTanhDeriv(s.A1[0])
 	d1[1] *= sineTanhDeriv(s.A1[1])
@@ -431,17 +431,17 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 		xc := x[base*SineInputs : (base+c)*SineInputs]
 		sineTranspose(c, 1, xc, 1, xt[:], 32)
 		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], sineGemmBias)
+		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, sineGemmBias)
 		for i := range a1 {
 			a1[i] = sineTanh(a1[i])
 		}
 		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32, m.B2[:], sineGemmBias)
+		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, sineGemmBias)
 		for i := range a2 {
 			a2[i] = sineTanh(a2[i])
 		}
 		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], sineGemmBias)
+		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, sineGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[SineOutputs]float64)(dst[(base+q)*SineOutputs:])
@@ -478,23 +478,24 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	var d3 [32]float64
 	var d2 [1024]float64
 	var d1 [1024]float64
+	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SineInputs : (base+c)*SineInputs]
 		sineTranspose(c, 1, xc, 1, xt[:], 32)
 		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], sineGemmBias)
+		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, sineGemmBias)
 		for i := range a1 {
 			a1[i] = sineTanh(a1[i])
 		}
 		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32, m.B2[:], sineGemmBias)
+		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, sineGemmBias)
 		for i := range a2 {
 			a2[i] = sineTanh(a2[i])
 		}
 		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], sineGemmBias)
+		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, sineGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		sineTranspose(32, c, a1[:], 32, a1t[:], 32)
 		sineTranspose(32, c, a2[:], 32, a2t[:], 32)
@@ -511,42 +512,30 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 				loss += r * r / 1
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
-		// the product Δ3ᵀ·a2 of the sample-major matrices.
-		for q := range c {
-			for o := range 1 {
-				g.B3[o] += d3[q*1+o]
-			}
-		}
-		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 1*32), 32, nil, sineGemmAdd)
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// samples q, products of the sample-major matrices.
+		sineGemm(1, 1, c, one[:], 0, 0, d3[:], 1, g.B3[:], 1, nil, nil, sineGemmAdd)
+		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 1*32), 32, nil, nil, sineGemmAdd)
 		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		sineGemm(c, 32, 1, d3[:], 1, 1, unsafe.Slice(&m.W3[0][0], 1*32), 32, d2[:], 32, nil, sineGemmSet)
+		sineGemm(c, 32, 1, d3[:], 1, 1, unsafe.Slice(&m.W3[0][0], 1*32), 32, d2[:], 32, nil, nil, sineGemmSet)
 		// δ2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 		for i := range d2[:c*32] {
 			d2[i] *= sineTanhDeriv(a2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
-		// the product Δ2ᵀ·a1 of the sample-major matrices.
-		for q := range c {
-			for o := range 32 {
-				g.B2[o] += d2[q*32+o]
-			}
-		}
-		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil, sineGemmAdd)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		sineGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, sineGemmAdd)
+		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil, nil, sineGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		sineGemm(c, 32, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, sineGemmSet)
+		sineGemm(c, 32, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, nil, sineGemmSet)
 		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 		for i := range d1[:c*32] {
 			d1[i] *= sineTanhDeriv(a1t[i])
 		}
-		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
-		// the product Δ1ᵀ·x of the sample-major matrices.
-		for q := range c {
-			for o := range 32 {
-				g.B1[o] += d1[q*32+o]
-			}
-		}
-		sineGemm(32, 1, c, d1[:], 1, 32, xc[:], 1, unsafe.Slice(&g.W1[0][0], 32*1), 1, nil, sineGemmAdd)
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		sineGemm(1, 32, c, one[:], 0, 0, d1[:], 32, g.B1[:], 32, nil, nil, sineGemmAdd)
+		sineGemm(32, 1, c, d1[:], 1, 32, xc[:], 1, unsafe.Slice(&g.W1[0][0], 32*1), 1, nil, nil, sineGemmAdd)
 	}
 	return loss
 }
@@ -567,6 +556,7 @@ const (
 	sineGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	sineGemmSet  = 2 // c = a·b
 	sineGemmRelu = 4 // then c = max(c, 0)
+	sineGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
 )
 
 // sineGemm computes a product of matrices read through strides (counted in
@@ -578,7 +568,7 @@ const (
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to sineGemmKernel, the
 // fastest kernel of the build; the rest to sineGemmGo.
-func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -591,12 +581,18 @@ func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []
 	if mode&3 == sineGemmBias {
 		_ = bias[m-1]
 	}
+	if mode&sineGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		sineGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+		sineGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 	}
 	if whole < n {
-		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
+		if mode&sineGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
 	}
 }
 
@@ -613,7 +609,7 @@ func sineGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 }
 
 // sineGemmGo is sineGemm in plain Go, four rows of c at a time.
-func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
@@ -666,6 +662,28 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 				c3[j] = max(v, 0)
 			}
 		}
+		if mode&sineGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
 		c0 := c[(i)*ldc:][:n]
@@ -686,6 +704,13 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		if mode&sineGemmRelu != 0 {
 			for j, v := range c0 {
 				c0[j] = max(v, 0)
+			}
+		}
+		if mode&sineGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

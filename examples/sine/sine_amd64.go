@@ -26,7 +26,7 @@ func sineXGETBV() (eax uint32)
 // sineGemmAVX2 is sineGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
+func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
 // sineGemvAVX2 is sineGemv in assembly with AVX2 and FMA.
 //
@@ -39,12 +39,12 @@ func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 func sineTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else sineGemmGo.
-func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	if sineAVX2 {
-		sineGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		sineGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // sineGemvKernel runs sineGemvAVX2 if the processor has AVX2 and FMA, else sineGemvGo.

@@ -8,24 +8,29 @@ import "unsafe"
 // sineGemmNEON is sineGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func sineGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
+func sineGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
 // sineGemvNEON is sineGemv in assembly with NEON.
 //
 //go:noescape
 func sineGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// sineGemmKernel runs sineGemmNEON, then relu if the mode asks for it: NEON
-// has the instruction, but Go's assembler does not.
-func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
-	sineGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
-	if mode&sineGemmRelu == 0 {
+// sineGemmKernel runs sineGemmNEON, then relu and the mask if the mode asks for
+// them: NEON has the instructions, but Go's assembler does not.
+func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	sineGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+	if mode&(sineGemmRelu|sineGemmMask) == 0 {
 		return
 	}
 	for i := range m {
 		row := c[i*ldc:][:n]
 		for j, v := range row {
-			row[j] = max(v, 0)
+			if mode&sineGemmRelu != 0 {
+				row[j] = max(v, 0)
+			}
+			if mode&sineGemmMask != 0 && !(mask[i*ldc+j] > 0) {
+				row[j] = 0
+			}
 		}
 	}
 }

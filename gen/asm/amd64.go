@@ -52,10 +52,10 @@ func x86Type(float string) x86 {
 //	Y0–Y11 the accumulators c[i][j…j+2v), Y12, Y13 a row of b,
 //	Y14 a[i][p] broadcast, Y15 zero for relu
 func (w *writer) gemmAMD64(name string, t x86) {
-	w.comment(name+" computes c = a·b, c += a·b or c = bias + a·b, with relu or not;",
-		"see the package doc of the generator for the contract.", "")
-	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias *T, mode int)\n")
-	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-96\n")
+	w.comment(name+" computes c = a·b, c += a·b or c = bias + a·b, with relu or not, masked",
+		"or not; see the package doc of the generator for the contract.", "")
+	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias, mask *T, mode int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-104\n")
 	for _, r := range []struct{ arg, reg string }{
 		{"m+0(FP)", "R8"}, {"n+8(FP)", "R13"}, {"a+24(FP)", "SI"}, {"ars+32(FP)", "R11"},
 		{"acs+40(FP)", "R12"}, {"ldb+56(FP)", "CX"}, {"c+64(FP)", "DI"}, {"ldc+72(FP)", "R14"},
@@ -92,7 +92,7 @@ func (w *writer) gemmAMD64(name string, t x86) {
 		w.op("CMPQ R9, R13")
 		w.op("JGE next%s", tag)
 		// The accumulators start from c, from the bias or from zero.
-		w.op("MOVQ mode+88(FP), AX")
+		w.op("MOVQ mode+96(FP), AX")
 		w.op("TESTQ $3, AX")
 		w.op("JNE init%s", tag)
 		w.op("MOVQ DI, AX")
@@ -148,14 +148,31 @@ func (w *writer) gemmAMD64(name string, t x86) {
 		w.op("DECQ AX")
 		w.op("JNE loop%s", tag)
 		w.label("store" + tag)
-		w.op("MOVQ mode+88(FP), AX")
+		w.op("MOVQ mode+96(FP), AX")
 		w.op("TESTQ $4, AX")
-		w.op("JEQ write%s", tag)
+		w.op("JEQ mask%s", tag)
 		w.comment("relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
 		w.op("VXORP%s Y15, Y15, Y15", t.p[1:])
 		for i := range rows {
 			for v := range 2 {
 				w.op("VMAX%s %s, Y15, %s", t.p, acc(i, v), acc(i, v))
+			}
+		}
+		w.label("mask" + tag)
+		w.op("MOVQ mode+96(FP), AX")
+		w.op("TESTQ $8, AX")
+		w.op("JEQ write%s", tag)
+		w.comment("mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).")
+		w.op("VXORP%s Y15, Y15, Y15", t.p[1:])
+		w.op("MOVQ DI, AX")
+		w.op("SUBQ c+64(FP), AX")
+		w.op("ADDQ mask+88(FP), AX")
+		w.op("ADDQ R9, AX")
+		for i := range rows {
+			r := cRow(i)
+			for v, off := range []string{"", "32"} {
+				w.op("VCMP%s $0x11, %s%s, Y15, Y14", t.p, off, r)
+				w.op("VANDP%s Y14, %s, %s", t.p[1:], acc(i, v), acc(i, v))
 			}
 		}
 		w.label("write" + tag)

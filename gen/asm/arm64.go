@@ -63,19 +63,20 @@ func (t neon) list(from, n int) string {
 //	V0–V15 the accumulators (row i in V4i–V4i+3), V16–V19 a row of b,
 //	V20–V23 a[i][p] broadcast; R22 mode, R23 bias at the row
 //
-// The kernel leaves relu to its caller: Go's assembler has no vector FMAX.
+// The kernel leaves relu and the mask to its caller: Go's assembler has
+// no vector FMAX nor FCMGT.
 //
 // R18 is the platform register and R26–R30 are reserved or special in Go's
 // assembler (REGCTXT, REGTMP, g, FP, LR), so the allocation skips them.
 func (w *writer) gemmARM64(name string, t neon) {
 	w.comment(name+" computes c = a·b, c += a·b or c = bias + a·b; see the package doc",
 		"of the generator for the contract.", "")
-	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias *T, mode int)\n")
-	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-96\n")
+	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias, mask *T, mode int)\n")
+	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-104\n")
 	for _, r := range []struct{ arg, reg string }{
 		{"m+0(FP)", "R0"}, {"n+8(FP)", "R1"}, {"k+16(FP)", "R2"}, {"a+24(FP)", "R3"},
 		{"ars+32(FP)", "R4"}, {"acs+40(FP)", "R5"}, {"b+48(FP)", "R6"}, {"ldb+56(FP)", "R7"},
-		{"c+64(FP)", "R8"}, {"ldc+72(FP)", "R9"}, {"mode+88(FP)", "R22"},
+		{"c+64(FP)", "R8"}, {"ldc+72(FP)", "R9"}, {"mode+96(FP)", "R22"},
 	} {
 		w.op("MOVD %s, %s", r.arg, r.reg)
 	}

@@ -200,7 +200,7 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 16×1 and a 1×30 matrix.
-	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, cancerGemmAdd)
+	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, nil, cancerGemmAdd)
 	return loss
 }
 
@@ -226,9 +226,9 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 		xc := x[base*CancerInputs : (base+c)*CancerInputs]
 		cancerTranspose(c, 30, xc, 30, xt[:], 32)
 		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], cancerGemmBias|cancerGemmRelu)
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, cancerGemmBias|cancerGemmRelu)
 		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], cancerGemmBias)
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, cancerGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[CancerOutputs]float64)(dst[(base+q)*CancerOutputs:])
@@ -262,15 +262,16 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 	var a1t [512]float64
 	var d2 [32]float64
 	var d1 [512]float64
+	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*CancerInputs : (base+c)*CancerInputs]
 		cancerTranspose(c, 30, xc, 30, xt[:], 32)
 		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], cancerGemmBias|cancerGemmRelu)
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, cancerGemmBias|cancerGemmRelu)
 		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], cancerGemmBias)
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, cancerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		cancerTranspose(16, c, a1[:], 32, a1t[:], 16)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
@@ -286,28 +287,17 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
 			}
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
-		// the product Δ2ᵀ·a1 of the sample-major matrices.
-		for q := range c {
-			for o := range 1 {
-				g.B2[o] += d2[q*1+o]
-			}
-		}
-		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 1*16), 16, nil, cancerGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*16), 16, d1[:], 16, nil, cancerGemmSet)
-		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
-		for i := range d1[:c*16] {
-			d1[i] *= cancerReluDeriv(a1t[i])
-		}
-		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
-		// the product Δ1ᵀ·x of the sample-major matrices.
-		for q := range c {
-			for o := range 16 {
-				g.B1[o] += d1[q*16+o]
-			}
-		}
-		cancerGemm(16, 30, c, d1[:], 1, 16, xc[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, cancerGemmAdd)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		cancerGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, cancerGemmAdd)
+		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 1*16), 16, nil, nil, cancerGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		// relu'(z) = 1 if a > 0 else 0.
+		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*16), 16, d1[:], 16, nil, a1t[:], cancerGemmSet|cancerGemmMask)
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		cancerGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, cancerGemmAdd)
+		cancerGemm(16, 30, c, d1[:], 1, 16, xc[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, nil, cancerGemmAdd)
 	}
 	return loss
 }
@@ -405,6 +395,7 @@ const (
 	cancerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	cancerGemmSet  = 2 // c = a·b
 	cancerGemmRelu = 4 // then c = max(c, 0)
+	cancerGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
 )
 
 // cancerGemm computes a product of matrices read through strides (counted in
@@ -416,7 +407,7 @@ const (
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to cancerGemmKernel, the
 // fastest kernel of the build; the rest to cancerGemmGo.
-func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -429,12 +420,18 @@ func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 	if mode&3 == cancerGemmBias {
 		_ = bias[m-1]
 	}
+	if mode&cancerGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		cancerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+		cancerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 	}
 	if whole < n {
-		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
+		if mode&cancerGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
 	}
 }
 
@@ -451,7 +448,7 @@ func cancerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 }
 
 // cancerGemmGo is cancerGemm in plain Go, four rows of c at a time.
-func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
@@ -504,6 +501,28 @@ func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 				c3[j] = max(v, 0)
 			}
 		}
+		if mode&cancerGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
 		c0 := c[(i)*ldc:][:n]
@@ -524,6 +543,13 @@ func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		if mode&cancerGemmRelu != 0 {
 			for j, v := range c0 {
 				c0[j] = max(v, 0)
+			}
+		}
+		if mode&cancerGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

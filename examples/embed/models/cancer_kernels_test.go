@@ -42,13 +42,14 @@ func TestCancerKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
 					for _, mode := range []int{cancerGemmAdd, cancerGemmBias, cancerGemmSet,
-						cancerGemmAdd | cancerGemmRelu, cancerGemmBias | cancerGemmRelu} {
+						cancerGemmAdd | cancerGemmRelu, cancerGemmBias | cancerGemmRelu,
+						cancerGemmSet | cancerGemmMask} {
 						c := random(m * ldc)
 						want := append([]float64(nil), c...)
-						cancerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
-						cancerGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						cancerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+						cancerGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
 					}
 				}

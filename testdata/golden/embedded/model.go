@@ -207,9 +207,9 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 10×1 and a 1×32 matrix.
-	readerGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, readerGemmAdd)
+	readerGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, nil, readerGemmAdd)
 	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×32 row δᵀ·W.
-	readerGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, readerGemmSet)
+	readerGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, nil, readerGemmSet)
 	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 32 {
 		d2[i] *= readerReluDeriv(s.A2[i])
@@ -220,9 +220,9 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×96 matrix.
-	readerGemm(32, 96, 1, d2[:], 1, 1, s.A1[:], 96, unsafe.Slice(&g.W2[0][0], 32*96), 96, nil, readerGemmAdd)
+	readerGemm(32, 96, 1, d2[:], 1, 1, s.A1[:], 96, unsafe.Slice(&g.W2[0][0], 32*96), 96, nil, nil, readerGemmAdd)
 	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×96 row δᵀ·W.
-	readerGemm(1, 96, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96, nil, readerGemmSet)
+	readerGemm(1, 96, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96, nil, nil, readerGemmSet)
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
 	for i := range 96 {
 		d1[i] *= readerReluDeriv(s.A1[i])
@@ -232,7 +232,7 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 96×1 and a 1×64 matrix.
-	readerGemm(96, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, readerGemmAdd)
+	readerGemm(96, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, nil, readerGemmAdd)
 	return loss
 }
 
@@ -261,11 +261,11 @@ func (m *Reader) ForwardBatch(dst, x []float32) {
 		xc := x[base*ReaderInputs : (base+c)*ReaderInputs]
 		readerTranspose(c, 64, xc, 64, xt[:], 32)
 		// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		readerGemm(96, cols, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], readerGemmBias|readerGemmRelu)
+		readerGemm(96, cols, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, readerGemmBias|readerGemmRelu)
 		// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		readerGemm(32, cols, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, 1, a1[:], 32, a2[:], 32, m.B2[:], readerGemmBias|readerGemmRelu)
+		readerGemm(32, cols, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, readerGemmBias|readerGemmRelu)
 		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		readerGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], readerGemmBias)
+		readerGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, readerGemmBias)
 		// The head of each sample, into its row of dst.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		readerSoftmax(10, cols, z3[:], 32, p[:], sum[:])
@@ -301,17 +301,18 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 	var d3 [320]float32
 	var d2 [1024]float32
 	var d1 [3072]float32
+	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*ReaderInputs : (base+c)*ReaderInputs]
 		readerTranspose(c, 64, xc, 64, xt[:], 32)
 		// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		readerGemm(96, cols, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], readerGemmBias|readerGemmRelu)
+		readerGemm(96, cols, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, readerGemmBias|readerGemmRelu)
 		// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		readerGemm(32, cols, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, 1, a1[:], 32, a2[:], 32, m.B2[:], readerGemmBias|readerGemmRelu)
+		readerGemm(32, cols, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, readerGemmBias|readerGemmRelu)
 		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		readerGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], readerGemmBias)
+		readerGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, readerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		readerTranspose(96, c, a1[:], 32, a1t[:], 96)
 		readerTranspose(32, c, a2[:], 32, a2t[:], 32)
@@ -329,42 +330,24 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 				loss += t[i] * (lse - z3[k*32+q])
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
-		// the product Δ3ᵀ·a2 of the sample-major matrices.
-		for q := range c {
-			for o := range 10 {
-				g.B3[o] += d3[q*10+o]
-			}
-		}
-		readerGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, readerGemmAdd)
-		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		readerGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, readerGemmSet)
-		// δ2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0; d2 holds δ2 from here on.
-		for i := range d2[:c*32] {
-			d2[i] *= readerReluDeriv(a2t[i])
-		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
-		// the product Δ2ᵀ·a1 of the sample-major matrices.
-		for q := range c {
-			for o := range 32 {
-				g.B2[o] += d2[q*32+o]
-			}
-		}
-		readerGemm(32, 96, c, d2[:], 1, 32, a1t[:], 96, unsafe.Slice(&g.W2[0][0], 32*96), 96, nil, readerGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		readerGemm(c, 96, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96, nil, readerGemmSet)
-		// δ1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1 from here on.
-		for i := range d1[:c*96] {
-			d1[i] *= readerReluDeriv(a1t[i])
-		}
-		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
-		// the product Δ1ᵀ·x of the sample-major matrices.
-		for q := range c {
-			for o := range 96 {
-				g.B1[o] += d1[q*96+o]
-			}
-		}
-		readerGemm(96, 64, c, d1[:], 1, 96, xc[:], 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, readerGemmAdd)
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// samples q, products of the sample-major matrices.
+		readerGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, readerGemmAdd)
+		readerGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, nil, readerGemmAdd)
+		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, the rows of Δ3·W3 masked where a2 = 0:
+		// relu'(z) = 1 if a > 0 else 0.
+		readerGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, a2t[:], readerGemmSet|readerGemmMask)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		readerGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, readerGemmAdd)
+		readerGemm(32, 96, c, d2[:], 1, 32, a1t[:], 96, unsafe.Slice(&g.W2[0][0], 32*96), 96, nil, nil, readerGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		// relu'(z) = 1 if a > 0 else 0.
+		readerGemm(c, 96, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96, nil, a1t[:], readerGemmSet|readerGemmMask)
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		readerGemm(1, 96, c, one[:], 0, 0, d1[:], 96, g.B1[:], 96, nil, nil, readerGemmAdd)
+		readerGemm(96, 64, c, d1[:], 1, 96, xc[:], 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, nil, readerGemmAdd)
 	}
 	return loss
 }
@@ -450,6 +433,7 @@ const (
 	readerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	readerGemmSet  = 2 // c = a·b
 	readerGemmRelu = 4 // then c = max(c, 0)
+	readerGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
 )
 
 // readerGemm computes a product of matrices read through strides (counted in
@@ -461,7 +445,7 @@ const (
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 16 columns go to readerGemmKernel, the
 // fastest kernel of the build; the rest to readerGemmGo.
-func readerGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func readerGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -474,12 +458,18 @@ func readerGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 	if mode&3 == readerGemmBias {
 		_ = bias[m-1]
 	}
+	if mode&readerGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
 	whole := n &^ 15
 	if whole > 0 {
-		readerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+		readerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 	}
 	if whole < n {
-		readerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
+		if mode&readerGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		readerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
 	}
 }
 
@@ -496,7 +486,7 @@ func readerGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 }
 
 // readerGemmGo is readerGemm in plain Go, four rows of c at a time.
-func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
@@ -549,6 +539,28 @@ func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 				c3[j] = max(v, 0)
 			}
 		}
+		if mode&readerGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
 		c0 := c[(i)*ldc:][:n]
@@ -569,6 +581,13 @@ func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 		if mode&readerGemmRelu != 0 {
 			for j, v := range c0 {
 				c0[j] = max(v, 0)
+			}
+		}
+		if mode&readerGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

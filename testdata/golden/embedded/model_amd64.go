@@ -26,7 +26,7 @@ func readerXGETBV() (eax uint32)
 // readerGemmAVX2 is readerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
+func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
 // readerGemvAVX2 is readerGemv in assembly with AVX2 and FMA.
 //
@@ -44,12 +44,12 @@ func readerTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ld
 func readerSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
-func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	if readerAVX2 {
-		readerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		readerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else readerGemvGo.

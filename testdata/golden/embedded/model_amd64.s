@@ -4,11 +4,11 @@
 
 #include "textflag.h"
 
-// readerGemmAVX2 computes c = a·b, c += a·b or c = bias + a·b, with relu or not;
-// see the package doc of the generator for the contract.
+// readerGemmAVX2 computes c = a·b, c += a·b or c = bias + a·b, with relu or not, masked
+// or not; see the package doc of the generator for the contract.
 //
-// func readerGemmAVX2(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias *T, mode int)
-TEXT ·readerGemmAVX2(SB), NOSPLIT, $0-96
+// func readerGemmAVX2(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias, mask *T, mode int)
+TEXT ·readerGemmAVX2(SB), NOSPLIT, $0-104
 	MOVQ m+0(FP), R8
 	MOVQ n+8(FP), R13
 	MOVQ a+24(FP), SI
@@ -30,7 +30,7 @@ rows6:
 tiles6:
 	CMPQ R9, R13
 	JGE next6
-	MOVQ mode+88(FP), AX
+	MOVQ mode+96(FP), AX
 	TESTQ $3, AX
 	JNE init6
 	MOVQ DI, AX
@@ -119,9 +119,9 @@ loop6:
 	DECQ AX
 	JNE loop6
 store6:
-	MOVQ mode+88(FP), AX
+	MOVQ mode+96(FP), AX
 	TESTQ $4, AX
-	JEQ write6
+	JEQ mask6
 // relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
 	VMAXPS Y0, Y15, Y0
@@ -136,6 +136,42 @@ store6:
 	VMAXPS Y9, Y15, Y9
 	VMAXPS Y10, Y15, Y10
 	VMAXPS Y11, Y15, Y11
+mask6:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write6
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VXORPS Y15, Y15, Y15
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPS $0x11, (AX), Y15, Y14
+	VANDPS Y14, Y0, Y0
+	VCMPPS $0x11, 32(AX), Y15, Y14
+	VANDPS Y14, Y1, Y1
+	VCMPPS $0x11, (AX)(R14*1), Y15, Y14
+	VANDPS Y14, Y2, Y2
+	VCMPPS $0x11, 32(AX)(R14*1), Y15, Y14
+	VANDPS Y14, Y3, Y3
+	VCMPPS $0x11, (AX)(R14*2), Y15, Y14
+	VANDPS Y14, Y4, Y4
+	VCMPPS $0x11, 32(AX)(R14*2), Y15, Y14
+	VANDPS Y14, Y5, Y5
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VCMPPS $0x11, (AX), Y15, Y14
+	VANDPS Y14, Y6, Y6
+	VCMPPS $0x11, 32(AX), Y15, Y14
+	VANDPS Y14, Y7, Y7
+	VCMPPS $0x11, (AX)(R14*1), Y15, Y14
+	VANDPS Y14, Y8, Y8
+	VCMPPS $0x11, 32(AX)(R14*1), Y15, Y14
+	VANDPS Y14, Y9, Y9
+	VCMPPS $0x11, (AX)(R14*2), Y15, Y14
+	VANDPS Y14, Y10, Y10
+	VCMPPS $0x11, 32(AX)(R14*2), Y15, Y14
+	VANDPS Y14, Y11, Y11
 write6:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -169,7 +205,7 @@ rows4:
 tiles4:
 	CMPQ R9, R13
 	JGE next4
-	MOVQ mode+88(FP), AX
+	MOVQ mode+96(FP), AX
 	TESTQ $3, AX
 	JNE init4
 	MOVQ DI, AX
@@ -240,9 +276,9 @@ loop4:
 	DECQ AX
 	JNE loop4
 store4:
-	MOVQ mode+88(FP), AX
+	MOVQ mode+96(FP), AX
 	TESTQ $4, AX
-	JEQ write4
+	JEQ mask4
 // relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
 	VMAXPS Y0, Y15, Y0
@@ -253,6 +289,34 @@ store4:
 	VMAXPS Y5, Y15, Y5
 	VMAXPS Y6, Y15, Y6
 	VMAXPS Y7, Y15, Y7
+mask4:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write4
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VXORPS Y15, Y15, Y15
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPS $0x11, (AX), Y15, Y14
+	VANDPS Y14, Y0, Y0
+	VCMPPS $0x11, 32(AX), Y15, Y14
+	VANDPS Y14, Y1, Y1
+	VCMPPS $0x11, (AX)(R14*1), Y15, Y14
+	VANDPS Y14, Y2, Y2
+	VCMPPS $0x11, 32(AX)(R14*1), Y15, Y14
+	VANDPS Y14, Y3, Y3
+	VCMPPS $0x11, (AX)(R14*2), Y15, Y14
+	VANDPS Y14, Y4, Y4
+	VCMPPS $0x11, 32(AX)(R14*2), Y15, Y14
+	VANDPS Y14, Y5, Y5
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VCMPPS $0x11, (AX), Y15, Y14
+	VANDPS Y14, Y6, Y6
+	VCMPPS $0x11, 32(AX), Y15, Y14
+	VANDPS Y14, Y7, Y7
 write4:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -279,7 +343,7 @@ rows2:
 tiles2:
 	CMPQ R9, R13
 	JGE next2
-	MOVQ mode+88(FP), AX
+	MOVQ mode+96(FP), AX
 	TESTQ $3, AX
 	JNE init2
 	MOVQ DI, AX
@@ -327,15 +391,33 @@ loop2:
 	DECQ AX
 	JNE loop2
 store2:
-	MOVQ mode+88(FP), AX
+	MOVQ mode+96(FP), AX
 	TESTQ $4, AX
-	JEQ write2
+	JEQ mask2
 // relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
 	VMAXPS Y0, Y15, Y0
 	VMAXPS Y1, Y15, Y1
 	VMAXPS Y2, Y15, Y2
 	VMAXPS Y3, Y15, Y3
+mask2:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write2
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VXORPS Y15, Y15, Y15
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPS $0x11, (AX), Y15, Y14
+	VANDPS Y14, Y0, Y0
+	VCMPPS $0x11, 32(AX), Y15, Y14
+	VANDPS Y14, Y1, Y1
+	VCMPPS $0x11, (AX)(R14*1), Y15, Y14
+	VANDPS Y14, Y2, Y2
+	VCMPPS $0x11, 32(AX)(R14*1), Y15, Y14
+	VANDPS Y14, Y3, Y3
 write2:
 	MOVQ DI, AX
 	ADDQ R9, AX
@@ -356,7 +438,7 @@ rows1:
 tiles1:
 	CMPQ R9, R13
 	JGE next1
-	MOVQ mode+88(FP), AX
+	MOVQ mode+96(FP), AX
 	TESTQ $3, AX
 	JNE init1
 	MOVQ DI, AX
@@ -395,13 +477,27 @@ loop1:
 	DECQ AX
 	JNE loop1
 store1:
-	MOVQ mode+88(FP), AX
+	MOVQ mode+96(FP), AX
 	TESTQ $4, AX
-	JEQ write1
+	JEQ mask1
 // relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
 	VMAXPS Y0, Y15, Y0
 	VMAXPS Y1, Y15, Y1
+mask1:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write1
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VXORPS Y15, Y15, Y15
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPS $0x11, (AX), Y15, Y14
+	VANDPS Y14, Y0, Y0
+	VCMPPS $0x11, 32(AX), Y15, Y14
+	VANDPS Y14, Y1, Y1
 write1:
 	MOVQ DI, AX
 	ADDQ R9, AX

@@ -256,9 +256,9 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B4[o] += d4[o]
 	}
 	// ∂L/∂W4[o][i] += δ4[o]·a3[i]: a product of a 3×1 and a 1×5 matrix.
-	loopedGemm(3, 5, 1, d4[:], 1, 1, s.A3[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, loopedGemmAdd)
+	loopedGemm(3, 5, 1, d4[:], 1, 1, s.A3[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, nil, loopedGemmAdd)
 	// d3[i] = Σₒ δ4[o]·W4[o][i], Wᵀδ as the 1×5 row δᵀ·W.
-	loopedGemm(1, 5, 3, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, loopedGemmSet)
+	loopedGemm(1, 5, 3, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, nil, loopedGemmSet)
 	// δ3 = ∂L/∂z3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a.
 	for i := range 5 {
 		d3[i] *= loopedSoftplusDeriv(s.A3[i])
@@ -269,9 +269,9 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 5×1 and a 1×7 matrix.
-	loopedGemm(5, 7, 1, d3[:], 1, 1, s.A2[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, loopedGemmAdd)
+	loopedGemm(5, 7, 1, d3[:], 1, 1, s.A2[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, nil, loopedGemmAdd)
 	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×7 row δᵀ·W.
-	loopedGemm(1, 7, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, loopedGemmSet)
+	loopedGemm(1, 7, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, nil, loopedGemmSet)
 	// δ2 = ∂L/∂z2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))).
 	d2[0] *= loopedSiluDeriv(s.Z2[0])
 	d2[1] *= loopedSiluDeriv(s.Z2[1])
@@ -370,7 +370,7 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 9×1 and a 1×11 matrix.
-	loopedGemm(9, 11, 1, d1[:], 1, 1, x[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, loopedGemmAdd)
+	loopedGemm(9, 11, 1, d1[:], 1, 1, x[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, nil, loopedGemmAdd)
 	return loss
 }
 
@@ -402,22 +402,22 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
 		loopedTranspose(c, 11, xc, 11, xt[:], 32)
 		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], loopedGemmBias)
+		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], nil, loopedGemmBias)
 		for i := range a1 {
 			a1[i] = loopedGelu(z1[i])
 		}
 		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32, m.B2[:], loopedGemmBias)
+		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, loopedGemmBias)
 		for i := range a2 {
 			a2[i] = loopedSilu(z2[i])
 		}
 		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32, m.B3[:], loopedGemmBias)
+		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, loopedGemmBias)
 		for i := range a3 {
 			a3[i] = loopedSoftplus(a3[i])
 		}
 		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], loopedGemmBias)
+		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], nil, loopedGemmBias)
 		// The head of each sample, into its row of dst.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
@@ -460,28 +460,29 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	var d3 [160]float64
 	var d2 [224]float64
 	var d1 [288]float64
+	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
 		loopedTranspose(c, 11, xc, 11, xt[:], 32)
 		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], loopedGemmBias)
+		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], nil, loopedGemmBias)
 		for i := range a1 {
 			a1[i] = loopedGelu(z1[i])
 		}
 		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32, m.B2[:], loopedGemmBias)
+		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, loopedGemmBias)
 		for i := range a2 {
 			a2[i] = loopedSilu(z2[i])
 		}
 		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32, m.B3[:], loopedGemmBias)
+		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, loopedGemmBias)
 		for i := range a3 {
 			a3[i] = loopedSoftplus(a3[i])
 		}
 		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], loopedGemmBias)
+		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], nil, loopedGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		loopedTranspose(9, c, a1[:], 32, a1t[:], 9)
 		loopedTranspose(9, c, z1[:], 32, z1t[:], 9)
@@ -502,56 +503,40 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 				loss += t[i] * (lse - z4[k*32+q])
 			}
 		}
-		// Layer 4: ∂L/∂b4 += Σ_q δ4_q and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ over the samples q,
-		// the product Δ4ᵀ·a3 of the sample-major matrices.
-		for q := range c {
-			for o := range 3 {
-				g.B4[o] += d4[q*3+o]
-			}
-		}
-		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, loopedGemmAdd)
+		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over the
+		// samples q, products of the sample-major matrices.
+		loopedGemm(1, 3, c, one[:], 0, 0, d4[:], 3, g.B4[:], 3, nil, nil, loopedGemmAdd)
+		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, nil, loopedGemmAdd)
 		// d3 = W4ᵀ·δ4 = ∂L/∂a3 for each sample: the rows of Δ4·W4.
-		loopedGemm(c, 5, 3, d4[:], 3, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, loopedGemmSet)
+		loopedGemm(c, 5, 3, d4[:], 3, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, nil, loopedGemmSet)
 		// δ3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a; d3 holds δ3 from here on.
 		for i := range d3[:c*5] {
 			d3[i] *= loopedSoftplusDeriv(a3t[i])
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
-		// the product Δ3ᵀ·a2 of the sample-major matrices.
-		for q := range c {
-			for o := range 5 {
-				g.B3[o] += d3[q*5+o]
-			}
-		}
-		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, loopedGemmAdd)
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// samples q, products of the sample-major matrices.
+		loopedGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, loopedGemmAdd)
+		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, nil, loopedGemmAdd)
 		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		loopedGemm(c, 7, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, loopedGemmSet)
+		loopedGemm(c, 7, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, nil, loopedGemmSet)
 		// δ2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d2 holds δ2 from here on.
 		for i := range d2[:c*7] {
 			d2[i] *= loopedSiluDeriv(z2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
-		// the product Δ2ᵀ·a1 of the sample-major matrices.
-		for q := range c {
-			for o := range 7 {
-				g.B2[o] += d2[q*7+o]
-			}
-		}
-		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9, nil, loopedGemmAdd)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		loopedGemm(1, 7, c, one[:], 0, 0, d2[:], 7, g.B2[:], 7, nil, nil, loopedGemmAdd)
+		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9, nil, nil, loopedGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		loopedGemm(c, 9, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*9), 9, d1[:], 9, nil, loopedGemmSet)
+		loopedGemm(c, 9, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*9), 9, d1[:], 9, nil, nil, loopedGemmSet)
 		// δ1 = d1 ⊙ gelu'(z1), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d1 holds δ1 from here on.
 		for i := range d1[:c*9] {
 			d1[i] *= loopedGeluDeriv(z1t[i])
 		}
-		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
-		// the product Δ1ᵀ·x of the sample-major matrices.
-		for q := range c {
-			for o := range 9 {
-				g.B1[o] += d1[q*9+o]
-			}
-		}
-		loopedGemm(9, 11, c, d1[:], 1, 9, xc[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, loopedGemmAdd)
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		loopedGemm(1, 9, c, one[:], 0, 0, d1[:], 9, g.B1[:], 9, nil, nil, loopedGemmAdd)
+		loopedGemm(9, 11, c, d1[:], 1, 9, xc[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, nil, loopedGemmAdd)
 	}
 	return loss
 }
@@ -597,6 +582,7 @@ const (
 	loopedGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	loopedGemmSet  = 2 // c = a·b
 	loopedGemmRelu = 4 // then c = max(c, 0)
+	loopedGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
 )
 
 // loopedGemm computes a product of matrices read through strides (counted in
@@ -608,7 +594,7 @@ const (
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to loopedGemmKernel, the
 // fastest kernel of the build; the rest to loopedGemmGo.
-func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -621,12 +607,18 @@ func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 	if mode&3 == loopedGemmBias {
 		_ = bias[m-1]
 	}
+	if mode&loopedGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		loopedGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+		loopedGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 	}
 	if whole < n {
-		loopedGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
+		if mode&loopedGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		loopedGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
 	}
 }
 
@@ -643,7 +635,7 @@ func loopedGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 }
 
 // loopedGemmGo is loopedGemm in plain Go, four rows of c at a time.
-func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
@@ -696,6 +688,28 @@ func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 				c3[j] = max(v, 0)
 			}
 		}
+		if mode&loopedGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
 		c0 := c[(i)*ldc:][:n]
@@ -716,6 +730,13 @@ func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		if mode&loopedGemmRelu != 0 {
 			for j, v := range c0 {
 				c0[j] = max(v, 0)
+			}
+		}
+		if mode&loopedGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

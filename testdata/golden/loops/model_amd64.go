@@ -26,7 +26,7 @@ func loopedXGETBV() (eax uint32)
 // loopedGemmAVX2 is loopedGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
+func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
 // loopedGemvAVX2 is loopedGemv in assembly with AVX2 and FMA.
 //
@@ -44,12 +44,12 @@ func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 }
 
 // loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else loopedGemmGo.
-func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	if loopedAVX2 {
-		loopedGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		loopedGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // loopedGemvKernel runs loopedGemvAVX2 if the processor has AVX2 and FMA, else loopedGemvGo.

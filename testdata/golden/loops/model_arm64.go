@@ -8,24 +8,29 @@ import "unsafe"
 // loopedGemmNEON is loopedGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func loopedGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
+func loopedGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
 // loopedGemvNEON is loopedGemv in assembly with NEON.
 //
 //go:noescape
 func loopedGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// loopedGemmKernel runs loopedGemmNEON, then relu if the mode asks for it: NEON
-// has the instruction, but Go's assembler does not.
-func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
-	loopedGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
-	if mode&loopedGemmRelu == 0 {
+// loopedGemmKernel runs loopedGemmNEON, then relu and the mask if the mode asks for
+// them: NEON has the instructions, but Go's assembler does not.
+func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	loopedGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+	if mode&(loopedGemmRelu|loopedGemmMask) == 0 {
 		return
 	}
 	for i := range m {
 		row := c[i*ldc:][:n]
 		for j, v := range row {
-			row[j] = max(v, 0)
+			if mode&loopedGemmRelu != 0 {
+				row[j] = max(v, 0)
+			}
+			if mode&loopedGemmMask != 0 && !(mask[i*ldc+j] > 0) {
+				row[j] = 0
+			}
 		}
 	}
 }

@@ -42,13 +42,14 @@ func TestLoopedKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
 					for _, mode := range []int{loopedGemmAdd, loopedGemmBias, loopedGemmSet,
-						loopedGemmAdd | loopedGemmRelu, loopedGemmBias | loopedGemmRelu} {
+						loopedGemmAdd | loopedGemmRelu, loopedGemmBias | loopedGemmRelu,
+						loopedGemmSet | loopedGemmMask} {
 						c := random(m * ldc)
 						want := append([]float64(nil), c...)
-						loopedGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
-						loopedGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						loopedGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+						loopedGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
 					}
 				}

@@ -368,7 +368,7 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 12×1 and a 1×8 matrix.
-	smallGemm(12, 8, 1, d1[:], 1, 1, x[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, smallGemmAdd)
+	smallGemm(12, 8, 1, d1[:], 1, 1, x[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, nil, smallGemmAdd)
 	return loss
 }
 
@@ -398,17 +398,17 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
 		smallTranspose(c, 8, xc, 8, xt[:], 32)
 		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
-		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], smallGemmBias)
+		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, smallGemmBias)
 		for i := range a1 {
 			a1[i] = smallLeakyRelu0_01(a1[i])
 		}
 		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32, m.B2[:], smallGemmBias)
+		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, smallGemmBias)
 		for i := range a2 {
 			a2[i] = smallGelu(z2[i])
 		}
 		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], smallGemmBias)
+		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, smallGemmBias)
 		// The head of each sample, into its row of dst.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		smallSoftmax(4, cols, z3[:], 32, p[:], sum[:])
@@ -446,23 +446,24 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 	var d3 [128]float32
 	var d2 [192]float32
 	var d1 [384]float32
+	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
 		smallTranspose(c, 8, xc, 8, xt[:], 32)
 		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
-		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], smallGemmBias)
+		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, smallGemmBias)
 		for i := range a1 {
 			a1[i] = smallLeakyRelu0_01(a1[i])
 		}
 		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32, m.B2[:], smallGemmBias)
+		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, smallGemmBias)
 		for i := range a2 {
 			a2[i] = smallGelu(z2[i])
 		}
 		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], smallGemmBias)
+		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, smallGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		smallTranspose(12, c, a1[:], 32, a1t[:], 12)
 		smallTranspose(6, c, a2[:], 32, a2t[:], 6)
@@ -481,42 +482,30 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 				loss += t[i] * (lse - z3[k*32+q])
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ over the samples q,
-		// the product Δ3ᵀ·a2 of the sample-major matrices.
-		for q := range c {
-			for o := range 4 {
-				g.B3[o] += d3[q*4+o]
-			}
-		}
-		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6, nil, smallGemmAdd)
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// samples q, products of the sample-major matrices.
+		smallGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, smallGemmAdd)
+		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6, nil, nil, smallGemmAdd)
 		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		smallGemm(c, 6, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*6), 6, d2[:], 6, nil, smallGemmSet)
+		smallGemm(c, 6, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*6), 6, d2[:], 6, nil, nil, smallGemmSet)
 		// δ2 = d2 ⊙ gelu'(z2), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d2 holds δ2 from here on.
 		for i := range d2[:c*6] {
 			d2[i] *= smallGeluDeriv(z2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
-		// the product Δ2ᵀ·a1 of the sample-major matrices.
-		for q := range c {
-			for o := range 6 {
-				g.B2[o] += d2[q*6+o]
-			}
-		}
-		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12, nil, smallGemmAdd)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		smallGemm(1, 6, c, one[:], 0, 0, d2[:], 6, g.B2[:], 6, nil, nil, smallGemmAdd)
+		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12, nil, nil, smallGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		smallGemm(c, 12, 6, d2[:], 6, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12, nil, smallGemmSet)
+		smallGemm(c, 12, 6, d2[:], 6, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12, nil, nil, smallGemmSet)
 		// δ1 = d1 ⊙ leaky_relu'(z1), with leaky_relu'(z) = 1 if a > 0 else 0.01; d1 holds δ1 from here on.
 		for i := range d1[:c*12] {
 			d1[i] *= smallLeakyRelu0_01Deriv(a1t[i])
 		}
-		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
-		// the product Δ1ᵀ·x of the sample-major matrices.
-		for q := range c {
-			for o := range 12 {
-				g.B1[o] += d1[q*12+o]
-			}
-		}
-		smallGemm(12, 8, c, d1[:], 1, 12, xc[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, smallGemmAdd)
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		smallGemm(1, 12, c, one[:], 0, 0, d1[:], 12, g.B1[:], 12, nil, nil, smallGemmAdd)
+		smallGemm(12, 8, c, d1[:], 1, 12, xc[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, nil, smallGemmAdd)
 	}
 	return loss
 }
@@ -553,6 +542,7 @@ const (
 	smallGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	smallGemmSet  = 2 // c = a·b
 	smallGemmRelu = 4 // then c = max(c, 0)
+	smallGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
 )
 
 // smallGemm computes a product of matrices read through strides (counted in
@@ -564,7 +554,7 @@ const (
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 16 columns go to smallGemmKernel, the
 // fastest kernel of the build; the rest to smallGemmGo.
-func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -577,12 +567,18 @@ func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 	if mode&3 == smallGemmBias {
 		_ = bias[m-1]
 	}
+	if mode&smallGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
 	whole := n &^ 15
 	if whole > 0 {
-		smallGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+		smallGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 	}
 	if whole < n {
-		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
+		if mode&smallGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
 	}
 }
 
@@ -599,7 +595,7 @@ func smallGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 }
 
 // smallGemmGo is smallGemm in plain Go, four rows of c at a time.
-func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
@@ -652,6 +648,28 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 				c3[j] = max(v, 0)
 			}
 		}
+		if mode&smallGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
 		c0 := c[(i)*ldc:][:n]
@@ -672,6 +690,13 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 		if mode&smallGemmRelu != 0 {
 			for j, v := range c0 {
 				c0[j] = max(v, 0)
+			}
+		}
+		if mode&smallGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

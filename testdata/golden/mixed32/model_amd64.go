@@ -26,7 +26,7 @@ func smallXGETBV() (eax uint32)
 // smallGemmAVX2 is smallGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias *float32, mode int)
+func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
 // smallGemvAVX2 is smallGemv in assembly with AVX2 and FMA.
 //
@@ -44,12 +44,12 @@ func smallTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd
 func smallSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
-func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
+func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	if smallAVX2 {
-		smallGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		smallGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else smallGemvGo.

@@ -42,13 +42,14 @@ func TestSmallKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
 					for _, mode := range []int{smallGemmAdd, smallGemmBias, smallGemmSet,
-						smallGemmAdd | smallGemmRelu, smallGemmBias | smallGemmRelu} {
+						smallGemmAdd | smallGemmRelu, smallGemmBias | smallGemmRelu,
+						smallGemmSet | smallGemmMask} {
 						c := random(m * ldc)
 						want := append([]float32(nil), c...)
-						smallGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
-						smallGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						smallGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+						smallGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
 					}
 				}

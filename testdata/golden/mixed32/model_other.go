@@ -4,8 +4,8 @@
 package mixed32
 
 // smallGemmKernel runs smallGemmGo: this build has no assembly kernels.
-func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int) {
-	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // smallGemvKernel runs smallGemvGo.

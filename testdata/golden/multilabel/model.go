@@ -174,9 +174,9 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 3×1 and a 1×5 matrix.
-	taggerGemm(3, 5, 1, d2[:], 1, 1, s.A1[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, taggerGemmAdd)
+	taggerGemm(3, 5, 1, d2[:], 1, 1, s.A1[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, nil, taggerGemmAdd)
 	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×5 row δᵀ·W.
-	taggerGemm(1, 5, 3, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, taggerGemmSet)
+	taggerGemm(1, 5, 3, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, nil, taggerGemmSet)
 	// δ1 = ∂L/∂z1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1.
 	for i := range 5 {
 		d1[i] *= taggerElu1Deriv(s.A1[i])
@@ -186,7 +186,7 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 5×1 and a 1×6 matrix.
-	taggerGemm(5, 6, 1, d1[:], 1, 1, x[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, taggerGemmAdd)
+	taggerGemm(5, 6, 1, d1[:], 1, 1, x[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil, taggerGemmAdd)
 	return loss
 }
 
@@ -212,12 +212,12 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
 		taggerTranspose(c, 6, xc, 6, xt[:], 32)
 		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], taggerGemmBias)
+		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, taggerGemmBias)
 		for i := range a1 {
 			a1[i] = taggerElu1(a1[i])
 		}
 		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], taggerGemmBias)
+		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, taggerGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[TaggerOutputs]float64)(dst[(base+q)*TaggerOutputs:])
@@ -251,18 +251,19 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 	var a1t [160]float64
 	var d2 [96]float64
 	var d1 [160]float64
+	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
 		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
 		taggerTranspose(c, 6, xc, 6, xt[:], 32)
 		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], taggerGemmBias)
+		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, taggerGemmBias)
 		for i := range a1 {
 			a1[i] = taggerElu1(a1[i])
 		}
 		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], taggerGemmBias)
+		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, taggerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		taggerTranspose(5, c, a1[:], 32, a1t[:], 5)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused). For each sample.
@@ -278,28 +279,20 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 				loss += (max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 3
 			}
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ over the samples q,
-		// the product Δ2ᵀ·a1 of the sample-major matrices.
-		for q := range c {
-			for o := range 3 {
-				g.B2[o] += d2[q*3+o]
-			}
-		}
-		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, taggerGemmAdd)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		taggerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, taggerGemmAdd)
+		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, nil, taggerGemmAdd)
 		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		taggerGemm(c, 5, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, taggerGemmSet)
+		taggerGemm(c, 5, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, nil, taggerGemmSet)
 		// δ1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1; d1 holds δ1 from here on.
 		for i := range d1[:c*5] {
 			d1[i] *= taggerElu1Deriv(a1t[i])
 		}
-		// Layer 1: ∂L/∂b1 += Σ_q δ1_q and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ over the samples q,
-		// the product Δ1ᵀ·x of the sample-major matrices.
-		for q := range c {
-			for o := range 5 {
-				g.B1[o] += d1[q*5+o]
-			}
-		}
-		taggerGemm(5, 6, c, d1[:], 1, 5, xc[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, taggerGemmAdd)
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		taggerGemm(1, 5, c, one[:], 0, 0, d1[:], 5, g.B1[:], 5, nil, nil, taggerGemmAdd)
+		taggerGemm(5, 6, c, d1[:], 1, 5, xc[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil, taggerGemmAdd)
 	}
 	return loss
 }
@@ -331,6 +324,7 @@ const (
 	taggerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	taggerGemmSet  = 2 // c = a·b
 	taggerGemmRelu = 4 // then c = max(c, 0)
+	taggerGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
 )
 
 // taggerGemm computes a product of matrices read through strides (counted in
@@ -342,7 +336,7 @@ const (
 // forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 // weight gradient. Whole tiles of 8 columns go to taggerGemmKernel, the
 // fastest kernel of the build; the rest to taggerGemmGo.
-func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -355,12 +349,18 @@ func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 	if mode&3 == taggerGemmBias {
 		_ = bias[m-1]
 	}
+	if mode&taggerGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
 	whole := n &^ 7
 	if whole > 0 {
-		taggerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+		taggerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 	}
 	if whole < n {
-		taggerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mode)
+		if mode&taggerGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		taggerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
 	}
 }
 
@@ -377,7 +377,7 @@ func taggerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 }
 
 // taggerGemmGo is taggerGemm in plain Go, four rows of c at a time.
-func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[(i)*ldc:][:n]
@@ -430,6 +430,28 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 				c3[j] = max(v, 0)
 			}
 		}
+		if mode&taggerGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
 	}
 	for ; i < m; i++ {
 		c0 := c[(i)*ldc:][:n]
@@ -450,6 +472,13 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		if mode&taggerGemmRelu != 0 {
 			for j, v := range c0 {
 				c0[j] = max(v, 0)
+			}
+		}
+		if mode&taggerGemmMask != 0 {
+			for j, v := range mask[(i)*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
 			}
 		}
 	}

@@ -26,7 +26,7 @@ func taggerXGETBV() (eax uint32)
 // taggerGemmAVX2 is taggerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
 //
 //go:noescape
-func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
+func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
 // taggerGemvAVX2 is taggerGemv in assembly with AVX2 and FMA.
 //
@@ -39,12 +39,12 @@ func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 func taggerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else taggerGemmGo.
-func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
+func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	if taggerAVX2 {
-		taggerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
+		taggerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 		return
 	}
-	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
+	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
 // taggerGemvKernel runs taggerGemvAVX2 if the processor has AVX2 and FMA, else taggerGemvGo.

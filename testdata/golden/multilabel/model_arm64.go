@@ -8,24 +8,29 @@ import "unsafe"
 // taggerGemmNEON is taggerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func taggerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias *float64, mode int)
+func taggerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
 // taggerGemvNEON is taggerGemv in assembly with NEON.
 //
 //go:noescape
 func taggerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// taggerGemmKernel runs taggerGemmNEON, then relu if the mode asks for it: NEON
-// has the instruction, but Go's assembler does not.
-func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias []float64, mode int) {
-	taggerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), mode)
-	if mode&taggerGemmRelu == 0 {
+// taggerGemmKernel runs taggerGemmNEON, then relu and the mask if the mode asks for
+// them: NEON has the instructions, but Go's assembler does not.
+func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	taggerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+	if mode&(taggerGemmRelu|taggerGemmMask) == 0 {
 		return
 	}
 	for i := range m {
 		row := c[i*ldc:][:n]
 		for j, v := range row {
-			row[j] = max(v, 0)
+			if mode&taggerGemmRelu != 0 {
+				row[j] = max(v, 0)
+			}
+			if mode&taggerGemmMask != 0 && !(mask[i*ldc+j] > 0) {
+				row[j] = 0
+			}
 		}
 	}
 }

@@ -7,8 +7,8 @@
 // taggerGemmNEON computes c = a·b, c += a·b or c = bias + a·b; see the package doc
 // of the generator for the contract.
 //
-// func taggerGemmNEON(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias *T, mode int)
-TEXT ·taggerGemmNEON(SB), NOSPLIT, $0-96
+// func taggerGemmNEON(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias, mask *T, mode int)
+TEXT ·taggerGemmNEON(SB), NOSPLIT, $0-104
 	MOVD m+0(FP), R0
 	MOVD n+8(FP), R1
 	MOVD k+16(FP), R2
@@ -19,7 +19,7 @@ TEXT ·taggerGemmNEON(SB), NOSPLIT, $0-96
 	MOVD ldb+56(FP), R7
 	MOVD c+64(FP), R8
 	MOVD ldc+72(FP), R9
-	MOVD mode+88(FP), R22
+	MOVD mode+96(FP), R22
 	LSL $3, R1
 	LSL $3, R4
 	LSL $3, R5

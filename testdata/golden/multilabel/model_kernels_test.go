@@ -42,13 +42,14 @@ func TestTaggerKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias := random(m*ars+k*acs), random(k*ldb), random(m)
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
 					for _, mode := range []int{taggerGemmAdd, taggerGemmBias, taggerGemmSet,
-						taggerGemmAdd | taggerGemmRelu, taggerGemmBias | taggerGemmRelu} {
+						taggerGemmAdd | taggerGemmRelu, taggerGemmBias | taggerGemmRelu,
+						taggerGemmSet | taggerGemmMask} {
 						c := random(m * ldc)
 						want := append([]float64(nil), c...)
-						taggerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)
-						taggerGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mode)
+						taggerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+						taggerGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
 					}
 				}

@@ -27,13 +27,15 @@ import (
 // command is how go generate runs the program, for the header.
 const command = "go run github.com/nngen/nngen/internal/asmgen"
 
+// files holds the text of each file of each package, by name.
+var files = map[string]map[string]func() string{
+	"optim": {"kernels_amd64.s": optimAMD64, "kernels_arm64.s": optimARM64},
+	"train": {"reduce_amd64.s": reduceAMD64, "reduce_arm64.s": reduceARM64},
+}
+
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("asmgen: ")
-	files := map[string]map[string]func() string{
-		"optim": {"kernels_amd64.s": optimAMD64, "kernels_arm64.s": optimARM64},
-		"train": {"reduce_amd64.s": reduceAMD64, "reduce_arm64.s": reduceARM64},
-	}
 	if len(os.Args) != 2 || files[os.Args[1]] == nil {
 		fmt.Fprintln(os.Stderr, "usage: asmgen optim|train")
 		os.Exit(2)

@@ -10,9 +10,8 @@
 // twin in its package, the definition, and tests that the two agree; CI
 // fails when go generate changes the committed files.
 //
-// The runtime does not import this program: nngen embeds the runtime in
-// the programs it builds, which import nothing but it and the standard
-// library.
+// The program is no part of the runtime that nngen embeds in the programs
+// it builds: the runtime imports only the standard library.
 package main
 
 import (

@@ -30,3 +30,5 @@
 // AVX2, and with the purego build tag. The kernels give the same bits as
 // the plain Go loops (see kernels.go for where that holds).
 package optim
+
+//go:generate go run github.com/nngen/nngen/internal/asmgen optim

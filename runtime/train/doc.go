@@ -96,3 +96,5 @@
 // the training data (a SHA-256 hash of its features and targets, stored
 // as "nngen.data"), naming the first that differs.
 package train
+
+//go:generate go run github.com/nngen/nngen/internal/asmgen train

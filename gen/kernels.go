@@ -116,8 +116,15 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 	e.docf(`%sGo is %s in plain Go, four rows of c at a time.`, gemm, gemm)
 	e.f.Func().Id(gemm + "Go").Params(e.gemmParams()...).BlockFunc(func(g *Group) {
 		rows := func(g *Group, r int, row func(int) Code) {
+			// times is row i times a stride: i*ldc, (i+1)*ldc.
+			times := func(i int, stride string) *Statement {
+				if i == 0 {
+					return Add(row(0)).Op("*").Id(stride)
+				}
+				return Parens(row(i)).Op("*").Id(stride)
+			}
 			for i := range r {
-				g.Id(fmt.Sprintf("c%d", i)).Op(":=").Id("c").Index(Parens(row(i)).Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n"))
+				g.Id(fmt.Sprintf("c%d", i)).Op(":=").Id("c").Index(times(i, "ldc").Op(":")).Index(Op(":").Id("n"))
 			}
 			g.Switch(Id("mode").Op("&").Lit(3)).BlockFunc(func(g *Group) {
 				g.Case(e.gemmBias()).BlockFunc(func(g *Group) {
@@ -135,7 +142,7 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 			})
 			g.For(Id("p").Op(":=").Range().Id("k")).BlockFunc(func(g *Group) {
 				for i := range r {
-					g.Id(fmt.Sprintf("a%d", i)).Op(":=").Id("a").Index(Parens(row(i)).Op("*").Id("ars").Op("+").Id("p").Op("*").Id("acs"))
+					g.Id(fmt.Sprintf("a%d", i)).Op(":=").Id("a").Index(times(i, "ars").Op("+").Id("p").Op("*").Id("acs"))
 				}
 				g.For(Id("j").Op(",").Id("bj").Op(":=").Range().Id("b").Index(Id("p").Op("*").Id("ldb").Op(":")).Index(Op(":").Id("n"))).BlockFunc(func(g *Group) {
 					for i := range r {
@@ -154,7 +161,7 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 			g.If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).BlockFunc(func(g *Group) {
 				for i := range r {
 					ci := fmt.Sprintf("c%d", i)
-					g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id("mask").Index(Parens(row(i)).Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n"))).Block(
+					g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id("mask").Index(times(i, "ldc").Op(":")).Index(Op(":").Id("n"))).Block(
 						If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id(ci).Index(Id("j")).Op("=").Lit(0)),
 					)
 				}

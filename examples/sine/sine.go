@@ -612,7 +612,7 @@ func sineGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
-		c0 := c[(i)*ldc:][:n]
+		c0 := c[i*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
@@ -637,7 +637,7 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 			clear(c3)
 		}
 		for p := range k {
-			a0 := a[(i)*ars+p*acs]
+			a0 := a[i*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
@@ -663,7 +663,7 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 			}
 		}
 		if mode&sineGemmMask != 0 {
-			for j, v := range mask[(i)*ldc:][:n] {
+			for j, v := range mask[i*ldc:][:n] {
 				if !(v > 0) {
 					c0[j] = 0
 				}
@@ -686,7 +686,7 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		}
 	}
 	for ; i < m; i++ {
-		c0 := c[(i)*ldc:][:n]
+		c0 := c[i*ldc:][:n]
 		switch mode & 3 {
 		case sineGemmBias:
 			for j := range c0 {
@@ -696,7 +696,7 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 			clear(c0)
 		}
 		for p := range k {
-			a0 := a[(i)*ars+p*acs]
+			a0 := a[i*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 			}
@@ -707,7 +707,7 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 			}
 		}
 		if mode&sineGemmMask != 0 {
-			for j, v := range mask[(i)*ldc:][:n] {
+			for j, v := range mask[i*ldc:][:n] {
 				if !(v > 0) {
 					c0[j] = 0
 				}

@@ -598,7 +598,7 @@ func smallGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
-		c0 := c[(i)*ldc:][:n]
+		c0 := c[i*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
@@ -623,7 +623,7 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 			clear(c3)
 		}
 		for p := range k {
-			a0 := a[(i)*ars+p*acs]
+			a0 := a[i*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
@@ -649,7 +649,7 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 			}
 		}
 		if mode&smallGemmMask != 0 {
-			for j, v := range mask[(i)*ldc:][:n] {
+			for j, v := range mask[i*ldc:][:n] {
 				if !(v > 0) {
 					c0[j] = 0
 				}
@@ -672,7 +672,7 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 		}
 	}
 	for ; i < m; i++ {
-		c0 := c[(i)*ldc:][:n]
+		c0 := c[i*ldc:][:n]
 		switch mode & 3 {
 		case smallGemmBias:
 			for j := range c0 {
@@ -682,7 +682,7 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 			clear(c0)
 		}
 		for p := range k {
-			a0 := a[(i)*ars+p*acs]
+			a0 := a[i*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 			}
@@ -693,7 +693,7 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 			}
 		}
 		if mode&smallGemmMask != 0 {
-			for j, v := range mask[(i)*ldc:][:n] {
+			for j, v := range mask[i*ldc:][:n] {
 				if !(v > 0) {
 					c0[j] = 0
 				}

@@ -380,7 +380,7 @@ func taggerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
-		c0 := c[(i)*ldc:][:n]
+		c0 := c[i*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
 		c2 := c[(i+2)*ldc:][:n]
 		c3 := c[(i+3)*ldc:][:n]
@@ -405,7 +405,7 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 			clear(c3)
 		}
 		for p := range k {
-			a0 := a[(i)*ars+p*acs]
+			a0 := a[i*ars+p*acs]
 			a1 := a[(i+1)*ars+p*acs]
 			a2 := a[(i+2)*ars+p*acs]
 			a3 := a[(i+3)*ars+p*acs]
@@ -431,7 +431,7 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 			}
 		}
 		if mode&taggerGemmMask != 0 {
-			for j, v := range mask[(i)*ldc:][:n] {
+			for j, v := range mask[i*ldc:][:n] {
 				if !(v > 0) {
 					c0[j] = 0
 				}
@@ -454,7 +454,7 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 		}
 	}
 	for ; i < m; i++ {
-		c0 := c[(i)*ldc:][:n]
+		c0 := c[i*ldc:][:n]
 		switch mode & 3 {
 		case taggerGemmBias:
 			for j := range c0 {
@@ -464,7 +464,7 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 			clear(c0)
 		}
 		for p := range k {
-			a0 := a[(i)*ars+p*acs]
+			a0 := a[i*ars+p*acs]
 			for j, bj := range b[p*ldb:][:n] {
 				c0[j] += a0 * bj
 			}
@@ -475,7 +475,7 @@ func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 			}
 		}
 		if mode&taggerGemmMask != 0 {
-			for j, v := range mask[(i)*ldc:][:n] {
+			for j, v := range mask[i*ldc:][:n] {
 				if !(v > 0) {
 					c0[j] = 0
 				}

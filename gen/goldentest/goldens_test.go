@@ -16,6 +16,8 @@ import (
 	regression "github.com/nngen/nngen/testdata/golden/regression"
 	sigmoid "github.com/nngen/nngen/testdata/golden/sigmoid"
 	softmax "github.com/nngen/nngen/testdata/golden/softmax"
+	tiles32 "github.com/nngen/nngen/testdata/golden/tiles32"
+	tiles64 "github.com/nngen/nngen/testdata/golden/tiles64"
 	trained "github.com/nngen/nngen/testdata/golden/trained"
 )
 
@@ -91,6 +93,22 @@ var goldenModels = map[string]func(*testing.T, *spec.Model){
 			xk := (*[softmax.ClassifierInputs]float64)(x)
 			m.Trace(&s, xk)
 			return m.Backward(g, &s, xk, (*[softmax.ClassifierOutputs]float64)(y))
+		})
+	},
+	"tiles32": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *tiles32.Tiles, x, y []float32) float32 {
+			var s tiles32.TilesTrace
+			xk := (*[tiles32.TilesInputs]float32)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[tiles32.TilesOutputs]float32)(y))
+		})
+	},
+	"tiles64": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *tiles64.Tiles, x, y []float64) float64 {
+			var s tiles64.TilesTrace
+			xk := (*[tiles64.TilesInputs]float64)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[tiles64.TilesOutputs]float64)(y))
 		})
 	},
 	"trained": func(t *testing.T, s *spec.Model) {

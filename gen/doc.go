@@ -1,8 +1,23 @@
 // Package gen emits the Go source of a model lowered by package ir.
 //
-// The output is one gofmt-clean file that imports only the standard
-// library: the model type (its parameters in PyTorch's nn.Linear layout),
-// Forward and Predict for inference, Trace and Backward for training (the
-// chain rule written out layer by layer) and TrainBatch over a mini-batch.
-// Every choice of what to compute was made by ir; gen only writes it down.
+// Files returns everything a model needs, by path, for a code file such as
+// iris.go:
+//
+//	iris.go                 the model: its type (the parameters in PyTorch's nn.Linear
+//	                        layout), Forward and Predict for inference, Trace and
+//	                        Backward for training (the chain rule written out layer by
+//	                        layer), ForwardBatch and TrainBatch over a mini-batch
+//	iris_weights.bin        built-in trained parameters too large for literals (AttachWeights)
+//	iris_amd64.s, _amd64.go the kernels in assembly with AVX2 and FMA, and their declarations
+//	iris_arm64.s, _arm64.go the kernels with NEON
+//	iris_other.go           the plain Go kernels, for other architectures and -tags purego
+//	iris_test.go            with test: a finite-difference check, allocations, benchmarks
+//	iris_kernels_test.go    with test: each kernel against its plain Go version
+//
+// The kernel files exist only for a model with a looped layer (see
+// KernelFiles; package gen/asm writes the assembly). Every Go file is
+// gofmt-clean and imports only the standard library.
+//
+// Every choice of what to compute was made by ir; gen only writes it
+// down. Emit renders the model file alone, Generate lowers a spec first.
 package gen

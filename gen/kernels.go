@@ -316,7 +316,7 @@ func KernelFiles(m *ir.Model, out string) (map[string][]byte, error) {
 	}
 	base := strings.TrimSuffix(out, filepath.Ext(out))
 	files := map[string][]byte{
-		base + "_amd64.s": asm.AMD64(m.Source, m.Names.Prefix, m.Float),
+		base + "_amd64.s": asm.AMD64(m.Source, m.Names.Prefix, m.Float, (&emitter{m: m}).softmaxKernel()),
 		base + "_arm64.s": asm.ARM64(m.Source, m.Names.Prefix, m.Float),
 	}
 	for _, arch := range []string{"amd64", "arm64", "other"} {

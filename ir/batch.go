@@ -24,18 +24,14 @@ func (m *Model) Size() int {
 // 256-bit vectors. The chunk is a whole number of tiles.
 func (m *Model) Cols() int { return 64 / m.Size() }
 
-// chunk returns the number of samples per chunk of m, or 0 when its
-// samples are best processed one at a time: when every layer is unrolled
-// (its weights stay in registers and L1 anyway), or when a layer is too
-// wide for one tile of samples to fit.
+// chunk returns the number of samples per chunk of m, or 0 when a layer
+// is too wide for one tile of samples to fit, and the samples go one at a
+// time. Even a model whose layers are all unrolled gains from the chunks:
+// its batches run on the kernels.
 func chunk(m *Model) int {
-	looped, widest := false, m.Inputs
+	widest := m.Inputs
 	for _, l := range m.Layers {
-		looped = looped || !l.Unrolled
 		widest = max(widest, l.Out)
-	}
-	if !looped {
-		return 0
 	}
 	for c := MaxChunk; c >= m.Cols(); c /= 2 {
 		if widest*c*m.Size() <= stackBytes {
@@ -46,8 +42,11 @@ func chunk(m *Model) int {
 }
 
 // Kernels reports whether m's code calls the matrix kernels: whether it
-// has a looped layer.
+// runs its batches in chunks or has a looped layer.
 func (m *Model) Kernels() bool {
+	if m.Chunk > 0 {
+		return true
+	}
 	for _, l := range m.Layers {
 		if !l.Unrolled {
 			return true

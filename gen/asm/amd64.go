@@ -6,11 +6,11 @@ import (
 )
 
 // AMD64 returns the amd64 assembly of the kernels of a model, with AVX2 and
-// FMA: gemm with a tile of 4 rows × 2 vectors (eight accumulators, enough
-// to hide the latency of FMA), and gemv over 4 rows at a time. The kernels
-// end with VZEROUPPER, since the Go code around them uses legacy SSE
-// instructions, which pay for dirty upper halves on every switch.
-func AMD64(source, prefix, float string) []byte {
+// FMA: gemm, gemv, transpose and, for float32 with softmax set, softmax.
+// The kernels end with VZEROUPPER, since the Go code around them uses
+// legacy SSE instructions, which pay for dirty upper halves on every
+// switch.
+func AMD64(source, prefix, float string, softmax bool) []byte {
 	t := x86Type(float)
 	w := &writer{}
 	w.WriteString(header(source))
@@ -18,7 +18,7 @@ func AMD64(source, prefix, float string) []byte {
 	w.gemmAMD64(Gemm(prefix, "AVX2"), t)
 	w.gemvAMD64(Gemv(prefix, "AVX2"), t)
 	w.transposeAMD64(Transpose(prefix, "AVX2"), t)
-	if float == "float32" {
+	if softmax && float == "float32" {
 		w.softmaxAMD64(prefix)
 	}
 	w.cpuid(prefix)

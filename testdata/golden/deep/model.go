@@ -673,13 +673,82 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 
 // ForwardBatch computes Forward for each of the samples in x, DeepInputs features
 // each, row after row, and writes their outputs to dst, DeepOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Deep) ForwardBatch(dst, x []float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(dst) != n*DeepOutputs {
 		panic("Deep.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[DeepOutputs]float64)(dst[k*DeepOutputs:]) = m.Forward((*[DeepInputs]float64)(x[k*DeepInputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [96]float64
+	var a1 [128]float64
+	var a2 [128]float64
+	var a3 [128]float64
+	var a4 [128]float64
+	var a5 [128]float64
+	var a6 [128]float64
+	var a7 [128]float64
+	var a8 [128]float64
+	var z8 [128]float64
+	var a9 [128]float64
+	var z9 [128]float64
+	var z10 [96]float64
+	var p [96]float64
+	var sum [32]float64
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*DeepInputs : (base+c)*DeepInputs]
+		deepTranspose(c, 3, xc, 3, xt[:], 32)
+		// Layer 1, 3 → 4: a1 = identity(W1·x + b1), identity(z) = z. For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 3, unsafe.Slice(&m.W1[0][0], 4*3), 3, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, deepGemmBias)
+		// Layer 2, 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W2[0][0], 4*4), 4, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, deepGemmBias|deepGemmRelu)
+		// Layer 3, 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if z > 0 else 0.1·z. For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W3[0][0], 4*4), 4, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, deepGemmBias)
+		for i := range a3 {
+			a3[i] = deepLeakyRelu0_1(a3[i])
+		}
+		// Layer 4, 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) = 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W4[0][0], 4*4), 4, 1, a3[:], 32, a4[:], 32, m.B4[:], nil, deepGemmBias)
+		for i := range a4 {
+			a4[i] = deepSigmoid(a4[i])
+		}
+		// Layer 5, 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W5[0][0], 4*4), 4, 1, a4[:], 32, a5[:], 32, m.B5[:], nil, deepGemmBias)
+		for i := range a5 {
+			a5[i] = deepTanh(a5[i])
+		}
+		// Layer 6, 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W6[0][0], 4*4), 4, 1, a5[:], 32, a6[:], 32, m.B6[:], nil, deepGemmBias)
+		for i := range a6 {
+			a6[i] = deepSoftplus(a6[i])
+		}
+		// Layer 7, 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else 0.5·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W7[0][0], 4*4), 4, 1, a6[:], 32, a7[:], 32, m.B7[:], nil, deepGemmBias)
+		for i := range a7 {
+			a7[i] = deepElu0_5(a7[i])
+		}
+		// Layer 8, 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W8[0][0], 4*4), 4, 1, a7[:], 32, z8[:], 32, m.B8[:], nil, deepGemmBias)
+		for i := range a8 {
+			a8[i] = deepGelu(z8[i])
+		}
+		// Layer 9, 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W9[0][0], 4*4), 4, 1, a8[:], 32, z9[:], 32, m.B9[:], nil, deepGemmBias)
+		for i := range a9 {
+			a9[i] = deepSilu(z9[i])
+		}
+		// Layer 10 (output), 4 → 3: z10 = W10·a9 + b10. For all samples at once: Z = W·A, A unit-major.
+		deepGemm(3, cols, 4, unsafe.Slice(&m.W10[0][0], 3*4), 4, 1, a9[:], 32, z10[:], 32, m.B10[:], nil, deepGemmBias)
+		// The head of each sample, into its row of dst.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		deepSoftmax(3, cols, z10[:], 32, p[:], sum[:])
+		deepTranspose(3, c, p[:], 32, dst[base*DeepOutputs:], 3)
 	}
 }
 
@@ -688,16 +757,215 @@ func (m *Deep) ForwardBatch(dst, x []float64) {
 // (DeepOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(y) != n*DeepOutputs {
 		panic("Deep.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s DeepTrace
-	for k := range n {
-		xk := (*[DeepInputs]float64)(x[k*DeepInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[DeepOutputs]float64)(y[k*DeepOutputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [96]float64
+	var a1 [128]float64
+	var a2 [128]float64
+	var a3 [128]float64
+	var a4 [128]float64
+	var a5 [128]float64
+	var a6 [128]float64
+	var a7 [128]float64
+	var a8 [128]float64
+	var z8 [128]float64
+	var a9 [128]float64
+	var z9 [128]float64
+	var z10 [96]float64
+	var p [96]float64
+	var sum [32]float64
+	var a1t [128]float64
+	var a2t [128]float64
+	var a3t [128]float64
+	var a4t [128]float64
+	var a5t [128]float64
+	var a6t [128]float64
+	var a7t [128]float64
+	var a8t [128]float64
+	var z8t [128]float64
+	var a9t [128]float64
+	var z9t [128]float64
+	var d10 [96]float64
+	var d9 [128]float64
+	var d8 [128]float64
+	var d7 [128]float64
+	var d6 [128]float64
+	var d5 [128]float64
+	var d4 [128]float64
+	var d3 [128]float64
+	var d2 [128]float64
+	var d1 [128]float64
+	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*DeepInputs : (base+c)*DeepInputs]
+		deepTranspose(c, 3, xc, 3, xt[:], 32)
+		// Layer 1, 3 → 4: a1 = identity(W1·x + b1), identity(z) = z. For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 3, unsafe.Slice(&m.W1[0][0], 4*3), 3, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, deepGemmBias)
+		// Layer 2, 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W2[0][0], 4*4), 4, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, deepGemmBias|deepGemmRelu)
+		// Layer 3, 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if z > 0 else 0.1·z. For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W3[0][0], 4*4), 4, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, deepGemmBias)
+		for i := range a3 {
+			a3[i] = deepLeakyRelu0_1(a3[i])
+		}
+		// Layer 4, 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) = 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W4[0][0], 4*4), 4, 1, a3[:], 32, a4[:], 32, m.B4[:], nil, deepGemmBias)
+		for i := range a4 {
+			a4[i] = deepSigmoid(a4[i])
+		}
+		// Layer 5, 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W5[0][0], 4*4), 4, 1, a4[:], 32, a5[:], 32, m.B5[:], nil, deepGemmBias)
+		for i := range a5 {
+			a5[i] = deepTanh(a5[i])
+		}
+		// Layer 6, 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W6[0][0], 4*4), 4, 1, a5[:], 32, a6[:], 32, m.B6[:], nil, deepGemmBias)
+		for i := range a6 {
+			a6[i] = deepSoftplus(a6[i])
+		}
+		// Layer 7, 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else 0.5·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W7[0][0], 4*4), 4, 1, a6[:], 32, a7[:], 32, m.B7[:], nil, deepGemmBias)
+		for i := range a7 {
+			a7[i] = deepElu0_5(a7[i])
+		}
+		// Layer 8, 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W8[0][0], 4*4), 4, 1, a7[:], 32, z8[:], 32, m.B8[:], nil, deepGemmBias)
+		for i := range a8 {
+			a8[i] = deepGelu(z8[i])
+		}
+		// Layer 9, 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W9[0][0], 4*4), 4, 1, a8[:], 32, z9[:], 32, m.B9[:], nil, deepGemmBias)
+		for i := range a9 {
+			a9[i] = deepSilu(z9[i])
+		}
+		// Layer 10 (output), 4 → 3: z10 = W10·a9 + b10. For all samples at once: Z = W·A, A unit-major.
+		deepGemm(3, cols, 4, unsafe.Slice(&m.W10[0][0], 3*4), 4, 1, a9[:], 32, z10[:], 32, m.B10[:], nil, deepGemmBias)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		deepTranspose(4, c, a1[:], 32, a1t[:], 4)
+		deepTranspose(4, c, a2[:], 32, a2t[:], 4)
+		deepTranspose(4, c, a3[:], 32, a3t[:], 4)
+		deepTranspose(4, c, a4[:], 32, a4t[:], 4)
+		deepTranspose(4, c, a5[:], 32, a5t[:], 4)
+		deepTranspose(4, c, a6[:], 32, a6t[:], 4)
+		deepTranspose(4, c, a7[:], 32, a7t[:], 4)
+		deepTranspose(4, c, a8[:], 32, a8t[:], 4)
+		deepTranspose(4, c, z8[:], 32, z8t[:], 4)
+		deepTranspose(4, c, a9[:], 32, a9t[:], 4)
+		deepTranspose(4, c, z9[:], 32, z9t[:], 4)
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		deepSoftmax(3, cols, z10[:], 32, p[:], sum[:])
+		// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
+		deepTranspose(3, c, p[:], 32, d10[:], 3)
+		t := y[base*DeepOutputs:]
+		for q := range c {
+			// log Σⱼ exp zⱼ, for the loss
+			lse := max(z10[0*32+q], z10[1*32+q], z10[2*32+q]) + math.Log(sum[q])
+			for k := range 3 {
+				i := q*3 + k
+				d10[i] -= t[i]
+				loss += t[i] * (lse - z10[k*32+q])
+			}
+		}
+		// Layer 10: ∂L/∂b10 += Σ_q δ10_q = 1ᵀ·Δ10 and ∂L/∂W10 += Σ_q δ10_q·a9_qᵀ = Δ10ᵀ·a9 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 3, c, one[:], 0, 0, d10[:], 3, g.B10[:], 3, nil, nil, deepGemmAdd)
+		deepGemm(3, 4, c, d10[:], 1, 3, a9t[:], 4, unsafe.Slice(&g.W10[0][0], 3*4), 4, nil, nil, deepGemmAdd)
+		// d9 = W10ᵀ·δ10 = ∂L/∂a9 for each sample: the rows of Δ10·W10.
+		deepGemm(c, 4, 3, d10[:], 3, 1, unsafe.Slice(&m.W10[0][0], 3*4), 4, d9[:], 4, nil, nil, deepGemmSet)
+		// δ9 = d9 ⊙ silu'(z9), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d9 holds δ9 from here on.
+		for i := range d9[:c*4] {
+			d9[i] *= deepSiluDeriv(z9t[i])
+		}
+		// Layer 9: ∂L/∂b9 += Σ_q δ9_q = 1ᵀ·Δ9 and ∂L/∂W9 += Σ_q δ9_q·a8_qᵀ = Δ9ᵀ·a8 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d9[:], 4, g.B9[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 4, c, d9[:], 1, 4, a8t[:], 4, unsafe.Slice(&g.W9[0][0], 4*4), 4, nil, nil, deepGemmAdd)
+		// d8 = W9ᵀ·δ9 = ∂L/∂a8 for each sample: the rows of Δ9·W9.
+		deepGemm(c, 4, 4, d9[:], 4, 1, unsafe.Slice(&m.W9[0][0], 4*4), 4, d8[:], 4, nil, nil, deepGemmSet)
+		// δ8 = d8 ⊙ gelu'(z8), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d8 holds δ8 from here on.
+		for i := range d8[:c*4] {
+			d8[i] *= deepGeluDeriv(z8t[i])
+		}
+		// Layer 8: ∂L/∂b8 += Σ_q δ8_q = 1ᵀ·Δ8 and ∂L/∂W8 += Σ_q δ8_q·a7_qᵀ = Δ8ᵀ·a7 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d8[:], 4, g.B8[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 4, c, d8[:], 1, 4, a7t[:], 4, unsafe.Slice(&g.W8[0][0], 4*4), 4, nil, nil, deepGemmAdd)
+		// d7 = W8ᵀ·δ8 = ∂L/∂a7 for each sample: the rows of Δ8·W8.
+		deepGemm(c, 4, 4, d8[:], 4, 1, unsafe.Slice(&m.W8[0][0], 4*4), 4, d7[:], 4, nil, nil, deepGemmSet)
+		// δ7 = d7 ⊙ elu'(z7), with elu'(z) = 1 if a > 0 else a + 0.5; d7 holds δ7 from here on.
+		for i := range d7[:c*4] {
+			d7[i] *= deepElu0_5Deriv(a7t[i])
+		}
+		// Layer 7: ∂L/∂b7 += Σ_q δ7_q = 1ᵀ·Δ7 and ∂L/∂W7 += Σ_q δ7_q·a6_qᵀ = Δ7ᵀ·a6 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d7[:], 4, g.B7[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 4, c, d7[:], 1, 4, a6t[:], 4, unsafe.Slice(&g.W7[0][0], 4*4), 4, nil, nil, deepGemmAdd)
+		// d6 = W7ᵀ·δ7 = ∂L/∂a6 for each sample: the rows of Δ7·W7.
+		deepGemm(c, 4, 4, d7[:], 4, 1, unsafe.Slice(&m.W7[0][0], 4*4), 4, d6[:], 4, nil, nil, deepGemmSet)
+		// δ6 = d6 ⊙ softplus'(z6), with softplus'(z) = 1 − e^−a; d6 holds δ6 from here on.
+		for i := range d6[:c*4] {
+			d6[i] *= deepSoftplusDeriv(a6t[i])
+		}
+		// Layer 6: ∂L/∂b6 += Σ_q δ6_q = 1ᵀ·Δ6 and ∂L/∂W6 += Σ_q δ6_q·a5_qᵀ = Δ6ᵀ·a5 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d6[:], 4, g.B6[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 4, c, d6[:], 1, 4, a5t[:], 4, unsafe.Slice(&g.W6[0][0], 4*4), 4, nil, nil, deepGemmAdd)
+		// d5 = W6ᵀ·δ6 = ∂L/∂a5 for each sample: the rows of Δ6·W6.
+		deepGemm(c, 4, 4, d6[:], 4, 1, unsafe.Slice(&m.W6[0][0], 4*4), 4, d5[:], 4, nil, nil, deepGemmSet)
+		// δ5 = d5 ⊙ tanh'(z5), with tanh'(z) = 1 − a²; d5 holds δ5 from here on.
+		for i := range d5[:c*4] {
+			d5[i] *= deepTanhDeriv(a5t[i])
+		}
+		// Layer 5: ∂L/∂b5 += Σ_q δ5_q = 1ᵀ·Δ5 and ∂L/∂W5 += Σ_q δ5_q·a4_qᵀ = Δ5ᵀ·a4 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d5[:], 4, g.B5[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 4, c, d5[:], 1, 4, a4t[:], 4, unsafe.Slice(&g.W5[0][0], 4*4), 4, nil, nil, deepGemmAdd)
+		// d4 = W5ᵀ·δ5 = ∂L/∂a4 for each sample: the rows of Δ5·W5.
+		deepGemm(c, 4, 4, d5[:], 4, 1, unsafe.Slice(&m.W5[0][0], 4*4), 4, d4[:], 4, nil, nil, deepGemmSet)
+		// δ4 = d4 ⊙ sigmoid'(z4), with sigmoid'(z) = a(1 − a); d4 holds δ4 from here on.
+		for i := range d4[:c*4] {
+			d4[i] *= deepSigmoidDeriv(a4t[i])
+		}
+		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d4[:], 4, g.B4[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 4, c, d4[:], 1, 4, a3t[:], 4, unsafe.Slice(&g.W4[0][0], 4*4), 4, nil, nil, deepGemmAdd)
+		// d3 = W4ᵀ·δ4 = ∂L/∂a3 for each sample: the rows of Δ4·W4.
+		deepGemm(c, 4, 4, d4[:], 4, 1, unsafe.Slice(&m.W4[0][0], 4*4), 4, d3[:], 4, nil, nil, deepGemmSet)
+		// δ3 = d3 ⊙ leaky_relu'(z3), with leaky_relu'(z) = 1 if a > 0 else 0.1; d3 holds δ3 from here on.
+		for i := range d3[:c*4] {
+			d3[i] *= deepLeakyRelu0_1Deriv(a3t[i])
+		}
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 4, c, d3[:], 1, 4, a2t[:], 4, unsafe.Slice(&g.W3[0][0], 4*4), 4, nil, nil, deepGemmAdd)
+		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, the rows of Δ3·W3 masked where a2 = 0:
+		// relu'(z) = 1 if a > 0 else 0.
+		deepGemm(c, 4, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*4), 4, d2[:], 4, nil, a2t[:], deepGemmSet|deepGemmMask)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d2[:], 4, g.B2[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 4, c, d2[:], 1, 4, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4*4), 4, nil, nil, deepGemmAdd)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		deepGemm(c, 4, 4, d2[:], 4, 1, unsafe.Slice(&m.W2[0][0], 4*4), 4, d1[:], 4, nil, nil, deepGemmSet)
+		// δ1 = d1: layer 1 is linear, its derivative is 1.
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		deepGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(4, 3, c, d1[:], 1, 4, xc[:], 3, unsafe.Slice(&g.W1[0][0], 4*3), 3, nil, nil, deepGemmAdd)
 	}
 	return loss
 }
@@ -797,4 +1065,266 @@ func deepSilu(z float64) float64 {
 func deepSiluDeriv(z float64) float64 {
 	s := 1 / (1 + math.Exp(-z))
 	return s * (1 + z*(1-s))
+}
+
+// The modes of deepGemm: where the sums start, and whether relu follows.
+const (
+	deepGemmAdd  = 0 // c += a·b
+	deepGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	deepGemmSet  = 2 // c = a·b
+	deepGemmRelu = 4 // then c = max(c, 0)
+	deepGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+)
+
+// deepGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
+//
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 8 columns go to deepGemmKernel, the
+// fastest kernel of the build; the rest to deepGemmGo.
+func deepGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == deepGemmBias {
+		_ = bias[m-1]
+	}
+	if mode&deepGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
+	whole := n &^ 7
+	if whole > 0 {
+		deepGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+	}
+	if whole < n {
+		if mode&deepGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		deepGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+	}
+}
+
+// deepGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// deepGemmAdd|deepGemmRelu, y = max(y, 0) then.
+func deepGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	deepGemvKernel(m, k, a, lda, x, y, mode)
+}
+
+// deepGemmGo is deepGemm in plain Go, four rows of c at a time.
+func deepGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[i*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case deepGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case deepGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+		if mode&deepGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+			for j, v := range c1 {
+				c1[j] = max(v, 0)
+			}
+			for j, v := range c2 {
+				c2[j] = max(v, 0)
+			}
+			for j, v := range c3 {
+				c3[j] = max(v, 0)
+			}
+		}
+		if mode&deepGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
+	}
+	for ; i < m; i++ {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case deepGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case deepGemmSet:
+			clear(c0)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&deepGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&deepGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// deepGemvGo is deepGemv in plain Go, summing each row in four lanes.
+func deepGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float64
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&deepGemmRelu != 0 {
+			y[i] = max(y[i], 0)
+		}
+	}
+}
+
+// deepTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to deepTransposeKernel,
+// the edges to deepTransposeGo.
+func deepTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		deepTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		deepTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		deepTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// deepTransposeGo is deepTranspose in plain Go.
+func deepTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
+	}
+}
+
+// deepSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 4 columns go to deepSoftmaxKernel, the rest to deepSoftmaxGo.
+func deepSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 3
+	if whole > 0 {
+		deepSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		deepSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
+// deepSoftmaxGo is deepSoftmax in plain Go, with math.Exp.
+func deepSoftmaxGo(k, n int, z []float64, ld int, p, sum []float64) {
+	for j := range n {
+		mx := z[j]
+		for i := 1; i < k; i++ {
+			mx = max(mx, z[i*ld+j])
+		}
+		var s float64
+		for i := range k {
+			v := math.Exp(z[i*ld+j] - mx)
+			p[i*ld+j] = v
+			s += v
+		}
+		for i := range k {
+			p[i*ld+j] /= s
+		}
+		sum[j] = s
+	}
 }

@@ -155,13 +155,39 @@ func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32, y *[TinyO
 
 // ForwardBatch computes Forward for each of the samples in x, TinyInputs features
 // each, row after row, and writes their outputs to dst, TinyOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Tiny) ForwardBatch(dst, x []float32) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(dst) != n*TinyOutputs {
 		panic("Tiny.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[TinyOutputs]float32)(dst[k*TinyOutputs:]) = m.Forward((*[TinyInputs]float32)(x[k*TinyInputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [32]float32
+	var a1 [32]float32
+	var z2 [32]float32
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*TinyInputs : (base+c)*TinyInputs]
+		tinyTranspose(c, 1, xc, 1, xt[:], 32)
+		// Layer 1, 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
+		tinyGemm(1, cols, 1, unsafe.Slice(&m.W1[0][0], 1*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, tinyGemmBias)
+		for i := range a1 {
+			a1[i] = tinySigmoid(a1[i])
+		}
+		// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
+		tinyGemm(1, cols, 1, unsafe.Slice(&m.W2[0][0], 1*1), 1, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, tinyGemmBias)
+		// The head of each sample, into its row of dst.
+		for q := range c {
+			out := (*[TinyOutputs]float32)(dst[(base+q)*TinyOutputs:])
+			for k := range 1 {
+				out[k] = z2[k*32+q]
+			}
+		}
 	}
 }
 
@@ -170,16 +196,66 @@ func (m *Tiny) ForwardBatch(dst, x []float32) {
 // (TinyOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {
 		panic("Tiny.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s TinyTrace
-	for k := range n {
-		xk := (*[TinyInputs]float32)(x[k*TinyInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[TinyOutputs]float32)(y[k*TinyOutputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [32]float32
+	var a1 [32]float32
+	var z2 [32]float32
+	var a1t [32]float32
+	var d2 [32]float32
+	var d1 [32]float32
+	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*TinyInputs : (base+c)*TinyInputs]
+		tinyTranspose(c, 1, xc, 1, xt[:], 32)
+		// Layer 1, 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
+		tinyGemm(1, cols, 1, unsafe.Slice(&m.W1[0][0], 1*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, tinyGemmBias)
+		for i := range a1 {
+			a1[i] = tinySigmoid(a1[i])
+		}
+		// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
+		tinyGemm(1, cols, 1, unsafe.Slice(&m.W2[0][0], 1*1), 1, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, tinyGemmBias)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		tinyTranspose(1, c, a1[:], 32, a1t[:], 1)
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y). For each sample.
+		for q := range c {
+			var p [1]float32
+			for k := range 1 {
+				p[k] = z2[k*32+q]
+			}
+			t := (*[TinyOutputs]float32)(y[(base+q)*TinyOutputs:])
+			for k := range 1 {
+				r := p[k] - t[k]
+				d2[q*1+k] = 2 * r
+				loss += r * r / 1
+			}
+		}
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		tinyGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, tinyGemmAdd)
+		tinyGemm(1, 1, c, d2[:], 1, 1, a1t[:], 1, unsafe.Slice(&g.W2[0][0], 1*1), 1, nil, nil, tinyGemmAdd)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		tinyGemm(c, 1, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*1), 1, d1[:], 1, nil, nil, tinyGemmSet)
+		// δ1 = d1 ⊙ sigmoid'(z1), with sigmoid'(z) = a(1 − a); d1 holds δ1 from here on.
+		for i := range d1[:c*1] {
+			d1[i] *= tinySigmoidDeriv(a1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		tinyGemm(1, 1, c, one[:], 0, 0, d1[:], 1, g.B1[:], 1, nil, nil, tinyGemmAdd)
+		tinyGemm(1, 1, c, d1[:], 1, 1, xc[:], 1, unsafe.Slice(&g.W1[0][0], 1*1), 1, nil, nil, tinyGemmAdd)
 	}
 	return loss
 }
@@ -193,4 +269,224 @@ func tinySigmoid(arg float32) float32 {
 // tinySigmoidDeriv computes σ'(z) = σ(z)(1 − σ(z)) = a(1 − a).
 func tinySigmoidDeriv(a float32) float32 {
 	return a * (1 - a)
+}
+
+// The modes of tinyGemm: where the sums start, and whether relu follows.
+const (
+	tinyGemmAdd  = 0 // c += a·b
+	tinyGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	tinyGemmSet  = 2 // c = a·b
+	tinyGemmRelu = 4 // then c = max(c, 0)
+	tinyGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+)
+
+// tinyGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
+//
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 16 columns go to tinyGemmKernel, the
+// fastest kernel of the build; the rest to tinyGemmGo.
+func tinyGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == tinyGemmBias {
+		_ = bias[m-1]
+	}
+	if mode&tinyGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
+	whole := n &^ 15
+	if whole > 0 {
+		tinyGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+	}
+	if whole < n {
+		if mode&tinyGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		tinyGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+	}
+}
+
+// tinyGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// tinyGemmAdd|tinyGemmRelu, y = max(y, 0) then.
+func tinyGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	tinyGemvKernel(m, k, a, lda, x, y, mode)
+}
+
+// tinyGemmGo is tinyGemm in plain Go, four rows of c at a time.
+func tinyGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[i*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case tinyGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case tinyGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+		if mode&tinyGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+			for j, v := range c1 {
+				c1[j] = max(v, 0)
+			}
+			for j, v := range c2 {
+				c2[j] = max(v, 0)
+			}
+			for j, v := range c3 {
+				c3[j] = max(v, 0)
+			}
+		}
+		if mode&tinyGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
+	}
+	for ; i < m; i++ {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case tinyGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case tinyGemmSet:
+			clear(c0)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&tinyGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&tinyGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// tinyGemvGo is tinyGemv in plain Go, summing each row in four lanes.
+func tinyGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float32
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&tinyGemmRelu != 0 {
+			y[i] = max(y[i], 0)
+		}
+	}
+}
+
+// tinyTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to tinyTransposeKernel,
+// the edges to tinyTransposeGo.
+func tinyTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^7, cols&^7
+	if r > 0 && c > 0 {
+		tinyTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		tinyTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		tinyTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// tinyTransposeGo is tinyTranspose in plain Go.
+func tinyTransposeGo(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
+	}
 }

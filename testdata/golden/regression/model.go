@@ -337,13 +337,45 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 
 // ForwardBatch computes Forward for each of the samples in x, SineInputs features
 // each, row after row, and writes their outputs to dst, SineOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Sine) ForwardBatch(dst, x []float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(dst) != n*SineOutputs {
 		panic("Sine.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[SineOutputs]float64)(dst[k*SineOutputs:]) = m.Forward((*[SineInputs]float64)(x[k*SineInputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [32]float64
+	var a1 [256]float64
+	var a2 [256]float64
+	var z3 [64]float64
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*SineInputs : (base+c)*SineInputs]
+		sineTranspose(c, 1, xc, 1, xt[:], 32)
+		// Layer 1, 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		sineGemm(8, cols, 1, unsafe.Slice(&m.W1[0][0], 8*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, sineGemmBias)
+		for i := range a1 {
+			a1[i] = sineTanh(a1[i])
+		}
+		// Layer 2, 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		sineGemm(8, cols, 8, unsafe.Slice(&m.W2[0][0], 8*8), 8, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, sineGemmBias)
+		for i := range a2 {
+			a2[i] = sineTanh(a2[i])
+		}
+		// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
+		sineGemm(2, cols, 8, unsafe.Slice(&m.W3[0][0], 2*8), 8, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, sineGemmBias)
+		// The head of each sample, into its row of dst.
+		for q := range c {
+			out := (*[SineOutputs]float64)(dst[(base+q)*SineOutputs:])
+			for k := range 2 {
+				out[k] = z3[k*32+q]
+			}
+		}
 	}
 }
 
@@ -352,16 +384,85 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 // (SineOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {
 		panic("Sine.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s SineTrace
-	for k := range n {
-		xk := (*[SineInputs]float64)(x[k*SineInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[SineOutputs]float64)(y[k*SineOutputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [32]float64
+	var a1 [256]float64
+	var a2 [256]float64
+	var z3 [64]float64
+	var a1t [256]float64
+	var a2t [256]float64
+	var d3 [64]float64
+	var d2 [256]float64
+	var d1 [256]float64
+	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*SineInputs : (base+c)*SineInputs]
+		sineTranspose(c, 1, xc, 1, xt[:], 32)
+		// Layer 1, 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		sineGemm(8, cols, 1, unsafe.Slice(&m.W1[0][0], 8*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, sineGemmBias)
+		for i := range a1 {
+			a1[i] = sineTanh(a1[i])
+		}
+		// Layer 2, 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		sineGemm(8, cols, 8, unsafe.Slice(&m.W2[0][0], 8*8), 8, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, sineGemmBias)
+		for i := range a2 {
+			a2[i] = sineTanh(a2[i])
+		}
+		// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
+		sineGemm(2, cols, 8, unsafe.Slice(&m.W3[0][0], 2*8), 8, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, sineGemmBias)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		sineTranspose(8, c, a1[:], 32, a1t[:], 8)
+		sineTranspose(8, c, a2[:], 32, a2t[:], 8)
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 1·(z − y). For each sample.
+		for q := range c {
+			var p [2]float64
+			for k := range 2 {
+				p[k] = z3[k*32+q]
+			}
+			t := (*[SineOutputs]float64)(y[(base+q)*SineOutputs:])
+			for k := range 2 {
+				r := p[k] - t[k]
+				d3[q*2+k] = 1 * r
+				loss += r * r / 2
+			}
+		}
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// samples q, products of the sample-major matrices.
+		sineGemm(1, 2, c, one[:], 0, 0, d3[:], 2, g.B3[:], 2, nil, nil, sineGemmAdd)
+		sineGemm(2, 8, c, d3[:], 1, 2, a2t[:], 8, unsafe.Slice(&g.W3[0][0], 2*8), 8, nil, nil, sineGemmAdd)
+		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
+		sineGemm(c, 8, 2, d3[:], 2, 1, unsafe.Slice(&m.W3[0][0], 2*8), 8, d2[:], 8, nil, nil, sineGemmSet)
+		// δ2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
+		for i := range d2[:c*8] {
+			d2[i] *= sineTanhDeriv(a2t[i])
+		}
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		sineGemm(1, 8, c, one[:], 0, 0, d2[:], 8, g.B2[:], 8, nil, nil, sineGemmAdd)
+		sineGemm(8, 8, c, d2[:], 1, 8, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 8*8), 8, nil, nil, sineGemmAdd)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		sineGemm(c, 8, 8, d2[:], 8, 1, unsafe.Slice(&m.W2[0][0], 8*8), 8, d1[:], 8, nil, nil, sineGemmSet)
+		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
+		for i := range d1[:c*8] {
+			d1[i] *= sineTanhDeriv(a1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		sineGemm(1, 8, c, one[:], 0, 0, d1[:], 8, g.B1[:], 8, nil, nil, sineGemmAdd)
+		sineGemm(8, 1, c, d1[:], 1, 8, xc[:], 1, unsafe.Slice(&g.W1[0][0], 8*1), 1, nil, nil, sineGemmAdd)
 	}
 	return loss
 }
@@ -374,4 +475,224 @@ func sineTanh(z float64) float64 {
 // sineTanhDeriv computes tanh'(z) = 1 − tanh²(z) = 1 − a².
 func sineTanhDeriv(a float64) float64 {
 	return 1 - a*a
+}
+
+// The modes of sineGemm: where the sums start, and whether relu follows.
+const (
+	sineGemmAdd  = 0 // c += a·b
+	sineGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	sineGemmSet  = 2 // c = a·b
+	sineGemmRelu = 4 // then c = max(c, 0)
+	sineGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+)
+
+// sineGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
+//
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 8 columns go to sineGemmKernel, the
+// fastest kernel of the build; the rest to sineGemmGo.
+func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == sineGemmBias {
+		_ = bias[m-1]
+	}
+	if mode&sineGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
+	whole := n &^ 7
+	if whole > 0 {
+		sineGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+	}
+	if whole < n {
+		if mode&sineGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+	}
+}
+
+// sineGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// sineGemmAdd|sineGemmRelu, y = max(y, 0) then.
+func sineGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	sineGemvKernel(m, k, a, lda, x, y, mode)
+}
+
+// sineGemmGo is sineGemm in plain Go, four rows of c at a time.
+func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[i*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case sineGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case sineGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+		if mode&sineGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+			for j, v := range c1 {
+				c1[j] = max(v, 0)
+			}
+			for j, v := range c2 {
+				c2[j] = max(v, 0)
+			}
+			for j, v := range c3 {
+				c3[j] = max(v, 0)
+			}
+		}
+		if mode&sineGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
+	}
+	for ; i < m; i++ {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case sineGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case sineGemmSet:
+			clear(c0)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&sineGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&sineGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// sineGemvGo is sineGemv in plain Go, summing each row in four lanes.
+func sineGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float64
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&sineGemmRelu != 0 {
+			y[i] = max(y[i], 0)
+		}
+	}
+}
+
+// sineTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to sineTransposeKernel,
+// the edges to sineTransposeGo.
+func sineTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		sineTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		sineTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		sineTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// sineTransposeGo is sineTranspose in plain Go.
+func sineTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
+	}
 }

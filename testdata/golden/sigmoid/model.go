@@ -206,13 +206,39 @@ func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64, y
 
 // ForwardBatch computes Forward for each of the samples in x, BinaryInputs features
 // each, row after row, and writes their outputs to dst, BinaryOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Binary) ForwardBatch(dst, x []float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(dst) != n*BinaryOutputs {
 		panic("Binary.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[BinaryOutputs]float64)(dst[k*BinaryOutputs:]) = m.Forward((*[BinaryInputs]float64)(x[k*BinaryInputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [160]float64
+	var a1 [128]float64
+	var z2 [32]float64
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*BinaryInputs : (base+c)*BinaryInputs]
+		binaryTranspose(c, 5, xc, 5, xt[:], 32)
+		// Layer 1, 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		binaryGemm(4, cols, 5, unsafe.Slice(&m.W1[0][0], 4*5), 5, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, binaryGemmBias)
+		for i := range a1 {
+			a1[i] = binaryTanh(a1[i])
+		}
+		// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
+		binaryGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 1*4), 4, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, binaryGemmBias)
+		// The head of each sample, into its row of dst.
+		for q := range c {
+			out := (*[BinaryOutputs]float64)(dst[(base+q)*BinaryOutputs:])
+			for k := range 1 {
+				out[k] = binarySigmoid(z2[k*32+q])
+			}
+		}
 	}
 }
 
@@ -221,16 +247,66 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 // (BinaryOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(y) != n*BinaryOutputs {
 		panic("Binary.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s BinaryTrace
-	for k := range n {
-		xk := (*[BinaryInputs]float64)(x[k*BinaryInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[BinaryOutputs]float64)(y[k*BinaryOutputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [160]float64
+	var a1 [128]float64
+	var z2 [32]float64
+	var a1t [128]float64
+	var d2 [32]float64
+	var d1 [128]float64
+	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*BinaryInputs : (base+c)*BinaryInputs]
+		binaryTranspose(c, 5, xc, 5, xt[:], 32)
+		// Layer 1, 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
+		binaryGemm(4, cols, 5, unsafe.Slice(&m.W1[0][0], 4*5), 5, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, binaryGemmBias)
+		for i := range a1 {
+			a1[i] = binaryTanh(a1[i])
+		}
+		// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
+		binaryGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 1*4), 4, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, binaryGemmBias)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		binaryTranspose(4, c, a1[:], 32, a1t[:], 4)
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
+		for q := range c {
+			var p [1]float64
+			for k := range 1 {
+				p[k] = binarySigmoid(z2[k*32+q])
+			}
+			t := (*[BinaryOutputs]float64)(y[(base+q)*BinaryOutputs:])
+			for k := range 1 {
+				d2[q*1+k] = p[k] - t[k]
+				v := z2[k*32+q]
+				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
+			}
+		}
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		binaryGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, binaryGemmAdd)
+		binaryGemm(1, 4, c, d2[:], 1, 1, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 1*4), 4, nil, nil, binaryGemmAdd)
+		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
+		binaryGemm(c, 4, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*4), 4, d1[:], 4, nil, nil, binaryGemmSet)
+		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
+		for i := range d1[:c*4] {
+			d1[i] *= binaryTanhDeriv(a1t[i])
+		}
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		binaryGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, binaryGemmAdd)
+		binaryGemm(4, 5, c, d1[:], 1, 4, xc[:], 5, unsafe.Slice(&g.W1[0][0], 4*5), 5, nil, nil, binaryGemmAdd)
 	}
 	return loss
 }
@@ -248,4 +324,224 @@ func binaryTanhDeriv(a float64) float64 {
 // binarySigmoid computes σ(z) = 1/(1+e^−z).
 func binarySigmoid(z float64) float64 {
 	return 1 / (1 + math.Exp(-z))
+}
+
+// The modes of binaryGemm: where the sums start, and whether relu follows.
+const (
+	binaryGemmAdd  = 0 // c += a·b
+	binaryGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	binaryGemmSet  = 2 // c = a·b
+	binaryGemmRelu = 4 // then c = max(c, 0)
+	binaryGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+)
+
+// binaryGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
+//
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 8 columns go to binaryGemmKernel, the
+// fastest kernel of the build; the rest to binaryGemmGo.
+func binaryGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == binaryGemmBias {
+		_ = bias[m-1]
+	}
+	if mode&binaryGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
+	whole := n &^ 7
+	if whole > 0 {
+		binaryGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+	}
+	if whole < n {
+		if mode&binaryGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		binaryGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+	}
+}
+
+// binaryGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// binaryGemmAdd|binaryGemmRelu, y = max(y, 0) then.
+func binaryGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	binaryGemvKernel(m, k, a, lda, x, y, mode)
+}
+
+// binaryGemmGo is binaryGemm in plain Go, four rows of c at a time.
+func binaryGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[i*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case binaryGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case binaryGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+		if mode&binaryGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+			for j, v := range c1 {
+				c1[j] = max(v, 0)
+			}
+			for j, v := range c2 {
+				c2[j] = max(v, 0)
+			}
+			for j, v := range c3 {
+				c3[j] = max(v, 0)
+			}
+		}
+		if mode&binaryGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
+	}
+	for ; i < m; i++ {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case binaryGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case binaryGemmSet:
+			clear(c0)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&binaryGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&binaryGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// binaryGemvGo is binaryGemv in plain Go, summing each row in four lanes.
+func binaryGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float64
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&binaryGemmRelu != 0 {
+			y[i] = max(y[i], 0)
+		}
+	}
+}
+
+// binaryTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to binaryTransposeKernel,
+// the edges to binaryTransposeGo.
+func binaryTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		binaryTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		binaryTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		binaryTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// binaryTransposeGo is binaryTranspose in plain Go.
+func binaryTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
+	}
 }

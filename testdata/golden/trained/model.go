@@ -285,13 +285,35 @@ func (m *Flower) Backward(g *Flower, s *FlowerTrace, x *[FlowerInputs]float64, y
 
 // ForwardBatch computes Forward for each of the samples in x, FlowerInputs features
 // each, row after row, and writes their outputs to dst, FlowerOutputs values each.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Flower) ForwardBatch(dst, x []float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(dst) != n*FlowerOutputs {
 		panic("Flower.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		*(*[FlowerOutputs]float64)(dst[k*FlowerOutputs:]) = m.Forward((*[FlowerInputs]float64)(x[k*FlowerInputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	var xt [128]float64
+	var a1 [256]float64
+	var z2 [96]float64
+	var p [96]float64
+	var sum [32]float64
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*FlowerInputs : (base+c)*FlowerInputs]
+		flowerTranspose(c, 4, xc, 4, xt[:], 32)
+		// Layer 1, 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		flowerGemm(8, cols, 4, unsafe.Slice(&m.W1[0][0], 8*4), 4, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, flowerGemmBias|flowerGemmRelu)
+		// Layer 2 (output), 8 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
+		flowerGemm(3, cols, 8, unsafe.Slice(&m.W2[0][0], 3*8), 8, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, flowerGemmBias)
+		// The head of each sample, into its row of dst.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		flowerSoftmax(3, cols, z2[:], 32, p[:], sum[:])
+		flowerTranspose(3, c, p[:], 32, dst[base*FlowerOutputs:], 3)
 	}
 }
 
@@ -300,16 +322,63 @@ func (m *Flower) ForwardBatch(dst, x []float64) {
 // (FlowerOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
+//
+// The samples go through the network 32 at a time, layer by layer, so that
+// each weight row is read once per chunk of samples rather than once per
+// sample; the inner loops serve four samples at once.
 func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(y) != n*FlowerOutputs {
 		panic("Flower.TrainBatch: the slices hold different numbers of samples")
 	}
-	var s FlowerTrace
-	for k := range n {
-		xk := (*[FlowerInputs]float64)(x[k*FlowerInputs:])
-		m.Trace(&s, xk)
-		loss += m.Backward(g, &s, xk, (*[FlowerOutputs]float64)(y[k*FlowerOutputs:]))
+	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
+	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
+	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
+	var xt [128]float64
+	var a1 [256]float64
+	var z2 [96]float64
+	var p [96]float64
+	var sum [32]float64
+	var a1t [256]float64
+	var d2 [96]float64
+	var d1 [256]float64
+	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
+	for base := 0; base < n; base += 32 {
+		c := min(32, n-base)
+		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		xc := x[base*FlowerInputs : (base+c)*FlowerInputs]
+		flowerTranspose(c, 4, xc, 4, xt[:], 32)
+		// Layer 1, 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
+		flowerGemm(8, cols, 4, unsafe.Slice(&m.W1[0][0], 8*4), 4, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, flowerGemmBias|flowerGemmRelu)
+		// Layer 2 (output), 8 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
+		flowerGemm(3, cols, 8, unsafe.Slice(&m.W2[0][0], 3*8), 8, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, flowerGemmBias)
+		// The outputs of the hidden layers, sample-major, for the backward pass.
+		flowerTranspose(8, c, a1[:], 32, a1t[:], 8)
+		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		flowerSoftmax(3, cols, z2[:], 32, p[:], sum[:])
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
+		flowerTranspose(3, c, p[:], 32, d2[:], 3)
+		t := y[base*FlowerOutputs:]
+		for q := range c {
+			// log Σⱼ exp zⱼ, for the loss
+			lse := max(z2[0*32+q], z2[1*32+q], z2[2*32+q]) + math.Log(sum[q])
+			for k := range 3 {
+				i := q*3 + k
+				d2[i] -= t[i]
+				loss += t[i] * (lse - z2[k*32+q])
+			}
+		}
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// samples q, products of the sample-major matrices.
+		flowerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, flowerGemmAdd)
+		flowerGemm(3, 8, c, d2[:], 1, 3, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 3*8), 8, nil, nil, flowerGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		// relu'(z) = 1 if a > 0 else 0.
+		flowerGemm(c, 8, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*8), 8, d1[:], 8, nil, a1t[:], flowerGemmSet|flowerGemmMask)
+		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
+		// samples q, products of the sample-major matrices.
+		flowerGemm(1, 8, c, one[:], 0, 0, d1[:], 8, g.B1[:], 8, nil, nil, flowerGemmAdd)
+		flowerGemm(8, 4, c, d1[:], 1, 8, xc[:], 4, unsafe.Slice(&g.W1[0][0], 8*4), 4, nil, nil, flowerGemmAdd)
 	}
 	return loss
 }
@@ -388,4 +457,266 @@ func flowerReluDeriv(a float64) float64 {
 		return 1
 	}
 	return 0
+}
+
+// The modes of flowerGemm: where the sums start, and whether relu follows.
+const (
+	flowerGemmAdd  = 0 // c += a·b
+	flowerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
+	flowerGemmSet  = 2 // c = a·b
+	flowerGemmRelu = 4 // then c = max(c, 0)
+	flowerGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+)
+
+// flowerGemm computes a product of matrices read through strides (counted in
+// values), in the given mode:
+//
+//	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//
+// With the strides one function serves the three products of a layer: W·A
+// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
+// weight gradient. Whole tiles of 8 columns go to flowerGemmKernel, the
+// fastest kernel of the build; the rest to flowerGemmGo.
+func flowerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	// The last value each matrix is read or written at: checked here, not by the kernel.
+	if k > 0 {
+		_ = a[(m-1)*ars+(k-1)*acs]
+		_ = b[(k-1)*ldb+n-1]
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if mode&3 == flowerGemmBias {
+		_ = bias[m-1]
+	}
+	if mode&flowerGemmMask != 0 {
+		_ = mask[(m-1)*ldc+n-1]
+	}
+	whole := n &^ 7
+	if whole > 0 {
+		flowerGemmKernel(m, whole, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+	}
+	if whole < n {
+		if mode&flowerGemmMask != 0 {
+			mask = mask[whole:]
+		}
+		flowerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+	}
+}
+
+// flowerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
+// flowerGemmAdd|flowerGemmRelu, y = max(y, 0) then.
+func flowerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if m == 0 || k == 0 {
+		return
+	}
+	_ = a[(m-1)*lda+k-1]
+	_ = x[k-1]
+	_ = y[m-1]
+	flowerGemvKernel(m, k, a, lda, x, y, mode)
+}
+
+// flowerGemmGo is flowerGemm in plain Go, four rows of c at a time.
+func flowerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		c0 := c[i*ldc:][:n]
+		c1 := c[(i+1)*ldc:][:n]
+		c2 := c[(i+2)*ldc:][:n]
+		c3 := c[(i+3)*ldc:][:n]
+		switch mode & 3 {
+		case flowerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+			for j := range c1 {
+				c1[j] = bias[i+1]
+			}
+			for j := range c2 {
+				c2[j] = bias[i+2]
+			}
+			for j := range c3 {
+				c3[j] = bias[i+3]
+			}
+		case flowerGemmSet:
+			clear(c0)
+			clear(c1)
+			clear(c2)
+			clear(c3)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			a1 := a[(i+1)*ars+p*acs]
+			a2 := a[(i+2)*ars+p*acs]
+			a3 := a[(i+3)*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+				c1[j] += a1 * bj
+				c2[j] += a2 * bj
+				c3[j] += a3 * bj
+			}
+		}
+		if mode&flowerGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+			for j, v := range c1 {
+				c1[j] = max(v, 0)
+			}
+			for j, v := range c2 {
+				c2[j] = max(v, 0)
+			}
+			for j, v := range c3 {
+				c3[j] = max(v, 0)
+			}
+		}
+		if mode&flowerGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+			for j, v := range mask[(i+1)*ldc:][:n] {
+				if !(v > 0) {
+					c1[j] = 0
+				}
+			}
+			for j, v := range mask[(i+2)*ldc:][:n] {
+				if !(v > 0) {
+					c2[j] = 0
+				}
+			}
+			for j, v := range mask[(i+3)*ldc:][:n] {
+				if !(v > 0) {
+					c3[j] = 0
+				}
+			}
+		}
+	}
+	for ; i < m; i++ {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case flowerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case flowerGemmSet:
+			clear(c0)
+		}
+		for p := range k {
+			a0 := a[i*ars+p*acs]
+			for j, bj := range b[p*ldb:][:n] {
+				c0[j] += a0 * bj
+			}
+		}
+		if mode&flowerGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&flowerGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// flowerGemvGo is flowerGemv in plain Go, summing each row in four lanes.
+func flowerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	x = x[:k]
+	for i := range m {
+		row := a[i*lda:][:k]
+		var s0, s1, s2, s3 float64
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s0 += row[p] * x[p]
+			s1 += row[p+1] * x[p+1]
+			s2 += row[p+2] * x[p+2]
+			s3 += row[p+3] * x[p+3]
+		}
+		for ; p < k; p++ {
+			s0 += row[p] * x[p]
+		}
+		y[i] += (s0 + s1) + (s2 + s3)
+		if mode&flowerGemmRelu != 0 {
+			y[i] = max(y[i], 0)
+		}
+	}
+}
+
+// flowerTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to flowerTransposeKernel,
+// the edges to flowerTransposeGo.
+func flowerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		flowerTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		flowerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		flowerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// flowerTransposeGo is flowerTranspose in plain Go.
+func flowerTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	for i := range rows {
+		for j, v := range src[i*lds:][:cols] {
+			dst[j*ldd+i] = v
+		}
+	}
+}
+
+// flowerSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 4 columns go to flowerSoftmaxKernel, the rest to flowerSoftmaxGo.
+func flowerSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 3
+	if whole > 0 {
+		flowerSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		flowerSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
+// flowerSoftmaxGo is flowerSoftmax in plain Go, with math.Exp.
+func flowerSoftmaxGo(k, n int, z []float64, ld int, p, sum []float64) {
+	for j := range n {
+		mx := z[j]
+		for i := 1; i < k; i++ {
+			mx = max(mx, z[i*ld+j])
+		}
+		var s float64
+		for i := range k {
+			v := math.Exp(z[i*ld+j] - mx)
+			p[i*ld+j] = v
+			s += v
+		}
+		for i := range k {
+			p[i*ld+j] /= s
+		}
+		sum[j] = s
+	}
 }

@@ -1,22 +1,31 @@
 // Package asm writes the Go assembly of the kernels that the generated
-// batch code calls: the matrix products of a layer over a chunk of samples
-// (gemm) and of one sample (gemv). The kernels are the same for every model
-// but for their names, which carry the model's prefix so that several models
-// can share a package, and their element type.
+// code calls: the matrix products of a layer over a chunk of samples
+// (gemm) and of one sample (gemv), the chunk's changes of layout
+// (transpose) and its softmax head. The kernels are the same for every
+// model but for their names, which carry the model's prefix so that
+// several models can share a package, and their element type.
 //
 // The contract, for element type T and strides counted in elements:
 //
-//	gemm(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int)
-//		c[i*ldc+j] += Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
-//		n is a multiple of Cols; any m and k ≥ 0.
-//	gemv(m, k int, a *T, lda int, x, y *T)
-//		y[i] += Σₚ a[i*lda+p] · x[p]                   for i < m, p < k
+//	gemm(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias, mask *T, mode int)
+//		c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
+//		mode&3: 0 adds to c, 1 starts from bias[i], 2 from zero;
+//		mode&4: then relu; mode&8: then 0 where mask[i*ldc+j] ≤ 0.
+//		n is a multiple of 64 bytes of values (ir.Model.Cols); any m, k ≥ 0.
+//	gemv(m, k int, a *T, lda int, x, y *T, mode int)
+//		y[i] += Σₚ a[i*lda+p] · x[p]   for i < m, p < k; then relu if mode&4
+//	transpose(rows, cols int, src *T, lds int, dst *T, ldd int)
+//		dst[j*ldd+i] = src[i*lds+j], rows and cols multiples of a vector's values
+//	softmax(k, n int, z *T, ld int, p, sum *T)   (float32, amd64)
+//		each column j < n of z: p = exp(z − max) / sum, sum[j] its sum; n a multiple of 8
 //
-// The strides let one kernel serve the three products of a layer: the
-// forward W·A, the backward Wᵀ·Δ (a read down W's columns), and the weight
-// gradient Δ·Aᵀ. The generated Go code holds a plain Go version of each,
-// used on other processors and with the purego build tag, and tests that
-// the two agree.
+// The strides let one gemm serve the three products of a layer: the
+// forward W·A, the backward Δ·W, and the weight gradient Δᵀ·A (a read down
+// Δ's columns). The generated Go code checks the bounds, holds a plain Go
+// version of each kernel, used on other processors and with the purego
+// build tag, and tests that the two agree. On arm64 the Go code applies
+// relu and the mask after the kernel: Go's assembler lacks the vector
+// FMAX and FCMGT that they need.
 package asm
 
 import (
@@ -24,16 +33,6 @@ import (
 
 	"github.com/nngen/nngen/internal/asmtext"
 )
-
-// Cols is the column tile of gemm: n must be a multiple of it. It is two
-// 256-bit vectors of float32 on amd64 (four 128-bit ones on arm64); for
-// float64 it is half as many values, the same 64 bytes.
-func Cols(float string) int {
-	if float == "float32" {
-		return 16
-	}
-	return 8
-}
 
 // Names of the kernels of a model with the given prefix.
 func Gemm(prefix, arch string) string      { return prefix + "Gemm" + arch }

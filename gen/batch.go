@@ -9,8 +9,8 @@ import (
 	"github.com/nngen/nngen/spec"
 )
 
-// The chunked forms of TrainBatch and ForwardBatch, for models with looped
-// layers (ir.Model.Chunk > 0). A chunk of samples goes through the network
+// The chunked forms of TrainBatch and ForwardBatch, for every model whose
+// widest layer leaves room for a chunk (ir.Model.Chunk > 0). A chunk of samples goes through the network
 // layer by layer, each layer's step one call of the gemm kernel for the
 // whole chunk. The forward pass keeps values unit-major, a1[i*32+q] for
 // unit i of sample q, so that a layer is Z = W·A with the samples as the
@@ -34,10 +34,10 @@ func sampleMajor(name string, n int) vector {
 	}
 }
 
-// chunkNames are the arrays of a layer in the chunk: out is its output
-// (its pre-activation for the output layer), unit-major, and z its
-// pre-activation where the derivative needs it; outT and zT the same
-// sample-major, for the backward pass.
+// outName and zName name the arrays of a layer in the chunk, unit-major:
+// its output (the logits for the output layer), and its pre-activation
+// where the derivative needs it. With a "t" after them they name the same
+// values sample-major, for the backward pass.
 func outName(l *ir.Layer) string {
 	if l.Output() {
 		return fmt.Sprintf("z%d", l.N)

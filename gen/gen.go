@@ -258,7 +258,7 @@ func (e *emitter) chunkDoc() string {
 	}
 	return fmt.Sprintf(`
 
-The samples go through the network %d at a time, layer by layer, so that
-each weight row is read once per chunk of samples rather than once per
-sample; the inner loops serve four samples at once.`, e.m.Chunk)
+The samples go through the network %d at a time, layer by layer, each
+layer one product of matrices over them, so that each weight row is read
+once per chunk of samples rather than once per sample.`, e.m.Chunk)
 }

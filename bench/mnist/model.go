@@ -236,9 +236,9 @@ func (m *Mnist) Backward(g *Mnist, s *MnistTrace, x *[MnistInputs]float32, y *[M
 // ForwardBatch computes Forward for each of the samples in x, MnistInputs features
 // each, row after row, and writes their outputs to dst, MnistOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Mnist) ForwardBatch(dst, x []float32) {
 	n := len(x) / MnistInputs
 	if len(x) != n*MnistInputs || len(dst) != n*MnistOutputs {
@@ -276,9 +276,9 @@ func (m *Mnist) ForwardBatch(dst, x []float32) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 	n := len(x) / MnistInputs
 	if len(x) != n*MnistInputs || len(y) != n*MnistOutputs {

@@ -382,9 +382,9 @@ func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float64, y *[TinyO
 // ForwardBatch computes Forward for each of the samples in x, TinyInputs features
 // each, row after row, and writes their outputs to dst, TinyOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Tiny) ForwardBatch(dst, x []float64) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(dst) != n*TinyOutputs {
@@ -419,9 +419,9 @@ func (m *Tiny) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Tiny) TrainBatch(g *Tiny, x, y []float64) (loss float64) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {

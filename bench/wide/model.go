@@ -236,9 +236,9 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 // ForwardBatch computes Forward for each of the samples in x, WideInputs features
 // each, row after row, and writes their outputs to dst, WideOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Wide) ForwardBatch(dst, x []float32) {
 	n := len(x) / WideInputs
 	if len(x) != n*WideInputs || len(dst) != n*WideOutputs {
@@ -276,9 +276,9 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 	n := len(x) / WideInputs
 	if len(x) != n*WideInputs || len(y) != n*WideOutputs {

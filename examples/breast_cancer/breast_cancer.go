@@ -207,9 +207,9 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y
 // ForwardBatch computes Forward for each of the samples in x, CancerInputs features
 // each, row after row, and writes their outputs to dst, CancerOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Cancer) ForwardBatch(dst, x []float64) {
 	n := len(x) / CancerInputs
 	if len(x) != n*CancerInputs || len(dst) != n*CancerOutputs {
@@ -245,9 +245,9 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 	n := len(x) / CancerInputs
 	if len(x) != n*CancerInputs || len(y) != n*CancerOutputs {

@@ -236,9 +236,9 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 // ForwardBatch computes Forward for each of the samples in x, DigitsInputs features
 // each, row after row, and writes their outputs to dst, DigitsOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Digits) ForwardBatch(dst, x []float32) {
 	n := len(x) / DigitsInputs
 	if len(x) != n*DigitsInputs || len(dst) != n*DigitsOutputs {
@@ -276,9 +276,9 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 	n := len(x) / DigitsInputs
 	if len(x) != n*DigitsInputs || len(y) != n*DigitsOutputs {

@@ -195,9 +195,9 @@ func (m *XOR) Backward(g *XOR, s *XORTrace, x *[XORInputs]float64, y *[XOROutput
 // ForwardBatch computes Forward for each of the samples in x, XORInputs features
 // each, row after row, and writes their outputs to dst, XOROutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *XOR) ForwardBatch(dst, x []float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(dst) != n*XOROutputs {
@@ -236,9 +236,9 @@ func (m *XOR) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(y) != n*XOROutputs {

@@ -382,9 +382,9 @@ func (m *Iris) Backward(g *Iris, s *IrisTrace, x *[IrisInputs]float64, y *[IrisO
 // ForwardBatch computes Forward for each of the samples in x, IrisInputs features
 // each, row after row, and writes their outputs to dst, IrisOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Iris) ForwardBatch(dst, x []float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(dst) != n*IrisOutputs {
@@ -419,9 +419,9 @@ func (m *Iris) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(y) != n*IrisOutputs {

@@ -674,9 +674,9 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 // ForwardBatch computes Forward for each of the samples in x, DeepInputs features
 // each, row after row, and writes their outputs to dst, DeepOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Deep) ForwardBatch(dst, x []float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(dst) != n*DeepOutputs {
@@ -758,9 +758,9 @@ func (m *Deep) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(y) != n*DeepOutputs {

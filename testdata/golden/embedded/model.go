@@ -239,9 +239,9 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y
 // ForwardBatch computes Forward for each of the samples in x, ReaderInputs features
 // each, row after row, and writes their outputs to dst, ReaderOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Reader) ForwardBatch(dst, x []float32) {
 	n := len(x) / ReaderInputs
 	if len(x) != n*ReaderInputs || len(dst) != n*ReaderOutputs {
@@ -279,9 +279,9 @@ func (m *Reader) ForwardBatch(dst, x []float32) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 	n := len(x) / ReaderInputs
 	if len(x) != n*ReaderInputs || len(y) != n*ReaderOutputs {

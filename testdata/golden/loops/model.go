@@ -377,9 +377,9 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 // ForwardBatch computes Forward for each of the samples in x, LoopedInputs features
 // each, row after row, and writes their outputs to dst, LoopedOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Looped) ForwardBatch(dst, x []float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(dst) != n*LoopedOutputs {
@@ -431,9 +431,9 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(y) != n*LoopedOutputs {

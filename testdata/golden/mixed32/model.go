@@ -375,9 +375,9 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 // ForwardBatch computes Forward for each of the samples in x, SmallInputs features
 // each, row after row, and writes their outputs to dst, SmallOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Small) ForwardBatch(dst, x []float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(dst) != n*SmallOutputs {
@@ -422,9 +422,9 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(y) != n*SmallOutputs {

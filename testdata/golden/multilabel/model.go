@@ -193,9 +193,9 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 // ForwardBatch computes Forward for each of the samples in x, TaggerInputs features
 // each, row after row, and writes their outputs to dst, TaggerOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Tagger) ForwardBatch(dst, x []float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(dst) != n*TaggerOutputs {
@@ -234,9 +234,9 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(y) != n*TaggerOutputs {

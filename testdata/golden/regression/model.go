@@ -338,9 +338,9 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 // ForwardBatch computes Forward for each of the samples in x, SineInputs features
 // each, row after row, and writes their outputs to dst, SineOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Sine) ForwardBatch(dst, x []float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(dst) != n*SineOutputs {
@@ -385,9 +385,9 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {

@@ -207,9 +207,9 @@ func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64, y
 // ForwardBatch computes Forward for each of the samples in x, BinaryInputs features
 // each, row after row, and writes their outputs to dst, BinaryOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Binary) ForwardBatch(dst, x []float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(dst) != n*BinaryOutputs {
@@ -248,9 +248,9 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(y) != n*BinaryOutputs {

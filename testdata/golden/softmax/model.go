@@ -262,9 +262,9 @@ func (m *Classifier) Backward(g *Classifier, s *ClassifierTrace, x *[ClassifierI
 // ForwardBatch computes Forward for each of the samples in x, ClassifierInputs features
 // each, row after row, and writes their outputs to dst, ClassifierOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Classifier) ForwardBatch(dst, x []float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(dst) != n*ClassifierOutputs {
@@ -299,9 +299,9 @@ func (m *Classifier) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(y) != n*ClassifierOutputs {

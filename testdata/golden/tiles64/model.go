@@ -307,9 +307,9 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64, y *[T
 // ForwardBatch computes Forward for each of the samples in x, TilesInputs features
 // each, row after row, and writes their outputs to dst, TilesOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Tiles) ForwardBatch(dst, x []float64) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(dst) != n*TilesOutputs {
@@ -351,9 +351,9 @@ func (m *Tiles) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(y) != n*TilesOutputs {

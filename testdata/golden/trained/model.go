@@ -286,9 +286,9 @@ func (m *Flower) Backward(g *Flower, s *FlowerTrace, x *[FlowerInputs]float64, y
 // ForwardBatch computes Forward for each of the samples in x, FlowerInputs features
 // each, row after row, and writes their outputs to dst, FlowerOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Flower) ForwardBatch(dst, x []float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(dst) != n*FlowerOutputs {
@@ -323,9 +323,9 @@ func (m *Flower) ForwardBatch(dst, x []float64) {
 // gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, so that
-// each weight row is read once per chunk of samples rather than once per
-// sample; the inner loops serve four samples at once.
+// The samples go through the network 32 at a time, layer by layer, each
+// layer one product of matrices over them, so that each weight row is read
+// once per chunk of samples rather than once per sample.
 func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(y) != n*FlowerOutputs {

@@ -105,8 +105,12 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	g.Comment("samples q, products of the sample-major matrices.")
 	g.Id(e.gemm()).Call(Lit(1), Lit(l.Out), Id("c"), Id("one").Index(Op(":")), Lit(0), Lit(0),
 		Id(st.Delta).Index(Op(":")), Lit(l.Out), Id("g").Dot(l.B).Index(Op(":")), Lit(l.Out), Nil(), Nil(), e.gemmAdd())
+	input := Id(in).Index(Op(":"))
+	if st.Below == nil {
+		input = Id(in) // the chunk's samples, a slice already
+	}
 	g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Id("c"), Id(st.Delta).Index(Op(":")), Lit(1), Lit(l.Out),
-		Id(in).Index(Op(":")), Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.gemmAdd())
+		input, Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.gemmAdd())
 	if st.Below == nil {
 		return
 	}

@@ -344,7 +344,7 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		digitsGemm(1, 64, c, one[:], 0, 0, d1[:], 64, g.B1[:], 64, nil, nil, digitsGemmAdd)
-		digitsGemm(64, 64, c, d1[:], 1, 64, xc[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64, nil, nil, digitsGemmAdd)
+		digitsGemm(64, 64, c, d1[:], 1, 64, xc, 64, unsafe.Slice(&g.W1[0][0], 64*64), 64, nil, nil, digitsGemmAdd)
 	}
 	return loss
 }

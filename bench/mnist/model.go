@@ -344,7 +344,7 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		mnistGemm(1, 128, c, one[:], 0, 0, d1[:], 128, g.B1[:], 128, nil, nil, mnistGemmAdd)
-		mnistGemm(128, 784, c, d1[:], 1, 128, xc[:], 784, unsafe.Slice(&g.W1[0][0], 128*784), 784, nil, nil, mnistGemmAdd)
+		mnistGemm(128, 784, c, d1[:], 1, 128, xc, 784, unsafe.Slice(&g.W1[0][0], 128*784), 784, nil, nil, mnistGemmAdd)
 	}
 	return loss
 }

@@ -344,7 +344,7 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		wideGemm(1, 512, c, one[:], 0, 0, d1[:], 512, g.B1[:], 512, nil, nil, wideGemmAdd)
-		wideGemm(512, 784, c, d1[:], 1, 512, xc[:], 784, unsafe.Slice(&g.W1[0][0], 512*784), 784, nil, nil, wideGemmAdd)
+		wideGemm(512, 784, c, d1[:], 1, 512, xc, 784, unsafe.Slice(&g.W1[0][0], 512*784), 784, nil, nil, wideGemmAdd)
 	}
 	return loss
 }

@@ -297,7 +297,7 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		cancerGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, cancerGemmAdd)
-		cancerGemm(16, 30, c, d1[:], 1, 16, xc[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, nil, cancerGemmAdd)
+		cancerGemm(16, 30, c, d1[:], 1, 16, xc, 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, nil, cancerGemmAdd)
 	}
 	return loss
 }

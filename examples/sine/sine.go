@@ -535,7 +535,7 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		sineGemm(1, 32, c, one[:], 0, 0, d1[:], 32, g.B1[:], 32, nil, nil, sineGemmAdd)
-		sineGemm(32, 1, c, d1[:], 1, 32, xc[:], 1, unsafe.Slice(&g.W1[0][0], 32*1), 1, nil, nil, sineGemmAdd)
+		sineGemm(32, 1, c, d1[:], 1, 32, xc, 1, unsafe.Slice(&g.W1[0][0], 32*1), 1, nil, nil, sineGemmAdd)
 	}
 	return loss
 }

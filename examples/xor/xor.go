@@ -294,7 +294,7 @@ func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		xORGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, xORGemmAdd)
-		xORGemm(4, 2, c, d1[:], 1, 4, xc[:], 2, unsafe.Slice(&g.W1[0][0], 4*2), 2, nil, nil, xORGemmAdd)
+		xORGemm(4, 2, c, d1[:], 1, 4, xc, 2, unsafe.Slice(&g.W1[0][0], 4*2), 2, nil, nil, xORGemmAdd)
 	}
 	return loss
 }

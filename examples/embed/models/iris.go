@@ -474,7 +474,7 @@ func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		irisGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, irisGemmAdd)
-		irisGemm(16, 4, c, d1[:], 1, 16, xc[:], 4, unsafe.Slice(&g.W1[0][0], 16*4), 4, nil, nil, irisGemmAdd)
+		irisGemm(16, 4, c, d1[:], 1, 16, xc, 4, unsafe.Slice(&g.W1[0][0], 16*4), 4, nil, nil, irisGemmAdd)
 	}
 	return loss
 }

@@ -965,7 +965,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 3, c, d1[:], 1, 4, xc[:], 3, unsafe.Slice(&g.W1[0][0], 4*3), 3, nil, nil, deepGemmAdd)
+		deepGemm(4, 3, c, d1[:], 1, 4, xc, 3, unsafe.Slice(&g.W1[0][0], 4*3), 3, nil, nil, deepGemmAdd)
 	}
 	return loss
 }

@@ -347,7 +347,7 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		readerGemm(1, 96, c, one[:], 0, 0, d1[:], 96, g.B1[:], 96, nil, nil, readerGemmAdd)
-		readerGemm(96, 64, c, d1[:], 1, 96, xc[:], 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, nil, readerGemmAdd)
+		readerGemm(96, 64, c, d1[:], 1, 96, xc, 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, nil, readerGemmAdd)
 	}
 	return loss
 }

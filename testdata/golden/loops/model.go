@@ -536,7 +536,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		loopedGemm(1, 9, c, one[:], 0, 0, d1[:], 9, g.B1[:], 9, nil, nil, loopedGemmAdd)
-		loopedGemm(9, 11, c, d1[:], 1, 9, xc[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, nil, loopedGemmAdd)
+		loopedGemm(9, 11, c, d1[:], 1, 9, xc, 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, nil, loopedGemmAdd)
 	}
 	return loss
 }

@@ -505,7 +505,7 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		smallGemm(1, 12, c, one[:], 0, 0, d1[:], 12, g.B1[:], 12, nil, nil, smallGemmAdd)
-		smallGemm(12, 8, c, d1[:], 1, 12, xc[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, nil, smallGemmAdd)
+		smallGemm(12, 8, c, d1[:], 1, 12, xc, 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, nil, smallGemmAdd)
 	}
 	return loss
 }

@@ -292,7 +292,7 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		taggerGemm(1, 5, c, one[:], 0, 0, d1[:], 5, g.B1[:], 5, nil, nil, taggerGemmAdd)
-		taggerGemm(5, 6, c, d1[:], 1, 5, xc[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil, taggerGemmAdd)
+		taggerGemm(5, 6, c, d1[:], 1, 5, xc, 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil, taggerGemmAdd)
 	}
 	return loss
 }

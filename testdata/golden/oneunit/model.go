@@ -255,7 +255,7 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		tinyGemm(1, 1, c, one[:], 0, 0, d1[:], 1, g.B1[:], 1, nil, nil, tinyGemmAdd)
-		tinyGemm(1, 1, c, d1[:], 1, 1, xc[:], 1, unsafe.Slice(&g.W1[0][0], 1*1), 1, nil, nil, tinyGemmAdd)
+		tinyGemm(1, 1, c, d1[:], 1, 1, xc, 1, unsafe.Slice(&g.W1[0][0], 1*1), 1, nil, nil, tinyGemmAdd)
 	}
 	return loss
 }

@@ -306,7 +306,7 @@ func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		binaryGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, binaryGemmAdd)
-		binaryGemm(4, 5, c, d1[:], 1, 4, xc[:], 5, unsafe.Slice(&g.W1[0][0], 4*5), 5, nil, nil, binaryGemmAdd)
+		binaryGemm(4, 5, c, d1[:], 1, 4, xc, 5, unsafe.Slice(&g.W1[0][0], 4*5), 5, nil, nil, binaryGemmAdd)
 	}
 	return loss
 }

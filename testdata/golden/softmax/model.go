@@ -354,7 +354,7 @@ func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		classifierGemm(1, 6, c, one[:], 0, 0, d1[:], 6, g.B1[:], 6, nil, nil, classifierGemmAdd)
-		classifierGemm(6, 4, c, d1[:], 1, 6, xc[:], 4, unsafe.Slice(&g.W1[0][0], 6*4), 4, nil, nil, classifierGemmAdd)
+		classifierGemm(6, 4, c, d1[:], 1, 6, xc, 4, unsafe.Slice(&g.W1[0][0], 6*4), 4, nil, nil, classifierGemmAdd)
 	}
 	return loss
 }

@@ -407,7 +407,7 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 100, c, one[:], 0, 0, d1[:], 100, g.B1[:], 100, nil, nil, tilesGemmAdd)
-		tilesGemm(100, 37, c, d1[:], 1, 100, xc[:], 37, unsafe.Slice(&g.W1[0][0], 100*37), 37, nil, nil, tilesGemmAdd)
+		tilesGemm(100, 37, c, d1[:], 1, 100, xc, 37, unsafe.Slice(&g.W1[0][0], 100*37), 37, nil, nil, tilesGemmAdd)
 	}
 	return loss
 }

@@ -422,7 +422,7 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 45, c, one[:], 0, 0, d1[:], 45, g.B1[:], 45, nil, nil, tilesGemmAdd)
-		tilesGemm(45, 23, c, d1[:], 1, 45, xc[:], 23, unsafe.Slice(&g.W1[0][0], 45*23), 23, nil, nil, tilesGemmAdd)
+		tilesGemm(45, 23, c, d1[:], 1, 45, xc, 23, unsafe.Slice(&g.W1[0][0], 45*23), 23, nil, nil, tilesGemmAdd)
 	}
 	return loss
 }

@@ -378,7 +378,7 @@ func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		flowerGemm(1, 8, c, one[:], 0, 0, d1[:], 8, g.B1[:], 8, nil, nil, flowerGemmAdd)
-		flowerGemm(8, 4, c, d1[:], 1, 8, xc[:], 4, unsafe.Slice(&g.W1[0][0], 8*4), 4, nil, nil, flowerGemmAdd)
+		flowerGemm(8, 4, c, d1[:], 1, 8, xc, 4, unsafe.Slice(&g.W1[0][0], 8*4), 4, nil, nil, flowerGemmAdd)
 	}
 	return loss
 }

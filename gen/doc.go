@@ -14,8 +14,9 @@
 //	iris_test.go            with test: a finite-difference check, allocations, benchmarks
 //	iris_kernels_test.go    with test: each kernel against its plain Go version
 //
-// The kernel files exist only for a model with a looped layer (see
-// KernelFiles; package gen/asm writes the assembly). Every Go file is
+// The kernel files exist for every model whose code calls the kernels: one
+// that runs its batches in chunks or has a looped layer (ir.Model.Kernels;
+// package gen/asm writes the assembly). Every Go file is
 // gofmt-clean and imports only the standard library.
 //
 // Every choice of what to compute was made by ir; gen only writes it

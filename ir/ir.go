@@ -22,7 +22,7 @@ import (
 // UnrollThreshold is the largest number of weights of a layer that
 // unroll: auto lays out as straight-line code; larger layers get loops.
 // It was set by measuring both forms with bench/cmd/unroll (see README).
-const UnrollThreshold = 128
+const UnrollThreshold = 64
 
 // Model is a network ready to emit.
 type Model struct {

@@ -53,14 +53,15 @@ func main() {
 		if *literal {
 			m.Trained.Blob = ""
 		}
-		src, err := gen.Emit(m)
+		files, err := gen.Files(m, "model.go", false)
 		check(err)
-		size := len(src)
-		write(filepath.Join(tmp, w, "model.go"), src)
+		size := 0
+		for name, src := range files {
+			write(filepath.Join(tmp, w, name), src)
+			size += len(src)
+		}
 		how := "literals"
-		if b := gen.Blob(m); b != nil {
-			write(filepath.Join(tmp, w, "model_weights.bin"), b)
-			size += len(b)
+		if m.Trained.Blob != "" {
 			how = "embedded file"
 		}
 		write(filepath.Join(tmp, "cmd"+w, "main.go"), fmt.Appendf(nil,

@@ -48,12 +48,11 @@ func main() {
 			check(err)
 			lowered, err := ir.Lower(s, pkg)
 			check(err)
-			code, err := gen.Emit(lowered)
+			files, err := gen.Files(lowered, "model.go", true)
 			check(err)
-			test, err := gen.EmitTest(lowered)
-			check(err)
-			write(filepath.Join(tmp, pkg, "model.go"), code)
-			write(filepath.Join(tmp, pkg, "model_test.go"), test)
+			for name, src := range files {
+				write(filepath.Join(tmp, pkg, name), src)
+			}
 			pkgs = append(pkgs, "./"+pkg)
 		}
 	}

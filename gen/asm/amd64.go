@@ -212,17 +212,20 @@ func (w *writer) gemmAMD64(name string, t x86) {
 	w.WriteString("\n")
 }
 
-// gemvAMD64 writes gemv, 8 rows at a time and then 1: each row one
-// accumulator (eight hide the latency of FMA) over whole vectors of its
-// values, then the values left with masked loads, which read nothing past
-// them. The eight sums come out of their accumulators together, by
-// horizontal adds that transpose them into one vector. Registers:
+// gemvAMD64 writes gemv, 8 rows at a time: each row one accumulator (eight
+// hide the latency of FMA) over whole vectors of its values, then the
+// values left with masked loads, which read nothing past them. The eight
+// sums come out of their accumulators together, by horizontal adds that
+// transpose them into one vector. The last 1–7 rows run as a block of 8
+// too, its surplus rows repeating the last, and store under a mask.
+// Registers:
 //
 //	R8 rows left   SI a at the row block, row 0   DI y at the row block
 //	R11 lda in bytes   DX, R9, R10, CX, R12, R13, R14 a at rows 1–7
 //	BX x; AX the byte offset of p; k+8(FP) is rewritten to the last offset
 //	of a whole vector (k in bytes, less one vector), m+0(FP) to k mod lanes
 //	Y0–Y7 the accumulators, Y8 x, Y9 the mask of the values left, Y10 a row's
+//	values left, Y11, Y12 the masks of the rows left, Y13 y under them
 func (w *writer) gemvAMD64(name string, t x86) {
 	lanes := 32 / t.size
 	masks := "·" + strings.TrimSuffix(name, "AVX2") + "Masks"
@@ -261,14 +264,10 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	vec := "VMOVUP" + t.p[1:]
 	rows := []string{"SI", "DX", "R9", "R10", "CX", "R12", "R13", "R14"}
 	at := func(i int) string { return fmt.Sprintf("(%s)(AX*1)", rows[i]) }
-	// block writes the sums of n rows (8 or 1) into Y0 (its low value for
-	// one row), from whole vectors and then the masked rest.
-	block := func(n int) {
-		tag := fmt.Sprint(n)
-		for i := 1; i < n; i++ {
-			w.Op("LEAQ (%s)(R11*1), %s", rows[i-1], rows[i])
-		}
-		for i := range n {
+	// block writes the sums of the 8 rows at rows into Y0–Y7, from whole
+	// vectors and then the masked rest.
+	block := func(tag string) {
+		for i := range 8 {
 			w.Op("VXORP%s Y%d, Y%d, Y%d", t.p[1:], i, i, i)
 		}
 		w.Op("XORQ AX, AX")
@@ -276,7 +275,7 @@ func (w *writer) gemvAMD64(name string, t x86) {
 		w.Op("CMPQ AX, k+8(FP)")
 		w.Op("JGT rest%s", tag)
 		w.Op("%s (BX)(AX*1), Y8", vec)
-		for i := range n {
+		for i := range 8 {
 			w.Op("VFMADD231%s %s, Y8, Y%d", t.p, at(i), i)
 		}
 		w.Op("ADDQ $32, AX")
@@ -285,65 +284,24 @@ func (w *writer) gemvAMD64(name string, t x86) {
 		w.Op("CMPQ m+0(FP), $0")
 		w.Op("JEQ sum%s", tag)
 		w.Op("VMASKMOV%s (BX)(AX*1), Y9, Y8", t.p)
-		for i := range n {
+		for i := range 8 {
 			w.Op("VMASKMOV%s %s, Y9, Y10", t.p, at(i))
 			w.Op("VFMADD231%s Y10, Y8, Y%d", t.p, i)
 		}
 		w.Label("sum" + tag)
-	}
-	// store adds the n sums in Y0 (and Y1 for 8 float64) to y, applies relu
-	// if the mode asks for it, and stores them.
-	store := func(n int) {
-		tag := fmt.Sprint(n)
-		regs := []int{0}
-		if n == 8 && t.size == 8 {
-			regs = []int{0, 1}
-		}
-		for j, r := range regs {
-			if n == 8 {
-				w.Op("VADD%s %d(DI), Y%d, Y%d", t.p, 32*j, r, r)
-			} else {
-				w.Op("VADD%s (DI), X%d, X%d", t.s, r, r)
+		w.Comment("The eight sums, transposed into the lanes of one vector by horizontal adds.")
+		if t.size == 4 {
+			for i := 0; i < 8; i += 2 {
+				w.Op("VHADDPS Y%d, Y%d, Y%d", i+1, i, i)
 			}
+			w.Op("VHADDPS Y2, Y0, Y0")
+			w.Op("VHADDPS Y6, Y4, Y4")
+			w.Comment("Y0 holds rows 0–3 in each half, Y4 rows 4–7: add the halves.")
+			w.Op("VPERM2F128 $0x20, Y4, Y0, Y1")
+			w.Op("VPERM2F128 $0x31, Y4, Y0, Y2")
+			w.Op("VADDPS Y2, Y1, Y0")
+			return
 		}
-		w.Op("MOVQ mode+48(FP), AX")
-		w.Op("TESTQ $4, AX")
-		w.Op("JEQ write%s", tag)
-		w.Comment("relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
-		w.Op("VXORP%s Y15, Y15, Y15", t.p[1:])
-		for _, r := range regs {
-			if n == 8 {
-				w.Op("VMAX%s Y%d, Y15, Y%d", t.p, r, r)
-			} else {
-				w.Op("VMAX%s X%d, X15, X%d", t.s, r, r)
-			}
-		}
-		w.Label("write" + tag)
-		for j, r := range regs {
-			if n == 8 {
-				w.Op("%s Y%d, %d(DI)", vec, r, 32*j)
-			} else {
-				w.Op("VMOV%s X%d, (DI)", t.s, r)
-			}
-		}
-	}
-	w.Comment("Blocks of 8 rows.")
-	w.Label("rows8")
-	w.Op("CMPQ R8, $8")
-	w.Op("JLT rows1")
-	block(8)
-	w.Comment("The eight sums, transposed into the lanes of one vector by horizontal adds.")
-	if t.size == 4 {
-		for i := 0; i < 8; i += 2 {
-			w.Op("VHADDPS Y%d, Y%d, Y%d", i+1, i, i)
-		}
-		w.Op("VHADDPS Y2, Y0, Y0")
-		w.Op("VHADDPS Y6, Y4, Y4")
-		w.Comment("Y0 holds rows 0–3 in each half, Y4 rows 4–7: add the halves.")
-		w.Op("VPERM2F128 $0x20, Y4, Y0, Y1")
-		w.Op("VPERM2F128 $0x31, Y4, Y0, Y2")
-		w.Op("VADDPS Y2, Y1, Y0")
-	} else {
 		for i := 0; i < 8; i += 2 {
 			w.Op("VHADDPD Y%d, Y%d, Y%d", i+1, i, i)
 		}
@@ -354,27 +312,86 @@ func (w *writer) gemvAMD64(name string, t x86) {
 			w.Op("VADDPD Y10, Y8, Y%d", h)
 		}
 	}
-	store(8)
+	// sums are the registers of the 8 sums: one vector of float32, two of
+	// float64.
+	sums := []int{0}
+	if t.size == 8 {
+		sums = []int{0, 1}
+	}
+	// store adds the sums to y, applies relu if the mode asks for it, and
+	// stores them; masked, it reads and writes only the rows under the
+	// masks in Y11 (and Y12).
+	store := func(tag string, masked bool) {
+		for j, r := range sums {
+			if masked {
+				w.Op("VMASKMOV%s %d(DI), Y%d, Y13", t.p, 32*j, 11+j)
+				w.Op("VADD%s Y13, Y%d, Y%d", t.p, r, r)
+			} else {
+				w.Op("VADD%s %d(DI), Y%d, Y%d", t.p, 32*j, r, r)
+			}
+		}
+		w.Op("MOVQ mode+48(FP), AX")
+		w.Op("TESTQ $4, AX")
+		w.Op("JEQ write%s", tag)
+		w.Comment("relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
+		w.Op("VXORP%s Y15, Y15, Y15", t.p[1:])
+		for _, r := range sums {
+			w.Op("VMAX%s Y%d, Y15, Y%d", t.p, r, r)
+		}
+		w.Label("write" + tag)
+		for j, r := range sums {
+			if masked {
+				w.Op("VMASKMOV%s Y%d, Y%d, %d(DI)", t.p, r, 11+j, 32*j)
+			} else {
+				w.Op("%s Y%d, %d(DI)", vec, r, 32*j)
+			}
+		}
+	}
+	w.Comment("Blocks of 8 rows.")
+	w.Label("rows8")
+	w.Op("CMPQ R8, $8")
+	w.Op("JLT tail")
+	for i := 1; i < 8; i++ {
+		w.Op("LEAQ (%s)(R11*1), %s", rows[i-1], rows[i])
+	}
+	block("8")
+	store("8", false)
 	w.Op("LEAQ (SI)(R11*8), SI")
 	w.Op("ADDQ $%d, DI", 8*t.size)
 	w.Op("SUBQ $8, R8")
 	w.Op("JMP rows8")
-	w.Comment("The last rows, one at a time.")
-	w.Label("rows1")
+	w.Comment("The last 1–7 rows: a block of 8 whose rows past the last repeat it,",
+		"so that every read stays inside a, with the sums stored under a mask.")
+	w.Label("tail")
 	w.Op("TESTQ R8, R8")
 	w.Op("JEQ done")
-	block(1)
-	w.Op("VEXTRACTF128 $1, Y0, X1")
-	w.Op("VADD%s X1, X0, X0", t.p)
-	w.Op("VHADD%s X0, X0, X0", t.p)
-	if t.size == 4 {
-		w.Op("VHADD%s X0, X0, X0", t.p)
+	for i := 1; i < 8; i++ {
+		w.Op("LEAQ (%s)(R11*1), %s", rows[i-1], rows[i])
+		w.Op("CMPQ R8, $%d", i+1)
+		w.Op("CMOVQLT %s, %s", rows[i-1], rows[i])
 	}
-	store(1)
-	w.Op("ADDQ R11, SI")
-	w.Op("ADDQ $%d, DI", t.size)
-	w.Op("DECQ R8")
-	w.Op("JMP rows1")
+	block("T")
+	w.Comment("The masks of the rows left: the first R8 lanes of the sums.")
+	w.Op("LEAQ %s+%d(SB), R9", masks, lanes*t.size)
+	if t.size == 4 {
+		w.Op("MOVQ R8, AX")
+		w.Op("NEGQ AX")
+		w.Op("VMOVUPS (R9)(AX*4), Y11")
+	} else {
+		w.Op("MOVQ $4, CX")
+		w.Op("MOVQ R8, AX")
+		w.Op("CMPQ AX, CX")
+		w.Op("CMOVQGT CX, AX")
+		w.Op("NEGQ AX")
+		w.Op("VMOVUPD (R9)(AX*8), Y11")
+		w.Op("XORQ CX, CX")
+		w.Op("MOVQ R8, AX")
+		w.Op("SUBQ $4, AX")
+		w.Op("CMOVQLT CX, AX")
+		w.Op("NEGQ AX")
+		w.Op("VMOVUPD (R9)(AX*8), Y12")
+	}
+	store("T", true)
 	w.Label("done")
 	w.Op("VZEROUPPER")
 	w.Op("RET")

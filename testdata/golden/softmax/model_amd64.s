@@ -551,7 +551,7 @@ TEXT ·classifierGemvAVX2(SB), NOSPLIT, $0-56
 // Blocks of 8 rows.
 rows8:
 	CMPQ R8, $8
-	JLT rows1
+	JLT tail
 	LEAQ (SI)(R11*1), DX
 	LEAQ (DX)(R11*1), R9
 	LEAQ (R9)(R11*1), R10
@@ -631,42 +631,116 @@ write8:
 	ADDQ $64, DI
 	SUBQ $8, R8
 	JMP rows8
-// The last rows, one at a time.
-rows1:
+// The last 1–7 rows: a block of 8 whose rows past the last repeat it,
+// so that every read stays inside a, with the sums stored under a mask.
+tail:
 	TESTQ R8, R8
 	JEQ done
+	LEAQ (SI)(R11*1), DX
+	CMPQ R8, $2
+	CMOVQLT SI, DX
+	LEAQ (DX)(R11*1), R9
+	CMPQ R8, $3
+	CMOVQLT DX, R9
+	LEAQ (R9)(R11*1), R10
+	CMPQ R8, $4
+	CMOVQLT R9, R10
+	LEAQ (R10)(R11*1), CX
+	CMPQ R8, $5
+	CMOVQLT R10, CX
+	LEAQ (CX)(R11*1), R12
+	CMPQ R8, $6
+	CMOVQLT CX, R12
+	LEAQ (R12)(R11*1), R13
+	CMPQ R8, $7
+	CMOVQLT R12, R13
+	LEAQ (R13)(R11*1), R14
+	CMPQ R8, $8
+	CMOVQLT R13, R14
 	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
 	XORQ AX, AX
-vec1:
+vecT:
 	CMPQ AX, k+8(FP)
-	JGT rest1
+	JGT restT
 	VMOVUPD (BX)(AX*1), Y8
 	VFMADD231PD (SI)(AX*1), Y8, Y0
+	VFMADD231PD (DX)(AX*1), Y8, Y1
+	VFMADD231PD (R9)(AX*1), Y8, Y2
+	VFMADD231PD (R10)(AX*1), Y8, Y3
+	VFMADD231PD (CX)(AX*1), Y8, Y4
+	VFMADD231PD (R12)(AX*1), Y8, Y5
+	VFMADD231PD (R13)(AX*1), Y8, Y6
+	VFMADD231PD (R14)(AX*1), Y8, Y7
 	ADDQ $32, AX
-	JMP vec1
-rest1:
+	JMP vecT
+restT:
 	CMPQ m+0(FP), $0
-	JEQ sum1
+	JEQ sumT
 	VMASKMOVPD (BX)(AX*1), Y9, Y8
 	VMASKMOVPD (SI)(AX*1), Y9, Y10
 	VFMADD231PD Y10, Y8, Y0
-sum1:
-	VEXTRACTF128 $1, Y0, X1
-	VADDPD X1, X0, X0
-	VHADDPD X0, X0, X0
-	VADDSD (DI), X0, X0
+	VMASKMOVPD (DX)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y1
+	VMASKMOVPD (R9)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y2
+	VMASKMOVPD (R10)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y3
+	VMASKMOVPD (CX)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y4
+	VMASKMOVPD (R12)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y5
+	VMASKMOVPD (R13)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y6
+	VMASKMOVPD (R14)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y7
+sumT:
+// The eight sums, transposed into the lanes of one vector by horizontal adds.
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+	VHADDPD Y5, Y4, Y4
+	VHADDPD Y7, Y6, Y6
+// Y0 holds rows 0 and 1 in each half, Y2 rows 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y8
+	VPERM2F128 $0x31, Y2, Y0, Y10
+	VADDPD Y10, Y8, Y0
+	VPERM2F128 $0x20, Y6, Y4, Y8
+	VPERM2F128 $0x31, Y6, Y4, Y10
+	VADDPD Y10, Y8, Y1
+// The masks of the rows left: the first R8 lanes of the sums.
+	LEAQ ·classifierGemvMasks+32(SB), R9
+	MOVQ $4, CX
+	MOVQ R8, AX
+	CMPQ AX, CX
+	CMOVQGT CX, AX
+	NEGQ AX
+	VMOVUPD (R9)(AX*8), Y11
+	XORQ CX, CX
+	MOVQ R8, AX
+	SUBQ $4, AX
+	CMOVQLT CX, AX
+	NEGQ AX
+	VMOVUPD (R9)(AX*8), Y12
+	VMASKMOVPD 0(DI), Y11, Y13
+	VADDPD Y13, Y0, Y0
+	VMASKMOVPD 32(DI), Y12, Y13
+	VADDPD Y13, Y1, Y1
 	MOVQ mode+48(FP), AX
 	TESTQ $4, AX
-	JEQ write1
+	JEQ writeT
 // relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
-	VMAXSD X0, X15, X0
-write1:
-	VMOVSD X0, (DI)
-	ADDQ R11, SI
-	ADDQ $8, DI
-	DECQ R8
-	JMP rows1
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y1, Y15, Y1
+writeT:
+	VMASKMOVPD Y0, Y11, 0(DI)
+	VMASKMOVPD Y1, Y12, 32(DI)
 done:
 	VZEROUPPER
 	RET

@@ -559,7 +559,7 @@ TEXT ·tilesGemvAVX2(SB), NOSPLIT, $0-56
 // Blocks of 8 rows.
 rows8:
 	CMPQ R8, $8
-	JLT rows1
+	JLT tail
 	LEAQ (SI)(R11*1), DX
 	LEAQ (DX)(R11*1), R9
 	LEAQ (R9)(R11*1), R10
@@ -635,43 +635,102 @@ write8:
 	ADDQ $32, DI
 	SUBQ $8, R8
 	JMP rows8
-// The last rows, one at a time.
-rows1:
+// The last 1–7 rows: a block of 8 whose rows past the last repeat it,
+// so that every read stays inside a, with the sums stored under a mask.
+tail:
 	TESTQ R8, R8
 	JEQ done
+	LEAQ (SI)(R11*1), DX
+	CMPQ R8, $2
+	CMOVQLT SI, DX
+	LEAQ (DX)(R11*1), R9
+	CMPQ R8, $3
+	CMOVQLT DX, R9
+	LEAQ (R9)(R11*1), R10
+	CMPQ R8, $4
+	CMOVQLT R9, R10
+	LEAQ (R10)(R11*1), CX
+	CMPQ R8, $5
+	CMOVQLT R10, CX
+	LEAQ (CX)(R11*1), R12
+	CMPQ R8, $6
+	CMOVQLT CX, R12
+	LEAQ (R12)(R11*1), R13
+	CMPQ R8, $7
+	CMOVQLT R12, R13
+	LEAQ (R13)(R11*1), R14
+	CMPQ R8, $8
+	CMOVQLT R13, R14
 	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 	XORQ AX, AX
-vec1:
+vecT:
 	CMPQ AX, k+8(FP)
-	JGT rest1
+	JGT restT
 	VMOVUPS (BX)(AX*1), Y8
 	VFMADD231PS (SI)(AX*1), Y8, Y0
+	VFMADD231PS (DX)(AX*1), Y8, Y1
+	VFMADD231PS (R9)(AX*1), Y8, Y2
+	VFMADD231PS (R10)(AX*1), Y8, Y3
+	VFMADD231PS (CX)(AX*1), Y8, Y4
+	VFMADD231PS (R12)(AX*1), Y8, Y5
+	VFMADD231PS (R13)(AX*1), Y8, Y6
+	VFMADD231PS (R14)(AX*1), Y8, Y7
 	ADDQ $32, AX
-	JMP vec1
-rest1:
+	JMP vecT
+restT:
 	CMPQ m+0(FP), $0
-	JEQ sum1
+	JEQ sumT
 	VMASKMOVPS (BX)(AX*1), Y9, Y8
 	VMASKMOVPS (SI)(AX*1), Y9, Y10
 	VFMADD231PS Y10, Y8, Y0
-sum1:
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VADDSS (DI), X0, X0
+	VMASKMOVPS (DX)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y1
+	VMASKMOVPS (R9)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y2
+	VMASKMOVPS (R10)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y3
+	VMASKMOVPS (CX)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y4
+	VMASKMOVPS (R12)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y5
+	VMASKMOVPS (R13)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y6
+	VMASKMOVPS (R14)(AX*1), Y9, Y10
+	VFMADD231PS Y10, Y8, Y7
+sumT:
+// The eight sums, transposed into the lanes of one vector by horizontal adds.
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y5, Y4, Y4
+	VHADDPS Y7, Y6, Y6
+	VHADDPS Y2, Y0, Y0
+	VHADDPS Y6, Y4, Y4
+// Y0 holds rows 0–3 in each half, Y4 rows 4–7: add the halves.
+	VPERM2F128 $0x20, Y4, Y0, Y1
+	VPERM2F128 $0x31, Y4, Y0, Y2
+	VADDPS Y2, Y1, Y0
+// The masks of the rows left: the first R8 lanes of the sums.
+	LEAQ ·tilesGemvMasks+32(SB), R9
+	MOVQ R8, AX
+	NEGQ AX
+	VMOVUPS (R9)(AX*4), Y11
+	VMASKMOVPS 0(DI), Y11, Y13
+	VADDPS Y13, Y0, Y0
 	MOVQ mode+48(FP), AX
 	TESTQ $4, AX
-	JEQ write1
+	JEQ writeT
 // relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPS Y15, Y15, Y15
-	VMAXSS X0, X15, X0
-write1:
-	VMOVSS X0, (DI)
-	ADDQ R11, SI
-	ADDQ $4, DI
-	DECQ R8
-	JMP rows1
+	VMAXPS Y0, Y15, Y0
+writeT:
+	VMASKMOVPS Y0, Y11, 0(DI)
 done:
 	VZEROUPPER
 	RET

@@ -10,17 +10,17 @@ import (
 	"syscall"
 	"text/tabwriter"
 
-	"github.com/nngen/nngen/internal/build"
 	"github.com/nngen/nngen/internal/driver"
 	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/runtime/gradcheck"
 	"github.com/nngen/nngen/spec"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", "check [-grad] [-seed n] [-ir] spec.yaml", stderr)
 	grad := fs.Bool("grad", false, "also build the model and check its backward pass against finite differences")
-	var seed uint64
-	driver.SeedVar(fs, &seed, 1, "seed of the gradient check's parameters, samples and checked entries")
+	var opt gradcheck.Options
+	driver.SeedVar(fs, &opt.Seed, 1, "seed of the gradient check's parameters, samples and checked entries")
 	dump := fs.Bool("ir", false, "print the intermediate form the code is generated from")
 	path, err := parseFlags(fs, args)
 	if err != nil {
@@ -45,15 +45,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	// swamped by rounding. The code differs only in its element type.
 	twin := *s
 	twin.DType = spec.Float64
-	fmt.Fprintln(stderr, "building the model...")
-	exe, err := build.Program(&twin)
-	if err != nil {
-		return err
-	}
 	if s.DType == spec.Float32 {
 		fmt.Fprintln(stdout, "(checked in float64: the float32 model's code is the same but for its element type)")
 	}
-	return runProgram(exe, stdout, stderr, "gradcheck", "-seed", fmt.Sprint(seed))
+	fmt.Fprintln(stderr, "building the model...")
+	return runModel(&twin, "gradcheck", opt, stdout, stderr)
 }
 
 // summarize prints the layers and the costs of m.

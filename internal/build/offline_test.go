@@ -28,7 +28,7 @@ func TestProgramOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(exe, "gradcheck").CombinedOutput()
+	out, err := exec.Command(exe, "gradcheck", "{}").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ok: ") {
 		t.Fatalf("gradcheck: %v\n%s", err, out)
 	}

@@ -166,7 +166,7 @@ func TestPropertyGradients(t *testing.T) {
 			if err != nil {
 				t.Fatalf("building the model: %v\nspec:\n%s", err, src)
 			}
-			out, err := exec.Command(exe, "gradcheck", "-seed", fmt.Sprint(*propertySeed+uint64(i))).CombinedOutput()
+			out, err := exec.Command(exe, "gradcheck", fmt.Sprintf(`{"Seed":%d}`, *propertySeed+uint64(i))).CombinedOutput()
 			if err != nil {
 				t.Fatalf("gradient check: %v\n%s\nspec:\n%s", err, out, src)
 			}

@@ -1,11 +1,13 @@
 // Package driver is the main function of the programs that nngen builds
 // around a generated model (see internal/build). It runs the part of
-// nngen's commands that needs the compiled model; the nngen command
-// parses the spec, generates the code and passes the remaining arguments.
+// nngen's commands that needs the compiled model: gradcheck, train, eval,
+// predict and verify. The nngen command parses the flags and the spec,
+// builds the program and passes it the command's options as one JSON
+// argument (TrainOptions, EvalOptions, VerifyOptions, gradcheck.Options),
+// which the driver validates again.
 package driver
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -20,13 +22,16 @@ import (
 // success, 1 on failure, 2 for bad usage.
 func Main[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: model gradcheck|train|eval|predict|verify [options]")
+		fmt.Fprintln(stderr, "usage: model gradcheck|train|eval|predict|verify options.json")
 		return 2
 	}
-	var err error
+	var (
+		status int
+		err    error
+	)
 	switch args[0] {
 	case "gradcheck":
-		return gradCheck[T, M, P](args[1:], stdout, stderr)
+		status, err = gradCheck[T, M, P](args[1:], stdout)
 	case "train":
 		err = trainCmd[T, M, P](arch, args[1:], stdout, stderr)
 	case "eval":
@@ -43,22 +48,18 @@ func Main[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []str
 		fmt.Fprintf(stderr, "nngen: %v\n", err)
 		return 1
 	}
-	return 0
+	return status
 }
 
-// GradTolerance is the largest relative error the gradient check accepts.
-const GradTolerance = 1e-6
-
-func gradCheck[T model.Float, M any, P model.Model[T, M]](args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gradcheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// gradCheck checks the backward pass of M against central differences
+// with the gradcheck.Options in args, and returns the exit status: 1 if an
+// error exceeds gradcheck.Tolerance.
+func gradCheck[T model.Float, M any, P model.Model[T, M]](args []string, stdout io.Writer) (int, error) {
 	var opt gradcheck.Options
-	SeedVar(fs, &opt.Seed, 1, "seed of the parameters, samples and checked entries")
-	fs.IntVar(&opt.Samples, "samples", 4, "samples in the checked mini-batch")
-	fs.IntVar(&opt.PerTensor, "per-tensor", 256, "entries checked per weight or bias at most")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if err := decode(args, &opt); err != nil {
+		return 0, err
 	}
+	opt = opt.WithDefaults()
 	results := gradcheck.Check[T, M, P](new(M), opt)
 	fmt.Fprintf(stdout, "gradient check: backward pass vs central differences, %d samples, seed %d\n", opt.Samples, opt.Seed)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -69,10 +70,10 @@ func gradCheck[T model.Float, M any, P model.Model[T, M]](args []string, stdout,
 		worst = max(worst, r.MaxError)
 	}
 	tw.Flush()
-	if worst > GradTolerance {
-		fmt.Fprintf(stdout, "FAIL: largest relative error %.2e exceeds %.0e\n", worst, GradTolerance)
-		return 1
+	if worst > gradcheck.Tolerance {
+		fmt.Fprintf(stdout, "FAIL: largest relative error %.2e exceeds %.0e\n", worst, gradcheck.Tolerance)
+		return 1, nil
 	}
-	fmt.Fprintf(stdout, "ok: largest relative error %.2e (tolerance %.0e)\n", worst, GradTolerance)
-	return 0
+	fmt.Fprintf(stdout, "ok: largest relative error %.2e (tolerance %.0e)\n", worst, gradcheck.Tolerance)
+	return 0, nil
 }

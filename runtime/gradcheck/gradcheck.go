@@ -28,6 +28,24 @@ type Result struct {
 // relative error of an entry is |backward − numeric| / max(|numeric|, Floor).
 const Floor = 1e-3
 
+// Tolerance is the largest relative error of a correct backward pass in
+// float64: nngen check -grad fails above it, and Check tries other steps
+// for an entry whose error exceeds it.
+const Tolerance = 1e-6
+
+// WithDefaults returns opt with its zero fields set to their defaults.
+func (opt Options) WithDefaults() Options {
+	if opt.Seed == 0 {
+		opt.Seed = 1
+	}
+	opt.Samples = cmpOr(opt.Samples, 4)
+	opt.PerTensor = cmpOr(opt.PerTensor, 256)
+	if opt.Step == 0 {
+		opt.Step = 1e-5
+	}
+	return opt
+}
+
 // Check compares the gradient computed by the model's TrainBatch with
 // central differences of the loss it returns,
 //
@@ -38,14 +56,7 @@ const Floor = 1e-3
 // overwritten. The check is meaningful in float64; in float32 the
 // differences are dominated by rounding.
 func Check[T model.Float, M any, P model.Model[T, M]](m P, opt Options) []Result {
-	if opt.Seed == 0 {
-		opt.Seed = 1
-	}
-	opt.Samples = cmpOr(opt.Samples, 4)
-	opt.PerTensor = cmpOr(opt.PerTensor, 256)
-	if opt.Step == 0 {
-		opt.Step = 1e-5
-	}
+	opt = opt.WithDefaults()
 	r := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
 	m.Init(opt.Seed)
 	params := m.Params()
@@ -79,12 +90,12 @@ func Check[T model.Float, M any, P model.Model[T, M]](m P, opt Options) []Result
 				return central(func(v float64) float64 { return loss(i, v) }, float64(params[i]), h)
 			}
 			e := relError(float64(analytic[i]), numeric(opt.Step))
-			if e > 1e-6 {
+			if e > Tolerance {
 				// A kink of relu and its kin between θ ± h spoils the
 				// difference quotient; a smaller step avoids it.
 				e = math.Min(e, relError(float64(analytic[i]), numeric(opt.Step/16)))
 			}
-			if e > 1e-6 {
+			if e > Tolerance {
 				// Rounding in the loss, about ε·|L|, makes the quotient
 				// off by ε·|L|/h: with many outputs and samples the loss
 				// is large, and a gradient near Floor is swamped at the

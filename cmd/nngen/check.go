@@ -19,8 +19,8 @@ import (
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", "check [-grad] [-seed n] [-ir] spec.yaml", stderr)
 	grad := fs.Bool("grad", false, "also build the model and check its backward pass against finite differences")
-	var opt gradcheck.Options
-	driver.SeedVar(fs, &opt.Seed, 1, "seed of the gradient check's parameters, samples and checked entries")
+	opt := gradcheck.Options{Seed: 1}
+	seedVar(fs, &opt.Seed, "seed of the gradient check's parameters, samples and checked entries")
 	dump := fs.Bool("ir", false, "print the intermediate form the code is generated from")
 	path, err := parseFlags(fs, args)
 	if err != nil {

@@ -104,43 +104,6 @@ func version() string {
 	return "(devel)"
 }
 
-// newFlags makes a flag set whose errors print usage to stderr and map to
-// exit status 2.
-func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: nngen %s\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses args, where flags may come before and after the
-// spec, and returns the one spec path they name.
-func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return "", err
-			}
-			return "", errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(pos) != 1 {
-		fmt.Fprintf(fs.Output(), "nngen %s: want one spec file, got %d arguments\n", fs.Name(), len(pos))
-		fs.Usage()
-		return "", errUsage
-	}
-	return pos[0], nil
-}
-
 func runGen(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("gen", "[gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] spec.yaml", stderr)
 	out := fs.String("o", "", "output file (default: the spec's name with .go; - for stdout)")

@@ -18,56 +18,77 @@ import (
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	// The spec supplies the defaults, so find it before defining the flags.
-	s, err := specArg(args, stderr)
+	t, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
-	o := defaultTrainOptions(s)
-	fs, plotPath := trainFlags(&o, stderr)
-	path, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["val"] && !set["val-split"] {
-		o.ValSplit = 0 // -val replaces the spec's val_split
-	}
-	if err := o.Validate(); err != nil {
-		fmt.Fprintf(stderr, "nngen train: %v\n", err)
-		return errUsage
-	}
-	if s.DType == spec.Float32 && o.Clip > 0 && float32(o.Clip) == 0 {
-		fmt.Fprintf(stderr, "nngen train: -clip %g is 0 in float32, the model's dtype\n", o.Clip)
-		return errUsage
-	}
+	o := t.options
 	if err := checkReadable(o.Data, o.Val, o.Test, o.Resume); err != nil {
 		return err
 	}
-	if err := checkTrainOutputs(path, o, *plotPath); err != nil {
+	if err := checkTrainOutputs(t.specPath, o, t.plot); err != nil {
 		fmt.Fprintf(stderr, "nngen train: %v\n", err)
 		return errUsage
 	}
-	if err := checkWritable(o.Out, o.Checkpoint, *plotPath); err != nil {
+	if err := checkWritable(o.Out, o.Checkpoint, t.plot); err != nil {
 		return err
 	}
-	if *plotPath != "" {
-		tmp, err := os.CreateTemp("", "nngen-history-*.json")
-		if err != nil {
-			return err
-		}
-		tmp.Close()
-		defer os.Remove(tmp.Name())
-		o.History = tmp.Name()
+	if t.plot == "" {
+		return runModel(t.spec, "train", o, stdout, stderr)
 	}
-	if err := runModel(s, "train", o, stdout, stderr); err != nil {
+	tmp, err := os.CreateTemp("", "nngen-history-*.json")
+	if err != nil {
 		return err
 	}
-	if *plotPath == "" {
-		return nil
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	o.History = tmp.Name()
+	if err := runModel(t.spec, "train", o, stdout, stderr); err != nil {
+		return err
 	}
-	b, err := os.ReadFile(o.History)
+	return drawLosses(t.plot, t.spec.Name, o.History, stdout)
+}
+
+// trainCommand is a command line of nngen train, parsed and validated.
+type trainCommand struct {
+	spec     *spec.Model
+	specPath string
+	plot     string // the -plot file, if any
+	options  driver.TrainOptions
+}
+
+// parseTrain parses the arguments of nngen train, reads the spec they
+// name and validates the options: those of the flags set, else of the
+// spec's train section, else the defaults (trainDefaults).
+func parseTrain(args []string, stderr io.Writer) (*trainCommand, error) {
+	o := trainDefaults(&spec.Model{Seed: 1})
+	fs := newFlags("train", "train spec.yaml -data train.csv -o model.safetensors [flags]", stderr)
+	trainFlags(fs, &o)
+	plotPath := fs.String("plot", "", "draw the training and validation loss curves to this PNG file")
+	path, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	s, err := spec.ParseFile(path)
+	if err != nil {
+		return nil, err
+	}
+	o = withSpec(o, setFlags(fs), s)
+	if err := o.Validate(); err != nil {
+		fmt.Fprintf(stderr, "nngen train: %v\n", err)
+		return nil, errUsage
+	}
+	if s.DType == spec.Float32 && o.Clip > 0 && float32(o.Clip) == 0 {
+		fmt.Fprintf(stderr, "nngen train: -clip %g is 0 in float32, the model's dtype\n", o.Clip)
+		return nil, errUsage
+	}
+	return &trainCommand{spec: s, specPath: path, plot: *plotPath, options: o}, nil
+}
+
+// drawLosses draws the loss curves of the model name from the history
+// file written by the model program to the PNG file path.
+func drawLosses(path, name, history string, stdout io.Writer) error {
+	b, err := os.ReadFile(history)
 	if err != nil {
 		return err
 	}
@@ -80,13 +101,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	var png bytes.Buffer
-	if err := plot.Losses(&png, s.Name, h); err != nil {
+	if err := plot.Losses(&png, name, h); err != nil {
 		return err
 	}
-	if err := writeFile(*plotPath, png.Bytes()); err != nil {
+	if err := writeFile(path, png.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "loss curves drawn to %s\n", *plotPath)
+	fmt.Fprintf(stdout, "loss curves drawn to %s\n", path)
 	return nil
 }
 
@@ -104,14 +125,6 @@ func checkTrainOutputs(specPath string, o driver.TrainOptions, plotPath string) 
 	return checkOutputs([]arg{{"-o", o.Out}, {"-plot", plotPath}}, append(inputs, arg{"-resume", o.Resume}))
 }
 
-// trainFlags defines the flags of nngen train, with the values of o as
-// defaults.
-func trainFlags(o *driver.TrainOptions, stderr io.Writer) (*flag.FlagSet, *string) {
-	fs := newFlags("train", "train spec.yaml -data train.csv -o model.safetensors [flags]", stderr)
-	o.Flags(fs)
-	return fs, fs.String("plot", "", "draw the training and validation loss curves to this PNG file")
-}
-
 func runEval(args []string, stdout, stderr io.Writer) error {
 	return runEvalLike("eval", "eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]", args, stdout, stderr)
 }
@@ -123,7 +136,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 func runEvalLike(cmd, synopsis string, args []string, stdout, stderr io.Writer) error {
 	var o driver.EvalOptions
 	fs := newFlags(cmd, synopsis, stderr)
-	o.Flags(fs, cmd == "eval")
+	evalFlags(fs, &o, cmd == "eval")
 	path, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -155,22 +168,6 @@ func runModel(s *spec.Model, cmd string, options any, stdout, stderr io.Writer) 
 		return err
 	}
 	return runProgram(exe, stdout, stderr, cmd, string(b))
-}
-
-// specArg finds and parses the spec among the arguments of nngen train
-// before its flags get the spec's defaults; flag errors are reported here,
-// with the usage and the defaults that hold without a spec.
-func specArg(args []string, stderr io.Writer) (*spec.Model, error) {
-	o := defaultTrainOptions(&spec.Model{Seed: 1})
-	fs, _ := trainFlags(&o, io.Discard)
-	path, err := parseFlags(fs, args)
-	if err != nil {
-		o := defaultTrainOptions(&spec.Model{Seed: 1})
-		fs, _ := trainFlags(&o, stderr)
-		_, err = parseFlags(fs, args)
-		return nil, err
-	}
-	return spec.ParseFile(path)
 }
 
 // checkReadable reports the first named file that cannot be opened.
@@ -209,27 +206,61 @@ func checkWritable(paths ...string) error {
 	return nil
 }
 
-// defaultTrainOptions returns the defaults of a spec: its train section,
-// else Adam at 0.001 in mini-batches of 32 for 100 epochs.
-func defaultTrainOptions(s *spec.Model) driver.TrainOptions {
+// trainDefaults returns the options of nngen train that the flags
+// start from: those of the spec s's train section, else Adam at 0.001
+// (0.01 for the other optimizers) in mini-batches of 32 for 100 epochs,
+// on one thread, with the spec's seed and a constant learning rate.
+func trainDefaults(s *spec.Model) driver.TrainOptions {
+	t := s.Train
 	o := driver.TrainOptions{
-		Epochs: 100, Batch: 32, Optimizer: "adam", Schedule: "constant",
-		Seed: s.Seed, Target: s.Train.Target, ValSplit: s.Train.ValSplit,
+		Epochs:    cmp.Or(t.Epochs, 100),
+		Batch:     cmp.Or(t.Batch, 32),
+		Optimizer: cmp.Or(t.Optimizer, "adam"),
+		Schedule:  "constant",
+		Seed:      s.Seed,
+		Target:    t.Target,
+		ValSplit:  t.ValSplit,
+		Threads:   1,
 	}
-	if s.Train.Epochs > 0 {
-		o.Epochs = s.Train.Epochs
-	}
-	if s.Train.Batch > 0 {
-		o.Batch = s.Train.Batch
-	}
-	if s.Train.Optimizer != "" {
-		o.Optimizer = s.Train.Optimizer
-	}
-	o.LR = s.Train.LR
+	o.LR = t.LR
 	if o.LR == 0 {
-		o.LR = driver.DefaultLR(o.Optimizer)
+		o.LR = 0.01
+		if strings.HasPrefix(o.Optimizer, "adam") {
+			o.LR = 0.001
+		}
 	}
 	return o
+}
+
+// withSpec returns the options o parsed from flags, where the spec s
+// supplies the defaults of the options whose flags are not in set. -val
+// replaces the spec's val_split.
+func withSpec(o driver.TrainOptions, set map[string]bool, s *spec.Model) driver.TrainOptions {
+	d := trainDefaults(s)
+	unset(set, "epochs", &o.Epochs, d.Epochs)
+	unset(set, "batch", &o.Batch, d.Batch)
+	unset(set, "optimizer", &o.Optimizer, d.Optimizer)
+	unset(set, "lr", &o.LR, d.LR)
+	unset(set, "seed", &o.Seed, d.Seed)
+	unset(set, "target", &o.Target, d.Target)
+	if !set["val"] {
+		unset(set, "val-split", &o.ValSplit, d.ValSplit)
+	}
+	return o
+}
+
+// unset sets *p to v if the flag name is not in set.
+func unset[T any](set map[string]bool, name string, p *T, v T) {
+	if !set[name] {
+		*p = v
+	}
+}
+
+// setFlags returns the names of the flags set on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }
 
 func runVerify(args []string, stdout, stderr io.Writer) error {

@@ -2,19 +2,17 @@ package driver
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/nngen/nngen/runtime/optim"
 )
 
 // TrainOptions are the settings of nngen train. The nngen command fills
-// them from the spec's train section and its flags, validates them and
-// hands them to the model program as JSON.
+// them from its flags, the spec's train section and its defaults,
+// validates them and hands them to the model program as JSON.
 type TrainOptions struct {
 	Data, Val, Test     string
 	ValSplit, TestSplit float64
@@ -36,68 +34,8 @@ type TrainOptions struct {
 	History             string // where to write the epochs as JSON, for plots
 }
 
-// DefaultLR is the default learning rate of an optimizer: 0.001 for Adam
-// and AdamW, 0.01 for the others.
-func DefaultLR(optimizer string) float64 {
-	if strings.HasPrefix(optimizer, "adam") {
-		return 0.001
-	}
-	return 0.01
-}
-
 // Schedules lists the learning-rate schedules of -schedule.
 var Schedules = []string{"constant", "step", "cosine"}
-
-// Flags binds the options to flags of fs, with their current values as
-// defaults.
-func (o *TrainOptions) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&o.Data, "data", o.Data, "training data, a CSV file (required)")
-	fs.StringVar(&o.Val, "val", o.Val, "validation data, a CSV file")
-	fs.Float64Var(&o.ValSplit, "val-split", o.ValSplit, "fraction of the training data held out for validation")
-	fs.StringVar(&o.Test, "test", o.Test, "test data, a CSV file, scored after training")
-	fs.Float64Var(&o.TestSplit, "test-split", o.TestSplit, "fraction of the data held out for the final test")
-	fs.StringVar(&o.Target, "target", o.Target, "name of the target column (default: the last column)")
-	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "passes over the training data")
-	fs.IntVar(&o.Batch, "batch", o.Batch, "samples per mini-batch")
-	fs.Float64Var(&o.LR, "lr", o.LR, "learning rate")
-	fs.StringVar(&o.Optimizer, "optimizer", o.Optimizer, "optimizer: "+strings.Join(optim.Names(), ", "))
-	fs.StringVar(&o.Schedule, "schedule", o.Schedule, "learning-rate schedule: "+strings.Join(Schedules, ", ")+" (step: ×0.1 at each third of the epochs)")
-	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "epochs of linear learning-rate warm-up")
-	fs.Float64Var(&o.Clip, "clip", o.Clip, "clip the gradient's global norm to this value (0: off)")
-	SeedVar(fs, &o.Seed, o.Seed, "seed of the initialization, the splits and the shuffling")
-	fs.IntVar(&o.Patience, "patience", o.Patience, "stop after this many epochs without a better validation loss, keeping the best weights (0: off)")
-	fs.BoolVar(&o.NoStandardize, "no-standardize", o.NoStandardize, "do not standardize the features")
-	fs.StringVar(&o.Checkpoint, "checkpoint", o.Checkpoint, "checkpoint file, written every -checkpoint-every epochs and on interruption")
-	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", o.CheckpointEvery, "epochs between checkpoints")
-	fs.StringVar(&o.Resume, "resume", o.Resume, "continue training from this checkpoint")
-	if o.Threads == 0 {
-		o.Threads = 1
-	}
-	fs.IntVar(&o.Threads, "threads", o.Threads, "goroutines that train each mini-batch of more than 32 samples, and validate, in parallel (up to 4 share a batch; 0 is 1); the weights do not depend on it")
-	fs.StringVar(&o.Out, "o", o.Out, "weights file to write, safetensors (required)")
-}
-
-// SeedVar defines the flag -seed on fs, storing in p, with the default
-// value. It takes any 64-bit unsigned integer, as a spec's seed does, and
-// rejects others with the same words.
-func SeedVar(fs *flag.FlagSet, p *uint64, value uint64, usage string) {
-	*p = value
-	fs.Var((*seedValue)(p), "seed", usage)
-}
-
-// seedValue is the flag.Value of SeedVar.
-type seedValue uint64
-
-func (s *seedValue) String() string { return strconv.FormatUint(uint64(*s), 10) }
-
-func (s *seedValue) Set(v string) error {
-	n, err := strconv.ParseUint(v, 0, 64)
-	if err != nil {
-		return fmt.Errorf("want an integer in [0, %d]", uint64(math.MaxUint64))
-	}
-	*s = seedValue(n)
-	return nil
-}
 
 // Validate reports the first invalid option.
 func (o *TrainOptions) Validate() error {
@@ -150,21 +88,6 @@ type EvalOptions struct {
 	// one saved with the weights.
 	Target string
 	JSON   bool
-}
-
-// Flags binds the options to flags of fs, with their current values as
-// defaults; predict has no -json.
-func (o *EvalOptions) Flags(fs *flag.FlagSet, json bool) {
-	fs.StringVar(&o.Weights, "weights", o.Weights, "weights file written by nngen train (required)")
-	fs.StringVar(&o.Data, "data", o.Data, "data, a CSV file (required)")
-	what := "the target column"
-	if !json {
-		what = "the target column, ignored if present"
-	}
-	fs.StringVar(&o.Target, "target", o.Target, what+" (default: the spec's train.target, else the one saved with the weights)")
-	if json {
-		fs.BoolVar(&o.JSON, "json", false, "print one JSON object")
-	}
 }
 
 // Validate reports a missing option.

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/nngen/nngen/internal/driver"
+	"github.com/nngen/nngen/runtime/optim"
+)
+
+// newFlags makes a flag set whose errors print usage to stderr and map to
+// exit status 2.
+func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: nngen %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, where flags may come before and after the
+// spec, and returns the one spec path they name.
+func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
+			return "", errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(fs.Output(), "nngen %s: want one spec file, got %d arguments\n", fs.Name(), len(pos))
+		fs.Usage()
+		return "", errUsage
+	}
+	return pos[0], nil
+}
+
+// trainFlags binds the options of nngen train to flags of fs, with their
+// current values as defaults.
+func trainFlags(fs *flag.FlagSet, o *driver.TrainOptions) {
+	fs.StringVar(&o.Data, "data", o.Data, "training data, a CSV file (required)")
+	fs.StringVar(&o.Val, "val", o.Val, "validation data, a CSV file")
+	fs.Float64Var(&o.ValSplit, "val-split", o.ValSplit, "fraction of the training data held out for validation")
+	fs.StringVar(&o.Test, "test", o.Test, "test data, a CSV file, scored after training")
+	fs.Float64Var(&o.TestSplit, "test-split", o.TestSplit, "fraction of the data held out for the final test")
+	fs.StringVar(&o.Target, "target", o.Target, "name of the target column (default: the last column)")
+	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "passes over the training data")
+	fs.IntVar(&o.Batch, "batch", o.Batch, "samples per mini-batch")
+	fs.Float64Var(&o.LR, "lr", o.LR, "learning rate")
+	fs.StringVar(&o.Optimizer, "optimizer", o.Optimizer, "optimizer: "+strings.Join(optim.Names(), ", "))
+	fs.StringVar(&o.Schedule, "schedule", o.Schedule, "learning-rate schedule: "+strings.Join(driver.Schedules, ", ")+" (step: ×0.1 at each third of the epochs)")
+	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "epochs of linear learning-rate warm-up")
+	fs.Float64Var(&o.Clip, "clip", o.Clip, "clip the gradient's global norm to this value (0: off)")
+	seedVar(fs, &o.Seed, "seed of the initialization, the splits and the shuffling")
+	fs.IntVar(&o.Patience, "patience", o.Patience, "stop after this many epochs without a better validation loss, keeping the best weights (0: off)")
+	fs.BoolVar(&o.NoStandardize, "no-standardize", o.NoStandardize, "do not standardize the features")
+	fs.StringVar(&o.Checkpoint, "checkpoint", o.Checkpoint, "checkpoint file, written every -checkpoint-every epochs and on interruption")
+	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", o.CheckpointEvery, "epochs between checkpoints")
+	fs.StringVar(&o.Resume, "resume", o.Resume, "continue training from this checkpoint")
+	fs.IntVar(&o.Threads, "threads", o.Threads, "goroutines that train each mini-batch of more than 32 samples, and validate, in parallel (up to 4 share a batch; 0 is 1); the weights do not depend on it")
+	fs.StringVar(&o.Out, "o", o.Out, "weights file to write, safetensors (required)")
+}
+
+// evalFlags binds the options of nngen eval, or with json false of nngen
+// predict, to flags of fs.
+func evalFlags(fs *flag.FlagSet, o *driver.EvalOptions, json bool) {
+	fs.StringVar(&o.Weights, "weights", o.Weights, "weights file written by nngen train (required)")
+	fs.StringVar(&o.Data, "data", o.Data, "data, a CSV file (required)")
+	what := "the target column"
+	if !json {
+		what = "the target column, ignored if present"
+	}
+	fs.StringVar(&o.Target, "target", o.Target, what+" (default: the spec's train.target, else the one saved with the weights)")
+	if json {
+		fs.BoolVar(&o.JSON, "json", o.JSON, "print one JSON object")
+	}
+}
+
+// seedVar defines the flag -seed on fs, storing in p, with the value of
+// *p as default. It takes any 64-bit unsigned integer, as a spec's seed
+// does, and rejects others with the same words.
+func seedVar(fs *flag.FlagSet, p *uint64, usage string) {
+	fs.Var((*seedValue)(p), "seed", usage)
+}
+
+// seedValue is the flag.Value of seedVar.
+type seedValue uint64
+
+func (s *seedValue) String() string { return strconv.FormatUint(uint64(*s), 10) }
+
+func (s *seedValue) Set(v string) error {
+	n, err := strconv.ParseUint(v, 0, 64)
+	if err != nil {
+		return fmt.Errorf("want an integer in [0, %d]", uint64(math.MaxUint64))
+	}
+	*s = seedValue(n)
+	return nil
+}

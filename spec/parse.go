@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/nngen/nngen/runtime/optim"
 )
 
 // ParseFile reads and validates the spec file at path. It reads at most
@@ -663,8 +665,9 @@ func (d *decoder) train(n *yaml.Node, t *Train) {
 	})
 }
 
-// Optimizers lists the optimizer names a spec and the CLI accept.
-var Optimizers = []string{"sgd", "momentum", "nesterov", "adam", "adamw"}
+// Optimizers lists the optimizer names a spec accepts: those of
+// runtime/optim, which the CLI accepts too.
+var Optimizers = optim.Names()
 
 // CheckName reports whether name can be the name of a model: its Go type,
 // and the prefix of every other name the generated code declares.

@@ -5,7 +5,7 @@
 //
 //	nngen [gen] [-o file] [-pkg name] [-weights w.safetensors] [-test] spec.yaml
 //	                                               write the model's Go source, and its kernels
-//	nngen check [-grad] spec.yaml                  validate and summarize; check the gradient
+//	nngen check [-grad] [-ir] [-seed n] spec.yaml  validate and summarize; check the gradient
 //	nngen train spec.yaml -data d.csv -o w.safetensors
 //	                                               train the model (built with the Go toolchain)
 //	nngen eval spec.yaml -weights w.safetensors -data d.csv

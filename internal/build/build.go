@@ -1,10 +1,11 @@
 // Package build turns generated model code into a program with the Go
-// toolchain. The program is a temporary module holding the module and go
-// lines of nngen's go.mod and its runtime (embedded in the nngen binary),
-// the model in package internal/generated, and a main that hands the
-// model to internal/driver.
-// Programs are cached by the hash of their sources, so a second run with
-// the same spec starts at once.
+// toolchain. The program's module holds the module and go lines of
+// nngen's go.mod, the runtime and internal/driver (embedded in the nngen
+// binary, see package nngen), the model in package internal/generated,
+// and a main that hands the model to internal/driver. It is built in a
+// build-* folder of the program cache, which is then renamed to the hash
+// of the sources and the toolchain's settings, so a second run with the
+// same spec starts at once.
 package build
 
 import (

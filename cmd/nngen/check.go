@@ -17,12 +17,12 @@ import (
 )
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check [-grad] [-seed n] [-ir] spec.yaml", stderr)
+	fs := newFlags("check", stdout, stderr)
 	grad := fs.Bool("grad", false, "also build the model and check its backward pass against finite differences")
 	opt := gradcheck.Options{Seed: 1}
-	seedVar(fs, &opt.Seed, "seed of the gradient check's parameters, samples and checked entries")
+	seedVar(fs.FlagSet, &opt.Seed, "seed of the gradient check's parameters, samples and checked entries")
 	dump := fs.Bool("ir", false, "print the intermediate form the code is generated from")
-	path, err := parseFlags(fs, args)
+	path, err := fs.parseSpec(args)
 	if err != nil {
 		return err
 	}

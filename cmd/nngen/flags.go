@@ -13,28 +13,63 @@ import (
 	"github.com/nngen/nngen/runtime/optim"
 )
 
-// newFlags makes a flag set whose errors print usage to stderr and map to
-// exit status 2.
-func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// flagSet is the flag set of a command. Its help (-h) goes to stdout
+// and exits with status 0; its errors go to stderr with its usage and
+// exit with status 2.
+type flagSet struct {
+	*flag.FlagSet
+	cmd    command
+	stdout io.Writer
+}
+
+// newFlags makes the flag set of the command called name.
+func newFlags(name string, stdout, stderr io.Writer) *flagSet {
+	cmd, _ := lookup(name)
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), cmd: cmd, stdout: stdout}
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: nngen %s\n", synopsis)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {} // printed by failed, where it goes
 	return fs
 }
 
-// parseFlags parses args, where flags may come before and after the
-// spec, and returns the one spec path they name.
-func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
+// printUsage prints the usage of the command to w.
+func (fs *flagSet) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "usage: nngen %s\n", fs.cmd.usage)
+	if fs.cmd.about != "" {
+		fmt.Fprintf(w, "\n%s\n", fs.cmd.about)
+	}
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+}
+
+// failed handles the error of Parse, after which the flag package has
+// printed the error itself: it prints the usage, on stdout for -h, and
+// returns the error that gives the exit status.
+func (fs *flagSet) failed(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		fs.printUsage(fs.stdout)
+		return err
+	}
+	fs.printUsage(fs.Output())
+	return errUsage
+}
+
+// usageError prints a message and the usage to stderr and returns
+// errUsage.
+func (fs *flagSet) usageError(format string, args ...any) error {
+	fmt.Fprintf(fs.Output(), format+"\n", args...)
+	fs.printUsage(fs.Output())
+	return errUsage
+}
+
+// parseSpec parses args, where flags may come before and after the spec,
+// and returns the one spec path they name.
+func (fs *flagSet) parseSpec(args []string) (string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return "", err
-			}
-			return "", errUsage
+			return "", fs.failed(err)
 		}
 		if fs.NArg() == 0 {
 			break
@@ -43,9 +78,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (string, error) {
 		args = fs.Args()[1:]
 	}
 	if len(pos) != 1 {
-		fmt.Fprintf(fs.Output(), "nngen %s: want one spec file, got %d arguments\n", fs.Name(), len(pos))
-		fs.Usage()
-		return "", errUsage
+		return "", fs.usageError("nngen %s: want one spec file, got %d arguments", fs.Name(), len(pos))
 	}
 	return pos[0], nil
 }

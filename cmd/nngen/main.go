@@ -3,20 +3,25 @@
 //
 // Usage:
 //
-//	nngen [gen] [-o file] [-pkg name] [-weights w.safetensors] [-test] spec.yaml
-//	                                               write the model's Go source, and its kernels
-//	nngen check [-grad] [-ir] [-seed n] spec.yaml  validate and summarize; check the gradient
-//	nngen train spec.yaml -data d.csv -o w.safetensors
-//	                                               train the model (built with the Go toolchain)
-//	nngen eval spec.yaml -weights w.safetensors -data d.csv
-//	                                               loss, accuracy or errors on data
-//	nngen predict spec.yaml -weights w.safetensors -data d.csv
-//	                                               predictions as CSV
-//	nngen verify spec.yaml -weights w.safetensors -inputs x.safetensors -expect y.safetensors
-//	                                               the generated forward against reference outputs
-//	nngen version                                  print nngen's version
+//	nngen [gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] spec.yaml
+//	      write the model's Go source, and its kernels
+//	nngen check [-grad] [-ir] [-seed n] spec.yaml
+//	      validate the spec and summarize the model; check its gradient
+//	nngen train spec.yaml -data train.csv -o model.safetensors [flags]
+//	      generate, build and train the model
+//	nngen eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]
+//	      score a trained model
+//	nngen predict spec.yaml -weights model.safetensors -data input.csv [-target column]
+//	      predict, one CSV row per input row
+//	nngen verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]
+//	      check Forward against reference outputs
+//	nngen version
+//	      print nngen's version
+//	nngen help [command]
+//	      print this help, or a command's
 //
-// Run "nngen <command> -h" for the flags of a command.
+// nngen spec.yaml is short for nngen gen spec.yaml. Run "nngen help
+// <command>" for the flags of a command.
 package main
 
 import (

@@ -17,57 +17,169 @@ import (
 	"github.com/nngen/nngen/spec"
 )
 
-const usage = `usage:
-  nngen [gen] [-o file] [-pkg name] spec.yaml   write the model's Go source
-  nngen check [-grad] spec.yaml                 validate the spec and summarize the model
-  nngen train spec.yaml -data train.csv -o model.safetensors [flags]
-                                                generate, build and train the model
-  nngen eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]
-                                                score a trained model
-  nngen predict spec.yaml -weights model.safetensors -data input.csv [-target column]
-                                                predict, one CSV row per input row
-  nngen verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]
-                                                check Forward against reference outputs
-  nngen version                                 print nngen's version
+// A command is one of nngen's commands.
+type command struct {
+	name    string
+	usage   string // the command line after "nngen "
+	summary string // what the command does, in a line
+	about   string // more, for its help
+	run     func(args []string, stdout, stderr io.Writer) error
+}
 
-Run "nngen <command> -h" for the flags of a command.
-`
+// commands lists nngen's commands in the order of its help.
+func commands() []command {
+	return []command{
+		{"gen", "[gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] spec.yaml", "write the model's Go source, and its kernels", "", runGen},
+		{"check", "check [-grad] [-ir] [-seed n] spec.yaml", "validate the spec and summarize the model; check its gradient", "", runCheck},
+		{"train", "train spec.yaml -data train.csv -o model.safetensors [flags]", "generate, build and train the model", "", runTrain},
+		{"eval", "eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]", "score a trained model", "", runEval},
+		{"predict", "predict spec.yaml -weights model.safetensors -data input.csv [-target column]", "predict, one CSV row per input row", "", runPredict},
+		{"verify", "verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]", "check Forward against reference outputs", "", runVerify},
+		{"version", "version", "print nngen's version", "", runVersion},
+		{"help", "help [command]", "print this help, or a command's", "", runHelp},
+	}
+}
+
+// lookup returns the command called name.
+func lookup(name string) (command, bool) {
+	i := slices.IndexFunc(commands(), func(c command) bool { return c.name == name })
+	if i < 0 {
+		return command{}, false
+	}
+	return commands()[i], true
+}
+
+// printUsage prints nngen's help: its commands.
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, "usage:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  nngen %s\n        %s\n", c.usage, c.summary)
+	}
+	fmt.Fprint(w, "\nnngen spec.yaml is short for nngen gen spec.yaml. Run \"nngen help <command>\"\nfor the flags of a command.\n")
+}
 
 // errUsage marks errors that exit with status 2.
 var errUsage = errors.New("usage")
 
 // run executes the command line args and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	cmd, rest := "gen", args
-	if len(args) > 0 {
-		switch args[0] {
-		case "gen", "check", "train", "eval", "predict", "verify", "version", "help":
-			cmd, rest = args[0], args[1:]
-		case "-h", "-help", "--help":
-			fmt.Fprint(stdout, usage)
-			return 0
+	if len(args) == 0 {
+		printUsage(stderr)
+		return 2
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "-h", "-help", "--help":
+		name = "help"
+	case "-version", "--version":
+		name = "version"
+	}
+	cmd, ok := lookup(name)
+	switch {
+	case ok:
+	case looksLikeGen(name):
+		cmd, rest = commands()[0], args
+	default:
+		unknownCommand(stderr, name)
+		return 2
+	}
+	return report(cmd.run(rest, stdout, stderr), stderr)
+}
+
+// looksLikeGen reports whether the first argument arg of nngen begins
+// the shorthand of gen: a flag, or a spec file, one named *.yaml or *.yml
+// or any file that exists.
+func looksLikeGen(arg string) bool {
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case ".yaml", ".yml":
+		return true
+	}
+	if strings.HasPrefix(arg, "-") {
+		return true
+	}
+	fi, err := os.Stat(arg)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// unknownCommand says that name is no command, suggesting the nearest.
+func unknownCommand(stderr io.Writer, name string) {
+	fmt.Fprintf(stderr, "nngen: unknown command %q", name)
+	if near := nearest(name); near != "" {
+		fmt.Fprintf(stderr, " (did you mean %s?)", near)
+	}
+	fmt.Fprintln(stderr, "\nRun \"nngen help\" for the commands.")
+}
+
+// nearest returns the command whose name is the fewest edits away from
+// name, if that is at most 2 and less than the name's length; else "".
+func nearest(name string) string {
+	best, dist := "", 3
+	for _, c := range commands() {
+		if d := editDistance(strings.ToLower(name), c.name); d < dist && d < len(name) {
+			best, dist = c.name, d
 		}
 	}
-	var err error
-	switch cmd {
-	case "gen":
-		err = runGen(rest, stdout, stderr)
-	case "check":
-		err = runCheck(rest, stdout, stderr)
-	case "train":
-		err = runTrain(rest, stdout, stderr)
-	case "eval":
-		err = runEval(rest, stdout, stderr)
-	case "predict":
-		err = runPredict(rest, stdout, stderr)
-	case "verify":
-		err = runVerify(rest, stdout, stderr)
-	case "version":
-		fmt.Fprintln(stdout, "nngen", version())
-	case "help":
-		fmt.Fprint(stdout, usage)
+	return best
+}
+
+// editDistance returns the number of insertions, deletions, substitutions
+// and transpositions of adjacent bytes that turn a into b (the optimal
+// string alignment distance).
+func editDistance(a, b string) int {
+	// d[i][j] is the distance between a[:i] and b[:j].
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
 	}
-	return report(err, stderr)
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+func runHelp(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("help", stdout, stderr)
+	if err := fs.Parse(args); err != nil {
+		return fs.failed(err)
+	}
+	switch fs.NArg() {
+	case 0:
+		printUsage(stdout)
+		return nil
+	case 1:
+		cmd, ok := lookup(fs.Arg(0))
+		if !ok {
+			unknownCommand(stderr, fs.Arg(0))
+			return errUsage
+		}
+		return cmd.run([]string{"-h"}, stdout, stderr)
+	}
+	return fs.usageError("nngen help: want one command at most, got %d arguments", fs.NArg())
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", stdout, stderr)
+	if err := fs.Parse(args); err != nil {
+		return fs.failed(err)
+	}
+	if fs.NArg() > 0 {
+		return fs.usageError("nngen version: want no arguments, got %d", fs.NArg())
+	}
+	fmt.Fprintln(stdout, "nngen", version())
+	return nil
 }
 
 // report prints err, unless it was explained already, and returns the
@@ -105,12 +217,12 @@ func version() string {
 }
 
 func runGen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen", "[gen] [-o file] [-pkg name] [-weights model.safetensors] [-test] spec.yaml", stderr)
+	fs := newFlags("gen", stdout, stderr)
 	out := fs.String("o", "", "output file (default: the spec's name with .go; - for stdout)")
 	pkg := fs.String("pkg", "", "package name (default: the spec's package, else $GOPACKAGE, else the output directory's name)")
 	weights := fs.String("weights", "", "build these trained weights (safetensors) into the code, with a ready model value")
 	withTest := fs.Bool("test", false, "also write _test.go files: a gradient check, an allocation check, benchmarks, and a check of the kernels")
-	path, err := parseFlags(fs, args)
+	path, err := fs.parseSpec(args)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	t, err := parseTrain(args, stderr)
+	t, err := parseTrain(args, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -60,12 +60,12 @@ type trainCommand struct {
 // parseTrain parses the arguments of nngen train, reads the spec they
 // name and validates the options: those of the flags set, else of the
 // spec's train section, else the defaults (trainDefaults).
-func parseTrain(args []string, stderr io.Writer) (*trainCommand, error) {
+func parseTrain(args []string, stdout, stderr io.Writer) (*trainCommand, error) {
 	o := trainDefaults(&spec.Model{Seed: 1})
-	fs := newFlags("train", "train spec.yaml -data train.csv -o model.safetensors [flags]", stderr)
-	trainFlags(fs, &o)
+	fs := newFlags("train", stdout, stderr)
+	trainFlags(fs.FlagSet, &o)
 	plotPath := fs.String("plot", "", "draw the training and validation loss curves to this PNG file")
-	path, err := parseFlags(fs, args)
+	path, err := fs.parseSpec(args)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainCommand, error) {
 	if err != nil {
 		return nil, err
 	}
-	o = withSpec(o, setFlags(fs), s)
+	o = withSpec(o, setFlags(fs.FlagSet), s)
 	if err := o.Validate(); err != nil {
 		fmt.Fprintf(stderr, "nngen train: %v\n", err)
 		return nil, errUsage
@@ -126,18 +126,18 @@ func checkTrainOutputs(specPath string, o driver.TrainOptions, plotPath string) 
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	return runEvalLike("eval", "eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]", args, stdout, stderr)
+	return runEvalLike("eval", args, stdout, stderr)
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) error {
-	return runEvalLike("predict", "predict spec.yaml -weights model.safetensors -data input.csv [-target column]", args, stdout, stderr)
+	return runEvalLike("predict", args, stdout, stderr)
 }
 
-func runEvalLike(cmd, synopsis string, args []string, stdout, stderr io.Writer) error {
+func runEvalLike(cmd string, args []string, stdout, stderr io.Writer) error {
 	var o driver.EvalOptions
-	fs := newFlags(cmd, synopsis, stderr)
-	evalFlags(fs, &o, cmd == "eval")
-	path, err := parseFlags(fs, args)
+	fs := newFlags(cmd, stdout, stderr)
+	evalFlags(fs.FlagSet, &o, cmd == "eval")
+	path, err := fs.parseSpec(args)
 	if err != nil {
 		return err
 	}
@@ -265,12 +265,12 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 
 func runVerify(args []string, stdout, stderr io.Writer) error {
 	o := driver.VerifyOptions{Tol: 64}
-	fs := newFlags("verify", "verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]", stderr)
+	fs := newFlags("verify", stdout, stderr)
 	fs.StringVar(&o.Weights, "weights", "", "weights file (required)")
 	fs.StringVar(&o.Inputs, "inputs", "", "safetensors file with one tensor [samples, inputs] (required)")
 	fs.StringVar(&o.Expect, "expect", "", "safetensors file with one tensor [samples, outputs]: the expected outputs of Forward (required)")
 	fs.Int64Var(&o.Tol, "tol", o.Tol, "largest accepted difference, in units in the last place of the model's float type")
-	path, err := parseFlags(fs, args)
+	path, err := fs.parseSpec(args)
 	if err != nil {
 		return err
 	}

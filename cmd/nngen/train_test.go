@@ -55,7 +55,7 @@ func TestTrainOptions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		args := append(append([]string{tc.spec}, base...), tc.args...)
-		got, err := parseTrain(args, io.Discard)
+		got, err := parseTrain(args, io.Discard, io.Discard)
 		if err != nil {
 			t.Errorf("%s: %v", strings.Join(args, " "), err)
 			continue

@@ -69,13 +69,13 @@ func summarize(w io.Writer, path string, m *ir.Model) {
 		fmt.Fprintf(tw, "%d\t%d → %d\t%s\t%d\t%s\t%s\n", l.N, l.In, l.Out, act, l.In*l.Out+l.Out, code, l.Init.Scheme)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "parameters: %d (%s)\n", m.NumParams, byteSize(st.ParamBytes))
+	fmt.Fprintf(w, "parameters: %d (%s)\n", m.NumParams, byteSize(int64(st.ParamBytes)))
 	fmt.Fprintf(w, "FLOPs per sample: forward %d, backward %d\n", st.ForwardFLOPs, st.BackwardFLOPs)
 	fmt.Fprintf(w, "values kept per sample: training %d (%s), inference %d (%s)\n",
-		st.TrainValues, byteSize(st.TrainValues*st.FloatBytes), st.InferValues, byteSize(st.InferValues*st.FloatBytes))
+		st.TrainValues, byteSize(int64(st.TrainValues*st.FloatBytes)), st.InferValues, byteSize(int64(st.InferValues*st.FloatBytes)))
 }
 
-func byteSize(n int) string {
+func byteSize(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))

@@ -26,7 +26,7 @@ func TestDocListsCommands(t *testing.T) {
 func TestNearest(t *testing.T) {
 	for name, want := range map[string]string{
 		"trian": "train", "tarin": "train", "Train": "train", "chek": "check", "checks": "check",
-		"evl": "eval", "predcit": "predict", "verfy": "verify", "versoin": "version",
+		"evl": "eval", "predcit": "predict", "verfy": "verify", "cleen": "clean", "versoin": "version",
 		"hlep": "help", "ge": "gen", "x": "", "foo": "", "compile": "", "ab": "",
 	} {
 		if got := nearest(name); got != want {

@@ -15,13 +15,17 @@
 //	      predict, one CSV row per input row
 //	nngen verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]
 //	      check Forward against reference outputs
+//	nngen clean
+//	      remove the cached model programs
 //	nngen version
 //	      print nngen's version
 //	nngen help [command]
 //	      print this help, or a command's
 //
 // nngen spec.yaml is short for nngen gen spec.yaml. Run "nngen help
-// <command>" for the flags of a command.
+// <command>" for the flags of a command. Train, eval, predict, verify and
+// check -grad build the model into a program with the Go toolchain and
+// keep it in a cache: see "nngen help clean".
 package main
 
 import (

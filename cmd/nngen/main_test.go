@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/nngen/nngen/internal/build"
 )
 
 var updateScripts = flag.Bool("update", false, "rewrite the expected output in the test scripts")
@@ -20,16 +22,19 @@ func TestMain(m *testing.M) {
 // TestScripts runs the command-line scenarios in testdata/script. Scripts
 // whose names end in _build run the Go toolchain; -short skips them.
 func TestScripts(t *testing.T) {
+	programs := t.TempDir()
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *updateScripts,
 		Setup: func(env *testscript.Env) error {
-			// Builds of generated models reuse the developer's caches.
+			// Builds of generated models reuse the developer's Go caches;
+			// the scripts share a cache of model programs of their own.
 			for _, k := range []string{"HOME", "GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY", "GOFLAGS", "XDG_CACHE_HOME"} {
 				if v, ok := os.LookupEnv(k); ok {
 					env.Setenv(k, v)
 				}
 			}
+			env.Setenv(build.CacheEnv, programs)
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {

@@ -35,6 +35,7 @@ func commands() []command {
 		{"eval", "eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]", "score a trained model", "", runEval},
 		{"predict", "predict spec.yaml -weights model.safetensors -data input.csv [-target column]", "predict, one CSV row per input row", "", runPredict},
 		{"verify", "verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]", "check Forward against reference outputs", "", runVerify},
+		{"clean", "clean", "remove the cached model programs", cleanAbout, runClean},
 		{"version", "version", "print nngen's version", "", runVersion},
 		{"help", "help [command]", "print this help, or a command's", "", runHelp},
 	}

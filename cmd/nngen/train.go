@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,17 +159,24 @@ func runEvalLike(cmd string, args []string, stdout, stderr io.Writer) error {
 }
 
 // runModel builds the program of spec s and runs command cmd in it with
-// the options as JSON.
+// the options as JSON. A program that another nngen removed from the
+// cache between the two steps is built again.
 func runModel(s *spec.Model, cmd string, options any, stdout, stderr io.Writer) error {
-	exe, err := build.Program(s)
-	if err != nil {
-		return err
-	}
 	b, err := json.Marshal(options)
 	if err != nil {
 		return err
 	}
-	return runProgram(exe, stdout, stderr, cmd, string(b))
+	for again := false; ; again = true {
+		exe, release, err := build.Program(s)
+		if err != nil {
+			return err
+		}
+		err = runProgram(exe, stdout, stderr, cmd, string(b))
+		release()
+		if again || !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
 }
 
 // checkReadable reports the first named file that cannot be opened.

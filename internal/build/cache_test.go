@@ -23,7 +23,7 @@ func TestProgramCacheKey(t *testing.T) {
 	program := func(goamd64 string) string {
 		t.Helper()
 		t.Setenv("GOAMD64", goamd64)
-		exe, err := build.Program(s)
+		exe, _, err := build.Program(s)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,7 +63,7 @@ func TestInterrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exe, err := build.Program(s)
+	exe, _, err := build.Program(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestProgramOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exe, err := build.Program(s)
+	exe, _, err := build.Program(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,7 @@ func trainFlags(fs *flag.FlagSet, o *driver.TrainOptions) {
 	fs.StringVar(&o.Target, "target", o.Target, "name of the target column (default: the last column)")
 	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "passes over the training data")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "samples per mini-batch")
-	fs.Float64Var(&o.LR, "lr", o.LR, "learning rate")
+	fs.Float64Var(&o.LR, "lr", o.LR, "learning rate; unset, the spec's lr, else 0.001 for adam and adamw and 0.01 for the others")
 	fs.StringVar(&o.Optimizer, "optimizer", o.Optimizer, "optimizer: "+strings.Join(optim.Names(), ", "))
 	fs.StringVar(&o.Schedule, "schedule", o.Schedule, "learning-rate schedule: "+strings.Join(driver.Schedules, ", ")+" (step: ×0.1 at each third of the epochs)")
 	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "epochs of linear learning-rate warm-up")

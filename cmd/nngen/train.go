@@ -216,9 +216,9 @@ func checkWritable(paths ...string) error {
 }
 
 // trainDefaults returns the options of nngen train that the flags
-// start from: those of the spec s's train section, else Adam at 0.001
-// (0.01 for the other optimizers) in mini-batches of 32 for 100 epochs,
-// on one thread, with the spec's seed and a constant learning rate.
+// start from: those of the spec s's train section, else Adam in
+// mini-batches of 32 for 100 epochs, on one thread, with the spec's seed,
+// a constant learning rate and that of defaultLR.
 func trainDefaults(s *spec.Model) driver.TrainOptions {
 	t := s.Train
 	o := driver.TrainOptions{
@@ -231,25 +231,29 @@ func trainDefaults(s *spec.Model) driver.TrainOptions {
 		ValSplit:  t.ValSplit,
 		Threads:   1,
 	}
-	o.LR = t.LR
-	if o.LR == 0 {
-		o.LR = 0.01
-		if strings.HasPrefix(o.Optimizer, "adam") {
-			o.LR = 0.001
-		}
-	}
+	o.LR = cmp.Or(t.LR, defaultLR(o.Optimizer))
 	return o
 }
 
+// defaultLR is the learning rate of an optimizer where neither -lr nor
+// the spec gives one: 0.001 for Adam and AdamW, 0.01 for the others.
+func defaultLR(optimizer string) float64 {
+	if strings.HasPrefix(optimizer, "adam") {
+		return 0.001
+	}
+	return 0.01
+}
+
 // withSpec returns the options o parsed from flags, where the spec s
-// supplies the defaults of the options whose flags are not in set. -val
-// replaces the spec's val_split.
+// supplies the defaults of the options whose flags are not in set. The
+// default learning rate is that of the optimizer chosen; -val replaces
+// the spec's val_split.
 func withSpec(o driver.TrainOptions, set map[string]bool, s *spec.Model) driver.TrainOptions {
 	d := trainDefaults(s)
 	unset(set, "epochs", &o.Epochs, d.Epochs)
 	unset(set, "batch", &o.Batch, d.Batch)
 	unset(set, "optimizer", &o.Optimizer, d.Optimizer)
-	unset(set, "lr", &o.LR, d.LR)
+	unset(set, "lr", &o.LR, cmp.Or(s.Train.LR, defaultLR(o.Optimizer)))
 	unset(set, "seed", &o.Seed, d.Seed)
 	unset(set, "target", &o.Target, d.Target)
 	if !set["val"] {

@@ -40,6 +40,13 @@ func TestTrainOptions(t *testing.T) {
 			func(o *driver.TrainOptions) {
 				o.Epochs, o.Batch, o.Optimizer, o.LR, o.Seed, o.Target, o.ValSplit = 3, 4, "adam", 0.1, 2, "z", 0.5
 			}},
+		// The default learning rate is that of the optimizer chosen, and a
+		// spec's lr holds with any optimizer.
+		{bare, []string{"-optimizer", "nesterov"}, func(o *driver.TrainOptions) { o.Optimizer, o.LR = "nesterov", 0.01 }},
+		{sgd, []string{"-optimizer", "adamw"}, func(o *driver.TrainOptions) { o.Optimizer = "adamw" }},
+		{full, []string{"-optimizer", "adam"}, func(o *driver.TrainOptions) {
+			o.Epochs, o.Batch, o.LR, o.ValSplit, o.Target = 9, 5, 0.5, 0.25, "y"
+		}},
 		// -val replaces the spec's val_split.
 		{full, []string{"-val", "v.csv"}, func(o *driver.TrainOptions) {
 			o.Epochs, o.Batch, o.Optimizer, o.LR, o.Target, o.Val = 9, 5, "sgd", 0.5, "y", "v.csv"

@@ -88,6 +88,36 @@ func (e *DivergedError) Error() string {
 	return fmt.Sprintf("train: diverged at epoch %d, batch %d: %s (%s)", e.Epoch, e.Batch, e.What, hint)
 }
 
+// InterruptedError reports that Fit stopped because its context was
+// cancelled. It wraps the context's error, and the checkpoint's if
+// writing it failed.
+type InterruptedError struct {
+	// Epoch is the 1-based epoch in which training stopped, after Batch
+	// of its Batches batches; the epochs before it are complete.
+	Epoch, Batch, Batches int
+
+	Cause error // the context's error
+
+	// Checkpoint is the error writing the checkpoint of
+	// Config.CheckpointPath; nil if it was written or none was asked for.
+	Checkpoint error
+}
+
+func (e *InterruptedError) Error() string {
+	s := fmt.Sprintf("train: stopped in epoch %d after %d of %d batches: %v", e.Epoch, e.Batch, e.Batches, e.Cause)
+	if e.Checkpoint != nil {
+		s += "; the checkpoint was not written: " + e.Checkpoint.Error()
+	}
+	return s
+}
+
+func (e *InterruptedError) Unwrap() []error {
+	if e.Checkpoint != nil {
+		return []error{e.Cause, e.Checkpoint}
+	}
+	return []error{e.Cause}
+}
+
 // Fit trains m on the samples of train, for cfg.Epochs epochs of
 // mini-batches of cfg.Batch samples, and returns what it did.
 //
@@ -138,8 +168,8 @@ func (e *DivergedError) Error() string {
 //
 // Fit checks ctx between batches. If it is cancelled, Fit writes a
 // checkpoint if cfg.CheckpointPath is set, so that the run can be resumed
-// from the batch where it stopped, and returns an error wrapping
-// ctx.Err(), along with the history so far.
+// from the batch where it stopped, and returns an [*InterruptedError]
+// wrapping ctx.Err(), along with the history so far.
 //
 // A run resumed from a checkpoint with the same data and configuration
 // continues exactly as if it had not been interrupted: its final weights
@@ -717,12 +747,9 @@ func (t *trainer[T, M, P]) interrupted(cause error) error {
 	if err := t.checkParams(); err != nil {
 		return err
 	}
-	err := fmt.Errorf("train: stopped in epoch %d after %d of %d batches: %w",
-		t.epoch+1, t.batch, t.batches, cause)
+	err := &InterruptedError{Epoch: t.epoch + 1, Batch: t.batch, Batches: t.batches, Cause: cause}
 	if t.cfg.CheckpointPath != "" {
-		if cerr := t.checkpoint(); cerr != nil {
-			err = errors.Join(err, cerr)
-		}
+		err.Checkpoint = t.checkpoint()
 	}
 	t.restoreBest()
 	return err

@@ -687,3 +687,50 @@ func TestDivergedLater(t *testing.T) {
 		t.Errorf("a checkpoint of non-finite weights was written: %v", err)
 	}
 }
+
+// TestInterruptedError cancels training, once with a checkpoint that
+// cannot be written: the error is an *InterruptedError naming where
+// training stopped, wrapping the context's error and the checkpoint's,
+// and the model is left with the weights trained so far.
+func TestInterruptedError(t *testing.T) {
+	_, val, _ := iris(t)
+	for _, ckpt := range []string{"", filepath.Join(t.TempDir(), "missing", "ckpt.safetensors")} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cfg := resumeCases[0].cfg(t)
+		cfg.CheckpointPath = ckpt
+		var snapshot []float64
+		var m *softmax.Classifier
+		cfg.OnBatch = func(b BatchStats) {
+			if b.Epoch == 3 && b.Batch == 2 {
+				snapshot = slices.Clone(m.Params())
+				cancel()
+			}
+		}
+		tr, _, _ := iris(t)
+		m = new(softmax.Classifier)
+		m.Init(softmax.ClassifierSeed)
+		h, err := Fit(ctx, m, tr, val, cfg)
+		var ie *InterruptedError
+		if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
+			t.Fatalf("checkpoint %q: error %v, want an *InterruptedError wrapping context.Canceled", ckpt, err)
+		}
+		if ie.Epoch != 3 || ie.Batch != 2 || ie.Batches != 8 || len(h.Epochs) != 2 {
+			t.Errorf("stopped in epoch %d after %d of %d batches, %d epochs done; want 3, 2 of 8, 2",
+				ie.Epoch, ie.Batch, ie.Batches, len(h.Epochs))
+		}
+		want := "train: stopped in epoch 3 after 2 of 8 batches: context canceled"
+		if ckpt != "" {
+			if !errors.Is(err, fs.ErrNotExist) || ie.Checkpoint == nil {
+				t.Errorf("error %v, want one wrapping the checkpoint's fs.ErrNotExist", err)
+			}
+			want += "; the checkpoint was not written: "
+		}
+		if !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("error %q, want %q…", err, want)
+		}
+		if !sameBits(m.Params(), snapshot) {
+			t.Error("the model does not hold the weights it was interrupted with")
+		}
+		cancel()
+	}
+}

@@ -454,14 +454,14 @@ func (p *csvParser[T]) encodeClasses(d *Dataset[T], labels []string, lines []int
 		classes = distinctSorted(labels)
 		switch {
 		case d.Task == Binary && len(classes) != 2:
-			return p.errorf(0, "%s has %d distinct %s, binary classification needs exactly 2",
-				col, len(classes), plural(len(classes), "label"))
+			return p.errorf(0, "%s has %d distinct %s, binary classification needs exactly 2%s",
+				col, len(classes), plural(len(classes), "label"), continuousHint(classes))
 		case len(classes) < 2:
 			return p.errorf(0, "%s has only 1 distinct label, %s; classification needs at least 2",
 				col, quote(classes[0]))
 		case p.opts.MaxClasses > 0 && len(classes) > p.opts.MaxClasses:
-			return p.errorf(0, "%s has %d distinct labels (%s), more than the %d classes expected",
-				col, len(classes), quoteAll(classes), p.opts.MaxClasses)
+			return p.errorf(0, "%s has %d distinct labels (%s), more than the %d classes expected%s",
+				col, len(classes), quoteAll(classes), p.opts.MaxClasses, continuousHint(classes))
 		}
 	}
 	ints := allInts(classes)

@@ -104,7 +104,8 @@ func TestLoadHostileData(t *testing.T) {
 				fmt.Fprintf(&b, "1,2,3,4,%.3f\n", float64(i)/7)
 			}
 			return b.String()
-		}(), `: column "y" has 500 distinct labels ("0.000", "0.143", "0.286", "0.429", "0.571", "0.714", "0.857", "1.000", "1.143", "1.286", … (500 in all)), more than the 3 classes expected`},
+		}(), `: column "y" has 500 distinct labels ("0.000", "0.143", "0.286", "0.429", "0.571", "0.714", "0.857", "1.000", "1.143", "1.286", … (500 in all)), more than the 3 classes expected` +
+			"; the values look continuous: for regression use an identity head (a last layer of 1 unit, activation: identity)"},
 		{"too few classes", "a,b,c,d,y\n1,2,3,4,p\n1,2,3,4,q\n", ": 2 classes (p, q), the model has 3 outputs"},
 	} {
 		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")

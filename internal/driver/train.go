@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -59,7 +58,7 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args [
 	}
 	m.Init(o.Seed)
 	perEpoch := (trainSet.Len() + o.Batch - 1) / o.Batch
-	progress := newProgress(stderr)
+	progress := newProgress(stderr, o.Epochs)
 	var history []Epoch
 	cfg := train.Config[T]{
 		Epochs: o.Epochs, Batch: o.Batch, Optimizer: opt, Schedule: o.schedule(perEpoch),
@@ -150,41 +149,4 @@ func summary(m train.Metrics, head string) string {
 		return fmt.Sprintf("loss %.4g  mse %.4g  mae %.4g  (%d samples)", m.Loss, m.MSE, m.MAE, m.N)
 	}
 	return fmt.Sprintf("loss %.4f  accuracy %.2f%%  (%d samples)", m.Loss, 100*m.Accuracy, m.N)
-}
-
-// progress draws a bar of the current epoch on a terminal, and nothing
-// otherwise.
-type progress struct {
-	w    io.Writer
-	on   bool
-	last time.Time
-	drew bool
-}
-
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w}
-	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			p.on = true
-		}
-	}
-	return p
-}
-
-func (p *progress) batch(b train.BatchStats) {
-	if !p.on || time.Since(p.last) < 100*time.Millisecond && b.Batch < b.Batches {
-		return
-	}
-	p.last = time.Now()
-	const width = 30
-	done := width * b.Batch / b.Batches
-	fmt.Fprintf(p.w, "\repoch %d [%s%s] %d/%d  loss %.4f", b.Epoch, strings.Repeat("=", done), strings.Repeat(" ", width-done), b.Batch, b.Batches, b.Loss)
-	p.drew = true
-}
-
-func (p *progress) clear() {
-	if p.drew {
-		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 79))
-		p.drew = false
-	}
 }

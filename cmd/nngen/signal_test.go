@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,7 +21,8 @@ import (
 // roleEnv makes the test binary play a part in the signal tests: "parent"
 // runs the test binary again through runProgram, as nngen runs a model
 // program, in the child role childEnv names: "wait" waits for a stop
-// signal and reports it, "sleep" sleeps, "kill" kills itself with SIGKILL.
+// signal, reports it and exits with 128 plus its number, "sleep" sleeps,
+// "kill" kills itself with SIGKILL.
 const (
 	roleEnv  = "NNGEN_TEST_ROLE"
 	childEnv = "NNGEN_TEST_CHILD"
@@ -41,6 +43,7 @@ func playRole() {
 		select {
 		case sig := <-sigs:
 			fmt.Printf("child: got %v\n", sig)
+			os.Exit(128 + int(sig.(syscall.Signal))) // as a model program does
 		case <-time.After(10 * time.Second):
 			fmt.Println("child: no signal")
 		}
@@ -83,7 +86,8 @@ func startParent(t *testing.T, child string) (*exec.Cmd, *bufio.Reader, *bytes.B
 }
 
 // TestProgramSignals sends each stop signal to nngen while a model
-// program runs: the program gets it, and nngen exits as the program does.
+// program runs: the program gets it, and nngen exits as the program does
+// (130 after SIGINT).
 func TestProgramSignals(t *testing.T) {
 	skipWithoutSignals(t)
 	for _, sig := range driver.StopSignals {
@@ -98,8 +102,8 @@ func TestProgramSignals(t *testing.T) {
 				t.Errorf("the child printed %q, want %q", rest, want)
 			}
 			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-				t.Errorf("nngen ended with %v, want exit status 1\n%s", err, stderr)
+			if want := 128 + int(sig.(syscall.Signal)); !errors.As(err, &ee) || ee.ExitCode() != want {
+				t.Errorf("nngen ended with %v, want exit status %d\n%s", err, want, stderr)
 			}
 		})
 	}

@@ -8,6 +8,7 @@
 package driver
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -19,7 +20,8 @@ import (
 
 // Main runs the command in args on the model type M, whose architecture
 // is arch (the one its spec gives), and returns the exit status: 0 on
-// success, 1 on failure, 2 for bad usage.
+// success, 1 on failure, 2 for bad usage, 128 plus the signal's number
+// for a training that a stop signal ended (see StopSignals).
 func Main[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: model gradcheck|train|eval|predict|verify options.json")
@@ -45,6 +47,10 @@ func Main[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []str
 		return 2
 	}
 	if err != nil {
+		var st exitStatus
+		if errors.As(err, &st) {
+			return int(st)
+		}
 		fmt.Fprintf(stderr, "nngen: %v\n", err)
 		return 1
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"syscall"
 	"time"
 
@@ -16,8 +15,10 @@ import (
 	"github.com/nngen/nngen/runtime/train"
 )
 
-// StopSignals end training cleanly: a checkpoint is saved, when one is
-// asked for, and the weights file is not written. nngen passes them on.
+// StopSignals end training cleanly: the weights so far are saved, to the
+// checkpoint if one is asked for and to the weights file otherwise, and
+// the program exits with 128 plus the signal's number, as shells report a
+// program that a signal ended (130 after Ctrl-C). nngen passes them on.
 var StopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
 // Epoch is one line of the history file that nngen plots.
@@ -39,8 +40,14 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args [
 		return err
 	}
 	// From here on, a stop signal ends training cleanly rather than the program.
-	ctx, stop := signal.NotifyContext(context.Background(), StopSignals...)
+	ctx, stop := stopContext()
 	defer stop()
+	return trainModel[T, M, P](ctx, arch, o, stdout, stderr)
+}
+
+// trainModel trains a new model, or resumes one, as o says, until it is
+// done or ctx is cancelled.
+func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, arch train.Arch, o TrainOptions, stdout, stderr io.Writer) error {
 	m := P(new(M))
 	head := m.Head()
 	d, err := train.Load(m, train.Sources{
@@ -81,15 +88,13 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args [
 	progress.clear()
 	elapsed := time.Since(start)
 	if o.History != "" {
+		// Written whatever the end, for nngen to plot.
 		if b, jerr := json.Marshal(history); jerr == nil {
 			os.WriteFile(o.History, b, 0o644)
 		}
 	}
 	if err != nil {
-		if ctx.Err() != nil && o.Checkpoint != "" {
-			fmt.Fprintf(stderr, "interrupted: checkpoint saved to %s; continue with -resume %s\n", o.Checkpoint, o.Checkpoint)
-		}
-		return err
+		return stopped(ctx, err, o, m, meta, h, stderr)
 	}
 	if err := train.SaveWeights(o.Out, m, meta); err != nil {
 		return err

@@ -59,6 +59,9 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 	}
 	trainSet, val, test, meta := d.Train, d.Val, d.Test, d.Meta
 	meta.Arch = arch
+	if w := continuousWarning(trainSet); w != "" {
+		fmt.Fprintf(stderr, "nngen: warning: %s\n", w)
+	}
 	opt, err := optim.New[T](o.Optimizer, optim.DefaultConfig(o.Optimizer))
 	if err != nil {
 		return err
@@ -66,6 +69,7 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 	m.Init(o.Seed)
 	perEpoch := (trainSet.Len() + o.Batch - 1) / o.Batch
 	progress := newProgress(stderr, o.Epochs)
+	var growth lossGrowth
 	var history []Epoch
 	cfg := train.Config[T]{
 		Epochs: o.Epochs, Batch: o.Batch, Optimizer: opt, Schedule: o.schedule(perEpoch),
@@ -73,11 +77,17 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 		CheckpointPath: o.Checkpoint, CheckpointEvery: o.CheckpointEvery, ResumeFrom: o.Resume,
 		Threads: o.Threads,
 		Meta:    meta,
-		OnBatch: progress.batch,
+		OnBatch: func(b train.BatchStats) {
+			growth.start(b.Loss)
+			progress.batch(b)
+		},
 		OnEpoch: func(e train.EpochStats) error {
 			progress.clear()
 			fmt.Fprintln(stdout, epochLine(e, o.Epochs, head))
 			history = append(history, Epoch{e.Epoch, e.TrainLoss, e.Val.Loss})
+			if w := growth.check(e.Epoch, e.TrainLoss, o.LR); w != "" {
+				fmt.Fprintf(stderr, "nngen: warning: %s\n", w)
+			}
 			return nil
 		},
 	}

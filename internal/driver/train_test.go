@@ -122,3 +122,64 @@ func TestDivergedError(t *testing.T) {
 		t.Errorf("%v\nwant %s", err, wantClip)
 	}
 }
+
+// TestLossGrowth feeds losses to the watch: it warns once, at the first
+// epoch over a thousand times the lowest and above the start.
+func TestLossGrowth(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		first  float64   // of the first batch
+		epochs []float64 // the epochs' losses
+		warn   int       // the epoch warned about, 0 for none
+	}{
+		{"lr 100 on iris", 1.1, []float64{27434, 44904, 52281, 13000}, 1},
+		{"later, once", 1.1, []float64{0.5, 0.01, 0.2, 11, 30}, 4},
+		{"a hundredfold", 1.1, []float64{0.5, 0.01, 1.05}, 0},
+		{"from near zero, below the start", 0.7, []float64{0.1, 1e-7, 1e-3, 0.5}, 0},
+		{"falling", 1e10, []float64{1e8, 1e5, 1e3}, 0},
+	} {
+		var g lossGrowth
+		g.start(c.first)
+		g.start(c.first * 10) // later batches are not the start
+		warned := 0
+		for i, l := range c.epochs {
+			if w := g.check(i+1, l, 100); w != "" {
+				if warned != 0 {
+					t.Errorf("%s: a second warning at epoch %d: %s", c.name, i+1, w)
+				}
+				warned = i + 1
+				if !strings.Contains(w, "try a lower -lr (now 100)") {
+					t.Errorf("%s: warning %q does not say what to try", c.name, w)
+				}
+			}
+		}
+		if warned != c.warn {
+			t.Errorf("%s: warned at epoch %d, want %d", c.name, warned, c.warn)
+		}
+	}
+}
+
+// TestTrainWarnings trains iris with a learning rate far too high, and a
+// classifier on numbers that are not whole: each warns once.
+func TestTrainWarnings(t *testing.T) {
+	dir := t.TempDir()
+	_, iris := trained(t, dir)
+	o := TrainOptions{Data: iris, Epochs: 10, Batch: 16, LR: 100, Optimizer: "adam", Schedule: "constant", Seed: 1, Out: filepath.Join(dir, "lr.safetensors")}
+	status, _, stderr := run(t, reluArch, "train", o)
+	warning := regexp.MustCompile(`^nngen: warning: the training loss of epoch \d+, \S+, is over 1000 times its lowest, \S+: the learning rate is probably too high; try a lower -lr \(now 100\)\n$`)
+	if status != 0 || !warning.MatchString(stderr) {
+		t.Errorf("-lr 100: status %d, stderr %q\nwant %s", status, stderr, warning)
+	}
+
+	recs := readCSV(t, iris)
+	for i, r := range recs[1:] {
+		r[4] = []string{"0.5", "1.5", "2.5"}[i%3]
+	}
+	o = TrainOptions{Data: writeCSV(t, dir, "halves.csv", recs), Epochs: 1, Batch: 16, LR: 0.01, Optimizer: "adam", Schedule: "constant", Out: filepath.Join(dir, "halves.safetensors")}
+	status, _, stderr = run(t, reluArch, "train", o)
+	const want = `nngen: warning: column "species" looks continuous: its values (0.5, 1.5, 2.5) are numbers, not all whole, each taken as a class; ` +
+		"for regression use an identity head (a last layer of 1 unit, activation: identity)\n"
+	if status != 0 || stderr != want {
+		t.Errorf("labels 0.5, 1.5, 2.5: status %d, stderr %q\nwant %q", status, stderr, want)
+	}
+}

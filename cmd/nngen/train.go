@@ -45,10 +45,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	tmp.Close()
 	defer os.Remove(tmp.Name())
 	o.History = tmp.Name()
-	if err := runModel(t.spec, "train", o, stdout, stderr); err != nil {
-		return err
+	err = runModel(t.spec, "train", o, stdout, stderr)
+	// Drawn also after a divergence or an interruption, from the epochs
+	// completed.
+	if perr := drawLosses(t.plot, t.spec.Name, o.History, stdout); err == nil {
+		err = perr
 	}
-	return drawLosses(t.plot, t.spec.Name, o.History, stdout)
+	return err
 }
 
 // trainCommand is a command line of nngen train, parsed and validated.
@@ -88,10 +91,11 @@ func parseTrain(args []string, stdout, stderr io.Writer) (*trainCommand, error) 
 }
 
 // drawLosses draws the loss curves of the model name from the history
-// file written by the model program to the PNG file path.
+// file written by the model program to the PNG file path; an empty
+// history, of a program that did not start training, draws nothing.
 func drawLosses(path, name, history string, stdout io.Writer) error {
 	b, err := os.ReadFile(history)
-	if err != nil {
+	if err != nil || len(b) == 0 {
 		return err
 	}
 	var h []driver.Epoch

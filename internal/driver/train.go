@@ -26,6 +26,24 @@ type Epoch struct {
 	Epoch     int     `json:"epoch"`
 	TrainLoss float64 `json:"train_loss"`
 	ValLoss   float64 `json:"val_loss,omitempty"`
+	// The validation metric drawn beside the loss: the accuracy of a
+	// classifier, the mean absolute error of a regression; nil without
+	// validation data.
+	ValAccuracy *float64 `json:"val_accuracy,omitempty"`
+	ValMAE      *float64 `json:"val_mae,omitempty"`
+}
+
+// historyEpoch is the history line of epoch e of a model with the head.
+func historyEpoch(e train.EpochStats, head string) Epoch {
+	h := Epoch{Epoch: e.Epoch, TrainLoss: e.TrainLoss, ValLoss: e.Val.Loss}
+	switch {
+	case e.Val.N == 0:
+	case head == model.Identity:
+		h.ValMAE = &e.Val.MAE
+	default:
+		h.ValAccuracy = &e.Val.Accuracy
+	}
+	return h
 }
 
 func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
@@ -84,7 +102,7 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 		OnEpoch: func(e train.EpochStats) error {
 			progress.clear()
 			fmt.Fprintln(stdout, epochLine(e, o.Epochs, head))
-			history = append(history, Epoch{e.Epoch, e.TrainLoss, e.Val.Loss})
+			history = append(history, historyEpoch(e, head))
 			if w := growth.check(e.Epoch, e.TrainLoss, o.LR); w != "" {
 				fmt.Fprintf(stderr, "nngen: warning: %s\n", w)
 			}

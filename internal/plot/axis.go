@@ -2,6 +2,7 @@ package plot
 
 import (
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -26,19 +27,20 @@ func (a axis) frac(v float64) float64 {
 	return (v - a.lo) / (a.hi - a.lo)
 }
 
-// decades is the ratio of the largest to the smallest positive loss from
-// which the loss axis is logarithmic.
-const decades = 100
-
 // lossAxis is the axis of the losses vs: logarithmic with a tick at each
 // power of ten when they are positive and span two decades or more,
 // else linear.
-func lossAxis(vs []float64) axis {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range vs {
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-	}
-	if lo > 0 && hi/lo >= decades {
+func lossAxis(vs []float64) axis { return errorAxis(vs, 100) }
+
+// maeAxis is the axis of mean absolute errors, logarithmic from one
+// decade: an absolute error spans half the decades of a squared one.
+func maeAxis(vs []float64) axis { return errorAxis(vs, 10) }
+
+// errorAxis is the axis of vs: logarithmic when they are positive and
+// the largest is ratio times the smallest or more, else linear.
+func errorAxis(vs []float64, ratio float64) axis {
+	lo, hi := slices.Min(vs), slices.Max(vs)
+	if lo > 0 && hi/lo >= ratio {
 		return logAxis(lo, hi)
 	}
 	return linearAxis(lo, hi, false)
@@ -106,4 +108,12 @@ func powerLabel(k int) string {
 		return strconv.FormatFloat(math.Pow(10, float64(k)), 'f', max(0, -k), 64)
 	}
 	return "1e" + strconv.Itoa(k)
+}
+
+// percentAxis is the linear axis of percentages vs, kept within [0, 100].
+func percentAxis(vs []float64) axis {
+	a := linearAxis(slices.Min(vs), slices.Max(vs), false)
+	a.lo, a.hi = max(a.lo, 0), min(a.hi, 100)
+	a.ticks = slices.DeleteFunc(a.ticks, func(t tick) bool { return t.v < a.lo || t.v > a.hi })
+	return a
 }

@@ -81,7 +81,7 @@ func TestLosses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if img.Bounds() != image.Rect(0, 0, width, height) {
+		if img.Bounds() != image.Rect(0, 0, width, imageHeight(false)) {
 			t.Fatalf("size %v", img.Bounds())
 		}
 		if !has(img, blue) {
@@ -95,8 +95,9 @@ func TestLosses(t *testing.T) {
 		if want := minLoss(val, train); best != want {
 			t.Errorf("best epoch %+v, want %+v", best, want)
 		}
-		f := frame{x: epochAxis(1, 40), y: lossAxis(append(values(train), values(val)...))}
-		x, y := f.px(best.epoch, best.loss)
+		loss, _ := panels(false)
+		f := frame{x: epochAxis(1, 40), y: lossAxis(append(values(train), values(val)...)), panel: loss}
+		x, y := f.px(best.epoch, best.v)
 		if c := img.At(x, y); !same(c, palette[black]) {
 			t.Errorf("at the best epoch %+v (pixel %d, %d): colour %v, want the black mark", best, x, y, c)
 		}
@@ -107,7 +108,7 @@ func TestLosses(t *testing.T) {
 func minLoss(curves ...[]point) point {
 	for _, c := range curves {
 		if len(c) > 0 {
-			return slices.MinFunc(c, func(a, b point) int { return cmp.Compare(a.loss, b.loss) })
+			return slices.MinFunc(c, func(a, b point) int { return cmp.Compare(a.v, b.v) })
 		}
 	}
 	panic("no points")
@@ -115,8 +116,14 @@ func minLoss(curves ...[]point) point {
 
 // has reports whether a pixel of img has the palette colour col.
 func has(img image.Image, col uint8) bool {
-	for y := range height {
-		for x := range width {
+	return hasIn(img, col, 0, img.Bounds().Dy())
+}
+
+// hasIn reports whether a pixel of img in rows y0 to y1 (excluded) has the
+// palette colour col.
+func hasIn(img image.Image, col uint8, y0, y1 int) bool {
+	for y := y0; y < y1; y++ {
+		for x := range img.Bounds().Dx() {
 			if same(img.At(x, y), palette[col]) {
 				return true
 			}
@@ -166,6 +173,134 @@ func TestGlyphs(t *testing.T) {
 			if want := i%(glyphW+1) == glyphW; (c == ' ') != want || c != ' ' && c != '0' && c != '1' {
 				t.Errorf("%q: %q at %d", r, c, i)
 			}
+		}
+	}
+}
+
+// TestLossesMetric draws a classifier's history with its accuracy and a
+// regression's with its MAE: the metric has a panel of its own below the
+// losses, drawn in the validation colour, with the best epoch marked.
+func TestLossesMetric(t *testing.T) {
+	const bestAt = 17
+	acc := func(e int) *float64 { v := 0.6 + 0.35*(1-math.Exp(-float64(e)/6)); return &v }
+	mae := func(e int) *float64 { v := 3 * math.Exp(-float64(e)/3); return &v }
+	for _, c := range []struct {
+		name   string
+		metric func(e int) *float64
+		set    func(e *driver.Epoch, v *float64)
+		log    bool
+	}{
+		{"accuracy", acc, func(e *driver.Epoch, v *float64) { e.ValAccuracy = v }, false},
+		{"MAE", mae, func(e *driver.Epoch, v *float64) { e.ValMAE = v }, true},
+	} {
+		var h []driver.Epoch
+		for e := 1; e <= 30; e++ {
+			ep := driver.Epoch{Epoch: e, TrainLoss: math.Exp(-float64(e) / 8), ValLoss: 0.5 + math.Abs(float64(e-bestAt))/50}
+			c.set(&ep, c.metric(e))
+			h = append(h, ep)
+		}
+		var b bytes.Buffer
+		if err := Losses(&b, "Model", h); err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img.Bounds() != image.Rect(0, 0, width, imageHeight(true)) || imageHeight(true) <= imageHeight(false) {
+			t.Fatalf("%s: size %v, want %d×%d", c.name, img.Bounds(), width, imageHeight(true))
+		}
+		loss, metPanel := panels(true)
+		if metPanel.top <= loss.bottom {
+			t.Fatalf("%s: the metric panel %v overlaps the loss panel %v", c.name, metPanel, loss)
+		}
+		if !hasIn(img, orange, metPanel.top, metPanel.bottom+1) || hasIn(img, blue, metPanel.top, metPanel.bottom+1) {
+			t.Errorf("%s: the metric panel lacks the validation curve, or has the training curve", c.name)
+		}
+		m := metricOf(h)
+		if m == nil || m.axis.log != c.log {
+			t.Fatalf("%s: metric %+v, want one with log scale %v", c.name, m, c.log)
+		}
+		f := frame{x: epochAxis(1, 30), y: m.axis, panel: metPanel}
+		if x, y := f.px(bestAt, m.at(bestAt)); !same(img.At(x, y), palette[black]) {
+			t.Errorf("%s: at the best epoch %d (pixel %d, %d): colour %v, want the black mark", c.name, bestAt, x, y, img.At(x, y))
+		}
+		if x, y := f.px(5, m.at(5)); !same(img.At(x, y), palette[orange]) {
+			t.Errorf("%s: at epoch 5 (pixel %d, %d): colour %v, want the curve's", c.name, x, y, img.At(x, y))
+		}
+	}
+
+	// Without validation there is no metric and no second panel.
+	if m := metricOf([]driver.Epoch{{Epoch: 1, TrainLoss: 1}}); m != nil {
+		t.Errorf("a metric %+v without validation", m)
+	}
+}
+
+// TestLossesLogScale draws the history of iris trained with -lr 100: the
+// losses fall from 4e4 to between 10 and 90, and on the log scale the
+// last epochs' curve still spans an eighth of the panel rather than
+// lying flat at its bottom.
+func TestLossesLogScale(t *testing.T) {
+	var h []driver.Epoch
+	for e := 1; e <= 30; e++ {
+		h = append(h, driver.Epoch{Epoch: e, TrainLoss: 40000*math.Exp(-float64(e)/2) + 10 + 40*float64(e%3)})
+	}
+	var b bytes.Buffer
+	if err := Losses(&b, "Iris", h); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss, _ := panels(false)
+	f := frame{x: epochAxis(1, 30), panel: loss}
+	lo, hi := loss.bottom, loss.top
+	for e := 15; e <= 30; e++ {
+		x := f.col(float64(e))
+		for y := loss.top + 80; y <= loss.bottom; y++ { // below the legend
+			if same(img.At(x, y), palette[blue]) {
+				lo, hi = min(lo, y), max(hi, y)
+			}
+		}
+	}
+	if hi-lo < (loss.bottom-loss.top)/8 {
+		t.Errorf("epochs 15 to 30 drawn in rows %d to %d of %d to %d: flattened", lo, hi, loss.top, loss.bottom)
+	}
+}
+
+func TestPercentAxis(t *testing.T) {
+	for _, vs := range [][]float64{{83.3, 96.7}, {100, 100}, {0, 4}, {93.33, 93.33}, {12, 99.5}} {
+		a := percentAxis(vs)
+		if a.lo < 0 || a.hi > 100 || len(a.ticks) < 2 {
+			t.Errorf("%v: axis from %g to %g, ticks %v", vs, a.lo, a.hi, a.ticks)
+		}
+		for _, tk := range a.ticks {
+			if tk.v < a.lo || tk.v > a.hi {
+				t.Errorf("%v: tick %v off the axis from %g to %g", vs, tk, a.lo, a.hi)
+			}
+		}
+		for _, v := range vs {
+			if f := a.frac(v); f < 0 || f > 1 {
+				t.Errorf("%v: %g lies off the axis (at %g)", vs, v, f)
+			}
+		}
+	}
+}
+
+// TestMAEAxis checks that the MAE axis turns logarithmic from one decade,
+// where the loss axis waits for two.
+func TestMAEAxis(t *testing.T) {
+	for _, c := range []struct {
+		vs       []float64
+		mae, mse bool // log
+	}{
+		{[]float64{0.34, 0.0042}, true, false},
+		{[]float64{0.3, 0.05}, false, false},
+		{[]float64{0.34 * 0.34, 0.0042 * 0.0042}, true, true},
+	} {
+		if a, b := maeAxis(c.vs), lossAxis(c.vs); a.log != c.mae || b.log != c.mse {
+			t.Errorf("%v: log MAE axis %v, loss axis %v; want %v, %v", c.vs, a.log, b.log, c.mae, c.mse)
 		}
 	}
 }

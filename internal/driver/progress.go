@@ -14,13 +14,16 @@ import (
 // otherwise. It redraws at most ten times a second, to the terminal's
 // width at the time.
 type progress struct {
-	f       *os.File // nil if not a terminal
-	epochs  int      // the last epoch to train
-	start   time.Time
-	last    time.Time
-	batches int // trained since start
-	samples int // trained since start
-	shown   int // columns of the bar on screen, 0 if none
+	f      *os.File // nil if not a terminal
+	epochs int      // the last epoch to train
+	start  time.Time
+	last   time.Time // of the last drawing
+	shown  int       // columns of the bar on screen, 0 if none
+
+	// The speed is measured from the end of the first batch, after the
+	// start-up: the batches and samples trained since.
+	first            time.Time
+	batches, samples int
 }
 
 func newProgress(w io.Writer, epochs int) *progress {
@@ -34,22 +37,30 @@ func newProgress(w io.Writer, epochs int) *progress {
 }
 
 func (p *progress) batch(b train.BatchStats) {
-	p.batches++
-	p.samples += b.N
-	if p.f == nil || time.Since(p.last) < 100*time.Millisecond && b.Batch < b.Batches {
+	now := time.Now()
+	if p.first.IsZero() {
+		p.first = now
+	} else {
+		p.batches++
+		p.samples += b.N
+	}
+	if p.f == nil || now.Sub(p.last) < 100*time.Millisecond && b.Batch < b.Batches {
 		return
 	}
-	p.last = time.Now()
-	elapsed := max(time.Since(p.start), time.Millisecond) // a coarse clock may give 0
-	left := (p.epochs-b.Epoch)*b.Batches + b.Batches - b.Batch
+	p.last = now
 	line := bar{
 		Epoch: b.Epoch, Epochs: p.epochs, Batch: b.Batch, Batches: b.Batches, Loss: b.Loss,
-		Elapsed: elapsed, ETA: elapsed / time.Duration(p.batches) * time.Duration(left),
-		Rate: float64(p.samples) / elapsed.Seconds(),
-	}.render(termWidth(p.f))
+		Elapsed: now.Sub(p.start), ETA: -1,
+	}
+	if since := now.Sub(p.first); p.batches > 0 && since > 0 {
+		left := (p.epochs-b.Epoch)*b.Batches + b.Batches - b.Batch
+		line.ETA = since / time.Duration(p.batches) * time.Duration(left)
+		line.Rate = float64(p.samples) / since.Seconds()
+	}
+	s := line.render(termWidth(p.f))
 	// Spaces cover what is left of a longer bar.
-	fmt.Fprintf(p.f, "\r%s%s", line, strings.Repeat(" ", max(0, p.shown-len(line))))
-	p.shown = len(line)
+	fmt.Fprintf(p.f, "\r%s%s", s, strings.Repeat(" ", max(0, p.shown-len(s))))
+	p.shown = len(s)
 }
 
 // clear removes the bar, if one is drawn.
@@ -65,8 +76,9 @@ type bar struct {
 	Epoch, Epochs  int
 	Batch, Batches int
 	Loss           float64 // of the batch
-	Elapsed, ETA   time.Duration
-	Rate           float64 // samples per second
+	Elapsed        time.Duration
+	ETA            time.Duration // negative until known
+	Rate           float64       // samples per second, 0 until known
 }
 
 // The width of the bar between its brackets.
@@ -155,6 +167,8 @@ func drawBar(inner, done, total int) string {
 // rate writes samples per second with three digits or fewer.
 func rate(r float64) string {
 	switch {
+	case r == 0:
+		return "- samples/s"
 	case r >= 1e6:
 		return fmt.Sprintf("%.1fM samples/s", r/1e6)
 	case r >= 1e4:
@@ -163,8 +177,12 @@ func rate(r float64) string {
 	return fmt.Sprintf("%.0f samples/s", r)
 }
 
-// clock writes d in whole seconds as m:ss, or h:mm:ss from an hour on.
+// clock writes d in whole seconds as m:ss, or h:mm:ss from an hour on;
+// a negative d is unknown, -:--.
 func clock(d time.Duration) string {
+	if d < 0 {
+		return "-:--"
+	}
 	s := int64(d.Round(time.Second) / time.Second)
 	if s >= 3600 {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)

@@ -80,14 +80,14 @@ func TestDrawBar(t *testing.T) {
 
 func TestClockRate(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		0: "0:00", 1499 * time.Millisecond: "0:01", 83 * time.Second: "1:23", time.Hour + 2*time.Second: "1:00:02",
+		0: "0:00", 1499 * time.Millisecond: "0:01", 83 * time.Second: "1:23", time.Hour + 2*time.Second: "1:00:02", -1: "-:--",
 	} {
 		if got := clock(d); got != want {
 			t.Errorf("clock(%v) = %q, want %q", d, got, want)
 		}
 	}
 	for r, want := range map[float64]string{
-		950.4: "950 samples/s", 9999: "9999 samples/s", 12345: "12k samples/s", 2.5e6: "2.5M samples/s",
+		0: "- samples/s", 950.4: "950 samples/s", 9999: "9999 samples/s", 12345: "12k samples/s", 2.5e6: "2.5M samples/s",
 	} {
 		if got := rate(r); got != want {
 			t.Errorf("rate(%g) = %q, want %q", r, got, want)

@@ -30,7 +30,8 @@
 // after each epoch, early stopping that restores the best weights,
 // callbacks after each epoch and each batch, periodic checkpoints and
 // cancellation through a context. It stops with a [*DivergedError] naming
-// the epoch and batch when the loss or the weights stop being finite.
+// the epoch and batch when the loss or the weights stop being finite, and
+// with an [*InterruptedError] naming where it stopped when cancelled.
 //
 // Training is deterministic: the order of the samples is that of a
 // [data.Batcher] created with Config.Seed, and everything else follows

@@ -42,7 +42,7 @@ type stopSignal struct{ sig os.Signal }
 func (s stopSignal) Error() string { return s.sig.String() + " signal received" }
 
 // status is the exit status of a program that sig ends, as shells report
-// it: 128 plus the signal's number.
+// it: 128 plus the signal's number; 1 without a signal.
 func (s stopSignal) status() int {
 	if n, ok := s.sig.(syscall.Signal); ok {
 		return 128 + int(n)
@@ -89,10 +89,8 @@ func stopped[T model.Float, M any, P model.Model[T, M]](ctx context.Context, err
 		}
 		fmt.Fprintf(stderr, "%s: %s saved to %s\n", where, what, o.Out)
 	}
-	if s, ok := context.Cause(ctx).(stopSignal); ok {
-		return exitStatus(s.status())
-	}
-	return exitStatus(1)
+	s, _ := context.Cause(ctx).(stopSignal)
+	return exitStatus(s.status())
 }
 
 // divergedError is de with the flags that may help.

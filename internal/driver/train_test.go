@@ -109,6 +109,9 @@ func TestStopSignalStatus(t *testing.T) {
 			t.Errorf("after %v: exit status %d, want %d", sig, got, want)
 		}
 	}
+	if got := (stopSignal{}).status(); got != 1 {
+		t.Errorf("without a signal: exit status %d, want 1", got)
+	}
 }
 
 func TestDivergedError(t *testing.T) {

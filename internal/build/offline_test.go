@@ -1,12 +1,11 @@
 package build_test
 
 import (
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/nngen/nngen/internal/build"
+	"github.com/nngen/nngen/runtime/gradcheck"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -28,8 +27,7 @@ func TestProgramOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(exe, "gradcheck", "{}").CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "ok: ") {
-		t.Fatalf("gradcheck: %v\n%s", err, out)
+	if status, out := runGradcheck(t, exe, gradcheck.Options{}); !gradcheckPassed(status, out) {
+		t.Fatalf("gradcheck: status %d\n%s", status, out)
 	}
 }

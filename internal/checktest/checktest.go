@@ -135,8 +135,8 @@ func Param(widths []int, i int) string {
 // Record runs check as a test would run it, with a testing.TB that
 // collects the messages of Error, Errorf, Fatal and Fatalf (and of Fail,
 // one saying so) instead of failing tb, and returns them; Fatal, Fatalf
-// and FailNow end check.
-// Everything else (Helper, Log, TempDir, Cleanup…) goes to tb.
+// and FailNow end check. Log and Logf print nothing. Everything else
+// (Helper, TempDir, Cleanup…) goes to tb.
 func Record(tb testing.TB, check func(testing.TB)) []string {
 	r := &recorder{TB: tb}
 	done := make(chan struct{})
@@ -165,6 +165,8 @@ func (r *recorder) Error(args ...any)                 { r.record(strings.TrimSuf
 func (r *recorder) Errorf(format string, args ...any) { r.record(fmt.Sprintf(format, args...)) }
 func (r *recorder) Fatal(args ...any)                 { r.Error(args...); runtime.Goexit() }
 func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...); runtime.Goexit() }
+func (r *recorder) Log(...any)                        {}
+func (r *recorder) Logf(string, ...any)               {}
 func (r *recorder) Fail()                             { r.record("failed, without a message") }
 func (r *recorder) FailNow()                          { r.Fail(); runtime.Goexit() }
 

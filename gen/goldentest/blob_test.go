@@ -2,7 +2,6 @@ package goldentest
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,16 +23,9 @@ func TestBlobMismatch(t *testing.T) {
 	for _, f := range files {
 		copyFile(t, f, filepath.Join(dir, filepath.Base(f)))
 	}
-	write(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.26\n")
+	writeModule(t, dir)
 	write(t, filepath.Join(dir, "init_test.go"), "package embedded\n\nimport \"testing\"\n\nfunc TestInit(t *testing.T) {}\n")
-	goTest := func() (string, error) {
-		cmd := exec.Command("go", "test", "-count=1", ".")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-	if out, err := goTest(); err != nil {
+	if out, err := goTest(dir, "."); err != nil {
 		t.Fatalf("with its own weights file: %v\n%s", err, out)
 	}
 	blob := filepath.Join(dir, "model_weights.bin")
@@ -45,7 +37,7 @@ func TestBlobMismatch(t *testing.T) {
 	if err := os.WriteFile(blob, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := goTest()
+	out, err := goTest(dir, ".")
 	want := "panic: Reader: model_weights.bin is not the file generated with model.go (its SHA-256 differs); regenerate both with nngen gen -weights weights.safetensors spec.yaml"
 	if err == nil || !strings.Contains(out, want) {
 		t.Errorf("with another weights file: %v\n%s\nwant the message\n%s", err, out, want)

@@ -1,8 +1,6 @@
 package goldentest
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,7 +36,7 @@ func TestTrainedReference(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			write(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.26\n")
+			writeModule(t, dir)
 			write(t, filepath.Join(dir, "model_test.go"), string(test))
 			run := func() (string, error) {
 				files, err := gen.Files(m, "model.go", false)
@@ -48,11 +46,7 @@ func TestTrainedReference(t *testing.T) {
 				for name, data := range files {
 					write(t, filepath.Join(dir, name), string(data))
 				}
-				cmd := exec.Command("go", "test", "-count=1", "-run", "Trained", ".")
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
-				out, err := cmd.CombinedOutput()
-				return string(out), err
+				return goTest(dir, "-run", "Trained", ".")
 			}
 			if out, err := run(); err != nil {
 				t.Fatalf("the generated code: %v\n%s", err, out)

@@ -1,6 +1,7 @@
 package goldentest
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/nngen/nngen/internal/checktest"
 	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/spec"
@@ -31,7 +33,7 @@ const (
 //
 // backward runs Trace and Backward on one sample, the per-sample path that
 // TrainBatch may bypass.
-func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s *spec.Model, backward func(m, g *M, x, y []T) T) {
+func checkModel[T float32 | float64, M any, P model.Model[T, M]](t testing.TB, s *spec.Model, backward func(m, g *M, x, y []T) T) {
 	ref := newReference(s)
 	m := P(new(M))
 	m.Init(7)
@@ -79,7 +81,7 @@ func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s
 	if single {
 		tol = tol32
 	}
-	compare(t, "gradient", wide(P(g).Params()), numeric, tol)
+	compareParams(t, "gradient", ref.widths, wide(P(g).Params()), numeric, tol)
 
 	// Gradients accumulate: a second pass doubles them.
 	once := wide(P(g).Params())
@@ -89,7 +91,7 @@ func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s
 	if single {
 		tol = tol32
 	}
-	compare(t, "accumulated gradient", wide(P(g).Params()), once, tol)
+	compareParams(t, "accumulated gradient", ref.widths, wide(P(g).Params()), once, tol)
 
 	// Batches of any size agree with the samples taken one at a time:
 	// ForwardBatch with Forward, TrainBatch with Trace and Backward (through
@@ -117,9 +119,9 @@ func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s
 		lossS += backward((*M)(m), gs, xk, yk)
 	}
 	compare(t, "TrainBatch loss, many vs one at a time", []float64{float64(lossB)}, []float64{float64(loss1)}, tol)
-	compare(t, "TrainBatch gradient, many vs one at a time", wide(P(gB).Params()), wide(P(g1).Params()), tol)
+	compareParams(t, "TrainBatch gradient, many vs one at a time", ref.widths, wide(P(gB).Params()), wide(P(g1).Params()), tol)
 	compare(t, "Backward loss vs TrainBatch", []float64{float64(lossS)}, []float64{float64(lossB)}, tol)
-	compare(t, "Backward gradient vs TrainBatch", wide(P(gs).Params()), wide(P(gB).Params()), tol)
+	compareParams(t, "Backward gradient vs TrainBatch", ref.widths, wide(P(gs).Params()), wide(P(gB).Params()), tol)
 
 	// Nothing allocates.
 	if n := testing.AllocsPerRun(10, func() { m.ForwardBatch(out, x) }); n != 0 {
@@ -132,7 +134,20 @@ func checkModel[T float32 | float64, M any, P model.Model[T, M]](t *testing.T, s
 
 // compare fails t where got and want differ by more than tol relative to
 // max(|want|, relFloor).
-func compare(t *testing.T, what string, got, want []float64, tol float64) {
+func compare(t testing.TB, what string, got, want []float64, tol float64) {
+	t.Helper()
+	compareNamed(t, what, got, want, tol, func(i int) string { return fmt.Sprintf("index %d", i) })
+}
+
+// compareParams is compare for parameters of a model with the given
+// widths, or their gradients, naming the tensor and element that differ.
+func compareParams(t testing.TB, what string, widths []int, got, want []float64, tol float64) {
+	t.Helper()
+	compareNamed(t, what, got, want, tol, func(i int) string { return checktest.Param(widths, i) })
+}
+
+// compareNamed is compare naming the value at index i by name(i).
+func compareNamed(t testing.TB, what string, got, want []float64, tol float64, name func(int) string) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
@@ -148,7 +163,7 @@ func compare(t *testing.T, what string, got, want []float64, tol float64) {
 		t.Logf("%s: largest relative error %.3g", what, worst)
 	}
 	if worst > tol || math.IsNaN(worst) {
-		t.Errorf("%s: relative error %.3g at index %d (got %v, want %v), tolerance %g", what, worst, at, got[at], want[at], tol)
+		t.Errorf("%s: relative error %.3g at %s (got %v, want %v), tolerance %g", what, worst, name(at), got[at], want[at], tol)
 	}
 }
 

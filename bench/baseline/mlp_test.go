@@ -3,9 +3,12 @@ package baseline
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/nngen/nngen/internal/checktest"
 )
 
 func randomBatch(r *rand.Rand, rows, cols, classes int) (*mat.Dense, []int) {
@@ -58,18 +61,53 @@ func TestForwardBatch(t *testing.T) {
 	}
 }
 
-// TestGradients checks Gradients against central differences of the loss.
-func TestGradients(t *testing.T) {
+// gradientCase returns a network and a batch whose gradients the tests
+// check, the gradients computed.
+func gradientCase(t *testing.T) (n *MLP, x *mat.Dense, labels []int) {
+	t.Helper()
 	r := rand.New(rand.NewPCG(4, 5))
-	n := New([]int{6, 8, 7, 3})
+	n = New([]int{6, 8, 7, 3})
 	n.Init(6)
-	x, labels := randomBatch(r, 5, 6, 3)
+	x, labels = randomBatch(r, 5, 6, 3)
 	want := n.Gradients(x, labels)
 	if got := loss(n, x, labels); math.Abs(got-want) > 1e-12*math.Abs(want) {
 		t.Errorf("Gradients returns loss %v, Forward gives %v", want, got)
 	}
-	grads := n.Grads()
+	return n, x, labels
+}
+
+// TestGradients checks Gradients against central differences of the loss.
+func TestGradients(t *testing.T) {
+	n, x, labels := gradientCase(t)
+	checkGradients(t, n, n.Grads(), x, labels)
+}
+
+// TestGradientsFaults checks that checkGradients fails the gradients with
+// each fault of checktest, naming elements of the tensor the fault alters
+// only.
+func TestGradientsFaults(t *testing.T) {
+	n, x, labels := gradientCase(t)
+	for _, f := range checktest.Faults {
+		grads := n.Grads()
+		checktest.Apply(f, n.Widths, grads)
+		failures := checktest.Record(t, func(tb testing.TB) { checkGradients(tb, n, grads, x, labels) })
+		if len(failures) == 0 {
+			t.Errorf("%+v: no failure", f)
+		}
+		for _, msg := range failures {
+			if !strings.HasPrefix(msg, f.Tensor+"[") {
+				t.Errorf("%+v: %s", f, msg)
+			}
+		}
+	}
+}
+
+// checkGradients checks grads, the gradients of n's summed loss over the
+// batch, against central differences of the loss.
+func checkGradients(t testing.TB, n *MLP, grads []float64, x *mat.Dense, labels []int) {
+	t.Helper()
 	p := n.Params()
+	defer n.SetParams(p)
 	const h = 1e-6
 	for i := range p {
 		q := append([]float64(nil), p...)
@@ -81,7 +119,7 @@ func TestGradients(t *testing.T) {
 		down := loss(n, x, labels)
 		fd := (up - down) / (2 * h)
 		if math.Abs(fd-grads[i]) > 1e-6*max(1, math.Abs(fd)) {
-			t.Errorf("parameter %d: gradient %v, central difference %v", i, grads[i], fd)
+			t.Errorf("%s: gradient %v, central difference %v", checktest.Param(n.Widths, i), grads[i], fd)
 		}
 	}
 }

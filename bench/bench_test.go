@@ -15,92 +15,34 @@ import (
 
 // BenchmarkLat1 times the forward pass of one sample (lat1).
 func BenchmarkLat1(b *testing.B) {
-	for _, s := range allSubjects(b) {
-		b.Run(s.w.Name, func(b *testing.B) {
-			b.Run("nngen", s.lat1)
-			b.Run("baseline", func(b *testing.B) {
-				s.base.SetParams(s.params64())
-				rows, _ := s.x.Dims()
-				j := 0
-				b.ResetTimer()
-				for range b.N {
-					y := s.base.Forward(s.x.RawRowView(j))
-					keep(y[0])
-					if j++; j == rows {
-						j = 0
-					}
-				}
-				b.StopTimer()
-				reportLat1(b, s.w)
-			})
-		})
-	}
+	benchMetric(b, func(s *subject) func(*testing.B) { return s.lat1 }, (*subject).baseLat1)
 }
 
 // BenchmarkThr256 times the forward pass of batches of 256 samples
 // (thr256).
 func BenchmarkThr256(b *testing.B) {
-	for _, s := range allSubjects(b) {
-		b.Run(s.w.Name, func(b *testing.B) {
-			b.Run("nngen", s.thr256)
-			b.Run("baseline", func(b *testing.B) {
-				s.base.SetParams(s.params64())
-				rows, cols := s.xInf.Dims()
-				b.ResetTimer()
-				for i := range b.N {
-					r := window(i, rows)
-					y := s.base.ForwardBatch(s.xInf.Slice(r, r+batchThr, 0, cols).(*mat.Dense))
-					keep(y.At(0, 0))
-				}
-				b.StopTimer()
-				reportThroughput(b, b.N*batchThr, workload.ForwardFLOPs(s.w.Widths))
-			})
-		})
-	}
+	benchMetric(b, func(s *subject) func(*testing.B) { return s.thr256 }, (*subject).baseThr256)
 }
 
 // BenchmarkTrainSGD times whole shuffled epochs of SGD, lr 0.05, batch 32
 // (train_sgd); one operation is one epoch. The generated model is driven
 // by train.Fit, which trains b.N epochs in one call.
 func BenchmarkTrainSGD(b *testing.B) {
-	for _, s := range allSubjects(b) {
-		b.Run(s.w.Name, func(b *testing.B) {
-			b.Run("nngen", s.trainFit)
-			b.Run("baseline", func(b *testing.B) {
-				s.base.SetParams(s.params64())
-				b.ResetTimer()
-				for range b.N {
-					s.base.TrainEpoch(s.xTrain, s.yTrain, batchSGD, lrSGD, seed)
-				}
-				b.StopTimer()
-				reportThroughput(b, b.N*len(s.yTrain), workload.TrainFLOPs(s.w.Widths))
-			})
-		})
-	}
+	benchMetric(b, func(s *subject) func(*testing.B) { return s.trainFit }, (*subject).baseTrainSGD)
 }
 
 // BenchmarkTrainSGDHand is train_sgd with the steps of train.Fit done by
 // hand (data.Batcher, TrainBatch, averaging, optim.SGD), without Fit's
 // checks, to measure Fit's overhead.
 func BenchmarkTrainSGDHand(b *testing.B) {
-	for _, s := range allSubjects(b) {
-		b.Run(s.w.Name, func(b *testing.B) {
-			b.Run("nngen", s.trainHand)
-		})
-	}
+	benchMetric(b, func(s *subject) func(*testing.B) { return s.trainHand }, nil)
 }
 
 // BenchmarkAccAdam trains digits for 30 epochs of Adam (lr 1e-3, batch 32)
 // from three seeds and reports the median test accuracy (acc%) and the
 // training speed (samples/s).
 func BenchmarkAccAdam(b *testing.B) {
-	for _, s := range allSubjects(b) {
-		if s.accAdam != nil {
-			b.Run(s.w.Name, func(b *testing.B) {
-				b.Run("nngen", s.accAdam)
-			})
-		}
-	}
+	benchMetric(b, func(s *subject) func(*testing.B) { return s.accAdam }, nil)
 }
 
 // The two-thread metrics, of nngen's own and for the mnist-shaped and
@@ -118,31 +60,89 @@ func BenchmarkTrainSGD256T2(b *testing.B) { benchTrainThreads(b, batch256, 2) }
 
 // BenchmarkThr256T2 is thr256 on two threads.
 func BenchmarkThr256T2(b *testing.B) {
-	for _, s := range allSubjects(b) {
-		if s.parallel {
-			b.Run(s.w.Name, func(b *testing.B) {
-				b.Run("nngen", func(b *testing.B) {
-					withProcs(b, 2)
-					s.thrPar(b, 2)
-				})
-			})
-		}
-	}
+	benchMetric(b, func(s *subject) func(*testing.B) {
+		return s.onThreads(2, func(b *testing.B) { s.thrPar(b, 2) })
+	}, nil)
 }
 
 // benchTrainThreads times whole shuffled epochs of SGD, lr 0.05, in
 // batches of batch samples, by train.Fit on threads threads.
 func benchTrainThreads(b *testing.B, batch, threads int) {
+	benchMetric(b, func(s *subject) func(*testing.B) {
+		return s.onThreads(threads, func(b *testing.B) { s.trainAt(b, batch, threads) })
+	}, nil)
+}
+
+// benchMetric runs the benchmarks of a metric, for each workload whose
+// generated model nngen gives one: <workload>/nngen, and unless baseline
+// is nil, <workload>/baseline, which it times after giving the baseline
+// the parameters of the generated model.
+func benchMetric(b *testing.B, nngen func(*subject) func(*testing.B), baseline func(*subject, *testing.B)) {
 	for _, s := range allSubjects(b) {
-		if s.parallel {
-			b.Run(s.w.Name, func(b *testing.B) {
-				b.Run("nngen", func(b *testing.B) {
-					withProcs(b, threads)
-					s.trainAt(b, batch, threads)
+		bench := nngen(s)
+		if bench == nil {
+			continue
+		}
+		b.Run(s.w.Name, func(b *testing.B) {
+			b.Run("nngen", bench)
+			if baseline != nil {
+				b.Run("baseline", func(b *testing.B) {
+					s.base.SetParams(s.params64())
+					b.ResetTimer()
+					baseline(s, b)
 				})
-			})
+			}
+		})
+	}
+}
+
+// onThreads returns bench, run with GOMAXPROCS at least threads, or nil
+// if s has no two-thread benchmarks.
+func (s *subject) onThreads(threads int, bench func(*testing.B)) func(*testing.B) {
+	if !s.parallel {
+		return nil
+	}
+	return func(b *testing.B) {
+		withProcs(b, threads)
+		bench(b)
+	}
+}
+
+// baseLat1 times the baseline's forward pass of one sample, over the
+// training samples in turn.
+func (s *subject) baseLat1(b *testing.B) {
+	rows, _ := s.x.Dims()
+	j := 0
+	for range b.N {
+		y := s.base.Forward(s.x.RawRowView(j))
+		keep(y[0])
+		if j++; j == rows {
+			j = 0
 		}
 	}
+	b.StopTimer()
+	reportLat1(b, s.w)
+}
+
+// baseThr256 times the baseline's forward pass of windows of 256 samples.
+func (s *subject) baseThr256(b *testing.B) {
+	rows, cols := s.xInf.Dims()
+	for i := range b.N {
+		r := window(i, rows)
+		y := s.base.ForwardBatch(s.xInf.Slice(r, r+batchThr, 0, cols).(*mat.Dense))
+		keep(y.At(0, 0))
+	}
+	b.StopTimer()
+	reportThroughput(b, b.N*batchThr, workload.ForwardFLOPs(s.w.Widths))
+}
+
+// baseTrainSGD times the baseline's epochs of train_sgd.
+func (s *subject) baseTrainSGD(b *testing.B) {
+	for range b.N {
+		s.base.TrainEpoch(s.xTrain, s.yTrain, batchSGD, lrSGD, seed)
+	}
+	b.StopTimer()
+	reportThroughput(b, b.N*len(s.yTrain), workload.TrainFLOPs(s.w.Widths))
 }
 
 // withProcs raises GOMAXPROCS to at least n until the benchmark ends, or

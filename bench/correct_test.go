@@ -2,9 +2,12 @@ package bench
 
 import (
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/nngen/nngen/bench/tiny"
 	"github.com/nngen/nngen/bench/workload"
+	"github.com/nngen/nngen/internal/checktest"
 )
 
 // TestData checks the workloads' data: sizes, classes and labels.
@@ -76,6 +79,33 @@ func TestAgainstBaseline(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAgainstBaselineFaults checks that the comparison of
+// TestAgainstBaseline fails the model of the tiny workload with each fault
+// in its backward pass, naming an element of the tensor the fault alters
+// among the gradients.
+func TestAgainstBaselineFaults(t *testing.T) {
+	t.Run("Doubled", againstBaselineFault[checktest.Doubled])
+	t.Run("OneElement", againstBaselineFault[checktest.OneElement])
+	t.Run("Flipped", againstBaselineFault[checktest.Flipped])
+	t.Run("NoBias", againstBaselineFault[checktest.NoBias])
+}
+
+func againstBaselineFault[K checktest.Kind](t *testing.T) {
+	var k K
+	wrong := k.Fault().Tensor
+	s, _, err := newSubject[float64](workload.Tiny, new(checktest.Model[float64, tiny.Tiny, *tiny.Tiny, K]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	failures := checktest.Record(t, func(tb testing.TB) { s.check(tb, s.base, batchSGD) })
+	for _, f := range failures {
+		if strings.HasPrefix(f, "gradient of "+wrong+"[") {
+			return
+		}
+	}
+	t.Errorf("with %s wrong, the failures name no element of it among the gradients:\n%s", wrong, strings.Join(failures, "\n"))
 }
 
 // TestNoAllocs checks that Forward, Predict and a training step (drawing

@@ -8,20 +8,27 @@ import (
 
 	"github.com/nngen/nngen/bench/baseline"
 	"github.com/nngen/nngen/bench/workload"
+	"github.com/nngen/nngen/internal/checktest"
 	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/runtime/optim"
 	"github.com/nngen/nngen/runtime/train"
 )
 
-// benchThr256 times ForwardBatch on batches of 256 samples.
-func (g *generated[T, M, P]) benchThr256(b *testing.B) {
+// benchThr256 times the forward pass of batches of 256 samples: by
+// ForwardBatch on one thread, by train.ForwardParallel on more.
+func (g *generated[T, M, P]) benchThr256(b *testing.B, threads int) {
+	forward := g.m.ForwardBatch
+	if threads > 1 {
+		forward = func(dst, x []T) { train.ForwardParallel(g.m, dst, x, threads) }
+	}
 	in, out := g.w.Widths[0], g.w.Widths[len(g.w.Widths)-1]
 	rows := len(g.inf) / in
 	dst := make([]T, batchThr*out)
 	b.ResetTimer()
 	for i := range b.N {
 		s := window(i, rows)
-		g.m.ForwardBatch(dst, g.inf[s*in:(s+batchThr)*in])
+		forward(dst, g.inf[s*in:(s+batchThr)*in])
 	}
 	b.StopTimer()
 	keep(float64(dst[0]))
@@ -31,18 +38,6 @@ func (g *generated[T, M, P]) benchThr256(b *testing.B) {
 // sgdConfig is the train_sgd configuration of train.Fit for epochs epochs.
 func sgdConfig[T data.Float](epochs int) train.Config[T] {
 	return train.Config[T]{Epochs: epochs, Batch: batchSGD, Optimizer: &optim.SGD[T]{}, LR: lrSGD, Seed: seed}
-}
-
-// benchTrainFit times b.N epochs of SGD by one call of train.Fit.
-func (g *generated[T, M, P]) benchTrainFit(b *testing.B) {
-	g.m.Init(seed)
-	cfg := sgdConfig[T](b.N)
-	b.ResetTimer()
-	if _, err := train.Fit(context.Background(), g.m, g.epoch, nil, cfg); err != nil {
-		b.Fatal(err)
-	}
-	b.StopTimer()
-	reportThroughput(b, b.N*g.epoch.Len(), workload.TrainFLOPs(g.w.Widths))
 }
 
 // benchTrainAt times b.N epochs of SGD in batches of batch samples by one
@@ -57,22 +52,6 @@ func (g *generated[T, M, P]) benchTrainAt(b *testing.B, batch, threads int) {
 	}
 	b.StopTimer()
 	reportThroughput(b, b.N*g.epoch.Len(), workload.TrainFLOPs(g.w.Widths))
-}
-
-// benchThr256Parallel times train.ForwardParallel on batches of 256
-// samples on threads threads.
-func (g *generated[T, M, P]) benchThr256Parallel(b *testing.B, threads int) {
-	in, out := g.w.Widths[0], g.w.Widths[len(g.w.Widths)-1]
-	rows := len(g.inf) / in
-	dst := make([]T, batchThr*out)
-	b.ResetTimer()
-	for i := range b.N {
-		s := window(i, rows)
-		train.ForwardParallel(g.m, dst, g.inf[s*in:(s+batchThr)*in], threads)
-	}
-	b.StopTimer()
-	keep(float64(dst[0]))
-	reportThroughput(b, b.N*batchThr, workload.ForwardFLOPs(g.w.Widths))
 }
 
 // checkParallel checks that ForwardParallel gives the outputs of
@@ -229,7 +208,7 @@ func tolerances[T data.Float]() (prob, grad float64) {
 // compares, on the first n training samples, the outputs of Forward and
 // ForwardBatch, the summed gradients and loss of TrainBatch, and the
 // parameters after one SGD step.
-func (g *generated[T, M, P]) checkBaseline(t *testing.T, base *baseline.MLP, n int) {
+func (g *generated[T, M, P]) checkBaseline(t testing.TB, base *baseline.MLP, n int) {
 	probTol, gradTol := tolerances[T]()
 	g.m.Init(seed)
 	defer g.m.Init(seed)
@@ -276,28 +255,22 @@ func (g *generated[T, M, P]) checkBaseline(t *testing.T, base *baseline.MLP, n i
 	compareTensors(t, g.w.Widths, "parameter after a step", to64(params), base.Params(), gradTol)
 }
 
-// compareTensors compares two flat parameter vectors tensor by tensor,
-// relative to each tensor's largest element.
-func compareTensors(t *testing.T, widths []int, what string, got, want []float64, tol float64) {
+// compareTensors compares two flat parameter vectors of a model with the
+// given widths tensor by tensor, relative to each tensor's largest
+// element, and reports the first element that differs in each.
+func compareTensors(t testing.TB, widths []int, what string, got, want []float64, tol float64) {
 	t.Helper()
-	off := 0
-	for l := 0; l+1 < len(widths); l++ {
-		for _, part := range []struct {
-			name string
-			size int
-		}{{"weight", widths[l] * widths[l+1]}, {"bias", widths[l+1]}} {
-			g, w := got[off:off+part.size], want[off:off+part.size]
-			scale := 0.0
-			for _, v := range w {
-				scale = max(scale, math.Abs(v))
+	for _, tensor := range model.Layout(widths) {
+		g, w := got[tensor.Offset:][:tensor.Size()], want[tensor.Offset:][:tensor.Size()]
+		scale := 0.0
+		for _, v := range w {
+			scale = max(scale, math.Abs(v))
+		}
+		for i := range w {
+			if d := math.Abs(g[i] - w[i]); !(d <= tol*max(scale, 1e-30)) {
+				t.Errorf("%s of %s: nngen %v, baseline %v (largest %v)", what, checktest.Param(widths, tensor.Offset+i), g[i], w[i], scale)
+				break
 			}
-			for i := range w {
-				if d := math.Abs(g[i] - w[i]); !(d <= tol*max(scale, 1e-30)) {
-					t.Errorf("%s: layer %d %s[%d]: nngen %v, baseline %v (largest %v)", what, l+1, part.name, i, g[i], w[i], scale)
-					break
-				}
-			}
-			off += part.size
 		}
 	}
 }

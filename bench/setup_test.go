@@ -45,7 +45,7 @@ type subject struct {
 	checkPar  func(t *testing.T)                            // parallel results against one thread's
 	accAdam   func(b *testing.B)                            // Adam accuracy, digits only
 	params64  func() []float64                              // the parameters, as float64
-	check     func(t *testing.T, base *baseline.MLP, n int) // agreement with the baseline on n samples
+	check     func(t testing.TB, base *baseline.MLP, n int) // agreement with the baseline on n samples
 	allocs    func() (forward, predict, step float64)       // allocations after warm-up
 	forward1  func(i int) []float64                         // Forward of training sample i, as float64
 
@@ -67,20 +67,31 @@ var (
 // allSubjects returns the subjects of the four workloads, built once.
 func allSubjects(tb testing.TB) []*subject {
 	tb.Helper()
-	subjectsOnce.Do(func() {
-		for _, f := range []func() (*subject, error){newTiny, newDigits, newMnist, newWide} {
-			s, err := f()
-			if err != nil {
-				subjectsErr = err
-				return
-			}
-			subjects = append(subjects, s)
-		}
-	})
+	subjectsOnce.Do(func() { subjects, subjectsErr = newSubjects() })
 	if subjectsErr != nil {
 		tb.Fatal(subjectsErr)
 	}
 	return subjects
+}
+
+// newSubjects builds the subjects of the four workloads, in the order of
+// workload.All.
+func newSubjects() ([]*subject, error) {
+	t, d, m, w := new(tiny.Tiny), new(digits.Digits), new(mnist.Mnist), new(wide.Wide)
+	var all []*subject
+	for _, load := range []func() (*subject, error){
+		func() (*subject, error) { return newWorkload[float64](workload.Tiny, t, t) },
+		func() (*subject, error) { return newWorkload[float32](workload.Digits, d, d) },
+		func() (*subject, error) { return newWorkload[float32](workload.Mnist, m, m) },
+		func() (*subject, error) { return newWorkload[float32](workload.Wide, w, w) },
+	} {
+		s, err := load()
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, s)
+	}
+	return all, nil
 }
 
 // generated holds a generated model and its data in its element type.
@@ -124,12 +135,12 @@ func newSubject[T model.Float, M any, P model.Model[T, M]](w workload.Workload, 
 	s.xTrain = toDense(g.epoch.X, g.epoch.Inputs)
 	s.yTrain = g.epoch.Labels
 	s.params64 = func() []float64 { return to64(m.Params()) }
-	s.thr256 = g.benchThr256
-	s.trainFit = g.benchTrainFit
+	s.thr256 = func(b *testing.B) { g.benchThr256(b, 1) }
+	s.trainFit = func(b *testing.B) { g.benchTrainAt(b, batchSGD, 1) }
 	s.trainHand = g.benchTrainHand
 	s.parallel = w.Name == workload.Mnist.Name || w.Name == workload.Wide.Name
 	s.trainAt = g.benchTrainAt
-	s.thrPar = g.benchThr256Parallel
+	s.thrPar = g.benchThr256
 	s.checkPar = g.checkParallel
 	s.check = g.checkBaseline
 	if g.test != nil {
@@ -138,43 +149,15 @@ func newSubject[T model.Float, M any, P model.Model[T, M]](w workload.Workload, 
 	return s, g, nil
 }
 
-func newTiny() (*subject, error) {
-	m := new(tiny.Tiny)
-	s, g, err := newSubject[float64](workload.Tiny, m)
+// newWorkload returns the subject of w for the generated model m. One is
+// m as well, seen through its methods on one sample: Go cannot infer
+// their array types from the type parameter P.
+func newWorkload[T model.Float, M any, P model.Model[T, M], X, Y any](w workload.Workload, m P, one oneSample[X, Y]) (*subject, error) {
+	s, g, err := newSubject[T](w, m)
 	if err != nil {
 		return nil, err
 	}
-	perSample(s, m, g.train.X, g.stepAllocs)
-	return s, nil
-}
-
-func newDigits() (*subject, error) {
-	m := new(digits.Digits)
-	s, g, err := newSubject[float32](workload.Digits, m)
-	if err != nil {
-		return nil, err
-	}
-	perSample(s, m, g.train.X, g.stepAllocs)
-	return s, nil
-}
-
-func newMnist() (*subject, error) {
-	m := new(mnist.Mnist)
-	s, g, err := newSubject[float32](workload.Mnist, m)
-	if err != nil {
-		return nil, err
-	}
-	perSample(s, m, g.train.X, g.stepAllocs)
-	return s, nil
-}
-
-func newWide() (*subject, error) {
-	m := new(wide.Wide)
-	s, g, err := newSubject[float32](workload.Wide, m)
-	if err != nil {
-		return nil, err
-	}
-	perSample(s, m, g.train.X, g.stepAllocs)
+	perSample(s, one, g.train.X, g.stepAllocs)
 	return s, nil
 }
 

@@ -86,10 +86,8 @@ func TestAgainstBaseline(t *testing.T) {
 // in its backward pass, naming an element of the tensor the fault alters
 // among the gradients.
 func TestAgainstBaselineFaults(t *testing.T) {
-	t.Run("Doubled", againstBaselineFault[checktest.Doubled])
-	t.Run("OneElement", againstBaselineFault[checktest.OneElement])
-	t.Run("Flipped", againstBaselineFault[checktest.Flipped])
-	t.Run("NoBias", againstBaselineFault[checktest.NoBias])
+	checktest.RunKinds(t, againstBaselineFault[checktest.Doubled], againstBaselineFault[checktest.OneElement],
+		againstBaselineFault[checktest.Flipped], againstBaselineFault[checktest.NoBias])
 }
 
 func againstBaselineFault[K checktest.Kind](t *testing.T) {

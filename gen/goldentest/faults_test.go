@@ -24,17 +24,6 @@ import (
 // one float32.
 var faultGoldens = []string{"softmax", "mixed32"}
 
-// kinds are the faults of checktest, each with its type's name.
-var kinds = []struct {
-	name  string
-	fault checktest.Fault
-}{
-	{"Doubled", checktest.Doubled{}.Fault()},
-	{"OneElement", checktest.OneElement{}.Fault()},
-	{"Flipped", checktest.Flipped{}.Fault()},
-	{"NoBias", checktest.NoBias{}.Fault()},
-}
-
 func goldenSpec(t *testing.T, golden string) *spec.Model {
 	t.Helper()
 	s, err := spec.ParseFile(filepath.Join("..", "..", "testdata", "golden", golden, "spec.yaml"))
@@ -53,14 +42,14 @@ func TestCheckModelFaults(t *testing.T) {
 }
 
 func checkModelFaults[T float32 | float64, M any, P model.Model[T, M]](t *testing.T) {
-	s := goldenSpec(t, t.Name()[len("TestCheckModelFaults/"):])
-	t.Run("Doubled", func(t *testing.T) { checkModelFault[T, M, P, checktest.Doubled](t, s) })
-	t.Run("OneElement", func(t *testing.T) { checkModelFault[T, M, P, checktest.OneElement](t, s) })
-	t.Run("Flipped", func(t *testing.T) { checkModelFault[T, M, P, checktest.Flipped](t, s) })
-	t.Run("NoBias", func(t *testing.T) { checkModelFault[T, M, P, checktest.NoBias](t, s) })
+	checktest.RunKinds(t, checkModelFault[T, M, P, checktest.Doubled], checkModelFault[T, M, P, checktest.OneElement],
+		checkModelFault[T, M, P, checktest.Flipped], checkModelFault[T, M, P, checktest.NoBias])
 }
 
-func checkModelFault[T float32 | float64, M any, P model.Model[T, M], K checktest.Kind](t *testing.T, s *spec.Model) {
+// checkModelFault runs checkModel on the golden model M, named in the
+// test's name (TestCheckModelFaults/softmax/Doubled), with the fault K.
+func checkModelFault[T float32 | float64, M any, P model.Model[T, M], K checktest.Kind](t *testing.T) {
+	s := goldenSpec(t, strings.Split(t.Name(), "/")[1])
 	var k K
 	wrong := k.Fault().Tensor
 	failures := checktest.Record(t, func(tb testing.TB) {
@@ -98,14 +87,14 @@ func TestGeneratedGradientFaults(t *testing.T) {
 		if r := results[golden+"/Test"+s.Name+"Gradient"]; r.action != "pass" {
 			t.Errorf("%s: Test%sGradient: %s\n%s", golden, s.Name, r.action, r.output)
 		}
-		for _, c := range kinds {
-			r := results[golden+"/Test"+c.name+"Gradient"]
+		for _, f := range checktest.Faults {
+			r := results[golden+"/Test"+f.Name+"Gradient"]
 			if r.action != "fail" {
-				t.Errorf("%s with %s wrong: Test%sGradient: %s\n%s", golden, c.fault.Tensor, c.name, r.action, r.output)
+				t.Errorf("%s with %s wrong: Test%sGradient: %s\n%s", golden, f.Tensor, f.Name, r.action, r.output)
 				continue
 			}
-			if err := checkFaultOutput(r.output, widths, c.fault); err != nil {
-				t.Errorf("%s with %s wrong: Test%sGradient: %v\n%s", golden, c.fault.Tensor, c.name, err, r.output)
+			if err := checkFaultOutput(r.output, widths, f); err != nil {
+				t.Errorf("%s with %s wrong: Test%sGradient: %v\n%s", golden, f.Tensor, f.Name, err, r.output)
 			}
 		}
 	}
@@ -138,7 +127,7 @@ func trainWrong(m, g *{{.Name}}, x, y []{{.Float}}, off, size, one int, scale, o
 	return loss
 }
 {{range .Faults}}
-// {{.Name}} is {{$.Name}} with a wrong gradient of {{.Fault.Tensor}}.
+// {{.Name}} is {{$.Name}} with a wrong gradient of {{.Tensor}}.
 type {{.Name}} struct{ {{$.Name}} }
 
 const (
@@ -148,7 +137,7 @@ const (
 )
 
 func (m *{{.Name}}) TrainBatch(g *{{.Name}}, x, y []{{$.Float}}) {{$.Float}} {
-	return trainWrong(&m.{{$.Name}}, &g.{{$.Name}}, x, y, {{.Tensor.Offset}}, {{.Tensor.Size}}, {{.Fault.Element}}, {{.Fault.Scale}}, {{.Fault.Offset}})
+	return trainWrong(&m.{{$.Name}}, &g.{{$.Name}}, x, y, {{.Target.Offset}}, {{.Target.Size}}, {{.Element}}, {{.Scale}}, {{.Offset}})
 }
 {{end}}`))
 
@@ -165,22 +154,21 @@ func writeFaultPackage(t *testing.T, dir string, s *spec.Model, pkg string) {
 		t.Fatal(err)
 	}
 	type fault struct {
-		Name   string
-		Fault  checktest.Fault
-		Tensor model.Tensor
+		checktest.Fault
+		Target model.Tensor // the tensor the fault names
 	}
 	var faults []fault
-	for _, c := range kinds {
+	for _, f := range checktest.Faults {
 		broken := *s
-		broken.Name = c.name
+		broken.Name = f.Name
 		bm, err := ir.Lower(&broken, pkg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if files[strings.ToLower(c.name)+"_test.go"], err = gen.EmitTest(bm); err != nil {
+		if files[strings.ToLower(f.Name)+"_test.go"], err = gen.EmitTest(bm); err != nil {
 			t.Fatal(err)
 		}
-		faults = append(faults, fault{c.name, c.fault, tensorNamed(t, m, c.fault.Tensor)})
+		faults = append(faults, fault{f, tensorNamed(t, m, f.Tensor)})
 	}
 	var b strings.Builder
 	if err := faultTemplate.Execute(&b, struct {

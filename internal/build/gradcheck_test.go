@@ -51,10 +51,8 @@ func TestGradcheckFaults(t *testing.T) {
 	if status, out := inProcess[softmax.Classifier](t); !gradcheckPassed(status, out) {
 		t.Fatalf("the softmax golden model: status %d\n%s", status, out)
 	}
-	t.Run("doubled", gradcheckFault[checktest.Doubled])
-	t.Run("one element", gradcheckFault[checktest.OneElement])
-	t.Run("flipped", gradcheckFault[checktest.Flipped])
-	t.Run("no bias", gradcheckFault[checktest.NoBias])
+	checktest.RunKinds(t, gradcheckFault[checktest.Doubled], gradcheckFault[checktest.OneElement],
+		gradcheckFault[checktest.Flipped], gradcheckFault[checktest.NoBias])
 }
 
 // options returns opt as the JSON argument of the gradcheck command.

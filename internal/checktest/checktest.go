@@ -24,6 +24,7 @@ import (
 //
 // for every element of the tensor, or only for element Element.
 type Fault struct {
+	Name    string // that of its kind: "Doubled", …
 	Tensor  string // the tensor, as model.Layout names it
 	Element int    // the one element altered, in the tensor's row-major order; −1 for all
 	Scale   float64
@@ -75,13 +76,27 @@ type (
 	NoBias     struct{} // the first bias's gradient left out, zero
 )
 
-func (Doubled) Fault() Fault    { return Fault{Tensor: "0.weight", Element: -1, Scale: 2} }
-func (OneElement) Fault() Fault { return Fault{Tensor: "2.weight", Element: 1, Scale: 1, Offset: 0.1} }
-func (Flipped) Fault() Fault    { return Fault{Tensor: "2.bias", Element: -1, Scale: -1} }
-func (NoBias) Fault() Fault     { return Fault{Tensor: "0.bias", Element: -1, Scale: 0} }
+func (Doubled) Fault() Fault    { return Faults[0] }
+func (OneElement) Fault() Fault { return Faults[1] }
+func (Flipped) Fault() Fault    { return Faults[2] }
+func (NoBias) Fault() Fault     { return Faults[3] }
 
 // Faults are the faults of the kinds, in the order above.
-var Faults = []Fault{Doubled{}.Fault(), OneElement{}.Fault(), Flipped{}.Fault(), NoBias{}.Fault()}
+var Faults = []Fault{
+	{Name: "Doubled", Tensor: "0.weight", Element: -1, Scale: 2},
+	{Name: "OneElement", Tensor: "2.weight", Element: 1, Scale: 1, Offset: 0.1},
+	{Name: "Flipped", Tensor: "2.bias", Element: -1, Scale: -1},
+	{Name: "NoBias", Tensor: "0.bias", Element: -1, Scale: 0},
+}
+
+// RunKinds runs tests, each instantiated with one kind of fault, as
+// subtests of t named after the kinds: doubled with Doubled, and so on.
+func RunKinds(t *testing.T, doubled, oneElement, flipped, noBias func(*testing.T)) {
+	t.Helper()
+	for i, test := range []func(*testing.T){doubled, oneElement, flipped, noBias} {
+		t.Run(Faults[i].Name, test)
+	}
+}
 
 // Model is the model M with the fault K in its backward pass: its
 // TrainBatch adds to g the gradient of M's TrainBatch made wrong by K;

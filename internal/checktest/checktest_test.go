@@ -1,7 +1,9 @@
 package checktest
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nngen/nngen/testdata/golden/softmax"
@@ -58,6 +60,16 @@ func TestFaults(t *testing.T) {
 		Apply(c.f, widths, g)
 		if !slices.Equal(g, c.want) {
 			t.Errorf("%+v: %v, want %v", c.f, g, c.want)
+		}
+	}
+}
+
+// TestKinds checks that each kind's fault bears the kind's name, in the
+// order of Faults, which RunKinds names its subtests after.
+func TestKinds(t *testing.T) {
+	for i, k := range []Kind{Doubled{}, OneElement{}, Flipped{}, NoBias{}} {
+		if name := strings.TrimPrefix(fmt.Sprintf("%T", k), "checktest."); k.Fault().Name != name || Faults[i].Name != name {
+			t.Errorf("kind %s: fault %+v, Faults[%d] %+v", name, k.Fault(), i, Faults[i])
 		}
 	}
 }

@@ -28,10 +28,8 @@ func TestCheck(t *testing.T) {
 // of the softmax golden model, in the tensor the fault alters and no
 // other.
 func TestCheckFaults(t *testing.T) {
-	t.Run("doubled", checkFault[checktest.Doubled])
-	t.Run("one element", checkFault[checktest.OneElement])
-	t.Run("flipped", checkFault[checktest.Flipped])
-	t.Run("no bias", checkFault[checktest.NoBias])
+	checktest.RunKinds(t, checkFault[checktest.Doubled], checkFault[checktest.OneElement],
+		checkFault[checktest.Flipped], checkFault[checktest.NoBias])
 }
 
 func checkFault[K checktest.Kind](t *testing.T) {

@@ -91,8 +91,7 @@ func TestAgainstBaselineFaults(t *testing.T) {
 }
 
 func againstBaselineFault[K checktest.Kind](t *testing.T) {
-	var k K
-	wrong := k.Fault().Tensor
+	wrong := checktest.Of[K]().Tensor
 	s, _, err := newSubject[float64](workload.Tiny, new(checktest.Model[float64, tiny.Tiny, *tiny.Tiny, K]))
 	if err != nil {
 		t.Fatal(err)

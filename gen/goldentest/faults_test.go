@@ -50,8 +50,7 @@ func checkModelFaults[T float32 | float64, M any, P model.Model[T, M]](t *testin
 // test's name (TestCheckModelFaults/softmax/Doubled), with the fault K.
 func checkModelFault[T float32 | float64, M any, P model.Model[T, M], K checktest.Kind](t *testing.T) {
 	s := goldenSpec(t, strings.Split(t.Name(), "/")[1])
-	var k K
-	wrong := k.Fault().Tensor
+	wrong := checktest.Of[K]().Tensor
 	failures := checktest.Record(t, func(tb testing.TB) {
 		checkModel(tb, s, func(m, g *checktest.Model[T, M, P, K], x, y []T) T { return m.TrainBatch(g, x, y) })
 	})

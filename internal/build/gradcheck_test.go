@@ -75,8 +75,7 @@ func inProcess[M any, P model.Model[float64, M]](t *testing.T) (status int, out 
 }
 
 func gradcheckFault[K checktest.Kind](t *testing.T) {
-	var k K
-	wrong := k.Fault().Tensor
+	wrong := checktest.Of[K]().Tensor
 	status, out := inProcess[broken[K]](t)
 	if gradcheckPassed(status, out) || status != 1 || !strings.Contains(out, "\nFAIL: largest relative error") {
 		t.Fatalf("with %s wrong: status %d\n%s", wrong, status, out)

@@ -76,6 +76,12 @@ type (
 	NoBias     struct{} // the first bias's gradient left out, zero
 )
 
+// Of returns the fault of the kind K.
+func Of[K Kind]() Fault {
+	var k K
+	return k.Fault()
+}
+
 func (Doubled) Fault() Fault    { return Faults[0] }
 func (OneElement) Fault() Fault { return Faults[1] }
 func (Flipped) Fault() Fault    { return Faults[2] }
@@ -117,8 +123,7 @@ func (m *Model[T, M, P, K]) ForwardBatch(dst, x []T) { P(&m.M).ForwardBatch(dst,
 // TrainBatch adds the wrong gradient of the samples to g and returns the
 // sum of their losses, which is right.
 func (m *Model[T, M, P, K]) TrainBatch(g *Model[T, M, P, K], x, y []T) T {
-	var k K
-	f := k.Fault()
+	f := Of[K]()
 	if m.tensor.Name == "" {
 		m.tensor = f.find(m.Widths())
 	}

@@ -33,8 +33,7 @@ func TestCheckFaults(t *testing.T) {
 }
 
 func checkFault[K checktest.Kind](t *testing.T) {
-	var k K
-	wrong := k.Fault().Tensor
+	wrong := checktest.Of[K]().Tensor
 	for _, r := range gradcheck.Check[float64, broken[K]](new(broken[K]), gradcheck.Options{}) {
 		if off := r.MaxError > gradcheck.Tolerance; off != (r.Name == wrong) {
 			t.Errorf("%s, with %s wrong: largest relative error %.2e, tolerance %.0e", r.Name, wrong, r.MaxError, gradcheck.Tolerance)

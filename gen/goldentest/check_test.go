@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/nngen/nngen/internal/checktest"
+	"github.com/nngen/nngen/runtime/gradcheck"
 	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/spec"
@@ -53,7 +54,7 @@ func checkModel[T float32 | float64, M any, P model.Model[T, M]](t testing.TB, s
 	for i := range x {
 		x[i] = T(r.NormFloat64())
 	}
-	y := targets[T](ref, r, batchSize)
+	y := gradcheck.Targets[T](string(s.Head()), s.Outputs(), batchSize, r)
 	p64, x64, y64 := wide(params), wide(x), wide(y)
 	single := any(T(0)) == any(float32(0))
 
@@ -105,7 +106,7 @@ func checkModel[T float32 | float64, M any, P model.Model[T, M]](t testing.TB, s
 	for i := range xb {
 		xb[i] = T(r.NormFloat64())
 	}
-	yb := targets[T](ref, r, big)
+	yb := gradcheck.Targets[T](string(s.Head()), s.Outputs(), big, r)
 	outB := make([]T, big*s.Outputs())
 	m.ForwardBatch(outB, xb)
 	gB, g1, gs := new(M), new(M), new(M)
@@ -250,28 +251,6 @@ func (r *reference) loss(params, xs, ys []float64) float64 {
 		}
 	}
 	return total
-}
-
-// targets draws n targets the loss accepts: one-hot classes, 0/1
-// labels, or values.
-func targets[T float32 | float64](r *reference, rng *rand.Rand, n int) []T {
-	out := r.widths[len(r.widths)-1]
-	y := make([]T, n*out)
-	for k := range n {
-		switch r.loss_ {
-		case spec.CrossEntropy:
-			y[k*out+rng.IntN(out)] = 1
-		case spec.BinaryCrossEntropy:
-			for j := range out {
-				y[k*out+j] = T(rng.IntN(2))
-			}
-		default:
-			for j := range out {
-				y[k*out+j] = T(rng.NormFloat64())
-			}
-		}
-	}
-	return y
 }
 
 func activate(act spec.Activation, alpha, z float64) float64 {

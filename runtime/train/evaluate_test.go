@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nngen/nngen/runtime/data"
+	"github.com/nngen/nngen/runtime/gradcheck"
 	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/testdata/golden/mixed32"
 	multilabel "github.com/nngen/nngen/testdata/golden/multilabel"
@@ -19,26 +20,11 @@ import (
 // randomSet returns n samples of random features and targets of the kind
 // the head calls for.
 func randomSet[T model.Float](r *rand.Rand, n, in, out int, head string) *data.Dataset[T] {
-	d := &data.Dataset[T]{Inputs: in, Outputs: out}
-	for range n {
-		for range in {
-			d.X = append(d.X, T(r.NormFloat64()))
-		}
-		y := make([]T, out)
-		switch head {
-		case model.Softmax:
-			y[r.IntN(out)] = 1
-		case model.Sigmoid:
-			for k := range y {
-				y[k] = T(r.IntN(2))
-			}
-		default:
-			for k := range y {
-				y[k] = T(r.NormFloat64())
-			}
-		}
-		d.Y = append(d.Y, y...)
+	d := &data.Dataset[T]{Inputs: in, Outputs: out, X: make([]T, n*in)}
+	for i := range d.X {
+		d.X[i] = T(r.NormFloat64())
 	}
+	d.Y = gradcheck.Targets[T](head, out, n, r)
 	return d
 }
 

@@ -15,10 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nngen/nngen/internal/build"
 	"github.com/nngen/nngen/internal/driver"
 	"github.com/nngen/nngen/runtime/train"
-	"github.com/nngen/nngen/spec"
 	"github.com/nngen/nngen/testdata/golden/loops"
 )
 
@@ -52,21 +50,11 @@ func writeLoopsData(t *testing.T, path string, n int) {
 // loads; and, resumed from it, the weights of a run never interrupted,
 // bit for bit.
 func TestInterrupt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program with the Go toolchain")
-	}
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGINT to send on Windows")
 	}
 	isolateCache(t)
-	s, err := spec.ParseFile(filepath.Join("..", "..", "testdata", "golden", "loops", "spec.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe, _, err := build.Program(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := program(t, loopsSpec(t))
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data.csv")
 	writeLoopsData(t, data, 30000)

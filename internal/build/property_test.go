@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -18,17 +17,6 @@ var (
 	propertyN    = flag.Int("property.n", 3, "random specs that TestPropertyGradients generates, builds and checks")
 	propertySeed = flag.Uint64("property.seed", 1, "seed of TestPropertyGradients' random specs")
 )
-
-// isolateCache points the program cache of build.Program at a temporary
-// folder, so that test models do not pile up in the user's cache, while
-// go build keeps using the user's build cache.
-func isolateCache(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("needs the Go toolchain")
-	}
-	t.Setenv(build.CacheEnv, t.TempDir())
-}
 
 // specGen writes random valid specs as YAML. Hidden activations and heads
 // are drawn from shuffled decks, so that every one of them comes up as
@@ -130,9 +118,6 @@ func (g *specGen) next(i int) string {
 //
 //	go test ./internal/build -run TestPropertyGradients -property.n 50 -property.seed 7
 func TestPropertyGradients(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds programs with the Go toolchain")
-	}
 	isolateCache(t)
 	g := &specGen{r: rand.New(rand.NewPCG(*propertySeed, 0x70726f7065727479))}
 	seen := map[string]int{}

@@ -52,6 +52,27 @@ func fitIris(t *testing.T, ctx context.Context, cfg Config[float64], val *data.D
 	return m, h, err
 }
 
+// checkResumed resumes the run of rc from the checkpoint at path and
+// checks that it ends with the weights of the uninterrupted run, full, and
+// trains its epochs from the checkpoint's on, rest; it returns the
+// history of the resumed run.
+func checkResumed(t *testing.T, rc resumeCase, path string, val *data.Dataset[float64], full *softmax.Classifier, rest []EpochStats) History {
+	t.Helper()
+	cfg := rc.cfg(t)
+	cfg.ResumeFrom = path
+	resumed, h, err := fitIris(t, context.Background(), cfg, val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameBits(resumed.Params(), full.Params()) {
+		t.Error("resumed run ends with weights different from the uninterrupted run's")
+	}
+	if !sameEpochs(h.Epochs, rest) {
+		t.Errorf("resumed epochs:\n%+v\nuninterrupted:\n%+v", h.Epochs, rest)
+	}
+	return h
+}
+
 // sameEpochs compares the statistics that must not depend on an
 // interruption.
 func sameEpochs(a, b []EpochStats) bool {
@@ -97,18 +118,7 @@ func TestResume(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			cfg = rc.cfg(t)
-			cfg.ResumeFrom = path
-			resumed, h, err := fitIris(t, context.Background(), cfg, val)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !sameBits(resumed.Params(), full.Params()) {
-				t.Error("resumed run ends with weights different from the uninterrupted run's")
-			}
-			if !sameEpochs(h.Epochs, fullHist.Epochs[stop:]) {
-				t.Errorf("resumed epochs:\n%+v\nuninterrupted:\n%+v", h.Epochs, fullHist.Epochs[stop:])
-			}
+			h := checkResumed(t, rc, path, val, full, fullHist.Epochs[stop:])
 			if h.Best != fullHist.Best || h.BestLoss != fullHist.BestLoss || h.EarlyStopped != fullHist.EarlyStopped {
 				t.Errorf("resumed: best %d (%v), early stop %v; uninterrupted: %d (%v), %v",
 					h.Best, h.BestLoss, h.EarlyStopped, fullHist.Best, fullHist.BestLoss, fullHist.EarlyStopped)
@@ -182,18 +192,7 @@ func TestCancel(t *testing.T) {
 				t.Error(err)
 			}
 
-			cfg = rc.cfg(t)
-			cfg.ResumeFrom = path
-			resumed, rh, err := fitIris(t, context.Background(), cfg, val)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !sameBits(resumed.Params(), full.Params()) {
-				t.Error("resumed run ends with weights different from the uninterrupted run's")
-			}
-			if !sameEpochs(rh.Epochs, fullHist.Epochs[tt.epoch:]) {
-				t.Errorf("resumed epochs:\n%+v\nuninterrupted:\n%+v", rh.Epochs, fullHist.Epochs[tt.epoch:])
-			}
+			checkResumed(t, rc, path, val, full, fullHist.Epochs[tt.epoch:])
 		})
 	}
 

@@ -115,27 +115,7 @@ func TestFitDeterministic(t *testing.T) {
 }
 
 func TestFitFloat32(t *testing.T) {
-	// 8 features, 4 classes: the class is the sign pattern of the first
-	// two features.
-	d := &data.Dataset[float32]{Task: data.Classification, Inputs: 8, Outputs: 4}
-	for i := range 200 {
-		x := make([]float32, 8)
-		for j := range x {
-			x[j] = float32(math.Sin(float64(i*8+j) * 1.7))
-		}
-		k := 0
-		if x[0] > 0 {
-			k++
-		}
-		if x[1] > 0 {
-			k += 2
-		}
-		y := make([]float32, 4)
-		y[k] = 1
-		d.X = append(d.X, x...)
-		d.Y = append(d.Y, y...)
-		d.Labels = append(d.Labels, k)
-	}
+	d := synthetic32(200)
 	tr, val := d.Split(0.25, 1)
 	run := func() ([]float32, History) {
 		var m mixed32.Small

@@ -75,3 +75,28 @@ func flipped(d *data.Dataset[float64]) *data.Dataset[float64] {
 	}
 	return f
 }
+
+// synthetic32 returns n samples of 8 features and 4 classes: the class is
+// the sign pattern of the first two features.
+func synthetic32(n int) *data.Dataset[float32] {
+	d := &data.Dataset[float32]{Task: data.Classification, Inputs: 8, Outputs: 4}
+	for i := range n {
+		x := make([]float32, 8)
+		for j := range x {
+			x[j] = float32(math.Sin(float64(i*8+j) * 1.7))
+		}
+		k := 0
+		if x[0] > 0 {
+			k++
+		}
+		if x[1] > 0 {
+			k += 2
+		}
+		y := make([]float32, 4)
+		y[k] = 1
+		d.X = append(d.X, x...)
+		d.Y = append(d.Y, y...)
+		d.Labels = append(d.Labels, k)
+	}
+	return d
+}

@@ -54,31 +54,6 @@ func smallReduceBlock(t *testing.T, n int) {
 	t.Cleanup(func() { reduceBlock = old })
 }
 
-// synthetic32 returns n samples of 8 features and 4 classes: the class is
-// the sign pattern of the first two features.
-func synthetic32(n int) *data.Dataset[float32] {
-	d := &data.Dataset[float32]{Task: data.Classification, Inputs: 8, Outputs: 4}
-	for i := range n {
-		x := make([]float32, 8)
-		for j := range x {
-			x[j] = float32(math.Sin(float64(i*8+j) * 1.7))
-		}
-		k := 0
-		if x[0] > 0 {
-			k++
-		}
-		if x[1] > 0 {
-			k += 2
-		}
-		y := make([]float32, 4)
-		y[k] = 1
-		d.X = append(d.X, x...)
-		d.Y = append(d.Y, y...)
-		d.Labels = append(d.Labels, k)
-	}
-	return d
-}
-
 // TestFitThreads trains with 1, 2 and 3 threads, which must give the same
 // weights and statistics bit for bit, for batch sizes of one, two and four
 // shards, including sizes that the shards do not divide and epochs whose
@@ -88,57 +63,52 @@ func TestFitThreads(t *testing.T) {
 	tr, val, _ := iris(t)  // 120 training samples
 	for _, batch := range []int{16, 40, 50, 64, 77, 100, 120} {
 		t.Run(fmt.Sprintf("float64/batch %d", batch), func(t *testing.T) {
-			run := func(threads int) ([]float64, History) {
-				var m softmax.Classifier
-				m.Init(softmax.ClassifierSeed)
-				h, err := Fit(context.Background(), &m, tr, val, Config[float64]{
+			checkFitThreads[float64, softmax.Classifier](t, softmax.ClassifierSeed, tr, val, func(threads int) Config[float64] {
+				return Config[float64]{
 					Epochs: 8, Batch: batch, Optimizer: newOpt[float64](t, "adamw"), LR: 0.01, ClipNorm: 1,
 					Seed: 4, Threads: threads,
-				})
-				if err != nil {
-					t.Fatal(err)
 				}
-				return slices.Clone(m.Params()), h
-			}
-			want, wantH := run(1)
-			for _, threads := range []int{0, 2, 3} {
-				got, h := run(threads)
-				if !sameBits(got, want) {
-					t.Errorf("%d threads: the weights differ from one thread's", threads)
-				}
-				if !sameEpochs(h.Epochs, wantH.Epochs) {
-					t.Errorf("%d threads: the epochs differ from one thread's", threads)
-				}
-			}
+			}, 0, 2, 3)
 		})
 	}
 	d := synthetic32(230)
 	tr32, val32 := d.Split(0.2, 1) // 184 training samples
 	for _, batch := range []int{10, 33, 64, 100, 184} {
 		t.Run(fmt.Sprintf("float32/batch %d", batch), func(t *testing.T) {
-			run := func(threads int) ([]float32, History) {
-				var m mixed32.Small
-				m.Init(mixed32.SmallSeed)
-				h, err := Fit(context.Background(), &m, tr32, val32, Config[float32]{
+			checkFitThreads[float32, mixed32.Small](t, mixed32.SmallSeed, tr32, val32, func(threads int) Config[float32] {
+				return Config[float32]{
 					Epochs: 6, Batch: batch, Optimizer: newOpt[float32](t, "nesterov"), LR: 0.05,
 					Seed: 2, Threads: threads,
-				})
-				if err != nil {
-					t.Fatal(err)
 				}
-				return slices.Clone(m.Params()), h
-			}
-			want, wantH := run(1)
-			for _, threads := range []int{2, 3, 8} {
-				got, h := run(threads)
-				if !sameBits(got, want) {
-					t.Errorf("%d threads: the weights differ from one thread's", threads)
-				}
-				if !sameEpochs(h.Epochs, wantH.Epochs) {
-					t.Errorf("%d threads: the epochs differ from one thread's", threads)
-				}
-			}
+			}, 2, 3, 8)
 		})
+	}
+}
+
+// checkFitThreads trains a new model M from its initial weights of seed
+// on tr with the configuration config returns for 1 thread and for each
+// of threads: the weights and the statistics of the epochs must be those
+// of one thread, bit for bit.
+func checkFitThreads[T model.Float, M any, P model.Model[T, M]](t *testing.T, seed uint64, tr, val *data.Dataset[T], config func(threads int) Config[T], threads ...int) {
+	t.Helper()
+	run := func(n int) ([]T, History) {
+		m := P(new(M))
+		m.Init(seed)
+		h, err := Fit(context.Background(), m, tr, val, config(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.Clone(m.Params()), h
+	}
+	want, wantH := run(1)
+	for _, n := range threads {
+		got, h := run(n)
+		if !sameBits(got, want) {
+			t.Errorf("%d threads: the weights differ from one thread's", n)
+		}
+		if !sameEpochs(h.Epochs, wantH.Epochs) {
+			t.Errorf("%d threads: the epochs differ from one thread's", n)
+		}
 	}
 }
 

@@ -29,6 +29,20 @@ func parseWithin(t *testing.T, src string) error {
 	}
 }
 
+// checkFirstError parses src, which must be refused within parseWithin's
+// time with a well-formed list of errors, the first of them want.
+func checkFirstError(t *testing.T, src, want string) {
+	t.Helper()
+	err := parseWithin(t, src)
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	CheckErrorList(t, "s.yaml", []byte(src), err)
+	if got, _, _ := strings.Cut(err.Error(), "\n"); got != want {
+		t.Errorf("first error\n\t%s\nwant\n\t%s", got, want)
+	}
+}
+
 // fill repeats unit to nearly MaxFileSize bytes.
 func fill(prefix, unit string) string {
 	return prefix + strings.Repeat(unit, (spec.MaxFileSize-len(prefix)-64)/len(unit))
@@ -93,16 +107,7 @@ func TestParseHostile(t *testing.T) {
 		{"a long line", fill("name: ", "M"), "s.yaml:1:1: spec: missing required key \"inputs\""},
 		{"too large", strings.Repeat("#", spec.MaxFileSize+1), "s.yaml: spec file is larger than 1048576 bytes"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := parseWithin(t, tc.src)
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			CheckErrorList(t, "s.yaml", []byte(tc.src), err)
-			if got, _, _ := strings.Cut(err.Error(), "\n"); got != tc.want {
-				t.Errorf("first error\n\t%s\nwant\n\t%s", got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkFirstError(t, tc.src, tc.want) })
 	}
 }
 
@@ -159,16 +164,7 @@ func TestParseText(t *testing.T) {
 		{"null document at the end", "---", "s.yaml:1:4: spec: want a mapping, got nothing"},
 		{"UTF-16", "\xff\xfen\x00:\x00 \x00\x01\x00", "s.yaml:1:1: invalid YAML: control characters are not allowed"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := parseWithin(t, tc.src)
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			CheckErrorList(t, "s.yaml", []byte(tc.src), err)
-			if got, _, _ := strings.Cut(err.Error(), "\n"); got != tc.want {
-				t.Errorf("first error\n\t%s\nwant\n\t%s", got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkFirstError(t, tc.src, tc.want) })
 	}
 	// A UTF-8 byte order mark and a UTF-16 file are fine.
 	for _, src := range []string{

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -117,14 +118,7 @@ func TestRowAndBatchViews(t *testing.T) {
 		t.Errorf("regression batch has labels %v", b.Labels)
 	}
 	for _, r := range [][2]int{{-1, 2}, {3, 2}, {0, 6}} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("Batch(%d, %d) did not panic", r[0], r[1])
-				}
-			}()
-			d.Batch(r[0], r[1])
-		}()
+		mustPanic(t, fmt.Sprintf("Batch(%d, %d)", r[0], r[1]), func() { d.Batch(r[0], r[1]) })
 	}
 }
 
@@ -223,14 +217,7 @@ func TestSplit(t *testing.T) {
 		}
 	}
 	for _, frac := range []float64{0, 1, -0.5, 2} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("Split(%v) did not panic", frac)
-				}
-			}()
-			d.Split(frac, 1)
-		}()
+		mustPanic(t, fmt.Sprintf("Split(%v)", frac), func() { d.Split(frac, 1) })
 	}
 }
 
@@ -305,12 +292,7 @@ func TestBatcherEdgeCases(t *testing.T) {
 	if batch, _ := NewBatcher(r, 2, 1).Next(); batch.Labels != nil || batch.N != 2 {
 		t.Errorf("regression batch = %+v", batch)
 	}
-	defer func() {
-		if recover() == nil {
-			t.Error("NewBatcher with size 0 did not panic")
-		}
-	}()
-	NewBatcher(r, 0, 1)
+	mustPanic(t, "NewBatcher with size 0", func() { NewBatcher(r, 0, 1) })
 }
 
 func TestBatcherAllocs(t *testing.T) {

@@ -46,14 +46,7 @@ func TestConfusionMatrix(t *testing.T) {
 		"truth out of range": func() { ConfusionMatrix([]int{0}, []int{-1}, 3) },
 		"length mismatch":    func() { ConfusionMatrix([]int{0}, nil, 3) },
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s did not panic", name)
-				}
-			}()
-			f()
-		}()
+		mustPanic(t, name, f)
 	}
 }
 
@@ -70,10 +63,5 @@ func TestRegressionMetrics(t *testing.T) {
 	if !math.IsNaN(MSE[float64](nil, nil)) || !math.IsNaN(MAE[float64](nil, nil)) {
 		t.Error("MSE or MAE of nothing is not NaN")
 	}
-	defer func() {
-		if recover() == nil {
-			t.Error("length mismatch did not panic")
-		}
-	}()
-	MSE([]float64{1}, []float64{1, 2})
+	mustPanic(t, "MSE of a length mismatch", func() { MSE([]float64{1}, []float64{1, 2}) })
 }

@@ -169,14 +169,7 @@ func TestStandardizerPanics(t *testing.T) {
 		"ApplyRow": func() { s.ApplyRow([]float64{1}) },
 		"Fit":      func() { FitStandardizer(&Dataset[float64]{Inputs: 3, Outputs: 1}) },
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s did not panic", name)
-				}
-			}()
-			f()
-		}()
+		mustPanic(t, name, f)
 	}
 }
 

@@ -1,27 +1,12 @@
 package main
 
 import (
-	"io"
-	"path/filepath"
 	"testing"
 
 	"github.com/nngen/nngen/examples/internal/recipe"
-	"github.com/nngen/nngen/runtime/train"
 )
 
 // TestShortRun trains for a few epochs only: the full run is in README.
 func TestShortRun(t *testing.T) {
-	s := settings
-	s.Epochs = 10
-	out := filepath.Join(t.TempDir(), "weights.safetensors")
-	test, err := recipe.Train(new(Cancer), files, s, out, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if test.Accuracy < 0.93 {
-		t.Errorf("test accuracy %.4f after %d epochs, want at least 0.93", test.Accuracy, s.Epochs)
-	}
-	if _, err := train.LoadWeights(out, new(Cancer)); err != nil {
-		t.Errorf("the saved weights do not load: %v", err)
-	}
+	recipe.ShortRun(t, new(Cancer), files, settings, 10, 0.93)
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nngen/nngen/internal/checktest"
 )
 
 // TestBlobMismatch builds the embedded golden model beside a weights file
@@ -13,7 +15,7 @@ import (
 // both files and the command that regenerates them. With its own weights
 // file it runs.
 func TestBlobMismatch(t *testing.T) {
-	needGoTool(t)
+	checktest.NeedGoTool(t)
 	src := filepath.Join("..", "..", "testdata", "golden", "embedded")
 	dir := t.TempDir()
 	files, err := filepath.Glob(filepath.Join(src, "model*"))

@@ -69,7 +69,7 @@ func checkModelFault[T float32 | float64, M any, P model.Model[T, M], K checktes
 // naming the tensor of its fault and no other, and for a fault in one
 // element, that element.
 func TestGeneratedGradientFaults(t *testing.T) {
-	needGoTool(t)
+	checktest.NeedGoTool(t)
 	dir := t.TempDir()
 	writeModule(t, dir)
 	for _, golden := range faultGoldens {

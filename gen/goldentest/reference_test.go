@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/internal/checktest"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
@@ -16,7 +17,7 @@ import (
 // differs from the weights file by 0.1: the first passes, the second
 // fails, naming the output that differs.
 func TestTrainedReference(t *testing.T) {
-	needGoTool(t)
+	checktest.NeedGoTool(t)
 	for _, c := range []struct{ golden, test string }{{"trained", "TestFlowerTrained"}, {"embedded", "TestReaderTrained"}} {
 		t.Run(c.golden, func(t *testing.T) {
 			src := filepath.Join("..", "..", "testdata", "golden", c.golden)

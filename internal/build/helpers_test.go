@@ -1,26 +1,21 @@
 package build_test
 
 import (
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/nngen/nngen/internal/build"
+	"github.com/nngen/nngen/internal/checktest"
 	"github.com/nngen/nngen/spec"
 )
 
-// isolateCache skips a test that builds programs in short mode or without
-// the Go toolchain, and otherwise points the program cache of
+// isolateCache skips a test that builds programs where
+// checktest.NeedGoTool says, and otherwise points the program cache of
 // build.Program at a temporary folder, so that test models do not pile up
 // in the user's cache, while go build keeps using the user's build cache.
 func isolateCache(t *testing.T) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds programs with the Go toolchain")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("needs the Go toolchain")
-	}
+	checktest.NeedGoTool(t)
 	t.Setenv(build.CacheEnv, t.TempDir())
 }
 

@@ -3,12 +3,14 @@
 // way (Fault, and the kinds Doubled, OneElement, Flipped and NoBias),
 // Model, a model with one of them in its backward pass, Record, which
 // runs a check and returns the failures it reports instead of failing
-// the test, and Param, which names an element of the parameters.
+// the test, and Param, which names an element of the parameters; and
+// NeedGoTool, for the tests that check generated code by building it.
 package checktest
 
 import (
 	"fmt"
 	"math"
+	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -194,4 +196,22 @@ func (r *recorder) Failed() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.messages) > 0
+}
+
+// NeedGoTool skips a test that builds programs with the go command in
+// short mode, without the go command, and unless the test runs on the
+// host the go command builds for: under emulation (GOARCH=arm64 go test
+// -exec qemu-aarch64) the programs it builds would not start.
+func NeedGoTool(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds programs with the Go toolchain")
+	}
+	out, err := exec.Command("go", "env", "GOHOSTARCH").Output()
+	if err != nil {
+		t.Skipf("no go command: %v", err)
+	}
+	if host := strings.TrimSpace(string(out)); host != runtime.GOARCH {
+		t.Skipf("runs on %s, emulated on %s: the programs the go command builds would not start", runtime.GOARCH, host)
+	}
 }

@@ -7,20 +7,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-)
 
-func names(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ns []string
-	for _, e := range entries {
-		ns = append(ns, e.Name())
-	}
-	return ns
-}
+	"github.com/nngen/nngen/internal/checktest"
+)
 
 func writeString(s string) func(io.Writer) error {
 	return func(w io.Writer) error {
@@ -43,7 +32,7 @@ func TestWriteRemovesStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := slices.Sorted(slices.Values(append(keep, "m.bin")))
-	if got := names(t, dir); !slices.Equal(got, want) {
+	if got := checktest.DirNames(t, dir); !slices.Equal(got, want) {
 		t.Errorf("files after the save: %q, want %q", got, want)
 	}
 }
@@ -68,7 +57,7 @@ func TestWriteFailure(t *testing.T) {
 	if b, err := os.ReadFile(old); err != nil || string(b) != "old" {
 		t.Errorf("the old file holds %q, %v", b, err)
 	}
-	if got := names(t, dir); !slices.Equal(got, []string{"old.bin"}) {
+	if got := checktest.DirNames(t, dir); !slices.Equal(got, []string{"old.bin"}) {
 		t.Errorf("files after the failed saves: %q, want only old.bin", got)
 	}
 	if err := Write(old, writeString("new")); err != nil {

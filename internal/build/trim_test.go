@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nngen/nngen/internal/checktest"
 )
 
 // cacheFolder makes a folder of the cache in root, last modified at
@@ -37,20 +39,6 @@ func cacheFolder(t *testing.T, root, name string, size int, mtime, renewed time.
 	if err := os.Chtimes(dir, mtime, mtime); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// left returns the names in root.
-func left(t *testing.T, root string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }
 
 // key returns a program's folder name made of the digit d.
@@ -121,7 +109,7 @@ func TestTrim(t *testing.T) {
 			if freed != tc.freed {
 				t.Errorf("freed %+v, want %+v", freed, tc.freed)
 			}
-			if got := left(t, root); !slices.Equal(got, tc.left) {
+			if got := checktest.DirNames(t, root); !slices.Equal(got, tc.left) {
 				t.Errorf("left %q, want %q", got, tc.left)
 			}
 		})
@@ -224,7 +212,7 @@ func TestTrimConcurrent(t *testing.T) {
 	if total.Programs != n || total.Bytes != 10*n {
 		t.Errorf("the cleans removed %d programs, %d bytes in all; want %d, %d", total.Programs, total.Bytes, n, 10*n)
 	}
-	if names := left(t, root); len(names) != 0 {
+	if names := checktest.DirNames(t, root); len(names) != 0 {
 		t.Errorf("left %q", names)
 	}
 }

@@ -1,15 +1,17 @@
-// Package checktest is what the tests of nngen's checks share to show
-// that the checks can fail: faults that make a gradient wrong in a known
-// way (Fault, and the kinds Doubled, OneElement, Flipped and NoBias),
-// Model, a model with one of them in its backward pass, Record, which
-// runs a check and returns the failures it reports instead of failing
-// the test, and Param, which names an element of the parameters; and
-// NeedGoTool, for the tests that check generated code by building it.
+// Package checktest is what nngen's tests share. To show that the checks
+// can fail: faults that make a gradient wrong in a known way (Fault, and
+// the kinds Doubled, OneElement, Flipped and NoBias), Model, a model with
+// one of them in its backward pass, Record, which runs a check and
+// returns the failures it reports instead of failing the test, and Param,
+// which names an element of the parameters. For the tests that build
+// programs, NeedGoTool; for those that look at what is left in a folder,
+// DirNames.
 package checktest
 
 import (
 	"fmt"
 	"math"
+	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -214,4 +216,19 @@ func NeedGoTool(t testing.TB) {
 	if host := strings.TrimSpace(string(out)); host != runtime.GOARCH {
 		t.Skipf("runs on %s, emulated on %s: the programs the go command builds would not start", runtime.GOARCH, host)
 	}
+}
+
+// DirNames returns the names of the entries of dir, in order, and fails
+// t if it cannot read dir.
+func DirNames(t testing.TB, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }

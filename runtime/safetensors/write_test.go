@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nngen/nngen/internal/checktest"
 )
 
 // failingWriter passes through the first n bytes, then fails.
@@ -27,20 +29,6 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 	}
 	f.n -= len(p)
 	return f.w.Write(p)
-}
-
-// dirEntries lists the names in dir.
-func dirEntries(t *testing.T, dir string) []string {
-	t.Helper()
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name())
-	}
-	return names
 }
 
 func TestWriteFileFailureKeepsOldFile(t *testing.T) {
@@ -66,7 +54,7 @@ func TestWriteFileFailureKeepsOldFile(t *testing.T) {
 		if rerr != nil || !bytes.Equal(got, old) {
 			t.Fatalf("cut %d: existing file changed (%v)", cut, rerr)
 		}
-		if names := dirEntries(t, dir); !slices.Equal(names, []string{"model.safetensors"}) {
+		if names := checktest.DirNames(t, dir); !slices.Equal(names, []string{"model.safetensors"}) {
 			t.Fatalf("cut %d: temporary file left behind: %v", cut, names)
 		}
 	}
@@ -84,7 +72,7 @@ func TestWriteFileFailureKeepsOldFile(t *testing.T) {
 	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("mode after replace: %v, %v", st.Mode(), err)
 	}
-	if names := dirEntries(t, dir); !slices.Equal(names, []string{"model.safetensors"}) {
+	if names := checktest.DirNames(t, dir); !slices.Equal(names, []string{"model.safetensors"}) {
 		t.Fatalf("directory holds %v", names)
 	}
 }
@@ -111,10 +99,10 @@ func TestWriteFileRenameFailure(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), target) {
 		t.Fatalf("error %v, want a rename failure naming %s", err, target)
 	}
-	if names := dirEntries(t, dir); !slices.Equal(names, []string{"model.safetensors"}) {
+	if names := checktest.DirNames(t, dir); !slices.Equal(names, []string{"model.safetensors"}) {
 		t.Fatalf("directory holds %v", names)
 	}
-	if names := dirEntries(t, target); !slices.Equal(names, []string{"keep"}) {
+	if names := checktest.DirNames(t, target); !slices.Equal(names, []string{"keep"}) {
 		t.Fatalf("target directory changed: %v", names)
 	}
 }
@@ -133,7 +121,7 @@ func TestWriteFileInvalidInput(t *testing.T) {
 	if got, _ := os.ReadFile(path); string(got) != "old" {
 		t.Fatalf("file changed to %q", got)
 	}
-	if names := dirEntries(t, dir); len(names) != 1 {
+	if names := checktest.DirNames(t, dir); len(names) != 1 {
 		t.Fatalf("directory holds %v", names)
 	}
 }

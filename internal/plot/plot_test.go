@@ -73,14 +73,7 @@ func TestLosses(t *testing.T) {
 				h[i].ValLoss = 0
 			}
 		}
-		var b bytes.Buffer
-		if err := Losses(&b, "Iris", h); err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
+		img := plotLosses(t, "Iris", h)
 		if img.Bounds() != image.Rect(0, 0, width, imageHeight(false)) {
 			t.Fatalf("size %v", img.Bounds())
 		}
@@ -102,6 +95,20 @@ func TestLosses(t *testing.T) {
 			t.Errorf("at the best epoch %+v (pixel %d, %d): colour %v, want the black mark", best, x, y, c)
 		}
 	}
+}
+
+// plotLosses draws the losses of h with the title and decodes the image.
+func plotLosses(t *testing.T, title string, h []driver.Epoch) image.Image {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Losses(&b, title, h); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
 
 // minLoss is the point of least loss of the first non-empty curve.
@@ -199,14 +206,7 @@ func TestLossesMetric(t *testing.T) {
 			c.set(&ep, c.metric(e))
 			h = append(h, ep)
 		}
-		var b bytes.Buffer
-		if err := Losses(&b, "Model", h); err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
+		img := plotLosses(t, "Model", h)
 		if img.Bounds() != image.Rect(0, 0, width, imageHeight(true)) || imageHeight(true) <= imageHeight(false) {
 			t.Fatalf("%s: size %v, want %d×%d", c.name, img.Bounds(), width, imageHeight(true))
 		}
@@ -245,14 +245,7 @@ func TestLossesLogScale(t *testing.T) {
 	for e := 1; e <= 30; e++ {
 		h = append(h, driver.Epoch{Epoch: e, TrainLoss: 40000*math.Exp(-float64(e)/2) + 10 + 40*float64(e%3)})
 	}
-	var b bytes.Buffer
-	if err := Losses(&b, "Iris", h); err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := plotLosses(t, "Iris", h)
 	loss, _ := panels(false)
 	f := frame{x: epochAxis(1, 30), panel: loss}
 	lo, hi := loss.bottom, loss.top

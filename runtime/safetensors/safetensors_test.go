@@ -43,6 +43,21 @@ func equalFiles(t testing.TB, got, want *File) {
 	}
 }
 
+// writeRead writes f to path with WriteFile, reads it back with ReadFile,
+// checks that it reads f and returns what it read.
+func writeRead(t testing.TB, path string, f *File) *File {
+	t.Helper()
+	if err := WriteFile(path, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalFiles(t, got, f)
+	return got
+}
+
 func TestRoundTrip(t *testing.T) {
 	w32, err := FromFloats("layer.0.weight", []int{2, 3}, []float32{1, 2, 3, -4, float32(math.Inf(1)), 1e-40})
 	if err != nil {
@@ -70,15 +85,7 @@ func TestRoundTrip(t *testing.T) {
 		Metadata: map[string]string{"format": "pt", "nngen.layers": "2", "unicode": "héllo ✓"},
 	}
 
-	path := filepath.Join(t.TempDir(), "model.safetensors")
-	if err := WriteFile(path, in); err != nil {
-		t.Fatal(err)
-	}
-	out, err := ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	equalFiles(t, out, in)
+	out := writeRead(t, filepath.Join(t.TempDir(), "model.safetensors"), in)
 
 	// Through io.Reader / io.Writer too, and the output is stable.
 	b := mustWrite(t, in)

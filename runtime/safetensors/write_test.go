@@ -61,14 +61,7 @@ func TestWriteFileFailureKeepsOldFile(t *testing.T) {
 
 	// Without the hook the same write succeeds, replaces the file and
 	// keeps its permissions.
-	if err := WriteFile(path, newFile); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	equalFiles(t, got, newFile)
+	writeRead(t, path, newFile)
 	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("mode after replace: %v, %v", st.Mode(), err)
 	}

@@ -14,6 +14,15 @@
 // index of each row (Labels) and the class names (Classes), which is what
 // [Accuracy] and [ConfusionMatrix] work with.
 //
+// # Metrics
+//
+// The metrics follow scikit-learn's definitions, and its tests check them
+// against its values: [ClassificationReport] (precision, recall and F1
+// per class, macro and weighted averages, undefined ratios 0), [ROCAUC]
+// and [AveragePrecision] for scores of two classes, [R2], [MSE] and [MAE]
+// for regression. Where scikit-learn raises or returns NaN (ROC AUC with
+// one class present, R² of one sample) they return an error saying why.
+//
 // # Reproducibility
 //
 // Every random choice in the package — [Perm], [Dataset.Split] and the

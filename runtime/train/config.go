@@ -87,6 +87,11 @@ type Config[T model.Float] struct {
 	// GOMAXPROCS is at least Threads.
 	Threads int
 
+	// Scoring says how the validation after each epoch scores the model
+	// beyond its loss, accuracy and errors (see [EvaluateWith]); the
+	// ranking scores cost a sort of the outputs per epoch.
+	Scoring Scoring
+
 	// OnEpoch, if not nil, is called after each epoch with its statistics.
 	// Returning [Stop] ends training as if the last epoch had been
 	// reached; returning another error ends it with that error.
@@ -129,6 +134,9 @@ func (c *Config[T]) Validate() error {
 		return fmt.Errorf("train: CheckpointEvery is %d, want 0 or more", c.CheckpointEvery)
 	case c.CheckpointEvery > 0 && c.CheckpointPath == "":
 		return fmt.Errorf("train: CheckpointEvery is %d but CheckpointPath is empty", c.CheckpointEvery)
+	}
+	if _, err := c.Scoring.threshold(); err != nil {
+		return fmt.Errorf("train: Scoring: %w", err)
 	}
 	return nil
 }

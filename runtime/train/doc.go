@@ -47,9 +47,15 @@
 // # Evaluation
 //
 // [Evaluate] scores a model on a data set with its forward pass only:
-// the mean of the loss that training minimizes, accuracy and a confusion
-// matrix for classifiers, and MSE and MAE for regression. The loss agrees
-// with the one TrainBatch returns, up to rounding. [EvaluateParallel] and
+// the mean of the loss that training minimizes; for classifiers accuracy,
+// a confusion matrix and each class's precision, recall and F1 score with
+// their macro and weighted averages; for a sigmoid head the ROC AUC and
+// average precision of each output; and MSE, MAE and R² for regression,
+// as scikit-learn computes them (see package data). The loss agrees
+// with the one TrainBatch returns, up to rounding. [EvaluateWith] sets
+// the threshold of sigmoid outputs and leaves out the ranking scores,
+// which sort every output; Config.Scoring does the same for Fit's
+// validation. [EvaluateParallel] and
 // [ForwardParallel] run the forward passes on several goroutines, with the
 // same results for the models nngen generates.
 //

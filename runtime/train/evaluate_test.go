@@ -1,7 +1,9 @@
 package train
 
 import (
+	"context"
 	"errors"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -60,6 +62,11 @@ func TestEvaluateLossAgreesWithTrainBatch(t *testing.T) {
 	t.Run("float32", func(t *testing.T) { checkLossAgrees(t, new(mixed32.Small), 1e-5) })
 }
 
+// sc returns the scores of a class, or averages.
+func sc(precision, recall, f1 float64, support int) data.Scores {
+	return data.Scores{Precision: precision, Recall: recall, F1: f1, Support: support}
+}
+
 // TestEvaluateZeroWeights evaluates models whose parameters are all zero,
 // whose outputs are known exactly.
 func TestEvaluateZeroWeights(t *testing.T) {
@@ -72,7 +79,13 @@ func TestEvaluateZeroWeights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Metrics{N: 5, Loss: math.Log(3), Accuracy: 0.4, Confusion: [][]int{{2, 0, 0}, {1, 0, 0}, {2, 0, 0}}}
+		want := Metrics{N: 5, Loss: math.Log(3), Accuracy: 0.4, Confusion: [][]int{{2, 0, 0}, {1, 0, 0}, {2, 0, 0}},
+			Report: data.Report{
+				// Class 0: 2 of 5 predictions right, both its samples found.
+				Classes:  []data.Scores{sc(0.4, 1, 4.0/7, 2), sc(0, 0, 0, 1), sc(0, 0, 0, 2)},
+				Macro:    sc(0.4/3, 1.0/3, 4.0/21, 5),
+				Weighted: sc(0.16, 0.4, 8.0/35, 5),
+			}}
 		if !sameMetrics(met, want, 1e-15) {
 			t.Errorf("Evaluate = %+v, want %+v", met, want)
 		}
@@ -84,7 +97,14 @@ func TestEvaluateZeroWeights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Metrics{N: 4, Loss: math.Log(2), Accuracy: 0.25, Confusion: [][]int{{0, 3}, {0, 1}}}
+		want := Metrics{N: 4, Loss: math.Log(2), Accuracy: 0.25, Confusion: [][]int{{0, 3}, {0, 1}},
+			Report: data.Report{
+				Classes:  []data.Scores{sc(0, 0, 0, 3), sc(0.25, 1, 0.4, 1)},
+				Macro:    sc(0.125, 0.5, 0.2, 4),
+				Weighted: sc(0.0625, 0.25, 0.1, 4),
+			},
+			// Every output ties: ROC AUC ½, AP the fraction of positives.
+			ROCAUC: 0.5, AP: 0.25, Outputs: []OutputMetrics{{ROCAUC: 0.5, AP: 0.25}}}
 		if !sameMetrics(met, want, 1e-15) {
 			t.Errorf("Evaluate = %+v, want %+v", met, want)
 		}
@@ -98,7 +118,19 @@ func TestEvaluateZeroWeights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Metrics{N: 2, Loss: math.Log(2), Accuracy: 4.0 / 6}
+		// Each output is one class of the report: all predicted 1.
+		want := Metrics{N: 2, Loss: math.Log(2), Accuracy: 4.0 / 6,
+			Report: data.Report{
+				Classes:  []data.Scores{sc(1, 1, 1, 2), sc(0.5, 1, 2.0/3, 1), sc(0.5, 1, 2.0/3, 1)},
+				Macro:    sc(2.0/3, 1, 7.0/9, 4),
+				Weighted: sc(0.75, 1, 5.0/6, 4),
+			},
+			// Output 0 is 1 for both samples: its ROC AUC is undefined.
+			ROCAUC: math.NaN(), AP: 2.0 / 3,
+			Undefined: map[string]string{"roc_auc": "output 0: ROC AUC is undefined: only one class present, all 2 samples are positive"},
+			Outputs: []OutputMetrics{
+				{ROCAUC: math.NaN(), AP: 1, Undefined: map[string]string{"roc_auc": "ROC AUC is undefined: only one class present, all 2 samples are positive"}},
+				{ROCAUC: 0.5, AP: 0.5}, {ROCAUC: 0.5, AP: 0.5}}}
 		if !sameMetrics(met, want, 1e-15) {
 			t.Errorf("Evaluate = %+v, want %+v", met, want)
 		}
@@ -111,7 +143,10 @@ func TestEvaluateZeroWeights(t *testing.T) {
 			t.Fatal(err)
 		}
 		mse := (1 + 4 + 9 + 0.25) / 4.0
-		want := Metrics{N: 2, Loss: mse, MSE: mse, MAE: 6.5 / 4}
+		// Output 0 has targets 1 and 3, mean 2: R² = 1 − 10/2; output 1
+		// −2 and 0.5, mean −0.75: R² = 1 − 4.25/3.125.
+		want := Metrics{N: 2, Loss: mse, MSE: mse, MAE: 6.5 / 4, R2: (-4 + 1 - 4.25/3.125) / 2,
+			Outputs: []OutputMetrics{{MSE: 5, MAE: 2, R2: -4}, {MSE: 2.125, MAE: 1.25, R2: 1 - 4.25/3.125}}}
 		if !sameMetrics(met, want, 1e-15) {
 			t.Errorf("Evaluate = %+v, want %+v", met, want)
 		}
@@ -147,30 +182,130 @@ func TestEvaluateAgainstData(t *testing.T) {
 			p := m.Forward((*[4]float64)(x))
 			loss -= math.Log(p[d.Labels[i]]) * y[d.Labels[i]]
 		}
+		confusion := data.ConfusionMatrix(pred, d.Labels, 3)
 		want := Metrics{
 			N:         d.Len(),
 			Loss:      loss / float64(d.Len()),
 			Accuracy:  data.Accuracy(pred, d.Labels),
-			Confusion: data.ConfusionMatrix(pred, d.Labels, 3),
+			Confusion: confusion,
+			Report:    data.ClassificationReport(data.ClassCounts(confusion)),
 		}
 		if !sameMetrics(met, want, 1e-14) {
 			t.Errorf("%d samples: Evaluate = %+v, want %+v", d.Len(), met, want)
 		}
 	}
 
-	// Regression: MSE and MAE as computed by package data.
+	// Regression: MSE, MAE and R² as computed by package data, for each
+	// output and averaged. The targets are offset by 1e6 so that their
+	// spread is small beside their mean, which R² must not lose.
 	var s regression.Sine
 	s.Init(3)
 	d := sine(300)
+	for i := range d.Y {
+		d.Y[i] += 1e6
+	}
 	out := make([]float64, len(d.Y))
 	s.ForwardBatch(out, d.X)
 	met, err := Evaluate(&s, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mse, mae := data.MSE(out, d.Y), data.MAE(out, d.Y); math.Abs(met.MSE-mse) > 1e-14 ||
-		math.Abs(met.MAE-mae) > 1e-14 || math.Abs(met.Loss-mse) > 1e-14 {
-		t.Errorf("regression: Evaluate = %+v, want MSE = loss = %v, MAE %v", met, mse, mae)
+	mse, mae := data.MSE(out, d.Y), data.MAE(out, d.Y)
+	want := Metrics{N: d.Len(), Loss: mse, MSE: mse, MAE: mae}
+	for k := range 2 {
+		pred, truth := column(out, 2, k), column(d.Y, 2, k)
+		r2, err := data.R2(pred, truth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Outputs = append(want.Outputs, OutputMetrics{MSE: data.MSE(pred, truth), MAE: data.MAE(pred, truth), R2: r2})
+		want.R2 += r2 / 2
+	}
+	if !sameMetrics(met, want, 1e-9) {
+		t.Errorf("regression: Evaluate = %+v\nwant %+v", met, want)
+	}
+}
+
+// column returns column k of the rows of width values in v.
+func column[T model.Float](v []T, width, k int) []T {
+	c := make([]T, 0, len(v)/width)
+	for i := k; i < len(v); i += width {
+		c = append(c, v[i])
+	}
+	return c
+}
+
+// TestEvaluateSigmoidScores compares the report and the ranking scores
+// of a multi-label model, at a threshold of 0.3, with those of package
+// data computed from its outputs, and checks that Fit's validation
+// computes the ranking scores only when asked.
+func TestEvaluateSigmoidScores(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m multilabel.Tagger
+	m.Init(2)
+	d := randomSet[float64](r, 300, 6, 3, model.Sigmoid)
+	out := make([]float64, len(d.Y))
+	m.ForwardBatch(out, d.X)
+	met, err := EvaluateWith(&m, d, 2, Scoring{Threshold: 0.3, Ranking: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := make([]data.Counts, 3)
+	hits := 0
+	for i, p := range out {
+		pred, truth := p >= 0.3, d.Y[i] == 1
+		c := &counts[i%3]
+		switch {
+		case pred && truth:
+			c.TP++
+		case pred:
+			c.FP++
+		case truth:
+			c.FN++
+		}
+		if pred == truth {
+			hits++
+		}
+	}
+	loss, _ := Evaluate(&m, d)
+	want := Metrics{N: 300, Loss: loss.Loss, Accuracy: float64(hits) / 900, Report: data.ClassificationReport(counts)}
+	for k := range 3 {
+		score, positive := column(out, 3, k), column(d.Y, 3, k)
+		pos := make([]bool, len(positive))
+		for i, y := range positive {
+			pos[i] = y == 1
+		}
+		auc, err1 := data.ROCAUC(score, pos)
+		ap, err2 := data.AveragePrecision(score, pos)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		want.Outputs = append(want.Outputs, OutputMetrics{ROCAUC: auc, AP: ap})
+		want.ROCAUC, want.AP = want.ROCAUC+auc/3, want.AP+ap/3
+	}
+	if !sameMetrics(met, want, 1e-15) {
+		t.Errorf("Evaluate = %+v\nwant %+v", met, want)
+	}
+	if loss.Accuracy == met.Accuracy {
+		t.Error("the threshold changes no prediction")
+	}
+	if _, err := EvaluateWith(&m, d, 1, Scoring{Threshold: 1}); err == nil || err.Error() != "train: evaluate: threshold 1 is not in (0, 1)" {
+		t.Errorf("threshold 1: error %v", err)
+	}
+	cfg := Config[float64]{Epochs: 1, Batch: 1, LR: 1, Optimizer: newOpt[float64](t, "sgd"), Scoring: Scoring{Threshold: math.NaN()}}
+	if err := cfg.Validate(); err == nil || err.Error() != "train: Scoring: threshold NaN is not in (0, 1)" {
+		t.Errorf("Config.Validate with a threshold of NaN: %v", err)
+	}
+
+	for _, ranking := range []bool{false, true} {
+		h, err := Fit(context.Background(), &m, d, d, Config[float64]{Epochs: 1, Batch: 50, LR: 0.01,
+			Optimizer: newOpt[float64](t, "adam"), Scoring: Scoring{Ranking: ranking}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if val := h.Epochs[0].Val; (val.ROCAUC > 0) != ranking || (val.Outputs != nil) != ranking || val.Report.Classes == nil {
+			t.Errorf("Fit with Ranking %v: validation %+v", ranking, val)
+		}
 	}
 }
 
@@ -208,11 +343,25 @@ func TestEvaluateErrors(t *testing.T) {
 	}
 }
 
+// sameMetrics reports whether a and b hold the same metrics, up to a
+// relative difference of tol; NaN equals NaN.
 func sameMetrics(a, b Metrics, tol float64) bool {
-	near := func(x, y float64) bool { return math.Abs(x-y) <= tol*max(1, math.Abs(y)) }
+	near := func(x, y float64) bool {
+		return math.IsNaN(x) && math.IsNaN(y) || math.Abs(x-y) <= tol*max(1, math.Abs(y))
+	}
+	scores := func(x, y data.Scores) bool {
+		return near(x.Precision, y.Precision) && near(x.Recall, y.Recall) && near(x.F1, y.F1) && x.Support == y.Support
+	}
+	outputs := func(x, y OutputMetrics) bool {
+		return near(x.ROCAUC, y.ROCAUC) && near(x.AP, y.AP) && near(x.MSE, y.MSE) && near(x.MAE, y.MAE) &&
+			near(x.R2, y.R2) && maps.Equal(x.Undefined, y.Undefined)
+	}
 	return a.N == b.N && near(a.Loss, b.Loss) && near(a.Accuracy, b.Accuracy) &&
-		near(a.MSE, b.MSE) && near(a.MAE, b.MAE) &&
-		slices.EqualFunc(a.Confusion, b.Confusion, slices.Equal) && (a.Confusion == nil) == (b.Confusion == nil)
+		near(a.MSE, b.MSE) && near(a.MAE, b.MAE) && near(a.R2, b.R2) && near(a.ROCAUC, b.ROCAUC) && near(a.AP, b.AP) &&
+		slices.EqualFunc(a.Confusion, b.Confusion, slices.Equal) && (a.Confusion == nil) == (b.Confusion == nil) &&
+		slices.EqualFunc(a.Report.Classes, b.Report.Classes, scores) &&
+		scores(a.Report.Macro, b.Report.Macro) && scores(a.Report.Weighted, b.Report.Weighted) &&
+		maps.Equal(a.Undefined, b.Undefined) && slices.EqualFunc(a.Outputs, b.Outputs, outputs)
 }
 
 // TestEvaluateNonFinite checks that outputs that are NaN or infinite, as

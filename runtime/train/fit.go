@@ -150,8 +150,8 @@ func (e *InterruptedError) Unwrap() []error {
 // the optimizer has allocated its state, at the first update, training
 // allocates nothing per batch.
 //
-// After each epoch Fit evaluates the model on val, if not nil, with
-// [Evaluate], and calls cfg.OnEpoch. With cfg.Patience set it stops when
+// After each epoch Fit evaluates the model on val, if not nil, as
+// [EvaluateWith] does with cfg.Scoring, and calls cfg.OnEpoch. With cfg.Patience set it stops when
 // the validation loss has not improved for that many epochs, and then
 // copies the weights of the best epoch back into m: m always ends with
 // them when Fit returns without error, and when it is cancelled.
@@ -710,7 +710,7 @@ func (t *trainer[T, M, P]) endEpoch(start time.Time) (stop bool, err error) {
 	}
 	t.batch, t.samples, t.lossSum, t.clean = 0, 0, 0, 0
 	if t.val != nil {
-		if s.Val, err = evaluate(t.m, t.val, &t.evalBuf, t.pool, t.fwd, valBatch); err != nil {
+		if s.Val, err = evaluate(t.m, t.val, t.cfg.Scoring, &t.evalBuf, t.pool, t.fwd, valBatch); err != nil {
 			return true, err
 		}
 		if s.Val.Loss < t.bestLoss {

@@ -69,9 +69,9 @@ type CSVOptions struct {
 	// header, or with Features nil, the columns are taken in file order.
 	Features []string
 
-	// Ignore names a column to skip entirely, if the header has it, such
+	// Ignore names columns to skip entirely, if the header has them, such
 	// as the target column in the inputs given to a trained model.
-	Ignore string
+	Ignore []string
 }
 
 // LoadCSV reads the named CSV file with [ReadCSV], naming the file by path
@@ -101,6 +101,12 @@ func ReadCSV[T Float](r io.Reader, name string, opts CSVOptions) (*Dataset[T], e
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	return newParser[T](r, name, &opts).parse()
+}
+
+// newParser returns a parser of the CSV records of r, past a byte order
+// mark.
+func newParser[T Float](r io.Reader, name string, opts *CSVOptions) *csvParser[T] {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
 		br.Discard(len(bom))
@@ -111,9 +117,7 @@ func ReadCSV[T Float](r io.Reader, name string, opts CSVOptions) (*Dataset[T], e
 	}
 	cr.FieldsPerRecord = -1 // checked here, for better messages
 	cr.ReuseRecord = true
-
-	p := &csvParser[T]{name: name, cr: cr, opts: &opts}
-	return p.parse()
+	return &csvParser[T]{name: name, cr: cr, opts: opts}
 }
 
 const bom = "\ufeff"
@@ -125,7 +129,7 @@ func (o *CSVOptions) check() error {
 		return fmt.Errorf("data: unknown task %v", o.Task)
 	case o.NoTarget && (o.Target != "" || o.TargetIndex != nil || o.Classes != nil):
 		return errors.New("data: CSVOptions.NoTarget excludes Target, TargetIndex and Classes")
-	case o.Ignore != "" && (o.NoHeader || o.Ignore == o.Target):
+	case o.Ignore != nil && (o.NoHeader || slices.Contains(o.Ignore, o.Target)):
 		return errors.New("data: CSVOptions.Ignore needs a header and must not name the target")
 	case o.Features != nil && !distinct(o.Features):
 		return errors.New("data: CSVOptions.Features names a column twice")
@@ -374,7 +378,7 @@ func (p *csvParser[T]) placeInputs(width int) (int, []string, error) {
 	n := 0
 	for j := range p.input {
 		p.input[j] = -1
-		if j != p.target && (p.header == nil || p.opts.Ignore == "" || p.header[j] != p.opts.Ignore) {
+		if j != p.target && (p.header == nil || !slices.Contains(p.opts.Ignore, p.header[j])) {
 			p.input[j] = n
 			n++
 		}

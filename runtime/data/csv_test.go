@@ -650,11 +650,11 @@ func TestReadCSVFeaturesByName(t *testing.T) {
 	}
 }
 
-// TestReadCSVIgnore checks that an ignored column is skipped whatever it
-// holds, and that it need not be present.
+// TestReadCSVIgnore checks that ignored columns are skipped whatever
+// they hold, and that they need not be present.
 func TestReadCSVIgnore(t *testing.T) {
-	for _, in := range []string{"a,label,b\n1,,2\n3,eel,4\n", "a,b\n1,2\n3,4\n"} {
-		d, err := ReadCSV[float64](strings.NewReader(in), "in.csv", CSVOptions{NoTarget: true, Ignore: "label"})
+	for _, in := range []string{"a,label,b\n1,,2\n3,eel,4\n", "a,b\n1,2\n3,4\n", "note,a,b,label\nx,1,2,y\n,3,4,z\n"} {
+		d, err := ReadCSV[float64](strings.NewReader(in), "in.csv", CSVOptions{NoTarget: true, Ignore: []string{"label", "note"}})
 		if err != nil || !slices.Equal(d.X, []float64{1, 2, 3, 4}) || !slices.Equal(d.Features, []string{"a", "b"}) {
 			t.Errorf("%q: X = %v, error %v", in, d.X, err)
 		}

@@ -2,7 +2,9 @@ package train
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"slices"
 	"strings"
 
@@ -34,13 +36,23 @@ func ReadCSV[T model.Float, M any, P model.Model[T, M]](m P, path string, meta M
 }
 
 // ReadInputs reads a CSV file of inputs for m, without targets: its
-// feature columns are those of meta (matched by name), if given, a column
-// named ignore is skipped whatever it holds (the target column, say), its
-// shape is checked against m, and the standardization saved in meta is
-// applied.
-func ReadInputs[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta, ignore string) (*data.Dataset[T], error) {
-	opts := data.CSVOptions{NoTarget: true, Features: meta.Features, Ignore: ignore}
-	return readFile(m, nil, path, opts, meta)
+// feature columns are those of meta (matched by name), if given, the
+// columns named in ignore are skipped whatever they hold (the target
+// column, say), its shape is checked against m, and the standardization
+// saved in meta is applied.
+func ReadInputs[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta, ignore ...string) (*data.Dataset[T], error) {
+	return readFile(m, nil, path, inputOptions(meta, ignore), meta)
+}
+
+// ReadInputsFrom is ReadInputs reading the CSV data in r, which name
+// names in messages.
+func ReadInputsFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, meta Meta, ignore ...string) (*data.Dataset[T], error) {
+	return readFrom(m, r, name, inputOptions(meta, ignore), meta)
+}
+
+// inputOptions are the options of ReadInputs.
+func inputOptions(meta Meta, ignore []string) data.CSVOptions {
+	return data.CSVOptions{NoTarget: true, Features: meta.Features, Ignore: ignore}
 }
 
 // readCSV is ReadCSV reading path from fsys, or from the operating
@@ -63,23 +75,28 @@ func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path st
 // standardization saved in meta.
 func readFile[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, opts data.CSVOptions, meta Meta) (*data.Dataset[T], error) {
 	var (
-		d   *data.Dataset[T]
+		f   io.ReadCloser
 		err error
 	)
 	if fsys == nil {
-		d, err = data.LoadCSV[T](path, opts)
+		f, err = os.Open(path)
 	} else {
-		var f fs.File
-		if f, err = fsys.Open(path); err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		d, err = data.ReadCSV[T](f, path, opts)
+		f, err = fsys.Open(path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := fits(m, path, d); err != nil {
+	defer f.Close()
+	return readFrom(m, f, path, opts, meta)
+}
+
+// readFrom is readFile reading r, which name names in messages.
+func readFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, opts data.CSVOptions, meta Meta) (*data.Dataset[T], error) {
+	d, err := data.ReadCSV[T](r, name, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := fits(m, name, d); err != nil {
 		return nil, err
 	}
 	if meta.Mean != nil {

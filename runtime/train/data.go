@@ -35,6 +35,16 @@ func ReadCSV[T model.Float, M any, P model.Model[T, M]](m P, path string, meta M
 	return readCSV(m, nil, path, meta)
 }
 
+// ReadCSVFrom is ReadCSV reading the CSV data in r, which name names in
+// messages.
+func ReadCSVFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, meta Meta) (*data.Dataset[T], error) {
+	opts, err := csvOptions(m, meta)
+	if err != nil {
+		return nil, err
+	}
+	return readFrom(m, r, name, opts, meta)
+}
+
 // ReadInputs reads a CSV file of inputs for m, without targets: its
 // feature columns are those of meta (matched by name), if given, the
 // columns named in ignore are skipped whatever they hold (the target
@@ -58,16 +68,25 @@ func inputOptions(meta Meta, ignore []string) data.CSVOptions {
 // readCSV is ReadCSV reading path from fsys, or from the operating
 // system if fsys is nil.
 func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, meta Meta) (*data.Dataset[T], error) {
+	opts, err := csvOptions(m, meta)
+	if err != nil {
+		return nil, err
+	}
+	return readFile(m, fsys, path, opts, meta)
+}
+
+// csvOptions are the options of ReadCSV.
+func csvOptions[T model.Float, M any, P model.Model[T, M]](m P, meta Meta) (data.CSVOptions, error) {
 	widths, head := m.Widths(), m.Head()
 	task, err := Task(head, widths[len(widths)-1])
 	if err != nil {
-		return nil, err
+		return data.CSVOptions{}, err
 	}
 	opts := data.CSVOptions{Target: meta.Target, Task: task, Classes: meta.Classes, Features: meta.Features}
 	if task == data.Classification {
 		opts.MaxClasses = widths[len(widths)-1]
 	}
-	return readFile(m, fsys, path, opts, meta)
+	return opts, nil
 }
 
 // readFile reads the CSV file at path, from fsys or from the operating

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -107,21 +108,62 @@ func trainFlags(fs *flag.FlagSet, o *driver.TrainOptions) {
 	fs.StringVar(&o.Resume, "resume", o.Resume, "continue training from this checkpoint")
 	fs.IntVar(&o.Threads, "threads", o.Threads, "goroutines that train each mini-batch of more than 32 samples, and validate, in parallel (up to 4 share a batch; 0 is 1); the weights do not depend on it")
 	fs.StringVar(&o.Out, "o", o.Out, "weights file to write, safetensors (required)")
+	fs.Var((*listValue)(&o.Metrics), "metrics", "`scores` added to each epoch's validation line, comma-separated: "+driver.MetricsUsage)
+	thresholdVar(fs, &o.Threshold)
 }
 
 // evalFlags binds the options of nngen eval, or with json false of nngen
 // predict, to flags of fs.
 func evalFlags(fs *flag.FlagSet, o *driver.EvalOptions, json bool) {
 	fs.StringVar(&o.Weights, "weights", o.Weights, "weights file written by nngen train (required)")
-	fs.StringVar(&o.Data, "data", o.Data, "data, a CSV file (required)")
+	fs.StringVar(&o.Data, "data", o.Data, "data, a CSV file, or - for standard input (required)")
 	what := "the target column"
 	if !json {
 		what = "the target column, ignored if present"
 	}
 	fs.StringVar(&o.Target, "target", o.Target, what+" (default: the spec's train.target, else the one saved with the weights)")
+	thresholdVar(fs, &o.Threshold)
 	if json {
 		fs.BoolVar(&o.JSON, "json", o.JSON, "print one JSON object")
+		return
 	}
+	fs.StringVar(&o.Out, "o", o.Out, "CSV file to write, whole or not at all (default: standard output)")
+	fs.Var((*listValue)(&o.Keep), "keep", "input `columns` to copy to the output, comma-separated, such as an id")
+	fs.IntVar(&o.Precision, "precision", o.Precision, fmt.Sprintf("significant digits of the outputs, 1 to %d (0: the fewest that read back exactly)", driver.MaxPrecision))
+}
+
+// thresholdVar defines the flag -threshold on fs, storing in p, with the
+// value of *p as default.
+func thresholdVar(fs *flag.FlagSet, p *float64) {
+	fs.Var((*thresholdValue)(p), "threshold", "the `probability` from which a sigmoid output predicts 1 (its second class)")
+}
+
+// thresholdValue is the flag.Value of -threshold: a number in (0, 1).
+type thresholdValue float64
+
+func (t *thresholdValue) String() string { return strconv.FormatFloat(float64(*t), 'g', -1, 64) }
+
+func (t *thresholdValue) Set(v string) error {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(f > 0 && f < 1) {
+		return errors.New("want a probability in (0, 1)")
+	}
+	*t = thresholdValue(f)
+	return nil
+}
+
+// listValue is the flag.Value of a comma-separated list of names.
+type listValue []string
+
+func (l *listValue) String() string { return strings.Join(*l, ",") }
+
+func (l *listValue) Set(v string) error {
+	names := strings.Split(v, ",")
+	if slices.Contains(names, "") {
+		return errors.New("want comma-separated names, without empty ones")
+	}
+	*l = names
+	return nil
 }
 
 // seedVar defines the flag -seed on fs, storing in p, with the value of

@@ -79,7 +79,7 @@ func parseTrain(args []string, stdout, stderr io.Writer) (*trainCommand, error) 
 		return nil, err
 	}
 	o = withSpec(o, setFlags(fs.FlagSet), s)
-	if err := o.Validate(); err != nil {
+	if err := cmp.Or(o.Validate(), o.CheckHead(string(s.Head()))); err != nil {
 		fmt.Fprintf(stderr, "nngen train: %v\n", err)
 		return nil, errUsage
 	}
@@ -140,7 +140,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 }
 
 func runEvalLike(cmd string, args []string, stdout, stderr io.Writer) error {
-	var o driver.EvalOptions
+	o := driver.EvalOptions{Threshold: 0.5}
 	fs := newFlags(cmd, stdout, stderr)
 	evalFlags(fs.FlagSet, &o, cmd == "eval")
 	path, err := fs.parseSpec(args)
@@ -151,12 +151,27 @@ func runEvalLike(cmd string, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "nngen %s: %v\n", cmd, err)
 		return errUsage
 	}
-	if err := checkReadable(o.Weights, o.Data); err != nil {
+	data, out := o.Data, o.Out
+	if data == "-" {
+		data = "" // standard input
+	}
+	if out == "-" {
+		out = ""
+	}
+	if err := checkOutputs([]arg{{"-o", out}}, []arg{{"the spec", path}, {"-weights", o.Weights}, {"-data", data}}); err != nil {
+		fmt.Fprintf(stderr, "nngen %s: %v\n", cmd, err)
+		return errUsage
+	}
+	if err := cmp.Or(checkReadable(o.Weights, data), checkWritable(out)); err != nil {
 		return err
 	}
 	s, err := spec.ParseFile(path)
 	if err != nil {
 		return err
+	}
+	if err := o.CheckHead(string(s.Head())); err != nil {
+		fmt.Fprintf(stderr, "nngen %s: %v\n", cmd, err)
+		return errUsage
 	}
 	o.Target = cmp.Or(o.Target, s.Train.Target)
 	return runModel(s, cmd, o, stdout, stderr)
@@ -234,6 +249,7 @@ func trainDefaults(s *spec.Model) driver.TrainOptions {
 		Target:    t.Target,
 		ValSplit:  t.ValSplit,
 		Threads:   1,
+		Threshold: 0.5,
 	}
 	o.LR = cmp.Or(t.LR, defaultLR(o.Optimizer))
 	return o

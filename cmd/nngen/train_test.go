@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -59,6 +60,7 @@ func TestTrainOptions(t *testing.T) {
 			func(o *driver.TrainOptions) {
 				o.Schedule, o.Warmup, o.Threads, o.Patience, o.ValSplit, o.NoStandardize = "cosine", 2, 3, 4, 0.1, true
 			}},
+		{bare, []string{"-metrics", "f1,recall"}, func(o *driver.TrainOptions) { o.Metrics = []string{"f1", "recall"} }},
 	}
 	for _, tc := range tests {
 		args := append(append([]string{tc.spec}, base...), tc.args...)
@@ -69,10 +71,10 @@ func TestTrainOptions(t *testing.T) {
 		}
 		want := driver.TrainOptions{
 			Data: "d.csv", Out: "w.safetensors", Epochs: 100, Batch: 32, Optimizer: "adam", LR: 0.001,
-			Schedule: "constant", Seed: 7, Threads: 1,
+			Schedule: "constant", Seed: 7, Threads: 1, Threshold: 0.5,
 		}
 		tc.edit(&want)
-		if got.options != want {
+		if !reflect.DeepEqual(got.options, want) {
 			t.Errorf("%s:\ngot  %+v\nwant %+v", strings.Join(args, " "), got.options, want)
 		}
 	}

@@ -1,15 +1,21 @@
 package driver
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"reflect"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/nngen/nngen/internal/atomicfile"
+	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/runtime/train"
 )
@@ -52,30 +58,35 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	}
 	head := m.Head()
 	meta.Target = cmp.Or(o.Target, meta.Target)
-	d, err := train.ReadCSV(m, o.Data, meta)
+	in, name, err := readData(o.Data)
 	if err != nil {
 		return err
 	}
-	met, err := train.Evaluate(m, d)
+	d, err := train.ReadCSVFrom(m, bytes.NewReader(in), name, meta)
 	if err != nil {
-		return fmt.Errorf("%s: %w", o.Data, err)
+		return err
+	}
+	threshold := cmp.Or(o.Threshold, 0.5)
+	met, err := train.EvaluateWith(m, d, 1, train.Scoring{Threshold: threshold, Ranking: true})
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	// The classes as read, which are those saved with the weights if any.
-	names := classNames(d.Classes, len(met.Confusion))
+	names := classNames(d.Classes, len(met.Report.Classes))
 	if o.JSON {
-		out := map[string]any{"samples": met.N, "loss": met.Loss}
-		if head == model.Identity {
-			out["mse"], out["mae"] = met.MSE, met.MAE
-		} else {
-			out["accuracy"] = met.Accuracy
-			if met.Confusion != nil {
-				out["confusion"], out["classes"] = met.Confusion, names
-			}
-		}
-		enc := json.NewEncoder(stdout)
-		return enc.Encode(out)
+		return json.NewEncoder(stdout).Encode(metricsJSON(met, head, names, threshold))
 	}
-	fmt.Fprintf(stdout, "%s: %s\n", o.Data, summary(met, head))
+	fmt.Fprintf(stdout, "%s: %s\n", name, summary(met, head, HeadMetrics[head]))
+	writeUndefined(stdout, met, HeadMetrics[head])
+	if head == model.Identity {
+		return nil
+	}
+	if head == model.Sigmoid && met.Confusion != nil {
+		fmt.Fprintf(stdout, "class %s predicted where p ≥ %g:\n", names[1], threshold)
+	} else if head == model.Sigmoid {
+		fmt.Fprintf(stdout, "each output predicted 1 where p ≥ %g:\n", threshold)
+	}
+	writeReport(stdout, met.Report, names)
 	if met.Confusion != nil {
 		fmt.Fprintln(stdout, "confusion matrix (rows: true class, columns: predicted class):")
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -96,9 +107,21 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	return nil
 }
 
-// predictCmd writes one CSV row per input row: the predicted class and
-// the probability of each class, or the predicted values. The target
-// column, if the input has it, is ignored whatever it holds.
+// readData returns the contents of the data file path, or of standard
+// input if path is "-", and the name that messages give it.
+func readData(path string) ([]byte, string, error) {
+	if path == "-" {
+		b, err := io.ReadAll(os.Stdin)
+		return b, "stdin", err
+	}
+	b, err := os.ReadFile(path)
+	return b, path, err
+}
+
+// predictCmd writes one CSV row per input row: the kept input columns,
+// then the predicted class and the probability of each class, or the
+// predicted values. The target column, if the input has it, is ignored
+// whatever it holds.
 func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o EvalOptions
 	if err := decode(args, &o); err != nil {
@@ -108,81 +131,149 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args
 	if err != nil {
 		return err
 	}
-	widths, head := m.Widths(), m.Head()
-	out := widths[len(widths)-1]
-	d, err := train.ReadInputs(m, o.Data, meta, cmp.Or(o.Target, meta.Target))
+	pr := newPredictions[T](m.Head(), m.Widths(), meta, o)
+	header := append(slices.Clone(o.Keep), pr.header...)
+	for _, c := range o.Keep {
+		if slices.Contains(pr.header, c) {
+			return fmt.Errorf("-keep %s: the predictions have a column %s already", c, c)
+		}
+	}
+	in, name, err := readData(o.Data)
 	if err != nil {
 		return err
 	}
-	w := csv.NewWriter(stdout)
-	var names []string
-	switch {
-	case head == model.Softmax:
-		names = classNames(meta.Classes, out)
-	case head == model.Sigmoid && out == 1:
-		names = classNames(meta.Classes, 2)
-	}
-	var header []string
-	switch head {
-	case model.Softmax:
-		header = []string{"class"}
-		for _, c := range names {
-			header = append(header, "p_"+c)
-		}
-	case model.Sigmoid:
-		if out == 1 {
-			header = []string{"class", "p"}
-		} else {
-			for k := range out {
-				header = append(header, fmt.Sprintf("p%d", k))
-			}
-		}
-	default:
-		for k := range out {
-			header = append(header, fmt.Sprintf("y%d", k))
-		}
-		if out == 1 && meta.Target != "" {
-			header = []string{meta.Target}
+	var kept [][]string
+	if len(o.Keep) > 0 {
+		kept, err = data.ReadColumns(bytes.NewReader(in), name, data.CSVOptions{}, o.Keep)
+		if err != nil {
+			return fmt.Errorf("-keep: %w", err)
 		}
 	}
-	first := true // the header goes out only once Predict knows all outputs are finite
-	err = train.Predict(m, d, func(row []T) error {
-		if first {
-			first = false
-			if err := w.Write(header); err != nil {
-				return err
-			}
-		}
-		var rec []string
-		switch {
-		case head == model.Softmax:
-			best := 0
-			for k := range row {
-				if row[k] > row[best] {
-					best = k
+	d, err := train.ReadInputsFrom(m, bytes.NewReader(in), name, meta, skipped(o, meta)...)
+	if err != nil {
+		return err
+	}
+	write := func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		i := 0
+		rec := make([]string, 0, len(header))
+		// The header goes out only once Predict knows all outputs are finite.
+		err := train.Predict(m, d, func(y []T) error {
+			if i == 0 {
+				if err := cw.Write(header); err != nil {
+					return err
 				}
 			}
-			rec = append(rec, names[best])
-		case head == model.Sigmoid && out == 1:
-			c := 0
-			if row[0] >= 0.5 {
-				c = 1
+			rec = rec[:0]
+			if kept != nil {
+				rec = append(rec, kept[i]...)
 			}
-			rec = append(rec, names[c])
+			rec = pr.record(rec, y)
+			i++
+			return cw.Write(rec)
+		})
+		if nf := (*train.NonFiniteError)(nil); errors.As(err, &nf) {
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		for _, v := range row {
-			rec = append(rec, strconv.FormatFloat(float64(v), 'g', 6, 64))
+		if err != nil {
+			return err
 		}
-		return w.Write(rec)
-	})
-	if nf := (*train.NonFiniteError)(nil); errors.As(err, &nf) {
-		return fmt.Errorf("%s: %w", o.Data, err)
+		cw.Flush()
+		return cw.Error()
 	}
-	if err != nil {
-		return err
+	if o.Out == "" || o.Out == "-" {
+		return write(stdout)
 	}
-	w.Flush()
-	return w.Error()
+	return atomicfile.Write(o.Out, write)
+}
+
+// skipped returns the columns of the input that predict does not read as
+// features: the target column, and the kept columns that the model's
+// saved feature names do not name (all of them without saved names).
+func skipped(o EvalOptions, meta train.Meta) []string {
+	var cols []string
+	if t := cmp.Or(o.Target, meta.Target); t != "" {
+		cols = append(cols, t)
+	}
+	for _, c := range o.Keep {
+		if !slices.Contains(meta.Features, c) {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
+// predictions formats the outputs of a model as predict's CSV columns.
+type predictions[T model.Float] struct {
+	header    []string
+	head      string
+	classes   []string // the class names of a softmax head or a single sigmoid output
+	threshold float64
+	digits    int // of strconv.FormatFloat, -1 for the shortest exact form
+	bits      int // of T
+}
+
+// newPredictions returns the columns of a model with the given head and
+// widths: for softmax the class and p_<class> for each class; for a
+// single sigmoid output the class and p_<second class>, for several
+// p_<class> for each output; for identity the target's name for one
+// output, y0, y1, … otherwise. Classes are named as saved with the
+// weights, else by their index.
+func newPredictions[T model.Float](head string, widths []int, meta train.Meta, o EvalOptions) *predictions[T] {
+	out := widths[len(widths)-1]
+	pr := &predictions[T]{head: head, threshold: cmp.Or(o.Threshold, 0.5), digits: -1, bits: reflect.TypeFor[T]().Bits()}
+	if o.Precision > 0 {
+		pr.digits = o.Precision
+	}
+	switch {
+	case head == model.Softmax:
+		pr.classes = classNames(meta.Classes, out)
+		pr.header = append([]string{"class"}, prefixed("p_", pr.classes)...)
+	case head == model.Sigmoid && out == 1:
+		pr.classes = classNames(meta.Classes, 2)
+		pr.header = []string{"class", "p_" + pr.classes[1]}
+	case head == model.Sigmoid:
+		pr.header = prefixed("p_", classNames(meta.Classes, out))
+	case out == 1 && meta.Target != "":
+		pr.header = []string{meta.Target}
+	default:
+		for k := range out {
+			pr.header = append(pr.header, fmt.Sprintf("y%d", k))
+		}
+	}
+	return pr
+}
+
+// record appends to rec the columns of the outputs y.
+func (pr *predictions[T]) record(rec []string, y []T) []string {
+	switch {
+	case pr.head == model.Softmax:
+		best := 0
+		for k := range y {
+			if y[k] > y[best] {
+				best = k
+			}
+		}
+		rec = append(rec, pr.classes[best])
+	case pr.classes != nil: // a single sigmoid output
+		c := 0
+		if float64(y[0]) >= pr.threshold {
+			c = 1
+		}
+		rec = append(rec, pr.classes[c])
+	}
+	for _, v := range y {
+		rec = append(rec, strconv.FormatFloat(float64(v), 'g', pr.digits, pr.bits))
+	}
+	return rec
+}
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for k, n := range names {
+		out[k] = prefix + n
+	}
+	return out
 }
 
 // classNames returns the names of n classes: those saved with the

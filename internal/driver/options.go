@@ -31,7 +31,9 @@ type TrainOptions struct {
 	Resume              string
 	Threads             int // 0 is one thread
 	Out                 string
-	History             string // where to write the epochs as JSON, for plots
+	History             string   // where to write the epochs as JSON, for plots
+	Metrics             []string // scores added to each epoch's line (see HeadMetrics)
+	Threshold           float64  // from which a sigmoid output predicts 1; 0 is 0.5
 }
 
 // Schedules lists the learning-rate schedules of -schedule.
@@ -78,27 +80,55 @@ func (o *TrainOptions) Validate() error {
 	case o.CheckpointEvery > 0 && o.Checkpoint == "":
 		return errors.New("-checkpoint-every needs -checkpoint")
 	}
+	if err := checkThreshold(o.Threshold); err != nil {
+		return err
+	}
+	return checkMetrics(o.Metrics)
+}
+
+// checkThreshold reports a threshold outside (0, 1); 0 is the default.
+func checkThreshold(t float64) error {
+	if t != 0 && !(t > 0 && t < 1) {
+		return fmt.Errorf("-threshold must be in (0, 1), got %g", t)
+	}
 	return nil
 }
 
 // EvalOptions are the settings of nngen eval and nngen predict.
 type EvalOptions struct {
-	Weights, Data string
+	Weights, Data string // Data "-" is standard input
 	// Target is the target column, which predict ignores; if empty, the
 	// one saved with the weights.
-	Target string
-	JSON   bool
+	Target    string
+	JSON      bool
+	Threshold float64 // from which a sigmoid output predicts 1; 0 is 0.5
+
+	// The output of predict.
+	Out       string   // the file to write; empty or "-": standard output
+	Keep      []string // input columns copied to the output
+	Precision int      // significant digits of the outputs; 0: as many as tell them apart
 }
 
-// Validate reports a missing option.
+// MaxPrecision is the most significant digits of -precision, which
+// float64 needs at most.
+const MaxPrecision = 17
+
+// Validate reports a missing or invalid option.
 func (o *EvalOptions) Validate() error {
 	switch {
 	case o.Weights == "":
 		return errors.New("-weights is required")
 	case o.Data == "":
 		return errors.New("-data is required")
+	case o.Precision < 0 || o.Precision > MaxPrecision:
+		return fmt.Errorf("-precision must be in [0, %d] significant digits (0: the fewest that read back exactly), got %d", MaxPrecision, o.Precision)
 	}
-	return nil
+	for i, c := range o.Keep {
+		if slices.Contains(o.Keep[:i], c) {
+			return fmt.Errorf("-keep names column %q twice", c)
+		}
+	}
+	return checkThreshold(o.Threshold)
 }
 
 // schedule returns the learning-rate schedule of o for the given number

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -94,6 +95,7 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 		ClipNorm: o.Clip, Seed: o.Seed, Patience: o.Patience,
 		CheckpointPath: o.Checkpoint, CheckpointEvery: o.CheckpointEvery, ResumeFrom: o.Resume,
 		Threads: o.Threads,
+		Scoring: o.scoring(),
 		Meta:    meta,
 		OnBatch: func(b train.BatchStats) {
 			growth.start(b.Loss)
@@ -101,7 +103,7 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 		},
 		OnEpoch: func(e train.EpochStats) error {
 			progress.clear()
-			fmt.Fprintln(stdout, epochLine(e, o.Epochs, head))
+			fmt.Fprintln(stdout, epochLine(e, o.Epochs, head, o.Metrics))
 			history = append(history, historyEpoch(e, head))
 			if w := growth.check(e.Epoch, e.TrainLoss, o.LR); w != "" {
 				fmt.Fprintf(stderr, "nngen: warning: %s\n", w)
@@ -146,11 +148,12 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 		if s.d == nil {
 			continue
 		}
-		met, err := train.EvaluateParallel(m, s.d, o.Threads)
+		met, err := train.EvaluateWith(m, s.d, o.Threads, train.Scoring{Threshold: o.Threshold, Ranking: true})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %s\n", s.name, summary(met, head))
+		fmt.Fprintf(stdout, "%s: %s\n", s.name, summary(met, head, HeadMetrics[head]))
+		writeUndefined(stdout, met, HeadMetrics[head])
 	}
 	fmt.Fprintf(stdout, "weights saved to %s\n", o.Out)
 	return nil
@@ -163,12 +166,13 @@ func size[T model.Float](d *data.Dataset[T]) int {
 	return d.Len()
 }
 
-// epochLine is the one line printed per epoch.
-func epochLine(e train.EpochStats, epochs int, head string) string {
+// epochLine is the one line printed per epoch, with the validation's
+// scores named by extras.
+func epochLine(e train.EpochStats, epochs int, head string, extras []string) string {
 	w := len(fmt.Sprint(epochs))
 	s := fmt.Sprintf("epoch %*d/%d  loss %.4f", w, e.Epoch, epochs, e.TrainLoss)
 	if e.Val.N > 0 {
-		s += "  val " + summary(e.Val, head)
+		s += "  val " + summary(e.Val, head, extras)
 		if e.Best {
 			s += " *"
 		}
@@ -176,10 +180,26 @@ func epochLine(e train.EpochStats, epochs int, head string) string {
 	return s
 }
 
-// summary prints the headline metrics.
-func summary(m train.Metrics, head string) string {
+// summary prints the headline metrics and the scores named by extras
+// (see HeadMetrics).
+func summary(m train.Metrics, head string, extras []string) string {
+	var b strings.Builder
 	if head == model.Identity {
-		return fmt.Sprintf("loss %.4g  mse %.4g  mae %.4g  (%d samples)", m.Loss, m.MSE, m.MAE, m.N)
+		fmt.Fprintf(&b, "loss %.4g  mse %.4g  mae %.4g", m.Loss, m.MSE, m.MAE)
+	} else {
+		fmt.Fprintf(&b, "loss %.4f  accuracy %.2f%%", m.Loss, 100*m.Accuracy)
 	}
-	return fmt.Sprintf("loss %.4f  accuracy %.2f%%  (%d samples)", m.Loss, 100*m.Accuracy, m.N)
+	for _, name := range extras {
+		v, ok := headline(m, head, name)
+		switch {
+		case !ok:
+			fmt.Fprintf(&b, "  %s undefined", name)
+		case name == "r2":
+			fmt.Fprintf(&b, "  %s %.4g", name, v)
+		default:
+			fmt.Fprintf(&b, "  %s %.4f", name, v)
+		}
+	}
+	fmt.Fprintf(&b, "  (%d samples)", m.N)
+	return b.String()
 }

@@ -58,11 +58,12 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	}
 	head := m.Head()
 	meta.Target = cmp.Or(o.Target, meta.Target)
-	in, name, err := readData(o.Data)
+	f, name, err := openData(o.Data)
 	if err != nil {
 		return err
 	}
-	d, err := train.ReadCSVFrom(m, bytes.NewReader(in), name, meta)
+	defer f.Close()
+	d, err := train.ReadCSVFrom(m, f, name, meta)
 	if err != nil {
 		return err
 	}
@@ -107,15 +108,14 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	return nil
 }
 
-// readData returns the contents of the data file path, or of standard
-// input if path is "-", and the name that messages give it.
-func readData(path string) ([]byte, string, error) {
+// openData opens the data file path, or standard input if path is "-",
+// and returns it with the name that messages give it.
+func openData(path string) (io.ReadCloser, string, error) {
 	if path == "-" {
-		b, err := io.ReadAll(os.Stdin)
-		return b, "stdin", err
+		return io.NopCloser(os.Stdin), "stdin", nil
 	}
-	b, err := os.ReadFile(path)
-	return b, path, err
+	f, err := os.Open(path)
+	return f, path, err
 }
 
 // predictCmd writes one CSV row per input row: the kept input columns,
@@ -138,18 +138,26 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args
 			return fmt.Errorf("-keep %s: the predictions have a column %s already", c, c)
 		}
 	}
-	in, name, err := readData(o.Data)
+	f, name, err := openData(o.Data)
 	if err != nil {
 		return err
 	}
-	var kept [][]string
-	if len(o.Keep) > 0 {
-		kept, err = data.ReadColumns(bytes.NewReader(in), name, data.CSVOptions{}, o.Keep)
+	defer f.Close()
+	var (
+		in   io.Reader = f
+		kept [][]string
+	)
+	if len(o.Keep) > 0 { // read twice: the kept columns, then the features
+		b, err := io.ReadAll(f)
 		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if kept, err = data.ReadColumns(bytes.NewReader(b), name, data.CSVOptions{}, o.Keep); err != nil {
 			return fmt.Errorf("-keep: %w", err)
 		}
+		in = bytes.NewReader(b)
 	}
-	d, err := train.ReadInputsFrom(m, bytes.NewReader(in), name, meta, skipped(o, meta)...)
+	d, err := train.ReadInputsFrom(m, in, name, meta, skipped(o, meta)...)
 	if err != nil {
 		return err
 	}

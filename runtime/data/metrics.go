@@ -154,7 +154,8 @@ type Report struct {
 	// occur in the data or the predictions (TP + FP + FN > 0); its
 	// Support is the number of samples. Classes that never occur are
 	// left out, as scikit-learn leaves out labels absent from y_true and
-	// y_pred; with none left, its scores are 0.
+	// y_pred of one label per sample (it counts them as 0 in multi-label
+	// data); with none left, its scores are 0.
 	Macro Scores
 
 	// Weighted is the mean of each score weighted by the classes'

@@ -67,6 +67,9 @@ func TestPredictKeepAndOutput(t *testing.T) {
 		t.Fatalf("status %d: %s", status, stderr)
 	}
 	gotLines, plainLines := strings.Split(got, "\n"), strings.Split(plain, "\n")
+	if len(gotLines) != len(plainLines) || len(gotLines) != len(withID)+1 {
+		t.Fatalf("%d lines with -keep, %d without, for %d records", len(gotLines), len(plainLines), len(withID))
+	}
 	for i, line := range gotLines[:len(gotLines)-1] {
 		var want string
 		if i == 0 {

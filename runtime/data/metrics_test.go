@@ -69,18 +69,20 @@ func TestRegressionMetrics(t *testing.T) {
 // near reports whether got is want up to rounding.
 func near(got, want float64) bool { return math.Abs(got-want) <= 1e-15*max(1, math.Abs(want)) }
 
-// The expected scores of the tests below are scikit-learn 1.2.1's, from
+// The expected scores of the tests below are those that scikit-learn
+// 1.2.1 prints (with NumPy 1.24) for the Python in each test's comment,
+// after
 //
+//	import numpy as np
 //	from sklearn.metrics import *
-//	y_true = [0, 1, 2, 2, 1, 0, 3, 3, 1, 2, 0, 1, 2]
-//	y_pred = [0, 2, 2, 2, 1, 1, 0, 1, 1, 2, 0, 4, 4]
-//	classification_report(y_true, y_pred, zero_division=0, output_dict=True)
-//
-// and the other calls named in each test.
 
 // TestClassificationReport scores classes of which one is never
 // predicted (3), one never true (4) and one neither (5), which
-// scikit-learn does not list and the macro average leaves out.
+// scikit-learn does not list and the macro average leaves out:
+//
+//	y_true = [0, 1, 2, 2, 1, 0, 3, 3, 1, 2, 0, 1, 2]
+//	y_pred = [0, 2, 2, 2, 1, 1, 0, 1, 1, 2, 0, 4, 4]
+//	classification_report(y_true, y_pred, zero_division=0, output_dict=True)
 func TestClassificationReport(t *testing.T) {
 	truth := []int{0, 1, 2, 2, 1, 0, 3, 3, 1, 2, 0, 1, 2}
 	pred := []int{0, 2, 2, 2, 1, 1, 0, 1, 1, 2, 0, 4, 4}
@@ -160,7 +162,8 @@ func checkReport(t *testing.T, got, want Report) {
 //
 //	roc_auc_score(y, s), average_precision_score(y, s)
 //
-// on scores with ties, in float64 and float32.
+// on scores with ties, in float64 and float32, with y and s as each case
+// gives them.
 func TestRanking(t *testing.T) {
 	pos := func(y ...int) []bool {
 		b := make([]bool, len(y))
@@ -193,9 +196,9 @@ func TestRanking(t *testing.T) {
 	check("all tied", func() (float64, error) { return ROCAUC(tied, pos(0, 1, 1, 0, 1)) },
 		func() (float64, error) { return AveragePrecision(tied, pos(0, 1, 1, 0, 1)) }, 0.5, 0.6)
 
-	// Only one class: scikit-learn raises for ROC AUC, and gives an
-	// average precision of 1 for positives only, and 0 with a warning
-	// for negatives only, where we say it is undefined.
+	// Only one class: roc_auc_score([1, 1, 1], [0.2, 0.9, 0.4]) raises;
+	// average_precision_score gives 1 for these labels, and for
+	// [0, 0, 0] warns and gives -0.0, where we say it is undefined.
 	three := []float64{0.2, 0.9, 0.4}
 	if ap, err := AveragePrecision(three, pos(1, 1, 1)); ap != 1 || err != nil {
 		t.Errorf("AP of positives only: %v, %v; want 1", ap, err)
@@ -220,7 +223,7 @@ func TestRanking(t *testing.T) {
 //
 //	yt = [3, -0.5, 2, 7, 4.2]; yp = [2.5, 0.0, 2, 8, 4.0]
 //	r2_score(yt, yp), mean_squared_error(yt, yp), mean_absolute_error(yt, yp)
-//	r2_score([2, 2, 2], [2, 2, 2]), r2_score([2, 2, 2], [2, 3, 2])
+//	r2_score([2, 2, 2], [2, 2, 2]), r2_score([2, 2, 2], [2, 3, 2]), r2_score([2.0], [1.0])
 func TestR2(t *testing.T) {
 	truth := []float64{3, -0.5, 2, 7, 4.2}
 	pred := []float64{2.5, 0.0, 2, 8, 4.0}

@@ -312,7 +312,7 @@ type scorer struct {
 	// 1, when ranking scores are asked for.
 	ranked   [][]float64
 	positive [][]bool
-	errors   []errorSums // of each identity output
+	sums     []errorSums // of each identity output
 }
 
 // errorSums accumulate the errors of one identity output, and the mean
@@ -334,7 +334,7 @@ func newScorer(head string, out int, threshold float64, ranking bool) *scorer {
 	case head == model.Sigmoid:
 		s.labels = make([]data.Counts, out)
 	case head == model.Identity:
-		s.errors = make([]errorSums, out)
+		s.sums = make([]errorSums, out)
 	}
 	if classes > 0 {
 		cells := make([]int, classes*classes)
@@ -383,7 +383,7 @@ func add[T model.Float](s *scorer, p, y []T) {
 			yk := float64(y[k])
 			r := float64(p[k]) - yk
 			se += r * r
-			e := &s.errors[k]
+			e := &s.sums[k]
 			e.se += r * r
 			e.ae += math.Abs(r)
 			d := yk - e.mean
@@ -470,7 +470,7 @@ func (s *scorer) rank(r *Metrics) {
 func (s *scorer) regress(r *Metrics) {
 	r.Outputs = make([]OutputMetrics, s.out)
 	var se, ae float64
-	for k, e := range s.errors {
+	for k, e := range s.sums {
 		o := &r.Outputs[k]
 		o.MSE, o.MAE = e.se/float64(s.n), e.ae/float64(s.n)
 		r2, err := data.RSquared(e.se, e.m2, s.n)

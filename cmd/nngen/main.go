@@ -9,9 +9,9 @@
 //	      validate the spec and summarize the model; check its gradient
 //	nngen train spec.yaml -data train.csv -o model.safetensors [flags]
 //	      generate, build and train the model
-//	nngen eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-json]
+//	nngen eval spec.yaml -weights model.safetensors -data test.csv [-target column] [-threshold p] [-json]
 //	      score a trained model
-//	nngen predict spec.yaml -weights model.safetensors -data input.csv [-target column]
+//	nngen predict spec.yaml -weights model.safetensors -data input.csv [-o out.csv] [-keep columns] [-precision n]
 //	      predict, one CSV row per input row
 //	nngen verify spec.yaml -weights model.safetensors -inputs x.safetensors -expect y.safetensors [-tol ulps]
 //	      check Forward against reference outputs

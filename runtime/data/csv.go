@@ -1,7 +1,7 @@
 package data
 
 import (
-	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/csv"
 	"errors"
@@ -72,55 +72,135 @@ type CSVOptions struct {
 	// Ignore names columns to skip entirely, if the header has them, such
 	// as the target column in the inputs given to a trained model.
 	Ignore []string
+
+	// Missing is what to do with missing values; see [Missing]. By
+	// default they are errors.
+	Missing Missing
+
+	// Fill, with MissingMean, holds the value for each feature's missing
+	// values, in the order of the inputs (that of Features, if given):
+	// the training data's means, as [MissingReport].Fill gives them and
+	// as saved with a model. If Fill is nil, the means of the file's own
+	// values are used, which is right for the training data only.
+	Fill []float64
 }
 
 // LoadCSV reads the named CSV file with [ReadCSV], naming the file by path
 // in error messages.
 func LoadCSV[T Float](path string, opts CSVOptions) (*Dataset[T], error) {
+	d, _, err := LoadCSVReport[T](path, opts)
+	return d, err
+}
+
+// LoadCSVReport is [LoadCSV] that also reports the missing values, as
+// [ReadCSVReport] does.
+func LoadCSVReport[T Float](path string, opts CSVOptions) (*Dataset[T], *MissingReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	return ReadCSV[T](f, path, opts)
+	return ReadCSVReport[T](f, path, opts)
 }
 
 // ReadCSV reads a data set in CSV format from r. Name identifies the input
 // in error messages, which have the form "name:line: message"; without a
 // name they read "line N: message".
 //
-// Fields are trimmed of surrounding white space. Every row must have as
-// many fields as the first record. Features must be finite numbers written
-// with a decimal point; NaN, infinities, empty fields and decimal commas are
-// errors. Column names and class labels must be valid UTF-8, since they are
-// saved with a model. A leading UTF-8 byte order mark is skipped, and lines
-// may end in CRLF. Columns are named in messages by their header name, or
-// by their 0-based index if there is no header; values quoted in messages
+// Fields are trimmed of surrounding white space, and may be quoted as RFC
+// 4180 says. Every row must have as many fields as the first record.
+// Features must be finite numbers written with a decimal point; NaN,
+// infinities and decimal commas are errors, and so are missing values
+// unless [CSVOptions].Missing says otherwise. Numbers are rounded once,
+// directly to T, as strconv.ParseFloat rounds them. Column names and class
+// labels must be valid UTF-8, since they are saved with a model. A leading
+// UTF-8 byte order mark is skipped, and lines may end in CRLF.
+//
+// Every bad row is reported, up to 50 errors (more are counted), one per
+// line in file order, each naming its line and column: by its header name,
+// or by its 0-based index if there is no header. Values quoted in messages
 // are cut to 64 characters.
+//
+// If r is an [io.Seeker], such as an [os.File], ReadCSV first counts its
+// lines and seeks back, so that the data set is allocated once, at its
+// size: reading then takes little more memory than the data set itself.
 func ReadCSV[T Float](r io.Reader, name string, opts CSVOptions) (*Dataset[T], error) {
+	d, _, err := ReadCSVReport[T](r, name, opts)
+	return d, err
+}
+
+// ReadCSVReport is [ReadCSV] that also says which values were missing and
+// what was done with them, for the caller to show. The report is nil if
+// the error is not.
+func ReadCSVReport[T Float](r io.Reader, name string, opts CSVOptions) (*Dataset[T], *MissingReport, error) {
 	if err := opts.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return newParser[T](r, name, &opts).parse()
+	p := newParser[T](r, name, &opts)
+	var err error
+	if p.lines, p.size, err = countLines(r); err != nil {
+		return nil, nil, p.errorf(0, "%w", err)
+	}
+	return p.parse()
 }
 
 // newParser returns a parser of the CSV records of r, past a byte order
 // mark.
 func newParser[T Float](r io.Reader, name string, opts *CSVOptions) *csvParser[T] {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
-		br.Discard(len(bom))
-	}
-	cr := csv.NewReader(br)
-	if opts.Comma != 0 {
-		cr.Comma = opts.Comma
-	}
-	cr.FieldsPerRecord = -1 // checked here, for better messages
-	cr.ReuseRecord = true
-	return &csvParser[T]{name: name, cr: cr, opts: opts}
+	cr := newCSVReader(r, cmp.Or(opts.Comma, ','))
+	return &csvParser[T]{name: name, cr: cr, opts: opts, lines: -1, size: -1}
 }
 
 const bom = "\ufeff"
+
+// countLines returns the size of r and its lines that are not blank,
+// which bound its records, reading it to the end and seeking back. It
+// returns -1, -1 if r cannot seek, or if reading fails (ReadCSV then
+// meets the failure itself).
+func countLines(r io.Reader) (lines, size int, err error) {
+	s, ok := r.(io.Seeker)
+	if !ok {
+		return -1, -1, nil
+	}
+	start, err := s.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return -1, -1, nil
+	}
+	buf := make([]byte, readSize)
+	cur, first := 0, byte(0) // the length and first byte of the line so far
+	for {
+		n, err := r.Read(buf)
+		size += n
+		for b := buf[:n]; len(b) > 0; {
+			if cur == 0 {
+				first = b[0]
+			}
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				cur += len(b)
+				break
+			}
+			if cur += i; cur > 1 || cur == 1 && first != '\r' {
+				lines++
+			}
+			cur, b = 0, b[i+1:]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			lines, size = -1, -1
+			break
+		}
+	}
+	if cur > 1 || cur == 1 && first != '\r' {
+		lines++
+	}
+	if _, err := s.Seek(start, io.SeekStart); err != nil {
+		return 0, 0, err
+	}
+	return lines, size, nil
+}
 
 // check reports inconsistent options.
 func (o *CSVOptions) check() error {
@@ -133,6 +213,19 @@ func (o *CSVOptions) check() error {
 		return errors.New("data: CSVOptions.Ignore needs a header and must not name the target")
 	case o.Features != nil && !distinct(o.Features):
 		return errors.New("data: CSVOptions.Features names a column twice")
+	case o.Comma != 0 && !validComma(o.Comma):
+		return fmt.Errorf("data: CSVOptions.Comma %q cannot separate fields", o.Comma)
+	case o.Missing < MissingError || o.Missing > MissingMean:
+		return fmt.Errorf("data: unknown policy for missing values %v", o.Missing)
+	case o.Fill != nil && o.Missing != MissingMean:
+		return errors.New("data: CSVOptions.Fill is for MissingMean")
+	}
+	for k, v := range o.Fill {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("data: CSVOptions.Fill[%d] is %v, want a finite number", k, v)
+		}
+	}
+	switch {
 	case o.NoTarget:
 		return nil
 	case o.Target != "" && o.TargetIndex != nil:
@@ -154,6 +247,11 @@ func (o *CSVOptions) check() error {
 	return nil
 }
 
+// validComma reports whether encoding/csv accepts c as a delimiter.
+func validComma(c rune) bool {
+	return c != '"' && c != '\r' && c != '\n' && utf8.ValidRune(c) && c != utf8.RuneError
+}
+
 // CheckClasses reports an empty class name, or two names of one class:
 // equal strings, or equal integers if every name is an integer (as "1"
 // and "01"), which labels could not tell apart.
@@ -173,15 +271,48 @@ func CheckClasses(classes []string) error {
 	return nil
 }
 
+// maxErrors is the number of errors listed for one file, as for a spec;
+// more are counted.
+const maxErrors = 50
+
 type csvParser[T Float] struct {
 	name   string
-	cr     *csv.Reader
+	cr     *csvReader
 	opts   *CSVOptions
 	header []string // nil without a header
-	target int      // index of the target column
+	target int      // index of the target column, or -1
 	// input is the index in a row's features of each column's value, or
 	// -1 for the target and ignored columns.
 	input []int
+	// lines and size are countLines' bound on the records and the
+	// input's size, or -1 if unknown.
+	lines, size int
+
+	d     *Dataset[T]
+	rows  int // data rows kept
+	total int // data rows read
+	// labels are the class labels, for classification.
+	labels labelSet
+	// missing counts each column's missing values, and missingRows the
+	// rows that had any.
+	missing     []int
+	missingRows int
+	errs        []error // the first maxErrors errors
+	more        int     // errors past those
+}
+
+// labelSet holds the class labels of a file: each distinct label once,
+// and for each row the index of its label among them.
+type labelSet struct {
+	ids   map[string]int
+	names []string // in order of appearance
+	rows  []int
+	// given maps the given classes' keys to their index, if
+	// CSVOptions.Classes is set; class is then the class of each name,
+	// -1 if none.
+	given map[string]int
+	ints  bool // the given classes are integers
+	class []int
 }
 
 // errorf returns an error located at the given line of the input, or at
@@ -199,34 +330,56 @@ func (p *csvParser[T]) errorf(line int, format string, args ...any) error {
 	return fmt.Errorf("%s:%d: %w", p.name, line, msg)
 }
 
+// fail records an error in a data row; past maxErrors it only counts it.
+func (p *csvParser[T]) fail(err error) {
+	if len(p.errs) == maxErrors {
+		p.more++
+		return
+	}
+	p.errs = append(p.errs, err)
+}
+
+// failed returns the errors recorded, or nil if there are none.
+func (p *csvParser[T]) failed() error {
+	if p.more > 0 {
+		return errors.Join(append(p.errs, p.errorf(0, "and %d more %s", p.more, plural(p.more, "error")))...)
+	}
+	if len(p.errs) == 1 {
+		return p.errs[0]
+	}
+	return errors.Join(p.errs...)
+}
+
+// readError locates an error of p.cr.next.
+func (p *csvParser[T]) readError(err error) error {
+	var se *syntaxError
+	if !errors.As(err, &se) {
+		return p.errorf(0, "%w", err)
+	}
+	if se.start < se.line && errors.Is(se.err, csv.ErrQuote) {
+		// An unmatched quote runs to the end of the file.
+		return p.errorf(se.start, "%w (a quoted field runs from this line to line %d)", se.err, se.line)
+	}
+	return p.errorf(se.line, "%w", se.err)
+}
+
 // read returns the next record, with its fields trimmed, or io.EOF.
 func (p *csvParser[T]) read() ([]string, error) {
-	rec, err := p.cr.Read()
-	if err != nil {
+	if err := p.cr.next(); err != nil {
 		if err == io.EOF {
 			return nil, err
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			if pe.StartLine < pe.Line && errors.Is(pe.Err, csv.ErrQuote) {
-				// An unmatched quote runs to the end of the file.
-				return nil, p.errorf(pe.StartLine, "%w (a quoted field runs from this line to line %d)", pe.Err, pe.Line)
-			}
-			return nil, p.errorf(pe.Line, "%w", pe.Err)
-		}
-		return nil, p.errorf(0, "%w", err)
+		return nil, p.readError(err)
 	}
-	for i, f := range rec {
-		rec[i] = strings.TrimSpace(f)
+	rec := make([]string, len(p.cr.spans()))
+	for j := range rec {
+		rec[j] = string(trim(p.cr.field(j)))
 	}
 	return rec, nil
 }
 
 // line returns the line on which field j of the last record starts.
-func (p *csvParser[T]) line(j int) int {
-	line, _ := p.cr.FieldPos(j)
-	return line
-}
+func (p *csvParser[T]) line(j int) int { return p.cr.fieldLine(j) }
 
 // column names column j in messages.
 func (p *csvParser[T]) column(j int) string {
@@ -236,102 +389,371 @@ func (p *csvParser[T]) column(j int) string {
 	return fmt.Sprintf("column %d", j)
 }
 
-func (p *csvParser[T]) parse() (*Dataset[T], error) {
-	rec, err := p.read()
+// trim returns b without its leading and trailing white space, as
+// bytes.TrimSpace does, quickly when there is none.
+func trim(b []byte) []byte {
+	if n := len(b); n > 0 && b[0] > ' ' && b[0] < utf8.RuneSelf && b[n-1] > ' ' && b[n-1] < utf8.RuneSelf {
+		return b
+	}
+	return bytes.TrimSpace(b)
+}
+
+func (p *csvParser[T]) parse() (*Dataset[T], *MissingReport, error) {
+	err := p.cr.next()
 	if err == io.EOF {
-		return nil, p.errorf(0, "empty file")
+		return nil, nil, p.errorf(0, "empty file")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, p.readError(err)
 	}
-	width := len(rec)
+	if err := p.setUp(); err != nil {
+		return nil, nil, err
+	}
+	if p.header == nil {
+		p.row() // the first record is data
+	}
+	for {
+		err := p.cr.next()
+		if err == io.EOF {
+			break
+		}
+		var se *syntaxError
+		switch {
+		case errors.As(err, &se):
+			p.fail(p.readError(err)) // reading goes on at the next line
+		case err != nil:
+			p.errs = append(p.errs, p.readError(err))
+			return nil, nil, p.failed()
+		default:
+			p.row()
+		}
+	}
+	if len(p.errs) > 0 {
+		return nil, nil, p.failed()
+	}
+	return p.finish()
+}
+
+// setUp reads the first record, which is the header or else the first
+// row, places the target and feature columns, and allocates the data set.
+func (p *csvParser[T]) setUp() error {
+	width := len(p.cr.spans())
 	if !p.opts.NoHeader {
-		p.header = slices.Clone(rec)
-		// Column names are saved with a model, in UTF-8.
-		for j, h := range p.header {
+		p.header = make([]string, width)
+		for j := range p.header {
+			h := string(trim(p.cr.field(j)))
+			// Column names are saved with a model, in UTF-8.
 			if !utf8.ValidString(h) {
-				return nil, p.errorf(p.line(j), "column %d: name %s is not valid UTF-8; save the file as UTF-8", j, quote(h))
+				return p.errorf(p.line(j), "column %d: name %s is not valid UTF-8; save the file as UTF-8", j, quote(h))
 			}
+			p.header[j] = h
 		}
 	}
 	if width == 1 && !p.opts.NoTarget {
 		// A file of another locale, say, with ';' between the fields.
 		comma := cmp.Or(p.opts.Comma, ',')
 		for _, sep := range []rune{';', '\t', '|'} {
-			if sep != comma && strings.ContainsRune(rec[0], sep) {
-				return nil, p.errorf(p.line(0), "need at least 2 columns, a feature and a target; found 1 (the fields seem separated by %q, not %q)", sep, comma)
+			if sep != comma && bytes.ContainsRune(trim(p.cr.field(0)), sep) {
+				return p.errorf(p.line(0), "need at least 2 columns, a feature and a target; found 1 (the fields seem separated by %q, not %q)", sep, comma)
 			}
 		}
 	}
 	if err := p.findTarget(width); err != nil {
-		return nil, err
+		return err
 	}
 	inputs, features, err := p.placeInputs(width)
-	if err != nil {
-		return nil, err
+	switch {
+	case err != nil:
+		return err
+	case inputs == 0:
+		return p.errorf(p.line(0), "no feature columns: every column is the target or ignored")
+	case p.opts.Fill != nil && len(p.opts.Fill) != inputs:
+		return p.errorf(p.line(0), "%d fill values for missing features, but %d feature columns", len(p.opts.Fill), inputs)
 	}
 
 	d := &Dataset[T]{Task: p.opts.Task, Inputs: inputs, Outputs: 1, Features: features}
-	if p.opts.NoTarget {
+	rows := 64 // and growing, if the input's size is unknown
+	if p.lines >= 0 {
+		rows = min(p.lines, p.size/width+1) // a row takes at least width bytes
+		if p.header != nil {
+			rows = max(rows-1, 0)
+		}
+	}
+	d.X = make([]T, rows*inputs)
+	switch {
+	case p.opts.NoTarget:
 		d.Outputs = 0
-	} else if p.header != nil {
+	case d.Task == Regression:
+		d.Y = make([]T, 0, rows)
+	default:
+		p.labels.ids = make(map[string]int)
+		p.labels.rows = make([]int, 0, rows)
+		if c := p.opts.Classes; c != nil {
+			p.labels.ints = allInts(c)
+			p.labels.given = make(map[string]int, len(c))
+			for i, name := range c {
+				p.labels.given[classKey(name, p.labels.ints)] = i
+			}
+		}
+	}
+	if p.header != nil && !p.opts.NoTarget {
 		d.Target = p.header[p.target]
 	}
-	var (
-		labels []string // raw class labels, for classification
-		lines  []int    // line of each label
-	)
-	for n := 0; ; n++ {
-		if n > 0 || p.header != nil {
-			rec, err = p.read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
+	p.d = d
+	p.missing = make([]int, width)
+	return nil
+}
+
+// row reads the last record as a data row, and keeps it unless it is bad
+// or, with MissingDrop, has a missing value.
+func (p *csvParser[T]) row() {
+	cr, d := p.cr, p.d
+	p.total++
+	line := cr.unquoted()
+	var n int
+	if line != nil && len(cr.comma) == 1 {
+		n = bytes.Count(line, cr.comma) + 1
+	} else {
+		n = len(cr.spans())
+	}
+	if n != len(p.input) {
+		p.fail(p.errorf(p.line(0), "row has %d %s, want %d", n, plural(n, "field"), len(p.input)))
+		return
+	}
+	if (p.rows+1)*d.Inputs > len(d.X) {
+		d.X = slices.Grow(d.X, d.Inputs)
+		d.X = d.X[:cap(d.X)]
+	}
+	r := rowCells[T]{x: d.X[p.rows*d.Inputs : (p.rows+1)*d.Inputs]}
+	if line != nil && len(cr.comma) == 1 {
+		p.splitRow(&r, line, cr.comma[0])
+	} else {
+		for j, k := range p.input {
+			p.cell(&r, j, k, cr.field(j))
 		}
-		if len(rec) != width {
-			return nil, p.errorf(p.line(0), "row has %d %s, want %d", len(rec), plural(len(rec), "field"), width)
+	}
+	switch r.worst {
+	case cellBad:
+		return
+	case cellMissing:
+		p.missingRows++
+		if p.opts.Missing == MissingDrop {
+			return
 		}
-		row := len(d.X)
-		d.X = slices.Grow(d.X, d.Inputs)[:row+d.Inputs]
-		for j, f := range rec {
-			if j != p.target && p.input[j] < 0 {
-				continue // ignored
-			}
-			if j == p.target && d.Task != Regression {
-				if f == "" {
-					return nil, p.errorf(p.line(j), "%s: missing label", p.column(j))
-				}
-				if !utf8.ValidString(f) {
-					// Class names are saved with a model, in UTF-8.
-					return nil, p.errorf(p.line(j), "%s: label %s is not valid UTF-8; save the file as UTF-8", p.column(j), quote(f))
-				}
-				labels = append(labels, f)
-				lines = append(lines, p.line(j))
+	}
+	switch {
+	case p.opts.NoTarget:
+	case d.Task == Regression:
+		d.Y = append(d.Y, r.y)
+	default:
+		p.labels.rows = append(p.labels.rows, r.label)
+	}
+	p.rows++
+}
+
+// splitRow reads the cells of a row that is one line without quotes,
+// with a one-byte separator, parsing plain decimal features as it finds
+// the fields' ends.
+func (p *csvParser[T]) splitRow(r *rowCells[T], line []byte, comma byte) {
+	pos := 0
+	for j, k := range p.input {
+		if k >= 0 {
+			v, n, ok := parseDecimal[T](line[pos:])
+			if end := pos + n; ok && (end == len(line) || line[end] == comma) {
+				r.x[k] = v
+				pos = end + 1
 				continue
 			}
-			v, msg := parseNumber[T](f)
-			if msg != "" {
-				return nil, p.errorf(p.line(j), "%s: %s", p.column(j), msg)
+		}
+		end := len(line)
+		if i := bytes.IndexByte(line[pos:], comma); i >= 0 {
+			end = pos + i
+		}
+		p.cell(r, j, k, line[pos:end])
+		pos = end + 1
+	}
+}
+
+// rowCells is what a row's cells hold.
+type rowCells[T Float] struct {
+	x     []T // the features
+	y     T   // a regression target
+	label int
+	worst cell
+}
+
+// cell is what a field of a row holds.
+type cell int
+
+const (
+	cellOK cell = iota
+	cellMissing
+	cellBad // reported
+)
+
+// cell reads field j of a row, f, into feature k, or if k < 0, as the
+// target or an ignored column.
+func (p *csvParser[T]) cell(r *rowCells[T], j, k int, f []byte) {
+	var c cell
+	switch {
+	case k >= 0:
+		if r.x[k], c = p.value(j, trim(f)); c == cellMissing {
+			r.x[k] = p.fill(k)
+		}
+	case j != p.target:
+		return // ignored
+	case p.d.Task == Regression:
+		if r.y, c = p.value(j, trim(f)); c == cellMissing && p.opts.Missing == MissingMean {
+			p.fail(p.errorf(p.line(j), "%s: missing target: only features are filled in with a mean; drop the rows with missing values instead", p.column(j)))
+			c = cellBad
+		}
+	default:
+		r.label, c = p.label(j, trim(f))
+	}
+	r.worst = max(r.worst, c)
+}
+
+// value parses field j, a number, reporting it if it is bad, and
+// counting it if it is missing.
+func (p *csvParser[T]) value(j int, f []byte) (T, cell) {
+	if v, ok := parseFloat[T](f); ok {
+		return v, cellOK
+	}
+	if p.opts.Missing != MissingError && isMissing(f) {
+		p.missing[j]++
+		return 0, cellMissing
+	}
+	_, msg := parseNumber[T](string(f))
+	p.fail(p.errorf(p.line(j), "%s: %s", p.column(j), msg))
+	return 0, cellBad
+}
+
+// fill returns the value of feature k when it is missing: with
+// MissingMean, CSVOptions.Fill[k], or NaN to mark it for the mean.
+func (p *csvParser[T]) fill(k int) T {
+	switch {
+	case p.opts.Missing != MissingMean:
+		return 0 // the row is dropped
+	case p.opts.Fill != nil:
+		return T(p.opts.Fill[k])
+	}
+	return T(math.NaN())
+}
+
+// label reads field j as a class label and returns its index among the
+// distinct labels of the file, reporting it if it is bad, and counting it
+// if it is missing.
+func (p *csvParser[T]) label(j int, f []byte) (int, cell) {
+	ls := &p.labels
+	if len(f) == 0 {
+		switch p.opts.Missing {
+		case MissingDrop:
+			p.missing[j]++
+			return 0, cellMissing
+		case MissingMean:
+			p.fail(p.errorf(p.line(j), "%s: missing label: a class label cannot be filled in with a mean; drop the rows with missing values instead", p.column(j)))
+		default:
+			p.fail(p.errorf(p.line(j), "%s: missing label", p.column(j)))
+		}
+		return 0, cellBad
+	}
+	id, ok := ls.ids[string(f)]
+	if !ok {
+		if !utf8.Valid(f) {
+			// Class names are saved with a model, in UTF-8.
+			p.fail(p.errorf(p.line(j), "%s: label %s is not valid UTF-8; save the file as UTF-8", p.column(j), quote(string(f))))
+			return 0, cellBad
+		}
+		s := string(f)
+		id = len(ls.names)
+		ls.ids[s] = id
+		ls.names = append(ls.names, s)
+		if ls.given != nil {
+			c, ok := ls.given[classKey(s, ls.ints)]
+			if !ok {
+				c = -1
 			}
-			if j == p.target {
-				d.Y = append(d.Y, v)
-			} else {
-				d.X[row+p.input[j]] = v
-			}
+			ls.class = append(ls.class, c)
 		}
 	}
-	if d.Len() == 0 {
-		return nil, p.errorf(0, "header but no data rows")
+	if ls.given != nil && ls.class[id] < 0 {
+		p.fail(p.errorf(p.line(j), "%s: label %s is not one of the %d given classes", p.column(j), quote(ls.names[id]), len(ls.given)))
+		return 0, cellBad
+	}
+	return id, cellOK
+}
+
+// finish completes the data set once every row is read: the missing
+// features' means, and the classes.
+func (p *csvParser[T]) finish() (*Dataset[T], *MissingReport, error) {
+	d := p.d
+	switch {
+	case p.total == 0:
+		return nil, nil, p.errorf(0, "header but no data rows")
+	case p.rows == 0:
+		return nil, nil, p.errorf(0, "every one of the %d data %s has a missing value", p.total, plural(p.total, "row"))
+	}
+	d.X = d.X[:p.rows*d.Inputs]
+	rep := &MissingReport{Policy: p.opts.Missing, Rows: p.missingRows, Total: p.total}
+	for j, n := range p.missing {
+		if n > 0 {
+			c := MissingColumn{Index: j, Count: n}
+			if p.header != nil {
+				c.Name = p.header[j]
+			}
+			rep.Columns = append(rep.Columns, c)
+		}
+	}
+	if p.opts.Missing == MissingMean {
+		rep.Fill, rep.Given = slices.Clone(p.opts.Fill), p.opts.Fill != nil
+		if !rep.Given {
+			var err error
+			if rep.Fill, err = fillMeans(d); err != nil {
+				return nil, nil, p.errorf(0, "%w", err)
+			}
+		}
 	}
 	if d.Task != Regression && !p.opts.NoTarget {
-		if err := p.encodeClasses(d, labels, lines); err != nil {
-			return nil, err
+		if err := p.encodeClasses(d); err != nil {
+			return nil, nil, err
 		}
 	}
-	return d, nil
+	return d, rep, nil
+}
+
+// fillMeans returns the mean of each feature of d over the rows that have
+// it, and puts it in place of the missing values, marked NaN.
+func fillMeans[T Float](d *Dataset[T]) ([]float64, error) {
+	m := d.Inputs
+	mean := make([]float64, m)
+	count := make([]int, m)
+	for i := 0; i < len(d.X); i += m {
+		for k, v := range d.X[i : i+m] {
+			if v == v {
+				mean[k] += float64(v)
+				count[k]++
+			}
+		}
+	}
+	n := d.Len()
+	for k := range mean {
+		switch {
+		case count[k] == 0:
+			return nil, fmt.Errorf("%s: every value is missing, so there is no mean to fill in", featureName(d, k))
+		case math.IsInf(mean[k], 0):
+			return nil, fmt.Errorf("%s: the values are too large to fill in their mean: their sum overflows float64", featureName(d, k))
+		}
+		mean[k] /= float64(count[k])
+		if count[k] == n {
+			continue
+		}
+		for i := k; i < len(d.X); i += m {
+			if v := d.X[i]; v != v {
+				d.X[i] = T(mean[k])
+			}
+		}
+	}
+	return mean, nil
 }
 
 // findTarget sets p.target from the options and checks the row width.
@@ -448,14 +870,14 @@ func (p *csvParser[T]) matchFeatures(names []string) error {
 	return nil
 }
 
-// encodeClasses maps the raw labels to class indices and sets d's Labels,
+// encodeClasses maps the labels to class indices and sets d's Labels,
 // Classes, Outputs and one-hot or 0/1 targets.
-func (p *csvParser[T]) encodeClasses(d *Dataset[T], labels []string, lines []int) error {
-	col := p.column(p.target)
-	classes := slices.Clone(p.opts.Classes)
-	given := classes != nil
-	if !given {
-		classes = distinctSorted(labels)
+func (p *csvParser[T]) encodeClasses(d *Dataset[T]) error {
+	ls := &p.labels
+	classes, class := slices.Clone(p.opts.Classes), ls.class
+	if classes == nil {
+		col := p.column(p.target)
+		classes = distinctSorted(ls.names)
 		switch {
 		case d.Task == Binary && len(classes) != 2:
 			return p.errorf(0, "%s has %d distinct %s, binary classification needs exactly 2%s",
@@ -467,32 +889,31 @@ func (p *csvParser[T]) encodeClasses(d *Dataset[T], labels []string, lines []int
 			return p.errorf(0, "%s has %d distinct labels (%s), more than the %d classes expected%s",
 				col, len(classes), quoteAll(classes), p.opts.MaxClasses, continuousHint(classes))
 		}
-	}
-	ints := allInts(classes)
-	index := make(map[string]int, len(classes))
-	for i, c := range classes {
-		index[classKey(c, ints)] = i
+		ints := allInts(classes)
+		index := make(map[string]int, len(classes))
+		for i, c := range classes {
+			index[classKey(c, ints)] = i
+		}
+		class = make([]int, len(ls.names))
+		for id, name := range ls.names {
+			class[id] = index[classKey(name, ints)]
+		}
 	}
 
 	d.Classes = classes
-	d.Labels = make([]int, len(labels))
-	for i, l := range labels {
-		k, ok := index[classKey(l, ints)]
-		if !ok {
-			return p.errorf(lines[i], "%s: label %s is not one of the %d given classes", col, quote(l), len(classes))
-		}
-		d.Labels[i] = k
+	d.Labels = ls.rows
+	for i, id := range d.Labels {
+		d.Labels[i] = class[id]
 	}
-
 	if d.Task == Binary {
-		d.Y = make([]T, len(labels))
+		d.Y = make([]T, len(d.Labels))
 		for i, k := range d.Labels {
 			d.Y[i] = T(k)
 		}
 		return nil
 	}
 	d.Outputs = len(classes)
-	d.Y = make([]T, len(labels)*d.Outputs)
+	d.Y = make([]T, len(d.Labels)*d.Outputs)
 	for i, k := range d.Labels {
 		d.Y[i*d.Outputs+k] = 1
 	}
@@ -544,40 +965,6 @@ func classKey(s string, ints bool) string {
 		}
 	}
 	return s
-}
-
-// parseNumber parses a feature or regression target, rounding it directly
-// to T's precision. On failure it returns a message saying why.
-func parseNumber[T Float](s string) (T, string) {
-	if s == "" {
-		return 0, "missing value"
-	}
-	size := bitSize[T]()
-	f, err := strconv.ParseFloat(s, size)
-	if err != nil {
-		if errors.Is(err, strconv.ErrRange) {
-			return 0, fmt.Sprintf("%s is out of range for float%d", quote(s), size)
-		}
-		if strings.Contains(s, ",") {
-			if _, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64); err == nil {
-				return 0, fmt.Sprintf("%s is not a number: use a decimal point, not a comma", quote(s))
-			}
-		}
-		return 0, fmt.Sprintf("%s is not a number", quote(s))
-	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Sprintf("%s is not a finite number", quote(s))
-	}
-	return T(f), ""
-}
-
-// bitSize returns the size in bits of T's underlying float type.
-func bitSize[T Float]() int {
-	var x T = 1 << 24 // float32 has a 24-bit significand
-	if T(x+1) == x {  // the conversion forces rounding to T
-		return 32
-	}
-	return 64
 }
 
 // distinct reports whether no string of ss appears twice.

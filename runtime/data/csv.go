@@ -116,10 +116,11 @@ func LoadCSVReport[T Float](path string, opts CSVOptions) (*Dataset[T], *Missing
 // labels must be valid UTF-8, since they are saved with a model. A leading
 // UTF-8 byte order mark is skipped, and lines may end in CRLF.
 //
-// Every bad row is reported, up to 50 errors (more are counted), one per
-// line in file order, each naming its line and column: by its header name,
-// or by its 0-based index if there is no header. Values quoted in messages
-// are cut to 64 characters.
+// The error lists every bad field of the file, one to a line of its text,
+// in file order, each with its line and column, up to 50 (then how many
+// more there are). Columns are named by their header name, or by their
+// 0-based index if there is no header; values quoted in messages are cut
+// to 64 characters.
 //
 // If r is an [io.Seeker], such as an [os.File], ReadCSV first counts its
 // lines and seeks back, so that the data set is allocated once, at its
@@ -352,8 +353,8 @@ func (p *csvParser[T]) failed() error {
 
 // readError locates an error of p.cr.next.
 func (p *csvParser[T]) readError(err error) error {
-	var se *syntaxError
-	if !errors.As(err, &se) {
+	se, ok := err.(*syntaxError)
+	if !ok {
 		return p.errorf(0, "%w", err)
 	}
 	if se.start < se.line && errors.Is(se.err, csv.ErrQuote) {
@@ -417,16 +418,15 @@ func (p *csvParser[T]) parse() (*Dataset[T], *MissingReport, error) {
 		if err == io.EOF {
 			break
 		}
-		var se *syntaxError
-		switch {
-		case errors.As(err, &se):
-			p.fail(p.readError(err)) // reading goes on at the next line
-		case err != nil:
+		if err == nil {
+			p.row()
+			continue
+		}
+		if _, ok := err.(*syntaxError); !ok {
 			p.errs = append(p.errs, p.readError(err))
 			return nil, nil, p.failed()
-		default:
-			p.row()
 		}
+		p.fail(p.readError(err)) // reading goes on at the next line
 	}
 	if len(p.errs) > 0 {
 		return nil, nil, p.failed()

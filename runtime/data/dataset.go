@@ -40,7 +40,8 @@ func (t Task) String() string {
 	return fmt.Sprintf("Task(%d)", int(t))
 }
 
-// Dataset is an in-memory data set of Len() rows.
+// Dataset is an in-memory data set of Len() rows, read from CSV by
+// [ReadCSV] or [LoadCSV], or made from slices by [FromSlices].
 //
 // Row i has features X[i*Inputs:(i+1)*Inputs] and targets
 // Y[i*Outputs:(i+1)*Outputs]. For [Classification] and [Binary] tasks

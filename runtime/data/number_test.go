@@ -35,6 +35,11 @@ func checkParse[T Float](t *testing.T, s string) (fast bool) {
 		t.Errorf("float%d %q: parseFloat gives %v (%v), strconv %v (%v)", size, s, got, ok, f, err)
 	}
 	v, n, ok := parseDecimal[T]([]byte(s))
+	// In a row, the rest of the line follows the number.
+	v2, n2, ok2 := parseDecimal[T]([]byte(s + ",12345678,9"))
+	if ok && n == len(s) != (ok2 && n2 == len(s)) || ok && n == len(s) && !sameBits(v, v2) {
+		t.Errorf("float%d %q: parseDecimal gives %v, %d, %v alone, %v, %d, %v in a line", size, s, v, n, ok, v2, n2, ok2)
+	}
 	if ok && n == len(s) {
 		if !wantOK || !sameBits(v, T(f)) {
 			t.Errorf("float%d %q: parseDecimal gives %v, strconv %v (%v)", size, s, v, f, err)

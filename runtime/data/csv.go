@@ -139,7 +139,8 @@ func ReadCSVReport[T Float](r io.Reader, name string, opts CSVOptions) (*Dataset
 	}
 	p := newParser[T](r, name, &opts)
 	var err error
-	if p.lines, p.size, err = countLines(r); err != nil {
+	// The reader's buffer is free until it reads.
+	if p.lines, p.size, err = countLines(r, p.cr.buf); err != nil {
 		return nil, nil, p.errorf(0, "%w", err)
 	}
 	return p.parse()
@@ -148,17 +149,17 @@ func ReadCSVReport[T Float](r io.Reader, name string, opts CSVOptions) (*Dataset
 // newParser returns a parser of the CSV records of r, past a byte order
 // mark.
 func newParser[T Float](r io.Reader, name string, opts *CSVOptions) *csvParser[T] {
-	cr := newCSVReader(r, cmp.Or(opts.Comma, ','))
+	cr := newCSVReader(r, cmp.Or(opts.Comma, ','), make([]byte, readSize))
 	return &csvParser[T]{name: name, cr: cr, opts: opts, lines: -1, size: -1}
 }
 
 const bom = "\ufeff"
 
 // countLines returns the size of r and its lines that are not blank,
-// which bound its records, reading it to the end and seeking back. It
-// returns -1, -1 if r cannot seek, or if reading fails (ReadCSV then
-// meets the failure itself).
-func countLines(r io.Reader) (lines, size int, err error) {
+// which bound its records, reading it to the end into buf and seeking
+// back. It returns -1, -1 if r cannot seek, or if reading fails (ReadCSV
+// then meets the failure itself).
+func countLines(r io.Reader, buf []byte) (lines, size int, err error) {
 	s, ok := r.(io.Seeker)
 	if !ok {
 		return -1, -1, nil
@@ -167,7 +168,19 @@ func countLines(r io.Reader) (lines, size int, err error) {
 	if err != nil {
 		return -1, -1, nil
 	}
-	buf := make([]byte, readSize)
+	lines, size, readErr := countBlankFree(r, buf)
+	if _, err := s.Seek(start, io.SeekStart); err != nil {
+		return 0, 0, err
+	}
+	if readErr != nil {
+		return -1, -1, nil
+	}
+	return lines, size, nil
+}
+
+// countBlankFree reads r to its end into buf and returns its size and the
+// number of its lines that are neither empty nor a lone CR.
+func countBlankFree(r io.Reader, buf []byte) (lines, size int, err error) {
 	cur, first := 0, byte(0) // the length and first byte of the line so far
 	for {
 		n, err := r.Read(buf)
@@ -190,15 +203,11 @@ func countLines(r io.Reader) (lines, size int, err error) {
 			break
 		}
 		if err != nil {
-			lines, size = -1, -1
-			break
+			return 0, 0, err
 		}
 	}
 	if cur > 1 || cur == 1 && first != '\r' {
 		lines++
-	}
-	if _, err := s.Seek(start, io.SeekStart); err != nil {
-		return 0, 0, err
 	}
 	return lines, size, nil
 }

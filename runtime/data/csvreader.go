@@ -13,8 +13,8 @@ import (
 // with LazyQuotes off (RFC 4180: a field may be quoted, a quote inside it
 // doubled, and it may then span lines; CRLF ends a line like LF; blank
 // lines are skipped), giving the same line numbers in its errors. Unlike
-// encoding/csv it copies no field that is not quoted: fields are views of
-// its buffer, valid until the next call of next, so that a data row costs
+// encoding/csv it copies no record without quotes: its fields are views of
+// the buffer, valid until the next call of next, so that a data row costs
 // no allocation.
 type csvReader struct {
 	src      io.Reader
@@ -57,11 +57,13 @@ var errShort = errors.New("record continues past the buffer")
 
 const readSize = 256 << 10
 
-func newCSVReader(src io.Reader, comma rune) *csvReader {
-	return &csvReader{src: src, buf: make([]byte, readSize), comma: utf8.AppendRune(nil, comma)}
+// newCSVReader returns a reader of src with the given separator, reading
+// into buf, which grows for records longer than it.
+func newCSVReader(src io.Reader, comma rune, buf []byte) *csvReader {
+	return &csvReader{src: src, buf: buf, comma: utf8.AppendRune(nil, comma)}
 }
 
-// next reads the next record into r.fields. It returns io.EOF at the end
+// next reads the next record. It returns io.EOF at the end
 // of the input, a *syntaxError for a misplaced quote, or the error of the
 // underlying reader.
 func (r *csvReader) next() error {

@@ -52,10 +52,11 @@ func readAll(t *testing.T, in string, comma rune, slow bool) []record {
 	if slow {
 		src = iotest.OneByteReader(src)
 	}
-	r := newCSVReader(src, comma)
+	buf := make([]byte, readSize)
 	if slow {
-		r.buf = make([]byte, 4) // and grows
+		buf = make([]byte, 4) // and grows
 	}
+	r := newCSVReader(src, comma, buf)
 	var out []record
 	for {
 		err := r.next()

@@ -14,6 +14,11 @@
 // index of each row (Labels) and the class names (Classes), which is what
 // [Accuracy] and [ConfusionMatrix] work with.
 //
+// [ReadCSV] and [LoadCSV] read a Dataset from CSV, reporting every bad row
+// of a file at once; [FromSlices] makes one from Go slices. Missing values
+// in a CSV file are errors unless [CSVOptions].Missing drops their rows or
+// fills them in with the column means.
+//
 // # Metrics
 //
 // The metrics follow scikit-learn's definitions, and its tests check them
@@ -54,5 +59,7 @@
 // Save std.Mean and std.Std and d.Classes with the model's weights, and
 // restore them with [NewStandardizer] and [CSVOptions].Classes at prediction
 // time, so that new data is scaled and labelled exactly as the training data
-// was.
+// was. Likewise, when missing values are filled in with means, read the
+// training data with [LoadCSVReport], save the report's Fill, and pass it
+// as [CSVOptions].Fill for every other file.
 package data

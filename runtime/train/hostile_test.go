@@ -96,7 +96,7 @@ func TestLoadHostileData(t *testing.T) {
 	for _, tc := range []struct{ name, csv, want string }{
 		{"latin1 target", "a,b,c,d,esp\xe8ce\n1,2,3,4,x\n2,3,4,5,y\n3,4,5,6,z\n",
 			`:1: column 4: name "esp\xe8ce" is not valid UTF-8; save the file as UTF-8`},
-		{"latin1 label", "a,b,c,d,y\n1,2,3,4,caf\xe9\n2,3,4,5,th\xe9\n3,4,5,6,z\n",
+		{"latin1 label", "a,b,c,d,y\n1,2,3,4,caf\xe9\n2,3,4,5,the\n3,4,5,6,z\n",
 			`:2: column "y": label "caf\xe9" is not valid UTF-8; save the file as UTF-8`},
 		{"a regression target as labels", "a,b,c,d,y\n" + func() string {
 			var b strings.Builder

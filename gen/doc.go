@@ -7,7 +7,7 @@
 //	                        layout), Forward and Predict for inference, Trace and
 //	                        Backward for training (the chain rule written out layer by
 //	                        layer), ForwardBatch and TrainBatch over a mini-batch
-//	iris_weights.bin        built-in trained parameters too large for literals (AttachWeights)
+//	iris_weights.bin        built-in trained parameters too large for literals (ir.Model.AttachTrained)
 //	iris_amd64.s, _amd64.go the kernels in assembly with AVX2 and FMA, and their declarations
 //	iris_arm64.s, _arm64.go the kernels with NEON
 //	iris_other.go           the plain Go kernels, for other architectures and -tags purego
@@ -21,4 +21,7 @@
 //
 // Every choice of what to compute was made by ir; gen only writes it
 // down. Emit renders the model file alone, Generate lowers a spec first.
+// gen reads and writes no files: trained parameters come attached to the
+// ir.Model (internal/weightfile reads them from a weights file for nngen
+// gen), and the caller writes what Files returns.
 package gen

@@ -15,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/internal/weightfile"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
@@ -55,7 +56,7 @@ func generateCase(t *testing.T, name string) (*spec.Model, map[string][]byte) {
 		t.Fatal(err)
 	}
 	if w := filepath.Join(dir, "weights.safetensors"); exists(w) {
-		if _, err := gen.AttachWeights(m, s, w, "model_weights.bin"); err != nil {
+		if _, err := weightfile.Attach(m, s, w, "model_weights.bin"); err != nil {
 			t.Fatal(err)
 		}
 	}

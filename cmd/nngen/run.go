@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/internal/weightfile"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
@@ -265,7 +266,7 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		if *out != "-" {
 			blob = filepath.Base(trimExt(*out)) + "_weights.bin"
 		}
-		note, err := gen.AttachWeights(m, s, *weights, blob)
+		note, err := weightfile.Attach(m, s, *weights, blob)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nngen/nngen/gen"
 	"github.com/nngen/nngen/internal/checktest"
+	"github.com/nngen/nngen/internal/weightfile"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
@@ -29,7 +30,7 @@ func TestTrainedReference(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := gen.AttachWeights(m, s, filepath.Join(src, "weights.safetensors"), "model_weights.bin"); err != nil {
+			if _, err := weightfile.Attach(m, s, filepath.Join(src, "weights.safetensors"), "model_weights.bin"); err != nil {
 				t.Fatal(err)
 			}
 			test, err := gen.EmitTest(m)

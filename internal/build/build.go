@@ -35,6 +35,7 @@ import (
 	"github.com/nngen/nngen"
 	"github.com/nngen/nngen/gen"
 	"github.com/nngen/nngen/internal/driver"
+	"github.com/nngen/nngen/internal/weightfile"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/spec"
@@ -64,7 +65,7 @@ func Program(s *spec.Model) (exe string, release func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	files, err := sources(model, m.Name, m.Float, gen.Arch(s))
+	files, err := sources(model, m.Name, m.Float, weightfile.Arch(s))
 	if err != nil {
 		return "", nil, err
 	}

@@ -1,4 +1,8 @@
-package gen
+// Package weightfile reads a weights file for the code generator: it attaches
+// the trained parameters of a file, written by nngen train,
+// runtime/train.SaveWeights or PyTorch, to a lowered model, so that package
+// gen builds them into the code it emits without reading files itself.
+package weightfile
 
 import (
 	"path/filepath"
@@ -8,13 +12,12 @@ import (
 	"github.com/nngen/nngen/spec"
 )
 
-// AttachWeights reads the weights file at path (written by nngen train,
-// runtime/train.SaveWeights or PyTorch) for the model of s and attaches its
-// parameters and metadata to m, so that Emit builds them in; blob names
-// the sibling file for models too large for literals. The file must hold
-// weights of the architecture of s as far as it records one; the note
-// returned says what it left unchecked (see train.CheckArch).
-func AttachWeights(m *ir.Model, s *spec.Model, path, blob string) (note string, err error) {
+// Attach reads the weights file at path for the model of s and attaches
+// its parameters and metadata to m, the lowered s; blob names the sibling
+// file for models too large for literals (see ir.Model.AttachTrained). The
+// file must hold weights of the architecture of s as far as it records
+// one; the note returned says what it left unchecked (see train.CheckArch).
+func Attach(m *ir.Model, s *spec.Model, path, blob string) (note string, err error) {
 	widths := []int{s.Inputs}
 	for _, l := range s.Layers {
 		widths = append(widths, l.Units)

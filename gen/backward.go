@@ -92,7 +92,7 @@ func (e *emitter) outputDoc(l *ir.Layer) string {
 
 // wide converts x to float64 for package math when the element type is float32.
 func (e *emitter) wide(x Code) Code {
-	if e.m.Float == "float64" {
+	if e.m.Float == spec.Float64 {
 		return x
 	}
 	return Float64().Call(x)

@@ -205,7 +205,7 @@ func (e *emitter) head(g *Group, z, y vector, lse *Statement) {
 
 // call applies a function of package math to x of the element type.
 func (e *emitter) call(fn string, x Code) *Statement {
-	if e.m.Float == "float64" {
+	if e.m.Float == spec.Float64 {
 		return Qual("math", fn).Call(x)
 	}
 	return e.T().Call(Qual("math", fn).Call(Float64().Call(x)))

@@ -7,6 +7,7 @@ import (
 	. "github.com/dave/jennifer/jen"
 
 	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/spec"
 )
 
 // funcs emits the scalar helpers, for example:
@@ -23,14 +24,14 @@ import (
 func (e *emitter) funcs() {
 	for _, f := range e.m.Funcs {
 		e.f.Comment(fmt.Sprintf("%s computes %s.", f.Name, f.Doc))
-		wide := e.m.Float == "float32" && calls(f.Body)
-		param := f.Param
+		wide := e.m.Float == spec.Float32 && calls(f.Body)
+		param := string(f.Param)
 		if wide {
 			param = "arg"
 		}
 		e.f.Func().Id(f.Name).Params(Id(param).Add(e.T())).Add(e.T()).BlockFunc(func(g *Group) {
 			if wide {
-				g.Id(f.Param).Op(":=").Float64().Call(Id("arg"))
+				g.Id(string(f.Param)).Op(":=").Float64().Call(Id("arg"))
 			}
 			e.body(g, f.Body, wide)
 		})

@@ -54,7 +54,7 @@ func (e *emitter) docf(format string, args ...any) {
 }
 
 // T is the element type.
-func (e *emitter) T() *Statement { return Id(e.m.Float) }
+func (e *emitter) T() *Statement { return Id(string(e.m.Float)) }
 
 // vec is [n]T; mat is [out][in]T.
 func (e *emitter) vec(n int) *Statement       { return Index(Lit(n)).Add(e.T()) }
@@ -75,17 +75,10 @@ func (e *emitter) arch() string {
 
 // narrow converts a float64 x to the element type.
 func (e *emitter) narrow(x Code) Code {
-	if e.m.Float == "float64" {
+	if e.m.Float == spec.Float64 {
 		return x
 	}
 	return e.T().Call(x)
-}
-
-func (e *emitter) bytes() int {
-	if e.m.Float == "float32" {
-		return 4
-	}
-	return 8
 }
 
 // constants emits:
@@ -153,7 +146,7 @@ func (e *emitter) params() {
 	e.f.Comment("Params views the struct as one flat array: it must hold the parameters and")
 	e.f.Comment("nothing else, without padding. This line stops compiling if that changes.")
 	e.f.Var().Id("_").Op("=").Index(Lit(1)).Struct().Values().Index(
-		Qual("unsafe", "Sizeof").Call(Id(m.Name).Values()).Op("-").Id(n.NumParams).Op("*").Lit(e.bytes()))
+		Qual("unsafe", "Sizeof").Call(Id(m.Name).Values()).Op("-").Id(n.NumParams).Op("*").Lit(e.m.Float.Size()))
 	e.f.Line()
 	e.docf(`Params returns the parameters as one slice sharing m's memory: for each
 layer in order its weight, row-major, then its bias. Optimizers and weight

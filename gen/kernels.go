@@ -3,7 +3,9 @@ package gen
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	. "github.com/dave/jennifer/jen"
@@ -34,12 +36,6 @@ func (e *emitter) gemv() string { return e.m.Names.Prefix + "Gemv" }
 // slice is []T.
 func (e *emitter) slice() *Statement { return Index().Add(e.T()) }
 
-func (e *emitter) gemmParams() []Code {
-	s := e.slice()
-	return []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(s), List(Id("ars"), Id("acs")).Int(),
-		Id("b").Add(s), Id("ldb").Int(), Id("c").Add(s), Id("ldc").Int(), List(Id("bias"), Id("mask")).Add(s), Id("mode").Int()}
-}
-
 // The modes of gemm, by the names of their constants: where the sums
 // start, and whether relu follows.
 func (e *emitter) gemmAdd() *Statement  { return Id(e.gemm() + "Add") }
@@ -48,22 +44,148 @@ func (e *emitter) gemmSet() *Statement  { return Id(e.gemm() + "Set") }
 func (e *emitter) gemmRelu() *Statement { return Id(e.gemm() + "Relu") }
 func (e *emitter) gemmMask() *Statement { return Id(e.gemm() + "Mask") }
 
-func (e *emitter) gemvParams() []Code {
-	s := e.slice()
-	return []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(s), Id("lda").Int(), List(Id("x"), Id("y")).Add(s), Id("mode").Int()}
+// transpose and softmax are the names of the other two kernels' checked
+// entry points.
+func (e *emitter) transpose() string { return e.m.Names.Prefix + "Transpose" }
+func (e *emitter) softmax() string   { return e.m.Names.Prefix + "Softmax" }
+
+// softmaxKernel reports whether the chunked code computes its softmax
+// head with the kernel: for a chunked model with that head.
+func (e *emitter) softmaxKernel() bool { return e.m.Chunk > 0 && e.m.Head.Act == spec.Softmax }
+
+// kernel is an entry of the table of kernels. Each has a checked entry
+// point (irisGemm), a plain Go version that defines it (irisGemmGo) and
+// the fastest version of the build (irisGemmKernel), which runs the
+// assembly where the build has it.
+type kernel struct {
+	id     asm.Kernel
+	params []param
+	// used reports whether the code of m calls the kernel.
+	used func(m *ir.Model) bool
+	// entry and plain emit the checked entry point and the plain Go version,
+	// each with its doc comment.
+	entry, plain func(e *emitter, k kernel)
+	// covers says what the assembly leaves to the entry point's plain Go
+	// version: "for whole tiles of columns".
+	covers string
+	// neon returns what the arm64 kernel does after the assembly, which
+	// Go's assembler cannot express, in words and in code; nil if nothing.
+	neon func(e *emitter) (doc string, code []Code)
 }
 
-var gemmArgs = []Code{Id("m"), Id("n"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mask"), Id("mode")}
-var gemvArgs = []Code{Id("m"), Id("k"), Id("a"), Id("lda"), Id("x"), Id("y"), Id("mode")}
+// param is a parameter of a kernel: an int, or a slice of the element
+// type (a pointer to its first value in the assembly).
+type param struct {
+	name  string
+	slice bool
+}
 
-// kernels emits the checked entry points and the plain Go kernels.
+func ints(names ...string) []param { return params(false, names) }
+func vecs(names ...string) []param { return params(true, names) }
+
+func params(slice bool, names []string) []param {
+	ps := make([]param, len(names))
+	for i, n := range names {
+		ps[i] = param{n, slice}
+	}
+	return ps
+}
+
+// kernels is the table of kernels, in the order of the generated files.
+var kernels = []kernel{
+	{
+		id:     asm.Gemm,
+		params: slices.Concat(ints("m", "n", "k"), vecs("a"), ints("ars", "acs"), vecs("b"), ints("ldb"), vecs("c"), ints("ldc"), vecs("bias", "mask"), ints("mode")),
+		used:   (*ir.Model).Kernels,
+		entry:  (*emitter).gemmEntry,
+		plain:  (*emitter).gemmGo,
+		covers: "for whole tiles of columns",
+		neon:   (*emitter).gemmNEON,
+	},
+	{
+		id:     asm.Gemv,
+		params: slices.Concat(ints("m", "k"), vecs("a"), ints("lda"), vecs("x", "y"), ints("mode")),
+		used:   (*ir.Model).Kernels,
+		entry:  (*emitter).gemvEntry,
+		plain:  (*emitter).gemvGo,
+		neon:   (*emitter).gemvNEON,
+	},
+	{
+		id:     asm.Transpose,
+		params: slices.Concat(ints("rows", "cols"), vecs("src"), ints("lds"), vecs("dst"), ints("ldd")),
+		used:   (*ir.Model).Kernels,
+		entry:  (*emitter).transposeEntry,
+		plain:  (*emitter).transposeGo,
+		covers: "for whole blocks",
+	},
+	{
+		id:     asm.Softmax,
+		params: slices.Concat(ints("k", "n"), vecs("z"), ints("ld"), vecs("p", "sum")),
+		used:   func(m *ir.Model) bool { return (&emitter{m: m}).softmaxKernel() },
+		entry:  (*emitter).softmaxEntry,
+		plain:  (*emitter).softmaxGo,
+		covers: "for whole blocks",
+	},
+}
+
+// usedKernels returns the kernels that the code of m calls.
+func usedKernels(m *ir.Model) []kernel {
+	var ks []kernel
+	for _, k := range kernels {
+		if k.used(m) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+// name is the kernel's checked entry point: irisGemm.
+func (e *emitter) name(k kernel) string { return e.m.Names.Prefix + k.id.String() }
+
+// signature is the parameter list of k: of slices, or with pointer set,
+// of pointers to their first values, as the assembly takes them.
+func (e *emitter) signature(k kernel, pointer bool) []Code {
+	var list []Code
+	for i := 0; i < len(k.params); {
+		j := i
+		var names []Code
+		for ; j < len(k.params) && k.params[j].slice == k.params[i].slice; j++ {
+			names = append(names, Id(k.params[j].name))
+		}
+		typ := Int()
+		switch {
+		case k.params[i].slice && pointer:
+			typ = Op("*").Add(e.T())
+		case k.params[i].slice:
+			typ = e.slice()
+		}
+		list = append(list, List(names...).Add(typ))
+		i = j
+	}
+	return list
+}
+
+// args passes the parameters of k on; with pointer set, each slice as a
+// pointer to its first value. The checked entry points have checked what
+// the kernels read; a slice a kernel does not read may be nil.
+func args(k kernel, pointer bool) []Code {
+	list := make([]Code, len(k.params))
+	for i, p := range k.params {
+		list[i] = Id(p.name)
+		if p.slice && pointer {
+			list[i] = Qual("unsafe", "SliceData").Call(Id(p.name))
+		}
+	}
+	return list
+}
+
+// kernels emits the modes of gemm, then the checked entry point and the
+// plain Go version of each kernel the code calls.
 func (e *emitter) kernels() {
 	if !e.m.Kernels() {
 		return
 	}
-	cols := e.m.Cols()
-	gemm, gemv := e.gemm(), e.gemv()
-	e.f.Commentf("The modes of %s: where the sums start, and whether relu follows.", gemm)
+	e.f.Commentf("The modes of %s: where the sums start, and whether relu follows.", e.gemm())
 	e.f.Const().Defs(
 		Add(e.gemmAdd()).Op("=").Lit(0).Comment("c += a·b"),
 		Add(e.gemmBias()).Op("=").Lit(1).Comment("c = bias + a·b, bias[i] added to row i"),
@@ -71,6 +193,18 @@ func (e *emitter) kernels() {
 		Add(e.gemmRelu()).Op("=").Lit(4).Comment("then c = max(c, 0)"),
 		Add(e.gemmMask()).Op("=").Lit(8).Comment("then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a"),
 	)
+	ks := usedKernels(e.m)
+	for _, k := range ks {
+		k.entry(e, k)
+	}
+	for _, k := range ks {
+		k.plain(e, k)
+	}
+}
+
+// gemmEntry emits gemm's checked entry point.
+func (e *emitter) gemmEntry(k kernel) {
+	gemm, cols := e.gemm(), e.m.Cols()
 	e.docf(`%s computes a product of matrices read through strides (counted in
 values), in the given mode:
 
@@ -80,7 +214,7 @@ With the strides one function serves the three products of a layer: W·A
 forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
 weight gradient. Whole tiles of %d columns go to %sKernel, the
 fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
-	e.f.Func().Id(gemm).Params(e.gemmParams()...).Block(
+	e.f.Func().Id(gemm).Params(e.signature(k, false)...).Block(
 		If(Id("m").Op("==").Lit(0).Op("||").Id("n").Op("==").Lit(0)).Block(Return()),
 		Comment("The last value each matrix is read or written at: checked here, not by the kernel."),
 		If(Id("k").Op(">").Lit(0)).Block(
@@ -104,17 +238,27 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mask"), Id("mode")),
 		),
 	)
+}
+
+// gemvEntry emits gemv's checked entry point.
+func (e *emitter) gemvEntry(k kernel) {
+	gemv := e.gemv()
 	e.docf(`%s adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
 %s|%s, y = max(y, 0) then.`, gemv, e.gemm()+"Add", e.gemm()+"Relu")
-	e.f.Func().Id(gemv).Params(e.gemvParams()...).Block(
+	e.f.Func().Id(gemv).Params(e.signature(k, false)...).Block(
 		If(Id("m").Op("==").Lit(0).Op("||").Id("k").Op("==").Lit(0)).Block(Return()),
 		Id("_").Op("=").Id("a").Index(Parens(Id("m").Op("-").Lit(1)).Op("*").Id("lda").Op("+").Id("k").Op("-").Lit(1)),
 		Id("_").Op("=").Id("x").Index(Id("k").Op("-").Lit(1)),
 		Id("_").Op("=").Id("y").Index(Id("m").Op("-").Lit(1)),
-		Id(gemv+"Kernel").Call(gemvArgs...),
+		Id(gemv+"Kernel").Call(args(k, false)...),
 	)
+}
+
+// gemmGo emits gemm in plain Go.
+func (e *emitter) gemmGo(k kernel) {
+	gemm := e.gemm()
 	e.docf(`%sGo is %s in plain Go, four rows of c at a time.`, gemm, gemm)
-	e.f.Func().Id(gemm + "Go").Params(e.gemmParams()...).BlockFunc(func(g *Group) {
+	e.f.Func().Id(gemm + "Go").Params(e.signature(k, false)...).BlockFunc(func(g *Group) {
 		rows := func(g *Group, r int, row func(int) Code) {
 			// times is row i times a stride: i*ldc, (i+1)*ldc.
 			times := func(i int, stride string) *Statement {
@@ -175,8 +319,13 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 			rows(g, 1, func(int) Code { return Id("i") })
 		})
 	})
+}
+
+// gemvGo emits gemv in plain Go.
+func (e *emitter) gemvGo(k kernel) {
+	gemv := e.gemv()
 	e.docf(`%sGo is %s in plain Go, summing each row in four lanes.`, gemv, gemv)
-	e.f.Func().Id(gemv + "Go").Params(e.gemvParams()...).BlockFunc(func(g *Group) {
+	e.f.Func().Id(gemv + "Go").Params(e.signature(k, false)...).BlockFunc(func(g *Group) {
 		g.Id("x").Op("=").Id("x").Index(Op(":").Id("k"))
 		g.For(Id("i").Op(":=").Range().Id("m")).BlockFunc(func(g *Group) {
 			g.Id("row").Op(":=").Id("a").Index(Id("i").Op("*").Id("lda").Op(":")).Index(Op(":").Id("k"))
@@ -196,30 +345,15 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 			)
 		})
 	})
-	e.transposeFuncs()
-	if e.softmaxKernel() {
-		e.softmaxFuncs()
-	}
 }
 
-// transpose is the name of the transpose's checked entry point.
-func (e *emitter) transpose() string { return e.m.Names.Prefix + "Transpose" }
-
-func (e *emitter) transposeParams() []Code {
-	s := e.slice()
-	return []Code{List(Id("rows"), Id("cols")).Int(), Id("src").Add(s), Id("lds").Int(), Id("dst").Add(s), Id("ldd").Int()}
-}
-
-var transposeArgs = []Code{Id("rows"), Id("cols"), Id("src"), Id("lds"), Id("dst"), Id("ldd")}
-
-// transposeFuncs emits the transpose's checked entry point and its plain
-// Go version.
-func (e *emitter) transposeFuncs() {
-	tr, block := e.transpose(), 32/e.m.Size()
+// transposeEntry emits the transpose's checked entry point.
+func (e *emitter) transposeEntry(k kernel) {
+	tr, block := e.transpose(), asm.Lanes(e.m.Float)
 	e.docf(`%s writes the transpose of the rows×cols matrix src into dst:
 dst[j*ldd+i] = src[i*lds+j]. Whole blocks of %d×%d go to %sKernel,
 the edges to %sGo.`, tr, block, block, tr, tr)
-	e.f.Func().Id(tr).Params(e.transposeParams()...).Block(
+	e.f.Func().Id(tr).Params(e.signature(k, false)...).Block(
 		If(Id("rows").Op("==").Lit(0).Op("||").Id("cols").Op("==").Lit(0)).Block(Return()),
 		Id("_").Op("=").Id("src").Index(Parens(Id("rows").Op("-").Lit(1)).Op("*").Id("lds").Op("+").Id("cols").Op("-").Lit(1)),
 		Id("_").Op("=").Id("dst").Index(Parens(Id("cols").Op("-").Lit(1)).Op("*").Id("ldd").Op("+").Id("rows").Op("-").Lit(1)),
@@ -235,8 +369,13 @@ the edges to %sGo.`, tr, block, block, tr, tr)
 			Id(tr+"Go").Call(Id("rows").Op("-").Id("r"), Id("c"), Id("src").Index(Id("r").Op("*").Id("lds").Op(":")), Id("lds"), Id("dst").Index(Id("r").Op(":")), Id("ldd")),
 		),
 	)
+}
+
+// transposeGo emits the transpose in plain Go.
+func (e *emitter) transposeGo(k kernel) {
+	tr := e.transpose()
 	e.docf(`%sGo is %s in plain Go.`, tr, tr)
-	e.f.Func().Id(tr + "Go").Params(e.transposeParams()...).Block(
+	e.f.Func().Id(tr + "Go").Params(e.signature(k, false)...).Block(
 		For(Id("i").Op(":=").Range().Id("rows")).Block(
 			For(Id("j").Op(",").Id("v").Op(":=").Range().Id("src").Index(Id("i").Op("*").Id("lds").Op(":")).Index(Op(":").Id("cols"))).Block(
 				Id("dst").Index(Id("j").Op("*").Id("ldd").Op("+").Id("i")).Op("=").Id("v"),
@@ -245,32 +384,16 @@ the edges to %sGo.`, tr, block, block, tr, tr)
 	)
 }
 
-// softmax is the name of the softmax's checked entry point.
-func (e *emitter) softmax() string { return e.m.Names.Prefix + "Softmax" }
-
-// softmaxKernel reports whether the chunked code computes its softmax
-// head with the kernel: for a chunked model with that head.
-func (e *emitter) softmaxKernel() bool { return e.m.Chunk > 0 && e.m.Head.Act == spec.Softmax }
-
-func (e *emitter) softmaxParams() []Code {
-	s := e.slice()
-	return []Code{List(Id("k"), Id("n")).Int(), Id("z").Add(s), Id("ld").Int(), List(Id("p"), Id("sum")).Add(s)}
-}
-
-var softmaxArgs = []Code{Id("k"), Id("n"), Id("z"), Id("ld"), Id("p"), Id("sum")}
-
-// softmaxFuncs emits the softmax's checked entry point and its plain Go
-// version.
-func (e *emitter) softmaxFuncs() {
-	sm := e.softmax()
-	block := 32 / e.m.Size()
+// softmaxEntry emits the softmax's checked entry point.
+func (e *emitter) softmaxEntry(k kernel) {
+	sm, block := e.softmax(), asm.Lanes(e.m.Float)
 	e.docf(`%s writes into p the softmax of each column j < n of the k×n matrix z,
 and into sum[j] the sum of its exponentials:
 
 	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
 
 Whole blocks of %d columns go to %sKernel, the rest to %sGo.`, sm, block, sm, sm)
-	e.f.Func().Id(sm).Params(e.softmaxParams()...).Block(
+	e.f.Func().Id(sm).Params(e.signature(k, false)...).Block(
 		If(Id("k").Op("==").Lit(0).Op("||").Id("n").Op("==").Lit(0)).Block(Return()),
 		Id("_").Op("=").Id("z").Index(Parens(Id("k").Op("-").Lit(1)).Op("*").Id("ld").Op("+").Id("n").Op("-").Lit(1)),
 		Id("_").Op("=").Id("p").Index(Parens(Id("k").Op("-").Lit(1)).Op("*").Id("ld").Op("+").Id("n").Op("-").Lit(1)),
@@ -283,8 +406,13 @@ Whole blocks of %d columns go to %sKernel, the rest to %sGo.`, sm, block, sm, sm
 			Id(sm+"Go").Call(Id("k"), Id("n").Op("-").Id("whole"), Id("z").Index(Id("whole").Op(":")), Id("ld"), Id("p").Index(Id("whole").Op(":")), Id("sum").Index(Id("whole").Op(":"))),
 		),
 	)
+}
+
+// softmaxGo emits the softmax in plain Go.
+func (e *emitter) softmaxGo(k kernel) {
+	sm := e.softmax()
 	e.docf(`%sGo is %s in plain Go, with math.Exp.`, sm, sm)
-	e.f.Func().Id(sm + "Go").Params(e.softmaxParams()...).Block(
+	e.f.Func().Id(sm + "Go").Params(e.signature(k, false)...).Block(
 		For(Id("j").Op(":=").Range().Id("n")).Block(
 			Id("mx").Op(":=").Id("z").Index(Id("j")),
 			For(Id("i").Op(":=").Lit(1), Id("i").Op("<").Id("k"), Id("i").Op("++")).Block(
@@ -304,6 +432,50 @@ Whole blocks of %d columns go to %sKernel, the rest to %sGo.`, sm, block, sm, sm
 	)
 }
 
+// gemmNEON is what the arm64 gemm does after the assembly.
+func (e *emitter) gemmNEON() (string, []Code) {
+	return "relu and the mask", []Code{
+		If(Id("mode").Op("&").Parens(Add(e.gemmRelu()).Op("|").Add(e.gemmMask())).Op("==").Lit(0)).Block(Return()),
+		For(Id("i").Op(":=").Range().Id("m")).Block(
+			Id("row").Op(":=").Id("c").Index(Id("i").Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n")),
+			For(Id("j").Op(",").Id("v").Op(":=").Range().Id("row")).Block(
+				If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0)).Block(
+					Id("row").Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
+				),
+				If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0).Op("&&").Op("!").Parens(Id("mask").Index(Id("i").Op("*").Id("ldc").Op("+").Id("j")).Op(">").Lit(0))).Block(
+					Id("row").Index(Id("j")).Op("=").Lit(0),
+				),
+			),
+		),
+	}
+}
+
+// gemvNEON is what the arm64 gemv does after the assembly.
+func (e *emitter) gemvNEON() (string, []Code) {
+	return "relu", []Code{
+		If(Id("mode").Op("&").Add(e.gemmRelu()).Op("==").Lit(0)).Block(Return()),
+		For(Id("i").Op(",").Id("v").Op(":=").Range().Id("y").Index(Op(":").Id("m"))).Block(
+			Id("y").Index(Id("i")).Op("=").Max(Id("v"), Lit(0)),
+		),
+	}
+}
+
+// build is a set of files of the kernels: its name in the file names,
+// its build constraint, and its architecture when it has assembly.
+type build struct {
+	name, constraint string
+	arch             *asm.Arch
+}
+
+var (
+	amd64, arm64 = asm.AMD64, asm.ARM64
+	builds       = []build{
+		{"amd64", "!purego", &amd64},
+		{"arm64", "!purego", &arm64},
+		{"other", "(!amd64 && !arm64) || purego", nil},
+	}
+)
+
 // KernelFiles returns the files that go beside the model's code file out
 // when its code calls the kernels, by path: the assembly for amd64 and
 // arm64 (out_amd64.s, out_arm64.s), their Go declarations (out_amd64.go,
@@ -315,155 +487,123 @@ func KernelFiles(m *ir.Model, out string) (map[string][]byte, error) {
 		return nil, nil
 	}
 	base := strings.TrimSuffix(out, filepath.Ext(out))
-	files := map[string][]byte{
-		base + "_amd64.s": asm.AMD64(m.Source, m.Names.Prefix, m.Float, (&emitter{m: m}).softmaxKernel()),
-		base + "_arm64.s": asm.ARM64(m.Source, m.Names.Prefix, m.Float),
+	ks := usedKernels(m)
+	ids := make([]asm.Kernel, len(ks))
+	for i, k := range ks {
+		ids[i] = k.id
 	}
-	for _, arch := range []string{"amd64", "arm64", "other"} {
+	files := map[string][]byte{}
+	for _, b := range builds {
+		if b.arch != nil {
+			files[base+"_"+b.name+".s"] = asm.File(*b.arch, m.Source, m.Names.Prefix, m.Float, ids)
+		}
 		e := &emitter{m: m, f: NewFile(m.Package)}
 		e.f.HeaderComment(fmt.Sprintf("Code generated by nngen from %s. DO NOT EDIT.", m.Source))
-		e.archKernels(arch)
+		e.f.HeaderComment("//go:build " + b.constraint)
+		e.archKernels(b, ks)
 		src, err := e.render()
 		if err != nil {
 			return nil, err
 		}
-		files[base+"_"+arch+".go"] = src
+		files[base+"_"+b.name+".go"] = src
 	}
 	return files, nil
 }
 
-// kernelDispatch is a kernel that runs its assembly version when the
-// processor has it: its name, that of the assembly, its parameters and the
-// arguments of the two calls.
-type kernelDispatch struct {
-	name, asm string
-	params    []Code
-	args, ptr []Code
-}
-
-// archKernels emits the kernels of one architecture: gemmKernel and
-// gemvKernel, calling the assembly or the Go versions.
-func (e *emitter) archKernels(arch string) {
-	gemm, gemv := e.gemm(), e.gemv()
-	p := Op("*").Add(e.T())
-	asmGemm := []Code{List(Id("m"), Id("n"), Id("k")).Int(), Id("a").Add(p), List(Id("ars"), Id("acs")).Int(),
-		Id("b").Add(p), Id("ldb").Int(), Id("c").Add(p), Id("ldc").Int(), List(Id("bias"), Id("mask")).Add(p), Id("mode").Int()}
-	asmTranspose := []Code{List(Id("rows"), Id("cols")).Int(), Id("src").Add(p), Id("lds").Int(), Id("dst").Add(p), Id("ldd").Int()}
-	ptrTranspose := []Code{Id("rows"), Id("cols"), Op("&").Id("src").Index(Lit(0)), Id("lds"), Op("&").Id("dst").Index(Lit(0)), Id("ldd")}
-	goSoftmax := func() {
-		if !e.softmaxKernel() {
-			return
+// archKernels emits the kernels of a build: for each kernel with assembly
+// its declaration and irisGemmKernel calling it, else irisGemmKernel
+// calling the plain Go version.
+func (e *emitter) archKernels(b build, ks []kernel) {
+	if b.arch != nil && *b.arch == asm.AMD64 {
+		e.detectAVX2()
+	}
+	for _, k := range ks {
+		name := e.name(k)
+		if b.arch == nil || !asm.Has(*b.arch, k.id, e.m.Float) {
+			e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly for it.", name, name))
+			e.f.Func().Id(name + "Kernel").Params(e.signature(k, false)...).Block(Id(name + "Go").Call(args(k, false)...))
+			continue
 		}
-		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly for it.", e.softmax(), e.softmax()))
-		e.f.Func().Id(e.softmax() + "Kernel").Params(e.softmaxParams()...).Block(Id(e.softmax() + "Go").Call(softmaxArgs...))
-	}
-	asmSoftmax := []Code{List(Id("k"), Id("n")).Int(), Id("z").Add(p), Id("ld").Int(), List(Id("p"), Id("sum")).Add(p)}
-	ptrSoftmax := []Code{Id("k"), Id("n"), Op("&").Id("z").Index(Lit(0)), Id("ld"), Op("&").Id("p").Index(Lit(0)), Op("&").Id("sum").Index(Lit(0))}
-	goTranspose := func() {
-		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly for it.", e.transpose(), e.transpose()))
-		e.f.Func().Id(e.transpose() + "Kernel").Params(e.transposeParams()...).Block(Id(e.transpose() + "Go").Call(transposeArgs...))
-	}
-	asmGemv := []Code{List(Id("m"), Id("k")).Int(), Id("a").Add(p), Id("lda").Int(), List(Id("x"), Id("y")).Add(p), Id("mode").Int()}
-	// The checked entry points have checked the slices the kernel reads;
-	// with k = 0 it reads neither a nor b, and bias only in gemmBias mode.
-	data := func(s string) Code { return Qual("unsafe", "SliceData").Call(Id(s)) }
-	ptrGemm := []Code{Id("m"), Id("n"), Id("k"), data("a"), Id("ars"), Id("acs"), data("b"), Id("ldb"), data("c"), Id("ldc"), data("bias"), data("mask"), Id("mode")}
-	ptrGemv := []Code{Id("m"), Id("k"), Op("&").Id("a").Index(Lit(0)), Id("lda"), Op("&").Id("x").Index(Lit(0)), Op("&").Id("y").Index(Lit(0)), Id("mode")}
-	declare := func(name, doc string, params []Code) {
-		e.f.Comment(name + " " + doc)
+		a := *b.arch
+		covers := ""
+		if k.covers != "" {
+			covers = " " + k.covers + ","
+		}
+		asmName := k.id.Name(e.m.Names.Prefix, a)
+		e.f.Comment(fmt.Sprintf("%s is %s%s in assembly %s.", asmName, name, covers, map[asm.Arch]string{asm.AMD64: "for processors with AVX2 and FMA", asm.ARM64: "with NEON"}[a]))
 		e.f.Comment("")
 		e.f.Comment("//go:noescape")
-		e.f.Func().Id(name).Params(params...)
+		e.f.Func().Id(asmName).Params(e.signature(k, true)...)
+		call := Id(asmName).Call(args(k, true)...)
+		if a == asm.AMD64 {
+			e.f.Comment(fmt.Sprintf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", name, asmName, name))
+			e.f.Func().Id(name+"Kernel").Params(e.signature(k, false)...).Block(
+				If(Id(e.m.Names.Prefix+"AVX2")).Block(call, Return()),
+				Id(name+"Go").Call(args(k, false)...),
+			)
+			continue
+		}
+		if k.neon == nil {
+			e.f.Comment(fmt.Sprintf("%sKernel runs %s.", name, asmName))
+			e.f.Func().Id(name + "Kernel").Params(e.signature(k, false)...).Block(call)
+			continue
+		}
+		doc, after := k.neon(e)
+		e.docf("%sKernel runs %s, then %s if the mode asks for it: NEON has the\ninstructions, but Go's assembler does not.", name, asmName, doc)
+		e.f.Func().Id(name + "Kernel").Params(e.signature(k, false)...).Block(append([]Code{call}, after...)...)
 	}
-	switch arch {
-	case "amd64":
-		e.f.HeaderComment("//go:build !purego")
-		has := e.m.Names.Prefix + "AVX2"
-		cpuid, xgetbv := e.m.Names.Prefix+"CPUID", e.m.Names.Prefix+"XGETBV"
-		e.docf(`%s reports whether the processor and the operating system run AVX2 and
+}
+
+// detectAVX2 emits the detection of AVX2 and FMA, and the declarations of
+// the instructions it needs.
+func (e *emitter) detectAVX2() {
+	has := e.m.Names.Prefix + "AVX2"
+	cpuid, xgetbv := e.m.Names.Prefix+"CPUID", e.m.Names.Prefix+"XGETBV"
+	e.docf(`%s reports whether the processor and the operating system run AVX2 and
 FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
-		e.f.Var().Id(has).Op("=").Func().Params().Bool().Block(
-			List(Id("_"), Id("_"), Id("c1"), Id("_")).Op(":=").Id(cpuid).Call(Lit(1), Lit(0)),
-			If(Id("c1").Op("&").Parens(Lit(1).Op("<<").Lit(12).Op("|").Lit(1).Op("<<").Lit(27).Op("|").Lit(1).Op("<<").Lit(28)).Op("!=").
-				Lit(1).Op("<<").Lit(12).Op("|").Lit(1).Op("<<").Lit(27).Op("|").Lit(1).Op("<<").Lit(28)).Block(Return(False())),
-			List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
-			Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(5)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Lit(6).Op("==").Lit(6)),
-		).Call()
-		e.f.Comment(cpuid + " executes CPUID with EAX = leaf and ECX = sub.")
-		e.f.Func().Id(cpuid).Params(List(Id("leaf"), Id("sub")).Uint32()).Params(List(Id("a"), Id("b"), Id("c"), Id("d")).Uint32())
-		e.f.Comment(xgetbv + " returns the low half of XCR0, the state the operating system saves.")
-		e.f.Func().Id(xgetbv).Params().Params(Id("eax").Uint32())
-		declare(asm.Gemm(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole tiles of columns, in assembly with AVX2 and FMA.", gemm), asmGemm)
-		declare(asm.Gemv(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s in assembly with AVX2 and FMA.", gemv), asmGemv)
-		declare(asm.Transpose(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole blocks, in assembly with AVX2.", e.transpose()), asmTranspose)
-		dispatch := []kernelDispatch{
-			{gemm, asm.Gemm(e.m.Names.Prefix, "AVX2"), e.gemmParams(), gemmArgs, ptrGemm},
-			{gemv, asm.Gemv(e.m.Names.Prefix, "AVX2"), e.gemvParams(), gemvArgs, ptrGemv},
-			{e.transpose(), asm.Transpose(e.m.Names.Prefix, "AVX2"), e.transposeParams(), transposeArgs, ptrTranspose},
-		}
-		if e.softmaxKernel() && e.m.Float == "float32" {
-			declare(asm.Softmax(e.m.Names.Prefix, "AVX2"), fmt.Sprintf("is %s for whole blocks, in assembly with AVX2 and FMA.", e.softmax()), asmSoftmax)
-			dispatch = append(dispatch, kernelDispatch{e.softmax(), asm.Softmax(e.m.Names.Prefix, "AVX2"), e.softmaxParams(), softmaxArgs, ptrSoftmax})
-		} else {
-			goSoftmax()
-		}
-		for _, k := range dispatch {
-			e.f.Comment(fmt.Sprintf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", k.name, k.asm, k.name))
-			e.f.Func().Id(k.name+"Kernel").Params(k.params...).Block(
-				If(Id(has)).Block(Id(k.asm).Call(k.ptr...), Return()),
-				Id(k.name+"Go").Call(k.args...),
-			)
-		}
-	case "arm64":
-		e.f.HeaderComment("//go:build !purego")
-		declare(asm.Gemm(e.m.Names.Prefix, "NEON"), fmt.Sprintf("is %s for whole tiles of columns, in assembly with NEON.", gemm), asmGemm)
-		declare(asm.Gemv(e.m.Names.Prefix, "NEON"), fmt.Sprintf("is %s in assembly with NEON.", gemv), asmGemv)
-		e.f.Comment(fmt.Sprintf("%sKernel runs %s, then relu and the mask if the mode asks for", gemm, asm.Gemm(e.m.Names.Prefix, "NEON")))
-		e.f.Comment("them: NEON has the instructions, but Go's assembler does not.")
-		e.f.Func().Id(gemm+"Kernel").Params(e.gemmParams()...).Block(
-			Id(asm.Gemm(e.m.Names.Prefix, "NEON")).Call(ptrGemm...),
-			If(Id("mode").Op("&").Parens(Add(e.gemmRelu()).Op("|").Add(e.gemmMask())).Op("==").Lit(0)).Block(Return()),
-			For(Id("i").Op(":=").Range().Id("m")).Block(
-				Id("row").Op(":=").Id("c").Index(Id("i").Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n")),
-				For(Id("j").Op(",").Id("v").Op(":=").Range().Id("row")).Block(
-					If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0)).Block(
-						Id("row").Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
-					),
-					If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0).Op("&&").Op("!").Parens(Id("mask").Index(Id("i").Op("*").Id("ldc").Op("+").Id("j")).Op(">").Lit(0))).Block(
-						Id("row").Index(Id("j")).Op("=").Lit(0),
-					),
-				),
-			),
-		)
-		e.f.Comment(fmt.Sprintf("%sKernel runs %s, then relu if the mode asks for it.", gemv, asm.Gemv(e.m.Names.Prefix, "NEON")))
-		e.f.Func().Id(gemv+"Kernel").Params(e.gemvParams()...).Block(
-			Id(asm.Gemv(e.m.Names.Prefix, "NEON")).Call(ptrGemv...),
-			If(Id("mode").Op("&").Add(e.gemmRelu()).Op("==").Lit(0)).Block(Return()),
-			For(Id("i").Op(",").Id("v").Op(":=").Range().Id("y").Index(Op(":").Id("m"))).Block(
-				Id("y").Index(Id("i")).Op("=").Max(Id("v"), Lit(0)),
-			),
-		)
-		goTranspose()
-		goSoftmax()
-	default:
-		e.f.HeaderComment("//go:build (!amd64 && !arm64) || purego")
-		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly kernels.", gemm, gemm))
-		e.f.Func().Id(gemm + "Kernel").Params(e.gemmParams()...).Block(Id(gemm + "Go").Call(gemmArgs...))
-		e.f.Comment(fmt.Sprintf("%sKernel runs %sGo.", gemv, gemv))
-		e.f.Func().Id(gemv + "Kernel").Params(e.gemvParams()...).Block(Id(gemv + "Go").Call(gemvArgs...))
-		goTranspose()
-		goSoftmax()
-	}
+	e.f.Var().Id(has).Op("=").Func().Params().Bool().Block(
+		List(Id("_"), Id("_"), Id("c1"), Id("_")).Op(":=").Id(cpuid).Call(Lit(1), Lit(0)),
+		If(Id("c1").Op("&").Parens(Lit(1).Op("<<").Lit(12).Op("|").Lit(1).Op("<<").Lit(27).Op("|").Lit(1).Op("<<").Lit(28)).Op("!=").
+			Lit(1).Op("<<").Lit(12).Op("|").Lit(1).Op("<<").Lit(27).Op("|").Lit(1).Op("<<").Lit(28)).Block(Return(False())),
+		List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
+		Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(5)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Lit(6).Op("==").Lit(6)),
+	).Call()
+	e.f.Comment(cpuid + " executes CPUID with EAX = leaf and ECX = sub.")
+	e.f.Func().Id(cpuid).Params(List(Id("leaf"), Id("sub")).Uint32()).Params(List(Id("a"), Id("b"), Id("c"), Id("d")).Uint32())
+	e.f.Comment(xgetbv + " returns the low half of XCR0, the state the operating system saves.")
+	e.f.Func().Id(xgetbv).Params().Params(Id("eax").Uint32())
 }
 
 // render formats the file being emitted.
 func (e *emitter) render() ([]byte, error) {
+	e.f.NoFormat = true
 	var buf bytes.Buffer
 	if err := e.f.Render(&buf); err != nil {
-		return nil, fmt.Errorf("generated code does not format (a bug in nngen): %v", err)
+		return nil, fmt.Errorf("generated code does not render (a bug in nngen): %v", err)
 	}
-	return buf.Bytes(), nil
+	return formatSource("code", buf.Bytes())
+}
+
+// formatSource formats the generated Go source src. If it does not
+// format, the error holds the source with line numbers, as the error's
+// positions count them.
+func formatSource(what string, src []byte) ([]byte, error) {
+	out, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("generated %s does not format (a bug in nngen): %v\n%s", what, err, numbered(src))
+	}
+	return out, nil
+}
+
+// numbered returns src with each line preceded by its number.
+func numbered(src []byte) string {
+	lines := strings.Split(strings.TrimSuffix(string(src), "\n"), "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		fmt.Fprintf(&b, "%5d\t%s\n", i+1, l)
+	}
+	return b.String()
 }
 
 // plus is k+j for j > 0.

@@ -12,6 +12,7 @@ import (
 	. "github.com/dave/jennifer/jen"
 
 	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/spec"
 )
 
 // trained emits the predictor type and the trained value, when the model
@@ -80,7 +81,7 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 	// in the binary.
 	e.f.Var().Id(t.Value).Op("=").Op("&").Id(t.Predictor).Values()
 	e.f.Anon("embed")
-	size := e.bytes()
+	size := e.m.Float.Size()
 	e.f.Comment(fmt.Sprintf("%s holds the parameters of %s, little-endian %s.", t.BlobVar, t.Source, m.Float))
 	e.f.Comment("//go:embed " + t.Blob)
 	e.f.Var().Id(t.BlobVar).String()
@@ -170,8 +171,8 @@ func (e *emitter) floats(vs []float64) Code {
 
 // floatLit writes v rounded to the element type float as the shortest Go
 // literal that gives it back exactly.
-func floatLit(float string, v float64) string {
-	if float == "float32" {
+func floatLit(float spec.DType, v float64) string {
+	if float == spec.Float32 {
 		return strconv.FormatFloat(v, 'g', -1, 32)
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
@@ -185,7 +186,7 @@ func Blob(m *ir.Model) []byte {
 	if t == nil || t.Blob == "" {
 		return nil
 	}
-	if m.Float == "float32" {
+	if m.Float == spec.Float32 {
 		b := make([]byte, 4*len(t.Params))
 		for i, v := range t.Params {
 			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(float32(v)))

@@ -12,17 +12,9 @@ const stackBytes = 128 << 10
 // MaxChunk is the largest number of samples in a chunk.
 const MaxChunk = 32
 
-// Size is the number of bytes of one value of the element type.
-func (m *Model) Size() int {
-	if m.Float == "float32" {
-		return 4
-	}
-	return 8
-}
-
 // Cols is the column tile of the matrix kernels: 64 bytes of values, two
 // 256-bit vectors. The chunk is a whole number of tiles.
-func (m *Model) Cols() int { return 64 / m.Size() }
+func (m *Model) Cols() int { return 64 / m.Float.Size() }
 
 // chunk returns the number of samples per chunk of m, or 0 when a layer
 // is too wide for one tile of samples to fit, and the samples go one at a
@@ -34,7 +26,7 @@ func chunk(m *Model) int {
 		widest = max(widest, l.Out)
 	}
 	for c := MaxChunk; c >= m.Cols(); c /= 2 {
-		if widest*c*m.Size() <= stackBytes {
+		if widest*c*m.Float.Size() <= stackBytes {
 			return c
 		}
 	}

@@ -29,7 +29,7 @@ type Model struct {
 	Source    string // base name of the spec file
 	Name      string // Go type of the model; it also holds gradients
 	Package   string
-	Float     string // Go element type: float32 or float64
+	Float     spec.DType // Go element type
 	Inputs    int
 	Outputs   int
 	NumParams int
@@ -79,15 +79,34 @@ type Activation struct {
 	Name      spec.Activation
 	Formula   string // f(z) in math, for comments
 	Deriv     string // f'(z) expressed through DerivOf, for comments
-	DerivOf   string // "a" when f' is computed from the saved output, "z" from the pre-activation
+	DerivOf   Arg    // what f' is computed from
 	Func      *Func  // nil for identity
 	DerivFunc *Func  // nil for identity
+}
+
+// Arg is the saved value of a layer that its derivative f' reads.
+type Arg int
+
+const (
+	// A is the layer's output a = f(z), saved anyway as the next layer's
+	// input: f' reads it wherever that is exact and no dearer than z.
+	A Arg = iota
+	// Z is the pre-activation z, saved for f' alone.
+	Z
+)
+
+// Var is the name of f”s parameter: a or z.
+func (x Arg) Var() Var {
+	if x == Z {
+		return z
+	}
+	return a
 }
 
 // Func is a scalar helper function of the generated code.
 type Func struct {
 	Name  string
-	Param string // "z" or "a"
+	Param Var // z, or a for a derivative read off the output
 	Doc   string
 	Body  Expr
 }
@@ -150,7 +169,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 		Source:    SourceName(m.File),
 		Name:      m.Name,
 		Package:   pkg,
-		Float:     string(m.DType),
+		Float:     m.DType,
 		Inputs:    m.Inputs,
 		Outputs:   m.Outputs(),
 		NumParams: m.NumParams(),
@@ -192,7 +211,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 		if i < len(m.Layers)-1 {
 			l.Act = activation(sl.Activation, sl.Alpha)
 			l.Act.Func, l.Act.DerivFunc = use(l.Act.Func), use(l.Act.DerivFunc)
-			if l.Act.DerivOf == "z" {
+			if l.Act.DerivOf == Z {
 				l.Z = fmt.Sprintf("Z%d", i+1)
 			}
 		} else {
@@ -211,7 +230,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 			st.Below = out.Layers[i-1]
 			st.Up = fmt.Sprintf("d%d", i)
 			st.DerivArg = st.Below.A
-			if st.Below.Act.DerivOf == "z" {
+			if st.Below.Act.DerivOf == Z {
 				st.DerivArg = st.Below.Z
 			}
 		}

@@ -62,7 +62,7 @@ func (h Head) apply(z []float64) []float64 {
 
 // Apply evaluates f at v.
 func (f *Func) Apply(v float64) float64 {
-	return eval(f.Body, map[string]float64{f.Param: v})
+	return eval(f.Body, map[string]float64{string(f.Param): v})
 }
 
 // mathFuncs are the functions of package math that a Call may name.

@@ -17,10 +17,7 @@ type Stats struct {
 // not counted in FLOPs: they are linear in the widths, the products are
 // quadratic.
 func (m *Model) Stats() Stats {
-	s := Stats{FloatBytes: 8}
-	if m.Float == "float32" {
-		s.FloatBytes = 4
-	}
+	s := Stats{FloatBytes: m.Float.Size()}
 	s.ParamBytes = m.NumParams * s.FloatBytes
 	s.TrainValues = m.Inputs
 	for _, l := range m.Layers {

@@ -62,6 +62,14 @@ const (
 	Float64 DType = "float64"
 )
 
+// Size returns the number of bytes of one value of d.
+func (d DType) Size() int {
+	if d == Float32 {
+		return 4
+	}
+	return 8
+}
+
 // Activation is an elementwise function applied after a dense layer.
 type Activation string
 

@@ -3,12 +3,12 @@
 
 package digits
 
-// digitsGemmKernel runs digitsGemmGo: this build has no assembly kernels.
+// digitsGemmKernel runs digitsGemmGo: this build has no assembly for it.
 func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// digitsGemvKernel runs digitsGemvGo.
+// digitsGemvKernel runs digitsGemvGo: this build has no assembly for it.
 func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	digitsGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -23,25 +23,10 @@ func mnistCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // mnistXGETBV returns the low half of XCR0, the state the operating system saves.
 func mnistXGETBV() (eax uint32)
 
-// mnistGemmAVX2 is mnistGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// mnistGemmAVX2 is mnistGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
-
-// mnistGemvAVX2 is mnistGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// mnistTransposeAVX2 is mnistTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func mnistTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
-
-// mnistSoftmaxAVX2 is mnistSoftmax for whole blocks, in assembly with AVX2 and FMA.
-//
-//go:noescape
-func mnistSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
 func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
@@ -52,28 +37,43 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// mnistGemvAVX2 is mnistGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
 // mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else mnistGemvGo.
 func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if mnistAVX2 {
-		mnistGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		mnistGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	mnistGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// mnistTransposeAVX2 is mnistTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func mnistTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // mnistTransposeKernel runs mnistTransposeAVX2 if the processor has AVX2 and FMA, else mnistTransposeGo.
 func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if mnistAVX2 {
-		mnistTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		mnistTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
+// mnistSoftmaxAVX2 is mnistSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func mnistSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // mnistSoftmaxKernel runs mnistSoftmaxAVX2 if the processor has AVX2 and FMA, else mnistSoftmaxGo.
 func mnistSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if mnistAVX2 {
-		mnistSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		mnistSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
 		return
 	}
 	mnistSoftmaxGo(k, n, z, ld, p, sum)

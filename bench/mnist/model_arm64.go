@@ -10,13 +10,8 @@ import "unsafe"
 //go:noescape
 func mnistGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
-// mnistGemvNEON is mnistGemv in assembly with NEON.
-//
-//go:noescape
-func mnistGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// mnistGemmKernel runs mnistGemmNEON, then relu and the mask if the mode asks for
-// them: NEON has the instructions, but Go's assembler does not.
+// mnistGemmKernel runs mnistGemmNEON, then relu and the mask if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	mnistGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(mnistGemmRelu|mnistGemmMask) == 0 {
@@ -35,9 +30,15 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 	}
 }
 
-// mnistGemvKernel runs mnistGemvNEON, then relu if the mode asks for it.
+// mnistGemvNEON is mnistGemv in assembly with NEON.
+//
+//go:noescape
+func mnistGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// mnistGemvKernel runs mnistGemvNEON, then relu if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	mnistGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	mnistGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&mnistGemmRelu == 0 {
 		return
 	}

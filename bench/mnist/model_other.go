@@ -3,12 +3,12 @@
 
 package mnist
 
-// mnistGemmKernel runs mnistGemmGo: this build has no assembly kernels.
+// mnistGemmKernel runs mnistGemmGo: this build has no assembly for it.
 func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// mnistGemvKernel runs mnistGemvGo.
+// mnistGemvKernel runs mnistGemvGo: this build has no assembly for it.
 func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	mnistGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -23,25 +23,10 @@ func wideCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // wideXGETBV returns the low half of XCR0, the state the operating system saves.
 func wideXGETBV() (eax uint32)
 
-// wideGemmAVX2 is wideGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// wideGemmAVX2 is wideGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
-
-// wideGemvAVX2 is wideGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// wideTransposeAVX2 is wideTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func wideTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
-
-// wideSoftmaxAVX2 is wideSoftmax for whole blocks, in assembly with AVX2 and FMA.
-//
-//go:noescape
-func wideSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
 func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
@@ -52,28 +37,43 @@ func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// wideGemvAVX2 is wideGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
 // wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else wideGemvGo.
 func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if wideAVX2 {
-		wideGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		wideGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	wideGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// wideTransposeAVX2 is wideTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func wideTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // wideTransposeKernel runs wideTransposeAVX2 if the processor has AVX2 and FMA, else wideTransposeGo.
 func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if wideAVX2 {
-		wideTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		wideTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	wideTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
+// wideSoftmaxAVX2 is wideSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func wideSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // wideSoftmaxKernel runs wideSoftmaxAVX2 if the processor has AVX2 and FMA, else wideSoftmaxGo.
 func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if wideAVX2 {
-		wideSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		wideSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
 		return
 	}
 	wideSoftmaxGo(k, n, z, ld, p, sum)

@@ -3,12 +3,12 @@
 
 package wide
 
-// wideGemmKernel runs wideGemmGo: this build has no assembly kernels.
+// wideGemmKernel runs wideGemmGo: this build has no assembly for it.
 func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// wideGemvKernel runs wideGemvGo.
+// wideGemvKernel runs wideGemvGo: this build has no assembly for it.
 func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	wideGemvGo(m, k, a, lda, x, y, mode)
 }

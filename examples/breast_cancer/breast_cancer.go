@@ -378,6 +378,28 @@ func cancerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	cancerGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// cancerTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to cancerTransposeKernel,
+// the edges to cancerTransposeGo.
+func cancerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		cancerTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		cancerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		cancerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
 // cancerGemmGo is cancerGemm in plain Go, four rows of c at a time.
 func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
@@ -506,28 +528,6 @@ func cancerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		if mode&cancerGemmRelu != 0 {
 			y[i] = max(y[i], 0)
 		}
-	}
-}
-
-// cancerTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to cancerTransposeKernel,
-// the edges to cancerTransposeGo.
-func cancerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^3, cols&^3
-	if r > 0 && c > 0 {
-		cancerTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		cancerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		cancerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
 	}
 }
 

@@ -23,20 +23,10 @@ func cancerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // cancerXGETBV returns the low half of XCR0, the state the operating system saves.
 func cancerXGETBV() (eax uint32)
 
-// cancerGemmAVX2 is cancerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// cancerGemmAVX2 is cancerGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// cancerGemvAVX2 is cancerGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// cancerTransposeAVX2 is cancerTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func cancerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else cancerGemmGo.
 func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -47,19 +37,29 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// cancerGemvAVX2 is cancerGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // cancerGemvKernel runs cancerGemvAVX2 if the processor has AVX2 and FMA, else cancerGemvGo.
 func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if cancerAVX2 {
-		cancerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		cancerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	cancerGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// cancerTransposeAVX2 is cancerTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func cancerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // cancerTransposeKernel runs cancerTransposeAVX2 if the processor has AVX2 and FMA, else cancerTransposeGo.
 func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if cancerAVX2 {
-		cancerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		cancerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	cancerTransposeGo(rows, cols, src, lds, dst, ldd)

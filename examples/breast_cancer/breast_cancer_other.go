@@ -3,12 +3,12 @@
 
 package main
 
-// cancerGemmKernel runs cancerGemmGo: this build has no assembly kernels.
+// cancerGemmKernel runs cancerGemmGo: this build has no assembly for it.
 func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// cancerGemvKernel runs cancerGemvGo.
+// cancerGemvKernel runs cancerGemvGo: this build has no assembly for it.
 func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	cancerGemvGo(m, k, a, lda, x, y, mode)
 }

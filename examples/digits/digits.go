@@ -420,6 +420,50 @@ func digitsGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	digitsGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// digitsTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to digitsTransposeKernel,
+// the edges to digitsTransposeGo.
+func digitsTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^7, cols&^7
+	if r > 0 && c > 0 {
+		digitsTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		digitsTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		digitsTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// digitsSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 8 columns go to digitsSoftmaxKernel, the rest to digitsSoftmaxGo.
+func digitsSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		digitsSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		digitsSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
 // digitsGemmGo is digitsGemm in plain Go, four rows of c at a time.
 func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	i := 0
@@ -551,56 +595,12 @@ func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	}
 }
 
-// digitsTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to digitsTransposeKernel,
-// the edges to digitsTransposeGo.
-func digitsTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^7, cols&^7
-	if r > 0 && c > 0 {
-		digitsTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		digitsTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		digitsTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
-	}
-}
-
 // digitsTransposeGo is digitsTranspose in plain Go.
 func digitsTransposeGo(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	for i := range rows {
 		for j, v := range src[i*lds:][:cols] {
 			dst[j*ldd+i] = v
 		}
-	}
-}
-
-// digitsSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
-//
-//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
-//
-// Whole blocks of 8 columns go to digitsSoftmaxKernel, the rest to digitsSoftmaxGo.
-func digitsSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
-	if k == 0 || n == 0 {
-		return
-	}
-	_ = z[(k-1)*ld+n-1]
-	_ = p[(k-1)*ld+n-1]
-	_ = sum[n-1]
-	whole := n &^ 7
-	if whole > 0 {
-		digitsSoftmaxKernel(k, whole, z, ld, p, sum)
-	}
-	if whole < n {
-		digitsSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
 	}
 }
 

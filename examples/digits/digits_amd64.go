@@ -23,25 +23,10 @@ func digitsCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // digitsXGETBV returns the low half of XCR0, the state the operating system saves.
 func digitsXGETBV() (eax uint32)
 
-// digitsGemmAVX2 is digitsGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// digitsGemmAVX2 is digitsGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
-
-// digitsGemvAVX2 is digitsGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// digitsTransposeAVX2 is digitsTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func digitsTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
-
-// digitsSoftmaxAVX2 is digitsSoftmax for whole blocks, in assembly with AVX2 and FMA.
-//
-//go:noescape
-func digitsSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
 func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
@@ -52,28 +37,43 @@ func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// digitsGemvAVX2 is digitsGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
 // digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else digitsGemvGo.
 func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if digitsAVX2 {
-		digitsGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		digitsGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	digitsGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// digitsTransposeAVX2 is digitsTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func digitsTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // digitsTransposeKernel runs digitsTransposeAVX2 if the processor has AVX2 and FMA, else digitsTransposeGo.
 func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if digitsAVX2 {
-		digitsTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		digitsTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
+// digitsSoftmaxAVX2 is digitsSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func digitsSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // digitsSoftmaxKernel runs digitsSoftmaxAVX2 if the processor has AVX2 and FMA, else digitsSoftmaxGo.
 func digitsSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if digitsAVX2 {
-		digitsSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		digitsSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
 		return
 	}
 	digitsSoftmaxGo(k, n, z, ld, p, sum)

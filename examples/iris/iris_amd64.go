@@ -23,25 +23,10 @@ func irisCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // irisXGETBV returns the low half of XCR0, the state the operating system saves.
 func irisXGETBV() (eax uint32)
 
-// irisGemmAVX2 is irisGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// irisGemmAVX2 is irisGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func irisGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// irisGemvAVX2 is irisGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func irisGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// irisTransposeAVX2 is irisTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func irisTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
-
-// irisSoftmaxKernel runs irisSoftmaxGo: this build has no assembly for it.
-func irisSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
-	irisSoftmaxGo(k, n, z, ld, p, sum)
-}
 
 // irisGemmKernel runs irisGemmAVX2 if the processor has AVX2 and FMA, else irisGemmGo.
 func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -52,20 +37,35 @@ func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 	irisGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// irisGemvAVX2 is irisGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func irisGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // irisGemvKernel runs irisGemvAVX2 if the processor has AVX2 and FMA, else irisGemvGo.
 func irisGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if irisAVX2 {
-		irisGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		irisGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	irisGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// irisTransposeAVX2 is irisTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func irisTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // irisTransposeKernel runs irisTransposeAVX2 if the processor has AVX2 and FMA, else irisTransposeGo.
 func irisTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if irisAVX2 {
-		irisTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		irisTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	irisTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// irisSoftmaxKernel runs irisSoftmaxGo: this build has no assembly for it.
+func irisSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	irisSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -10,13 +10,8 @@ import "unsafe"
 //go:noescape
 func sineGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
-// sineGemvNEON is sineGemv in assembly with NEON.
-//
-//go:noescape
-func sineGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// sineGemmKernel runs sineGemmNEON, then relu and the mask if the mode asks for
-// them: NEON has the instructions, but Go's assembler does not.
+// sineGemmKernel runs sineGemmNEON, then relu and the mask if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	sineGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(sineGemmRelu|sineGemmMask) == 0 {
@@ -35,9 +30,15 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 	}
 }
 
-// sineGemvKernel runs sineGemvNEON, then relu if the mode asks for it.
+// sineGemvNEON is sineGemv in assembly with NEON.
+//
+//go:noescape
+func sineGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// sineGemvKernel runs sineGemvNEON, then relu if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	sineGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	sineGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&sineGemmRelu == 0 {
 		return
 	}

@@ -372,6 +372,28 @@ func xORGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	xORGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// xORTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to xORTransposeKernel,
+// the edges to xORTransposeGo.
+func xORTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		xORTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		xORTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		xORTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
 // xORGemmGo is xORGemm in plain Go, four rows of c at a time.
 func xORGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
@@ -500,28 +522,6 @@ func xORGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		if mode&xORGemmRelu != 0 {
 			y[i] = max(y[i], 0)
 		}
-	}
-}
-
-// xORTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to xORTransposeKernel,
-// the edges to xORTransposeGo.
-func xORTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^3, cols&^3
-	if r > 0 && c > 0 {
-		xORTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		xORTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		xORTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
 	}
 }
 

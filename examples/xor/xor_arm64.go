@@ -10,13 +10,8 @@ import "unsafe"
 //go:noescape
 func xORGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
-// xORGemvNEON is xORGemv in assembly with NEON.
-//
-//go:noescape
-func xORGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// xORGemmKernel runs xORGemmNEON, then relu and the mask if the mode asks for
-// them: NEON has the instructions, but Go's assembler does not.
+// xORGemmKernel runs xORGemmNEON, then relu and the mask if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	xORGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(xORGemmRelu|xORGemmMask) == 0 {
@@ -35,9 +30,15 @@ func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int,
 	}
 }
 
-// xORGemvKernel runs xORGemvNEON, then relu if the mode asks for it.
+// xORGemvNEON is xORGemv in assembly with NEON.
+//
+//go:noescape
+func xORGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// xORGemvKernel runs xORGemvNEON, then relu if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func xORGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	xORGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	xORGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&xORGemmRelu == 0 {
 		return
 	}

@@ -3,41 +3,28 @@ package asm
 import (
 	"fmt"
 	"strings"
+
+	"github.com/nngen/nngen/spec"
 )
 
-// AMD64 returns the amd64 assembly of the kernels of a model, with AVX2 and
-// FMA: gemm, gemv, transpose and, for float32 with softmax set, softmax.
-// The kernels end with VZEROUPPER, since the Go code around them uses
-// legacy SSE instructions, which pay for dirty upper halves on every
-// switch.
-func AMD64(source, prefix, float string, softmax bool) []byte {
-	t := x86Type(float)
-	w := &writer{}
-	w.WriteString(header(source))
-	w.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n\n")
-	w.gemmAMD64(Gemm(prefix, "AVX2"), t)
-	w.gemvAMD64(Gemv(prefix, "AVX2"), t)
-	w.transposeAMD64(Transpose(prefix, "AVX2"), t)
-	if softmax && float == "float32" {
-		w.softmaxAMD64(prefix)
-	}
-	w.cpuid(prefix)
-	return []byte(w.String())
-}
+// The amd64 kernels, with AVX2 and FMA. They end with VZEROUPPER, since
+// the Go code around them uses legacy SSE instructions, which pay for dirty
+// upper halves on every switch.
 
 // x86 spells an element type's instructions.
 type x86 struct {
 	size  int    // bytes per value
+	lanes int    // values per vector
 	shift int    // log₂ size
 	p, s  string // packed and scalar suffixes: PS and SS, or PD and SD
 	bcast string // broadcast of one value to a vector
 }
 
-func x86Type(float string) x86 {
-	if float == "float32" {
-		return x86{4, 2, "PS", "SS", "VBROADCASTSS"}
+func x86Type(t spec.DType) x86 {
+	if t == spec.Float32 {
+		return x86{4, Lanes(t), 2, "PS", "SS", "VBROADCASTSS"}
 	}
-	return x86{8, 3, "PD", "SD", "VBROADCASTSD"}
+	return x86{8, Lanes(t), 3, "PD", "SD", "VBROADCASTSD"}
 }
 
 // gemmAMD64 writes gemm, a row block at a time, of 6 rows (twelve
@@ -227,7 +214,7 @@ func (w *writer) gemmAMD64(name string, t x86) {
 //	Y0–Y7 the accumulators, Y8 x, Y9 the mask of the values left, Y10 a row's
 //	values left, Y11, Y12 the masks of the rows left, Y13 y under them
 func (w *writer) gemvAMD64(name string, t x86) {
-	lanes := 32 / t.size
+	lanes := t.lanes
 	masks := "·" + strings.TrimSuffix(name, "AVX2") + "Masks"
 	w.Comment(fmt.Sprintf("%s holds %d all-ones values, then %d zeros: the mask of the", masks[len("·"):], lanes, lanes),
 		"last i values of a vector starts i values before the zeros.")
@@ -408,7 +395,7 @@ func (w *writer) gemvAMD64(name string, t x86) {
 //	R11 lds and R12 ldd in bytes
 //	Y0–Y7 the rows of the block, Y8–Y15 the intermediate and the result
 func (w *writer) transposeAMD64(name string, t x86) {
-	lanes := 32 / t.size
+	lanes := t.lanes
 	w.Comment(name+" writes the transpose of src into dst; see the package doc of the generator",
 		"for the contract.", "")
 	w.WriteString("// func " + name + "(rows, cols int, src *T, lds int, dst *T, ldd int)\n")
@@ -524,7 +511,7 @@ var expConstants = []struct {
 //	Y0 the largest value, Y1 the sum, Y2 x, Y3 n, Y4 exp, Y5 a constant
 //	Y6–Y15 the constants of exp up to p4; p5, 1 and 127 are read when used
 func (w *writer) softmaxAMD64(prefix string) {
-	name, table := Softmax(prefix, "AVX2"), "·"+prefix+"ExpConstants"
+	name, table := Softmax.Name(prefix, AMD64), "·"+prefix+"ExpConstants"
 	w.Comment(fmt.Sprintf("%s holds the constants of %s's exp.", prefix+"ExpConstants", name))
 	for i, c := range expConstants {
 		w.WriteString(fmt.Sprintf("DATA %s+%d(SB)/4, $0x%08x // %s\n", table, 4*i, c.bits, c.what))

@@ -1,28 +1,23 @@
 package asm
 
-import "fmt"
+import (
+	"fmt"
 
-// ARM64 returns the arm64 assembly of the kernels of a model, with NEON:
-// gemm with a tile of 4 rows × 4 vectors (sixteen accumulators, 64 bytes of
-// a row of c each), and gemv over 4 rows at a time. Every arm64 processor
-// has ASIMD, so the generated code needs no detection of it.
+	"github.com/nngen/nngen/spec"
+)
+
+// The arm64 kernels, with NEON: gemm with a tile of 4 rows × 4 vectors
+// (sixteen accumulators, 64 bytes of a row of c each), and gemv over 4 rows
+// at a time.
 //
 // Go's assembler has no vector FADD (nor FADDP), so the horizontal sums of
 // gemv add with VFMLA by a vector of ones: fma(x, 1, y) rounds x+y once,
 // which is exactly what FADD does.
-func ARM64(source, prefix, float string) []byte {
-	t := neonType(float)
-	w := &writer{}
-	w.WriteString(header(source))
-	w.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n\n")
-	w.gemmARM64(Gemm(prefix, "NEON"), t)
-	w.gemvARM64(Gemv(prefix, "NEON"), t)
-	return []byte(w.String())
-}
 
 // neon spells an element type's instructions.
 type neon struct {
 	size  int    // bytes per value
+	lanes int    // values per two vectors, the step of gemv
 	shift int    // log₂ size
 	arr   string // arrangement of a 128-bit vector: S4 or D2
 	lane  string // element of a vector, without its index: S or D
@@ -30,11 +25,11 @@ type neon struct {
 	one   string // the bits of 1.0, for a general register
 }
 
-func neonType(float string) neon {
-	if float == "float32" {
-		return neon{4, 2, "S4", "S", "S", "$0x3f800000"}
+func neonType(t spec.DType) neon {
+	if t == spec.Float32 {
+		return neon{4, Lanes(t), 2, "S4", "S", "S", "$0x3f800000"}
 	}
-	return neon{8, 3, "D2", "D", "D", "$0x3ff0000000000000"}
+	return neon{8, Lanes(t), 3, "D2", "D", "D", "$0x3ff0000000000000"}
 }
 
 // v names a vector register with the element type's arrangement.
@@ -189,7 +184,7 @@ func (w *writer) gemmARM64(name string, t neon) {
 //	V16–V23 those of the rows, V24 a scratch, V31 ones
 //	F24 x[p] and F25–F28 a[i][p] in the scalar tail
 func (w *writer) gemvARM64(name string, t neon) {
-	lanes := 32 / t.size
+	lanes := t.lanes
 	w.Comment(name+" adds a·x to y, leaving relu to its caller; see the package doc of the", "generator for the contract.", "")
 	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
 	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-56\n")

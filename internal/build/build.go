@@ -65,7 +65,7 @@ func Program(s *spec.Model) (exe string, release func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	files, err := sources(model, m.Name, m.Float, weightfile.Arch(s))
+	files, err := sources(model, m.Name, string(m.Float), weightfile.Arch(s))
 	if err != nil {
 		return "", nil, err
 	}

@@ -10,13 +10,8 @@ import "unsafe"
 //go:noescape
 func irisGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
-// irisGemvNEON is irisGemv in assembly with NEON.
-//
-//go:noescape
-func irisGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// irisGemmKernel runs irisGemmNEON, then relu and the mask if the mode asks for
-// them: NEON has the instructions, but Go's assembler does not.
+// irisGemmKernel runs irisGemmNEON, then relu and the mask if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	irisGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(irisGemmRelu|irisGemmMask) == 0 {
@@ -35,9 +30,15 @@ func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 	}
 }
 
-// irisGemvKernel runs irisGemvNEON, then relu if the mode asks for it.
+// irisGemvNEON is irisGemv in assembly with NEON.
+//
+//go:noescape
+func irisGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// irisGemvKernel runs irisGemvNEON, then relu if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func irisGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	irisGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	irisGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&irisGemmRelu == 0 {
 		return
 	}

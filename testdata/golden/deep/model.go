@@ -1125,6 +1125,50 @@ func deepGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	deepGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// deepTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to deepTransposeKernel,
+// the edges to deepTransposeGo.
+func deepTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		deepTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		deepTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		deepTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// deepSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 4 columns go to deepSoftmaxKernel, the rest to deepSoftmaxGo.
+func deepSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 3
+	if whole > 0 {
+		deepSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		deepSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
 // deepGemmGo is deepGemm in plain Go, four rows of c at a time.
 func deepGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
@@ -1256,56 +1300,12 @@ func deepGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	}
 }
 
-// deepTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to deepTransposeKernel,
-// the edges to deepTransposeGo.
-func deepTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^3, cols&^3
-	if r > 0 && c > 0 {
-		deepTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		deepTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		deepTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
-	}
-}
-
 // deepTransposeGo is deepTranspose in plain Go.
 func deepTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	for i := range rows {
 		for j, v := range src[i*lds:][:cols] {
 			dst[j*ldd+i] = v
 		}
-	}
-}
-
-// deepSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
-//
-//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
-//
-// Whole blocks of 4 columns go to deepSoftmaxKernel, the rest to deepSoftmaxGo.
-func deepSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
-	if k == 0 || n == 0 {
-		return
-	}
-	_ = z[(k-1)*ld+n-1]
-	_ = p[(k-1)*ld+n-1]
-	_ = sum[n-1]
-	whole := n &^ 3
-	if whole > 0 {
-		deepSoftmaxKernel(k, whole, z, ld, p, sum)
-	}
-	if whole < n {
-		deepSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
 	}
 }
 

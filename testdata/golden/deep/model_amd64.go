@@ -23,25 +23,10 @@ func deepCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // deepXGETBV returns the low half of XCR0, the state the operating system saves.
 func deepXGETBV() (eax uint32)
 
-// deepGemmAVX2 is deepGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// deepGemmAVX2 is deepGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func deepGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// deepGemvAVX2 is deepGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func deepGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// deepTransposeAVX2 is deepTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func deepTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
-
-// deepSoftmaxKernel runs deepSoftmaxGo: this build has no assembly for it.
-func deepSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
-	deepSoftmaxGo(k, n, z, ld, p, sum)
-}
 
 // deepGemmKernel runs deepGemmAVX2 if the processor has AVX2 and FMA, else deepGemmGo.
 func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -52,20 +37,35 @@ func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 	deepGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// deepGemvAVX2 is deepGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func deepGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // deepGemvKernel runs deepGemvAVX2 if the processor has AVX2 and FMA, else deepGemvGo.
 func deepGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if deepAVX2 {
-		deepGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		deepGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	deepGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// deepTransposeAVX2 is deepTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func deepTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // deepTransposeKernel runs deepTransposeAVX2 if the processor has AVX2 and FMA, else deepTransposeGo.
 func deepTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if deepAVX2 {
-		deepTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		deepTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	deepTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// deepSoftmaxKernel runs deepSoftmaxGo: this build has no assembly for it.
+func deepSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	deepSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -23,25 +23,10 @@ func readerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // readerXGETBV returns the low half of XCR0, the state the operating system saves.
 func readerXGETBV() (eax uint32)
 
-// readerGemmAVX2 is readerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// readerGemmAVX2 is readerGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
-
-// readerGemvAVX2 is readerGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// readerTransposeAVX2 is readerTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func readerTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
-
-// readerSoftmaxAVX2 is readerSoftmax for whole blocks, in assembly with AVX2 and FMA.
-//
-//go:noescape
-func readerSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
 func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
@@ -52,28 +37,43 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// readerGemvAVX2 is readerGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
 // readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else readerGemvGo.
 func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if readerAVX2 {
-		readerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		readerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	readerGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// readerTransposeAVX2 is readerTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func readerTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // readerTransposeKernel runs readerTransposeAVX2 if the processor has AVX2 and FMA, else readerTransposeGo.
 func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if readerAVX2 {
-		readerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		readerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	readerTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
+// readerSoftmaxAVX2 is readerSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func readerSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // readerSoftmaxKernel runs readerSoftmaxAVX2 if the processor has AVX2 and FMA, else readerSoftmaxGo.
 func readerSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if readerAVX2 {
-		readerSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		readerSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
 		return
 	}
 	readerSoftmaxGo(k, n, z, ld, p, sum)

@@ -10,13 +10,8 @@ import "unsafe"
 //go:noescape
 func readerGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
 
-// readerGemvNEON is readerGemv in assembly with NEON.
-//
-//go:noescape
-func readerGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// readerGemmKernel runs readerGemmNEON, then relu and the mask if the mode asks for
-// them: NEON has the instructions, but Go's assembler does not.
+// readerGemmKernel runs readerGemmNEON, then relu and the mask if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	readerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(readerGemmRelu|readerGemmMask) == 0 {
@@ -35,9 +30,15 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 	}
 }
 
-// readerGemvKernel runs readerGemvNEON, then relu if the mode asks for it.
+// readerGemvNEON is readerGemv in assembly with NEON.
+//
+//go:noescape
+func readerGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// readerGemvKernel runs readerGemvNEON, then relu if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	readerGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	readerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&readerGemmRelu == 0 {
 		return
 	}

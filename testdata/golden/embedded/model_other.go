@@ -3,12 +3,12 @@
 
 package embedded
 
-// readerGemmKernel runs readerGemmGo: this build has no assembly kernels.
+// readerGemmKernel runs readerGemmGo: this build has no assembly for it.
 func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// readerGemvKernel runs readerGemvGo.
+// readerGemvKernel runs readerGemvGo: this build has no assembly for it.
 func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	readerGemvGo(m, k, a, lda, x, y, mode)
 }

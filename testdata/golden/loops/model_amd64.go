@@ -23,25 +23,10 @@ func loopedCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // loopedXGETBV returns the low half of XCR0, the state the operating system saves.
 func loopedXGETBV() (eax uint32)
 
-// loopedGemmAVX2 is loopedGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// loopedGemmAVX2 is loopedGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// loopedGemvAVX2 is loopedGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// loopedTransposeAVX2 is loopedTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func loopedTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
-
-// loopedSoftmaxKernel runs loopedSoftmaxGo: this build has no assembly for it.
-func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
-	loopedSoftmaxGo(k, n, z, ld, p, sum)
-}
 
 // loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else loopedGemmGo.
 func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -52,20 +37,35 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// loopedGemvAVX2 is loopedGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // loopedGemvKernel runs loopedGemvAVX2 if the processor has AVX2 and FMA, else loopedGemvGo.
 func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if loopedAVX2 {
-		loopedGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		loopedGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	loopedGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// loopedTransposeAVX2 is loopedTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func loopedTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // loopedTransposeKernel runs loopedTransposeAVX2 if the processor has AVX2 and FMA, else loopedTransposeGo.
 func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if loopedAVX2 {
-		loopedTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		loopedTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	loopedTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// loopedSoftmaxKernel runs loopedSoftmaxGo: this build has no assembly for it.
+func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	loopedSoftmaxGo(k, n, z, ld, p, sum)
 }

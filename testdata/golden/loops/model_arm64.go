@@ -10,13 +10,8 @@ import "unsafe"
 //go:noescape
 func loopedGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
-// loopedGemvNEON is loopedGemv in assembly with NEON.
-//
-//go:noescape
-func loopedGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// loopedGemmKernel runs loopedGemmNEON, then relu and the mask if the mode asks for
-// them: NEON has the instructions, but Go's assembler does not.
+// loopedGemmKernel runs loopedGemmNEON, then relu and the mask if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	loopedGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(loopedGemmRelu|loopedGemmMask) == 0 {
@@ -35,9 +30,15 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	}
 }
 
-// loopedGemvKernel runs loopedGemvNEON, then relu if the mode asks for it.
+// loopedGemvNEON is loopedGemv in assembly with NEON.
+//
+//go:noescape
+func loopedGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// loopedGemvKernel runs loopedGemvNEON, then relu if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	loopedGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	loopedGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&loopedGemmRelu == 0 {
 		return
 	}

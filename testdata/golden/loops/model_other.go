@@ -3,12 +3,12 @@
 
 package loops
 
-// loopedGemmKernel runs loopedGemmGo: this build has no assembly kernels.
+// loopedGemmKernel runs loopedGemmGo: this build has no assembly for it.
 func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// loopedGemvKernel runs loopedGemvGo.
+// loopedGemvKernel runs loopedGemvGo: this build has no assembly for it.
 func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	loopedGemvGo(m, k, a, lda, x, y, mode)
 }

@@ -500,6 +500,50 @@ func smallGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	smallGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// smallTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to smallTransposeKernel,
+// the edges to smallTransposeGo.
+func smallTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^7, cols&^7
+	if r > 0 && c > 0 {
+		smallTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		smallTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		smallTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// smallSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 8 columns go to smallSoftmaxKernel, the rest to smallSoftmaxGo.
+func smallSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 7
+	if whole > 0 {
+		smallSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		smallSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
 // smallGemmGo is smallGemm in plain Go, four rows of c at a time.
 func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	i := 0
@@ -631,56 +675,12 @@ func smallGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	}
 }
 
-// smallTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to smallTransposeKernel,
-// the edges to smallTransposeGo.
-func smallTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^7, cols&^7
-	if r > 0 && c > 0 {
-		smallTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		smallTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		smallTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
-	}
-}
-
 // smallTransposeGo is smallTranspose in plain Go.
 func smallTransposeGo(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	for i := range rows {
 		for j, v := range src[i*lds:][:cols] {
 			dst[j*ldd+i] = v
 		}
-	}
-}
-
-// smallSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
-//
-//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
-//
-// Whole blocks of 8 columns go to smallSoftmaxKernel, the rest to smallSoftmaxGo.
-func smallSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
-	if k == 0 || n == 0 {
-		return
-	}
-	_ = z[(k-1)*ld+n-1]
-	_ = p[(k-1)*ld+n-1]
-	_ = sum[n-1]
-	whole := n &^ 7
-	if whole > 0 {
-		smallSoftmaxKernel(k, whole, z, ld, p, sum)
-	}
-	if whole < n {
-		smallSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
 	}
 }
 

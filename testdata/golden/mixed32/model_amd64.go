@@ -23,25 +23,10 @@ func smallCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // smallXGETBV returns the low half of XCR0, the state the operating system saves.
 func smallXGETBV() (eax uint32)
 
-// smallGemmAVX2 is smallGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// smallGemmAVX2 is smallGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
-
-// smallGemvAVX2 is smallGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// smallTransposeAVX2 is smallTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func smallTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
-
-// smallSoftmaxAVX2 is smallSoftmax for whole blocks, in assembly with AVX2 and FMA.
-//
-//go:noescape
-func smallSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
 func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
@@ -52,28 +37,43 @@ func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// smallGemvAVX2 is smallGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
 // smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else smallGemvGo.
 func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if smallAVX2 {
-		smallGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		smallGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	smallGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// smallTransposeAVX2 is smallTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func smallTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // smallTransposeKernel runs smallTransposeAVX2 if the processor has AVX2 and FMA, else smallTransposeGo.
 func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if smallAVX2 {
-		smallTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		smallTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	smallTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
+// smallSoftmaxAVX2 is smallSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func smallSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // smallSoftmaxKernel runs smallSoftmaxAVX2 if the processor has AVX2 and FMA, else smallSoftmaxGo.
 func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if smallAVX2 {
-		smallSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		smallSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
 		return
 	}
 	smallSoftmaxGo(k, n, z, ld, p, sum)

@@ -3,12 +3,12 @@
 
 package mixed32
 
-// smallGemmKernel runs smallGemmGo: this build has no assembly kernels.
+// smallGemmKernel runs smallGemmGo: this build has no assembly for it.
 func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// smallGemvKernel runs smallGemvGo.
+// smallGemvKernel runs smallGemvGo: this build has no assembly for it.
 func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	smallGemvGo(m, k, a, lda, x, y, mode)
 }

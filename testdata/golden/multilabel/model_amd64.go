@@ -23,20 +23,10 @@ func taggerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // taggerXGETBV returns the low half of XCR0, the state the operating system saves.
 func taggerXGETBV() (eax uint32)
 
-// taggerGemmAVX2 is taggerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// taggerGemmAVX2 is taggerGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// taggerGemvAVX2 is taggerGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// taggerTransposeAVX2 is taggerTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func taggerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else taggerGemmGo.
 func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -47,19 +37,29 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// taggerGemvAVX2 is taggerGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // taggerGemvKernel runs taggerGemvAVX2 if the processor has AVX2 and FMA, else taggerGemvGo.
 func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if taggerAVX2 {
-		taggerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		taggerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	taggerGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// taggerTransposeAVX2 is taggerTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func taggerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // taggerTransposeKernel runs taggerTransposeAVX2 if the processor has AVX2 and FMA, else taggerTransposeGo.
 func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if taggerAVX2 {
-		taggerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		taggerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	taggerTransposeGo(rows, cols, src, lds, dst, ldd)

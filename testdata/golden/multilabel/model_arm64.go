@@ -10,13 +10,8 @@ import "unsafe"
 //go:noescape
 func taggerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
-// taggerGemvNEON is taggerGemv in assembly with NEON.
-//
-//go:noescape
-func taggerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// taggerGemmKernel runs taggerGemmNEON, then relu and the mask if the mode asks for
-// them: NEON has the instructions, but Go's assembler does not.
+// taggerGemmKernel runs taggerGemmNEON, then relu and the mask if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	taggerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(taggerGemmRelu|taggerGemmMask) == 0 {
@@ -35,9 +30,15 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	}
 }
 
-// taggerGemvKernel runs taggerGemvNEON, then relu if the mode asks for it.
+// taggerGemvNEON is taggerGemv in assembly with NEON.
+//
+//go:noescape
+func taggerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// taggerGemvKernel runs taggerGemvNEON, then relu if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	taggerGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	taggerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&taggerGemmRelu == 0 {
 		return
 	}

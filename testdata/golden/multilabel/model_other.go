@@ -3,12 +3,12 @@
 
 package tags
 
-// taggerGemmKernel runs taggerGemmGo: this build has no assembly kernels.
+// taggerGemmKernel runs taggerGemmGo: this build has no assembly for it.
 func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// taggerGemvKernel runs taggerGemvGo.
+// taggerGemvKernel runs taggerGemvGo: this build has no assembly for it.
 func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	taggerGemvGo(m, k, a, lda, x, y, mode)
 }

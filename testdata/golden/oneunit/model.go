@@ -329,6 +329,28 @@ func tinyGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	tinyGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// tinyTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to tinyTransposeKernel,
+// the edges to tinyTransposeGo.
+func tinyTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^7, cols&^7
+	if r > 0 && c > 0 {
+		tinyTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		tinyTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		tinyTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
 // tinyGemmGo is tinyGemm in plain Go, four rows of c at a time.
 func tinyGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
 	i := 0
@@ -457,28 +479,6 @@ func tinyGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 		if mode&tinyGemmRelu != 0 {
 			y[i] = max(y[i], 0)
 		}
-	}
-}
-
-// tinyTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to tinyTransposeKernel,
-// the edges to tinyTransposeGo.
-func tinyTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^7, cols&^7
-	if r > 0 && c > 0 {
-		tinyTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		tinyTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		tinyTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
 	}
 }
 

@@ -23,20 +23,10 @@ func tinyCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // tinyXGETBV returns the low half of XCR0, the state the operating system saves.
 func tinyXGETBV() (eax uint32)
 
-// tinyGemmAVX2 is tinyGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// tinyGemmAVX2 is tinyGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func tinyGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
-
-// tinyGemvAVX2 is tinyGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func tinyGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// tinyTransposeAVX2 is tinyTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func tinyTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
 // tinyGemmKernel runs tinyGemmAVX2 if the processor has AVX2 and FMA, else tinyGemmGo.
 func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
@@ -47,19 +37,29 @@ func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 	tinyGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// tinyGemvAVX2 is tinyGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func tinyGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
 // tinyGemvKernel runs tinyGemvAVX2 if the processor has AVX2 and FMA, else tinyGemvGo.
 func tinyGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if tinyAVX2 {
-		tinyGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		tinyGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	tinyGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// tinyTransposeAVX2 is tinyTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func tinyTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // tinyTransposeKernel runs tinyTransposeAVX2 if the processor has AVX2 and FMA, else tinyTransposeGo.
 func tinyTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if tinyAVX2 {
-		tinyTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		tinyTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	tinyTransposeGo(rows, cols, src, lds, dst, ldd)

@@ -23,20 +23,10 @@ func sineCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // sineXGETBV returns the low half of XCR0, the state the operating system saves.
 func sineXGETBV() (eax uint32)
 
-// sineGemmAVX2 is sineGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// sineGemmAVX2 is sineGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// sineGemvAVX2 is sineGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// sineTransposeAVX2 is sineTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func sineTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else sineGemmGo.
 func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -47,19 +37,29 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// sineGemvAVX2 is sineGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // sineGemvKernel runs sineGemvAVX2 if the processor has AVX2 and FMA, else sineGemvGo.
 func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if sineAVX2 {
-		sineGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		sineGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	sineGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// sineTransposeAVX2 is sineTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func sineTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // sineTransposeKernel runs sineTransposeAVX2 if the processor has AVX2 and FMA, else sineTransposeGo.
 func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if sineAVX2 {
-		sineTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		sineTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	sineTransposeGo(rows, cols, src, lds, dst, ldd)

@@ -384,6 +384,28 @@ func binaryGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	binaryGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// binaryTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to binaryTransposeKernel,
+// the edges to binaryTransposeGo.
+func binaryTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		binaryTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		binaryTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		binaryTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
 // binaryGemmGo is binaryGemm in plain Go, four rows of c at a time.
 func binaryGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
@@ -512,28 +534,6 @@ func binaryGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		if mode&binaryGemmRelu != 0 {
 			y[i] = max(y[i], 0)
 		}
-	}
-}
-
-// binaryTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to binaryTransposeKernel,
-// the edges to binaryTransposeGo.
-func binaryTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^3, cols&^3
-	if r > 0 && c > 0 {
-		binaryTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		binaryTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		binaryTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
 	}
 }
 

@@ -23,20 +23,10 @@ func binaryCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // binaryXGETBV returns the low half of XCR0, the state the operating system saves.
 func binaryXGETBV() (eax uint32)
 
-// binaryGemmAVX2 is binaryGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// binaryGemmAVX2 is binaryGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func binaryGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// binaryGemvAVX2 is binaryGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func binaryGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// binaryTransposeAVX2 is binaryTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func binaryTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // binaryGemmKernel runs binaryGemmAVX2 if the processor has AVX2 and FMA, else binaryGemmGo.
 func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -47,19 +37,29 @@ func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	binaryGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// binaryGemvAVX2 is binaryGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func binaryGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // binaryGemvKernel runs binaryGemvAVX2 if the processor has AVX2 and FMA, else binaryGemvGo.
 func binaryGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if binaryAVX2 {
-		binaryGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		binaryGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	binaryGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// binaryTransposeAVX2 is binaryTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func binaryTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // binaryTransposeKernel runs binaryTransposeAVX2 if the processor has AVX2 and FMA, else binaryTransposeGo.
 func binaryTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if binaryAVX2 {
-		binaryTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		binaryTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	binaryTransposeGo(rows, cols, src, lds, dst, ldd)

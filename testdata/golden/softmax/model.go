@@ -430,6 +430,50 @@ func classifierGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	classifierGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// classifierTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to classifierTransposeKernel,
+// the edges to classifierTransposeGo.
+func classifierTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		classifierTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		classifierTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		classifierTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// classifierSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 4 columns go to classifierSoftmaxKernel, the rest to classifierSoftmaxGo.
+func classifierSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 3
+	if whole > 0 {
+		classifierSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		classifierSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
 // classifierGemmGo is classifierGemm in plain Go, four rows of c at a time.
 func classifierGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
@@ -561,56 +605,12 @@ func classifierGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) 
 	}
 }
 
-// classifierTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to classifierTransposeKernel,
-// the edges to classifierTransposeGo.
-func classifierTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^3, cols&^3
-	if r > 0 && c > 0 {
-		classifierTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		classifierTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		classifierTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
-	}
-}
-
 // classifierTransposeGo is classifierTranspose in plain Go.
 func classifierTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	for i := range rows {
 		for j, v := range src[i*lds:][:cols] {
 			dst[j*ldd+i] = v
 		}
-	}
-}
-
-// classifierSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
-//
-//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
-//
-// Whole blocks of 4 columns go to classifierSoftmaxKernel, the rest to classifierSoftmaxGo.
-func classifierSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
-	if k == 0 || n == 0 {
-		return
-	}
-	_ = z[(k-1)*ld+n-1]
-	_ = p[(k-1)*ld+n-1]
-	_ = sum[n-1]
-	whole := n &^ 3
-	if whole > 0 {
-		classifierSoftmaxKernel(k, whole, z, ld, p, sum)
-	}
-	if whole < n {
-		classifierSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
 	}
 }
 

@@ -23,25 +23,10 @@ func classifierCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // classifierXGETBV returns the low half of XCR0, the state the operating system saves.
 func classifierXGETBV() (eax uint32)
 
-// classifierGemmAVX2 is classifierGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// classifierGemmAVX2 is classifierGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func classifierGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// classifierGemvAVX2 is classifierGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func classifierGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// classifierTransposeAVX2 is classifierTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func classifierTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
-
-// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for it.
-func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
-	classifierSoftmaxGo(k, n, z, ld, p, sum)
-}
 
 // classifierGemmKernel runs classifierGemmAVX2 if the processor has AVX2 and FMA, else classifierGemmGo.
 func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -52,20 +37,35 @@ func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, l
 	classifierGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// classifierGemvAVX2 is classifierGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func classifierGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // classifierGemvKernel runs classifierGemvAVX2 if the processor has AVX2 and FMA, else classifierGemvGo.
 func classifierGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if classifierAVX2 {
-		classifierGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		classifierGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	classifierGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// classifierTransposeAVX2 is classifierTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func classifierTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // classifierTransposeKernel runs classifierTransposeAVX2 if the processor has AVX2 and FMA, else classifierTransposeGo.
 func classifierTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if classifierAVX2 {
-		classifierTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		classifierTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	classifierTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for it.
+func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	classifierSoftmaxGo(k, n, z, ld, p, sum)
 }

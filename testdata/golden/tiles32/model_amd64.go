@@ -23,25 +23,10 @@ func tilesCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // tilesXGETBV returns the low half of XCR0, the state the operating system saves.
 func tilesXGETBV() (eax uint32)
 
-// tilesGemmAVX2 is tilesGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// tilesGemmAVX2 is tilesGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func tilesGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
-
-// tilesGemvAVX2 is tilesGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func tilesGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// tilesTransposeAVX2 is tilesTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func tilesTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
-
-// tilesSoftmaxAVX2 is tilesSoftmax for whole blocks, in assembly with AVX2 and FMA.
-//
-//go:noescape
-func tilesSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
 // tilesGemmKernel runs tilesGemmAVX2 if the processor has AVX2 and FMA, else tilesGemmGo.
 func tilesGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
@@ -52,28 +37,43 @@ func tilesGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 	tilesGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// tilesGemvAVX2 is tilesGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func tilesGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
+
 // tilesGemvKernel runs tilesGemvAVX2 if the processor has AVX2 and FMA, else tilesGemvGo.
 func tilesGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if tilesAVX2 {
-		tilesGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		tilesGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	tilesGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// tilesTransposeAVX2 is tilesTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func tilesTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
+
 // tilesTransposeKernel runs tilesTransposeAVX2 if the processor has AVX2 and FMA, else tilesTransposeGo.
 func tilesTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if tilesAVX2 {
-		tilesTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		tilesTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	tilesTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
+// tilesSoftmaxAVX2 is tilesSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func tilesSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
+
 // tilesSoftmaxKernel runs tilesSoftmaxAVX2 if the processor has AVX2 and FMA, else tilesSoftmaxGo.
 func tilesSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if tilesAVX2 {
-		tilesSoftmaxAVX2(k, n, &z[0], ld, &p[0], &sum[0])
+		tilesSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
 		return
 	}
 	tilesSoftmaxGo(k, n, z, ld, p, sum)

@@ -437,6 +437,28 @@ func tilesGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	tilesGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// tilesTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to tilesTransposeKernel,
+// the edges to tilesTransposeGo.
+func tilesTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		tilesTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		tilesTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		tilesTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
 // tilesGemmGo is tilesGemm in plain Go, four rows of c at a time.
 func tilesGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
@@ -565,28 +587,6 @@ func tilesGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 		if mode&tilesGemmRelu != 0 {
 			y[i] = max(y[i], 0)
 		}
-	}
-}
-
-// tilesTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to tilesTransposeKernel,
-// the edges to tilesTransposeGo.
-func tilesTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^3, cols&^3
-	if r > 0 && c > 0 {
-		tilesTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		tilesTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		tilesTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
 	}
 }
 

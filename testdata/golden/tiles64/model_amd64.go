@@ -23,20 +23,10 @@ func tilesCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // tilesXGETBV returns the low half of XCR0, the state the operating system saves.
 func tilesXGETBV() (eax uint32)
 
-// tilesGemmAVX2 is tilesGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// tilesGemmAVX2 is tilesGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func tilesGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// tilesGemvAVX2 is tilesGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func tilesGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// tilesTransposeAVX2 is tilesTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func tilesTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
 // tilesGemmKernel runs tilesGemmAVX2 if the processor has AVX2 and FMA, else tilesGemmGo.
 func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -47,19 +37,29 @@ func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb in
 	tilesGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// tilesGemvAVX2 is tilesGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func tilesGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // tilesGemvKernel runs tilesGemvAVX2 if the processor has AVX2 and FMA, else tilesGemvGo.
 func tilesGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if tilesAVX2 {
-		tilesGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		tilesGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	tilesGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// tilesTransposeAVX2 is tilesTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func tilesTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // tilesTransposeKernel runs tilesTransposeAVX2 if the processor has AVX2 and FMA, else tilesTransposeGo.
 func tilesTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if tilesAVX2 {
-		tilesTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		tilesTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	tilesTransposeGo(rows, cols, src, lds, dst, ldd)

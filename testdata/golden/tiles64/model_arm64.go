@@ -10,13 +10,8 @@ import "unsafe"
 //go:noescape
 func tilesGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
 
-// tilesGemvNEON is tilesGemv in assembly with NEON.
-//
-//go:noescape
-func tilesGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// tilesGemmKernel runs tilesGemmNEON, then relu and the mask if the mode asks for
-// them: NEON has the instructions, but Go's assembler does not.
+// tilesGemmKernel runs tilesGemmNEON, then relu and the mask if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	tilesGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(tilesGemmRelu|tilesGemmMask) == 0 {
@@ -35,9 +30,15 @@ func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb in
 	}
 }
 
-// tilesGemvKernel runs tilesGemvNEON, then relu if the mode asks for it.
+// tilesGemvNEON is tilesGemv in assembly with NEON.
+//
+//go:noescape
+func tilesGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// tilesGemvKernel runs tilesGemvNEON, then relu if the mode asks for it: NEON has the
+// instructions, but Go's assembler does not.
 func tilesGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	tilesGemvNEON(m, k, &a[0], lda, &x[0], &y[0], mode)
+	tilesGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&tilesGemmRelu == 0 {
 		return
 	}

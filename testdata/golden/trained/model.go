@@ -517,6 +517,50 @@ func flowerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	flowerGemvKernel(m, k, a, lda, x, y, mode)
 }
 
+// flowerTranspose writes the transpose of the rows×cols matrix src into dst:
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to flowerTransposeKernel,
+// the edges to flowerTransposeGo.
+func flowerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	r, c := rows&^3, cols&^3
+	if r > 0 && c > 0 {
+		flowerTransposeKernel(r, c, src, lds, dst, ldd)
+	}
+	// The columns past the blocks, then the rows below them.
+	if c < cols {
+		flowerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
+	}
+	if r < rows && c > 0 {
+		flowerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
+	}
+}
+
+// flowerSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
+// and into sum[j] the sum of its exponentials:
+//
+//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
+//
+// Whole blocks of 4 columns go to flowerSoftmaxKernel, the rest to flowerSoftmaxGo.
+func flowerSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
+	if k == 0 || n == 0 {
+		return
+	}
+	_ = z[(k-1)*ld+n-1]
+	_ = p[(k-1)*ld+n-1]
+	_ = sum[n-1]
+	whole := n &^ 3
+	if whole > 0 {
+		flowerSoftmaxKernel(k, whole, z, ld, p, sum)
+	}
+	if whole < n {
+		flowerSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
+	}
+}
+
 // flowerGemmGo is flowerGemm in plain Go, four rows of c at a time.
 func flowerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
 	i := 0
@@ -648,56 +692,12 @@ func flowerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	}
 }
 
-// flowerTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to flowerTransposeKernel,
-// the edges to flowerTransposeGo.
-func flowerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = src[(rows-1)*lds+cols-1]
-	_ = dst[(cols-1)*ldd+rows-1]
-	r, c := rows&^3, cols&^3
-	if r > 0 && c > 0 {
-		flowerTransposeKernel(r, c, src, lds, dst, ldd)
-	}
-	// The columns past the blocks, then the rows below them.
-	if c < cols {
-		flowerTransposeGo(rows, cols-c, src[c:], lds, dst[c*ldd:], ldd)
-	}
-	if r < rows && c > 0 {
-		flowerTransposeGo(rows-r, c, src[r*lds:], lds, dst[r:], ldd)
-	}
-}
-
 // flowerTransposeGo is flowerTranspose in plain Go.
 func flowerTransposeGo(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	for i := range rows {
 		for j, v := range src[i*lds:][:cols] {
 			dst[j*ldd+i] = v
 		}
-	}
-}
-
-// flowerSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
-//
-//	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
-//
-// Whole blocks of 4 columns go to flowerSoftmaxKernel, the rest to flowerSoftmaxGo.
-func flowerSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
-	if k == 0 || n == 0 {
-		return
-	}
-	_ = z[(k-1)*ld+n-1]
-	_ = p[(k-1)*ld+n-1]
-	_ = sum[n-1]
-	whole := n &^ 3
-	if whole > 0 {
-		flowerSoftmaxKernel(k, whole, z, ld, p, sum)
-	}
-	if whole < n {
-		flowerSoftmaxGo(k, n-whole, z[whole:], ld, p[whole:], sum[whole:])
 	}
 }
 

@@ -23,25 +23,10 @@ func flowerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // flowerXGETBV returns the low half of XCR0, the state the operating system saves.
 func flowerXGETBV() (eax uint32)
 
-// flowerGemmAVX2 is flowerGemm for whole tiles of columns, in assembly with AVX2 and FMA.
+// flowerGemmAVX2 is flowerGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
 func flowerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
-
-// flowerGemvAVX2 is flowerGemv in assembly with AVX2 and FMA.
-//
-//go:noescape
-func flowerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// flowerTransposeAVX2 is flowerTranspose for whole blocks, in assembly with AVX2.
-//
-//go:noescape
-func flowerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
-
-// flowerSoftmaxKernel runs flowerSoftmaxGo: this build has no assembly for it.
-func flowerSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
-	flowerSoftmaxGo(k, n, z, ld, p, sum)
-}
 
 // flowerGemmKernel runs flowerGemmAVX2 if the processor has AVX2 and FMA, else flowerGemmGo.
 func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
@@ -52,20 +37,35 @@ func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 	flowerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
+// flowerGemvAVX2 is flowerGemv in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func flowerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
+
 // flowerGemvKernel runs flowerGemvAVX2 if the processor has AVX2 and FMA, else flowerGemvGo.
 func flowerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if flowerAVX2 {
-		flowerGemvAVX2(m, k, &a[0], lda, &x[0], &y[0], mode)
+		flowerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 		return
 	}
 	flowerGemvGo(m, k, a, lda, x, y, mode)
 }
 
+// flowerTransposeAVX2 is flowerTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+//
+//go:noescape
+func flowerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
+
 // flowerTransposeKernel runs flowerTransposeAVX2 if the processor has AVX2 and FMA, else flowerTransposeGo.
 func flowerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if flowerAVX2 {
-		flowerTransposeAVX2(rows, cols, &src[0], lds, &dst[0], ldd)
+		flowerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
 		return
 	}
 	flowerTransposeGo(rows, cols, src, lds, dst, ldd)
+}
+
+// flowerSoftmaxKernel runs flowerSoftmaxGo: this build has no assembly for it.
+func flowerSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	flowerSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -20,9 +20,9 @@ y is the target: %s.
 The loss is %s. Backpropagation is the chain rule applied from the top
 layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
 
-	δ at the output = %s
+	δ at the output = ∂L/∂z = %s
 	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
-	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)`, e.targetDoc(), m.Head.Formula, m.Head.DeltaDoc)
+	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)`, m.Head.TargetDoc, m.Head.Formula, m.Head.DeltaDoc)
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Backward").Params(
 		Id("g").Op("*").Id(m.Name), Id("s").Op("*").Id(n.Trace),
 		Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T()), Id("y").Op("*").Index(Id(n.Outputs)).Add(e.T()),
@@ -31,7 +31,9 @@ layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
 		l := st.Layer
 		g.Comment(e.outputDoc(l))
 		g.Var().Id(st.Delta).Add(e.vec(l.Out))
-		e.lossAndDelta(g, field("s", l.Z), field("s", l.A), local("y"), local(st.Delta), Id("s").Dot("LogSumExp"))
+		e.lossAndDelta(g, func(k Code) binding {
+			return bind(ir.Z, field("s", l.Z)(k)).with(ir.P, field("s", l.A)(k)).with(ir.Y, local("y")(k)).with(ir.LSE, Id("s").Dot("LogSumExp"))
+		}, local(st.Delta))
 		for _, st := range m.Backward {
 			e.step(g, st)
 		}
@@ -39,55 +41,29 @@ layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
 	})
 }
 
-func (e *emitter) targetDoc() string {
-	switch e.m.Head.Act {
-	case spec.Softmax:
-		return "class probabilities summing to 1, a one-hot vector for a class label"
-	case spec.Sigmoid:
-		return "0 or 1 for each output"
-	}
-	return "the expected values"
-}
-
 // lossAndDelta emits the loss of one sample and δ of the output layer,
-// from its logits z, its output p and its target t:
+// the variables of the head's expressions bound by env for each output k:
 //
 //	for k := range 3 {
 //		d2[k] = s.Y[k] - y[k]
 //		loss += y[k] * (s.LogSumExp - s.Z2[k])
 //	}
-func (e *emitter) lossAndDelta(g *Group, z, p, t, delta vector, lse *Statement) {
-	h, k := e.m.Head, Id("k")
-	g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).BlockFunc(func(g *Group) {
-		switch h.Loss {
-		case spec.CrossEntropy:
-			g.Add(delta(k)).Op("=").Add(p(k)).Op("-").Add(t(k))
-			g.Id("loss").Op("+=").Add(t(k)).Op("*").Parens(lse.Clone().Op("-").Add(z(k)))
-		case spec.BinaryCrossEntropy:
-			// Averaged over the K outputs: δ = (p − y)/K, L += ℓₖ/K.
-			d := Add(p(k)).Op("-").Add(t(k))
-			if h.DeltaScale != 1 {
-				d = Add(num(h.DeltaScale)).Op("*").Parens(d)
-			}
-			g.Add(delta(k)).Op("=").Add(d)
-			g.Id("v").Op(":=").Add(z(k))
-			l := Max(Id("v"), Lit(0)).Op("-").Id("v").Op("*").Add(t(k)).Op("+").Add(
-				e.call("Log1p", Qual("math", "Exp").Call(Op("-").Qual("math", "Abs").Call(e.wide(Id("v"))))))
-			if e.m.Outputs > 1 {
-				l = Parens(l).Op("/").Add(num(float64(e.m.Outputs)))
-			}
-			g.Id("loss").Op("+=").Add(l)
-		default:
-			g.Id("r").Op(":=").Add(p(k)).Op("-").Add(t(k))
-			g.Add(delta(k)).Op("=").Add(num(h.DeltaScale)).Op("*").Id("r")
-			g.Id("loss").Op("+=").Id("r").Op("*").Id("r").Op("/").Add(num(float64(e.m.Outputs)))
+func (e *emitter) lossAndDelta(g *Group, env func(k Code) binding, delta vector) {
+	h := e.m.Head
+	each(g, "k", h.Outputs, func(g *Group, k Code) {
+		env := env(k)
+		for _, l := range h.Locals {
+			g.Id(string(l.Name)).Op(":=").Add(e.headValue(l.Value, env))
+			env = env.with(l.Name, Id(string(l.Name)))
 		}
+		g.Add(delta(k)).Op("=").Add(e.headValue(h.Delta, env))
+		g.Id("loss").Op("+=").Add(e.headValue(h.Term, env))
 	})
 }
 
 // outputDoc is the comment above the loss and δ of the output layer.
 func (e *emitter) outputDoc(l *ir.Layer) string {
-	return fmt.Sprintf("Layer %d (output): the loss, and δ%d = ∂L/∂z%d = %s.", l.N, l.N, l.N, e.m.Head.DeltaDoc[len("∂L/∂z = "):])
+	return fmt.Sprintf("Layer %d (output): the loss, and δ%d = ∂L/∂z%d = %s.", l.N, l.N, l.N, e.m.Head.DeltaDoc)
 }
 
 // wide converts x to float64 for package math when the element type is float32.

@@ -193,44 +193,41 @@ func (e *emitter) stepBelowOf(l *ir.Layer) *ir.Step {
 }
 
 // chunkHead emits the head of each sample of the chunk, from the logits
-// of the output layer, into y; with t set, also the loss and δ.
-func (e *emitter) chunkHead(g *Group, y func(g *Group) vector, training bool) {
-	m := e.m
+// of the output layer: into the rows of dst, or with training set, the
+// loss and δ.
+func (e *emitter) chunkHead(g *Group, training bool) {
+	m, h := e.m, e.m.Head
 	last := m.Layers[len(m.Layers)-1]
 	z := e.unitMajor(outName(last))
-	if e.softmaxKernel() {
+	if h.Softmax {
 		e.chunkSoftmax(g, training)
 		return
 	}
 	g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
-		out := y(g)
-		var lse *Statement
-		if training && m.Head.Act == spec.Softmax {
-			g.Var().Id("lse").Add(e.T())
-			lse = Id("lse")
+		row := func(s string) *Statement {
+			return Parens(Op("*").Index(Id(m.Names.Outputs)).Add(e.T())).Call(
+				Id(s).Index(Parens(Id("base").Op("+").Id("q")).Op("*").Id(m.Names.Outputs).Op(":")))
 		}
-		e.head(g, z, out, lse)
 		if !training {
+			g.Id("out").Op(":=").Add(row("dst"))
+			each(g, "k", h.Outputs, func(g *Group, k Code) {
+				g.Id("out").Index(k).Op("=").Add(e.headValue(h.Out, bind(ir.Z, z(k))))
+			})
 			return
 		}
-		st := m.Backward[0]
-		g.Id("t").Op(":=").Parens(Op("*").Index(Id(m.Names.Outputs)).Add(e.T())).Call(
-			Id("y").Index(Parens(Id("base").Op("+").Id("q")).Op("*").Id(m.Names.Outputs).Op(":")))
-		if lse == nil {
-			lse = Lit(0)
-		}
-		e.lossAndDelta(g, z, out, local("t"), sampleMajor(st.Delta, last.Out), lse)
+		g.Id("t").Op(":=").Add(row("y"))
+		e.lossAndDelta(g, func(k Code) binding {
+			zk := bind(ir.Z, z(k))
+			return zk.with(ir.P, e.headValue(h.Out, zk)).with(ir.Y, Id("t").Index(k))
+		}, sampleMajor(m.Backward[0].Delta, last.Out))
 	})
 }
 
 // chunkSoftmax emits the softmax head of the chunk, all samples at once,
-// and with training the loss and δ:
+// into the rows of dst, or with training set, the loss and δ:
 //
 //	wideSoftmax(10, cols, z3[:], 32, p[:], sum[:])
-//	wideTranspose(10, c, p[:], 32, d3[:], 10)   // δ3 = p − y: p first
-//	for q := range c { lse := …; for k := range 10 { d3[q*10+k] -= t[q*10+k]; loss += … } }
-//
-// or without, the probabilities transposed into the rows of dst.
+//	for q := range c { lse := …; for k := range 10 { d3[q*10+k] = p[k*32+q] - t[q*10+k]; loss += … } }
 func (e *emitter) chunkSoftmax(g *Group, training bool) {
 	m := e.m
 	last := m.Layers[len(m.Layers)-1]
@@ -243,8 +240,7 @@ func (e *emitter) chunkSoftmax(g *Group, training bool) {
 		return
 	}
 	st := m.Backward[0]
-	g.Comment(e.outputDoc(last) + " p first, sample-major.")
-	g.Id(e.transpose()).Call(Lit(out), Id("c"), Id("p").Index(Op(":")), Lit(m.Chunk), Id(st.Delta).Index(Op(":")), Lit(out))
+	g.Comment(e.outputDoc(last))
 	g.Id("t").Op(":=").Id("y").Index(Id("base").Op("*").Id(m.Names.Outputs).Op(":"))
 	zq := e.unitMajor(z)
 	g.For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
@@ -254,11 +250,9 @@ func (e *emitter) chunkSoftmax(g *Group, training bool) {
 		}
 		g.Comment("log Σⱼ exp zⱼ, for the loss")
 		g.Id("lse").Op(":=").Max(args...).Op("+").Add(e.call("Log", Id("sum").Index(Id("q"))))
-		g.For(Id("k").Op(":=").Range().Lit(out)).Block(
-			Id("i").Op(":=").Id("q").Op("*").Lit(out).Op("+").Id("k"),
-			Id(st.Delta).Index(Id("i")).Op("-=").Id("t").Index(Id("i")),
-			Id("loss").Op("+=").Id("t").Index(Id("i")).Op("*").Parens(Id("lse").Op("-").Add(zq(Id("k")))),
-		)
+		e.lossAndDelta(g, func(k Code) binding {
+			return bind(ir.Z, zq(k)).with(ir.P, e.unitMajor("p")(k)).with(ir.Y, sampleMajor("t", out)(k)).with(ir.LSE, Id("lse"))
+		}, sampleMajor(st.Delta, out))
 	})
 }
 
@@ -277,10 +271,7 @@ func (e *emitter) trainChunked(g *Group) {
 		if !e.softmaxKernel() {
 			g.Comment(e.outputDoc(m.Layers[len(m.Layers)-1]) + " For each sample.")
 		}
-		e.chunkHead(g, func(g *Group) vector {
-			g.Var().Id("p").Add(e.vec(m.Outputs))
-			return local("p")
-		}, true)
+		e.chunkHead(g, true)
 		for _, st := range m.Backward {
 			e.chunkStep(g, st)
 		}
@@ -289,14 +280,9 @@ func (e *emitter) trainChunked(g *Group) {
 
 // forwardChunked emits the body of ForwardBatch for a chunked model.
 func (e *emitter) forwardChunked(g *Group) {
-	m := e.m
 	e.chunkLoop(g, false, func(g *Group) {
 		e.chunkForward(g)
 		g.Comment("The head of each sample, into its row of dst.")
-		e.chunkHead(g, func(g *Group) vector {
-			g.Id("out").Op(":=").Parens(Op("*").Index(Id(m.Names.Outputs)).Add(e.T())).Call(
-				Id("dst").Index(Parens(Id("base").Op("+").Id("q")).Op("*").Id(m.Names.Outputs).Op(":")))
-			return local("out")
-		}, false)
+		e.chunkHead(g, false)
 	})
 }

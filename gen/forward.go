@@ -139,7 +139,7 @@ func (e *emitter) forward() {
 
 	%s
 
-It allocates nothing and is safe for concurrent use.`, e.headDoc())
+It allocates nothing and is safe for concurrent use.`, m.Head.OutDoc)
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Forward").Params(x.Clone()).Params(Id("y").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
 		if m.Head.Classifier {
 			g.Id("z").Op(":=").Id("m").Dot("logits").Call(Id("x"))
@@ -152,55 +152,76 @@ It allocates nothing and is safe for concurrent use.`, e.headDoc())
 	})
 }
 
-func (e *emitter) headDoc() string {
-	h := e.m.Head
-	switch h.Act {
-	case spec.Softmax:
-		return "y = softmax(z), the probability of each class, z the output layer's logits"
-	case spec.Sigmoid:
-		return "y = σ(z), the probability of each output, z the output layer's logits"
-	}
-	return "y = z, the output layer's values"
-}
-
-// head emits the output activation: y from the logits z, and for softmax
-// the log-sum-exp the loss needs (if lse is not nil).
+// head emits the head's output y from the logits z, and for softmax the
+// log-sum-exp the loss needs (if lse is not nil):
 //
 //	mx := max(z[0], z[1], z[2])
 //	var sum float64
-//	for k := range z { y[k] = math.Exp(z[k] - mx); sum += y[k] }
-//	for k := range y { y[k] /= sum }
+//	for k := range 3 { y[k] = math.Exp(z[k] - mx); sum += y[k] }
+//	for k := range 3 { y[k] /= sum }
+//
+// or, for a head applied to each output, y[k] = σ(z[k]) for each k, or
+// y = z.
 func (e *emitter) head(g *Group, z, y vector, lse *Statement) {
-	k := Id("k")
-	switch e.m.Head.Act {
-	case spec.Softmax:
+	h := e.m.Head
+	switch {
+	case h.Softmax:
 		g.Comment("Softmax: subtract the largest logit so that no exp overflows.")
-		args := make([]Code, e.m.Outputs)
+		args := make([]Code, h.Outputs)
 		for i := range args {
 			args[i] = z(Lit(i))
 		}
 		g.Id("mx").Op(":=").Max(args...)
 		g.Var().Id("sum").Add(e.T())
-		g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).Block(
-			y(k).Op("=").Add(e.call("Exp", z(k).Op("-").Id("mx"))),
-			Id("sum").Op("+=").Add(y(k)),
-		)
-		g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).Block(
-			y(k).Op("/=").Id("sum"),
-		)
+		each(g, "k", h.Outputs, func(g *Group, k Code) {
+			g.Add(y(k)).Op("=").Add(e.call("Exp", z(k).Op("-").Id("mx")))
+			g.Id("sum").Op("+=").Add(y(k))
+		})
+		each(g, "k", h.Outputs, func(g *Group, k Code) { g.Add(y(k)).Op("/=").Id("sum") })
 		if lse != nil {
 			g.Comment("log Σⱼ exp zⱼ, for the loss")
 			g.Add(lse).Op("=").Id("mx").Op("+").Add(e.call("Log", Id("sum")))
 		}
-	case spec.Sigmoid:
-		g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).Block(
-			y(k).Op("=").Id(e.m.Head.Sigmoid.Name).Call(z(k)),
-		)
+	case h.Out == ir.Z:
+		g.Add(y(nil)).Op("=").Add(z(nil))
 	default:
-		g.For(k.Clone().Op(":=").Range().Lit(e.m.Outputs)).Block(
-			y(k).Op("=").Add(z(k)),
-		)
+		each(g, "k", h.Outputs, func(g *Group, k Code) {
+			g.Add(y(k)).Op("=").Add(e.headValue(h.Out, bind(ir.Z, z(k))))
+		})
 	}
+}
+
+// headValue renders an expression of the head in the element type.
+func (e *emitter) headValue(x ir.Expr, env binding) *Statement {
+	return e.value(x, env, e.m.Float, e.m.Float)
+}
+
+// bind binds the variable v to c, and any other to nothing.
+func bind(v ir.Var, c *Statement) binding {
+	return binding(nil).with(v, c)
+}
+
+// with binds v to c, and the other variables as env does.
+func (env binding) with(v ir.Var, c *Statement) binding {
+	return func(w ir.Var) *Statement {
+		if w == v {
+			return c.Clone()
+		}
+		if env == nil {
+			panic(fmt.Sprintf("gen: variable %s of the head is not bound", w))
+		}
+		return env(w)
+	}
+}
+
+// each emits body for each i < n: in a loop over i, or for n = 1 alone,
+// with i = 0.
+func each(g *Group, i string, n int, body func(g *Group, i Code)) {
+	if n == 1 {
+		body(g, Lit(0))
+		return
+	}
+	g.For(Id(i).Op(":=").Range().Lit(n)).BlockFunc(func(g *Group) { body(g, Id(i)) })
 }
 
 // call applies a function of package math to x of the element type.
@@ -220,7 +241,7 @@ func (e *emitter) predict() {
 	}
 	recv := Params(Id("m").Op("*").Id(m.Name))
 	sig := Params(Id("x").Op("*").Index(Id(m.Names.Inputs)).Add(e.T())).Int()
-	if m.Head.Act == spec.Sigmoid && m.Outputs == 1 {
+	if m.Head.Binary {
 		e.f.Comment("Predict returns 1 if the model gives x a probability of at least ½, else 0:")
 		e.f.Comment("if σ(z) ≥ ½, that is if the logit z ≥ 0.")
 		e.f.Func().Add(recv).Id("Predict").Add(sig).Block(
@@ -254,7 +275,7 @@ training needs more memory than inference.`, m.Names.Trace)
 				g.Comment("the logits and the output")
 				g.Id(l.Z).Add(e.vec(l.Out))
 				g.Id(l.A).Add(e.vec(l.Out))
-				if m.Head.Act == spec.Softmax {
+				if m.Head.Softmax {
 					g.Comment("log Σⱼ exp zⱼ of the logits")
 					g.Id("LogSumExp").Add(e.T())
 				}
@@ -291,7 +312,7 @@ needs; s.Y is the output.`)
 			in = field("s", l.A)
 		}
 		var lse *Statement
-		if m.Head.Act == spec.Softmax {
+		if m.Head.Softmax {
 			lse = Id("s").Dot("LogSumExp")
 		}
 		last := m.Layers[len(m.Layers)-1]

@@ -38,17 +38,23 @@ func (e *emitter) funcs() {
 	}
 }
 
-// body emits the statements that return x.
+// body emits the statements that return x; with wide set its variables
+// are float64 values and the result is converted to the element type.
 func (e *emitter) body(g *Group, x ir.Expr, wide bool) {
+	vt := e.m.Float
+	if wide {
+		vt = spec.Float64
+	}
+	val := func(x ir.Expr) *Statement { return e.value(x, named, vt, vt) }
 	ret := func(x ir.Expr) *Statement {
 		if wide {
-			return Return(e.narrow(expr(x)))
+			return Return(e.narrow(val(x)))
 		}
-		return Return(expr(x))
+		return Return(val(x))
 	}
 	switch x := x.(type) {
 	case ir.Let:
-		g.Id(x.Name).Op(":=").Add(expr(x.Value))
+		g.Id(x.Name).Op(":=").Add(val(x.Value))
 		e.body(g, x.Body, wide)
 	case ir.Cond:
 		g.If(Id(string(x.X)).Op(">").Lit(0)).Block(ret(x.Then))
@@ -58,27 +64,42 @@ func (e *emitter) body(g *Group, x ir.Expr, wide bool) {
 	}
 }
 
-// expr renders a scalar expression; Let and Cond appear only at the top
-// of a body.
-func expr(x ir.Expr) *Statement {
+// binding gives the Go value of each variable of an expression.
+type binding func(ir.Var) *Statement
+
+// named binds each variable to the Go variable of its name.
+func named(v ir.Var) *Statement { return Id(string(v)) }
+
+// value renders x, Let and Cond aside, as a Go expression of type t: the
+// element type, or float64 inside a call of package math. Its variables
+// are env's values, of type vt.
+func (e *emitter) value(x ir.Expr, env binding, vt, t spec.DType) *Statement {
+	convert := func(v *Statement, from spec.DType) *Statement {
+		if from == t {
+			return v
+		}
+		return Id(string(t)).Call(v)
+	}
 	switch x := x.(type) {
 	case ir.Var:
-		return Id(string(x))
+		return convert(env(x), vt)
 	case ir.Num:
 		return num(float64(x))
 	case ir.Call:
 		args := make([]Code, len(x.Args))
 		for i, a := range x.Args {
-			args[i] = expr(a)
+			args[i] = e.value(a, env, vt, spec.Float64)
 		}
-		return Qual("math", x.Fn).Call(args...)
+		return convert(Qual("math", x.Fn).Call(args...), spec.Float64)
+	case ir.Apply:
+		return convert(Id(x.F.Name).Call(e.value(x.X, env, vt, e.m.Float)), e.m.Float)
 	case ir.Binary:
 		p := prec[x.Op]
-		return operand(x.X, p, false).Op(x.Op).Add(operand(x.Y, p, true))
+		return e.operand(x.X, p, false, env, vt, t).Op(x.Op).Add(e.operand(x.Y, p, true, env, vt, t))
 	case ir.Neg:
-		return Op("-").Add(operand(x.X, 3, false))
+		return Op("-").Add(e.operand(x.X, 3, false, env, vt, t))
 	case ir.Max:
-		return Max(expr(x.X), expr(x.Y))
+		return Max(e.value(x.X, env, vt, t), e.value(x.Y, env, vt, t))
 	}
 	panic(fmt.Sprintf("gen: cannot render %T inside an expression", x))
 }
@@ -98,6 +119,8 @@ func calls(x ir.Expr) bool {
 		return calls(x.Then) || calls(x.Else)
 	case ir.Let:
 		return calls(x.Value) || calls(x.Body)
+	case ir.Apply:
+		return calls(x.X)
 	}
 	return false
 }
@@ -111,11 +134,11 @@ var prec = map[string]int{"+": 1, "-": 1, "*": 2, "/": 2}
 
 // operand renders x as an operand of an operator of precedence p,
 // parenthesized where Go's precedence would regroup it.
-func operand(x ir.Expr, p int, right bool) *Statement {
+func (e *emitter) operand(x ir.Expr, p int, right bool, env binding, vt, t spec.DType) *Statement {
 	if b, ok := x.(ir.Binary); ok {
 		if q := prec[b.Op]; q < p || q == p && right {
-			return Parens(expr(x))
+			return Parens(e.value(x, env, vt, t))
 		}
 	}
-	return expr(x)
+	return e.value(x, env, vt, t)
 }

@@ -94,20 +94,10 @@ func (e *emitter) constants() {
 	e.f.Comment(fmt.Sprintf("Sizes of %s.", e.m.Name))
 	e.f.Const().Defs(
 		Comment("features of one input sample").Line().Id(n.Inputs).Op("=").Lit(e.m.Inputs),
-		Comment("values of one output: "+e.outputsDoc()).Line().Id(n.Outputs).Op("=").Lit(e.m.Outputs),
+		Comment("values of one output: "+e.m.Head.OutputDoc).Line().Id(n.Outputs).Op("=").Lit(e.m.Outputs),
 		Comment("weights and biases, the length of Params").Line().Id(n.NumParams).Op("=").Lit(e.m.NumParams),
 		Comment("the seed of the spec, for Init").Line().Id(n.Seed).Op("=").Lit(int(e.m.Seed)),
 	)
-}
-
-func (e *emitter) outputsDoc() string {
-	switch e.m.Head.Act {
-	case spec.Softmax:
-		return "class probabilities"
-	case spec.Sigmoid:
-		return "independent probabilities"
-	}
-	return "regression values"
 }
 
 // modelType emits the struct of parameters:

@@ -12,7 +12,6 @@ import (
 
 	"github.com/nngen/nngen/gen/asm"
 	"github.com/nngen/nngen/ir"
-	"github.com/nngen/nngen/spec"
 )
 
 // Kernels: every product of a looped layer, and every layer of the chunked
@@ -51,7 +50,7 @@ func (e *emitter) softmax() string   { return e.m.Names.Prefix + "Softmax" }
 
 // softmaxKernel reports whether the chunked code computes its softmax
 // head with the kernel: for a chunked model with that head.
-func (e *emitter) softmaxKernel() bool { return e.m.Chunk > 0 && e.m.Head.Act == spec.Softmax }
+func (e *emitter) softmaxKernel() bool { return e.m.Chunk > 0 && e.m.Head.Softmax }
 
 // kernel is an entry of the table of kernels. Each has a checked entry
 // point (irisGemm), a plain Go version that defines it (irisGemmGo) and

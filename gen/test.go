@@ -21,7 +21,8 @@ func EmitTest(m *ir.Model) ([]byte, error) {
 		Step, Tol, Floor string
 		Refs             []reference
 		RefTol           string
-	}{m, "1e-5", "1e-6", "1e-3", nil, "1e-9"}
+		OneHot, Bits     bool // the kind of targets
+	}{m, "1e-5", "1e-6", "1e-3", nil, "1e-9", m.Head.Target == ir.OneHot, m.Head.Target == ir.Bits}
 	if m.Float == spec.Float32 {
 		// In float32 the difference quotient is dominated by rounding; a
 		// larger step and a looser tolerance still catch a wrong formula.
@@ -107,9 +108,9 @@ func Test{{.Name}}Gradient(t *testing.T) {
 	y := make([]{{.Float}}, n*{{.Names.Outputs}})
 	for k := range n {
 		row := y[k*{{.Names.Outputs}} : (k+1)*{{.Names.Outputs}}]
-{{- if eq .Head.Act "softmax"}}
+{{- if .OneHot}}
 		row[r.IntN(len(row))] = 1
-{{- else if eq .Head.Act "sigmoid"}}
+{{- else if .Bits}}
 		for j := range row {
 			row[j] = {{.Float}}(r.IntN(2))
 		}

@@ -51,7 +51,7 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 		),
 		Return(Id("s")),
 	)
-	e.f.Comment("Forward returns the model's output for the raw features x: " + e.outputsDoc() + ".")
+	e.f.Comment("Forward returns the model's output for the raw features x: " + e.m.Head.OutputDoc + ".")
 	e.f.Func().Add(recv).Id("Forward").Params(x.Clone()).Index(Id(n.Outputs)).Add(e.T()).Block(
 		Id("s").Op(":=").Id("p").Dot("Standardize").Call(Id("x")),
 		Return(Id("p").Dot("Net").Dot("Forward").Call(Op("&").Id("s"))),

@@ -41,6 +41,11 @@ type (
 		Value Expr
 		Body  Expr
 	}
+	// Apply calls the helper F of the generated code on X.
+	Apply struct {
+		F *Func
+		X Expr
+	}
 )
 
 func (Var) isExpr()    {}
@@ -51,6 +56,7 @@ func (Neg) isExpr()    {}
 func (Max) isExpr()    {}
 func (Cond) isExpr()   {}
 func (Let) isExpr()    {}
+func (Apply) isExpr()  {}
 
 func add(x, y Expr) Expr          { return Binary{"+", x, y} }
 func sub(x, y Expr) Expr          { return Binary{"-", x, y} }
@@ -59,7 +65,7 @@ func div(x, y Expr) Expr          { return Binary{"/", x, y} }
 func call(fn string, x Expr) Expr { return Call{fn, []Expr{x}} }
 
 const (
-	z = Var("z")
+	z = Z
 	a = Var("a")
 )
 
@@ -86,28 +92,28 @@ func activation(act spec.Activation, alpha float64) *Activation {
 	}
 	switch act {
 	case spec.ReLU:
-		return &Activation{Name: act, Formula: "max(z, 0)", Deriv: "1 if a > 0 else 0", DerivOf: A,
+		return &Activation{Name: act, Formula: "max(z, 0)", Deriv: "1 if a > 0 else 0", DerivOf: OfA, Rectifier: true,
 			Func:      f("Relu", "relu(z) = max(z, 0)", Max{z, Num(0)}),
 			DerivFunc: d("Relu", a, "relu'(z) = 1 if z > 0 else 0, read off a = relu(z)", Cond{a, Num(1), Num(0)}),
 		}
 	case spec.LeakyReLU:
 		name := fmt.Sprintf("LeakyRelu%s", numName(alpha))
-		return &Activation{Name: act, Formula: fmt.Sprintf("z if z > 0 else %g·z", alpha), Deriv: fmt.Sprintf("1 if a > 0 else %g", alpha), DerivOf: A,
+		return &Activation{Name: act, Formula: fmt.Sprintf("z if z > 0 else %g·z", alpha), Deriv: fmt.Sprintf("1 if a > 0 else %g", alpha), DerivOf: OfA,
 			Func:      f(name, fmt.Sprintf("leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α = %g", alpha), Max{z, mul(Num(alpha), z)}),
 			DerivFunc: d(name, a, "leaky_relu'(z) = 1 if z > 0 else α, read off a (same sign as z)", Cond{a, Num(1), Num(alpha)}),
 		}
 	case spec.Sigmoid:
-		return &Activation{Name: act, Formula: "σ(z) = 1/(1+e^−z)", Deriv: "a(1 − a)", DerivOf: A,
+		return &Activation{Name: act, Formula: "σ(z) = 1/(1+e^−z)", Deriv: "a(1 − a)", DerivOf: OfA,
 			Func:      sigmoidFunc(),
 			DerivFunc: d("Sigmoid", a, "σ'(z) = σ(z)(1 − σ(z)) = a(1 − a)", mul(a, sub(Num(1), a))),
 		}
 	case spec.Tanh:
-		return &Activation{Name: act, Formula: "tanh(z)", Deriv: "1 − a²", DerivOf: A,
+		return &Activation{Name: act, Formula: "tanh(z)", Deriv: "1 − a²", DerivOf: OfA,
 			Func:      f("Tanh", "tanh(z)", call("Tanh", z)),
 			DerivFunc: d("Tanh", a, "tanh'(z) = 1 − tanh²(z) = 1 − a²", sub(Num(1), mul(a, a))),
 		}
 	case spec.Softplus:
-		return &Activation{Name: act, Formula: "log(1 + e^z)", Deriv: "1 − e^−a", DerivOf: A,
+		return &Activation{Name: act, Formula: "log(1 + e^z)", Deriv: "1 − e^−a", DerivOf: OfA,
 			Func: f("Softplus", "softplus(z) = log(1 + e^z), as z + log(1 + e^−z) for z > 0 so that nothing overflows",
 				Cond{z, add(z, call("Log1p", call("Exp", Neg{z}))), call("Log1p", call("Exp", z))}),
 			DerivFunc: d("Softplus", a, "softplus'(z) = σ(z) = 1 − e^−a with a = softplus(z); −expm1(−a) keeps it exact for small a",
@@ -115,13 +121,13 @@ func activation(act spec.Activation, alpha float64) *Activation {
 		}
 	case spec.ELU:
 		name := fmt.Sprintf("Elu%s", numName(alpha))
-		return &Activation{Name: act, Formula: fmt.Sprintf("z if z > 0 else %g·(e^z − 1)", alpha), Deriv: fmt.Sprintf("1 if a > 0 else a + %g", alpha), DerivOf: A,
+		return &Activation{Name: act, Formula: fmt.Sprintf("z if z > 0 else %g·(e^z − 1)", alpha), Deriv: fmt.Sprintf("1 if a > 0 else a + %g", alpha), DerivOf: OfA,
 			Func:      f(name, fmt.Sprintf("elu(z) = z if z > 0 else α(e^z − 1), α = %g", alpha), Cond{z, z, mul(Num(alpha), call("Expm1", z))}),
 			DerivFunc: d(name, a, "elu'(z) = 1 if z > 0 else α·e^z = a + α", Cond{a, Num(1), add(a, Num(alpha))}),
 		}
 	case spec.GELU:
 		u := mul(Num(geluC), add(z, mul(Num(geluK), mul(mul(z, z), z))))
-		return &Activation{Name: act, Formula: "½z(1 + tanh(√(2/π)(z + 0.044715z³)))", Deriv: "½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…)", DerivOf: Z,
+		return &Activation{Name: act, Formula: "½z(1 + tanh(√(2/π)(z + 0.044715z³)))", Deriv: "½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…)", DerivOf: OfZ,
 			Func: f("Gelu", "gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))), the tanh approximation",
 				mul(mul(Num(0.5), z), add(Num(1), call("Tanh", u)))),
 			DerivFunc: d("Gelu", z, "gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(√(2/π)(z + 0.044715z³))",
@@ -131,13 +137,13 @@ func activation(act spec.Activation, alpha float64) *Activation {
 						mul(Num(geluC), add(Num(1), mul(Num(3*geluK), mul(z, z))))))}),
 		}
 	case spec.SiLU:
-		return &Activation{Name: act, Formula: "z·σ(z)", Deriv: "σ(z)(1 + z(1 − σ(z)))", DerivOf: Z,
+		return &Activation{Name: act, Formula: "z·σ(z)", Deriv: "σ(z)(1 + z(1 − σ(z)))", DerivOf: OfZ,
 			Func: f("Silu", "silu(z) = z·σ(z) = z/(1 + e^−z)", div(z, add(Num(1), call("Exp", Neg{z})))),
 			DerivFunc: d("Silu", z, "silu'(z) = σ(z)(1 + z(1 − σ(z)))",
 				Let{"s", sigmoidOf(z), mul(Var("s"), add(Num(1), mul(z, sub(Num(1), Var("s")))))}),
 		}
 	}
-	return &Activation{Name: spec.Identity, Formula: "z", Deriv: "1", DerivOf: A}
+	return &Activation{Name: spec.Identity, Formula: "z", Deriv: "1", DerivOf: OfA}
 }
 
 // numName turns a parameter into part of an identifier: 0.01 → "0_01".

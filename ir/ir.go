@@ -1,10 +1,13 @@
 // Package ir lowers a validated spec to the form the code generator emits:
 // every size resolved, every identifier named, the forward schedule (one
 // dense step per layer) and the backward schedule derived from it by the
-// chain rule, top layer first. All mathematical choices are made here:
-// the activation formulas and derivatives, what the forward pass saves for
-// the backward pass, the fused head gradients and the initialization
-// scales. The emitter only renders them as Go.
+// chain rule, top layer first. All mathematical choices are made here, as
+// expressions (Expr) or as facts named in the types: the hidden
+// activations and their derivatives, what the forward pass saves for the
+// backward pass, the head (its output, its numerically stable loss and the
+// gradient δ = ∂L/∂z fused with it, see Head), the initialization scales
+// and the chunks of the batch functions. Package gen only renders them as
+// Go; a new activation or head is a change here alone.
 package ir
 
 import (
@@ -56,6 +59,7 @@ type Names struct {
 // Layer is one dense layer: z = W·a + b, a' = f(z).
 type Layer struct {
 	N        int    // 1-based position; layer N reads A[N-1], x for N = 1
+	Line     int    // of the layer in the spec file; 0 if unknown
 	In, Out  int    // sizes
 	W, B     string // fields of the model: weight [Out][In], bias [Out]
 	Torch    string // nn.Sequential index in PyTorch's names ("0" → "0.weight")
@@ -76,28 +80,31 @@ func (l *Layer) Output() bool { return l.Act == nil }
 
 // Activation is a hidden layer's elementwise function f and its derivative.
 type Activation struct {
-	Name      spec.Activation
-	Formula   string // f(z) in math, for comments
-	Deriv     string // f'(z) expressed through DerivOf, for comments
-	DerivOf   Arg    // what f' is computed from
-	Func      *Func  // nil for identity
-	DerivFunc *Func  // nil for identity
+	Name    spec.Activation
+	Formula string // f(z) in math, for comments
+	Deriv   string // f'(z) expressed through DerivOf, for comments
+	DerivOf Arg    // what f' is computed from
+	// Rectifier says that f(z) = max(z, 0) and f'(z) = 1 where a > 0, else
+	// 0 (relu): the matrix kernels apply f to their sums, and f' as a mask.
+	Rectifier bool
+	Func      *Func // nil for identity
+	DerivFunc *Func // nil for identity
 }
 
 // Arg is the saved value of a layer that its derivative f' reads.
 type Arg int
 
 const (
-	// A is the layer's output a = f(z), saved anyway as the next layer's
+	// OfA is the layer's output a = f(z), saved anyway as the next layer's
 	// input: f' reads it wherever that is exact and no dearer than z.
-	A Arg = iota
-	// Z is the pre-activation z, saved for f' alone.
-	Z
+	OfA Arg = iota
+	// OfZ is the pre-activation z, saved for f' alone.
+	OfZ
 )
 
 // Var is the name of f”s parameter: a or z.
 func (x Arg) Var() Var {
-	if x == Z {
+	if x == OfZ {
 		return z
 	}
 	return a
@@ -109,21 +116,6 @@ type Func struct {
 	Param Var // z, or a for a derivative read off the output
 	Doc   string
 	Body  Expr
-}
-
-// Head is the output layer's activation and the loss paired with it.
-type Head struct {
-	Act        spec.Activation
-	Loss       spec.Loss
-	Classifier bool
-	// Delta is ∂L/∂z of the output layer, fused with the head: p − y for
-	// softmax with cross-entropy, (1/K)(p − y) for K sigmoid outputs with
-	// binary cross-entropy (averaged over the outputs, like mean squared
-	// error), (2/K)(z − y) for mean squared error: DeltaScale · (Y − y).
-	DeltaScale float64
-	Formula    string // the head and loss in math, for comments
-	DeltaDoc   string
-	Sigmoid    *Func // for the sigmoid head
 }
 
 // Init is the initial distribution of a layer's weights; biases start at 0.
@@ -199,7 +191,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 	in, offset, input := m.Inputs, 0, "x"
 	for i, sl := range m.Layers {
 		l := &Layer{
-			N: i + 1, In: in, Out: sl.Units,
+			N: i + 1, Line: sl.Pos.Line, In: in, Out: sl.Units,
 			W: fmt.Sprintf("W%d", i+1), B: fmt.Sprintf("B%d", i+1),
 			Torch:    fmt.Sprint(2 * i),
 			Offset:   offset,
@@ -211,7 +203,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 		if i < len(m.Layers)-1 {
 			l.Act = activation(sl.Activation, sl.Alpha)
 			l.Act.Func, l.Act.DerivFunc = use(l.Act.Func), use(l.Act.DerivFunc)
-			if l.Act.DerivOf == Z {
+			if l.Act.DerivOf == OfZ {
 				l.Z = fmt.Sprintf("Z%d", i+1)
 			}
 		} else {
@@ -223,14 +215,14 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 	}
 	out.Chunk = chunk(out)
 	out.Head = head(m.Head(), m.Loss, m.Outputs())
-	out.Head.Sigmoid = use(out.Head.Sigmoid)
+	out.Head.useFuncs(use)
 	for i := len(out.Layers) - 1; i >= 0; i-- {
 		st := &Step{Layer: out.Layers[i], Delta: fmt.Sprintf("d%d", i+1)}
 		if i > 0 {
 			st.Below = out.Layers[i-1]
 			st.Up = fmt.Sprintf("d%d", i)
 			st.DerivArg = st.Below.A
-			if st.Below.Act.DerivOf == Z {
+			if st.Below.Act.DerivOf == OfZ {
 				st.DerivArg = st.Below.Z
 			}
 		}
@@ -277,30 +269,6 @@ func initOf(s spec.Init, in, out int) Init {
 		return Init{s, true, math.Sqrt(2 / float64(in+out)), fmt.Sprintf("Xavier normal: N(0, σ²), σ = √(2/(fan_in+fan_out)) = √(2/%d)", in+out)}
 	}
 	return Init{spec.HeUniform, false, math.Sqrt(6 / float64(in)), fmt.Sprintf("He uniform: U(−b, b), b = √(6/fan_in) = √(6/%d)", in)}
-}
-
-func head(act spec.Activation, loss spec.Loss, k int) Head {
-	switch act {
-	case spec.Softmax:
-		return Head{Act: act, Loss: loss, Classifier: true, DeltaScale: 1,
-			Formula:  "p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ)",
-			DeltaDoc: "∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)",
-		}
-	case spec.Sigmoid:
-		delta := "p − y"
-		if k > 1 {
-			delta = fmt.Sprintf("(p − y)/K = %g·(p − y)", 1/float64(k))
-		}
-		return Head{Act: act, Loss: loss, Classifier: true, DeltaScale: 1 / float64(k),
-			Formula:  fmt.Sprintf("p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = %d", k),
-			DeltaDoc: "∂L/∂z = " + delta + " (sigmoid and binary cross-entropy fused)",
-			Sigmoid:  sigmoidFunc(),
-		}
-	}
-	return Head{Act: act, Loss: loss, DeltaScale: 2 / float64(k),
-		Formula:  fmt.Sprintf("ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = %d", k),
-		DeltaDoc: fmt.Sprintf("∂L/∂z = (2/K)(z − y) = %g·(z − y)", 2/float64(k)),
-	}
 }
 
 // lowerFirst makes an exported name unexported: Iris → iris.

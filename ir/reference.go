@@ -3,8 +3,6 @@ package ir
 import (
 	"maps"
 	"math"
-
-	"github.com/nngen/nngen/spec"
 )
 
 // TrainedForward computes, in float64, the output of the trained model
@@ -35,31 +33,6 @@ func (m *Model) TrainedForward(x []float64) []float64 {
 	return m.Head.apply(a)
 }
 
-// apply turns the logits z into the head's output, in place: softmax
-// after subtracting the largest logit, σ, or nothing.
-func (h Head) apply(z []float64) []float64 {
-	switch h.Act {
-	case spec.Softmax:
-		top := math.Inf(-1)
-		for _, v := range z {
-			top = math.Max(top, v)
-		}
-		sum := 0.0
-		for k, v := range z {
-			z[k] = math.Exp(v - top)
-			sum += z[k]
-		}
-		for k := range z {
-			z[k] /= sum
-		}
-	case spec.Sigmoid:
-		for k, v := range z {
-			z[k] = h.Sigmoid.Apply(v)
-		}
-	}
-	return z
-}
-
 // Apply evaluates f at v.
 func (f *Func) Apply(v float64) float64 {
 	return eval(f.Body, map[string]float64{string(f.Param): v})
@@ -67,7 +40,7 @@ func (f *Func) Apply(v float64) float64 {
 
 // mathFuncs are the functions of package math that a Call may name.
 var mathFuncs = map[string]func(float64) float64{
-	"Exp": math.Exp, "Expm1": math.Expm1, "Log1p": math.Log1p, "Tanh": math.Tanh,
+	"Abs": math.Abs, "Exp": math.Exp, "Expm1": math.Expm1, "Log": math.Log, "Log1p": math.Log1p, "Tanh": math.Tanh,
 }
 
 // eval evaluates e with the variables bound in env.
@@ -105,6 +78,8 @@ func eval(e Expr, env map[string]float64) float64 {
 			return eval(e.Then, env)
 		}
 		return eval(e.Else, env)
+	case Apply:
+		return e.F.Apply(eval(e.X, env))
 	case Let:
 		inner := maps.Clone(env)
 		inner[e.Name] = eval(e.Value, env)

@@ -33,7 +33,7 @@ func (m *Model) Stats() Stats {
 			s.TrainValues += l.Out
 		}
 	}
-	if m.Head.Act == "softmax" {
+	if m.Head.Softmax {
 		s.TrainValues++ // log-sum-exp
 	}
 	return s

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/nngen/nngen/spec"
 )
 
 // MaxLiteralParams is the largest number of parameters built into
@@ -38,12 +36,13 @@ func (m *Model) AttachTrained(source string, params []float64, classes []string,
 	if len(params) != m.NumParams {
 		return fmt.Errorf("%s holds %d parameters, the model has %d", source, len(params), m.NumParams)
 	}
-	switch {
-	case m.Head.Act == spec.Softmax && classes != nil && len(classes) != m.Outputs:
+	switch t := m.Head.Target; {
+	case classes == nil:
+	case t == OneHot && len(classes) != m.Outputs:
 		return fmt.Errorf("%s names %d classes, the model has %d outputs", source, len(classes), m.Outputs)
-	case m.Head.Act == spec.Sigmoid && classes != nil && (m.Outputs != 1 || len(classes) != 2):
-		return fmt.Errorf("%s names %d classes for %d sigmoid outputs", source, len(classes), m.Outputs)
-	case m.Head.Act == spec.Identity && classes != nil:
+	case t == Bits && (m.Outputs != 1 || len(classes) != 2):
+		return fmt.Errorf("%s names %d classes for %d %s outputs", source, len(classes), m.Outputs, m.Head.Act)
+	case t == Real:
 		return fmt.Errorf("%s names classes for a regression model", source)
 	}
 	if mean == nil {

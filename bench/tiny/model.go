@@ -452,16 +452,14 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float64) (loss float64) {
 		tinyTranspose(16, c, a1[:], 32, a1t[:], 16)
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		tinySoftmax(3, cols, z2[:], 32, p[:], sum[:])
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
-		tinyTranspose(3, c, p[:], 32, d2[:], 3)
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1).
 		t := y[base*TinyOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z2[0*32+q], z2[1*32+q], z2[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
-				i := q*3 + k
-				d2[i] -= t[i]
-				loss += t[i] * (lse - z2[k*32+q])
+				d2[q*3+k] = p[k*32+q] - t[q*3+k]
+				loss += t[q*3+k] * (lse - z2[k*32+q])
 			}
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the

@@ -315,16 +315,14 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 		digitsTranspose(32, c, a2[:], 32, a2t[:], 32)
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		digitsSoftmax(10, cols, z3[:], 32, p[:], sum[:])
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
-		digitsTranspose(10, c, p[:], 32, d3[:], 10)
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1).
 		t := y[base*DigitsOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) + float32(math.Log(float64(sum[q])))
 			for k := range 10 {
-				i := q*10 + k
-				d3[i] -= t[i]
-				loss += t[i] * (lse - z3[k*32+q])
+				d3[q*10+k] = p[k*32+q] - t[q*10+k]
+				loss += t[q*10+k] * (lse - z3[k*32+q])
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the

@@ -140,9 +140,7 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	}
 	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
 	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] + m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5] + m.W3[0][6]*a2[6] + m.W3[0][7]*a2[7] + m.W3[0][8]*a2[8] + m.W3[0][9]*a2[9] + m.W3[0][10]*a2[10] + m.W3[0][11]*a2[11] + m.W3[0][12]*a2[12] + m.W3[0][13]*a2[13] + m.W3[0][14]*a2[14] + m.W3[0][15]*a2[15] + m.W3[0][16]*a2[16] + m.W3[0][17]*a2[17] + m.W3[0][18]*a2[18] + m.W3[0][19]*a2[19] + m.W3[0][20]*a2[20] + m.W3[0][21]*a2[21] + m.W3[0][22]*a2[22] + m.W3[0][23]*a2[23] + m.W3[0][24]*a2[24] + m.W3[0][25]*a2[25] + m.W3[0][26]*a2[26] + m.W3[0][27]*a2[27] + m.W3[0][28]*a2[28] + m.W3[0][29]*a2[29] + m.W3[0][30]*a2[30] + m.W3[0][31]*a2[31]
-	for k := range 1 {
-		y[k] = z[k]
-	}
+	y = z
 	return y
 }
 
@@ -204,9 +202,7 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	}
 	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
 	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] + m.W3[0][7]*s.A2[7] + m.W3[0][8]*s.A2[8] + m.W3[0][9]*s.A2[9] + m.W3[0][10]*s.A2[10] + m.W3[0][11]*s.A2[11] + m.W3[0][12]*s.A2[12] + m.W3[0][13]*s.A2[13] + m.W3[0][14]*s.A2[14] + m.W3[0][15]*s.A2[15] + m.W3[0][16]*s.A2[16] + m.W3[0][17]*s.A2[17] + m.W3[0][18]*s.A2[18] + m.W3[0][19]*s.A2[19] + m.W3[0][20]*s.A2[20] + m.W3[0][21]*s.A2[21] + m.W3[0][22]*s.A2[22] + m.W3[0][23]*s.A2[23] + m.W3[0][24]*s.A2[24] + m.W3[0][25]*s.A2[25] + m.W3[0][26]*s.A2[26] + m.W3[0][27]*s.A2[27] + m.W3[0][28]*s.A2[28] + m.W3[0][29]*s.A2[29] + m.W3[0][30]*s.A2[30] + m.W3[0][31]*s.A2[31]
-	for k := range 1 {
-		s.Y[k] = s.Z3[k]
-	}
+	s.Y = s.Z3
 }
 
 // Backward adds to g the gradient of the loss of one sample with respect to
@@ -222,11 +218,9 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineOutputs]float64) (loss float64) {
 	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y).
 	var d3 [1]float64
-	for k := range 1 {
-		r := s.Y[k] - y[k]
-		d3[k] = 2 * r
-		loss += r * r / 1
-	}
+	r := s.Y[0] - y[0]
+	d3[0] = 2 * r
+	loss += r * r
 	// Layer 3: ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, and d2 = W3ᵀ·δ3 = ∂L/∂a2.
 	var d2 [32]float64
 	g.B3[0] += d3[0]
@@ -445,9 +439,7 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[SineOutputs]float64)(dst[(base+q)*SineOutputs:])
-			for k := range 1 {
-				out[k] = z3[k*32+q]
-			}
+			out[0] = z3[0*32+q]
 		}
 	}
 }
@@ -501,16 +493,10 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		sineTranspose(32, c, a2[:], 32, a2t[:], 32)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y). For each sample.
 		for q := range c {
-			var p [1]float64
-			for k := range 1 {
-				p[k] = z3[k*32+q]
-			}
 			t := (*[SineOutputs]float64)(y[(base+q)*SineOutputs:])
-			for k := range 1 {
-				r := p[k] - t[k]
-				d3[q*1+k] = 2 * r
-				loss += r * r / 1
-			}
+			r := z3[0*32+q] - t[0]
+			d3[q*1+0] = 2 * r
+			loss += r * r
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
 		// samples q, products of the sample-major matrices.

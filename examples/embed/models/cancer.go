@@ -98,9 +98,7 @@ func (m *Cancer) logits(x *[CancerInputs]float64) (z [CancerOutputs]float64) {
 // It allocates nothing and is safe for concurrent use.
 func (m *Cancer) Forward(x *[CancerInputs]float64) (y [CancerOutputs]float64) {
 	z := m.logits(x)
-	for k := range 1 {
-		y[k] = cancerSigmoid(z[k])
-	}
+	y[0] = cancerSigmoid(z[0])
 	return y
 }
 
@@ -133,9 +131,7 @@ func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
 	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], s.A1[:], cancerGemmRelu)
 	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] + m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
-	for k := range 1 {
-		s.Y[k] = cancerSigmoid(s.Z2[k])
-	}
+	s.Y[0] = cancerSigmoid(s.Z2[0])
 }
 
 // Backward adds to g the gradient of the loss of one sample with respect to
@@ -151,11 +147,9 @@ func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
 func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y *[CancerOutputs]float64) (loss float64) {
 	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused).
 	var d2 [1]float64
-	for k := range 1 {
-		d2[k] = s.Y[k] - y[k]
-		v := s.Z2[k]
-		loss += max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))
-	}
+	v := s.Z2[0]
+	d2[0] = s.Y[0] - y[0]
+	loss += max(v, 0) - v*y[0] + math.Log1p(math.Exp(-math.Abs(v)))
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [16]float64
 	g.B2[0] += d2[0]
@@ -232,9 +226,7 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[CancerOutputs]float64)(dst[(base+q)*CancerOutputs:])
-			for k := range 1 {
-				out[k] = cancerSigmoid(z2[k*32+q])
-			}
+			out[0] = cancerSigmoid(z2[0*32+q])
 		}
 	}
 }
@@ -276,16 +268,10 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 		cancerTranspose(16, c, a1[:], 32, a1t[:], 16)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
-			var p [1]float64
-			for k := range 1 {
-				p[k] = cancerSigmoid(z2[k*32+q])
-			}
 			t := (*[CancerOutputs]float64)(y[(base+q)*CancerOutputs:])
-			for k := range 1 {
-				d2[q*1+k] = p[k] - t[k]
-				v := z2[k*32+q]
-				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
-			}
+			v := z2[0*32+q]
+			d2[q*1+0] = cancerSigmoid(z2[0*32+q]) - t[0]
+			loss += max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v)))
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
 		// samples q, products of the sample-major matrices.

@@ -866,16 +866,14 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 		deepTranspose(4, c, z9[:], 32, z9t[:], 4)
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		deepSoftmax(3, cols, z10[:], 32, p[:], sum[:])
-		// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
-		deepTranspose(3, c, p[:], 32, d10[:], 3)
+		// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and cross-entropy fused; y sums to 1).
 		t := y[base*DeepOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z10[0*32+q], z10[1*32+q], z10[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
-				i := q*3 + k
-				d10[i] -= t[i]
-				loss += t[i] * (lse - z10[k*32+q])
+				d10[q*3+k] = p[k*32+q] - t[q*3+k]
+				loss += t[q*3+k] * (lse - z10[k*32+q])
 			}
 		}
 		// Layer 10: ∂L/∂b10 += Σ_q δ10_q = 1ᵀ·Δ10 and ∂L/∂W10 += Σ_q δ10_q·a9_qᵀ = Δ10ᵀ·a9 over the

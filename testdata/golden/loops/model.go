@@ -491,16 +491,14 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 		loopedTranspose(5, c, a3[:], 32, a3t[:], 5)
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
-		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
-		loopedTranspose(3, c, p[:], 32, d4[:], 3)
+		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1).
 		t := y[base*LoopedOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z4[0*32+q], z4[1*32+q], z4[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
-				i := q*3 + k
-				d4[i] -= t[i]
-				loss += t[i] * (lse - z4[k*32+q])
+				d4[q*3+k] = p[k*32+q] - t[q*3+k]
+				loss += t[q*3+k] * (lse - z4[k*32+q])
 			}
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over the

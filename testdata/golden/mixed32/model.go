@@ -376,16 +376,14 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 		smallTranspose(6, c, z2[:], 32, z2t[:], 6)
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		smallSoftmax(4, cols, z3[:], 32, p[:], sum[:])
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
-		smallTranspose(4, c, p[:], 32, d3[:], 4)
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1).
 		t := y[base*SmallOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q]) + float32(math.Log(float64(sum[q])))
 			for k := range 4 {
-				i := q*4 + k
-				d3[i] -= t[i]
-				loss += t[i] * (lse - z3[k*32+q])
+				d3[q*4+k] = p[k*32+q] - t[q*4+k]
+				loss += t[q*4+k] * (lse - z3[k*32+q])
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the

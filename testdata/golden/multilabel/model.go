@@ -164,8 +164,8 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused).
 	var d2 [3]float64
 	for k := range 3 {
-		d2[k] = 0.3333333333333333 * (s.Y[k] - y[k])
 		v := s.Z2[k]
+		d2[k] = 0.3333333333333333 * (s.Y[k] - y[k])
 		loss += (max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 3
 	}
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
@@ -268,14 +268,10 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 		taggerTranspose(5, c, a1[:], 32, a1t[:], 5)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
-			var p [3]float64
-			for k := range 3 {
-				p[k] = taggerSigmoid(z2[k*32+q])
-			}
 			t := (*[TaggerOutputs]float64)(y[(base+q)*TaggerOutputs:])
 			for k := range 3 {
-				d2[q*3+k] = 0.3333333333333333 * (p[k] - t[k])
 				v := z2[k*32+q]
+				d2[q*3+k] = 0.3333333333333333 * (taggerSigmoid(z2[k*32+q]) - t[k])
 				loss += (max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 3
 			}
 		}

@@ -92,9 +92,7 @@ func (m *Tiny) Forward(x *[TinyInputs]float32) (y [TinyOutputs]float32) {
 	a1[0] = tinySigmoid(m.B1[0] + m.W1[0][0]*x[0])
 	// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2.
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0]
-	for k := range 1 {
-		y[k] = z[k]
-	}
+	y = z
 	return y
 }
 
@@ -117,9 +115,7 @@ func (m *Tiny) Trace(s *TinyTrace, x *[TinyInputs]float32) {
 	s.A1[0] = tinySigmoid(m.B1[0] + m.W1[0][0]*x[0])
 	// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0]
-	for k := range 1 {
-		s.Y[k] = s.Z2[k]
-	}
+	s.Y = s.Z2
 }
 
 // Backward adds to g the gradient of the loss of one sample with respect to
@@ -135,11 +131,9 @@ func (m *Tiny) Trace(s *TinyTrace, x *[TinyInputs]float32) {
 func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32, y *[TinyOutputs]float32) (loss float32) {
 	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y).
 	var d2 [1]float32
-	for k := range 1 {
-		r := s.Y[k] - y[k]
-		d2[k] = 2 * r
-		loss += r * r / 1
-	}
+	r := s.Y[0] - y[0]
+	d2[0] = 2 * r
+	loss += r * r
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [1]float32
 	g.B2[0] += d2[0]
@@ -184,9 +178,7 @@ func (m *Tiny) ForwardBatch(dst, x []float32) {
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[TinyOutputs]float32)(dst[(base+q)*TinyOutputs:])
-			for k := range 1 {
-				out[k] = z2[k*32+q]
-			}
+			out[0] = z2[0*32+q]
 		}
 	}
 }
@@ -231,16 +223,10 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 		tinyTranspose(1, c, a1[:], 32, a1t[:], 1)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y). For each sample.
 		for q := range c {
-			var p [1]float32
-			for k := range 1 {
-				p[k] = z2[k*32+q]
-			}
 			t := (*[TinyOutputs]float32)(y[(base+q)*TinyOutputs:])
-			for k := range 1 {
-				r := p[k] - t[k]
-				d2[q*1+k] = 2 * r
-				loss += r * r / 1
-			}
+			r := z2[0*32+q] - t[0]
+			d2[q*1+0] = 2 * r
+			loss += r * r
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
 		// samples q, products of the sample-major matrices.

@@ -120,9 +120,7 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3.
 	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] + m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5] + m.W3[0][6]*a2[6] + m.W3[0][7]*a2[7]
 	z[1] = m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] + m.W3[1][3]*a2[3] + m.W3[1][4]*a2[4] + m.W3[1][5]*a2[5] + m.W3[1][6]*a2[6] + m.W3[1][7]*a2[7]
-	for k := range 2 {
-		y[k] = z[k]
-	}
+	y = z
 	return y
 }
 
@@ -164,9 +162,7 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3.
 	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] + m.W3[0][7]*s.A2[7]
 	s.Z3[1] = m.B3[1] + m.W3[1][0]*s.A2[0] + m.W3[1][1]*s.A2[1] + m.W3[1][2]*s.A2[2] + m.W3[1][3]*s.A2[3] + m.W3[1][4]*s.A2[4] + m.W3[1][5]*s.A2[5] + m.W3[1][6]*s.A2[6] + m.W3[1][7]*s.A2[7]
-	for k := range 2 {
-		s.Y[k] = s.Z3[k]
-	}
+	s.Y = s.Z3
 }
 
 // Backward adds to g the gradient of the loss of one sample with respect to
@@ -184,7 +180,7 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 	var d3 [2]float64
 	for k := range 2 {
 		r := s.Y[k] - y[k]
-		d3[k] = 1 * r
+		d3[k] = r
 		loss += r * r / 2
 	}
 	// Layer 3: ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, and d2 = W3ᵀ·δ3 = ∂L/∂a2.
@@ -428,14 +424,10 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		sineTranspose(8, c, a2[:], 32, a2t[:], 8)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 1·(z − y). For each sample.
 		for q := range c {
-			var p [2]float64
-			for k := range 2 {
-				p[k] = z3[k*32+q]
-			}
 			t := (*[SineOutputs]float64)(y[(base+q)*SineOutputs:])
 			for k := range 2 {
-				r := p[k] - t[k]
-				d3[q*2+k] = 1 * r
+				r := z3[k*32+q] - t[k]
+				d3[q*2+k] = r
 				loss += r * r / 2
 			}
 		}

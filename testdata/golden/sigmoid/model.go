@@ -100,9 +100,7 @@ func (m *Binary) logits(x *[BinaryInputs]float64) (z [BinaryOutputs]float64) {
 // It allocates nothing and is safe for concurrent use.
 func (m *Binary) Forward(x *[BinaryInputs]float64) (y [BinaryOutputs]float64) {
 	z := m.logits(x)
-	for k := range 1 {
-		y[k] = binarySigmoid(z[k])
-	}
+	y[0] = binarySigmoid(z[0])
 	return y
 }
 
@@ -137,9 +135,7 @@ func (m *Binary) Trace(s *BinaryTrace, x *[BinaryInputs]float64) {
 	s.A1[3] = binaryTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3] + m.W1[3][4]*x[4])
 	// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3]
-	for k := range 1 {
-		s.Y[k] = binarySigmoid(s.Z2[k])
-	}
+	s.Y[0] = binarySigmoid(s.Z2[0])
 }
 
 // Backward adds to g the gradient of the loss of one sample with respect to
@@ -155,11 +151,9 @@ func (m *Binary) Trace(s *BinaryTrace, x *[BinaryInputs]float64) {
 func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64, y *[BinaryOutputs]float64) (loss float64) {
 	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused).
 	var d2 [1]float64
-	for k := range 1 {
-		d2[k] = s.Y[k] - y[k]
-		v := s.Z2[k]
-		loss += max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))
-	}
+	v := s.Z2[0]
+	d2[0] = s.Y[0] - y[0]
+	loss += max(v, 0) - v*y[0] + math.Log1p(math.Exp(-math.Abs(v)))
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [4]float64
 	g.B2[0] += d2[0]
@@ -235,9 +229,7 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[BinaryOutputs]float64)(dst[(base+q)*BinaryOutputs:])
-			for k := range 1 {
-				out[k] = binarySigmoid(z2[k*32+q])
-			}
+			out[0] = binarySigmoid(z2[0*32+q])
 		}
 	}
 }
@@ -282,16 +274,10 @@ func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 		binaryTranspose(4, c, a1[:], 32, a1t[:], 4)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
-			var p [1]float64
-			for k := range 1 {
-				p[k] = binarySigmoid(z2[k*32+q])
-			}
 			t := (*[BinaryOutputs]float64)(y[(base+q)*BinaryOutputs:])
-			for k := range 1 {
-				d2[q*1+k] = p[k] - t[k]
-				v := z2[k*32+q]
-				loss += max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))
-			}
+			v := z2[0*32+q]
+			d2[q*1+0] = binarySigmoid(z2[0*32+q]) - t[0]
+			loss += max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v)))
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
 		// samples q, products of the sample-major matrices.

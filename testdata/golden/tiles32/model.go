@@ -368,16 +368,14 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 		tilesTranspose(19, c, a3[:], 32, a3t[:], 19)
 		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
 		tilesSoftmax(10, cols, z4[:], 32, p[:], sum[:])
-		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1). p first, sample-major.
-		tilesTranspose(10, c, p[:], 32, d4[:], 10)
+		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1).
 		t := y[base*TilesOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z4[0*32+q], z4[1*32+q], z4[2*32+q], z4[3*32+q], z4[4*32+q], z4[5*32+q], z4[6*32+q], z4[7*32+q], z4[8*32+q], z4[9*32+q]) + float32(math.Log(float64(sum[q])))
 			for k := range 10 {
-				i := q*10 + k
-				d4[i] -= t[i]
-				loss += t[i] * (lse - z4[k*32+q])
+				d4[q*10+k] = p[k*32+q] - t[q*10+k]
+				loss += t[q*10+k] * (lse - z4[k*32+q])
 			}
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over the

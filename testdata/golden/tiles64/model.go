@@ -183,8 +183,8 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64, y *[T
 	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (p − y)/K = 0.2·(p − y) (sigmoid and binary cross-entropy fused).
 	var d3 [5]float64
 	for k := range 5 {
-		d3[k] = 0.2 * (s.Y[k] - y[k])
 		v := s.Z3[k]
+		d3[k] = 0.2 * (s.Y[k] - y[k])
 		loss += (max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 5
 	}
 	// Layer 3: ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, and d2 = W3ᵀ·δ3 = ∂L/∂a2.
@@ -309,14 +309,10 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 		tilesTranspose(13, c, a2[:], 32, a2t[:], 13)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (p − y)/K = 0.2·(p − y) (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
-			var p [5]float64
-			for k := range 5 {
-				p[k] = tilesSigmoid(z3[k*32+q])
-			}
 			t := (*[TilesOutputs]float64)(y[(base+q)*TilesOutputs:])
 			for k := range 5 {
-				d3[q*5+k] = 0.2 * (p[k] - t[k])
 				v := z3[k*32+q]
+				d3[q*5+k] = 0.2 * (tilesSigmoid(z3[k*32+q]) - t[k])
 				loss += (max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 5
 			}
 		}

@@ -22,7 +22,9 @@ layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
 
 	δ at the output = ∂L/∂z = %s
 	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
-	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)`, m.Head.TargetDoc, m.Head.Formula, m.Head.DeltaDoc)
+	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
+
+δ at the output: %s.`, m.Head.TargetDoc, m.Head.Formula, m.Head.DeltaDoc, m.Head.Fused)
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Backward").Params(
 		Id("g").Op("*").Id(m.Name), Id("s").Op("*").Id(n.Trace),
 		Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T()), Id("y").Op("*").Index(Id(n.Outputs)).Add(e.T()),
@@ -63,7 +65,7 @@ func (e *emitter) lossAndDelta(g *Group, env func(k Code) binding, delta vector)
 
 // outputDoc is the comment above the loss and δ of the output layer.
 func (e *emitter) outputDoc(l *ir.Layer) string {
-	return fmt.Sprintf("Layer %d (output): the loss, and δ%d = ∂L/∂z%d = %s.", l.N, l.N, l.N, e.m.Head.DeltaDoc)
+	return fmt.Sprintf("Layer %d (output): the loss, and δ%d = ∂L/∂z%d = %s (%s).", l.N, l.N, l.N, e.m.Head.DeltaDoc, e.m.Head.Fused)
 }
 
 // wide converts x to float64 for package math when the element type is float32.
@@ -108,13 +110,12 @@ func (e *emitter) step(g *Group, st *ir.Step) {
 			}
 		}
 	} else {
-		g.For(Id("o").Op(":=").Range().Lit(l.Out)).Block(
-			Id("g").Dot(l.B).Index(Id("o")).Op("+=").Add(d(Id("o"))),
-		)
+		each(g, "o", l.Out, func(g *Group, o Code) { g.Id("g").Dot(l.B).Index(o).Op("+=").Add(d(o)) })
 		g.Comment(fmt.Sprintf("∂L/∂W%d[o][i] += δ%d[o]·%s[i]: a product of a %d×1 and a 1×%d matrix.", l.N, l.N, inputName(l), l.Out, l.In))
 		g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Lit(1), Id(st.Delta).Index(Op(":")), Lit(1), Lit(1), in(Op(":")), Lit(l.In), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.gemmAdd())
 		if st.Below != nil {
-			g.Comment(fmt.Sprintf("%s[i] = Σₒ δ%d[o]·W%d[o][i], Wᵀδ as the 1×%d row δᵀ·W.", st.Up, l.N, l.N, l.In))
+			g.Comment(fmt.Sprintf("%s = W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o], the rows of W%d weighted by δ%d: the 1×%d product δ%dᵀ·W%d.",
+				st.Up, l.N, l.N, l.N, l.N, l.N, l.N, l.In, l.N, l.N))
 			g.Id(e.gemm()).Call(Lit(1), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(0), Lit(1), e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.gemmSet())
 		}
 	}
@@ -123,12 +124,13 @@ func (e *emitter) step(g *Group, st *ir.Step) {
 	}
 	act := st.Below.Act
 	if act.DerivFunc == nil {
-		g.Comment(fmt.Sprintf("δ%d = ∂L/∂z%d = %s: layer %d is linear, its derivative is 1.", st.Below.N, st.Below.N, st.Up, st.Below.N))
+		g.Comment(fmt.Sprintf("δ%d = ∂L/∂z%d = %s: layer %d is linear, its derivative is 1; %s is δ%d.", st.Below.N, st.Below.N, st.Up, st.Below.N, st.Up, st.Below.N))
 		return
 	}
-	g.Comment(fmt.Sprintf("δ%d = ∂L/∂z%d = %s ⊙ %s'(z%d), with %s'(z) = %s.", st.Below.N, st.Below.N, st.Up, act.Name, st.Below.N, act.Name, act.Deriv))
+	g.Comment(fmt.Sprintf("δ%d = ∂L/∂z%d = %s ⊙ %s'(z%d), with %s'(z) = %s; %s holds δ%d from here on.",
+		st.Below.N, st.Below.N, st.Up, act.Name, st.Below.N, act.Name, act.Deriv, st.Up, st.Below.N))
 	deriv := func(i Code) *Statement {
-		return Id(st.Up).Index(i).Op("*=").Id(act.DerivFunc.Name).Call(Id("s").Dot(st.DerivArg).Index(i))
+		return Id(st.Up).Index(i).Op("*=").Add(e.apply(act.DerivFunc, Id("s").Dot(st.DerivArg).Index(i)))
 	}
 	if st.Below.Unrolled {
 		for i := range st.Below.Out {
@@ -136,5 +138,5 @@ func (e *emitter) step(g *Group, st *ir.Step) {
 		}
 		return
 	}
-	g.For(Id("i").Op(":=").Range().Lit(st.Below.Out)).Block(deriv(Id("i")))
+	each(g, "i", st.Below.Out, func(g *Group, i Code) { g.Add(deriv(i)) })
 }

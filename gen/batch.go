@@ -6,7 +6,6 @@ import (
 	. "github.com/dave/jennifer/jen"
 
 	"github.com/nngen/nngen/ir"
-	"github.com/nngen/nngen/spec"
 )
 
 // The chunked forms of TrainBatch and ForwardBatch, for every model whose
@@ -22,6 +21,12 @@ import (
 // name[i*chunk+q].
 func (e *emitter) unitMajor(name string) vector {
 	return func(i Code) *Statement {
+		switch {
+		case isLit(i, 0):
+			return Id(name).Index(Id("q"))
+		case isLit(i, 1):
+			return Id(name).Index(Lit(e.m.Chunk).Op("+").Id("q"))
+		}
 		return Id(name).Index(Add(i).Op("*").Lit(e.m.Chunk).Op("+").Id("q"))
 	}
 }
@@ -30,7 +35,14 @@ func (e *emitter) unitMajor(name string) vector {
 // vectors of n values: name[q*n+i].
 func sampleMajor(name string, n int) vector {
 	return func(i Code) *Statement {
-		return Id(name).Index(Id("q").Op("*").Lit(n).Op("+").Add(i))
+		row := Id("q").Op("*").Lit(n)
+		if n == 1 {
+			row = Id("q")
+		}
+		if isLit(i, 0) {
+			return Id(name).Index(row)
+		}
+		return Id(name).Index(row.Op("+").Add(i))
 	}
 }
 
@@ -66,7 +78,7 @@ func (e *emitter) chunkForward(g *Group) {
 			z = zName(l)
 		}
 		mode := e.gemmBias()
-		fused := !l.Output() && !savesZ(l) && l.Act.Name == spec.ReLU
+		fused := !l.Output() && !savesZ(l) && l.Act.Rectifier
 		if fused {
 			mode = e.gemmBias().Op("|").Add(e.gemmRelu())
 		}
@@ -75,7 +87,7 @@ func (e *emitter) chunkForward(g *Group) {
 		if !l.Output() && l.Act.Func != nil && !fused {
 			a := outName(l)
 			g.For(Id("i").Op(":=").Range().Id(a)).Block(
-				Id(a).Index(Id("i")).Op("=").Id(l.Act.Func.Name).Call(Id(z).Index(Id("i"))),
+				Id(a).Index(Id("i")).Op("=").Add(e.apply(l.Act.Func, Id(z).Index(Id("i")))),
 			)
 		} else if !l.Output() && savesZ(l) {
 			g.Id(outName(l)).Op("=").Id(z)
@@ -119,23 +131,28 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	if st.DerivArg == st.Below.Z {
 		arg = zName(st.Below) + "t"
 	}
-	if act.Name == spec.ReLU {
-		g.Comment(fmt.Sprintf("δ%d = W%dᵀ·δ%d ⊙ relu'(z%d) for each sample, the rows of Δ%d·W%d masked where a%d = 0:", st.Below.N, l.N, l.N, st.Below.N, l.N, l.N, st.Below.N))
-		g.Comment(fmt.Sprintf("relu'(z) = %s.", act.Deriv))
+	if act.Rectifier {
+		g.Comment(fmt.Sprintf("δ%d = W%dᵀ·δ%d ⊙ %s'(z%d) for each sample, with W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o] (the rows of W%d weighted by δ%d): the rows of Δ%d·W%d, masked to 0 where a%d = 0, since %s'(z) = %s.",
+			st.Below.N, l.N, l.N, act.Name, st.Below.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, st.Below.N, act.Name, act.Deriv))
 		g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
 			e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Id(arg).Index(Op(":")), e.gemmSet().Op("|").Add(e.gemmMask()))
 		return
 	}
-	g.Comment(fmt.Sprintf("%s = W%dᵀ·δ%d = ∂L/∂a%d for each sample: the rows of Δ%d·W%d.", st.Up, l.N, l.N, st.Below.N, l.N, l.N))
+	g.Comment(fmt.Sprintf("%s = ∂L/∂a%d = W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o] for each sample (the rows of W%d weighted by δ%d): the rows of Δ%d·W%d.",
+		st.Up, st.Below.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N))
 	g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
 		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.gemmSet())
 	if act.DerivFunc == nil {
-		g.Comment(fmt.Sprintf("δ%d = %s: layer %d is linear, its derivative is 1.", st.Below.N, st.Up, st.Below.N))
+		g.Comment(fmt.Sprintf("δ%d = %s: layer %d is linear, its derivative is 1; %s is δ%d.", st.Below.N, st.Up, st.Below.N, st.Up, st.Below.N))
 		return
 	}
 	g.Comment(fmt.Sprintf("δ%d = %s ⊙ %s'(z%d), with %s'(z) = %s; %s holds δ%d from here on.", st.Below.N, st.Up, act.Name, st.Below.N, act.Name, act.Deriv, st.Up, st.Below.N))
-	g.For(Id("i").Op(":=").Range().Id(st.Up).Index(Op(":").Id("c").Op("*").Lit(l.In))).Block(
-		Id(st.Up).Index(Id("i")).Op("*=").Id(act.DerivFunc.Name).Call(Id(arg).Index(Id("i"))),
+	values := Id("c").Op("*").Lit(l.In) // of the chunk's samples
+	if l.In == 1 {
+		values = Id("c")
+	}
+	g.For(Id("i").Op(":=").Range().Id(st.Up).Index(Op(":").Add(values))).Block(
+		Id(st.Up).Index(Id("i")).Op("*=").Add(e.apply(act.DerivFunc, Id(arg).Index(Id("i")))),
 	)
 }
 
@@ -174,8 +191,8 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 	}
 	g.For(Id("base").Op(":=").Lit(0), Id("base").Op("<").Id("n"), Id("base").Op("+=").Lit(ch)).BlockFunc(func(g *Group) {
 		g.Id("c").Op(":=").Min(Lit(ch), Id("n").Op("-").Id("base"))
-		g.Id("cols").Op(":=").Parens(Id("c").Op("+").Lit(m.Cols() - 1)).Op("&^").Lit(m.Cols() - 1).
-			Comment("whole tiles of the kernel: the columns past c are computed and never read")
+		g.Comment("Whole tiles of the kernel: the columns past c are computed and never read.")
+		g.Id("cols").Op(":=").Parens(Id("c").Op("+").Lit(m.Cols() - 1)).Op("&^").Lit(m.Cols() - 1)
 		g.Id("xc").Op(":=").Id("x").Index(Id("base").Op("*").Id(m.Names.Inputs).Op(":").Parens(Id("base").Op("+").Id("c")).Op("*").Id(m.Names.Inputs))
 		g.Id(e.transpose()).Call(Id("c"), Lit(m.Inputs), Id("xc"), Lit(m.Inputs), Id("xt").Index(Op(":")), Lit(ch))
 		body(g)

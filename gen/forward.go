@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"strconv"
 
 	. "github.com/dave/jennifer/jen"
 
@@ -50,7 +51,7 @@ func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector) {
 		}
 		if a != nil {
 			if l.Act != nil && l.Act.Func != nil {
-				v = Id(l.Act.Func.Name).Call(v)
+				v = e.apply(l.Act.Func, v)
 			}
 			g.Add(a(o).Op("=").Add(v))
 		}
@@ -71,7 +72,7 @@ func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector) {
 	if z != nil {
 		dst = z
 	}
-	fused := a != nil && z == nil && l.Act.Name == spec.ReLU
+	fused := a != nil && z == nil && l.Act.Rectifier
 	mode := e.gemmAdd()
 	if fused {
 		mode = e.gemmRelu()
@@ -79,26 +80,41 @@ func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector) {
 	g.Add(dst(nil)).Op("=").Id("m").Dot(l.B)
 	g.Id(e.gemv()).Call(Lit(l.Out), Lit(l.In), e.flat(Id("m"), l), Lit(l.In), in(Op(":")), dst(nil).Index(Op(":")), mode)
 	if a != nil && !fused && (z != nil || l.Act.Func != nil) {
-		v := dst(Id("o"))
-		if l.Act.Func != nil {
-			v = Id(l.Act.Func.Name).Call(v)
-		}
-		g.For(Id("o").Op(":=").Range().Lit(l.Out)).Block(a(Id("o")).Op("=").Add(v))
+		each(g, "o", l.Out, func(g *Group, o Code) {
+			v := dst(o)
+			if l.Act.Func != nil {
+				v = e.apply(l.Act.Func, v)
+			}
+			g.Add(a(o)).Op("=").Add(v)
+		})
 	}
 }
 
 // flat is the weight matrix of layer l in recv (m or g) as one slice,
 // row-major: unsafe.Slice(&m.W1[0][0], 512*784).
 func (e *emitter) flat(recv *Statement, l *ir.Layer) *Statement {
-	return Qual("unsafe", "Slice").Call(Op("&").Add(recv).Dot(l.W).Index(Lit(0)).Index(Lit(0)), Lit(l.Out).Op("*").Lit(l.In))
+	return Qual("unsafe", "Slice").Call(Op("&").Add(recv).Dot(l.W).Index(Lit(0)).Index(Lit(0)), product(l.Out, l.In))
 }
 
 // layerDoc is the comment above a layer's forward step.
 func (e *emitter) layerDoc(l *ir.Layer, in string) string {
 	if l.Output() {
-		return fmt.Sprintf("Layer %d (output), %d → %d: z%d = W%d·%s + b%d.", l.N, l.In, l.Out, l.N, l.N, in, l.N)
+		return fmt.Sprintf("Layer %d (output%s), %d → %d: z%d = W%d·%s + b%d.", l.N, e.cite(l, ", "), l.In, l.Out, l.N, l.N, in, l.N)
 	}
-	return fmt.Sprintf("Layer %d, %d → %d: a%d = %s(W%d·%s + b%d), %s(z) = %s.", l.N, l.In, l.Out, l.N, l.Act.Name, l.N, in, l.N, l.Act.Name, l.Act.Formula)
+	return fmt.Sprintf("Layer %d%s, %d → %d: a%d = %s(W%d·%s + b%d), %s(z) = %s.", l.N, e.cite(l, " "), l.In, l.Out, l.N, l.Act.Name, l.N, in, l.N, l.Act.Name, l.Act.Formula)
+}
+
+// cite names the line of the spec that declares l, "spec.yaml:8" after
+// sep; nothing when it is unknown. Alone, it is in parentheses.
+func (e *emitter) cite(l *ir.Layer, sep string) string {
+	if l.Line == 0 {
+		return ""
+	}
+	at := fmt.Sprintf("%s:%d", e.m.Source, l.Line)
+	if sep == " " {
+		return " (" + at + ")"
+	}
+	return sep + at
 }
 
 func inputName(l *ir.Layer) string {
@@ -318,4 +334,21 @@ needs; s.Y is the output.`)
 		last := m.Layers[len(m.Layers)-1]
 		e.head(g, field("s", last.Z), field("s", last.A), lse)
 	})
+}
+
+// product is a·b, or the factor that is not 1.
+func product(a, b int) *Statement {
+	switch {
+	case a == 1:
+		return Lit(b)
+	case b == 1:
+		return Lit(a)
+	}
+	return Lit(a).Op("*").Lit(b)
+}
+
+// isLit reports whether c is the integer literal v.
+func isLit(c Code, v int) bool {
+	s, ok := c.(*Statement)
+	return ok && fmt.Sprintf("%#v", s) == strconv.Itoa(v)
 }

@@ -21,8 +21,13 @@ import (
 //	}
 //
 // For float32 models a helper that calls package math computes in float64.
+//
+// It emits those the code calls, which it has emitted before.
 func (e *emitter) funcs() {
 	for _, f := range e.m.Funcs {
+		if !e.called[f] {
+			continue
+		}
 		e.f.Comment(fmt.Sprintf("%s computes %s.", f.Name, f.Doc))
 		wide := e.m.Float == spec.Float32 && calls(f.Body)
 		param := string(f.Param)
@@ -36,6 +41,15 @@ func (e *emitter) funcs() {
 			e.body(g, f.Body, wide)
 		})
 	}
+}
+
+// apply calls the helper f on x.
+func (e *emitter) apply(f *ir.Func, x Code) *Statement {
+	if e.called == nil {
+		e.called = map[*ir.Func]bool{}
+	}
+	e.called[f] = true
+	return Id(f.Name).Call(x)
 }
 
 // body emits the statements that return x; with wide set its variables
@@ -92,7 +106,7 @@ func (e *emitter) value(x ir.Expr, env binding, vt, t spec.DType) *Statement {
 		}
 		return convert(Qual("math", x.Fn).Call(args...), spec.Float64)
 	case ir.Apply:
-		return convert(Id(x.F.Name).Call(e.value(x.X, env, vt, e.m.Float)), e.m.Float)
+		return convert(e.apply(x.F, e.value(x.X, env, vt, e.m.Float)), e.m.Float)
 	case ir.Binary:
 		p := prec[x.Op]
 		return e.operand(x.X, p, false, env, vt, t).Op(x.Op).Add(e.operand(x.Y, p, true, env, vt, t))

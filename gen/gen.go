@@ -3,6 +3,7 @@ package gen
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	. "github.com/dave/jennifer/jen"
 
@@ -42,13 +43,15 @@ func Emit(m *ir.Model) ([]byte, error) {
 }
 
 type emitter struct {
-	m *ir.Model
-	f *File
+	m      *ir.Model
+	f      *File
+	called map[*ir.Func]bool // the helpers the code calls
 }
 
-// docf writes a comment of several lines with // on each.
+// docf writes a doc comment, its paragraphs wrapped to docColumns
+// after the arguments are put in.
 func (e *emitter) docf(format string, args ...any) {
-	for _, line := range strings.Split(fmt.Sprintf(format, args...), "\n") {
+	for _, line := range wrapText(fmt.Sprintf(format, args...), docColumns) {
 		e.f.Comment(line)
 	}
 }
@@ -60,17 +63,24 @@ func (e *emitter) T() *Statement { return Id(string(e.m.Float)) }
 func (e *emitter) vec(n int) *Statement       { return Index(Lit(n)).Add(e.T()) }
 func (e *emitter) mat(out, in int) *Statement { return Index(Lit(out)).Index(Lit(in)).Add(e.T()) }
 
-// arch describes the layers in one line: 4 → 16 relu → 3 softmax.
+// arch describes the layers, 4 → 16 relu → 3 softmax, as the lines of a
+// block in a doc comment: as many as it takes to keep them within
+// docColumns.
 func (e *emitter) arch() string {
-	parts := []string{fmt.Sprint(e.m.Inputs)}
+	line := fmt.Sprint(e.m.Inputs)
+	var lines []string
 	for _, l := range e.m.Layers {
 		act := string(e.m.Head.Act)
 		if l.Act != nil {
 			act = string(l.Act.Name)
 		}
-		parts = append(parts, fmt.Sprintf("%d %s", l.Out, act))
+		next := fmt.Sprintf(" → %d %s", l.Out, act)
+		if utf8.RuneCountInString(line+next) > docColumns-TabWidth {
+			lines, line = append(lines, line), " "
+		}
+		line += next
 	}
-	return strings.Join(parts, " → ")
+	return strings.Join(append(lines, line), "\n\t")
 }
 
 // narrow converts a float64 x to the element type.
@@ -120,7 +130,7 @@ also serves to accumulate gradients: they have the same shape.
 Training minimizes %s.`, m.Name, m.Source, e.arch(), m.Name, m.Head.Loss)
 	e.f.Type().Id(m.Name).StructFunc(func(g *Group) {
 		for _, l := range m.Layers {
-			g.Comment(fmt.Sprintf("layer %d, %d → %d: PyTorch %q and %q", l.N, l.In, l.Out, l.Torch+".weight", l.Torch+".bias"))
+			g.Comment(fmt.Sprintf("layer %d%s, %d → %d: PyTorch %q and %q", l.N, e.cite(l, " "), l.In, l.Out, l.Torch+".weight", l.Torch+".bias"))
 			g.Id(l.W).Add(e.mat(l.Out, l.In))
 			g.Id(l.B).Add(e.vec(l.Out))
 		}
@@ -171,9 +181,15 @@ same parameters.`, m.Names.Seed)
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Init").Params(Id("seed").Uint64()).BlockFunc(func(g *Group) {
 		g.Id("r").Op(":=").Qual("math/rand/v2", "New").Call(Qual("math/rand/v2", "NewPCG").Call(Id("seed"), Lit(0)))
 		for _, l := range m.Layers {
-			draw := Parens(Lit(2).Op("*").Id("r").Dot("Float64").Call().Op("-").Lit(1)).Op("*").Add(num(l.Init.Scale))
+			draw := Lit(2).Op("*").Id("r").Dot("Float64").Call().Op("-").Lit(1)
 			if l.Init.Normal {
-				draw = Id("r").Dot("NormFloat64").Call().Op("*").Add(num(l.Init.Scale))
+				draw = Id("r").Dot("NormFloat64").Call()
+			}
+			if l.Init.Scale != 1 {
+				if !l.Init.Normal {
+					draw = Parens(draw)
+				}
+				draw = draw.Op("*").Add(num(l.Init.Scale))
 			}
 			w := Id("m").Dot(l.W)
 			g.Comment(fmt.Sprintf("Layer %d: %s.", l.N, l.Init.Doc))

@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -186,6 +191,74 @@ func TestDeterministic(t *testing.T) {
 		_, b := generateCase(t, name)
 		if !maps.EqualFunc(a, b, bytes.Equal) {
 			t.Errorf("%s: two generations differ", name)
+		}
+	}
+}
+
+// TestGoldenFace checks what a reader of each golden case sees: that every
+// unexported function its code declares is called by its code (its tests
+// aside), and that no line of a generated file, Go or assembly, is wider
+// than gen.MaxColumns, a tab counting gen.TabWidth.
+func TestGoldenFace(t *testing.T) {
+	for _, name := range goldenCases(t) {
+		t.Run(name, func(t *testing.T) {
+			_, files := generateCase(t, name)
+			for _, file := range slices.Sorted(maps.Keys(files)) {
+				if strings.HasSuffix(file, ".go") || strings.HasSuffix(file, ".s") {
+					checkWidth(t, file, files[file])
+				}
+			}
+			checkCalled(t, files)
+		})
+	}
+}
+
+// checkWidth fails on each line of src wider than gen.MaxColumns.
+func checkWidth(t *testing.T, file string, src []byte) {
+	t.Helper()
+	for i, line := range strings.Split(string(src), "\n") {
+		tabs := len(line) - len(strings.TrimLeft(line, "\t"))
+		if w := tabs*gen.TabWidth + utf8.RuneCountInString(line[tabs:]); w > gen.MaxColumns {
+			t.Errorf("%s:%d is %d columns wide, more than %d: %s", file, i+1, w, gen.MaxColumns, line)
+		}
+	}
+}
+
+// checkCalled fails on each unexported function or method declared in the
+// Go files that no call in them, the test files aside, names.
+func checkCalled(t *testing.T, files map[string][]byte) {
+	t.Helper()
+	fset := token.NewFileSet()
+	declared := map[string]string{} // name → file
+	called := map[string]bool{}
+	for _, file := range slices.Sorted(maps.Keys(files)) {
+		if !strings.HasSuffix(file, ".go") || strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, file, files[file], 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && !fn.Name.IsExported() && fn.Name.Name != "init" {
+				declared[fn.Name.Name] = file
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok {
+				switch fn := c.Fun.(type) {
+				case *ast.Ident:
+					called[fn.Name] = true
+				case *ast.SelectorExpr:
+					called[fn.Sel.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	for _, name := range slices.Sorted(maps.Keys(declared)) {
+		if !called[name] {
+			t.Errorf("%s: %s is declared but never called", declared[name], name)
 		}
 	}
 }

@@ -109,17 +109,17 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 	e.f.Comment(fmt.Sprintf("%s is the SHA-256 of %s, written with this file.", t.BlobSum, t.Blob))
 	e.f.Const().Id(t.BlobSum).Op("=").Lit(hex.EncodeToString(sum[:]))
 	// func init() {
-	// 	if sum := sha256.Sum256([]byte(irisWeights)); hex.EncodeToString(sum[:]) != irisWeightsSHA256 {
+	// 	sum := sha256.Sum256([]byte(irisWeights))
+	// 	if hex.EncodeToString(sum[:]) != irisWeightsSHA256 {
 	// 		panic("…")
 	// 	}
 	// 	…
 	e.f.Func().Id("init").Params().Block(
-		If(
-			Id("sum").Op(":=").Qual("crypto/sha256", "Sum256").Call(Index().Byte().Parens(Id(t.BlobVar))),
-			Qual("encoding/hex", "EncodeToString").Call(Id("sum").Index(Op(":"))).Op("!=").Id(t.BlobSum),
-		).Block(
-			Panic(Lit(fmt.Sprintf("%s: %s is not the file generated with %s (its SHA-256 differs); regenerate both with nngen gen -weights %s %s",
-				m.Name, t.Blob, codeFile(t.Blob), t.Source, m.Source))),
+		Id("sum").Op(":=").Qual("crypto/sha256", "Sum256").Call(Index().Byte().Parens(Id(t.BlobVar))),
+		If(Qual("encoding/hex", "EncodeToString").Call(Id("sum").Index(Op(":"))).Op("!=").Id(t.BlobSum)).Block(
+			Panic(Lit(fmt.Sprintf("%s: %s is not the file generated with %s ", m.Name, t.Blob, codeFile(t.Blob))).Op("+").
+				Lit("(its SHA-256 differs); regenerate both with ").Op("+").
+				Lit(fmt.Sprintf("nngen gen -weights %s %s", t.Source, m.Source))),
 		),
 		Id(t.Value).Dot("Mean").Op("=").Add(mean),
 		Id(t.Value).Dot("Std").Op("=").Add(std),

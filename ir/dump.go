@@ -27,7 +27,7 @@ func (m *Model) Dump() string {
 		fmt.Fprintf(&b, "  %d: %s [%d][%d], %s [%d] (PyTorch %s.*, params %d..), input %s, %s; saves %s; %s; init %s\n",
 			l.N, l.W, l.Out, l.In, l.B, l.Out, l.Torch, l.Offset, l.Input, act, saved, code, l.Init.Doc)
 	}
-	fmt.Fprintf(&b, "head: %s\nloss gradient: ∂L/∂z = %s\nbackward:\n", m.Head.Formula, m.Head.DeltaDoc)
+	fmt.Fprintf(&b, "head: %s\nloss gradient: ∂L/∂z = %s (%s)\nbackward:\n", m.Head.Formula, m.Head.DeltaDoc, m.Head.Fused)
 	for _, st := range m.Backward {
 		fmt.Fprintf(&b, "  %d: %s → ∂L/∂%s, ∂L/∂%s", st.Layer.N, st.Delta, st.Layer.W, st.Layer.B)
 		if st.Below != nil {

@@ -35,7 +35,8 @@ type Head struct {
 	Classifier, Binary bool
 
 	Formula   string // the head and the loss, in math
-	DeltaDoc  string // δ in math, and why
+	DeltaDoc  string // δ in math
+	Fused     string // why δ is so simple
 	OutputDoc string // what an output is: "class probabilities"
 	OutDoc    string // y in math, for Forward's doc
 	TargetDoc string // what a target is
@@ -75,7 +76,8 @@ func head(act spec.Activation, loss spec.Loss, k int) Head {
 			Target:     OneHot,
 			Classifier: true,
 			Formula:    "p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ)",
-			DeltaDoc:   "p − y (softmax and cross-entropy fused; y sums to 1)",
+			DeltaDoc:   "p − y",
+			Fused:      "softmax and cross-entropy fused; y sums to 1",
 			OutputDoc:  "class probabilities",
 			OutDoc:     "y = softmax(z), the probability of each class, z the output layer's logits",
 			TargetDoc:  "class probabilities summing to 1, a one-hot vector for a class label",
@@ -96,7 +98,8 @@ func head(act spec.Activation, loss spec.Loss, k int) Head {
 			Target:     Bits,
 			Classifier: true, Binary: k == 1,
 			Formula:   fmt.Sprintf("p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = %d", k),
-			DeltaDoc:  delta + " (sigmoid and binary cross-entropy fused)",
+			DeltaDoc:  delta,
+			Fused:     "sigmoid and binary cross-entropy fused",
 			OutputDoc: "independent probabilities",
 			OutDoc:    "y = σ(z), the probability of each output, z the output layer's logits",
 			TargetDoc: "0 or 1 for each output",
@@ -111,6 +114,7 @@ func head(act spec.Activation, loss spec.Loss, k int) Head {
 		Target:    Real,
 		Formula:   fmt.Sprintf("ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = %d", k),
 		DeltaDoc:  fmt.Sprintf("(2/K)(z − y) = %g·(z − y)", 2/float64(k)),
+		Fused:     "the derivative of the mean squared error",
 		OutputDoc: "regression values",
 		OutDoc:    "y = z, the output layer's values",
 		TargetDoc: "the expected values",

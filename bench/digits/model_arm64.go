@@ -8,12 +8,15 @@ import "unsafe"
 // digitsGemmNEON is digitsGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func digitsGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
-// digitsGemmKernel runs digitsGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
-	digitsGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// digitsGemmKernel runs digitsGemmNEON, then relu and the mask if the mode asks
+// for it: NEON has the instructions, but Go's assembler does not.
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	digitsGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(digitsGemmRelu|digitsGemmMask) == 0 {
 		return
 	}
@@ -35,10 +38,11 @@ func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 //go:noescape
 func digitsGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// digitsGemvKernel runs digitsGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// digitsGemvKernel runs digitsGemvNEON, then relu if the mode asks for it: NEON
+// has the instructions, but Go's assembler does not.
 func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	digitsGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+	digitsGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y),
+		mode)
 	if mode&digitsGemmRelu == 0 {
 		return
 	}

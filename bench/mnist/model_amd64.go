@@ -6,8 +6,8 @@ package mnist
 import "unsafe"
 
 // mnistAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var mnistAVX2 = func() bool {
 	_, _, c1, _ := mnistCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func mnistCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // mnistXGETBV returns the low half of XCR0, the state the operating system saves.
 func mnistXGETBV() (eax uint32)
 
-// mnistGemmAVX2 is mnistGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// mnistGemmAVX2 is mnistGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
 // mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	if mnistAVX2 {
-		mnistGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		mnistGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	mnistGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,21 +50,25 @@ func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 // mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else mnistGemvGo.
 func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if mnistAVX2 {
-		mnistGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		mnistGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	mnistGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// mnistTransposeAVX2 is mnistTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// mnistTransposeAVX2 is mnistTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func mnistTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
-// mnistTransposeKernel runs mnistTransposeAVX2 if the processor has AVX2 and FMA, else mnistTransposeGo.
+// mnistTransposeKernel runs mnistTransposeAVX2 if the processor has AVX2 and FMA,
+// else mnistTransposeGo.
 func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if mnistAVX2 {
-		mnistTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		mnistTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
@@ -73,7 +82,8 @@ func mnistSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 // mnistSoftmaxKernel runs mnistSoftmaxAVX2 if the processor has AVX2 and FMA, else mnistSoftmaxGo.
 func mnistSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if mnistAVX2 {
-		mnistSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
+		mnistSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
 		return
 	}
 	mnistSoftmaxGo(k, n, z, ld, p, sum)

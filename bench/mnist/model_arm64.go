@@ -8,12 +8,15 @@ import "unsafe"
 // mnistGemmNEON is mnistGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func mnistGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func mnistGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
-// mnistGemmKernel runs mnistGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
-	mnistGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// mnistGemmKernel runs mnistGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	mnistGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(mnistGemmRelu|mnistGemmMask) == 0 {
 		return
 	}
@@ -35,10 +38,11 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 //go:noescape
 func mnistGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// mnistGemvKernel runs mnistGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// mnistGemvKernel runs mnistGemvNEON, then relu if the mode asks for it: NEON has
+// the instructions, but Go's assembler does not.
 func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	mnistGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+	mnistGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y),
+		mode)
 	if mode&mnistGemmRelu == 0 {
 		return
 	}

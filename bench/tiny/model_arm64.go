@@ -8,12 +8,15 @@ import "unsafe"
 // tinyGemmNEON is tinyGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func tinyGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func tinyGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// tinyGemmKernel runs tinyGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func tinyGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	tinyGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// tinyGemmKernel runs tinyGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func tinyGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	tinyGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(tinyGemmRelu|tinyGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func tinyGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// tinyGemvNEON is tinyGemv in assembly with NEON.
-//
-//go:noescape
-func tinyGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// tinyGemvKernel runs tinyGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func tinyGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	tinyGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&tinyGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

@@ -4,13 +4,9 @@
 package tiny
 
 // tinyGemmKernel runs tinyGemmGo: this build has no assembly for it.
-func tinyGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func tinyGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	tinyGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// tinyGemvKernel runs tinyGemvGo: this build has no assembly for it.
-func tinyGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	tinyGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // tinyTransposeKernel runs tinyTransposeGo: this build has no assembly for it.

@@ -6,8 +6,8 @@ package wide
 import "unsafe"
 
 // wideAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var wideAVX2 = func() bool {
 	_, _, c1, _ := wideCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func wideCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // wideXGETBV returns the low half of XCR0, the state the operating system saves.
 func wideXGETBV() (eax uint32)
 
-// wideGemmAVX2 is wideGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// wideGemmAVX2 is wideGemm for whole tiles of columns, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
-func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
 // wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	if wideAVX2 {
-		wideGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		wideGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	wideGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,21 +50,25 @@ func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 // wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else wideGemvGo.
 func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if wideAVX2 {
-		wideGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		wideGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	wideGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// wideTransposeAVX2 is wideTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// wideTransposeAVX2 is wideTranspose for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func wideTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
-// wideTransposeKernel runs wideTransposeAVX2 if the processor has AVX2 and FMA, else wideTransposeGo.
+// wideTransposeKernel runs wideTransposeAVX2 if the processor has AVX2 and FMA,
+// else wideTransposeGo.
 func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if wideAVX2 {
-		wideTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		wideTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	wideTransposeGo(rows, cols, src, lds, dst, ldd)
@@ -73,7 +82,8 @@ func wideSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 // wideSoftmaxKernel runs wideSoftmaxAVX2 if the processor has AVX2 and FMA, else wideSoftmaxGo.
 func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if wideAVX2 {
-		wideSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
+		wideSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
 		return
 	}
 	wideSoftmaxGo(k, n, z, ld, p, sum)

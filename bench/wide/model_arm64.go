@@ -8,12 +8,15 @@ import "unsafe"
 // wideGemmNEON is wideGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func wideGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func wideGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
-// wideGemmKernel runs wideGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
-	wideGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// wideGemmKernel runs wideGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	wideGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(wideGemmRelu|wideGemmMask) == 0 {
 		return
 	}
@@ -35,8 +38,8 @@ func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 //go:noescape
 func wideGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// wideGemvKernel runs wideGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// wideGemvKernel runs wideGemvNEON, then relu if the mode asks for it: NEON has
+// the instructions, but Go's assembler does not.
 func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	wideGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
 	if mode&wideGemmRelu == 0 {

@@ -7,7 +7,8 @@
 // wideGemmNEON computes c = a·b, c += a·b or c = bias + a·b; see the package doc
 // of the generator for the contract.
 //
-// func wideGemmNEON(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias, mask *T, mode int)
+// func wideGemmNEON(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int,
+// bias, mask *T, mode int)
 TEXT ·wideGemmNEON(SB), NOSPLIT, $0-104
 	MOVD m+0(FP), R0
 	MOVD n+8(FP), R1

@@ -24,16 +24,16 @@ const (
 //
 //	30 → 16 relu → 1 sigmoid
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Cancer
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Cancer also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes binary_cross_entropy.
 type Cancer struct {
-	// layer 1, 30 → 16: PyTorch "0.weight" and "0.bias"
+	// layer 1 (breast_cancer.yaml:7), 30 → 16: PyTorch "0.weight" and "0.bias"
 	W1 [16][30]float64
 	B1 [16]float64
-	// layer 2, 16 → 1: PyTorch "2.weight" and "2.bias"
+	// layer 2 (breast_cancer.yaml:8), 16 → 1: PyTorch "2.weight" and "2.bias"
 	W2 [1][16]float64
 	B2 [1]float64
 }
@@ -42,9 +42,8 @@ type Cancer struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Cancer{})-CancerNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Cancer) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], CancerNumParams)
 }
@@ -59,9 +58,9 @@ func (*Cancer) Head() string {
 	return "sigmoid"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// CancerSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use CancerSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Cancer) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/30).
@@ -82,12 +81,15 @@ func (m *Cancer) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Cancer) logits(x *[CancerInputs]float64) (z [CancerOutputs]float64) {
-	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (breast_cancer.yaml:7), 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [16]float64
 	a1 = m.B1
 	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], a1[:], cancerGemmRelu)
-	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
-	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] + m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
+	// Layer 2 (output, breast_cancer.yaml:8), 16 → 1: z2 = W2·a1 + b2.
+	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] +
+		m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] +
+		m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] +
+		m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
 	return z
 }
 
@@ -112,9 +114,9 @@ func (m *Cancer) Predict(x *[CancerInputs]float64) int {
 }
 
 // CancerTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type CancerTrace struct {
 	// layer 1 output, relu(z)
 	A1 [16]float64
@@ -123,29 +125,39 @@ type CancerTrace struct {
 	Y  [1]float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Cancer) Trace(s *CancerTrace, x *[CancerInputs]float64) {
-	// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (breast_cancer.yaml:7), 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
 	cancerGemv(16, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, x[:], s.A1[:], cancerGemmRelu)
-	// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2.
-	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] + m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
+	// Layer 2 (output, breast_cancer.yaml:8), 16 → 1: z2 = W2·a1 + b2.
+	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] +
+		m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] +
+		m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] +
+		m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
 	s.Y[0] = cancerSigmoid(s.Z2[0])
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: 0 or 1 for each output.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: 0 or 1 for each output.
 //
-// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 1. Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ
+// max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 1. Backpropagation is the chain rule
+// applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
+// pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (sigmoid and binary cross-entropy fused)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y *[CancerOutputs]float64) (loss float64) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused).
+//
+// δ at the output: sigmoid and binary cross-entropy fused.
+func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64,
+	y *[CancerOutputs]float64) (loss float64) {
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary
+	// cross-entropy fused).
 	var d2 [1]float64
 	v := s.Z2[0]
 	d2[0] = s.Y[0] - y[0]
@@ -185,7 +197,8 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y
 	d1[13] = m.W2[0][13] * d2[0]
 	d1[14] = m.W2[0][14] * d2[0]
 	d1[15] = m.W2[0][15] * d2[0]
-	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
+	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
+	// from here on.
 	for i := range 16 {
 		d1[i] *= cancerReluDeriv(s.A1[i])
 	}
@@ -194,16 +207,18 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 16×1 and a 1×30 matrix.
-	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, nil, cancerGemmAdd)
+	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, nil,
+		cancerGemmAdd)
 	return loss
 }
 
-// ForwardBatch computes Forward for each of the samples in x, CancerInputs features
-// each, row after row, and writes their outputs to dst, CancerOutputs values each.
+// ForwardBatch computes Forward for each of the samples in x, CancerInputs
+// features each, row after row, and writes their outputs to dst, CancerOutputs
+// values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Cancer) ForwardBatch(dst, x []float64) {
 	n := len(x) / CancerInputs
 	if len(x) != n*CancerInputs || len(dst) != n*CancerOutputs {
@@ -216,17 +231,22 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 	var z2 [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*CancerInputs : (base+c)*CancerInputs]
 		cancerTranspose(c, 30, xc, 30, xt[:], 32)
-		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, cancerGemmBias|cancerGemmRelu)
-		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, cancerGemmBias)
+		// Layer 1 (breast_cancer.yaml:7), 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z,
+		// 0). For all samples at once: Z = W·A, A unit-major.
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, cancerGemmBias|cancerGemmRelu)
+		// Layer 2 (output, breast_cancer.yaml:8), 16 → 1: z2 = W2·a1 + b2. For all samples
+		// at once: Z = W·A, A unit-major.
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 16), 16, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, cancerGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[CancerOutputs]float64)(dst[(base+q)*CancerOutputs:])
-			out[0] = cancerSigmoid(z2[0*32+q])
+			out[0] = cancerSigmoid(z2[q])
 		}
 	}
 }
@@ -234,12 +254,12 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (CancerInputs features each) and y their targets
 // (CancerOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 	n := len(x) / CancerInputs
 	if len(x) != n*CancerInputs || len(y) != n*CancerOutputs {
@@ -257,40 +277,46 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*CancerInputs : (base+c)*CancerInputs]
 		cancerTranspose(c, 30, xc, 30, xt[:], 32)
-		// Layer 1, 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, cancerGemmBias|cancerGemmRelu)
-		// Layer 2 (output), 16 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 1*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, cancerGemmBias)
+		// Layer 1 (breast_cancer.yaml:7), 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z,
+		// 0). For all samples at once: Z = W·A, A unit-major.
+		cancerGemm(16, cols, 30, unsafe.Slice(&m.W1[0][0], 16*30), 30, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, cancerGemmBias|cancerGemmRelu)
+		// Layer 2 (output, breast_cancer.yaml:8), 16 → 1: z2 = W2·a1 + b2. For all samples
+		// at once: Z = W·A, A unit-major.
+		cancerGemm(1, cols, 16, unsafe.Slice(&m.W2[0][0], 16), 16, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, cancerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		cancerTranspose(16, c, a1[:], 32, a1t[:], 16)
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary
+		// cross-entropy fused). For each sample.
 		for q := range c {
 			t := (*[CancerOutputs]float64)(y[(base+q)*CancerOutputs:])
-			v := z2[0*32+q]
-			d2[q*1+0] = cancerSigmoid(z2[0*32+q]) - t[0]
+			v := z2[q]
+			d2[q] = cancerSigmoid(z2[q]) - t[0]
 			loss += max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v)))
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		cancerGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, cancerGemmAdd)
-		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 1*16), 16, nil, nil, cancerGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 16), 16,
+			nil, nil, cancerGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
+		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*16), 16, d1[:], 16, nil, a1t[:], cancerGemmSet|cancerGemmMask)
+		cancerGemm(c, 16, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 16), 16, d1[:], 16, nil,
+			a1t[:], cancerGemmSet|cancerGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		cancerGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, cancerGemmAdd)
-		cancerGemm(16, 30, c, d1[:], 1, 16, xc, 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, nil, cancerGemmAdd)
+		cancerGemm(16, 30, c, d1[:], 1, 16, xc, 30, unsafe.Slice(&g.W1[0][0], 16*30), 30,
+			nil, nil, cancerGemmAdd)
 	}
 	return loss
-}
-
-// cancerRelu computes relu(z) = max(z, 0).
-func cancerRelu(z float64) float64 {
-	return max(z, 0)
 }
 
 // cancerReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -312,7 +338,7 @@ const (
 	cancerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	cancerGemmSet  = 2 // c = a·b
 	cancerGemmRelu = 4 // then c = max(c, 0)
-	cancerGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	cancerGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // cancerGemm computes a product of matrices read through strides (counted in
@@ -320,11 +346,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to cancerGemmKernel, the
-// fastest kernel of the build; the rest to cancerGemmGo.
-func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to cancerGemmKernel, the fastest kernel of the
+// build; the rest to cancerGemmGo.
+func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -348,7 +375,8 @@ func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		if mode&cancerGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -387,7 +415,8 @@ func cancerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd 
 }
 
 // cancerGemmGo is cancerGemm in plain Go, four rows of c at a time.
-func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

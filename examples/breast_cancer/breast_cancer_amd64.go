@@ -6,8 +6,8 @@ package main
 import "unsafe"
 
 // cancerAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var cancerAVX2 = func() bool {
 	_, _, c1, _ := cancerCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func cancerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // cancerXGETBV returns the low half of XCR0, the state the operating system saves.
 func cancerXGETBV() (eax uint32)
 
-// cancerGemmAVX2 is cancerGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// cancerGemmAVX2 is cancerGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else cancerGemmGo.
-func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if cancerAVX2 {
-		cancerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		cancerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	cancerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,21 +50,25 @@ func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 // cancerGemvKernel runs cancerGemvAVX2 if the processor has AVX2 and FMA, else cancerGemvGo.
 func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if cancerAVX2 {
-		cancerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		cancerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	cancerGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// cancerTransposeAVX2 is cancerTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// cancerTransposeAVX2 is cancerTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func cancerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// cancerTransposeKernel runs cancerTransposeAVX2 if the processor has AVX2 and FMA, else cancerTransposeGo.
+// cancerTransposeKernel runs cancerTransposeAVX2 if the processor has AVX2 and
+// FMA, else cancerTransposeGo.
 func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if cancerAVX2 {
-		cancerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		cancerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	cancerTransposeGo(rows, cols, src, lds, dst, ldd)

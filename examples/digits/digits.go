@@ -24,19 +24,19 @@ const (
 //
 //	64 → 64 relu → 32 relu → 10 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Digits
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Digits also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Digits struct {
-	// layer 1, 64 → 64: PyTorch "0.weight" and "0.bias"
+	// layer 1 (digits.yaml:7), 64 → 64: PyTorch "0.weight" and "0.bias"
 	W1 [64][64]float32
 	B1 [64]float32
-	// layer 2, 64 → 32: PyTorch "2.weight" and "2.bias"
+	// layer 2 (digits.yaml:8), 64 → 32: PyTorch "2.weight" and "2.bias"
 	W2 [32][64]float32
 	B2 [32]float32
-	// layer 3, 32 → 10: PyTorch "4.weight" and "4.bias"
+	// layer 3 (digits.yaml:9), 32 → 10: PyTorch "4.weight" and "4.bias"
 	W3 [10][32]float32
 	B3 [10]float32
 }
@@ -45,9 +45,8 @@ type Digits struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Digits{})-DigitsNumParams*4]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Digits) Params() []float32 {
 	return unsafe.Slice(&m.W1[0][0], DigitsNumParams)
 }
@@ -62,9 +61,9 @@ func (*Digits) Head() string {
 	return "softmax"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// DigitsSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use DigitsSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Digits) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/64).
@@ -92,15 +91,15 @@ func (m *Digits) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Digits) logits(x *[DigitsInputs]float32) (z [DigitsOutputs]float32) {
-	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (digits.yaml:7), 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [64]float32
 	a1 = m.B1
 	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], a1[:], digitsGemmRelu)
-	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+	// Layer 2 (digits.yaml:8), 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [32]float32
 	a2 = m.B2
 	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], a2[:], digitsGemmRelu)
-	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
+	// Layer 3 (output, digits.yaml:9), 32 → 10: z3 = W3·a2 + b3.
 	z = m.B3
 	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:], digitsGemmAdd)
 	return z
@@ -140,9 +139,9 @@ func (m *Digits) Predict(x *[DigitsInputs]float32) int {
 }
 
 // DigitsTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type DigitsTrace struct {
 	// layer 1 output, relu(z)
 	A1 [64]float32
@@ -155,20 +154,21 @@ type DigitsTrace struct {
 	LogSumExp float32
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
-	// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (digits.yaml:7), 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
 	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], s.A1[:], digitsGemmRelu)
-	// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+	// Layer 2 (digits.yaml:8), 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	s.A2 = m.B2
 	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], s.A2[:], digitsGemmRelu)
-	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
+	// Layer 3 (output, digits.yaml:9), 32 → 10: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
 	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:], digitsGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
-	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
+	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8],
+		s.Z3[9])
 	var sum float32
 	for k := range 10 {
 		s.Y[k] = float32(math.Exp(float64(s.Z3[k] - mx)))
@@ -181,18 +181,23 @@ func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
 	s.LogSumExp = mx + float32(math.Log(float64(sum)))
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y *[DigitsOutputs]float32) (loss float32) {
-	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32,
+	y *[DigitsOutputs]float32) (loss float32) {
+	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
+	// fused; y sums to 1).
 	var d3 [10]float32
 	for k := range 10 {
 		d3[k] = s.Y[k] - y[k]
@@ -204,10 +209,13 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 10×1 and a 1×32 matrix.
-	digitsGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, nil, digitsGemmAdd)
-	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×32 row δᵀ·W.
-	digitsGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, nil, digitsGemmSet)
-	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
+	digitsGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil,
+		nil, digitsGemmAdd)
+	// d2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o], the rows of W3 weighted by δ3: the 1×32 product δ3ᵀ·W3.
+	digitsGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil,
+		nil, digitsGemmSet)
+	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0; d2 holds δ2
+	// from here on.
 	for i := range 32 {
 		d2[i] *= digitsReluDeriv(s.A2[i])
 	}
@@ -217,10 +225,13 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×64 matrix.
-	digitsGemm(32, 64, 1, d2[:], 1, 1, s.A1[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64, nil, nil, digitsGemmAdd)
-	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×64 row δᵀ·W.
-	digitsGemm(1, 64, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64, nil, nil, digitsGemmSet)
-	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
+	digitsGemm(32, 64, 1, d2[:], 1, 1, s.A1[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64, nil,
+		nil, digitsGemmAdd)
+	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×64 product δ2ᵀ·W2.
+	digitsGemm(1, 64, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64, nil,
+		nil, digitsGemmSet)
+	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
+	// from here on.
 	for i := range 64 {
 		d1[i] *= digitsReluDeriv(s.A1[i])
 	}
@@ -229,16 +240,18 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 64×1 and a 1×64 matrix.
-	digitsGemm(64, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64, nil, nil, digitsGemmAdd)
+	digitsGemm(64, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64, nil, nil,
+		digitsGemmAdd)
 	return loss
 }
 
-// ForwardBatch computes Forward for each of the samples in x, DigitsInputs features
-// each, row after row, and writes their outputs to dst, DigitsOutputs values each.
+// ForwardBatch computes Forward for each of the samples in x, DigitsInputs
+// features each, row after row, and writes their outputs to dst, DigitsOutputs
+// values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Digits) ForwardBatch(dst, x []float32) {
 	n := len(x) / DigitsInputs
 	if len(x) != n*DigitsInputs || len(dst) != n*DigitsOutputs {
@@ -254,17 +267,25 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 	var sum [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
 		digitsTranspose(c, 64, xc, 64, xt[:], 32)
-		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, digitsGemmBias|digitsGemmRelu)
-		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, digitsGemmBias|digitsGemmRelu)
-		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, digitsGemmBias)
+		// Layer 1 (digits.yaml:7), 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, digitsGemmBias|digitsGemmRelu)
+		// Layer 2 (digits.yaml:8), 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+		// For all samples at once: Z = W·A, A unit-major.
+		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:],
+			32, m.B2[:], nil, digitsGemmBias|digitsGemmRelu)
+		// Layer 3 (output, digits.yaml:9), 32 → 10: z3 = W3·a2 + b3. For all samples at
+		// once: Z = W·A, A unit-major.
+		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:],
+			32, m.B3[:], nil, digitsGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		digitsSoftmax(10, cols, z3[:], 32, p[:], sum[:])
 		digitsTranspose(10, c, p[:], 32, dst[base*DigitsOutputs:], 10)
 	}
@@ -273,12 +294,12 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (DigitsInputs features each) and y their targets
 // (DigitsOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 	n := len(x) / DigitsInputs
 	if len(x) != n*DigitsInputs || len(y) != n*DigitsOutputs {
@@ -301,55 +322,70 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
 		digitsTranspose(c, 64, xc, 64, xt[:], 32)
-		// Layer 1, 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, digitsGemmBias|digitsGemmRelu)
-		// Layer 2, 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, digitsGemmBias|digitsGemmRelu)
-		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, digitsGemmBias)
+		// Layer 1 (digits.yaml:7), 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, digitsGemmBias|digitsGemmRelu)
+		// Layer 2 (digits.yaml:8), 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+		// For all samples at once: Z = W·A, A unit-major.
+		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:],
+			32, m.B2[:], nil, digitsGemmBias|digitsGemmRelu)
+		// Layer 3 (output, digits.yaml:9), 32 → 10: z3 = W3·a2 + b3. For all samples at
+		// once: Z = W·A, A unit-major.
+		digitsGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:],
+			32, m.B3[:], nil, digitsGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		digitsTranspose(64, c, a1[:], 32, a1t[:], 64)
 		digitsTranspose(32, c, a2[:], 32, a2t[:], 32)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		digitsSoftmax(10, cols, z3[:], 32, p[:], sum[:])
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
+		// fused; y sums to 1).
 		t := y[base*DigitsOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) + float32(math.Log(float64(sum[q])))
+			lse := max(z3[q], z3[32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q],
+				z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) +
+				float32(math.Log(float64(sum[q])))
 			for k := range 10 {
 				d3[q*10+k] = p[k*32+q] - t[q*10+k]
 				loss += t[q*10+k] * (lse - z3[k*32+q])
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		digitsGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, digitsGemmAdd)
-		digitsGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, nil, digitsGemmAdd)
-		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, the rows of Δ3·W3 masked where a2 = 0:
+		digitsGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32),
+			32, nil, nil, digitsGemmAdd)
+		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, with W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] (the rows
+		// of W3 weighted by δ3): the rows of Δ3·W3, masked to 0 where a2 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		digitsGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, a2t[:], digitsGemmSet|digitsGemmMask)
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		digitsGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32,
+			nil, a2t[:], digitsGemmSet|digitsGemmMask)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		digitsGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, digitsGemmAdd)
-		digitsGemm(32, 64, c, d2[:], 1, 32, a1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64, nil, nil, digitsGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		digitsGemm(32, 64, c, d2[:], 1, 32, a1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64),
+			64, nil, nil, digitsGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
+		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		digitsGemm(c, 64, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64, nil, a1t[:], digitsGemmSet|digitsGemmMask)
+		digitsGemm(c, 64, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64,
+			nil, a1t[:], digitsGemmSet|digitsGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		digitsGemm(1, 64, c, one[:], 0, 0, d1[:], 64, g.B1[:], 64, nil, nil, digitsGemmAdd)
-		digitsGemm(64, 64, c, d1[:], 1, 64, xc, 64, unsafe.Slice(&g.W1[0][0], 64*64), 64, nil, nil, digitsGemmAdd)
+		digitsGemm(64, 64, c, d1[:], 1, 64, xc, 64, unsafe.Slice(&g.W1[0][0], 64*64), 64,
+			nil, nil, digitsGemmAdd)
 	}
 	return loss
-}
-
-// digitsRelu computes relu(z) = max(z, 0).
-func digitsRelu(z float32) float32 {
-	return max(z, 0)
 }
 
 // digitsReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -366,7 +402,7 @@ const (
 	digitsGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	digitsGemmSet  = 2 // c = a·b
 	digitsGemmRelu = 4 // then c = max(c, 0)
-	digitsGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	digitsGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // digitsGemm computes a product of matrices read through strides (counted in
@@ -374,11 +410,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 16 columns go to digitsGemmKernel, the
-// fastest kernel of the build; the rest to digitsGemmGo.
-func digitsGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 16 columns go to digitsGemmKernel, the fastest kernel of the
+// build; the rest to digitsGemmGo.
+func digitsGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
+	bias, mask []float32, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -402,7 +439,8 @@ func digitsGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 		if mode&digitsGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		digitsGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		digitsGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -440,12 +478,13 @@ func digitsTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd 
 	}
 }
 
-// digitsSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
+// digitsSoftmax writes into p the softmax of each column j < n of the k×n matrix
+// z, and into sum[j] the sum of its exponentials:
 //
 //	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
 //
-// Whole blocks of 8 columns go to digitsSoftmaxKernel, the rest to digitsSoftmaxGo.
+// Whole blocks of 8 columns go to digitsSoftmaxKernel, the rest to
+// digitsSoftmaxGo.
 func digitsSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 	if k == 0 || n == 0 {
 		return
@@ -463,7 +502,8 @@ func digitsSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 }
 
 // digitsGemmGo is digitsGemm in plain Go, four rows of c at a time.
-func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

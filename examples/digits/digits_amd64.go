@@ -6,8 +6,8 @@ package main
 import "unsafe"
 
 // digitsAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var digitsAVX2 = func() bool {
 	_, _, c1, _ := digitsCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func digitsCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // digitsXGETBV returns the low half of XCR0, the state the operating system saves.
 func digitsXGETBV() (eax uint32)
 
-// digitsGemmAVX2 is digitsGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// digitsGemmAVX2 is digitsGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
 // digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
-func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	if digitsAVX2 {
-		digitsGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		digitsGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	digitsGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,35 +50,42 @@ func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 // digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else digitsGemvGo.
 func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if digitsAVX2 {
-		digitsGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		digitsGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	digitsGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// digitsTransposeAVX2 is digitsTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// digitsTransposeAVX2 is digitsTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func digitsTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
-// digitsTransposeKernel runs digitsTransposeAVX2 if the processor has AVX2 and FMA, else digitsTransposeGo.
+// digitsTransposeKernel runs digitsTransposeAVX2 if the processor has AVX2 and
+// FMA, else digitsTransposeGo.
 func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if digitsAVX2 {
-		digitsTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		digitsTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	digitsTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// digitsSoftmaxAVX2 is digitsSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+// digitsSoftmaxAVX2 is digitsSoftmax for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func digitsSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
-// digitsSoftmaxKernel runs digitsSoftmaxAVX2 if the processor has AVX2 and FMA, else digitsSoftmaxGo.
+// digitsSoftmaxKernel runs digitsSoftmaxAVX2 if the processor has AVX2 and FMA,
+// else digitsSoftmaxGo.
 func digitsSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if digitsAVX2 {
-		digitsSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
+		digitsSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
 		return
 	}
 	digitsSoftmaxGo(k, n, z, ld, p, sum)

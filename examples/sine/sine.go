@@ -24,19 +24,19 @@ const (
 //
 //	1 → 32 tanh → 32 tanh → 1 identity
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Sine
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Sine also serves
+// to accumulate gradients: they have the same shape.
 //
 // Training minimizes mse.
 type Sine struct {
-	// layer 1, 1 → 32: PyTorch "0.weight" and "0.bias"
+	// layer 1 (sine.yaml:8), 1 → 32: PyTorch "0.weight" and "0.bias"
 	W1 [32][1]float64
 	B1 [32]float64
-	// layer 2, 32 → 32: PyTorch "2.weight" and "2.bias"
+	// layer 2 (sine.yaml:9), 32 → 32: PyTorch "2.weight" and "2.bias"
 	W2 [32][32]float64
 	B2 [32]float64
-	// layer 3, 32 → 1: PyTorch "4.weight" and "4.bias"
+	// layer 3 (sine.yaml:10), 32 → 1: PyTorch "4.weight" and "4.bias"
 	W3 [1][32]float64
 	B3 [1]float64
 }
@@ -45,9 +45,8 @@ type Sine struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Sine{})-SineNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Sine) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], SineNumParams)
 }
@@ -62,9 +61,9 @@ func (*Sine) Head() string {
 	return "identity"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// SineSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use SineSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Sine) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: Xavier uniform: U(−b, b), b = √(6/(fan_in+fan_out)) = √(6/33).
@@ -97,7 +96,7 @@ func (m *Sine) Init(seed uint64) {
 // It allocates nothing and is safe for concurrent use.
 func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	var z [SineOutputs]float64
-	// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
+	// Layer 1 (sine.yaml:8), 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [32]float64
 	a1[0] = sineTanh(m.B1[0] + m.W1[0][0]*x[0])
 	a1[1] = sineTanh(m.B1[1] + m.W1[1][0]*x[0])
@@ -131,23 +130,30 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	a1[29] = sineTanh(m.B1[29] + m.W1[29][0]*x[0])
 	a1[30] = sineTanh(m.B1[30] + m.W1[30][0]*x[0])
 	a1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
-	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
+	// Layer 2 (sine.yaml:9), 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	var a2 [32]float64
 	a2 = m.B2
 	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, a1[:], a2[:], sineGemmAdd)
 	for o := range 32 {
 		a2[o] = sineTanh(a2[o])
 	}
-	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
-	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] + m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5] + m.W3[0][6]*a2[6] + m.W3[0][7]*a2[7] + m.W3[0][8]*a2[8] + m.W3[0][9]*a2[9] + m.W3[0][10]*a2[10] + m.W3[0][11]*a2[11] + m.W3[0][12]*a2[12] + m.W3[0][13]*a2[13] + m.W3[0][14]*a2[14] + m.W3[0][15]*a2[15] + m.W3[0][16]*a2[16] + m.W3[0][17]*a2[17] + m.W3[0][18]*a2[18] + m.W3[0][19]*a2[19] + m.W3[0][20]*a2[20] + m.W3[0][21]*a2[21] + m.W3[0][22]*a2[22] + m.W3[0][23]*a2[23] + m.W3[0][24]*a2[24] + m.W3[0][25]*a2[25] + m.W3[0][26]*a2[26] + m.W3[0][27]*a2[27] + m.W3[0][28]*a2[28] + m.W3[0][29]*a2[29] + m.W3[0][30]*a2[30] + m.W3[0][31]*a2[31]
+	// Layer 3 (output, sine.yaml:10), 32 → 1: z3 = W3·a2 + b3.
+	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] +
+		m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5] + m.W3[0][6]*a2[6] + m.W3[0][7]*a2[7] +
+		m.W3[0][8]*a2[8] + m.W3[0][9]*a2[9] + m.W3[0][10]*a2[10] + m.W3[0][11]*a2[11] +
+		m.W3[0][12]*a2[12] + m.W3[0][13]*a2[13] + m.W3[0][14]*a2[14] + m.W3[0][15]*a2[15] +
+		m.W3[0][16]*a2[16] + m.W3[0][17]*a2[17] + m.W3[0][18]*a2[18] + m.W3[0][19]*a2[19] +
+		m.W3[0][20]*a2[20] + m.W3[0][21]*a2[21] + m.W3[0][22]*a2[22] + m.W3[0][23]*a2[23] +
+		m.W3[0][24]*a2[24] + m.W3[0][25]*a2[25] + m.W3[0][26]*a2[26] + m.W3[0][27]*a2[27] +
+		m.W3[0][28]*a2[28] + m.W3[0][29]*a2[29] + m.W3[0][30]*a2[30] + m.W3[0][31]*a2[31]
 	y = z
 	return y
 }
 
-// SineTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// SineTrace holds what the forward pass of one sample saves for the backward pass:
+// the chain rule needs each layer's input (the output of the layer below) and, for
+// some activations, the pre-activation z. This is why training needs more memory
+// than inference.
 type SineTrace struct {
 	// layer 1 output, tanh(z)
 	A1 [32]float64
@@ -158,10 +164,10 @@ type SineTrace struct {
 	Y  [1]float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
-	// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
+	// Layer 1 (sine.yaml:8), 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	s.A1[0] = sineTanh(m.B1[0] + m.W1[0][0]*x[0])
 	s.A1[1] = sineTanh(m.B1[1] + m.W1[1][0]*x[0])
 	s.A1[2] = sineTanh(m.B1[2] + m.W1[2][0]*x[0])
@@ -194,29 +200,44 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	s.A1[29] = sineTanh(m.B1[29] + m.W1[29][0]*x[0])
 	s.A1[30] = sineTanh(m.B1[30] + m.W1[30][0]*x[0])
 	s.A1[31] = sineTanh(m.B1[31] + m.W1[31][0]*x[0])
-	// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
+	// Layer 2 (sine.yaml:9), 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	s.A2 = m.B2
 	sineGemv(32, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, s.A1[:], s.A2[:], sineGemmAdd)
 	for o := range 32 {
 		s.A2[o] = sineTanh(s.A2[o])
 	}
-	// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3.
-	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] + m.W3[0][7]*s.A2[7] + m.W3[0][8]*s.A2[8] + m.W3[0][9]*s.A2[9] + m.W3[0][10]*s.A2[10] + m.W3[0][11]*s.A2[11] + m.W3[0][12]*s.A2[12] + m.W3[0][13]*s.A2[13] + m.W3[0][14]*s.A2[14] + m.W3[0][15]*s.A2[15] + m.W3[0][16]*s.A2[16] + m.W3[0][17]*s.A2[17] + m.W3[0][18]*s.A2[18] + m.W3[0][19]*s.A2[19] + m.W3[0][20]*s.A2[20] + m.W3[0][21]*s.A2[21] + m.W3[0][22]*s.A2[22] + m.W3[0][23]*s.A2[23] + m.W3[0][24]*s.A2[24] + m.W3[0][25]*s.A2[25] + m.W3[0][26]*s.A2[26] + m.W3[0][27]*s.A2[27] + m.W3[0][28]*s.A2[28] + m.W3[0][29]*s.A2[29] + m.W3[0][30]*s.A2[30] + m.W3[0][31]*s.A2[31]
+	// Layer 3 (output, sine.yaml:10), 32 → 1: z3 = W3·a2 + b3.
+	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] +
+		m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] +
+		m.W3[0][7]*s.A2[7] + m.W3[0][8]*s.A2[8] + m.W3[0][9]*s.A2[9] +
+		m.W3[0][10]*s.A2[10] + m.W3[0][11]*s.A2[11] + m.W3[0][12]*s.A2[12] +
+		m.W3[0][13]*s.A2[13] + m.W3[0][14]*s.A2[14] + m.W3[0][15]*s.A2[15] +
+		m.W3[0][16]*s.A2[16] + m.W3[0][17]*s.A2[17] + m.W3[0][18]*s.A2[18] +
+		m.W3[0][19]*s.A2[19] + m.W3[0][20]*s.A2[20] + m.W3[0][21]*s.A2[21] +
+		m.W3[0][22]*s.A2[22] + m.W3[0][23]*s.A2[23] + m.W3[0][24]*s.A2[24] +
+		m.W3[0][25]*s.A2[25] + m.W3[0][26]*s.A2[26] + m.W3[0][27]*s.A2[27] +
+		m.W3[0][28]*s.A2[28] + m.W3[0][29]*s.A2[29] + m.W3[0][30]*s.A2[30] +
+		m.W3[0][31]*s.A2[31]
 	s.Y = s.Z3
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: the expected values.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: the expected values.
 //
-// The loss is ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = 1. Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = 1. Backpropagation is the chain
+// rule applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
+// pre-activation:
 //
 //	δ at the output = ∂L/∂z = (2/K)(z − y) = 2·(z − y)
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineOutputs]float64) (loss float64) {
-	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y).
+//
+// δ at the output: the derivative of the mean squared error.
+func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64,
+	y *[SineOutputs]float64) (loss float64) {
+	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y) (the
+	// derivative of the mean squared error).
 	var d3 [1]float64
 	r := s.Y[0] - y[0]
 	d3[0] = 2 * r
@@ -288,7 +309,7 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 	d2[29] = m.W3[0][29] * d3[0]
 	d2[30] = m.W3[0][30] * d3[0]
 	d2[31] = m.W3[0][31] * d3[0]
-	// δ2 = ∂L/∂z2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a².
+	// δ2 = ∂L/∂z2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 	for i := range 32 {
 		d2[i] *= sineTanhDeriv(s.A2[i])
 	}
@@ -298,10 +319,12 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×32 matrix.
-	sineGemm(32, 32, 1, d2[:], 1, 1, s.A1[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil, nil, sineGemmAdd)
-	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×32 row δᵀ·W.
-	sineGemm(1, 32, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, nil, sineGemmSet)
-	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a².
+	sineGemm(32, 32, 1, d2[:], 1, 1, s.A1[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil,
+		nil, sineGemmAdd)
+	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×32 product δ2ᵀ·W2.
+	sineGemm(1, 32, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, nil,
+		sineGemmSet)
+	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 	d1[0] *= sineTanhDeriv(s.A1[0])
 	d1[1] *= sineTanhDeriv(s.A1[1])
 	d1[2] *= sineTanhDeriv(s.A1[2])
@@ -405,9 +428,9 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 // ForwardBatch computes Forward for each of the samples in x, SineInputs features
 // each, row after row, and writes their outputs to dst, SineOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Sine) ForwardBatch(dst, x []float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(dst) != n*SineOutputs {
@@ -421,25 +444,32 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 	var z3 [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*SineInputs : (base+c)*SineInputs]
 		sineTranspose(c, 1, xc, 1, xt[:], 32)
-		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, sineGemmBias)
+		// Layer 1 (sine.yaml:8), 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32), 1, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, sineGemmBias)
 		for i := range a1 {
 			a1[i] = sineTanh(a1[i])
 		}
-		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, sineGemmBias)
+		// Layer 2 (sine.yaml:9), 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For
+		// all samples at once: Z = W·A, A unit-major.
+		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:],
+			32, m.B2[:], nil, sineGemmBias)
 		for i := range a2 {
 			a2[i] = sineTanh(a2[i])
 		}
-		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, sineGemmBias)
+		// Layer 3 (output, sine.yaml:10), 32 → 1: z3 = W3·a2 + b3. For all samples at
+		// once: Z = W·A, A unit-major.
+		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 32), 32, 1, a2[:], 32, z3[:], 32,
+			m.B3[:], nil, sineGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[SineOutputs]float64)(dst[(base+q)*SineOutputs:])
-			out[0] = z3[0*32+q]
+			out[0] = z3[q]
 		}
 	}
 }
@@ -447,12 +477,12 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (SineInputs features each) and y their targets
 // (SineOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {
@@ -473,47 +503,63 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*SineInputs : (base+c)*SineInputs]
 		sineTranspose(c, 1, xc, 1, xt[:], 32)
-		// Layer 1, 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, sineGemmBias)
+		// Layer 1 (sine.yaml:8), 1 → 32: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		sineGemm(32, cols, 1, unsafe.Slice(&m.W1[0][0], 32), 1, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, sineGemmBias)
 		for i := range a1 {
 			a1[i] = sineTanh(a1[i])
 		}
-		// Layer 2, 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, sineGemmBias)
+		// Layer 2 (sine.yaml:9), 32 → 32: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For
+		// all samples at once: Z = W·A, A unit-major.
+		sineGemm(32, cols, 32, unsafe.Slice(&m.W2[0][0], 32*32), 32, 1, a1[:], 32, a2[:],
+			32, m.B2[:], nil, sineGemmBias)
 		for i := range a2 {
 			a2[i] = sineTanh(a2[i])
 		}
-		// Layer 3 (output), 32 → 1: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 1*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, sineGemmBias)
+		// Layer 3 (output, sine.yaml:10), 32 → 1: z3 = W3·a2 + b3. For all samples at
+		// once: Z = W·A, A unit-major.
+		sineGemm(1, cols, 32, unsafe.Slice(&m.W3[0][0], 32), 32, 1, a2[:], 32, z3[:], 32,
+			m.B3[:], nil, sineGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		sineTranspose(32, c, a1[:], 32, a1t[:], 32)
 		sineTranspose(32, c, a2[:], 32, a2t[:], 32)
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y). For each sample.
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y) (the
+		// derivative of the mean squared error). For each sample.
 		for q := range c {
 			t := (*[SineOutputs]float64)(y[(base+q)*SineOutputs:])
-			r := z3[0*32+q] - t[0]
-			d3[q*1+0] = 2 * r
+			r := z3[q] - t[0]
+			d3[q] = 2 * r
 			loss += r * r
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		sineGemm(1, 1, c, one[:], 0, 0, d3[:], 1, g.B3[:], 1, nil, nil, sineGemmAdd)
-		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 1*32), 32, nil, nil, sineGemmAdd)
-		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		sineGemm(c, 32, 1, d3[:], 1, 1, unsafe.Slice(&m.W3[0][0], 1*32), 32, d2[:], 32, nil, nil, sineGemmSet)
+		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 32), 32, nil,
+			nil, sineGemmAdd)
+		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
+		// by δ3): the rows of Δ3·W3.
+		sineGemm(c, 32, 1, d3[:], 1, 1, unsafe.Slice(&m.W3[0][0], 32), 32, d2[:], 32, nil,
+			nil, sineGemmSet)
 		// δ2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 		for i := range d2[:c*32] {
 			d2[i] *= sineTanhDeriv(a2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		sineGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, sineGemmAdd)
-		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32, nil, nil, sineGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		sineGemm(c, 32, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32, nil, nil, sineGemmSet)
+		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32,
+			nil, nil, sineGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		sineGemm(c, 32, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32,
+			nil, nil, sineGemmSet)
 		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 		for i := range d1[:c*32] {
 			d1[i] *= sineTanhDeriv(a1t[i])
@@ -521,7 +567,8 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		sineGemm(1, 32, c, one[:], 0, 0, d1[:], 32, g.B1[:], 32, nil, nil, sineGemmAdd)
-		sineGemm(32, 1, c, d1[:], 1, 32, xc, 1, unsafe.Slice(&g.W1[0][0], 32*1), 1, nil, nil, sineGemmAdd)
+		sineGemm(32, 1, c, d1[:], 1, 32, xc, 1, unsafe.Slice(&g.W1[0][0], 32), 1, nil, nil,
+			sineGemmAdd)
 	}
 	return loss
 }
@@ -542,7 +589,7 @@ const (
 	sineGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	sineGemmSet  = 2 // c = a·b
 	sineGemmRelu = 4 // then c = max(c, 0)
-	sineGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	sineGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // sineGemm computes a product of matrices read through strides (counted in
@@ -550,11 +597,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to sineGemmKernel, the
-// fastest kernel of the build; the rest to sineGemmGo.
-func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to sineGemmKernel, the fastest kernel of the build;
+// the rest to sineGemmGo.
+func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -578,7 +626,8 @@ func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []
 		if mode&sineGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -595,8 +644,8 @@ func sineGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 }
 
 // sineTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to sineTransposeKernel,
-// the edges to sineTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to sineTransposeKernel, the
+// edges to sineTransposeGo.
 func sineTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -617,7 +666,8 @@ func sineTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd in
 }
 
 // sineGemmGo is sineGemm in plain Go, four rows of c at a time.
-func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

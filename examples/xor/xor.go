@@ -24,16 +24,16 @@ const (
 //
 //	2 → 4 tanh → 1 sigmoid
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of XOR
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of XOR also serves
+// to accumulate gradients: they have the same shape.
 //
 // Training minimizes binary_cross_entropy.
 type XOR struct {
-	// layer 1, 2 → 4: PyTorch "0.weight" and "0.bias"
+	// layer 1 (xor.yaml:7), 2 → 4: PyTorch "0.weight" and "0.bias"
 	W1 [4][2]float64
 	B1 [4]float64
-	// layer 2, 4 → 1: PyTorch "2.weight" and "2.bias"
+	// layer 2 (xor.yaml:8), 4 → 1: PyTorch "2.weight" and "2.bias"
 	W2 [1][4]float64
 	B2 [1]float64
 }
@@ -42,9 +42,8 @@ type XOR struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(XOR{})-XORNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *XOR) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], XORNumParams)
 }
@@ -59,9 +58,9 @@ func (*XOR) Head() string {
 	return "sigmoid"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// XORSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use XORSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *XOR) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/2).
@@ -82,13 +81,13 @@ func (m *XOR) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *XOR) logits(x *[XORInputs]float64) (z [XOROutputs]float64) {
-	// Layer 1, 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
+	// Layer 1 (xor.yaml:7), 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [4]float64
 	a1[0] = xORTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1])
 	a1[1] = xORTanh(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1])
 	a1[2] = xORTanh(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1])
 	a1[3] = xORTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1])
-	// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2.
+	// Layer 2 (output, xor.yaml:8), 4 → 1: z2 = W2·a1 + b2.
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3]
 	return z
 }
@@ -113,10 +112,10 @@ func (m *XOR) Predict(x *[XORInputs]float64) int {
 	return 0
 }
 
-// XORTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// XORTrace holds what the forward pass of one sample saves for the backward pass:
+// the chain rule needs each layer's input (the output of the layer below) and, for
+// some activations, the pre-activation z. This is why training needs more memory
+// than inference.
 type XORTrace struct {
 	// layer 1 output, tanh(z)
 	A1 [4]float64
@@ -125,31 +124,38 @@ type XORTrace struct {
 	Y  [1]float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *XOR) Trace(s *XORTrace, x *[XORInputs]float64) {
-	// Layer 1, 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
+	// Layer 1 (xor.yaml:7), 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	s.A1[0] = xORTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1])
 	s.A1[1] = xORTanh(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1])
 	s.A1[2] = xORTanh(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1])
 	s.A1[3] = xORTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1])
-	// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2.
-	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3]
+	// Layer 2 (output, xor.yaml:8), 4 → 1: z2 = W2·a1 + b2.
+	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3]
 	s.Y[0] = xORSigmoid(s.Z2[0])
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: 0 or 1 for each output.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: 0 or 1 for each output.
 //
-// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 1. Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ
+// max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 1. Backpropagation is the chain rule
+// applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
+// pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (sigmoid and binary cross-entropy fused)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *XOR) Backward(g *XOR, s *XORTrace, x *[XORInputs]float64, y *[XOROutputs]float64) (loss float64) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused).
+//
+// δ at the output: sigmoid and binary cross-entropy fused.
+func (m *XOR) Backward(g *XOR, s *XORTrace, x *[XORInputs]float64,
+	y *[XOROutputs]float64) (loss float64) {
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary
+	// cross-entropy fused).
 	var d2 [1]float64
 	v := s.Z2[0]
 	d2[0] = s.Y[0] - y[0]
@@ -165,7 +171,7 @@ func (m *XOR) Backward(g *XOR, s *XORTrace, x *[XORInputs]float64, y *[XOROutput
 	d1[1] = m.W2[0][1] * d2[0]
 	d1[2] = m.W2[0][2] * d2[0]
 	d1[3] = m.W2[0][3] * d2[0]
-	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a².
+	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 	d1[0] *= xORTanhDeriv(s.A1[0])
 	d1[1] *= xORTanhDeriv(s.A1[1])
 	d1[2] *= xORTanhDeriv(s.A1[2])
@@ -189,9 +195,9 @@ func (m *XOR) Backward(g *XOR, s *XORTrace, x *[XORInputs]float64, y *[XOROutput
 // ForwardBatch computes Forward for each of the samples in x, XORInputs features
 // each, row after row, and writes their outputs to dst, XOROutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *XOR) ForwardBatch(dst, x []float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(dst) != n*XOROutputs {
@@ -204,20 +210,25 @@ func (m *XOR) ForwardBatch(dst, x []float64) {
 	var z2 [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*XORInputs : (base+c)*XORInputs]
 		xORTranspose(c, 2, xc, 2, xt[:], 32)
-		// Layer 1, 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		xORGemm(4, cols, 2, unsafe.Slice(&m.W1[0][0], 4*2), 2, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, xORGemmBias)
+		// Layer 1 (xor.yaml:7), 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		xORGemm(4, cols, 2, unsafe.Slice(&m.W1[0][0], 4*2), 2, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, xORGemmBias)
 		for i := range a1 {
 			a1[i] = xORTanh(a1[i])
 		}
-		// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		xORGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 1*4), 4, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, xORGemmBias)
+		// Layer 2 (output, xor.yaml:8), 4 → 1: z2 = W2·a1 + b2. For all samples at once: Z
+		// = W·A, A unit-major.
+		xORGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 4), 4, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, xORGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[XOROutputs]float64)(dst[(base+q)*XOROutputs:])
-			out[0] = xORSigmoid(z2[0*32+q])
+			out[0] = xORSigmoid(z2[q])
 		}
 	}
 }
@@ -225,12 +236,12 @@ func (m *XOR) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (XORInputs features each) and y their targets
 // (XOROutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(y) != n*XOROutputs {
@@ -248,31 +259,41 @@ func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*XORInputs : (base+c)*XORInputs]
 		xORTranspose(c, 2, xc, 2, xt[:], 32)
-		// Layer 1, 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		xORGemm(4, cols, 2, unsafe.Slice(&m.W1[0][0], 4*2), 2, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, xORGemmBias)
+		// Layer 1 (xor.yaml:7), 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		xORGemm(4, cols, 2, unsafe.Slice(&m.W1[0][0], 4*2), 2, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, xORGemmBias)
 		for i := range a1 {
 			a1[i] = xORTanh(a1[i])
 		}
-		// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		xORGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 1*4), 4, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, xORGemmBias)
+		// Layer 2 (output, xor.yaml:8), 4 → 1: z2 = W2·a1 + b2. For all samples at once: Z
+		// = W·A, A unit-major.
+		xORGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 4), 4, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, xORGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		xORTranspose(4, c, a1[:], 32, a1t[:], 4)
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary
+		// cross-entropy fused). For each sample.
 		for q := range c {
 			t := (*[XOROutputs]float64)(y[(base+q)*XOROutputs:])
-			v := z2[0*32+q]
-			d2[q*1+0] = xORSigmoid(z2[0*32+q]) - t[0]
+			v := z2[q]
+			d2[q] = xORSigmoid(z2[q]) - t[0]
 			loss += max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v)))
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		xORGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, xORGemmAdd)
-		xORGemm(1, 4, c, d2[:], 1, 1, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 1*4), 4, nil, nil, xORGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		xORGemm(c, 4, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*4), 4, d1[:], 4, nil, nil, xORGemmSet)
+		xORGemm(1, 4, c, d2[:], 1, 1, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4), 4, nil, nil,
+			xORGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		xORGemm(c, 4, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 4), 4, d1[:], 4, nil, nil,
+			xORGemmSet)
 		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 		for i := range d1[:c*4] {
 			d1[i] *= xORTanhDeriv(a1t[i])
@@ -280,7 +301,8 @@ func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		xORGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, xORGemmAdd)
-		xORGemm(4, 2, c, d1[:], 1, 4, xc, 2, unsafe.Slice(&g.W1[0][0], 4*2), 2, nil, nil, xORGemmAdd)
+		xORGemm(4, 2, c, d1[:], 1, 4, xc, 2, unsafe.Slice(&g.W1[0][0], 4*2), 2, nil, nil,
+			xORGemmAdd)
 	}
 	return loss
 }
@@ -306,19 +328,20 @@ const (
 	xORGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	xORGemmSet  = 2 // c = a·b
 	xORGemmRelu = 4 // then c = max(c, 0)
-	xORGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	xORGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
-// xORGemm computes a product of matrices read through strides (counted in
-// values), in the given mode:
+// xORGemm computes a product of matrices read through strides (counted in values),
+// in the given mode:
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to xORGemmKernel, the
-// fastest kernel of the build; the rest to xORGemmGo.
-func xORGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to xORGemmKernel, the fastest kernel of the build;
+// the rest to xORGemmGo.
+func xORGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -342,25 +365,14 @@ func xORGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []f
 		if mode&xORGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		xORGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		xORGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
-}
-
-// xORGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
-// xORGemmAdd|xORGemmRelu, y = max(y, 0) then.
-func xORGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = x[k-1]
-	_ = y[m-1]
-	xORGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // xORTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to xORTransposeKernel,
-// the edges to xORTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to xORTransposeKernel, the
+// edges to xORTransposeGo.
 func xORTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -381,7 +393,8 @@ func xORTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int
 }
 
 // xORGemmGo is xORGemm in plain Go, four rows of c at a time.
-func xORGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func xORGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]
@@ -484,29 +497,6 @@ func xORGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c [
 					c0[j] = 0
 				}
 			}
-		}
-	}
-}
-
-// xORGemvGo is xORGemv in plain Go, summing each row in four lanes.
-func xORGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
-		var s0, s1, s2, s3 float64
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
-		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
-		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&xORGemmRelu != 0 {
-			y[i] = max(y[i], 0)
 		}
 	}
 }

@@ -5,9 +5,9 @@ package main
 
 import "unsafe"
 
-// xORAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// xORAVX2 reports whether the processor and the operating system run AVX2 and FMA:
+// CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has AVX2
+// (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var xORAVX2 = func() bool {
 	_, _, c1, _ := xORCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -26,29 +26,19 @@ func xORXGETBV() (eax uint32)
 // xORGemmAVX2 is xORGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
 //
 //go:noescape
-func xORGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func xORGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // xORGemmKernel runs xORGemmAVX2 if the processor has AVX2 and FMA, else xORGemmGo.
-func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if xORAVX2 {
-		xORGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		xORGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	xORGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// xORGemvAVX2 is xORGemv in assembly for processors with AVX2 and FMA.
-//
-//go:noescape
-func xORGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// xORGemvKernel runs xORGemvAVX2 if the processor has AVX2 and FMA, else xORGemvGo.
-func xORGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if xORAVX2 {
-		xORGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-		return
-	}
-	xORGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // xORTransposeAVX2 is xORTranspose for whole blocks, in assembly for processors with AVX2 and FMA.

@@ -8,12 +8,15 @@ import "unsafe"
 // xORGemmNEON is xORGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func xORGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func xORGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// xORGemmKernel runs xORGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	xORGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// xORGemmKernel runs xORGemmNEON, then relu and the mask if the mode asks for it:
+// NEON has the instructions, but Go's assembler does not.
+func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	xORGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(xORGemmRelu|xORGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int,
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// xORGemvNEON is xORGemv in assembly with NEON.
-//
-//go:noescape
-func xORGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// xORGemvKernel runs xORGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func xORGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	xORGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&xORGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

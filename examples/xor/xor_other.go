@@ -4,13 +4,9 @@
 package main
 
 // xORGemmKernel runs xORGemmGo: this build has no assembly for it.
-func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	xORGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// xORGemvKernel runs xORGemvGo: this build has no assembly for it.
-func xORGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	xORGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // xORTransposeKernel runs xORTransposeGo: this build has no assembly for it.

@@ -8,12 +8,15 @@ import "unsafe"
 // cancerGemmNEON is cancerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func cancerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func cancerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// cancerGemmKernel runs cancerGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	cancerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// cancerGemmKernel runs cancerGemmNEON, then relu and the mask if the mode asks
+// for it: NEON has the instructions, but Go's assembler does not.
+func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	cancerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(cancerGemmRelu|cancerGemmMask) == 0 {
 		return
 	}
@@ -35,10 +38,11 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func cancerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// cancerGemvKernel runs cancerGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// cancerGemvKernel runs cancerGemvNEON, then relu if the mode asks for it: NEON
+// has the instructions, but Go's assembler does not.
 func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	cancerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+	cancerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y),
+		mode)
 	if mode&cancerGemmRelu == 0 {
 		return
 	}

@@ -26,7 +26,8 @@ func TestCancerKernels(t *testing.T) {
 	check := func(what string, got, want []float64) {
 		t.Helper()
 		for i := range got {
-			if math.Abs(float64(got[i]-want[i])) > 1e-12*math.Max(1, math.Abs(float64(want[i]))) {
+			if math.Abs(float64(got[i]-want[i])) > 1e-12*math.Max(1,
+				math.Abs(float64(want[i]))) {
 				t.Fatalf("%s: value %d is %v, want %v", what, i, got[i], want[i])
 			}
 		}
@@ -42,15 +43,21 @@ func TestCancerKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
-					for _, mode := range []int{cancerGemmAdd, cancerGemmBias, cancerGemmSet,
-						cancerGemmAdd | cancerGemmRelu, cancerGemmBias | cancerGemmRelu,
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb),
+						random(m), random(m*ldc)
+					for _, mode := range []int{cancerGemmAdd, cancerGemmBias,
+						cancerGemmSet,
+						cancerGemmAdd | cancerGemmRelu, cancerGemmBias |
+							cancerGemmRelu,
 						cancerGemmSet | cancerGemmMask} {
 						c := random(m * ldc)
 						want := append([]float64(nil), c...)
-						cancerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-						cancerGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
-						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
+						cancerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc,
+							bias, mask, mode)
+						cancerGemmGo(m, n, k, a, ars, acs, b, ldb, want,
+							ldc, bias, mask, mode)
+						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k,
+							mode), c, want)
 					}
 				}
 			}
@@ -68,7 +75,8 @@ func TestCancerKernels(t *testing.T) {
 	}
 	// gemv's y is followed by 8 values that it must leave alone.
 	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17} {
-		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 100} {
+		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64,
+			100} {
 			lda := k + 3
 			a, x := random(m*lda), random(k)
 			for _, mode := range []int{cancerGemmAdd, cancerGemmRelu} {

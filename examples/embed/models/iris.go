@@ -24,16 +24,16 @@ const (
 //
 //	4 → 16 relu → 3 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Iris
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Iris also serves
+// to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Iris struct {
-	// layer 1, 4 → 16: PyTorch "0.weight" and "0.bias"
+	// layer 1 (iris.yaml:7), 4 → 16: PyTorch "0.weight" and "0.bias"
 	W1 [16][4]float64
 	B1 [16]float64
-	// layer 2, 16 → 3: PyTorch "2.weight" and "2.bias"
+	// layer 2 (iris.yaml:9), 16 → 3: PyTorch "2.weight" and "2.bias"
 	W2 [3][16]float64
 	B2 [3]float64
 }
@@ -42,9 +42,8 @@ type Iris struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Iris{})-IrisNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Iris) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], IrisNumParams)
 }
@@ -59,9 +58,9 @@ func (*Iris) Head() string {
 	return "softmax"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// IrisSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use IrisSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Iris) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/4).
@@ -82,28 +81,53 @@ func (m *Iris) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
-	// Layer 1, 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (iris.yaml:7), 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [16]float64
-	a1[0] = irisRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
-	a1[1] = irisRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] + m.W1[1][3]*x[3])
-	a1[2] = irisRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3])
-	a1[3] = irisRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3])
-	a1[4] = irisRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] + m.W1[4][3]*x[3])
-	a1[5] = irisRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] + m.W1[5][3]*x[3])
-	a1[6] = irisRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] + m.W1[6][3]*x[3])
-	a1[7] = irisRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] + m.W1[7][3]*x[3])
-	a1[8] = irisRelu(m.B1[8] + m.W1[8][0]*x[0] + m.W1[8][1]*x[1] + m.W1[8][2]*x[2] + m.W1[8][3]*x[3])
-	a1[9] = irisRelu(m.B1[9] + m.W1[9][0]*x[0] + m.W1[9][1]*x[1] + m.W1[9][2]*x[2] + m.W1[9][3]*x[3])
-	a1[10] = irisRelu(m.B1[10] + m.W1[10][0]*x[0] + m.W1[10][1]*x[1] + m.W1[10][2]*x[2] + m.W1[10][3]*x[3])
-	a1[11] = irisRelu(m.B1[11] + m.W1[11][0]*x[0] + m.W1[11][1]*x[1] + m.W1[11][2]*x[2] + m.W1[11][3]*x[3])
-	a1[12] = irisRelu(m.B1[12] + m.W1[12][0]*x[0] + m.W1[12][1]*x[1] + m.W1[12][2]*x[2] + m.W1[12][3]*x[3])
-	a1[13] = irisRelu(m.B1[13] + m.W1[13][0]*x[0] + m.W1[13][1]*x[1] + m.W1[13][2]*x[2] + m.W1[13][3]*x[3])
-	a1[14] = irisRelu(m.B1[14] + m.W1[14][0]*x[0] + m.W1[14][1]*x[1] + m.W1[14][2]*x[2] + m.W1[14][3]*x[3])
-	a1[15] = irisRelu(m.B1[15] + m.W1[15][0]*x[0] + m.W1[15][1]*x[1] + m.W1[15][2]*x[2] + m.W1[15][3]*x[3])
-	// Layer 2 (output), 16 → 3: z2 = W2·a1 + b2.
-	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] + m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
-	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7] + m.W2[1][8]*a1[8] + m.W2[1][9]*a1[9] + m.W2[1][10]*a1[10] + m.W2[1][11]*a1[11] + m.W2[1][12]*a1[12] + m.W2[1][13]*a1[13] + m.W2[1][14]*a1[14] + m.W2[1][15]*a1[15]
-	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7] + m.W2[2][8]*a1[8] + m.W2[2][9]*a1[9] + m.W2[2][10]*a1[10] + m.W2[2][11]*a1[11] + m.W2[2][12]*a1[12] + m.W2[2][13]*a1[13] + m.W2[2][14]*a1[14] + m.W2[2][15]*a1[15]
+	a1[0] = irisRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
+		m.W1[0][3]*x[3])
+	a1[1] = irisRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] +
+		m.W1[1][3]*x[3])
+	a1[2] = irisRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] +
+		m.W1[2][3]*x[3])
+	a1[3] = irisRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] +
+		m.W1[3][3]*x[3])
+	a1[4] = irisRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] +
+		m.W1[4][3]*x[3])
+	a1[5] = irisRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] +
+		m.W1[5][3]*x[3])
+	a1[6] = irisRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] +
+		m.W1[6][3]*x[3])
+	a1[7] = irisRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] +
+		m.W1[7][3]*x[3])
+	a1[8] = irisRelu(m.B1[8] + m.W1[8][0]*x[0] + m.W1[8][1]*x[1] + m.W1[8][2]*x[2] +
+		m.W1[8][3]*x[3])
+	a1[9] = irisRelu(m.B1[9] + m.W1[9][0]*x[0] + m.W1[9][1]*x[1] + m.W1[9][2]*x[2] +
+		m.W1[9][3]*x[3])
+	a1[10] = irisRelu(m.B1[10] + m.W1[10][0]*x[0] + m.W1[10][1]*x[1] + m.W1[10][2]*x[2] +
+		m.W1[10][3]*x[3])
+	a1[11] = irisRelu(m.B1[11] + m.W1[11][0]*x[0] + m.W1[11][1]*x[1] + m.W1[11][2]*x[2] +
+		m.W1[11][3]*x[3])
+	a1[12] = irisRelu(m.B1[12] + m.W1[12][0]*x[0] + m.W1[12][1]*x[1] + m.W1[12][2]*x[2] +
+		m.W1[12][3]*x[3])
+	a1[13] = irisRelu(m.B1[13] + m.W1[13][0]*x[0] + m.W1[13][1]*x[1] + m.W1[13][2]*x[2] +
+		m.W1[13][3]*x[3])
+	a1[14] = irisRelu(m.B1[14] + m.W1[14][0]*x[0] + m.W1[14][1]*x[1] + m.W1[14][2]*x[2] +
+		m.W1[14][3]*x[3])
+	a1[15] = irisRelu(m.B1[15] + m.W1[15][0]*x[0] + m.W1[15][1]*x[1] + m.W1[15][2]*x[2] +
+		m.W1[15][3]*x[3])
+	// Layer 2 (output, iris.yaml:9), 16 → 3: z2 = W2·a1 + b2.
+	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] +
+		m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] +
+		m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] +
+		m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
+	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] +
+		m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7] +
+		m.W2[1][8]*a1[8] + m.W2[1][9]*a1[9] + m.W2[1][10]*a1[10] + m.W2[1][11]*a1[11] +
+		m.W2[1][12]*a1[12] + m.W2[1][13]*a1[13] + m.W2[1][14]*a1[14] + m.W2[1][15]*a1[15]
+	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] +
+		m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7] +
+		m.W2[2][8]*a1[8] + m.W2[2][9]*a1[9] + m.W2[2][10]*a1[10] + m.W2[2][11]*a1[11] +
+		m.W2[2][12]*a1[12] + m.W2[2][13]*a1[13] + m.W2[2][14]*a1[14] + m.W2[2][15]*a1[15]
 	return z
 }
 
@@ -140,10 +164,10 @@ func (m *Iris) Predict(x *[IrisInputs]float64) int {
 	return best
 }
 
-// IrisTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// IrisTrace holds what the forward pass of one sample saves for the backward pass:
+// the chain rule needs each layer's input (the output of the layer below) and, for
+// some activations, the pre-activation z. This is why training needs more memory
+// than inference.
 type IrisTrace struct {
 	// layer 1 output, relu(z)
 	A1 [16]float64
@@ -154,30 +178,58 @@ type IrisTrace struct {
 	LogSumExp float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Iris) Trace(s *IrisTrace, x *[IrisInputs]float64) {
-	// Layer 1, 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	s.A1[0] = irisRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
-	s.A1[1] = irisRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] + m.W1[1][3]*x[3])
-	s.A1[2] = irisRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3])
-	s.A1[3] = irisRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3])
-	s.A1[4] = irisRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] + m.W1[4][3]*x[3])
-	s.A1[5] = irisRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] + m.W1[5][3]*x[3])
-	s.A1[6] = irisRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] + m.W1[6][3]*x[3])
-	s.A1[7] = irisRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] + m.W1[7][3]*x[3])
-	s.A1[8] = irisRelu(m.B1[8] + m.W1[8][0]*x[0] + m.W1[8][1]*x[1] + m.W1[8][2]*x[2] + m.W1[8][3]*x[3])
-	s.A1[9] = irisRelu(m.B1[9] + m.W1[9][0]*x[0] + m.W1[9][1]*x[1] + m.W1[9][2]*x[2] + m.W1[9][3]*x[3])
-	s.A1[10] = irisRelu(m.B1[10] + m.W1[10][0]*x[0] + m.W1[10][1]*x[1] + m.W1[10][2]*x[2] + m.W1[10][3]*x[3])
-	s.A1[11] = irisRelu(m.B1[11] + m.W1[11][0]*x[0] + m.W1[11][1]*x[1] + m.W1[11][2]*x[2] + m.W1[11][3]*x[3])
-	s.A1[12] = irisRelu(m.B1[12] + m.W1[12][0]*x[0] + m.W1[12][1]*x[1] + m.W1[12][2]*x[2] + m.W1[12][3]*x[3])
-	s.A1[13] = irisRelu(m.B1[13] + m.W1[13][0]*x[0] + m.W1[13][1]*x[1] + m.W1[13][2]*x[2] + m.W1[13][3]*x[3])
-	s.A1[14] = irisRelu(m.B1[14] + m.W1[14][0]*x[0] + m.W1[14][1]*x[1] + m.W1[14][2]*x[2] + m.W1[14][3]*x[3])
-	s.A1[15] = irisRelu(m.B1[15] + m.W1[15][0]*x[0] + m.W1[15][1]*x[1] + m.W1[15][2]*x[2] + m.W1[15][3]*x[3])
-	// Layer 2 (output), 16 → 3: z2 = W2·a1 + b2.
-	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] + m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] + m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
-	s.Z2[1] = m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] + m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5] + m.W2[1][6]*s.A1[6] + m.W2[1][7]*s.A1[7] + m.W2[1][8]*s.A1[8] + m.W2[1][9]*s.A1[9] + m.W2[1][10]*s.A1[10] + m.W2[1][11]*s.A1[11] + m.W2[1][12]*s.A1[12] + m.W2[1][13]*s.A1[13] + m.W2[1][14]*s.A1[14] + m.W2[1][15]*s.A1[15]
-	s.Z2[2] = m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] + m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5] + m.W2[2][6]*s.A1[6] + m.W2[2][7]*s.A1[7] + m.W2[2][8]*s.A1[8] + m.W2[2][9]*s.A1[9] + m.W2[2][10]*s.A1[10] + m.W2[2][11]*s.A1[11] + m.W2[2][12]*s.A1[12] + m.W2[2][13]*s.A1[13] + m.W2[2][14]*s.A1[14] + m.W2[2][15]*s.A1[15]
+	// Layer 1 (iris.yaml:7), 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	s.A1[0] = irisRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
+		m.W1[0][3]*x[3])
+	s.A1[1] = irisRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] +
+		m.W1[1][3]*x[3])
+	s.A1[2] = irisRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] +
+		m.W1[2][3]*x[3])
+	s.A1[3] = irisRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] +
+		m.W1[3][3]*x[3])
+	s.A1[4] = irisRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] +
+		m.W1[4][3]*x[3])
+	s.A1[5] = irisRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] +
+		m.W1[5][3]*x[3])
+	s.A1[6] = irisRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] +
+		m.W1[6][3]*x[3])
+	s.A1[7] = irisRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] +
+		m.W1[7][3]*x[3])
+	s.A1[8] = irisRelu(m.B1[8] + m.W1[8][0]*x[0] + m.W1[8][1]*x[1] + m.W1[8][2]*x[2] +
+		m.W1[8][3]*x[3])
+	s.A1[9] = irisRelu(m.B1[9] + m.W1[9][0]*x[0] + m.W1[9][1]*x[1] + m.W1[9][2]*x[2] +
+		m.W1[9][3]*x[3])
+	s.A1[10] = irisRelu(m.B1[10] + m.W1[10][0]*x[0] + m.W1[10][1]*x[1] + m.W1[10][2]*x[2] +
+		m.W1[10][3]*x[3])
+	s.A1[11] = irisRelu(m.B1[11] + m.W1[11][0]*x[0] + m.W1[11][1]*x[1] + m.W1[11][2]*x[2] +
+		m.W1[11][3]*x[3])
+	s.A1[12] = irisRelu(m.B1[12] + m.W1[12][0]*x[0] + m.W1[12][1]*x[1] + m.W1[12][2]*x[2] +
+		m.W1[12][3]*x[3])
+	s.A1[13] = irisRelu(m.B1[13] + m.W1[13][0]*x[0] + m.W1[13][1]*x[1] + m.W1[13][2]*x[2] +
+		m.W1[13][3]*x[3])
+	s.A1[14] = irisRelu(m.B1[14] + m.W1[14][0]*x[0] + m.W1[14][1]*x[1] + m.W1[14][2]*x[2] +
+		m.W1[14][3]*x[3])
+	s.A1[15] = irisRelu(m.B1[15] + m.W1[15][0]*x[0] + m.W1[15][1]*x[1] + m.W1[15][2]*x[2] +
+		m.W1[15][3]*x[3])
+	// Layer 2 (output, iris.yaml:9), 16 → 3: z2 = W2·a1 + b2.
+	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] +
+		m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] +
+		m.W2[0][10]*s.A1[10] + m.W2[0][11]*s.A1[11] + m.W2[0][12]*s.A1[12] +
+		m.W2[0][13]*s.A1[13] + m.W2[0][14]*s.A1[14] + m.W2[0][15]*s.A1[15]
+	s.Z2[1] = m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] +
+		m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5] + m.W2[1][6]*s.A1[6] +
+		m.W2[1][7]*s.A1[7] + m.W2[1][8]*s.A1[8] + m.W2[1][9]*s.A1[9] +
+		m.W2[1][10]*s.A1[10] + m.W2[1][11]*s.A1[11] + m.W2[1][12]*s.A1[12] +
+		m.W2[1][13]*s.A1[13] + m.W2[1][14]*s.A1[14] + m.W2[1][15]*s.A1[15]
+	s.Z2[2] = m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] +
+		m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5] + m.W2[2][6]*s.A1[6] +
+		m.W2[2][7]*s.A1[7] + m.W2[2][8]*s.A1[8] + m.W2[2][9]*s.A1[9] +
+		m.W2[2][10]*s.A1[10] + m.W2[2][11]*s.A1[11] + m.W2[2][12]*s.A1[12] +
+		m.W2[2][13]*s.A1[13] + m.W2[2][14]*s.A1[14] + m.W2[2][15]*s.A1[15]
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z2[0], s.Z2[1], s.Z2[2])
 	var sum float64
@@ -192,18 +244,23 @@ func (m *Iris) Trace(s *IrisTrace, x *[IrisInputs]float64) {
 	s.LogSumExp = mx + math.Log(sum)
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Iris) Backward(g *Iris, s *IrisTrace, x *[IrisInputs]float64, y *[IrisOutputs]float64) (loss float64) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Iris) Backward(g *Iris, s *IrisTrace, x *[IrisInputs]float64,
+	y *[IrisOutputs]float64) (loss float64) {
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy
+	// fused; y sums to 1).
 	var d2 [3]float64
 	for k := range 3 {
 		d2[k] = s.Y[k] - y[k]
@@ -278,7 +335,8 @@ func (m *Iris) Backward(g *Iris, s *IrisTrace, x *[IrisInputs]float64, y *[IrisO
 	d1[13] = m.W2[0][13]*d2[0] + m.W2[1][13]*d2[1] + m.W2[2][13]*d2[2]
 	d1[14] = m.W2[0][14]*d2[0] + m.W2[1][14]*d2[1] + m.W2[2][14]*d2[2]
 	d1[15] = m.W2[0][15]*d2[0] + m.W2[1][15]*d2[1] + m.W2[2][15]*d2[2]
-	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
+	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
+	// from here on.
 	d1[0] *= irisReluDeriv(s.A1[0])
 	d1[1] *= irisReluDeriv(s.A1[1])
 	d1[2] *= irisReluDeriv(s.A1[2])
@@ -382,9 +440,9 @@ func (m *Iris) Backward(g *Iris, s *IrisTrace, x *[IrisInputs]float64, y *[IrisO
 // ForwardBatch computes Forward for each of the samples in x, IrisInputs features
 // each, row after row, and writes their outputs to dst, IrisOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Iris) ForwardBatch(dst, x []float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(dst) != n*IrisOutputs {
@@ -399,15 +457,21 @@ func (m *Iris) ForwardBatch(dst, x []float64) {
 	var sum [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*IrisInputs : (base+c)*IrisInputs]
 		irisTranspose(c, 4, xc, 4, xt[:], 32)
-		// Layer 1, 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		irisGemm(16, cols, 4, unsafe.Slice(&m.W1[0][0], 16*4), 4, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, irisGemmBias|irisGemmRelu)
-		// Layer 2 (output), 16 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		irisGemm(3, cols, 16, unsafe.Slice(&m.W2[0][0], 3*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, irisGemmBias)
+		// Layer 1 (iris.yaml:7), 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		irisGemm(16, cols, 4, unsafe.Slice(&m.W1[0][0], 16*4), 4, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, irisGemmBias|irisGemmRelu)
+		// Layer 2 (output, iris.yaml:9), 16 → 3: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		irisGemm(3, cols, 16, unsafe.Slice(&m.W2[0][0], 3*16), 16, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, irisGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		irisSoftmax(3, cols, z2[:], 32, p[:], sum[:])
 		irisTranspose(3, c, p[:], 32, dst[base*IrisOutputs:], 3)
 	}
@@ -416,12 +480,12 @@ func (m *Iris) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (IrisInputs features each) and y their targets
 // (IrisOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(y) != n*IrisOutputs {
@@ -441,38 +505,50 @@ func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*IrisInputs : (base+c)*IrisInputs]
 		irisTranspose(c, 4, xc, 4, xt[:], 32)
-		// Layer 1, 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		irisGemm(16, cols, 4, unsafe.Slice(&m.W1[0][0], 16*4), 4, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, irisGemmBias|irisGemmRelu)
-		// Layer 2 (output), 16 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		irisGemm(3, cols, 16, unsafe.Slice(&m.W2[0][0], 3*16), 16, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, irisGemmBias)
+		// Layer 1 (iris.yaml:7), 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		irisGemm(16, cols, 4, unsafe.Slice(&m.W1[0][0], 16*4), 4, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, irisGemmBias|irisGemmRelu)
+		// Layer 2 (output, iris.yaml:9), 16 → 3: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		irisGemm(3, cols, 16, unsafe.Slice(&m.W2[0][0], 3*16), 16, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, irisGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		irisTranspose(16, c, a1[:], 32, a1t[:], 16)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		irisSoftmax(3, cols, z2[:], 32, p[:], sum[:])
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy
+		// fused; y sums to 1).
 		t := y[base*IrisOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z2[0*32+q], z2[1*32+q], z2[2*32+q]) + math.Log(sum[q])
+			lse := max(z2[q], z2[32+q], z2[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
 				d2[q*3+k] = p[k*32+q] - t[q*3+k]
 				loss += t[q*3+k] * (lse - z2[k*32+q])
 			}
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		irisGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, irisGemmAdd)
-		irisGemm(3, 16, c, d2[:], 1, 3, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 3*16), 16, nil, nil, irisGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		irisGemm(3, 16, c, d2[:], 1, 3, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 3*16), 16,
+			nil, nil, irisGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
+		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		irisGemm(c, 16, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*16), 16, d1[:], 16, nil, a1t[:], irisGemmSet|irisGemmMask)
+		irisGemm(c, 16, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*16), 16, d1[:], 16, nil,
+			a1t[:], irisGemmSet|irisGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		irisGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, irisGemmAdd)
-		irisGemm(16, 4, c, d1[:], 1, 16, xc, 4, unsafe.Slice(&g.W1[0][0], 16*4), 4, nil, nil, irisGemmAdd)
+		irisGemm(16, 4, c, d1[:], 1, 16, xc, 4, unsafe.Slice(&g.W1[0][0], 16*4), 4, nil,
+			nil, irisGemmAdd)
 	}
 	return loss
 }
@@ -480,8 +556,8 @@ func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 // IrisClasses names the classes of Iris, in the order of its outputs.
 var IrisClasses = [3]string{"setosa", "versicolor", "virginica"}
 
-// IrisPredictor is a trained Iris with the standardization of its inputs
-// from training: its methods take raw features. It is safe for concurrent use.
+// IrisPredictor is a trained Iris with the standardization of its inputs from
+// training: its methods take raw features. It is safe for concurrent use.
 type IrisPredictor struct {
 	// Net holds the trained parameters.
 	Net Iris
@@ -519,33 +595,71 @@ func (p *IrisPredictor) PredictClass(x *[IrisInputs]float64) string {
 var IrisTrained = &IrisPredictor{
 	Net: Iris{
 		W1: [16][4]float64{
-			{-0.3947354025476323, 0.03633286031531836, -1.2943786678299471, -0.42233755505249965},
-			{-0.09176996044666579, 0.5118205158997796, -1.895052485567445, -2.1553851211622512},
-			{1.1520744362329998, -0.5915585781598132, -1.0611665481717432, 0.0655910988086382},
-			{0.42214959988631773, -0.5446108146541387, -0.6688662111742416, -0.8915927733201948},
-			{0.18976854417778324, -0.10208475724733153, -1.4583878820602407, -1.0244185534348231},
-			{-1.6103605291141834, 2.043182037614421, -1.1303632330344415, 0.8168517015703687},
-			{-0.35717038820872593, -1.3704757789662867, 2.6489459054631634, 0.6107979829297748},
-			{1.2482135482276344, 0.6415147987361166, -0.6660074872678664, -0.1282831784519198},
-			{0.7747776448164531, 0.5301001941735897, -1.006215909343463, -0.2589528430610551},
-			{-0.8339904093353653, 1.299091501049898, -2.1680362295853817, -2.003888006345503},
-			{-1.7602474130959738, 2.2983073206562574, -0.1815578352786517, -0.23053715452242793},
-			{0.367297652849162, -1.1526209606975268, 0.4960255379124153, 1.4846443456542502},
-			{-0.8689588076638265, -1.1371545023232612, -1.144178551165823, -0.35030494232470744},
-			{-1.140562549122207, -0.5554553983257173, 0.5378768014897493, -0.5638857366171918},
-			{-0.06771145007770063, -0.38747071186945636, 1.4560507580963886, 1.6623613682524228},
-			{-0.531522114605924, 0.11825706054924187, -0.15349554015599154, -0.592999297677891},
+			{-0.3947354025476323, 0.03633286031531836, -1.2943786678299471,
+				-0.42233755505249965},
+			{-0.09176996044666579, 0.5118205158997796, -1.895052485567445,
+				-2.1553851211622512},
+			{1.1520744362329998, -0.5915585781598132, -1.0611665481717432,
+				0.0655910988086382},
+			{0.42214959988631773, -0.5446108146541387, -0.6688662111742416,
+				-0.8915927733201948},
+			{0.18976854417778324, -0.10208475724733153, -1.4583878820602407,
+				-1.0244185534348231},
+			{-1.6103605291141834, 2.043182037614421, -1.1303632330344415,
+				0.8168517015703687},
+			{-0.35717038820872593, -1.3704757789662867, 2.6489459054631634,
+				0.6107979829297748},
+			{1.2482135482276344, 0.6415147987361166, -0.6660074872678664,
+				-0.1282831784519198},
+			{0.7747776448164531, 0.5301001941735897, -1.006215909343463,
+				-0.2589528430610551},
+			{-0.8339904093353653, 1.299091501049898, -2.1680362295853817,
+				-2.003888006345503},
+			{-1.7602474130959738, 2.2983073206562574, -0.1815578352786517,
+				-0.23053715452242793},
+			{0.367297652849162, -1.1526209606975268, 0.4960255379124153,
+				1.4846443456542502},
+			{-0.8689588076638265, -1.1371545023232612, -1.144178551165823,
+				-0.35030494232470744},
+			{-1.140562549122207, -0.5554553983257173, 0.5378768014897493,
+				-0.5638857366171918},
+			{-0.06771145007770063, -0.38747071186945636, 1.4560507580963886,
+				1.6623613682524228},
+			{-0.531522114605924, 0.11825706054924187, -0.15349554015599154,
+				-0.592999297677891},
 		},
-		B1: [16]float64{0.45367567496330563, 0.2724528349526202, 1.5207893158636054, 1.58889409557095, 0.19820629616250296, 0.7563893978092608, 0.11358502282493943, -0.6912973383624358, -0.20597500737330307, 0.7031138827828141, 1.0645501313538364, -0.7288236560665149, 0.9641551668185566, 0.3053855713375372, -0.9184148821743932, -0.13291711866538614},
+		B1: [16]float64{0.45367567496330563, 0.2724528349526202, 1.5207893158636054,
+			1.58889409557095, 0.19820629616250296, 0.7563893978092608,
+			0.11358502282493943, -0.6912973383624358, -0.20597500737330307,
+			0.7031138827828141, 1.0645501313538364, -0.7288236560665149,
+			0.9641551668185566, 0.3053855713375372, -0.9184148821743932,
+			-0.13291711866538614},
 		W2: [3][16]float64{
-			{-0.03319837477303695, 0.45833361049324406, -1.2116492534079246, 0.42283074802614395, 0.8356701568738627, -0.05838836828094429, -0.3266188435599371, -0.1447699560231411, -0.14305468140169314, 0.5189752212221735, -0.1786773816370854, -1.0961338879470965, 0.1310243269495362, 0.0841288142867937, -1.34732090121663, -0.17830710721331003},
-			{-0.08479524620704233, -1.0544055980639553, 1.1819329159791927, 1.1324694772706305, -0.8111074189334515, 0.5963123000637321, 0.33629506931925907, -0.3041090958571964, -0.48861499642450923, -0.8296344071476524, 0.8666775525508893, -1.1453305861465597, 0.49079105602396583, 0.351719262736787, -1.4404374538514206, -0.9790502187984884},
-			{-0.7562877744229743, 0.11815556634022312, -0.5257021470139789, -0.7784144141301572, -0.6690741772766817, -0.6968867888450214, 0.9021183832837483, 0.49854951751974047, -0.004023131983859331, 0.188517789596748, -1.2826900045505194, 0.5624633593921275, -0.24364826290099925, 0.11521629431113042, 1.0767404330576469, 0.18577099409250006},
+			{-0.03319837477303695, 0.45833361049324406, -1.2116492534079246,
+				0.42283074802614395, 0.8356701568738627, -0.05838836828094429,
+				-0.3266188435599371, -0.1447699560231411, -0.14305468140169314,
+				0.5189752212221735, -0.1786773816370854, -1.0961338879470965,
+				0.1310243269495362, 0.0841288142867937, -1.34732090121663,
+				-0.17830710721331003},
+			{-0.08479524620704233, -1.0544055980639553, 1.1819329159791927,
+				1.1324694772706305, -0.8111074189334515, 0.5963123000637321,
+				0.33629506931925907, -0.3041090958571964, -0.48861499642450923,
+				-0.8296344071476524, 0.8666775525508893, -1.1453305861465597,
+				0.49079105602396583, 0.351719262736787, -1.4404374538514206,
+				-0.9790502187984884},
+			{-0.7562877744229743, 0.11815556634022312, -0.5257021470139789,
+				-0.7784144141301572, -0.6690741772766817, -0.6968867888450214,
+				0.9021183832837483, 0.49854951751974047, -0.004023131983859331,
+				0.188517789596748, -1.2826900045505194, 0.5624633593921275,
+				-0.24364826290099925, 0.11521629431113042, 1.0767404330576469,
+				0.18577099409250006},
 		},
 		B2: [3]float64{-0.43782568209297096, 0.8953082998282702, -0.5285991752814486},
 	},
-	Mean: [4]float64{5.810833333333335, 3.0716666666666663, 3.6958333333333337, 1.1883333333333335},
-	Std:  [4]float64{0.8230832109952325, 0.4307325800953016, 1.7936645837192888, 0.7821107480544058},
+	Mean: [4]float64{5.810833333333335, 3.0716666666666663, 3.6958333333333337,
+		1.1883333333333335},
+	Std: [4]float64{0.8230832109952325, 0.4307325800953016, 1.7936645837192888,
+		0.7821107480544058},
 }
 
 // irisRelu computes relu(z) = max(z, 0).
@@ -567,7 +681,7 @@ const (
 	irisGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	irisGemmSet  = 2 // c = a·b
 	irisGemmRelu = 4 // then c = max(c, 0)
-	irisGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	irisGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // irisGemm computes a product of matrices read through strides (counted in
@@ -575,11 +689,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to irisGemmKernel, the
-// fastest kernel of the build; the rest to irisGemmGo.
-func irisGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to irisGemmKernel, the fastest kernel of the build;
+// the rest to irisGemmGo.
+func irisGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -603,25 +718,14 @@ func irisGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []
 		if mode&irisGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		irisGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		irisGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
-}
-
-// irisGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
-// irisGemmAdd|irisGemmRelu, y = max(y, 0) then.
-func irisGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = x[k-1]
-	_ = y[m-1]
-	irisGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // irisTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to irisTransposeKernel,
-// the edges to irisTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to irisTransposeKernel, the
+// edges to irisTransposeGo.
 func irisTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -664,7 +768,8 @@ func irisSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 }
 
 // irisGemmGo is irisGemm in plain Go, four rows of c at a time.
-func irisGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func irisGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]
@@ -767,29 +872,6 @@ func irisGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 					c0[j] = 0
 				}
 			}
-		}
-	}
-}
-
-// irisGemvGo is irisGemv in plain Go, summing each row in four lanes.
-func irisGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
-		var s0, s1, s2, s3 float64
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
-		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
-		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&irisGemmRelu != 0 {
-			y[i] = max(y[i], 0)
 		}
 	}
 }

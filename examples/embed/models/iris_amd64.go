@@ -6,8 +6,8 @@ package models
 import "unsafe"
 
 // irisAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var irisAVX2 = func() bool {
 	_, _, c1, _ := irisCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,43 +23,37 @@ func irisCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // irisXGETBV returns the low half of XCR0, the state the operating system saves.
 func irisXGETBV() (eax uint32)
 
-// irisGemmAVX2 is irisGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// irisGemmAVX2 is irisGemm for whole tiles of columns, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
-func irisGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func irisGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // irisGemmKernel runs irisGemmAVX2 if the processor has AVX2 and FMA, else irisGemmGo.
-func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if irisAVX2 {
-		irisGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		irisGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	irisGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// irisGemvAVX2 is irisGemv in assembly for processors with AVX2 and FMA.
-//
-//go:noescape
-func irisGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// irisGemvKernel runs irisGemvAVX2 if the processor has AVX2 and FMA, else irisGemvGo.
-func irisGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if irisAVX2 {
-		irisGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-		return
-	}
-	irisGemvGo(m, k, a, lda, x, y, mode)
-}
-
-// irisTransposeAVX2 is irisTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// irisTransposeAVX2 is irisTranspose for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func irisTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// irisTransposeKernel runs irisTransposeAVX2 if the processor has AVX2 and FMA, else irisTransposeGo.
+// irisTransposeKernel runs irisTransposeAVX2 if the processor has AVX2 and FMA,
+// else irisTransposeGo.
 func irisTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if irisAVX2 {
-		irisTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		irisTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	irisTransposeGo(rows, cols, src, lds, dst, ldd)

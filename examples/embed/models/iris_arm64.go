@@ -8,12 +8,15 @@ import "unsafe"
 // irisGemmNEON is irisGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func irisGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func irisGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// irisGemmKernel runs irisGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	irisGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// irisGemmKernel runs irisGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	irisGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(irisGemmRelu|irisGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// irisGemvNEON is irisGemv in assembly with NEON.
-//
-//go:noescape
-func irisGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// irisGemvKernel runs irisGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func irisGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	irisGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&irisGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

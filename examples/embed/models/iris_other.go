@@ -4,13 +4,9 @@
 package models
 
 // irisGemmKernel runs irisGemmGo: this build has no assembly for it.
-func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	irisGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// irisGemvKernel runs irisGemvGo: this build has no assembly for it.
-func irisGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	irisGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // irisTransposeKernel runs irisTransposeGo: this build has no assembly for it.

@@ -60,7 +60,8 @@ func TestIrisGradient(t *testing.T) {
 				e = min(e, rel(float64(grad[i]), numeric(i, step/16)))
 			}
 			if e > tol {
-				t.Errorf("tensor %d, parameter %d: backward %g, central difference %g", l, i, grad[i], numeric(i, step))
+				t.Errorf("tensor %d, parameter %d: backward %g, "+
+					"central difference %g", l, i, grad[i], numeric(i, step))
 			}
 		}
 		offset += w
@@ -126,15 +127,23 @@ func TestIrisTrained(t *testing.T) {
 		x    [IrisInputs]float64
 		want [IrisOutputs]float64
 	}{
-		{[IrisInputs]float64{5.810833333333335, 3.0716666666666663, 3.6958333333333337, 1.1883333333333335}, [IrisOutputs]float64{0.0014973128645058974, 0.9984684455423887, 3.424159310540229e-05}},
-		{[IrisInputs]float64{6.428145741579759, 2.4255677965237137, 3.6958333333333337, 2.3614994554149424}, [IrisOutputs]float64{5.012175921329286e-07, 0.12418381199237023, 0.8758156867900375}},
-		{[IrisInputs]float64{5.1935209250869105, 3.3947161017381426, 1.0053364577544004, 1.1883333333333335}, [IrisOutputs]float64{0.8325111394413744, 0.16748884889321072, 1.1665414950612064e-08}},
+		{[IrisInputs]float64{5.810833333333335, 3.0716666666666663, 3.6958333333333337,
+			1.1883333333333335}, [IrisOutputs]float64{0.0014973128645058974,
+			0.9984684455423887, 3.424159310540229e-05}},
+		{[IrisInputs]float64{6.428145741579759, 2.4255677965237137, 3.6958333333333337,
+			2.3614994554149424}, [IrisOutputs]float64{5.012175921329286e-07,
+			0.12418381199237023, 0.8758156867900375}},
+		{[IrisInputs]float64{5.1935209250869105, 3.3947161017381426, 1.0053364577544004,
+			1.1883333333333335}, [IrisOutputs]float64{0.8325111394413744,
+			0.16748884889321072, 1.1665414950612064e-08}},
 	}
 	for i, c := range cases {
 		got := IrisTrained.Forward(&c.x)
 		for k, want := range c.want {
-			if d := math.Abs(float64(got[k]) - float64(want)); !(d <= tol*math.Max(1, math.Abs(float64(want)))) {
-				t.Errorf("case %d: Forward(x)[%d] = %v, want %v", i, k, got[k], want)
+			if d := math.Abs(float64(got[k]) - float64(want)); !(d <= tol*math.Max(1,
+				math.Abs(float64(want)))) {
+				t.Errorf("case %d: Forward(x)[%d] = %v, want %v", i, k, got[k],
+					want)
 			}
 		}
 	}

@@ -22,42 +22,43 @@ const (
 
 // Deep is a multilayer perceptron generated from spec.yaml:
 //
-//	3 → 4 identity → 4 relu → 4 leaky_relu → 4 sigmoid → 4 tanh → 4 softplus → 4 elu → 4 gelu → 4 silu → 3 softmax
+//	3 → 4 identity → 4 relu → 4 leaky_relu → 4 sigmoid → 4 tanh → 4 softplus
+//	  → 4 elu → 4 gelu → 4 silu → 3 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Deep
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Deep also serves
+// to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Deep struct {
-	// layer 1, 3 → 4: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:7), 3 → 4: PyTorch "0.weight" and "0.bias"
 	W1 [4][3]float64
 	B1 [4]float64
-	// layer 2, 4 → 4: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:8), 4 → 4: PyTorch "2.weight" and "2.bias"
 	W2 [4][4]float64
 	B2 [4]float64
-	// layer 3, 4 → 4: PyTorch "4.weight" and "4.bias"
+	// layer 3 (spec.yaml:9), 4 → 4: PyTorch "4.weight" and "4.bias"
 	W3 [4][4]float64
 	B3 [4]float64
-	// layer 4, 4 → 4: PyTorch "6.weight" and "6.bias"
+	// layer 4 (spec.yaml:10), 4 → 4: PyTorch "6.weight" and "6.bias"
 	W4 [4][4]float64
 	B4 [4]float64
-	// layer 5, 4 → 4: PyTorch "8.weight" and "8.bias"
+	// layer 5 (spec.yaml:11), 4 → 4: PyTorch "8.weight" and "8.bias"
 	W5 [4][4]float64
 	B5 [4]float64
-	// layer 6, 4 → 4: PyTorch "10.weight" and "10.bias"
+	// layer 6 (spec.yaml:12), 4 → 4: PyTorch "10.weight" and "10.bias"
 	W6 [4][4]float64
 	B6 [4]float64
-	// layer 7, 4 → 4: PyTorch "12.weight" and "12.bias"
+	// layer 7 (spec.yaml:13), 4 → 4: PyTorch "12.weight" and "12.bias"
 	W7 [4][4]float64
 	B7 [4]float64
-	// layer 8, 4 → 4: PyTorch "14.weight" and "14.bias"
+	// layer 8 (spec.yaml:14), 4 → 4: PyTorch "14.weight" and "14.bias"
 	W8 [4][4]float64
 	B8 [4]float64
-	// layer 9, 4 → 4: PyTorch "16.weight" and "16.bias"
+	// layer 9 (spec.yaml:15), 4 → 4: PyTorch "16.weight" and "16.bias"
 	W9 [4][4]float64
 	B9 [4]float64
-	// layer 10, 4 → 3: PyTorch "18.weight" and "18.bias"
+	// layer 10 (spec.yaml:16), 4 → 3: PyTorch "18.weight" and "18.bias"
 	W10 [3][4]float64
 	B10 [3]float64
 }
@@ -66,9 +67,8 @@ type Deep struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Deep{})-DeepNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Deep) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], DeepNumParams)
 }
@@ -83,9 +83,9 @@ func (*Deep) Head() string {
 	return "softmax"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// DeepSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use DeepSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Deep) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: Xavier uniform: U(−b, b), b = √(6/(fan_in+fan_out)) = √(6/7).
@@ -162,64 +162,102 @@ func (m *Deep) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Deep) logits(x *[DeepInputs]float64) (z [DeepOutputs]float64) {
-	// Layer 1, 3 → 4: a1 = identity(W1·x + b1), identity(z) = z.
+	// Layer 1 (spec.yaml:7), 3 → 4: a1 = identity(W1·x + b1), identity(z) = z.
 	var a1 [4]float64
 	a1[0] = m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2]
 	a1[1] = m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2]
 	a1[2] = m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2]
 	a1[3] = m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2]
-	// Layer 2, 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+	// Layer 2 (spec.yaml:8), 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [4]float64
-	a2[0] = deepRelu(m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3])
-	a2[1] = deepRelu(m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3])
-	a2[2] = deepRelu(m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3])
-	a2[3] = deepRelu(m.B2[3] + m.W2[3][0]*a1[0] + m.W2[3][1]*a1[1] + m.W2[3][2]*a1[2] + m.W2[3][3]*a1[3])
-	// Layer 3, 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if z > 0 else 0.1·z.
+	a2[0] = deepRelu(m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] +
+		m.W2[0][3]*a1[3])
+	a2[1] = deepRelu(m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] +
+		m.W2[1][3]*a1[3])
+	a2[2] = deepRelu(m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] +
+		m.W2[2][3]*a1[3])
+	a2[3] = deepRelu(m.B2[3] + m.W2[3][0]*a1[0] + m.W2[3][1]*a1[1] + m.W2[3][2]*a1[2] +
+		m.W2[3][3]*a1[3])
+	// Layer 3 (spec.yaml:9), 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if
+	// z > 0 else 0.1·z.
 	var a3 [4]float64
-	a3[0] = deepLeakyRelu0_1(m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3])
-	a3[1] = deepLeakyRelu0_1(m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] + m.W3[1][3]*a2[3])
-	a3[2] = deepLeakyRelu0_1(m.B3[2] + m.W3[2][0]*a2[0] + m.W3[2][1]*a2[1] + m.W3[2][2]*a2[2] + m.W3[2][3]*a2[3])
-	a3[3] = deepLeakyRelu0_1(m.B3[3] + m.W3[3][0]*a2[0] + m.W3[3][1]*a2[1] + m.W3[3][2]*a2[2] + m.W3[3][3]*a2[3])
-	// Layer 4, 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) = 1/(1+e^−z).
+	a3[0] = deepLeakyRelu0_1(m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] +
+		m.W3[0][3]*a2[3])
+	a3[1] = deepLeakyRelu0_1(m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] +
+		m.W3[1][3]*a2[3])
+	a3[2] = deepLeakyRelu0_1(m.B3[2] + m.W3[2][0]*a2[0] + m.W3[2][1]*a2[1] + m.W3[2][2]*a2[2] +
+		m.W3[2][3]*a2[3])
+	a3[3] = deepLeakyRelu0_1(m.B3[3] + m.W3[3][0]*a2[0] + m.W3[3][1]*a2[1] + m.W3[3][2]*a2[2] +
+		m.W3[3][3]*a2[3])
+	// Layer 4 (spec.yaml:10), 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) = 1/(1+e^−z).
 	var a4 [4]float64
-	a4[0] = deepSigmoid(m.B4[0] + m.W4[0][0]*a3[0] + m.W4[0][1]*a3[1] + m.W4[0][2]*a3[2] + m.W4[0][3]*a3[3])
-	a4[1] = deepSigmoid(m.B4[1] + m.W4[1][0]*a3[0] + m.W4[1][1]*a3[1] + m.W4[1][2]*a3[2] + m.W4[1][3]*a3[3])
-	a4[2] = deepSigmoid(m.B4[2] + m.W4[2][0]*a3[0] + m.W4[2][1]*a3[1] + m.W4[2][2]*a3[2] + m.W4[2][3]*a3[3])
-	a4[3] = deepSigmoid(m.B4[3] + m.W4[3][0]*a3[0] + m.W4[3][1]*a3[1] + m.W4[3][2]*a3[2] + m.W4[3][3]*a3[3])
-	// Layer 5, 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z).
+	a4[0] = deepSigmoid(m.B4[0] + m.W4[0][0]*a3[0] + m.W4[0][1]*a3[1] + m.W4[0][2]*a3[2] +
+		m.W4[0][3]*a3[3])
+	a4[1] = deepSigmoid(m.B4[1] + m.W4[1][0]*a3[0] + m.W4[1][1]*a3[1] + m.W4[1][2]*a3[2] +
+		m.W4[1][3]*a3[3])
+	a4[2] = deepSigmoid(m.B4[2] + m.W4[2][0]*a3[0] + m.W4[2][1]*a3[1] + m.W4[2][2]*a3[2] +
+		m.W4[2][3]*a3[3])
+	a4[3] = deepSigmoid(m.B4[3] + m.W4[3][0]*a3[0] + m.W4[3][1]*a3[1] + m.W4[3][2]*a3[2] +
+		m.W4[3][3]*a3[3])
+	// Layer 5 (spec.yaml:11), 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z).
 	var a5 [4]float64
-	a5[0] = deepTanh(m.B5[0] + m.W5[0][0]*a4[0] + m.W5[0][1]*a4[1] + m.W5[0][2]*a4[2] + m.W5[0][3]*a4[3])
-	a5[1] = deepTanh(m.B5[1] + m.W5[1][0]*a4[0] + m.W5[1][1]*a4[1] + m.W5[1][2]*a4[2] + m.W5[1][3]*a4[3])
-	a5[2] = deepTanh(m.B5[2] + m.W5[2][0]*a4[0] + m.W5[2][1]*a4[1] + m.W5[2][2]*a4[2] + m.W5[2][3]*a4[3])
-	a5[3] = deepTanh(m.B5[3] + m.W5[3][0]*a4[0] + m.W5[3][1]*a4[1] + m.W5[3][2]*a4[2] + m.W5[3][3]*a4[3])
-	// Layer 6, 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 + e^z).
+	a5[0] = deepTanh(m.B5[0] + m.W5[0][0]*a4[0] + m.W5[0][1]*a4[1] + m.W5[0][2]*a4[2] +
+		m.W5[0][3]*a4[3])
+	a5[1] = deepTanh(m.B5[1] + m.W5[1][0]*a4[0] + m.W5[1][1]*a4[1] + m.W5[1][2]*a4[2] +
+		m.W5[1][3]*a4[3])
+	a5[2] = deepTanh(m.B5[2] + m.W5[2][0]*a4[0] + m.W5[2][1]*a4[1] + m.W5[2][2]*a4[2] +
+		m.W5[2][3]*a4[3])
+	a5[3] = deepTanh(m.B5[3] + m.W5[3][0]*a4[0] + m.W5[3][1]*a4[1] + m.W5[3][2]*a4[2] +
+		m.W5[3][3]*a4[3])
+	// Layer 6 (spec.yaml:12), 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 + e^z).
 	var a6 [4]float64
-	a6[0] = deepSoftplus(m.B6[0] + m.W6[0][0]*a5[0] + m.W6[0][1]*a5[1] + m.W6[0][2]*a5[2] + m.W6[0][3]*a5[3])
-	a6[1] = deepSoftplus(m.B6[1] + m.W6[1][0]*a5[0] + m.W6[1][1]*a5[1] + m.W6[1][2]*a5[2] + m.W6[1][3]*a5[3])
-	a6[2] = deepSoftplus(m.B6[2] + m.W6[2][0]*a5[0] + m.W6[2][1]*a5[1] + m.W6[2][2]*a5[2] + m.W6[2][3]*a5[3])
-	a6[3] = deepSoftplus(m.B6[3] + m.W6[3][0]*a5[0] + m.W6[3][1]*a5[1] + m.W6[3][2]*a5[2] + m.W6[3][3]*a5[3])
-	// Layer 7, 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else 0.5·(e^z − 1).
+	a6[0] = deepSoftplus(m.B6[0] + m.W6[0][0]*a5[0] + m.W6[0][1]*a5[1] + m.W6[0][2]*a5[2] +
+		m.W6[0][3]*a5[3])
+	a6[1] = deepSoftplus(m.B6[1] + m.W6[1][0]*a5[0] + m.W6[1][1]*a5[1] + m.W6[1][2]*a5[2] +
+		m.W6[1][3]*a5[3])
+	a6[2] = deepSoftplus(m.B6[2] + m.W6[2][0]*a5[0] + m.W6[2][1]*a5[1] + m.W6[2][2]*a5[2] +
+		m.W6[2][3]*a5[3])
+	a6[3] = deepSoftplus(m.B6[3] + m.W6[3][0]*a5[0] + m.W6[3][1]*a5[1] + m.W6[3][2]*a5[2] +
+		m.W6[3][3]*a5[3])
+	// Layer 7 (spec.yaml:13), 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else
+	// 0.5·(e^z − 1).
 	var a7 [4]float64
-	a7[0] = deepElu0_5(m.B7[0] + m.W7[0][0]*a6[0] + m.W7[0][1]*a6[1] + m.W7[0][2]*a6[2] + m.W7[0][3]*a6[3])
-	a7[1] = deepElu0_5(m.B7[1] + m.W7[1][0]*a6[0] + m.W7[1][1]*a6[1] + m.W7[1][2]*a6[2] + m.W7[1][3]*a6[3])
-	a7[2] = deepElu0_5(m.B7[2] + m.W7[2][0]*a6[0] + m.W7[2][1]*a6[1] + m.W7[2][2]*a6[2] + m.W7[2][3]*a6[3])
-	a7[3] = deepElu0_5(m.B7[3] + m.W7[3][0]*a6[0] + m.W7[3][1]*a6[1] + m.W7[3][2]*a6[2] + m.W7[3][3]*a6[3])
-	// Layer 8, 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
+	a7[0] = deepElu0_5(m.B7[0] + m.W7[0][0]*a6[0] + m.W7[0][1]*a6[1] + m.W7[0][2]*a6[2] +
+		m.W7[0][3]*a6[3])
+	a7[1] = deepElu0_5(m.B7[1] + m.W7[1][0]*a6[0] + m.W7[1][1]*a6[1] + m.W7[1][2]*a6[2] +
+		m.W7[1][3]*a6[3])
+	a7[2] = deepElu0_5(m.B7[2] + m.W7[2][0]*a6[0] + m.W7[2][1]*a6[1] + m.W7[2][2]*a6[2] +
+		m.W7[2][3]*a6[3])
+	a7[3] = deepElu0_5(m.B7[3] + m.W7[3][0]*a6[0] + m.W7[3][1]*a6[1] + m.W7[3][2]*a6[2] +
+		m.W7[3][3]*a6[3])
+	// Layer 8 (spec.yaml:14), 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 +
+	// tanh(√(2/π)(z + 0.044715z³))).
 	var a8 [4]float64
-	a8[0] = deepGelu(m.B8[0] + m.W8[0][0]*a7[0] + m.W8[0][1]*a7[1] + m.W8[0][2]*a7[2] + m.W8[0][3]*a7[3])
-	a8[1] = deepGelu(m.B8[1] + m.W8[1][0]*a7[0] + m.W8[1][1]*a7[1] + m.W8[1][2]*a7[2] + m.W8[1][3]*a7[3])
-	a8[2] = deepGelu(m.B8[2] + m.W8[2][0]*a7[0] + m.W8[2][1]*a7[1] + m.W8[2][2]*a7[2] + m.W8[2][3]*a7[3])
-	a8[3] = deepGelu(m.B8[3] + m.W8[3][0]*a7[0] + m.W8[3][1]*a7[1] + m.W8[3][2]*a7[2] + m.W8[3][3]*a7[3])
-	// Layer 9, 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z).
+	a8[0] = deepGelu(m.B8[0] + m.W8[0][0]*a7[0] + m.W8[0][1]*a7[1] + m.W8[0][2]*a7[2] +
+		m.W8[0][3]*a7[3])
+	a8[1] = deepGelu(m.B8[1] + m.W8[1][0]*a7[0] + m.W8[1][1]*a7[1] + m.W8[1][2]*a7[2] +
+		m.W8[1][3]*a7[3])
+	a8[2] = deepGelu(m.B8[2] + m.W8[2][0]*a7[0] + m.W8[2][1]*a7[1] + m.W8[2][2]*a7[2] +
+		m.W8[2][3]*a7[3])
+	a8[3] = deepGelu(m.B8[3] + m.W8[3][0]*a7[0] + m.W8[3][1]*a7[1] + m.W8[3][2]*a7[2] +
+		m.W8[3][3]*a7[3])
+	// Layer 9 (spec.yaml:15), 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z).
 	var a9 [4]float64
-	a9[0] = deepSilu(m.B9[0] + m.W9[0][0]*a8[0] + m.W9[0][1]*a8[1] + m.W9[0][2]*a8[2] + m.W9[0][3]*a8[3])
-	a9[1] = deepSilu(m.B9[1] + m.W9[1][0]*a8[0] + m.W9[1][1]*a8[1] + m.W9[1][2]*a8[2] + m.W9[1][3]*a8[3])
-	a9[2] = deepSilu(m.B9[2] + m.W9[2][0]*a8[0] + m.W9[2][1]*a8[1] + m.W9[2][2]*a8[2] + m.W9[2][3]*a8[3])
-	a9[3] = deepSilu(m.B9[3] + m.W9[3][0]*a8[0] + m.W9[3][1]*a8[1] + m.W9[3][2]*a8[2] + m.W9[3][3]*a8[3])
-	// Layer 10 (output), 4 → 3: z10 = W10·a9 + b10.
-	z[0] = m.B10[0] + m.W10[0][0]*a9[0] + m.W10[0][1]*a9[1] + m.W10[0][2]*a9[2] + m.W10[0][3]*a9[3]
-	z[1] = m.B10[1] + m.W10[1][0]*a9[0] + m.W10[1][1]*a9[1] + m.W10[1][2]*a9[2] + m.W10[1][3]*a9[3]
-	z[2] = m.B10[2] + m.W10[2][0]*a9[0] + m.W10[2][1]*a9[1] + m.W10[2][2]*a9[2] + m.W10[2][3]*a9[3]
+	a9[0] = deepSilu(m.B9[0] + m.W9[0][0]*a8[0] + m.W9[0][1]*a8[1] + m.W9[0][2]*a8[2] +
+		m.W9[0][3]*a8[3])
+	a9[1] = deepSilu(m.B9[1] + m.W9[1][0]*a8[0] + m.W9[1][1]*a8[1] + m.W9[1][2]*a8[2] +
+		m.W9[1][3]*a8[3])
+	a9[2] = deepSilu(m.B9[2] + m.W9[2][0]*a8[0] + m.W9[2][1]*a8[1] + m.W9[2][2]*a8[2] +
+		m.W9[2][3]*a8[3])
+	a9[3] = deepSilu(m.B9[3] + m.W9[3][0]*a8[0] + m.W9[3][1]*a8[1] + m.W9[3][2]*a8[2] +
+		m.W9[3][3]*a8[3])
+	// Layer 10 (output, spec.yaml:16), 4 → 3: z10 = W10·a9 + b10.
+	z[0] = m.B10[0] + m.W10[0][0]*a9[0] + m.W10[0][1]*a9[1] + m.W10[0][2]*a9[2] +
+		m.W10[0][3]*a9[3]
+	z[1] = m.B10[1] + m.W10[1][0]*a9[0] + m.W10[1][1]*a9[1] + m.W10[1][2]*a9[2] +
+		m.W10[1][3]*a9[3]
+	z[2] = m.B10[2] + m.W10[2][0]*a9[0] + m.W10[2][1]*a9[1] + m.W10[2][2]*a9[2] +
+		m.W10[2][3]*a9[3]
 	return z
 }
 
@@ -256,10 +294,10 @@ func (m *Deep) Predict(x *[DeepInputs]float64) int {
 	return best
 }
 
-// DeepTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// DeepTrace holds what the forward pass of one sample saves for the backward pass:
+// the chain rule needs each layer's input (the output of the layer below) and, for
+// some activations, the pre-activation z. This is why training needs more memory
+// than inference.
 type DeepTrace struct {
 	// layer 1 output, identity(z)
 	A1 [4]float64
@@ -290,66 +328,104 @@ type DeepTrace struct {
 	LogSumExp float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Deep) Trace(s *DeepTrace, x *[DeepInputs]float64) {
-	// Layer 1, 3 → 4: a1 = identity(W1·x + b1), identity(z) = z.
+	// Layer 1 (spec.yaml:7), 3 → 4: a1 = identity(W1·x + b1), identity(z) = z.
 	s.A1[0] = m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2]
 	s.A1[1] = m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2]
 	s.A1[2] = m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2]
 	s.A1[3] = m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2]
-	// Layer 2, 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
-	s.A2[0] = deepRelu(m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3])
-	s.A2[1] = deepRelu(m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] + m.W2[1][3]*s.A1[3])
-	s.A2[2] = deepRelu(m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] + m.W2[2][3]*s.A1[3])
-	s.A2[3] = deepRelu(m.B2[3] + m.W2[3][0]*s.A1[0] + m.W2[3][1]*s.A1[1] + m.W2[3][2]*s.A1[2] + m.W2[3][3]*s.A1[3])
-	// Layer 3, 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if z > 0 else 0.1·z.
-	s.A3[0] = deepLeakyRelu0_1(m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3])
-	s.A3[1] = deepLeakyRelu0_1(m.B3[1] + m.W3[1][0]*s.A2[0] + m.W3[1][1]*s.A2[1] + m.W3[1][2]*s.A2[2] + m.W3[1][3]*s.A2[3])
-	s.A3[2] = deepLeakyRelu0_1(m.B3[2] + m.W3[2][0]*s.A2[0] + m.W3[2][1]*s.A2[1] + m.W3[2][2]*s.A2[2] + m.W3[2][3]*s.A2[3])
-	s.A3[3] = deepLeakyRelu0_1(m.B3[3] + m.W3[3][0]*s.A2[0] + m.W3[3][1]*s.A2[1] + m.W3[3][2]*s.A2[2] + m.W3[3][3]*s.A2[3])
-	// Layer 4, 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) = 1/(1+e^−z).
-	s.A4[0] = deepSigmoid(m.B4[0] + m.W4[0][0]*s.A3[0] + m.W4[0][1]*s.A3[1] + m.W4[0][2]*s.A3[2] + m.W4[0][3]*s.A3[3])
-	s.A4[1] = deepSigmoid(m.B4[1] + m.W4[1][0]*s.A3[0] + m.W4[1][1]*s.A3[1] + m.W4[1][2]*s.A3[2] + m.W4[1][3]*s.A3[3])
-	s.A4[2] = deepSigmoid(m.B4[2] + m.W4[2][0]*s.A3[0] + m.W4[2][1]*s.A3[1] + m.W4[2][2]*s.A3[2] + m.W4[2][3]*s.A3[3])
-	s.A4[3] = deepSigmoid(m.B4[3] + m.W4[3][0]*s.A3[0] + m.W4[3][1]*s.A3[1] + m.W4[3][2]*s.A3[2] + m.W4[3][3]*s.A3[3])
-	// Layer 5, 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z).
-	s.A5[0] = deepTanh(m.B5[0] + m.W5[0][0]*s.A4[0] + m.W5[0][1]*s.A4[1] + m.W5[0][2]*s.A4[2] + m.W5[0][3]*s.A4[3])
-	s.A5[1] = deepTanh(m.B5[1] + m.W5[1][0]*s.A4[0] + m.W5[1][1]*s.A4[1] + m.W5[1][2]*s.A4[2] + m.W5[1][3]*s.A4[3])
-	s.A5[2] = deepTanh(m.B5[2] + m.W5[2][0]*s.A4[0] + m.W5[2][1]*s.A4[1] + m.W5[2][2]*s.A4[2] + m.W5[2][3]*s.A4[3])
-	s.A5[3] = deepTanh(m.B5[3] + m.W5[3][0]*s.A4[0] + m.W5[3][1]*s.A4[1] + m.W5[3][2]*s.A4[2] + m.W5[3][3]*s.A4[3])
-	// Layer 6, 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 + e^z).
-	s.A6[0] = deepSoftplus(m.B6[0] + m.W6[0][0]*s.A5[0] + m.W6[0][1]*s.A5[1] + m.W6[0][2]*s.A5[2] + m.W6[0][3]*s.A5[3])
-	s.A6[1] = deepSoftplus(m.B6[1] + m.W6[1][0]*s.A5[0] + m.W6[1][1]*s.A5[1] + m.W6[1][2]*s.A5[2] + m.W6[1][3]*s.A5[3])
-	s.A6[2] = deepSoftplus(m.B6[2] + m.W6[2][0]*s.A5[0] + m.W6[2][1]*s.A5[1] + m.W6[2][2]*s.A5[2] + m.W6[2][3]*s.A5[3])
-	s.A6[3] = deepSoftplus(m.B6[3] + m.W6[3][0]*s.A5[0] + m.W6[3][1]*s.A5[1] + m.W6[3][2]*s.A5[2] + m.W6[3][3]*s.A5[3])
-	// Layer 7, 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else 0.5·(e^z − 1).
-	s.A7[0] = deepElu0_5(m.B7[0] + m.W7[0][0]*s.A6[0] + m.W7[0][1]*s.A6[1] + m.W7[0][2]*s.A6[2] + m.W7[0][3]*s.A6[3])
-	s.A7[1] = deepElu0_5(m.B7[1] + m.W7[1][0]*s.A6[0] + m.W7[1][1]*s.A6[1] + m.W7[1][2]*s.A6[2] + m.W7[1][3]*s.A6[3])
-	s.A7[2] = deepElu0_5(m.B7[2] + m.W7[2][0]*s.A6[0] + m.W7[2][1]*s.A6[1] + m.W7[2][2]*s.A6[2] + m.W7[2][3]*s.A6[3])
-	s.A7[3] = deepElu0_5(m.B7[3] + m.W7[3][0]*s.A6[0] + m.W7[3][1]*s.A6[1] + m.W7[3][2]*s.A6[2] + m.W7[3][3]*s.A6[3])
-	// Layer 8, 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
-	s.Z8[0] = m.B8[0] + m.W8[0][0]*s.A7[0] + m.W8[0][1]*s.A7[1] + m.W8[0][2]*s.A7[2] + m.W8[0][3]*s.A7[3]
+	// Layer 2 (spec.yaml:8), 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+	s.A2[0] = deepRelu(m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3])
+	s.A2[1] = deepRelu(m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] +
+		m.W2[1][3]*s.A1[3])
+	s.A2[2] = deepRelu(m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] +
+		m.W2[2][3]*s.A1[3])
+	s.A2[3] = deepRelu(m.B2[3] + m.W2[3][0]*s.A1[0] + m.W2[3][1]*s.A1[1] + m.W2[3][2]*s.A1[2] +
+		m.W2[3][3]*s.A1[3])
+	// Layer 3 (spec.yaml:9), 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if
+	// z > 0 else 0.1·z.
+	s.A3[0] = deepLeakyRelu0_1(m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] +
+		m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3])
+	s.A3[1] = deepLeakyRelu0_1(m.B3[1] + m.W3[1][0]*s.A2[0] + m.W3[1][1]*s.A2[1] +
+		m.W3[1][2]*s.A2[2] + m.W3[1][3]*s.A2[3])
+	s.A3[2] = deepLeakyRelu0_1(m.B3[2] + m.W3[2][0]*s.A2[0] + m.W3[2][1]*s.A2[1] +
+		m.W3[2][2]*s.A2[2] + m.W3[2][3]*s.A2[3])
+	s.A3[3] = deepLeakyRelu0_1(m.B3[3] + m.W3[3][0]*s.A2[0] + m.W3[3][1]*s.A2[1] +
+		m.W3[3][2]*s.A2[2] + m.W3[3][3]*s.A2[3])
+	// Layer 4 (spec.yaml:10), 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) = 1/(1+e^−z).
+	s.A4[0] = deepSigmoid(m.B4[0] + m.W4[0][0]*s.A3[0] + m.W4[0][1]*s.A3[1] +
+		m.W4[0][2]*s.A3[2] + m.W4[0][3]*s.A3[3])
+	s.A4[1] = deepSigmoid(m.B4[1] + m.W4[1][0]*s.A3[0] + m.W4[1][1]*s.A3[1] +
+		m.W4[1][2]*s.A3[2] + m.W4[1][3]*s.A3[3])
+	s.A4[2] = deepSigmoid(m.B4[2] + m.W4[2][0]*s.A3[0] + m.W4[2][1]*s.A3[1] +
+		m.W4[2][2]*s.A3[2] + m.W4[2][3]*s.A3[3])
+	s.A4[3] = deepSigmoid(m.B4[3] + m.W4[3][0]*s.A3[0] + m.W4[3][1]*s.A3[1] +
+		m.W4[3][2]*s.A3[2] + m.W4[3][3]*s.A3[3])
+	// Layer 5 (spec.yaml:11), 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z).
+	s.A5[0] = deepTanh(m.B5[0] + m.W5[0][0]*s.A4[0] + m.W5[0][1]*s.A4[1] + m.W5[0][2]*s.A4[2] +
+		m.W5[0][3]*s.A4[3])
+	s.A5[1] = deepTanh(m.B5[1] + m.W5[1][0]*s.A4[0] + m.W5[1][1]*s.A4[1] + m.W5[1][2]*s.A4[2] +
+		m.W5[1][3]*s.A4[3])
+	s.A5[2] = deepTanh(m.B5[2] + m.W5[2][0]*s.A4[0] + m.W5[2][1]*s.A4[1] + m.W5[2][2]*s.A4[2] +
+		m.W5[2][3]*s.A4[3])
+	s.A5[3] = deepTanh(m.B5[3] + m.W5[3][0]*s.A4[0] + m.W5[3][1]*s.A4[1] + m.W5[3][2]*s.A4[2] +
+		m.W5[3][3]*s.A4[3])
+	// Layer 6 (spec.yaml:12), 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 + e^z).
+	s.A6[0] = deepSoftplus(m.B6[0] + m.W6[0][0]*s.A5[0] + m.W6[0][1]*s.A5[1] +
+		m.W6[0][2]*s.A5[2] + m.W6[0][3]*s.A5[3])
+	s.A6[1] = deepSoftplus(m.B6[1] + m.W6[1][0]*s.A5[0] + m.W6[1][1]*s.A5[1] +
+		m.W6[1][2]*s.A5[2] + m.W6[1][3]*s.A5[3])
+	s.A6[2] = deepSoftplus(m.B6[2] + m.W6[2][0]*s.A5[0] + m.W6[2][1]*s.A5[1] +
+		m.W6[2][2]*s.A5[2] + m.W6[2][3]*s.A5[3])
+	s.A6[3] = deepSoftplus(m.B6[3] + m.W6[3][0]*s.A5[0] + m.W6[3][1]*s.A5[1] +
+		m.W6[3][2]*s.A5[2] + m.W6[3][3]*s.A5[3])
+	// Layer 7 (spec.yaml:13), 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else
+	// 0.5·(e^z − 1).
+	s.A7[0] = deepElu0_5(m.B7[0] + m.W7[0][0]*s.A6[0] + m.W7[0][1]*s.A6[1] +
+		m.W7[0][2]*s.A6[2] + m.W7[0][3]*s.A6[3])
+	s.A7[1] = deepElu0_5(m.B7[1] + m.W7[1][0]*s.A6[0] + m.W7[1][1]*s.A6[1] +
+		m.W7[1][2]*s.A6[2] + m.W7[1][3]*s.A6[3])
+	s.A7[2] = deepElu0_5(m.B7[2] + m.W7[2][0]*s.A6[0] + m.W7[2][1]*s.A6[1] +
+		m.W7[2][2]*s.A6[2] + m.W7[2][3]*s.A6[3])
+	s.A7[3] = deepElu0_5(m.B7[3] + m.W7[3][0]*s.A6[0] + m.W7[3][1]*s.A6[1] +
+		m.W7[3][2]*s.A6[2] + m.W7[3][3]*s.A6[3])
+	// Layer 8 (spec.yaml:14), 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 +
+	// tanh(√(2/π)(z + 0.044715z³))).
+	s.Z8[0] = m.B8[0] + m.W8[0][0]*s.A7[0] + m.W8[0][1]*s.A7[1] + m.W8[0][2]*s.A7[2] +
+		m.W8[0][3]*s.A7[3]
 	s.A8[0] = deepGelu(s.Z8[0])
-	s.Z8[1] = m.B8[1] + m.W8[1][0]*s.A7[0] + m.W8[1][1]*s.A7[1] + m.W8[1][2]*s.A7[2] + m.W8[1][3]*s.A7[3]
+	s.Z8[1] = m.B8[1] + m.W8[1][0]*s.A7[0] + m.W8[1][1]*s.A7[1] + m.W8[1][2]*s.A7[2] +
+		m.W8[1][3]*s.A7[3]
 	s.A8[1] = deepGelu(s.Z8[1])
-	s.Z8[2] = m.B8[2] + m.W8[2][0]*s.A7[0] + m.W8[2][1]*s.A7[1] + m.W8[2][2]*s.A7[2] + m.W8[2][3]*s.A7[3]
+	s.Z8[2] = m.B8[2] + m.W8[2][0]*s.A7[0] + m.W8[2][1]*s.A7[1] + m.W8[2][2]*s.A7[2] +
+		m.W8[2][3]*s.A7[3]
 	s.A8[2] = deepGelu(s.Z8[2])
-	s.Z8[3] = m.B8[3] + m.W8[3][0]*s.A7[0] + m.W8[3][1]*s.A7[1] + m.W8[3][2]*s.A7[2] + m.W8[3][3]*s.A7[3]
+	s.Z8[3] = m.B8[3] + m.W8[3][0]*s.A7[0] + m.W8[3][1]*s.A7[1] + m.W8[3][2]*s.A7[2] +
+		m.W8[3][3]*s.A7[3]
 	s.A8[3] = deepGelu(s.Z8[3])
-	// Layer 9, 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z).
-	s.Z9[0] = m.B9[0] + m.W9[0][0]*s.A8[0] + m.W9[0][1]*s.A8[1] + m.W9[0][2]*s.A8[2] + m.W9[0][3]*s.A8[3]
+	// Layer 9 (spec.yaml:15), 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z).
+	s.Z9[0] = m.B9[0] + m.W9[0][0]*s.A8[0] + m.W9[0][1]*s.A8[1] + m.W9[0][2]*s.A8[2] +
+		m.W9[0][3]*s.A8[3]
 	s.A9[0] = deepSilu(s.Z9[0])
-	s.Z9[1] = m.B9[1] + m.W9[1][0]*s.A8[0] + m.W9[1][1]*s.A8[1] + m.W9[1][2]*s.A8[2] + m.W9[1][3]*s.A8[3]
+	s.Z9[1] = m.B9[1] + m.W9[1][0]*s.A8[0] + m.W9[1][1]*s.A8[1] + m.W9[1][2]*s.A8[2] +
+		m.W9[1][3]*s.A8[3]
 	s.A9[1] = deepSilu(s.Z9[1])
-	s.Z9[2] = m.B9[2] + m.W9[2][0]*s.A8[0] + m.W9[2][1]*s.A8[1] + m.W9[2][2]*s.A8[2] + m.W9[2][3]*s.A8[3]
+	s.Z9[2] = m.B9[2] + m.W9[2][0]*s.A8[0] + m.W9[2][1]*s.A8[1] + m.W9[2][2]*s.A8[2] +
+		m.W9[2][3]*s.A8[3]
 	s.A9[2] = deepSilu(s.Z9[2])
-	s.Z9[3] = m.B9[3] + m.W9[3][0]*s.A8[0] + m.W9[3][1]*s.A8[1] + m.W9[3][2]*s.A8[2] + m.W9[3][3]*s.A8[3]
+	s.Z9[3] = m.B9[3] + m.W9[3][0]*s.A8[0] + m.W9[3][1]*s.A8[1] + m.W9[3][2]*s.A8[2] +
+		m.W9[3][3]*s.A8[3]
 	s.A9[3] = deepSilu(s.Z9[3])
-	// Layer 10 (output), 4 → 3: z10 = W10·a9 + b10.
-	s.Z10[0] = m.B10[0] + m.W10[0][0]*s.A9[0] + m.W10[0][1]*s.A9[1] + m.W10[0][2]*s.A9[2] + m.W10[0][3]*s.A9[3]
-	s.Z10[1] = m.B10[1] + m.W10[1][0]*s.A9[0] + m.W10[1][1]*s.A9[1] + m.W10[1][2]*s.A9[2] + m.W10[1][3]*s.A9[3]
-	s.Z10[2] = m.B10[2] + m.W10[2][0]*s.A9[0] + m.W10[2][1]*s.A9[1] + m.W10[2][2]*s.A9[2] + m.W10[2][3]*s.A9[3]
+	// Layer 10 (output, spec.yaml:16), 4 → 3: z10 = W10·a9 + b10.
+	s.Z10[0] = m.B10[0] + m.W10[0][0]*s.A9[0] + m.W10[0][1]*s.A9[1] + m.W10[0][2]*s.A9[2] +
+		m.W10[0][3]*s.A9[3]
+	s.Z10[1] = m.B10[1] + m.W10[1][0]*s.A9[0] + m.W10[1][1]*s.A9[1] + m.W10[1][2]*s.A9[2] +
+		m.W10[1][3]*s.A9[3]
+	s.Z10[2] = m.B10[2] + m.W10[2][0]*s.A9[0] + m.W10[2][1]*s.A9[1] + m.W10[2][2]*s.A9[2] +
+		m.W10[2][3]*s.A9[3]
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z10[0], s.Z10[1], s.Z10[2])
 	var sum float64
@@ -364,18 +440,23 @@ func (m *Deep) Trace(s *DeepTrace, x *[DeepInputs]float64) {
 	s.LogSumExp = mx + math.Log(sum)
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepOutputs]float64) (loss float64) {
-	// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64,
+	y *[DeepOutputs]float64) (loss float64) {
+	// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and
+	// cross-entropy fused; y sums to 1).
 	var d10 [3]float64
 	for k := range 3 {
 		d10[k] = s.Y[k] - y[k]
@@ -402,7 +483,8 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d9[1] = m.W10[0][1]*d10[0] + m.W10[1][1]*d10[1] + m.W10[2][1]*d10[2]
 	d9[2] = m.W10[0][2]*d10[0] + m.W10[1][2]*d10[1] + m.W10[2][2]*d10[2]
 	d9[3] = m.W10[0][3]*d10[0] + m.W10[1][3]*d10[1] + m.W10[2][3]*d10[2]
-	// δ9 = ∂L/∂z9 = d9 ⊙ silu'(z9), with silu'(z) = σ(z)(1 + z(1 − σ(z))).
+	// δ9 = ∂L/∂z9 = d9 ⊙ silu'(z9), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d9 holds δ9
+	// from here on.
 	d9[0] *= deepSiluDeriv(s.Z9[0])
 	d9[1] *= deepSiluDeriv(s.Z9[1])
 	d9[2] *= deepSiluDeriv(s.Z9[2])
@@ -433,7 +515,8 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d8[1] = m.W9[0][1]*d9[0] + m.W9[1][1]*d9[1] + m.W9[2][1]*d9[2] + m.W9[3][1]*d9[3]
 	d8[2] = m.W9[0][2]*d9[0] + m.W9[1][2]*d9[1] + m.W9[2][2]*d9[2] + m.W9[3][2]*d9[3]
 	d8[3] = m.W9[0][3]*d9[0] + m.W9[1][3]*d9[1] + m.W9[2][3]*d9[2] + m.W9[3][3]*d9[3]
-	// δ8 = ∂L/∂z8 = d8 ⊙ gelu'(z8), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…).
+	// δ8 = ∂L/∂z8 = d8 ⊙ gelu'(z8), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+	// 3·0.044715z²), t = tanh(…); d8 holds δ8 from here on.
 	d8[0] *= deepGeluDeriv(s.Z8[0])
 	d8[1] *= deepGeluDeriv(s.Z8[1])
 	d8[2] *= deepGeluDeriv(s.Z8[2])
@@ -464,7 +547,8 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d7[1] = m.W8[0][1]*d8[0] + m.W8[1][1]*d8[1] + m.W8[2][1]*d8[2] + m.W8[3][1]*d8[3]
 	d7[2] = m.W8[0][2]*d8[0] + m.W8[1][2]*d8[1] + m.W8[2][2]*d8[2] + m.W8[3][2]*d8[3]
 	d7[3] = m.W8[0][3]*d8[0] + m.W8[1][3]*d8[1] + m.W8[2][3]*d8[2] + m.W8[3][3]*d8[3]
-	// δ7 = ∂L/∂z7 = d7 ⊙ elu'(z7), with elu'(z) = 1 if a > 0 else a + 0.5.
+	// δ7 = ∂L/∂z7 = d7 ⊙ elu'(z7), with elu'(z) = 1 if a > 0 else a + 0.5; d7 holds δ7
+	// from here on.
 	d7[0] *= deepElu0_5Deriv(s.A7[0])
 	d7[1] *= deepElu0_5Deriv(s.A7[1])
 	d7[2] *= deepElu0_5Deriv(s.A7[2])
@@ -495,7 +579,7 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d6[1] = m.W7[0][1]*d7[0] + m.W7[1][1]*d7[1] + m.W7[2][1]*d7[2] + m.W7[3][1]*d7[3]
 	d6[2] = m.W7[0][2]*d7[0] + m.W7[1][2]*d7[1] + m.W7[2][2]*d7[2] + m.W7[3][2]*d7[3]
 	d6[3] = m.W7[0][3]*d7[0] + m.W7[1][3]*d7[1] + m.W7[2][3]*d7[2] + m.W7[3][3]*d7[3]
-	// δ6 = ∂L/∂z6 = d6 ⊙ softplus'(z6), with softplus'(z) = 1 − e^−a.
+	// δ6 = ∂L/∂z6 = d6 ⊙ softplus'(z6), with softplus'(z) = 1 − e^−a; d6 holds δ6 from here on.
 	d6[0] *= deepSoftplusDeriv(s.A6[0])
 	d6[1] *= deepSoftplusDeriv(s.A6[1])
 	d6[2] *= deepSoftplusDeriv(s.A6[2])
@@ -526,7 +610,7 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d5[1] = m.W6[0][1]*d6[0] + m.W6[1][1]*d6[1] + m.W6[2][1]*d6[2] + m.W6[3][1]*d6[3]
 	d5[2] = m.W6[0][2]*d6[0] + m.W6[1][2]*d6[1] + m.W6[2][2]*d6[2] + m.W6[3][2]*d6[3]
 	d5[3] = m.W6[0][3]*d6[0] + m.W6[1][3]*d6[1] + m.W6[2][3]*d6[2] + m.W6[3][3]*d6[3]
-	// δ5 = ∂L/∂z5 = d5 ⊙ tanh'(z5), with tanh'(z) = 1 − a².
+	// δ5 = ∂L/∂z5 = d5 ⊙ tanh'(z5), with tanh'(z) = 1 − a²; d5 holds δ5 from here on.
 	d5[0] *= deepTanhDeriv(s.A5[0])
 	d5[1] *= deepTanhDeriv(s.A5[1])
 	d5[2] *= deepTanhDeriv(s.A5[2])
@@ -557,7 +641,7 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d4[1] = m.W5[0][1]*d5[0] + m.W5[1][1]*d5[1] + m.W5[2][1]*d5[2] + m.W5[3][1]*d5[3]
 	d4[2] = m.W5[0][2]*d5[0] + m.W5[1][2]*d5[1] + m.W5[2][2]*d5[2] + m.W5[3][2]*d5[3]
 	d4[3] = m.W5[0][3]*d5[0] + m.W5[1][3]*d5[1] + m.W5[2][3]*d5[2] + m.W5[3][3]*d5[3]
-	// δ4 = ∂L/∂z4 = d4 ⊙ sigmoid'(z4), with sigmoid'(z) = a(1 − a).
+	// δ4 = ∂L/∂z4 = d4 ⊙ sigmoid'(z4), with sigmoid'(z) = a(1 − a); d4 holds δ4 from here on.
 	d4[0] *= deepSigmoidDeriv(s.A4[0])
 	d4[1] *= deepSigmoidDeriv(s.A4[1])
 	d4[2] *= deepSigmoidDeriv(s.A4[2])
@@ -588,7 +672,8 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d3[1] = m.W4[0][1]*d4[0] + m.W4[1][1]*d4[1] + m.W4[2][1]*d4[2] + m.W4[3][1]*d4[3]
 	d3[2] = m.W4[0][2]*d4[0] + m.W4[1][2]*d4[1] + m.W4[2][2]*d4[2] + m.W4[3][2]*d4[3]
 	d3[3] = m.W4[0][3]*d4[0] + m.W4[1][3]*d4[1] + m.W4[2][3]*d4[2] + m.W4[3][3]*d4[3]
-	// δ3 = ∂L/∂z3 = d3 ⊙ leaky_relu'(z3), with leaky_relu'(z) = 1 if a > 0 else 0.1.
+	// δ3 = ∂L/∂z3 = d3 ⊙ leaky_relu'(z3), with leaky_relu'(z) = 1 if a > 0 else 0.1;
+	// d3 holds δ3 from here on.
 	d3[0] *= deepLeakyRelu0_1Deriv(s.A3[0])
 	d3[1] *= deepLeakyRelu0_1Deriv(s.A3[1])
 	d3[2] *= deepLeakyRelu0_1Deriv(s.A3[2])
@@ -619,7 +704,8 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d2[1] = m.W3[0][1]*d3[0] + m.W3[1][1]*d3[1] + m.W3[2][1]*d3[2] + m.W3[3][1]*d3[3]
 	d2[2] = m.W3[0][2]*d3[0] + m.W3[1][2]*d3[1] + m.W3[2][2]*d3[2] + m.W3[3][2]*d3[3]
 	d2[3] = m.W3[0][3]*d3[0] + m.W3[1][3]*d3[1] + m.W3[2][3]*d3[2] + m.W3[3][3]*d3[3]
-	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
+	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0; d2 holds δ2
+	// from here on.
 	d2[0] *= deepReluDeriv(s.A2[0])
 	d2[1] *= deepReluDeriv(s.A2[1])
 	d2[2] *= deepReluDeriv(s.A2[2])
@@ -650,7 +736,7 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 	d1[1] = m.W2[0][1]*d2[0] + m.W2[1][1]*d2[1] + m.W2[2][1]*d2[2] + m.W2[3][1]*d2[3]
 	d1[2] = m.W2[0][2]*d2[0] + m.W2[1][2]*d2[1] + m.W2[2][2]*d2[2] + m.W2[3][2]*d2[3]
 	d1[3] = m.W2[0][3]*d2[0] + m.W2[1][3]*d2[1] + m.W2[2][3]*d2[2] + m.W2[3][3]*d2[3]
-	// δ1 = ∂L/∂z1 = d1: layer 1 is linear, its derivative is 1.
+	// δ1 = ∂L/∂z1 = d1: layer 1 is linear, its derivative is 1; d1 is δ1.
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	g.B1[0] += d1[0]
 	g.W1[0][0] += d1[0] * x[0]
@@ -674,9 +760,9 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 // ForwardBatch computes Forward for each of the samples in x, DeepInputs features
 // each, row after row, and writes their outputs to dst, DeepOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Deep) ForwardBatch(dst, x []float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(dst) != n*DeepOutputs {
@@ -701,52 +787,74 @@ func (m *Deep) ForwardBatch(dst, x []float64) {
 	var sum [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*DeepInputs : (base+c)*DeepInputs]
 		deepTranspose(c, 3, xc, 3, xt[:], 32)
-		// Layer 1, 3 → 4: a1 = identity(W1·x + b1), identity(z) = z. For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 3, unsafe.Slice(&m.W1[0][0], 4*3), 3, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, deepGemmBias)
-		// Layer 2, 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W2[0][0], 4*4), 4, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, deepGemmBias|deepGemmRelu)
-		// Layer 3, 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if z > 0 else 0.1·z. For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W3[0][0], 4*4), 4, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, deepGemmBias)
+		// Layer 1 (spec.yaml:7), 3 → 4: a1 = identity(W1·x + b1), identity(z) = z. For all
+		// samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 3, unsafe.Slice(&m.W1[0][0], 4*3), 3, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, deepGemmBias)
+		// Layer 2 (spec.yaml:8), 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W2[0][0], 4*4), 4, 1, a1[:], 32, a2[:], 32,
+			m.B2[:], nil, deepGemmBias|deepGemmRelu)
+		// Layer 3 (spec.yaml:9), 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if
+		// z > 0 else 0.1·z. For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W3[0][0], 4*4), 4, 1, a2[:], 32, a3[:], 32,
+			m.B3[:], nil, deepGemmBias)
 		for i := range a3 {
 			a3[i] = deepLeakyRelu0_1(a3[i])
 		}
-		// Layer 4, 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) = 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W4[0][0], 4*4), 4, 1, a3[:], 32, a4[:], 32, m.B4[:], nil, deepGemmBias)
+		// Layer 4 (spec.yaml:10), 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) =
+		// 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W4[0][0], 4*4), 4, 1, a3[:], 32, a4[:], 32,
+			m.B4[:], nil, deepGemmBias)
 		for i := range a4 {
 			a4[i] = deepSigmoid(a4[i])
 		}
-		// Layer 5, 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W5[0][0], 4*4), 4, 1, a4[:], 32, a5[:], 32, m.B5[:], nil, deepGemmBias)
+		// Layer 5 (spec.yaml:11), 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W5[0][0], 4*4), 4, 1, a4[:], 32, a5[:], 32,
+			m.B5[:], nil, deepGemmBias)
 		for i := range a5 {
 			a5[i] = deepTanh(a5[i])
 		}
-		// Layer 6, 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W6[0][0], 4*4), 4, 1, a5[:], 32, a6[:], 32, m.B6[:], nil, deepGemmBias)
+		// Layer 6 (spec.yaml:12), 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 +
+		// e^z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W6[0][0], 4*4), 4, 1, a5[:], 32, a6[:], 32,
+			m.B6[:], nil, deepGemmBias)
 		for i := range a6 {
 			a6[i] = deepSoftplus(a6[i])
 		}
-		// Layer 7, 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else 0.5·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W7[0][0], 4*4), 4, 1, a6[:], 32, a7[:], 32, m.B7[:], nil, deepGemmBias)
+		// Layer 7 (spec.yaml:13), 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else
+		// 0.5·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W7[0][0], 4*4), 4, 1, a6[:], 32, a7[:], 32,
+			m.B7[:], nil, deepGemmBias)
 		for i := range a7 {
 			a7[i] = deepElu0_5(a7[i])
 		}
-		// Layer 8, 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W8[0][0], 4*4), 4, 1, a7[:], 32, z8[:], 32, m.B8[:], nil, deepGemmBias)
+		// Layer 8 (spec.yaml:14), 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 +
+		// tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W8[0][0], 4*4), 4, 1, a7[:], 32, z8[:], 32,
+			m.B8[:], nil, deepGemmBias)
 		for i := range a8 {
 			a8[i] = deepGelu(z8[i])
 		}
-		// Layer 9, 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W9[0][0], 4*4), 4, 1, a8[:], 32, z9[:], 32, m.B9[:], nil, deepGemmBias)
+		// Layer 9 (spec.yaml:15), 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W9[0][0], 4*4), 4, 1, a8[:], 32, z9[:], 32,
+			m.B9[:], nil, deepGemmBias)
 		for i := range a9 {
 			a9[i] = deepSilu(z9[i])
 		}
-		// Layer 10 (output), 4 → 3: z10 = W10·a9 + b10. For all samples at once: Z = W·A, A unit-major.
-		deepGemm(3, cols, 4, unsafe.Slice(&m.W10[0][0], 3*4), 4, 1, a9[:], 32, z10[:], 32, m.B10[:], nil, deepGemmBias)
+		// Layer 10 (output, spec.yaml:16), 4 → 3: z10 = W10·a9 + b10. For all samples at
+		// once: Z = W·A, A unit-major.
+		deepGemm(3, cols, 4, unsafe.Slice(&m.W10[0][0], 3*4), 4, 1, a9[:], 32, z10[:], 32,
+			m.B10[:], nil, deepGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		deepSoftmax(3, cols, z10[:], 32, p[:], sum[:])
 		deepTranspose(3, c, p[:], 32, dst[base*DeepOutputs:], 3)
 	}
@@ -755,12 +863,12 @@ func (m *Deep) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (DeepInputs features each) and y their targets
 // (DeepOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(y) != n*DeepOutputs {
@@ -808,50 +916,71 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*DeepInputs : (base+c)*DeepInputs]
 		deepTranspose(c, 3, xc, 3, xt[:], 32)
-		// Layer 1, 3 → 4: a1 = identity(W1·x + b1), identity(z) = z. For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 3, unsafe.Slice(&m.W1[0][0], 4*3), 3, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, deepGemmBias)
-		// Layer 2, 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W2[0][0], 4*4), 4, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, deepGemmBias|deepGemmRelu)
-		// Layer 3, 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if z > 0 else 0.1·z. For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W3[0][0], 4*4), 4, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, deepGemmBias)
+		// Layer 1 (spec.yaml:7), 3 → 4: a1 = identity(W1·x + b1), identity(z) = z. For all
+		// samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 3, unsafe.Slice(&m.W1[0][0], 4*3), 3, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, deepGemmBias)
+		// Layer 2 (spec.yaml:8), 4 → 4: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W2[0][0], 4*4), 4, 1, a1[:], 32, a2[:], 32,
+			m.B2[:], nil, deepGemmBias|deepGemmRelu)
+		// Layer 3 (spec.yaml:9), 4 → 4: a3 = leaky_relu(W3·a2 + b3), leaky_relu(z) = z if
+		// z > 0 else 0.1·z. For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W3[0][0], 4*4), 4, 1, a2[:], 32, a3[:], 32,
+			m.B3[:], nil, deepGemmBias)
 		for i := range a3 {
 			a3[i] = deepLeakyRelu0_1(a3[i])
 		}
-		// Layer 4, 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) = 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W4[0][0], 4*4), 4, 1, a3[:], 32, a4[:], 32, m.B4[:], nil, deepGemmBias)
+		// Layer 4 (spec.yaml:10), 4 → 4: a4 = sigmoid(W4·a3 + b4), sigmoid(z) = σ(z) =
+		// 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W4[0][0], 4*4), 4, 1, a3[:], 32, a4[:], 32,
+			m.B4[:], nil, deepGemmBias)
 		for i := range a4 {
 			a4[i] = deepSigmoid(a4[i])
 		}
-		// Layer 5, 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W5[0][0], 4*4), 4, 1, a4[:], 32, a5[:], 32, m.B5[:], nil, deepGemmBias)
+		// Layer 5 (spec.yaml:11), 4 → 4: a5 = tanh(W5·a4 + b5), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W5[0][0], 4*4), 4, 1, a4[:], 32, a5[:], 32,
+			m.B5[:], nil, deepGemmBias)
 		for i := range a5 {
 			a5[i] = deepTanh(a5[i])
 		}
-		// Layer 6, 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W6[0][0], 4*4), 4, 1, a5[:], 32, a6[:], 32, m.B6[:], nil, deepGemmBias)
+		// Layer 6 (spec.yaml:12), 4 → 4: a6 = softplus(W6·a5 + b6), softplus(z) = log(1 +
+		// e^z). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W6[0][0], 4*4), 4, 1, a5[:], 32, a6[:], 32,
+			m.B6[:], nil, deepGemmBias)
 		for i := range a6 {
 			a6[i] = deepSoftplus(a6[i])
 		}
-		// Layer 7, 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else 0.5·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W7[0][0], 4*4), 4, 1, a6[:], 32, a7[:], 32, m.B7[:], nil, deepGemmBias)
+		// Layer 7 (spec.yaml:13), 4 → 4: a7 = elu(W7·a6 + b7), elu(z) = z if z > 0 else
+		// 0.5·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W7[0][0], 4*4), 4, 1, a6[:], 32, a7[:], 32,
+			m.B7[:], nil, deepGemmBias)
 		for i := range a7 {
 			a7[i] = deepElu0_5(a7[i])
 		}
-		// Layer 8, 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W8[0][0], 4*4), 4, 1, a7[:], 32, z8[:], 32, m.B8[:], nil, deepGemmBias)
+		// Layer 8 (spec.yaml:14), 4 → 4: a8 = gelu(W8·a7 + b8), gelu(z) = ½z(1 +
+		// tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W8[0][0], 4*4), 4, 1, a7[:], 32, z8[:], 32,
+			m.B8[:], nil, deepGemmBias)
 		for i := range a8 {
 			a8[i] = deepGelu(z8[i])
 		}
-		// Layer 9, 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
-		deepGemm(4, cols, 4, unsafe.Slice(&m.W9[0][0], 4*4), 4, 1, a8[:], 32, z9[:], 32, m.B9[:], nil, deepGemmBias)
+		// Layer 9 (spec.yaml:15), 4 → 4: a9 = silu(W9·a8 + b9), silu(z) = z·σ(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		deepGemm(4, cols, 4, unsafe.Slice(&m.W9[0][0], 4*4), 4, 1, a8[:], 32, z9[:], 32,
+			m.B9[:], nil, deepGemmBias)
 		for i := range a9 {
 			a9[i] = deepSilu(z9[i])
 		}
-		// Layer 10 (output), 4 → 3: z10 = W10·a9 + b10. For all samples at once: Z = W·A, A unit-major.
-		deepGemm(3, cols, 4, unsafe.Slice(&m.W10[0][0], 3*4), 4, 1, a9[:], 32, z10[:], 32, m.B10[:], nil, deepGemmBias)
+		// Layer 10 (output, spec.yaml:16), 4 → 3: z10 = W10·a9 + b10. For all samples at
+		// once: Z = W·A, A unit-major.
+		deepGemm(3, cols, 4, unsafe.Slice(&m.W10[0][0], 3*4), 4, 1, a9[:], 32, z10[:], 32,
+			m.B10[:], nil, deepGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		deepTranspose(4, c, a1[:], 32, a1t[:], 4)
 		deepTranspose(4, c, a2[:], 32, a2t[:], 4)
@@ -864,106 +993,149 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 		deepTranspose(4, c, z8[:], 32, z8t[:], 4)
 		deepTranspose(4, c, a9[:], 32, a9t[:], 4)
 		deepTranspose(4, c, z9[:], 32, z9t[:], 4)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		deepSoftmax(3, cols, z10[:], 32, p[:], sum[:])
-		// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and
+		// cross-entropy fused; y sums to 1).
 		t := y[base*DeepOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z10[0*32+q], z10[1*32+q], z10[2*32+q]) + math.Log(sum[q])
+			lse := max(z10[q], z10[32+q], z10[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
 				d10[q*3+k] = p[k*32+q] - t[q*3+k]
 				loss += t[q*3+k] * (lse - z10[k*32+q])
 			}
 		}
-		// Layer 10: ∂L/∂b10 += Σ_q δ10_q = 1ᵀ·Δ10 and ∂L/∂W10 += Σ_q δ10_q·a9_qᵀ = Δ10ᵀ·a9 over the
+		// Layer 10: ∂L/∂b10 += Σ_q δ10_q = 1ᵀ·Δ10 and ∂L/∂W10 += Σ_q δ10_q·a9_qᵀ = Δ10ᵀ·a9
+		// over the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 3, c, one[:], 0, 0, d10[:], 3, g.B10[:], 3, nil, nil, deepGemmAdd)
-		deepGemm(3, 4, c, d10[:], 1, 3, a9t[:], 4, unsafe.Slice(&g.W10[0][0], 3*4), 4, nil, nil, deepGemmAdd)
-		// d9 = W10ᵀ·δ10 = ∂L/∂a9 for each sample: the rows of Δ10·W10.
-		deepGemm(c, 4, 3, d10[:], 3, 1, unsafe.Slice(&m.W10[0][0], 3*4), 4, d9[:], 4, nil, nil, deepGemmSet)
-		// δ9 = d9 ⊙ silu'(z9), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d9 holds δ9 from here on.
+		deepGemm(3, 4, c, d10[:], 1, 3, a9t[:], 4, unsafe.Slice(&g.W10[0][0], 3*4), 4, nil,
+			nil, deepGemmAdd)
+		// d9 = ∂L/∂a9 = W10ᵀ·δ10 = Σₒ δ10[o]·W10[o] for each sample (the rows of W10
+		// weighted by δ10): the rows of Δ10·W10.
+		deepGemm(c, 4, 3, d10[:], 3, 1, unsafe.Slice(&m.W10[0][0], 3*4), 4, d9[:], 4, nil,
+			nil, deepGemmSet)
+		// δ9 = d9 ⊙ silu'(z9), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d9 holds δ9 from
+		// here on.
 		for i := range d9[:c*4] {
 			d9[i] *= deepSiluDeriv(z9t[i])
 		}
-		// Layer 9: ∂L/∂b9 += Σ_q δ9_q = 1ᵀ·Δ9 and ∂L/∂W9 += Σ_q δ9_q·a8_qᵀ = Δ9ᵀ·a8 over the
+		// Layer 9: ∂L/∂b9 += Σ_q δ9_q = 1ᵀ·Δ9 and ∂L/∂W9 += Σ_q δ9_q·a8_qᵀ = Δ9ᵀ·a8 over
+		// the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d9[:], 4, g.B9[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 4, c, d9[:], 1, 4, a8t[:], 4, unsafe.Slice(&g.W9[0][0], 4*4), 4, nil, nil, deepGemmAdd)
-		// d8 = W9ᵀ·δ9 = ∂L/∂a8 for each sample: the rows of Δ9·W9.
-		deepGemm(c, 4, 4, d9[:], 4, 1, unsafe.Slice(&m.W9[0][0], 4*4), 4, d8[:], 4, nil, nil, deepGemmSet)
-		// δ8 = d8 ⊙ gelu'(z8), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d8 holds δ8 from here on.
+		deepGemm(4, 4, c, d9[:], 1, 4, a8t[:], 4, unsafe.Slice(&g.W9[0][0], 4*4), 4, nil,
+			nil, deepGemmAdd)
+		// d8 = ∂L/∂a8 = W9ᵀ·δ9 = Σₒ δ9[o]·W9[o] for each sample (the rows of W9 weighted
+		// by δ9): the rows of Δ9·W9.
+		deepGemm(c, 4, 4, d9[:], 4, 1, unsafe.Slice(&m.W9[0][0], 4*4), 4, d8[:], 4, nil,
+			nil, deepGemmSet)
+		// δ8 = d8 ⊙ gelu'(z8), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+		// 3·0.044715z²), t = tanh(…); d8 holds δ8 from here on.
 		for i := range d8[:c*4] {
 			d8[i] *= deepGeluDeriv(z8t[i])
 		}
-		// Layer 8: ∂L/∂b8 += Σ_q δ8_q = 1ᵀ·Δ8 and ∂L/∂W8 += Σ_q δ8_q·a7_qᵀ = Δ8ᵀ·a7 over the
+		// Layer 8: ∂L/∂b8 += Σ_q δ8_q = 1ᵀ·Δ8 and ∂L/∂W8 += Σ_q δ8_q·a7_qᵀ = Δ8ᵀ·a7 over
+		// the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d8[:], 4, g.B8[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 4, c, d8[:], 1, 4, a7t[:], 4, unsafe.Slice(&g.W8[0][0], 4*4), 4, nil, nil, deepGemmAdd)
-		// d7 = W8ᵀ·δ8 = ∂L/∂a7 for each sample: the rows of Δ8·W8.
-		deepGemm(c, 4, 4, d8[:], 4, 1, unsafe.Slice(&m.W8[0][0], 4*4), 4, d7[:], 4, nil, nil, deepGemmSet)
-		// δ7 = d7 ⊙ elu'(z7), with elu'(z) = 1 if a > 0 else a + 0.5; d7 holds δ7 from here on.
+		deepGemm(4, 4, c, d8[:], 1, 4, a7t[:], 4, unsafe.Slice(&g.W8[0][0], 4*4), 4, nil,
+			nil, deepGemmAdd)
+		// d7 = ∂L/∂a7 = W8ᵀ·δ8 = Σₒ δ8[o]·W8[o] for each sample (the rows of W8 weighted
+		// by δ8): the rows of Δ8·W8.
+		deepGemm(c, 4, 4, d8[:], 4, 1, unsafe.Slice(&m.W8[0][0], 4*4), 4, d7[:], 4, nil,
+			nil, deepGemmSet)
+		// δ7 = d7 ⊙ elu'(z7), with elu'(z) = 1 if a > 0 else a + 0.5; d7 holds δ7 from
+		// here on.
 		for i := range d7[:c*4] {
 			d7[i] *= deepElu0_5Deriv(a7t[i])
 		}
-		// Layer 7: ∂L/∂b7 += Σ_q δ7_q = 1ᵀ·Δ7 and ∂L/∂W7 += Σ_q δ7_q·a6_qᵀ = Δ7ᵀ·a6 over the
+		// Layer 7: ∂L/∂b7 += Σ_q δ7_q = 1ᵀ·Δ7 and ∂L/∂W7 += Σ_q δ7_q·a6_qᵀ = Δ7ᵀ·a6 over
+		// the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d7[:], 4, g.B7[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 4, c, d7[:], 1, 4, a6t[:], 4, unsafe.Slice(&g.W7[0][0], 4*4), 4, nil, nil, deepGemmAdd)
-		// d6 = W7ᵀ·δ7 = ∂L/∂a6 for each sample: the rows of Δ7·W7.
-		deepGemm(c, 4, 4, d7[:], 4, 1, unsafe.Slice(&m.W7[0][0], 4*4), 4, d6[:], 4, nil, nil, deepGemmSet)
+		deepGemm(4, 4, c, d7[:], 1, 4, a6t[:], 4, unsafe.Slice(&g.W7[0][0], 4*4), 4, nil,
+			nil, deepGemmAdd)
+		// d6 = ∂L/∂a6 = W7ᵀ·δ7 = Σₒ δ7[o]·W7[o] for each sample (the rows of W7 weighted
+		// by δ7): the rows of Δ7·W7.
+		deepGemm(c, 4, 4, d7[:], 4, 1, unsafe.Slice(&m.W7[0][0], 4*4), 4, d6[:], 4, nil,
+			nil, deepGemmSet)
 		// δ6 = d6 ⊙ softplus'(z6), with softplus'(z) = 1 − e^−a; d6 holds δ6 from here on.
 		for i := range d6[:c*4] {
 			d6[i] *= deepSoftplusDeriv(a6t[i])
 		}
-		// Layer 6: ∂L/∂b6 += Σ_q δ6_q = 1ᵀ·Δ6 and ∂L/∂W6 += Σ_q δ6_q·a5_qᵀ = Δ6ᵀ·a5 over the
+		// Layer 6: ∂L/∂b6 += Σ_q δ6_q = 1ᵀ·Δ6 and ∂L/∂W6 += Σ_q δ6_q·a5_qᵀ = Δ6ᵀ·a5 over
+		// the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d6[:], 4, g.B6[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 4, c, d6[:], 1, 4, a5t[:], 4, unsafe.Slice(&g.W6[0][0], 4*4), 4, nil, nil, deepGemmAdd)
-		// d5 = W6ᵀ·δ6 = ∂L/∂a5 for each sample: the rows of Δ6·W6.
-		deepGemm(c, 4, 4, d6[:], 4, 1, unsafe.Slice(&m.W6[0][0], 4*4), 4, d5[:], 4, nil, nil, deepGemmSet)
+		deepGemm(4, 4, c, d6[:], 1, 4, a5t[:], 4, unsafe.Slice(&g.W6[0][0], 4*4), 4, nil,
+			nil, deepGemmAdd)
+		// d5 = ∂L/∂a5 = W6ᵀ·δ6 = Σₒ δ6[o]·W6[o] for each sample (the rows of W6 weighted
+		// by δ6): the rows of Δ6·W6.
+		deepGemm(c, 4, 4, d6[:], 4, 1, unsafe.Slice(&m.W6[0][0], 4*4), 4, d5[:], 4, nil,
+			nil, deepGemmSet)
 		// δ5 = d5 ⊙ tanh'(z5), with tanh'(z) = 1 − a²; d5 holds δ5 from here on.
 		for i := range d5[:c*4] {
 			d5[i] *= deepTanhDeriv(a5t[i])
 		}
-		// Layer 5: ∂L/∂b5 += Σ_q δ5_q = 1ᵀ·Δ5 and ∂L/∂W5 += Σ_q δ5_q·a4_qᵀ = Δ5ᵀ·a4 over the
+		// Layer 5: ∂L/∂b5 += Σ_q δ5_q = 1ᵀ·Δ5 and ∂L/∂W5 += Σ_q δ5_q·a4_qᵀ = Δ5ᵀ·a4 over
+		// the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d5[:], 4, g.B5[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 4, c, d5[:], 1, 4, a4t[:], 4, unsafe.Slice(&g.W5[0][0], 4*4), 4, nil, nil, deepGemmAdd)
-		// d4 = W5ᵀ·δ5 = ∂L/∂a4 for each sample: the rows of Δ5·W5.
-		deepGemm(c, 4, 4, d5[:], 4, 1, unsafe.Slice(&m.W5[0][0], 4*4), 4, d4[:], 4, nil, nil, deepGemmSet)
+		deepGemm(4, 4, c, d5[:], 1, 4, a4t[:], 4, unsafe.Slice(&g.W5[0][0], 4*4), 4, nil,
+			nil, deepGemmAdd)
+		// d4 = ∂L/∂a4 = W5ᵀ·δ5 = Σₒ δ5[o]·W5[o] for each sample (the rows of W5 weighted
+		// by δ5): the rows of Δ5·W5.
+		deepGemm(c, 4, 4, d5[:], 4, 1, unsafe.Slice(&m.W5[0][0], 4*4), 4, d4[:], 4, nil,
+			nil, deepGemmSet)
 		// δ4 = d4 ⊙ sigmoid'(z4), with sigmoid'(z) = a(1 − a); d4 holds δ4 from here on.
 		for i := range d4[:c*4] {
 			d4[i] *= deepSigmoidDeriv(a4t[i])
 		}
-		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over the
+		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
+		// the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d4[:], 4, g.B4[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 4, c, d4[:], 1, 4, a3t[:], 4, unsafe.Slice(&g.W4[0][0], 4*4), 4, nil, nil, deepGemmAdd)
-		// d3 = W4ᵀ·δ4 = ∂L/∂a3 for each sample: the rows of Δ4·W4.
-		deepGemm(c, 4, 4, d4[:], 4, 1, unsafe.Slice(&m.W4[0][0], 4*4), 4, d3[:], 4, nil, nil, deepGemmSet)
-		// δ3 = d3 ⊙ leaky_relu'(z3), with leaky_relu'(z) = 1 if a > 0 else 0.1; d3 holds δ3 from here on.
+		deepGemm(4, 4, c, d4[:], 1, 4, a3t[:], 4, unsafe.Slice(&g.W4[0][0], 4*4), 4, nil,
+			nil, deepGemmAdd)
+		// d3 = ∂L/∂a3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o] for each sample (the rows of W4 weighted
+		// by δ4): the rows of Δ4·W4.
+		deepGemm(c, 4, 4, d4[:], 4, 1, unsafe.Slice(&m.W4[0][0], 4*4), 4, d3[:], 4, nil,
+			nil, deepGemmSet)
+		// δ3 = d3 ⊙ leaky_relu'(z3), with leaky_relu'(z) = 1 if a > 0 else 0.1; d3 holds
+		// δ3 from here on.
 		for i := range d3[:c*4] {
 			d3[i] *= deepLeakyRelu0_1Deriv(a3t[i])
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 4, c, d3[:], 1, 4, a2t[:], 4, unsafe.Slice(&g.W3[0][0], 4*4), 4, nil, nil, deepGemmAdd)
-		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, the rows of Δ3·W3 masked where a2 = 0:
+		deepGemm(4, 4, c, d3[:], 1, 4, a2t[:], 4, unsafe.Slice(&g.W3[0][0], 4*4), 4, nil,
+			nil, deepGemmAdd)
+		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, with W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] (the rows
+		// of W3 weighted by δ3): the rows of Δ3·W3, masked to 0 where a2 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		deepGemm(c, 4, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*4), 4, d2[:], 4, nil, a2t[:], deepGemmSet|deepGemmMask)
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		deepGemm(c, 4, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*4), 4, d2[:], 4, nil,
+			a2t[:], deepGemmSet|deepGemmMask)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d2[:], 4, g.B2[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 4, c, d2[:], 1, 4, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4*4), 4, nil, nil, deepGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		deepGemm(c, 4, 4, d2[:], 4, 1, unsafe.Slice(&m.W2[0][0], 4*4), 4, d1[:], 4, nil, nil, deepGemmSet)
-		// δ1 = d1: layer 1 is linear, its derivative is 1.
+		deepGemm(4, 4, c, d2[:], 1, 4, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4*4), 4, nil,
+			nil, deepGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		deepGemm(c, 4, 4, d2[:], 4, 1, unsafe.Slice(&m.W2[0][0], 4*4), 4, d1[:], 4, nil,
+			nil, deepGemmSet)
+		// δ1 = d1: layer 1 is linear, its derivative is 1; d1 is δ1.
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, deepGemmAdd)
-		deepGemm(4, 3, c, d1[:], 1, 4, xc, 3, unsafe.Slice(&g.W1[0][0], 4*3), 3, nil, nil, deepGemmAdd)
+		deepGemm(4, 3, c, d1[:], 1, 4, xc, 3, unsafe.Slice(&g.W1[0][0], 4*3), 3, nil, nil,
+			deepGemmAdd)
 	}
 	return loss
 }
@@ -1014,7 +1186,8 @@ func deepTanhDeriv(a float64) float64 {
 	return 1 - a*a
 }
 
-// deepSoftplus computes softplus(z) = log(1 + e^z), as z + log(1 + e^−z) for z > 0 so that nothing overflows.
+// deepSoftplus computes softplus(z) = log(1 + e^z), as z + log(1 + e^−z) for z > 0
+// so that nothing overflows.
 func deepSoftplus(z float64) float64 {
 	if z > 0 {
 		return z + math.Log1p(math.Exp(-z))
@@ -1022,7 +1195,8 @@ func deepSoftplus(z float64) float64 {
 	return math.Log1p(math.Exp(z))
 }
 
-// deepSoftplusDeriv computes softplus'(z) = σ(z) = 1 − e^−a with a = softplus(z); −expm1(−a) keeps it exact for small a.
+// deepSoftplusDeriv computes softplus'(z) = σ(z) = 1 − e^−a with a = softplus(z);
+// −expm1(−a) keeps it exact for small a.
 func deepSoftplusDeriv(a float64) float64 {
 	return -math.Expm1(-a)
 }
@@ -1048,7 +1222,8 @@ func deepGelu(z float64) float64 {
 	return 0.5 * z * (1 + math.Tanh(0.7978845608028654*(z+0.044715*(z*z*z))))
 }
 
-// deepGeluDeriv computes gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(√(2/π)(z + 0.044715z³)).
+// deepGeluDeriv computes gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+// 3·0.044715z²), t = tanh(√(2/π)(z + 0.044715z³)).
 func deepGeluDeriv(z float64) float64 {
 	t := math.Tanh(0.7978845608028654 * (z + 0.044715*(z*z*z)))
 	return 0.5*(1+t) + 0.5*z*(1-t*t)*(0.7978845608028654*(1+0.134145*(z*z)))
@@ -1071,7 +1246,7 @@ const (
 	deepGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	deepGemmSet  = 2 // c = a·b
 	deepGemmRelu = 4 // then c = max(c, 0)
-	deepGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	deepGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // deepGemm computes a product of matrices read through strides (counted in
@@ -1079,11 +1254,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to deepGemmKernel, the
-// fastest kernel of the build; the rest to deepGemmGo.
-func deepGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to deepGemmKernel, the fastest kernel of the build;
+// the rest to deepGemmGo.
+func deepGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -1107,25 +1283,14 @@ func deepGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []
 		if mode&deepGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		deepGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		deepGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
-}
-
-// deepGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
-// deepGemmAdd|deepGemmRelu, y = max(y, 0) then.
-func deepGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = x[k-1]
-	_ = y[m-1]
-	deepGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // deepTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to deepTransposeKernel,
-// the edges to deepTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to deepTransposeKernel, the
+// edges to deepTransposeGo.
 func deepTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -1168,7 +1333,8 @@ func deepSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 }
 
 // deepGemmGo is deepGemm in plain Go, four rows of c at a time.
-func deepGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func deepGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]
@@ -1271,29 +1437,6 @@ func deepGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 					c0[j] = 0
 				}
 			}
-		}
-	}
-}
-
-// deepGemvGo is deepGemv in plain Go, summing each row in four lanes.
-func deepGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
-		var s0, s1, s2, s3 float64
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
-		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
-		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&deepGemmRelu != 0 {
-			y[i] = max(y[i], 0)
 		}
 	}
 }

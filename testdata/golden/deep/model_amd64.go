@@ -6,8 +6,8 @@ package deep
 import "unsafe"
 
 // deepAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var deepAVX2 = func() bool {
 	_, _, c1, _ := deepCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,43 +23,37 @@ func deepCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // deepXGETBV returns the low half of XCR0, the state the operating system saves.
 func deepXGETBV() (eax uint32)
 
-// deepGemmAVX2 is deepGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// deepGemmAVX2 is deepGemm for whole tiles of columns, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
-func deepGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func deepGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // deepGemmKernel runs deepGemmAVX2 if the processor has AVX2 and FMA, else deepGemmGo.
-func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if deepAVX2 {
-		deepGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		deepGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	deepGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// deepGemvAVX2 is deepGemv in assembly for processors with AVX2 and FMA.
-//
-//go:noescape
-func deepGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// deepGemvKernel runs deepGemvAVX2 if the processor has AVX2 and FMA, else deepGemvGo.
-func deepGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if deepAVX2 {
-		deepGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-		return
-	}
-	deepGemvGo(m, k, a, lda, x, y, mode)
-}
-
-// deepTransposeAVX2 is deepTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// deepTransposeAVX2 is deepTranspose for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func deepTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// deepTransposeKernel runs deepTransposeAVX2 if the processor has AVX2 and FMA, else deepTransposeGo.
+// deepTransposeKernel runs deepTransposeAVX2 if the processor has AVX2 and FMA,
+// else deepTransposeGo.
 func deepTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if deepAVX2 {
-		deepTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		deepTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	deepTransposeGo(rows, cols, src, lds, dst, ldd)

@@ -8,12 +8,15 @@ import "unsafe"
 // deepGemmNEON is deepGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func deepGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func deepGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// deepGemmKernel runs deepGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	deepGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// deepGemmKernel runs deepGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	deepGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(deepGemmRelu|deepGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// deepGemvNEON is deepGemv in assembly with NEON.
-//
-//go:noescape
-func deepGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// deepGemvKernel runs deepGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func deepGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	deepGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&deepGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

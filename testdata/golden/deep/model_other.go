@@ -4,13 +4,9 @@
 package deep
 
 // deepGemmKernel runs deepGemmGo: this build has no assembly for it.
-func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	deepGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// deepGemvKernel runs deepGemvGo: this build has no assembly for it.
-func deepGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	deepGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // deepTransposeKernel runs deepTransposeGo: this build has no assembly for it.

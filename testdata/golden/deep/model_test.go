@@ -50,7 +50,8 @@ func TestDeepGradient(t *testing.T) {
 		return math.Abs(got-want) / math.Max(math.Abs(want), floor)
 	}
 	offset := 0
-	for l, w := range []int{3 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 3, 3} {
+	for l, w := range []int{3 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4, 4, 4 * 4,
+		4, 4 * 4, 4, 4 * 4, 4, 4 * 3, 3} {
 		for k := range min(w, 64) {
 			i := offset + k*w/min(w, 64)
 			e := rel(float64(grad[i]), numeric(i, step))
@@ -60,7 +61,8 @@ func TestDeepGradient(t *testing.T) {
 				e = min(e, rel(float64(grad[i]), numeric(i, step/16)))
 			}
 			if e > tol {
-				t.Errorf("tensor %d, parameter %d: backward %g, central difference %g", l, i, grad[i], numeric(i, step))
+				t.Errorf("tensor %d, parameter %d: backward %g, "+
+					"central difference %g", l, i, grad[i], numeric(i, step))
 			}
 		}
 		offset += w

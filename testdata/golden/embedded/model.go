@@ -27,19 +27,19 @@ const (
 //
 //	64 → 96 relu → 32 relu → 10 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Reader
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Reader also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Reader struct {
-	// layer 1, 64 → 96: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:7), 64 → 96: PyTorch "0.weight" and "0.bias"
 	W1 [96][64]float32
 	B1 [96]float32
-	// layer 2, 96 → 32: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:8), 96 → 32: PyTorch "2.weight" and "2.bias"
 	W2 [32][96]float32
 	B2 [32]float32
-	// layer 3, 32 → 10: PyTorch "4.weight" and "4.bias"
+	// layer 3 (spec.yaml:9), 32 → 10: PyTorch "4.weight" and "4.bias"
 	W3 [10][32]float32
 	B3 [10]float32
 }
@@ -48,9 +48,8 @@ type Reader struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Reader{})-ReaderNumParams*4]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Reader) Params() []float32 {
 	return unsafe.Slice(&m.W1[0][0], ReaderNumParams)
 }
@@ -65,9 +64,9 @@ func (*Reader) Head() string {
 	return "softmax"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// ReaderSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use ReaderSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Reader) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/64).
@@ -95,15 +94,15 @@ func (m *Reader) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Reader) logits(x *[ReaderInputs]float32) (z [ReaderOutputs]float32) {
-	// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:7), 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [96]float32
 	a1 = m.B1
 	readerGemv(96, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, x[:], a1[:], readerGemmRelu)
-	// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+	// Layer 2 (spec.yaml:8), 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	var a2 [32]float32
 	a2 = m.B2
 	readerGemv(32, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, a1[:], a2[:], readerGemmRelu)
-	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
+	// Layer 3 (output, spec.yaml:9), 32 → 10: z3 = W3·a2 + b3.
 	z = m.B3
 	readerGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:], readerGemmAdd)
 	return z
@@ -143,9 +142,9 @@ func (m *Reader) Predict(x *[ReaderInputs]float32) int {
 }
 
 // ReaderTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type ReaderTrace struct {
 	// layer 1 output, relu(z)
 	A1 [96]float32
@@ -158,20 +157,21 @@ type ReaderTrace struct {
 	LogSumExp float32
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Reader) Trace(s *ReaderTrace, x *[ReaderInputs]float32) {
-	// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:7), 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
 	readerGemv(96, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, x[:], s.A1[:], readerGemmRelu)
-	// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+	// Layer 2 (spec.yaml:8), 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
 	s.A2 = m.B2
 	readerGemv(32, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, s.A1[:], s.A2[:], readerGemmRelu)
-	// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3.
+	// Layer 3 (output, spec.yaml:9), 32 → 10: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
 	readerGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:], readerGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
-	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8], s.Z3[9])
+	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8],
+		s.Z3[9])
 	var sum float32
 	for k := range 10 {
 		s.Y[k] = float32(math.Exp(float64(s.Z3[k] - mx)))
@@ -184,18 +184,23 @@ func (m *Reader) Trace(s *ReaderTrace, x *[ReaderInputs]float32) {
 	s.LogSumExp = mx + float32(math.Log(float64(sum)))
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y *[ReaderOutputs]float32) (loss float32) {
-	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32,
+	y *[ReaderOutputs]float32) (loss float32) {
+	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
+	// fused; y sums to 1).
 	var d3 [10]float32
 	for k := range 10 {
 		d3[k] = s.Y[k] - y[k]
@@ -207,10 +212,13 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 10×1 and a 1×32 matrix.
-	readerGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, nil, readerGemmAdd)
-	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×32 row δᵀ·W.
-	readerGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, nil, readerGemmSet)
-	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0.
+	readerGemm(10, 32, 1, d3[:], 1, 1, s.A2[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil,
+		nil, readerGemmAdd)
+	// d2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o], the rows of W3 weighted by δ3: the 1×32 product δ3ᵀ·W3.
+	readerGemm(1, 32, 10, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil,
+		nil, readerGemmSet)
+	// δ2 = ∂L/∂z2 = d2 ⊙ relu'(z2), with relu'(z) = 1 if a > 0 else 0; d2 holds δ2
+	// from here on.
 	for i := range 32 {
 		d2[i] *= readerReluDeriv(s.A2[i])
 	}
@@ -220,10 +228,13 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×96 matrix.
-	readerGemm(32, 96, 1, d2[:], 1, 1, s.A1[:], 96, unsafe.Slice(&g.W2[0][0], 32*96), 96, nil, nil, readerGemmAdd)
-	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×96 row δᵀ·W.
-	readerGemm(1, 96, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96, nil, nil, readerGemmSet)
-	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
+	readerGemm(32, 96, 1, d2[:], 1, 1, s.A1[:], 96, unsafe.Slice(&g.W2[0][0], 32*96), 96, nil,
+		nil, readerGemmAdd)
+	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×96 product δ2ᵀ·W2.
+	readerGemm(1, 96, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96, nil,
+		nil, readerGemmSet)
+	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
+	// from here on.
 	for i := range 96 {
 		d1[i] *= readerReluDeriv(s.A1[i])
 	}
@@ -232,16 +243,18 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 96×1 and a 1×64 matrix.
-	readerGemm(96, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, nil, readerGemmAdd)
+	readerGemm(96, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, nil,
+		readerGemmAdd)
 	return loss
 }
 
-// ForwardBatch computes Forward for each of the samples in x, ReaderInputs features
-// each, row after row, and writes their outputs to dst, ReaderOutputs values each.
+// ForwardBatch computes Forward for each of the samples in x, ReaderInputs
+// features each, row after row, and writes their outputs to dst, ReaderOutputs
+// values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Reader) ForwardBatch(dst, x []float32) {
 	n := len(x) / ReaderInputs
 	if len(x) != n*ReaderInputs || len(dst) != n*ReaderOutputs {
@@ -257,17 +270,25 @@ func (m *Reader) ForwardBatch(dst, x []float32) {
 	var sum [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*ReaderInputs : (base+c)*ReaderInputs]
 		readerTranspose(c, 64, xc, 64, xt[:], 32)
-		// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		readerGemm(96, cols, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, readerGemmBias|readerGemmRelu)
-		// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		readerGemm(32, cols, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, readerGemmBias|readerGemmRelu)
-		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		readerGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, readerGemmBias)
+		// Layer 1 (spec.yaml:7), 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		readerGemm(96, cols, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, readerGemmBias|readerGemmRelu)
+		// Layer 2 (spec.yaml:8), 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		readerGemm(32, cols, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, 1, a1[:], 32, a2[:],
+			32, m.B2[:], nil, readerGemmBias|readerGemmRelu)
+		// Layer 3 (output, spec.yaml:9), 32 → 10: z3 = W3·a2 + b3. For all samples at
+		// once: Z = W·A, A unit-major.
+		readerGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:],
+			32, m.B3[:], nil, readerGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		readerSoftmax(10, cols, z3[:], 32, p[:], sum[:])
 		readerTranspose(10, c, p[:], 32, dst[base*ReaderOutputs:], 10)
 	}
@@ -276,12 +297,12 @@ func (m *Reader) ForwardBatch(dst, x []float32) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (ReaderInputs features each) and y their targets
 // (ReaderOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 	n := len(x) / ReaderInputs
 	if len(x) != n*ReaderInputs || len(y) != n*ReaderOutputs {
@@ -304,48 +325,68 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*ReaderInputs : (base+c)*ReaderInputs]
 		readerTranspose(c, 64, xc, 64, xt[:], 32)
-		// Layer 1, 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		readerGemm(96, cols, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, readerGemmBias|readerGemmRelu)
-		// Layer 2, 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		readerGemm(32, cols, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, readerGemmBias|readerGemmRelu)
-		// Layer 3 (output), 32 → 10: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		readerGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, readerGemmBias)
+		// Layer 1 (spec.yaml:7), 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		readerGemm(96, cols, 64, unsafe.Slice(&m.W1[0][0], 96*64), 64, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, readerGemmBias|readerGemmRelu)
+		// Layer 2 (spec.yaml:8), 96 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		readerGemm(32, cols, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, 1, a1[:], 32, a2[:],
+			32, m.B2[:], nil, readerGemmBias|readerGemmRelu)
+		// Layer 3 (output, spec.yaml:9), 32 → 10: z3 = W3·a2 + b3. For all samples at
+		// once: Z = W·A, A unit-major.
+		readerGemm(10, cols, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, 1, a2[:], 32, z3[:],
+			32, m.B3[:], nil, readerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		readerTranspose(96, c, a1[:], 32, a1t[:], 96)
 		readerTranspose(32, c, a2[:], 32, a2t[:], 32)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		readerSoftmax(10, cols, z3[:], 32, p[:], sum[:])
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
+		// fused; y sums to 1).
 		t := y[base*ReaderOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q], z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) + float32(math.Log(float64(sum[q])))
+			lse := max(z3[q], z3[32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q],
+				z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) +
+				float32(math.Log(float64(sum[q])))
 			for k := range 10 {
 				d3[q*10+k] = p[k*32+q] - t[q*10+k]
 				loss += t[q*10+k] * (lse - z3[k*32+q])
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		readerGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, readerGemmAdd)
-		readerGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32), 32, nil, nil, readerGemmAdd)
-		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, the rows of Δ3·W3 masked where a2 = 0:
+		readerGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32),
+			32, nil, nil, readerGemmAdd)
+		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, with W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] (the rows
+		// of W3 weighted by δ3): the rows of Δ3·W3, masked to 0 where a2 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		readerGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32, nil, a2t[:], readerGemmSet|readerGemmMask)
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		readerGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32,
+			nil, a2t[:], readerGemmSet|readerGemmMask)
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		readerGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, readerGemmAdd)
-		readerGemm(32, 96, c, d2[:], 1, 32, a1t[:], 96, unsafe.Slice(&g.W2[0][0], 32*96), 96, nil, nil, readerGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		readerGemm(32, 96, c, d2[:], 1, 32, a1t[:], 96, unsafe.Slice(&g.W2[0][0], 32*96),
+			96, nil, nil, readerGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
+		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		readerGemm(c, 96, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96, nil, a1t[:], readerGemmSet|readerGemmMask)
+		readerGemm(c, 96, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96,
+			nil, a1t[:], readerGemmSet|readerGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		readerGemm(1, 96, c, one[:], 0, 0, d1[:], 96, g.B1[:], 96, nil, nil, readerGemmAdd)
-		readerGemm(96, 64, c, d1[:], 1, 96, xc, 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, nil, readerGemmAdd)
+		readerGemm(96, 64, c, d1[:], 1, 96, xc, 64, unsafe.Slice(&g.W1[0][0], 96*64), 64,
+			nil, nil, readerGemmAdd)
 	}
 	return loss
 }
@@ -353,8 +394,8 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 // ReaderClasses names the classes of Reader, in the order of its outputs.
 var ReaderClasses = [10]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
-// ReaderPredictor is a trained Reader with the standardization of its inputs
-// from training: its methods take raw features. It is safe for concurrent use.
+// ReaderPredictor is a trained Reader with the standardization of its inputs from
+// training: its methods take raw features. It is safe for concurrent use.
 type ReaderPredictor struct {
 	// Net holds the trained parameters.
 	Net Reader
@@ -388,7 +429,8 @@ func (p *ReaderPredictor) PredictClass(x *[ReaderInputs]float32) string {
 	return ReaderClasses[p.Predict(x)]
 }
 
-// ReaderTrained is Reader trained: its parameters are those of weights.safetensors.
+// ReaderTrained is Reader trained: its parameters are those of
+// weights.safetensors.
 var ReaderTrained = &ReaderPredictor{}
 
 // readerWeights holds the parameters of weights.safetensors, little-endian float32.
@@ -400,21 +442,36 @@ var readerWeights string
 const readerWeightsSHA256 = "030fc1133a9529f1c0d61027ebc79cb0eaa8bddb5c44d00db053d4cf2b7b3042"
 
 func init() {
-	if sum := sha256.Sum256([]byte(readerWeights)); hex.EncodeToString(sum[:]) != readerWeightsSHA256 {
-		panic("Reader: model_weights.bin is not the file generated with model.go (its SHA-256 differs); regenerate both with nngen gen -weights weights.safetensors spec.yaml")
+	sum := sha256.Sum256([]byte(readerWeights))
+	if hex.EncodeToString(sum[:]) != readerWeightsSHA256 {
+		panic("Reader: model_weights.bin is not the file generated with model.go " +
+			"(its SHA-256 differs); regenerate both with " +
+			"nngen gen -weights weights.safetensors spec.yaml")
 	}
-	ReaderTrained.Mean = [64]float32{0, 0.30383974, 5.204786, 11.835837, 11.84808, 5.7818584, 1.3622705, 0.12966055, 0.0055648303, 1.9938787, 10.382304, 11.97941, 10.279354, 8.175849, 1.8464106, 0.107957706, 0.0027824151, 2.6015582, 9.903172, 6.992766, 7.097941, 7.806344, 1.7885364, 0.050083473, 0.0011129661, 2.4696717, 9.091263, 8.821369, 9.927101, 7.5514746, 2.317752, 0.0022259322, 0, 2.3394547, 7.667223, 9.071786, 10.301614, 8.744018, 2.9092932, 0, 0.008903729, 1.5837507, 6.8814692, 7.228158, 7.6722317, 8.2365055, 3.456316, 0.027267668, 0.0072342795, 0.7045075, 7.506956, 9.539232, 9.416249, 8.758487, 3.7250974, 0.2064552, 0.00055648305, 0.27935448, 5.557596, 12.089037, 11.809126, 6.764051, 2.067891, 0.36449638}
-	ReaderTrained.Std = [64]float32{1, 0.9069396, 4.7535033, 4.2476597, 4.286195, 5.6648407, 3.3248496, 1.0370941, 0.094195336, 3.195271, 5.419947, 3.9764357, 4.7813497, 6.0512757, 3.5853229, 0.82768464, 0.062350936, 3.575306, 5.689183, 5.801047, 6.17401, 6.195597, 3.2589626, 0.43847543, 0.033342578, 3.1456568, 6.190315, 5.8812995, 6.1503806, 5.870921, 3.68543, 0.047127247, 1, 3.4794037, 6.3229275, 6.266647, 5.931839, 5.869014, 3.5362983, 1, 0.14514503, 2.9809864, 6.536135, 6.439585, 6.2577696, 5.6939416, 4.3297462, 0.30727035, 0.20416634, 1.745667, 5.6429253, 5.225493, 5.300573, 6.029476, 4.918037, 0.984127, 0.023583328, 0.9340418, 5.101599, 4.3734765, 4.9325743, 5.8989806, 4.0894094, 1.8596041}
+	ReaderTrained.Mean = [64]float32{0, 0.30383974, 5.204786, 11.835837, 11.84808, 5.7818584,
+		1.3622705, 0.12966055, 0.0055648303, 1.9938787, 10.382304, 11.97941, 10.279354,
+		8.175849, 1.8464106, 0.107957706, 0.0027824151, 2.6015582, 9.903172, 6.992766,
+		7.097941, 7.806344, 1.7885364, 0.050083473, 0.0011129661, 2.4696717, 9.091263,
+		8.821369, 9.927101, 7.5514746, 2.317752, 0.0022259322, 0, 2.3394547, 7.667223,
+		9.071786, 10.301614, 8.744018, 2.9092932, 0, 0.008903729, 1.5837507, 6.8814692,
+		7.228158, 7.6722317, 8.2365055, 3.456316, 0.027267668, 0.0072342795, 0.7045075,
+		7.506956, 9.539232, 9.416249, 8.758487, 3.7250974, 0.2064552, 0.00055648305,
+		0.27935448, 5.557596, 12.089037, 11.809126, 6.764051, 2.067891, 0.36449638}
+	ReaderTrained.Std = [64]float32{1, 0.9069396, 4.7535033, 4.2476597, 4.286195, 5.6648407,
+		3.3248496, 1.0370941, 0.094195336, 3.195271, 5.419947, 3.9764357, 4.7813497,
+		6.0512757, 3.5853229, 0.82768464, 0.062350936, 3.575306, 5.689183, 5.801047,
+		6.17401, 6.195597, 3.2589626, 0.43847543, 0.033342578, 3.1456568, 6.190315,
+		5.8812995, 6.1503806, 5.870921, 3.68543, 0.047127247, 1, 3.4794037, 6.3229275,
+		6.266647, 5.931839, 5.869014, 3.5362983, 1, 0.14514503, 2.9809864, 6.536135,
+		6.439585, 6.2577696, 5.6939416, 4.3297462, 0.30727035, 0.20416634, 1.745667,
+		5.6429253, 5.225493, 5.300573, 6.029476, 4.918037, 0.984127, 0.023583328, 0.9340418,
+		5.101599, 4.3734765, 4.9325743, 5.8989806, 4.0894094, 1.8596041}
 	p := ReaderTrained.Net.Params()
 	for i := range p {
 		w := readerWeights[4*i : 4*i+4]
-		p[i] = math.Float32frombits(uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24)
+		p[i] = math.Float32frombits(uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 |
+			uint32(w[3])<<24)
 	}
-}
-
-// readerRelu computes relu(z) = max(z, 0).
-func readerRelu(z float32) float32 {
-	return max(z, 0)
 }
 
 // readerReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -431,7 +488,7 @@ const (
 	readerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	readerGemmSet  = 2 // c = a·b
 	readerGemmRelu = 4 // then c = max(c, 0)
-	readerGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	readerGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // readerGemm computes a product of matrices read through strides (counted in
@@ -439,11 +496,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 16 columns go to readerGemmKernel, the
-// fastest kernel of the build; the rest to readerGemmGo.
-func readerGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 16 columns go to readerGemmKernel, the fastest kernel of the
+// build; the rest to readerGemmGo.
+func readerGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
+	bias, mask []float32, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -467,7 +525,8 @@ func readerGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 		if mode&readerGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		readerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		readerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -505,12 +564,13 @@ func readerTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd 
 	}
 }
 
-// readerSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
+// readerSoftmax writes into p the softmax of each column j < n of the k×n matrix
+// z, and into sum[j] the sum of its exponentials:
 //
 //	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
 //
-// Whole blocks of 8 columns go to readerSoftmaxKernel, the rest to readerSoftmaxGo.
+// Whole blocks of 8 columns go to readerSoftmaxKernel, the rest to
+// readerSoftmaxGo.
 func readerSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 	if k == 0 || n == 0 {
 		return
@@ -528,7 +588,8 @@ func readerSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 }
 
 // readerGemmGo is readerGemm in plain Go, four rows of c at a time.
-func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

@@ -6,8 +6,8 @@ package embedded
 import "unsafe"
 
 // readerAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var readerAVX2 = func() bool {
 	_, _, c1, _ := readerCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func readerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // readerXGETBV returns the low half of XCR0, the state the operating system saves.
 func readerXGETBV() (eax uint32)
 
-// readerGemmAVX2 is readerGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// readerGemmAVX2 is readerGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
 // readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
-func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	if readerAVX2 {
-		readerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		readerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	readerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,35 +50,42 @@ func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 // readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else readerGemvGo.
 func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if readerAVX2 {
-		readerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		readerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	readerGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// readerTransposeAVX2 is readerTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// readerTransposeAVX2 is readerTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func readerTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
-// readerTransposeKernel runs readerTransposeAVX2 if the processor has AVX2 and FMA, else readerTransposeGo.
+// readerTransposeKernel runs readerTransposeAVX2 if the processor has AVX2 and
+// FMA, else readerTransposeGo.
 func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if readerAVX2 {
-		readerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		readerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	readerTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// readerSoftmaxAVX2 is readerSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+// readerSoftmaxAVX2 is readerSoftmax for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func readerSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
-// readerSoftmaxKernel runs readerSoftmaxAVX2 if the processor has AVX2 and FMA, else readerSoftmaxGo.
+// readerSoftmaxKernel runs readerSoftmaxAVX2 if the processor has AVX2 and FMA,
+// else readerSoftmaxGo.
 func readerSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if readerAVX2 {
-		readerSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
+		readerSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
 		return
 	}
 	readerSoftmaxGo(k, n, z, ld, p, sum)

@@ -8,12 +8,15 @@ import "unsafe"
 // readerGemmNEON is readerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func readerGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func readerGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
-// readerGemmKernel runs readerGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
-	readerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// readerGemmKernel runs readerGemmNEON, then relu and the mask if the mode asks
+// for it: NEON has the instructions, but Go's assembler does not.
+func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	readerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(readerGemmRelu|readerGemmMask) == 0 {
 		return
 	}
@@ -35,10 +38,11 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 //go:noescape
 func readerGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// readerGemvKernel runs readerGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// readerGemvKernel runs readerGemvNEON, then relu if the mode asks for it: NEON
+// has the instructions, but Go's assembler does not.
 func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	readerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+	readerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y),
+		mode)
 	if mode&readerGemmRelu == 0 {
 		return
 	}

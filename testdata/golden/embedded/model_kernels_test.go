@@ -26,7 +26,8 @@ func TestReaderKernels(t *testing.T) {
 	check := func(what string, got, want []float32) {
 		t.Helper()
 		for i := range got {
-			if math.Abs(float64(got[i]-want[i])) > 1e-5*math.Max(1, math.Abs(float64(want[i]))) {
+			if math.Abs(float64(got[i]-want[i])) > 1e-5*math.Max(1,
+				math.Abs(float64(want[i]))) {
 				t.Fatalf("%s: value %d is %v, want %v", what, i, got[i], want[i])
 			}
 		}
@@ -42,15 +43,21 @@ func TestReaderKernels(t *testing.T) {
 						ars, acs = 1, m+3
 					}
 					ldb, ldc := n+2, n+7
-					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb), random(m), random(m*ldc)
-					for _, mode := range []int{readerGemmAdd, readerGemmBias, readerGemmSet,
-						readerGemmAdd | readerGemmRelu, readerGemmBias | readerGemmRelu,
+					a, b, bias, mask := random(m*ars+k*acs), random(k*ldb),
+						random(m), random(m*ldc)
+					for _, mode := range []int{readerGemmAdd, readerGemmBias,
+						readerGemmSet,
+						readerGemmAdd | readerGemmRelu, readerGemmBias |
+							readerGemmRelu,
 						readerGemmSet | readerGemmMask} {
 						c := random(m * ldc)
 						want := append([]float32(nil), c...)
-						readerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-						readerGemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
-						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
+						readerGemm(m, n, k, a, ars, acs, b, ldb, c, ldc,
+							bias, mask, mode)
+						readerGemmGo(m, n, k, a, ars, acs, b, ldb, want,
+							ldc, bias, mask, mode)
+						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k,
+							mode), c, want)
 					}
 				}
 			}
@@ -74,7 +81,8 @@ func TestReaderKernels(t *testing.T) {
 				z[i] *= 20
 			}
 			p, sum := random(k*ld), random(n)
-			wantP, wantSum := append([]float32(nil), p...), append([]float32(nil), sum...)
+			wantP, wantSum := append([]float32(nil), p...), append([]float32(nil),
+				sum...)
 			readerSoftmax(k, n, z, ld, p, sum)
 			readerSoftmaxGo(k, n, z, ld, wantP, wantSum)
 			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP)
@@ -83,7 +91,8 @@ func TestReaderKernels(t *testing.T) {
 	}
 	// gemv's y is followed by 8 values that it must leave alone.
 	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17} {
-		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 100} {
+		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64,
+			100} {
 			lda := k + 3
 			a, x := random(m*lda), random(k)
 			for _, mode := range []int{readerGemmAdd, readerGemmRelu} {

@@ -24,22 +24,22 @@ const (
 //
 //	11 → 9 gelu → 7 silu → 5 softplus → 3 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Looped
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Looped also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Looped struct {
-	// layer 1, 11 → 9: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:7), 11 → 9: PyTorch "0.weight" and "0.bias"
 	W1 [9][11]float64
 	B1 [9]float64
-	// layer 2, 9 → 7: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:8), 9 → 7: PyTorch "2.weight" and "2.bias"
 	W2 [7][9]float64
 	B2 [7]float64
-	// layer 3, 7 → 5: PyTorch "4.weight" and "4.bias"
+	// layer 3 (spec.yaml:9), 7 → 5: PyTorch "4.weight" and "4.bias"
 	W3 [5][7]float64
 	B3 [5]float64
-	// layer 4, 5 → 3: PyTorch "6.weight" and "6.bias"
+	// layer 4 (spec.yaml:10), 5 → 3: PyTorch "6.weight" and "6.bias"
 	W4 [3][5]float64
 	B4 [3]float64
 }
@@ -48,9 +48,8 @@ type Looped struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Looped{})-LoopedNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Looped) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], LoopedNumParams)
 }
@@ -65,9 +64,9 @@ func (*Looped) Head() string {
 	return "softmax"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// LoopedSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use LoopedSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Looped) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/11).
@@ -102,30 +101,45 @@ func (m *Looped) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
-	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
+	// Layer 1 (spec.yaml:7), 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 +
+	// tanh(√(2/π)(z + 0.044715z³))).
 	var a1 [9]float64
 	a1 = m.B1
 	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], a1[:], loopedGemmAdd)
 	for o := range 9 {
 		a1[o] = loopedGelu(a1[o])
 	}
-	// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
+	// Layer 2 (spec.yaml:8), 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
 	var a2 [7]float64
-	a2[0] = loopedSilu(m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8])
-	a2[1] = loopedSilu(m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7] + m.W2[1][8]*a1[8])
-	a2[2] = loopedSilu(m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7] + m.W2[2][8]*a1[8])
-	a2[3] = loopedSilu(m.B2[3] + m.W2[3][0]*a1[0] + m.W2[3][1]*a1[1] + m.W2[3][2]*a1[2] + m.W2[3][3]*a1[3] + m.W2[3][4]*a1[4] + m.W2[3][5]*a1[5] + m.W2[3][6]*a1[6] + m.W2[3][7]*a1[7] + m.W2[3][8]*a1[8])
-	a2[4] = loopedSilu(m.B2[4] + m.W2[4][0]*a1[0] + m.W2[4][1]*a1[1] + m.W2[4][2]*a1[2] + m.W2[4][3]*a1[3] + m.W2[4][4]*a1[4] + m.W2[4][5]*a1[5] + m.W2[4][6]*a1[6] + m.W2[4][7]*a1[7] + m.W2[4][8]*a1[8])
-	a2[5] = loopedSilu(m.B2[5] + m.W2[5][0]*a1[0] + m.W2[5][1]*a1[1] + m.W2[5][2]*a1[2] + m.W2[5][3]*a1[3] + m.W2[5][4]*a1[4] + m.W2[5][5]*a1[5] + m.W2[5][6]*a1[6] + m.W2[5][7]*a1[7] + m.W2[5][8]*a1[8])
-	a2[6] = loopedSilu(m.B2[6] + m.W2[6][0]*a1[0] + m.W2[6][1]*a1[1] + m.W2[6][2]*a1[2] + m.W2[6][3]*a1[3] + m.W2[6][4]*a1[4] + m.W2[6][5]*a1[5] + m.W2[6][6]*a1[6] + m.W2[6][7]*a1[7] + m.W2[6][8]*a1[8])
-	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
+	a2[0] = loopedSilu(m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] +
+		m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] +
+		m.W2[0][7]*a1[7] + m.W2[0][8]*a1[8])
+	a2[1] = loopedSilu(m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] +
+		m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] +
+		m.W2[1][7]*a1[7] + m.W2[1][8]*a1[8])
+	a2[2] = loopedSilu(m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] +
+		m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] +
+		m.W2[2][7]*a1[7] + m.W2[2][8]*a1[8])
+	a2[3] = loopedSilu(m.B2[3] + m.W2[3][0]*a1[0] + m.W2[3][1]*a1[1] + m.W2[3][2]*a1[2] +
+		m.W2[3][3]*a1[3] + m.W2[3][4]*a1[4] + m.W2[3][5]*a1[5] + m.W2[3][6]*a1[6] +
+		m.W2[3][7]*a1[7] + m.W2[3][8]*a1[8])
+	a2[4] = loopedSilu(m.B2[4] + m.W2[4][0]*a1[0] + m.W2[4][1]*a1[1] + m.W2[4][2]*a1[2] +
+		m.W2[4][3]*a1[3] + m.W2[4][4]*a1[4] + m.W2[4][5]*a1[5] + m.W2[4][6]*a1[6] +
+		m.W2[4][7]*a1[7] + m.W2[4][8]*a1[8])
+	a2[5] = loopedSilu(m.B2[5] + m.W2[5][0]*a1[0] + m.W2[5][1]*a1[1] + m.W2[5][2]*a1[2] +
+		m.W2[5][3]*a1[3] + m.W2[5][4]*a1[4] + m.W2[5][5]*a1[5] + m.W2[5][6]*a1[6] +
+		m.W2[5][7]*a1[7] + m.W2[5][8]*a1[8])
+	a2[6] = loopedSilu(m.B2[6] + m.W2[6][0]*a1[0] + m.W2[6][1]*a1[1] + m.W2[6][2]*a1[2] +
+		m.W2[6][3]*a1[3] + m.W2[6][4]*a1[4] + m.W2[6][5]*a1[5] + m.W2[6][6]*a1[6] +
+		m.W2[6][7]*a1[7] + m.W2[6][8]*a1[8])
+	// Layer 3 (spec.yaml:9), 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	var a3 [5]float64
 	a3 = m.B3
 	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, a2[:], a3[:], loopedGemmAdd)
 	for o := range 5 {
 		a3[o] = loopedSoftplus(a3[o])
 	}
-	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
+	// Layer 4 (output, spec.yaml:10), 5 → 3: z4 = W4·a3 + b4.
 	z = m.B4
 	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z[:], loopedGemmAdd)
 	return z
@@ -165,9 +179,9 @@ func (m *Looped) Predict(x *[LoopedInputs]float64) int {
 }
 
 // LoopedTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type LoopedTrace struct {
 	// layer 1 pre-activation, for gelu'(z)
 	Z1 [9]float64
@@ -186,37 +200,52 @@ type LoopedTrace struct {
 	LogSumExp float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
-	// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
+	// Layer 1 (spec.yaml:7), 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 +
+	// tanh(√(2/π)(z + 0.044715z³))).
 	s.Z1 = m.B1
 	loopedGemv(9, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, x[:], s.Z1[:], loopedGemmAdd)
 	for o := range 9 {
 		s.A1[o] = loopedGelu(s.Z1[o])
 	}
-	// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
-	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8]
+	// Layer 2 (spec.yaml:8), 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z).
+	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] +
+		m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8]
 	s.A2[0] = loopedSilu(s.Z2[0])
-	s.Z2[1] = m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] + m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5] + m.W2[1][6]*s.A1[6] + m.W2[1][7]*s.A1[7] + m.W2[1][8]*s.A1[8]
+	s.Z2[1] = m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] +
+		m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5] + m.W2[1][6]*s.A1[6] +
+		m.W2[1][7]*s.A1[7] + m.W2[1][8]*s.A1[8]
 	s.A2[1] = loopedSilu(s.Z2[1])
-	s.Z2[2] = m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] + m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5] + m.W2[2][6]*s.A1[6] + m.W2[2][7]*s.A1[7] + m.W2[2][8]*s.A1[8]
+	s.Z2[2] = m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] +
+		m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5] + m.W2[2][6]*s.A1[6] +
+		m.W2[2][7]*s.A1[7] + m.W2[2][8]*s.A1[8]
 	s.A2[2] = loopedSilu(s.Z2[2])
-	s.Z2[3] = m.B2[3] + m.W2[3][0]*s.A1[0] + m.W2[3][1]*s.A1[1] + m.W2[3][2]*s.A1[2] + m.W2[3][3]*s.A1[3] + m.W2[3][4]*s.A1[4] + m.W2[3][5]*s.A1[5] + m.W2[3][6]*s.A1[6] + m.W2[3][7]*s.A1[7] + m.W2[3][8]*s.A1[8]
+	s.Z2[3] = m.B2[3] + m.W2[3][0]*s.A1[0] + m.W2[3][1]*s.A1[1] + m.W2[3][2]*s.A1[2] +
+		m.W2[3][3]*s.A1[3] + m.W2[3][4]*s.A1[4] + m.W2[3][5]*s.A1[5] + m.W2[3][6]*s.A1[6] +
+		m.W2[3][7]*s.A1[7] + m.W2[3][8]*s.A1[8]
 	s.A2[3] = loopedSilu(s.Z2[3])
-	s.Z2[4] = m.B2[4] + m.W2[4][0]*s.A1[0] + m.W2[4][1]*s.A1[1] + m.W2[4][2]*s.A1[2] + m.W2[4][3]*s.A1[3] + m.W2[4][4]*s.A1[4] + m.W2[4][5]*s.A1[5] + m.W2[4][6]*s.A1[6] + m.W2[4][7]*s.A1[7] + m.W2[4][8]*s.A1[8]
+	s.Z2[4] = m.B2[4] + m.W2[4][0]*s.A1[0] + m.W2[4][1]*s.A1[1] + m.W2[4][2]*s.A1[2] +
+		m.W2[4][3]*s.A1[3] + m.W2[4][4]*s.A1[4] + m.W2[4][5]*s.A1[5] + m.W2[4][6]*s.A1[6] +
+		m.W2[4][7]*s.A1[7] + m.W2[4][8]*s.A1[8]
 	s.A2[4] = loopedSilu(s.Z2[4])
-	s.Z2[5] = m.B2[5] + m.W2[5][0]*s.A1[0] + m.W2[5][1]*s.A1[1] + m.W2[5][2]*s.A1[2] + m.W2[5][3]*s.A1[3] + m.W2[5][4]*s.A1[4] + m.W2[5][5]*s.A1[5] + m.W2[5][6]*s.A1[6] + m.W2[5][7]*s.A1[7] + m.W2[5][8]*s.A1[8]
+	s.Z2[5] = m.B2[5] + m.W2[5][0]*s.A1[0] + m.W2[5][1]*s.A1[1] + m.W2[5][2]*s.A1[2] +
+		m.W2[5][3]*s.A1[3] + m.W2[5][4]*s.A1[4] + m.W2[5][5]*s.A1[5] + m.W2[5][6]*s.A1[6] +
+		m.W2[5][7]*s.A1[7] + m.W2[5][8]*s.A1[8]
 	s.A2[5] = loopedSilu(s.Z2[5])
-	s.Z2[6] = m.B2[6] + m.W2[6][0]*s.A1[0] + m.W2[6][1]*s.A1[1] + m.W2[6][2]*s.A1[2] + m.W2[6][3]*s.A1[3] + m.W2[6][4]*s.A1[4] + m.W2[6][5]*s.A1[5] + m.W2[6][6]*s.A1[6] + m.W2[6][7]*s.A1[7] + m.W2[6][8]*s.A1[8]
+	s.Z2[6] = m.B2[6] + m.W2[6][0]*s.A1[0] + m.W2[6][1]*s.A1[1] + m.W2[6][2]*s.A1[2] +
+		m.W2[6][3]*s.A1[3] + m.W2[6][4]*s.A1[4] + m.W2[6][5]*s.A1[5] + m.W2[6][6]*s.A1[6] +
+		m.W2[6][7]*s.A1[7] + m.W2[6][8]*s.A1[8]
 	s.A2[6] = loopedSilu(s.Z2[6])
-	// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
+	// Layer 3 (spec.yaml:9), 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z).
 	s.A3 = m.B3
 	loopedGemv(5, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, s.A2[:], s.A3[:], loopedGemmAdd)
 	for o := range 5 {
 		s.A3[o] = loopedSoftplus(s.A3[o])
 	}
-	// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4.
+	// Layer 4 (output, spec.yaml:10), 5 → 3: z4 = W4·a3 + b4.
 	s.Z4 = m.B4
 	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, s.A3[:], s.Z4[:], loopedGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
@@ -233,18 +262,23 @@ func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	s.LogSumExp = mx + math.Log(sum)
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y *[LoopedOutputs]float64) (loss float64) {
-	// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64,
+	y *[LoopedOutputs]float64) (loss float64) {
+	// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy
+	// fused; y sums to 1).
 	var d4 [3]float64
 	for k := range 3 {
 		d4[k] = s.Y[k] - y[k]
@@ -256,10 +290,12 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B4[o] += d4[o]
 	}
 	// ∂L/∂W4[o][i] += δ4[o]·a3[i]: a product of a 3×1 and a 1×5 matrix.
-	loopedGemm(3, 5, 1, d4[:], 1, 1, s.A3[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, nil, loopedGemmAdd)
-	// d3[i] = Σₒ δ4[o]·W4[o][i], Wᵀδ as the 1×5 row δᵀ·W.
-	loopedGemm(1, 5, 3, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, nil, loopedGemmSet)
-	// δ3 = ∂L/∂z3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a.
+	loopedGemm(3, 5, 1, d4[:], 1, 1, s.A3[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, nil,
+		loopedGemmAdd)
+	// d3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o], the rows of W4 weighted by δ4: the 1×5 product δ4ᵀ·W4.
+	loopedGemm(1, 5, 3, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, nil,
+		loopedGemmSet)
+	// δ3 = ∂L/∂z3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a; d3 holds δ3 from here on.
 	for i := range 5 {
 		d3[i] *= loopedSoftplusDeriv(s.A3[i])
 	}
@@ -269,10 +305,13 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 5×1 and a 1×7 matrix.
-	loopedGemm(5, 7, 1, d3[:], 1, 1, s.A2[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, nil, loopedGemmAdd)
-	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×7 row δᵀ·W.
-	loopedGemm(1, 7, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, nil, loopedGemmSet)
-	// δ2 = ∂L/∂z2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))).
+	loopedGemm(5, 7, 1, d3[:], 1, 1, s.A2[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, nil,
+		loopedGemmAdd)
+	// d2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o], the rows of W3 weighted by δ3: the 1×7 product δ3ᵀ·W3.
+	loopedGemm(1, 7, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, nil,
+		loopedGemmSet)
+	// δ2 = ∂L/∂z2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d2 holds δ2
+	// from here on.
 	d2[0] *= loopedSiluDeriv(s.Z2[0])
 	d2[1] *= loopedSiluDeriv(s.Z2[1])
 	d2[2] *= loopedSiluDeriv(s.Z2[2])
@@ -352,16 +391,26 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 	g.W2[6][6] += d2[6] * s.A1[6]
 	g.W2[6][7] += d2[6] * s.A1[7]
 	g.W2[6][8] += d2[6] * s.A1[8]
-	d1[0] = m.W2[0][0]*d2[0] + m.W2[1][0]*d2[1] + m.W2[2][0]*d2[2] + m.W2[3][0]*d2[3] + m.W2[4][0]*d2[4] + m.W2[5][0]*d2[5] + m.W2[6][0]*d2[6]
-	d1[1] = m.W2[0][1]*d2[0] + m.W2[1][1]*d2[1] + m.W2[2][1]*d2[2] + m.W2[3][1]*d2[3] + m.W2[4][1]*d2[4] + m.W2[5][1]*d2[5] + m.W2[6][1]*d2[6]
-	d1[2] = m.W2[0][2]*d2[0] + m.W2[1][2]*d2[1] + m.W2[2][2]*d2[2] + m.W2[3][2]*d2[3] + m.W2[4][2]*d2[4] + m.W2[5][2]*d2[5] + m.W2[6][2]*d2[6]
-	d1[3] = m.W2[0][3]*d2[0] + m.W2[1][3]*d2[1] + m.W2[2][3]*d2[2] + m.W2[3][3]*d2[3] + m.W2[4][3]*d2[4] + m.W2[5][3]*d2[5] + m.W2[6][3]*d2[6]
-	d1[4] = m.W2[0][4]*d2[0] + m.W2[1][4]*d2[1] + m.W2[2][4]*d2[2] + m.W2[3][4]*d2[3] + m.W2[4][4]*d2[4] + m.W2[5][4]*d2[5] + m.W2[6][4]*d2[6]
-	d1[5] = m.W2[0][5]*d2[0] + m.W2[1][5]*d2[1] + m.W2[2][5]*d2[2] + m.W2[3][5]*d2[3] + m.W2[4][5]*d2[4] + m.W2[5][5]*d2[5] + m.W2[6][5]*d2[6]
-	d1[6] = m.W2[0][6]*d2[0] + m.W2[1][6]*d2[1] + m.W2[2][6]*d2[2] + m.W2[3][6]*d2[3] + m.W2[4][6]*d2[4] + m.W2[5][6]*d2[5] + m.W2[6][6]*d2[6]
-	d1[7] = m.W2[0][7]*d2[0] + m.W2[1][7]*d2[1] + m.W2[2][7]*d2[2] + m.W2[3][7]*d2[3] + m.W2[4][7]*d2[4] + m.W2[5][7]*d2[5] + m.W2[6][7]*d2[6]
-	d1[8] = m.W2[0][8]*d2[0] + m.W2[1][8]*d2[1] + m.W2[2][8]*d2[2] + m.W2[3][8]*d2[3] + m.W2[4][8]*d2[4] + m.W2[5][8]*d2[5] + m.W2[6][8]*d2[6]
-	// δ1 = ∂L/∂z1 = d1 ⊙ gelu'(z1), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…).
+	d1[0] = m.W2[0][0]*d2[0] + m.W2[1][0]*d2[1] + m.W2[2][0]*d2[2] + m.W2[3][0]*d2[3] +
+		m.W2[4][0]*d2[4] + m.W2[5][0]*d2[5] + m.W2[6][0]*d2[6]
+	d1[1] = m.W2[0][1]*d2[0] + m.W2[1][1]*d2[1] + m.W2[2][1]*d2[2] + m.W2[3][1]*d2[3] +
+		m.W2[4][1]*d2[4] + m.W2[5][1]*d2[5] + m.W2[6][1]*d2[6]
+	d1[2] = m.W2[0][2]*d2[0] + m.W2[1][2]*d2[1] + m.W2[2][2]*d2[2] + m.W2[3][2]*d2[3] +
+		m.W2[4][2]*d2[4] + m.W2[5][2]*d2[5] + m.W2[6][2]*d2[6]
+	d1[3] = m.W2[0][3]*d2[0] + m.W2[1][3]*d2[1] + m.W2[2][3]*d2[2] + m.W2[3][3]*d2[3] +
+		m.W2[4][3]*d2[4] + m.W2[5][3]*d2[5] + m.W2[6][3]*d2[6]
+	d1[4] = m.W2[0][4]*d2[0] + m.W2[1][4]*d2[1] + m.W2[2][4]*d2[2] + m.W2[3][4]*d2[3] +
+		m.W2[4][4]*d2[4] + m.W2[5][4]*d2[5] + m.W2[6][4]*d2[6]
+	d1[5] = m.W2[0][5]*d2[0] + m.W2[1][5]*d2[1] + m.W2[2][5]*d2[2] + m.W2[3][5]*d2[3] +
+		m.W2[4][5]*d2[4] + m.W2[5][5]*d2[5] + m.W2[6][5]*d2[6]
+	d1[6] = m.W2[0][6]*d2[0] + m.W2[1][6]*d2[1] + m.W2[2][6]*d2[2] + m.W2[3][6]*d2[3] +
+		m.W2[4][6]*d2[4] + m.W2[5][6]*d2[5] + m.W2[6][6]*d2[6]
+	d1[7] = m.W2[0][7]*d2[0] + m.W2[1][7]*d2[1] + m.W2[2][7]*d2[2] + m.W2[3][7]*d2[3] +
+		m.W2[4][7]*d2[4] + m.W2[5][7]*d2[5] + m.W2[6][7]*d2[6]
+	d1[8] = m.W2[0][8]*d2[0] + m.W2[1][8]*d2[1] + m.W2[2][8]*d2[2] + m.W2[3][8]*d2[3] +
+		m.W2[4][8]*d2[4] + m.W2[5][8]*d2[5] + m.W2[6][8]*d2[6]
+	// δ1 = ∂L/∂z1 = d1 ⊙ gelu'(z1), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+	// 3·0.044715z²), t = tanh(…); d1 holds δ1 from here on.
 	for i := range 9 {
 		d1[i] *= loopedGeluDeriv(s.Z1[i])
 	}
@@ -370,16 +419,18 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 9×1 and a 1×11 matrix.
-	loopedGemm(9, 11, 1, d1[:], 1, 1, x[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, nil, loopedGemmAdd)
+	loopedGemm(9, 11, 1, d1[:], 1, 1, x[:], 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, nil,
+		loopedGemmAdd)
 	return loss
 }
 
-// ForwardBatch computes Forward for each of the samples in x, LoopedInputs features
-// each, row after row, and writes their outputs to dst, LoopedOutputs values each.
+// ForwardBatch computes Forward for each of the samples in x, LoopedInputs
+// features each, row after row, and writes their outputs to dst, LoopedOutputs
+// values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Looped) ForwardBatch(dst, x []float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(dst) != n*LoopedOutputs {
@@ -398,28 +449,38 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 	var sum [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
 		loopedTranspose(c, 11, xc, 11, xt[:], 32)
-		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], nil, loopedGemmBias)
+		// Layer 1 (spec.yaml:7), 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 +
+		// tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:],
+			32, m.B1[:], nil, loopedGemmBias)
 		for i := range a1 {
 			a1[i] = loopedGelu(z1[i])
 		}
-		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, loopedGemmBias)
+		// Layer 2 (spec.yaml:8), 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, loopedGemmBias)
 		for i := range a2 {
 			a2[i] = loopedSilu(z2[i])
 		}
-		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, loopedGemmBias)
+		// Layer 3 (spec.yaml:9), 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 +
+		// e^z). For all samples at once: Z = W·A, A unit-major.
+		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32,
+			m.B3[:], nil, loopedGemmBias)
 		for i := range a3 {
 			a3[i] = loopedSoftplus(a3[i])
 		}
-		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], nil, loopedGemmBias)
+		// Layer 4 (output, spec.yaml:10), 5 → 3: z4 = W4·a3 + b4. For all samples at once:
+		// Z = W·A, A unit-major.
+		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32,
+			m.B4[:], nil, loopedGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
 		loopedTranspose(3, c, p[:], 32, dst[base*LoopedOutputs:], 3)
 	}
@@ -428,12 +489,12 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (LoopedInputs features each) and y their targets
 // (LoopedOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(y) != n*LoopedOutputs {
@@ -463,78 +524,104 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*LoopedInputs : (base+c)*LoopedInputs]
 		loopedTranspose(c, 11, xc, 11, xt[:], 32)
-		// Layer 1, 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:], 32, m.B1[:], nil, loopedGemmBias)
+		// Layer 1 (spec.yaml:7), 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 +
+		// tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		loopedGemm(9, cols, 11, unsafe.Slice(&m.W1[0][0], 9*11), 11, 1, xt[:], 32, z1[:],
+			32, m.B1[:], nil, loopedGemmBias)
 		for i := range a1 {
 			a1[i] = loopedGelu(z1[i])
 		}
-		// Layer 2, 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, loopedGemmBias)
+		// Layer 2 (spec.yaml:8), 9 → 7: a2 = silu(W2·a1 + b2), silu(z) = z·σ(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		loopedGemm(7, cols, 9, unsafe.Slice(&m.W2[0][0], 7*9), 9, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, loopedGemmBias)
 		for i := range a2 {
 			a2[i] = loopedSilu(z2[i])
 		}
-		// Layer 3, 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 + e^z). For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, loopedGemmBias)
+		// Layer 3 (spec.yaml:9), 7 → 5: a3 = softplus(W3·a2 + b3), softplus(z) = log(1 +
+		// e^z). For all samples at once: Z = W·A, A unit-major.
+		loopedGemm(5, cols, 7, unsafe.Slice(&m.W3[0][0], 5*7), 7, 1, a2[:], 32, a3[:], 32,
+			m.B3[:], nil, loopedGemmBias)
 		for i := range a3 {
 			a3[i] = loopedSoftplus(a3[i])
 		}
-		// Layer 4 (output), 5 → 3: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
-		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32, m.B4[:], nil, loopedGemmBias)
+		// Layer 4 (output, spec.yaml:10), 5 → 3: z4 = W4·a3 + b4. For all samples at once:
+		// Z = W·A, A unit-major.
+		loopedGemm(3, cols, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, 1, a3[:], 32, z4[:], 32,
+			m.B4[:], nil, loopedGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		loopedTranspose(9, c, a1[:], 32, a1t[:], 9)
 		loopedTranspose(9, c, z1[:], 32, z1t[:], 9)
 		loopedTranspose(7, c, a2[:], 32, a2t[:], 7)
 		loopedTranspose(7, c, z2[:], 32, z2t[:], 7)
 		loopedTranspose(5, c, a3[:], 32, a3t[:], 5)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
-		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy
+		// fused; y sums to 1).
 		t := y[base*LoopedOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z4[0*32+q], z4[1*32+q], z4[2*32+q]) + math.Log(sum[q])
+			lse := max(z4[q], z4[32+q], z4[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
 				d4[q*3+k] = p[k*32+q] - t[q*3+k]
 				loss += t[q*3+k] * (lse - z4[k*32+q])
 			}
 		}
-		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over the
+		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
+		// the
 		// samples q, products of the sample-major matrices.
 		loopedGemm(1, 3, c, one[:], 0, 0, d4[:], 3, g.B4[:], 3, nil, nil, loopedGemmAdd)
-		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil, nil, loopedGemmAdd)
-		// d3 = W4ᵀ·δ4 = ∂L/∂a3 for each sample: the rows of Δ4·W4.
-		loopedGemm(c, 5, 3, d4[:], 3, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil, nil, loopedGemmSet)
+		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil,
+			nil, loopedGemmAdd)
+		// d3 = ∂L/∂a3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o] for each sample (the rows of W4 weighted
+		// by δ4): the rows of Δ4·W4.
+		loopedGemm(c, 5, 3, d4[:], 3, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil,
+			nil, loopedGemmSet)
 		// δ3 = d3 ⊙ softplus'(z3), with softplus'(z) = 1 − e^−a; d3 holds δ3 from here on.
 		for i := range d3[:c*5] {
 			d3[i] *= loopedSoftplusDeriv(a3t[i])
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		loopedGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, loopedGemmAdd)
-		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil, nil, loopedGemmAdd)
-		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		loopedGemm(c, 7, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil, nil, loopedGemmSet)
-		// δ2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d2 holds δ2 from here on.
+		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil,
+			nil, loopedGemmAdd)
+		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
+		// by δ3): the rows of Δ3·W3.
+		loopedGemm(c, 7, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil,
+			nil, loopedGemmSet)
+		// δ2 = d2 ⊙ silu'(z2), with silu'(z) = σ(z)(1 + z(1 − σ(z))); d2 holds δ2 from
+		// here on.
 		for i := range d2[:c*7] {
 			d2[i] *= loopedSiluDeriv(z2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		loopedGemm(1, 7, c, one[:], 0, 0, d2[:], 7, g.B2[:], 7, nil, nil, loopedGemmAdd)
-		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9, nil, nil, loopedGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		loopedGemm(c, 9, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*9), 9, d1[:], 9, nil, nil, loopedGemmSet)
-		// δ1 = d1 ⊙ gelu'(z1), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d1 holds δ1 from here on.
+		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9, nil,
+			nil, loopedGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		loopedGemm(c, 9, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*9), 9, d1[:], 9, nil,
+			nil, loopedGemmSet)
+		// δ1 = d1 ⊙ gelu'(z1), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+		// 3·0.044715z²), t = tanh(…); d1 holds δ1 from here on.
 		for i := range d1[:c*9] {
 			d1[i] *= loopedGeluDeriv(z1t[i])
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		loopedGemm(1, 9, c, one[:], 0, 0, d1[:], 9, g.B1[:], 9, nil, nil, loopedGemmAdd)
-		loopedGemm(9, 11, c, d1[:], 1, 9, xc, 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil, nil, loopedGemmAdd)
+		loopedGemm(9, 11, c, d1[:], 1, 9, xc, 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil,
+			nil, loopedGemmAdd)
 	}
 	return loss
 }
@@ -544,7 +631,8 @@ func loopedGelu(z float64) float64 {
 	return 0.5 * z * (1 + math.Tanh(0.7978845608028654*(z+0.044715*(z*z*z))))
 }
 
-// loopedGeluDeriv computes gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(√(2/π)(z + 0.044715z³)).
+// loopedGeluDeriv computes gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+// 3·0.044715z²), t = tanh(√(2/π)(z + 0.044715z³)).
 func loopedGeluDeriv(z float64) float64 {
 	t := math.Tanh(0.7978845608028654 * (z + 0.044715*(z*z*z)))
 	return 0.5*(1+t) + 0.5*z*(1-t*t)*(0.7978845608028654*(1+0.134145*(z*z)))
@@ -561,7 +649,8 @@ func loopedSiluDeriv(z float64) float64 {
 	return s * (1 + z*(1-s))
 }
 
-// loopedSoftplus computes softplus(z) = log(1 + e^z), as z + log(1 + e^−z) for z > 0 so that nothing overflows.
+// loopedSoftplus computes softplus(z) = log(1 + e^z), as z + log(1 + e^−z) for z >
+// 0 so that nothing overflows.
 func loopedSoftplus(z float64) float64 {
 	if z > 0 {
 		return z + math.Log1p(math.Exp(-z))
@@ -569,7 +658,8 @@ func loopedSoftplus(z float64) float64 {
 	return math.Log1p(math.Exp(z))
 }
 
-// loopedSoftplusDeriv computes softplus'(z) = σ(z) = 1 − e^−a with a = softplus(z); −expm1(−a) keeps it exact for small a.
+// loopedSoftplusDeriv computes softplus'(z) = σ(z) = 1 − e^−a with a =
+// softplus(z); −expm1(−a) keeps it exact for small a.
 func loopedSoftplusDeriv(a float64) float64 {
 	return -math.Expm1(-a)
 }
@@ -580,7 +670,7 @@ const (
 	loopedGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	loopedGemmSet  = 2 // c = a·b
 	loopedGemmRelu = 4 // then c = max(c, 0)
-	loopedGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	loopedGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // loopedGemm computes a product of matrices read through strides (counted in
@@ -588,11 +678,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to loopedGemmKernel, the
-// fastest kernel of the build; the rest to loopedGemmGo.
-func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to loopedGemmKernel, the fastest kernel of the
+// build; the rest to loopedGemmGo.
+func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -616,7 +707,8 @@ func loopedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		if mode&loopedGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		loopedGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		loopedGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -654,12 +746,13 @@ func loopedTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd 
 	}
 }
 
-// loopedSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
+// loopedSoftmax writes into p the softmax of each column j < n of the k×n matrix
+// z, and into sum[j] the sum of its exponentials:
 //
 //	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
 //
-// Whole blocks of 4 columns go to loopedSoftmaxKernel, the rest to loopedSoftmaxGo.
+// Whole blocks of 4 columns go to loopedSoftmaxKernel, the rest to
+// loopedSoftmaxGo.
 func loopedSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 	if k == 0 || n == 0 {
 		return
@@ -677,7 +770,8 @@ func loopedSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 }
 
 // loopedGemmGo is loopedGemm in plain Go, four rows of c at a time.
-func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func loopedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

@@ -6,8 +6,8 @@ package loops
 import "unsafe"
 
 // loopedAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var loopedAVX2 = func() bool {
 	_, _, c1, _ := loopedCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func loopedCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // loopedXGETBV returns the low half of XCR0, the state the operating system saves.
 func loopedXGETBV() (eax uint32)
 
-// loopedGemmAVX2 is loopedGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// loopedGemmAVX2 is loopedGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else loopedGemmGo.
-func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if loopedAVX2 {
-		loopedGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		loopedGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	loopedGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,21 +50,25 @@ func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 // loopedGemvKernel runs loopedGemvAVX2 if the processor has AVX2 and FMA, else loopedGemvGo.
 func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if loopedAVX2 {
-		loopedGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		loopedGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	loopedGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// loopedTransposeAVX2 is loopedTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// loopedTransposeAVX2 is loopedTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func loopedTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// loopedTransposeKernel runs loopedTransposeAVX2 if the processor has AVX2 and FMA, else loopedTransposeGo.
+// loopedTransposeKernel runs loopedTransposeAVX2 if the processor has AVX2 and
+// FMA, else loopedTransposeGo.
 func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if loopedAVX2 {
-		loopedTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		loopedTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	loopedTransposeGo(rows, cols, src, lds, dst, ldd)

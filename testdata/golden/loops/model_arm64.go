@@ -8,12 +8,15 @@ import "unsafe"
 // loopedGemmNEON is loopedGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func loopedGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func loopedGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// loopedGemmKernel runs loopedGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	loopedGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// loopedGemmKernel runs loopedGemmNEON, then relu and the mask if the mode asks
+// for it: NEON has the instructions, but Go's assembler does not.
+func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	loopedGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(loopedGemmRelu|loopedGemmMask) == 0 {
 		return
 	}
@@ -35,10 +38,11 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func loopedGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// loopedGemvKernel runs loopedGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// loopedGemvKernel runs loopedGemvNEON, then relu if the mode asks for it: NEON
+// has the instructions, but Go's assembler does not.
 func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	loopedGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+	loopedGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y),
+		mode)
 	if mode&loopedGemmRelu == 0 {
 		return
 	}

@@ -24,19 +24,19 @@ const (
 //
 //	8 → 12 leaky_relu → 6 gelu → 4 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Small
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Small also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Small struct {
-	// layer 1, 8 → 12: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:7), 8 → 12: PyTorch "0.weight" and "0.bias"
 	W1 [12][8]float32
 	B1 [12]float32
-	// layer 2, 12 → 6: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:8), 12 → 6: PyTorch "2.weight" and "2.bias"
 	W2 [6][12]float32
 	B2 [6]float32
-	// layer 3, 6 → 4: PyTorch "4.weight" and "4.bias"
+	// layer 3 (spec.yaml:9), 6 → 4: PyTorch "4.weight" and "4.bias"
 	W3 [4][6]float32
 	B3 [4]float32
 }
@@ -45,9 +45,8 @@ type Small struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Small{})-SmallNumParams*4]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Small) Params() []float32 {
 	return unsafe.Slice(&m.W1[0][0], SmallNumParams)
 }
@@ -62,9 +61,9 @@ func (*Small) Head() string {
 	return "softmax"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// SmallSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use SmallSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Small) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He normal: N(0, σ²), σ = √(2/fan_in) = √(2/8).
@@ -92,25 +91,31 @@ func (m *Small) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
-	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
+	// Layer 1 (spec.yaml:7), 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if
+	// z > 0 else 0.01·z.
 	var a1 [12]float32
 	a1 = m.B1
 	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], a1[:], smallGemmAdd)
 	for o := range 12 {
 		a1[o] = smallLeakyRelu0_01(a1[o])
 	}
-	// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
+	// Layer 2 (spec.yaml:8), 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 +
+	// tanh(√(2/π)(z + 0.044715z³))).
 	var a2 [6]float32
 	a2 = m.B2
 	smallGemv(6, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, a1[:], a2[:], smallGemmAdd)
 	for o := range 6 {
 		a2[o] = smallGelu(a2[o])
 	}
-	// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3.
-	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] + m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5]
-	z[1] = m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] + m.W3[1][3]*a2[3] + m.W3[1][4]*a2[4] + m.W3[1][5]*a2[5]
-	z[2] = m.B3[2] + m.W3[2][0]*a2[0] + m.W3[2][1]*a2[1] + m.W3[2][2]*a2[2] + m.W3[2][3]*a2[3] + m.W3[2][4]*a2[4] + m.W3[2][5]*a2[5]
-	z[3] = m.B3[3] + m.W3[3][0]*a2[0] + m.W3[3][1]*a2[1] + m.W3[3][2]*a2[2] + m.W3[3][3]*a2[3] + m.W3[3][4]*a2[4] + m.W3[3][5]*a2[5]
+	// Layer 3 (output, spec.yaml:9), 6 → 4: z3 = W3·a2 + b3.
+	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] +
+		m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5]
+	z[1] = m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] + m.W3[1][3]*a2[3] +
+		m.W3[1][4]*a2[4] + m.W3[1][5]*a2[5]
+	z[2] = m.B3[2] + m.W3[2][0]*a2[0] + m.W3[2][1]*a2[1] + m.W3[2][2]*a2[2] + m.W3[2][3]*a2[3] +
+		m.W3[2][4]*a2[4] + m.W3[2][5]*a2[5]
+	z[3] = m.B3[3] + m.W3[3][0]*a2[0] + m.W3[3][1]*a2[1] + m.W3[3][2]*a2[2] + m.W3[3][3]*a2[3] +
+		m.W3[3][4]*a2[4] + m.W3[3][5]*a2[5]
 	return z
 }
 
@@ -148,9 +153,9 @@ func (m *Small) Predict(x *[SmallInputs]float32) int {
 }
 
 // SmallTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type SmallTrace struct {
 	// layer 1 output, leaky_relu(z)
 	A1 [12]float32
@@ -165,26 +170,32 @@ type SmallTrace struct {
 	LogSumExp float32
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
-	// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z.
+	// Layer 1 (spec.yaml:7), 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if
+	// z > 0 else 0.01·z.
 	s.A1 = m.B1
 	smallGemv(12, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, x[:], s.A1[:], smallGemmAdd)
 	for o := range 12 {
 		s.A1[o] = smallLeakyRelu0_01(s.A1[o])
 	}
-	// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
+	// Layer 2 (spec.yaml:8), 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 +
+	// tanh(√(2/π)(z + 0.044715z³))).
 	s.Z2 = m.B2
 	smallGemv(6, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, s.A1[:], s.Z2[:], smallGemmAdd)
 	for o := range 6 {
 		s.A2[o] = smallGelu(s.Z2[o])
 	}
-	// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3.
-	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5]
-	s.Z3[1] = m.B3[1] + m.W3[1][0]*s.A2[0] + m.W3[1][1]*s.A2[1] + m.W3[1][2]*s.A2[2] + m.W3[1][3]*s.A2[3] + m.W3[1][4]*s.A2[4] + m.W3[1][5]*s.A2[5]
-	s.Z3[2] = m.B3[2] + m.W3[2][0]*s.A2[0] + m.W3[2][1]*s.A2[1] + m.W3[2][2]*s.A2[2] + m.W3[2][3]*s.A2[3] + m.W3[2][4]*s.A2[4] + m.W3[2][5]*s.A2[5]
-	s.Z3[3] = m.B3[3] + m.W3[3][0]*s.A2[0] + m.W3[3][1]*s.A2[1] + m.W3[3][2]*s.A2[2] + m.W3[3][3]*s.A2[3] + m.W3[3][4]*s.A2[4] + m.W3[3][5]*s.A2[5]
+	// Layer 3 (output, spec.yaml:9), 6 → 4: z3 = W3·a2 + b3.
+	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] +
+		m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5]
+	s.Z3[1] = m.B3[1] + m.W3[1][0]*s.A2[0] + m.W3[1][1]*s.A2[1] + m.W3[1][2]*s.A2[2] +
+		m.W3[1][3]*s.A2[3] + m.W3[1][4]*s.A2[4] + m.W3[1][5]*s.A2[5]
+	s.Z3[2] = m.B3[2] + m.W3[2][0]*s.A2[0] + m.W3[2][1]*s.A2[1] + m.W3[2][2]*s.A2[2] +
+		m.W3[2][3]*s.A2[3] + m.W3[2][4]*s.A2[4] + m.W3[2][5]*s.A2[5]
+	s.Z3[3] = m.B3[3] + m.W3[3][0]*s.A2[0] + m.W3[3][1]*s.A2[1] + m.W3[3][2]*s.A2[2] +
+		m.W3[3][3]*s.A2[3] + m.W3[3][4]*s.A2[4] + m.W3[3][5]*s.A2[5]
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3])
 	var sum float32
@@ -199,18 +210,23 @@ func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 	s.LogSumExp = mx + float32(math.Log(float64(sum)))
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[SmallOutputs]float32) (loss float32) {
-	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32,
+	y *[SmallOutputs]float32) (loss float32) {
+	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
+	// fused; y sums to 1).
 	var d3 [4]float32
 	for k := range 4 {
 		d3[k] = s.Y[k] - y[k]
@@ -252,7 +268,8 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 	d2[3] = m.W3[0][3]*d3[0] + m.W3[1][3]*d3[1] + m.W3[2][3]*d3[2] + m.W3[3][3]*d3[3]
 	d2[4] = m.W3[0][4]*d3[0] + m.W3[1][4]*d3[1] + m.W3[2][4]*d3[2] + m.W3[3][4]*d3[3]
 	d2[5] = m.W3[0][5]*d3[0] + m.W3[1][5]*d3[1] + m.W3[2][5]*d3[2] + m.W3[3][5]*d3[3]
-	// δ2 = ∂L/∂z2 = d2 ⊙ gelu'(z2), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…).
+	// δ2 = ∂L/∂z2 = d2 ⊙ gelu'(z2), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+	// 3·0.044715z²), t = tanh(…); d2 holds δ2 from here on.
 	for i := range 6 {
 		d2[i] *= smallGeluDeriv(s.Z2[i])
 	}
@@ -262,10 +279,13 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 6×1 and a 1×12 matrix.
-	smallGemm(6, 12, 1, d2[:], 1, 1, s.A1[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12, nil, nil, smallGemmAdd)
-	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×12 row δᵀ·W.
-	smallGemm(1, 12, 6, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12, nil, nil, smallGemmSet)
-	// δ1 = ∂L/∂z1 = d1 ⊙ leaky_relu'(z1), with leaky_relu'(z) = 1 if a > 0 else 0.01.
+	smallGemm(6, 12, 1, d2[:], 1, 1, s.A1[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12, nil, nil,
+		smallGemmAdd)
+	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×12 product δ2ᵀ·W2.
+	smallGemm(1, 12, 6, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12, nil, nil,
+		smallGemmSet)
+	// δ1 = ∂L/∂z1 = d1 ⊙ leaky_relu'(z1), with leaky_relu'(z) = 1 if a > 0 else 0.01;
+	// d1 holds δ1 from here on.
 	for i := range 12 {
 		d1[i] *= smallLeakyRelu0_01Deriv(s.A1[i])
 	}
@@ -274,16 +294,17 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 12×1 and a 1×8 matrix.
-	smallGemm(12, 8, 1, d1[:], 1, 1, x[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, nil, smallGemmAdd)
+	smallGemm(12, 8, 1, d1[:], 1, 1, x[:], 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, nil,
+		smallGemmAdd)
 	return loss
 }
 
 // ForwardBatch computes Forward for each of the samples in x, SmallInputs features
 // each, row after row, and writes their outputs to dst, SmallOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Small) ForwardBatch(dst, x []float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(dst) != n*SmallOutputs {
@@ -300,23 +321,31 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 	var sum [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
 		smallTranspose(c, 8, xc, 8, xt[:], 32)
-		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
-		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, smallGemmBias)
+		// Layer 1 (spec.yaml:7), 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if
+		// z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
+		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, smallGemmBias)
 		for i := range a1 {
 			a1[i] = smallLeakyRelu0_01(a1[i])
 		}
-		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, smallGemmBias)
+		// Layer 2 (spec.yaml:8), 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 +
+		// tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, smallGemmBias)
 		for i := range a2 {
 			a2[i] = smallGelu(z2[i])
 		}
-		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, smallGemmBias)
+		// Layer 3 (output, spec.yaml:9), 6 → 4: z3 = W3·a2 + b3. For all samples at once:
+		// Z = W·A, A unit-major.
+		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32,
+			m.B3[:], nil, smallGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		smallSoftmax(4, cols, z3[:], 32, p[:], sum[:])
 		smallTranspose(4, c, p[:], 32, dst[base*SmallOutputs:], 4)
 	}
@@ -325,12 +354,12 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (SmallInputs features each) and y their targets
 // (SmallOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(y) != n*SmallOutputs {
@@ -355,61 +384,82 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
 		smallTranspose(c, 8, xc, 8, xt[:], 32)
-		// Layer 1, 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
-		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, smallGemmBias)
+		// Layer 1 (spec.yaml:7), 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if
+		// z > 0 else 0.01·z. For all samples at once: Z = W·A, A unit-major.
+		smallGemm(12, cols, 8, unsafe.Slice(&m.W1[0][0], 12*8), 8, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, smallGemmBias)
 		for i := range a1 {
 			a1[i] = smallLeakyRelu0_01(a1[i])
 		}
-		// Layer 2, 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
-		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, smallGemmBias)
+		// Layer 2 (spec.yaml:8), 12 → 6: a2 = gelu(W2·a1 + b2), gelu(z) = ½z(1 +
+		// tanh(√(2/π)(z + 0.044715z³))). For all samples at once: Z = W·A, A unit-major.
+		smallGemm(6, cols, 12, unsafe.Slice(&m.W2[0][0], 6*12), 12, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, smallGemmBias)
 		for i := range a2 {
 			a2[i] = smallGelu(z2[i])
 		}
-		// Layer 3 (output), 6 → 4: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, smallGemmBias)
+		// Layer 3 (output, spec.yaml:9), 6 → 4: z3 = W3·a2 + b3. For all samples at once:
+		// Z = W·A, A unit-major.
+		smallGemm(4, cols, 6, unsafe.Slice(&m.W3[0][0], 4*6), 6, 1, a2[:], 32, z3[:], 32,
+			m.B3[:], nil, smallGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		smallTranspose(12, c, a1[:], 32, a1t[:], 12)
 		smallTranspose(6, c, a2[:], 32, a2t[:], 6)
 		smallTranspose(6, c, z2[:], 32, z2t[:], 6)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		smallSoftmax(4, cols, z3[:], 32, p[:], sum[:])
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
+		// fused; y sums to 1).
 		t := y[base*SmallOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z3[0*32+q], z3[1*32+q], z3[2*32+q], z3[3*32+q]) + float32(math.Log(float64(sum[q])))
+			lse := max(z3[q], z3[32+q], z3[2*32+q], z3[3*32+q]) +
+				float32(math.Log(float64(sum[q])))
 			for k := range 4 {
 				d3[q*4+k] = p[k*32+q] - t[q*4+k]
 				loss += t[q*4+k] * (lse - z3[k*32+q])
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		smallGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, smallGemmAdd)
-		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6, nil, nil, smallGemmAdd)
-		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		smallGemm(c, 6, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*6), 6, d2[:], 6, nil, nil, smallGemmSet)
-		// δ2 = d2 ⊙ gelu'(z2), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(…); d2 holds δ2 from here on.
+		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6, nil,
+			nil, smallGemmAdd)
+		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
+		// by δ3): the rows of Δ3·W3.
+		smallGemm(c, 6, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*6), 6, d2[:], 6, nil,
+			nil, smallGemmSet)
+		// δ2 = d2 ⊙ gelu'(z2), with gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+		// 3·0.044715z²), t = tanh(…); d2 holds δ2 from here on.
 		for i := range d2[:c*6] {
 			d2[i] *= smallGeluDeriv(z2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		smallGemm(1, 6, c, one[:], 0, 0, d2[:], 6, g.B2[:], 6, nil, nil, smallGemmAdd)
-		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12, nil, nil, smallGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		smallGemm(c, 12, 6, d2[:], 6, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12, nil, nil, smallGemmSet)
-		// δ1 = d1 ⊙ leaky_relu'(z1), with leaky_relu'(z) = 1 if a > 0 else 0.01; d1 holds δ1 from here on.
+		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12,
+			nil, nil, smallGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		smallGemm(c, 12, 6, d2[:], 6, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12,
+			nil, nil, smallGemmSet)
+		// δ1 = d1 ⊙ leaky_relu'(z1), with leaky_relu'(z) = 1 if a > 0 else 0.01; d1 holds
+		// δ1 from here on.
 		for i := range d1[:c*12] {
 			d1[i] *= smallLeakyRelu0_01Deriv(a1t[i])
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		smallGemm(1, 12, c, one[:], 0, 0, d1[:], 12, g.B1[:], 12, nil, nil, smallGemmAdd)
-		smallGemm(12, 8, c, d1[:], 1, 12, xc, 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil, nil, smallGemmAdd)
+		smallGemm(12, 8, c, d1[:], 1, 12, xc, 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil,
+			nil, smallGemmAdd)
 	}
 	return loss
 }
@@ -433,7 +483,8 @@ func smallGelu(arg float32) float32 {
 	return float32(0.5 * z * (1 + math.Tanh(0.7978845608028654*(z+0.044715*(z*z*z)))))
 }
 
-// smallGeluDeriv computes gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(√(2/π)(z + 0.044715z³)).
+// smallGeluDeriv computes gelu'(z) = ½(1 + t) + ½z(1 − t²)·√(2/π)(1 +
+// 3·0.044715z²), t = tanh(√(2/π)(z + 0.044715z³)).
 func smallGeluDeriv(arg float32) float32 {
 	z := float64(arg)
 	t := math.Tanh(0.7978845608028654 * (z + 0.044715*(z*z*z)))
@@ -446,7 +497,7 @@ const (
 	smallGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	smallGemmSet  = 2 // c = a·b
 	smallGemmRelu = 4 // then c = max(c, 0)
-	smallGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	smallGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // smallGemm computes a product of matrices read through strides (counted in
@@ -454,11 +505,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 16 columns go to smallGemmKernel, the
-// fastest kernel of the build; the rest to smallGemmGo.
-func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 16 columns go to smallGemmKernel, the fastest kernel of the
+// build; the rest to smallGemmGo.
+func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
+	bias, mask []float32, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -482,7 +534,8 @@ func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 		if mode&smallGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -499,8 +552,8 @@ func smallGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 }
 
 // smallTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to smallTransposeKernel,
-// the edges to smallTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to smallTransposeKernel, the
+// edges to smallTransposeGo.
 func smallTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -543,7 +596,8 @@ func smallSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 }
 
 // smallGemmGo is smallGemm in plain Go, four rows of c at a time.
-func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
+	bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

@@ -6,8 +6,8 @@ package mixed32
 import "unsafe"
 
 // smallAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var smallAVX2 = func() bool {
 	_, _, c1, _ := smallCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func smallCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // smallXGETBV returns the low half of XCR0, the state the operating system saves.
 func smallXGETBV() (eax uint32)
 
-// smallGemmAVX2 is smallGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// smallGemmAVX2 is smallGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
 // smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
-func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	if smallAVX2 {
-		smallGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		smallGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	smallGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,21 +50,25 @@ func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 // smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else smallGemvGo.
 func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if smallAVX2 {
-		smallGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		smallGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	smallGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// smallTransposeAVX2 is smallTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// smallTransposeAVX2 is smallTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func smallTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
-// smallTransposeKernel runs smallTransposeAVX2 if the processor has AVX2 and FMA, else smallTransposeGo.
+// smallTransposeKernel runs smallTransposeAVX2 if the processor has AVX2 and FMA,
+// else smallTransposeGo.
 func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if smallAVX2 {
-		smallTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		smallTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	smallTransposeGo(rows, cols, src, lds, dst, ldd)
@@ -73,7 +82,8 @@ func smallSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 // smallSoftmaxKernel runs smallSoftmaxAVX2 if the processor has AVX2 and FMA, else smallSoftmaxGo.
 func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if smallAVX2 {
-		smallSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p), unsafe.SliceData(sum))
+		smallSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
 		return
 	}
 	smallSoftmaxGo(k, n, z, ld, p, sum)

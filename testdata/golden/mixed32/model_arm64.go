@@ -8,12 +8,15 @@ import "unsafe"
 // smallGemmNEON is smallGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func smallGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func smallGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
-// smallGemmKernel runs smallGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
-	smallGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// smallGemmKernel runs smallGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	smallGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(smallGemmRelu|smallGemmMask) == 0 {
 		return
 	}
@@ -35,10 +38,11 @@ func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 //go:noescape
 func smallGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// smallGemvKernel runs smallGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// smallGemvKernel runs smallGemvNEON, then relu if the mode asks for it: NEON has
+// the instructions, but Go's assembler does not.
 func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	smallGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+	smallGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y),
+		mode)
 	if mode&smallGemmRelu == 0 {
 		return
 	}

@@ -60,7 +60,8 @@ func TestSmallGradient(t *testing.T) {
 				e = min(e, rel(float64(grad[i]), numeric(i, step/16)))
 			}
 			if e > tol {
-				t.Errorf("tensor %d, parameter %d: backward %g, central difference %g", l, i, grad[i], numeric(i, step))
+				t.Errorf("tensor %d, parameter %d: backward %g, "+
+					"central difference %g", l, i, grad[i], numeric(i, step))
 			}
 		}
 		offset += w

@@ -24,16 +24,16 @@ const (
 //
 //	6 → 5 elu → 3 sigmoid
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Tagger
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Tagger also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes binary_cross_entropy.
 type Tagger struct {
-	// layer 1, 6 → 5: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:8), 6 → 5: PyTorch "0.weight" and "0.bias"
 	W1 [5][6]float64
 	B1 [5]float64
-	// layer 2, 5 → 3: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:9), 5 → 3: PyTorch "2.weight" and "2.bias"
 	W2 [3][5]float64
 	B2 [3]float64
 }
@@ -42,9 +42,8 @@ type Tagger struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Tagger{})-TaggerNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Tagger) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], TaggerNumParams)
 }
@@ -59,15 +58,15 @@ func (*Tagger) Head() string {
 	return "sigmoid"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// TaggerSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use TaggerSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Tagger) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/6).
 	for o := range m.W1 {
 		for i := range m.W1[o] {
-			m.W1[o][i] = (2*r.Float64() - 1) * 1
+			m.W1[o][i] = 2*r.Float64() - 1
 		}
 	}
 	m.B1 = [5]float64{}
@@ -82,14 +81,14 @@ func (m *Tagger) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Tagger) logits(x *[TaggerInputs]float64) (z [TaggerOutputs]float64) {
-	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
+	// Layer 1 (spec.yaml:8), 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	var a1 [5]float64
 	a1 = m.B1
 	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], a1[:], taggerGemmAdd)
 	for o := range 5 {
 		a1[o] = taggerElu1(a1[o])
 	}
-	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
+	// Layer 2 (output, spec.yaml:9), 5 → 3: z2 = W2·a1 + b2.
 	z = m.B2
 	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z[:], taggerGemmAdd)
 	return z
@@ -122,9 +121,9 @@ func (m *Tagger) Predict(x *[TaggerInputs]float64) int {
 }
 
 // TaggerTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type TaggerTrace struct {
 	// layer 1 output, elu(z)
 	A1 [5]float64
@@ -133,16 +132,16 @@ type TaggerTrace struct {
 	Y  [3]float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
-	// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
+	// Layer 1 (spec.yaml:8), 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	s.A1 = m.B1
 	taggerGemv(5, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, x[:], s.A1[:], taggerGemmAdd)
 	for o := range 5 {
 		s.A1[o] = taggerElu1(s.A1[o])
 	}
-	// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2.
+	// Layer 2 (output, spec.yaml:9), 5 → 3: z2 = W2·a1 + b2.
 	s.Z2 = m.B2
 	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, s.A1[:], s.Z2[:], taggerGemmAdd)
 	for k := range 3 {
@@ -150,18 +149,24 @@ func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
 	}
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: 0 or 1 for each output.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: 0 or 1 for each output.
 //
-// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 3. Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ
+// max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 3. Backpropagation is the chain rule
+// applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
+// pre-activation:
 //
-//	δ at the output = ∂L/∂z = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused)
+//	δ at the output = ∂L/∂z = (p − y)/K = 0.3333333333333333·(p − y)
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y *[TaggerOutputs]float64) (loss float64) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused).
+//
+// δ at the output: sigmoid and binary cross-entropy fused.
+func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64,
+	y *[TaggerOutputs]float64) (loss float64) {
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p
+	// − y) (sigmoid and binary cross-entropy fused).
 	var d2 [3]float64
 	for k := range 3 {
 		v := s.Z2[k]
@@ -174,10 +179,13 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 3×1 and a 1×5 matrix.
-	taggerGemm(3, 5, 1, d2[:], 1, 1, s.A1[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, nil, taggerGemmAdd)
-	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×5 row δᵀ·W.
-	taggerGemm(1, 5, 3, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, nil, taggerGemmSet)
-	// δ1 = ∂L/∂z1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1.
+	taggerGemm(3, 5, 1, d2[:], 1, 1, s.A1[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, nil,
+		taggerGemmAdd)
+	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×5 product δ2ᵀ·W2.
+	taggerGemm(1, 5, 3, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, nil,
+		taggerGemmSet)
+	// δ1 = ∂L/∂z1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1; d1 holds δ1
+	// from here on.
 	for i := range 5 {
 		d1[i] *= taggerElu1Deriv(s.A1[i])
 	}
@@ -186,16 +194,18 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64, y
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 5×1 and a 1×6 matrix.
-	taggerGemm(5, 6, 1, d1[:], 1, 1, x[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil, taggerGemmAdd)
+	taggerGemm(5, 6, 1, d1[:], 1, 1, x[:], 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil,
+		taggerGemmAdd)
 	return loss
 }
 
-// ForwardBatch computes Forward for each of the samples in x, TaggerInputs features
-// each, row after row, and writes their outputs to dst, TaggerOutputs values each.
+// ForwardBatch computes Forward for each of the samples in x, TaggerInputs
+// features each, row after row, and writes their outputs to dst, TaggerOutputs
+// values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Tagger) ForwardBatch(dst, x []float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(dst) != n*TaggerOutputs {
@@ -208,16 +218,21 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 	var z2 [96]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
 		taggerTranspose(c, 6, xc, 6, xt[:], 32)
-		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, taggerGemmBias)
+		// Layer 1 (spec.yaml:8), 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else
+		// 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, taggerGemmBias)
 		for i := range a1 {
 			a1[i] = taggerElu1(a1[i])
 		}
-		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, taggerGemmBias)
+		// Layer 2 (output, spec.yaml:9), 5 → 3: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, taggerGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[TaggerOutputs]float64)(dst[(base+q)*TaggerOutputs:])
@@ -231,12 +246,12 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TaggerInputs features each) and y their targets
 // (TaggerOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(y) != n*TaggerOutputs {
@@ -254,41 +269,54 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*TaggerInputs : (base+c)*TaggerInputs]
 		taggerTranspose(c, 6, xc, 6, xt[:], 32)
-		// Layer 1, 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, taggerGemmBias)
+		// Layer 1 (spec.yaml:8), 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else
+		// 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		taggerGemm(5, cols, 6, unsafe.Slice(&m.W1[0][0], 5*6), 6, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, taggerGemmBias)
 		for i := range a1 {
 			a1[i] = taggerElu1(a1[i])
 		}
-		// Layer 2 (output), 5 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, taggerGemmBias)
+		// Layer 2 (output, spec.yaml:9), 5 → 3: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		taggerGemm(3, cols, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, taggerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		taggerTranspose(5, c, a1[:], 32, a1t[:], 5)
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p − y) (sigmoid and binary cross-entropy fused). For each sample.
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p
+		// − y) (sigmoid and binary cross-entropy fused). For each sample.
 		for q := range c {
 			t := (*[TaggerOutputs]float64)(y[(base+q)*TaggerOutputs:])
 			for k := range 3 {
 				v := z2[k*32+q]
 				d2[q*3+k] = 0.3333333333333333 * (taggerSigmoid(z2[k*32+q]) - t[k])
-				loss += (max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 3
+				loss += (max(v, 0) - v*t[k] +
+					math.Log1p(math.Exp(-math.Abs(v)))) / 3
 			}
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		taggerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, taggerGemmAdd)
-		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil, nil, taggerGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		taggerGemm(c, 5, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil, nil, taggerGemmSet)
-		// δ1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1; d1 holds δ1 from here on.
+		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil,
+			nil, taggerGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		taggerGemm(c, 5, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil,
+			nil, taggerGemmSet)
+		// δ1 = d1 ⊙ elu'(z1), with elu'(z) = 1 if a > 0 else a + 1; d1 holds δ1 from here
+		// on.
 		for i := range d1[:c*5] {
 			d1[i] *= taggerElu1Deriv(a1t[i])
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		taggerGemm(1, 5, c, one[:], 0, 0, d1[:], 5, g.B1[:], 5, nil, nil, taggerGemmAdd)
-		taggerGemm(5, 6, c, d1[:], 1, 5, xc, 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil, taggerGemmAdd)
+		taggerGemm(5, 6, c, d1[:], 1, 5, xc, 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil,
+			taggerGemmAdd)
 	}
 	return loss
 }
@@ -320,7 +348,7 @@ const (
 	taggerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	taggerGemmSet  = 2 // c = a·b
 	taggerGemmRelu = 4 // then c = max(c, 0)
-	taggerGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	taggerGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // taggerGemm computes a product of matrices read through strides (counted in
@@ -328,11 +356,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to taggerGemmKernel, the
-// fastest kernel of the build; the rest to taggerGemmGo.
-func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to taggerGemmKernel, the fastest kernel of the
+// build; the rest to taggerGemmGo.
+func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -356,7 +385,8 @@ func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		if mode&taggerGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		taggerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		taggerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -395,7 +425,8 @@ func taggerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd 
 }
 
 // taggerGemmGo is taggerGemm in plain Go, four rows of c at a time.
-func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func taggerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

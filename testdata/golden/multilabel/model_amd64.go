@@ -6,8 +6,8 @@ package tags
 import "unsafe"
 
 // taggerAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var taggerAVX2 = func() bool {
 	_, _, c1, _ := taggerCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func taggerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // taggerXGETBV returns the low half of XCR0, the state the operating system saves.
 func taggerXGETBV() (eax uint32)
 
-// taggerGemmAVX2 is taggerGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// taggerGemmAVX2 is taggerGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else taggerGemmGo.
-func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if taggerAVX2 {
-		taggerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		taggerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	taggerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,21 +50,25 @@ func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 // taggerGemvKernel runs taggerGemvAVX2 if the processor has AVX2 and FMA, else taggerGemvGo.
 func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if taggerAVX2 {
-		taggerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		taggerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	taggerGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// taggerTransposeAVX2 is taggerTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// taggerTransposeAVX2 is taggerTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func taggerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// taggerTransposeKernel runs taggerTransposeAVX2 if the processor has AVX2 and FMA, else taggerTransposeGo.
+// taggerTransposeKernel runs taggerTransposeAVX2 if the processor has AVX2 and
+// FMA, else taggerTransposeGo.
 func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if taggerAVX2 {
-		taggerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		taggerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	taggerTransposeGo(rows, cols, src, lds, dst, ldd)

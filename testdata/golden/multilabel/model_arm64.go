@@ -8,12 +8,15 @@ import "unsafe"
 // taggerGemmNEON is taggerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func taggerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func taggerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// taggerGemmKernel runs taggerGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	taggerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// taggerGemmKernel runs taggerGemmNEON, then relu and the mask if the mode asks
+// for it: NEON has the instructions, but Go's assembler does not.
+func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	taggerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(taggerGemmRelu|taggerGemmMask) == 0 {
 		return
 	}
@@ -35,10 +38,11 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func taggerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// taggerGemvKernel runs taggerGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// taggerGemvKernel runs taggerGemvNEON, then relu if the mode asks for it: NEON
+// has the instructions, but Go's assembler does not.
 func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	taggerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+	taggerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y),
+		mode)
 	if mode&taggerGemmRelu == 0 {
 		return
 	}

@@ -24,16 +24,16 @@ const (
 //
 //	1 → 1 sigmoid → 1 identity
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Tiny
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Tiny also serves
+// to accumulate gradients: they have the same shape.
 //
 // Training minimizes mse.
 type Tiny struct {
-	// layer 1, 1 → 1: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:6), 1 → 1: PyTorch "0.weight" and "0.bias"
 	W1 [1][1]float32
 	B1 [1]float32
-	// layer 2, 1 → 1: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:7), 1 → 1: PyTorch "2.weight" and "2.bias"
 	W2 [1][1]float32
 	B2 [1]float32
 }
@@ -42,9 +42,8 @@ type Tiny struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Tiny{})-TinyNumParams*4]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Tiny) Params() []float32 {
 	return unsafe.Slice(&m.W1[0][0], TinyNumParams)
 }
@@ -59,9 +58,9 @@ func (*Tiny) Head() string {
 	return "identity"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// TinySeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use TinySeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Tiny) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/1).
@@ -87,19 +86,19 @@ func (m *Tiny) Init(seed uint64) {
 // It allocates nothing and is safe for concurrent use.
 func (m *Tiny) Forward(x *[TinyInputs]float32) (y [TinyOutputs]float32) {
 	var z [TinyOutputs]float32
-	// Layer 1, 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z).
+	// Layer 1 (spec.yaml:6), 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z).
 	var a1 [1]float32
 	a1[0] = tinySigmoid(m.B1[0] + m.W1[0][0]*x[0])
-	// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2.
+	// Layer 2 (output, spec.yaml:7), 1 → 1: z2 = W2·a1 + b2.
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0]
 	y = z
 	return y
 }
 
-// TinyTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// TinyTrace holds what the forward pass of one sample saves for the backward pass:
+// the chain rule needs each layer's input (the output of the layer below) and, for
+// some activations, the pre-activation z. This is why training needs more memory
+// than inference.
 type TinyTrace struct {
 	// layer 1 output, sigmoid(z)
 	A1 [1]float32
@@ -108,28 +107,33 @@ type TinyTrace struct {
 	Y  [1]float32
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Tiny) Trace(s *TinyTrace, x *[TinyInputs]float32) {
-	// Layer 1, 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z).
+	// Layer 1 (spec.yaml:6), 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z).
 	s.A1[0] = tinySigmoid(m.B1[0] + m.W1[0][0]*x[0])
-	// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2.
+	// Layer 2 (output, spec.yaml:7), 1 → 1: z2 = W2·a1 + b2.
 	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0]
 	s.Y = s.Z2
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: the expected values.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: the expected values.
 //
-// The loss is ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = 1. Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = 1. Backpropagation is the chain
+// rule applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
+// pre-activation:
 //
 //	δ at the output = ∂L/∂z = (2/K)(z − y) = 2·(z − y)
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32, y *[TinyOutputs]float32) (loss float32) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y).
+//
+// δ at the output: the derivative of the mean squared error.
+func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32,
+	y *[TinyOutputs]float32) (loss float32) {
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y) (the
+	// derivative of the mean squared error).
 	var d2 [1]float32
 	r := s.Y[0] - y[0]
 	d2[0] = 2 * r
@@ -139,7 +143,7 @@ func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32, y *[TinyO
 	g.B2[0] += d2[0]
 	g.W2[0][0] += d2[0] * s.A1[0]
 	d1[0] = m.W2[0][0] * d2[0]
-	// δ1 = ∂L/∂z1 = d1 ⊙ sigmoid'(z1), with sigmoid'(z) = a(1 − a).
+	// δ1 = ∂L/∂z1 = d1 ⊙ sigmoid'(z1), with sigmoid'(z) = a(1 − a); d1 holds δ1 from here on.
 	d1[0] *= tinySigmoidDeriv(s.A1[0])
 	// Layer 1: ∂L/∂W1 += δ1·xᵀ, ∂L/∂b1 += δ1.
 	g.B1[0] += d1[0]
@@ -150,9 +154,9 @@ func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32, y *[TinyO
 // ForwardBatch computes Forward for each of the samples in x, TinyInputs features
 // each, row after row, and writes their outputs to dst, TinyOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Tiny) ForwardBatch(dst, x []float32) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(dst) != n*TinyOutputs {
@@ -165,20 +169,25 @@ func (m *Tiny) ForwardBatch(dst, x []float32) {
 	var z2 [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*TinyInputs : (base+c)*TinyInputs]
 		tinyTranspose(c, 1, xc, 1, xt[:], 32)
-		// Layer 1, 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
-		tinyGemm(1, cols, 1, unsafe.Slice(&m.W1[0][0], 1*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, tinyGemmBias)
+		// Layer 1 (spec.yaml:6), 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) =
+		// 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
+		tinyGemm(1, cols, 1, unsafe.Slice(&m.W1[0][0], 1), 1, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, tinyGemmBias)
 		for i := range a1 {
 			a1[i] = tinySigmoid(a1[i])
 		}
-		// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		tinyGemm(1, cols, 1, unsafe.Slice(&m.W2[0][0], 1*1), 1, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, tinyGemmBias)
+		// Layer 2 (output, spec.yaml:7), 1 → 1: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		tinyGemm(1, cols, 1, unsafe.Slice(&m.W2[0][0], 1), 1, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, tinyGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[TinyOutputs]float32)(dst[(base+q)*TinyOutputs:])
-			out[0] = z2[0*32+q]
+			out[0] = z2[q]
 		}
 	}
 }
@@ -186,12 +195,12 @@ func (m *Tiny) ForwardBatch(dst, x []float32) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TinyInputs features each) and y their targets
 // (TinyOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {
@@ -209,39 +218,50 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*TinyInputs : (base+c)*TinyInputs]
 		tinyTranspose(c, 1, xc, 1, xt[:], 32)
-		// Layer 1, 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) = 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
-		tinyGemm(1, cols, 1, unsafe.Slice(&m.W1[0][0], 1*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, tinyGemmBias)
+		// Layer 1 (spec.yaml:6), 1 → 1: a1 = sigmoid(W1·x + b1), sigmoid(z) = σ(z) =
+		// 1/(1+e^−z). For all samples at once: Z = W·A, A unit-major.
+		tinyGemm(1, cols, 1, unsafe.Slice(&m.W1[0][0], 1), 1, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, tinyGemmBias)
 		for i := range a1 {
 			a1[i] = tinySigmoid(a1[i])
 		}
-		// Layer 2 (output), 1 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		tinyGemm(1, cols, 1, unsafe.Slice(&m.W2[0][0], 1*1), 1, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, tinyGemmBias)
+		// Layer 2 (output, spec.yaml:7), 1 → 1: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		tinyGemm(1, cols, 1, unsafe.Slice(&m.W2[0][0], 1), 1, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, tinyGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		tinyTranspose(1, c, a1[:], 32, a1t[:], 1)
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y). For each sample.
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y) (the
+		// derivative of the mean squared error). For each sample.
 		for q := range c {
 			t := (*[TinyOutputs]float32)(y[(base+q)*TinyOutputs:])
-			r := z2[0*32+q] - t[0]
-			d2[q*1+0] = 2 * r
+			r := z2[q] - t[0]
+			d2[q] = 2 * r
 			loss += r * r
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		tinyGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, tinyGemmAdd)
-		tinyGemm(1, 1, c, d2[:], 1, 1, a1t[:], 1, unsafe.Slice(&g.W2[0][0], 1*1), 1, nil, nil, tinyGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		tinyGemm(c, 1, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*1), 1, d1[:], 1, nil, nil, tinyGemmSet)
+		tinyGemm(1, 1, c, d2[:], 1, 1, a1t[:], 1, unsafe.Slice(&g.W2[0][0], 1), 1, nil, nil,
+			tinyGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		tinyGemm(c, 1, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1), 1, d1[:], 1, nil, nil,
+			tinyGemmSet)
 		// δ1 = d1 ⊙ sigmoid'(z1), with sigmoid'(z) = a(1 − a); d1 holds δ1 from here on.
-		for i := range d1[:c*1] {
+		for i := range d1[:c] {
 			d1[i] *= tinySigmoidDeriv(a1t[i])
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		tinyGemm(1, 1, c, one[:], 0, 0, d1[:], 1, g.B1[:], 1, nil, nil, tinyGemmAdd)
-		tinyGemm(1, 1, c, d1[:], 1, 1, xc, 1, unsafe.Slice(&g.W1[0][0], 1*1), 1, nil, nil, tinyGemmAdd)
+		tinyGemm(1, 1, c, d1[:], 1, 1, xc, 1, unsafe.Slice(&g.W1[0][0], 1), 1, nil, nil,
+			tinyGemmAdd)
 	}
 	return loss
 }
@@ -263,7 +283,7 @@ const (
 	tinyGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	tinyGemmSet  = 2 // c = a·b
 	tinyGemmRelu = 4 // then c = max(c, 0)
-	tinyGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	tinyGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // tinyGemm computes a product of matrices read through strides (counted in
@@ -271,11 +291,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 16 columns go to tinyGemmKernel, the
-// fastest kernel of the build; the rest to tinyGemmGo.
-func tinyGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 16 columns go to tinyGemmKernel, the fastest kernel of the build;
+// the rest to tinyGemmGo.
+func tinyGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
+	bias, mask []float32, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -299,25 +320,14 @@ func tinyGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []
 		if mode&tinyGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		tinyGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		tinyGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
-}
-
-// tinyGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
-// tinyGemmAdd|tinyGemmRelu, y = max(y, 0) then.
-func tinyGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = x[k-1]
-	_ = y[m-1]
-	tinyGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // tinyTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to tinyTransposeKernel,
-// the edges to tinyTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to tinyTransposeKernel, the
+// edges to tinyTransposeGo.
 func tinyTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -338,7 +348,8 @@ func tinyTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd in
 }
 
 // tinyGemmGo is tinyGemm in plain Go, four rows of c at a time.
-func tinyGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func tinyGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
+	bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]
@@ -441,29 +452,6 @@ func tinyGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 					c0[j] = 0
 				}
 			}
-		}
-	}
-}
-
-// tinyGemvGo is tinyGemv in plain Go, summing each row in four lanes.
-func tinyGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
-		var s0, s1, s2, s3 float32
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
-		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
-		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&tinyGemmRelu != 0 {
-			y[i] = max(y[i], 0)
 		}
 	}
 }

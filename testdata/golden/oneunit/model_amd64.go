@@ -6,8 +6,8 @@ package oneunit
 import "unsafe"
 
 // tinyAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var tinyAVX2 = func() bool {
 	_, _, c1, _ := tinyCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,43 +23,37 @@ func tinyCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // tinyXGETBV returns the low half of XCR0, the state the operating system saves.
 func tinyXGETBV() (eax uint32)
 
-// tinyGemmAVX2 is tinyGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// tinyGemmAVX2 is tinyGemm for whole tiles of columns, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
-func tinyGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func tinyGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
 // tinyGemmKernel runs tinyGemmAVX2 if the processor has AVX2 and FMA, else tinyGemmGo.
-func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	if tinyAVX2 {
-		tinyGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		tinyGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	tinyGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// tinyGemvAVX2 is tinyGemv in assembly for processors with AVX2 and FMA.
-//
-//go:noescape
-func tinyGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// tinyGemvKernel runs tinyGemvAVX2 if the processor has AVX2 and FMA, else tinyGemvGo.
-func tinyGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	if tinyAVX2 {
-		tinyGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-		return
-	}
-	tinyGemvGo(m, k, a, lda, x, y, mode)
-}
-
-// tinyTransposeAVX2 is tinyTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// tinyTransposeAVX2 is tinyTranspose for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func tinyTransposeAVX2(rows, cols int, src *float32, lds int, dst *float32, ldd int)
 
-// tinyTransposeKernel runs tinyTransposeAVX2 if the processor has AVX2 and FMA, else tinyTransposeGo.
+// tinyTransposeKernel runs tinyTransposeAVX2 if the processor has AVX2 and FMA,
+// else tinyTransposeGo.
 func tinyTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if tinyAVX2 {
-		tinyTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		tinyTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	tinyTransposeGo(rows, cols, src, lds, dst, ldd)

@@ -8,12 +8,15 @@ import "unsafe"
 // tinyGemmNEON is tinyGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func tinyGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func tinyGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
-// tinyGemmKernel runs tinyGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
-	tinyGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// tinyGemmKernel runs tinyGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	tinyGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(tinyGemmRelu|tinyGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// tinyGemvNEON is tinyGemv in assembly with NEON.
-//
-//go:noescape
-func tinyGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
-
-// tinyGemvKernel runs tinyGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func tinyGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	tinyGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&tinyGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

@@ -4,13 +4,9 @@
 package oneunit
 
 // tinyGemmKernel runs tinyGemmGo: this build has no assembly for it.
-func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
 	tinyGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// tinyGemvKernel runs tinyGemvGo: this build has no assembly for it.
-func tinyGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	tinyGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // tinyTransposeKernel runs tinyTransposeGo: this build has no assembly for it.

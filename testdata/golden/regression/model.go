@@ -24,19 +24,19 @@ const (
 //
 //	1 → 8 tanh → 8 tanh → 2 identity
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Sine
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Sine also serves
+// to accumulate gradients: they have the same shape.
 //
 // Training minimizes mse.
 type Sine struct {
-	// layer 1, 1 → 8: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:7), 1 → 8: PyTorch "0.weight" and "0.bias"
 	W1 [8][1]float64
 	B1 [8]float64
-	// layer 2, 8 → 8: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:8), 8 → 8: PyTorch "2.weight" and "2.bias"
 	W2 [8][8]float64
 	B2 [8]float64
-	// layer 3, 8 → 2: PyTorch "4.weight" and "4.bias"
+	// layer 3 (spec.yaml:9), 8 → 2: PyTorch "4.weight" and "4.bias"
 	W3 [2][8]float64
 	B3 [2]float64
 }
@@ -45,9 +45,8 @@ type Sine struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Sine{})-SineNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Sine) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], SineNumParams)
 }
@@ -62,9 +61,9 @@ func (*Sine) Head() string {
 	return "identity"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// SineSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use SineSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Sine) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: Xavier uniform: U(−b, b), b = √(6/(fan_in+fan_out)) = √(6/9).
@@ -97,7 +96,7 @@ func (m *Sine) Init(seed uint64) {
 // It allocates nothing and is safe for concurrent use.
 func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	var z [SineOutputs]float64
-	// Layer 1, 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
+	// Layer 1 (spec.yaml:7), 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [8]float64
 	a1[0] = sineTanh(m.B1[0] + m.W1[0][0]*x[0])
 	a1[1] = sineTanh(m.B1[1] + m.W1[1][0]*x[0])
@@ -107,27 +106,45 @@ func (m *Sine) Forward(x *[SineInputs]float64) (y [SineOutputs]float64) {
 	a1[5] = sineTanh(m.B1[5] + m.W1[5][0]*x[0])
 	a1[6] = sineTanh(m.B1[6] + m.W1[6][0]*x[0])
 	a1[7] = sineTanh(m.B1[7] + m.W1[7][0]*x[0])
-	// Layer 2, 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
+	// Layer 2 (spec.yaml:8), 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	var a2 [8]float64
-	a2[0] = sineTanh(m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7])
-	a2[1] = sineTanh(m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7])
-	a2[2] = sineTanh(m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7])
-	a2[3] = sineTanh(m.B2[3] + m.W2[3][0]*a1[0] + m.W2[3][1]*a1[1] + m.W2[3][2]*a1[2] + m.W2[3][3]*a1[3] + m.W2[3][4]*a1[4] + m.W2[3][5]*a1[5] + m.W2[3][6]*a1[6] + m.W2[3][7]*a1[7])
-	a2[4] = sineTanh(m.B2[4] + m.W2[4][0]*a1[0] + m.W2[4][1]*a1[1] + m.W2[4][2]*a1[2] + m.W2[4][3]*a1[3] + m.W2[4][4]*a1[4] + m.W2[4][5]*a1[5] + m.W2[4][6]*a1[6] + m.W2[4][7]*a1[7])
-	a2[5] = sineTanh(m.B2[5] + m.W2[5][0]*a1[0] + m.W2[5][1]*a1[1] + m.W2[5][2]*a1[2] + m.W2[5][3]*a1[3] + m.W2[5][4]*a1[4] + m.W2[5][5]*a1[5] + m.W2[5][6]*a1[6] + m.W2[5][7]*a1[7])
-	a2[6] = sineTanh(m.B2[6] + m.W2[6][0]*a1[0] + m.W2[6][1]*a1[1] + m.W2[6][2]*a1[2] + m.W2[6][3]*a1[3] + m.W2[6][4]*a1[4] + m.W2[6][5]*a1[5] + m.W2[6][6]*a1[6] + m.W2[6][7]*a1[7])
-	a2[7] = sineTanh(m.B2[7] + m.W2[7][0]*a1[0] + m.W2[7][1]*a1[1] + m.W2[7][2]*a1[2] + m.W2[7][3]*a1[3] + m.W2[7][4]*a1[4] + m.W2[7][5]*a1[5] + m.W2[7][6]*a1[6] + m.W2[7][7]*a1[7])
-	// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3.
-	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] + m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5] + m.W3[0][6]*a2[6] + m.W3[0][7]*a2[7]
-	z[1] = m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] + m.W3[1][3]*a2[3] + m.W3[1][4]*a2[4] + m.W3[1][5]*a2[5] + m.W3[1][6]*a2[6] + m.W3[1][7]*a2[7]
+	a2[0] = sineTanh(m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] +
+		m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] +
+		m.W2[0][7]*a1[7])
+	a2[1] = sineTanh(m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] +
+		m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] +
+		m.W2[1][7]*a1[7])
+	a2[2] = sineTanh(m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] +
+		m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] +
+		m.W2[2][7]*a1[7])
+	a2[3] = sineTanh(m.B2[3] + m.W2[3][0]*a1[0] + m.W2[3][1]*a1[1] + m.W2[3][2]*a1[2] +
+		m.W2[3][3]*a1[3] + m.W2[3][4]*a1[4] + m.W2[3][5]*a1[5] + m.W2[3][6]*a1[6] +
+		m.W2[3][7]*a1[7])
+	a2[4] = sineTanh(m.B2[4] + m.W2[4][0]*a1[0] + m.W2[4][1]*a1[1] + m.W2[4][2]*a1[2] +
+		m.W2[4][3]*a1[3] + m.W2[4][4]*a1[4] + m.W2[4][5]*a1[5] + m.W2[4][6]*a1[6] +
+		m.W2[4][7]*a1[7])
+	a2[5] = sineTanh(m.B2[5] + m.W2[5][0]*a1[0] + m.W2[5][1]*a1[1] + m.W2[5][2]*a1[2] +
+		m.W2[5][3]*a1[3] + m.W2[5][4]*a1[4] + m.W2[5][5]*a1[5] + m.W2[5][6]*a1[6] +
+		m.W2[5][7]*a1[7])
+	a2[6] = sineTanh(m.B2[6] + m.W2[6][0]*a1[0] + m.W2[6][1]*a1[1] + m.W2[6][2]*a1[2] +
+		m.W2[6][3]*a1[3] + m.W2[6][4]*a1[4] + m.W2[6][5]*a1[5] + m.W2[6][6]*a1[6] +
+		m.W2[6][7]*a1[7])
+	a2[7] = sineTanh(m.B2[7] + m.W2[7][0]*a1[0] + m.W2[7][1]*a1[1] + m.W2[7][2]*a1[2] +
+		m.W2[7][3]*a1[3] + m.W2[7][4]*a1[4] + m.W2[7][5]*a1[5] + m.W2[7][6]*a1[6] +
+		m.W2[7][7]*a1[7])
+	// Layer 3 (output, spec.yaml:9), 8 → 2: z3 = W3·a2 + b3.
+	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1] + m.W3[0][2]*a2[2] + m.W3[0][3]*a2[3] +
+		m.W3[0][4]*a2[4] + m.W3[0][5]*a2[5] + m.W3[0][6]*a2[6] + m.W3[0][7]*a2[7]
+	z[1] = m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1] + m.W3[1][2]*a2[2] + m.W3[1][3]*a2[3] +
+		m.W3[1][4]*a2[4] + m.W3[1][5]*a2[5] + m.W3[1][6]*a2[6] + m.W3[1][7]*a2[7]
 	y = z
 	return y
 }
 
-// SineTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// SineTrace holds what the forward pass of one sample saves for the backward pass:
+// the chain rule needs each layer's input (the output of the layer below) and, for
+// some activations, the pre-activation z. This is why training needs more memory
+// than inference.
 type SineTrace struct {
 	// layer 1 output, tanh(z)
 	A1 [8]float64
@@ -138,10 +155,10 @@ type SineTrace struct {
 	Y  [2]float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
-	// Layer 1, 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
+	// Layer 1 (spec.yaml:7), 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	s.A1[0] = sineTanh(m.B1[0] + m.W1[0][0]*x[0])
 	s.A1[1] = sineTanh(m.B1[1] + m.W1[1][0]*x[0])
 	s.A1[2] = sineTanh(m.B1[2] + m.W1[2][0]*x[0])
@@ -150,33 +167,58 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	s.A1[5] = sineTanh(m.B1[5] + m.W1[5][0]*x[0])
 	s.A1[6] = sineTanh(m.B1[6] + m.W1[6][0]*x[0])
 	s.A1[7] = sineTanh(m.B1[7] + m.W1[7][0]*x[0])
-	// Layer 2, 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
-	s.A2[0] = sineTanh(m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7])
-	s.A2[1] = sineTanh(m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] + m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5] + m.W2[1][6]*s.A1[6] + m.W2[1][7]*s.A1[7])
-	s.A2[2] = sineTanh(m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] + m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5] + m.W2[2][6]*s.A1[6] + m.W2[2][7]*s.A1[7])
-	s.A2[3] = sineTanh(m.B2[3] + m.W2[3][0]*s.A1[0] + m.W2[3][1]*s.A1[1] + m.W2[3][2]*s.A1[2] + m.W2[3][3]*s.A1[3] + m.W2[3][4]*s.A1[4] + m.W2[3][5]*s.A1[5] + m.W2[3][6]*s.A1[6] + m.W2[3][7]*s.A1[7])
-	s.A2[4] = sineTanh(m.B2[4] + m.W2[4][0]*s.A1[0] + m.W2[4][1]*s.A1[1] + m.W2[4][2]*s.A1[2] + m.W2[4][3]*s.A1[3] + m.W2[4][4]*s.A1[4] + m.W2[4][5]*s.A1[5] + m.W2[4][6]*s.A1[6] + m.W2[4][7]*s.A1[7])
-	s.A2[5] = sineTanh(m.B2[5] + m.W2[5][0]*s.A1[0] + m.W2[5][1]*s.A1[1] + m.W2[5][2]*s.A1[2] + m.W2[5][3]*s.A1[3] + m.W2[5][4]*s.A1[4] + m.W2[5][5]*s.A1[5] + m.W2[5][6]*s.A1[6] + m.W2[5][7]*s.A1[7])
-	s.A2[6] = sineTanh(m.B2[6] + m.W2[6][0]*s.A1[0] + m.W2[6][1]*s.A1[1] + m.W2[6][2]*s.A1[2] + m.W2[6][3]*s.A1[3] + m.W2[6][4]*s.A1[4] + m.W2[6][5]*s.A1[5] + m.W2[6][6]*s.A1[6] + m.W2[6][7]*s.A1[7])
-	s.A2[7] = sineTanh(m.B2[7] + m.W2[7][0]*s.A1[0] + m.W2[7][1]*s.A1[1] + m.W2[7][2]*s.A1[2] + m.W2[7][3]*s.A1[3] + m.W2[7][4]*s.A1[4] + m.W2[7][5]*s.A1[5] + m.W2[7][6]*s.A1[6] + m.W2[7][7]*s.A1[7])
-	// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3.
-	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] + m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] + m.W3[0][7]*s.A2[7]
-	s.Z3[1] = m.B3[1] + m.W3[1][0]*s.A2[0] + m.W3[1][1]*s.A2[1] + m.W3[1][2]*s.A2[2] + m.W3[1][3]*s.A2[3] + m.W3[1][4]*s.A2[4] + m.W3[1][5]*s.A2[5] + m.W3[1][6]*s.A2[6] + m.W3[1][7]*s.A2[7]
+	// Layer 2 (spec.yaml:8), 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
+	s.A2[0] = sineTanh(m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] +
+		m.W2[0][7]*s.A1[7])
+	s.A2[1] = sineTanh(m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] +
+		m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5] + m.W2[1][6]*s.A1[6] +
+		m.W2[1][7]*s.A1[7])
+	s.A2[2] = sineTanh(m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] +
+		m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5] + m.W2[2][6]*s.A1[6] +
+		m.W2[2][7]*s.A1[7])
+	s.A2[3] = sineTanh(m.B2[3] + m.W2[3][0]*s.A1[0] + m.W2[3][1]*s.A1[1] + m.W2[3][2]*s.A1[2] +
+		m.W2[3][3]*s.A1[3] + m.W2[3][4]*s.A1[4] + m.W2[3][5]*s.A1[5] + m.W2[3][6]*s.A1[6] +
+		m.W2[3][7]*s.A1[7])
+	s.A2[4] = sineTanh(m.B2[4] + m.W2[4][0]*s.A1[0] + m.W2[4][1]*s.A1[1] + m.W2[4][2]*s.A1[2] +
+		m.W2[4][3]*s.A1[3] + m.W2[4][4]*s.A1[4] + m.W2[4][5]*s.A1[5] + m.W2[4][6]*s.A1[6] +
+		m.W2[4][7]*s.A1[7])
+	s.A2[5] = sineTanh(m.B2[5] + m.W2[5][0]*s.A1[0] + m.W2[5][1]*s.A1[1] + m.W2[5][2]*s.A1[2] +
+		m.W2[5][3]*s.A1[3] + m.W2[5][4]*s.A1[4] + m.W2[5][5]*s.A1[5] + m.W2[5][6]*s.A1[6] +
+		m.W2[5][7]*s.A1[7])
+	s.A2[6] = sineTanh(m.B2[6] + m.W2[6][0]*s.A1[0] + m.W2[6][1]*s.A1[1] + m.W2[6][2]*s.A1[2] +
+		m.W2[6][3]*s.A1[3] + m.W2[6][4]*s.A1[4] + m.W2[6][5]*s.A1[5] + m.W2[6][6]*s.A1[6] +
+		m.W2[6][7]*s.A1[7])
+	s.A2[7] = sineTanh(m.B2[7] + m.W2[7][0]*s.A1[0] + m.W2[7][1]*s.A1[1] + m.W2[7][2]*s.A1[2] +
+		m.W2[7][3]*s.A1[3] + m.W2[7][4]*s.A1[4] + m.W2[7][5]*s.A1[5] + m.W2[7][6]*s.A1[6] +
+		m.W2[7][7]*s.A1[7])
+	// Layer 3 (output, spec.yaml:9), 8 → 2: z3 = W3·a2 + b3.
+	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1] + m.W3[0][2]*s.A2[2] +
+		m.W3[0][3]*s.A2[3] + m.W3[0][4]*s.A2[4] + m.W3[0][5]*s.A2[5] + m.W3[0][6]*s.A2[6] +
+		m.W3[0][7]*s.A2[7]
+	s.Z3[1] = m.B3[1] + m.W3[1][0]*s.A2[0] + m.W3[1][1]*s.A2[1] + m.W3[1][2]*s.A2[2] +
+		m.W3[1][3]*s.A2[3] + m.W3[1][4]*s.A2[4] + m.W3[1][5]*s.A2[5] + m.W3[1][6]*s.A2[6] +
+		m.W3[1][7]*s.A2[7]
 	s.Y = s.Z3
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: the expected values.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: the expected values.
 //
-// The loss is ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = 2. Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = 2. Backpropagation is the chain
+// rule applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
+// pre-activation:
 //
 //	δ at the output = ∂L/∂z = (2/K)(z − y) = 1·(z − y)
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineOutputs]float64) (loss float64) {
-	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 1·(z − y).
+//
+// δ at the output: the derivative of the mean squared error.
+func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64,
+	y *[SineOutputs]float64) (loss float64) {
+	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 1·(z − y) (the
+	// derivative of the mean squared error).
 	var d3 [2]float64
 	for k := range 2 {
 		r := s.Y[k] - y[k]
@@ -211,7 +253,7 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 	d2[5] = m.W3[0][5]*d3[0] + m.W3[1][5]*d3[1]
 	d2[6] = m.W3[0][6]*d3[0] + m.W3[1][6]*d3[1]
 	d2[7] = m.W3[0][7]*d3[0] + m.W3[1][7]*d3[1]
-	// δ2 = ∂L/∂z2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a².
+	// δ2 = ∂L/∂z2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 	d2[0] *= sineTanhDeriv(s.A2[0])
 	d2[1] *= sineTanhDeriv(s.A2[1])
 	d2[2] *= sineTanhDeriv(s.A2[2])
@@ -294,15 +336,23 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 	g.W2[7][5] += d2[7] * s.A1[5]
 	g.W2[7][6] += d2[7] * s.A1[6]
 	g.W2[7][7] += d2[7] * s.A1[7]
-	d1[0] = m.W2[0][0]*d2[0] + m.W2[1][0]*d2[1] + m.W2[2][0]*d2[2] + m.W2[3][0]*d2[3] + m.W2[4][0]*d2[4] + m.W2[5][0]*d2[5] + m.W2[6][0]*d2[6] + m.W2[7][0]*d2[7]
-	d1[1] = m.W2[0][1]*d2[0] + m.W2[1][1]*d2[1] + m.W2[2][1]*d2[2] + m.W2[3][1]*d2[3] + m.W2[4][1]*d2[4] + m.W2[5][1]*d2[5] + m.W2[6][1]*d2[6] + m.W2[7][1]*d2[7]
-	d1[2] = m.W2[0][2]*d2[0] + m.W2[1][2]*d2[1] + m.W2[2][2]*d2[2] + m.W2[3][2]*d2[3] + m.W2[4][2]*d2[4] + m.W2[5][2]*d2[5] + m.W2[6][2]*d2[6] + m.W2[7][2]*d2[7]
-	d1[3] = m.W2[0][3]*d2[0] + m.W2[1][3]*d2[1] + m.W2[2][3]*d2[2] + m.W2[3][3]*d2[3] + m.W2[4][3]*d2[4] + m.W2[5][3]*d2[5] + m.W2[6][3]*d2[6] + m.W2[7][3]*d2[7]
-	d1[4] = m.W2[0][4]*d2[0] + m.W2[1][4]*d2[1] + m.W2[2][4]*d2[2] + m.W2[3][4]*d2[3] + m.W2[4][4]*d2[4] + m.W2[5][4]*d2[5] + m.W2[6][4]*d2[6] + m.W2[7][4]*d2[7]
-	d1[5] = m.W2[0][5]*d2[0] + m.W2[1][5]*d2[1] + m.W2[2][5]*d2[2] + m.W2[3][5]*d2[3] + m.W2[4][5]*d2[4] + m.W2[5][5]*d2[5] + m.W2[6][5]*d2[6] + m.W2[7][5]*d2[7]
-	d1[6] = m.W2[0][6]*d2[0] + m.W2[1][6]*d2[1] + m.W2[2][6]*d2[2] + m.W2[3][6]*d2[3] + m.W2[4][6]*d2[4] + m.W2[5][6]*d2[5] + m.W2[6][6]*d2[6] + m.W2[7][6]*d2[7]
-	d1[7] = m.W2[0][7]*d2[0] + m.W2[1][7]*d2[1] + m.W2[2][7]*d2[2] + m.W2[3][7]*d2[3] + m.W2[4][7]*d2[4] + m.W2[5][7]*d2[5] + m.W2[6][7]*d2[6] + m.W2[7][7]*d2[7]
-	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a².
+	d1[0] = m.W2[0][0]*d2[0] + m.W2[1][0]*d2[1] + m.W2[2][0]*d2[2] + m.W2[3][0]*d2[3] +
+		m.W2[4][0]*d2[4] + m.W2[5][0]*d2[5] + m.W2[6][0]*d2[6] + m.W2[7][0]*d2[7]
+	d1[1] = m.W2[0][1]*d2[0] + m.W2[1][1]*d2[1] + m.W2[2][1]*d2[2] + m.W2[3][1]*d2[3] +
+		m.W2[4][1]*d2[4] + m.W2[5][1]*d2[5] + m.W2[6][1]*d2[6] + m.W2[7][1]*d2[7]
+	d1[2] = m.W2[0][2]*d2[0] + m.W2[1][2]*d2[1] + m.W2[2][2]*d2[2] + m.W2[3][2]*d2[3] +
+		m.W2[4][2]*d2[4] + m.W2[5][2]*d2[5] + m.W2[6][2]*d2[6] + m.W2[7][2]*d2[7]
+	d1[3] = m.W2[0][3]*d2[0] + m.W2[1][3]*d2[1] + m.W2[2][3]*d2[2] + m.W2[3][3]*d2[3] +
+		m.W2[4][3]*d2[4] + m.W2[5][3]*d2[5] + m.W2[6][3]*d2[6] + m.W2[7][3]*d2[7]
+	d1[4] = m.W2[0][4]*d2[0] + m.W2[1][4]*d2[1] + m.W2[2][4]*d2[2] + m.W2[3][4]*d2[3] +
+		m.W2[4][4]*d2[4] + m.W2[5][4]*d2[5] + m.W2[6][4]*d2[6] + m.W2[7][4]*d2[7]
+	d1[5] = m.W2[0][5]*d2[0] + m.W2[1][5]*d2[1] + m.W2[2][5]*d2[2] + m.W2[3][5]*d2[3] +
+		m.W2[4][5]*d2[4] + m.W2[5][5]*d2[5] + m.W2[6][5]*d2[6] + m.W2[7][5]*d2[7]
+	d1[6] = m.W2[0][6]*d2[0] + m.W2[1][6]*d2[1] + m.W2[2][6]*d2[2] + m.W2[3][6]*d2[3] +
+		m.W2[4][6]*d2[4] + m.W2[5][6]*d2[5] + m.W2[6][6]*d2[6] + m.W2[7][6]*d2[7]
+	d1[7] = m.W2[0][7]*d2[0] + m.W2[1][7]*d2[1] + m.W2[2][7]*d2[2] + m.W2[3][7]*d2[3] +
+		m.W2[4][7]*d2[4] + m.W2[5][7]*d2[5] + m.W2[6][7]*d2[6] + m.W2[7][7]*d2[7]
+	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 	d1[0] *= sineTanhDeriv(s.A1[0])
 	d1[1] *= sineTanhDeriv(s.A1[1])
 	d1[2] *= sineTanhDeriv(s.A1[2])
@@ -334,9 +384,9 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 // ForwardBatch computes Forward for each of the samples in x, SineInputs features
 // each, row after row, and writes their outputs to dst, SineOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Sine) ForwardBatch(dst, x []float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(dst) != n*SineOutputs {
@@ -350,21 +400,28 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 	var z3 [64]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*SineInputs : (base+c)*SineInputs]
 		sineTranspose(c, 1, xc, 1, xt[:], 32)
-		// Layer 1, 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(8, cols, 1, unsafe.Slice(&m.W1[0][0], 8*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, sineGemmBias)
+		// Layer 1 (spec.yaml:7), 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		sineGemm(8, cols, 1, unsafe.Slice(&m.W1[0][0], 8), 1, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, sineGemmBias)
 		for i := range a1 {
 			a1[i] = sineTanh(a1[i])
 		}
-		// Layer 2, 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(8, cols, 8, unsafe.Slice(&m.W2[0][0], 8*8), 8, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, sineGemmBias)
+		// Layer 2 (spec.yaml:8), 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		sineGemm(8, cols, 8, unsafe.Slice(&m.W2[0][0], 8*8), 8, 1, a1[:], 32, a2[:], 32,
+			m.B2[:], nil, sineGemmBias)
 		for i := range a2 {
 			a2[i] = sineTanh(a2[i])
 		}
-		// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		sineGemm(2, cols, 8, unsafe.Slice(&m.W3[0][0], 2*8), 8, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, sineGemmBias)
+		// Layer 3 (output, spec.yaml:9), 8 → 2: z3 = W3·a2 + b3. For all samples at once:
+		// Z = W·A, A unit-major.
+		sineGemm(2, cols, 8, unsafe.Slice(&m.W3[0][0], 2*8), 8, 1, a2[:], 32, z3[:], 32,
+			m.B3[:], nil, sineGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[SineOutputs]float64)(dst[(base+q)*SineOutputs:])
@@ -378,12 +435,12 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (SineInputs features each) and y their targets
 // (SineOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {
@@ -404,25 +461,33 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*SineInputs : (base+c)*SineInputs]
 		sineTranspose(c, 1, xc, 1, xt[:], 32)
-		// Layer 1, 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(8, cols, 1, unsafe.Slice(&m.W1[0][0], 8*1), 1, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, sineGemmBias)
+		// Layer 1 (spec.yaml:7), 1 → 8: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		sineGemm(8, cols, 1, unsafe.Slice(&m.W1[0][0], 8), 1, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, sineGemmBias)
 		for i := range a1 {
 			a1[i] = sineTanh(a1[i])
 		}
-		// Layer 2, 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		sineGemm(8, cols, 8, unsafe.Slice(&m.W2[0][0], 8*8), 8, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, sineGemmBias)
+		// Layer 2 (spec.yaml:8), 8 → 8: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		sineGemm(8, cols, 8, unsafe.Slice(&m.W2[0][0], 8*8), 8, 1, a1[:], 32, a2[:], 32,
+			m.B2[:], nil, sineGemmBias)
 		for i := range a2 {
 			a2[i] = sineTanh(a2[i])
 		}
-		// Layer 3 (output), 8 → 2: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		sineGemm(2, cols, 8, unsafe.Slice(&m.W3[0][0], 2*8), 8, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, sineGemmBias)
+		// Layer 3 (output, spec.yaml:9), 8 → 2: z3 = W3·a2 + b3. For all samples at once:
+		// Z = W·A, A unit-major.
+		sineGemm(2, cols, 8, unsafe.Slice(&m.W3[0][0], 2*8), 8, 1, a2[:], 32, z3[:], 32,
+			m.B3[:], nil, sineGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		sineTranspose(8, c, a1[:], 32, a1t[:], 8)
 		sineTranspose(8, c, a2[:], 32, a2t[:], 8)
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 1·(z − y). For each sample.
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 1·(z − y) (the
+		// derivative of the mean squared error). For each sample.
 		for q := range c {
 			t := (*[SineOutputs]float64)(y[(base+q)*SineOutputs:])
 			for k := range 2 {
@@ -431,22 +496,30 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 				loss += r * r / 2
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		sineGemm(1, 2, c, one[:], 0, 0, d3[:], 2, g.B3[:], 2, nil, nil, sineGemmAdd)
-		sineGemm(2, 8, c, d3[:], 1, 2, a2t[:], 8, unsafe.Slice(&g.W3[0][0], 2*8), 8, nil, nil, sineGemmAdd)
-		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		sineGemm(c, 8, 2, d3[:], 2, 1, unsafe.Slice(&m.W3[0][0], 2*8), 8, d2[:], 8, nil, nil, sineGemmSet)
+		sineGemm(2, 8, c, d3[:], 1, 2, a2t[:], 8, unsafe.Slice(&g.W3[0][0], 2*8), 8, nil,
+			nil, sineGemmAdd)
+		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
+		// by δ3): the rows of Δ3·W3.
+		sineGemm(c, 8, 2, d3[:], 2, 1, unsafe.Slice(&m.W3[0][0], 2*8), 8, d2[:], 8, nil,
+			nil, sineGemmSet)
 		// δ2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 		for i := range d2[:c*8] {
 			d2[i] *= sineTanhDeriv(a2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		sineGemm(1, 8, c, one[:], 0, 0, d2[:], 8, g.B2[:], 8, nil, nil, sineGemmAdd)
-		sineGemm(8, 8, c, d2[:], 1, 8, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 8*8), 8, nil, nil, sineGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		sineGemm(c, 8, 8, d2[:], 8, 1, unsafe.Slice(&m.W2[0][0], 8*8), 8, d1[:], 8, nil, nil, sineGemmSet)
+		sineGemm(8, 8, c, d2[:], 1, 8, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 8*8), 8, nil,
+			nil, sineGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		sineGemm(c, 8, 8, d2[:], 8, 1, unsafe.Slice(&m.W2[0][0], 8*8), 8, d1[:], 8, nil,
+			nil, sineGemmSet)
 		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 		for i := range d1[:c*8] {
 			d1[i] *= sineTanhDeriv(a1t[i])
@@ -454,7 +527,8 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		sineGemm(1, 8, c, one[:], 0, 0, d1[:], 8, g.B1[:], 8, nil, nil, sineGemmAdd)
-		sineGemm(8, 1, c, d1[:], 1, 8, xc, 1, unsafe.Slice(&g.W1[0][0], 8*1), 1, nil, nil, sineGemmAdd)
+		sineGemm(8, 1, c, d1[:], 1, 8, xc, 1, unsafe.Slice(&g.W1[0][0], 8), 1, nil, nil,
+			sineGemmAdd)
 	}
 	return loss
 }
@@ -475,7 +549,7 @@ const (
 	sineGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	sineGemmSet  = 2 // c = a·b
 	sineGemmRelu = 4 // then c = max(c, 0)
-	sineGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	sineGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // sineGemm computes a product of matrices read through strides (counted in
@@ -483,11 +557,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to sineGemmKernel, the
-// fastest kernel of the build; the rest to sineGemmGo.
-func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to sineGemmKernel, the fastest kernel of the build;
+// the rest to sineGemmGo.
+func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -511,25 +586,14 @@ func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []
 		if mode&sineGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
-}
-
-// sineGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
-// sineGemmAdd|sineGemmRelu, y = max(y, 0) then.
-func sineGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = x[k-1]
-	_ = y[m-1]
-	sineGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // sineTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to sineTransposeKernel,
-// the edges to sineTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to sineTransposeKernel, the
+// edges to sineTransposeGo.
 func sineTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -550,7 +614,8 @@ func sineTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd in
 }
 
 // sineGemmGo is sineGemm in plain Go, four rows of c at a time.
-func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]
@@ -653,29 +718,6 @@ func sineGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 					c0[j] = 0
 				}
 			}
-		}
-	}
-}
-
-// sineGemvGo is sineGemv in plain Go, summing each row in four lanes.
-func sineGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
-		var s0, s1, s2, s3 float64
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
-		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
-		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&sineGemmRelu != 0 {
-			y[i] = max(y[i], 0)
 		}
 	}
 }

@@ -6,8 +6,8 @@ package regression
 import "unsafe"
 
 // sineAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var sineAVX2 = func() bool {
 	_, _, c1, _ := sineCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,43 +23,37 @@ func sineCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // sineXGETBV returns the low half of XCR0, the state the operating system saves.
 func sineXGETBV() (eax uint32)
 
-// sineGemmAVX2 is sineGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// sineGemmAVX2 is sineGemm for whole tiles of columns, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
-func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else sineGemmGo.
-func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if sineAVX2 {
-		sineGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		sineGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// sineGemvAVX2 is sineGemv in assembly for processors with AVX2 and FMA.
-//
-//go:noescape
-func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// sineGemvKernel runs sineGemvAVX2 if the processor has AVX2 and FMA, else sineGemvGo.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if sineAVX2 {
-		sineGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-		return
-	}
-	sineGemvGo(m, k, a, lda, x, y, mode)
-}
-
-// sineTransposeAVX2 is sineTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// sineTransposeAVX2 is sineTranspose for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func sineTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// sineTransposeKernel runs sineTransposeAVX2 if the processor has AVX2 and FMA, else sineTransposeGo.
+// sineTransposeKernel runs sineTransposeAVX2 if the processor has AVX2 and FMA,
+// else sineTransposeGo.
 func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if sineAVX2 {
-		sineTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		sineTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	sineTransposeGo(rows, cols, src, lds, dst, ldd)

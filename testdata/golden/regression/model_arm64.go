@@ -8,12 +8,15 @@ import "unsafe"
 // sineGemmNEON is sineGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func sineGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func sineGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// sineGemmKernel runs sineGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	sineGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// sineGemmKernel runs sineGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	sineGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(sineGemmRelu|sineGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// sineGemvNEON is sineGemv in assembly with NEON.
-//
-//go:noescape
-func sineGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// sineGemvKernel runs sineGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	sineGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&sineGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

@@ -4,13 +4,9 @@
 package regression
 
 // sineGemmKernel runs sineGemmGo: this build has no assembly for it.
-func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	sineGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// sineGemvKernel runs sineGemvGo: this build has no assembly for it.
-func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	sineGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // sineTransposeKernel runs sineTransposeGo: this build has no assembly for it.

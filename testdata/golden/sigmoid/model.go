@@ -24,16 +24,16 @@ const (
 //
 //	5 → 4 tanh → 1 sigmoid
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Binary
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Binary also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes binary_cross_entropy.
 type Binary struct {
-	// layer 1, 5 → 4: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:6), 5 → 4: PyTorch "0.weight" and "0.bias"
 	W1 [4][5]float64
 	B1 [4]float64
-	// layer 2, 4 → 1: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:7), 4 → 1: PyTorch "2.weight" and "2.bias"
 	W2 [1][4]float64
 	B2 [1]float64
 }
@@ -42,9 +42,8 @@ type Binary struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Binary{})-BinaryNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Binary) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], BinaryNumParams)
 }
@@ -59,9 +58,9 @@ func (*Binary) Head() string {
 	return "sigmoid"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// BinarySeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use BinarySeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Binary) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/5).
@@ -82,13 +81,17 @@ func (m *Binary) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Binary) logits(x *[BinaryInputs]float64) (z [BinaryOutputs]float64) {
-	// Layer 1, 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
+	// Layer 1 (spec.yaml:6), 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [4]float64
-	a1[0] = binaryTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3] + m.W1[0][4]*x[4])
-	a1[1] = binaryTanh(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] + m.W1[1][3]*x[3] + m.W1[1][4]*x[4])
-	a1[2] = binaryTanh(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3] + m.W1[2][4]*x[4])
-	a1[3] = binaryTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3] + m.W1[3][4]*x[4])
-	// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2.
+	a1[0] = binaryTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
+		m.W1[0][3]*x[3] + m.W1[0][4]*x[4])
+	a1[1] = binaryTanh(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] +
+		m.W1[1][3]*x[3] + m.W1[1][4]*x[4])
+	a1[2] = binaryTanh(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] +
+		m.W1[2][3]*x[3] + m.W1[2][4]*x[4])
+	a1[3] = binaryTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] +
+		m.W1[3][3]*x[3] + m.W1[3][4]*x[4])
+	// Layer 2 (output, spec.yaml:7), 4 → 1: z2 = W2·a1 + b2.
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3]
 	return z
 }
@@ -114,9 +117,9 @@ func (m *Binary) Predict(x *[BinaryInputs]float64) int {
 }
 
 // BinaryTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type BinaryTrace struct {
 	// layer 1 output, tanh(z)
 	A1 [4]float64
@@ -125,31 +128,42 @@ type BinaryTrace struct {
 	Y  [1]float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Binary) Trace(s *BinaryTrace, x *[BinaryInputs]float64) {
-	// Layer 1, 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
-	s.A1[0] = binaryTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3] + m.W1[0][4]*x[4])
-	s.A1[1] = binaryTanh(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] + m.W1[1][3]*x[3] + m.W1[1][4]*x[4])
-	s.A1[2] = binaryTanh(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3] + m.W1[2][4]*x[4])
-	s.A1[3] = binaryTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3] + m.W1[3][4]*x[4])
-	// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2.
-	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3]
+	// Layer 1 (spec.yaml:6), 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
+	s.A1[0] = binaryTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
+		m.W1[0][3]*x[3] + m.W1[0][4]*x[4])
+	s.A1[1] = binaryTanh(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] +
+		m.W1[1][3]*x[3] + m.W1[1][4]*x[4])
+	s.A1[2] = binaryTanh(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] +
+		m.W1[2][3]*x[3] + m.W1[2][4]*x[4])
+	s.A1[3] = binaryTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] +
+		m.W1[3][3]*x[3] + m.W1[3][4]*x[4])
+	// Layer 2 (output, spec.yaml:7), 4 → 1: z2 = W2·a1 + b2.
+	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3]
 	s.Y[0] = binarySigmoid(s.Z2[0])
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: 0 or 1 for each output.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: 0 or 1 for each output.
 //
-// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 1. Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ
+// max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 1. Backpropagation is the chain rule
+// applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
+// pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (sigmoid and binary cross-entropy fused)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64, y *[BinaryOutputs]float64) (loss float64) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused).
+//
+// δ at the output: sigmoid and binary cross-entropy fused.
+func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64,
+	y *[BinaryOutputs]float64) (loss float64) {
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary
+	// cross-entropy fused).
 	var d2 [1]float64
 	v := s.Z2[0]
 	d2[0] = s.Y[0] - y[0]
@@ -165,7 +179,7 @@ func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64, y
 	d1[1] = m.W2[0][1] * d2[0]
 	d1[2] = m.W2[0][2] * d2[0]
 	d1[3] = m.W2[0][3] * d2[0]
-	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a².
+	// δ1 = ∂L/∂z1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 	d1[0] *= binaryTanhDeriv(s.A1[0])
 	d1[1] *= binaryTanhDeriv(s.A1[1])
 	d1[2] *= binaryTanhDeriv(s.A1[2])
@@ -198,12 +212,13 @@ func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64, y
 	return loss
 }
 
-// ForwardBatch computes Forward for each of the samples in x, BinaryInputs features
-// each, row after row, and writes their outputs to dst, BinaryOutputs values each.
+// ForwardBatch computes Forward for each of the samples in x, BinaryInputs
+// features each, row after row, and writes their outputs to dst, BinaryOutputs
+// values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Binary) ForwardBatch(dst, x []float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(dst) != n*BinaryOutputs {
@@ -216,20 +231,25 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 	var z2 [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*BinaryInputs : (base+c)*BinaryInputs]
 		binaryTranspose(c, 5, xc, 5, xt[:], 32)
-		// Layer 1, 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		binaryGemm(4, cols, 5, unsafe.Slice(&m.W1[0][0], 4*5), 5, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, binaryGemmBias)
+		// Layer 1 (spec.yaml:6), 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		binaryGemm(4, cols, 5, unsafe.Slice(&m.W1[0][0], 4*5), 5, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, binaryGemmBias)
 		for i := range a1 {
 			a1[i] = binaryTanh(a1[i])
 		}
-		// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		binaryGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 1*4), 4, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, binaryGemmBias)
+		// Layer 2 (output, spec.yaml:7), 4 → 1: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		binaryGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 4), 4, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, binaryGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[BinaryOutputs]float64)(dst[(base+q)*BinaryOutputs:])
-			out[0] = binarySigmoid(z2[0*32+q])
+			out[0] = binarySigmoid(z2[q])
 		}
 	}
 }
@@ -237,12 +257,12 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (BinaryInputs features each) and y their targets
 // (BinaryOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(y) != n*BinaryOutputs {
@@ -260,31 +280,41 @@ func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*BinaryInputs : (base+c)*BinaryInputs]
 		binaryTranspose(c, 5, xc, 5, xt[:], 32)
-		// Layer 1, 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		binaryGemm(4, cols, 5, unsafe.Slice(&m.W1[0][0], 4*5), 5, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, binaryGemmBias)
+		// Layer 1 (spec.yaml:6), 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z). For all
+		// samples at once: Z = W·A, A unit-major.
+		binaryGemm(4, cols, 5, unsafe.Slice(&m.W1[0][0], 4*5), 5, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, binaryGemmBias)
 		for i := range a1 {
 			a1[i] = binaryTanh(a1[i])
 		}
-		// Layer 2 (output), 4 → 1: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		binaryGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 1*4), 4, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, binaryGemmBias)
+		// Layer 2 (output, spec.yaml:7), 4 → 1: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		binaryGemm(1, cols, 4, unsafe.Slice(&m.W2[0][0], 4), 4, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, binaryGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		binaryTranspose(4, c, a1[:], 32, a1t[:], 4)
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary cross-entropy fused). For each sample.
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary
+		// cross-entropy fused). For each sample.
 		for q := range c {
 			t := (*[BinaryOutputs]float64)(y[(base+q)*BinaryOutputs:])
-			v := z2[0*32+q]
-			d2[q*1+0] = binarySigmoid(z2[0*32+q]) - t[0]
+			v := z2[q]
+			d2[q] = binarySigmoid(z2[q]) - t[0]
 			loss += max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v)))
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		binaryGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, binaryGemmAdd)
-		binaryGemm(1, 4, c, d2[:], 1, 1, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 1*4), 4, nil, nil, binaryGemmAdd)
-		// d1 = W2ᵀ·δ2 = ∂L/∂a1 for each sample: the rows of Δ2·W2.
-		binaryGemm(c, 4, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1*4), 4, d1[:], 4, nil, nil, binaryGemmSet)
+		binaryGemm(1, 4, c, d2[:], 1, 1, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4), 4, nil,
+			nil, binaryGemmAdd)
+		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
+		// by δ2): the rows of Δ2·W2.
+		binaryGemm(c, 4, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 4), 4, d1[:], 4, nil,
+			nil, binaryGemmSet)
 		// δ1 = d1 ⊙ tanh'(z1), with tanh'(z) = 1 − a²; d1 holds δ1 from here on.
 		for i := range d1[:c*4] {
 			d1[i] *= binaryTanhDeriv(a1t[i])
@@ -292,7 +322,8 @@ func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		binaryGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, binaryGemmAdd)
-		binaryGemm(4, 5, c, d1[:], 1, 4, xc, 5, unsafe.Slice(&g.W1[0][0], 4*5), 5, nil, nil, binaryGemmAdd)
+		binaryGemm(4, 5, c, d1[:], 1, 4, xc, 5, unsafe.Slice(&g.W1[0][0], 4*5), 5, nil, nil,
+			binaryGemmAdd)
 	}
 	return loss
 }
@@ -318,7 +349,7 @@ const (
 	binaryGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	binaryGemmSet  = 2 // c = a·b
 	binaryGemmRelu = 4 // then c = max(c, 0)
-	binaryGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	binaryGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // binaryGemm computes a product of matrices read through strides (counted in
@@ -326,11 +357,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to binaryGemmKernel, the
-// fastest kernel of the build; the rest to binaryGemmGo.
-func binaryGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to binaryGemmKernel, the fastest kernel of the
+// build; the rest to binaryGemmGo.
+func binaryGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -354,20 +386,9 @@ func binaryGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		if mode&binaryGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		binaryGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		binaryGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
-}
-
-// binaryGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
-// binaryGemmAdd|binaryGemmRelu, y = max(y, 0) then.
-func binaryGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = x[k-1]
-	_ = y[m-1]
-	binaryGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // binaryTranspose writes the transpose of the rows×cols matrix src into dst:
@@ -393,7 +414,8 @@ func binaryTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd 
 }
 
 // binaryGemmGo is binaryGemm in plain Go, four rows of c at a time.
-func binaryGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func binaryGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]
@@ -496,29 +518,6 @@ func binaryGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 					c0[j] = 0
 				}
 			}
-		}
-	}
-}
-
-// binaryGemvGo is binaryGemv in plain Go, summing each row in four lanes.
-func binaryGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
-		var s0, s1, s2, s3 float64
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
-		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
-		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&binaryGemmRelu != 0 {
-			y[i] = max(y[i], 0)
 		}
 	}
 }

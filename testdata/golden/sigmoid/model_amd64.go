@@ -6,8 +6,8 @@ package sigmoid
 import "unsafe"
 
 // binaryAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var binaryAVX2 = func() bool {
 	_, _, c1, _ := binaryCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,43 +23,37 @@ func binaryCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // binaryXGETBV returns the low half of XCR0, the state the operating system saves.
 func binaryXGETBV() (eax uint32)
 
-// binaryGemmAVX2 is binaryGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// binaryGemmAVX2 is binaryGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func binaryGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func binaryGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // binaryGemmKernel runs binaryGemmAVX2 if the processor has AVX2 and FMA, else binaryGemmGo.
-func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if binaryAVX2 {
-		binaryGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		binaryGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	binaryGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// binaryGemvAVX2 is binaryGemv in assembly for processors with AVX2 and FMA.
-//
-//go:noescape
-func binaryGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// binaryGemvKernel runs binaryGemvAVX2 if the processor has AVX2 and FMA, else binaryGemvGo.
-func binaryGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if binaryAVX2 {
-		binaryGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-		return
-	}
-	binaryGemvGo(m, k, a, lda, x, y, mode)
-}
-
-// binaryTransposeAVX2 is binaryTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// binaryTransposeAVX2 is binaryTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func binaryTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// binaryTransposeKernel runs binaryTransposeAVX2 if the processor has AVX2 and FMA, else binaryTransposeGo.
+// binaryTransposeKernel runs binaryTransposeAVX2 if the processor has AVX2 and
+// FMA, else binaryTransposeGo.
 func binaryTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if binaryAVX2 {
-		binaryTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		binaryTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	binaryTransposeGo(rows, cols, src, lds, dst, ldd)

@@ -8,12 +8,15 @@ import "unsafe"
 // binaryGemmNEON is binaryGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func binaryGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func binaryGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// binaryGemmKernel runs binaryGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	binaryGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// binaryGemmKernel runs binaryGemmNEON, then relu and the mask if the mode asks
+// for it: NEON has the instructions, but Go's assembler does not.
+func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	binaryGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(binaryGemmRelu|binaryGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// binaryGemvNEON is binaryGemv in assembly with NEON.
-//
-//go:noescape
-func binaryGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// binaryGemvKernel runs binaryGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func binaryGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	binaryGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&binaryGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

@@ -4,13 +4,9 @@
 package sigmoid
 
 // binaryGemmKernel runs binaryGemmGo: this build has no assembly for it.
-func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	binaryGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// binaryGemvKernel runs binaryGemvGo: this build has no assembly for it.
-func binaryGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	binaryGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // binaryTransposeKernel runs binaryTransposeGo: this build has no assembly for it.

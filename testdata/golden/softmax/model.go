@@ -24,16 +24,16 @@ const (
 //
 //	4 → 6 relu → 3 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Classifier
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Classifier also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Classifier struct {
-	// layer 1, 4 → 6: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:7), 4 → 6: PyTorch "0.weight" and "0.bias"
 	W1 [6][4]float64
 	B1 [6]float64
-	// layer 2, 6 → 3: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:9), 6 → 3: PyTorch "2.weight" and "2.bias"
 	W2 [3][6]float64
 	B2 [3]float64
 }
@@ -42,9 +42,8 @@ type Classifier struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Classifier{})-ClassifierNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Classifier) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], ClassifierNumParams)
 }
@@ -60,8 +59,8 @@ func (*Classifier) Head() string {
 }
 
 // Init sets the weights to random values drawn with the given seed (use
-// ClassifierSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// ClassifierSeed for the spec's) and the biases to zero. The same seed always
+// gives the same parameters.
 func (m *Classifier) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/4).
@@ -74,7 +73,7 @@ func (m *Classifier) Init(seed uint64) {
 	// Layer 2: He uniform: U(−b, b), b = √(6/fan_in) = √(6/6).
 	for o := range m.W2 {
 		for i := range m.W2[o] {
-			m.W2[o][i] = (2*r.Float64() - 1) * 1
+			m.W2[o][i] = 2*r.Float64() - 1
 		}
 	}
 	m.B2 = [3]float64{}
@@ -82,18 +81,27 @@ func (m *Classifier) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
-	// Layer 1, 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:7), 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [6]float64
-	a1[0] = classifierRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
-	a1[1] = classifierRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] + m.W1[1][3]*x[3])
-	a1[2] = classifierRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3])
-	a1[3] = classifierRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3])
-	a1[4] = classifierRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] + m.W1[4][3]*x[3])
-	a1[5] = classifierRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] + m.W1[5][3]*x[3])
-	// Layer 2 (output), 6 → 3: z2 = W2·a1 + b2.
-	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5]
-	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5]
-	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5]
+	a1[0] = classifierRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
+		m.W1[0][3]*x[3])
+	a1[1] = classifierRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] +
+		m.W1[1][3]*x[3])
+	a1[2] = classifierRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] +
+		m.W1[2][3]*x[3])
+	a1[3] = classifierRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] +
+		m.W1[3][3]*x[3])
+	a1[4] = classifierRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] +
+		m.W1[4][3]*x[3])
+	a1[5] = classifierRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] +
+		m.W1[5][3]*x[3])
+	// Layer 2 (output, spec.yaml:9), 6 → 3: z2 = W2·a1 + b2.
+	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] +
+		m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5]
+	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] +
+		m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5]
+	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] +
+		m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5]
 	return z
 }
 
@@ -131,9 +139,9 @@ func (m *Classifier) Predict(x *[ClassifierInputs]float64) int {
 }
 
 // ClassifierTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type ClassifierTrace struct {
 	// layer 1 output, relu(z)
 	A1 [6]float64
@@ -144,20 +152,29 @@ type ClassifierTrace struct {
 	LogSumExp float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Classifier) Trace(s *ClassifierTrace, x *[ClassifierInputs]float64) {
-	// Layer 1, 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	s.A1[0] = classifierRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
-	s.A1[1] = classifierRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] + m.W1[1][3]*x[3])
-	s.A1[2] = classifierRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3])
-	s.A1[3] = classifierRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3])
-	s.A1[4] = classifierRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] + m.W1[4][3]*x[3])
-	s.A1[5] = classifierRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] + m.W1[5][3]*x[3])
-	// Layer 2 (output), 6 → 3: z2 = W2·a1 + b2.
-	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5]
-	s.Z2[1] = m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] + m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5]
-	s.Z2[2] = m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] + m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5]
+	// Layer 1 (spec.yaml:7), 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	s.A1[0] = classifierRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
+		m.W1[0][3]*x[3])
+	s.A1[1] = classifierRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] +
+		m.W1[1][3]*x[3])
+	s.A1[2] = classifierRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] +
+		m.W1[2][3]*x[3])
+	s.A1[3] = classifierRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] +
+		m.W1[3][3]*x[3])
+	s.A1[4] = classifierRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] +
+		m.W1[4][3]*x[3])
+	s.A1[5] = classifierRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] +
+		m.W1[5][3]*x[3])
+	// Layer 2 (output, spec.yaml:9), 6 → 3: z2 = W2·a1 + b2.
+	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5]
+	s.Z2[1] = m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] +
+		m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5]
+	s.Z2[2] = m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] +
+		m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5]
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z2[0], s.Z2[1], s.Z2[2])
 	var sum float64
@@ -172,18 +189,23 @@ func (m *Classifier) Trace(s *ClassifierTrace, x *[ClassifierInputs]float64) {
 	s.LogSumExp = mx + math.Log(sum)
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Classifier) Backward(g *Classifier, s *ClassifierTrace, x *[ClassifierInputs]float64, y *[ClassifierOutputs]float64) (loss float64) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Classifier) Backward(g *Classifier, s *ClassifierTrace, x *[ClassifierInputs]float64,
+	y *[ClassifierOutputs]float64) (loss float64) {
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy
+	// fused; y sums to 1).
 	var d2 [3]float64
 	for k := range 3 {
 		d2[k] = s.Y[k] - y[k]
@@ -218,7 +240,8 @@ func (m *Classifier) Backward(g *Classifier, s *ClassifierTrace, x *[ClassifierI
 	d1[3] = m.W2[0][3]*d2[0] + m.W2[1][3]*d2[1] + m.W2[2][3]*d2[2]
 	d1[4] = m.W2[0][4]*d2[0] + m.W2[1][4]*d2[1] + m.W2[2][4]*d2[2]
 	d1[5] = m.W2[0][5]*d2[0] + m.W2[1][5]*d2[1] + m.W2[2][5]*d2[2]
-	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
+	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
+	// from here on.
 	d1[0] *= classifierReluDeriv(s.A1[0])
 	d1[1] *= classifierReluDeriv(s.A1[1])
 	d1[2] *= classifierReluDeriv(s.A1[2])
@@ -259,12 +282,13 @@ func (m *Classifier) Backward(g *Classifier, s *ClassifierTrace, x *[ClassifierI
 	return loss
 }
 
-// ForwardBatch computes Forward for each of the samples in x, ClassifierInputs features
-// each, row after row, and writes their outputs to dst, ClassifierOutputs values each.
+// ForwardBatch computes Forward for each of the samples in x, ClassifierInputs
+// features each, row after row, and writes their outputs to dst, ClassifierOutputs
+// values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Classifier) ForwardBatch(dst, x []float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(dst) != n*ClassifierOutputs {
@@ -279,29 +303,35 @@ func (m *Classifier) ForwardBatch(dst, x []float64) {
 	var sum [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*ClassifierInputs : (base+c)*ClassifierInputs]
 		classifierTranspose(c, 4, xc, 4, xt[:], 32)
-		// Layer 1, 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		classifierGemm(6, cols, 4, unsafe.Slice(&m.W1[0][0], 6*4), 4, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, classifierGemmBias|classifierGemmRelu)
-		// Layer 2 (output), 6 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		classifierGemm(3, cols, 6, unsafe.Slice(&m.W2[0][0], 3*6), 6, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, classifierGemmBias)
+		// Layer 1 (spec.yaml:7), 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all
+		// samples at once: Z = W·A, A unit-major.
+		classifierGemm(6, cols, 4, unsafe.Slice(&m.W1[0][0], 6*4), 4, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, classifierGemmBias|classifierGemmRelu)
+		// Layer 2 (output, spec.yaml:9), 6 → 3: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		classifierGemm(3, cols, 6, unsafe.Slice(&m.W2[0][0], 3*6), 6, 1, a1[:], 32, z2[:],
+			32, m.B2[:], nil, classifierGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		classifierSoftmax(3, cols, z2[:], 32, p[:], sum[:])
 		classifierTranspose(3, c, p[:], 32, dst[base*ClassifierOutputs:], 3)
 	}
 }
 
 // TrainBatch runs the forward and the backward pass for each sample of a
-// mini-batch: x holds the samples (ClassifierInputs features each) and y their targets
-// (ClassifierOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
+// mini-batch: x holds the samples (ClassifierInputs features each) and y their
+// targets (ClassifierOutputs values each), row after row. It adds the sum of the
+// per-sample gradients to g and returns the sum of the losses; divide both by the
 // number of samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(y) != n*ClassifierOutputs {
@@ -321,38 +351,52 @@ func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*ClassifierInputs : (base+c)*ClassifierInputs]
 		classifierTranspose(c, 4, xc, 4, xt[:], 32)
-		// Layer 1, 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		classifierGemm(6, cols, 4, unsafe.Slice(&m.W1[0][0], 6*4), 4, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, classifierGemmBias|classifierGemmRelu)
-		// Layer 2 (output), 6 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		classifierGemm(3, cols, 6, unsafe.Slice(&m.W2[0][0], 3*6), 6, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, classifierGemmBias)
+		// Layer 1 (spec.yaml:7), 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all
+		// samples at once: Z = W·A, A unit-major.
+		classifierGemm(6, cols, 4, unsafe.Slice(&m.W1[0][0], 6*4), 4, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, classifierGemmBias|classifierGemmRelu)
+		// Layer 2 (output, spec.yaml:9), 6 → 3: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		classifierGemm(3, cols, 6, unsafe.Slice(&m.W2[0][0], 3*6), 6, 1, a1[:], 32, z2[:],
+			32, m.B2[:], nil, classifierGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		classifierTranspose(6, c, a1[:], 32, a1t[:], 6)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		classifierSoftmax(3, cols, z2[:], 32, p[:], sum[:])
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy
+		// fused; y sums to 1).
 		t := y[base*ClassifierOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z2[0*32+q], z2[1*32+q], z2[2*32+q]) + math.Log(sum[q])
+			lse := max(z2[q], z2[32+q], z2[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
 				d2[q*3+k] = p[k*32+q] - t[q*3+k]
 				loss += t[q*3+k] * (lse - z2[k*32+q])
 			}
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
-		classifierGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, classifierGemmAdd)
-		classifierGemm(3, 6, c, d2[:], 1, 3, a1t[:], 6, unsafe.Slice(&g.W2[0][0], 3*6), 6, nil, nil, classifierGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		classifierGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil,
+			classifierGemmAdd)
+		classifierGemm(3, 6, c, d2[:], 1, 3, a1t[:], 6, unsafe.Slice(&g.W2[0][0], 3*6), 6,
+			nil, nil, classifierGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
+		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		classifierGemm(c, 6, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*6), 6, d1[:], 6, nil, a1t[:], classifierGemmSet|classifierGemmMask)
+		classifierGemm(c, 6, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*6), 6, d1[:], 6,
+			nil, a1t[:], classifierGemmSet|classifierGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		classifierGemm(1, 6, c, one[:], 0, 0, d1[:], 6, g.B1[:], 6, nil, nil, classifierGemmAdd)
-		classifierGemm(6, 4, c, d1[:], 1, 6, xc, 4, unsafe.Slice(&g.W1[0][0], 6*4), 4, nil, nil, classifierGemmAdd)
+		classifierGemm(1, 6, c, one[:], 0, 0, d1[:], 6, g.B1[:], 6, nil, nil,
+			classifierGemmAdd)
+		classifierGemm(6, 4, c, d1[:], 1, 6, xc, 4, unsafe.Slice(&g.W1[0][0], 6*4), 4, nil,
+			nil, classifierGemmAdd)
 	}
 	return loss
 }
@@ -376,7 +420,7 @@ const (
 	classifierGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	classifierGemmSet  = 2 // c = a·b
 	classifierGemmRelu = 4 // then c = max(c, 0)
-	classifierGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	classifierGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // classifierGemm computes a product of matrices read through strides (counted in
@@ -384,11 +428,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to classifierGemmKernel, the
-// fastest kernel of the build; the rest to classifierGemmGo.
-func classifierGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to classifierGemmKernel, the fastest kernel of the
+// build; the rest to classifierGemmGo.
+func classifierGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -412,25 +457,14 @@ func classifierGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 		if mode&classifierGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		classifierGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		classifierGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias,
+			mask, mode)
 	}
-}
-
-// classifierGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
-// classifierGemmAdd|classifierGemmRelu, y = max(y, 0) then.
-func classifierGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = x[k-1]
-	_ = y[m-1]
-	classifierGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // classifierTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to classifierTransposeKernel,
-// the edges to classifierTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to
+// classifierTransposeKernel, the edges to classifierTransposeGo.
 func classifierTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -450,12 +484,13 @@ func classifierTranspose(rows, cols int, src []float64, lds int, dst []float64, 
 	}
 }
 
-// classifierSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
+// classifierSoftmax writes into p the softmax of each column j < n of the k×n
+// matrix z, and into sum[j] the sum of its exponentials:
 //
 //	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
 //
-// Whole blocks of 4 columns go to classifierSoftmaxKernel, the rest to classifierSoftmaxGo.
+// Whole blocks of 4 columns go to classifierSoftmaxKernel, the rest to
+// classifierSoftmaxGo.
 func classifierSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 	if k == 0 || n == 0 {
 		return
@@ -473,7 +508,8 @@ func classifierSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 }
 
 // classifierGemmGo is classifierGemm in plain Go, four rows of c at a time.
-func classifierGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func classifierGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]
@@ -576,29 +612,6 @@ func classifierGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 					c0[j] = 0
 				}
 			}
-		}
-	}
-}
-
-// classifierGemvGo is classifierGemv in plain Go, summing each row in four lanes.
-func classifierGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
-		var s0, s1, s2, s3 float64
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
-		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
-		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&classifierGemmRelu != 0 {
-			y[i] = max(y[i], 0)
 		}
 	}
 }

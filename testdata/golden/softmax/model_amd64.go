@@ -5,8 +5,8 @@ package softmax
 
 import "unsafe"
 
-// classifierAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
+// classifierAVX2 reports whether the processor and the operating system run AVX2
+// and FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
 // has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var classifierAVX2 = func() bool {
 	_, _, c1, _ := classifierCPUID(1, 0)
@@ -23,43 +23,38 @@ func classifierCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // classifierXGETBV returns the low half of XCR0, the state the operating system saves.
 func classifierXGETBV() (eax uint32)
 
-// classifierGemmAVX2 is classifierGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// classifierGemmAVX2 is classifierGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func classifierGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func classifierGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
 
-// classifierGemmKernel runs classifierGemmAVX2 if the processor has AVX2 and FMA, else classifierGemmGo.
-func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// classifierGemmKernel runs classifierGemmAVX2 if the processor has AVX2 and FMA,
+// else classifierGemmGo.
+func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if classifierAVX2 {
-		classifierGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		classifierGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	classifierGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// classifierGemvAVX2 is classifierGemv in assembly for processors with AVX2 and FMA.
-//
-//go:noescape
-func classifierGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// classifierGemvKernel runs classifierGemvAVX2 if the processor has AVX2 and FMA, else classifierGemvGo.
-func classifierGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if classifierAVX2 {
-		classifierGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-		return
-	}
-	classifierGemvGo(m, k, a, lda, x, y, mode)
-}
-
-// classifierTransposeAVX2 is classifierTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// classifierTransposeAVX2 is classifierTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func classifierTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// classifierTransposeKernel runs classifierTransposeAVX2 if the processor has AVX2 and FMA, else classifierTransposeGo.
+// classifierTransposeKernel runs classifierTransposeAVX2 if the processor has AVX2
+// and FMA, else classifierTransposeGo.
 func classifierTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if classifierAVX2 {
-		classifierTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		classifierTransposeAVX2(rows, cols, unsafe.SliceData(src), lds,
+			unsafe.SliceData(dst), ldd)
 		return
 	}
 	classifierTransposeGo(rows, cols, src, lds, dst, ldd)

@@ -8,12 +8,15 @@ import "unsafe"
 // classifierGemmNEON is classifierGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func classifierGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func classifierGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
 
-// classifierGemmKernel runs classifierGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	classifierGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// classifierGemmKernel runs classifierGemmNEON, then relu and the mask if the mode
+// asks for it: NEON has the instructions, but Go's assembler does not.
+func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	classifierGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(classifierGemmRelu|classifierGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, l
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// classifierGemvNEON is classifierGemv in assembly with NEON.
-//
-//go:noescape
-func classifierGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// classifierGemvKernel runs classifierGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func classifierGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	classifierGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&classifierGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

@@ -4,13 +4,9 @@
 package softmax
 
 // classifierGemmKernel runs classifierGemmGo: this build has no assembly for it.
-func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	classifierGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// classifierGemvKernel runs classifierGemvGo: this build has no assembly for it.
-func classifierGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	classifierGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // classifierTransposeKernel runs classifierTransposeGo: this build has no assembly for it.

@@ -24,22 +24,22 @@ const (
 //
 //	37 → 100 relu → 70 tanh → 19 relu → 10 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Tiles
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Tiles also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Tiles struct {
-	// layer 1, 37 → 100: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:8), 37 → 100: PyTorch "0.weight" and "0.bias"
 	W1 [100][37]float32
 	B1 [100]float32
-	// layer 2, 100 → 70: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:9), 100 → 70: PyTorch "2.weight" and "2.bias"
 	W2 [70][100]float32
 	B2 [70]float32
-	// layer 3, 70 → 19: PyTorch "4.weight" and "4.bias"
+	// layer 3 (spec.yaml:10), 70 → 19: PyTorch "4.weight" and "4.bias"
 	W3 [19][70]float32
 	B3 [19]float32
-	// layer 4, 19 → 10: PyTorch "6.weight" and "6.bias"
+	// layer 4 (spec.yaml:11), 19 → 10: PyTorch "6.weight" and "6.bias"
 	W4 [10][19]float32
 	B4 [10]float32
 }
@@ -48,9 +48,8 @@ type Tiles struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Tiles{})-TilesNumParams*4]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Tiles) Params() []float32 {
 	return unsafe.Slice(&m.W1[0][0], TilesNumParams)
 }
@@ -65,9 +64,9 @@ func (*Tiles) Head() string {
 	return "softmax"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// TilesSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use TilesSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Tiles) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/37).
@@ -102,22 +101,22 @@ func (m *Tiles) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Tiles) logits(x *[TilesInputs]float32) (z [TilesOutputs]float32) {
-	// Layer 1, 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:8), 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [100]float32
 	a1 = m.B1
 	tilesGemv(100, 37, unsafe.Slice(&m.W1[0][0], 100*37), 37, x[:], a1[:], tilesGemmRelu)
-	// Layer 2, 100 → 70: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
+	// Layer 2 (spec.yaml:9), 100 → 70: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	var a2 [70]float32
 	a2 = m.B2
 	tilesGemv(70, 100, unsafe.Slice(&m.W2[0][0], 70*100), 100, a1[:], a2[:], tilesGemmAdd)
 	for o := range 70 {
 		a2[o] = tilesTanh(a2[o])
 	}
-	// Layer 3, 70 → 19: a3 = relu(W3·a2 + b3), relu(z) = max(z, 0).
+	// Layer 3 (spec.yaml:10), 70 → 19: a3 = relu(W3·a2 + b3), relu(z) = max(z, 0).
 	var a3 [19]float32
 	a3 = m.B3
 	tilesGemv(19, 70, unsafe.Slice(&m.W3[0][0], 19*70), 70, a2[:], a3[:], tilesGemmRelu)
-	// Layer 4 (output), 19 → 10: z4 = W4·a3 + b4.
+	// Layer 4 (output, spec.yaml:11), 19 → 10: z4 = W4·a3 + b4.
 	z = m.B4
 	tilesGemv(10, 19, unsafe.Slice(&m.W4[0][0], 10*19), 19, a3[:], z[:], tilesGemmAdd)
 	return z
@@ -157,9 +156,9 @@ func (m *Tiles) Predict(x *[TilesInputs]float32) int {
 }
 
 // TilesTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type TilesTrace struct {
 	// layer 1 output, relu(z)
 	A1 [100]float32
@@ -174,26 +173,27 @@ type TilesTrace struct {
 	LogSumExp float32
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Tiles) Trace(s *TilesTrace, x *[TilesInputs]float32) {
-	// Layer 1, 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:8), 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
 	tilesGemv(100, 37, unsafe.Slice(&m.W1[0][0], 100*37), 37, x[:], s.A1[:], tilesGemmRelu)
-	// Layer 2, 100 → 70: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
+	// Layer 2 (spec.yaml:9), 100 → 70: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z).
 	s.A2 = m.B2
 	tilesGemv(70, 100, unsafe.Slice(&m.W2[0][0], 70*100), 100, s.A1[:], s.A2[:], tilesGemmAdd)
 	for o := range 70 {
 		s.A2[o] = tilesTanh(s.A2[o])
 	}
-	// Layer 3, 70 → 19: a3 = relu(W3·a2 + b3), relu(z) = max(z, 0).
+	// Layer 3 (spec.yaml:10), 70 → 19: a3 = relu(W3·a2 + b3), relu(z) = max(z, 0).
 	s.A3 = m.B3
 	tilesGemv(19, 70, unsafe.Slice(&m.W3[0][0], 19*70), 70, s.A2[:], s.A3[:], tilesGemmRelu)
-	// Layer 4 (output), 19 → 10: z4 = W4·a3 + b4.
+	// Layer 4 (output, spec.yaml:11), 19 → 10: z4 = W4·a3 + b4.
 	s.Z4 = m.B4
 	tilesGemv(10, 19, unsafe.Slice(&m.W4[0][0], 10*19), 19, s.A3[:], s.Z4[:], tilesGemmAdd)
 	// Softmax: subtract the largest logit so that no exp overflows.
-	mx := max(s.Z4[0], s.Z4[1], s.Z4[2], s.Z4[3], s.Z4[4], s.Z4[5], s.Z4[6], s.Z4[7], s.Z4[8], s.Z4[9])
+	mx := max(s.Z4[0], s.Z4[1], s.Z4[2], s.Z4[3], s.Z4[4], s.Z4[5], s.Z4[6], s.Z4[7], s.Z4[8],
+		s.Z4[9])
 	var sum float32
 	for k := range 10 {
 		s.Y[k] = float32(math.Exp(float64(s.Z4[k] - mx)))
@@ -206,18 +206,23 @@ func (m *Tiles) Trace(s *TilesTrace, x *[TilesInputs]float32) {
 	s.LogSumExp = mx + float32(math.Log(float64(sum)))
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32, y *[TilesOutputs]float32) (loss float32) {
-	// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32,
+	y *[TilesOutputs]float32) (loss float32) {
+	// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy
+	// fused; y sums to 1).
 	var d4 [10]float32
 	for k := range 10 {
 		d4[k] = s.Y[k] - y[k]
@@ -229,10 +234,13 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32, y *[T
 		g.B4[o] += d4[o]
 	}
 	// ∂L/∂W4[o][i] += δ4[o]·a3[i]: a product of a 10×1 and a 1×19 matrix.
-	tilesGemm(10, 19, 1, d4[:], 1, 1, s.A3[:], 19, unsafe.Slice(&g.W4[0][0], 10*19), 19, nil, nil, tilesGemmAdd)
-	// d3[i] = Σₒ δ4[o]·W4[o][i], Wᵀδ as the 1×19 row δᵀ·W.
-	tilesGemm(1, 19, 10, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 10*19), 19, d3[:], 19, nil, nil, tilesGemmSet)
-	// δ3 = ∂L/∂z3 = d3 ⊙ relu'(z3), with relu'(z) = 1 if a > 0 else 0.
+	tilesGemm(10, 19, 1, d4[:], 1, 1, s.A3[:], 19, unsafe.Slice(&g.W4[0][0], 10*19), 19, nil,
+		nil, tilesGemmAdd)
+	// d3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o], the rows of W4 weighted by δ4: the 1×19 product δ4ᵀ·W4.
+	tilesGemm(1, 19, 10, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 10*19), 19, d3[:], 19, nil, nil,
+		tilesGemmSet)
+	// δ3 = ∂L/∂z3 = d3 ⊙ relu'(z3), with relu'(z) = 1 if a > 0 else 0; d3 holds δ3
+	// from here on.
 	for i := range 19 {
 		d3[i] *= tilesReluDeriv(s.A3[i])
 	}
@@ -242,10 +250,12 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32, y *[T
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 19×1 and a 1×70 matrix.
-	tilesGemm(19, 70, 1, d3[:], 1, 1, s.A2[:], 70, unsafe.Slice(&g.W3[0][0], 19*70), 70, nil, nil, tilesGemmAdd)
-	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×70 row δᵀ·W.
-	tilesGemm(1, 70, 19, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 19*70), 70, d2[:], 70, nil, nil, tilesGemmSet)
-	// δ2 = ∂L/∂z2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a².
+	tilesGemm(19, 70, 1, d3[:], 1, 1, s.A2[:], 70, unsafe.Slice(&g.W3[0][0], 19*70), 70, nil,
+		nil, tilesGemmAdd)
+	// d2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o], the rows of W3 weighted by δ3: the 1×70 product δ3ᵀ·W3.
+	tilesGemm(1, 70, 19, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 19*70), 70, d2[:], 70, nil, nil,
+		tilesGemmSet)
+	// δ2 = ∂L/∂z2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 	for i := range 70 {
 		d2[i] *= tilesTanhDeriv(s.A2[i])
 	}
@@ -255,10 +265,13 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32, y *[T
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 70×1 and a 1×100 matrix.
-	tilesGemm(70, 100, 1, d2[:], 1, 1, s.A1[:], 100, unsafe.Slice(&g.W2[0][0], 70*100), 100, nil, nil, tilesGemmAdd)
-	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×100 row δᵀ·W.
-	tilesGemm(1, 100, 70, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 70*100), 100, d1[:], 100, nil, nil, tilesGemmSet)
-	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
+	tilesGemm(70, 100, 1, d2[:], 1, 1, s.A1[:], 100, unsafe.Slice(&g.W2[0][0], 70*100), 100,
+		nil, nil, tilesGemmAdd)
+	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×100 product δ2ᵀ·W2.
+	tilesGemm(1, 100, 70, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 70*100), 100, d1[:], 100, nil,
+		nil, tilesGemmSet)
+	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
+	// from here on.
 	for i := range 100 {
 		d1[i] *= tilesReluDeriv(s.A1[i])
 	}
@@ -267,16 +280,17 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32, y *[T
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 100×1 and a 1×37 matrix.
-	tilesGemm(100, 37, 1, d1[:], 1, 1, x[:], 37, unsafe.Slice(&g.W1[0][0], 100*37), 37, nil, nil, tilesGemmAdd)
+	tilesGemm(100, 37, 1, d1[:], 1, 1, x[:], 37, unsafe.Slice(&g.W1[0][0], 100*37), 37, nil,
+		nil, tilesGemmAdd)
 	return loss
 }
 
 // ForwardBatch computes Forward for each of the samples in x, TilesInputs features
 // each, row after row, and writes their outputs to dst, TilesOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Tiles) ForwardBatch(dst, x []float32) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(dst) != n*TilesOutputs {
@@ -293,22 +307,32 @@ func (m *Tiles) ForwardBatch(dst, x []float32) {
 	var sum [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*TilesInputs : (base+c)*TilesInputs]
 		tilesTranspose(c, 37, xc, 37, xt[:], 32)
-		// Layer 1, 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(100, cols, 37, unsafe.Slice(&m.W1[0][0], 100*37), 37, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, tilesGemmBias|tilesGemmRelu)
-		// Layer 2, 100 → 70: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(70, cols, 100, unsafe.Slice(&m.W2[0][0], 70*100), 100, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, tilesGemmBias)
+		// Layer 1 (spec.yaml:8), 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		tilesGemm(100, cols, 37, unsafe.Slice(&m.W1[0][0], 100*37), 37, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, tilesGemmBias|tilesGemmRelu)
+		// Layer 2 (spec.yaml:9), 100 → 70: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For
+		// all samples at once: Z = W·A, A unit-major.
+		tilesGemm(70, cols, 100, unsafe.Slice(&m.W2[0][0], 70*100), 100, 1, a1[:], 32,
+			a2[:], 32, m.B2[:], nil, tilesGemmBias)
 		for i := range a2 {
 			a2[i] = tilesTanh(a2[i])
 		}
-		// Layer 3, 70 → 19: a3 = relu(W3·a2 + b3), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(19, cols, 70, unsafe.Slice(&m.W3[0][0], 19*70), 70, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, tilesGemmBias|tilesGemmRelu)
-		// Layer 4 (output), 19 → 10: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(10, cols, 19, unsafe.Slice(&m.W4[0][0], 10*19), 19, 1, a3[:], 32, z4[:], 32, m.B4[:], nil, tilesGemmBias)
+		// Layer 3 (spec.yaml:10), 70 → 19: a3 = relu(W3·a2 + b3), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		tilesGemm(19, cols, 70, unsafe.Slice(&m.W3[0][0], 19*70), 70, 1, a2[:], 32, a3[:],
+			32, m.B3[:], nil, tilesGemmBias|tilesGemmRelu)
+		// Layer 4 (output, spec.yaml:11), 19 → 10: z4 = W4·a3 + b4. For all samples at
+		// once: Z = W·A, A unit-major.
+		tilesGemm(10, cols, 19, unsafe.Slice(&m.W4[0][0], 10*19), 19, 1, a3[:], 32, z4[:],
+			32, m.B4[:], nil, tilesGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		tilesSoftmax(10, cols, z4[:], 32, p[:], sum[:])
 		tilesTranspose(10, c, p[:], 32, dst[base*TilesOutputs:], 10)
 	}
@@ -317,12 +341,12 @@ func (m *Tiles) ForwardBatch(dst, x []float32) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TilesInputs features each) and y their targets
 // (TilesOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(y) != n*TilesOutputs {
@@ -348,71 +372,92 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 15) &^ 15 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 15) &^ 15
 		xc := x[base*TilesInputs : (base+c)*TilesInputs]
 		tilesTranspose(c, 37, xc, 37, xt[:], 32)
-		// Layer 1, 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(100, cols, 37, unsafe.Slice(&m.W1[0][0], 100*37), 37, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, tilesGemmBias|tilesGemmRelu)
-		// Layer 2, 100 → 70: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(70, cols, 100, unsafe.Slice(&m.W2[0][0], 70*100), 100, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, tilesGemmBias)
+		// Layer 1 (spec.yaml:8), 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		tilesGemm(100, cols, 37, unsafe.Slice(&m.W1[0][0], 100*37), 37, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, tilesGemmBias|tilesGemmRelu)
+		// Layer 2 (spec.yaml:9), 100 → 70: a2 = tanh(W2·a1 + b2), tanh(z) = tanh(z). For
+		// all samples at once: Z = W·A, A unit-major.
+		tilesGemm(70, cols, 100, unsafe.Slice(&m.W2[0][0], 70*100), 100, 1, a1[:], 32,
+			a2[:], 32, m.B2[:], nil, tilesGemmBias)
 		for i := range a2 {
 			a2[i] = tilesTanh(a2[i])
 		}
-		// Layer 3, 70 → 19: a3 = relu(W3·a2 + b3), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(19, cols, 70, unsafe.Slice(&m.W3[0][0], 19*70), 70, 1, a2[:], 32, a3[:], 32, m.B3[:], nil, tilesGemmBias|tilesGemmRelu)
-		// Layer 4 (output), 19 → 10: z4 = W4·a3 + b4. For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(10, cols, 19, unsafe.Slice(&m.W4[0][0], 10*19), 19, 1, a3[:], 32, z4[:], 32, m.B4[:], nil, tilesGemmBias)
+		// Layer 3 (spec.yaml:10), 70 → 19: a3 = relu(W3·a2 + b3), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		tilesGemm(19, cols, 70, unsafe.Slice(&m.W3[0][0], 19*70), 70, 1, a2[:], 32, a3[:],
+			32, m.B3[:], nil, tilesGemmBias|tilesGemmRelu)
+		// Layer 4 (output, spec.yaml:11), 19 → 10: z4 = W4·a3 + b4. For all samples at
+		// once: Z = W·A, A unit-major.
+		tilesGemm(10, cols, 19, unsafe.Slice(&m.W4[0][0], 10*19), 19, 1, a3[:], 32, z4[:],
+			32, m.B4[:], nil, tilesGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		tilesTranspose(100, c, a1[:], 32, a1t[:], 100)
 		tilesTranspose(70, c, a2[:], 32, a2t[:], 70)
 		tilesTranspose(19, c, a3[:], 32, a3t[:], 19)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		tilesSoftmax(10, cols, z4[:], 32, p[:], sum[:])
-		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy
+		// fused; y sums to 1).
 		t := y[base*TilesOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z4[0*32+q], z4[1*32+q], z4[2*32+q], z4[3*32+q], z4[4*32+q], z4[5*32+q], z4[6*32+q], z4[7*32+q], z4[8*32+q], z4[9*32+q]) + float32(math.Log(float64(sum[q])))
+			lse := max(z4[q], z4[32+q], z4[2*32+q], z4[3*32+q], z4[4*32+q], z4[5*32+q],
+				z4[6*32+q], z4[7*32+q], z4[8*32+q], z4[9*32+q]) +
+				float32(math.Log(float64(sum[q])))
 			for k := range 10 {
 				d4[q*10+k] = p[k*32+q] - t[q*10+k]
 				loss += t[q*10+k] * (lse - z4[k*32+q])
 			}
 		}
-		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over the
+		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
+		// the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 10, c, one[:], 0, 0, d4[:], 10, g.B4[:], 10, nil, nil, tilesGemmAdd)
-		tilesGemm(10, 19, c, d4[:], 1, 10, a3t[:], 19, unsafe.Slice(&g.W4[0][0], 10*19), 19, nil, nil, tilesGemmAdd)
-		// δ3 = W4ᵀ·δ4 ⊙ relu'(z3) for each sample, the rows of Δ4·W4 masked where a3 = 0:
+		tilesGemm(10, 19, c, d4[:], 1, 10, a3t[:], 19, unsafe.Slice(&g.W4[0][0], 10*19), 19,
+			nil, nil, tilesGemmAdd)
+		// δ3 = W4ᵀ·δ4 ⊙ relu'(z3) for each sample, with W4ᵀ·δ4 = Σₒ δ4[o]·W4[o] (the rows
+		// of W4 weighted by δ4): the rows of Δ4·W4, masked to 0 where a3 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		tilesGemm(c, 19, 10, d4[:], 10, 1, unsafe.Slice(&m.W4[0][0], 10*19), 19, d3[:], 19, nil, a3t[:], tilesGemmSet|tilesGemmMask)
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		tilesGemm(c, 19, 10, d4[:], 10, 1, unsafe.Slice(&m.W4[0][0], 10*19), 19, d3[:], 19,
+			nil, a3t[:], tilesGemmSet|tilesGemmMask)
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 19, c, one[:], 0, 0, d3[:], 19, g.B3[:], 19, nil, nil, tilesGemmAdd)
-		tilesGemm(19, 70, c, d3[:], 1, 19, a2t[:], 70, unsafe.Slice(&g.W3[0][0], 19*70), 70, nil, nil, tilesGemmAdd)
-		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		tilesGemm(c, 70, 19, d3[:], 19, 1, unsafe.Slice(&m.W3[0][0], 19*70), 70, d2[:], 70, nil, nil, tilesGemmSet)
+		tilesGemm(19, 70, c, d3[:], 1, 19, a2t[:], 70, unsafe.Slice(&g.W3[0][0], 19*70), 70,
+			nil, nil, tilesGemmAdd)
+		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
+		// by δ3): the rows of Δ3·W3.
+		tilesGemm(c, 70, 19, d3[:], 19, 1, unsafe.Slice(&m.W3[0][0], 19*70), 70, d2[:], 70,
+			nil, nil, tilesGemmSet)
 		// δ2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 		for i := range d2[:c*70] {
 			d2[i] *= tilesTanhDeriv(a2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 70, c, one[:], 0, 0, d2[:], 70, g.B2[:], 70, nil, nil, tilesGemmAdd)
-		tilesGemm(70, 100, c, d2[:], 1, 70, a1t[:], 100, unsafe.Slice(&g.W2[0][0], 70*100), 100, nil, nil, tilesGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		tilesGemm(70, 100, c, d2[:], 1, 70, a1t[:], 100, unsafe.Slice(&g.W2[0][0], 70*100),
+			100, nil, nil, tilesGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
+		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		tilesGemm(c, 100, 70, d2[:], 70, 1, unsafe.Slice(&m.W2[0][0], 70*100), 100, d1[:], 100, nil, a1t[:], tilesGemmSet|tilesGemmMask)
+		tilesGemm(c, 100, 70, d2[:], 70, 1, unsafe.Slice(&m.W2[0][0], 70*100), 100, d1[:],
+			100, nil, a1t[:], tilesGemmSet|tilesGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 100, c, one[:], 0, 0, d1[:], 100, g.B1[:], 100, nil, nil, tilesGemmAdd)
-		tilesGemm(100, 37, c, d1[:], 1, 100, xc, 37, unsafe.Slice(&g.W1[0][0], 100*37), 37, nil, nil, tilesGemmAdd)
+		tilesGemm(100, 37, c, d1[:], 1, 100, xc, 37, unsafe.Slice(&g.W1[0][0], 100*37), 37,
+			nil, nil, tilesGemmAdd)
 	}
 	return loss
-}
-
-// tilesRelu computes relu(z) = max(z, 0).
-func tilesRelu(z float32) float32 {
-	return max(z, 0)
 }
 
 // tilesReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -440,7 +485,7 @@ const (
 	tilesGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	tilesGemmSet  = 2 // c = a·b
 	tilesGemmRelu = 4 // then c = max(c, 0)
-	tilesGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	tilesGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // tilesGemm computes a product of matrices read through strides (counted in
@@ -448,11 +493,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 16 columns go to tilesGemmKernel, the
-// fastest kernel of the build; the rest to tilesGemmGo.
-func tilesGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 16 columns go to tilesGemmKernel, the fastest kernel of the
+// build; the rest to tilesGemmGo.
+func tilesGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
+	bias, mask []float32, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -476,7 +522,8 @@ func tilesGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 		if mode&tilesGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		tilesGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		tilesGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -493,8 +540,8 @@ func tilesGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 }
 
 // tilesTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to tilesTransposeKernel,
-// the edges to tilesTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 8×8 go to tilesTransposeKernel, the
+// edges to tilesTransposeGo.
 func tilesTranspose(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -537,7 +584,8 @@ func tilesSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 }
 
 // tilesGemmGo is tilesGemm in plain Go, four rows of c at a time.
-func tilesGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
+func tilesGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
+	bias, mask []float32, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

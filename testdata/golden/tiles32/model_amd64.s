@@ -7,7 +7,8 @@
 // tilesGemmAVX2 computes c = a·b, c += a·b or c = bias + a·b, with relu or not, masked
 // or not; see the package doc of the generator for the contract.
 //
-// func tilesGemmAVX2(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias, mask *T, mode int)
+// func tilesGemmAVX2(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc
+// int, bias, mask *T, mode int)
 TEXT ·tilesGemmAVX2(SB), NOSPLIT, $0-104
 	MOVQ m+0(FP), R8
 	MOVQ n+8(FP), R13

@@ -8,12 +8,15 @@ import "unsafe"
 // tilesGemmNEON is tilesGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func tilesGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int, bias, mask *float32, mode int)
+func tilesGemmNEON(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
 
-// tilesGemmKernel runs tilesGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func tilesGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int, bias, mask []float32, mode int) {
-	tilesGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// tilesGemmKernel runs tilesGemmNEON, then relu and the mask if the mode asks for
+// it: NEON has the instructions, but Go's assembler does not.
+func tilesGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	tilesGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(tilesGemmRelu|tilesGemmMask) == 0 {
 		return
 	}
@@ -35,10 +38,11 @@ func tilesGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 //go:noescape
 func tilesGemvNEON(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// tilesGemvKernel runs tilesGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
+// tilesGemvKernel runs tilesGemvNEON, then relu if the mode asks for it: NEON has
+// the instructions, but Go's assembler does not.
 func tilesGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
-	tilesGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+	tilesGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y),
+		mode)
 	if mode&tilesGemmRelu == 0 {
 		return
 	}

@@ -24,19 +24,19 @@ const (
 //
 //	23 → 45 relu → 13 elu → 5 sigmoid
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Tiles
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Tiles also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes binary_cross_entropy.
 type Tiles struct {
-	// layer 1, 23 → 45: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:7), 23 → 45: PyTorch "0.weight" and "0.bias"
 	W1 [45][23]float64
 	B1 [45]float64
-	// layer 2, 45 → 13: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:8), 45 → 13: PyTorch "2.weight" and "2.bias"
 	W2 [13][45]float64
 	B2 [13]float64
-	// layer 3, 13 → 5: PyTorch "4.weight" and "4.bias"
+	// layer 3 (spec.yaml:9), 13 → 5: PyTorch "4.weight" and "4.bias"
 	W3 [5][13]float64
 	B3 [5]float64
 }
@@ -45,9 +45,8 @@ type Tiles struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Tiles{})-TilesNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Tiles) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], TilesNumParams)
 }
@@ -62,9 +61,9 @@ func (*Tiles) Head() string {
 	return "sigmoid"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// TilesSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use TilesSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Tiles) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/23).
@@ -92,18 +91,19 @@ func (m *Tiles) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Tiles) logits(x *[TilesInputs]float64) (z [TilesOutputs]float64) {
-	// Layer 1, 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:7), 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [45]float64
 	a1 = m.B1
 	tilesGemv(45, 23, unsafe.Slice(&m.W1[0][0], 45*23), 23, x[:], a1[:], tilesGemmRelu)
-	// Layer 2, 45 → 13: a2 = elu(W2·a1 + b2), elu(z) = z if z > 0 else 1·(e^z − 1).
+	// Layer 2 (spec.yaml:8), 45 → 13: a2 = elu(W2·a1 + b2), elu(z) = z if z > 0 else
+	// 1·(e^z − 1).
 	var a2 [13]float64
 	a2 = m.B2
 	tilesGemv(13, 45, unsafe.Slice(&m.W2[0][0], 13*45), 45, a1[:], a2[:], tilesGemmAdd)
 	for o := range 13 {
 		a2[o] = tilesElu1(a2[o])
 	}
-	// Layer 3 (output), 13 → 5: z3 = W3·a2 + b3.
+	// Layer 3 (output, spec.yaml:9), 13 → 5: z3 = W3·a2 + b3.
 	z = m.B3
 	tilesGemv(5, 13, unsafe.Slice(&m.W3[0][0], 5*13), 13, a2[:], z[:], tilesGemmAdd)
 	return z
@@ -136,9 +136,9 @@ func (m *Tiles) Predict(x *[TilesInputs]float64) int {
 }
 
 // TilesTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type TilesTrace struct {
 	// layer 1 output, relu(z)
 	A1 [45]float64
@@ -149,19 +149,20 @@ type TilesTrace struct {
 	Y  [5]float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Tiles) Trace(s *TilesTrace, x *[TilesInputs]float64) {
-	// Layer 1, 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:7), 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
 	tilesGemv(45, 23, unsafe.Slice(&m.W1[0][0], 45*23), 23, x[:], s.A1[:], tilesGemmRelu)
-	// Layer 2, 45 → 13: a2 = elu(W2·a1 + b2), elu(z) = z if z > 0 else 1·(e^z − 1).
+	// Layer 2 (spec.yaml:8), 45 → 13: a2 = elu(W2·a1 + b2), elu(z) = z if z > 0 else
+	// 1·(e^z − 1).
 	s.A2 = m.B2
 	tilesGemv(13, 45, unsafe.Slice(&m.W2[0][0], 13*45), 45, s.A1[:], s.A2[:], tilesGemmAdd)
 	for o := range 13 {
 		s.A2[o] = tilesElu1(s.A2[o])
 	}
-	// Layer 3 (output), 13 → 5: z3 = W3·a2 + b3.
+	// Layer 3 (output, spec.yaml:9), 13 → 5: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
 	tilesGemv(5, 13, unsafe.Slice(&m.W3[0][0], 5*13), 13, s.A2[:], s.Z3[:], tilesGemmAdd)
 	for k := range 5 {
@@ -169,18 +170,24 @@ func (m *Tiles) Trace(s *TilesTrace, x *[TilesInputs]float64) {
 	}
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: 0 or 1 for each output.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: 0 or 1 for each output.
 //
-// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 5. Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ
+// max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 5. Backpropagation is the chain rule
+// applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
+// pre-activation:
 //
-//	δ at the output = ∂L/∂z = (p − y)/K = 0.2·(p − y) (sigmoid and binary cross-entropy fused)
+//	δ at the output = ∂L/∂z = (p − y)/K = 0.2·(p − y)
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64, y *[TilesOutputs]float64) (loss float64) {
-	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (p − y)/K = 0.2·(p − y) (sigmoid and binary cross-entropy fused).
+//
+// δ at the output: sigmoid and binary cross-entropy fused.
+func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64,
+	y *[TilesOutputs]float64) (loss float64) {
+	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (p − y)/K = 0.2·(p − y) (sigmoid
+	// and binary cross-entropy fused).
 	var d3 [5]float64
 	for k := range 5 {
 		v := s.Z3[k]
@@ -193,10 +200,13 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64, y *[T
 		g.B3[o] += d3[o]
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 5×1 and a 1×13 matrix.
-	tilesGemm(5, 13, 1, d3[:], 1, 1, s.A2[:], 13, unsafe.Slice(&g.W3[0][0], 5*13), 13, nil, nil, tilesGemmAdd)
-	// d2[i] = Σₒ δ3[o]·W3[o][i], Wᵀδ as the 1×13 row δᵀ·W.
-	tilesGemm(1, 13, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*13), 13, d2[:], 13, nil, nil, tilesGemmSet)
-	// δ2 = ∂L/∂z2 = d2 ⊙ elu'(z2), with elu'(z) = 1 if a > 0 else a + 1.
+	tilesGemm(5, 13, 1, d3[:], 1, 1, s.A2[:], 13, unsafe.Slice(&g.W3[0][0], 5*13), 13, nil, nil,
+		tilesGemmAdd)
+	// d2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o], the rows of W3 weighted by δ3: the 1×13 product δ3ᵀ·W3.
+	tilesGemm(1, 13, 5, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 5*13), 13, d2[:], 13, nil, nil,
+		tilesGemmSet)
+	// δ2 = ∂L/∂z2 = d2 ⊙ elu'(z2), with elu'(z) = 1 if a > 0 else a + 1; d2 holds δ2
+	// from here on.
 	for i := range 13 {
 		d2[i] *= tilesElu1Deriv(s.A2[i])
 	}
@@ -206,10 +216,13 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64, y *[T
 		g.B2[o] += d2[o]
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 13×1 and a 1×45 matrix.
-	tilesGemm(13, 45, 1, d2[:], 1, 1, s.A1[:], 45, unsafe.Slice(&g.W2[0][0], 13*45), 45, nil, nil, tilesGemmAdd)
-	// d1[i] = Σₒ δ2[o]·W2[o][i], Wᵀδ as the 1×45 row δᵀ·W.
-	tilesGemm(1, 45, 13, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 13*45), 45, d1[:], 45, nil, nil, tilesGemmSet)
-	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
+	tilesGemm(13, 45, 1, d2[:], 1, 1, s.A1[:], 45, unsafe.Slice(&g.W2[0][0], 13*45), 45, nil,
+		nil, tilesGemmAdd)
+	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×45 product δ2ᵀ·W2.
+	tilesGemm(1, 45, 13, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 13*45), 45, d1[:], 45, nil, nil,
+		tilesGemmSet)
+	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
+	// from here on.
 	for i := range 45 {
 		d1[i] *= tilesReluDeriv(s.A1[i])
 	}
@@ -218,16 +231,17 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64, y *[T
 		g.B1[o] += d1[o]
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 45×1 and a 1×23 matrix.
-	tilesGemm(45, 23, 1, d1[:], 1, 1, x[:], 23, unsafe.Slice(&g.W1[0][0], 45*23), 23, nil, nil, tilesGemmAdd)
+	tilesGemm(45, 23, 1, d1[:], 1, 1, x[:], 23, unsafe.Slice(&g.W1[0][0], 45*23), 23, nil, nil,
+		tilesGemmAdd)
 	return loss
 }
 
 // ForwardBatch computes Forward for each of the samples in x, TilesInputs features
 // each, row after row, and writes their outputs to dst, TilesOutputs values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Tiles) ForwardBatch(dst, x []float64) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(dst) != n*TilesOutputs {
@@ -241,18 +255,25 @@ func (m *Tiles) ForwardBatch(dst, x []float64) {
 	var z3 [160]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*TilesInputs : (base+c)*TilesInputs]
 		tilesTranspose(c, 23, xc, 23, xt[:], 32)
-		// Layer 1, 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(45, cols, 23, unsafe.Slice(&m.W1[0][0], 45*23), 23, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, tilesGemmBias|tilesGemmRelu)
-		// Layer 2, 45 → 13: a2 = elu(W2·a1 + b2), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(13, cols, 45, unsafe.Slice(&m.W2[0][0], 13*45), 45, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, tilesGemmBias)
+		// Layer 1 (spec.yaml:7), 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		tilesGemm(45, cols, 23, unsafe.Slice(&m.W1[0][0], 45*23), 23, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, tilesGemmBias|tilesGemmRelu)
+		// Layer 2 (spec.yaml:8), 45 → 13: a2 = elu(W2·a1 + b2), elu(z) = z if z > 0 else
+		// 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		tilesGemm(13, cols, 45, unsafe.Slice(&m.W2[0][0], 13*45), 45, 1, a1[:], 32, a2[:],
+			32, m.B2[:], nil, tilesGemmBias)
 		for i := range a2 {
 			a2[i] = tilesElu1(a2[i])
 		}
-		// Layer 3 (output), 13 → 5: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(5, cols, 13, unsafe.Slice(&m.W3[0][0], 5*13), 13, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, tilesGemmBias)
+		// Layer 3 (output, spec.yaml:9), 13 → 5: z3 = W3·a2 + b3. For all samples at once:
+		// Z = W·A, A unit-major.
+		tilesGemm(5, cols, 13, unsafe.Slice(&m.W3[0][0], 5*13), 13, 1, a2[:], 32, z3[:], 32,
+			m.B3[:], nil, tilesGemmBias)
 		// The head of each sample, into its row of dst.
 		for q := range c {
 			out := (*[TilesOutputs]float64)(dst[(base+q)*TilesOutputs:])
@@ -266,12 +287,12 @@ func (m *Tiles) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TilesInputs features each) and y their targets
 // (TilesOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(y) != n*TilesOutputs {
@@ -292,58 +313,72 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*TilesInputs : (base+c)*TilesInputs]
 		tilesTranspose(c, 23, xc, 23, xt[:], 32)
-		// Layer 1, 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(45, cols, 23, unsafe.Slice(&m.W1[0][0], 45*23), 23, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, tilesGemmBias|tilesGemmRelu)
-		// Layer 2, 45 → 13: a2 = elu(W2·a1 + b2), elu(z) = z if z > 0 else 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(13, cols, 45, unsafe.Slice(&m.W2[0][0], 13*45), 45, 1, a1[:], 32, a2[:], 32, m.B2[:], nil, tilesGemmBias)
+		// Layer 1 (spec.yaml:7), 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// all samples at once: Z = W·A, A unit-major.
+		tilesGemm(45, cols, 23, unsafe.Slice(&m.W1[0][0], 45*23), 23, 1, xt[:], 32, a1[:],
+			32, m.B1[:], nil, tilesGemmBias|tilesGemmRelu)
+		// Layer 2 (spec.yaml:8), 45 → 13: a2 = elu(W2·a1 + b2), elu(z) = z if z > 0 else
+		// 1·(e^z − 1). For all samples at once: Z = W·A, A unit-major.
+		tilesGemm(13, cols, 45, unsafe.Slice(&m.W2[0][0], 13*45), 45, 1, a1[:], 32, a2[:],
+			32, m.B2[:], nil, tilesGemmBias)
 		for i := range a2 {
 			a2[i] = tilesElu1(a2[i])
 		}
-		// Layer 3 (output), 13 → 5: z3 = W3·a2 + b3. For all samples at once: Z = W·A, A unit-major.
-		tilesGemm(5, cols, 13, unsafe.Slice(&m.W3[0][0], 5*13), 13, 1, a2[:], 32, z3[:], 32, m.B3[:], nil, tilesGemmBias)
+		// Layer 3 (output, spec.yaml:9), 13 → 5: z3 = W3·a2 + b3. For all samples at once:
+		// Z = W·A, A unit-major.
+		tilesGemm(5, cols, 13, unsafe.Slice(&m.W3[0][0], 5*13), 13, 1, a2[:], 32, z3[:], 32,
+			m.B3[:], nil, tilesGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		tilesTranspose(45, c, a1[:], 32, a1t[:], 45)
 		tilesTranspose(13, c, a2[:], 32, a2t[:], 13)
-		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (p − y)/K = 0.2·(p − y) (sigmoid and binary cross-entropy fused). For each sample.
+		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (p − y)/K = 0.2·(p − y) (sigmoid
+		// and binary cross-entropy fused). For each sample.
 		for q := range c {
 			t := (*[TilesOutputs]float64)(y[(base+q)*TilesOutputs:])
 			for k := range 5 {
 				v := z3[k*32+q]
 				d3[q*5+k] = 0.2 * (tilesSigmoid(z3[k*32+q]) - t[k])
-				loss += (max(v, 0) - v*t[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 5
+				loss += (max(v, 0) - v*t[k] +
+					math.Log1p(math.Exp(-math.Abs(v)))) / 5
 			}
 		}
-		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over the
+		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
+		// the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, tilesGemmAdd)
-		tilesGemm(5, 13, c, d3[:], 1, 5, a2t[:], 13, unsafe.Slice(&g.W3[0][0], 5*13), 13, nil, nil, tilesGemmAdd)
-		// d2 = W3ᵀ·δ3 = ∂L/∂a2 for each sample: the rows of Δ3·W3.
-		tilesGemm(c, 13, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*13), 13, d2[:], 13, nil, nil, tilesGemmSet)
-		// δ2 = d2 ⊙ elu'(z2), with elu'(z) = 1 if a > 0 else a + 1; d2 holds δ2 from here on.
+		tilesGemm(5, 13, c, d3[:], 1, 5, a2t[:], 13, unsafe.Slice(&g.W3[0][0], 5*13), 13,
+			nil, nil, tilesGemmAdd)
+		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
+		// by δ3): the rows of Δ3·W3.
+		tilesGemm(c, 13, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*13), 13, d2[:], 13,
+			nil, nil, tilesGemmSet)
+		// δ2 = d2 ⊙ elu'(z2), with elu'(z) = 1 if a > 0 else a + 1; d2 holds δ2 from here
+		// on.
 		for i := range d2[:c*13] {
 			d2[i] *= tilesElu1Deriv(a2t[i])
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 13, c, one[:], 0, 0, d2[:], 13, g.B2[:], 13, nil, nil, tilesGemmAdd)
-		tilesGemm(13, 45, c, d2[:], 1, 13, a1t[:], 45, unsafe.Slice(&g.W2[0][0], 13*45), 45, nil, nil, tilesGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		tilesGemm(13, 45, c, d2[:], 1, 13, a1t[:], 45, unsafe.Slice(&g.W2[0][0], 13*45), 45,
+			nil, nil, tilesGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
+		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		tilesGemm(c, 45, 13, d2[:], 13, 1, unsafe.Slice(&m.W2[0][0], 13*45), 45, d1[:], 45, nil, a1t[:], tilesGemmSet|tilesGemmMask)
+		tilesGemm(c, 45, 13, d2[:], 13, 1, unsafe.Slice(&m.W2[0][0], 13*45), 45, d1[:], 45,
+			nil, a1t[:], tilesGemmSet|tilesGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 45, c, one[:], 0, 0, d1[:], 45, g.B1[:], 45, nil, nil, tilesGemmAdd)
-		tilesGemm(45, 23, c, d1[:], 1, 45, xc, 23, unsafe.Slice(&g.W1[0][0], 45*23), 23, nil, nil, tilesGemmAdd)
+		tilesGemm(45, 23, c, d1[:], 1, 45, xc, 23, unsafe.Slice(&g.W1[0][0], 45*23), 23,
+			nil, nil, tilesGemmAdd)
 	}
 	return loss
-}
-
-// tilesRelu computes relu(z) = max(z, 0).
-func tilesRelu(z float64) float64 {
-	return max(z, 0)
 }
 
 // tilesReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -381,7 +416,7 @@ const (
 	tilesGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	tilesGemmSet  = 2 // c = a·b
 	tilesGemmRelu = 4 // then c = max(c, 0)
-	tilesGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	tilesGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // tilesGemm computes a product of matrices read through strides (counted in
@@ -389,11 +424,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to tilesGemmKernel, the
-// fastest kernel of the build; the rest to tilesGemmGo.
-func tilesGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to tilesGemmKernel, the fastest kernel of the build;
+// the rest to tilesGemmGo.
+func tilesGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -417,7 +453,8 @@ func tilesGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c [
 		if mode&tilesGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		tilesGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		tilesGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
 }
 
@@ -434,8 +471,8 @@ func tilesGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
 }
 
 // tilesTranspose writes the transpose of the rows×cols matrix src into dst:
-// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to tilesTransposeKernel,
-// the edges to tilesTransposeGo.
+// dst[j*ldd+i] = src[i*lds+j]. Whole blocks of 4×4 go to tilesTransposeKernel, the
+// edges to tilesTransposeGo.
 func tilesTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if rows == 0 || cols == 0 {
 		return
@@ -456,7 +493,8 @@ func tilesTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd i
 }
 
 // tilesGemmGo is tilesGemm in plain Go, four rows of c at a time.
-func tilesGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func tilesGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]

@@ -6,8 +6,8 @@ package tiles64
 import "unsafe"
 
 // tilesAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var tilesAVX2 = func() bool {
 	_, _, c1, _ := tilesCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,15 +23,20 @@ func tilesCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // tilesXGETBV returns the low half of XCR0, the state the operating system saves.
 func tilesXGETBV() (eax uint32)
 
-// tilesGemmAVX2 is tilesGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// tilesGemmAVX2 is tilesGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func tilesGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func tilesGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // tilesGemmKernel runs tilesGemmAVX2 if the processor has AVX2 and FMA, else tilesGemmGo.
-func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if tilesAVX2 {
-		tilesGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		tilesGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	tilesGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
@@ -45,21 +50,25 @@ func tilesGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 // tilesGemvKernel runs tilesGemvAVX2 if the processor has AVX2 and FMA, else tilesGemvGo.
 func tilesGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if tilesAVX2 {
-		tilesGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
+		tilesGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
 		return
 	}
 	tilesGemvGo(m, k, a, lda, x, y, mode)
 }
 
-// tilesTransposeAVX2 is tilesTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// tilesTransposeAVX2 is tilesTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func tilesTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// tilesTransposeKernel runs tilesTransposeAVX2 if the processor has AVX2 and FMA, else tilesTransposeGo.
+// tilesTransposeKernel runs tilesTransposeAVX2 if the processor has AVX2 and FMA,
+// else tilesTransposeGo.
 func tilesTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if tilesAVX2 {
-		tilesTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		tilesTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	tilesTransposeGo(rows, cols, src, lds, dst, ldd)

@@ -24,16 +24,16 @@ const (
 //
 //	4 → 8 relu → 3 softmax
 //
-// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with
-// Wₙ of shape [out][in], as PyTorch's nn.Linear stores them. A value of Flower
-// also serves to accumulate gradients: they have the same shape.
+// Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
+// shape [out][in], as PyTorch's nn.Linear stores them. A value of Flower also
+// serves to accumulate gradients: they have the same shape.
 //
 // Training minimizes cross_entropy.
 type Flower struct {
-	// layer 1, 4 → 8: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:7), 4 → 8: PyTorch "0.weight" and "0.bias"
 	W1 [8][4]float64
 	B1 [8]float64
-	// layer 2, 8 → 3: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:8), 8 → 3: PyTorch "2.weight" and "2.bias"
 	W2 [3][8]float64
 	B2 [3]float64
 }
@@ -42,9 +42,8 @@ type Flower struct {
 // nothing else, without padding. This line stops compiling if that changes.
 var _ = [1]struct{}{}[unsafe.Sizeof(Flower{})-FlowerNumParams*8]
 
-// Params returns the parameters as one slice sharing m's memory: for each
-// layer in order its weight, row-major, then its bias. Optimizers and weight
-// files use it.
+// Params returns the parameters as one slice sharing m's memory: for each layer in
+// order its weight, row-major, then its bias. Optimizers and weight files use it.
 func (m *Flower) Params() []float64 {
 	return unsafe.Slice(&m.W1[0][0], FlowerNumParams)
 }
@@ -59,9 +58,9 @@ func (*Flower) Head() string {
 	return "softmax"
 }
 
-// Init sets the weights to random values drawn with the given seed (use
-// FlowerSeed for the spec's) and the biases to zero. The same seed always gives the
-// same parameters.
+// Init sets the weights to random values drawn with the given seed (use FlowerSeed
+// for the spec's) and the biases to zero. The same seed always gives the same
+// parameters.
 func (m *Flower) Init(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	// Layer 1: He uniform: U(−b, b), b = √(6/fan_in) = √(6/4).
@@ -82,20 +81,31 @@ func (m *Flower) Init(seed uint64) {
 
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Flower) logits(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
-	// Layer 1, 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:7), 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [8]float64
-	a1[0] = flowerRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
-	a1[1] = flowerRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] + m.W1[1][3]*x[3])
-	a1[2] = flowerRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3])
-	a1[3] = flowerRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3])
-	a1[4] = flowerRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] + m.W1[4][3]*x[3])
-	a1[5] = flowerRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] + m.W1[5][3]*x[3])
-	a1[6] = flowerRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] + m.W1[6][3]*x[3])
-	a1[7] = flowerRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] + m.W1[7][3]*x[3])
-	// Layer 2 (output), 8 → 3: z2 = W2·a1 + b2.
-	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7]
-	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] + m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7]
-	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] + m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7]
+	a1[0] = flowerRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
+		m.W1[0][3]*x[3])
+	a1[1] = flowerRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] +
+		m.W1[1][3]*x[3])
+	a1[2] = flowerRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] +
+		m.W1[2][3]*x[3])
+	a1[3] = flowerRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] +
+		m.W1[3][3]*x[3])
+	a1[4] = flowerRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] +
+		m.W1[4][3]*x[3])
+	a1[5] = flowerRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] +
+		m.W1[5][3]*x[3])
+	a1[6] = flowerRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] +
+		m.W1[6][3]*x[3])
+	a1[7] = flowerRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] +
+		m.W1[7][3]*x[3])
+	// Layer 2 (output, spec.yaml:8), 8 → 3: z2 = W2·a1 + b2.
+	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3] +
+		m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7]
+	z[1] = m.B2[1] + m.W2[1][0]*a1[0] + m.W2[1][1]*a1[1] + m.W2[1][2]*a1[2] + m.W2[1][3]*a1[3] +
+		m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7]
+	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] +
+		m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7]
 	return z
 }
 
@@ -133,9 +143,9 @@ func (m *Flower) Predict(x *[FlowerInputs]float64) int {
 }
 
 // FlowerTrace holds what the forward pass of one sample saves for the backward
-// pass: the chain rule needs each layer's input (the output of the layer
-// below) and, for some activations, the pre-activation z. This is why
-// training needs more memory than inference.
+// pass: the chain rule needs each layer's input (the output of the layer below)
+// and, for some activations, the pre-activation z. This is why training needs more
+// memory than inference.
 type FlowerTrace struct {
 	// layer 1 output, relu(z)
 	A1 [8]float64
@@ -146,22 +156,36 @@ type FlowerTrace struct {
 	LogSumExp float64
 }
 
-// Trace runs the forward pass on x like Forward, saving in s what Backward
-// needs; s.Y is the output.
+// Trace runs the forward pass on x like Forward, saving in s what Backward needs;
+// s.Y is the output.
 func (m *Flower) Trace(s *FlowerTrace, x *[FlowerInputs]float64) {
-	// Layer 1, 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
-	s.A1[0] = flowerRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] + m.W1[0][3]*x[3])
-	s.A1[1] = flowerRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] + m.W1[1][3]*x[3])
-	s.A1[2] = flowerRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] + m.W1[2][3]*x[3])
-	s.A1[3] = flowerRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] + m.W1[3][3]*x[3])
-	s.A1[4] = flowerRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] + m.W1[4][3]*x[3])
-	s.A1[5] = flowerRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] + m.W1[5][3]*x[3])
-	s.A1[6] = flowerRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] + m.W1[6][3]*x[3])
-	s.A1[7] = flowerRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] + m.W1[7][3]*x[3])
-	// Layer 2 (output), 8 → 3: z2 = W2·a1 + b2.
-	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] + m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] + m.W2[0][7]*s.A1[7]
-	s.Z2[1] = m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] + m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5] + m.W2[1][6]*s.A1[6] + m.W2[1][7]*s.A1[7]
-	s.Z2[2] = m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] + m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5] + m.W2[2][6]*s.A1[6] + m.W2[2][7]*s.A1[7]
+	// Layer 1 (spec.yaml:7), 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	s.A1[0] = flowerRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
+		m.W1[0][3]*x[3])
+	s.A1[1] = flowerRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1] + m.W1[1][2]*x[2] +
+		m.W1[1][3]*x[3])
+	s.A1[2] = flowerRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1] + m.W1[2][2]*x[2] +
+		m.W1[2][3]*x[3])
+	s.A1[3] = flowerRelu(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1] + m.W1[3][2]*x[2] +
+		m.W1[3][3]*x[3])
+	s.A1[4] = flowerRelu(m.B1[4] + m.W1[4][0]*x[0] + m.W1[4][1]*x[1] + m.W1[4][2]*x[2] +
+		m.W1[4][3]*x[3])
+	s.A1[5] = flowerRelu(m.B1[5] + m.W1[5][0]*x[0] + m.W1[5][1]*x[1] + m.W1[5][2]*x[2] +
+		m.W1[5][3]*x[3])
+	s.A1[6] = flowerRelu(m.B1[6] + m.W1[6][0]*x[0] + m.W1[6][1]*x[1] + m.W1[6][2]*x[2] +
+		m.W1[6][3]*x[3])
+	s.A1[7] = flowerRelu(m.B1[7] + m.W1[7][0]*x[0] + m.W1[7][1]*x[1] + m.W1[7][2]*x[2] +
+		m.W1[7][3]*x[3])
+	// Layer 2 (output, spec.yaml:8), 8 → 3: z2 = W2·a1 + b2.
+	s.Z2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
+		m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] +
+		m.W2[0][7]*s.A1[7]
+	s.Z2[1] = m.B2[1] + m.W2[1][0]*s.A1[0] + m.W2[1][1]*s.A1[1] + m.W2[1][2]*s.A1[2] +
+		m.W2[1][3]*s.A1[3] + m.W2[1][4]*s.A1[4] + m.W2[1][5]*s.A1[5] + m.W2[1][6]*s.A1[6] +
+		m.W2[1][7]*s.A1[7]
+	s.Z2[2] = m.B2[2] + m.W2[2][0]*s.A1[0] + m.W2[2][1]*s.A1[1] + m.W2[2][2]*s.A1[2] +
+		m.W2[2][3]*s.A1[3] + m.W2[2][4]*s.A1[4] + m.W2[2][5]*s.A1[5] + m.W2[2][6]*s.A1[6] +
+		m.W2[2][7]*s.A1[7]
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z2[0], s.Z2[1], s.Z2[2])
 	var sum float64
@@ -176,18 +200,23 @@ func (m *Flower) Trace(s *FlowerTrace, x *[FlowerInputs]float64) {
 	s.LogSumExp = mx + math.Log(sum)
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to
-// every parameter, and returns the loss. s must hold what Trace saved for x;
-// y is the target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the loss of one sample with respect to every
+// parameter, and returns the loss. s must hold what Trace saved for x; y is the
+// target: class probabilities summing to 1, a one-hot vector for a class label.
 //
-// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ). Backpropagation is the chain rule applied from the top
-// layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's pre-activation:
+// The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
+// Backpropagation is the chain rule applied from the top layer down. With δₙ =
+// ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y (softmax and cross-entropy fused; y sums to 1)
+//	δ at the output = ∂L/∂z = p − y
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
-func (m *Flower) Backward(g *Flower, s *FlowerTrace, x *[FlowerInputs]float64, y *[FlowerOutputs]float64) (loss float64) {
-	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1).
+//
+// δ at the output: softmax and cross-entropy fused; y sums to 1.
+func (m *Flower) Backward(g *Flower, s *FlowerTrace, x *[FlowerInputs]float64,
+	y *[FlowerOutputs]float64) (loss float64) {
+	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy
+	// fused; y sums to 1).
 	var d2 [3]float64
 	for k := range 3 {
 		d2[k] = s.Y[k] - y[k]
@@ -230,7 +259,8 @@ func (m *Flower) Backward(g *Flower, s *FlowerTrace, x *[FlowerInputs]float64, y
 	d1[5] = m.W2[0][5]*d2[0] + m.W2[1][5]*d2[1] + m.W2[2][5]*d2[2]
 	d1[6] = m.W2[0][6]*d2[0] + m.W2[1][6]*d2[1] + m.W2[2][6]*d2[2]
 	d1[7] = m.W2[0][7]*d2[0] + m.W2[1][7]*d2[1] + m.W2[2][7]*d2[2]
-	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0.
+	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
+	// from here on.
 	d1[0] *= flowerReluDeriv(s.A1[0])
 	d1[1] *= flowerReluDeriv(s.A1[1])
 	d1[2] *= flowerReluDeriv(s.A1[2])
@@ -283,12 +313,13 @@ func (m *Flower) Backward(g *Flower, s *FlowerTrace, x *[FlowerInputs]float64, y
 	return loss
 }
 
-// ForwardBatch computes Forward for each of the samples in x, FlowerInputs features
-// each, row after row, and writes their outputs to dst, FlowerOutputs values each.
+// ForwardBatch computes Forward for each of the samples in x, FlowerInputs
+// features each, row after row, and writes their outputs to dst, FlowerOutputs
+// values each.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Flower) ForwardBatch(dst, x []float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(dst) != n*FlowerOutputs {
@@ -303,15 +334,21 @@ func (m *Flower) ForwardBatch(dst, x []float64) {
 	var sum [32]float64
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*FlowerInputs : (base+c)*FlowerInputs]
 		flowerTranspose(c, 4, xc, 4, xt[:], 32)
-		// Layer 1, 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		flowerGemm(8, cols, 4, unsafe.Slice(&m.W1[0][0], 8*4), 4, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, flowerGemmBias|flowerGemmRelu)
-		// Layer 2 (output), 8 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		flowerGemm(3, cols, 8, unsafe.Slice(&m.W2[0][0], 3*8), 8, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, flowerGemmBias)
+		// Layer 1 (spec.yaml:7), 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all
+		// samples at once: Z = W·A, A unit-major.
+		flowerGemm(8, cols, 4, unsafe.Slice(&m.W1[0][0], 8*4), 4, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, flowerGemmBias|flowerGemmRelu)
+		// Layer 2 (output, spec.yaml:8), 8 → 3: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		flowerGemm(3, cols, 8, unsafe.Slice(&m.W2[0][0], 3*8), 8, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, flowerGemmBias)
 		// The head of each sample, into its row of dst.
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		flowerSoftmax(3, cols, z2[:], 32, p[:], sum[:])
 		flowerTranspose(3, c, p[:], 32, dst[base*FlowerOutputs:], 3)
 	}
@@ -320,12 +357,12 @@ func (m *Flower) ForwardBatch(dst, x []float64) {
 // TrainBatch runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (FlowerInputs features each) and y their targets
 // (FlowerOutputs values each), row after row. It adds the sum of the per-sample
-// gradients to g and returns the sum of the losses; divide both by the
-// number of samples for means.
+// gradients to g and returns the sum of the losses; divide both by the number of
+// samples for means.
 //
-// The samples go through the network 32 at a time, layer by layer, each
-// layer one product of matrices over them, so that each weight row is read
-// once per chunk of samples rather than once per sample.
+// The samples go through the network 32 at a time, layer by layer, each layer one
+// product of matrices over them, so that each weight row is read once per chunk of
+// samples rather than once per sample.
 func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(y) != n*FlowerOutputs {
@@ -345,38 +382,50 @@ func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
-		cols := (c + 7) &^ 7 // whole tiles of the kernel: the columns past c are computed and never read
+		// Whole tiles of the kernel: the columns past c are computed and never read.
+		cols := (c + 7) &^ 7
 		xc := x[base*FlowerInputs : (base+c)*FlowerInputs]
 		flowerTranspose(c, 4, xc, 4, xt[:], 32)
-		// Layer 1, 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all samples at once: Z = W·A, A unit-major.
-		flowerGemm(8, cols, 4, unsafe.Slice(&m.W1[0][0], 8*4), 4, 1, xt[:], 32, a1[:], 32, m.B1[:], nil, flowerGemmBias|flowerGemmRelu)
-		// Layer 2 (output), 8 → 3: z2 = W2·a1 + b2. For all samples at once: Z = W·A, A unit-major.
-		flowerGemm(3, cols, 8, unsafe.Slice(&m.W2[0][0], 3*8), 8, 1, a1[:], 32, z2[:], 32, m.B2[:], nil, flowerGemmBias)
+		// Layer 1 (spec.yaml:7), 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For all
+		// samples at once: Z = W·A, A unit-major.
+		flowerGemm(8, cols, 4, unsafe.Slice(&m.W1[0][0], 8*4), 4, 1, xt[:], 32, a1[:], 32,
+			m.B1[:], nil, flowerGemmBias|flowerGemmRelu)
+		// Layer 2 (output, spec.yaml:8), 8 → 3: z2 = W2·a1 + b2. For all samples at once:
+		// Z = W·A, A unit-major.
+		flowerGemm(3, cols, 8, unsafe.Slice(&m.W2[0][0], 3*8), 8, 1, a1[:], 32, z2[:], 32,
+			m.B2[:], nil, flowerGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		flowerTranspose(8, c, a1[:], 32, a1t[:], 8)
-		// Softmax, the probabilities p of each sample, a column: the largest logit is subtracted so that no exp overflows.
+		// Softmax, the probabilities p of each sample, a column: the largest logit is
+		// subtracted so that no exp overflows.
 		flowerSoftmax(3, cols, z2[:], 32, p[:], sum[:])
-		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy fused; y sums to 1).
+		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy
+		// fused; y sums to 1).
 		t := y[base*FlowerOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
-			lse := max(z2[0*32+q], z2[1*32+q], z2[2*32+q]) + math.Log(sum[q])
+			lse := max(z2[q], z2[32+q], z2[2*32+q]) + math.Log(sum[q])
 			for k := range 3 {
 				d2[q*3+k] = p[k*32+q] - t[q*3+k]
 				loss += t[q*3+k] * (lse - z2[k*32+q])
 			}
 		}
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over the
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// the
 		// samples q, products of the sample-major matrices.
 		flowerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, flowerGemmAdd)
-		flowerGemm(3, 8, c, d2[:], 1, 3, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 3*8), 8, nil, nil, flowerGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, the rows of Δ2·W2 masked where a1 = 0:
+		flowerGemm(3, 8, c, d2[:], 1, 3, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 3*8), 8, nil,
+			nil, flowerGemmAdd)
+		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
+		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
-		flowerGemm(c, 8, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*8), 8, d1[:], 8, nil, a1t[:], flowerGemmSet|flowerGemmMask)
+		flowerGemm(c, 8, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*8), 8, d1[:], 8, nil,
+			a1t[:], flowerGemmSet|flowerGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		flowerGemm(1, 8, c, one[:], 0, 0, d1[:], 8, g.B1[:], 8, nil, nil, flowerGemmAdd)
-		flowerGemm(8, 4, c, d1[:], 1, 8, xc, 4, unsafe.Slice(&g.W1[0][0], 8*4), 4, nil, nil, flowerGemmAdd)
+		flowerGemm(8, 4, c, d1[:], 1, 8, xc, 4, unsafe.Slice(&g.W1[0][0], 8*4), 4, nil, nil,
+			flowerGemmAdd)
 	}
 	return loss
 }
@@ -384,8 +433,8 @@ func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 // FlowerClasses names the classes of Flower, in the order of its outputs.
 var FlowerClasses = [3]string{"setosa", "versicolor", "virginica"}
 
-// FlowerPredictor is a trained Flower with the standardization of its inputs
-// from training: its methods take raw features. It is safe for concurrent use.
+// FlowerPredictor is a trained Flower with the standardization of its inputs from
+// training: its methods take raw features. It is safe for concurrent use.
 type FlowerPredictor struct {
 	// Net holds the trained parameters.
 	Net Flower
@@ -419,29 +468,48 @@ func (p *FlowerPredictor) PredictClass(x *[FlowerInputs]float64) string {
 	return FlowerClasses[p.Predict(x)]
 }
 
-// FlowerTrained is Flower trained: its parameters are those of weights.safetensors.
+// FlowerTrained is Flower trained: its parameters are those of
+// weights.safetensors.
 var FlowerTrained = &FlowerPredictor{
 	Net: Flower{
 		W1: [8][4]float64{
-			{-1.0021071364378873, 0.27803651224554116, -1.8537035612216297, -0.8894947235153468},
-			{0.6535474088166249, 0.024739793466662927, -1.0487954622042361, -0.8408218355126131},
-			{0.5449049652523752, -0.37399327531905663, -1.0003236510800364, -0.4773784264716951},
-			{-0.7354242037564912, -0.7988197455144244, -0.02162893334601596, -1.2004069935758452},
-			{0.2512318978924509, 0.1291507674189094, -0.6984500615230955, -0.7449707210359532},
-			{-1.3123803210327467, 0.9003042253470106, -1.8778800952388468, 0.27792360566146806},
-			{0.15128788543339003, -1.1986524920089305, 2.0859617423460364, 0.5884957714431457},
-			{1.6000629576485261, 0.609019218673393, -0.407057031688752, 0.27897161409532},
+			{-1.0021071364378873, 0.27803651224554116, -1.8537035612216297,
+				-0.8894947235153468},
+			{0.6535474088166249, 0.024739793466662927, -1.0487954622042361,
+				-0.8408218355126131},
+			{0.5449049652523752, -0.37399327531905663, -1.0003236510800364,
+				-0.4773784264716951},
+			{-0.7354242037564912, -0.7988197455144244, -0.02162893334601596,
+				-1.2004069935758452},
+			{0.2512318978924509, 0.1291507674189094, -0.6984500615230955,
+				-0.7449707210359532},
+			{-1.3123803210327467, 0.9003042253470106, -1.8778800952388468,
+				0.27792360566146806},
+			{0.15128788543339003, -1.1986524920089305, 2.0859617423460364,
+				0.5884957714431457},
+			{1.6000629576485261, 0.609019218673393, -0.407057031688752,
+				0.27897161409532},
 		},
-		B1: [8]float64{-0.07590298988228504, 1.0505244516635006, 0.8823472325417618, 0.9303323141846763, 1.5390358959154948, -0.2063522274038371, -0.08185979643060351, 0.37945009798220053},
+		B1: [8]float64{-0.07590298988228504, 1.0505244516635006, 0.8823472325417618,
+			0.9303323141846763, 1.5390358959154948, -0.2063522274038371,
+			-0.08185979643060351, 0.37945009798220053},
 		W2: [3][8]float64{
-			{1.2293561731273734, 0.6529453104056295, -1.1036486674332642, -0.5459097974220448, 0.01911879138633497, 1.5841173116071046, -1.9353580136210013, -1.2236574759510146},
-			{-1.523727985946061, 1.1975184827946272, 0.7640247519288367, 0.5576298900935557, 1.0408390310236184, -1.160482961033679, -0.7930147249084022, -0.1297036039490889},
-			{-1.1924170364781699, -2.5305618215045733, -1.4867756274114305, -0.49726087444079986, -2.262120138804166, -0.6950148200270267, 1.330093413334086, 0.5692394117657062},
+			{1.2293561731273734, 0.6529453104056295, -1.1036486674332642,
+				-0.5459097974220448, 0.01911879138633497, 1.5841173116071046,
+				-1.9353580136210013, -1.2236574759510146},
+			{-1.523727985946061, 1.1975184827946272, 0.7640247519288367,
+				0.5576298900935557, 1.0408390310236184, -1.160482961033679,
+				-0.7930147249084022, -0.1297036039490889},
+			{-1.1924170364781699, -2.5305618215045733, -1.4867756274114305,
+				-0.49726087444079986, -2.262120138804166, -0.6950148200270267,
+				1.330093413334086, 0.5692394117657062},
 		},
 		B2: [3]float64{-0.7087876388125195, 0.7331413833297747, -0.24107677805268496},
 	},
-	Mean: [4]float64{5.843333333333335, 3.057333333333334, 3.7580000000000027, 1.199333333333334},
-	Std:  [4]float64{0.8253012917851409, 0.43441096773549437, 1.7594040657753032, 0.7596926279021594},
+	Mean: [4]float64{5.843333333333335, 3.057333333333334, 3.7580000000000027,
+		1.199333333333334},
+	Std: [4]float64{0.8253012917851409, 0.43441096773549437, 1.7594040657753032,
+		0.7596926279021594},
 }
 
 // flowerRelu computes relu(z) = max(z, 0).
@@ -463,7 +531,7 @@ const (
 	flowerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
 	flowerGemmSet  = 2 // c = a·b
 	flowerGemmRelu = 4 // then c = max(c, 0)
-	flowerGemmMask = 8 // then c = 0 where mask, laid out as c, is not above 0: relu'(z), read off a
+	flowerGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
 )
 
 // flowerGemm computes a product of matrices read through strides (counted in
@@ -471,11 +539,12 @@ const (
 //
 //	c[i*ldc+j] (+)= Σₚ a[i*ars+p*acs] · b[p*ldb+j]   for i < m, j < n, p < k
 //
-// With the strides one function serves the three products of a layer: W·A
-// forward, Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the
-// weight gradient. Whole tiles of 8 columns go to flowerGemmKernel, the
-// fastest kernel of the build; the rest to flowerGemmGo.
-func flowerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+// With the strides one function serves the three products of a layer: W·A forward,
+// Wᵀ·Δ backward (a read down the columns of W) and Δ·Aᵀ for the weight gradient.
+// Whole tiles of 8 columns go to flowerGemmKernel, the fastest kernel of the
+// build; the rest to flowerGemmGo.
+func flowerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
+	bias, mask []float64, mode int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -499,20 +568,9 @@ func flowerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		if mode&flowerGemmMask != 0 {
 			mask = mask[whole:]
 		}
-		flowerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask, mode)
+		flowerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
+			mode)
 	}
-}
-
-// flowerGemv adds a·x to y: y[i] += Σₚ a[i*lda+p] · x[p] for i < m, p < k; in mode
-// flowerGemmAdd|flowerGemmRelu, y = max(y, 0) then.
-func flowerGemv(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_ = a[(m-1)*lda+k-1]
-	_ = x[k-1]
-	_ = y[m-1]
-	flowerGemvKernel(m, k, a, lda, x, y, mode)
 }
 
 // flowerTranspose writes the transpose of the rows×cols matrix src into dst:
@@ -537,12 +595,13 @@ func flowerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd 
 	}
 }
 
-// flowerSoftmax writes into p the softmax of each column j < n of the k×n matrix z,
-// and into sum[j] the sum of its exponentials:
+// flowerSoftmax writes into p the softmax of each column j < n of the k×n matrix
+// z, and into sum[j] the sum of its exponentials:
 //
 //	p[i*ld+j] = exp(z[i*ld+j] − mⱼ) / sum[j],  sum[j] = Σᵢ exp(z[i*ld+j] − mⱼ),  mⱼ = maxᵢ z[i*ld+j]
 //
-// Whole blocks of 4 columns go to flowerSoftmaxKernel, the rest to flowerSoftmaxGo.
+// Whole blocks of 4 columns go to flowerSoftmaxKernel, the rest to
+// flowerSoftmaxGo.
 func flowerSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 	if k == 0 || n == 0 {
 		return
@@ -560,7 +619,8 @@ func flowerSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 }
 
 // flowerGemmGo is flowerGemm in plain Go, four rows of c at a time.
-func flowerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func flowerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
 		c0 := c[i*ldc:][:n]
@@ -663,29 +723,6 @@ func flowerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 					c0[j] = 0
 				}
 			}
-		}
-	}
-}
-
-// flowerGemvGo is flowerGemv in plain Go, summing each row in four lanes.
-func flowerGemvGo(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
-		var s0, s1, s2, s3 float64
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
-		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
-		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&flowerGemmRelu != 0 {
-			y[i] = max(y[i], 0)
 		}
 	}
 }

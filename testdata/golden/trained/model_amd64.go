@@ -6,8 +6,8 @@ package trained
 import "unsafe"
 
 // flowerAVX2 reports whether the processor and the operating system run AVX2 and
-// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-// has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
+// FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
 var flowerAVX2 = func() bool {
 	_, _, c1, _ := flowerCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
@@ -23,43 +23,37 @@ func flowerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // flowerXGETBV returns the low half of XCR0, the state the operating system saves.
 func flowerXGETBV() (eax uint32)
 
-// flowerGemmAVX2 is flowerGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// flowerGemmAVX2 is flowerGemm for whole tiles of columns, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
-func flowerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func flowerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
 // flowerGemmKernel runs flowerGemmAVX2 if the processor has AVX2 and FMA, else flowerGemmGo.
-func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	if flowerAVX2 {
-		flowerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+		flowerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
 		return
 	}
 	flowerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// flowerGemvAVX2 is flowerGemv in assembly for processors with AVX2 and FMA.
-//
-//go:noescape
-func flowerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// flowerGemvKernel runs flowerGemvAVX2 if the processor has AVX2 and FMA, else flowerGemvGo.
-func flowerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	if flowerAVX2 {
-		flowerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-		return
-	}
-	flowerGemvGo(m, k, a, lda, x, y, mode)
-}
-
-// flowerTransposeAVX2 is flowerTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// flowerTransposeAVX2 is flowerTranspose for whole blocks, in assembly for
+// processors with AVX2 and FMA.
 //
 //go:noescape
 func flowerTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// flowerTransposeKernel runs flowerTransposeAVX2 if the processor has AVX2 and FMA, else flowerTransposeGo.
+// flowerTransposeKernel runs flowerTransposeAVX2 if the processor has AVX2 and
+// FMA, else flowerTransposeGo.
 func flowerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if flowerAVX2 {
-		flowerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)
+		flowerTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst),
+			ldd)
 		return
 	}
 	flowerTransposeGo(rows, cols, src, lds, dst, ldd)

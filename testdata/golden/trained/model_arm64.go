@@ -8,12 +8,15 @@ import "unsafe"
 // flowerGemmNEON is flowerGemm for whole tiles of columns, in assembly with NEON.
 //
 //go:noescape
-func flowerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, bias, mask *float64, mode int)
+func flowerGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
 
-// flowerGemmKernel runs flowerGemmNEON, then relu and the mask if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
-	flowerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
+// flowerGemmKernel runs flowerGemmNEON, then relu and the mask if the mode asks
+// for it: NEON has the instructions, but Go's assembler does not.
+func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	flowerGemmNEON(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+		unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask), mode)
 	if mode&(flowerGemmRelu|flowerGemmMask) == 0 {
 		return
 	}
@@ -27,23 +30,6 @@ func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 				row[j] = 0
 			}
 		}
-	}
-}
-
-// flowerGemvNEON is flowerGemv in assembly with NEON.
-//
-//go:noescape
-func flowerGemvNEON(m, k int, a *float64, lda int, x, y *float64, mode int)
-
-// flowerGemvKernel runs flowerGemvNEON, then relu if the mode asks for it: NEON has the
-// instructions, but Go's assembler does not.
-func flowerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	flowerGemvNEON(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x), unsafe.SliceData(y), mode)
-	if mode&flowerGemmRelu == 0 {
-		return
-	}
-	for i, v := range y[:m] {
-		y[i] = max(v, 0)
 	}
 }
 

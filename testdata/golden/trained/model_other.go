@@ -4,13 +4,9 @@
 package trained
 
 // flowerGemmKernel runs flowerGemmGo: this build has no assembly for it.
-func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int, bias, mask []float64, mode int) {
+func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
 	flowerGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
-}
-
-// flowerGemvKernel runs flowerGemvGo: this build has no assembly for it.
-func flowerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
-	flowerGemvGo(m, k, a, lda, x, y, mode)
 }
 
 // flowerTransposeKernel runs flowerTransposeGo: this build has no assembly for it.

@@ -60,7 +60,8 @@ func TestFlowerGradient(t *testing.T) {
 				e = min(e, rel(float64(grad[i]), numeric(i, step/16)))
 			}
 			if e > tol {
-				t.Errorf("tensor %d, parameter %d: backward %g, central difference %g", l, i, grad[i], numeric(i, step))
+				t.Errorf("tensor %d, parameter %d: backward %g, "+
+					"central difference %g", l, i, grad[i], numeric(i, step))
 			}
 		}
 		offset += w
@@ -126,15 +127,23 @@ func TestFlowerTrained(t *testing.T) {
 		x    [FlowerInputs]float64
 		want [FlowerOutputs]float64
 	}{
-		{[FlowerInputs]float64{5.843333333333335, 3.057333333333334, 3.7580000000000027, 1.199333333333334}, [FlowerOutputs]float64{0.001258997508064929, 0.998737881831109, 3.1206608261024122e-06}},
-		{[FlowerInputs]float64{6.462309302172191, 2.4057168817300925, 3.7580000000000027, 2.3388722751865734}, [FlowerOutputs]float64{7.384626066125973e-05, 0.3302183564472378, 0.669707797292101}},
-		{[FlowerInputs]float64{5.2243573644944785, 3.383141559134955, 1.118893901337048, 1.199333333333334}, [FlowerOutputs]float64{0.9999949816193583, 5.018380601532683e-06, 4.0211633492592254e-14}},
+		{[FlowerInputs]float64{5.843333333333335, 3.057333333333334, 3.7580000000000027,
+			1.199333333333334}, [FlowerOutputs]float64{0.001258997508064929,
+			0.998737881831109, 3.1206608261024122e-06}},
+		{[FlowerInputs]float64{6.462309302172191, 2.4057168817300925, 3.7580000000000027,
+			2.3388722751865734}, [FlowerOutputs]float64{7.384626066125973e-05,
+			0.3302183564472378, 0.669707797292101}},
+		{[FlowerInputs]float64{5.2243573644944785, 3.383141559134955, 1.118893901337048,
+			1.199333333333334}, [FlowerOutputs]float64{0.9999949816193583,
+			5.018380601532683e-06, 4.0211633492592254e-14}},
 	}
 	for i, c := range cases {
 		got := FlowerTrained.Forward(&c.x)
 		for k, want := range c.want {
-			if d := math.Abs(float64(got[k]) - float64(want)); !(d <= tol*math.Max(1, math.Abs(float64(want)))) {
-				t.Errorf("case %d: Forward(x)[%d] = %v, want %v", i, k, got[k], want)
+			if d := math.Abs(float64(got[k]) - float64(want)); !(d <= tol*math.Max(1,
+				math.Abs(float64(want)))) {
+				t.Errorf("case %d: Forward(x)[%d] = %v, want %v", i, k, got[k],
+					want)
 			}
 		}
 	}

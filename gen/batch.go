@@ -113,8 +113,8 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	if st.Below != nil {
 		in, inRow = outName(st.Below)+"t", st.Below.Out
 	}
-	g.Comment(fmt.Sprintf("Layer %d: ∂L/∂b%d += Σ_q δ%d_q = 1ᵀ·Δ%d and ∂L/∂W%d += Σ_q δ%d_q·%s_qᵀ = Δ%dᵀ·%s over the", l.N, l.N, l.N, l.N, l.N, l.N, inputName(l), l.N, inputName(l)))
-	g.Comment("samples q, products of the sample-major matrices.")
+	g.Comment(fmt.Sprintf("Layer %d: ∂L/∂b%d += Σ_q δ%d_q = 1ᵀ·Δ%d and ∂L/∂W%d += Σ_q δ%d_q·%s_qᵀ = Δ%dᵀ·%s over the samples q, products of the sample-major matrices.",
+		l.N, l.N, l.N, l.N, l.N, l.N, inputName(l), l.N, inputName(l)))
 	g.Id(e.gemm()).Call(Lit(1), Lit(l.Out), Id("c"), Id("one").Index(Op(":")), Lit(0), Lit(0),
 		Id(st.Delta).Index(Op(":")), Lit(l.Out), Id("g").Dot(l.B).Index(Op(":")), Lit(l.Out), Nil(), Nil(), e.gemmAdd())
 	input := Id(in).Index(Op(":"))

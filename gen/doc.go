@@ -16,8 +16,10 @@
 //
 // The kernel files exist for every model whose code calls the kernels: one
 // that runs its batches in chunks or has a looped layer (ir.Model.Kernels;
-// package gen/asm writes the assembly). Every Go file is
-// gofmt-clean and imports only the standard library.
+// package gen/asm writes the assembly). They hold the kernels the code
+// calls and no others. Every Go file is gofmt-clean, imports only the
+// standard library, declares no function it does not call, and keeps
+// within MaxColumns, as the assembly does.
 //
 // Every choice of what to compute was made by ir; gen only writes it
 // down. Emit renders the model file alone, Generate lowers a spec first.

@@ -145,7 +145,7 @@ func (e *emitter) forward() {
 		}
 	}
 	if m.Head.Classifier {
-		e.f.Comment("logits computes the logits z of the output layer for one input sample x.")
+		e.docf("logits computes the logits z of the output layer for one input sample x.")
 		e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("logits").Params(x.Clone()).Params(Id("z").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
 			layers(g)
 			g.Return(Id("z"))
@@ -258,16 +258,14 @@ func (e *emitter) predict() {
 	recv := Params(Id("m").Op("*").Id(m.Name))
 	sig := Params(Id("x").Op("*").Index(Id(m.Names.Inputs)).Add(e.T())).Int()
 	if m.Head.Binary {
-		e.f.Comment("Predict returns 1 if the model gives x a probability of at least ½, else 0:")
-		e.f.Comment("if σ(z) ≥ ½, that is if the logit z ≥ 0.")
+		e.docf("Predict returns 1 if the model gives x a probability of at least ½, else 0: if σ(z) ≥ ½, that is if the logit z ≥ 0.")
 		e.f.Func().Add(recv).Id("Predict").Add(sig).Block(
 			If(Id("m").Dot("logits").Call(Id("x")).Index(Lit(0)).Op(">=").Lit(0)).Block(Return(Lit(1))),
 			Return(Lit(0)),
 		)
 		return
 	}
-	e.f.Comment("Predict returns the index of the output with the highest probability for x:")
-	e.f.Comment("the largest logit, since the head's function increases with it.")
+	e.docf("Predict returns the index of the output with the highest probability for x: the largest logit, since the head's function increases with it.")
 	e.f.Func().Add(recv).Id("Predict").Add(sig).Block(
 		Id("z").Op(":=").Id("m").Dot("logits").Call(Id("x")),
 		Id("best").Op(":=").Lit(0),

@@ -28,7 +28,7 @@ func (e *emitter) funcs() {
 		if !e.called[f] {
 			continue
 		}
-		e.f.Comment(fmt.Sprintf("%s computes %s.", f.Name, f.Doc))
+		e.docf("%s computes %s.", f.Name, f.Doc)
 		wide := e.m.Float == spec.Float32 && calls(f.Body)
 		param := string(f.Param)
 		if wide {

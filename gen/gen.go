@@ -101,7 +101,7 @@ func (e *emitter) narrow(x Code) Code {
 //	)
 func (e *emitter) constants() {
 	n := e.m.Names
-	e.f.Comment(fmt.Sprintf("Sizes of %s.", e.m.Name))
+	e.docf("Sizes of %s.", e.m.Name)
 	e.f.Const().Defs(
 		Comment("features of one input sample").Line().Id(n.Inputs).Op("=").Lit(e.m.Inputs),
 		Comment("values of one output: "+e.m.Head.OutputDoc).Line().Id(n.Outputs).Op("=").Lit(e.m.Outputs),
@@ -143,8 +143,7 @@ Training minimizes %s.`, m.Name, m.Source, e.arch(), m.Name, m.Head.Loss)
 //	func (m *Iris) Params() []float64 { return unsafe.Slice(&m.W1[0][0], IrisNumParams) }
 func (e *emitter) params() {
 	m, n := e.m, e.m.Names
-	e.f.Comment("Params views the struct as one flat array: it must hold the parameters and")
-	e.f.Comment("nothing else, without padding. This line stops compiling if that changes.")
+	e.docf("Params views the struct as one flat array: it must hold the parameters and nothing else, without padding. This line stops compiling if that changes.")
 	e.f.Var().Id("_").Op("=").Index(Lit(1)).Struct().Values().Index(
 		Qual("unsafe", "Sizeof").Call(Id(m.Name).Values()).Op("-").Id(n.NumParams).Op("*").Lit(e.m.Float.Size()))
 	e.f.Line()
@@ -158,11 +157,11 @@ files use it.`)
 	for _, l := range m.Layers {
 		widths = append(widths, Lit(l.Out))
 	}
-	e.f.Comment("Widths returns the number of inputs, then the units of each layer.")
+	e.docf("Widths returns the number of inputs, then the units of each layer.")
 	e.f.Func().Params(Op("*").Id(m.Name)).Id("Widths").Params().Index().Int().Block(
 		Return(Index().Int().Values(widths...)),
 	)
-	e.f.Comment(`Head returns the output layer's activation: "softmax", "sigmoid" or "identity".`)
+	e.docf("%s", `Head returns the output layer's activation: "softmax", "sigmoid" or "identity".`)
 	e.f.Func().Params(Op("*").Id(m.Name)).Id("Head").Params().String().Block(
 		Return(Lit(string(m.Head.Act))),
 	)

@@ -194,7 +194,7 @@ func (e *emitter) kernels() {
 	if !e.m.Kernels() {
 		return
 	}
-	e.f.Commentf("The modes of %s: where the sums start, and whether relu follows.", e.gemm())
+	e.docf("The modes of %s: where the sums start, and whether relu follows.", e.gemm())
 	e.f.Const().Defs(
 		Add(e.gemmAdd()).Op("=").Lit(0).Comment("c += a·b"),
 		Add(e.gemmBias()).Op("=").Lit(1).Comment("c = bias + a·b, bias[i] added to row i"),
@@ -529,7 +529,7 @@ func (e *emitter) archKernels(b build, ks []kernel) {
 	for _, k := range ks {
 		name := e.name(k)
 		if b.arch == nil || !asm.Has(*b.arch, k.id, e.m.Float) {
-			e.f.Comment(fmt.Sprintf("%sKernel runs %sGo: this build has no assembly for it.", name, name))
+			e.docf("%sKernel runs %sGo: this build has no assembly for it.", name, name)
 			e.f.Func().Id(name + "Kernel").Params(e.signature(k, false)...).Block(Id(name + "Go").Call(args(k, false)...))
 			continue
 		}
@@ -539,13 +539,13 @@ func (e *emitter) archKernels(b build, ks []kernel) {
 			covers = " " + k.covers + ","
 		}
 		asmName := k.id.Name(e.m.Names.Prefix, a)
-		e.f.Comment(fmt.Sprintf("%s is %s%s in assembly %s.", asmName, name, covers, map[asm.Arch]string{asm.AMD64: "for processors with AVX2 and FMA", asm.ARM64: "with NEON"}[a]))
+		e.docf("%s is %s%s in assembly %s.", asmName, name, covers, map[asm.Arch]string{asm.AMD64: "for processors with AVX2 and FMA", asm.ARM64: "with NEON"}[a])
 		e.f.Comment("")
-		e.f.Comment("//go:noescape")
+		e.docf("//go:noescape")
 		e.f.Func().Id(asmName).Params(e.signature(k, true)...)
 		call := Id(asmName).Call(args(k, true)...)
 		if a == asm.AMD64 {
-			e.f.Comment(fmt.Sprintf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", name, asmName, name))
+			e.docf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", name, asmName, name)
 			e.f.Func().Id(name+"Kernel").Params(e.signature(k, false)...).Block(
 				If(Id(e.m.Names.Prefix+"AVX2")).Block(call, Return()),
 				Id(name+"Go").Call(args(k, false)...),
@@ -553,7 +553,7 @@ func (e *emitter) archKernels(b build, ks []kernel) {
 			continue
 		}
 		if k.neon == nil {
-			e.f.Comment(fmt.Sprintf("%sKernel runs %s.", name, asmName))
+			e.docf("%sKernel runs %s.", name, asmName)
 			e.f.Func().Id(name + "Kernel").Params(e.signature(k, false)...).Block(call)
 			continue
 		}
@@ -578,9 +578,9 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 		List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
 		Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(5)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Lit(6).Op("==").Lit(6)),
 	).Call()
-	e.f.Comment(cpuid + " executes CPUID with EAX = leaf and ECX = sub.")
+	e.docf("%s executes CPUID with EAX = leaf and ECX = sub.", cpuid)
 	e.f.Func().Id(cpuid).Params(List(Id("leaf"), Id("sub")).Uint32()).Params(List(Id("a"), Id("b"), Id("c"), Id("d")).Uint32())
-	e.f.Comment(xgetbv + " returns the low half of XCR0, the state the operating system saves.")
+	e.docf("%s returns the low half of XCR0, the state the operating system saves.", xgetbv)
 	e.f.Func().Id(xgetbv).Params().Params(Id("eax").Uint32())
 }
 

@@ -44,20 +44,20 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 		Comment("Mean and Std standardize an input: x' = (x − Mean) / Std."),
 		List(Id("Mean"), Id("Std")).Index(Id(n.Inputs)).Add(e.T()),
 	)
-	e.f.Comment("Standardize returns x standardized as the training data was.")
+	e.docf("Standardize returns x standardized as the training data was.")
 	e.f.Func().Add(recv).Id("Standardize").Params(x.Clone()).Params(Id("s").Index(Id(n.Inputs)).Add(e.T())).Block(
 		For(Id("i").Op(":=").Range().Id("s")).Block(
 			Id("s").Index(Id("i")).Op("=").Parens(Id("x").Index(Id("i")).Op("-").Id("p").Dot("Mean").Index(Id("i"))).Op("/").Id("p").Dot("Std").Index(Id("i")),
 		),
 		Return(Id("s")),
 	)
-	e.f.Comment("Forward returns the model's output for the raw features x: " + e.m.Head.OutputDoc + ".")
+	e.docf("Forward returns the model's output for the raw features x: %s.", e.m.Head.OutputDoc)
 	e.f.Func().Add(recv).Id("Forward").Params(x.Clone()).Index(Id(n.Outputs)).Add(e.T()).Block(
 		Id("s").Op(":=").Id("p").Dot("Standardize").Call(Id("x")),
 		Return(Id("p").Dot("Net").Dot("Forward").Call(Op("&").Id("s"))),
 	)
 	if m.Head.Classifier {
-		e.f.Comment("Predict returns the class the model predicts for the raw features x.")
+		e.docf("Predict returns the class the model predicts for the raw features x.")
 		e.f.Func().Add(recv).Id("Predict").Params(x.Clone()).Int().Block(
 			Id("s").Op(":=").Id("p").Dot("Standardize").Call(Id("x")),
 			Return(Id("p").Dot("Net").Dot("Predict").Call(Op("&").Id("s"))),
@@ -82,7 +82,7 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 	e.f.Var().Id(t.Value).Op("=").Op("&").Id(t.Predictor).Values()
 	e.f.Anon("embed")
 	size := e.m.Float.Size()
-	e.f.Comment(fmt.Sprintf("%s holds the parameters of %s, little-endian %s.", t.BlobVar, t.Source, m.Float))
+	e.docf("%s holds the parameters of %s, little-endian %s.", t.BlobVar, t.Source, m.Float)
 	e.f.Comment("//go:embed " + t.Blob)
 	e.f.Var().Id(t.BlobVar).String()
 	word := func(k int) *Statement {
@@ -106,7 +106,7 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 		from = Qual("math", "Float64frombits")
 	}
 	sum := sha256.Sum256(Blob(m))
-	e.f.Comment(fmt.Sprintf("%s is the SHA-256 of %s, written with this file.", t.BlobSum, t.Blob))
+	e.docf("%s is the SHA-256 of %s, written with this file.", t.BlobSum, t.Blob)
 	e.f.Const().Id(t.BlobSum).Op("=").Lit(hex.EncodeToString(sum[:]))
 	// func init() {
 	// 	sum := sha256.Sum256([]byte(irisWeights))

@@ -30,7 +30,8 @@ func digitsXGETBV() (eax uint32)
 func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else digitsGemmGo.
+// digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else
+// digitsGemmGo.
 func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
 	if digitsAVX2 {
@@ -47,7 +48,8 @@ func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 //go:noescape
 func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else digitsGemvGo.
+// digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else
+// digitsGemvGo.
 func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if digitsAVX2 {
 		digitsGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),

@@ -125,8 +125,8 @@ func (m *Mnist) Forward(x *[MnistInputs]float32) (y [MnistOutputs]float32) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Mnist) Predict(x *[MnistInputs]float32) int {
 	z := m.logits(x)
 	best := 0
@@ -357,8 +357,7 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		mnistGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, mnistGemmAdd)
 		mnistGemm(10, 64, c, d3[:], 1, 10, a2t[:], 64, unsafe.Slice(&g.W3[0][0], 10*64), 64,
 			nil, nil, mnistGemmAdd)
@@ -368,8 +367,7 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 		mnistGemm(c, 64, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*64), 64, d2[:], 64,
 			nil, a2t[:], mnistGemmSet|mnistGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		mnistGemm(1, 64, c, one[:], 0, 0, d2[:], 64, g.B2[:], 64, nil, nil, mnistGemmAdd)
 		mnistGemm(64, 128, c, d2[:], 1, 64, a1t[:], 128, unsafe.Slice(&g.W2[0][0], 64*128),
 			128, nil, nil, mnistGemmAdd)

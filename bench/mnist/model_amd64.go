@@ -30,7 +30,8 @@ func mnistXGETBV() (eax uint32)
 func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else mnistGemmGo.
+// mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else
+// mnistGemmGo.
 func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
 	if mnistAVX2 {
@@ -47,7 +48,8 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 //go:noescape
 func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else mnistGemvGo.
+// mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else
+// mnistGemvGo.
 func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if mnistAVX2 {
 		mnistGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
@@ -74,12 +76,14 @@ func mnistTransposeKernel(rows, cols int, src []float32, lds int, dst []float32,
 	mnistTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// mnistSoftmaxAVX2 is mnistSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+// mnistSoftmaxAVX2 is mnistSoftmax for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func mnistSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
-// mnistSoftmaxKernel runs mnistSoftmaxAVX2 if the processor has AVX2 and FMA, else mnistSoftmaxGo.
+// mnistSoftmaxKernel runs mnistSoftmaxAVX2 if the processor has AVX2 and FMA, else
+// mnistSoftmaxGo.
 func mnistSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if mnistAVX2 {
 		mnistSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),

@@ -30,7 +30,8 @@ func tinyXGETBV() (eax uint32)
 func tinyGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// tinyGemmKernel runs tinyGemmAVX2 if the processor has AVX2 and FMA, else tinyGemmGo.
+// tinyGemmKernel runs tinyGemmAVX2 if the processor has AVX2 and FMA, else
+// tinyGemmGo.
 func tinyGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if tinyAVX2 {

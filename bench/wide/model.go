@@ -125,8 +125,8 @@ func (m *Wide) Forward(x *[WideInputs]float32) (y [WideOutputs]float32) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Wide) Predict(x *[WideInputs]float32) int {
 	z := m.logits(x)
 	best := 0
@@ -357,8 +357,7 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		wideGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, wideGemmAdd)
 		wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, unsafe.Slice(&g.W3[0][0], 10*512),
 			512, nil, nil, wideGemmAdd)
@@ -368,8 +367,7 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 		wideGemm(c, 512, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*512), 512, d2[:],
 			512, nil, a2t[:], wideGemmSet|wideGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		wideGemm(1, 512, c, one[:], 0, 0, d2[:], 512, g.B2[:], 512, nil, nil, wideGemmAdd)
 		wideGemm(512, 512, c, d2[:], 1, 512, a1t[:], 512, unsafe.Slice(&g.W2[0][0],
 			512*512), 512, nil, nil, wideGemmAdd)

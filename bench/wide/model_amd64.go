@@ -30,7 +30,8 @@ func wideXGETBV() (eax uint32)
 func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else wideGemmGo.
+// wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else
+// wideGemmGo.
 func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
 	if wideAVX2 {
@@ -47,7 +48,8 @@ func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 //go:noescape
 func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else wideGemvGo.
+// wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else
+// wideGemvGo.
 func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if wideAVX2 {
 		wideGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
@@ -74,12 +76,14 @@ func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, 
 	wideTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// wideSoftmaxAVX2 is wideSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+// wideSoftmaxAVX2 is wideSoftmax for whole blocks, in assembly for processors with
+// AVX2 and FMA.
 //
 //go:noescape
 func wideSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
-// wideSoftmaxKernel runs wideSoftmaxAVX2 if the processor has AVX2 and FMA, else wideSoftmaxGo.
+// wideSoftmaxKernel runs wideSoftmaxAVX2 if the processor has AVX2 and FMA, else
+// wideSoftmaxGo.
 func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if wideAVX2 {
 		wideSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),

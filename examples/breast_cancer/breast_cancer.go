@@ -104,8 +104,8 @@ func (m *Cancer) Forward(x *[CancerInputs]float64) (y [CancerOutputs]float64) {
 	return y
 }
 
-// Predict returns 1 if the model gives x a probability of at least ½, else 0:
-// if σ(z) ≥ ½, that is if the logit z ≥ 0.
+// Predict returns 1 if the model gives x a probability of at least ½, else 0: if
+// σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *Cancer) Predict(x *[CancerInputs]float64) int {
 	if m.logits(x)[0] >= 0 {
 		return 1
@@ -300,8 +300,7 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 			loss += max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v)))
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		cancerGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, cancerGemmAdd)
 		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 16), 16,
 			nil, nil, cancerGemmAdd)

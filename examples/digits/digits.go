@@ -125,8 +125,8 @@ func (m *Digits) Forward(x *[DigitsInputs]float32) (y [DigitsOutputs]float32) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Digits) Predict(x *[DigitsInputs]float32) int {
 	z := m.logits(x)
 	best := 0
@@ -358,8 +358,7 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		digitsGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, digitsGemmAdd)
 		digitsGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32),
 			32, nil, nil, digitsGemmAdd)
@@ -369,8 +368,7 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 		digitsGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32,
 			nil, a2t[:], digitsGemmSet|digitsGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		digitsGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, digitsGemmAdd)
 		digitsGemm(32, 64, c, d2[:], 1, 32, a1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64),
 			64, nil, nil, digitsGemmAdd)

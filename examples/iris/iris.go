@@ -151,8 +151,8 @@ func (m *Iris) Forward(x *[IrisInputs]float64) (y [IrisOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Iris) Predict(x *[IrisInputs]float64) int {
 	z := m.logits(x)
 	best := 0
@@ -534,8 +534,7 @@ func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		irisGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, irisGemmAdd)
 		irisGemm(3, 16, c, d2[:], 1, 3, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 3*16), 16,
 			nil, nil, irisGemmAdd)

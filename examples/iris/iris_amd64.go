@@ -30,7 +30,8 @@ func irisXGETBV() (eax uint32)
 func irisGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// irisGemmKernel runs irisGemmAVX2 if the processor has AVX2 and FMA, else irisGemmGo.
+// irisGemmKernel runs irisGemmAVX2 if the processor has AVX2 and FMA, else
+// irisGemmGo.
 func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if irisAVX2 {

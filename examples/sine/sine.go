@@ -537,8 +537,7 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 			loss += r * r
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		sineGemm(1, 1, c, one[:], 0, 0, d3[:], 1, g.B3[:], 1, nil, nil, sineGemmAdd)
 		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 32), 32, nil,
 			nil, sineGemmAdd)
@@ -551,8 +550,7 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 			d2[i] *= sineTanhDeriv(a2t[i])
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		sineGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, sineGemmAdd)
 		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32,
 			nil, nil, sineGemmAdd)

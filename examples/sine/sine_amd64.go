@@ -30,7 +30,8 @@ func sineXGETBV() (eax uint32)
 func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else sineGemmGo.
+// sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else
+// sineGemmGo.
 func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if sineAVX2 {
@@ -47,7 +48,8 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 //go:noescape
 func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// sineGemvKernel runs sineGemvAVX2 if the processor has AVX2 and FMA, else sineGemvGo.
+// sineGemvKernel runs sineGemvAVX2 if the processor has AVX2 and FMA, else
+// sineGemvGo.
 func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if sineAVX2 {
 		sineGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),

@@ -103,8 +103,8 @@ func (m *XOR) Forward(x *[XORInputs]float64) (y [XOROutputs]float64) {
 	return y
 }
 
-// Predict returns 1 if the model gives x a probability of at least ½, else 0:
-// if σ(z) ≥ ½, that is if the logit z ≥ 0.
+// Predict returns 1 if the model gives x a probability of at least ½, else 0: if
+// σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *XOR) Predict(x *[XORInputs]float64) int {
 	if m.logits(x)[0] >= 0 {
 		return 1
@@ -285,8 +285,7 @@ func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 			loss += max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v)))
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		xORGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, xORGemmAdd)
 		xORGemm(1, 4, c, d2[:], 1, 1, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4), 4, nil, nil,
 			xORGemmAdd)

@@ -23,13 +23,15 @@ func xORCPUID(leaf, sub uint32) (a, b, c, d uint32)
 // xORXGETBV returns the low half of XCR0, the state the operating system saves.
 func xORXGETBV() (eax uint32)
 
-// xORGemmAVX2 is xORGemm for whole tiles of columns, in assembly for processors with AVX2 and FMA.
+// xORGemmAVX2 is xORGemm for whole tiles of columns, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func xORGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// xORGemmKernel runs xORGemmAVX2 if the processor has AVX2 and FMA, else xORGemmGo.
+// xORGemmKernel runs xORGemmAVX2 if the processor has AVX2 and FMA, else
+// xORGemmGo.
 func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if xORAVX2 {
@@ -41,12 +43,14 @@ func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int,
 	xORGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// xORTransposeAVX2 is xORTranspose for whole blocks, in assembly for processors with AVX2 and FMA.
+// xORTransposeAVX2 is xORTranspose for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func xORTransposeAVX2(rows, cols int, src *float64, lds int, dst *float64, ldd int)
 
-// xORTransposeKernel runs xORTransposeAVX2 if the processor has AVX2 and FMA, else xORTransposeGo.
+// xORTransposeKernel runs xORTransposeAVX2 if the processor has AVX2 and FMA, else
+// xORTransposeGo.
 func xORTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	if xORAVX2 {
 		xORTransposeAVX2(rows, cols, unsafe.SliceData(src), lds, unsafe.SliceData(dst), ldd)

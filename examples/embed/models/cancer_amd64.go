@@ -30,7 +30,8 @@ func cancerXGETBV() (eax uint32)
 func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else cancerGemmGo.
+// cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else
+// cancerGemmGo.
 func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if cancerAVX2 {
@@ -47,7 +48,8 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// cancerGemvKernel runs cancerGemvAVX2 if the processor has AVX2 and FMA, else cancerGemvGo.
+// cancerGemvKernel runs cancerGemvAVX2 if the processor has AVX2 and FMA, else
+// cancerGemvGo.
 func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if cancerAVX2 {
 		cancerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),

@@ -281,8 +281,8 @@ func (m *Deep) Forward(x *[DeepInputs]float64) (y [DeepOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Deep) Predict(x *[DeepInputs]float64) int {
 	z := m.logits(x)
 	best := 0
@@ -1008,8 +1008,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 10: ∂L/∂b10 += Σ_q δ10_q = 1ᵀ·Δ10 and ∂L/∂W10 += Σ_q δ10_q·a9_qᵀ = Δ10ᵀ·a9
-		// over the
-		// samples q, products of the sample-major matrices.
+		// over the samples q, products of the sample-major matrices.
 		deepGemm(1, 3, c, one[:], 0, 0, d10[:], 3, g.B10[:], 3, nil, nil, deepGemmAdd)
 		deepGemm(3, 4, c, d10[:], 1, 3, a9t[:], 4, unsafe.Slice(&g.W10[0][0], 3*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1023,8 +1022,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 			d9[i] *= deepSiluDeriv(z9t[i])
 		}
 		// Layer 9: ∂L/∂b9 += Σ_q δ9_q = 1ᵀ·Δ9 and ∂L/∂W9 += Σ_q δ9_q·a8_qᵀ = Δ9ᵀ·a8 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d9[:], 4, g.B9[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d9[:], 1, 4, a8t[:], 4, unsafe.Slice(&g.W9[0][0], 4*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1038,8 +1036,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 			d8[i] *= deepGeluDeriv(z8t[i])
 		}
 		// Layer 8: ∂L/∂b8 += Σ_q δ8_q = 1ᵀ·Δ8 and ∂L/∂W8 += Σ_q δ8_q·a7_qᵀ = Δ8ᵀ·a7 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d8[:], 4, g.B8[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d8[:], 1, 4, a7t[:], 4, unsafe.Slice(&g.W8[0][0], 4*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1053,8 +1050,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 			d7[i] *= deepElu0_5Deriv(a7t[i])
 		}
 		// Layer 7: ∂L/∂b7 += Σ_q δ7_q = 1ᵀ·Δ7 and ∂L/∂W7 += Σ_q δ7_q·a6_qᵀ = Δ7ᵀ·a6 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d7[:], 4, g.B7[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d7[:], 1, 4, a6t[:], 4, unsafe.Slice(&g.W7[0][0], 4*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1067,8 +1063,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 			d6[i] *= deepSoftplusDeriv(a6t[i])
 		}
 		// Layer 6: ∂L/∂b6 += Σ_q δ6_q = 1ᵀ·Δ6 and ∂L/∂W6 += Σ_q δ6_q·a5_qᵀ = Δ6ᵀ·a5 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d6[:], 4, g.B6[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d6[:], 1, 4, a5t[:], 4, unsafe.Slice(&g.W6[0][0], 4*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1081,8 +1076,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 			d5[i] *= deepTanhDeriv(a5t[i])
 		}
 		// Layer 5: ∂L/∂b5 += Σ_q δ5_q = 1ᵀ·Δ5 and ∂L/∂W5 += Σ_q δ5_q·a4_qᵀ = Δ5ᵀ·a4 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d5[:], 4, g.B5[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d5[:], 1, 4, a4t[:], 4, unsafe.Slice(&g.W5[0][0], 4*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1095,8 +1089,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 			d4[i] *= deepSigmoidDeriv(a4t[i])
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d4[:], 4, g.B4[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d4[:], 1, 4, a3t[:], 4, unsafe.Slice(&g.W4[0][0], 4*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1110,8 +1103,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 			d3[i] *= deepLeakyRelu0_1Deriv(a3t[i])
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d3[:], 1, 4, a2t[:], 4, unsafe.Slice(&g.W3[0][0], 4*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1121,8 +1113,7 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 		deepGemm(c, 4, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*4), 4, d2[:], 4, nil,
 			a2t[:], deepGemmSet|deepGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d2[:], 4, g.B2[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d2[:], 1, 4, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4*4), 4, nil,
 			nil, deepGemmAdd)
@@ -1153,12 +1144,14 @@ func deepReluDeriv(a float64) float64 {
 	return 0
 }
 
-// deepLeakyRelu0_1 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α = 0.1.
+// deepLeakyRelu0_1 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α =
+// 0.1.
 func deepLeakyRelu0_1(z float64) float64 {
 	return max(z, 0.1*z)
 }
 
-// deepLeakyRelu0_1Deriv computes leaky_relu'(z) = 1 if z > 0 else α, read off a (same sign as z).
+// deepLeakyRelu0_1Deriv computes leaky_relu'(z) = 1 if z > 0 else α, read off a
+// (same sign as z).
 func deepLeakyRelu0_1Deriv(a float64) float64 {
 	if a > 0 {
 		return 1
@@ -1217,7 +1210,8 @@ func deepElu0_5Deriv(a float64) float64 {
 	return a + 0.5
 }
 
-// deepGelu computes gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))), the tanh approximation.
+// deepGelu computes gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))), the tanh
+// approximation.
 func deepGelu(z float64) float64 {
 	return 0.5 * z * (1 + math.Tanh(0.7978845608028654*(z+0.044715*(z*z*z))))
 }

@@ -30,7 +30,8 @@ func deepXGETBV() (eax uint32)
 func deepGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// deepGemmKernel runs deepGemmAVX2 if the processor has AVX2 and FMA, else deepGemmGo.
+// deepGemmKernel runs deepGemmAVX2 if the processor has AVX2 and FMA, else
+// deepGemmGo.
 func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if deepAVX2 {

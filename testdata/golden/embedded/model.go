@@ -128,8 +128,8 @@ func (m *Reader) Forward(x *[ReaderInputs]float32) (y [ReaderOutputs]float32) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Reader) Predict(x *[ReaderInputs]float32) int {
 	z := m.logits(x)
 	best := 0
@@ -361,8 +361,7 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		readerGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, readerGemmAdd)
 		readerGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32),
 			32, nil, nil, readerGemmAdd)
@@ -372,8 +371,7 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 		readerGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32,
 			nil, a2t[:], readerGemmSet|readerGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		readerGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, readerGemmAdd)
 		readerGemm(32, 96, c, d2[:], 1, 32, a1t[:], 96, unsafe.Slice(&g.W2[0][0], 32*96),
 			96, nil, nil, readerGemmAdd)
@@ -433,7 +431,8 @@ func (p *ReaderPredictor) PredictClass(x *[ReaderInputs]float32) string {
 // weights.safetensors.
 var ReaderTrained = &ReaderPredictor{}
 
-// readerWeights holds the parameters of weights.safetensors, little-endian float32.
+// readerWeights holds the parameters of weights.safetensors, little-endian
+// float32.
 //
 //go:embed model_weights.bin
 var readerWeights string

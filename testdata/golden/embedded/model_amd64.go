@@ -30,7 +30,8 @@ func readerXGETBV() (eax uint32)
 func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else readerGemmGo.
+// readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else
+// readerGemmGo.
 func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
 	if readerAVX2 {
@@ -47,7 +48,8 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 //go:noescape
 func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else readerGemvGo.
+// readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else
+// readerGemvGo.
 func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if readerAVX2 {
 		readerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),

@@ -165,8 +165,8 @@ func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Looped) Predict(x *[LoopedInputs]float64) int {
 	z := m.logits(x)
 	best := 0
@@ -574,8 +574,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		loopedGemm(1, 3, c, one[:], 0, 0, d4[:], 3, g.B4[:], 3, nil, nil, loopedGemmAdd)
 		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil,
 			nil, loopedGemmAdd)
@@ -588,8 +587,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 			d3[i] *= loopedSoftplusDeriv(a3t[i])
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		loopedGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, loopedGemmAdd)
 		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil,
 			nil, loopedGemmAdd)
@@ -603,8 +601,7 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 			d2[i] *= loopedSiluDeriv(z2t[i])
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		loopedGemm(1, 7, c, one[:], 0, 0, d2[:], 7, g.B2[:], 7, nil, nil, loopedGemmAdd)
 		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9, nil,
 			nil, loopedGemmAdd)
@@ -626,7 +623,8 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 	return loss
 }
 
-// loopedGelu computes gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))), the tanh approximation.
+// loopedGelu computes gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))), the tanh
+// approximation.
 func loopedGelu(z float64) float64 {
 	return 0.5 * z * (1 + math.Tanh(0.7978845608028654*(z+0.044715*(z*z*z))))
 }

@@ -30,7 +30,8 @@ func loopedXGETBV() (eax uint32)
 func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else loopedGemmGo.
+// loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else
+// loopedGemmGo.
 func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if loopedAVX2 {
@@ -47,7 +48,8 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// loopedGemvKernel runs loopedGemvAVX2 if the processor has AVX2 and FMA, else loopedGemvGo.
+// loopedGemvKernel runs loopedGemvAVX2 if the processor has AVX2 and FMA, else
+// loopedGemvGo.
 func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if loopedAVX2 {
 		loopedGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),

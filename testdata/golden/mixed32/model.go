@@ -139,8 +139,8 @@ func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Small) Predict(x *[SmallInputs]float32) int {
 	z := m.logits(x)
 	best := 0
@@ -426,8 +426,7 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		smallGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, smallGemmAdd)
 		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6, nil,
 			nil, smallGemmAdd)
@@ -441,8 +440,7 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 			d2[i] *= smallGeluDeriv(z2t[i])
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		smallGemm(1, 6, c, one[:], 0, 0, d2[:], 6, g.B2[:], 6, nil, nil, smallGemmAdd)
 		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12,
 			nil, nil, smallGemmAdd)
@@ -464,12 +462,14 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 	return loss
 }
 
-// smallLeakyRelu0_01 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α = 0.01.
+// smallLeakyRelu0_01 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α
+// = 0.01.
 func smallLeakyRelu0_01(z float32) float32 {
 	return max(z, 0.01*z)
 }
 
-// smallLeakyRelu0_01Deriv computes leaky_relu'(z) = 1 if z > 0 else α, read off a (same sign as z).
+// smallLeakyRelu0_01Deriv computes leaky_relu'(z) = 1 if z > 0 else α, read off a
+// (same sign as z).
 func smallLeakyRelu0_01Deriv(a float32) float32 {
 	if a > 0 {
 		return 1
@@ -477,7 +477,8 @@ func smallLeakyRelu0_01Deriv(a float32) float32 {
 	return 0.01
 }
 
-// smallGelu computes gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))), the tanh approximation.
+// smallGelu computes gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))), the tanh
+// approximation.
 func smallGelu(arg float32) float32 {
 	z := float64(arg)
 	return float32(0.5 * z * (1 + math.Tanh(0.7978845608028654*(z+0.044715*(z*z*z)))))

@@ -30,7 +30,8 @@ func smallXGETBV() (eax uint32)
 func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else smallGemmGo.
+// smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else
+// smallGemmGo.
 func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
 	if smallAVX2 {
@@ -47,7 +48,8 @@ func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 //go:noescape
 func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else smallGemvGo.
+// smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else
+// smallGemvGo.
 func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if smallAVX2 {
 		smallGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
@@ -74,12 +76,14 @@ func smallTransposeKernel(rows, cols int, src []float32, lds int, dst []float32,
 	smallTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// smallSoftmaxAVX2 is smallSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+// smallSoftmaxAVX2 is smallSoftmax for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func smallSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
-// smallSoftmaxKernel runs smallSoftmaxAVX2 if the processor has AVX2 and FMA, else smallSoftmaxGo.
+// smallSoftmaxKernel runs smallSoftmaxAVX2 if the processor has AVX2 and FMA, else
+// smallSoftmaxGo.
 func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if smallAVX2 {
 		smallSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),

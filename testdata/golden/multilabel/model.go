@@ -107,8 +107,8 @@ func (m *Tagger) Forward(x *[TaggerInputs]float64) (y [TaggerOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Tagger) Predict(x *[TaggerInputs]float64) int {
 	z := m.logits(x)
 	best := 0
@@ -298,8 +298,7 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		taggerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, taggerGemmAdd)
 		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil,
 			nil, taggerGemmAdd)

@@ -30,7 +30,8 @@ func taggerXGETBV() (eax uint32)
 func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else taggerGemmGo.
+// taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else
+// taggerGemmGo.
 func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if taggerAVX2 {
@@ -47,7 +48,8 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// taggerGemvKernel runs taggerGemvAVX2 if the processor has AVX2 and FMA, else taggerGemvGo.
+// taggerGemvKernel runs taggerGemvAVX2 if the processor has AVX2 and FMA, else
+// taggerGemvGo.
 func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if taggerAVX2 {
 		taggerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),

@@ -244,8 +244,7 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 			loss += r * r
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		tinyGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, tinyGemmAdd)
 		tinyGemm(1, 1, c, d2[:], 1, 1, a1t[:], 1, unsafe.Slice(&g.W2[0][0], 1), 1, nil, nil,
 			tinyGemmAdd)

@@ -497,8 +497,7 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		sineGemm(1, 2, c, one[:], 0, 0, d3[:], 2, g.B3[:], 2, nil, nil, sineGemmAdd)
 		sineGemm(2, 8, c, d3[:], 1, 2, a2t[:], 8, unsafe.Slice(&g.W3[0][0], 2*8), 8, nil,
 			nil, sineGemmAdd)
@@ -511,8 +510,7 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 			d2[i] *= sineTanhDeriv(a2t[i])
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		sineGemm(1, 8, c, one[:], 0, 0, d2[:], 8, g.B2[:], 8, nil, nil, sineGemmAdd)
 		sineGemm(8, 8, c, d2[:], 1, 8, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 8*8), 8, nil,
 			nil, sineGemmAdd)

@@ -30,7 +30,8 @@ func sineXGETBV() (eax uint32)
 func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else sineGemmGo.
+// sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else
+// sineGemmGo.
 func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if sineAVX2 {

@@ -30,7 +30,8 @@ func binaryXGETBV() (eax uint32)
 func binaryGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// binaryGemmKernel runs binaryGemmAVX2 if the processor has AVX2 and FMA, else binaryGemmGo.
+// binaryGemmKernel runs binaryGemmAVX2 if the processor has AVX2 and FMA, else
+// binaryGemmGo.
 func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if binaryAVX2 {

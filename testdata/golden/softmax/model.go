@@ -125,8 +125,8 @@ func (m *Classifier) Forward(x *[ClassifierInputs]float64) (y [ClassifierOutputs
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Classifier) Predict(x *[ClassifierInputs]float64) int {
 	z := m.logits(x)
 	best := 0
@@ -380,8 +380,7 @@ func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		classifierGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil,
 			classifierGemmAdd)
 		classifierGemm(3, 6, c, d2[:], 1, 3, a1t[:], 6, unsafe.Slice(&g.W2[0][0], 3*6), 6,

@@ -20,7 +20,8 @@ var classifierAVX2 = func() bool {
 // classifierCPUID executes CPUID with EAX = leaf and ECX = sub.
 func classifierCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
-// classifierXGETBV returns the low half of XCR0, the state the operating system saves.
+// classifierXGETBV returns the low half of XCR0, the state the operating system
+// saves.
 func classifierXGETBV() (eax uint32)
 
 // classifierGemmAVX2 is classifierGemm for whole tiles of columns, in assembly for
@@ -60,7 +61,8 @@ func classifierTransposeKernel(rows, cols int, src []float64, lds int, dst []flo
 	classifierTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for it.
+// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for
+// it.
 func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	classifierSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -5,7 +5,8 @@ package softmax
 
 import "unsafe"
 
-// classifierGemmNEON is classifierGemm for whole tiles of columns, in assembly with NEON.
+// classifierGemmNEON is classifierGemm for whole tiles of columns, in assembly
+// with NEON.
 //
 //go:noescape
 func classifierGemmNEON(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
@@ -33,12 +34,14 @@ func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, l
 	}
 }
 
-// classifierTransposeKernel runs classifierTransposeGo: this build has no assembly for it.
+// classifierTransposeKernel runs classifierTransposeGo: this build has no assembly
+// for it.
 func classifierTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	classifierTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for it.
+// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for
+// it.
 func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	classifierSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -9,12 +9,14 @@ func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, l
 	classifierGemmGo(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 }
 
-// classifierTransposeKernel runs classifierTransposeGo: this build has no assembly for it.
+// classifierTransposeKernel runs classifierTransposeGo: this build has no assembly
+// for it.
 func classifierTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	classifierTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for it.
+// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for
+// it.
 func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	classifierSoftmaxGo(k, n, z, ld, p, sum)
 }

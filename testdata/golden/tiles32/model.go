@@ -142,8 +142,8 @@ func (m *Tiles) Forward(x *[TilesInputs]float32) (y [TilesOutputs]float32) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Tiles) Predict(x *[TilesInputs]float32) int {
 	z := m.logits(x)
 	best := 0
@@ -416,8 +416,7 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 			}
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		tilesGemm(1, 10, c, one[:], 0, 0, d4[:], 10, g.B4[:], 10, nil, nil, tilesGemmAdd)
 		tilesGemm(10, 19, c, d4[:], 1, 10, a3t[:], 19, unsafe.Slice(&g.W4[0][0], 10*19), 19,
 			nil, nil, tilesGemmAdd)
@@ -427,8 +426,7 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 		tilesGemm(c, 19, 10, d4[:], 10, 1, unsafe.Slice(&m.W4[0][0], 10*19), 19, d3[:], 19,
 			nil, a3t[:], tilesGemmSet|tilesGemmMask)
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		tilesGemm(1, 19, c, one[:], 0, 0, d3[:], 19, g.B3[:], 19, nil, nil, tilesGemmAdd)
 		tilesGemm(19, 70, c, d3[:], 1, 19, a2t[:], 70, unsafe.Slice(&g.W3[0][0], 19*70), 70,
 			nil, nil, tilesGemmAdd)
@@ -441,8 +439,7 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 			d2[i] *= tilesTanhDeriv(a2t[i])
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		tilesGemm(1, 70, c, one[:], 0, 0, d2[:], 70, g.B2[:], 70, nil, nil, tilesGemmAdd)
 		tilesGemm(70, 100, c, d2[:], 1, 70, a1t[:], 100, unsafe.Slice(&g.W2[0][0], 70*100),
 			100, nil, nil, tilesGemmAdd)

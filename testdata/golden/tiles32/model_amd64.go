@@ -30,7 +30,8 @@ func tilesXGETBV() (eax uint32)
 func tilesGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// tilesGemmKernel runs tilesGemmAVX2 if the processor has AVX2 and FMA, else tilesGemmGo.
+// tilesGemmKernel runs tilesGemmAVX2 if the processor has AVX2 and FMA, else
+// tilesGemmGo.
 func tilesGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
 	if tilesAVX2 {
@@ -47,7 +48,8 @@ func tilesGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 //go:noescape
 func tilesGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// tilesGemvKernel runs tilesGemvAVX2 if the processor has AVX2 and FMA, else tilesGemvGo.
+// tilesGemvKernel runs tilesGemvAVX2 if the processor has AVX2 and FMA, else
+// tilesGemvGo.
 func tilesGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	if tilesAVX2 {
 		tilesGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
@@ -74,12 +76,14 @@ func tilesTransposeKernel(rows, cols int, src []float32, lds int, dst []float32,
 	tilesTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// tilesSoftmaxAVX2 is tilesSoftmax for whole blocks, in assembly for processors with AVX2 and FMA.
+// tilesSoftmaxAVX2 is tilesSoftmax for whole blocks, in assembly for processors
+// with AVX2 and FMA.
 //
 //go:noescape
 func tilesSoftmaxAVX2(k, n int, z *float32, ld int, p, sum *float32)
 
-// tilesSoftmaxKernel runs tilesSoftmaxAVX2 if the processor has AVX2 and FMA, else tilesSoftmaxGo.
+// tilesSoftmaxKernel runs tilesSoftmaxAVX2 if the processor has AVX2 and FMA, else
+// tilesSoftmaxGo.
 func tilesSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	if tilesAVX2 {
 		tilesSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),

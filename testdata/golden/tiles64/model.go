@@ -122,8 +122,8 @@ func (m *Tiles) Forward(x *[TilesInputs]float64) (y [TilesOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Tiles) Predict(x *[TilesInputs]float64) int {
 	z := m.logits(x)
 	best := 0
@@ -347,8 +347,7 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		tilesGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, tilesGemmAdd)
 		tilesGemm(5, 13, c, d3[:], 1, 5, a2t[:], 13, unsafe.Slice(&g.W3[0][0], 5*13), 13,
 			nil, nil, tilesGemmAdd)
@@ -362,8 +361,7 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 			d2[i] *= tilesElu1Deriv(a2t[i])
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		tilesGemm(1, 13, c, one[:], 0, 0, d2[:], 13, g.B2[:], 13, nil, nil, tilesGemmAdd)
 		tilesGemm(13, 45, c, d2[:], 1, 13, a1t[:], 45, unsafe.Slice(&g.W2[0][0], 13*45), 45,
 			nil, nil, tilesGemmAdd)

@@ -30,7 +30,8 @@ func tilesXGETBV() (eax uint32)
 func tilesGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// tilesGemmKernel runs tilesGemmAVX2 if the processor has AVX2 and FMA, else tilesGemmGo.
+// tilesGemmKernel runs tilesGemmAVX2 if the processor has AVX2 and FMA, else
+// tilesGemmGo.
 func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if tilesAVX2 {
@@ -47,7 +48,8 @@ func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb in
 //go:noescape
 func tilesGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// tilesGemvKernel runs tilesGemvAVX2 if the processor has AVX2 and FMA, else tilesGemvGo.
+// tilesGemvKernel runs tilesGemvAVX2 if the processor has AVX2 and FMA, else
+// tilesGemvGo.
 func tilesGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 	if tilesAVX2 {
 		tilesGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),

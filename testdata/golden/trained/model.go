@@ -129,8 +129,8 @@ func (m *Flower) Forward(x *[FlowerInputs]float64) (y [FlowerOutputs]float64) {
 	return y
 }
 
-// Predict returns the index of the output with the highest probability for x:
-// the largest logit, since the head's function increases with it.
+// Predict returns the index of the output with the highest probability for x: the
+// largest logit, since the head's function increases with it.
 func (m *Flower) Predict(x *[FlowerInputs]float64) int {
 	z := m.logits(x)
 	best := 0
@@ -411,8 +411,7 @@ func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 			}
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
-		// the
-		// samples q, products of the sample-major matrices.
+		// the samples q, products of the sample-major matrices.
 		flowerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, flowerGemmAdd)
 		flowerGemm(3, 8, c, d2[:], 1, 3, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 3*8), 8, nil,
 			nil, flowerGemmAdd)

@@ -30,7 +30,8 @@ func flowerXGETBV() (eax uint32)
 func flowerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// flowerGemmKernel runs flowerGemmAVX2 if the processor has AVX2 and FMA, else flowerGemmGo.
+// flowerGemmKernel runs flowerGemmAVX2 if the processor has AVX2 and FMA, else
+// flowerGemmGo.
 func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
 	if flowerAVX2 {

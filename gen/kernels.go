@@ -15,18 +15,21 @@ import (
 )
 
 // Kernels: every product of a looped layer, and every layer of the chunked
-// batch functions, is a call to one of two functions, named after the
-// model:
+// batch functions, is a call to a kernel named after the model:
 //
-//	irisGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mode)   c = a·b, c += a·b or c = bias + a·b,
-//	                                                            matrices read through strides, relu or not
-//	irisGemv(m, k, a, lda, x, y)                                y += a·x
+//	irisGemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+//		c = a·b, c += a·b or c = bias + a·b, matrices read through strides,
+//		then relu or the mask of relu' if the mode asks for them
+//	irisGemv(m, k, a, lda, x, y, mode)   y += a·x, then relu or not
+//	irisTranspose(rows, cols, src, lds, dst, ldd)
+//	irisSoftmax(k, n, z, ld, p, sum)   the softmax of each column of z
 //
 // They check the bounds of what they will read and write, then hand the
-// work to the fastest kernel of the build: assembly (package gen/asm) on
-// amd64 with AVX2 and FMA and on arm64, else the plain Go versions
-// irisGemmGo and irisGemvGo, which this file also holds. The assembly and
-// its Go declarations are the kernel files, emitted by KernelFiles.
+// work to the fastest kernel of the build: assembly (package gen/asm)
+// where the build has it, else the plain Go versions (irisGemmGo and so
+// on), which the model file also holds. The table kernels lists them;
+// a model's files hold those its code calls. The assembly and its Go
+// declarations are the kernel files, emitted by KernelFiles.
 
 // gemm and gemv are the names of the two kernels' checked entry points.
 func (e *emitter) gemm() string { return e.m.Names.Prefix + "Gemm" }

@@ -34,6 +34,8 @@
 // and they allocate only in proportion to the input's real size:
 // ReadFile checks the header length against the file size before
 // allocating, and Read grows its buffers only as bytes arrive.
+// [ReadMetadata] reads a file's header alone, for its metadata, with the
+// same checks but that of the tensors' data, which it skips.
 //
 // Every dtype of the reference implementation with a whole-byte element
 // size is accepted (BOOL, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16, BF16,

@@ -29,6 +29,25 @@ const metadataKey = "__metadata__"
 // The header length is checked against the file size before anything
 // else is allocated, so a corrupt length never causes a large allocation.
 func ReadFile(path string) (*File, error) {
+	return readPath(path, decode)
+}
+
+// ReadMetadata returns the metadata of the safetensors file at path, nil
+// if it has none, reading only its header: the header is validated as
+// ReadFile validates it, and the tensors it describes are checked to fill
+// the rest of the file, but their data are not read.
+func ReadMetadata(path string) (map[string]string, error) {
+	h, err := readPath(path, decodeHeader)
+	if err != nil {
+		return nil, err
+	}
+	return h.meta, nil
+}
+
+// readPath opens the file at path and decodes it with decode, which is
+// given its size (-1 if it is not a regular file), naming path in the
+// errors.
+func readPath[R any](path string, decode func(r io.Reader, size int64) (*R, error)) (*R, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("safetensors: %w", err)
@@ -38,7 +57,7 @@ func ReadFile(path string) (*File, error) {
 	if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	f, err := decode(fh, size)
+	v, err := decode(fh, size)
 	if err != nil {
 		if fe, ok := err.(*FormatError); ok {
 			fe.Path = path
@@ -46,7 +65,7 @@ func ReadFile(path string) (*File, error) {
 		}
 		return nil, fmt.Errorf("safetensors: read %s: %w", path, err)
 	}
-	return f, nil
+	return v, nil
 }
 
 // Read reads and validates safetensors data from r, which must end right
@@ -73,9 +92,17 @@ type entry struct {
 	begin, end int
 }
 
-// decode reads a whole safetensors stream from r. size is the total number
-// of bytes r holds, or -1 if unknown.
-func decode(r io.Reader, size int64) (*File, error) {
+// header is the decoded header of a safetensors stream.
+type header struct {
+	entries []entry // sorted by data offset
+	meta    map[string]string
+	total   int // the length of the data section the entries describe
+}
+
+// decodeHeader reads and checks the length prefix and the header of a
+// safetensors stream from r. size is the total number of bytes r holds,
+// or -1 if unknown.
+func decodeHeader(r io.Reader, size int64) (*header, error) {
 	var prefix [8]byte
 	if k, err := io.ReadFull(r, prefix[:]); err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -111,13 +138,22 @@ func decode(r io.Reader, size int64) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &header{entries: entries, meta: meta, total: total}, nil
+}
 
-	data, err := readN(r, total, size >= 0)
+// decode reads a whole safetensors stream from r. size is the total number
+// of bytes r holds, or -1 if unknown.
+func decode(r io.Reader, size int64) (*File, error) {
+	h, err := decodeHeader(r, size)
 	if err != nil {
 		return nil, err
 	}
-	if len(data) < total {
-		return nil, formatErr("truncated data section: got %d of %d bytes", len(data), total)
+	data, err := readN(r, h.total, size >= 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < h.total {
+		return nil, formatErr("truncated data section: got %d of %d bytes", len(data), h.total)
 	}
 	var extra [1]byte
 	if k, err := io.ReadFull(r, extra[:]); k > 0 {
@@ -126,8 +162,8 @@ func decode(r io.Reader, size int64) (*File, error) {
 		return nil, err
 	}
 
-	f := &File{Tensors: make([]Tensor, len(entries)), Metadata: meta}
-	for i, e := range entries {
+	f := &File{Tensors: make([]Tensor, len(h.entries)), Metadata: h.meta}
+	for i, e := range h.entries {
 		f.Tensors[i] = Tensor{
 			Name:  e.name,
 			DType: e.dtype,

@@ -3,6 +3,8 @@ package safetensors
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,6 +121,9 @@ func TestReadCorrupt(t *testing.T) {
 			}
 			f, err = ReadFile(path)
 			checkFormatErr(t, "ReadFile", f, err, path, want)
+			// The header alone tells the same, the size of the file known.
+			md, err := ReadMetadata(path)
+			checkFormatErr(t, "ReadMetadata", &File{Metadata: md}, err, path, want)
 		})
 	}
 }
@@ -140,6 +145,32 @@ func checkFormatErr(t *testing.T, fn string, f *File, err error, path, want stri
 	}
 	if path != "" && !strings.HasPrefix(err.Error(), "safetensors: "+path+": ") {
 		t.Fatalf("%s error %q does not start with the file name", fn, err)
+	}
+}
+
+// TestReadMetadata checks that ReadMetadata returns the metadata that
+// ReadFile does, and ignores the tensors' data.
+func TestReadMetadata(t *testing.T) {
+	dir := t.TempDir()
+	a, err := FromFloats("a", []int{2, 3}, []float32{1, 2, 3, 4, 5, 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, meta := range []map[string]string{nil, {}, {"format": "pt", "k": "v\n\"w\""}} {
+		path := filepath.Join(dir, fmt.Sprintf("%d.safetensors", i))
+		if err := WriteFile(path, &File{Tensors: []Tensor{a}, Metadata: meta}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadMetadata(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (got == nil) != (meta == nil) || !maps.Equal(got, meta) {
+			t.Errorf("metadata %#v read back as %#v", meta, got)
+		}
+	}
+	if _, err := ReadMetadata(filepath.Join(dir, "missing.safetensors")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadMetadata of a missing file: %v, want an error wrapping os.ErrNotExist", err)
 	}
 }
 

@@ -86,43 +86,15 @@ func (t *trainer[T, M, P]) resume(path string) error {
 		return fmt.Errorf("train: resume: %w", err)
 	}
 	md := f.Metadata
-	if _, ok := md[keyEpoch]; !ok {
-		return errorf("not a checkpoint: no %q in the metadata", keyEpoch)
+	c, err := readCounters(md)
+	if err != nil {
+		return errorf("%w", err)
 	}
 	if _, err := CheckArch(path, meta, t.meta.Arch); err != nil {
 		return fmt.Errorf("train: resume: %w", err)
 	}
 
-	// Counters, and the configuration that decides the batch order.
-	var c struct {
-		epoch, batch, steps, batchSize, samples, bestEpoch int64
-		seed                                               uint64
-		lossSum, bestLoss                                  float64
-	}
-	for _, e := range []struct {
-		key string
-		dst *int64
-	}{
-		{keyEpoch, &c.epoch}, {keyBatch, &c.batch}, {keySteps, &c.steps},
-		{keyBatchSize, &c.batchSize}, {keySamples, &c.samples}, {keyBestEpoch, &c.bestEpoch},
-	} {
-		v, err := strconv.ParseInt(md[e.key], 10, 64)
-		if err != nil || v < 0 {
-			return errorf("metadata %q: %q is not a count", e.key, md[e.key])
-		}
-		*e.dst = v
-	}
-	if c.seed, err = strconv.ParseUint(md[keySeed], 10, 64); err != nil {
-		return errorf("metadata %q: %q is not a seed", keySeed, md[keySeed])
-	}
-	for _, e := range []struct {
-		key string
-		dst *float64
-	}{{keyLossSum, &c.lossSum}, {keyBestLoss, &c.bestLoss}} {
-		if *e.dst, err = strconv.ParseFloat(md[e.key], 64); err != nil {
-			return errorf("metadata %q: %q is not a number", e.key, md[e.key])
-		}
-	}
+	// The configuration that decides the batch order.
 	switch n := t.train.Len(); {
 	case c.seed != t.cfg.Seed:
 		return errorf("the checkpoint was written with seed %d, this run has seed %d", c.seed, t.cfg.Seed)
@@ -196,6 +168,72 @@ func (t *trainer[T, M, P]) resume(path string) error {
 	}
 	t.replay()
 	return nil
+}
+
+// counters are the position and configuration that a checkpoint's
+// metadata records.
+type counters struct {
+	epoch, batch, steps, batchSize, samples, bestEpoch int64
+	seed                                               uint64
+	lossSum, bestLoss                                  float64
+}
+
+// readCounters parses the counters of the checkpoint metadata md.
+func readCounters(md map[string]string) (counters, error) {
+	var c counters
+	if _, ok := md[keyEpoch]; !ok {
+		return c, fmt.Errorf("not a checkpoint: no %q in the metadata", keyEpoch)
+	}
+	for _, e := range []struct {
+		key string
+		dst *int64
+	}{
+		{keyEpoch, &c.epoch}, {keyBatch, &c.batch}, {keySteps, &c.steps},
+		{keyBatchSize, &c.batchSize}, {keySamples, &c.samples}, {keyBestEpoch, &c.bestEpoch},
+	} {
+		v, err := strconv.ParseInt(md[e.key], 10, 64)
+		if err != nil || v < 0 {
+			return c, fmt.Errorf("metadata %q: %q is not a count", e.key, md[e.key])
+		}
+		*e.dst = v
+	}
+	var err error
+	if c.seed, err = strconv.ParseUint(md[keySeed], 10, 64); err != nil {
+		return c, fmt.Errorf("metadata %q: %q is not a seed", keySeed, md[keySeed])
+	}
+	for _, e := range []struct {
+		key string
+		dst *float64
+	}{{keyLossSum, &c.lossSum}, {keyBestLoss, &c.bestLoss}} {
+		if *e.dst, err = strconv.ParseFloat(md[e.key], 64); err != nil {
+			return c, fmt.Errorf("metadata %q: %q is not a number", e.key, md[e.key])
+		}
+	}
+	if c.batchSize == 0 {
+		return c, fmt.Errorf("metadata %q: the batch size is 0", keyBatchSize)
+	}
+	return c, nil
+}
+
+// Position is how far the training of a checkpoint had got.
+type Position struct {
+	Epoch   int // the epochs completed
+	Batch   int // the batches done of the next epoch
+	Batches int // the batches of an epoch
+}
+
+// ReadPosition returns the position of the checkpoint at path, reading
+// its header alone.
+func ReadPosition(path string) (Position, error) {
+	md, err := safetensors.ReadMetadata(path)
+	if err != nil {
+		return Position{}, err
+	}
+	c, err := readCounters(md)
+	if err != nil {
+		return Position{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return Position{Epoch: int(c.epoch), Batch: int(c.batch), Batches: int((c.samples + c.batchSize - 1) / c.batchSize)}, nil
 }
 
 // changed says how the training data differ from those of a checkpoint

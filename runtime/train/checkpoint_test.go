@@ -191,6 +191,9 @@ func TestCancel(t *testing.T) {
 			if _, err := f.Tensor("optimizer.velocity"); err != nil {
 				t.Error(err)
 			}
+			if pos, err := ReadPosition(path); err != nil || pos != (Position{tt.epoch, tt.batch, 4}) {
+				t.Errorf("ReadPosition = %+v, %v; want epoch %d, batch %d of 4", pos, err, tt.epoch, tt.batch)
+			}
 
 			checkResumed(t, rc, path, val, full, fullHist.Epochs[tt.epoch:])
 		})
@@ -366,6 +369,10 @@ func TestResumeErrors(t *testing.T) {
 	_, err = LoadWeights(ckpt, &other)
 	if err != nil {
 		t.Errorf("LoadWeights of a checkpoint: %v", err)
+	}
+	_, err = ReadPosition(weights)
+	if want := weights + `: not a checkpoint: no "nngen.epoch" in the metadata`; err == nil || err.Error() != want {
+		t.Errorf("ReadPosition of a weights file: error %v\nwant %s", err, want)
 	}
 }
 

@@ -155,7 +155,7 @@ type Sources struct {
 	// NoStandardize turns off the standardization of the features, which
 	// is otherwise fitted on the training part and applied to every part.
 	NoStandardize bool
-	Seed          uint64 // of the splits
+	Seed          uint64 // of the splits, and the Seed of the Data
 	// FS, if not nil, holds the files, as an embed.FS does for a program
 	// that carries its data; otherwise they are read from the file system.
 	FS fs.FS
@@ -167,6 +167,9 @@ type Data[T model.Float] struct {
 	// Meta holds the classes, target, feature names and standardization,
 	// to be saved with the weights (Config.Meta, SaveWeights).
 	Meta Meta
+	// Seed is the seed of the run: Load splits with it, and [FitData]
+	// initializes the model and shuffles the batches with it.
+	Seed uint64
 }
 
 // Load reads the data of a training run for m: the training file, split
@@ -179,7 +182,7 @@ func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T]
 	if err != nil {
 		return nil, err
 	}
-	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target, Features: all.Features}}
+	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target, Features: all.Features}, Seed: src.Seed}
 	if src.Test != "" {
 		if d.Test, err = readCSV(m, src.FS, src.Test, d.Meta); err != nil {
 			return nil, err

@@ -67,6 +67,12 @@ type History struct {
 	// EarlyStopped reports whether training ended because the validation
 	// loss had not improved for Config.Patience epochs.
 	EarlyStopped bool
+
+	// Meta is the metadata to save the trained weights with
+	// ([SaveWeights]): Config.Meta with the Widths, Head and Arch.DType
+	// of the model and, where Config.Meta leaves them empty, the Classes,
+	// Target and Features of the training set.
+	Meta Meta
 }
 
 // DivergedError reports that training produced a loss, gradient or
@@ -193,7 +199,7 @@ type trainer[T model.Float, M any, P model.Model[T, M]] struct {
 	train, val *data.Dataset[T]
 	widths     []int
 	layout     []model.Tensor
-	meta       Meta // for checkpoints
+	meta       Meta // for checkpoints and the history
 	// fingerprint identifies the training data in checkpoints.
 	fingerprint string
 
@@ -286,17 +292,9 @@ func newTrainer[T model.Float, M any, P model.Model[T, M]](m P, train, val *data
 	if cfg.Patience > 0 {
 		t.best = make([]T, len(t.params))
 	}
+	t.meta = cfg.Meta.filled(Meta{Classes: train.Classes, Target: train.Target, Features: train.Features})
+	t.meta = t.meta.filled(Meta{Widths: widths, Head: m.Head(), Arch: Arch{DType: dtypeName[T]()}})
 	if cfg.CheckpointPath != "" || cfg.ResumeFrom != "" {
-		t.meta = cfg.Meta
-		if t.meta.Classes == nil {
-			t.meta.Classes = train.Classes
-		}
-		if t.meta.Target == "" {
-			t.meta.Target = train.Target
-		}
-		if t.meta.Features == nil {
-			t.meta.Features = train.Features
-		}
 		// Fail now rather than at the first checkpoint.
 		if _, err := encodeMeta(t.meta, widths, m.Head(), dtypeName[T]()); err != nil {
 			return nil, fmt.Errorf("train: Config.Meta: %w", err)
@@ -344,7 +342,7 @@ func (t *trainer[T, M, P]) close() { t.pool.close() }
 // run trains the remaining epochs.
 func (t *trainer[T, M, P]) run(ctx context.Context) (History, error) {
 	h := &t.hist
-	h.Best, h.BestLoss = t.bestEpoch, t.bestLossOrZero()
+	h.Best, h.BestLoss, h.Meta = t.bestEpoch, t.bestLossOrZero(), t.meta
 	if t.stalled() { // a resumed run that had already stopped early
 		h.EarlyStopped = true
 		t.restoreBest()

@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/nngen/nngen/runtime/data"
@@ -99,4 +100,16 @@ func synthetic32(n int) *data.Dataset[float32] {
 		d.Labels = append(d.Labels, k)
 	}
 	return d
+}
+
+// mustPanic checks that f panics with the message want.
+func mustPanic(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		if r := recover(); r == nil || !strings.Contains(r.(string), want) {
+			t.Errorf("panic %v, want %q", r, want)
+		}
+	}()
+	f()
 }

@@ -1,10 +1,16 @@
 package train
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +37,13 @@ import (
 //	"nngen.features"    Features as a JSON array of strings, if any
 //	"nngen.mean"        Mean as a JSON array of numbers, if any
 //	"nngen.std"         Std as a JSON array of numbers, if any
+//	"nngen.version"     Run.Version, if not empty
+//	"nngen.files"       Run.Files as a JSON object, if any:
+//	                    {"data": {"name": "iris.csv", "size": 4551, "sha256": "…"}}
+//	"nngen.settings"    Run.Settings as a JSON object of strings, if any:
+//	                    {"batch": "16", "lr": "0.01"}
+//	"nngen.metrics"     Run.Metrics as a JSON object of numbers, if any:
+//	                    {"test_accuracy": 0.97}
 type Meta struct {
 	// Widths is the number of inputs, then the units of each layer, and
 	// Head the output activation: the architecture. SaveWeights takes
@@ -60,6 +73,72 @@ type Meta struct {
 	// Mean and Std are the per-feature statistics of the standardization
 	// applied to the inputs (see data.Standardizer), one per input.
 	Mean, Std []float64
+
+	// Run records how the weights were made, for the people and programs
+	// that read the file; loading and resuming do not check it.
+	Run Run
+}
+
+// filled returns meta with the fields it leaves empty taken from d: the
+// Widths, the Head, the Arch's DType, the Classes, the Target, the
+// Features, and the Mean and Std together.
+func (meta Meta) filled(d Meta) Meta {
+	if meta.Widths == nil {
+		meta.Widths = d.Widths
+	}
+	meta.Head = cmp.Or(meta.Head, d.Head)
+	meta.Arch.DType = cmp.Or(meta.Arch.DType, d.Arch.DType)
+	if meta.Classes == nil {
+		meta.Classes = d.Classes
+	}
+	meta.Target = cmp.Or(meta.Target, d.Target)
+	if meta.Features == nil {
+		meta.Features = d.Features
+	}
+	if meta.Mean == nil && meta.Std == nil {
+		meta.Mean, meta.Std = d.Mean, d.Std
+	}
+	return meta
+}
+
+// Run is the record of a training run.
+type Run struct {
+	Version string // of the software that trained the weights
+
+	// Files identify the files the run read, by their role: "spec",
+	// "data", "val", "test".
+	Files map[string]FileSum
+
+	// Settings are the training settings, each written as on a command
+	// line: {"batch": "16", "lr": "0.01", "schedule": "cosine"}.
+	Settings map[string]string
+
+	// Metrics are the final scores, by name: {"val_loss": 0.08}. They
+	// must be finite.
+	Metrics map[string]float64
+}
+
+// FileSum identifies the contents of a file.
+type FileSum struct {
+	Name   string `json:"name"`   // the path it was read from
+	Size   int64  `json:"size"`   // in bytes
+	SHA256 string `json:"sha256"` // of its bytes, in hexadecimal
+}
+
+// SumFile returns the FileSum of the file at path: its size and the
+// SHA-256 of its bytes, which it reads through once.
+func SumFile(path string) (FileSum, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return FileSum{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return FileSum{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return FileSum{Name: path, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // Arch is the architecture of a network beyond its widths and head.
@@ -97,6 +176,10 @@ const (
 	keyFeatures    = "nngen.features"
 	keyMean        = "nngen.mean"
 	keyStd         = "nngen.std"
+	keyVersion     = "nngen.version"
+	keyFiles       = "nngen.files"
+	keySettings    = "nngen.settings"
+	keyMetrics     = "nngen.metrics"
 )
 
 // Prefixes of the tensors that checkpoints hold besides the weights.
@@ -177,14 +260,14 @@ func ReadParams[T model.Float](path string, widths []int, head string) ([]T, Met
 }
 
 // ReadMeta returns the metadata of a weights file or checkpoint without
-// loading its tensors into a model, for example to find out the
-// architecture it was trained with.
+// loading its tensors, for example to find out the architecture it was
+// trained with; it reads the file's header alone.
 func ReadMeta(path string) (Meta, error) {
-	f, err := safetensors.ReadFile(path)
+	md, err := safetensors.ReadMetadata(path)
 	if err != nil {
 		return Meta{}, err
 	}
-	meta, err := decodeMeta(f.Metadata)
+	meta, err := decodeMeta(md)
 	if err != nil {
 		return Meta{}, fmt.Errorf("%s: %w", path, err)
 	}
@@ -369,7 +452,7 @@ func encodeMeta(meta Meta, widths []int, head, dtype string) (map[string]string,
 		}
 		md[keyActivations] = strings.Join(names, ",")
 	}
-	for key, v := range map[string]string{keyLoss: meta.Arch.Loss, keyTarget: meta.Target} {
+	for key, v := range map[string]string{keyLoss: meta.Arch.Loss, keyTarget: meta.Target, keyVersion: meta.Run.Version} {
 		if v != "" {
 			md[key] = v
 		}
@@ -377,6 +460,8 @@ func encodeMeta(meta Meta, widths []int, head, dtype string) (map[string]string,
 	for _, err := range []error{
 		putJSON(md, keyClasses, meta.Classes), putJSON(md, keyFeatures, meta.Features),
 		putJSON(md, keyMean, meta.Mean), putJSON(md, keyStd, meta.Std),
+		putObject(md, keyFiles, meta.Run.Files), putObject(md, keySettings, meta.Run.Settings),
+		putObject(md, keyMetrics, meta.Run.Metrics),
 	} {
 		if err != nil {
 			return nil, err
@@ -395,6 +480,32 @@ func putJSON[E any](md map[string]string, key string, v []E) error {
 		return fmt.Errorf("metadata %q: %v", key, err)
 	}
 	md[key] = string(b)
+	return nil
+}
+
+// putObject stores m in md under key as a JSON object, unless m is empty.
+func putObject[V any](md map[string]string, key string, m map[string]V) error {
+	if len(m) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("metadata %q: %v", key, err)
+	}
+	md[key] = string(b)
+	return nil
+}
+
+// getObject decodes the JSON object of what stored in md under key, if
+// any, into dst.
+func getObject[V any](md map[string]string, key, what string, dst *map[string]V) error {
+	s, ok := md[key]
+	if !ok {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s), dst); err != nil || *dst == nil {
+		return fmt.Errorf("metadata %q: %q is not a JSON object of %s", key, s, what)
+	}
 	return nil
 }
 
@@ -447,9 +558,12 @@ func decodeMeta(md map[string]string) (Meta, error) {
 	}
 	meta.Arch.Loss = md[keyLoss]
 	meta.Target = md[keyTarget]
+	meta.Run.Version = md[keyVersion]
 	for _, err := range []error{
 		getJSON(md, keyClasses, "strings", &meta.Classes), getJSON(md, keyFeatures, "strings", &meta.Features),
 		getJSON(md, keyMean, "numbers", &meta.Mean), getJSON(md, keyStd, "numbers", &meta.Std),
+		getObject(md, keyFiles, "file sums", &meta.Run.Files), getObject(md, keySettings, "strings", &meta.Run.Settings),
+		getObject(md, keyMetrics, "numbers", &meta.Run.Metrics),
 	} {
 		if err != nil {
 			return Meta{}, err
@@ -480,8 +594,8 @@ func parseActivation(s string) (Activation, error) {
 
 // check reports inconsistencies within meta: activations that do not
 // fit the layers and head, classes that do not fit the head and outputs,
-// and feature names and standardization statistics that do not fit the
-// inputs or are not finite. Fields of the architecture that are unknown
+// feature names and standardization statistics that do not fit the
+// inputs or are not finite, and metrics that are not finite. Fields of the architecture that are unknown
 // are not checked against.
 func (meta *Meta) check() error {
 	if acts := meta.Arch.Activations; acts != nil && meta.Widths != nil {
@@ -520,6 +634,11 @@ func (meta *Meta) check() error {
 		if meta.Widths != nil && len(meta.Mean) != meta.Widths[0] {
 			return fmt.Errorf("metadata: standardization of %d features for a network of %d inputs",
 				len(meta.Mean), meta.Widths[0])
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(meta.Run.Metrics)) {
+		if v := meta.Run.Metrics[name]; math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("metadata: metric %q is %v, not a finite number", name, v)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package train
 
 import (
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,6 +32,12 @@ func TestWeightsRoundTrip(t *testing.T) {
 		Features: []string{"sepal length", "sepal_width", "petal,length", "petal_width"},
 		Mean:     []float64{5.843333333333334, 3.0573333333333337, 3.7580000000000005, 1.1993333333333336},
 		Std:      []float64{0.8253012917851409, 0.4344109677354946, 1.759404065775303, 0.7596926279021594},
+		Run: Run{
+			Version:  "v1.2.3",
+			Files:    map[string]FileSum{"data": {Name: "data/iris.csv", Size: 4551, SHA256: "ab12"}},
+			Settings: map[string]string{"lr": "0.01", "schedule": "cosine"},
+			Metrics:  map[string]float64{"val_loss": 0.1, "test_accuracy": 29.0 / 30},
+		},
 	}
 	if err := SaveWeights(path, &m, meta); err != nil {
 		t.Fatal(err)
@@ -69,6 +76,10 @@ func TestWeightsRoundTrip(t *testing.T) {
 		"nngen.features":    `["sepal length","sepal_width","petal,length","petal_width"]`,
 		"nngen.mean":        "[5.843333333333334,3.0573333333333337,3.7580000000000005,1.1993333333333336]",
 		"nngen.std":         "[0.8253012917851409,0.4344109677354946,1.759404065775303,0.7596926279021594]",
+		"nngen.version":     "v1.2.3",
+		"nngen.files":       `{"data":{"name":"data/iris.csv","size":4551,"sha256":"ab12"}}`,
+		"nngen.settings":    `{"lr":"0.01","schedule":"cosine"}`,
+		"nngen.metrics":     `{"test_accuracy":0.9666666666666667,"val_loss":0.1}`,
 	}
 	if !maps.Equal(f.Metadata, wantMD) {
 		t.Errorf("metadata %q, want %q", f.Metadata, wantMD)
@@ -315,6 +326,7 @@ func TestSaveWeightsErrors(t *testing.T) {
 		{Meta{Arch: Arch{Activations: []Activation{{Name: "tanh"}, {Name: "identity"}}}}, "metadata: activations tanh, identity do not fit a 1,8,8,2 identity network"},
 		{Meta{Arch: Arch{Activations: []Activation{{Name: "tanh"}, {Name: "tanh"}, {Name: "sigmoid"}}}}, "metadata: activations tanh, tanh, sigmoid do not fit a 1,8,8,2 identity network"},
 		{Meta{Features: []string{"x", "y"}}, "metadata: 2 feature names for a network of 1 inputs"},
+		{Meta{Run: Run{Metrics: map[string]float64{"r2": math.NaN(), "a": 1, "mse": math.Inf(1)}}}, `metadata: metric "mse" is +Inf, not a finite number`},
 	} {
 		path := filepath.Join(dir, "w.safetensors")
 		err := SaveWeights(path, &m, tt.meta)
@@ -338,6 +350,22 @@ func TestSaveWeightsErrors(t *testing.T) {
 	err = SaveWeights(filepath.Join(dir, "b.safetensors"), &b, Meta{Classes: []string{"1", "01"}})
 	if want := filepath.Join(dir, "b.safetensors") + `: metadata: classes: class "01" is listed twice`; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+func TestSumFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.csv")
+	if err := os.WriteFile(path, []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := SumFile(path)
+	// sha256sum of "abc", as in FIPS 180-2's example.
+	want := FileSum{Name: path, Size: 3, SHA256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}
+	if err != nil || got != want {
+		t.Errorf("SumFile = %+v, %v; want %+v", got, err, want)
+	}
+	if _, err := SumFile(path + ".missing"); !os.IsNotExist(err) {
+		t.Errorf("SumFile of a missing file: %v", err)
 	}
 }
 
@@ -415,6 +443,9 @@ func TestDecodeMetaErrors(t *testing.T) {
 		{map[string]string{"nngen.features": `{"a":1}`}, `metadata "nngen.features": "{\"a\":1}" is not a JSON array of strings`},
 		{map[string]string{"nngen.features": `["a","a"]`}, `metadata: feature "a" is named twice`},
 		{map[string]string{"nngen.classes": `["a","a"]`}, `metadata: classes: class "a" is listed twice`},
+		{map[string]string{"nngen.settings": `{"lr":0.1}`}, `metadata "nngen.settings": "{\"lr\":0.1}" is not a JSON object of strings`},
+		{map[string]string{"nngen.metrics": `[1]`}, `metadata "nngen.metrics": "[1]" is not a JSON object of numbers`},
+		{map[string]string{"nngen.files": `null`}, `metadata "nngen.files": "null" is not a JSON object of file sums`},
 		{map[string]string{"nngen.widths": "4,6,3", "nngen.head": "softmax", "nngen.activations": "relu,sigmoid"},
 			"metadata: activations relu, sigmoid do not fit a 4,6,3 softmax network"},
 	} {

@@ -463,6 +463,19 @@ func (d *decoder) integer(n *yaml.Node, what string, min, max int, dst *int) {
 	*dst = int(v)
 }
 
+// boolean decodes true or false.
+func (d *decoder) boolean(n *yaml.Node, what string, dst *bool) {
+	if !d.scalar(n, what, "true or false") {
+		return
+	}
+	v, err := strconv.ParseBool(n.Value)
+	if n.Tag != "!!bool" || err != nil {
+		d.errorf(n, "%s: want true or false, got %s", what, describe(n))
+		return
+	}
+	*dst = v
+}
+
 // seed decodes a seed: any integer that fits in 64 bits unsigned, as
 // the -seed flags take.
 func (d *decoder) seed(n *yaml.Node, dst *uint64) {
@@ -659,11 +672,24 @@ func (d *decoder) train(n *yaml.Node, t *Train) {
 		"lr":        func(v *yaml.Node) { d.number(v, "train: lr", 1e-12, 100, &t.LR) },
 		"val_split": func(v *yaml.Node) { d.number(v, "train: val_split", 0, 0.9, &t.ValSplit) },
 		"target":    func(v *yaml.Node) { d.str(v, "train: target", &t.Target) },
+
+		"test_split":       func(v *yaml.Node) { d.number(v, "train: test_split", 0, 0.9, &t.TestSplit) },
+		"schedule":         func(v *yaml.Node) { choice(d, v, "train: schedule", Schedules, &t.Schedule) },
+		"warmup":           func(v *yaml.Node) { d.integer(v, "train: warmup", 0, 1_000_000, &t.Warmup) },
+		"clip":             func(v *yaml.Node) { d.number(v, "train: clip", 0, math.Inf(1), &t.Clip) },
+		"patience":         func(v *yaml.Node) { d.integer(v, "train: patience", 0, 1_000_000, &t.Patience) },
+		"no_standardize":   func(v *yaml.Node) { d.boolean(v, "train: no_standardize", &t.NoStandardize) },
+		"checkpoint_every": func(v *yaml.Node) { d.integer(v, "train: checkpoint_every", 0, 1_000_000, &t.CheckpointEvery) },
+		"threads":          func(v *yaml.Node) { d.integer(v, "train: threads", 0, 4096, &t.Threads) },
 		"optimizer": func(v *yaml.Node) {
 			choice(d, v, "train: optimizer", Optimizers, &t.Optimizer)
 		},
 	})
 }
+
+// Schedules lists the learning-rate schedules a spec accepts, which are
+// those of the CLI's -schedule.
+var Schedules = []string{"constant", "step", "cosine"}
 
 // Optimizers lists the optimizer names a spec accepts: those of
 // runtime/optim, which the CLI accepts too.

@@ -39,8 +39,18 @@ type Layer struct {
 }
 
 // Train holds the optional training defaults of a spec; zero values mean
-// "not given". Command-line flags override them.
+// "not given". Command-line flags override them. Each key of the train
+// section is its flag's name with _ for -.
 type Train struct {
+	TestSplit       float64
+	Schedule        string // one of Schedules
+	Warmup          int    // epochs of learning-rate warm-up
+	Clip            float64
+	Patience        int
+	NoStandardize   bool
+	CheckpointEvery int // with a checkpoint file, the epochs between checkpoints
+	Threads         int
+
 	Epochs    int
 	Batch     int
 	LR        float64

@@ -8,12 +8,20 @@ import (
 	"strings"
 
 	"github.com/nngen/nngen/runtime/optim"
+	"github.com/nngen/nngen/runtime/train"
 )
 
 // TrainOptions are the settings of nngen train. The nngen command fills
 // them from its flags, the spec's train section and its defaults,
 // validates them and hands them to the model program as JSON.
 type TrainOptions struct {
+	// The record of the run that the weights and checkpoints keep (see
+	// record): nngen's version, the spec file, and the settings, by
+	// the name of their flags, as the flags write them; a run resumed
+	// from a checkpoint compares them with its own.
+	Version, Spec string
+	Settings      map[string]string
+
 	Data, Val, Test     string
 	ValSplit, TestSplit float64
 	Target              string
@@ -31,7 +39,7 @@ type TrainOptions struct {
 	Resume              string
 	Threads             int // 0 is one thread
 	Out                 string
-	History             string   // where to write the epochs as JSON, for plots
+	History             string   // where to write the epochs, one JSON object a line (see historyLine)
 	Metrics             []string // scores added to each epoch's line (see HeadMetrics)
 	Threshold           float64  // from which a sigmoid output predicts 1; 0 is 0.5
 }
@@ -129,6 +137,27 @@ func (o *EvalOptions) Validate() error {
 		}
 	}
 	return checkThreshold(o.Threshold)
+}
+
+// record returns the record of the run for the metadata of its weights
+// and checkpoints: nngen's version, the settings, and the size and
+// SHA-256 of the spec and the data files, which it reads through.
+func (o *TrainOptions) record() (train.Run, error) {
+	r := train.Run{Version: o.Version, Settings: o.Settings}
+	for _, f := range []struct{ role, path string }{{"spec", o.Spec}, {"data", o.Data}, {"val", o.Val}, {"test", o.Test}} {
+		if f.path == "" {
+			continue
+		}
+		sum, err := train.SumFile(f.path)
+		if err != nil {
+			return train.Run{}, err
+		}
+		if r.Files == nil {
+			r.Files = map[string]train.FileSum{}
+		}
+		r.Files[f.role] = sum
+	}
+	return r, nil
 }
 
 // schedule returns the learning-rate schedule of o for the given number

@@ -34,19 +34,6 @@ type Epoch struct {
 	ValMAE      *float64 `json:"val_mae,omitempty"`
 }
 
-// historyEpoch is the history line of epoch e of a model with the head.
-func historyEpoch(e train.EpochStats, head string) Epoch {
-	h := Epoch{Epoch: e.Epoch, TrainLoss: e.TrainLoss, ValLoss: e.Val.Loss}
-	switch {
-	case e.Val.N == 0:
-	case head == model.Identity:
-		h.ValMAE = &e.Val.MAE
-	default:
-		h.ValAccuracy = &e.Val.Accuracy
-	}
-	return h
-}
-
 func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o TrainOptions
 	if len(args) != 1 {
@@ -76,27 +63,41 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 	if err != nil {
 		return err
 	}
-	trainSet, val, test, meta := d.Train, d.Val, d.Test, d.Meta
-	meta.Arch = arch
-	if w := continuousWarning(trainSet); w != "" {
+	if w := continuousWarning(d.Train); w != "" {
 		fmt.Fprintf(stderr, "nngen: warning: %s\n", w)
+	}
+	run, err := o.record()
+	if err != nil {
+		return err
 	}
 	opt, err := optim.New[T](o.Optimizer, optim.DefaultConfig(o.Optimizer))
 	if err != nil {
 		return err
 	}
-	m.Init(o.Seed)
-	perEpoch := (trainSet.Len() + o.Batch - 1) / o.Batch
+	var resumed train.Position
+	if o.Resume != "" {
+		if resumed, err = train.ReadPosition(o.Resume); err != nil {
+			return err
+		}
+	}
+	var history *os.File
+	if o.History != "" {
+		if history, err = openHistory(o.History, o.Resume != "", resumed.Epoch); err != nil {
+			return err
+		}
+		defer history.Close()
+	}
+	perEpoch := (d.Train.Len() + o.Batch - 1) / o.Batch
 	progress := newProgress(stderr, o.Epochs)
 	var growth lossGrowth
-	var history []Epoch
+	scoring := o.scoring()
 	cfg := train.Config[T]{
 		Epochs: o.Epochs, Batch: o.Batch, Optimizer: opt, Schedule: o.schedule(perEpoch),
-		ClipNorm: o.Clip, Seed: o.Seed, Patience: o.Patience,
+		ClipNorm: o.Clip, Patience: o.Patience,
 		CheckpointPath: o.Checkpoint, CheckpointEvery: o.CheckpointEvery, ResumeFrom: o.Resume,
 		Threads: o.Threads,
-		Scoring: o.scoring(),
-		Meta:    meta,
+		Scoring: scoring,
+		Meta:    train.Meta{Arch: arch, Run: run},
 		OnBatch: func(b train.BatchStats) {
 			growth.start(b.Loss)
 			progress.batch(b)
@@ -104,31 +105,58 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 		OnEpoch: func(e train.EpochStats) error {
 			progress.clear()
 			fmt.Fprintln(stdout, epochLine(e, o.Epochs, head, o.Metrics))
-			history = append(history, historyEpoch(e, head))
+			if history != nil {
+				// Written as the run goes: an interrupted run keeps its epochs.
+				if _, err := history.Write(historyLine(e, head, scoring.Ranking)); err != nil {
+					return fmt.Errorf("writing the history: %w", err)
+				}
+			}
 			if w := growth.check(e.Epoch, e.TrainLoss, o.LR); w != "" {
 				fmt.Fprintf(stderr, "nngen: warning: %s\n", w)
 			}
 			return nil
 		},
 	}
-	fmt.Fprintf(stdout, "training on %d samples (validation %d, test %d), %d epochs of %d batches, %s\n",
-		trainSet.Len(), size(val), size(test), o.Epochs, perEpoch, o.Optimizer)
+	fmt.Fprintf(stdout, "training on %d samples (validation %d, test %d), %d epochs of %d batches, %s, %s, seed %d\n",
+		d.Train.Len(), size(d.Val), size(d.Test), o.Epochs, perEpoch, o.Optimizer, o.rate(), o.Seed)
+	if o.Resume != "" {
+		fmt.Fprintln(stdout, resumingLine(o.Resume, resumed))
+	}
 	start := time.Now()
-	h, err := train.Fit(ctx, m, trainSet, val, cfg)
+	h, err := train.FitData(ctx, m, d, cfg)
 	progress.clear()
 	elapsed := time.Since(start)
-	if o.History != "" {
-		// Written whatever the end, for nngen to plot.
-		if b, jerr := json.Marshal(history); jerr == nil {
-			os.WriteFile(o.History, b, 0o644)
-		}
-	}
 	if err != nil {
-		return stopped(ctx, err, o, m, meta, h, stderr)
+		return stopped(ctx, err, o, m, h.Meta, h, stderr)
+	}
+
+	// The final scores, saved with the weights.
+	parts := []struct {
+		name, prefix string
+		d            *data.Dataset[T]
+		met          train.Metrics
+	}{{"validation", "val_", d.Val, train.Metrics{}}, {"test", "test_", d.Test, train.Metrics{}}}
+	meta := h.Meta
+	meta.Run.Metrics = map[string]float64{}
+	if len(h.Epochs) > 0 {
+		meta.Run.Metrics["train_loss"] = h.Epochs[len(h.Epochs)-1].TrainLoss
+	}
+	var evalErr error
+	for i := range parts {
+		p := &parts[i]
+		if p.d == nil {
+			continue
+		}
+		if p.met, evalErr = train.EvaluateWith(m, p.d, o.Threads, train.Scoring{Threshold: o.Threshold, Ranking: true}); evalErr != nil {
+			parts = parts[:i]
+			break
+		}
+		addScores(meta.Run.Metrics, p.prefix, p.met, head, true)
 	}
 	if err := train.SaveWeights(o.Out, m, meta); err != nil {
 		return err
 	}
+
 	fmt.Fprintln(stdout)
 	if h.EarlyStopped {
 		fmt.Fprintf(stdout, "stopped early: best validation loss %.4g at epoch %d (weights of that epoch kept)\n", h.BestLoss, h.Best)
@@ -136,27 +164,48 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 	if len(h.Epochs) == 0 && o.Resume != "" {
 		fmt.Fprintf(stdout, "nothing left to train: %s is already at epoch %d or later; raise -epochs to train further\n", o.Resume, o.Epochs)
 	}
-	samples := len(h.Epochs) * trainSet.Len()
+	samples := len(h.Epochs) * d.Train.Len()
 	fmt.Fprintf(stdout, "trained %d epochs in %s (%.0f samples/s)\n", len(h.Epochs), elapsed.Round(time.Millisecond), float64(samples)/elapsed.Seconds())
 	if len(h.Epochs) > 0 {
 		fmt.Fprintf(stdout, "final training loss: %.4g\n", h.Epochs[len(h.Epochs)-1].TrainLoss)
 	}
-	for _, s := range []struct {
-		name string
-		d    *data.Dataset[T]
-	}{{"validation", val}, {"test", test}} {
-		if s.d == nil {
+	for _, p := range parts {
+		if p.d == nil {
 			continue
 		}
-		met, err := train.EvaluateWith(m, s.d, o.Threads, train.Scoring{Threshold: o.Threshold, Ranking: true})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s: %s\n", s.name, summary(met, head, HeadMetrics[head]))
-		writeUndefined(stdout, met, HeadMetrics[head])
+		fmt.Fprintf(stdout, "%s: %s\n", p.name, summary(p.met, head, HeadMetrics[head]))
+		writeUndefined(stdout, p.met, HeadMetrics[head])
+	}
+	if evalErr != nil {
+		return evalErr
 	}
 	fmt.Fprintf(stdout, "weights saved to %s\n", o.Out)
 	return nil
+}
+
+// rate describes the learning rate of o: "lr 0.01", with the schedule
+// and the warm-up if they are not the defaults.
+func (o *TrainOptions) rate() string {
+	s := fmt.Sprintf("lr %g", o.LR)
+	if o.Schedule != "constant" {
+		s += ", " + o.Schedule + " schedule"
+	}
+	if o.Warmup > 0 {
+		s += fmt.Sprintf(", %d epochs of warm-up", o.Warmup)
+	}
+	return s
+}
+
+// resumingLine says where a run resumed from the checkpoint at path
+// continues, at the position pos.
+func resumingLine(path string, pos train.Position) string {
+	switch {
+	case pos.Batch > 0:
+		return fmt.Sprintf("resuming from %s in epoch %d after %d of %d batches", path, pos.Epoch+1, pos.Batch, pos.Batches)
+	case pos.Epoch > 0:
+		return fmt.Sprintf("resuming from %s after epoch %d", path, pos.Epoch)
+	}
+	return fmt.Sprintf("resuming from %s before the first batch", path)
 }
 
 func size[T model.Float](d *data.Dataset[T]) int {

@@ -2,7 +2,6 @@ package driver
 
 import (
 	"context"
-	"math"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/testdata/golden/softmax"
 )
@@ -187,36 +185,4 @@ func TestTrainWarnings(t *testing.T) {
 	if status != 0 || stderr != want {
 		t.Errorf("labels 0.5, 1.5, 2.5: status %d, stderr %q\nwant %q", status, stderr, want)
 	}
-}
-
-// TestHistoryEpoch checks the metric each head's history records.
-func TestHistoryEpoch(t *testing.T) {
-	e := train.EpochStats{Epoch: 4, TrainLoss: 0.5, Val: train.Metrics{N: 30, Loss: 0.6, Accuracy: 0.9, MAE: 0.3}}
-	for _, c := range []struct {
-		head     string
-		val      bool
-		acc, mae float64 // NaN: none
-	}{
-		{model.Softmax, true, 0.9, math.NaN()},
-		{model.Sigmoid, true, 0.9, math.NaN()},
-		{model.Identity, true, math.NaN(), 0.3},
-		{model.Softmax, false, math.NaN(), math.NaN()},
-	} {
-		stats := e
-		if !c.val {
-			stats.Val = train.Metrics{}
-		}
-		h := historyEpoch(stats, c.head)
-		if h.Epoch != 4 || h.TrainLoss != 0.5 || !same(h.ValAccuracy, c.acc) || !same(h.ValMAE, c.mae) {
-			t.Errorf("%s head, validation %v: %+v", c.head, c.val, h)
-		}
-	}
-}
-
-// same reports whether p points to v, or is nil for NaN.
-func same(p *float64, v float64) bool {
-	if p == nil {
-		return math.IsNaN(v)
-	}
-	return *p == v
 }

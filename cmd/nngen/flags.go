@@ -108,6 +108,7 @@ func trainFlags(fs *flag.FlagSet, o *driver.TrainOptions) {
 	fs.StringVar(&o.Resume, "resume", o.Resume, "continue training from this checkpoint")
 	fs.IntVar(&o.Threads, "threads", o.Threads, "goroutines that train each mini-batch of more than 32 samples, and validate, in parallel (up to 4 share a batch; 0 is 1); the weights do not depend on it")
 	fs.StringVar(&o.Out, "o", o.Out, "weights file to write, safetensors (required)")
+	fs.StringVar(&o.History, "history", o.History, "write each epoch's losses, scores, learning rate and seconds to this file as the run goes, one JSON object per line")
 	fs.Var((*listValue)(&o.Metrics), "metrics", "`scores` added to each epoch's validation line, comma-separated: "+driver.MetricsUsage)
 	thresholdVar(fs, &o.Threshold)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/nngen/nngen/internal/build"
 	"github.com/nngen/nngen/internal/driver"
 	"github.com/nngen/nngen/internal/plot"
+	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -32,26 +33,29 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "nngen train: %v\n", err)
 		return errUsage
 	}
-	if err := checkWritable(o.Out, o.Checkpoint, t.plot); err != nil {
+	if err := checkWritable(o.Out, o.Checkpoint, o.History, t.plot); err != nil {
 		return err
 	}
 	if t.plot == "" {
 		return runModel(t.spec, "train", o, stdout, stderr)
 	}
-	tmp, err := os.CreateTemp("", "nngen-history-*.json")
-	if err != nil {
-		return err
+	if o.History == "" {
+		tmp, err := os.CreateTemp("", "nngen-history-*.jsonl")
+		if err != nil {
+			return err
+		}
+		tmp.Close()
+		defer os.Remove(tmp.Name())
+		o.History = tmp.Name()
 	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	o.History = tmp.Name()
 	err = runModel(t.spec, "train", o, stdout, stderr)
 	// Drawn also after a divergence or an interruption, from the epochs
 	// completed.
-	if perr := drawLosses(t.plot, t.spec.Name, o.History, stdout); err == nil {
-		err = perr
+	drawn, perr := drawLosses(t.plot, t.spec.Name, o.History, stdout)
+	if err == nil && perr == nil && !drawn {
+		fmt.Fprintln(stdout, "no epoch was trained: no loss curves to draw")
 	}
-	return err
+	return cmp.Or(err, perr)
 }
 
 // trainCommand is a command line of nngen train, parsed and validated.
@@ -63,10 +67,13 @@ type trainCommand struct {
 }
 
 // parseTrain parses the arguments of nngen train, reads the spec they
-// name and validates the options: those of the flags set, else of the
-// spec's train section, else the defaults (trainDefaults).
+// name and validates the options: those of the flags set, else for a
+// resumed run those its checkpoint records, else those of the spec
+// (specSettings), else the defaults (trainDefaults). The flags set on
+// the command line of a resumed run must agree with its checkpoint but
+// for the resumable ones.
 func parseTrain(args []string, stdout, stderr io.Writer) (*trainCommand, error) {
-	o := trainDefaults(&spec.Model{Seed: 1})
+	o := trainDefaults()
 	fs := newFlags("train", stdout, stderr)
 	trainFlags(fs.FlagSet, &o)
 	plotPath := fs.String("plot", "", "draw the training and validation loss curves to this PNG file")
@@ -78,43 +85,98 @@ func parseTrain(args []string, stdout, stderr io.Writer) (*trainCommand, error) 
 	if err != nil {
 		return nil, err
 	}
-	o = withSpec(o, setFlags(fs.FlagSet), s)
+	set := setFlags(fs.FlagSet)
+	origins := map[string]string{} // of the settings not set on the command line
+	if err := withSettings(fs.FlagSet, set, specSettings(s), "set in "+path, origins); err != nil {
+		return nil, err
+	}
+	if !set["lr"] && s.Train.LR == 0 {
+		o.LR = defaultLR(o.Optimizer)
+	}
+	if o.Resume != "" {
+		if err := resume(fs.FlagSet, set, o.Resume, origins, stderr); err != nil {
+			return nil, err
+		}
+	}
 	if err := cmp.Or(o.Validate(), o.CheckHead(string(s.Head()))); err != nil {
-		fmt.Fprintf(stderr, "nngen train: %v\n", err)
+		fmt.Fprintf(stderr, "nngen train: %v%s\n", err, originNote(err, origins))
 		return nil, errUsage
 	}
 	if s.DType == spec.Float32 && o.Clip > 0 && float32(o.Clip) == 0 {
 		fmt.Fprintf(stderr, "nngen train: -clip %g is 0 in float32, the model's dtype\n", o.Clip)
 		return nil, errUsage
 	}
+	o.Version, o.Spec, o.Settings = version(), path, settings(fs.FlagSet)
 	return &trainCommand{spec: s, specPath: path, plot: *plotPath, options: o}, nil
 }
 
-// drawLosses draws the loss curves of the model name from the history
-// file written by the model program to the PNG file path; an empty
-// history, of a program that did not start training, draws nothing.
-func drawLosses(path, name, history string, stdout io.Writer) error {
-	b, err := os.ReadFile(history)
-	if err != nil || len(b) == 0 {
+// resume sets the flags of fs that are not in set to the settings that
+// the checkpoint at path records, noting so in origins, and refuses, as
+// a usage error, flags in set that differ from them (see
+// resumeDifferences). A checkpoint of an nngen that recorded no
+// settings changes nothing.
+func resume(fs *flag.FlagSet, set map[string]bool, path string, origins map[string]string, stderr io.Writer) error {
+	if err := checkReadable(path); err != nil {
 		return err
+	}
+	if _, err := train.ReadPosition(path); err != nil {
+		return fmt.Errorf("-resume: %w", err)
+	}
+	meta, err := train.ReadMeta(path)
+	if err != nil {
+		return err
+	}
+	recorded := meta.Run.Settings
+	if diffs := resumeDifferences(fs, set, recorded); diffs != nil {
+		for _, d := range diffs {
+			fmt.Fprintf(stderr, "nngen train: %s\n", d)
+		}
+		fmt.Fprintf(stderr, "nngen train: -resume %s continues a run with its settings: leave those flags out, or give them the checkpoint's values\n", path)
+		return errUsage
+	}
+	return withSettings(fs, set, recorded, "recorded in "+path, origins)
+}
+
+// originNote names where the option that the error err of Validate
+// names first came from, if not the command line: " (set in
+// spec.yaml)".
+func originNote(err error, origins map[string]string) string {
+	name, _, _ := strings.Cut(strings.TrimPrefix(err.Error(), "-"), " ")
+	if o, ok := origins[strings.TrimSuffix(name, ":")]; ok {
+		return " (" + o + ")"
+	}
+	return ""
+}
+
+// drawLosses draws the loss curves of the model name from the history
+// file written by the model program, one JSON object per line, to the
+// PNG file path, and reports whether it did: an empty history draws
+// nothing.
+func drawLosses(path, name, history string, stdout io.Writer) (bool, error) {
+	b, err := os.ReadFile(history)
+	if err != nil {
+		return false, err
 	}
 	var h []driver.Epoch
-	if err := json.Unmarshal(b, &h); err != nil {
-		return err
+	for dec := json.NewDecoder(bytes.NewReader(b)); dec.More(); {
+		var e driver.Epoch
+		if err := dec.Decode(&e); err != nil {
+			return false, fmt.Errorf("%s: %v", history, err)
+		}
+		h = append(h, e)
 	}
 	if len(h) == 0 {
-		fmt.Fprintln(stdout, "no epoch was trained: no loss curves to draw")
-		return nil
+		return false, nil
 	}
 	var png bytes.Buffer
 	if err := plot.Losses(&png, name, h); err != nil {
-		return err
+		return false, err
 	}
 	if err := writeFile(path, png.Bytes()); err != nil {
-		return err
+		return false, err
 	}
 	fmt.Fprintf(stdout, "loss curves drawn to %s\n", path)
-	return nil
+	return true, nil
 }
 
 // checkTrainOutputs reports a plot that is not PNG and an output of
@@ -128,7 +190,7 @@ func checkTrainOutputs(specPath string, o driver.TrainOptions, plotPath string) 
 	if err := checkOutputs([]arg{{"-checkpoint", o.Checkpoint}}, inputs); err != nil {
 		return err
 	}
-	return checkOutputs([]arg{{"-o", o.Out}, {"-plot", plotPath}}, append(inputs, arg{"-resume", o.Resume}))
+	return checkOutputs([]arg{{"-o", o.Out}, {"-plot", plotPath}, {"-history", o.History}}, append(inputs, arg{"-resume", o.Resume}))
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
@@ -235,24 +297,13 @@ func checkWritable(paths ...string) error {
 }
 
 // trainDefaults returns the options of nngen train that the flags
-// start from: those of the spec s's train section, else Adam in
-// mini-batches of 32 for 100 epochs, on one thread, with the spec's seed,
-// a constant learning rate and that of defaultLR.
-func trainDefaults(s *spec.Model) driver.TrainOptions {
-	t := s.Train
-	o := driver.TrainOptions{
-		Epochs:    cmp.Or(t.Epochs, 100),
-		Batch:     cmp.Or(t.Batch, 32),
-		Optimizer: cmp.Or(t.Optimizer, "adam"),
-		Schedule:  "constant",
-		Seed:      s.Seed,
-		Target:    t.Target,
-		ValSplit:  t.ValSplit,
-		Threads:   1,
-		Threshold: 0.5,
+// start from: Adam in mini-batches of 32 for 100 epochs, on one thread,
+// with seed 1 and a constant learning rate of 0.001.
+func trainDefaults() driver.TrainOptions {
+	return driver.TrainOptions{
+		Epochs: 100, Batch: 32, Optimizer: "adam", LR: defaultLR("adam"), Schedule: "constant",
+		Seed: 1, Threads: 1, Threshold: 0.5,
 	}
-	o.LR = cmp.Or(t.LR, defaultLR(o.Optimizer))
-	return o
 }
 
 // defaultLR is the learning rate of an optimizer where neither -lr nor
@@ -262,31 +313,6 @@ func defaultLR(optimizer string) float64 {
 		return 0.001
 	}
 	return 0.01
-}
-
-// withSpec returns the options o parsed from flags, where the spec s
-// supplies the defaults of the options whose flags are not in set. The
-// default learning rate is that of the optimizer chosen; -val replaces
-// the spec's val_split.
-func withSpec(o driver.TrainOptions, set map[string]bool, s *spec.Model) driver.TrainOptions {
-	d := trainDefaults(s)
-	unset(set, "epochs", &o.Epochs, d.Epochs)
-	unset(set, "batch", &o.Batch, d.Batch)
-	unset(set, "optimizer", &o.Optimizer, d.Optimizer)
-	unset(set, "lr", &o.LR, cmp.Or(s.Train.LR, defaultLR(o.Optimizer)))
-	unset(set, "seed", &o.Seed, d.Seed)
-	unset(set, "target", &o.Target, d.Target)
-	if !set["val"] {
-		unset(set, "val-split", &o.ValSplit, d.ValSplit)
-	}
-	return o
-}
-
-// unset sets *p to v if the flag name is not in set.
-func unset[T any](set map[string]bool, name string, p *T, v T) {
-	if !set[name] {
-		*p = v
-	}
 }
 
 // setFlags returns the names of the flags set on the command line.

@@ -54,6 +54,23 @@ func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args [
 // trainModel trains a new model, or resumes one, as o says, until it is
 // done or ctx is cancelled.
 func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, arch train.Arch, o TrainOptions, stdout, stderr io.Writer) error {
+	var (
+		resumed train.Position
+		history *os.File
+		err     error
+	)
+	if o.Resume != "" {
+		if resumed, err = train.ReadPosition(o.Resume); err != nil {
+			return err
+		}
+	}
+	if o.History != "" {
+		// Opened first, so that no run leaves another's history.
+		if history, err = openHistory(o.History, o.Resume != "", resumed.Epoch); err != nil {
+			return err
+		}
+		defer history.Close()
+	}
 	m := P(new(M))
 	head := m.Head()
 	d, err := train.Load(m, train.Sources{
@@ -73,19 +90,6 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 	opt, err := optim.New[T](o.Optimizer, optim.DefaultConfig(o.Optimizer))
 	if err != nil {
 		return err
-	}
-	var resumed train.Position
-	if o.Resume != "" {
-		if resumed, err = train.ReadPosition(o.Resume); err != nil {
-			return err
-		}
-	}
-	var history *os.File
-	if o.History != "" {
-		if history, err = openHistory(o.History, o.Resume != "", resumed.Epoch); err != nil {
-			return err
-		}
-		defer history.Close()
 	}
 	perEpoch := (d.Train.Len() + o.Batch - 1) / o.Batch
 	progress := newProgress(stderr, o.Epochs)

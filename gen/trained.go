@@ -131,6 +131,28 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 	)
 }
 
+// trainedHeader adds to the header of a model with trained parameters
+// what a reader needs to know which they are:
+//
+//	//
+//	// Command: nngen gen -weights iris.safetensors iris.yaml
+//	// Weights: iris.safetensors, SHA-256 3f2a…
+func (e *emitter) trainedHeader() {
+	t := e.m.Trained
+	if t == nil {
+		return
+	}
+	e.f.HeaderComment("")
+	if t.Command != "" {
+		e.f.HeaderComment("Command: " + t.Command)
+	}
+	w := "Weights: " + t.Source
+	if t.SHA256 != "" {
+		w += ", SHA-256 " + t.SHA256
+	}
+	e.f.HeaderComment(w)
+}
+
 // codeFile is the Go file that the weights file blob belongs to: nngen
 // gen names the blob after it, iris_weights.bin for iris.go.
 func codeFile(blob string) string {

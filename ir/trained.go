@@ -27,6 +27,10 @@ type Trained struct {
 	// Package-level names: the predictor type, its trained value, the
 	// class names, the embedded bytes and their SHA-256.
 	Predictor, Value, ClassNames, BlobVar, BlobSum string
+
+	// For the header of the generated file: the SHA-256 of the weights
+	// file, in hexadecimal, and the command that built it in, if known.
+	SHA256, Command string
 }
 
 // AttachTrained makes m carry trained parameters and the metadata saved

@@ -41,7 +41,15 @@ func Attach(m *ir.Model, s *spec.Model, path, blob string) (note string, err err
 	if note, err = train.CheckArch(path, meta, Arch(s)); err != nil {
 		return "", err
 	}
-	return note, m.AttachTrained(filepath.Base(path), params, meta.Classes, meta.Mean, meta.Std, blob)
+	sum, err := train.SumFile(path)
+	if err != nil {
+		return "", err
+	}
+	if err := m.AttachTrained(filepath.Base(path), params, meta.Classes, meta.Mean, meta.Std, blob); err != nil {
+		return "", err
+	}
+	m.Trained.SHA256 = sum.SHA256
+	return note, nil
 }
 
 // Arch returns the architecture of s as weights files record it.

@@ -534,6 +534,7 @@ func (d *decoder) model(n *yaml.Node) *Model {
 			}
 		},
 		"package": func(v *yaml.Node) {
+			m.PackagePos = Pos{v.Line, v.Column}
 			d.str(v, "package", &m.Package)
 			if v.Tag == "!!str" {
 				if err := CheckPackage(m.Package); err != nil {

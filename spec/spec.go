@@ -26,6 +26,8 @@ type Model struct {
 	Loss    Loss
 	Seed    uint64
 	Train   Train
+
+	PackagePos Pos // of the package key, if the spec has one
 }
 
 // Layer is one dense layer: z = W·a + b, then its activation.

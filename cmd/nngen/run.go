@@ -251,6 +251,14 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "nngen gen: -test writes several files and needs an output file, not -o -")
 		return errUsage
 	}
+	if err := checkPackage(s, *pkg, *out); err != nil {
+		var list spec.ErrorList
+		if errors.As(err, &list) {
+			return err
+		}
+		fmt.Fprintf(stderr, "nngen gen: %v\n", err)
+		return errUsage
+	}
 	if *pkg == "" && s.Package == "" {
 		*pkg = defaultPackage(*out)
 		if err := spec.CheckPackage(*pkg); err != nil {
@@ -270,6 +278,7 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		m.Trained.Command = commandLine("nngen gen", args)
 		if note != "" {
 			fmt.Fprintf(stderr, "nngen gen: note: %s\n", note)
 		}
@@ -325,10 +334,54 @@ func outputArgs(files map[string][]byte, out string) []arg {
 	return args
 }
 
-// defaultPackage is $GOPACKAGE under go generate, else the name of the
-// output file's directory.
+// checkPackage reports a package of the generated code, the spec s's,
+// else -pkg pkg, that differs from the one go generate runs in, with the
+// output out in its directory: the file would not build. The spec's is a
+// spec.ErrorList, at its package key.
+func checkPackage(s *spec.Model, pkg, out string) error {
+	want := generatePackage(out)
+	switch {
+	case want == "":
+	case s.Package != "":
+		if s.Package != want {
+			return spec.ErrorList{{File: s.File, Pos: s.PackagePos, Msg: fmt.Sprintf(
+				"package: %s is not %s, the package that go generate runs nngen in ($GOPACKAGE), so %s would not build; "+
+					"write package: %s, or leave the key out to take $GOPACKAGE", s.Package, want, out, want)}}
+		}
+	case pkg != "" && pkg != want:
+		return fmt.Errorf("-pkg %s is not %s, the package that go generate runs nngen in ($GOPACKAGE), so %s would not build; leave -pkg out to take $GOPACKAGE", pkg, want, out)
+	}
+	return nil
+}
+
+// needsQuotes reports whether r, in an argument, needs quotes in a shell.
+func needsQuotes(r rune) bool {
+	return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("-_./=:,+@%", r))
+}
+
+// generatePackage returns the package of the code written to out under
+// go generate, which runs nngen in the directory of the package it names
+// in $GOPACKAGE: that package, the one under test for a directive in an
+// external test file; "" if nngen does not run under go generate, or out
+// is in another directory. Standard output is taken to go to the package.
+func generatePackage(out string) string {
+	p := strings.TrimSuffix(os.Getenv("GOPACKAGE"), "_test")
+	if p == "" || out == "-" {
+		return p
+	}
+	dir, err := filepath.Abs(filepath.Dir(out))
+	wd, werr := os.Getwd()
+	if err != nil || werr != nil || dir != wd {
+		return ""
+	}
+	return p
+}
+
+// defaultPackage is the package of the code written to out where neither
+// the spec nor -pkg gives one: that of go generate (generatePackage),
+// else the name of the output file's directory.
 func defaultPackage(out string) string {
-	if p := os.Getenv("GOPACKAGE"); p != "" {
+	if p := generatePackage(out); p != "" {
 		return p
 	}
 	dir, err := filepath.Abs(filepath.Dir(out))
@@ -336,6 +389,23 @@ func defaultPackage(out string) string {
 		return "model"
 	}
 	return filepath.Base(dir)
+}
+
+// commandLine writes the command cmd with the arguments args as a shell
+// would read it back: each argument that holds more than letters, digits
+// and the characters of paths and flags in single quotes.
+func commandLine(cmd string, args []string) string {
+	var b strings.Builder
+	b.WriteString(cmd)
+	for _, a := range args {
+		b.WriteByte(' ')
+		if a != "" && !strings.ContainsFunc(a, needsQuotes) {
+			b.WriteString(a)
+		} else {
+			b.WriteString("'" + strings.ReplaceAll(a, "'", `'\''`) + "'")
+		}
+	}
+	return b.String()
 }
 
 func trimExt(path string) string {

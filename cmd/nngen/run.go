@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/nngen/nngen/gen"
+	"github.com/nngen/nngen/internal/suggest"
 	"github.com/nngen/nngen/internal/weightfile"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
@@ -112,44 +113,14 @@ func unknownCommand(stderr io.Writer, name string) {
 	fmt.Fprintln(stderr, "\nRun \"nngen help\" for the commands.")
 }
 
-// nearest returns the command whose name is the fewest edits away from
-// name, if that is at most 2 and less than the name's length; else "".
+// nearest returns the command nearest to name (see suggest.Nearest), or
+// "".
 func nearest(name string) string {
-	best, dist := "", 3
+	var names []string
 	for _, c := range commands() {
-		if d := editDistance(strings.ToLower(name), c.name); d < dist && d < len(name) {
-			best, dist = c.name, d
-		}
+		names = append(names, c.name)
 	}
-	return best
-}
-
-// editDistance returns the number of insertions, deletions, substitutions
-// and transpositions of adjacent bytes that turn a into b (the optimal
-// string alignment distance).
-func editDistance(a, b string) int {
-	// d[i][j] is the distance between a[:i] and b[:j].
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
+	return suggest.Nearest(name, names)
 }
 
 func runHelp(args []string, stdout, stderr io.Writer) error {

@@ -32,7 +32,7 @@ func ReadColumns(r io.Reader, name string, opts CSVOptions, columns []string) ([
 			index[k] = j
 		}
 		if index[k] < 0 {
-			return nil, p.errorf(p.line(0), "no column %s in the header (its columns: %s)", quote(c), quoteAll(header))
+			return nil, p.errorf(p.line(0), "%s", noColumn(c, header))
 		}
 	}
 	width := len(header)

@@ -18,7 +18,8 @@ func TestReadColumns(t *testing.T) {
 		t.Errorf("with ';': %q, %v", rows, err)
 	}
 	for _, tt := range []struct{ in, col, want string }{
-		{"id,x\n1,2\n", "ID", `in.csv:1: no column "ID" in the header (its columns: "id", "x")`},
+		{"id,x\n1,2\n", "ID", `in.csv:1: no column "ID" in the header (did you mean "id"? its columns: "id", "x")`},
+		{"id,x\n1,2\n", "name", `in.csv:1: no column "name" in the header (its columns: "id", "x")`},
 		{"id,x,id\n1,2,3\n", "id", `in.csv:1: column "id" appears more than once in the header`},
 		{"id,x\n1,2\n3\n", "id", "in.csv:3: row has 1 field, want 2"},
 		{"id,x\n\"1,2\n", "id", "in.csv:2: extraneous or missing \" in quoted-field"},

@@ -788,7 +788,7 @@ func (p *csvParser[T]) findTarget(width int) error {
 			p.target = j
 		}
 		if p.target < 0 {
-			return p.errorf(line, "no column %s in the header", quote(p.opts.Target))
+			return p.errorf(line, "%s", noColumn(p.opts.Target, p.header))
 		}
 	case p.opts.TargetIndex != nil:
 		p.target = *p.opts.TargetIndex

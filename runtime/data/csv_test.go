@@ -122,7 +122,13 @@ func TestReadCSVErrors(t *testing.T) {
 			name: "unknown target name",
 			in:   "x1,x2,y\n1,2,a\n",
 			opts: CSVOptions{Target: "z"},
-			want: `data.csv:1: no column "z" in the header`,
+			want: `data.csv:1: no column "z" in the header (its columns: "x1", "x2", "y")`,
+		},
+		{
+			name: "misspelled target name",
+			in:   "sepal_length,species\n1,a\n",
+			opts: CSVOptions{Target: "specis"},
+			want: `data.csv:1: no column "specis" in the header (did you mean "species"? its columns: "sepal_length", "species")`,
 		},
 		{
 			name: "ambiguous target name",

@@ -29,7 +29,7 @@ func TestReadCSVHostile(t *testing.T) {
 		{"10 MB column name", "x" + strings.Repeat("x", mb10) + ",y\nz,a\n", CSVOptions{},
 			`big.csv:2: column "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…: "z" is not a number`},
 		{"10 MB target name asked for", "x,y\n1,a\n", CSVOptions{Target: strings.Repeat("t", mb10)},
-			`big.csv:1: no column "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"… in the header`},
+			`big.csv:1: no column "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"… in the header (its columns: "x", "y")`},
 		{"5 million fields", "x,y\n" + strings.Repeat("1,", 5<<20) + "a\n", CSVOptions{},
 			"big.csv:2: row has 5242881 fields, want 2"},
 		{"10 MB quoted field across lines", "x,y\n1,\"" + strings.Repeat("a\n", 5<<20) + "\n", CSVOptions{},

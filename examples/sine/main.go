@@ -47,14 +47,13 @@ func grid(n int, offset float64) *data.Dataset[float64] {
 // the midpoints of that grid.
 func run(epochs int, w io.Writer) (float64, error) {
 	m := new(Sine)
-	m.Init(SineSeed)
 	opt, err := optim.New[float64]("adam", optim.DefaultConfig("adam"))
 	if err != nil {
 		return 0, err
 	}
-	cfg := train.Config[float64]{Epochs: epochs, Batch: 32, Optimizer: opt, Seed: SineSeed,
+	cfg := train.Config[float64]{Epochs: epochs, Batch: 32, Optimizer: opt,
 		Schedule: optim.Cosine{Base: 0.01, Min: 1e-4, Total: epochs * points / 32}}
-	if _, err := train.Fit(context.Background(), m, grid(points, 0), nil, cfg); err != nil {
+	if _, err := train.FitData(context.Background(), m, &train.Data[float64]{Train: grid(points, 0), Seed: SineSeed}, cfg); err != nil {
 		return 0, err
 	}
 	test, err := train.Evaluate(m, grid(points-1, 0.5))

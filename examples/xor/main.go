@@ -40,13 +40,13 @@ func run(epochs int, w io.Writer) (int, error) {
 		d.Y = append(d.Y, r[2])
 	}
 	m := new(XOR)
-	m.Init(XORSeed)
 	opt, err := optim.New[float64]("adam", optim.DefaultConfig("adam"))
 	if err != nil {
 		return 0, err
 	}
-	cfg := train.Config[float64]{Epochs: epochs, Batch: 4, LR: 0.05, Optimizer: opt, Seed: XORSeed}
-	if _, err := train.Fit(context.Background(), m, d, nil, cfg); err != nil {
+	// The spec's seed, given once, initializes the model and shuffles.
+	cfg := train.Config[float64]{Epochs: epochs, Batch: 4, LR: 0.05, Optimizer: opt}
+	if _, err := train.FitData(context.Background(), m, &train.Data[float64]{Train: d, Seed: XORSeed}, cfg); err != nil {
 		return 0, err
 	}
 	correct := 0

@@ -7,18 +7,30 @@
 // to the model:
 //
 //	var m iris.Classifier // generated, float64
-//	m.Init(iris.ClassifierSeed)
-//	hist, err := train.Fit(ctx, &m, trainSet, valSet, train.Config[float64]{
+//	d, err := train.Load(&m, train.Sources{Train: "iris.csv", ValSplit: 0.2, TestSplit: 0.2, Seed: 1})
+//	...
+//	hist, err := train.FitData(ctx, &m, d, train.Config[float64]{
 //		Epochs:    200,
 //		Batch:     16,
 //		Optimizer: opt, // from optim.New
 //		LR:        0.01,
-//		Seed:      1,
 //		Patience:  20,
 //	})
 //	...
-//	met, err := train.Evaluate(&m, testSet)
-//	err = train.SaveWeights("iris.safetensors", &m, train.Meta{Classes: trainSet.Classes})
+//	met, err := train.Evaluate(&m, d.Test)
+//	err = train.SaveWeights("iris.safetensors", &m, hist.Meta)
+//
+// and later, or in another program, predicts from raw features:
+//
+//	p, err := train.LoadPredictor("iris.safetensors", new(iris.Classifier))
+//	...
+//	class := p.PredictClass([]float64{5.1, 3.5, 1.4, 0.2}) // "setosa"
+//
+// [Load] reads and splits the data and fits the standardization; the
+// seed given to it is the run's, with which [FitData] initializes the
+// model and shuffles the batches ([Fit] takes the parts, a model already
+// initialized or loaded, and Config.Seed). The History's Meta is the
+// metadata to save the weights with, and a [Predictor] applies it.
 //
 // The package never interprets a network: the generated code computes the
 // outputs, losses and gradients, and this package drives it.
@@ -68,7 +80,10 @@
 // PyTorch loads them with safetensors.torch.load_file and
 // load_state_dict, and LoadWeights loads PyTorch's files of the same
 // architecture. Loading is strict: a missing, misshapen, mistyped or
-// unknown tensor is an error naming it.
+// unknown tensor is an error naming it. [Meta.Run] records how the
+// weights were made, for their readers: the version of the software,
+// the input files by size and SHA-256 ([SumFile]), the settings and the
+// final scores. [ReadMeta] reads the metadata alone.
 //
 // # Checkpoints
 //
@@ -101,7 +116,8 @@
 // samples are those of the checkpoint, and so are the architecture, the
 // classes, the feature names, the standardization and a fingerprint of
 // the training data (a SHA-256 hash of its features and targets, stored
-// as "nngen.data"), naming the first that differs.
+// as "nngen.data"), naming the first that differs. [ReadPosition] tells
+// where a checkpoint's run stands.
 package train
 
 //go:generate go run github.com/nngen/nngen/internal/asmgen train

@@ -7,46 +7,37 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/optim"
 	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/testdata/golden/softmax"
 )
 
 // This example trains a generated 4-6-3 classifier on the iris data with
-// Adam and early stopping, evaluates it, and saves its weights with what
-// is needed to use it on new data.
+// Adam and early stopping, evaluates it, saves its weights with what is
+// needed to use it on new data, and loads them back as a predictor of
+// raw measurements.
 func Example() {
-	d, err := data.LoadCSV[float64]("../data/testdata/iris.csv", data.CSVOptions{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	trainSet, valSet := d.Split(0.2, 3)
-	std, err := data.FitStandardizer(trainSet)
-	if err != nil {
-		log.Fatal(err)
-	}
-	std.Apply(trainSet)
-	std.Apply(valSet)
-
 	var m softmax.Classifier // generated from a spec by nngen
-	m.Init(softmax.ClassifierSeed)
+	d, err := train.Load(&m, train.Sources{Train: "../data/testdata/iris.csv", ValSplit: 0.2, Seed: softmax.ClassifierSeed})
+	if err != nil {
+		log.Fatal(err)
+	}
 	opt, err := optim.New[float64]("adam", optim.DefaultConfig("adam"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	hist, err := train.Fit(context.Background(), &m, trainSet, valSet, train.Config[float64]{
+	// FitData initializes m, and shuffles, with the seed of the data.
+	hist, err := train.FitData(context.Background(), &m, d, train.Config[float64]{
 		Epochs:    300,
 		Batch:     16,
 		Optimizer: opt,
 		LR:        0.01,
-		Seed:      1,
 		Patience:  50,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	met, err := train.Evaluate(&m, valSet)
+	met, err := train.Evaluate(&m, d.Val)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -60,21 +51,24 @@ func Example() {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "iris.safetensors")
-	meta := train.Meta{Classes: d.Classes, Target: d.Target, Mean: std.Mean, Std: std.Std}
-	if err := train.SaveWeights(path, &m, meta); err != nil {
+	// The history's metadata holds the classes, the feature names and
+	// the standardization.
+	if err := train.SaveWeights(path, &m, hist.Meta); err != nil {
 		log.Fatal(err)
 	}
 
-	var loaded softmax.Classifier
-	meta, err = train.LoadWeights(path, &loaded)
+	p, err := train.LoadPredictor(path, new(softmax.Classifier))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(meta.Widths, meta.Head, meta.Classes, meta.Target)
-	fmt.Println("same weights:", loaded == m)
+	fmt.Println(p.Meta.Widths, p.Meta.Head, p.Meta.Classes, p.Meta.Target)
+	fmt.Println("same weights:", *p.Model == m)
+	// Raw measurements: the predictor standardizes them as in training.
+	fmt.Println(p.PredictClass([]float64{5.1, 3.5, 1.4, 0.2}), p.PredictClass([]float64{6.3, 3.3, 6.0, 2.5}))
 	// Output:
 	// training loss fell: true
 	// accuracy above 90%: true
 	// [4 6 3] softmax [setosa versicolor virginica] species
 	// same weights: true
+	// setosa virginica
 }

@@ -45,13 +45,15 @@ func Train[T model.Float, M any, P model.Model[T, M]](m P, files fs.FS, s Settin
 	if err != nil {
 		return train.Metrics{}, err
 	}
-	m.Init(s.Seed)
 	opt, err := optim.New[T]("adam", optim.DefaultConfig("adam"))
 	if err != nil {
 		return train.Metrics{}, err
 	}
-	cfg := train.Config[T]{Epochs: s.Epochs, Batch: s.Batch, LR: s.LR, Optimizer: opt, Seed: s.Seed, Meta: d.Meta}
-	if _, err := train.Fit(context.Background(), m, d.Train, nil, cfg); err != nil {
+	// FitData initializes m and shuffles with the seed of the data, and
+	// returns the metadata to save the weights with.
+	cfg := train.Config[T]{Epochs: s.Epochs, Batch: s.Batch, LR: s.LR, Optimizer: opt}
+	h, err := train.FitData(context.Background(), m, d, cfg)
+	if err != nil {
 		return train.Metrics{}, err
 	}
 	test, err := train.Evaluate(m, d.Test)
@@ -60,7 +62,7 @@ func Train[T model.Float, M any, P model.Model[T, M]](m P, files fs.FS, s Settin
 	}
 	fmt.Fprintf(w, "after %d epochs: test accuracy %.2f%% (%d samples), test loss %.4f\n", s.Epochs, 100*test.Accuracy, test.N, test.Loss)
 	if out != "" {
-		return test, train.SaveWeights(out, m, d.Meta)
+		return test, train.SaveWeights(out, m, h.Meta)
 	}
 	return test, nil
 }

@@ -15,5 +15,5 @@ import "embed"
 // driver that runs generated models for the nngen command, and of the
 // packages they import.
 //
-//go:embed go.mod runtime/*/*.go runtime/*/*.s internal/driver/*.go internal/atomicfile/*.go
+//go:embed go.mod runtime/*/*.go runtime/*/*.s internal/driver/*.go internal/atomicfile/*.go internal/suggest/*.go
 var Source embed.FS

@@ -194,7 +194,10 @@ func (o *TrainOptions) rate() string {
 	if o.Schedule != "constant" {
 		s += ", " + o.Schedule + " schedule"
 	}
-	if o.Warmup > 0 {
+	switch {
+	case o.Warmup == 1:
+		s += ", 1 epoch of warm-up"
+	case o.Warmup > 1:
 		s += fmt.Sprintf(", %d epochs of warm-up", o.Warmup)
 	}
 	return s

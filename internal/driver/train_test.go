@@ -2,6 +2,7 @@ package driver
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -50,19 +51,21 @@ func TestTrainInterrupted(t *testing.T) {
 		edit   func(o *TrainOptions)
 		want   string // stderr, a regular expression
 		saved  bool
+		lines  int // of the history: the epochs completed
 	}{
-		{"before the first batch", 1, nil, `^interrupted before the first batch: nothing saved\n$`, false},
-		{"within an epoch", 15, nil, `^interrupted in epoch 2 after 3 of 10 batches: weights saved to \S+\n$`, true},
+		{"before the first batch", 1, nil, `^interrupted before the first batch: nothing saved\n$`, false, 0},
+		{"within an epoch", 15, nil, `^interrupted in epoch 2 after 3 of 10 batches: weights saved to \S+\n$`, true, 1},
 		{"under early stopping", 40, func(o *TrainOptions) { o.ValSplit, o.Patience, o.Batch = 0.2, 100, 16 },
-			`^interrupted in epoch 5 after 3 of 8 batches: weights of epoch (\d), the best so far \(validation loss 0\.\d+\), saved to \S+\n$`, true},
+			`^interrupted in epoch 5 after 3 of 8 batches: weights of epoch (\d), the best so far \(validation loss 0\.\d+\), saved to \S+\n$`, true, 4},
 		{"with a checkpoint", 15, func(o *TrainOptions) { o.Checkpoint = filepath.Join(dir, "c.safetensors") },
-			`^interrupted in epoch 2 after 3 of 10 batches: checkpoint saved to \S+; continue with -resume \S+\n$`, false},
+			`^interrupted in epoch 2 after 3 of 10 batches: checkpoint saved to \S+; continue with -resume \S+\n$`, false, 1},
 		{"with a checkpoint that cannot be written", 15, func(o *TrainOptions) { o.Checkpoint = filepath.Join(dir, "missing", "c.safetensors") },
-			`^nngen: train: checkpoint: .*\ninterrupted in epoch 2 after 3 of 10 batches: weights saved to \S+\n$`, true},
+			`^nngen: train: checkpoint: .*\ninterrupted in epoch 2 after 3 of 10 batches: weights saved to \S+\n$`, true, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := base
 			o.Out = filepath.Join(t.TempDir(), "w.safetensors")
+			o.History = filepath.Join(t.TempDir(), "run.jsonl")
 			if c.edit != nil {
 				c.edit(&o)
 			}
@@ -80,6 +83,10 @@ func TestTrainInterrupted(t *testing.T) {
 			_, err = train.LoadWeights(o.Out, &got)
 			if c.saved != (err == nil) {
 				t.Fatalf("weights saved: %v, want %v", err, c.saved)
+			}
+			// The history keeps the epochs completed.
+			if b, err := os.ReadFile(o.History); err != nil || strings.Count(string(b), "\n") != c.lines {
+				t.Errorf("history %q, %v; want %d lines", b, err, c.lines)
 			}
 			if len(m) < 2 {
 				return

@@ -132,25 +132,28 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 }
 
 // trainedHeader adds to the header of a model with trained parameters
-// what a reader needs to know which they are:
+// what a reader needs to know which they are, the command in a block
+// that no wrapping breaks:
 //
 //	//
-//	// Command: nngen gen -weights iris.safetensors iris.yaml
-//	// Weights: iris.safetensors, SHA-256 3f2a…
+//	// Weights: iris.safetensors
+//	// SHA-256: 3f2a…
+//	// Command:
+//	//	nngen gen -weights iris.safetensors iris.yaml
 func (e *emitter) trainedHeader() {
 	t := e.m.Trained
 	if t == nil {
 		return
 	}
 	e.f.HeaderComment("")
-	if t.Command != "" {
-		e.f.HeaderComment("Command: " + t.Command)
-	}
-	w := "Weights: " + t.Source
+	e.f.HeaderComment("Weights: " + t.Source)
 	if t.SHA256 != "" {
-		w += ", SHA-256 " + t.SHA256
+		e.f.HeaderComment("SHA-256: " + t.SHA256)
 	}
-	e.f.HeaderComment(w)
+	if t.Command != "" {
+		e.f.HeaderComment("Command:")
+		e.f.HeaderComment("//\t" + t.Command)
+	}
 }
 
 // codeFile is the Go file that the weights file blob belongs to: nngen

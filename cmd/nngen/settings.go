@@ -106,12 +106,12 @@ func withSettings(fs *flag.FlagSet, set map[string]bool, settings map[string]str
 // run may change (resumable).
 func resumeDifferences(fs *flag.FlagSet, set map[string]bool, recorded map[string]string) []string {
 	var diffs []string
+	schedule := recorded["schedule"]
 	for _, name := range slices.Sorted(maps.Keys(recorded)) {
 		f, then := fs.Lookup(name), recorded[name]
 		if f == nil || !set[name] || f.Value.String() == then {
 			continue
 		}
-		schedule := recorded["schedule"]
 		if slices.Contains(resumable, name) && (name != "epochs" || schedule == "constant") {
 			continue
 		}

@@ -15,5 +15,7 @@ import "embed"
 // driver that runs generated models for the nngen command, and of the
 // packages they import.
 //
-//go:embed go.mod runtime/*/*.go runtime/*/*.s internal/driver/*.go internal/atomicfile/*.go internal/suggest/*.go
+//go:embed go.mod
+//go:embed runtime/*/*.go runtime/*/*.s runtime/internal/*/*.go runtime/internal/*/*.s
+//go:embed internal/driver/*.go internal/atomicfile/*.go internal/suggest/*.go
 var Source embed.FS

@@ -21,7 +21,6 @@ func optimAMD64() string {
 		"\tDX  flags (flagDecay = 1, flagNesterov = 2, flagDecouple = 4)",
 		"\tDI  p   SI  g   R8  v (velocity, or Adam's v)   R9  Adam's m",
 	)
-	w.cpuidAMD64()
 	w.sgdAMD64()
 	w.momentumAMD64()
 	w.adamAMD64()
@@ -49,15 +48,17 @@ func reduceAMD64() string {
 		"\tY0 inv   Y1 the sum, then the result v   Y2 v·0   Y14 OR of the v·0   Y15 zero",
 		"\tBX  the sign bits of the comparison of Y14 with zero, at the end",
 	)
-	w.cpuidAMD64()
 	w.sumAMD64(1, "x ← x·inv.")
 	w.sumAMD64(2, "x ← (x + x1)·inv; x1 ← 0.")
 	w.sumAMD64(4, "x ← (((x + x1) + x2) + x3)·inv; x1, x2, x3 ← 0.")
 	return w.String()
 }
 
-// cpuidAMD64 writes cpuid and xgetbv, with which a package checks for AVX2.
-func (w *writer) cpuidAMD64() {
+// cpuAMD64 returns cpu_amd64.s of package internal/cpu: cpuid and xgetbv,
+// with which it checks for AVX2.
+func cpuAMD64() string {
+	w := file("internal/cpu")
+	w.Comment("CPUID and XGETBV, for the check for AVX2 in cpu_amd64.go.")
 	f := w.text("cpuid", "leaf, sub uint32", "eax, ebx, ecx, edx uint32")
 	w.Op("MOVL %s, AX", f.arg("leaf"))
 	w.Op("MOVL %s, CX", f.arg("sub"))
@@ -72,6 +73,7 @@ func (w *writer) cpuidAMD64() {
 	w.Op("MOVL AX, %s", f.arg("eax"))
 	w.Op("MOVL DX, %s", f.arg("edx"))
 	w.Op("RET")
+	return w.String()
 }
 
 // loopAMD64 writes the loop over the vectors: AX steps by 32 bytes up to CX.

@@ -1,14 +1,16 @@
-// Asmgen writes the assembly kernels of two runtime packages: optim's
-// element loops of the optimizers and train's reduction of the gradients,
-// for amd64 with AVX2 and arm64 with NEON. go generate runs it in the
-// package's directory, from the line in its doc.go,
+// Asmgen writes the assembly of three runtime packages: the kernels of
+// optim's element loops of the optimizers and of train's reduction of the
+// gradients, for amd64 with AVX2 and arm64 with NEON, and internal/cpu's
+// CPUID and XGETBV, with which the two check for AVX2. go generate runs
+// it in the package's directory, from the line in its doc.go,
 //
 //	//go:generate go run github.com/nngen/nngen/internal/asmgen optim
 //
 // which writes kernels_amd64.s and kernels_arm64.s there; for train it
-// writes reduce_amd64.s and reduce_arm64.s. Each kernel has a plain Go
-// twin in its package, the definition, and tests that the two agree; CI
-// fails when go generate changes the committed files.
+// writes reduce_amd64.s and reduce_arm64.s, for internal/cpu cpu_amd64.s.
+// The argument is the package's directory under runtime. Each kernel has
+// a plain Go twin in its package, the definition, and tests that the two
+// agree; CI fails when go generate changes the committed files.
 //
 // The program is no part of the runtime that nngen embeds in the programs
 // it builds: the runtime imports only the standard library.
@@ -26,17 +28,19 @@ import (
 // command is how go generate runs the program, for the header.
 const command = "go run github.com/nngen/nngen/internal/asmgen"
 
-// files holds the text of each file of each package, by name.
+// files holds the text of each file of each package, by name; the
+// packages by their directory under runtime.
 var files = map[string]map[string]func() string{
-	"optim": {"kernels_amd64.s": optimAMD64, "kernels_arm64.s": optimARM64},
-	"train": {"reduce_amd64.s": reduceAMD64, "reduce_arm64.s": reduceARM64},
+	"optim":        {"kernels_amd64.s": optimAMD64, "kernels_arm64.s": optimARM64},
+	"train":        {"reduce_amd64.s": reduceAMD64, "reduce_arm64.s": reduceARM64},
+	"internal/cpu": {"cpu_amd64.s": cpuAMD64},
 }
 
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("asmgen: ")
 	if len(os.Args) != 2 || files[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: asmgen optim|train")
+		fmt.Fprintln(os.Stderr, "usage: asmgen optim|train|internal/cpu")
 		os.Exit(2)
 	}
 	for name, text := range files[os.Args[1]] {

@@ -11,7 +11,7 @@ import (
 func TestCommitted(t *testing.T) {
 	for pkg, texts := range files {
 		for name, text := range texts {
-			path := filepath.Join("..", "..", "runtime", pkg, name)
+			path := filepath.Join("..", "..", "runtime", filepath.FromSlash(pkg), name)
 			got, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)

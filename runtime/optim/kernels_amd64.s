@@ -19,25 +19,6 @@
 //	DX  flags (flagDecay = 1, flagNesterov = 2, flagDecouple = 4)
 //	DI  p   SI  g   R8  v (velocity, or Adam's v)   R9  Adam's m
 
-// func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
-TEXT ·cpuid(SB), NOSPLIT, $0-24
-	MOVL leaf+0(FP), AX
-	MOVL sub+4(FP), CX
-	CPUID
-	MOVL AX, eax+8(FP)
-	MOVL BX, ebx+12(FP)
-	MOVL CX, ecx+16(FP)
-	MOVL DX, edx+20(FP)
-	RET
-
-// func xgetbv() (eax, edx uint32)
-TEXT ·xgetbv(SB), NOSPLIT, $0-8
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, eax+0(FP)
-	MOVL DX, edx+4(FP)
-	RET
-
 // SGD: g ← g + λp if flagDecay; p ← p - η g.
 //
 //	Y0 η   Y1 λ   Y2 g   Y3 p   Y4 product

@@ -21,25 +21,6 @@
 //	Y0 inv   Y1 the sum, then the result v   Y2 v·0   Y14 OR of the v·0   Y15 zero
 //	BX  the sign bits of the comparison of Y14 with zero, at the end
 
-// func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
-TEXT ·cpuid(SB), NOSPLIT, $0-24
-	MOVL leaf+0(FP), AX
-	MOVL sub+4(FP), CX
-	CPUID
-	MOVL AX, eax+8(FP)
-	MOVL BX, ebx+12(FP)
-	MOVL CX, ecx+16(FP)
-	MOVL DX, edx+20(FP)
-	RET
-
-// func xgetbv() (eax, edx uint32)
-TEXT ·xgetbv(SB), NOSPLIT, $0-8
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, eax+0(FP)
-	MOVL DX, edx+4(FP)
-	RET
-
 // x ← x·inv.
 
 // func scaleF32(x *float32, n int, inv float32) (finite bool)

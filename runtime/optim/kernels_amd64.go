@@ -5,31 +5,10 @@ package optim
 import "github.com/nngen/nngen/runtime/internal/cpu"
 
 // The kernels of kernels_amd64.s use AVX2, 256-bit vectors of 8 float32 or
-// 4 float64. n is the number of elements, a multiple of the vector length.
+// 4 float64.
 
 const vecBytes = 32
 
 // useAsm reports whether the processor and the operating system support
 // AVX2.
 var useAsm = cpu.AVX2
-
-//go:noescape
-func sgdF32(p, grad *float32, n int, lr, wd float32, flags int)
-
-//go:noescape
-func sgdF64(p, grad *float64, n int, lr, wd float64, flags int)
-
-//go:noescape
-func momentumF32(p, grad, v *float32, n int, lr, mu, wd float32, flags int)
-
-//go:noescape
-func momentumF64(p, grad, v *float64, n int, lr, mu, wd float64, flags int)
-
-// adamF32 and adamF64 take their coefficients in k: β₁, 1-β₁, β₂, 1-β₂,
-// invSqrtBc2, ε, stepSize, l2, decay.
-//
-//go:noescape
-func adamF32(p, grad, m, v *float32, n int, k *[9]float32, flags int)
-
-//go:noescape
-func adamF64(p, grad, m, v *float64, n int, k *[9]float64, flags int)

@@ -83,6 +83,13 @@ type CSVOptions struct {
 	// as saved with a model. If Fill is nil, the means of the file's own
 	// values are used, which is right for the training data only.
 	Fill []float64
+
+	// MarkMissing, with MissingMean and Fill nil, leaves each missing
+	// feature NaN instead of filling it in, for the caller to fill in
+	// with [FillMissing] once it knows the means to use: those of the
+	// part it trains on, if it splits the file. The report's Fill is
+	// then nil.
+	MarkMissing bool
 }
 
 // LoadCSV reads the named CSV file with [ReadCSV], naming the file by path
@@ -229,6 +236,8 @@ func (o *CSVOptions) check() error {
 		return fmt.Errorf("data: unknown policy for missing values %v", o.Missing)
 	case o.Fill != nil && o.Missing != MissingMean:
 		return errors.New("data: CSVOptions.Fill is for MissingMean")
+	case o.MarkMissing && (o.Missing != MissingMean || o.Fill != nil):
+		return errors.New("data: CSVOptions.MarkMissing is for MissingMean without Fill")
 	}
 	for k, v := range o.Fill {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -307,6 +316,7 @@ type csvParser[T Float] struct {
 	// rows that had any.
 	missing     []int
 	missingRows int
+	dropped     []int   // with MissingDrop, the rows left out
 	errs        []error // the first maxErrors errors
 	more        int     // errors past those
 }
@@ -547,6 +557,7 @@ func (p *csvParser[T]) row() {
 	case cellMissing:
 		p.missingRows++
 		if p.opts.Missing == MissingDrop {
+			p.dropped = append(p.dropped, p.total-1)
 			return
 		}
 	}
@@ -703,7 +714,7 @@ func (p *csvParser[T]) finish() (*Dataset[T], *MissingReport, error) {
 		return nil, nil, p.errorf(0, "every one of the %d data %s has a missing value", p.total, plural(p.total, "row"))
 	}
 	d.X = d.X[:p.rows*d.Inputs]
-	rep := &MissingReport{Policy: p.opts.Missing, Rows: p.missingRows, Total: p.total}
+	rep := &MissingReport{Policy: p.opts.Missing, Rows: p.missingRows, Total: p.total, Dropped: p.dropped}
 	for j, n := range p.missing {
 		if n > 0 {
 			c := MissingColumn{Index: j, Count: n}
@@ -713,11 +724,11 @@ func (p *csvParser[T]) finish() (*Dataset[T], *MissingReport, error) {
 			rep.Columns = append(rep.Columns, c)
 		}
 	}
-	if p.opts.Missing == MissingMean {
+	if p.opts.Missing == MissingMean && !p.opts.MarkMissing {
 		rep.Fill, rep.Given = slices.Clone(p.opts.Fill), p.opts.Fill != nil
 		if !rep.Given {
 			var err error
-			if rep.Fill, err = fillMeans(d); err != nil {
+			if rep.Fill, err = FillMissing(d, nil); err != nil {
 				return nil, nil, p.errorf(0, "%w", err)
 			}
 		}
@@ -730,9 +741,34 @@ func (p *csvParser[T]) finish() (*Dataset[T], *MissingReport, error) {
 	return d, rep, nil
 }
 
-// fillMeans returns the mean of each feature of d over the rows that have
-// it, and puts it in place of the missing values, marked NaN.
-func fillMeans[T Float](d *Dataset[T]) ([]float64, error) {
+// FillMissing puts fill[k] in place of each value of feature k of d that
+// is NaN, as [CSVOptions].MarkMissing leaves the missing ones, and
+// returns fill. If fill is nil, it fills in the mean of each feature
+// over the rows that have it, and returns the means; a feature without
+// a value, or whose sum overflows float64, is an error naming it. It
+// panics if fill is neither nil nor one value per feature.
+func FillMissing[T Float](d *Dataset[T], fill []float64) ([]float64, error) {
+	m := d.Inputs
+	if fill != nil && len(fill) != m {
+		panic(fmt.Sprintf("data: FillMissing: %d fill values for %d features", len(fill), m))
+	}
+	if fill == nil {
+		var err error
+		if fill, err = means(d); err != nil {
+			return nil, err
+		}
+	}
+	for i, v := range d.X {
+		if v != v {
+			d.X[i] = T(fill[i%m])
+		}
+	}
+	return fill, nil
+}
+
+// means returns the mean of each feature of d over the rows where it is
+// not NaN.
+func means[T Float](d *Dataset[T]) ([]float64, error) {
 	m := d.Inputs
 	mean := make([]float64, m)
 	count := make([]int, m)
@@ -744,7 +780,6 @@ func fillMeans[T Float](d *Dataset[T]) ([]float64, error) {
 			}
 		}
 	}
-	n := d.Len()
 	for k := range mean {
 		switch {
 		case count[k] == 0:
@@ -753,14 +788,6 @@ func fillMeans[T Float](d *Dataset[T]) ([]float64, error) {
 			return nil, fmt.Errorf("%s: the values are too large to fill in their mean: their sum overflows float64", featureName(d, k))
 		}
 		mean[k] /= float64(count[k])
-		if count[k] == n {
-			continue
-		}
-		for i := k; i < len(d.X); i += m {
-			if v := d.X[i]; v != v {
-				d.X[i] = T(mean[k])
-			}
-		}
 	}
 	return mean, nil
 }

@@ -61,5 +61,8 @@
 // time, so that new data is scaled and labelled exactly as the training data
 // was. Likewise, when missing values are filled in with means, read the
 // training data with [LoadCSVReport], save the report's Fill, and pass it
-// as [CSVOptions].Fill for every other file.
+// as [CSVOptions].Fill for every other file. To fill a file that is split
+// in with the means of its training part alone, read it with
+// [CSVOptions].MarkMissing, split it, and call [FillMissing] on the
+// training part, then with the means it returns on the others.
 package data

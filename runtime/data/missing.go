@@ -85,6 +85,10 @@ type MissingReport struct {
 	Fill []float64
 	// Given reports that Fill came from CSVOptions.Fill.
 	Given bool
+	// Dropped, with MissingDrop, holds the 0-based index of each data
+	// row left out, in file order, among all the file's data rows: to
+	// leave out the same rows of columns read with [ReadColumns].
+	Dropped []int
 }
 
 // MissingColumn counts the missing values of one column of a file.

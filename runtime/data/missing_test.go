@@ -78,7 +78,8 @@ func TestReadCSVMissingDrop(t *testing.T) {
 		t.Errorf("X = %v, Y = %v", d.X, d.Y)
 	}
 	want := MissingReport{Policy: MissingDrop, Rows: 3, Total: 5, Columns: []MissingColumn{
-		{Index: 0, Name: "a", Count: 1}, {Index: 1, Name: "b", Count: 2}, {Index: 2, Name: "price", Count: 1}}}
+		{Index: 0, Name: "a", Count: 1}, {Index: 1, Name: "b", Count: 2}, {Index: 2, Name: "price", Count: 1}},
+		Dropped: []int{1, 2, 4}}
 	if fmt.Sprint(*rep) != fmt.Sprint(want) {
 		t.Errorf("report %+v\nwant   %+v", *rep, want)
 	}
@@ -144,10 +145,47 @@ func TestReadCSVMissingMean(t *testing.T) {
 		{"a,y\n1,p\n", CSVOptions{Missing: MissingDrop, Fill: []float64{1}}, "data: CSVOptions.Fill is for MissingMean"},
 		{"a,y\n1,p\n", CSVOptions{Missing: MissingMean, Fill: []float64{math.Inf(1)}}, "data: CSVOptions.Fill[0] is +Inf, want a finite number"},
 		{"a,y\n1,p\n", CSVOptions{Missing: Missing(3)}, "data: unknown policy for missing values Missing(3)"},
+		{"a,y\n1,p\n", CSVOptions{Missing: MissingDrop, MarkMissing: true}, "data: CSVOptions.MarkMissing is for MissingMean without Fill"},
+		{"a,y\n1,p\n", CSVOptions{Missing: MissingMean, Fill: []float64{1}, MarkMissing: true}, "data: CSVOptions.MarkMissing is for MissingMean without Fill"},
 	} {
 		if _, err := ReadCSV[float64](strings.NewReader(tc.in), "m.csv", tc.opts); err == nil || err.Error() != tc.want {
 			t.Errorf("%q: error %v\nwant %s", tc.in, err, tc.want)
 		}
+	}
+}
+
+// TestReadCSVMarkMissing checks that MarkMissing leaves the missing
+// features NaN, and that FillMissing fills them in with the means of the
+// rows it is given, or with the values it is given.
+func TestReadCSVMarkMissing(t *testing.T) {
+	const in = "a,b,y\n1,10,p\n,20,q\n3,NaN,p\n5,,q\n7,40,p\n"
+	d, rep, err := ReadCSVReport[float32](strings.NewReader(in), "m.csv", CSVOptions{Missing: MissingMean, MarkMissing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan := float32(math.NaN())
+	want := []float32{1, 10, nan, 20, 3, nan, 5, nan, 7, 40}
+	if !slices.EqualFunc(d.X, want, func(a, b float32) bool { return a == b || a != a && b != b }) {
+		t.Errorf("X = %v, want %v", d.X, want)
+	}
+	if rep.Fill != nil || rep.Rows != 3 || rep.Total != 5 {
+		t.Errorf("report %+v", *rep)
+	}
+	// The first three rows train, the last two are held out.
+	train, held := d.Subset([]int{0, 1, 2}), d.Subset([]int{3, 4})
+	fill, err := FillMissing(train, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(fill, []float64{2, 15}) || !slices.Equal(train.X, []float32{1, 10, 2, 20, 3, 15}) {
+		t.Errorf("fill %v, training part %v", fill, train.X)
+	}
+	if got, err := FillMissing(held, fill); err != nil || !slices.Equal(got, fill) || !slices.Equal(held.X, []float32{5, 15, 7, 40}) {
+		t.Errorf("held-out part %v, fill %v, error %v", held.X, got, err)
+	}
+	// A feature the training part has no value of has no mean.
+	if _, err := FillMissing(d.Subset([]int{1}), nil); err == nil || err.Error() != `column "a": every value is missing, so there is no mean to fill in` {
+		t.Errorf("error %v", err)
 	}
 }
 
@@ -189,6 +227,16 @@ func TestReadCSVMissingRealData(t *testing.T) {
 	checkDataset(t, d, full.Subset(kept))
 	if rep.Rows != full.Len()-len(kept) || rep.Total != full.Len() {
 		t.Errorf("report %v", rep)
+	}
+	for i, k := 0, 0; i < full.Len(); i++ {
+		if k < len(kept) && kept[k] == i {
+			k++
+		} else if dropped := rep.Dropped[i-k]; dropped != i {
+			t.Fatalf("rows left out: %d where %d was", dropped, i)
+		}
+	}
+	if len(rep.Dropped) != rep.Rows {
+		t.Errorf("%d rows listed as left out, %d were", len(rep.Dropped), rep.Rows)
 	}
 
 	d, rep, err = ReadCSVReport[float64](strings.NewReader(holes), "holes.csv", CSVOptions{Task: Binary, Missing: MissingMean})

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -29,18 +30,24 @@ func Task(head string, outputs int) (data.Task, error) {
 
 // ReadCSV reads a CSV data set for m: its target column, classes and
 // feature columns (matched by name) are those of meta, if given, its
-// shape is checked against m, and the standardization saved in meta is
-// applied.
+// shape is checked against m, its missing values are treated as
+// meta.Missing says, and the standardization saved in meta is applied.
 func ReadCSV[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta) (*data.Dataset[T], error) {
-	return readCSV(m, nil, path, meta)
+	opts, err := savedOptions(m, meta)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := readFile(m, nil, path, opts, meta)
+	return d, err
 }
 
 // ReadCSVFrom is ReadCSV reading the CSV data in r, which name names in
-// messages.
-func ReadCSVFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, meta Meta) (*data.Dataset[T], error) {
-	opts, err := csvOptions(m, meta)
+// messages, that also reports its missing values, as
+// [data.ReadCSVReport] does.
+func ReadCSVFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, meta Meta) (*data.Dataset[T], *data.MissingReport, error) {
+	opts, err := savedOptions(m, meta)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return readFrom(m, r, name, opts, meta)
 }
@@ -48,34 +55,62 @@ func ReadCSVFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, na
 // ReadInputs reads a CSV file of inputs for m, without targets: its
 // feature columns are those of meta (matched by name), if given, the
 // columns named in ignore are skipped whatever they hold (the target
-// column, say), its shape is checked against m, and the standardization
-// saved in meta is applied.
+// column, say), its shape is checked against m, its missing values are
+// treated as meta.Missing says, and the standardization saved in meta is
+// applied.
 func ReadInputs[T model.Float, M any, P model.Model[T, M]](m P, path string, meta Meta, ignore ...string) (*data.Dataset[T], error) {
-	return readFile(m, nil, path, inputOptions(meta, ignore), meta)
-}
-
-// ReadInputsFrom is ReadInputs reading the CSV data in r, which name
-// names in messages.
-func ReadInputsFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, meta Meta, ignore ...string) (*data.Dataset[T], error) {
-	return readFrom(m, r, name, inputOptions(meta, ignore), meta)
-}
-
-// inputOptions are the options of ReadInputs.
-func inputOptions(meta Meta, ignore []string) data.CSVOptions {
-	return data.CSVOptions{NoTarget: true, Features: meta.Features, Ignore: ignore}
-}
-
-// readCSV is ReadCSV reading path from fsys, or from the operating
-// system if fsys is nil.
-func readCSV[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, meta Meta) (*data.Dataset[T], error) {
-	opts, err := csvOptions(m, meta)
+	opts, err := inputOptions(meta, ignore)
 	if err != nil {
 		return nil, err
 	}
-	return readFile(m, fsys, path, opts, meta)
+	d, _, err := readFile(m, nil, path, opts, meta)
+	return d, err
 }
 
-// csvOptions are the options of ReadCSV.
+// ReadInputsFrom is ReadInputs reading the CSV data in r, which name
+// names in messages, that also reports its missing values, as
+// [data.ReadCSVReport] does.
+func ReadInputsFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, meta Meta, ignore ...string) (*data.Dataset[T], *data.MissingReport, error) {
+	opts, err := inputOptions(meta, ignore)
+	if err != nil {
+		return nil, nil, err
+	}
+	return readFrom(m, r, name, opts, meta)
+}
+
+// inputOptions are the options of ReadInputs.
+func inputOptions(meta Meta, ignore []string) (data.CSVOptions, error) {
+	opts := data.CSVOptions{NoTarget: true, Features: meta.Features, Ignore: ignore}
+	return opts, withMissing(&opts, meta)
+}
+
+// savedOptions are the options of ReadCSV.
+func savedOptions[T model.Float, M any, P model.Model[T, M]](m P, meta Meta) (data.CSVOptions, error) {
+	opts, err := csvOptions(m, meta)
+	if err != nil {
+		return opts, err
+	}
+	return opts, withMissing(&opts, meta)
+}
+
+// withMissing sets the policy for missing values of opts to meta's,
+// with meta.Fill for MissingMean, which needs it: the means of other
+// data than the training data's would fill in values that the model
+// was not trained on.
+func withMissing(opts *data.CSVOptions, meta Meta) error {
+	opts.Missing = meta.Missing
+	if meta.Missing != data.MissingMean {
+		return nil
+	}
+	if meta.Fill == nil {
+		return errors.New("train: Meta.Missing is mean, but Meta.Fill holds no training means to fill in missing values with")
+	}
+	opts.Fill = meta.Fill
+	return nil
+}
+
+// csvOptions are the options of a CSV file of data for m, with meta's
+// target, classes and features.
 func csvOptions[T model.Float, M any, P model.Model[T, M]](m P, meta Meta) (data.CSVOptions, error) {
 	widths, head := m.Widths(), m.Head()
 	task, err := Task(head, widths[len(widths)-1])
@@ -92,7 +127,7 @@ func csvOptions[T model.Float, M any, P model.Model[T, M]](m P, meta Meta) (data
 // readFile reads the CSV file at path, from fsys or from the operating
 // system if fsys is nil, with opts, checks it against m and applies the
 // standardization saved in meta.
-func readFile[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, opts data.CSVOptions, meta Meta) (*data.Dataset[T], error) {
+func readFile[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path string, opts data.CSVOptions, meta Meta) (*data.Dataset[T], *data.MissingReport, error) {
 	var (
 		f   io.ReadCloser
 		err error
@@ -103,29 +138,29 @@ func readFile[T model.Float, M any, P model.Model[T, M]](m P, fsys fs.FS, path s
 		f, err = fsys.Open(path)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	return readFrom(m, f, path, opts, meta)
 }
 
 // readFrom is readFile reading r, which name names in messages.
-func readFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, opts data.CSVOptions, meta Meta) (*data.Dataset[T], error) {
-	d, err := data.ReadCSV[T](r, name, opts)
+func readFrom[T model.Float, M any, P model.Model[T, M]](m P, r io.Reader, name string, opts data.CSVOptions, meta Meta) (*data.Dataset[T], *data.MissingReport, error) {
+	d, rep, err := data.ReadCSVReport[T](r, name, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := fits(m, name, d); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if meta.Mean != nil {
 		st, err := data.NewStandardizer[T](meta.Mean, meta.Std)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		st.Apply(d)
 	}
-	return d, nil
+	return d, rep, nil
 }
 
 // fits checks that d has the inputs and classes (if it has targets) of m.
@@ -155,7 +190,12 @@ type Sources struct {
 	// NoStandardize turns off the standardization of the features, which
 	// is otherwise fitted on the training part and applied to every part.
 	NoStandardize bool
-	Seed          uint64 // of the splits, and the Seed of the Data
+	// Missing is what to do with the missing values of every file (see
+	// data.Missing). With MissingMean, they are filled in with the means
+	// of the training part, held-out rows left out, before the
+	// standardization is fitted.
+	Missing data.Missing
+	Seed    uint64 // of the splits, and the Seed of the Data
 	// FS, if not nil, holds the files, as an embed.FS does for a program
 	// that carries its data; otherwise they are read from the file system.
 	FS fs.FS
@@ -164,50 +204,117 @@ type Sources struct {
 // Data is the data of a training run, ready for Fit and Evaluate.
 type Data[T model.Float] struct {
 	Train, Val, Test *data.Dataset[T] // Val and Test may be nil
-	// Meta holds the classes, target, feature names and standardization,
-	// to be saved with the weights (Config.Meta, SaveWeights).
+	// Meta holds the classes, target, feature names, standardization,
+	// and policy for missing values with the means it fills in, to be
+	// saved with the weights (Config.Meta, SaveWeights).
 	Meta Meta
 	// Seed is the seed of the run: Load splits with it, and [FitData]
 	// initializes the model and shuffles the batches with it.
 	Seed uint64
+	// Missing reports the missing values of each file that had any, in
+	// the order read: the training file, then the test and validation
+	// files. Load fills in their means afterwards: the reports of
+	// MissingMean have no Fill, which is in Meta.
+	Missing []MissingFile
+}
+
+// MissingFile is the report of the missing values of a file.
+type MissingFile struct {
+	Path   string
+	Report *data.MissingReport
 }
 
 // Load reads the data of a training run for m: the training file, split
 // into test, validation and training parts as asked (test first, then
 // validation from the rest, each a seeded random split), or separate
 // validation and test files read with the training file's classes. The
-// standardization is fitted on the training part alone.
+// means of the missing values (with MissingMean) and the standardization
+// are fitted on the training part alone.
 func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T], error) {
-	all, err := readCSV(m, src.FS, src.Train, Meta{Target: src.Target})
+	d := &Data[T]{Seed: src.Seed}
+	all, err := loadPart(m, src, src.Train, Meta{Target: src.Target}, &d.Missing)
 	if err != nil {
 		return nil, err
 	}
-	d := &Data[T]{Train: all, Meta: Meta{Classes: all.Classes, Target: all.Target, Features: all.Features}, Seed: src.Seed}
+	d.Train = all
+	d.Meta = Meta{Classes: all.Classes, Target: all.Target, Features: all.Features, Missing: src.Missing}
 	if src.Test != "" {
-		if d.Test, err = readCSV(m, src.FS, src.Test, d.Meta); err != nil {
+		if d.Test, err = loadPart(m, src, src.Test, d.Meta, &d.Missing); err != nil {
 			return nil, err
 		}
 	} else if src.TestSplit > 0 {
 		d.Train, d.Test = d.Train.Split(src.TestSplit, src.Seed)
 	}
 	if src.Val != "" {
-		if d.Val, err = readCSV(m, src.FS, src.Val, d.Meta); err != nil {
+		if d.Val, err = loadPart(m, src, src.Val, d.Meta, &d.Missing); err != nil {
 			return nil, err
 		}
 	} else if src.ValSplit > 0 {
 		d.Train, d.Val = d.Train.Split(src.ValSplit, src.Seed+1)
+	}
+	if src.Missing == data.MissingMean {
+		if err := d.fillMissing(src); err != nil {
+			return nil, err
+		}
 	}
 	if !src.NoStandardize {
 		st, err := data.FitStandardizer(d.Train)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", src.Train, err)
 		}
-		for _, part := range []*data.Dataset[T]{d.Train, d.Val, d.Test} {
-			if part != nil {
-				st.Apply(part)
-			}
+		for _, part := range d.parts() {
+			st.Apply(part)
 		}
 		d.Meta.Mean, d.Meta.Std = st.Mean, st.Std
 	}
 	return d, nil
+}
+
+// loadPart reads the file at path for Load, with the target, classes and
+// features of meta and the policy for missing values of src, and adds
+// the report of its missing values to reports if it had any. With
+// MissingMean it leaves them NaN, for fillMissing.
+func loadPart[T model.Float, M any, P model.Model[T, M]](m P, src Sources, path string, meta Meta, reports *[]MissingFile) (*data.Dataset[T], error) {
+	opts, err := csvOptions(m, meta)
+	if err != nil {
+		return nil, err
+	}
+	opts.Missing, opts.MarkMissing = src.Missing, src.Missing == data.MissingMean
+	d, rep, err := readFile(m, src.FS, path, opts, Meta{})
+	if err != nil {
+		return nil, err
+	}
+	if rep.Rows > 0 {
+		*reports = append(*reports, MissingFile{Path: path, Report: rep})
+	}
+	return d, nil
+}
+
+// fillMissing fills in the missing values of every part of d with the
+// means of the training part, and saves them in d.Meta.
+func (d *Data[T]) fillMissing(src Sources) error {
+	fill, err := data.FillMissing(d.Train, nil)
+	if err != nil {
+		name := src.Train
+		if src.Test == "" && src.TestSplit > 0 || src.Val == "" && src.ValSplit > 0 {
+			name += " (its training part)"
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for _, part := range d.parts()[1:] {
+		data.FillMissing(part, fill)
+	}
+	d.Meta.Fill = fill
+	return nil
+}
+
+// parts returns the parts of d that it has: the training part first.
+func (d *Data[T]) parts() []*data.Dataset[T] {
+	parts := []*data.Dataset[T]{d.Train}
+	for _, p := range []*data.Dataset[T]{d.Val, d.Test} {
+		if p != nil {
+			parts = append(parts, p)
+		}
+	}
+	return parts
 }

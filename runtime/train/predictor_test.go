@@ -16,7 +16,7 @@ import (
 // passed by hand to Init, Fit and SaveWeights do, and that the history's
 // metadata is what those give.
 func TestFitData(t *testing.T) {
-	src := Sources{Train: irisCSV, TestSplit: 0.2, ValSplit: 0.25, Seed: 5}
+	src := Sources{Train: irisCSV, TestSplit: 0.2, ValSplit: 0.25, Seed: 5, Missing: data.MissingMean}
 	cfg := func() Config[float64] {
 		return Config[float64]{Epochs: 3, Batch: 16, Optimizer: newOpt[float64](t, "adam"), LR: 0.01,
 			Meta: Meta{Arch: Arch{Loss: "cross_entropy"}, Run: Run{Version: "v0"}}}
@@ -33,6 +33,10 @@ func TestFitData(t *testing.T) {
 	c := cfg()
 	c.Seed = 5
 	c.Meta.Classes, c.Meta.Target, c.Meta.Features, c.Meta.Mean, c.Meta.Std = d.Meta.Classes, d.Meta.Target, d.Meta.Features, d.Meta.Mean, d.Meta.Std
+	c.Meta.Missing, c.Meta.Fill = data.MissingMean, d.Meta.Fill
+	if len(d.Meta.Fill) != 4 {
+		t.Fatalf("Load: fill %v, want the 4 training means", d.Meta.Fill)
+	}
 	want, err := Fit(context.Background(), byHand, d.Train, d.Val, c)
 	if err != nil {
 		t.Fatal(err)

@@ -37,6 +37,8 @@ import (
 //	"nngen.features"    Features as a JSON array of strings, if any
 //	"nngen.mean"        Mean as a JSON array of numbers, if any
 //	"nngen.std"         Std as a JSON array of numbers, if any
+//	"nngen.missing"     Missing, "drop" or "mean", unless "error"
+//	"nngen.fill"        Fill as a JSON array of numbers, if any
 //	"nngen.version"     Run.Version, if not empty
 //	"nngen.files"       Run.Files as a JSON object, if any:
 //	                    {"data": {"name": "iris.csv", "size": 4551, "sha256": "…"}}
@@ -74,6 +76,16 @@ type Meta struct {
 	// applied to the inputs (see data.Standardizer), one per input.
 	Mean, Std []float64
 
+	// Missing is what was done with the missing values of the training
+	// data, and is done with those of other data for the model: they are
+	// errors (the zero value, also of files that do not record it), their
+	// rows are left out, or each missing feature is filled in with Fill,
+	// the training means, one per input, which MissingMean needs and the
+	// others exclude. Missing values are filled in before the
+	// standardization.
+	Missing data.Missing
+	Fill    []float64
+
 	// Run records how the weights were made, for the people and programs
 	// that read the file; loading and resuming do not check it.
 	Run Run
@@ -81,7 +93,7 @@ type Meta struct {
 
 // filled returns meta with the fields it leaves empty taken from d: the
 // Widths, the Head, the Arch's DType, the Classes, the Target, the
-// Features, and the Mean and Std together.
+// Features, the Mean and Std together, and the Missing and Fill together.
 func (meta Meta) filled(d Meta) Meta {
 	if meta.Widths == nil {
 		meta.Widths = d.Widths
@@ -97,6 +109,9 @@ func (meta Meta) filled(d Meta) Meta {
 	}
 	if meta.Mean == nil && meta.Std == nil {
 		meta.Mean, meta.Std = d.Mean, d.Std
+	}
+	if meta.Missing == data.MissingError && meta.Fill == nil {
+		meta.Missing, meta.Fill = d.Missing, d.Fill
 	}
 	return meta
 }
@@ -176,6 +191,8 @@ const (
 	keyFeatures    = "nngen.features"
 	keyMean        = "nngen.mean"
 	keyStd         = "nngen.std"
+	keyMissing     = "nngen.missing"
+	keyFill        = "nngen.fill"
 	keyVersion     = "nngen.version"
 	keyFiles       = "nngen.files"
 	keySettings    = "nngen.settings"
@@ -452,6 +469,9 @@ func encodeMeta(meta Meta, widths []int, head, dtype string) (map[string]string,
 		}
 		md[keyActivations] = strings.Join(names, ",")
 	}
+	if meta.Missing != data.MissingError {
+		md[keyMissing] = meta.Missing.String()
+	}
 	for key, v := range map[string]string{keyLoss: meta.Arch.Loss, keyTarget: meta.Target, keyVersion: meta.Run.Version} {
 		if v != "" {
 			md[key] = v
@@ -459,7 +479,7 @@ func encodeMeta(meta Meta, widths []int, head, dtype string) (map[string]string,
 	}
 	for _, err := range []error{
 		putJSON(md, keyClasses, meta.Classes), putJSON(md, keyFeatures, meta.Features),
-		putJSON(md, keyMean, meta.Mean), putJSON(md, keyStd, meta.Std),
+		putJSON(md, keyMean, meta.Mean), putJSON(md, keyStd, meta.Std), putJSON(md, keyFill, meta.Fill),
 		putObject(md, keyFiles, meta.Run.Files), putObject(md, keySettings, meta.Run.Settings),
 		putObject(md, keyMetrics, meta.Run.Metrics),
 	} {
@@ -556,12 +576,18 @@ func decodeMeta(md map[string]string) (Meta, error) {
 			meta.Arch.Activations = append(meta.Arch.Activations, a)
 		}
 	}
+	if s, ok := md[keyMissing]; ok {
+		if err := meta.Missing.UnmarshalText([]byte(s)); err != nil {
+			return Meta{}, fmt.Errorf("metadata %q: %v", keyMissing, err)
+		}
+	}
 	meta.Arch.Loss = md[keyLoss]
 	meta.Target = md[keyTarget]
 	meta.Run.Version = md[keyVersion]
 	for _, err := range []error{
 		getJSON(md, keyClasses, "strings", &meta.Classes), getJSON(md, keyFeatures, "strings", &meta.Features),
 		getJSON(md, keyMean, "numbers", &meta.Mean), getJSON(md, keyStd, "numbers", &meta.Std),
+		getJSON(md, keyFill, "numbers", &meta.Fill),
 		getObject(md, keyFiles, "file sums", &meta.Run.Files), getObject(md, keySettings, "strings", &meta.Run.Settings),
 		getObject(md, keyMetrics, "numbers", &meta.Run.Metrics),
 	} {
@@ -594,9 +620,10 @@ func parseActivation(s string) (Activation, error) {
 
 // check reports inconsistencies within meta: activations that do not
 // fit the layers and head, classes that do not fit the head and outputs,
-// feature names and standardization statistics that do not fit the
-// inputs or are not finite, and metrics that are not finite. Fields of the architecture that are unknown
-// are not checked against.
+// feature names, standardization statistics and fill values that do not
+// fit the inputs or are not finite, fill values without the policy mean
+// or the reverse, and metrics that are not finite. Fields of the
+// architecture that are unknown are not checked against.
 func (meta *Meta) check() error {
 	if acts := meta.Arch.Activations; acts != nil && meta.Widths != nil {
 		if len(acts) != len(meta.Widths)-1 || acts[len(acts)-1].Name != meta.Head {
@@ -636,9 +663,34 @@ func (meta *Meta) check() error {
 				len(meta.Mean), meta.Widths[0])
 		}
 	}
+	if err := meta.checkMissing(); err != nil {
+		return err
+	}
 	for _, name := range slices.Sorted(maps.Keys(meta.Run.Metrics)) {
 		if v := meta.Run.Metrics[name]; math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("metadata: metric %q is %v, not a finite number", name, v)
+		}
+	}
+	return nil
+}
+
+// checkMissing reports a policy for missing values that is unknown, or
+// whose fill values are missing, unneeded, not finite, or not one per
+// input.
+func (meta *Meta) checkMissing() error {
+	switch m := meta.Missing; {
+	case m < data.MissingError || m > data.MissingMean:
+		return fmt.Errorf("metadata: unknown policy for missing values %v", m)
+	case m == data.MissingMean && meta.Fill == nil:
+		return errors.New("metadata: missing values are filled in with means, but no fill values are given")
+	case m != data.MissingMean && meta.Fill != nil:
+		return fmt.Errorf("metadata: fill values given, but the policy for missing values is %s, not mean", m)
+	case meta.Widths != nil && meta.Fill != nil && len(meta.Fill) != meta.Widths[0]:
+		return fmt.Errorf("metadata: %d fill values for missing features for a network of %d inputs", len(meta.Fill), meta.Widths[0])
+	}
+	for k, v := range meta.Fill {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("metadata: fill value %d is %v, not a finite number", k, v)
 		}
 	}
 	return nil

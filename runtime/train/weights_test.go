@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/safetensors"
 	"github.com/nngen/nngen/testdata/golden/mixed32"
 	"github.com/nngen/nngen/testdata/golden/regression"
@@ -32,6 +33,8 @@ func TestWeightsRoundTrip(t *testing.T) {
 		Features: []string{"sepal length", "sepal_width", "petal,length", "petal_width"},
 		Mean:     []float64{5.843333333333334, 3.0573333333333337, 3.7580000000000005, 1.1993333333333336},
 		Std:      []float64{0.8253012917851409, 0.4344109677354946, 1.759404065775303, 0.7596926279021594},
+		Missing:  data.MissingMean,
+		Fill:     []float64{5.8, 3.1, 3.75, 1.2},
 		Run: Run{
 			Version:  "v1.2.3",
 			Files:    map[string]FileSum{"data": {Name: "data/iris.csv", Size: 4551, SHA256: "ab12"}},
@@ -76,6 +79,8 @@ func TestWeightsRoundTrip(t *testing.T) {
 		"nngen.features":    `["sepal length","sepal_width","petal,length","petal_width"]`,
 		"nngen.mean":        "[5.843333333333334,3.0573333333333337,3.7580000000000005,1.1993333333333336]",
 		"nngen.std":         "[0.8253012917851409,0.4344109677354946,1.759404065775303,0.7596926279021594]",
+		"nngen.missing":     "mean",
+		"nngen.fill":        "[5.8,3.1,3.75,1.2]",
 		"nngen.version":     "v1.2.3",
 		"nngen.files":       `{"data":{"name":"data/iris.csv","size":4551,"sha256":"ab12"}}`,
 		"nngen.settings":    `{"lr":"0.01","schedule":"cosine"}`,
@@ -327,6 +332,12 @@ func TestSaveWeightsErrors(t *testing.T) {
 		{Meta{Arch: Arch{Activations: []Activation{{Name: "tanh"}, {Name: "tanh"}, {Name: "sigmoid"}}}}, "metadata: activations tanh, tanh, sigmoid do not fit a 1,8,8,2 identity network"},
 		{Meta{Features: []string{"x", "y"}}, "metadata: 2 feature names for a network of 1 inputs"},
 		{Meta{Run: Run{Metrics: map[string]float64{"r2": math.NaN(), "a": 1, "mse": math.Inf(1)}}}, `metadata: metric "mse" is +Inf, not a finite number`},
+		{Meta{Missing: data.MissingMean}, "metadata: missing values are filled in with means, but no fill values are given"},
+		{Meta{Missing: data.MissingDrop, Fill: []float64{1}}, "metadata: fill values given, but the policy for missing values is drop, not mean"},
+		{Meta{Fill: []float64{1}}, "metadata: fill values given, but the policy for missing values is error, not mean"},
+		{Meta{Missing: data.MissingMean, Fill: []float64{1, 2}}, "metadata: 2 fill values for missing features for a network of 1 inputs"},
+		{Meta{Missing: data.MissingMean, Fill: []float64{math.NaN()}}, "metadata: fill value 0 is NaN, not a finite number"},
+		{Meta{Missing: data.Missing(5)}, "metadata: unknown policy for missing values Missing(5)"},
 	} {
 		path := filepath.Join(dir, "w.safetensors")
 		err := SaveWeights(path, &m, tt.meta)
@@ -446,6 +457,9 @@ func TestDecodeMetaErrors(t *testing.T) {
 		{map[string]string{"nngen.settings": `{"lr":0.1}`}, `metadata "nngen.settings": "{\"lr\":0.1}" is not a JSON object of strings`},
 		{map[string]string{"nngen.metrics": `[1]`}, `metadata "nngen.metrics": "[1]" is not a JSON object of numbers`},
 		{map[string]string{"nngen.files": `null`}, `metadata "nngen.files": "null" is not a JSON object of file sums`},
+		{map[string]string{"nngen.missing": "zero"}, `metadata "nngen.missing": unknown policy for missing values "zero": want error, drop or mean`},
+		{map[string]string{"nngen.missing": "mean", "nngen.fill": `["a"]`}, `metadata "nngen.fill": "[\"a\"]" is not a JSON array of numbers`},
+		{map[string]string{"nngen.missing": "drop", "nngen.fill": `[1]`}, "metadata: fill values given, but the policy for missing values is drop, not mean"},
 		{map[string]string{"nngen.widths": "4,6,3", "nngen.head": "softmax", "nngen.activations": "relu,sigmoid"},
 			"metadata: activations relu, sigmoid do not fit a 4,6,3 softmax network"},
 	} {

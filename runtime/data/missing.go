@@ -83,7 +83,8 @@ type MissingReport struct {
 	// model, so that their missing values are filled in with the training
 	// data's means.
 	Fill []float64
-	// Given reports that Fill came from CSVOptions.Fill.
+	// Given reports that Fill came from CSVOptions.Fill, which holds the
+	// training data's means.
 	Given bool
 	// Dropped, with MissingDrop, holds the 0-based index of each data
 	// row left out, in file order, among all the file's data rows: to
@@ -110,6 +111,7 @@ func (c MissingColumn) String() string {
 //
 //	left out 3 of 150 rows with missing values: column "a" (2), column "b" (1)
 //	filled in 4 missing values in 3 of 150 rows with the column means: column "a" (3), column "b" (1)
+//	filled in 1 missing value in 1 of 30 rows with the training means: column "b" (1)
 func (r *MissingReport) String() string {
 	if r.Rows == 0 {
 		return "no missing values"
@@ -130,7 +132,7 @@ func (r *MissingReport) String() string {
 	}
 	with := "the column means"
 	if r.Given {
-		with = "the given fill values"
+		with = "the training means"
 	}
 	return fmt.Sprintf("filled in %d missing %s in %d of %d %s with %s: %s",
 		cells, plural(cells, "value"), r.Rows, r.Total, plural(r.Total, "row"), with, list)

@@ -118,7 +118,7 @@ func TestReadCSVMissingMean(t *testing.T) {
 	if want := []float64{3, 15, 100, 7}; !slices.Equal(test.X, want) {
 		t.Errorf("X = %v, want %v", test.X, want)
 	}
-	if got := rep2.String(); got != `filled in 2 missing values in 1 of 2 rows with the given fill values: column "b" (1), column "a" (1)` || !slices.Equal(rep2.Fill, rep.Fill) {
+	if got := rep2.String(); got != `filled in 2 missing values in 1 of 2 rows with the training means: column "b" (1), column "a" (1)` || !slices.Equal(rep2.Fill, rep.Fill) {
 		t.Errorf("report %q, fill %v", got, rep2.Fill)
 	}
 	// Inputs to predict from, without a target.

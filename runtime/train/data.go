@@ -213,8 +213,8 @@ type Data[T model.Float] struct {
 	Seed uint64
 	// Missing reports the missing values of each file that had any, in
 	// the order read: the training file, then the test and validation
-	// files. Load fills in their means afterwards: the reports of
-	// MissingMean have no Fill, which is in Meta.
+	// files. With MissingMean, each report's Fill is Meta.Fill, given
+	// (Given) to all but the training file.
 	Missing []MissingFile
 }
 
@@ -237,6 +237,7 @@ func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T]
 		return nil, err
 	}
 	d.Train = all
+	trained := len(d.Missing) // the training file's reports
 	d.Meta = Meta{Classes: all.Classes, Target: all.Target, Features: all.Features, Missing: src.Missing}
 	if src.Test != "" {
 		if d.Test, err = loadPart(m, src, src.Test, d.Meta, &d.Missing); err != nil {
@@ -253,7 +254,7 @@ func Load[T model.Float, M any, P model.Model[T, M]](m P, src Sources) (*Data[T]
 		d.Train, d.Val = d.Train.Split(src.ValSplit, src.Seed+1)
 	}
 	if src.Missing == data.MissingMean {
-		if err := d.fillMissing(src); err != nil {
+		if err := d.fillMissing(src, trained); err != nil {
 			return nil, err
 		}
 	}
@@ -291,8 +292,9 @@ func loadPart[T model.Float, M any, P model.Model[T, M]](m P, src Sources, path 
 }
 
 // fillMissing fills in the missing values of every part of d with the
-// means of the training part, and saves them in d.Meta.
-func (d *Data[T]) fillMissing(src Sources) error {
+// means of the training part, and saves them in d.Meta and in the
+// reports, of which the first trained are the training file's.
+func (d *Data[T]) fillMissing(src Sources, trained int) error {
 	fill, err := data.FillMissing(d.Train, nil)
 	if err != nil {
 		name := src.Train
@@ -305,6 +307,9 @@ func (d *Data[T]) fillMissing(src Sources) error {
 		data.FillMissing(part, fill)
 	}
 	d.Meta.Fill = fill
+	for i, f := range d.Missing {
+		f.Report.Fill, f.Report.Given = fill, i >= trained
+	}
 	return nil
 }
 

@@ -276,6 +276,17 @@ func TestLoadMissingFiles(t *testing.T) {
 	if !slices.Equal(d.Meta.Fill, []float64{3, 4, 5, 6}) || !slices.Equal(d.Val.X, []float64{3, 1, 1, 1, 2, 2, 2, 2}) {
 		t.Errorf("fill %v, validation %v", d.Meta.Fill, d.Val.X)
 	}
+	got = got[:0]
+	for _, f := range d.Missing {
+		got = append(got, filepath.Base(f.Path)+": "+f.Report.String())
+	}
+	want = []string{
+		`train.csv: filled in 1 missing value in 1 of 3 rows with the column means: column "b" (1)`,
+		`val.csv: filled in 1 missing value in 1 of 2 rows with the training means: column "a" (1)`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("reports %q, want %q", got, want)
+	}
 
 	// Of three rows, a split of 0.5 trains on the last of data.Perm(3, 1).
 	rows := []string{"1,2,3,4,p", "3,4,5,6,q", "5,6,7,8,r"}

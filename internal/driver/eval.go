@@ -58,15 +58,19 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	}
 	head := m.Head()
 	meta.Target = cmp.Or(o.Target, meta.Target)
+	if _, err := missingPolicy(o, &meta); err != nil {
+		return err
+	}
 	f, name, err := openData(o.Data)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	d, err := train.ReadCSVFrom(m, f, name, meta)
+	d, rep, err := train.ReadCSVFrom(m, f, name, meta)
 	if err != nil {
 		return err
 	}
+	reportMissing(stderr, name, rep)
 	threshold := cmp.Or(o.Threshold, 0.5)
 	met, err := train.EvaluateWith(m, d, 1, train.Scoring{Threshold: threshold, Ranking: true})
 	if err != nil {
@@ -108,6 +112,33 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	return nil
 }
 
+// missingPolicy sets meta.Missing, as the weights file o.Weights
+// records it, to the policy for missing values of o: -missing, else the
+// recorded one, and returns it as messages name it: "-missing drop",
+// and for the recorded one "-missing drop (recorded in w.safetensors)".
+// Filling in means needs the training means, which only weights trained
+// with -missing mean save.
+func missingPolicy(o EvalOptions, meta *train.Meta) (string, error) {
+	origin := ""
+	if o.Missing != nil {
+		meta.Missing = *o.Missing
+	} else {
+		origin = " (recorded in " + o.Weights + ")"
+	}
+	if meta.Missing == data.MissingMean && meta.Fill == nil {
+		return "", fmt.Errorf("-missing mean: %s holds no training means to fill in missing values with, as only weights trained with -missing mean do; use -missing drop, or error", o.Weights)
+	}
+	return "-missing " + meta.Missing.String() + origin, nil
+}
+
+// reportMissing says on stderr what was done with the missing values of
+// the data that name names, as rep reports them, if there were any.
+func reportMissing(stderr io.Writer, name string, rep *data.MissingReport) {
+	if rep.Rows > 0 {
+		fmt.Fprintf(stderr, "nngen: %s: %v\n", name, rep)
+	}
+}
+
 // openData opens the data file path, or standard input if path is "-",
 // and returns it with the name that messages give it.
 func openData(path string) (io.ReadCloser, string, error) {
@@ -121,13 +152,19 @@ func openData(path string) (io.ReadCloser, string, error) {
 // predictCmd writes one CSV row per input row: the kept input columns,
 // then the predicted class and the probability of each class, or the
 // predicted values. The target column, if the input has it, is ignored
-// whatever it holds.
+// whatever it holds. Rows that -missing drop leaves out have no output
+// row, so that the output rows would not line up with the input's: such
+// rows are refused unless -keep names columns that identify the rows.
 func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o EvalOptions
 	if err := decode(args, &o); err != nil {
 		return err
 	}
 	m, meta, err := loadModel[T, M, P](o.Weights, arch, stderr)
+	if err != nil {
+		return err
+	}
+	policy, err := missingPolicy(o, &meta)
 	if err != nil {
 		return err
 	}
@@ -157,10 +194,22 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args
 		}
 		in = bytes.NewReader(b)
 	}
-	d, err := train.ReadInputsFrom(m, in, name, meta, skipped(o, meta)...)
+	d, rep, err := train.ReadInputsFrom(m, in, name, meta, skipped(o, meta)...)
 	if err != nil {
 		return err
 	}
+	if len(rep.Dropped) > 0 {
+		if kept == nil {
+			others := "-missing error"
+			if meta.Fill != nil {
+				others = "-missing mean or error"
+			}
+			return fmt.Errorf("%s: %s would leave out %d of the %d rows, which have missing values, and the predictions would not line up with the input rows: "+
+				"name columns that identify the rows with -keep, or use %s", name, policy, len(rep.Dropped), rep.Total, others)
+		}
+		kept = leaveOut(kept, rep.Dropped)
+	}
+	reportMissing(stderr, name, rep)
 	write := func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		i := 0
@@ -193,6 +242,20 @@ func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args
 		return write(stdout)
 	}
 	return atomicfile.Write(o.Out, write)
+}
+
+// leaveOut returns rows without those whose indices are listed, in
+// increasing order, in out.
+func leaveOut[E any](rows []E, out []int) []E {
+	kept := make([]E, 0, len(rows)-len(out))
+	for i, r := range rows {
+		if len(out) > 0 && out[0] == i {
+			out = out[1:]
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept
 }
 
 // skipped returns the columns of the input that predict does not read as

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/optim"
 	"github.com/nngen/nngen/runtime/train"
 )
@@ -34,6 +35,7 @@ type TrainOptions struct {
 	Seed                uint64
 	Patience            int
 	NoStandardize       bool
+	Missing             data.Missing // what to do with missing values, in every file
 	Checkpoint          string
 	CheckpointEvery     int
 	Resume              string
@@ -110,6 +112,9 @@ type EvalOptions struct {
 	Target    string
 	JSON      bool
 	Threshold float64 // from which a sigmoid output predicts 1; 0 is 0.5
+	// Missing, if not nil, is what to do with missing values, in place
+	// of the policy saved with the weights.
+	Missing *data.Missing
 
 	// The output of predict.
 	Out       string   // the file to write; empty or "-": standard output

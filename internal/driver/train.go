@@ -75,10 +75,13 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 	head := m.Head()
 	d, err := train.Load(m, train.Sources{
 		Train: o.Data, Val: o.Val, Test: o.Test, ValSplit: o.ValSplit, TestSplit: o.TestSplit,
-		Target: o.Target, NoStandardize: o.NoStandardize, Seed: o.Seed,
+		Target: o.Target, NoStandardize: o.NoStandardize, Missing: o.Missing, Seed: o.Seed,
 	})
 	if err != nil {
 		return err
+	}
+	for _, f := range d.Missing {
+		reportMissing(stderr, f.Path, f.Report)
 	}
 	if w := continuousWarning(d.Train); w != "" {
 		fmt.Fprintf(stderr, "nngen: warning: %s\n", w)

@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/optim"
 )
 
@@ -682,6 +683,7 @@ func (d *decoder) train(n *yaml.Node, t *Train) {
 		"no_standardize":   func(v *yaml.Node) { d.boolean(v, "train: no_standardize", &t.NoStandardize) },
 		"checkpoint_every": func(v *yaml.Node) { d.integer(v, "train: checkpoint_every", 0, 1_000_000, &t.CheckpointEvery) },
 		"threads":          func(v *yaml.Node) { d.integer(v, "train: threads", 0, 4096, &t.Threads) },
+		"missing":          func(v *yaml.Node) { choice(d, v, "train: missing", MissingPolicies, &t.Missing) },
 		"optimizer": func(v *yaml.Node) {
 			choice(d, v, "train: optimizer", Optimizers, &t.Optimizer)
 		},
@@ -691,6 +693,10 @@ func (d *decoder) train(n *yaml.Node, t *Train) {
 // Schedules lists the learning-rate schedules a spec accepts, which are
 // those of the CLI's -schedule.
 var Schedules = []string{"constant", "step", "cosine"}
+
+// MissingPolicies lists what a spec may do with missing values: those of
+// runtime/data, which the CLI's -missing takes too.
+var MissingPolicies = []string{data.MissingError.String(), data.MissingDrop.String(), data.MissingMean.String()}
 
 // Optimizers lists the optimizer names a spec accepts: those of
 // runtime/optim, which the CLI accepts too.

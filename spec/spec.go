@@ -52,6 +52,7 @@ type Train struct {
 	NoStandardize   bool
 	CheckpointEvery int // with a checkpoint file, the epochs between checkpoints
 	Threads         int
+	Missing         string // one of MissingPolicies
 
 	Epochs    int
 	Batch     int

@@ -20,11 +20,12 @@ func TestParseTrainSettings(t *testing.T) {
   no_standardize: true
   checkpoint_every: 2
   threads: 8
+  missing: mean
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Train{TestSplit: 0.1, Schedule: "cosine", Warmup: 3, Clip: 1.5, Patience: 4, NoStandardize: true, CheckpointEvery: 2, Threads: 8}
+	want := Train{TestSplit: 0.1, Schedule: "cosine", Warmup: 3, Clip: 1.5, Patience: 4, NoStandardize: true, CheckpointEvery: 2, Threads: 8, Missing: "mean"}
 	if m.Train != want {
 		t.Errorf("train = %+v, want %+v", m.Train, want)
 	}
@@ -38,6 +39,7 @@ func TestParseTrainSettings(t *testing.T) {
   no_standardize: yes
   checkpoint_every: many
   threads: 5000
+  missing: zero
 `))
 	var list ErrorList
 	if !errors.As(err, &list) {
@@ -56,6 +58,7 @@ func TestParseTrainSettings(t *testing.T) {
 		`s.yaml:10:19: train: no_standardize: want true or false, got "yes"`,
 		`s.yaml:11:21: train: checkpoint_every: want an integer, got "many"`,
 		`s.yaml:12:12: train: threads: 5000 is out of range [0, 4096]`,
+		`s.yaml:13:12: train: missing: unknown value "zero" (want one of: error, drop, mean)`,
 	}
 	if !slices.Equal(got, wantErrs) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantErrs, "\n"))

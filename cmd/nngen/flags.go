@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nngen/nngen/internal/driver"
+	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/optim"
 )
 
@@ -103,6 +104,7 @@ func trainFlags(fs *flag.FlagSet, o *driver.TrainOptions) {
 	seedVar(fs, &o.Seed, "seed of the initialization, the splits and the shuffling")
 	fs.IntVar(&o.Patience, "patience", o.Patience, "stop after this many epochs without a better validation loss, keeping the best weights (0: off)")
 	fs.BoolVar(&o.NoStandardize, "no-standardize", o.NoStandardize, "do not standardize the features")
+	fs.TextVar(&o.Missing, "missing", o.Missing, "the `policy` for missing values (empty, NA, NaN, …) in every file: error, drop (leave their rows out) or mean (fill features in with the training part's means, saved with the weights)")
 	fs.StringVar(&o.Checkpoint, "checkpoint", o.Checkpoint, "checkpoint file, written every -checkpoint-every epochs and on interruption")
 	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", o.CheckpointEvery, "epochs between checkpoints")
 	fs.StringVar(&o.Resume, "resume", o.Resume, "continue training from this checkpoint")
@@ -124,6 +126,7 @@ func evalFlags(fs *flag.FlagSet, o *driver.EvalOptions, json bool) {
 	}
 	fs.StringVar(&o.Target, "target", o.Target, what+" (default: the spec's train.target, else the one saved with the weights)")
 	thresholdVar(fs, &o.Threshold)
+	missingVar(fs, &o.Missing, json)
 	if json {
 		fs.BoolVar(&o.JSON, "json", o.JSON, "print one JSON object")
 		return
@@ -131,6 +134,23 @@ func evalFlags(fs *flag.FlagSet, o *driver.EvalOptions, json bool) {
 	fs.StringVar(&o.Out, "o", o.Out, "CSV file to write, whole or not at all (default: standard output)")
 	fs.Var((*listValue)(&o.Keep), "keep", "input `columns` to copy to the output, comma-separated, such as an id")
 	fs.IntVar(&o.Precision, "precision", o.Precision, fmt.Sprintf("significant digits of the outputs, 1 to %d (0: the fewest that read back exactly)", driver.MaxPrecision))
+}
+
+// missingVar defines the flag -missing of eval, or with eval false of
+// predict, on fs, storing in p the policy it names; unset, p stays nil.
+func missingVar(fs *flag.FlagSet, p **data.Missing, eval bool) {
+	usage := "the `policy` for missing values: error, drop (leave their rows out) or mean (fill features in with the training means saved with the weights) (default: the one recorded with the weights, else error)"
+	if !eval {
+		usage += "; predict leaves rows out only if -keep identifies the others"
+	}
+	fs.Func("missing", usage, func(v string) error {
+		m := new(data.Missing)
+		if err := m.UnmarshalText([]byte(v)); err != nil {
+			return err
+		}
+		*p = m
+		return nil
+	})
 }
 
 // thresholdVar defines the flag -threshold on fs, storing in p, with the

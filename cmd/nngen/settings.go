@@ -62,6 +62,7 @@ func specSettings(s *spec.Model) map[string]string {
 	add("no-standardize", t.NoStandardize, "true")
 	add("checkpoint-every", t.CheckpointEvery != 0, strconv.Itoa(t.CheckpointEvery))
 	add("threads", t.Threads != 0, strconv.Itoa(t.Threads))
+	add("missing", t.Missing != "", t.Missing)
 	return set
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/nngen/nngen/internal/driver"
+	"github.com/nngen/nngen/runtime/data"
 	"github.com/nngen/nngen/runtime/safetensors"
 	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/spec"
@@ -36,6 +37,7 @@ func TestTrainOptions(t *testing.T) {
 	every := write("every.yaml", "train: {test_split: 0.1, schedule: step, warmup: 2, clip: 0.5, patience: 3, val_split: 0.2,"+
 		" no_standardize: true, checkpoint_every: 4, threads: 2}\n")
 	base := []string{"-data", "d.csv", "-o", "w.safetensors"}
+	mean := write("mean.yaml", "train: {missing: mean}\n")
 	tests := []struct {
 		spec string
 		args []string
@@ -46,6 +48,8 @@ func TestTrainOptions(t *testing.T) {
 			o.Epochs, o.Batch, o.Optimizer, o.LR, o.ValSplit, o.Target = 9, 5, "sgd", 0.5, 0.25, "y"
 		}},
 		{sgd, nil, func(o *driver.TrainOptions) { o.Optimizer, o.LR = "momentum", 0.01 }},
+		{mean, nil, func(o *driver.TrainOptions) { o.Missing = data.MissingMean }},
+		{mean, []string{"-missing", "drop"}, func(o *driver.TrainOptions) { o.Missing = data.MissingDrop }},
 		{full, []string{"-epochs", "3", "-batch", "4", "-optimizer", "adam", "-lr", "0.1", "-seed", "2", "-target", "z", "-val-split", "0.5"},
 			func(o *driver.TrainOptions) {
 				o.Epochs, o.Batch, o.Optimizer, o.LR, o.Seed, o.Target, o.ValSplit = 3, 4, "adam", 0.1, 2, "z", 0.5

@@ -112,10 +112,10 @@ func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []
 	return nil
 }
 
-// missingPolicy sets meta.Missing, as the weights file o.Weights
-// records it, to the policy for missing values of o: -missing, else the
-// recorded one, and returns it as messages name it: "-missing drop",
-// and for the recorded one "-missing drop (recorded in w.safetensors)".
+// missingPolicy sets meta.Missing, in the metadata of the weights file
+// o.Weights, to the policy for missing values of o: -missing if given,
+// else the one the file records. It returns the policy as messages name
+// it: "-missing drop", or "-missing drop (recorded in w.safetensors)".
 // Filling in means needs the training means, which only weights trained
 // with -missing mean save.
 func missingPolicy(o EvalOptions, meta *train.Meta) (string, error) {
@@ -152,9 +152,10 @@ func openData(path string) (io.ReadCloser, string, error) {
 // predictCmd writes one CSV row per input row: the kept input columns,
 // then the predicted class and the probability of each class, or the
 // predicted values. The target column, if the input has it, is ignored
-// whatever it holds. Rows that -missing drop leaves out have no output
-// row, so that the output rows would not line up with the input's: such
-// rows are refused unless -keep names columns that identify the rows.
+// whatever it holds. A row that -missing drop leaves out has no output
+// row, so that the output rows would not line up with the input's:
+// input with such rows is refused unless -keep names columns that
+// identify the rows.
 func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o EvalOptions
 	if err := decode(args, &o); err != nil {

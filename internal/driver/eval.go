@@ -20,11 +20,21 @@ import (
 	"github.com/nngen/nngen/runtime/train"
 )
 
-// loadModel reads a weights file into a new model, checks that it was
-// trained for the architecture arch, printing a note to stderr if the
-// file records too little to tell, and returns the model with the file's
-// metadata.
-func loadModel[T model.Float, M any, P model.Model[T, M]](path string, arch train.Arch, stderr io.Writer) (P, train.Meta, error) {
+// weighted is the options of a command that loads a trained model.
+type weighted interface{ weightsFile() string }
+
+func (o *EvalOptions) weightsFile() string   { return o.Weights }
+func (o *VerifyOptions) weightsFile() string { return o.Weights }
+
+// loadModel decodes the command's JSON options in args into o, reads the
+// weights file they name into a new model, checks that it was trained for
+// the architecture arch, printing a note to stderr if the file records too
+// little to tell, and returns the model with the file's metadata.
+func loadModel[T model.Float, M any, P model.Model[T, M]](args []string, o weighted, arch train.Arch, stderr io.Writer) (P, train.Meta, error) {
+	if err := decode(args, o); err != nil {
+		return nil, train.Meta{}, err
+	}
+	path := o.weightsFile()
 	m := P(new(M))
 	meta, err := train.LoadWeights(path, m)
 	if err != nil {
@@ -49,10 +59,7 @@ func decode(args []string, v any) error {
 
 func evalCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o EvalOptions
-	if err := decode(args, &o); err != nil {
-		return err
-	}
-	m, meta, err := loadModel[T, M, P](o.Weights, arch, stderr)
+	m, meta, err := loadModel[T, M, P](args, &o, arch, stderr)
 	if err != nil {
 		return err
 	}
@@ -158,10 +165,7 @@ func openData(path string) (io.ReadCloser, string, error) {
 // identify the rows.
 func predictCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o EvalOptions
-	if err := decode(args, &o); err != nil {
-		return err
-	}
-	m, meta, err := loadModel[T, M, P](o.Weights, arch, stderr)
+	m, meta, err := loadModel[T, M, P](args, &o, arch, stderr)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package driver
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -36,10 +35,7 @@ type Epoch struct {
 
 func trainCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o TrainOptions
-	if len(args) != 1 {
-		return fmt.Errorf("train takes its options as one JSON argument")
-	}
-	if err := json.Unmarshal([]byte(args[0]), &o); err != nil {
+	if err := decode(args, &o); err != nil {
 		return err
 	}
 	if err := o.Validate(); err != nil {

@@ -33,10 +33,7 @@ func (o *VerifyOptions) Validate() error {
 // element type.
 func verifyCmd[T model.Float, M any, P model.Model[T, M]](arch train.Arch, args []string, stdout, stderr io.Writer) error {
 	var o VerifyOptions
-	if err := decode(args, &o); err != nil {
-		return err
-	}
-	m, _, err := loadModel[T, M, P](o.Weights, arch, stderr)
+	m, _, err := loadModel[T, M, P](args, &o, arch, stderr)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package spec_test
 
 import (
 	"errors"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -144,6 +145,8 @@ func CheckModel(t *testing.T, m *spec.Model) {
 			t.Errorf("layer %d: accepted init %q, unroll %q", i+1, l.Init, l.Unroll)
 		case l.Unroll == spec.Full && in*l.Units > spec.MaxFullUnroll:
 			t.Errorf("layer %d: accepted a full unroll of %d weights", i+1, in*l.Units)
+		case !(l.Dropout >= 0 && l.Dropout < 1) || last && l.Dropout != 0:
+			t.Errorf("layer %d: accepted dropout %g", i+1, l.Dropout)
 		case l.Pos.Line < 1 || l.Pos.Col < 1:
 			t.Errorf("layer %d: position %v", i+1, l.Pos)
 		}
@@ -158,6 +161,19 @@ func CheckModel(t *testing.T, m *spec.Model) {
 	tr := m.Train
 	if tr.Epochs < 0 || tr.Batch < 0 || tr.LR < 0 || tr.ValSplit < 0 || tr.ValSplit > 0.9 || !slices.Contains(optimizers, tr.Optimizer) {
 		t.Errorf("accepted train section %+v", tr)
+	}
+	if wd := tr.WeightDecay; wd != nil && !(*wd >= 0 && *wd <= 100) {
+		t.Errorf("accepted weight decay %g", *wd)
+	}
+	if cw := tr.ClassWeight; cw != nil {
+		if m.Head() == spec.Identity || m.Head() == spec.Sigmoid && m.Outputs() > 1 {
+			t.Errorf("accepted class weights for %d %s outputs", m.Outputs(), m.Head())
+		}
+		for _, w := range cw.Weights {
+			if !(w.Weight > 0 && w.Weight <= math.MaxFloat64) {
+				t.Errorf("accepted the weight %g of class %q", w.Weight, w.Class)
+			}
+		}
 	}
 	if _, err := ir.Lower(m, "model"); err != nil {
 		t.Errorf("an accepted spec does not lower: %v", err)

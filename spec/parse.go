@@ -519,11 +519,11 @@ var (
 func (d *decoder) model(n *yaml.Node) *Model {
 	m := &Model{File: d.file, DType: Float32, Seed: 1}
 	var (
-		init                         = HeUniform
-		unroll                       = Auto
-		layersNode, lossNode, unNode *yaml.Node
-		loss                         Loss
-		layerNodes                   []*yaml.Node
+		init                                 = HeUniform
+		unroll                               = Auto
+		layersNode, lossNode, unNode, cwNode *yaml.Node
+		loss                                 Loss
+		layerNodes                           []*yaml.Node
 	)
 	d.fields(n, "spec", map[string]func(*yaml.Node){
 		"name": func(v *yaml.Node) {
@@ -558,7 +558,7 @@ func (d *decoder) model(n *yaml.Node) *Model {
 				layerNodes = v.Content
 			}
 		},
-		"train": func(v *yaml.Node) { d.train(v, &m.Train) },
+		"train": func(v *yaml.Node) { cwNode = d.train(v, &m.Train) },
 	}, "name", "inputs", "layers")
 
 	if layersNode != nil && len(layerNodes) == 0 && layersNode.Kind == yaml.SequenceNode {
@@ -591,6 +591,9 @@ func (d *decoder) model(n *yaml.Node) *Model {
 	} else if m.Loss = loss; LossFor[head] != "" && LossFor[head] != loss {
 		d.errorf(lossNode, "loss: %s does not pair with a %s output layer (want %s)", loss, head, LossFor[head])
 	}
+	if m.Train.ClassWeight != nil {
+		d.classWeightHead(cwNode, head, m.Outputs())
+	}
 	if p := m.NumParams(); p > MaxParams {
 		d.errorf(layersNode, "layers: the model has %d parameters, at most %d are allowed", p, MaxParams)
 	}
@@ -618,8 +621,9 @@ var (
 func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll) (Layer, *yaml.Node) {
 	l := Layer{Pos: Pos{n.Line, n.Column}, Init: init, Unroll: unroll}
 	what := fmt.Sprintf("layer %d", i+1)
-	var actNode, alphaNode *yaml.Node
+	var actNode, alphaNode, dropNode *yaml.Node
 	alphaBad := false // alpha was given but is no number in range, which is reported
+	dropBad := false  // so was dropout
 	d.fields(n, what, map[string]func(*yaml.Node){
 		"units": func(v *yaml.Node) { d.integer(v, what+": units", 1, MaxUnits, &l.Units) },
 		"activation": func(v *yaml.Node) {
@@ -633,7 +637,19 @@ func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll
 		},
 		"init":   func(v *yaml.Node) { choice(d, v, what+": init", inits, &l.Init) },
 		"unroll": func(v *yaml.Node) { choice(d, v, what+": unroll", unrolls, &l.Unroll) },
+		"dropout": func(v *yaml.Node) {
+			dropNode = v
+			dropBad = !d.number(v, what+": dropout", 0, 1, &l.Dropout)
+		},
 	}, "units", "activation")
+	if dropNode != nil && !dropBad {
+		switch {
+		case last:
+			d.errorf(dropNode, "%s: dropout applies to hidden layers only: the output layer's units are the model's outputs", what)
+		case l.Dropout == 1:
+			d.errorf(dropNode, "%s: dropout must be in [0, 1), got 1, which drops every unit", what)
+		}
+	}
 	if l.Activation == "" {
 		return l, alphaNode
 	}
@@ -666,8 +682,9 @@ func (d *decoder) layer(n *yaml.Node, i int, last bool, init Init, unroll Unroll
 	return l, alphaNode
 }
 
-// train decodes the optional training defaults.
-func (d *decoder) train(n *yaml.Node, t *Train) {
+// train decodes the optional training defaults and returns the node of
+// class_weight, nil if there is none.
+func (d *decoder) train(n *yaml.Node, t *Train) (classWeight *yaml.Node) {
 	d.fields(n, "train", map[string]func(*yaml.Node){
 		"epochs":    func(v *yaml.Node) { d.integer(v, "train: epochs", 1, 1_000_000, &t.Epochs) },
 		"batch":     func(v *yaml.Node) { d.integer(v, "train: batch", 1, 1<<20, &t.Batch) },
@@ -687,7 +704,78 @@ func (d *decoder) train(n *yaml.Node, t *Train) {
 		"optimizer": func(v *yaml.Node) {
 			choice(d, v, "train: optimizer", Optimizers, &t.Optimizer)
 		},
+		"weight_decay": func(v *yaml.Node) {
+			var wd float64
+			if d.number(v, "train: weight_decay", 0, 100, &wd) {
+				t.WeightDecay = &wd
+			}
+		},
+		"class_weight": func(v *yaml.Node) {
+			classWeight = v
+			t.ClassWeight = d.classWeight(v)
+		},
 	})
+	return classWeight
+}
+
+// classWeight decodes class_weight: balanced, or a mapping of classes to
+// positive weights. It returns nil if n is neither.
+func (d *decoder) classWeight(n *yaml.Node) *ClassWeight {
+	const what = "train: class_weight"
+	if n.Kind == yaml.ScalarNode && n.Value == "balanced" && n.Tag == "!!str" {
+		return &ClassWeight{Balanced: true}
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: want balanced or a mapping of classes to weights, got %s", what, describe(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		d.errorf(n, "%s: want at least one class", what)
+		return nil
+	}
+	cw := &ClassWeight{}
+	seen := map[string]bool{}
+	ok := true
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case k.Kind != yaml.ScalarNode || k.Tag == "!!null":
+			d.errorf(k, "%s: a class is a name or a number, as the target column writes it; got %s", what, describe(k))
+			ok = false
+			continue
+		case seen[k.Value]:
+			d.errorf(k, "%s: duplicate class %s", what, quote(k.Value))
+			ok = false
+			continue
+		}
+		seen[k.Value] = true
+		var w float64
+		if !d.number(v, fmt.Sprintf("%s: class %s", what, quote(k.Value)), -math.MaxFloat64, math.MaxFloat64, &w) {
+			ok = false
+			continue
+		}
+		if w <= 0 {
+			d.errorf(v, "%s: class %s: the weight must be positive, got %g", what, quote(k.Value), w)
+			ok = false
+			continue
+		}
+		cw.Weights = append(cw.Weights, NamedWeight{k.Value, w})
+	}
+	if !ok {
+		return nil
+	}
+	return cw
+}
+
+// classWeightHead reports a class_weight, at n, that the head cannot
+// use: class weights need one class per sample.
+func (d *decoder) classWeightHead(n *yaml.Node, head Activation, outputs int) {
+	switch {
+	case head == Identity:
+		d.errorf(n, "train: class_weight: a regression model (identity head) has no classes to weigh")
+	case head == Sigmoid && outputs > 1:
+		d.errorf(n, "train: class_weight: needs one class per sample, and a head of %d sigmoid outputs gives each sample %d labels", outputs, outputs)
+	}
 }
 
 // Schedules lists the learning-rate schedules a spec accepts, which are

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -147,6 +148,28 @@ func TestParseErrors(t *testing.T) {
 			[]string{`s.yaml:4:17: train: epochs: -1 is out of range [1, 1000000]`,
 				`s.yaml:4:32: train: optimizer: unknown value "rmsprop" (want one of: sgd, momentum, nesterov, adam, adamw)`,
 				`s.yaml:4:45: train: lr: 0 is out of range [1e-12, 100]`}},
+		{"dropout on the output layer", head + "layers:\n  - {units: 3, activation: relu, dropout: 0.5}\n  - {units: 1, activation: identity, dropout: 0.2}\n",
+			[]string{`s.yaml:5:47: layer 2: dropout applies to hidden layers only: the output layer's units are the model's outputs`}},
+		{"dropout range", head + "layers:\n  - {units: 3, activation: relu, dropout: 1}\n  - {units: 3, activation: relu, dropout: -0.1}\n  - {units: 3, activation: relu, dropout: half}\n  - {units: 1, activation: identity}\n",
+			[]string{`s.yaml:4:43: layer 1: dropout must be in [0, 1), got 1, which drops every unit`,
+				`s.yaml:5:43: layer 2: dropout: -0.1 is out of range [0, 1]`,
+				`s.yaml:6:43: layer 3: dropout: want a finite number, got "half"`}},
+		{"bad weight decay", head + "layers: [{units: 1, activation: identity}]\ntrain: {weight_decay: -1}\n",
+			[]string{`s.yaml:4:23: train: weight_decay: -1 is out of range [0, 100]`}},
+		{"bad class weights", head + "layers: [{units: 2, activation: softmax}]\ntrain:\n  class_weight: {a: 0, b: -2, c: x, a: 1, [d]: 1}\n",
+			[]string{`s.yaml:5:21: train: class_weight: class "a": the weight must be positive, got 0`,
+				`s.yaml:5:27: train: class_weight: class "b": the weight must be positive, got -2`,
+				`s.yaml:5:34: train: class_weight: class "c": want a finite number, got "x"`,
+				`s.yaml:5:37: train: class_weight: duplicate class "a"`,
+				`s.yaml:5:43: train: class_weight: a class is a name or a number, as the target column writes it; got a list`}},
+		{"class weights not a mapping", head + "layers: [{units: 2, activation: softmax}]\ntrain: {class_weight: balance}\n",
+			[]string{`s.yaml:4:23: train: class_weight: want balanced or a mapping of classes to weights, got "balance"`}},
+		{"class weights of no class", head + "layers: [{units: 2, activation: softmax}]\ntrain: {class_weight: {}}\n",
+			[]string{`s.yaml:4:23: train: class_weight: want at least one class`}},
+		{"class weights of a regression", head + "layers: [{units: 1, activation: identity}]\ntrain: {class_weight: balanced}\n",
+			[]string{`s.yaml:4:23: train: class_weight: a regression model (identity head) has no classes to weigh`}},
+		{"class weights of a multilabel head", head + "layers: [{units: 3, activation: sigmoid}]\ntrain: {class_weight: balanced}\n",
+			[]string{`s.yaml:4:23: train: class_weight: needs one class per sample, and a head of 3 sigmoid outputs gives each sample 3 labels`}},
 		{"all at once", "name: m\ndtype: half\ninputs: 0\nlayers: [{units: 2, activation: swish}]\n", []string{
 			`s.yaml:1:7: name: "m" is not an exported Go identifier (an upper-case ASCII letter, then ASCII letters and digits, at most 64)`,
 			`s.yaml:2:8: dtype: unknown value "half" (want one of: float32, float64)`,
@@ -164,6 +187,45 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestParseRegularization checks dropout, weight decay and class weights.
+func TestParseRegularization(t *testing.T) {
+	m, err := Parse("s.yaml", []byte(`name: M
+inputs: 2
+layers:
+  - {units: 4, activation: relu, dropout: 0.25}
+  - {units: 4, activation: tanh}
+  - {units: 2, activation: softmax}
+train:
+  weight_decay: 0.001
+  class_weight: {benign: 1, 1: 2.5}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := []float64{m.Layers[0].Dropout, m.Layers[1].Dropout, m.Layers[2].Dropout}; d[0] != 0.25 || d[1] != 0 || d[2] != 0 {
+		t.Errorf("dropout %v, want [0.25 0 0]", d)
+	}
+	if wd := m.Train.WeightDecay; wd == nil || *wd != 0.001 {
+		t.Errorf("weight decay %v, want 0.001", wd)
+	}
+	want := []NamedWeight{{"benign", 1}, {"1", 2.5}}
+	if cw := m.Train.ClassWeight; cw == nil || cw.Balanced || !slices.Equal(cw.Weights, want) {
+		t.Errorf("class weights %+v, want %v", cw, want)
+	}
+	for src, want := range map[string]*ClassWeight{
+		"train: {class_weight: balanced}": {Balanced: true},
+		"train: {weight_decay: 0}":        nil,
+	} {
+		m, err := Parse("s.yaml", []byte("name: M\ninputs: 2\nlayers: [{units: 1, activation: sigmoid}]\n"+src+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Train.ClassWeight; (got == nil) != (want == nil) || got != nil && got.Balanced != want.Balanced {
+			t.Errorf("%s: class weights %+v, want %+v", src, got, want)
+		}
 	}
 }
 

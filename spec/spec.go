@@ -38,6 +38,10 @@ type Layer struct {
 	Alpha      float64 // slope or scale of leaky_relu and elu
 	Init       Init
 	Unroll     Unroll
+	// Dropout is the probability that training drops each unit of the
+	// layer's output (inverted dropout); 0 for none, always on the output
+	// layer.
+	Dropout float64
 }
 
 // Train holds the optional training defaults of a spec; zero values mean
@@ -60,6 +64,30 @@ type Train struct {
 	Optimizer string
 	ValSplit  float64
 	Target    string
+	// WeightDecay is the optimizer's weight decay λ; nil for the
+	// optimizer's default.
+	WeightDecay *float64
+	// ClassWeight weighs each training sample's loss by its class; nil
+	// when every class weighs 1.
+	ClassWeight *ClassWeight
+}
+
+// ClassWeight is the class_weight of a spec's train section: balanced,
+// or a weight for each of some classes.
+type ClassWeight struct {
+	// Balanced weighs class c by n/(K·n_c), n samples of K classes of
+	// which n_c are of class c, as scikit-learn's "balanced".
+	Balanced bool
+	// Weights are the weights given, in file order; classes not named
+	// weigh 1.
+	Weights []NamedWeight
+}
+
+// NamedWeight is the weight of one class, named as the target column
+// writes it.
+type NamedWeight struct {
+	Class  string
+	Weight float64
 }
 
 // Pos is a position in a spec file; line and column count from 1.

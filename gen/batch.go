@@ -59,20 +59,41 @@ func outName(l *ir.Layer) string {
 
 func zName(l *ir.Layer) string { return fmt.Sprintf("z%d", l.N) }
 
+// hName names the array of a layer's output after dropout in the chunk,
+// unit-major; with a "t" after it, sample-major.
+func hName(l *ir.Layer) string { return fmt.Sprintf("h%d", l.N) }
+
+// nextName names the array of the chunk that the layer above l reads: l's
+// output, or in training its output after dropout.
+func nextName(l *ir.Layer, training bool) string {
+	if training && l.Dropout != nil {
+		return hName(l)
+	}
+	return outName(l)
+}
+
+// savesA reports whether the backward pass reads the output a of layer l,
+// sample-major: as the next layer's input unless dropout comes between,
+// and for f' where f' reads a.
+func savesA(l *ir.Layer, st *ir.Step) bool {
+	return l.Dropout == nil || st.DerivArg == l.A && l.Act.DerivFunc != nil
+}
+
 // savesZ reports whether the forward pass keeps layer l's pre-activation
 // apart from its output.
 func savesZ(l *ir.Layer) bool { return !l.Output() && l.Z != "" }
 
 // chunkForward emits the forward pass of the c samples of a chunk, all
-// layers, up to the logits of the output layer.
+// layers, up to the logits of the output layer; in training, with the
+// dropout of the layers that have it.
 //
 //	wideGemm(512, cols, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, 1, xt[:], 32, a1[:], 32,
 //		m.B1[:], wideGemmBias|wideGemmRelu)
-func (e *emitter) chunkForward(g *Group) {
+func (e *emitter) chunkForward(g *Group, training bool) {
 	m := e.m
 	in := "xt"
 	for _, l := range m.Layers {
-		g.Comment(e.layerDoc(l, inputName(l)) + " For all samples at once: Z = W·A, A unit-major.")
+		g.Comment(e.layerDoc(l, e.inputName(l, training)) + " For all samples at once: Z = W·A, A unit-major.")
 		z := outName(l)
 		if savesZ(l) {
 			z = zName(l)
@@ -92,8 +113,43 @@ func (e *emitter) chunkForward(g *Group) {
 		} else if !l.Output() && savesZ(l) {
 			g.Id(outName(l)).Op("=").Id(z)
 		}
-		in = outName(l)
+		if training && l.Dropout != nil {
+			e.chunkDropout(g, l)
+		}
+		in = nextName(l, training)
 	}
+}
+
+// chunkDropout emits the dropout of layer l over the chunk, unit-major:
+//
+//	h1 = a1
+//	if mk != nil {
+//		for i := range 64 {
+//			for q := range c {
+//				h1[i*32+q] *= mk[q*DigitsMasks+i]
+//			}
+//		}
+//	}
+func (e *emitter) chunkDropout(g *Group, l *ir.Layer) {
+	d, h := l.Dropout, hName(l)
+	g.Comment(e.dropoutDoc(l) + fmt.Sprintf(" The masks are the rows of mk; without them h%d = a%d.", l.N, l.N))
+	g.Id(h).Op("=").Id(outName(l))
+	g.If(Id("mk").Op("!=").Nil()).BlockFunc(func(g *Group) {
+		each(g, "i", l.Out, func(g *Group, i Code) {
+			g.For(Id("q").Op(":=").Range().Id("c")).Block(
+				e.unitMajor(h)(i).Op("*=").Add(e.maskOf(d, i)),
+			)
+		})
+	})
+}
+
+// maskOf is the keep-mask of unit i of sample q of the chunk, for the
+// dropout d: mk[q*IrisMasks+off+i].
+func (e *emitter) maskOf(d *ir.Dropout, i Code) *Statement {
+	if isLit(i, 0) && d.Offset == 0 {
+		return Id("mk").Index(Id("q").Op("*").Id(e.m.Names.Masks))
+	}
+	return Id("mk").Index(Id("q").Op("*").Id(e.m.Names.Masks).Op("+").Add(offset(d.Offset, i)))
 }
 
 // toSampleMajor emits the copy of the c samples of the unit-major array
@@ -111,10 +167,11 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	l := st.Layer
 	in, inRow := "xc", e.m.Inputs
 	if st.Below != nil {
-		in, inRow = outName(st.Below)+"t", st.Below.Out
+		in, inRow = nextName(st.Below, true)+"t", st.Below.Out
 	}
+	inName := e.inputName(l, true)
 	g.Comment(fmt.Sprintf("Layer %d: ∂L/∂b%d += Σ_q δ%d_q = 1ᵀ·Δ%d and ∂L/∂W%d += Σ_q δ%d_q·%s_qᵀ = Δ%dᵀ·%s over the samples q, products of the sample-major matrices.",
-		l.N, l.N, l.N, l.N, l.N, l.N, inputName(l), l.N, inputName(l)))
+		l.N, l.N, l.N, l.N, l.N, l.N, inName, l.N, inName))
 	g.Id(e.gemm()).Call(Lit(1), Lit(l.Out), Id("c"), Id("one").Index(Op(":")), Lit(0), Lit(0),
 		Id(st.Delta).Index(Op(":")), Lit(l.Out), Id("g").Dot(l.B).Index(Op(":")), Lit(l.Out), Nil(), Nil(), e.gemmAdd())
 	input := Id(in).Index(Op(":"))
@@ -132,16 +189,29 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 		arg = zName(st.Below) + "t"
 	}
 	if act.Rectifier {
-		g.Comment(fmt.Sprintf("δ%d = W%dᵀ·δ%d ⊙ %s'(z%d) for each sample, with W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o] (the rows of W%d weighted by δ%d): the rows of Δ%d·W%d, masked to 0 where a%d = 0, since %s'(z) = %s.",
-			st.Below.N, l.N, l.N, act.Name, st.Below.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, st.Below.N, act.Name, act.Deriv))
+		mask := ""
+		if st.Below.Dropout != nil {
+			mask = fmt.Sprintf(" ⊙ m%d", st.Below.N)
+		}
+		g.Comment(fmt.Sprintf("δ%d = W%dᵀ·δ%d%s ⊙ %s'(z%d) for each sample, with W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o] (the rows of W%d weighted by δ%d): the rows of Δ%d·W%d, masked to 0 where a%d = 0, since %s'(z) = %s.",
+			st.Below.N, l.N, l.N, mask, act.Name, st.Below.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, st.Below.N, act.Name, act.Deriv))
 		g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
 			e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Id(arg).Index(Op(":")), e.gemmSet().Op("|").Add(e.gemmMask()))
+		if st.Below.Dropout != nil {
+			g.Comment(fmt.Sprintf("Then the dropout masks: %s ⊙= m%d, each sample its own. Dropout passes the gradient of the units it kept, scaled by their mask as they were, and stops that of those it dropped; the order of the two products does not matter, %s' being 0 or 1.",
+				st.Up, st.Below.N, act.Name))
+			e.chunkDropoutBack(g, st)
+		}
 		return
 	}
-	g.Comment(fmt.Sprintf("%s = ∂L/∂a%d = W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o] for each sample (the rows of W%d weighted by δ%d): the rows of Δ%d·W%d.",
-		st.Up, st.Below.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N))
+	g.Comment(fmt.Sprintf("%s = ∂L/∂%s = W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o] for each sample (the rows of W%d weighted by δ%d): the rows of Δ%d·W%d.",
+		st.Up, inName, l.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N))
 	g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
 		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.gemmSet())
+	if st.Below.Dropout != nil {
+		g.Comment(dropoutBackDoc(st) + " Each sample has its own mask.")
+		e.chunkDropoutBack(g, st)
+	}
 	if act.DerivFunc == nil {
 		g.Comment(fmt.Sprintf("δ%d = %s: layer %d is linear, its derivative is 1; %s is δ%d.", st.Below.N, st.Up, st.Below.N, st.Up, st.Below.N))
 		return
@@ -153,6 +223,27 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	}
 	g.For(Id("i").Op(":=").Range().Id(st.Up).Index(Op(":").Add(values))).Block(
 		Id(st.Up).Index(Id("i")).Op("*=").Add(e.apply(act.DerivFunc, Id(arg).Index(Id("i")))),
+	)
+}
+
+// chunkDropoutBack emits the product of the δ that step st passes down
+// with the dropout masks of the layer below, sample-major:
+//
+//	if mk != nil {
+//		for q := range c {
+//			for i := range 64 {
+//				d1[q*64+i] *= mk[q*DigitsMasks+i]
+//			}
+//		}
+//	}
+func (e *emitter) chunkDropoutBack(g *Group, st *ir.Step) {
+	d, n := st.Below.Dropout, st.Below.Out
+	g.If(Id("mk").Op("!=").Nil()).Block(
+		For(Id("q").Op(":=").Range().Id("c")).BlockFunc(func(g *Group) {
+			each(g, "i", n, func(g *Group, i Code) {
+				g.Add(sampleMajor(st.Up, n)(i)).Op("*=").Add(e.maskOf(d, i))
+			})
+		}),
 	)
 }
 
@@ -172,6 +263,9 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 		if savesZ(l) {
 			g.Var().Id(zName(l)).Index(Lit(l.Out * ch)).Add(e.T())
 		}
+		if training && l.Dropout != nil {
+			g.Var().Id(hName(l)).Index(Lit(l.Out * ch)).Add(e.T())
+		}
 	}
 	if e.softmaxKernel() {
 		g.Var().Id("p").Index(Lit(m.Outputs * ch)).Add(e.T())
@@ -179,8 +273,14 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 	}
 	if training {
 		for _, l := range m.Layers[:len(m.Layers)-1] {
-			g.Var().Id(outName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
-			if st := e.stepBelowOf(l); st != nil && st.DerivArg == l.Z {
+			st := e.stepBelowOf(l)
+			if savesA(l, st) {
+				g.Var().Id(outName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
+			}
+			if l.Dropout != nil {
+				g.Var().Id(hName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
+			}
+			if st.DerivArg == l.Z {
 				g.Var().Id(zName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
 			}
 		}
@@ -195,6 +295,13 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 		g.Id("cols").Op(":=").Parens(Id("c").Op("+").Lit(m.Cols() - 1)).Op("&^").Lit(m.Cols() - 1)
 		g.Id("xc").Op(":=").Id("x").Index(Id("base").Op("*").Id(m.Names.Inputs).Op(":").Parens(Id("base").Op("+").Id("c")).Op("*").Id(m.Names.Inputs))
 		g.Id(e.transpose()).Call(Id("c"), Lit(m.Inputs), Id("xc"), Lit(m.Inputs), Id("xt").Index(Op(":")), Lit(ch))
+		if training && m.Masks > 0 {
+			g.Commentf("The keep-masks of the chunk's samples, %s each: none without masks.", m.Names.Masks)
+			g.Var().Id("mk").Index().Add(e.T())
+			g.If(Id("masks").Op("!=").Nil()).Block(
+				Id("mk").Op("=").Id("masks").Index(Id("base").Op("*").Id(m.Names.Masks).Op(":").Parens(Id("base").Op("+").Id("c")).Op("*").Id(m.Names.Masks)),
+			)
+		}
 		body(g)
 	})
 }
@@ -233,18 +340,34 @@ func (e *emitter) chunkHead(g *Group, training bool) {
 			return
 		}
 		g.Id("t").Op(":=").Add(row("y"))
-		e.lossAndDelta(g, func(k Code) binding {
-			zk := bind(ir.Z, z(k))
-			return zk.with(ir.P, e.headValue(h.Out, zk)).with(ir.Y, Id("t").Index(k))
-		}, sampleMajor(m.Backward[0].Delta, last.Out))
+		e.sampleWeight(g)
+		env := func(k Code) binding { return bind(ir.Z, z(k)).with(ir.Y, Id("t").Index(k)).with(ir.W, Id("wq")) }
+		if h.Out == ir.Z {
+			e.lossAndDelta(g, func(k Code) binding { return env(k).with(ir.P, z(k)) }, sampleMajor(m.Backward[0].Delta, last.Out))
+			return
+		}
+		// The output p, from the logit, is a local of its own.
+		e.lossAndDelta(g, env, sampleMajor(m.Backward[0].Delta, last.Out), ir.Local{Name: ir.P, Value: h.Out})
 	})
+}
+
+// sampleWeight emits wq, the weight of sample q of the chunk:
+//
+//	wq := float64(1)
+//	if w != nil {
+//		wq = w[base+q]
+//	}
+func (e *emitter) sampleWeight(g *Group) {
+	g.Comment("The sample's weight: 1 without w.")
+	g.Id("wq").Op(":=").Add(e.T()).Call(Lit(1))
+	g.If(Id("w").Op("!=").Nil()).Block(Id("wq").Op("=").Id("w").Index(Id("base").Op("+").Id("q")))
 }
 
 // chunkSoftmax emits the softmax head of the chunk, all samples at once,
 // into the rows of dst, or with training set, the loss and δ:
 //
 //	wideSoftmax(10, cols, z3[:], 32, p[:], sum[:])
-//	for q := range c { lse := …; for k := range 10 { d3[q*10+k] = p[k*32+q] - t[q*10+k]; loss += … } }
+//	for q := range c { lse := …; wq := …; for k := range 10 { d3[q*10+k] = wq * (p[k*32+q] - t[q*10+k]); loss += … } }
 func (e *emitter) chunkSoftmax(g *Group, training bool) {
 	m := e.m
 	last := m.Layers[len(m.Layers)-1]
@@ -267,21 +390,29 @@ func (e *emitter) chunkSoftmax(g *Group, training bool) {
 		}
 		g.Comment("log Σⱼ exp zⱼ, for the loss")
 		g.Id("lse").Op(":=").Max(args...).Op("+").Add(e.call("Log", Id("sum").Index(Id("q"))))
+		e.sampleWeight(g)
 		e.lossAndDelta(g, func(k Code) binding {
-			return bind(ir.Z, zq(k)).with(ir.P, e.unitMajor("p")(k)).with(ir.Y, sampleMajor("t", out)(k)).with(ir.LSE, Id("lse"))
+			return bind(ir.Z, zq(k)).with(ir.P, e.unitMajor("p")(k)).with(ir.Y, sampleMajor("t", out)(k)).
+				with(ir.LSE, Id("lse")).with(ir.W, Id("wq"))
 		}, sampleMajor(st.Delta, out))
 	})
 }
 
-// trainChunked emits the body of TrainBatch for a chunked model.
+// trainChunked emits the body of TrainWith for a chunked model.
 func (e *emitter) trainChunked(g *Group) {
 	m := e.m
 	e.chunkLoop(g, true, func(g *Group) {
-		e.chunkForward(g)
+		e.chunkForward(g, true)
 		g.Comment("The outputs of the hidden layers, sample-major, for the backward pass.")
 		for _, l := range m.Layers[:len(m.Layers)-1] {
-			e.toSampleMajor(g, outName(l), outName(l)+"t", l.Out)
-			if st := e.stepBelowOf(l); st != nil && st.DerivArg == l.Z {
+			st := e.stepBelowOf(l)
+			if savesA(l, st) {
+				e.toSampleMajor(g, outName(l), outName(l)+"t", l.Out)
+			}
+			if l.Dropout != nil {
+				e.toSampleMajor(g, hName(l), hName(l)+"t", l.Out)
+			}
+			if st.DerivArg == l.Z {
 				e.toSampleMajor(g, zName(l), zName(l)+"t", l.Out)
 			}
 		}
@@ -298,7 +429,7 @@ func (e *emitter) trainChunked(g *Group) {
 // forwardChunked emits the body of ForwardBatch for a chunked model.
 func (e *emitter) forwardChunked(g *Group) {
 	e.chunkLoop(g, false, func(g *Group) {
-		e.chunkForward(g)
+		e.chunkForward(g, false)
 		g.Comment("The head of each sample, into its row of dst.")
 		e.chunkHead(g, false)
 	})

@@ -117,9 +117,14 @@ func (e *emitter) cite(l *ir.Layer, sep string) string {
 	return sep + at
 }
 
-func inputName(l *ir.Layer) string {
+// inputName names, in comments, the vector layer l reads: x, the output
+// a of the layer below, or in training its output h after dropout.
+func (e *emitter) inputName(l *ir.Layer, training bool) string {
 	if l.N == 1 {
 		return "x"
+	}
+	if training && e.m.Layers[l.N-2].Dropout != nil {
+		return fmt.Sprintf("h%d", l.N-1)
 	}
 	return fmt.Sprintf("a%d", l.N-1)
 }
@@ -133,7 +138,7 @@ func (e *emitter) forward() {
 	layers := func(g *Group) {
 		in := local("x")
 		for _, l := range m.Layers {
-			g.Comment(e.layerDoc(l, inputName(l)))
+			g.Comment(e.layerDoc(l, e.inputName(l, false)))
 			if l.Output() {
 				e.dense(g, l, in, local("z"), nil)
 				break
@@ -301,6 +306,11 @@ training needs more memory than inference.`, m.Names.Trace)
 			}
 			g.Comment(fmt.Sprintf("layer %d output, %s(z)", l.N, l.Act.Name))
 			g.Id(l.A).Add(e.vec(l.Out))
+			if d := l.Dropout; d != nil {
+				g.Comment(fmt.Sprintf("layer %d dropout: the keep-mask m%d, and the output after it, h%d = m%d ⊙ a%d, layer %d's input", l.N, l.N, l.N, l.N, l.N, l.N+1))
+				g.Id(d.M).Add(e.vec(l.Out))
+				g.Id(d.H).Add(e.vec(l.Out))
+			}
 		}
 	})
 }
@@ -308,12 +318,21 @@ training needs more memory than inference.`, m.Names.Trace)
 // trace emits Trace, the training forward pass.
 func (e *emitter) trace() {
 	m, n := e.m, e.m.Names
-	e.docf(`Trace runs the forward pass on x like Forward, saving in s what Backward
+	params := []Code{Id("s").Op("*").Id(n.Trace), Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())}
+	if m.Masks == 0 {
+		e.docf(`Trace runs the forward pass on x like Forward, saving in s what Backward
 needs; s.Y is the output.`)
-	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Trace").Params(Id("s").Op("*").Id(n.Trace), Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T())).BlockFunc(func(g *Group) {
+	} else {
+		e.docf(`Trace runs the forward pass on x like Forward, saving in s what Backward
+needs; s.Y is the output. mask holds the sample's dropout keep-masks, laid
+out as a row of the masks of TrainWith; if it is nil, no unit is dropped
+and the output is Forward's.`)
+		params = append(params, Id("mask").Op("*").Index(Id(n.Masks)).Add(e.T()))
+	}
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Trace").Params(params...).BlockFunc(func(g *Group) {
 		in := local("x")
 		for _, l := range m.Layers {
-			g.Comment(e.layerDoc(l, inputName(l)))
+			g.Comment(e.layerDoc(l, e.inputName(l, true)))
 			var z vector
 			if l.Z != "" {
 				z = field("s", l.Z)
@@ -323,7 +342,10 @@ needs; s.Y is the output.`)
 				break
 			}
 			e.dense(g, l, in, z, field("s", l.A))
-			in = field("s", l.A)
+			if l.Dropout != nil {
+				e.traceDropout(g, l)
+			}
+			in = field("s", l.Next())
 		}
 		var lse *Statement
 		if m.Head.Softmax {
@@ -332,6 +354,49 @@ needs; s.Y is the output.`)
 		last := m.Layers[len(m.Layers)-1]
 		e.head(g, field("s", last.Z), field("s", last.A), lse)
 	})
+}
+
+// dropoutDoc is the comment above the dropout of layer l in training.
+func (e *emitter) dropoutDoc(l *ir.Layer) string {
+	scale := fmt.Sprintf("= %g", l.Dropout.Scale)
+	if short := fmt.Sprintf("%.4g", l.Dropout.Scale); short != fmt.Sprint(l.Dropout.Scale) {
+		scale = "≈ " + short
+	}
+	return fmt.Sprintf("Dropout of layer %d%s, p = %g: h%d = m%d ⊙ a%d, m%d the sample's keep-mask: 0 for a dropped unit, 1/(1−p) %s for a kept one.",
+		l.N, e.cite(l, " "), l.Dropout.P, l.N, l.N, l.N, l.N, scale)
+}
+
+// traceDropout emits the dropout of layer l in Trace, which saves the
+// mask for Backward:
+//
+//	for i := range 6 {
+//		s.M1[i] = 1
+//		if mask != nil {
+//			s.M1[i] = mask[i]
+//		}
+//		s.H1[i] = s.M1[i] * s.A1[i]
+//	}
+func (e *emitter) traceDropout(g *Group, l *ir.Layer) {
+	d := l.Dropout
+	g.Comment(e.dropoutDoc(l) + " The mask is saved for Backward; without one every unit is kept, m = 1.")
+	each(g, "i", l.Out, func(g *Group, i Code) {
+		g.Id("s").Dot(d.M).Index(i).Op("=").Lit(1)
+		g.If(Id("mask").Op("!=").Nil()).Block(
+			Id("s").Dot(d.M).Index(i).Op("=").Id("mask").Index(offset(d.Offset, i)),
+		)
+		g.Id("s").Dot(d.H).Index(i).Op("=").Id("s").Dot(d.M).Index(i).Op("*").Id("s").Dot(l.A).Index(i)
+	})
+}
+
+// offset is the index off+i, without the term that is 0.
+func offset(off int, i Code) *Statement {
+	switch {
+	case off == 0:
+		return Add(i)
+	case isLit(i, 0):
+		return Lit(off)
+	}
+	return Lit(off).Op("+").Add(i)
 }
 
 // product is a·b, or the factor that is not 1.

@@ -99,15 +99,21 @@ func (e *emitter) narrow(x Code) Code {
 //		IrisOutputs   = 3
 //		IrisNumParams = 131
 //		IrisSeed      = 1
+//		IrisMasks     = 16
 //	)
 func (e *emitter) constants() {
 	n := e.m.Names
+	masks := "dropout keep-mask values of one sample, one per unit of the layers with dropout"
+	if e.m.Masks == 0 {
+		masks += ": none"
+	}
 	e.docf("Sizes of %s.", e.m.Name)
 	e.f.Const().Defs(
 		Comment("features of one input sample").Line().Id(n.Inputs).Op("=").Lit(e.m.Inputs),
 		Comment("values of one output: "+e.m.Head.OutputDoc).Line().Id(n.Outputs).Op("=").Lit(e.m.Outputs),
 		Comment("weights and biases, the length of Params").Line().Id(n.NumParams).Op("=").Lit(e.m.NumParams),
 		Comment("the seed of the spec, for Init").Line().Id(n.Seed).Op("=").Lit(int(e.m.Seed)),
+		Comment(masks).Line().Id(n.Masks).Op("=").Lit(e.m.Masks),
 	)
 }
 
@@ -138,7 +144,7 @@ Training minimizes %s.`, m.Name, m.Source, e.arch(), m.Name, m.Head.Loss)
 	})
 }
 
-// params emits Params, Widths and Head, with the layout guard:
+// params emits Params, Widths, Head and Dropout, with the layout guard:
 //
 //	var _ = [1]struct{}{}[unsafe.Sizeof(Iris{})-IrisNumParams*8]
 //	func (m *Iris) Params() []float64 { return unsafe.Slice(&m.W1[0][0], IrisNumParams) }
@@ -165,6 +171,17 @@ files use it.`)
 	e.docf("%s", `Head returns the output layer's activation: "softmax", "sigmoid" or "identity".`)
 	e.f.Func().Params(Op("*").Id(m.Name)).Id("Head").Params().String().Block(
 		Return(Lit(string(m.Head.Act))),
+	)
+	rates := make([]Code, len(m.Layers))
+	for i, l := range m.Layers {
+		rates[i] = Lit(0)
+		if l.Dropout != nil {
+			rates[i] = num(l.Dropout.P)
+		}
+	}
+	e.docf("Dropout returns the probability that training drops a unit of each layer's output: 0 for a layer without dropout, and for the output layer.")
+	e.f.Func().Params(Op("*").Id(m.Name)).Id("Dropout").Params().Index().Float64().Block(
+		Return(Index().Float64().Values(rates...)),
 	)
 }
 
@@ -211,7 +228,7 @@ func (e *emitter) batch() {
 		return Parens(Op("*").Index(Id(size)).Add(e.T())).Call(Id(s).Index(Id("k").Op("*").Id(size).Op(":")))
 	}
 	check := func(method string) *Statement {
-		return If(Len(Id("x")).Op("!=").Id("n").Op("*").Id(n.Inputs).Op("||").Len(Id(map[string]string{"ForwardBatch": "dst", "TrainBatch": "y"}[method])).Op("!=").Id("n").Op("*").Id(n.Outputs)).Block(
+		return If(Len(Id("x")).Op("!=").Id("n").Op("*").Id(n.Inputs).Op("||").Len(Id(map[string]string{"ForwardBatch": "dst", "TrainWith": "y"}[method])).Op("!=").Id("n").Op("*").Id(n.Outputs)).Block(
 			Panic(Lit(fmt.Sprintf("%s.%s: the slices hold different numbers of samples", m.Name, method))),
 		)
 	}
@@ -225,29 +242,78 @@ each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inpu
 			return
 		}
 		g.For(Id("k").Op(":=").Range().Id("n")).Block(
-			Op("*").Add(rows("dst", n.Outputs)).Op("=").Id("m").Dot("Forward").Call(rows("x", n.Inputs)),
+			Id("xk").Op(":=").Add(rows("x", n.Inputs)),
+			Op("*").Add(rows("dst", n.Outputs)).Op("=").Id("m").Dot("Forward").Call(Id("xk")),
 		)
 	})
-	e.docf(`TrainBatch runs the forward and the backward pass for each sample of a
+	e.docf(`TrainBatch is TrainWith without weights or masks: every sample weighs 1
+and no unit is dropped.`)
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainBatch").Params(Id("g").Op("*").Id(m.Name), Id("x"), Id("y").Index().Add(e.T())).Params(Id("loss").Add(e.T())).Block(
+		Return(Id("m").Dot("TrainWith").Call(Id("g"), Id("x"), Id("y"), Nil(), Nil())),
+	)
+	e.docf(`TrainWith runs the forward and the backward pass for each sample of a
 mini-batch: x holds the samples (%s features each) and y their targets
 (%s values each), row after row. It adds the sum of the per-sample
 gradients to g and returns the sum of the losses; divide both by the
-number of samples for means.%s`, n.Inputs, n.Outputs, e.chunkDoc())
-	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainBatch").Params(Id("g").Op("*").Id(m.Name), Id("x"), Id("y").Index().Add(e.T())).Params(Id("loss").Add(e.T())).BlockFunc(func(g *Group) {
+number of samples for means.
+
+w, if not nil, holds a weight per sample, which multiplies its loss and so
+its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc())
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainWith").Params(Id("g").Op("*").Id(m.Name), Id("x"), Id("y"), Id("w"), Id("masks").Index().Add(e.T())).Params(Id("loss").Add(e.T())).BlockFunc(func(g *Group) {
 		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
-		g.Add(check("TrainBatch"))
+		g.Add(check("TrainWith"))
+		g.If(Id("w").Op("!=").Nil().Op("&&").Len(Id("w")).Op("!=").Id("n").Op("||").Id("masks").Op("!=").Nil().Op("&&").Len(Id("masks")).Op("!=").Id("n").Op("*").Id(n.Masks)).Block(
+			Panic(Lit(fmt.Sprintf("%s.TrainWith: w or masks hold another number of samples", m.Name))),
+		)
 		if m.Chunk > 0 {
 			e.trainChunked(g)
 		} else {
-			g.Var().Id("s").Id(n.Trace)
-			g.For(Id("k").Op(":=").Range().Id("n")).Block(
-				Id("xk").Op(":=").Add(rows("x", n.Inputs)),
-				Id("m").Dot("Trace").Call(Op("&").Id("s"), Id("xk")),
-				Id("loss").Op("+=").Id("m").Dot("Backward").Call(Id("g"), Op("&").Id("s"), Id("xk"), rows("y", n.Outputs)),
-			)
+			e.trainSamples(g, rows)
 		}
 		g.Return(Id("loss"))
 	})
+}
+
+// trainSamples emits the body of TrainWith for a model that trains one
+// sample at a time:
+//
+//	var s IrisTrace
+//	for k := range n {
+//		xk := (*[IrisInputs]float64)(x[k*IrisInputs:])
+//		wk := float64(1)
+//		if w != nil { wk = w[k] }
+//		m.Trace(&s, xk)
+//		loss += m.Backward(g, &s, xk, (*[IrisOutputs]float64)(y[k*IrisOutputs:]), wk)
+//	}
+func (e *emitter) trainSamples(g *Group, rows func(s, size string) *Statement) {
+	m, n := e.m, e.m.Names
+	g.Var().Id("s").Id(n.Trace)
+	g.For(Id("k").Op(":=").Range().Id("n")).BlockFunc(func(g *Group) {
+		g.Id("xk").Op(":=").Add(rows("x", n.Inputs))
+		g.Comment("The sample's weight: 1 without w.")
+		g.Id("wk").Op(":=").Add(e.T()).Call(Lit(1))
+		g.If(Id("w").Op("!=").Nil()).Block(Id("wk").Op("=").Id("w").Index(Id("k")))
+		trace := []Code{Op("&").Id("s"), Id("xk")}
+		if m.Masks > 0 {
+			g.Comment("The sample's keep-masks: none without masks.")
+			g.Var().Id("mk").Op("*").Index(Id(n.Masks)).Add(e.T())
+			g.If(Id("masks").Op("!=").Nil()).Block(Id("mk").Op("=").Add(rows("masks", n.Masks)))
+			trace = append(trace, Id("mk"))
+		}
+		g.Id("m").Dot("Trace").Call(trace...)
+		g.Id("loss").Op("+=").Id("m").Dot("Backward").Call(Id("g"), Op("&").Id("s"), Id("xk"), rows("y", n.Outputs), Id("wk"))
+	})
+}
+
+// masksDoc explains the masks of TrainWith.
+func (e *emitter) masksDoc() string {
+	if e.m.Masks == 0 {
+		return fmt.Sprintf("%s has no dropout: masks must be nil or empty.", e.m.Name)
+	}
+	return fmt.Sprintf(`masks, if not nil, holds the dropout keep-masks of each
+sample, row after row, %s values each: for each layer with dropout in
+order, one value per unit, 0 to drop the unit or 1/(1−p) to keep it.
+Without masks no unit is dropped.`, e.m.Names.Masks)
 }
 
 // chunkDoc explains the chunked batch functions.

@@ -154,8 +154,14 @@ func registrySource(models []*spec.Model) []byte {
 	b.WriteString(")\n\n// goldenModels runs the numerical checks of each golden case.\nvar goldenModels = map[string]func(*testing.T, *spec.Model){\n")
 	for i, m := range models {
 		pkg, T := dirs[i]+"."+m.Name, string(m.DType)
-		fmt.Fprintf(&b, "\t%q: func(t *testing.T, s *spec.Model) {\n\t\tcheckModel(t, s, func(m, g *%s, x, y []%s) %s {\n\t\t\tvar s %sTrace\n\t\t\txk := (*[%sInputs]%s)(x)\n\t\t\tm.Trace(&s, xk)\n\t\t\treturn m.Backward(g, &s, xk, (*[%sOutputs]%s)(y))\n\t\t})\n\t},\n",
-			dirs[i], pkg, T, T, pkg, pkg, T, pkg, T)
+		fmt.Fprintf(&b, "\t%q: func(t *testing.T, s *spec.Model) {\n\t\tcheckModel(t, s, func(m, g *%s, x, y []%s, w %s, mask []%s) %s {\n\t\t\tvar s %sTrace\n\t\t\txk := (*[%sInputs]%s)(x)\n",
+			dirs[i], pkg, T, T, T, T, pkg, pkg, T)
+		if hasDropout(m) {
+			fmt.Fprintf(&b, "\t\t\tvar mk *[%sMasks]%s\n\t\t\tif mask != nil {\n\t\t\t\tmk = (*[%sMasks]%s)(mask)\n\t\t\t}\n\t\t\tm.Trace(&s, xk, mk)\n", pkg, T, pkg, T)
+		} else {
+			b.WriteString("\t\t\tm.Trace(&s, xk)\n")
+		}
+		fmt.Fprintf(&b, "\t\t\treturn m.Backward(g, &s, xk, (*[%sOutputs]%s)(y), w)\n\t\t})\n\t},\n", pkg, T)
 	}
 	b.WriteString("}\n\n// trainedModels checks the built-in parameters of the trained cases.\nvar trainedModels = map[string]func(*testing.T, string){\n")
 	for i, m := range models {
@@ -169,6 +175,17 @@ func registrySource(models []*spec.Model) []byte {
 		panic(err)
 	}
 	return src
+}
+
+// hasDropout reports whether a layer of m has dropout, which gives its
+// Trace a mask.
+func hasDropout(m *spec.Model) bool {
+	for _, l := range m.Layers {
+		if l.Dropout > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // TestGoldenVet runs go vet on the golden packages.

@@ -84,9 +84,10 @@ import (
 	"testing"
 )
 
-// Test{{.Name}}Gradient checks Backward against central differences of the
-// loss, (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h, for up to 64 parameters of each
-// tensor, at random parameters, inputs and targets.
+// Test{{.Name}}Gradient checks the backward pass of TrainWith against central
+// differences of its loss, (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h, for up to 64
+// parameters of each tensor, at random parameters, inputs, targets and
+// sample weights{{if .Masks}}, and fixed random dropout masks{{end}}.
 func Test{{.Name}}Gradient(t *testing.T) {
 	const (
 		n     = 3           // samples
@@ -120,15 +121,28 @@ func Test{{.Name}}Gradient(t *testing.T) {
 		}
 {{- end}}
 	}
-	m.TrainBatch(&g, x, y)
+	w := make([]{{.Float}}, n)
+	for k := range w {
+		w[k] = {{.Float}}(0.5 + r.Float64())
+	}
+{{- if .Masks}}
+	// Masks of 0, 1 or 2: the gradient is linear in them, whatever 1/(1−p) is.
+	masks := make([]{{.Float}}, n*{{.Names.Masks}})
+	for i := range masks {
+		masks[i] = {{.Float}}(r.IntN(3))
+	}
+{{- else}}
+	var masks []{{.Float}} // {{.Name}} has no dropout
+{{- end}}
+	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch {{.Name}}
 	numeric := func(i int, h float64) float64 {
 		old := p[i]
 		p[i] = old + {{.Float}}(h)
-		plus := float64(m.TrainBatch(&scratch, x, y))
+		plus := float64(m.TrainWith(&scratch, x, y, w, masks))
 		p[i] = old - {{.Float}}(h)
-		minus := float64(m.TrainBatch(&scratch, x, y))
+		minus := float64(m.TrainWith(&scratch, x, y, w, masks))
 		p[i] = old
 		return (plus - minus) / (2 * h)
 	}
@@ -154,7 +168,7 @@ func Test{{.Name}}Gradient(t *testing.T) {
 	}
 }
 
-// Test{{.Name}}Allocs checks that Forward and TrainBatch allocate nothing.
+// Test{{.Name}}Allocs checks that Forward, TrainBatch and TrainWith allocate nothing.
 func Test{{.Name}}Allocs(t *testing.T) {
 	var m, g {{.Name}}
 	m.Init({{.Names.Seed}})
@@ -166,6 +180,11 @@ func Test{{.Name}}Allocs(t *testing.T) {
 	ys := make([]{{.Float}}, 8*{{.Names.Outputs}})
 	if n := testing.AllocsPerRun(100, func() { m.TrainBatch(&g, xs, ys) }); n != 0 {
 		t.Errorf("TrainBatch allocates %v times per call", n)
+	}
+	ws := make([]{{.Float}}, 8)
+	ms := make([]{{.Float}}, 8*{{.Names.Masks}})
+	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("TrainWith allocates %v times per call", n)
 	}
 }
 

@@ -24,6 +24,9 @@ func (m *Model) Dump() string {
 		if l.Z != "" {
 			saved = l.Z + ", " + l.A
 		}
+		if d := l.Dropout; d != nil {
+			saved += fmt.Sprintf(", %s, %s = %s ⊙ %s (dropout %g: masks %d.. of a sample, 0 or %g)", d.M, d.H, d.M, l.A, d.P, d.Offset, d.Scale)
+		}
 		fmt.Fprintf(&b, "  %d: %s [%d][%d], %s [%d] (PyTorch %s.*, params %d..), input %s, %s; saves %s; %s; init %s\n",
 			l.N, l.W, l.Out, l.In, l.B, l.Out, l.Torch, l.Offset, l.Input, act, saved, code, l.Init.Doc)
 	}
@@ -31,7 +34,11 @@ func (m *Model) Dump() string {
 	for _, st := range m.Backward {
 		fmt.Fprintf(&b, "  %d: %s → ∂L/∂%s, ∂L/∂%s", st.Layer.N, st.Delta, st.Layer.W, st.Layer.B)
 		if st.Below != nil {
-			fmt.Fprintf(&b, "; %s = %sᵀ·%s ⊙ %s'(%s) with f' = %s", st.Up, st.Layer.W, st.Delta, st.Below.Act.Name, st.DerivArg, st.Below.Act.Deriv)
+			mask := ""
+			if d := st.Below.Dropout; d != nil {
+				mask = " ⊙ " + d.M
+			}
+			fmt.Fprintf(&b, "; %s = %sᵀ·%s%s ⊙ %s'(%s) with f' = %s", st.Up, st.Layer.W, st.Delta, mask, st.Below.Act.Name, st.DerivArg, st.Below.Act.Deriv)
 		}
 		b.WriteString("\n")
 	}

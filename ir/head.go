@@ -13,8 +13,9 @@ import (
 // is exact and cheap, and the prose of comments.
 //
 // The expressions are of one output k, in the variables Z (the logit
-// zₖ), P (the output pₖ, as the forward pass saved it), Y (the target yₖ)
-// and LSE (log Σⱼ exp zⱼ, for softmax).
+// zₖ), P (the output pₖ, as the forward pass saved it), Y (the target yₖ),
+// LSE (log Σⱼ exp zⱼ, for softmax) and, once weighed, W (the sample's
+// weight).
 type Head struct {
 	Act     spec.Activation
 	Loss    spec.Loss
@@ -63,6 +64,7 @@ const (
 	P   = Var("p")
 	Y   = Var("y")
 	LSE = Var("lse")
+	W   = Var("w")
 )
 
 // head returns the head for the output activation act with k outputs.
@@ -119,6 +121,12 @@ func head(act spec.Activation, loss spec.Loss, k int) Head {
 		OutDoc:    "y = z, the output layer's values",
 		TargetDoc: "the expected values",
 	}
+}
+
+// weigh multiplies the loss of a sample by its weight W, and so δ, the
+// loss's derivative: w·L and w·δ, whatever the head.
+func (h *Head) weigh() {
+	h.Delta, h.Term = mul(W, h.Delta), mul(W, h.Term)
 }
 
 // scale is c·x, or x for c = 1.

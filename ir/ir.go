@@ -46,12 +46,16 @@ type Model struct {
 	// Chunk is the number of samples TrainBatch and ForwardBatch process
 	// together, layer by layer; 0 means one at a time (see chunk).
 	Chunk int
+	// Masks is the number of dropout keep-mask values of one sample: the
+	// units of the layers with dropout.
+	Masks int
 }
 
 // Names are the package-level identifiers of one model, all derived from
 // its type name so that several models can share a package.
 type Names struct {
 	Inputs, Outputs, NumParams, Seed string // constants
+	Masks                            string // constant: Model.Masks
 	Trace                            string // type of the saved forward values
 	Prefix                           string // of unexported names: the type name with a lower-case first letter
 }
@@ -71,8 +75,35 @@ type Layer struct {
 	// kept only when the derivative needs it; A (output) always is, being
 	// the next layer's input.
 	Z, A string
-	// Input is the vector this layer reads: "x" or the previous layer's A.
+	// Input is the vector this layer reads: "x", or the previous layer's
+	// A, or its Dropout.H.
 	Input string
+	// Dropout is the layer's dropout in training, or nil.
+	Dropout *Dropout
+}
+
+// Dropout is inverted dropout on a hidden layer's output, in training
+// only: h = m ⊙ a, where a sample's keep-mask m holds for each unit 0 (the
+// unit is dropped, with probability P) or 1/(1−P) (it is kept), so that h
+// has the expected value a and inference uses a unchanged. The runtime
+// draws the masks; the generated code multiplies by them, forward and
+// backward: ∂L/∂a = m ⊙ ∂L/∂h.
+type Dropout struct {
+	P      float64
+	Scale  float64 // 1/(1−P), the mask of a kept unit
+	Offset int     // of the layer's mask within the masks of a sample
+	// Saved for the backward pass: M the mask, H the output after
+	// dropout, the next layer's input (A keeps f(z), which f' reads).
+	M, H string
+}
+
+// Next returns the saved vector the layer above l reads: H after
+// dropout, else A.
+func (l *Layer) Next() string {
+	if l.Dropout != nil {
+		return l.Dropout.H
+	}
+	return l.A
 }
 
 // Output reports whether l is the output layer.
@@ -128,7 +159,8 @@ type Init struct {
 
 // Step is one layer of the backward pass. Given δ = ∂L/∂z of its layer it
 // accumulates ∂L/∂W = δ·aᵀ and ∂L/∂b = δ; unless it is the first layer it
-// then passes δ' = (Wᵀδ) ⊙ f'(z') down to the layer below.
+// then passes δ' = (Wᵀδ) ⊙ f'(z') down to the layer below, or with
+// dropout on the layer below δ' = (Wᵀδ ⊙ m) ⊙ f'(z'), a its output h.
 type Step struct {
 	Layer    *Layer
 	Below    *Layer // nil for the first layer: nothing to pass down
@@ -156,6 +188,11 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 	if len(m.Layers) == 0 || m.Inputs < 1 {
 		return nil, fmt.Errorf("the model has %d inputs and %d layers, want at least 1 of each", m.Inputs, len(m.Layers))
 	}
+	for i, l := range m.Layers {
+		if !(l.Dropout >= 0 && l.Dropout < 1) || i == len(m.Layers)-1 && l.Dropout != 0 {
+			return nil, fmt.Errorf("layer %d: dropout %g, want [0, 1) on a hidden layer and none on the output layer", i+1, l.Dropout)
+		}
+	}
 	lower := lowerFirst(m.Name)
 	out := &Model{
 		Source:    SourceName(m.File),
@@ -171,6 +208,7 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 			Outputs:   m.Name + "Outputs",
 			NumParams: m.Name + "NumParams",
 			Seed:      m.Name + "Seed",
+			Masks:     m.Name + "Masks",
 			Trace:     m.Name + "Trace",
 			Prefix:    lower,
 		},
@@ -206,15 +244,21 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 			if l.Act.DerivOf == OfZ {
 				l.Z = fmt.Sprintf("Z%d", i+1)
 			}
+			if p := sl.Dropout; p > 0 {
+				l.Dropout = &Dropout{P: p, Scale: 1 / (1 - p), Offset: out.Masks,
+					M: fmt.Sprintf("M%d", i+1), H: fmt.Sprintf("H%d", i+1)}
+				out.Masks += sl.Units
+			}
 		} else {
 			l.Z, l.A = fmt.Sprintf("Z%d", i+1), "Y"
 		}
 		out.Layers = append(out.Layers, l)
 		offset += in*sl.Units + sl.Units
-		in, input = sl.Units, "s."+l.A
+		in, input = sl.Units, "s."+l.Next()
 	}
 	out.Chunk = chunk(out)
 	out.Head = head(m.Head(), m.Loss, m.Outputs())
+	out.Head.weigh()
 	out.Head.useFuncs(use)
 	for i := len(out.Layers) - 1; i >= 0; i-- {
 		st := &Step{Layer: out.Layers[i], Delta: fmt.Sprintf("d%d", i+1)}

@@ -84,6 +84,10 @@ func TestLowerRejectsUnchecked(t *testing.T) {
 		{"dtype", func(m *spec.Model) { m.DType = "float64; var x int" }, "p", `dtype: unknown value "float64; var x int"`},
 		{"no layers", func(m *spec.Model) { m.Layers = nil }, "p", "the model has 2 inputs and 0 layers"},
 		{"no inputs", func(m *spec.Model) { m.Inputs = 0 }, "p", "the model has 0 inputs and 1 layers"},
+		{"dropout on the output layer", func(m *spec.Model) { m.Layers[0].Dropout = 0.5 }, "p", "layer 1: dropout 0.5, want [0, 1) on a hidden layer and none on the output layer"},
+		{"dropout of 1", func(m *spec.Model) {
+			m.Layers = append([]spec.Layer{{Units: 2, Activation: spec.ReLU, Init: spec.HeUniform, Unroll: spec.Auto, Dropout: 1}}, m.Layers...)
+		}, "p", "layer 1: dropout 1, want [0, 1)"},
 	} {
 		m := model()
 		tc.edit(m)
@@ -135,6 +139,48 @@ func TestAttachTrainedNames(t *testing.T) {
 		if want := strconv.Quote(blob) + " cannot be named in a //go:embed line"; err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("blob %q: error %v", blob, err)
 		}
+	}
+}
+
+// TestLowerDropout checks the masks' layout: one value per unit of each
+// layer with dropout, in layer order, and what the layers read.
+func TestLowerDropout(t *testing.T) {
+	s, err := spec.Parse("s.yaml", []byte(`name: D
+inputs: 3
+layers:
+  - {units: 4, activation: relu, dropout: 0.5}
+  - {units: 5, activation: tanh, dropout: 0}
+  - {units: 6, activation: gelu, dropout: 0.2}
+  - {units: 2, activation: softmax}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ir.Lower(s, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Masks != 4+6 {
+		t.Errorf("Masks = %d, want 10", m.Masks)
+	}
+	l1, l2, l3 := m.Layers[0], m.Layers[1], m.Layers[2]
+	if d := l1.Dropout; d == nil || d.P != 0.5 || d.Scale != 2 || d.Offset != 0 || d.M != "M1" || d.H != "H1" {
+		t.Errorf("layer 1 dropout %+v", d)
+	}
+	if l2.Dropout != nil {
+		t.Errorf("layer 2 dropout %+v, want none for p = 0", l2.Dropout)
+	}
+	if d := l3.Dropout; d == nil || d.Offset != 4 || d.Scale != 1/0.8 {
+		t.Errorf("layer 3 dropout %+v", d)
+	}
+	for i, want := range []string{"x", "s.H1", "s.A2", "s.H3"} {
+		if got := m.Layers[i].Input; got != want {
+			t.Errorf("layer %d reads %s, want %s", i+1, got, want)
+		}
+	}
+	if st := m.Stats(); st.TrainValues != 3+3*4+5+4*6+2*2+1 {
+		// x; a1, m1, h1 (relu); a2 (tanh); z3, a3, m3, h3 (gelu); z4, y; log-sum-exp
+		t.Errorf("training keeps %d values per sample", st.TrainValues)
 	}
 }
 

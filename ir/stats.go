@@ -6,8 +6,8 @@ type Stats struct {
 	BackwardFLOPs int // ∂L/∂W (2·in·out per layer) and Wᵀ·δ (2·in·out, all layers but the first)
 	ParamBytes    int
 	// Values kept per sample: training keeps the input (∂L/∂W₁ = δ₁·xᵀ
-	// reads it) and every layer's output (and z where f' needs it) for the
-	// backward pass; inference needs only one layer's input and output at
+	// reads it) and every layer's output (and z where f' needs it, and
+	// the mask and the output after dropout) for the backward pass; inference needs only one layer's input and output at
 	// a time, so training always keeps more.
 	TrainValues, InferValues int
 	FloatBytes               int
@@ -31,6 +31,9 @@ func (m *Model) Stats() Stats {
 		s.TrainValues += l.Out
 		if l.Z != "" {
 			s.TrainValues += l.Out
+		}
+		if l.Dropout != nil {
+			s.TrainValues += 2 * l.Out // the mask and the output after dropout
 		}
 	}
 	if m.Head.Softmax {

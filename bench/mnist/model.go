@@ -18,6 +18,8 @@ const (
 	MnistNumParams = 109386
 	// the seed of the spec, for Init
 	MnistSeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	MnistMasks = 0
 )
 
 // Mnist is a multilayer perceptron generated from spec.yaml:
@@ -59,6 +61,12 @@ func (*Mnist) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Mnist) Head() string {
 	return "softmax"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Mnist) Dropout() []float64 {
+	return []float64{0, 0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use MnistSeed
@@ -181,27 +189,28 @@ func (m *Mnist) Trace(s *MnistTrace, x *[MnistInputs]float32) {
 	s.LogSumExp = mx + float32(math.Log(float64(sum)))
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: class probabilities summing to 1, a one-hot vector for a class
+// label; w is the sample's weight, 1 for the plain loss.
 //
 // The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
 // Backpropagation is the chain rule applied from the top layer down. With δₙ =
 // ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y
+//	δ at the output = ∂L/∂z = p − y, times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: softmax and cross-entropy fused; y sums to 1.
-func (m *Mnist) Backward(g *Mnist, s *MnistTrace, x *[MnistInputs]float32,
-	y *[MnistOutputs]float32) (loss float32) {
+func (m *Mnist) Backward(g *Mnist, s *MnistTrace, x *[MnistInputs]float32, y *[MnistOutputs]float32,
+	w float32) (loss float32) {
 	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
-	// fused; y sums to 1).
+	// fused; y sums to 1), both times the sample's weight w.
 	var d3 [10]float32
 	for k := range 10 {
-		d3[k] = s.Y[k] - y[k]
-		loss += y[k] * (s.LogSumExp - s.Z3[k])
+		d3[k] = w * (s.Y[k] - y[k])
+		loss += w * (y[k] * (s.LogSumExp - s.Z3[k]))
 	}
 	// Layer 3: ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, and d2 = W3ᵀ·δ3 = ∂L/∂a2.
 	var d2 [64]float32
@@ -290,19 +299,31 @@ func (m *Mnist) ForwardBatch(dst, x []float32) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (MnistInputs features each) and y their targets
 // (MnistOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Mnist has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
+func (m *Mnist) TrainWith(g *Mnist, x, y, w, masks []float32) (loss float32) {
 	n := len(x) / MnistInputs
 	if len(x) != n*MnistInputs || len(y) != n*MnistOutputs {
-		panic("Mnist.TrainBatch: the slices hold different numbers of samples")
+		panic("Mnist.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*MnistMasks {
+		panic("Mnist.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -344,16 +365,21 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 		// subtracted so that no exp overflows.
 		mnistSoftmax(10, cols, z3[:], 32, p[:], sum[:])
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
-		// fused; y sums to 1).
+		// fused; y sums to 1), both times the sample's weight w.
 		t := y[base*MnistOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z3[q], z3[32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q],
 				z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) +
 				float32(math.Log(float64(sum[q])))
+			// The sample's weight: 1 without w.
+			wq := float32(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			for k := range 10 {
-				d3[q*10+k] = p[k*32+q] - t[q*10+k]
-				loss += t[q*10+k] * (lse - z3[k*32+q])
+				d3[q*10+k] = wq * (p[k*32+q] - t[q*10+k])
+				loss += wq * (t[q*10+k] * (lse - z3[k*32+q]))
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over

@@ -18,6 +18,8 @@ const (
 	TinyNumParams = 131
 	// the seed of the spec, for Init
 	TinySeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	TinyMasks = 0
 )
 
 // Tiny is a multilayer perceptron generated from spec.yaml:
@@ -56,6 +58,12 @@ func (*Tiny) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Tiny) Head() string {
 	return "softmax"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Tiny) Dropout() []float64 {
+	return []float64{0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use TinySeed
@@ -244,27 +252,28 @@ func (m *Tiny) Trace(s *TinyTrace, x *[TinyInputs]float64) {
 	s.LogSumExp = mx + math.Log(sum)
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: class probabilities summing to 1, a one-hot vector for a class
+// label; w is the sample's weight, 1 for the plain loss.
 //
 // The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
 // Backpropagation is the chain rule applied from the top layer down. With δₙ =
 // ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y
+//	δ at the output = ∂L/∂z = p − y, times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: softmax and cross-entropy fused; y sums to 1.
-func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float64,
-	y *[TinyOutputs]float64) (loss float64) {
+func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float64, y *[TinyOutputs]float64,
+	w float64) (loss float64) {
 	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy
-	// fused; y sums to 1).
+	// fused; y sums to 1), both times the sample's weight w.
 	var d2 [3]float64
 	for k := range 3 {
-		d2[k] = s.Y[k] - y[k]
-		loss += y[k] * (s.LogSumExp - s.Z2[k])
+		d2[k] = w * (s.Y[k] - y[k])
+		loss += w * (y[k] * (s.LogSumExp - s.Z2[k]))
 	}
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [16]float64
@@ -477,19 +486,31 @@ func (m *Tiny) ForwardBatch(dst, x []float64) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Tiny) TrainBatch(g *Tiny, x, y []float64) (loss float64) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TinyInputs features each) and y their targets
 // (TinyOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Tiny has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Tiny) TrainBatch(g *Tiny, x, y []float64) (loss float64) {
+func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {
-		panic("Tiny.TrainBatch: the slices hold different numbers of samples")
+		panic("Tiny.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*TinyMasks {
+		panic("Tiny.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -523,14 +544,19 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float64) (loss float64) {
 		// subtracted so that no exp overflows.
 		tinySoftmax(3, cols, z2[:], 32, p[:], sum[:])
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (softmax and cross-entropy
-		// fused; y sums to 1).
+		// fused; y sums to 1), both times the sample's weight w.
 		t := y[base*TinyOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z2[q], z2[32+q], z2[2*32+q]) + math.Log(sum[q])
+			// The sample's weight: 1 without w.
+			wq := float64(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			for k := range 3 {
-				d2[q*3+k] = p[k*32+q] - t[q*3+k]
-				loss += t[q*3+k] * (lse - z2[k*32+q])
+				d2[q*3+k] = wq * (p[k*32+q] - t[q*3+k])
+				loss += wq * (t[q*3+k] * (lse - z2[k*32+q]))
 			}
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over

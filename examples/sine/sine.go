@@ -18,6 +18,8 @@ const (
 	SineNumParams = 1153
 	// the seed of the spec, for Init
 	SineSeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	SineMasks = 0
 )
 
 // Sine is a multilayer perceptron generated from sine.yaml:
@@ -59,6 +61,12 @@ func (*Sine) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Sine) Head() string {
 	return "identity"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Sine) Dropout() []float64 {
+	return []float64{0, 0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use SineSeed
@@ -221,27 +229,28 @@ func (m *Sine) Trace(s *SineTrace, x *[SineInputs]float64) {
 	s.Y = s.Z3
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: the expected values.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: the expected values; w is the sample's weight, 1 for the plain
+// loss.
 //
 // The loss is ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = 1. Backpropagation is the chain
 // rule applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
 // pre-activation:
 //
-//	δ at the output = ∂L/∂z = (2/K)(z − y) = 2·(z − y)
+//	δ at the output = ∂L/∂z = (2/K)(z − y) = 2·(z − y), times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: the derivative of the mean squared error.
-func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64,
-	y *[SineOutputs]float64) (loss float64) {
+func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineOutputs]float64,
+	w float64) (loss float64) {
 	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y) (the
-	// derivative of the mean squared error).
+	// derivative of the mean squared error), both times the sample's weight w.
 	var d3 [1]float64
 	r := s.Y[0] - y[0]
-	d3[0] = 2 * r
-	loss += r * r
+	d3[0] = w * (2 * r)
+	loss += w * (r * r)
 	// Layer 3: ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, and d2 = W3ᵀ·δ3 = ∂L/∂a2.
 	var d2 [32]float64
 	g.B3[0] += d3[0]
@@ -474,19 +483,31 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (SineInputs features each) and y their targets
 // (SineOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Sine has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
+func (m *Sine) TrainWith(g *Sine, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {
-		panic("Sine.TrainBatch: the slices hold different numbers of samples")
+		panic("Sine.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*SineMasks {
+		panic("Sine.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -529,12 +550,18 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 		sineTranspose(32, c, a1[:], 32, a1t[:], 32)
 		sineTranspose(32, c, a2[:], 32, a2t[:], 32)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (2/K)(z − y) = 2·(z − y) (the
-		// derivative of the mean squared error). For each sample.
+		// derivative of the mean squared error), both times the sample's weight w. For
+		// each sample.
 		for q := range c {
 			t := (*[SineOutputs]float64)(y[(base+q)*SineOutputs:])
+			// The sample's weight: 1 without w.
+			wq := float64(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			r := z3[q] - t[0]
-			d3[q] = 2 * r
-			loss += r * r
+			d3[q] = wq * (2 * r)
+			loss += wq * (r * r)
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.

@@ -52,7 +52,9 @@ func checkModelFault[T float32 | float64, M any, P model.Model[T, M], K checktes
 	s := goldenSpec(t, strings.Split(t.Name(), "/")[1])
 	wrong := checktest.Of[K]().Tensor
 	failures := checktest.Record(t, func(tb testing.TB) {
-		checkModel(tb, s, func(m, g *checktest.Model[T, M, P, K], x, y []T) T { return m.TrainBatch(g, x, y) })
+		checkModel(tb, s, func(m, g *checktest.Model[T, M, P, K], x, y []T, w T, masks []T) T {
+			return m.TrainWith(g, x, y, []T{w}, masks)
+		})
 	})
 	for _, f := range failures {
 		if strings.HasPrefix(f, "gradient: ") && strings.Contains(f, " at "+wrong+"[") {
@@ -102,17 +104,17 @@ func TestGeneratedGradientFaults(t *testing.T) {
 // faultTemplate is the Go code of the models with a fault, in the package
 // of the model they wrap: a trainWrong function that does what
 // checktest.Model does, and per fault a type around the model whose
-// TrainBatch calls it, with the constants the generated test reads.
+// TrainWith calls it, with the constants the generated test reads.
 var faultTemplate = template.Must(template.New("faults").Parse(`package {{.Package}}
 
 import "math"
 
-// trainWrong adds to g the gradient of m's TrainBatch with the size
+// trainWrong adds to g the gradient of m's TrainWith with the size
 // gradients from off (or only that at off+one, if one ≥ 0) made
 // scale·v + offset·(1 + |v|) where they are v, and returns the loss.
-func trainWrong(m, g *{{.Name}}, x, y []{{.Float}}, off, size, one int, scale, offset float64) {{.Float}} {
+func trainWrong(m, g *{{.Name}}, x, y, w, masks []{{.Float}}, off, size, one int, scale, offset float64) {{.Float}} {
 	var d {{.Name}}
-	loss := m.TrainBatch(&d, x, y)
+	loss := m.TrainWith(&d, x, y, w, masks)
 	p, sum := d.Params(), g.Params()
 	for i := range size {
 		if one < 0 || i == one {
@@ -133,10 +135,15 @@ const (
 	{{.Name}}Inputs  = {{$.Names.Inputs}}
 	{{.Name}}Outputs = {{$.Names.Outputs}}
 	{{.Name}}Seed    = {{$.Names.Seed}}
+	{{.Name}}Masks   = {{$.Names.Masks}}
 )
 
+func (m *{{.Name}}) TrainWith(g *{{.Name}}, x, y, w, masks []{{$.Float}}) {{$.Float}} {
+	return trainWrong(&m.{{$.Name}}, &g.{{$.Name}}, x, y, w, masks, {{.Target.Offset}}, {{.Target.Size}}, {{.Element}}, {{.Scale}}, {{.Offset}})
+}
+
 func (m *{{.Name}}) TrainBatch(g *{{.Name}}, x, y []{{$.Float}}) {{$.Float}} {
-	return trainWrong(&m.{{$.Name}}, &g.{{$.Name}}, x, y, {{.Target.Offset}}, {{.Target.Size}}, {{.Element}}, {{.Scale}}, {{.Offset}})
+	return m.TrainWith(g, x, y, nil, nil)
 }
 {{end}}`))
 

@@ -8,11 +8,13 @@ import (
 	"github.com/nngen/nngen/spec"
 
 	deep "github.com/nngen/nngen/testdata/golden/deep"
+	dropout "github.com/nngen/nngen/testdata/golden/dropout"
 	embedded "github.com/nngen/nngen/testdata/golden/embedded"
 	loops "github.com/nngen/nngen/testdata/golden/loops"
 	mixed32 "github.com/nngen/nngen/testdata/golden/mixed32"
 	multilabel "github.com/nngen/nngen/testdata/golden/multilabel"
 	oneunit "github.com/nngen/nngen/testdata/golden/oneunit"
+	persample "github.com/nngen/nngen/testdata/golden/persample"
 	regression "github.com/nngen/nngen/testdata/golden/regression"
 	sigmoid "github.com/nngen/nngen/testdata/golden/sigmoid"
 	softmax "github.com/nngen/nngen/testdata/golden/softmax"
@@ -24,99 +26,123 @@ import (
 // goldenModels runs the numerical checks of each golden case.
 var goldenModels = map[string]func(*testing.T, *spec.Model){
 	"deep": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *deep.Deep, x, y []float64) float64 {
+		checkModel(t, s, func(m, g *deep.Deep, x, y []float64, w float64, mask []float64) float64 {
 			var s deep.DeepTrace
 			xk := (*[deep.DeepInputs]float64)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[deep.DeepOutputs]float64)(y))
+			return m.Backward(g, &s, xk, (*[deep.DeepOutputs]float64)(y), w)
+		})
+	},
+	"dropout": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *dropout.Dropped, x, y []float64, w float64, mask []float64) float64 {
+			var s dropout.DroppedTrace
+			xk := (*[dropout.DroppedInputs]float64)(x)
+			var mk *[dropout.DroppedMasks]float64
+			if mask != nil {
+				mk = (*[dropout.DroppedMasks]float64)(mask)
+			}
+			m.Trace(&s, xk, mk)
+			return m.Backward(g, &s, xk, (*[dropout.DroppedOutputs]float64)(y), w)
 		})
 	},
 	"embedded": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *embedded.Reader, x, y []float32) float32 {
+		checkModel(t, s, func(m, g *embedded.Reader, x, y []float32, w float32, mask []float32) float32 {
 			var s embedded.ReaderTrace
 			xk := (*[embedded.ReaderInputs]float32)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[embedded.ReaderOutputs]float32)(y))
+			return m.Backward(g, &s, xk, (*[embedded.ReaderOutputs]float32)(y), w)
 		})
 	},
 	"loops": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *loops.Looped, x, y []float64) float64 {
+		checkModel(t, s, func(m, g *loops.Looped, x, y []float64, w float64, mask []float64) float64 {
 			var s loops.LoopedTrace
 			xk := (*[loops.LoopedInputs]float64)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[loops.LoopedOutputs]float64)(y))
+			return m.Backward(g, &s, xk, (*[loops.LoopedOutputs]float64)(y), w)
 		})
 	},
 	"mixed32": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *mixed32.Small, x, y []float32) float32 {
+		checkModel(t, s, func(m, g *mixed32.Small, x, y []float32, w float32, mask []float32) float32 {
 			var s mixed32.SmallTrace
 			xk := (*[mixed32.SmallInputs]float32)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[mixed32.SmallOutputs]float32)(y))
+			return m.Backward(g, &s, xk, (*[mixed32.SmallOutputs]float32)(y), w)
 		})
 	},
 	"multilabel": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *multilabel.Tagger, x, y []float64) float64 {
+		checkModel(t, s, func(m, g *multilabel.Tagger, x, y []float64, w float64, mask []float64) float64 {
 			var s multilabel.TaggerTrace
 			xk := (*[multilabel.TaggerInputs]float64)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[multilabel.TaggerOutputs]float64)(y))
+			return m.Backward(g, &s, xk, (*[multilabel.TaggerOutputs]float64)(y), w)
 		})
 	},
 	"oneunit": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *oneunit.Tiny, x, y []float32) float32 {
+		checkModel(t, s, func(m, g *oneunit.Tiny, x, y []float32, w float32, mask []float32) float32 {
 			var s oneunit.TinyTrace
 			xk := (*[oneunit.TinyInputs]float32)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[oneunit.TinyOutputs]float32)(y))
+			return m.Backward(g, &s, xk, (*[oneunit.TinyOutputs]float32)(y), w)
+		})
+	},
+	"persample": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *persample.Wide, x, y []float32, w float32, mask []float32) float32 {
+			var s persample.WideTrace
+			xk := (*[persample.WideInputs]float32)(x)
+			var mk *[persample.WideMasks]float32
+			if mask != nil {
+				mk = (*[persample.WideMasks]float32)(mask)
+			}
+			m.Trace(&s, xk, mk)
+			return m.Backward(g, &s, xk, (*[persample.WideOutputs]float32)(y), w)
 		})
 	},
 	"regression": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *regression.Sine, x, y []float64) float64 {
+		checkModel(t, s, func(m, g *regression.Sine, x, y []float64, w float64, mask []float64) float64 {
 			var s regression.SineTrace
 			xk := (*[regression.SineInputs]float64)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[regression.SineOutputs]float64)(y))
+			return m.Backward(g, &s, xk, (*[regression.SineOutputs]float64)(y), w)
 		})
 	},
 	"sigmoid": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *sigmoid.Binary, x, y []float64) float64 {
+		checkModel(t, s, func(m, g *sigmoid.Binary, x, y []float64, w float64, mask []float64) float64 {
 			var s sigmoid.BinaryTrace
 			xk := (*[sigmoid.BinaryInputs]float64)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[sigmoid.BinaryOutputs]float64)(y))
+			return m.Backward(g, &s, xk, (*[sigmoid.BinaryOutputs]float64)(y), w)
 		})
 	},
 	"softmax": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *softmax.Classifier, x, y []float64) float64 {
+		checkModel(t, s, func(m, g *softmax.Classifier, x, y []float64, w float64, mask []float64) float64 {
 			var s softmax.ClassifierTrace
 			xk := (*[softmax.ClassifierInputs]float64)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[softmax.ClassifierOutputs]float64)(y))
+			return m.Backward(g, &s, xk, (*[softmax.ClassifierOutputs]float64)(y), w)
 		})
 	},
 	"tiles32": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *tiles32.Tiles, x, y []float32) float32 {
+		checkModel(t, s, func(m, g *tiles32.Tiles, x, y []float32, w float32, mask []float32) float32 {
 			var s tiles32.TilesTrace
 			xk := (*[tiles32.TilesInputs]float32)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[tiles32.TilesOutputs]float32)(y))
+			return m.Backward(g, &s, xk, (*[tiles32.TilesOutputs]float32)(y), w)
 		})
 	},
 	"tiles64": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *tiles64.Tiles, x, y []float64) float64 {
+		checkModel(t, s, func(m, g *tiles64.Tiles, x, y []float64, w float64, mask []float64) float64 {
 			var s tiles64.TilesTrace
 			xk := (*[tiles64.TilesInputs]float64)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[tiles64.TilesOutputs]float64)(y))
+			return m.Backward(g, &s, xk, (*[tiles64.TilesOutputs]float64)(y), w)
 		})
 	},
 	"trained": func(t *testing.T, s *spec.Model) {
-		checkModel(t, s, func(m, g *trained.Flower, x, y []float64) float64 {
+		checkModel(t, s, func(m, g *trained.Flower, x, y []float64, w float64, mask []float64) float64 {
 			var s trained.FlowerTrace
 			xk := (*[trained.FlowerInputs]float64)(x)
 			m.Trace(&s, xk)
-			return m.Backward(g, &s, xk, (*[trained.FlowerOutputs]float64)(y))
+			return m.Backward(g, &s, xk, (*[trained.FlowerOutputs]float64)(y), w)
 		})
 	},
 }

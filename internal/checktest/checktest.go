@@ -109,13 +109,13 @@ func RunKinds(t *testing.T, doubled, oneElement, flipped, noBias func(*testing.T
 }
 
 // Model is the model M with the fault K in its backward pass: its
-// TrainBatch adds to g the gradient of M's TrainBatch made wrong by K;
+// TrainWith adds to g the gradient of M's TrainWith made wrong by K;
 // everything else is M's. *Model[T, M, P, K] is a
-// model.Model[T, Model[T, M, P, K]], and TrainBatch allocates nothing.
+// model.Model[T, Model[T, M, P, K]], and TrainWith allocates nothing.
 type Model[T model.Float, M any, P model.Model[T, M], K Kind] struct {
 	M       M            // the parameters; in a gradient, the sums
-	scratch M            // the gradient of one TrainBatch, before the fault
-	tensor  model.Tensor // K's tensor, found by the first TrainBatch
+	scratch M            // the gradient of one TrainWith, before the fault
+	tensor  model.Tensor // K's tensor, found by the first TrainWith
 }
 
 func (m *Model[T, M, P, K]) Params() []T             { return P(&m.M).Params() }
@@ -123,17 +123,23 @@ func (m *Model[T, M, P, K]) Widths() []int           { return P(&m.M).Widths() }
 func (m *Model[T, M, P, K]) Head() string            { return P(&m.M).Head() }
 func (m *Model[T, M, P, K]) Init(seed uint64)        { P(&m.M).Init(seed) }
 func (m *Model[T, M, P, K]) ForwardBatch(dst, x []T) { P(&m.M).ForwardBatch(dst, x) }
+func (m *Model[T, M, P, K]) Dropout() []float64      { return P(&m.M).Dropout() }
 
-// TrainBatch adds the wrong gradient of the samples to g and returns the
-// sum of their losses, which is right.
+// TrainBatch is TrainWith without weights or masks.
 func (m *Model[T, M, P, K]) TrainBatch(g *Model[T, M, P, K], x, y []T) T {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith adds the wrong gradient of the samples to g and returns the
+// sum of their losses, which is right.
+func (m *Model[T, M, P, K]) TrainWith(g *Model[T, M, P, K], x, y, w, masks []T) T {
 	f := Of[K]()
 	if m.tensor.Name == "" {
 		m.tensor = f.find(m.Widths())
 	}
 	grad := P(&m.scratch).Params()
 	clear(grad)
-	loss := P(&m.M).TrainBatch(&m.scratch, x, y)
+	loss := P(&m.M).TrainWith(&m.scratch, x, y, w, masks)
 	apply(f, m.tensor, grad)
 	sum := g.Params()
 	for i, v := range grad {

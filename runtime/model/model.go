@@ -28,8 +28,19 @@ type Model[T Float, M any] interface {
 	// ForwardBatch writes the outputs of the samples in x, row after row, to dst.
 	ForwardBatch(dst, x []T)
 	// TrainBatch adds the sum of the per-sample gradients of the loss to g
-	// and returns the sum of the losses.
+	// and returns the sum of the losses. It is TrainWith(g, x, y, nil, nil).
 	TrainBatch(g *M, x, y []T) T
+	// Dropout returns, for each layer, the probability that training drops
+	// a unit of its output: 0 for a layer without dropout and for the
+	// output layer.
+	Dropout() []float64
+	// TrainWith is TrainBatch with a weight per sample in w, which
+	// multiplies the sample's loss and gradient, and the dropout
+	// keep-masks of each sample in masks, row after row: for each layer
+	// with dropout, in order, one value per unit, 0 to drop it and
+	// 1/(1−p) to keep it. Either may be nil: every
+	// sample weighs 1, no unit is dropped.
+	TrainWith(g *M, x, y, w, masks []T) T
 }
 
 // Heads of a model.

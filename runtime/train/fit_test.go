@@ -527,10 +527,10 @@ func TestTrainingAllocs(t *testing.T) {
 	}
 }
 
-// scripted is a model of one linear unit whose TrainBatch returns the
+// scripted is a model of one linear unit whose TrainWith returns the
 // loss and adds the gradient held in the package variables below, per
-// sample. A weight that is not finite makes the loss NaN, as in a real
-// model, unless scriptedBlind is set.
+// sample, whatever the weights and masks. A weight that is not finite
+// makes the loss NaN, as in a real model, unless scriptedBlind is set.
 type scripted[T model.Float] struct {
 	W [1][1]T
 	B [1]T
@@ -546,7 +546,12 @@ func (m *scripted[T]) Widths() []int           { return []int{1, 1} }
 func (m *scripted[T]) Head() string            { return model.Identity }
 func (m *scripted[T]) Init(uint64)             { *m = scripted[T]{} }
 func (m *scripted[T]) ForwardBatch(dst, x []T) { copy(dst, x) }
-func (m *scripted[T]) TrainBatch(g *scripted[T], x, y []T) T {
+
+func (m *scripted[T]) Dropout() []float64 { return []float64{0} }
+
+func (m *scripted[T]) TrainBatch(g *scripted[T], x, y []T) T { return m.TrainWith(g, x, y, nil, nil) }
+
+func (m *scripted[T]) TrainWith(g *scripted[T], x, y, _, _ []T) T {
 	n := float64(len(x))
 	g.W[0][0] += T(scriptedGrad * n)
 	g.B[0] += T(scriptedGrad * n)

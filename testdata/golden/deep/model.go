@@ -18,6 +18,8 @@ const (
 	DeepNumParams = 191
 	// the seed of the spec, for Init
 	DeepSeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	DeepMasks = 0
 )
 
 // Deep is a multilayer perceptron generated from spec.yaml:
@@ -81,6 +83,12 @@ func (*Deep) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Deep) Head() string {
 	return "softmax"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Deep) Dropout() []float64 {
+	return []float64{0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use DeepSeed
@@ -440,27 +448,28 @@ func (m *Deep) Trace(s *DeepTrace, x *[DeepInputs]float64) {
 	s.LogSumExp = mx + math.Log(sum)
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: class probabilities summing to 1, a one-hot vector for a class
+// label; w is the sample's weight, 1 for the plain loss.
 //
 // The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
 // Backpropagation is the chain rule applied from the top layer down. With δₙ =
 // ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y
+//	δ at the output = ∂L/∂z = p − y, times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: softmax and cross-entropy fused; y sums to 1.
-func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64,
-	y *[DeepOutputs]float64) (loss float64) {
+func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepOutputs]float64,
+	w float64) (loss float64) {
 	// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and
-	// cross-entropy fused; y sums to 1).
+	// cross-entropy fused; y sums to 1), both times the sample's weight w.
 	var d10 [3]float64
 	for k := range 3 {
-		d10[k] = s.Y[k] - y[k]
-		loss += y[k] * (s.LogSumExp - s.Z10[k])
+		d10[k] = w * (s.Y[k] - y[k])
+		loss += w * (y[k] * (s.LogSumExp - s.Z10[k]))
 	}
 	// Layer 10: ∂L/∂W10 += δ10·a9ᵀ, ∂L/∂b10 += δ10, and d9 = W10ᵀ·δ10 = ∂L/∂a9.
 	var d9 [4]float64
@@ -860,19 +869,31 @@ func (m *Deep) ForwardBatch(dst, x []float64) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (DeepInputs features each) and y their targets
 // (DeepOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Deep has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
+func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(y) != n*DeepOutputs {
-		panic("Deep.TrainBatch: the slices hold different numbers of samples")
+		panic("Deep.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*DeepMasks {
+		panic("Deep.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -997,14 +1018,19 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 		// subtracted so that no exp overflows.
 		deepSoftmax(3, cols, z10[:], 32, p[:], sum[:])
 		// Layer 10 (output): the loss, and δ10 = ∂L/∂z10 = p − y (softmax and
-		// cross-entropy fused; y sums to 1).
+		// cross-entropy fused; y sums to 1), both times the sample's weight w.
 		t := y[base*DeepOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z10[q], z10[32+q], z10[2*32+q]) + math.Log(sum[q])
+			// The sample's weight: 1 without w.
+			wq := float64(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			for k := range 3 {
-				d10[q*3+k] = p[k*32+q] - t[q*3+k]
-				loss += t[q*3+k] * (lse - z10[k*32+q])
+				d10[q*3+k] = wq * (p[k*32+q] - t[q*3+k])
+				loss += wq * (t[q*3+k] * (lse - z10[k*32+q]))
 			}
 		}
 		// Layer 10: ∂L/∂b10 += Σ_q δ10_q = 1ᵀ·Δ10 and ∂L/∂W10 += Σ_q δ10_q·a9_qᵀ = Δ10ᵀ·a9

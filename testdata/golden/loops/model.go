@@ -18,6 +18,8 @@ const (
 	LoopedNumParams = 236
 	// the seed of the spec, for Init
 	LoopedSeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	LoopedMasks = 0
 )
 
 // Looped is a multilayer perceptron generated from spec.yaml:
@@ -62,6 +64,12 @@ func (*Looped) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Looped) Head() string {
 	return "softmax"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Looped) Dropout() []float64 {
+	return []float64{0, 0, 0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use LoopedSeed
@@ -262,27 +270,28 @@ func (m *Looped) Trace(s *LoopedTrace, x *[LoopedInputs]float64) {
 	s.LogSumExp = mx + math.Log(sum)
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: class probabilities summing to 1, a one-hot vector for a class
+// label; w is the sample's weight, 1 for the plain loss.
 //
 // The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
 // Backpropagation is the chain rule applied from the top layer down. With δₙ =
 // ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y
+//	δ at the output = ∂L/∂z = p − y, times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: softmax and cross-entropy fused; y sums to 1.
 func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64,
-	y *[LoopedOutputs]float64) (loss float64) {
+	y *[LoopedOutputs]float64, w float64) (loss float64) {
 	// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy
-	// fused; y sums to 1).
+	// fused; y sums to 1), both times the sample's weight w.
 	var d4 [3]float64
 	for k := range 3 {
-		d4[k] = s.Y[k] - y[k]
-		loss += y[k] * (s.LogSumExp - s.Z4[k])
+		d4[k] = w * (s.Y[k] - y[k])
+		loss += w * (y[k] * (s.LogSumExp - s.Z4[k]))
 	}
 	// Layer 4: ∂L/∂W4 += δ4·a3ᵀ, ∂L/∂b4 += δ4, and d3 = W4ᵀ·δ4 = ∂L/∂a3.
 	var d3 [5]float64
@@ -486,19 +495,31 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (LoopedInputs features each) and y their targets
 // (LoopedOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Looped has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
+func (m *Looped) TrainWith(g *Looped, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(y) != n*LoopedOutputs {
-		panic("Looped.TrainBatch: the slices hold different numbers of samples")
+		panic("Looped.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*LoopedMasks {
+		panic("Looped.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -563,14 +584,19 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 		// subtracted so that no exp overflows.
 		loopedSoftmax(3, cols, z4[:], 32, p[:], sum[:])
 		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy
-		// fused; y sums to 1).
+		// fused; y sums to 1), both times the sample's weight w.
 		t := y[base*LoopedOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z4[q], z4[32+q], z4[2*32+q]) + math.Log(sum[q])
+			// The sample's weight: 1 without w.
+			wq := float64(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			for k := range 3 {
-				d4[q*3+k] = p[k*32+q] - t[q*3+k]
-				loss += t[q*3+k] * (lse - z4[k*32+q])
+				d4[q*3+k] = wq * (p[k*32+q] - t[q*3+k])
+				loss += wq * (t[q*3+k] * (lse - z4[k*32+q]))
 			}
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over

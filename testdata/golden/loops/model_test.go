@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestLoopedGradient checks Backward against central differences of the
-// loss, (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h, for up to 64 parameters of each
-// tensor, at random parameters, inputs and targets.
+// TestLoopedGradient checks the backward pass of TrainWith against central
+// differences of its loss, (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h, for up to 64
+// parameters of each tensor, at random parameters, inputs, targets and
+// sample weights.
 func TestLoopedGradient(t *testing.T) {
 	const (
 		n     = 3    // samples
@@ -34,15 +35,20 @@ func TestLoopedGradient(t *testing.T) {
 		row := y[k*LoopedOutputs : (k+1)*LoopedOutputs]
 		row[r.IntN(len(row))] = 1
 	}
-	m.TrainBatch(&g, x, y)
+	w := make([]float64, n)
+	for k := range w {
+		w[k] = float64(0.5 + r.Float64())
+	}
+	var masks []float64 // Looped has no dropout
+	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Looped
 	numeric := func(i int, h float64) float64 {
 		old := p[i]
 		p[i] = old + float64(h)
-		plus := float64(m.TrainBatch(&scratch, x, y))
+		plus := float64(m.TrainWith(&scratch, x, y, w, masks))
 		p[i] = old - float64(h)
-		minus := float64(m.TrainBatch(&scratch, x, y))
+		minus := float64(m.TrainWith(&scratch, x, y, w, masks))
 		p[i] = old
 		return (plus - minus) / (2 * h)
 	}
@@ -68,7 +74,7 @@ func TestLoopedGradient(t *testing.T) {
 	}
 }
 
-// TestLoopedAllocs checks that Forward and TrainBatch allocate nothing.
+// TestLoopedAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
 func TestLoopedAllocs(t *testing.T) {
 	var m, g Looped
 	m.Init(LoopedSeed)
@@ -80,6 +86,11 @@ func TestLoopedAllocs(t *testing.T) {
 	ys := make([]float64, 8*LoopedOutputs)
 	if n := testing.AllocsPerRun(100, func() { m.TrainBatch(&g, xs, ys) }); n != 0 {
 		t.Errorf("TrainBatch allocates %v times per call", n)
+	}
+	ws := make([]float64, 8)
+	ms := make([]float64, 8*LoopedMasks)
+	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("TrainWith allocates %v times per call", n)
 	}
 }
 

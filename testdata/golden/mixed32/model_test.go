@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestSmallGradient checks Backward against central differences of the
-// loss, (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h, for up to 64 parameters of each
-// tensor, at random parameters, inputs and targets.
+// TestSmallGradient checks the backward pass of TrainWith against central
+// differences of its loss, (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h, for up to 64
+// parameters of each tensor, at random parameters, inputs, targets and
+// sample weights.
 func TestSmallGradient(t *testing.T) {
 	const (
 		n     = 3    // samples
@@ -34,15 +35,20 @@ func TestSmallGradient(t *testing.T) {
 		row := y[k*SmallOutputs : (k+1)*SmallOutputs]
 		row[r.IntN(len(row))] = 1
 	}
-	m.TrainBatch(&g, x, y)
+	w := make([]float32, n)
+	for k := range w {
+		w[k] = float32(0.5 + r.Float64())
+	}
+	var masks []float32 // Small has no dropout
+	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Small
 	numeric := func(i int, h float64) float64 {
 		old := p[i]
 		p[i] = old + float32(h)
-		plus := float64(m.TrainBatch(&scratch, x, y))
+		plus := float64(m.TrainWith(&scratch, x, y, w, masks))
 		p[i] = old - float32(h)
-		minus := float64(m.TrainBatch(&scratch, x, y))
+		minus := float64(m.TrainWith(&scratch, x, y, w, masks))
 		p[i] = old
 		return (plus - minus) / (2 * h)
 	}
@@ -68,7 +74,7 @@ func TestSmallGradient(t *testing.T) {
 	}
 }
 
-// TestSmallAllocs checks that Forward and TrainBatch allocate nothing.
+// TestSmallAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
 func TestSmallAllocs(t *testing.T) {
 	var m, g Small
 	m.Init(SmallSeed)
@@ -80,6 +86,11 @@ func TestSmallAllocs(t *testing.T) {
 	ys := make([]float32, 8*SmallOutputs)
 	if n := testing.AllocsPerRun(100, func() { m.TrainBatch(&g, xs, ys) }); n != 0 {
 		t.Errorf("TrainBatch allocates %v times per call", n)
+	}
+	ws := make([]float32, 8)
+	ms := make([]float32, 8*SmallMasks)
+	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("TrainWith allocates %v times per call", n)
 	}
 }
 

@@ -18,6 +18,8 @@ const (
 	TaggerNumParams = 53
 	// the seed of the spec, for Init
 	TaggerSeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	TaggerMasks = 0
 )
 
 // Tagger is a multilayer perceptron generated from spec.yaml:
@@ -56,6 +58,12 @@ func (*Tagger) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Tagger) Head() string {
 	return "sigmoid"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Tagger) Dropout() []float64 {
+	return []float64{0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use TaggerSeed
@@ -149,29 +157,30 @@ func (m *Tagger) Trace(s *TaggerTrace, x *[TaggerInputs]float64) {
 	}
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: 0 or 1 for each output.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: 0 or 1 for each output; w is the sample's weight, 1 for the
+// plain loss.
 //
 // The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ
 // max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 3. Backpropagation is the chain rule
 // applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
 // pre-activation:
 //
-//	δ at the output = ∂L/∂z = (p − y)/K = 0.3333333333333333·(p − y)
+//	δ at the output = ∂L/∂z = (p − y)/K = 0.3333333333333333·(p − y), times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: sigmoid and binary cross-entropy fused.
 func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64,
-	y *[TaggerOutputs]float64) (loss float64) {
+	y *[TaggerOutputs]float64, w float64) (loss float64) {
 	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p
-	// − y) (sigmoid and binary cross-entropy fused).
+	// − y) (sigmoid and binary cross-entropy fused), both times the sample's weight w.
 	var d2 [3]float64
 	for k := range 3 {
 		v := s.Z2[k]
-		d2[k] = 0.3333333333333333 * (s.Y[k] - y[k])
-		loss += (max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 3
+		d2[k] = w * (0.3333333333333333 * (s.Y[k] - y[k]))
+		loss += w * ((max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 3)
 	}
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [5]float64
@@ -243,19 +252,31 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TaggerInputs features each) and y their targets
 // (TaggerOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Tagger has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
+func (m *Tagger) TrainWith(g *Tagger, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(y) != n*TaggerOutputs {
-		panic("Tagger.TrainBatch: the slices hold different numbers of samples")
+		panic("Tagger.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*TaggerMasks {
+		panic("Tagger.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -287,14 +308,21 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		taggerTranspose(5, c, a1[:], 32, a1t[:], 5)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (p − y)/K = 0.3333333333333333·(p
-		// − y) (sigmoid and binary cross-entropy fused). For each sample.
+		// − y) (sigmoid and binary cross-entropy fused), both times the sample's weight w.
+		// For each sample.
 		for q := range c {
 			t := (*[TaggerOutputs]float64)(y[(base+q)*TaggerOutputs:])
+			// The sample's weight: 1 without w.
+			wq := float64(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			for k := range 3 {
+				p := taggerSigmoid(z2[k*32+q])
 				v := z2[k*32+q]
-				d2[q*3+k] = 0.3333333333333333 * (taggerSigmoid(z2[k*32+q]) - t[k])
-				loss += (max(v, 0) - v*t[k] +
-					math.Log1p(math.Exp(-math.Abs(v)))) / 3
+				d2[q*3+k] = wq * (0.3333333333333333 * (p - t[k]))
+				loss += wq * ((max(v, 0) - v*t[k] +
+					math.Log1p(math.Exp(-math.Abs(v)))) / 3)
 			}
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over

@@ -18,6 +18,8 @@ const (
 	TinyNumParams = 4
 	// the seed of the spec, for Init
 	TinySeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	TinyMasks = 0
 )
 
 // Tiny is a multilayer perceptron generated from spec.yaml:
@@ -56,6 +58,12 @@ func (*Tiny) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Tiny) Head() string {
 	return "identity"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Tiny) Dropout() []float64 {
+	return []float64{0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use TinySeed
@@ -117,27 +125,28 @@ func (m *Tiny) Trace(s *TinyTrace, x *[TinyInputs]float32) {
 	s.Y = s.Z2
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: the expected values.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: the expected values; w is the sample's weight, 1 for the plain
+// loss.
 //
 // The loss is ŷ = z, L = (1/K) Σₖ (zₖ − yₖ)², K = 1. Backpropagation is the chain
 // rule applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
 // pre-activation:
 //
-//	δ at the output = ∂L/∂z = (2/K)(z − y) = 2·(z − y)
+//	δ at the output = ∂L/∂z = (2/K)(z − y) = 2·(z − y), times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: the derivative of the mean squared error.
-func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32,
-	y *[TinyOutputs]float32) (loss float32) {
+func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32, y *[TinyOutputs]float32,
+	w float32) (loss float32) {
 	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y) (the
-	// derivative of the mean squared error).
+	// derivative of the mean squared error), both times the sample's weight w.
 	var d2 [1]float32
 	r := s.Y[0] - y[0]
-	d2[0] = 2 * r
-	loss += r * r
+	d2[0] = w * (2 * r)
+	loss += w * (r * r)
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [1]float32
 	g.B2[0] += d2[0]
@@ -192,19 +201,31 @@ func (m *Tiny) ForwardBatch(dst, x []float32) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TinyInputs features each) and y their targets
 // (TinyOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Tiny has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
+func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {
-		panic("Tiny.TrainBatch: the slices hold different numbers of samples")
+		panic("Tiny.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*TinyMasks {
+		panic("Tiny.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -236,12 +257,18 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		tinyTranspose(1, c, a1[:], 32, a1t[:], 1)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = (2/K)(z − y) = 2·(z − y) (the
-		// derivative of the mean squared error). For each sample.
+		// derivative of the mean squared error), both times the sample's weight w. For
+		// each sample.
 		for q := range c {
 			t := (*[TinyOutputs]float32)(y[(base+q)*TinyOutputs:])
+			// The sample's weight: 1 without w.
+			wq := float32(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			r := z2[q] - t[0]
-			d2[q] = 2 * r
-			loss += r * r
+			d2[q] = wq * (2 * r)
+			loss += wq * (r * r)
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.

@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestTinyGradient checks Backward against central differences of the
-// loss, (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h, for up to 64 parameters of each
-// tensor, at random parameters, inputs and targets.
+// TestTinyGradient checks the backward pass of TrainWith against central
+// differences of its loss, (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h, for up to 64
+// parameters of each tensor, at random parameters, inputs, targets and
+// sample weights.
 func TestTinyGradient(t *testing.T) {
 	const (
 		n     = 3    // samples
@@ -36,15 +37,20 @@ func TestTinyGradient(t *testing.T) {
 			row[j] = float32(r.NormFloat64())
 		}
 	}
-	m.TrainBatch(&g, x, y)
+	w := make([]float32, n)
+	for k := range w {
+		w[k] = float32(0.5 + r.Float64())
+	}
+	var masks []float32 // Tiny has no dropout
+	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Tiny
 	numeric := func(i int, h float64) float64 {
 		old := p[i]
 		p[i] = old + float32(h)
-		plus := float64(m.TrainBatch(&scratch, x, y))
+		plus := float64(m.TrainWith(&scratch, x, y, w, masks))
 		p[i] = old - float32(h)
-		minus := float64(m.TrainBatch(&scratch, x, y))
+		minus := float64(m.TrainWith(&scratch, x, y, w, masks))
 		p[i] = old
 		return (plus - minus) / (2 * h)
 	}
@@ -70,7 +76,7 @@ func TestTinyGradient(t *testing.T) {
 	}
 }
 
-// TestTinyAllocs checks that Forward and TrainBatch allocate nothing.
+// TestTinyAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
 func TestTinyAllocs(t *testing.T) {
 	var m, g Tiny
 	m.Init(TinySeed)
@@ -82,6 +88,11 @@ func TestTinyAllocs(t *testing.T) {
 	ys := make([]float32, 8*TinyOutputs)
 	if n := testing.AllocsPerRun(100, func() { m.TrainBatch(&g, xs, ys) }); n != 0 {
 		t.Errorf("TrainBatch allocates %v times per call", n)
+	}
+	ws := make([]float32, 8)
+	ms := make([]float32, 8*TinyMasks)
+	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("TrainWith allocates %v times per call", n)
 	}
 }
 

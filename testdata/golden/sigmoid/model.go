@@ -18,6 +18,8 @@ const (
 	BinaryNumParams = 29
 	// the seed of the spec, for Init
 	BinarySeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	BinaryMasks = 0
 )
 
 // Binary is a multilayer perceptron generated from spec.yaml:
@@ -56,6 +58,12 @@ func (*Binary) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Binary) Head() string {
 	return "sigmoid"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Binary) Dropout() []float64 {
+	return []float64{0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use BinarySeed
@@ -146,28 +154,29 @@ func (m *Binary) Trace(s *BinaryTrace, x *[BinaryInputs]float64) {
 	s.Y[0] = binarySigmoid(s.Z2[0])
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: 0 or 1 for each output.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: 0 or 1 for each output; w is the sample's weight, 1 for the
+// plain loss.
 //
 // The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ
 // max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 1. Backpropagation is the chain rule
 // applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
 // pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y
+//	δ at the output = ∂L/∂z = p − y, times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: sigmoid and binary cross-entropy fused.
 func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64,
-	y *[BinaryOutputs]float64) (loss float64) {
+	y *[BinaryOutputs]float64, w float64) (loss float64) {
 	// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary
-	// cross-entropy fused).
+	// cross-entropy fused), both times the sample's weight w.
 	var d2 [1]float64
 	v := s.Z2[0]
-	d2[0] = s.Y[0] - y[0]
-	loss += max(v, 0) - v*y[0] + math.Log1p(math.Exp(-math.Abs(v)))
+	d2[0] = w * (s.Y[0] - y[0])
+	loss += w * (max(v, 0) - v*y[0] + math.Log1p(math.Exp(-math.Abs(v))))
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [4]float64
 	g.B2[0] += d2[0]
@@ -254,19 +263,31 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (BinaryInputs features each) and y their targets
 // (BinaryOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Binary has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
+func (m *Binary) TrainWith(g *Binary, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(y) != n*BinaryOutputs {
-		panic("Binary.TrainBatch: the slices hold different numbers of samples")
+		panic("Binary.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*BinaryMasks {
+		panic("Binary.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -298,12 +319,18 @@ func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		binaryTranspose(4, c, a1[:], 32, a1t[:], 4)
 		// Layer 2 (output): the loss, and δ2 = ∂L/∂z2 = p − y (sigmoid and binary
-		// cross-entropy fused). For each sample.
+		// cross-entropy fused), both times the sample's weight w. For each sample.
 		for q := range c {
 			t := (*[BinaryOutputs]float64)(y[(base+q)*BinaryOutputs:])
+			// The sample's weight: 1 without w.
+			wq := float64(1)
+			if w != nil {
+				wq = w[base+q]
+			}
+			p := binarySigmoid(z2[q])
 			v := z2[q]
-			d2[q] = binarySigmoid(z2[q]) - t[0]
-			loss += max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v)))
+			d2[q] = wq * (p - t[0])
+			loss += wq * (max(v, 0) - v*t[0] + math.Log1p(math.Exp(-math.Abs(v))))
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.

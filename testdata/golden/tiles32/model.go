@@ -18,6 +18,8 @@ const (
 	TilesNumParams = 12419
 	// the seed of the spec, for Init
 	TilesSeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	TilesMasks = 0
 )
 
 // Tiles is a multilayer perceptron generated from spec.yaml:
@@ -62,6 +64,12 @@ func (*Tiles) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Tiles) Head() string {
 	return "softmax"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Tiles) Dropout() []float64 {
+	return []float64{0, 0, 0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use TilesSeed
@@ -206,27 +214,28 @@ func (m *Tiles) Trace(s *TilesTrace, x *[TilesInputs]float32) {
 	s.LogSumExp = mx + float32(math.Log(float64(sum)))
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: class probabilities summing to 1, a one-hot vector for a class label.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: class probabilities summing to 1, a one-hot vector for a class
+// label; w is the sample's weight, 1 for the plain loss.
 //
 // The loss is p = softmax(z), L = −Σₖ yₖ log pₖ = Σₖ yₖ (logΣⱼ exp zⱼ − zₖ).
 // Backpropagation is the chain rule applied from the top layer down. With δₙ =
 // ∂L/∂zₙ the gradient at layer n's pre-activation:
 //
-//	δ at the output = ∂L/∂z = p − y
+//	δ at the output = ∂L/∂z = p − y, times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: softmax and cross-entropy fused; y sums to 1.
-func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32,
-	y *[TilesOutputs]float32) (loss float32) {
+func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32, y *[TilesOutputs]float32,
+	w float32) (loss float32) {
 	// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy
-	// fused; y sums to 1).
+	// fused; y sums to 1), both times the sample's weight w.
 	var d4 [10]float32
 	for k := range 10 {
-		d4[k] = s.Y[k] - y[k]
-		loss += y[k] * (s.LogSumExp - s.Z4[k])
+		d4[k] = w * (s.Y[k] - y[k])
+		loss += w * (y[k] * (s.LogSumExp - s.Z4[k]))
 	}
 	// Layer 4: ∂L/∂W4 += δ4·a3ᵀ, ∂L/∂b4 += δ4, and d3 = W4ᵀ·δ4 = ∂L/∂a3.
 	var d3 [19]float32
@@ -338,19 +347,31 @@ func (m *Tiles) ForwardBatch(dst, x []float32) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TilesInputs features each) and y their targets
 // (TilesOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Tiles has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
+func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(y) != n*TilesOutputs {
-		panic("Tiles.TrainBatch: the slices hold different numbers of samples")
+		panic("Tiles.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*TilesMasks {
+		panic("Tiles.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -403,16 +424,21 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 		// subtracted so that no exp overflows.
 		tilesSoftmax(10, cols, z4[:], 32, p[:], sum[:])
 		// Layer 4 (output): the loss, and δ4 = ∂L/∂z4 = p − y (softmax and cross-entropy
-		// fused; y sums to 1).
+		// fused; y sums to 1), both times the sample's weight w.
 		t := y[base*TilesOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z4[q], z4[32+q], z4[2*32+q], z4[3*32+q], z4[4*32+q], z4[5*32+q],
 				z4[6*32+q], z4[7*32+q], z4[8*32+q], z4[9*32+q]) +
 				float32(math.Log(float64(sum[q])))
+			// The sample's weight: 1 without w.
+			wq := float32(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			for k := range 10 {
-				d4[q*10+k] = p[k*32+q] - t[q*10+k]
-				loss += t[q*10+k] * (lse - z4[k*32+q])
+				d4[q*10+k] = wq * (p[k*32+q] - t[q*10+k])
+				loss += wq * (t[q*10+k] * (lse - z4[k*32+q]))
 			}
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over

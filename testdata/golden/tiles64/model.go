@@ -18,6 +18,8 @@ const (
 	TilesNumParams = 1748
 	// the seed of the spec, for Init
 	TilesSeed = 1
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
+	TilesMasks = 0
 )
 
 // Tiles is a multilayer perceptron generated from spec.yaml:
@@ -59,6 +61,12 @@ func (*Tiles) Widths() []int {
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
 func (*Tiles) Head() string {
 	return "sigmoid"
+}
+
+// Dropout returns the probability that training drops a unit of each layer's
+// output: 0 for a layer without dropout, and for the output layer.
+func (*Tiles) Dropout() []float64 {
+	return []float64{0, 0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use TilesSeed
@@ -170,29 +178,30 @@ func (m *Tiles) Trace(s *TilesTrace, x *[TilesInputs]float64) {
 	}
 }
 
-// Backward adds to g the gradient of the loss of one sample with respect to every
-// parameter, and returns the loss. s must hold what Trace saved for x; y is the
-// target: 0 or 1 for each output.
+// Backward adds to g the gradient of the weighted loss w·L of one sample with
+// respect to every parameter, and returns w·L. s must hold what Trace saved for x;
+// y is the target: 0 or 1 for each output; w is the sample's weight, 1 for the
+// plain loss.
 //
 // The loss is p = σ(z), L = −(1/K) Σₖ yₖ log pₖ + (1−yₖ) log(1−pₖ) = (1/K) Σₖ
 // max(zₖ,0) − zₖyₖ + log(1+exp(−|zₖ|)), K = 5. Backpropagation is the chain rule
 // applied from the top layer down. With δₙ = ∂L/∂zₙ the gradient at layer n's
 // pre-activation:
 //
-//	δ at the output = ∂L/∂z = (p − y)/K = 0.2·(p − y)
+//	δ at the output = ∂L/∂z = (p − y)/K = 0.2·(p − y), times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
 //
 // δ at the output: sigmoid and binary cross-entropy fused.
-func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64,
-	y *[TilesOutputs]float64) (loss float64) {
+func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64, y *[TilesOutputs]float64,
+	w float64) (loss float64) {
 	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (p − y)/K = 0.2·(p − y) (sigmoid
-	// and binary cross-entropy fused).
+	// and binary cross-entropy fused), both times the sample's weight w.
 	var d3 [5]float64
 	for k := range 5 {
 		v := s.Z3[k]
-		d3[k] = 0.2 * (s.Y[k] - y[k])
-		loss += (max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 5
+		d3[k] = w * (0.2 * (s.Y[k] - y[k]))
+		loss += w * ((max(v, 0) - v*y[k] + math.Log1p(math.Exp(-math.Abs(v)))) / 5)
 	}
 	// Layer 3: ∂L/∂W3 += δ3·a2ᵀ, ∂L/∂b3 += δ3, and d2 = W3ᵀ·δ3 = ∂L/∂a2.
 	var d2 [13]float64
@@ -284,19 +293,31 @@ func (m *Tiles) ForwardBatch(dst, x []float64) {
 	}
 }
 
-// TrainBatch runs the forward and the backward pass for each sample of a
+// TrainBatch is TrainWith without weights or masks: every sample weighs 1 and no
+// unit is dropped.
+func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
+	return m.TrainWith(g, x, y, nil, nil)
+}
+
+// TrainWith runs the forward and the backward pass for each sample of a
 // mini-batch: x holds the samples (TilesInputs features each) and y their targets
 // (TilesOutputs values each), row after row. It adds the sum of the per-sample
 // gradients to g and returns the sum of the losses; divide both by the number of
 // samples for means.
 //
+// w, if not nil, holds a weight per sample, which multiplies its loss and so its
+// gradient. Tiles has no dropout: masks must be nil or empty.
+//
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
-func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
+func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(y) != n*TilesOutputs {
-		panic("Tiles.TrainBatch: the slices hold different numbers of samples")
+		panic("Tiles.TrainWith: the slices hold different numbers of samples")
+	}
+	if w != nil && len(w) != n || masks != nil && len(masks) != n*TilesMasks {
+		panic("Tiles.TrainWith: w or masks hold another number of samples")
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -336,14 +357,21 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 		tilesTranspose(45, c, a1[:], 32, a1t[:], 45)
 		tilesTranspose(13, c, a2[:], 32, a2t[:], 13)
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = (p − y)/K = 0.2·(p − y) (sigmoid
-		// and binary cross-entropy fused). For each sample.
+		// and binary cross-entropy fused), both times the sample's weight w. For each
+		// sample.
 		for q := range c {
 			t := (*[TilesOutputs]float64)(y[(base+q)*TilesOutputs:])
+			// The sample's weight: 1 without w.
+			wq := float64(1)
+			if w != nil {
+				wq = w[base+q]
+			}
 			for k := range 5 {
+				p := tilesSigmoid(z3[k*32+q])
 				v := z3[k*32+q]
-				d3[q*5+k] = 0.2 * (tilesSigmoid(z3[k*32+q]) - t[k])
-				loss += (max(v, 0) - v*t[k] +
-					math.Log1p(math.Exp(-math.Abs(v)))) / 5
+				d3[q*5+k] = wq * (0.2 * (p - t[k]))
+				loss += wq * ((max(v, 0) - v*t[k] +
+					math.Log1p(math.Exp(-math.Abs(v)))) / 5)
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over

@@ -101,6 +101,16 @@ type Config[T model.Float] struct {
 	// statistics, for example to draw a progress bar. It runs between
 	// batches on the goroutine that called Fit, so it should be quick.
 	OnBatch func(BatchStats)
+
+	// ClassWeights, if not nil, weighs the loss of each training sample,
+	// and so its gradient, by the weight of its class: ClassWeights[c]
+	// for the samples labelled c, one positive weight per class of the
+	// training set (see [BalancedWeights]). In each batch the weights are
+	// scaled to average 1, so that the batch's gradient is the weighted
+	// mean Σ wᵢ∇Lᵢ / Σ wᵢ, as with PyTorch's CrossEntropyLoss(weight=…);
+	// the training loss Fit reports is that weighted mean too. The
+	// validation is not weighted.
+	ClassWeights []float64
 }
 
 // Stop is returned by a [Config.OnEpoch] callback to end training early
@@ -137,6 +147,11 @@ func (c *Config[T]) Validate() error {
 	}
 	if _, err := c.Scoring.threshold(); err != nil {
 		return fmt.Errorf("train: Scoring: %w", err)
+	}
+	for i, w := range c.ClassWeights {
+		if !(w > 0 && finite(w)) {
+			return fmt.Errorf("train: ClassWeights[%d] is %v, want a positive finite weight", i, w)
+		}
 	}
 	return nil
 }

@@ -137,8 +137,9 @@ func (e *InterruptedError) Unwrap() []error {
 //     two (2 for 33 to 64 samples, 4 from 65 on), contiguous, of nearly
 //     equal sizes that are multiples of 4 but for the last;
 //  2. for each shard, clears a gradient of the shape of m (one per
-//     shard, allocated once) and lets m.TrainBatch add the gradient of
-//     the shard's loss to it;
+//     shard, allocated once) and lets m.TrainWith add the gradient of
+//     the shard's loss to it, with the weights of its samples (see
+//     cfg.ClassWeights) and their dropout masks (see below);
 //  3. sums the shard gradients element by element, in shard order, and
 //     averages the sum, multiplying it by 1/n; the batch's loss is the
 //     sum of the shards' losses, in shard order;
@@ -155,6 +156,15 @@ func (e *InterruptedError) Unwrap() []error {
 // the compiler's fusing of multiply-adds may change the rounding.) Once
 // the optimizer has allocated its state, at the first update, training
 // allocates nothing per batch.
+//
+// For a model whose Dropout gives a layer a probability p > 0, each
+// sample of a batch gets a keep-mask for that layer: 0 for each unit
+// with probability p, else 1/(1−p). The bits of a unit are a hash of
+// cfg.Seed, the epoch, the batch, the sample's position in the batch,
+// the layer and the unit, so the masks do not depend on the threads
+// either, and a resumed run draws those it would have drawn. The masks
+// of a batch take Batch values per unit of the layers with dropout.
+// Validation and inference use ForwardBatch, which never drops a unit.
 //
 // After each epoch Fit evaluates the model on val, if not nil, as
 // [EvaluateWith] does with cfg.Scoring, and calls cfg.OnEpoch. With cfg.Patience set it stops when
@@ -213,6 +223,13 @@ type trainer[T model.Float, M any, P model.Model[T, M]] struct {
 	shardP    [][]T
 	shardLoss []T
 	gradOK    []bool // per block of the reduction: whether its gradient is finite
+
+	// The inputs of TrainWith beside the samples: the weights of the
+	// current batch's samples (nil without class weights) and the
+	// dropout masks (nil without dropout).
+	weigher *weigher[T]
+	weights []T
+	masker  *masker[T]
 
 	// The parallel work: the pool of Threads goroutines, the tasks (bound
 	// method values, made once) and the batch they work on.
@@ -294,6 +311,14 @@ func newTrainer[T model.Float, M any, P model.Model[T, M]](m P, train, val *data
 	}
 	t.meta = cfg.Meta.filled(Meta{Classes: train.Classes, Target: train.Target, Features: train.Features})
 	t.meta = t.meta.filled(Meta{Widths: widths, Head: m.Head(), Arch: Arch{DType: dtypeName[T]()}})
+	rows := min(cfg.Batch, train.Len())
+	var err error
+	if t.weigher, err = newWeigher(cfg.ClassWeights, train, rows); err != nil {
+		return nil, err
+	}
+	if t.masker, err = newMasker[T](widths, m.Dropout(), rows, cfg.Seed); err != nil {
+		return nil, err
+	}
 	if cfg.CheckpointPath != "" || cfg.ResumeFrom != "" {
 		// Fail now rather than at the first checkpoint.
 		if _, err := encodeMeta(t.meta, widths, m.Head(), dtypeName[T]()); err != nil {
@@ -471,6 +496,7 @@ func (t *trainer[T, M, P]) update(i int) {
 // computed.
 func (t *trainer[T, M, P]) gradient(b data.Batch[T]) (loss T, finite bool) {
 	t.cur, t.shards, t.inv = b, shardCount(b.N), 1/T(b.N)
+	t.weights = t.weigher.weigh(b)
 	t.pool.run(t.shards, t.shardTask)
 	loss = t.shardLoss[0]
 	for _, l := range t.shardLoss[1:t.shards] {
@@ -490,15 +516,21 @@ func (t *trainer[T, M, P]) gradient(b data.Batch[T]) (loss T, finite bool) {
 }
 
 // shard computes the gradient and the loss of shard k of the current
-// batch. The gradients of the shards but the first are zero between
-// batches: reduce clears them as it reads them.
+// batch, drawing its samples' dropout masks first. The gradients of the
+// shards but the first are zero between batches: reduce clears them as
+// it reads them.
 func (t *trainer[T, M, P]) shard(k int) {
 	n, in, out := t.cur.N, t.widths[0], t.widths[len(t.widths)-1]
 	lo, hi := shardStart(n, t.shards, k), shardStart(n, t.shards, k+1)
 	if k == 0 {
 		clear(t.shardP[0])
 	}
-	t.shardLoss[k] = t.m.TrainBatch(t.shardG[k], t.cur.X[lo*in:hi*in], t.cur.Y[lo*out:hi*out])
+	var w []T
+	if t.weights != nil {
+		w = t.weights[lo:hi]
+	}
+	masks := t.masker.fill(t.epoch, t.batch, lo, hi)
+	t.shardLoss[k] = t.m.TrainWith(t.shardG[k], t.cur.X[lo*in:hi*in], t.cur.Y[lo*out:hi*out], w, masks)
 }
 
 // reduce sums the shard gradients of block i of the parameters into

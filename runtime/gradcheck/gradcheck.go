@@ -46,13 +46,14 @@ func (opt Options) WithDefaults() Options {
 	return opt
 }
 
-// Check compares the gradient computed by the model's TrainBatch with
+// Check compares the gradient computed by the model's TrainWith with
 // central differences of the loss it returns,
 //
 //	∂L/∂θᵢ ≈ (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h,
 //
 // at random parameters (the model's Init, plus noise so that biases are
-// not zero) and random samples and targets. m's parameters are
+// not zero), random samples, targets and sample weights, and for a model
+// with dropout random keep-masks, fixed for the check. m's parameters are
 // overwritten. The check is meaningful in float64; in float32 the
 // differences are dominated by rounding.
 func Check[T model.Float, M any, P model.Model[T, M]](m P, opt Options) []Result {
@@ -70,15 +71,20 @@ func Check[T model.Float, M any, P model.Model[T, M]](m P, opt Options) []Result
 		x[i] = T(r.NormFloat64())
 	}
 	y := Targets[T](m.Head(), out, opt.Samples, r)
+	w := make([]T, opt.Samples)
+	for k := range w {
+		w[k] = T(0.5 + r.Float64())
+	}
+	masks := Masks[T](widths, m.Dropout(), opt.Samples, r)
 
 	g := new(M)
-	m.TrainBatch(g, x, y)
+	m.TrainWith(g, x, y, w, masks)
 	analytic := P(g).Params()
 	scratch := new(M)
 	loss := func(i int, v float64) float64 {
 		old := params[i]
 		params[i] = T(v)
-		l := m.TrainBatch(scratch, x, y)
+		l := m.TrainWith(scratch, x, y, w, masks)
 		params[i] = old
 		return float64(l)
 	}
@@ -161,6 +167,29 @@ func Targets[T model.Float](head string, outputs, n int, r *rand.Rand) []T {
 		}
 	}
 	return y
+}
+
+// Masks draws the dropout keep-masks of n samples of a model with the
+// given widths and dropout probabilities, laid out as TrainWith reads
+// them: for each unit of a layer with dropout p, 0 with probability p,
+// else 1/(1−p). It returns nil if no layer has dropout.
+func Masks[T model.Float](widths []int, dropout []float64, n int, r *rand.Rand) []T {
+	var masks []T
+	for range n {
+		for l, p := range dropout {
+			if p == 0 {
+				continue
+			}
+			for range widths[l+1] {
+				v := T(1 / (1 - p))
+				if r.Float64() < p {
+					v = 0
+				}
+				masks = append(masks, v)
+			}
+		}
+	}
+	return masks
 }
 
 func cmpOr(v, def int) int {

@@ -592,7 +592,9 @@ func (d *decoder) model(n *yaml.Node) *Model {
 		d.errorf(lossNode, "loss: %s does not pair with a %s output layer (want %s)", loss, head, LossFor[head])
 	}
 	if m.Train.ClassWeight != nil {
-		d.classWeightHead(cwNode, head, m.Outputs())
+		if err := m.CheckClassWeights(); err != nil {
+			d.errorf(cwNode, "train: class_weight: %v", err)
+		}
 	}
 	if p := m.NumParams(); p > MaxParams {
 		d.errorf(layersNode, "layers: the model has %d parameters, at most %d are allowed", p, MaxParams)
@@ -747,6 +749,11 @@ func (d *decoder) classWeight(n *yaml.Node) *ClassWeight {
 			d.errorf(k, "%s: duplicate class %s", what, quote(k.Value))
 			ok = false
 			continue
+		case strings.Contains(k.Value, ","):
+			// -class-weight separates its classes by commas.
+			d.errorf(k, "%s: class %s: a class with a comma in its name cannot be weighed", what, quote(k.Value))
+			ok = false
+			continue
 		}
 		seen[k.Value] = true
 		var w float64
@@ -765,17 +772,6 @@ func (d *decoder) classWeight(n *yaml.Node) *ClassWeight {
 		return nil
 	}
 	return cw
-}
-
-// classWeightHead reports a class_weight, at n, that the head cannot
-// use: class weights need one class per sample.
-func (d *decoder) classWeightHead(n *yaml.Node, head Activation, outputs int) {
-	switch {
-	case head == Identity:
-		d.errorf(n, "train: class_weight: a regression model (identity head) has no classes to weigh")
-	case head == Sigmoid && outputs > 1:
-		d.errorf(n, "train: class_weight: needs one class per sample, and a head of %d sigmoid outputs gives each sample %d labels", outputs, outputs)
-	}
 }
 
 // Schedules lists the learning-rate schedules a spec accepts, which are

@@ -174,6 +174,18 @@ func (m *Model) Head() Activation { return m.Layers[len(m.Layers)-1].Activation 
 // Outputs returns the number of output units.
 func (m *Model) Outputs() int { return m.Layers[len(m.Layers)-1].Units }
 
+// CheckClassWeights reports why m cannot weigh its samples by class, if
+// it cannot: class weights need one class per sample.
+func (m *Model) CheckClassWeights() error {
+	switch head := m.Head(); {
+	case head == Identity:
+		return fmt.Errorf("a regression model (identity head) has no classes to weigh")
+	case head == Sigmoid && m.Outputs() > 1:
+		return fmt.Errorf("needs one class per sample, and a head of %d sigmoid outputs gives each sample %d labels", m.Outputs(), m.Outputs())
+	}
+	return nil
+}
+
 // NumParams returns the number of weights and biases.
 func (m *Model) NumParams() int {
 	n, in := 0, m.Inputs

@@ -63,6 +63,9 @@ func summarize(w io.Writer, path string, m *ir.Model) {
 		if l.Act != nil {
 			act = string(l.Act.Name)
 		}
+		if l.Dropout != nil {
+			act += fmt.Sprintf(", dropout %g", l.Dropout.P)
+		}
 		if l.Unrolled {
 			code = "unrolled"
 		}

@@ -113,7 +113,39 @@ func trainFlags(fs *flag.FlagSet, o *driver.TrainOptions) {
 	fs.StringVar(&o.History, "history", o.History, "write each epoch's losses, scores, learning rate and seconds to this file as the run goes, one JSON object per line")
 	fs.Var((*listValue)(&o.Metrics), "metrics", "`scores` added to each epoch's validation line, comma-separated: "+driver.MetricsUsage)
 	thresholdVar(fs, &o.Threshold)
+	fs.Var(weightDecayValue{&o.WeightDecay}, "weight-decay", "weight decay λ: λ·θ added to the gradient (an L2 penalty), decoupled for adamw (default: the optimizer's, 0, or 0.01 for adamw)")
+	fs.Var(classWeightValue{&o.ClassWeight}, "class-weight", "weigh each sample's loss by its class: balanced, n/(classes·n_c), or class:weight,… (the classes not named weigh 1), or none")
 }
+
+// weightDecayValue is the flag.Value of -weight-decay, which leaves the
+// optimizer's default (nil) until it is given; "" is that default too.
+type weightDecayValue struct{ p **float64 }
+
+func (v weightDecayValue) String() string {
+	if v.p == nil || *v.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(**v.p, 'g', -1, 64)
+}
+
+func (v weightDecayValue) Set(s string) error {
+	if s == "" {
+		*v.p = nil
+		return nil
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return errors.New("want a number")
+	}
+	*v.p = &x
+	return nil
+}
+
+// classWeightValue is the flag.Value of -class-weight.
+type classWeightValue struct{ c *driver.ClassWeights }
+
+func (v classWeightValue) String() string     { return v.c.String() }
+func (v classWeightValue) Set(s string) error { return v.c.Parse(s) }
 
 // evalFlags binds the options of nngen eval, or with json false of nngen
 // predict, to flags of fs.

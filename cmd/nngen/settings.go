@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/nngen/nngen/internal/driver"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -63,7 +64,26 @@ func specSettings(s *spec.Model) map[string]string {
 	add("checkpoint-every", t.CheckpointEvery != 0, strconv.Itoa(t.CheckpointEvery))
 	add("threads", t.Threads != 0, strconv.Itoa(t.Threads))
 	add("missing", t.Missing != "", t.Missing)
+	if t.WeightDecay != nil {
+		set["weight-decay"] = num(*t.WeightDecay)
+	}
+	if cw := t.ClassWeight; cw != nil {
+		set["class-weight"] = classWeightSetting(cw)
+	}
 	return set
+}
+
+// classWeightSetting writes the class weights of a spec as -class-weight
+// takes them.
+func classWeightSetting(cw *spec.ClassWeight) string {
+	if cw.Balanced {
+		return "balanced"
+	}
+	c := driver.ClassWeights{}
+	for _, w := range cw.Weights {
+		c.Weights = append(c.Weights, driver.ClassWeight{Class: w.Class, Weight: w.Weight})
+	}
+	return c.String()
 }
 
 // applies reports whether a setting of a spec or a checkpoint applies to

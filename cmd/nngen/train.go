@@ -106,6 +106,10 @@ func parseTrain(args []string, stdout, stderr io.Writer) (*trainCommand, error) 
 		fmt.Fprintf(stderr, "nngen train: -clip %g is 0 in float32, the model's dtype\n", o.Clip)
 		return nil, errUsage
 	}
+	if err := checkRegularization(s, o); err != nil {
+		fmt.Fprintf(stderr, "nngen train: %v\n", err)
+		return nil, errUsage
+	}
 	o.Version, o.Spec, o.Settings = version(), path, settings(fs.FlagSet)
 	return &trainCommand{spec: s, specPath: path, plot: *plotPath, options: o}, nil
 }
@@ -320,6 +324,18 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	return set
+}
+
+// checkRegularization reports class weights for a model that cannot take
+// them and a weight decay that the model's dtype rounds to 0.
+func checkRegularization(s *spec.Model, o driver.TrainOptions) error {
+	if err := s.CheckClassWeights(); err != nil && o.ClassWeight.Set() {
+		return fmt.Errorf("-class-weight: %v", err)
+	}
+	if wd := o.WeightDecay; wd != nil && s.DType == spec.Float32 && *wd > 0 && float32(*wd) == 0 {
+		return fmt.Errorf("weight decay %g is 0 in float32, the model's dtype", *wd)
+	}
+	return nil
 }
 
 func runVerify(args []string, stdout, stderr io.Writer) error {

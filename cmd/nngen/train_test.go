@@ -36,6 +36,8 @@ func TestTrainOptions(t *testing.T) {
 	sgd := write("sgd.yaml", "train: {optimizer: momentum}\n")
 	every := write("every.yaml", "train: {test_split: 0.1, schedule: step, warmup: 2, clip: 0.5, patience: 3, val_split: 0.2,"+
 		" no_standardize: true, checkpoint_every: 4, threads: 2}\n")
+	reg := write("reg.yaml", "train: {weight_decay: 0.5, class_weight: {a: 2}}\n")
+	decay := func(v float64) *float64 { return &v }
 	base := []string{"-data", "d.csv", "-o", "w.safetensors"}
 	mean := write("mean.yaml", "train: {missing: mean}\n")
 	tests := []struct {
@@ -83,6 +85,19 @@ func TestTrainOptions(t *testing.T) {
 		{every, []string{"-checkpoint", "c.safetensors", "-test", "t.csv", "-no-standardize=false", "-threads", "1"}, func(o *driver.TrainOptions) {
 			o.Schedule, o.Warmup, o.Clip, o.Patience, o.ValSplit, o.CheckpointEvery = "step", 2, 0.5, 3, 0.2, 4
 			o.Checkpoint, o.Test = "c.safetensors", "t.csv"
+		}},
+		// The weight decay and the class weights: the optimizer's default
+		// and none, else the spec's, else the flags'.
+		{reg, nil, func(o *driver.TrainOptions) {
+			o.WeightDecay, o.ClassWeight = decay(0.5), driver.ClassWeights{Weights: []driver.ClassWeight{{Class: "a", Weight: 2}}}
+		}},
+		{reg, []string{"-weight-decay", "0", "-class-weight", "balanced"}, func(o *driver.TrainOptions) {
+			o.WeightDecay, o.ClassWeight = decay(0), driver.ClassWeights{Balanced: true}
+		}},
+		{reg, []string{"-class-weight", "none"}, func(o *driver.TrainOptions) { o.WeightDecay = decay(0.5) }},
+		{bare, []string{"-weight-decay", "1e-4", "-class-weight", "b:3,c:0.5"}, func(o *driver.TrainOptions) {
+			o.WeightDecay = decay(1e-4)
+			o.ClassWeight = driver.ClassWeights{Weights: []driver.ClassWeight{{Class: "b", Weight: 3}, {Class: "c", Weight: 0.5}}}
 		}},
 	}
 	for _, tc := range tests {

@@ -44,6 +44,11 @@ type TrainOptions struct {
 	History             string   // where to write the epochs, one JSON object a line (see historyLine)
 	Metrics             []string // scores added to each epoch's line (see HeadMetrics)
 	Threshold           float64  // from which a sigmoid output predicts 1; 0 is 0.5
+
+	// WeightDecay is the optimizer's weight decay, nil for its default;
+	// ClassWeight weighs the samples by their classes.
+	WeightDecay *float64
+	ClassWeight ClassWeights `json:",omitzero"`
 }
 
 // Schedules lists the learning-rate schedules of -schedule.
@@ -89,6 +94,11 @@ func (o *TrainOptions) Validate() error {
 		return bad("-threads must not be negative, got %d", o.Threads)
 	case o.CheckpointEvery > 0 && o.Checkpoint == "":
 		return errors.New("-checkpoint-every needs -checkpoint")
+	case o.WeightDecay != nil && !(*o.WeightDecay >= 0 && *o.WeightDecay <= 100):
+		return bad("-weight-decay must be in [0, 100], got %g", *o.WeightDecay)
+	}
+	if err := o.ClassWeight.check(); err != nil {
+		return fmt.Errorf("-class-weight: %v", err)
 	}
 	if err := checkThreshold(o.Threshold); err != nil {
 		return err

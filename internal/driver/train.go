@@ -86,7 +86,15 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 	if err != nil {
 		return err
 	}
-	opt, err := optim.New[T](o.Optimizer, optim.DefaultConfig(o.Optimizer))
+	oc := optim.DefaultConfig(o.Optimizer)
+	if o.WeightDecay != nil {
+		oc.WeightDecay = *o.WeightDecay
+	}
+	opt, err := optim.New[T](o.Optimizer, oc)
+	if err != nil {
+		return err
+	}
+	cw, err := classWeights(o.ClassWeight, d.Train)
 	if err != nil {
 		return err
 	}
@@ -98,7 +106,7 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 		Epochs: o.Epochs, Batch: o.Batch, Optimizer: opt, Schedule: o.schedule(perEpoch),
 		ClipNorm: o.Clip, Patience: o.Patience,
 		CheckpointPath: o.Checkpoint, CheckpointEvery: o.CheckpointEvery, ResumeFrom: o.Resume,
-		Threads: o.Threads,
+		Threads: o.Threads, ClassWeights: cw,
 		Scoring: scoring,
 		Meta:    train.Meta{Arch: arch, Run: run},
 		OnBatch: func(b train.BatchStats) {
@@ -122,6 +130,9 @@ func trainModel[T model.Float, M any, P model.Model[T, M]](ctx context.Context, 
 	}
 	fmt.Fprintf(stdout, "training on %d samples (validation %d, test %d), %d epochs of %d batches, %s, %s, seed %d\n",
 		d.Train.Len(), size(d.Val), size(d.Test), o.Epochs, perEpoch, o.Optimizer, o.rate(), o.Seed)
+	for _, line := range regularization(m, oc.WeightDecay, o.ClassWeight, d.Train.Classes, cw) {
+		fmt.Fprintln(stdout, line)
+	}
 	if o.Resume != "" {
 		fmt.Fprintln(stdout, resumingLine(o.Resume, resumed))
 	}

@@ -18,8 +18,8 @@ const (
 	DigitsNumParams = 6570
 	// the seed of the spec, for Init
 	DigitsSeed = 1
-	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
-	DigitsMasks = 0
+	// dropout keep-mask values of one sample, one per unit of the layers with dropout
+	DigitsMasks = 64
 )
 
 // Digits is a multilayer perceptron generated from digits.yaml:
@@ -66,7 +66,7 @@ func (*Digits) Head() string {
 // Dropout returns the probability that training drops a unit of each layer's
 // output: 0 for a layer without dropout, and for the output layer.
 func (*Digits) Dropout() []float64 {
-	return []float64{0, 0, 0}
+	return []float64{0.2, 0, 0}
 }
 
 // Init sets the weights to random values drawn with the given seed (use DigitsSeed
@@ -153,6 +153,9 @@ func (m *Digits) Predict(x *[DigitsInputs]float32) int {
 type DigitsTrace struct {
 	// layer 1 output, relu(z)
 	A1 [64]float32
+	// layer 1 dropout: the keep-mask m1, and the output after it, h1 = m1 ⊙ a1, layer 2's input
+	M1 [64]float32
+	H1 [64]float32
 	// layer 2 output, relu(z)
 	A2 [32]float32
 	// the logits and the output
@@ -163,14 +166,26 @@ type DigitsTrace struct {
 }
 
 // Trace runs the forward pass on x like Forward, saving in s what Backward needs;
-// s.Y is the output.
-func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
+// s.Y is the output. mask holds the sample's dropout keep-masks, laid out as a row
+// of the masks of TrainWith; if it is nil, no unit is dropped and the output is
+// Forward's.
+func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32, mask *[DigitsMasks]float32) {
 	// Layer 1 (digits.yaml:7), 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1 = m.B1
 	digitsGemv(64, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, x[:], s.A1[:], digitsGemmRelu)
-	// Layer 2 (digits.yaml:8), 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+	// Dropout of layer 1 (digits.yaml:7), p = 0.2: h1 = m1 ⊙ a1, m1 the sample's
+	// keep-mask: 0 for a dropped unit, 1/(1−p) = 1.25 for a kept one. The mask is
+	// saved for Backward; without one every unit is kept, m = 1.
+	for i := range 64 {
+		s.M1[i] = 1
+		if mask != nil {
+			s.M1[i] = mask[i]
+		}
+		s.H1[i] = s.M1[i] * s.A1[i]
+	}
+	// Layer 2 (digits.yaml:8), 64 → 32: a2 = relu(W2·h1 + b2), relu(z) = max(z, 0).
 	s.A2 = m.B2
-	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.A1[:], s.A2[:], digitsGemmRelu)
+	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, s.H1[:], s.A2[:], digitsGemmRelu)
 	// Layer 3 (output, digits.yaml:9), 32 → 10: z3 = W3·a2 + b3.
 	s.Z3 = m.B3
 	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, s.A2[:], s.Z3[:], digitsGemmAdd)
@@ -201,6 +216,7 @@ func (m *Digits) Trace(s *DigitsTrace, x *[DigitsInputs]float32) {
 //	δ at the output = ∂L/∂z = p − y, times w
 //	∂L/∂Wₙ = δₙ·aₙ₋₁ᵀ    ∂L/∂bₙ = δₙ    (a₀ = x)
 //	δₙ₋₁ = (Wₙᵀ·δₙ) ⊙ f'ₙ₋₁(zₙ₋₁)
+//	∂L/∂aₙ = mₙ ⊙ ∂L/∂hₙ    (dropout on layer n: hₙ = mₙ ⊙ aₙ feeds layer n+1)
 //
 // δ at the output: softmax and cross-entropy fused; y sums to 1.
 func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32,
@@ -228,17 +244,22 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32,
 	for i := range 32 {
 		d2[i] *= digitsReluDeriv(s.A2[i])
 	}
-	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
+	// Layer 2: ∂L/∂W2 += δ2·h1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂h1.
 	var d1 [64]float32
 	for o := range 32 {
 		g.B2[o] += d2[o]
 	}
-	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×64 matrix.
-	digitsGemm(32, 64, 1, d2[:], 1, 1, s.A1[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64, nil,
+	// ∂L/∂W2[o][i] += δ2[o]·h1[i]: a product of a 32×1 and a 1×64 matrix.
+	digitsGemm(32, 64, 1, d2[:], 1, 1, s.H1[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64, nil,
 		nil, digitsGemmAdd)
 	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×64 product δ2ᵀ·W2.
 	digitsGemm(1, 64, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64, nil,
 		nil, digitsGemmSet)
+	// d1 = ∂L/∂a1 = m1 ⊙ ∂L/∂h1: the gradient flows through the units that dropout
+	// kept, scaled by their mask as they were, and not through those it dropped.
+	for i := range 64 {
+		d1[i] *= s.M1[i]
+	}
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
 	// from here on.
 	for i := range 64 {
@@ -313,7 +334,10 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 // samples for means.
 //
 // w, if not nil, holds a weight per sample, which multiplies its loss and so its
-// gradient. Digits has no dropout: masks must be nil or empty.
+// gradient. masks, if not nil, holds the dropout keep-masks of each sample, row
+// after row, DigitsMasks values each: for each layer with dropout in order, one
+// value per unit, 0 to drop the unit or 1/(1−p) to keep it. Without masks no unit
+// is dropped.
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
@@ -331,11 +355,13 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
 	var xt [2048]float32
 	var a1 [2048]float32
+	var h1 [2048]float32
 	var a2 [1024]float32
 	var z3 [320]float32
 	var p [320]float32
 	var sum [32]float32
 	var a1t [2048]float32
+	var h1t [2048]float32
 	var a2t [1024]float32
 	var d3 [320]float32
 	var d2 [1024]float32
@@ -347,13 +373,29 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 		cols := (c + 15) &^ 15
 		xc := x[base*DigitsInputs : (base+c)*DigitsInputs]
 		digitsTranspose(c, 64, xc, 64, xt[:], 32)
+		// The keep-masks of the chunk's samples, DigitsMasks each: none without masks.
+		var mk []float32
+		if masks != nil {
+			mk = masks[base*DigitsMasks : (base+c)*DigitsMasks]
+		}
 		// Layer 1 (digits.yaml:7), 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
 		// all samples at once: Z = W·A, A unit-major.
 		digitsGemm(64, cols, 64, unsafe.Slice(&m.W1[0][0], 64*64), 64, 1, xt[:], 32, a1[:],
 			32, m.B1[:], nil, digitsGemmBias|digitsGemmRelu)
-		// Layer 2 (digits.yaml:8), 64 → 32: a2 = relu(W2·a1 + b2), relu(z) = max(z, 0).
+		// Dropout of layer 1 (digits.yaml:7), p = 0.2: h1 = m1 ⊙ a1, m1 the sample's
+		// keep-mask: 0 for a dropped unit, 1/(1−p) = 1.25 for a kept one. The masks are
+		// the rows of mk; without them h1 = a1.
+		h1 = a1
+		if mk != nil {
+			for i := range 64 {
+				for q := range c {
+					h1[i*32+q] *= mk[q*DigitsMasks+i]
+				}
+			}
+		}
+		// Layer 2 (digits.yaml:8), 64 → 32: a2 = relu(W2·h1 + b2), relu(z) = max(z, 0).
 		// For all samples at once: Z = W·A, A unit-major.
-		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, a1[:], 32, a2[:],
+		digitsGemm(32, cols, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, 1, h1[:], 32, a2[:],
 			32, m.B2[:], nil, digitsGemmBias|digitsGemmRelu)
 		// Layer 3 (output, digits.yaml:9), 32 → 10: z3 = W3·a2 + b3. For all samples at
 		// once: Z = W·A, A unit-major.
@@ -361,6 +403,7 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 			32, m.B3[:], nil, digitsGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		digitsTranspose(64, c, a1[:], 32, a1t[:], 64)
+		digitsTranspose(64, c, h1[:], 32, h1t[:], 64)
 		digitsTranspose(32, c, a2[:], 32, a2t[:], 32)
 		// Softmax, the probabilities p of each sample, a column: the largest logit is
 		// subtracted so that no exp overflows.
@@ -393,16 +436,27 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 		// relu'(z) = 1 if a > 0 else 0.
 		digitsGemm(c, 32, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*32), 32, d2[:], 32,
 			nil, a2t[:], digitsGemmSet|digitsGemmMask)
-		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
+		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·h1_qᵀ = Δ2ᵀ·h1 over
 		// the samples q, products of the sample-major matrices.
 		digitsGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, digitsGemmAdd)
-		digitsGemm(32, 64, c, d2[:], 1, 32, a1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64),
+		digitsGemm(32, 64, c, d2[:], 1, 32, h1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64),
 			64, nil, nil, digitsGemmAdd)
-		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
-		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
+		// δ1 = W2ᵀ·δ2 ⊙ m1 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the
+		// rows of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
 		digitsGemm(c, 64, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64,
 			nil, a1t[:], digitsGemmSet|digitsGemmMask)
+		// Then the dropout masks: d1 ⊙= m1, each sample its own. Dropout passes the
+		// gradient of the units it kept, scaled by their mask as they were, and stops that
+		// of those it dropped; the order of the two products does not matter, relu' being
+		// 0 or 1.
+		if mk != nil {
+			for q := range c {
+				for i := range 64 {
+					d1[q*64+i] *= mk[q*DigitsMasks+i]
+				}
+			}
+		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		digitsGemm(1, 64, c, one[:], 0, 0, d1[:], 64, g.B1[:], 64, nil, nil, digitsGemmAdd)

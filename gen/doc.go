@@ -6,7 +6,8 @@
 //	iris.go                 the model: its type (the parameters in PyTorch's nn.Linear
 //	                        layout), Forward and Predict for inference, Trace and
 //	                        Backward for training (the chain rule written out layer by
-//	                        layer), ForwardBatch and TrainBatch over a mini-batch
+//	                        layer), ForwardBatch and TrainBatch over a mini-batch, and
+//	                        TrainWith, TrainBatch with sample weights and dropout masks
 //	iris_weights.bin        built-in trained parameters too large for literals (ir.Model.AttachTrained)
 //	iris_amd64.s, _amd64.go the kernels in assembly with AVX2 and FMA, and their declarations
 //	iris_arm64.s, _arm64.go the kernels with NEON

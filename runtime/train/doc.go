@@ -41,12 +41,15 @@
 // learning-rate schedule from package optim, gradient clipping, validation
 // after each epoch, early stopping that restores the best weights,
 // callbacks after each epoch and each batch, periodic checkpoints and
-// cancellation through a context. It stops with a [*DivergedError] naming
+// cancellation through a context; it draws the dropout masks of the
+// model's layers that have dropout, and weighs the samples by
+// Config.ClassWeights (see [BalancedWeights]). It stops with a [*DivergedError] naming
 // the epoch and batch when the loss or the weights stop being finite, and
 // with an [*InterruptedError] naming where it stopped when cancelled.
 //
 // Training is deterministic: the order of the samples is that of a
-// [data.Batcher] created with Config.Seed, and everything else follows
+// [data.Batcher] created with Config.Seed, the dropout masks are a hash of
+// Config.Seed and their position, and everything else follows
 // from the model's initial parameters, so the same inputs give the same
 // weights bit for bit. With Config.Threads above 1 the gradients of a
 // mini-batch are computed on several goroutines, data-parallel: the batch

@@ -137,7 +137,7 @@ also serves to accumulate gradients: they have the same shape.
 Training minimizes %s.`, m.Name, m.Source, e.arch(), m.Name, m.Head.Loss)
 	e.f.Type().Id(m.Name).StructFunc(func(g *Group) {
 		for _, l := range m.Layers {
-			g.Comment(fmt.Sprintf("layer %d%s, %d → %d: PyTorch %q and %q", l.N, e.cite(l, " "), l.In, l.Out, l.Torch+".weight", l.Torch+".bias"))
+			g.Comment(fmt.Sprintf("layer %d%s, %d → %d: PyTorch %q and %q", l.N, e.cite(l, " "), l.In, l.Out, l.TorchW, l.TorchB))
 			g.Id(l.W).Add(e.mat(l.Out, l.In))
 			g.Id(l.B).Add(e.vec(l.Out))
 		}

@@ -27,8 +27,8 @@ func (m *Model) Dump() string {
 		if d := l.Dropout; d != nil {
 			saved += fmt.Sprintf(", %s, %s = %s ⊙ %s (dropout %g: masks %d.. of a sample, 0 or %g)", d.M, d.H, d.M, l.A, d.P, d.Offset, d.Scale)
 		}
-		fmt.Fprintf(&b, "  %d: %s [%d][%d], %s [%d] (PyTorch %s.*, params %d..), input %s, %s; saves %s; %s; init %s\n",
-			l.N, l.W, l.Out, l.In, l.B, l.Out, l.Torch, l.Offset, l.Input, act, saved, code, l.Init.Doc)
+		fmt.Fprintf(&b, "  %d: %s [%d][%d], %s [%d] (PyTorch %s, %s, params %d..), input %s, %s; saves %s; %s; init %s\n",
+			l.N, l.W, l.Out, l.In, l.B, l.Out, l.TorchW, l.TorchB, l.Offset, l.Input, act, saved, code, l.Init.Doc)
 	}
 	fmt.Fprintf(&b, "head: %s\nloss gradient: ∂L/∂z = %s (%s)\nbackward:\n", m.Head.Formula, m.Head.DeltaDoc, m.Head.Fused)
 	for _, st := range m.Backward {

@@ -19,6 +19,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/spec"
 )
 
@@ -66,8 +67,10 @@ type Layer struct {
 	Line     int    // of the layer in the spec file; 0 if unknown
 	In, Out  int    // sizes
 	W, B     string // fields of the model: weight [Out][In], bias [Out]
-	Torch    string // nn.Sequential index in PyTorch's names ("0" → "0.weight")
-	Offset   int    // index of W[0][0] in the flat parameters; B follows W
+	// PyTorch's names of W and B ("0.weight", "0.bias"), and the index of
+	// W[0][0] in the flat parameters (B follows W): runtime/model's Layout
+	TorchW, TorchB string
+	Offset         int
 	Act      *Activation
 	Unrolled bool // straight-line code rather than loops
 	Init     Init
@@ -226,13 +229,18 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 		out.Funcs = append(out.Funcs, f)
 		return f
 	}
-	in, offset, input := m.Inputs, 0, "x"
+	widths := []int{m.Inputs}
+	for _, sl := range m.Layers {
+		widths = append(widths, sl.Units)
+	}
+	layout := model.Layout(widths)
+	in, input := m.Inputs, "x"
 	for i, sl := range m.Layers {
+		w, b := layout[2*i], layout[2*i+1]
 		l := &Layer{
 			N: i + 1, Line: sl.Pos.Line, In: in, Out: sl.Units,
 			W: fmt.Sprintf("W%d", i+1), B: fmt.Sprintf("B%d", i+1),
-			Torch:    fmt.Sprint(2 * i),
-			Offset:   offset,
+			TorchW: w.Name, TorchB: b.Name, Offset: w.Offset,
 			Unrolled: sl.Unroll == spec.Full || sl.Unroll == spec.Auto && in*sl.Units <= UnrollThreshold,
 			Init:     initOf(sl.Init, in, sl.Units),
 			A:        fmt.Sprintf("A%d", i+1),
@@ -253,7 +261,6 @@ func Lower(m *spec.Model, pkg string) (*Model, error) {
 			l.Z, l.A = fmt.Sprintf("Z%d", i+1), "Y"
 		}
 		out.Layers = append(out.Layers, l)
-		offset += in*sl.Units + sl.Units
 		in, input = sl.Units, "s."+l.Next()
 	}
 	out.Chunk = chunk(out)

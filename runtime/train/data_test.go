@@ -95,13 +95,7 @@ func TestLoad(t *testing.T) {
 
 func TestReadCSVErrors(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, s string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := writer(t, dir)
 	narrow := write("narrow.csv", "a,b,c\n1,2,x\n3,4,y\n5,6,z\n")
 	if _, err := ReadCSV(new(softmax.Classifier), narrow, Meta{}); err == nil || err.Error() != narrow+": 2 feature columns, the model takes 4 inputs" {
 		t.Errorf("error = %v", err)
@@ -239,13 +233,7 @@ func TestLoadMissingMean(t *testing.T) {
 func TestLoadMissingFiles(t *testing.T) {
 	m := new(softmax.Classifier)
 	dir := t.TempDir()
-	write := func(name, s string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := writer(t, dir)
 	tr := write("train.csv", "a,b,c,d,y\n1,2,3,4,p\n3,,5,6,q\n5,6,7,8,r\n")
 	val := write("val.csv", "a,b,c,d,y\n,1,1,1,q\n2,2,2,2,r\n")
 	test := write("test.csv", "a,b,c,d,y\n9,9,9,9,p\n")

@@ -194,21 +194,9 @@ func TestFitDropoutByHand(t *testing.T) {
 				for i := range w {
 					w[i] *= float64(bt.N) / sum
 				}
-				count := shardCount(bt.N)
-				var gs []dropout.Dropped
-				for s := range count {
-					lo, hi := shardStart(bt.N, count, s), shardStart(bt.N, count, s+1)
-					var g dropout.Dropped
-					want.TrainWith(&g, bt.X[lo*5:hi*5], bt.Y[lo*3:hi*3], w[lo:hi], k.fill(e, bi, lo, hi))
-					gs = append(gs, g)
-				}
-				for i := range params {
-					s := gs[0].Params()[i]
-					for _, g := range gs[1:] {
-						s += g.Params()[i]
-					}
-					params[i] -= lr * (s * (1 / float64(bt.N)))
-				}
+				shardStep(params, bt.N, lr, func(g *dropout.Dropped, lo, hi int) {
+					want.TrainWith(g, bt.X[lo*5:hi*5], bt.Y[lo*3:hi*3], w[lo:hi], k.fill(e, bi, lo, hi))
+				})
 				bi++
 			}
 		}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -112,4 +113,39 @@ func mustPanic(t *testing.T, want string, f func()) {
 		}
 	}()
 	f()
+}
+
+// writer returns a function that writes a file of the given name and
+// contents into dir, returning its path.
+func writer(t *testing.T, dir string) func(name, s string) string {
+	return func(name, s string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+}
+
+// shardStep runs one SGD step by hand as Fit takes it on several threads:
+// step fills the gradient of the samples [lo, hi) of a batch of n, for
+// each of Fit's shards in turn; their sum, over n, times lr, is taken off
+// params.
+func shardStep[M any, P interface {
+	*M
+	Params() []float64
+}](params []float64, n int, lr float64, step func(g P, lo, hi int)) {
+	count := shardCount(n)
+	gs := make([]M, count)
+	for s := range count {
+		step(&gs[s], shardStart(n, count, s), shardStart(n, count, s+1))
+	}
+	for i := range params {
+		sum := P(&gs[0]).Params()[i]
+		for s := 1; s < count; s++ {
+			sum += P(&gs[s]).Params()[i]
+		}
+		params[i] -= lr * (sum * (1 / float64(n)))
+	}
 }

@@ -132,21 +132,9 @@ func TestFitShards(t *testing.T) {
 		params := want.Params()
 		for range 2 {
 			for bt, ok := b.Next(); ok; bt, ok = b.Next() {
-				count := shardCount(bt.N)
-				var gs []softmax.Classifier
-				for k := range count {
-					lo, hi := shardStart(bt.N, count, k), shardStart(bt.N, count, k+1)
-					var g softmax.Classifier
-					want.TrainBatch(&g, bt.X[lo*4:hi*4], bt.Y[lo*3:hi*3])
-					gs = append(gs, g)
-				}
-				for i := range params {
-					s := gs[0].Params()[i]
-					for _, g := range gs[1:] {
-						s += g.Params()[i]
-					}
-					params[i] -= lr * (s * (1 / float64(bt.N)))
-				}
+				shardStep(params, bt.N, lr, func(g *softmax.Classifier, lo, hi int) {
+					want.TrainBatch(g, bt.X[lo*4:hi*4], bt.Y[lo*3:hi*3])
+				})
 			}
 		}
 		if !sameBits(m.Params(), params) {

@@ -63,17 +63,17 @@ type Names struct {
 
 // Layer is one dense layer: z = W·a + b, a' = f(z).
 type Layer struct {
-	N        int    // 1-based position; layer N reads A[N-1], x for N = 1
-	Line     int    // of the layer in the spec file; 0 if unknown
-	In, Out  int    // sizes
-	W, B     string // fields of the model: weight [Out][In], bias [Out]
+	N       int    // 1-based position; layer N reads A[N-1], x for N = 1
+	Line    int    // of the layer in the spec file; 0 if unknown
+	In, Out int    // sizes
+	W, B    string // fields of the model: weight [Out][In], bias [Out]
 	// PyTorch's names of W and B ("0.weight", "0.bias"), and the index of
 	// W[0][0] in the flat parameters (B follows W): runtime/model's Layout
 	TorchW, TorchB string
 	Offset         int
-	Act      *Activation
-	Unrolled bool // straight-line code rather than loops
-	Init     Init
+	Act            *Activation
+	Unrolled       bool // straight-line code rather than loops
+	Init           Init
 	// Saved forward values for the backward pass: Z (pre-activation) is
 	// kept only when the derivative needs it; A (output) always is, being
 	// the next layer's input.

@@ -9,6 +9,12 @@ import (
 	"github.com/nngen/nngen/spec"
 )
 
+// gradTolerance is the largest relative error of a float64 gradient that
+// the generated gradient check accepts: runtime/gradcheck's Tolerance,
+// written out since the generated code imports only the standard library
+// (TestGradTolerance holds the two equal).
+const gradTolerance = "1e-6"
+
 // EmitTest renders a _test.go file for m, in m's package, that carries the
 // model's own proof: a finite-difference check of Backward, a check that
 // Forward and TrainBatch allocate nothing, and benchmarks. The file is
@@ -22,7 +28,7 @@ func EmitTest(m *ir.Model) ([]byte, error) {
 		Refs             []reference
 		RefTol           string
 		OneHot, Bits     bool // the kind of targets
-	}{m, "1e-5", "1e-6", "1e-3", nil, "1e-9", m.Head.Target == ir.OneHot, m.Head.Target == ir.Bits}
+	}{m, "1e-5", gradTolerance, "1e-3", nil, "1e-9", m.Head.Target == ir.OneHot, m.Head.Target == ir.Bits}
 	if m.Float == spec.Float32 {
 		// In float32 the difference quotient is dominated by rounding; a
 		// larger step and a looser tolerance still catch a wrong formula.

@@ -20,11 +20,11 @@ import (
 
 // Tolerances of the numerical checks, relative to max(|want|, floor).
 const (
-	forwardTol64 = 1e-12 // generated forward vs the gonum/mat reference, float64
-	gradTol64    = 1e-6  // backward vs central differences, float64
-	tol32        = 5e-4  // float32 forward, loss and gradients vs the float64 reference
-	relFloor     = 1e-3  // below this magnitude, errors count as absolute
-	batchSize    = 6     // a chunk's quad of samples and two more
+	forwardTol64 = 1e-12               // generated forward vs the gonum/mat reference, float64
+	gradTol64    = gradcheck.Tolerance // backward vs central differences, float64
+	tol32        = 5e-4                // float32 forward, loss and gradients vs the float64 reference
+	relFloor     = 1e-3                // below this magnitude, errors count as absolute
+	batchSize    = 6                   // a chunk's quad of samples and two more
 )
 
 // checkModel checks a generated model against an independent reference

@@ -10,8 +10,10 @@ import (
 )
 
 // Predictor is a trained model with the preprocessing its metadata
-// records: it standardizes raw features as the training data were
-// before the model sees them, and names the classes of a classifier. It
+// records: it fills in missing (NaN) features with the training means
+// when the model was trained with [data.MissingMean], standardizes raw
+// features as the training data were before the model sees them, and
+// names the classes of a classifier. It
 // is what nngen gen -weights builds into code, for a model whose weights
 // are read at run time. Its methods are safe for concurrent use while
 // the model's parameters do not change.
@@ -77,10 +79,19 @@ func (p *Predictor[T, M, P]) ForwardBatch(dst, x []T) {
 		panic(fmt.Sprintf("train: Predictor.ForwardBatch: %d values for outputs of %d outputs each and %d features of %d each",
 			len(dst), p.out, len(x), p.in))
 	}
-	if p.std != nil {
+	fill := p.Meta.Fill
+	if p.std != nil || fill != nil {
 		x = slices.Clone(x)
 		for i := 0; i < len(x); i += p.in {
-			p.std.ApplyRow(x[i : i+p.in])
+			row := x[i : i+p.in]
+			for j, f := range fill {
+				if row[j] != row[j] { // NaN, a missing value
+					row[j] = T(f)
+				}
+			}
+			if p.std != nil {
+				p.std.ApplyRow(row)
+			}
 		}
 	}
 	p.Model.ForwardBatch(dst, x)

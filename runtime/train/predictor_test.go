@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"math"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -182,5 +183,29 @@ func TestPredictorHeads(t *testing.T) {
 		if _, err := NewPredictor(&r, tc.meta); err == nil || err.Error() != tc.want {
 			t.Errorf("NewPredictor(%+v): error %v\nwant %s", tc.meta, err, tc.want)
 		}
+	}
+}
+
+// TestPredictorFill checks that a predictor of a model trained with
+// missing values filled in fills a sample's NaN features with the same
+// training means before standardizing them.
+func TestPredictorFill(t *testing.T) {
+	var b sigmoid.Binary
+	b.Init(1)
+	fill := []float64{0.5, -1, 2, 0, 1}
+	meta := Meta{Missing: data.MissingMean, Fill: fill,
+		Mean: []float64{0, 1, 2, 3, 4}, Std: []float64{1, 2, 3, 4, 5}}
+	p, err := NewPredictor(&b, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{3, math.NaN(), -2, math.NaN(), 7}
+	filled := []float64{3, fill[1], -2, fill[3], 7}
+	got, want := p.Forward(x), p.Forward(filled)
+	if math.IsNaN(got[0]) || got[0] != want[0] {
+		t.Errorf("Forward with NaN features %v, want %v as with the training means", got, want)
+	}
+	if !math.IsNaN(x[1]) {
+		t.Error("Forward changed its input")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/nngen/nngen/internal/atomicfile"
 )
@@ -44,4 +45,30 @@ func checkOutputs(outputs, inputs []arg) error {
 		}
 	}
 	return nil
+}
+
+// distinctOutputs returns an error if two of the outputs name the same
+// file, which one would overwrite with the other.
+func distinctOutputs(outputs []arg) error {
+	for i, a := range outputs {
+		for _, b := range outputs[i+1:] {
+			if a.path != "" && b.path != "" && sameFile(a.path, b.path) {
+				return fmt.Errorf("%v and %v name the same file", a, b)
+			}
+		}
+	}
+	return nil
+}
+
+// sameFile reports whether the paths a and b name one file, existing or
+// not.
+func sameFile(a, b string) bool {
+	if ai, err := os.Stat(a); err == nil {
+		if bi, err := os.Stat(b); err == nil {
+			return os.SameFile(ai, bi)
+		}
+	}
+	aa, errA := filepath.Abs(a)
+	ab, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && aa == ab
 }

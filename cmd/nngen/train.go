@@ -190,6 +190,9 @@ func checkTrainOutputs(specPath string, o driver.TrainOptions, plotPath string) 
 	if plotPath != "" && !strings.EqualFold(filepath.Ext(plotPath), ".png") {
 		return fmt.Errorf("-plot %s: the plot is a PNG image; name a .png file", plotPath)
 	}
+	if err := distinctOutputs([]arg{{"-o", o.Out}, {"-checkpoint", o.Checkpoint}, {"-plot", plotPath}, {"-history", o.History}}); err != nil {
+		return err
+	}
 	inputs := []arg{{"the spec", specPath}, {"-data", o.Data}, {"-val", o.Val}, {"-test", o.Test}}
 	if err := checkOutputs([]arg{{"-checkpoint", o.Checkpoint}}, inputs); err != nil {
 		return err

@@ -133,7 +133,9 @@ func checkModel[T float32 | float64, M any, P model.Model[T, M]](t testing.TB, s
 	// boundaries.
 	tol = 1e-10
 	if single {
-		tol = 1e-3 // float32 sums in another order
+		// float32 sums of 77 samples' terms in another order: where they
+		// cancel, the error is some n·ε of the terms, not of the sum.
+		tol = 5e-3
 	}
 	big := 2*37 + 3
 	xb := make([]T, big*s.Inputs)

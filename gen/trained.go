@@ -38,17 +38,34 @@ func (e *emitter) trained() {
 	}
 	e.docf(`%s is a trained %s with the standardization of its inputs
 from training: its methods take raw features. It is safe for concurrent use.`, t.Predictor, m.Name)
-	e.f.Type().Id(t.Predictor).Struct(
+	fields := []Code{
 		Comment("Net holds the trained parameters."),
 		Id("Net").Id(m.Name),
 		Comment("Mean and Std standardize an input: x' = (x − Mean) / Std."),
 		List(Id("Mean"), Id("Std")).Index(Id(n.Inputs)).Add(e.T()),
-	)
-	e.docf("Standardize returns x standardized as the training data was.")
+	}
+	standardize := []Code{
+		Id("s").Index(Id("i")).Op("=").Parens(Id("x").Index(Id("i")).Op("-").Id("p").Dot("Mean").Index(Id("i"))).Op("/").Id("p").Dot("Std").Index(Id("i")),
+	}
+	doc := "Standardize returns x standardized as the training data was."
+	if t.Fill != nil {
+		fields = append(fields,
+			Comment("Fill replaces a missing (NaN) input: the mean of the training data."),
+			Id("Fill").Index(Id(n.Inputs)).Add(e.T()))
+		standardize = []Code{
+			Id("v").Op(":=").Id("x").Index(Id("i")),
+			If(Id("v").Op("!=").Id("v")).Block(
+				Comment("NaN, a missing value: the training mean"),
+				Id("v").Op("=").Id("p").Dot("Fill").Index(Id("i")),
+			),
+			Id("s").Index(Id("i")).Op("=").Parens(Id("v").Op("-").Id("p").Dot("Mean").Index(Id("i"))).Op("/").Id("p").Dot("Std").Index(Id("i")),
+		}
+		doc = "Standardize returns x standardized as the training data was, its missing (NaN)\nvalues filled in with the training means first."
+	}
+	e.f.Type().Id(t.Predictor).Struct(fields...)
+	e.docf("%s", doc)
 	e.f.Func().Add(recv).Id("Standardize").Params(x.Clone()).Params(Id("s").Index(Id(n.Inputs)).Add(e.T())).Block(
-		For(Id("i").Op(":=").Range().Id("s")).Block(
-			Id("s").Index(Id("i")).Op("=").Parens(Id("x").Index(Id("i")).Op("-").Id("p").Dot("Mean").Index(Id("i"))).Op("/").Id("p").Dot("Std").Index(Id("i")),
-		),
+		For(Id("i").Op(":=").Range().Id("s")).Block(standardize...),
 		Return(Id("s")),
 	)
 	e.docf("Forward returns the model's output for the raw features x: %s.", e.m.Head.OutputDoc)
@@ -73,8 +90,11 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 	std := e.vec(m.Inputs).Add(e.floats(t.Std))
 	e.docf("%s is %s trained: its parameters are those of %s.", t.Value, m.Name, t.Source)
 	if t.Blob == "" {
-		e.f.Var().Id(t.Value).Op("=").Op("&").Id(t.Predictor).Values(
-			keyed("Net", e.literal()), keyed("Mean", mean), keyed("Std", std), Line())
+		values := []Code{keyed("Net", e.literal()), keyed("Mean", mean), keyed("Std", std)}
+		if t.Fill != nil {
+			values = append(values, keyed("Fill", e.vec(m.Inputs).Add(e.floats(t.Fill))))
+		}
+		e.f.Var().Id(t.Value).Op("=").Op("&").Id(t.Predictor).Values(append(values, Line())...)
 		return
 	}
 	// All of it is set by init, so that the large zero value takes no room
@@ -105,6 +125,10 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 	if size == 8 {
 		from = Qual("math", "Float64frombits")
 	}
+	fillInit := Null()
+	if t.Fill != nil {
+		fillInit = Id(t.Value).Dot("Fill").Op("=").Add(e.vec(m.Inputs).Add(e.floats(t.Fill)))
+	}
 	sum := sha256.Sum256(Blob(m))
 	e.docf("%s is the SHA-256 of %s, written with this file.", t.BlobSum, t.Blob)
 	e.f.Const().Id(t.BlobSum).Op("=").Lit(hex.EncodeToString(sum[:]))
@@ -123,6 +147,7 @@ from training: its methods take raw features. It is safe for concurrent use.`, t
 		),
 		Id(t.Value).Dot("Mean").Op("=").Add(mean),
 		Id(t.Value).Dot("Std").Op("=").Add(std),
+		fillInit,
 		Id("p").Op(":=").Id(t.Value).Dot("Net").Dot("Params").Call(),
 		For(Id("i").Op(":=").Range().Id("p")).Block(
 			Id("w").Op(":=").Id(t.BlobVar).Index(Lit(size).Op("*").Id("i").Op(":").Lit(size).Op("*").Id("i").Op("+").Lit(size)),

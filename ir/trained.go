@@ -20,6 +20,9 @@ type Trained struct {
 	Params    []float64 // in the order of the model's Params
 	Classes   []string  // class names in the order of the outputs, or nil
 	Mean, Std []float64 // standardization of the inputs: x' = (x − Mean)/Std
+	// Fill holds the training means that replace a missing (NaN) input,
+	// for weights trained with -missing mean; nil otherwise.
+	Fill []float64
 	// Blob names the file, beside the generated code, that holds the
 	// parameters as little-endian floats of the model's element type;
 	// empty when they are written as literals.
@@ -31,6 +34,24 @@ type Trained struct {
 	// For the header of the generated file: the SHA-256 of the weights
 	// file, in hexadecimal, and the command that built it in, if known.
 	SHA256, Command string
+}
+
+// AttachFill makes the trained model m fill in a missing (NaN) input i
+// with fill[i], the mean of the training data, before standardizing it.
+func (m *Model) AttachFill(fill []float64) error {
+	if m.Trained == nil {
+		return fmt.Errorf("fill values for a model without trained parameters")
+	}
+	if len(fill) != m.Inputs {
+		return fmt.Errorf("%s: %d fill values for missing inputs, the model has %d inputs", m.Trained.Source, len(fill), m.Inputs)
+	}
+	for i, v := range fill {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: the fill value of input %d is %g", m.Trained.Source, i, v)
+		}
+	}
+	m.Trained.Fill = fill
+	return nil
 }
 
 // AttachTrained makes m carry trained parameters and the metadata saved

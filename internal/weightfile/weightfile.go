@@ -48,6 +48,11 @@ func Attach(m *ir.Model, s *spec.Model, path, blob string) (note string, err err
 	if err := m.AttachTrained(filepath.Base(path), params, meta.Classes, meta.Mean, meta.Std, blob); err != nil {
 		return "", err
 	}
+	if meta.Fill != nil {
+		if err := m.AttachFill(meta.Fill); err != nil {
+			return "", err
+		}
+	}
 	m.Trained.SHA256 = sum.SHA256
 	return note, nil
 }

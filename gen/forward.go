@@ -150,8 +150,16 @@ func (e *emitter) forward() {
 		}
 	}
 	if m.Head.Classifier {
-		e.docf("logits computes the logits z of the output layer for one input sample x.")
-		e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("logits").Params(x.Clone()).Params(Id("z").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
+		name := "logits"
+		if m.LogitsKernel() {
+			name = "logitsGo"
+			e.docf(`logitsGo computes the logits z of the output layer for one input sample x, in
+plain Go; logits, in the kernel files, runs the whole network in assembly where
+the build has it.`)
+		} else {
+			e.docf("logits computes the logits z of the output layer for one input sample x.")
+		}
+		e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id(name).Params(x.Clone()).Params(Id("z").Index(Id(n.Outputs)).Add(e.T())).BlockFunc(func(g *Group) {
 			layers(g)
 			g.Return(Id("z"))
 		})

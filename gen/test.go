@@ -278,6 +278,7 @@ func EmitKernelTest(m *ir.Model) ([]byte, error) {
 	for _, k := range usedKernels(m) {
 		uses[k.id.String()] = true
 	}
+	uses["Logits"] = m.LogitsKernel()
 	if err := kernelTestTemplate.Execute(&buf, struct {
 		*ir.Model
 		Tol  string
@@ -391,6 +392,17 @@ func Test{{.Name}}Kernels(t *testing.T) {
 				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
 			}
 		}
+	}
+{{- end}}
+{{- if .Uses.Logits}}
+	// logits, the whole network in one kernel, on random parameters and inputs.
+	m := new({{.Name}})
+	copy(m.Params(), random({{.Names.NumParams}}))
+	for i := range 100 {
+		var x [{{.Names.Inputs}}]{{.Float}}
+		copy(x[:], random({{.Names.Inputs}}))
+		got, want := m.logits(&x), m.logitsGo(&x)
+		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:])
 	}
 {{- end}}
 }

@@ -46,3 +46,20 @@ func (m *Model) Kernels() bool {
 	}
 	return false
 }
+
+// LogitsKernel reports whether the logits of one sample of m are one
+// kernel, the whole network in assembly (gen/asm's Net): for a classifier
+// with kernels whose layers are all unrolled, with relu or the identity
+// between them. Such a network is too small for a kernel per layer to pay
+// for its calls.
+func (m *Model) LogitsKernel() bool {
+	if !m.Head.Classifier || !m.Kernels() {
+		return false
+	}
+	for _, l := range m.Layers {
+		if !l.Unrolled || !l.Output() && !l.Act.Rectifier && l.Act.Func != nil {
+			return false
+		}
+	}
+	return true
+}

@@ -515,7 +515,7 @@ done:
 	RET
 
 // mnistGemvMasks holds 8 all-ones values, then 8 zeros: the mask of the
-// last i values of a vector starts i values before the zeros.
+// first i lanes of a vector starts i values before the zeros.
 DATA ·mnistGemvMasks+0(SB)/4, $-1
 DATA ·mnistGemvMasks+4(SB)/4, $-1
 DATA ·mnistGemvMasks+8(SB)/4, $-1
@@ -619,7 +619,7 @@ sum8:
 	VHADDPS Y7, Y6, Y6
 	VHADDPS Y2, Y0, Y0
 	VHADDPS Y6, Y4, Y4
-// Y0 holds rows 0–3 in each half, Y4 rows 4–7: add the halves.
+// Y0 holds sums 0–3 in each half, Y4 sums 4–7: add the halves.
 	VPERM2F128 $0x20, Y4, Y0, Y1
 	VPERM2F128 $0x31, Y4, Y0, Y2
 	VADDPS Y2, Y1, Y0
@@ -713,7 +713,7 @@ sumT:
 	VHADDPS Y7, Y6, Y6
 	VHADDPS Y2, Y0, Y0
 	VHADDPS Y6, Y4, Y4
-// Y0 holds rows 0–3 in each half, Y4 rows 4–7: add the halves.
+// Y0 holds sums 0–3 in each half, Y4 sums 4–7: add the halves.
 	VPERM2F128 $0x20, Y4, Y0, Y1
 	VPERM2F128 $0x31, Y4, Y0, Y2
 	VADDPS Y2, Y1, Y0

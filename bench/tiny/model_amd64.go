@@ -64,3 +64,19 @@ func tinyTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 func tinySoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	tinySoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// tinyLogitsAVX2 is logitsGo in assembly for processors with AVX2 and FMA: the
+// whole network in one function, every size a constant.
+//
+//go:noescape
+func tinyLogitsAVX2(m *Tiny, x *[TinyInputs]float64, z *[TinyOutputs]float64)
+
+// logits computes the logits z of the output layer for one input sample x: with
+// tinyLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
+func (m *Tiny) logits(x *[TinyInputs]float64) (z [TinyOutputs]float64) {
+	if tinyAVX2 {
+		tinyLogitsAVX2(m, x, &z)
+		return z
+	}
+	return m.logitsGo(x)
+}

@@ -576,6 +576,113 @@ done:
 	VZEROUPPER
 	RET
 
+// tinyLogitsMasks holds 4 all-ones values, then 4 zeros: the mask of the
+// first i lanes of a vector starts i values before the zeros.
+DATA ·tinyLogitsMasks+0(SB)/8, $-1
+DATA ·tinyLogitsMasks+8(SB)/8, $-1
+DATA ·tinyLogitsMasks+16(SB)/8, $-1
+DATA ·tinyLogitsMasks+24(SB)/8, $-1
+DATA ·tinyLogitsMasks+32(SB)/8, $0
+DATA ·tinyLogitsMasks+40(SB)/8, $0
+DATA ·tinyLogitsMasks+48(SB)/8, $0
+DATA ·tinyLogitsMasks+56(SB)/8, $0
+GLOBL ·tinyLogitsMasks(SB), RODATA|NOPTR, $64
+
+// tinyLogitsAVX2 computes the logits z of the network for one input sample x;
+// see the package doc of the generator for the contract.
+//
+// func tinyLogitsAVX2(m *Model, x *[inputs]T, z *[outputs]T)
+TEXT ·tinyLogitsAVX2(SB), NOSPLIT, $0-24
+	MOVQ m+0(FP), SI
+	MOVQ x+8(FP), BX
+	MOVQ z+16(FP), DI
+// x, with zeros past its last value.
+	VMOVUPD 0(BX), Y6
+// Layer 1, 4 → 16: relu(W·a + b); VMAXP returns its first operand
+// where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VMULPD 0(SI), Y6, Y0
+	VMULPD 32(SI), Y6, Y1
+	VMULPD 64(SI), Y6, Y2
+	VMULPD 96(SI), Y6, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 512(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVAPD Y0, Y7
+	VMULPD 128(SI), Y6, Y0
+	VMULPD 160(SI), Y6, Y1
+	VMULPD 192(SI), Y6, Y2
+	VMULPD 224(SI), Y6, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 544(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVAPD Y0, Y8
+	VMULPD 256(SI), Y6, Y0
+	VMULPD 288(SI), Y6, Y1
+	VMULPD 320(SI), Y6, Y2
+	VMULPD 352(SI), Y6, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 576(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVAPD Y0, Y9
+	VMULPD 384(SI), Y6, Y0
+	VMULPD 416(SI), Y6, Y1
+	VMULPD 448(SI), Y6, Y2
+	VMULPD 480(SI), Y6, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 608(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVAPD Y0, Y10
+// Layer 2, 16 → 3: z = W·a + b.
+	VMOVUPD ·tinyLogitsMasks+8(SB), Y13
+	VXORPD Y3, Y3, Y3
+	VMULPD 640(SI), Y7, Y0
+	VMULPD 768(SI), Y7, Y1
+	VMULPD 896(SI), Y7, Y2
+	VFMADD231PD 672(SI), Y8, Y0
+	VFMADD231PD 800(SI), Y8, Y1
+	VFMADD231PD 928(SI), Y8, Y2
+	VFMADD231PD 704(SI), Y9, Y0
+	VFMADD231PD 832(SI), Y9, Y1
+	VFMADD231PD 960(SI), Y9, Y2
+	VFMADD231PD 736(SI), Y10, Y0
+	VFMADD231PD 864(SI), Y10, Y1
+	VFMADD231PD 992(SI), Y10, Y2
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VMASKMOVPD 1024(SI), Y13, Y15
+	VADDPD Y15, Y0, Y0
+	VMASKMOVPD Y0, Y13, 0(DI)
+	VZEROUPPER
+	RET
+
 // func tinyCPUID(leaf, sub uint32) (a, b, c, d uint32)
 TEXT ·tinyCPUID(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

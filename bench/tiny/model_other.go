@@ -18,3 +18,9 @@ func tinyTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 func tinySoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	tinySoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// logits computes the logits z of the output layer for one input sample x with
+// logitsGo: this build has no assembly for it.
+func (m *Tiny) logits(x *[TinyInputs]float64) (z [TinyOutputs]float64) {
+	return m.logitsGo(x)
+}

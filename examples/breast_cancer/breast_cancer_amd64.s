@@ -515,7 +515,7 @@ done:
 	RET
 
 // cancerGemvMasks holds 4 all-ones values, then 4 zeros: the mask of the
-// last i values of a vector starts i values before the zeros.
+// first i lanes of a vector starts i values before the zeros.
 DATA ·cancerGemvMasks+0(SB)/8, $-1
 DATA ·cancerGemvMasks+8(SB)/8, $-1
 DATA ·cancerGemvMasks+16(SB)/8, $-1
@@ -607,27 +607,28 @@ sum8:
 // The eight sums, transposed into the lanes of one vector by horizontal adds.
 	VHADDPD Y1, Y0, Y0
 	VHADDPD Y3, Y2, Y2
-	VHADDPD Y5, Y4, Y4
-	VHADDPD Y7, Y6, Y6
-// Y0 holds rows 0 and 1 in each half, Y2 rows 2 and 3: add the halves.
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
 	VPERM2F128 $0x20, Y2, Y0, Y8
 	VPERM2F128 $0x31, Y2, Y0, Y10
 	VADDPD Y10, Y8, Y0
+	VHADDPD Y5, Y4, Y4
+	VHADDPD Y7, Y6, Y6
+// Y4 holds sums 0 and 1 in each half, Y6 sums 2 and 3: add the halves.
 	VPERM2F128 $0x20, Y6, Y4, Y8
 	VPERM2F128 $0x31, Y6, Y4, Y10
-	VADDPD Y10, Y8, Y1
+	VADDPD Y10, Y8, Y4
 	VADDPD 0(DI), Y0, Y0
-	VADDPD 32(DI), Y1, Y1
+	VADDPD 32(DI), Y4, Y4
 	MOVQ mode+48(FP), AX
 	TESTQ $4, AX
 	JEQ write8
 // relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
-	VMAXPD Y1, Y15, Y1
+	VMAXPD Y4, Y15, Y4
 write8:
 	VMOVUPD Y0, 0(DI)
-	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y4, 32(DI)
 	LEAQ (SI)(R11*8), SI
 	ADDQ $64, DI
 	SUBQ $8, R8
@@ -705,15 +706,16 @@ sumT:
 // The eight sums, transposed into the lanes of one vector by horizontal adds.
 	VHADDPD Y1, Y0, Y0
 	VHADDPD Y3, Y2, Y2
-	VHADDPD Y5, Y4, Y4
-	VHADDPD Y7, Y6, Y6
-// Y0 holds rows 0 and 1 in each half, Y2 rows 2 and 3: add the halves.
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
 	VPERM2F128 $0x20, Y2, Y0, Y8
 	VPERM2F128 $0x31, Y2, Y0, Y10
 	VADDPD Y10, Y8, Y0
+	VHADDPD Y5, Y4, Y4
+	VHADDPD Y7, Y6, Y6
+// Y4 holds sums 0 and 1 in each half, Y6 sums 2 and 3: add the halves.
 	VPERM2F128 $0x20, Y6, Y4, Y8
 	VPERM2F128 $0x31, Y6, Y4, Y10
-	VADDPD Y10, Y8, Y1
+	VADDPD Y10, Y8, Y4
 // The masks of the rows left: the first R8 lanes of the sums.
 	LEAQ ·cancerGemvMasks+32(SB), R9
 	MOVQ $4, CX
@@ -731,17 +733,17 @@ sumT:
 	VMASKMOVPD 0(DI), Y11, Y13
 	VADDPD Y13, Y0, Y0
 	VMASKMOVPD 32(DI), Y12, Y13
-	VADDPD Y13, Y1, Y1
+	VADDPD Y13, Y4, Y4
 	MOVQ mode+48(FP), AX
 	TESTQ $4, AX
 	JEQ writeT
 // relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
-	VMAXPD Y1, Y15, Y1
+	VMAXPD Y4, Y15, Y4
 writeT:
 	VMASKMOVPD Y0, Y11, 0(DI)
-	VMASKMOVPD Y1, Y12, 32(DI)
+	VMASKMOVPD Y4, Y12, 32(DI)
 done:
 	VZEROUPPER
 	RET

@@ -42,3 +42,9 @@ func irisTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 func irisSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	irisSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// logits computes the logits z of the output layer for one input sample x with
+// logitsGo: this build has no assembly for it.
+func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
+	return m.logitsGo(x)
+}

@@ -215,17 +215,7 @@ func (w *writer) gemmAMD64(name string, t x86) {
 //	values left, Y11, Y12 the masks of the rows left, Y13 y under them
 func (w *writer) gemvAMD64(name string, t x86) {
 	lanes := t.lanes
-	masks := "·" + strings.TrimSuffix(name, "AVX2") + "Masks"
-	w.Comment(fmt.Sprintf("%s holds %d all-ones values, then %d zeros: the mask of the", masks[len("·"):], lanes, lanes),
-		"last i values of a vector starts i values before the zeros.")
-	for i := range 2 * lanes {
-		bits := "0"
-		if i < lanes {
-			bits = "-1"
-		}
-		w.WriteString(fmt.Sprintf("DATA %s+%d(SB)/%d, $%s\n", masks, i*t.size, t.size, bits))
-	}
-	w.WriteString(fmt.Sprintf("GLOBL %s(SB), RODATA|NOPTR, $%d\n\n", masks, 2*lanes*t.size))
+	masks := w.masks(name, t)
 	w.Comment(name+" adds a·x to y, with relu or not; see the package doc of the generator",
 		"for the contract.", "")
 	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
@@ -278,32 +268,17 @@ func (w *writer) gemvAMD64(name string, t x86) {
 		w.Label("sum" + tag)
 		w.Comment("The eight sums, transposed into the lanes of one vector by horizontal adds.")
 		if t.size == 4 {
-			for i := 0; i < 8; i += 2 {
-				w.Op("VHADDPS Y%d, Y%d, Y%d", i+1, i, i)
-			}
-			w.Op("VHADDPS Y2, Y0, Y0")
-			w.Op("VHADDPS Y6, Y4, Y4")
-			w.Comment("Y0 holds rows 0–3 in each half, Y4 rows 4–7: add the halves.")
-			w.Op("VPERM2F128 $0x20, Y4, Y0, Y1")
-			w.Op("VPERM2F128 $0x31, Y4, Y0, Y2")
-			w.Op("VADDPS Y2, Y1, Y0")
+			w.sums(t, 0, 1, 2)
 			return
 		}
-		for i := 0; i < 8; i += 2 {
-			w.Op("VHADDPD Y%d, Y%d, Y%d", i+1, i, i)
-		}
-		w.Comment("Y0 holds rows 0 and 1 in each half, Y2 rows 2 and 3: add the halves.")
-		for h, r := range []int{0, 4} {
-			w.Op("VPERM2F128 $0x20, Y%d, Y%d, Y8", r+2, r)
-			w.Op("VPERM2F128 $0x31, Y%d, Y%d, Y10", r+2, r)
-			w.Op("VADDPD Y10, Y8, Y%d", h)
-		}
+		w.sums(t, 0, 8, 10)
+		w.sums(t, 4, 8, 10)
 	}
 	// sums are the registers of the 8 sums: one vector of float32, two of
 	// float64.
 	sums := []int{0}
 	if t.size == 8 {
-		sums = []int{0, 1}
+		sums = []int{0, 4}
 	}
 	// store adds the sums to y, applies relu if the mode asks for it, and
 	// stores them; masked, it reads and writes only the rows under the
@@ -383,6 +358,46 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	w.Op("VZEROUPPER")
 	w.Op("RET")
 	w.WriteString("\n")
+}
+
+// masks writes the table of masks of the kernel name and returns its
+// symbol: a vector's values all ones, then as many zeros, so that the
+// mask of the first i lanes starts i values before the zeros.
+func (w *writer) masks(name string, t x86) string {
+	masks := "·" + strings.TrimSuffix(name, "AVX2") + "Masks"
+	w.Comment(fmt.Sprintf("%s holds %d all-ones values, then %d zeros: the mask of the", masks[len("·"):], t.lanes, t.lanes),
+		"first i lanes of a vector starts i values before the zeros.")
+	for i := range 2 * t.lanes {
+		bits := "0"
+		if i < t.lanes {
+			bits = "-1"
+		}
+		w.WriteString(fmt.Sprintf("DATA %s+%d(SB)/%d, $%s\n", masks, i*t.size, t.size, bits))
+	}
+	w.WriteString(fmt.Sprintf("GLOBL %s(SB), RODATA|NOPTR, $%d\n\n", masks, 2*t.lanes*t.size))
+	return masks
+}
+
+// sums writes the horizontal sums of the vector's worth of accumulators
+// from Y(acc) on (8 float32 or 4 float64 ones) into Y(acc), lane i the sum
+// of accumulator i, by horizontal adds that transpose them; tmp1 and tmp2
+// are scratch, as are the accumulators but the first.
+func (w *writer) sums(t x86, acc, tmp1, tmp2 int) {
+	for i := 0; i < t.lanes; i += 2 {
+		w.Op("VHADD%s Y%d, Y%d, Y%d", t.p, acc+i+1, acc+i, acc+i)
+	}
+	top := acc + 2
+	if t.size == 4 {
+		w.Op("VHADDPS Y%d, Y%d, Y%d", acc+2, acc, acc)
+		w.Op("VHADDPS Y%d, Y%d, Y%d", acc+6, acc+4, acc+4)
+		top = acc + 4
+		w.Comment(fmt.Sprintf("Y%d holds sums 0–3 in each half, Y%d sums 4–7: add the halves.", acc, top))
+	} else {
+		w.Comment(fmt.Sprintf("Y%d holds sums 0 and 1 in each half, Y%d sums 2 and 3: add the halves.", acc, top))
+	}
+	w.Op("VPERM2F128 $0x20, Y%d, Y%d, Y%d", top, acc, tmp1)
+	w.Op("VPERM2F128 $0x31, Y%d, Y%d, Y%d", top, acc, tmp2)
+	w.Op("VADD%s Y%d, Y%d, Y%d", t.p, tmp2, tmp1, acc)
 }
 
 // transposeAMD64 writes transpose, for whole blocks of one vector's values

@@ -17,6 +17,7 @@ import (
 	persample "github.com/nngen/nngen/testdata/golden/persample"
 	regression "github.com/nngen/nngen/testdata/golden/regression"
 	sigmoid "github.com/nngen/nngen/testdata/golden/sigmoid"
+	small32 "github.com/nngen/nngen/testdata/golden/small32"
 	softmax "github.com/nngen/nngen/testdata/golden/softmax"
 	tiles32 "github.com/nngen/nngen/testdata/golden/tiles32"
 	tiles64 "github.com/nngen/nngen/testdata/golden/tiles64"
@@ -111,6 +112,14 @@ var goldenModels = map[string]func(*testing.T, *spec.Model){
 			xk := (*[sigmoid.BinaryInputs]float64)(x)
 			m.Trace(&s, xk)
 			return m.Backward(g, &s, xk, (*[sigmoid.BinaryOutputs]float64)(y), w)
+		})
+	},
+	"small32": func(t *testing.T, s *spec.Model) {
+		checkModel(t, s, func(m, g *small32.Small, x, y []float32, w float32, mask []float32) float32 {
+			var s small32.SmallTrace
+			xk := (*[small32.SmallInputs]float32)(x)
+			m.Trace(&s, xk)
+			return m.Backward(g, &s, xk, (*[small32.SmallOutputs]float32)(y), w)
 		})
 	},
 	"softmax": func(t *testing.T, s *spec.Model) {

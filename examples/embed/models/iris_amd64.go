@@ -64,3 +64,19 @@ func irisTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 func irisSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	irisSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// irisLogitsAVX2 is logitsGo in assembly for processors with AVX2 and FMA: the
+// whole network in one function, every size a constant.
+//
+//go:noescape
+func irisLogitsAVX2(m *Iris, x *[IrisInputs]float64, z *[IrisOutputs]float64)
+
+// logits computes the logits z of the output layer for one input sample x: with
+// irisLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
+func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
+	if irisAVX2 {
+		irisLogitsAVX2(m, x, &z)
+		return z
+	}
+	return m.logitsGo(x)
+}

@@ -576,6 +576,161 @@ done:
 	VZEROUPPER
 	RET
 
+// irisLogitsMasks holds 4 all-ones values, then 4 zeros: the mask of the
+// first i lanes of a vector starts i values before the zeros.
+DATA ·irisLogitsMasks+0(SB)/8, $-1
+DATA ·irisLogitsMasks+8(SB)/8, $-1
+DATA ·irisLogitsMasks+16(SB)/8, $-1
+DATA ·irisLogitsMasks+24(SB)/8, $-1
+DATA ·irisLogitsMasks+32(SB)/8, $0
+DATA ·irisLogitsMasks+40(SB)/8, $0
+DATA ·irisLogitsMasks+48(SB)/8, $0
+DATA ·irisLogitsMasks+56(SB)/8, $0
+GLOBL ·irisLogitsMasks(SB), RODATA|NOPTR, $64
+
+// irisLogitsAVX2 computes the logits z of the network for one input sample x;
+// see the package doc of the generator for the contract.
+//
+// func irisLogitsAVX2(m *Model, x *[inputs]T, z *[outputs]T)
+TEXT ·irisLogitsAVX2(SB), NOSPLIT, $256-24
+	MOVQ m+0(FP), SI
+	MOVQ x+8(FP), BX
+	MOVQ z+16(FP), DI
+// x into the first buffer, with zeros past its last value.
+	VMOVUPD 0(BX), Y15
+	VMOVUPD Y15, 0(SP)
+// Layer 1, 4 → 16: relu(W·a + b); VMAXP returns its first operand
+// where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VMOVUPD 0(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y0
+	VMOVUPD 32(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y1
+	VMOVUPD 64(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y2
+	VMOVUPD 96(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 512(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVUPD Y0, 128(SP)
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VMOVUPD 128(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y0
+	VMOVUPD 160(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y1
+	VMOVUPD 192(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y2
+	VMOVUPD 224(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 544(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVUPD Y0, 160(SP)
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VMOVUPD 256(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y0
+	VMOVUPD 288(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y1
+	VMOVUPD 320(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y2
+	VMOVUPD 352(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 576(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVUPD Y0, 192(SP)
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VMOVUPD 384(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y0
+	VMOVUPD 416(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y1
+	VMOVUPD 448(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y2
+	VMOVUPD 480(SI), Y15
+	VFMADD231PD 0(SP), Y15, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 608(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVUPD Y0, 224(SP)
+// Layer 2, 16 → 3: z = W·a + b.
+	VMOVUPD ·irisLogitsMasks+8(SB), Y13
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VMOVUPD 640(SI), Y15
+	VFMADD231PD 128(SP), Y15, Y0
+	VMOVUPD 768(SI), Y15
+	VFMADD231PD 128(SP), Y15, Y1
+	VMOVUPD 896(SI), Y15
+	VFMADD231PD 128(SP), Y15, Y2
+	VMOVUPD 672(SI), Y15
+	VFMADD231PD 160(SP), Y15, Y0
+	VMOVUPD 800(SI), Y15
+	VFMADD231PD 160(SP), Y15, Y1
+	VMOVUPD 928(SI), Y15
+	VFMADD231PD 160(SP), Y15, Y2
+	VMOVUPD 704(SI), Y15
+	VFMADD231PD 192(SP), Y15, Y0
+	VMOVUPD 832(SI), Y15
+	VFMADD231PD 192(SP), Y15, Y1
+	VMOVUPD 960(SI), Y15
+	VFMADD231PD 192(SP), Y15, Y2
+	VMOVUPD 736(SI), Y15
+	VFMADD231PD 224(SP), Y15, Y0
+	VMOVUPD 864(SI), Y15
+	VFMADD231PD 224(SP), Y15, Y1
+	VMOVUPD 992(SI), Y15
+	VFMADD231PD 224(SP), Y15, Y2
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VMASKMOVPD 1024(SI), Y13, Y15
+	VADDPD Y15, Y0, Y0
+	VMASKMOVPD Y0, Y13, 0(DI)
+	VZEROUPPER
+	RET
+
 // func irisCPUID(leaf, sub uint32) (a, b, c, d uint32)
 TEXT ·irisCPUID(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

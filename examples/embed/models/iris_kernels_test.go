@@ -89,4 +89,13 @@ func TestIrisKernels(t *testing.T) {
 			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
 		}
 	}
+	// logits, the whole network in one kernel, on random parameters and inputs.
+	m := new(Iris)
+	copy(m.Params(), random(IrisNumParams))
+	for i := range 100 {
+		var x [IrisInputs]float64
+		copy(x[:], random(IrisInputs))
+		got, want := m.logits(&x), m.logitsGo(&x)
+		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:])
+	}
 }

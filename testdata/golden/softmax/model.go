@@ -87,8 +87,10 @@ func (m *Classifier) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
+// logitsGo computes the logits z of the output layer for one input sample x, in
+// plain Go; logits, in the kernel files, runs the whole network in assembly where
+// the build has it.
+func (m *Classifier) logitsGo(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
 	// Layer 1 (spec.yaml:7), 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [6]float64
 	a1[0] = classifierRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +

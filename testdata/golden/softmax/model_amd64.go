@@ -66,3 +66,20 @@ func classifierTransposeKernel(rows, cols int, src []float64, lds int, dst []flo
 func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	classifierSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// classifierLogitsAVX2 is logitsGo in assembly for processors with AVX2 and FMA:
+// the whole network in one function, every size a constant.
+//
+//go:noescape
+func classifierLogitsAVX2(m *Classifier, x *[ClassifierInputs]float64,
+	z *[ClassifierOutputs]float64)
+
+// logits computes the logits z of the output layer for one input sample x: with
+// classifierLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
+func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
+	if classifierAVX2 {
+		classifierLogitsAVX2(m, x, &z)
+		return z
+	}
+	return m.logitsGo(x)
+}

@@ -577,6 +577,85 @@ done:
 	VZEROUPPER
 	RET
 
+// classifierLogitsMasks holds 4 all-ones values, then 4 zeros: the mask of the
+// first i lanes of a vector starts i values before the zeros.
+DATA ·classifierLogitsMasks+0(SB)/8, $-1
+DATA ·classifierLogitsMasks+8(SB)/8, $-1
+DATA ·classifierLogitsMasks+16(SB)/8, $-1
+DATA ·classifierLogitsMasks+24(SB)/8, $-1
+DATA ·classifierLogitsMasks+32(SB)/8, $0
+DATA ·classifierLogitsMasks+40(SB)/8, $0
+DATA ·classifierLogitsMasks+48(SB)/8, $0
+DATA ·classifierLogitsMasks+56(SB)/8, $0
+GLOBL ·classifierLogitsMasks(SB), RODATA|NOPTR, $64
+
+// classifierLogitsAVX2 computes the logits z of the network for one input sample x;
+// see the package doc of the generator for the contract.
+//
+// func classifierLogitsAVX2(m *Model, x *[inputs]T, z *[outputs]T)
+TEXT ·classifierLogitsAVX2(SB), NOSPLIT, $0-24
+	MOVQ m+0(FP), SI
+	MOVQ x+8(FP), BX
+	MOVQ z+16(FP), DI
+// x, with zeros past its last value.
+	VMOVUPD 0(BX), Y6
+// Layer 1, 4 → 6: relu(W·a + b); VMAXP returns its first operand
+// where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VMOVUPD ·classifierLogitsMasks+16(SB), Y13
+	VMULPD 0(SI), Y6, Y0
+	VMULPD 32(SI), Y6, Y1
+	VMULPD 64(SI), Y6, Y2
+	VMULPD 96(SI), Y6, Y3
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VADDPD 192(SI), Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVAPD Y0, Y7
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VMULPD 128(SI), Y6, Y0
+	VMULPD 160(SI), Y6, Y1
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VMASKMOVPD 224(SI), Y13, Y15
+	VADDPD Y15, Y0, Y0
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMOVAPD Y0, Y8
+// Layer 2, 6 → 3: z = W·a + b.
+	VMOVUPD ·classifierLogitsMasks+16(SB), Y14
+	VMOVUPD ·classifierLogitsMasks+8(SB), Y13
+	VXORPD Y3, Y3, Y3
+	VMULPD 240(SI), Y7, Y0
+	VMULPD 288(SI), Y7, Y1
+	VMULPD 336(SI), Y7, Y2
+	VMASKMOVPD 272(SI), Y14, Y15
+	VFMADD231PD Y8, Y15, Y0
+	VMASKMOVPD 320(SI), Y14, Y15
+	VFMADD231PD Y8, Y15, Y1
+	VMASKMOVPD 368(SI), Y14, Y15
+	VFMADD231PD Y8, Y15, Y2
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPD Y5, Y4, Y0
+	VMASKMOVPD 384(SI), Y13, Y15
+	VADDPD Y15, Y0, Y0
+	VMASKMOVPD Y0, Y13, 0(DI)
+	VZEROUPPER
+	RET
+
 // func classifierCPUID(leaf, sub uint32) (a, b, c, d uint32)
 TEXT ·classifierCPUID(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

@@ -89,4 +89,13 @@ func TestClassifierKernels(t *testing.T) {
 			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
 		}
 	}
+	// logits, the whole network in one kernel, on random parameters and inputs.
+	m := new(Classifier)
+	copy(m.Params(), random(ClassifierNumParams))
+	for i := range 100 {
+		var x [ClassifierInputs]float64
+		copy(x[:], random(ClassifierInputs))
+		got, want := m.logits(&x), m.logitsGo(&x)
+		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:])
+	}
 }

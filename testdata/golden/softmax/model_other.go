@@ -20,3 +20,9 @@ func classifierTransposeKernel(rows, cols int, src []float64, lds int, dst []flo
 func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	classifierSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// logits computes the logits z of the output layer for one input sample x with
+// logitsGo: this build has no assembly for it.
+func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
+	return m.logitsGo(x)
+}

@@ -64,3 +64,19 @@ func flowerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 func flowerSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	flowerSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// flowerLogitsAVX2 is logitsGo in assembly for processors with AVX2 and FMA: the
+// whole network in one function, every size a constant.
+//
+//go:noescape
+func flowerLogitsAVX2(m *Flower, x *[FlowerInputs]float64, z *[FlowerOutputs]float64)
+
+// logits computes the logits z of the output layer for one input sample x: with
+// flowerLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
+func (m *Flower) logits(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
+	if flowerAVX2 {
+		flowerLogitsAVX2(m, x, &z)
+		return z
+	}
+	return m.logitsGo(x)
+}

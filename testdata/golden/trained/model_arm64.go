@@ -42,3 +42,9 @@ func flowerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 func flowerSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	flowerSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// logits computes the logits z of the output layer for one input sample x with
+// logitsGo: this build has no assembly for it.
+func (m *Flower) logits(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
+	return m.logitsGo(x)
+}

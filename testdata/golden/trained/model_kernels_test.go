@@ -89,4 +89,13 @@ func TestFlowerKernels(t *testing.T) {
 			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
 		}
 	}
+	// logits, the whole network in one kernel, on random parameters and inputs.
+	m := new(Flower)
+	copy(m.Params(), random(FlowerNumParams))
+	for i := range 100 {
+		var x [FlowerInputs]float64
+		copy(x[:], random(FlowerInputs))
+		got, want := m.logits(&x), m.logitsGo(&x)
+		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:])
+	}
 }

@@ -32,8 +32,8 @@ func BenchmarkTrainSGD(b *testing.B) {
 }
 
 // BenchmarkTrainSGDHand is train_sgd with the steps of train.Fit done by
-// hand (data.Batcher, TrainBatch, averaging, optim.SGD), without Fit's
-// checks, to measure Fit's overhead.
+// hand (data.Batcher, TrainBatch, optim.SGD with the averaging folded into
+// its learning rate), without Fit's checks, to measure Fit's overhead.
 func BenchmarkTrainSGDHand(b *testing.B) {
 	benchMetric(b, func(s *subject) func(*testing.B) { return s.trainHand }, nil)
 }

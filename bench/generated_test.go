@@ -86,7 +86,7 @@ func (g *generated[T, M, P]) checkParallel(t *testing.T) {
 }
 
 // stepper does by hand what train.Fit does for each batch, without its
-// checks: clear the gradient, TrainBatch, average, SGD step.
+// checks: clear the gradient, TrainBatch, SGD step at lr/batch.
 type stepper[T data.Float, M any] struct {
 	params, grads []T
 	g             *M
@@ -104,16 +104,13 @@ func (g *generated[T, M, P]) newStepper() *stepper[T, M] {
 	}
 }
 
-// step trains one batch.
+// step trains one batch. For plain SGD, averaging the summed gradient over
+// the batch is dividing the learning rate by the batch's size, which saves
+// a pass over the gradient; Fit averages, for optimizers where it is not.
 func (g *generated[T, M, P]) step(s *stepper[T, M], bt data.Batch[T]) {
-	grads := s.grads // a local slice: s.grads would be loaded again after each store
-	clear(grads)
+	clear(s.grads)
 	g.m.TrainBatch(s.g, bt.X, bt.Y)
-	inv := 1 / T(bt.N)
-	for i := range grads {
-		grads[i] *= inv
-	}
-	s.opt.Step(s.params, grads, lrSGD)
+	s.opt.Step(s.params, s.grads, lrSGD/T(bt.N))
 }
 
 // benchTrainHand times b.N epochs of SGD driven by hand.

@@ -60,8 +60,20 @@ func tinyTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 	tinyTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// tinySoftmaxKernel runs tinySoftmaxGo: this build has no assembly for it.
+// tinySoftmaxAVX2 is tinySoftmax for whole blocks, in assembly for processors with
+// AVX2 and FMA.
+//
+//go:noescape
+func tinySoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+
+// tinySoftmaxKernel runs tinySoftmaxAVX2 if the processor has AVX2 and FMA, else
+// tinySoftmaxGo.
 func tinySoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	if tinyAVX2 {
+		tinySoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
+		return
+	}
 	tinySoftmaxGo(k, n, z, ld, p, sum)
 }
 

@@ -60,8 +60,20 @@ func irisTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 	irisTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// irisSoftmaxKernel runs irisSoftmaxGo: this build has no assembly for it.
+// irisSoftmaxAVX2 is irisSoftmax for whole blocks, in assembly for processors with
+// AVX2 and FMA.
+//
+//go:noescape
+func irisSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+
+// irisSoftmaxKernel runs irisSoftmaxAVX2 if the processor has AVX2 and FMA, else
+// irisSoftmaxGo.
 func irisSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	if irisAVX2 {
+		irisSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
+		return
+	}
 	irisSoftmaxGo(k, n, z, ld, p, sum)
 }
 

@@ -16,8 +16,8 @@
 //		y[i] += Σₚ a[i*lda+p] · x[p]   for i < m, p < k; then relu if mode&4
 //	transpose(rows, cols int, src *T, lds int, dst *T, ldd int)
 //		dst[j*ldd+i] = src[i*lds+j], rows and cols multiples of a vector's values
-//	softmax(k, n int, z *T, ld int, p, sum *T)   (float32, amd64)
-//		each column j < n of z: p = exp(z − max) / sum, sum[j] its sum; n a multiple of 8
+//	softmax(k, n int, z *T, ld int, p, sum *T)   (amd64)
+//		each column j < n of z: p = exp(z − max) / sum, sum[j] its sum; n a multiple of a vector's values
 //	logits(m *Model, x *[inputs]T, z *[outputs]T)   (amd64, small networks; see Net)
 //		z = the logits of the network whose parameters start at m, for one sample x
 //
@@ -70,11 +70,11 @@ func (a Arch) Ext() string { return [...]string{AMD64: "AVX2", ARM64: "NEON"}[a]
 func (k Kernel) Name(prefix string, a Arch) string { return prefix + k.String() + a.Ext() }
 
 // Has reports whether a has k in assembly for the element type t: amd64
-// has every kernel but softmax in float64, arm64 gemm and gemv.
+// has every kernel, arm64 gemm and gemv.
 func Has(a Arch, k Kernel, t spec.DType) bool {
 	switch a {
 	case AMD64:
-		return k != Softmax || t == spec.Float32
+		return true
 	case ARM64:
 		return k == Gemm || k == Gemv
 	}
@@ -130,7 +130,7 @@ func (w *writer) kernel(a Arch, k Kernel, prefix string, t spec.DType) {
 	case Transpose:
 		w.transposeAMD64(name, x86Type(t))
 	case Softmax:
-		w.softmaxAMD64(prefix)
+		w.softmaxAMD64(prefix, x86Type(t))
 	}
 }
 

@@ -576,6 +576,158 @@ done:
 	VZEROUPPER
 	RET
 
+// irisExpConstants holds the constants of irisSoftmaxAVX2's exp.
+DATA ·irisExpConstants+0(SB)/8, $0xc086232bdd7abcd2 // the lowest argument
+DATA ·irisExpConstants+8(SB)/8, $0xc086232bdd7abcd2
+DATA ·irisExpConstants+16(SB)/8, $0xc086232bdd7abcd2
+DATA ·irisExpConstants+24(SB)/8, $0xc086232bdd7abcd2
+DATA ·irisExpConstants+32(SB)/8, $0x3ff71547652b82fe // log₂e
+DATA ·irisExpConstants+40(SB)/8, $0x3ff71547652b82fe
+DATA ·irisExpConstants+48(SB)/8, $0x3ff71547652b82fe
+DATA ·irisExpConstants+56(SB)/8, $0x3ff71547652b82fe
+DATA ·irisExpConstants+64(SB)/8, $0x3fe0000000000000 // 0.5
+DATA ·irisExpConstants+72(SB)/8, $0x3fe0000000000000
+DATA ·irisExpConstants+80(SB)/8, $0x3fe0000000000000
+DATA ·irisExpConstants+88(SB)/8, $0x3fe0000000000000
+DATA ·irisExpConstants+96(SB)/8, $0x3fe62e4000000000 // C1
+DATA ·irisExpConstants+104(SB)/8, $0x3fe62e4000000000
+DATA ·irisExpConstants+112(SB)/8, $0x3fe62e4000000000
+DATA ·irisExpConstants+120(SB)/8, $0x3fe62e4000000000
+DATA ·irisExpConstants+128(SB)/8, $0x3eb7f7d1cf79abca // C2 = ln 2 − C1
+DATA ·irisExpConstants+136(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·irisExpConstants+144(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·irisExpConstants+152(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·irisExpConstants+160(SB)/8, $0x3f2089cdd5e44be8 // p0
+DATA ·irisExpConstants+168(SB)/8, $0x3f2089cdd5e44be8
+DATA ·irisExpConstants+176(SB)/8, $0x3f2089cdd5e44be8
+DATA ·irisExpConstants+184(SB)/8, $0x3f2089cdd5e44be8
+DATA ·irisExpConstants+192(SB)/8, $0x3f9f06d10cca2c7e // p1
+DATA ·irisExpConstants+200(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·irisExpConstants+208(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·irisExpConstants+216(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·irisExpConstants+224(SB)/8, $0x3ff0000000000000 // p2
+DATA ·irisExpConstants+232(SB)/8, $0x3ff0000000000000
+DATA ·irisExpConstants+240(SB)/8, $0x3ff0000000000000
+DATA ·irisExpConstants+248(SB)/8, $0x3ff0000000000000
+DATA ·irisExpConstants+256(SB)/8, $0x3ec92eb6bc365fa0 // q0
+DATA ·irisExpConstants+264(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·irisExpConstants+272(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·irisExpConstants+280(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·irisExpConstants+288(SB)/8, $0x3f64ae39b508b6c0 // q1
+DATA ·irisExpConstants+296(SB)/8, $0x3f64ae39b508b6c0
+DATA ·irisExpConstants+304(SB)/8, $0x3f64ae39b508b6c0
+DATA ·irisExpConstants+312(SB)/8, $0x3f64ae39b508b6c0
+DATA ·irisExpConstants+320(SB)/8, $0x3fcd17099887e074 // q2
+DATA ·irisExpConstants+328(SB)/8, $0x3fcd17099887e074
+DATA ·irisExpConstants+336(SB)/8, $0x3fcd17099887e074
+DATA ·irisExpConstants+344(SB)/8, $0x3fcd17099887e074
+DATA ·irisExpConstants+352(SB)/8, $0x4000000000000000 // q3
+DATA ·irisExpConstants+360(SB)/8, $0x4000000000000000
+DATA ·irisExpConstants+368(SB)/8, $0x4000000000000000
+DATA ·irisExpConstants+376(SB)/8, $0x4000000000000000
+DATA ·irisExpConstants+384(SB)/8, $0x3ff0000000000000 // 1
+DATA ·irisExpConstants+392(SB)/8, $0x3ff0000000000000
+DATA ·irisExpConstants+400(SB)/8, $0x3ff0000000000000
+DATA ·irisExpConstants+408(SB)/8, $0x3ff0000000000000
+DATA ·irisExpConstants+416(SB)/8, $0x00000000000003ff // the exponent bias, an integer
+DATA ·irisExpConstants+424(SB)/8, $0x00000000000003ff
+DATA ·irisExpConstants+432(SB)/8, $0x00000000000003ff
+DATA ·irisExpConstants+440(SB)/8, $0x00000000000003ff
+GLOBL ·irisExpConstants(SB), RODATA|NOPTR, $448
+
+// irisSoftmaxAVX2 writes the softmax of each column of z into p, and the sums of its
+// exponentials into sum; see the package doc of the generator for the contract.
+//
+// func irisSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+TEXT ·irisSoftmaxAVX2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), R8
+	MOVQ n+8(FP), R9
+	SHRQ $2, R9
+	MOVQ z+16(FP), SI
+	MOVQ ld+24(FP), R11
+	SHLQ $3, R11
+	MOVQ p+32(FP), DI
+	MOVQ sum+40(FP), BX
+columns:
+	TESTQ R9, R9
+	JEQ done
+// The largest value of each column.
+	VMOVUPD (SI), Y0
+	LEAQ (SI)(R11*1), AX
+	LEAQ -1(R8), CX
+max:
+	TESTQ CX, CX
+	JEQ exps
+	VMAXPD (AX), Y0, Y0
+	ADDQ R11, AX
+	DECQ CX
+	JMP max
+// p = exp(z − max), and their sum.
+exps:
+	VXORPD Y1, Y1, Y1
+	MOVQ SI, AX
+	MOVQ DI, DX
+	MOVQ R8, CX
+exp:
+	VMOVUPD (AX), Y2
+	VSUBPD Y0, Y2, Y2
+// x = max(−708.40, x), NaN kept: VMAXPD returns its first operand where one is NaN.
+	VMOVUPD ·irisExpConstants+0(SB), Y5
+	VMAXPD Y2, Y5, Y2
+// n = ⌊x·log₂e + ½⌋, r = x − n·C1 − n·C2 (in Y2)
+	VMOVUPD ·irisExpConstants+64(SB), Y3
+	VFMADD231PD ·irisExpConstants+32(SB), Y2, Y3
+	VROUNDPD $1, Y3, Y3
+	VFNMADD231PD ·irisExpConstants+96(SB), Y3, Y2
+	VFNMADD231PD ·irisExpConstants+128(SB), Y3, Y2
+// r·P(r²) = ((p0·r² + p1)·r² + p2)·r, in Y4
+	VMULPD Y2, Y2, Y5
+	VMOVUPD ·irisExpConstants+160(SB), Y4
+	VFMADD213PD ·irisExpConstants+192(SB), Y5, Y4
+	VFMADD213PD ·irisExpConstants+224(SB), Y5, Y4
+	VMULPD Y2, Y4, Y4
+// Q(r²) = ((q0·r² + q1)·r² + q2)·r² + q3, in Y2
+	VMOVUPD ·irisExpConstants+256(SB), Y2
+	VFMADD213PD ·irisExpConstants+288(SB), Y5, Y2
+	VFMADD213PD ·irisExpConstants+320(SB), Y5, Y2
+	VFMADD213PD ·irisExpConstants+352(SB), Y5, Y2
+// exp(r) = 1 + 2·r·P/(Q − r·P)
+	VSUBPD Y4, Y2, Y2
+	VDIVPD Y2, Y4, Y4
+	VADDPD Y4, Y4, Y4
+	VADDPD ·irisExpConstants+384(SB), Y4, Y4
+// times 2ⁿ, built in the exponent bits
+	VCVTPD2DQY Y3, X3
+	VPMOVSXDQ X3, Y3
+	VPADDQ ·irisExpConstants+416(SB), Y3, Y3
+	VPSLLQ $52, Y3, Y3
+	VMULPD Y3, Y4, Y4
+	VMOVUPD Y4, (DX)
+	VADDPD Y4, Y1, Y1
+	ADDQ R11, AX
+	ADDQ R11, DX
+	DECQ CX
+	JNE exp
+// p /= sum
+	MOVQ DI, DX
+	MOVQ R8, CX
+div:
+	VMOVUPD (DX), Y4
+	VDIVPD Y1, Y4, Y4
+	VMOVUPD Y4, (DX)
+	ADDQ R11, DX
+	DECQ CX
+	JNE div
+	VMOVUPD Y1, (BX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, BX
+	DECQ R9
+	JMP columns
+done:
+	VZEROUPPER
+	RET
+
 // irisLogitsMasks holds 4 all-ones values, then 4 zeros: the mask of the
 // first i lanes of a vector starts i values before the zeros.
 DATA ·irisLogitsMasks+0(SB)/8, $-1
@@ -592,27 +744,18 @@ GLOBL ·irisLogitsMasks(SB), RODATA|NOPTR, $64
 // see the package doc of the generator for the contract.
 //
 // func irisLogitsAVX2(m *Model, x *[inputs]T, z *[outputs]T)
-TEXT ·irisLogitsAVX2(SB), NOSPLIT, $256-24
+TEXT ·irisLogitsAVX2(SB), NOSPLIT, $0-24
 	MOVQ m+0(FP), SI
 	MOVQ x+8(FP), BX
 	MOVQ z+16(FP), DI
-// x into the first buffer, with zeros past its last value.
-	VMOVUPD 0(BX), Y15
-	VMOVUPD Y15, 0(SP)
+// x, with zeros past its last value.
+	VMOVUPD 0(BX), Y6
 // Layer 1, 4 → 16: relu(W·a + b); VMAXP returns its first operand
 // where one is NaN: the sum, NaN, as max(z, 0) in Go.
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VMOVUPD 0(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y0
-	VMOVUPD 32(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y1
-	VMOVUPD 64(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y2
-	VMOVUPD 96(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y3
+	VMULPD 0(SI), Y6, Y0
+	VMULPD 32(SI), Y6, Y1
+	VMULPD 64(SI), Y6, Y2
+	VMULPD 96(SI), Y6, Y3
 	VHADDPD Y1, Y0, Y0
 	VHADDPD Y3, Y2, Y2
 // Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
@@ -622,19 +765,11 @@ TEXT ·irisLogitsAVX2(SB), NOSPLIT, $256-24
 	VADDPD 512(SI), Y0, Y0
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
-	VMOVUPD Y0, 128(SP)
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VMOVUPD 128(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y0
-	VMOVUPD 160(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y1
-	VMOVUPD 192(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y2
-	VMOVUPD 224(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y3
+	VMOVAPD Y0, Y7
+	VMULPD 128(SI), Y6, Y0
+	VMULPD 160(SI), Y6, Y1
+	VMULPD 192(SI), Y6, Y2
+	VMULPD 224(SI), Y6, Y3
 	VHADDPD Y1, Y0, Y0
 	VHADDPD Y3, Y2, Y2
 // Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
@@ -644,19 +779,11 @@ TEXT ·irisLogitsAVX2(SB), NOSPLIT, $256-24
 	VADDPD 544(SI), Y0, Y0
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
-	VMOVUPD Y0, 160(SP)
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VMOVUPD 256(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y0
-	VMOVUPD 288(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y1
-	VMOVUPD 320(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y2
-	VMOVUPD 352(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y3
+	VMOVAPD Y0, Y8
+	VMULPD 256(SI), Y6, Y0
+	VMULPD 288(SI), Y6, Y1
+	VMULPD 320(SI), Y6, Y2
+	VMULPD 352(SI), Y6, Y3
 	VHADDPD Y1, Y0, Y0
 	VHADDPD Y3, Y2, Y2
 // Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
@@ -666,19 +793,11 @@ TEXT ·irisLogitsAVX2(SB), NOSPLIT, $256-24
 	VADDPD 576(SI), Y0, Y0
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
-	VMOVUPD Y0, 192(SP)
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VMOVUPD 384(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y0
-	VMOVUPD 416(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y1
-	VMOVUPD 448(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y2
-	VMOVUPD 480(SI), Y15
-	VFMADD231PD 0(SP), Y15, Y3
+	VMOVAPD Y0, Y9
+	VMULPD 384(SI), Y6, Y0
+	VMULPD 416(SI), Y6, Y1
+	VMULPD 448(SI), Y6, Y2
+	VMULPD 480(SI), Y6, Y3
 	VHADDPD Y1, Y0, Y0
 	VHADDPD Y3, Y2, Y2
 // Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
@@ -688,37 +807,22 @@ TEXT ·irisLogitsAVX2(SB), NOSPLIT, $256-24
 	VADDPD 608(SI), Y0, Y0
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
-	VMOVUPD Y0, 224(SP)
+	VMOVAPD Y0, Y10
 // Layer 2, 16 → 3: z = W·a + b.
 	VMOVUPD ·irisLogitsMasks+8(SB), Y13
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
-	VMOVUPD 640(SI), Y15
-	VFMADD231PD 128(SP), Y15, Y0
-	VMOVUPD 768(SI), Y15
-	VFMADD231PD 128(SP), Y15, Y1
-	VMOVUPD 896(SI), Y15
-	VFMADD231PD 128(SP), Y15, Y2
-	VMOVUPD 672(SI), Y15
-	VFMADD231PD 160(SP), Y15, Y0
-	VMOVUPD 800(SI), Y15
-	VFMADD231PD 160(SP), Y15, Y1
-	VMOVUPD 928(SI), Y15
-	VFMADD231PD 160(SP), Y15, Y2
-	VMOVUPD 704(SI), Y15
-	VFMADD231PD 192(SP), Y15, Y0
-	VMOVUPD 832(SI), Y15
-	VFMADD231PD 192(SP), Y15, Y1
-	VMOVUPD 960(SI), Y15
-	VFMADD231PD 192(SP), Y15, Y2
-	VMOVUPD 736(SI), Y15
-	VFMADD231PD 224(SP), Y15, Y0
-	VMOVUPD 864(SI), Y15
-	VFMADD231PD 224(SP), Y15, Y1
-	VMOVUPD 992(SI), Y15
-	VFMADD231PD 224(SP), Y15, Y2
+	VMULPD 640(SI), Y7, Y0
+	VMULPD 768(SI), Y7, Y1
+	VMULPD 896(SI), Y7, Y2
+	VFMADD231PD 672(SI), Y8, Y0
+	VFMADD231PD 800(SI), Y8, Y1
+	VFMADD231PD 928(SI), Y8, Y2
+	VFMADD231PD 704(SI), Y9, Y0
+	VFMADD231PD 832(SI), Y9, Y1
+	VFMADD231PD 960(SI), Y9, Y2
+	VFMADD231PD 736(SI), Y10, Y0
+	VFMADD231PD 864(SI), Y10, Y1
+	VFMADD231PD 992(SI), Y10, Y2
 	VHADDPD Y1, Y0, Y0
 	VHADDPD Y3, Y2, Y2
 // Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.

@@ -60,7 +60,19 @@ func deepTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 	deepTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// deepSoftmaxKernel runs deepSoftmaxGo: this build has no assembly for it.
+// deepSoftmaxAVX2 is deepSoftmax for whole blocks, in assembly for processors with
+// AVX2 and FMA.
+//
+//go:noescape
+func deepSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+
+// deepSoftmaxKernel runs deepSoftmaxAVX2 if the processor has AVX2 and FMA, else
+// deepSoftmaxGo.
 func deepSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	if deepAVX2 {
+		deepSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
+		return
+	}
 	deepSoftmaxGo(k, n, z, ld, p, sum)
 }

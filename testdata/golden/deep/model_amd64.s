@@ -576,6 +576,158 @@ done:
 	VZEROUPPER
 	RET
 
+// deepExpConstants holds the constants of deepSoftmaxAVX2's exp.
+DATA ·deepExpConstants+0(SB)/8, $0xc086232bdd7abcd2 // the lowest argument
+DATA ·deepExpConstants+8(SB)/8, $0xc086232bdd7abcd2
+DATA ·deepExpConstants+16(SB)/8, $0xc086232bdd7abcd2
+DATA ·deepExpConstants+24(SB)/8, $0xc086232bdd7abcd2
+DATA ·deepExpConstants+32(SB)/8, $0x3ff71547652b82fe // log₂e
+DATA ·deepExpConstants+40(SB)/8, $0x3ff71547652b82fe
+DATA ·deepExpConstants+48(SB)/8, $0x3ff71547652b82fe
+DATA ·deepExpConstants+56(SB)/8, $0x3ff71547652b82fe
+DATA ·deepExpConstants+64(SB)/8, $0x3fe0000000000000 // 0.5
+DATA ·deepExpConstants+72(SB)/8, $0x3fe0000000000000
+DATA ·deepExpConstants+80(SB)/8, $0x3fe0000000000000
+DATA ·deepExpConstants+88(SB)/8, $0x3fe0000000000000
+DATA ·deepExpConstants+96(SB)/8, $0x3fe62e4000000000 // C1
+DATA ·deepExpConstants+104(SB)/8, $0x3fe62e4000000000
+DATA ·deepExpConstants+112(SB)/8, $0x3fe62e4000000000
+DATA ·deepExpConstants+120(SB)/8, $0x3fe62e4000000000
+DATA ·deepExpConstants+128(SB)/8, $0x3eb7f7d1cf79abca // C2 = ln 2 − C1
+DATA ·deepExpConstants+136(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·deepExpConstants+144(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·deepExpConstants+152(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·deepExpConstants+160(SB)/8, $0x3f2089cdd5e44be8 // p0
+DATA ·deepExpConstants+168(SB)/8, $0x3f2089cdd5e44be8
+DATA ·deepExpConstants+176(SB)/8, $0x3f2089cdd5e44be8
+DATA ·deepExpConstants+184(SB)/8, $0x3f2089cdd5e44be8
+DATA ·deepExpConstants+192(SB)/8, $0x3f9f06d10cca2c7e // p1
+DATA ·deepExpConstants+200(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·deepExpConstants+208(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·deepExpConstants+216(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·deepExpConstants+224(SB)/8, $0x3ff0000000000000 // p2
+DATA ·deepExpConstants+232(SB)/8, $0x3ff0000000000000
+DATA ·deepExpConstants+240(SB)/8, $0x3ff0000000000000
+DATA ·deepExpConstants+248(SB)/8, $0x3ff0000000000000
+DATA ·deepExpConstants+256(SB)/8, $0x3ec92eb6bc365fa0 // q0
+DATA ·deepExpConstants+264(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·deepExpConstants+272(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·deepExpConstants+280(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·deepExpConstants+288(SB)/8, $0x3f64ae39b508b6c0 // q1
+DATA ·deepExpConstants+296(SB)/8, $0x3f64ae39b508b6c0
+DATA ·deepExpConstants+304(SB)/8, $0x3f64ae39b508b6c0
+DATA ·deepExpConstants+312(SB)/8, $0x3f64ae39b508b6c0
+DATA ·deepExpConstants+320(SB)/8, $0x3fcd17099887e074 // q2
+DATA ·deepExpConstants+328(SB)/8, $0x3fcd17099887e074
+DATA ·deepExpConstants+336(SB)/8, $0x3fcd17099887e074
+DATA ·deepExpConstants+344(SB)/8, $0x3fcd17099887e074
+DATA ·deepExpConstants+352(SB)/8, $0x4000000000000000 // q3
+DATA ·deepExpConstants+360(SB)/8, $0x4000000000000000
+DATA ·deepExpConstants+368(SB)/8, $0x4000000000000000
+DATA ·deepExpConstants+376(SB)/8, $0x4000000000000000
+DATA ·deepExpConstants+384(SB)/8, $0x3ff0000000000000 // 1
+DATA ·deepExpConstants+392(SB)/8, $0x3ff0000000000000
+DATA ·deepExpConstants+400(SB)/8, $0x3ff0000000000000
+DATA ·deepExpConstants+408(SB)/8, $0x3ff0000000000000
+DATA ·deepExpConstants+416(SB)/8, $0x00000000000003ff // the exponent bias, an integer
+DATA ·deepExpConstants+424(SB)/8, $0x00000000000003ff
+DATA ·deepExpConstants+432(SB)/8, $0x00000000000003ff
+DATA ·deepExpConstants+440(SB)/8, $0x00000000000003ff
+GLOBL ·deepExpConstants(SB), RODATA|NOPTR, $448
+
+// deepSoftmaxAVX2 writes the softmax of each column of z into p, and the sums of its
+// exponentials into sum; see the package doc of the generator for the contract.
+//
+// func deepSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+TEXT ·deepSoftmaxAVX2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), R8
+	MOVQ n+8(FP), R9
+	SHRQ $2, R9
+	MOVQ z+16(FP), SI
+	MOVQ ld+24(FP), R11
+	SHLQ $3, R11
+	MOVQ p+32(FP), DI
+	MOVQ sum+40(FP), BX
+columns:
+	TESTQ R9, R9
+	JEQ done
+// The largest value of each column.
+	VMOVUPD (SI), Y0
+	LEAQ (SI)(R11*1), AX
+	LEAQ -1(R8), CX
+max:
+	TESTQ CX, CX
+	JEQ exps
+	VMAXPD (AX), Y0, Y0
+	ADDQ R11, AX
+	DECQ CX
+	JMP max
+// p = exp(z − max), and their sum.
+exps:
+	VXORPD Y1, Y1, Y1
+	MOVQ SI, AX
+	MOVQ DI, DX
+	MOVQ R8, CX
+exp:
+	VMOVUPD (AX), Y2
+	VSUBPD Y0, Y2, Y2
+// x = max(−708.40, x), NaN kept: VMAXPD returns its first operand where one is NaN.
+	VMOVUPD ·deepExpConstants+0(SB), Y5
+	VMAXPD Y2, Y5, Y2
+// n = ⌊x·log₂e + ½⌋, r = x − n·C1 − n·C2 (in Y2)
+	VMOVUPD ·deepExpConstants+64(SB), Y3
+	VFMADD231PD ·deepExpConstants+32(SB), Y2, Y3
+	VROUNDPD $1, Y3, Y3
+	VFNMADD231PD ·deepExpConstants+96(SB), Y3, Y2
+	VFNMADD231PD ·deepExpConstants+128(SB), Y3, Y2
+// r·P(r²) = ((p0·r² + p1)·r² + p2)·r, in Y4
+	VMULPD Y2, Y2, Y5
+	VMOVUPD ·deepExpConstants+160(SB), Y4
+	VFMADD213PD ·deepExpConstants+192(SB), Y5, Y4
+	VFMADD213PD ·deepExpConstants+224(SB), Y5, Y4
+	VMULPD Y2, Y4, Y4
+// Q(r²) = ((q0·r² + q1)·r² + q2)·r² + q3, in Y2
+	VMOVUPD ·deepExpConstants+256(SB), Y2
+	VFMADD213PD ·deepExpConstants+288(SB), Y5, Y2
+	VFMADD213PD ·deepExpConstants+320(SB), Y5, Y2
+	VFMADD213PD ·deepExpConstants+352(SB), Y5, Y2
+// exp(r) = 1 + 2·r·P/(Q − r·P)
+	VSUBPD Y4, Y2, Y2
+	VDIVPD Y2, Y4, Y4
+	VADDPD Y4, Y4, Y4
+	VADDPD ·deepExpConstants+384(SB), Y4, Y4
+// times 2ⁿ, built in the exponent bits
+	VCVTPD2DQY Y3, X3
+	VPMOVSXDQ X3, Y3
+	VPADDQ ·deepExpConstants+416(SB), Y3, Y3
+	VPSLLQ $52, Y3, Y3
+	VMULPD Y3, Y4, Y4
+	VMOVUPD Y4, (DX)
+	VADDPD Y4, Y1, Y1
+	ADDQ R11, AX
+	ADDQ R11, DX
+	DECQ CX
+	JNE exp
+// p /= sum
+	MOVQ DI, DX
+	MOVQ R8, CX
+div:
+	VMOVUPD (DX), Y4
+	VDIVPD Y1, Y4, Y4
+	VMOVUPD Y4, (DX)
+	ADDQ R11, DX
+	DECQ CX
+	JNE div
+	VMOVUPD Y1, (BX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, BX
+	DECQ R9
+	JMP columns
+done:
+	VZEROUPPER
+	RET
+
 // func deepCPUID(leaf, sub uint32) (a, b, c, d uint32)
 TEXT ·deepCPUID(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

@@ -77,7 +77,19 @@ func droppedTransposeKernel(rows, cols int, src []float64, lds int, dst []float6
 	droppedTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// droppedSoftmaxKernel runs droppedSoftmaxGo: this build has no assembly for it.
+// droppedSoftmaxAVX2 is droppedSoftmax for whole blocks, in assembly for
+// processors with AVX2 and FMA.
+//
+//go:noescape
+func droppedSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+
+// droppedSoftmaxKernel runs droppedSoftmaxAVX2 if the processor has AVX2 and FMA,
+// else droppedSoftmaxGo.
 func droppedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	if droppedAVX2 {
+		droppedSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
+		return
+	}
 	droppedSoftmaxGo(k, n, z, ld, p, sum)
 }

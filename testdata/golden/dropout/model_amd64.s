@@ -810,6 +810,158 @@ done:
 	VZEROUPPER
 	RET
 
+// droppedExpConstants holds the constants of droppedSoftmaxAVX2's exp.
+DATA ·droppedExpConstants+0(SB)/8, $0xc086232bdd7abcd2 // the lowest argument
+DATA ·droppedExpConstants+8(SB)/8, $0xc086232bdd7abcd2
+DATA ·droppedExpConstants+16(SB)/8, $0xc086232bdd7abcd2
+DATA ·droppedExpConstants+24(SB)/8, $0xc086232bdd7abcd2
+DATA ·droppedExpConstants+32(SB)/8, $0x3ff71547652b82fe // log₂e
+DATA ·droppedExpConstants+40(SB)/8, $0x3ff71547652b82fe
+DATA ·droppedExpConstants+48(SB)/8, $0x3ff71547652b82fe
+DATA ·droppedExpConstants+56(SB)/8, $0x3ff71547652b82fe
+DATA ·droppedExpConstants+64(SB)/8, $0x3fe0000000000000 // 0.5
+DATA ·droppedExpConstants+72(SB)/8, $0x3fe0000000000000
+DATA ·droppedExpConstants+80(SB)/8, $0x3fe0000000000000
+DATA ·droppedExpConstants+88(SB)/8, $0x3fe0000000000000
+DATA ·droppedExpConstants+96(SB)/8, $0x3fe62e4000000000 // C1
+DATA ·droppedExpConstants+104(SB)/8, $0x3fe62e4000000000
+DATA ·droppedExpConstants+112(SB)/8, $0x3fe62e4000000000
+DATA ·droppedExpConstants+120(SB)/8, $0x3fe62e4000000000
+DATA ·droppedExpConstants+128(SB)/8, $0x3eb7f7d1cf79abca // C2 = ln 2 − C1
+DATA ·droppedExpConstants+136(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·droppedExpConstants+144(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·droppedExpConstants+152(SB)/8, $0x3eb7f7d1cf79abca
+DATA ·droppedExpConstants+160(SB)/8, $0x3f2089cdd5e44be8 // p0
+DATA ·droppedExpConstants+168(SB)/8, $0x3f2089cdd5e44be8
+DATA ·droppedExpConstants+176(SB)/8, $0x3f2089cdd5e44be8
+DATA ·droppedExpConstants+184(SB)/8, $0x3f2089cdd5e44be8
+DATA ·droppedExpConstants+192(SB)/8, $0x3f9f06d10cca2c7e // p1
+DATA ·droppedExpConstants+200(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·droppedExpConstants+208(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·droppedExpConstants+216(SB)/8, $0x3f9f06d10cca2c7e
+DATA ·droppedExpConstants+224(SB)/8, $0x3ff0000000000000 // p2
+DATA ·droppedExpConstants+232(SB)/8, $0x3ff0000000000000
+DATA ·droppedExpConstants+240(SB)/8, $0x3ff0000000000000
+DATA ·droppedExpConstants+248(SB)/8, $0x3ff0000000000000
+DATA ·droppedExpConstants+256(SB)/8, $0x3ec92eb6bc365fa0 // q0
+DATA ·droppedExpConstants+264(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·droppedExpConstants+272(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·droppedExpConstants+280(SB)/8, $0x3ec92eb6bc365fa0
+DATA ·droppedExpConstants+288(SB)/8, $0x3f64ae39b508b6c0 // q1
+DATA ·droppedExpConstants+296(SB)/8, $0x3f64ae39b508b6c0
+DATA ·droppedExpConstants+304(SB)/8, $0x3f64ae39b508b6c0
+DATA ·droppedExpConstants+312(SB)/8, $0x3f64ae39b508b6c0
+DATA ·droppedExpConstants+320(SB)/8, $0x3fcd17099887e074 // q2
+DATA ·droppedExpConstants+328(SB)/8, $0x3fcd17099887e074
+DATA ·droppedExpConstants+336(SB)/8, $0x3fcd17099887e074
+DATA ·droppedExpConstants+344(SB)/8, $0x3fcd17099887e074
+DATA ·droppedExpConstants+352(SB)/8, $0x4000000000000000 // q3
+DATA ·droppedExpConstants+360(SB)/8, $0x4000000000000000
+DATA ·droppedExpConstants+368(SB)/8, $0x4000000000000000
+DATA ·droppedExpConstants+376(SB)/8, $0x4000000000000000
+DATA ·droppedExpConstants+384(SB)/8, $0x3ff0000000000000 // 1
+DATA ·droppedExpConstants+392(SB)/8, $0x3ff0000000000000
+DATA ·droppedExpConstants+400(SB)/8, $0x3ff0000000000000
+DATA ·droppedExpConstants+408(SB)/8, $0x3ff0000000000000
+DATA ·droppedExpConstants+416(SB)/8, $0x00000000000003ff // the exponent bias, an integer
+DATA ·droppedExpConstants+424(SB)/8, $0x00000000000003ff
+DATA ·droppedExpConstants+432(SB)/8, $0x00000000000003ff
+DATA ·droppedExpConstants+440(SB)/8, $0x00000000000003ff
+GLOBL ·droppedExpConstants(SB), RODATA|NOPTR, $448
+
+// droppedSoftmaxAVX2 writes the softmax of each column of z into p, and the sums of its
+// exponentials into sum; see the package doc of the generator for the contract.
+//
+// func droppedSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+TEXT ·droppedSoftmaxAVX2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), R8
+	MOVQ n+8(FP), R9
+	SHRQ $2, R9
+	MOVQ z+16(FP), SI
+	MOVQ ld+24(FP), R11
+	SHLQ $3, R11
+	MOVQ p+32(FP), DI
+	MOVQ sum+40(FP), BX
+columns:
+	TESTQ R9, R9
+	JEQ done
+// The largest value of each column.
+	VMOVUPD (SI), Y0
+	LEAQ (SI)(R11*1), AX
+	LEAQ -1(R8), CX
+max:
+	TESTQ CX, CX
+	JEQ exps
+	VMAXPD (AX), Y0, Y0
+	ADDQ R11, AX
+	DECQ CX
+	JMP max
+// p = exp(z − max), and their sum.
+exps:
+	VXORPD Y1, Y1, Y1
+	MOVQ SI, AX
+	MOVQ DI, DX
+	MOVQ R8, CX
+exp:
+	VMOVUPD (AX), Y2
+	VSUBPD Y0, Y2, Y2
+// x = max(−708.40, x), NaN kept: VMAXPD returns its first operand where one is NaN.
+	VMOVUPD ·droppedExpConstants+0(SB), Y5
+	VMAXPD Y2, Y5, Y2
+// n = ⌊x·log₂e + ½⌋, r = x − n·C1 − n·C2 (in Y2)
+	VMOVUPD ·droppedExpConstants+64(SB), Y3
+	VFMADD231PD ·droppedExpConstants+32(SB), Y2, Y3
+	VROUNDPD $1, Y3, Y3
+	VFNMADD231PD ·droppedExpConstants+96(SB), Y3, Y2
+	VFNMADD231PD ·droppedExpConstants+128(SB), Y3, Y2
+// r·P(r²) = ((p0·r² + p1)·r² + p2)·r, in Y4
+	VMULPD Y2, Y2, Y5
+	VMOVUPD ·droppedExpConstants+160(SB), Y4
+	VFMADD213PD ·droppedExpConstants+192(SB), Y5, Y4
+	VFMADD213PD ·droppedExpConstants+224(SB), Y5, Y4
+	VMULPD Y2, Y4, Y4
+// Q(r²) = ((q0·r² + q1)·r² + q2)·r² + q3, in Y2
+	VMOVUPD ·droppedExpConstants+256(SB), Y2
+	VFMADD213PD ·droppedExpConstants+288(SB), Y5, Y2
+	VFMADD213PD ·droppedExpConstants+320(SB), Y5, Y2
+	VFMADD213PD ·droppedExpConstants+352(SB), Y5, Y2
+// exp(r) = 1 + 2·r·P/(Q − r·P)
+	VSUBPD Y4, Y2, Y2
+	VDIVPD Y2, Y4, Y4
+	VADDPD Y4, Y4, Y4
+	VADDPD ·droppedExpConstants+384(SB), Y4, Y4
+// times 2ⁿ, built in the exponent bits
+	VCVTPD2DQY Y3, X3
+	VPMOVSXDQ X3, Y3
+	VPADDQ ·droppedExpConstants+416(SB), Y3, Y3
+	VPSLLQ $52, Y3, Y3
+	VMULPD Y3, Y4, Y4
+	VMOVUPD Y4, (DX)
+	VADDPD Y4, Y1, Y1
+	ADDQ R11, AX
+	ADDQ R11, DX
+	DECQ CX
+	JNE exp
+// p /= sum
+	MOVQ DI, DX
+	MOVQ R8, CX
+div:
+	VMOVUPD (DX), Y4
+	VDIVPD Y1, Y4, Y4
+	VMOVUPD Y4, (DX)
+	ADDQ R11, DX
+	DECQ CX
+	JNE div
+	VMOVUPD Y1, (BX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, BX
+	DECQ R9
+	JMP columns
+done:
+	VZEROUPPER
+	RET
+
 // func droppedCPUID(leaf, sub uint32) (a, b, c, d uint32)
 TEXT ·droppedCPUID(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

@@ -76,7 +76,19 @@ func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 	loopedTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// loopedSoftmaxKernel runs loopedSoftmaxGo: this build has no assembly for it.
+// loopedSoftmaxAVX2 is loopedSoftmax for whole blocks, in assembly for processors
+// with AVX2 and FMA.
+//
+//go:noescape
+func loopedSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+
+// loopedSoftmaxKernel runs loopedSoftmaxAVX2 if the processor has AVX2 and FMA,
+// else loopedSoftmaxGo.
 func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	if loopedAVX2 {
+		loopedSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
+		return
+	}
 	loopedSoftmaxGo(k, n, z, ld, p, sum)
 }

@@ -61,9 +61,20 @@ func classifierTransposeKernel(rows, cols int, src []float64, lds int, dst []flo
 	classifierTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// classifierSoftmaxKernel runs classifierSoftmaxGo: this build has no assembly for
-// it.
+// classifierSoftmaxAVX2 is classifierSoftmax for whole blocks, in assembly for
+// processors with AVX2 and FMA.
+//
+//go:noescape
+func classifierSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+
+// classifierSoftmaxKernel runs classifierSoftmaxAVX2 if the processor has AVX2 and
+// FMA, else classifierSoftmaxGo.
 func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	if classifierAVX2 {
+		classifierSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
+		return
+	}
 	classifierSoftmaxGo(k, n, z, ld, p, sum)
 }
 

@@ -60,8 +60,20 @@ func flowerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 	flowerTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// flowerSoftmaxKernel runs flowerSoftmaxGo: this build has no assembly for it.
+// flowerSoftmaxAVX2 is flowerSoftmax for whole blocks, in assembly for processors
+// with AVX2 and FMA.
+//
+//go:noescape
+func flowerSoftmaxAVX2(k, n int, z *float64, ld int, p, sum *float64)
+
+// flowerSoftmaxKernel runs flowerSoftmaxAVX2 if the processor has AVX2 and FMA,
+// else flowerSoftmaxGo.
 func flowerSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
+	if flowerAVX2 {
+		flowerSoftmaxAVX2(k, n, unsafe.SliceData(z), ld, unsafe.SliceData(p),
+			unsafe.SliceData(sum))
+		return
+	}
 	flowerSoftmaxGo(k, n, z, ld, p, sum)
 }
 

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"flag"
 	"math"
 	"slices"
 	"testing"
@@ -140,9 +141,18 @@ func (g *generated[T, M, P]) stepAllocs() float64 {
 	})
 }
 
-// accSeeds are the seeds of the acc_adam runs; the C reference also
-// reports the median of three.
-var accSeeds = []uint64{1, 2, 3}
+// accSeeds are the seeds of the acc_adam runs, 1 to n: three, like the
+// C reference and PyTorch, or the n of -acc-seeds, to see past the spread
+// of a few seeds (bench/acc_adam.py runs PyTorch as many times).
+func accSeeds() []uint64 {
+	seeds := make([]uint64, *accSeedCount)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	return seeds
+}
+
+var accSeedCount = flag.Int("acc-seeds", 3, "number of seeds of BenchmarkAccAdam")
 
 // benchAccAdam trains 30 epochs of Adam (lr 1e-3, batch 32) with train.Fit
 // from each of accSeeds and reports the median test accuracy, in percent,
@@ -153,7 +163,7 @@ func (g *generated[T, M, P]) benchAccAdam(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		accs = accs[:0]
-		for _, sd := range accSeeds {
+		for _, sd := range accSeeds() {
 			g.m.Init(sd)
 			opt, err := optim.New[T]("adam", optim.DefaultConfig("adam"))
 			if err != nil {
@@ -169,7 +179,7 @@ func (g *generated[T, M, P]) benchAccAdam(b *testing.B) {
 	b.StopTimer()
 	slices.Sort(accs)
 	b.ReportMetric(100*accs[len(accs)/2], "acc%")
-	b.ReportMetric(float64(b.N*len(accSeeds)*epochs*g.train.Len())/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(b.N*(*accSeedCount)*epochs*g.train.Len())/b.Elapsed().Seconds(), "samples/s")
 	g.m.Init(seed)
 }
 

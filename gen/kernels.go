@@ -266,71 +266,141 @@ func (e *emitter) gemvEntry(k kernel) {
 	)
 }
 
-// gemmGo emits gemm in plain Go.
+// The blocking of gemmGo: rows of c updated together, and values of p
+// (rows of b) added to them in one pass.
+const (
+	gemmGoRows  = 2
+	gemmGoDepth = 4
+)
+
+// gemmGo emits gemm in plain Go. Its inner loops range over rows of b
+// and c, unchecked, and load and store c once per gemmGoDepth products.
+// A block of c held in local variables across the whole of p ran slower
+// (Go 1.26, amd64): the compiler spills it, and checks the bounds of
+// every strided read of a and b in the loop over p.
 func (e *emitter) gemmGo(k kernel) {
 	gemm := e.gemm()
-	e.docf(`%sGo is %s in plain Go, four rows of c at a time.`, gemm, gemm)
+	e.docf(`%sGo is %s in plain Go. It takes the rows of c %d at a time (the last
+alone if m is odd) and adds to them the products of %d values of p at a time (the
+rest of k one at a time) in one pass, loading and storing each value of c once for
+them:
+
+	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+%d)*acs]·b[(p+%d)*ldb+j]`,
+		gemm, gemm, gemmGoRows, gemmGoDepth, gemmGoDepth-1, gemmGoDepth-1)
 	e.f.Func().Id(gemm + "Go").Params(e.signature(k, false)...).BlockFunc(func(g *Group) {
-		rows := func(g *Group, r int, row func(int) Code) {
-			// times is row i times a stride: i*ldc, (i+1)*ldc.
-			times := func(i int, stride string) *Statement {
-				if i == 0 {
-					return Add(row(0)).Op("*").Id(stride)
-				}
-				return Parens(row(i)).Op("*").Id(stride)
-			}
-			for i := range r {
-				g.Id(fmt.Sprintf("c%d", i)).Op(":=").Id("c").Index(times(i, "ldc").Op(":")).Index(Op(":").Id("n"))
-			}
-			g.Switch(Id("mode").Op("&").Lit(3)).BlockFunc(func(g *Group) {
-				g.Case(e.gemmBias()).BlockFunc(func(g *Group) {
-					for i := range r {
-						g.For(Id("j").Op(":=").Range().Id(fmt.Sprintf("c%d", i))).Block(
-							Id(fmt.Sprintf("c%d", i)).Index(Id("j")).Op("=").Id("bias").Index(row(i)),
-						)
-					}
-				})
-				g.Case(e.gemmSet()).BlockFunc(func(g *Group) {
-					for i := range r {
-						g.Id("clear").Call(Id(fmt.Sprintf("c%d", i)))
-					}
-				})
-			})
-			g.For(Id("p").Op(":=").Range().Id("k")).BlockFunc(func(g *Group) {
-				for i := range r {
-					g.Id(fmt.Sprintf("a%d", i)).Op(":=").Id("a").Index(times(i, "ars").Op("+").Id("p").Op("*").Id("acs"))
-				}
-				g.For(Id("j").Op(",").Id("bj").Op(":=").Range().Id("b").Index(Id("p").Op("*").Id("ldb").Op(":")).Index(Op(":").Id("n"))).BlockFunc(func(g *Group) {
-					for i := range r {
-						g.Id(fmt.Sprintf("c%d", i)).Index(Id("j")).Op("+=").Id(fmt.Sprintf("a%d", i)).Op("*").Id("bj")
-					}
-				})
-			})
-			g.If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0)).BlockFunc(func(g *Group) {
-				for i := range r {
-					ci := fmt.Sprintf("c%d", i)
-					g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id(ci)).Block(
-						Id(ci).Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
-					)
-				}
-			})
-			g.If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).BlockFunc(func(g *Group) {
-				for i := range r {
-					ci := fmt.Sprintf("c%d", i)
-					g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id("mask").Index(times(i, "ldc").Op(":")).Index(Op(":").Id("n"))).Block(
-						If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id(ci).Index(Id("j")).Op("=").Lit(0)),
-					)
-				}
-			})
-		}
 		g.Id("i").Op(":=").Lit(0)
-		g.For(Op(";").Id("i").Op("+").Lit(4).Op("<=").Id("m"), Id("i").Op("+=").Lit(4)).BlockFunc(func(g *Group) {
-			rows(g, 4, func(r int) Code { return plus("i", r) })
+		g.For(Op(";").Id("i").Op("+").Lit(gemmGoRows).Op("<=").Id("m"), Id("i").Op("+=").Lit(gemmGoRows)).BlockFunc(func(g *Group) {
+			e.gemmGoRows(g, gemmGoRows)
 		})
-		g.For(Op(";").Id("i").Op("<").Id("m"), Id("i").Op("++")).BlockFunc(func(g *Group) {
-			rows(g, 1, func(int) Code { return Id("i") })
+		g.If(Id("i").Op("<").Id("m")).BlockFunc(func(g *Group) {
+			e.gemmGoRows(g, 1)
 		})
 	})
+}
+
+// gemmGoRows emits the whole product for r rows of c from row i on:
+//
+//	c0 := c[i*ldc:][:n]   …
+//	switch mode & 3 { … }   (c0 from bias[i] or zero)
+//	p := 0
+//	for ; p+4 <= k; p += 4 { … }   (gemmGoPass, 4 values of p)
+//	for ; p < k; p++ { … }         (gemmGoPass, 1)
+//	if mode&Relu != 0 { … }
+//	if mode&Mask != 0 { … }
+func (e *emitter) gemmGoRows(g *Group, r int) {
+	for i := range r {
+		g.Id(cRow(i)).Op(":=").Id("c").Index(times("i", i, "ldc").Op(":")).Index(Op(":").Id("n"))
+	}
+	g.Switch(Id("mode").Op("&").Lit(3)).BlockFunc(func(g *Group) {
+		g.Case(e.gemmBias()).BlockFunc(func(g *Group) {
+			for i := range r {
+				g.For(Id("j").Op(":=").Range().Id(cRow(i))).Block(
+					Id(cRow(i)).Index(Id("j")).Op("=").Id("bias").Index(plus("i", i)),
+				)
+			}
+		})
+		g.Case(e.gemmSet()).BlockFunc(func(g *Group) {
+			for i := range r {
+				g.Id("clear").Call(Id(cRow(i)))
+			}
+		})
+	})
+	g.Id("p").Op(":=").Lit(0)
+	g.For(Op(";").Id("p").Op("+").Lit(gemmGoDepth).Op("<=").Id("k"), Id("p").Op("+=").Lit(gemmGoDepth)).BlockFunc(func(g *Group) {
+		gemmGoPass(g, r, gemmGoDepth)
+	})
+	g.For(Op(";").Id("p").Op("<").Id("k"), Id("p").Op("++")).BlockFunc(func(g *Group) {
+		gemmGoPass(g, r, 1)
+	})
+	g.If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0)).BlockFunc(func(g *Group) {
+		for i := range r {
+			g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id(cRow(i))).Block(
+				Id(cRow(i)).Index(Id("j")).Op("=").Max(Id("v"), Lit(0)),
+			)
+		}
+	})
+	g.If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).BlockFunc(func(g *Group) {
+		for i := range r {
+			g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id("mask").Index(times("i", i, "ldc").Op(":")).Index(Op(":").Id("n"))).Block(
+				If(Op("!").Parens(Id("v").Op(">").Lit(0))).Block(Id(cRow(i)).Index(Id("j")).Op("=").Lit(0)),
+			)
+		}
+	})
+}
+
+// gemmGoPass emits one pass over r rows of c adding the products of d
+// values of p, from p on, for d = 2 and r = 2:
+//
+//	a00 := a[i*ars+p*acs]
+//	a01 := a[i*ars+(p+1)*acs]
+//	a10 := a[(i+1)*ars+p*acs]
+//	a11 := a[(i+1)*ars+(p+1)*acs]
+//	b1 := b[(p+1)*ldb:][:n]
+//	for j, b0j := range b[p*ldb:][:n] {
+//		b1j := b1[j]
+//		c0[j] = c0[j] + a00*b0j + a01*b1j
+//		c1[j] = c1[j] + a10*b0j + a11*b1j
+//	}
+func gemmGoPass(g *Group, r, d int) {
+	coef := func(i, q int) string { return fmt.Sprintf("a%d%d", i, q) }
+	bRow := func(q int) string { return fmt.Sprintf("b%d", q) }
+	bVal := func(q int) string { return fmt.Sprintf("b%dj", q) }
+	for i := range r {
+		for q := range d {
+			g.Id(coef(i, q)).Op(":=").Id("a").Index(times("i", i, "ars").Op("+").Add(times("p", q, "acs")))
+		}
+	}
+	for q := 1; q < d; q++ {
+		g.Id(bRow(q)).Op(":=").Id("b").Index(times("p", q, "ldb").Op(":")).Index(Op(":").Id("n"))
+	}
+	g.For(Id("j").Op(",").Id(bVal(0)).Op(":=").Range().Id("b").Index(times("p", 0, "ldb").Op(":")).Index(Op(":").Id("n"))).BlockFunc(func(g *Group) {
+		if d > 1 {
+			var vals, rows []Code
+			for q := 1; q < d; q++ {
+				vals = append(vals, Id(bVal(q)))
+				rows = append(rows, Id(bRow(q)).Index(Id("j")))
+			}
+			g.List(vals...).Op(":=").List(rows...)
+		}
+		for i := range r {
+			sum := Id(cRow(i)).Index(Id("j"))
+			for q := range d {
+				sum = sum.Op("+").Id(coef(i, q)).Op("*").Id(bVal(q))
+			}
+			g.Id(cRow(i)).Index(Id("j")).Op("=").Add(sum)
+		}
+	})
+}
+
+// cRow is the name of row i of c in gemmGo: c0, c1.
+func cRow(i int) string { return fmt.Sprintf("c%d", i) }
+
+// times is (k+j)*stride: i*ldc, (i+1)*ldc.
+func times(k string, j int, stride string) *Statement {
+	if j == 0 {
+		return Id(k).Op("*").Id(stride)
+	}
+	return Parens(plus(k, j)).Op("*").Id(stride)
 }
 
 // gemvGo emits gemv in plain Go.

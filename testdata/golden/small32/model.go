@@ -839,15 +839,18 @@ func smallSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 	}
 }
 
-// smallGemmGo is smallGemm in plain Go, four rows of c at a time.
+// smallGemmGo is smallGemm in plain Go. It takes the rows of c 2 at a time (the
+// last alone if m is odd) and adds to them the products of 4 values of p at a time
+// (the rest of k one at a time) in one pass, loading and storing each value of c
+// once for them:
+//
+//	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
 	bias, mask []float32, mode int) {
 	i := 0
-	for ; i+4 <= m; i += 4 {
+	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
 		c1 := c[(i+1)*ldc:][:n]
-		c2 := c[(i+2)*ldc:][:n]
-		c3 := c[(i+3)*ldc:][:n]
 		switch mode & 3 {
 		case smallGemmBias:
 			for j := range c0 {
@@ -856,28 +859,35 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 			for j := range c1 {
 				c1[j] = bias[i+1]
 			}
-			for j := range c2 {
-				c2[j] = bias[i+2]
-			}
-			for j := range c3 {
-				c3[j] = bias[i+3]
-			}
 		case smallGemmSet:
 			clear(c0)
 			clear(c1)
-			clear(c2)
-			clear(c3)
 		}
-		for p := range k {
-			a0 := a[i*ars+p*acs]
-			a1 := a[(i+1)*ars+p*acs]
-			a2 := a[(i+2)*ars+p*acs]
-			a3 := a[(i+3)*ars+p*acs]
-			for j, bj := range b[p*ldb:][:n] {
-				c0[j] += a0 * bj
-				c1[j] += a1 * bj
-				c2[j] += a2 * bj
-				c3[j] += a3 * bj
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			a00 := a[i*ars+p*acs]
+			a01 := a[i*ars+(p+1)*acs]
+			a02 := a[i*ars+(p+2)*acs]
+			a03 := a[i*ars+(p+3)*acs]
+			a10 := a[(i+1)*ars+p*acs]
+			a11 := a[(i+1)*ars+(p+1)*acs]
+			a12 := a[(i+1)*ars+(p+2)*acs]
+			a13 := a[(i+1)*ars+(p+3)*acs]
+			b1 := b[(p+1)*ldb:][:n]
+			b2 := b[(p+2)*ldb:][:n]
+			b3 := b[(p+3)*ldb:][:n]
+			for j, b0j := range b[p*ldb:][:n] {
+				b1j, b2j, b3j := b1[j], b2[j], b3[j]
+				c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				c1[j] = c1[j] + a10*b0j + a11*b1j + a12*b2j + a13*b3j
+			}
+		}
+		for ; p < k; p++ {
+			a00 := a[i*ars+p*acs]
+			a10 := a[(i+1)*ars+p*acs]
+			for j, b0j := range b[p*ldb:][:n] {
+				c0[j] = c0[j] + a00*b0j
+				c1[j] = c1[j] + a10*b0j
 			}
 		}
 		if mode&smallGemmRelu != 0 {
@@ -886,12 +896,6 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 			}
 			for j, v := range c1 {
 				c1[j] = max(v, 0)
-			}
-			for j, v := range c2 {
-				c2[j] = max(v, 0)
-			}
-			for j, v := range c3 {
-				c3[j] = max(v, 0)
 			}
 		}
 		if mode&smallGemmMask != 0 {
@@ -905,19 +909,9 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 					c1[j] = 0
 				}
 			}
-			for j, v := range mask[(i+2)*ldc:][:n] {
-				if !(v > 0) {
-					c2[j] = 0
-				}
-			}
-			for j, v := range mask[(i+3)*ldc:][:n] {
-				if !(v > 0) {
-					c3[j] = 0
-				}
-			}
 		}
 	}
-	for ; i < m; i++ {
+	if i < m {
 		c0 := c[i*ldc:][:n]
 		switch mode & 3 {
 		case smallGemmBias:
@@ -927,10 +921,24 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 		case smallGemmSet:
 			clear(c0)
 		}
-		for p := range k {
-			a0 := a[i*ars+p*acs]
-			for j, bj := range b[p*ldb:][:n] {
-				c0[j] += a0 * bj
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			a00 := a[i*ars+p*acs]
+			a01 := a[i*ars+(p+1)*acs]
+			a02 := a[i*ars+(p+2)*acs]
+			a03 := a[i*ars+(p+3)*acs]
+			b1 := b[(p+1)*ldb:][:n]
+			b2 := b[(p+2)*ldb:][:n]
+			b3 := b[(p+3)*ldb:][:n]
+			for j, b0j := range b[p*ldb:][:n] {
+				b1j, b2j, b3j := b1[j], b2[j], b3[j]
+				c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+			}
+		}
+		for ; p < k; p++ {
+			a00 := a[i*ars+p*acs]
+			for j, b0j := range b[p*ldb:][:n] {
+				c0[j] = c0[j] + a00*b0j
 			}
 		}
 		if mode&smallGemmRelu != 0 {

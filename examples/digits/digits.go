@@ -696,25 +696,39 @@ func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 	}
 }
 
-// digitsGemvGo is digitsGemv in plain Go, summing each row in four lanes.
+// digitsGemvGo is digitsGemv in plain Go. It sums the rows of a 4 at a time (the
+// rest one by one), reading each x[p] once for them.
 func digitsGemvGo(m, k int, a []float32, lda int, x, y []float32, mode int) {
 	x = x[:k]
-	for i := range m {
-		row := a[i*lda:][:k]
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		a0 := a[i*lda:][:k]
+		a1 := a[(i+1)*lda:][:k]
+		a2 := a[(i+2)*lda:][:k]
+		a3 := a[(i+3)*lda:][:k]
 		var s0, s1, s2, s3 float32
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			s0 += row[p] * x[p]
-			s1 += row[p+1] * x[p+1]
-			s2 += row[p+2] * x[p+2]
-			s3 += row[p+3] * x[p+3]
+		for p, xp := range x {
+			s0 += a0[p] * xp
+			s1 += a1[p] * xp
+			s2 += a2[p] * xp
+			s3 += a3[p] * xp
 		}
-		for ; p < k; p++ {
-			s0 += row[p] * x[p]
+		y[i] += s0
+		y[i+1] += s1
+		y[i+2] += s2
+		y[i+3] += s3
+	}
+	for ; i < m; i++ {
+		a0 := a[i*lda:][:k]
+		var s0 float32
+		for p, xp := range x {
+			s0 += a0[p] * xp
 		}
-		y[i] += (s0 + s1) + (s2 + s3)
-		if mode&digitsGemmRelu != 0 {
-			y[i] = max(y[i], 0)
+		y[i] += s0
+	}
+	if mode&digitsGemmRelu != 0 {
+		for i, v := range y[:m] {
+			y[i] = max(v, 0)
 		}
 	}
 }

@@ -122,11 +122,11 @@ func (e *emitter) step(g *Group, st *ir.Step) {
 	} else {
 		each(g, "o", l.Out, func(g *Group, o Code) { g.Id("g").Dot(l.B).Index(o).Op("+=").Add(d(o)) })
 		g.Comment(fmt.Sprintf("∂L/∂W%d[o][i] += δ%d[o]·%s[i]: a product of a %d×1 and a 1×%d matrix.", l.N, l.N, e.inputName(l, true), l.Out, l.In))
-		g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Lit(1), Id(st.Delta).Index(Op(":")), Lit(1), Lit(1), in(Op(":")), Lit(l.In), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.gemmAdd())
+		g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Lit(1), Id(st.Delta).Index(Op(":")), Lit(1), Lit(1), in(Op(":")), Lit(l.In), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.deltaMode(st, e.gemmAdd()))
 		if st.Below != nil {
 			g.Comment(fmt.Sprintf("%s = W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o], the rows of W%d weighted by δ%d: the 1×%d product δ%dᵀ·W%d.",
 				st.Up, l.N, l.N, l.N, l.N, l.N, l.N, l.In, l.N, l.N))
-			g.Id(e.gemm()).Call(Lit(1), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(0), Lit(1), e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.gemmSet())
+			g.Id(e.gemm()).Call(Lit(1), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(0), Lit(1), e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.deltaMode(st, e.gemmSet()))
 		}
 	}
 	if st.Below == nil {

@@ -179,7 +179,7 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 		input = Id(in) // the chunk's samples, a slice already
 	}
 	g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Id("c"), Id(st.Delta).Index(Op(":")), Lit(1), Lit(l.Out),
-		input, Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.gemmAdd())
+		input, Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.deltaMode(st, e.gemmAdd()))
 	if st.Below == nil {
 		return
 	}
@@ -196,7 +196,7 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 		g.Comment(fmt.Sprintf("δ%d = W%dᵀ·δ%d%s ⊙ %s'(z%d) for each sample, with W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o] (the rows of W%d weighted by δ%d): the rows of Δ%d·W%d, masked to 0 where a%d = 0, since %s'(z) = %s.",
 			st.Below.N, l.N, l.N, mask, act.Name, st.Below.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N, st.Below.N, act.Name, act.Deriv))
 		g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
-			e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Id(arg).Index(Op(":")), e.gemmSet().Op("|").Add(e.gemmMask()))
+			e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Id(arg).Index(Op(":")), e.deltaMode(st, e.gemmSet().Op("|").Add(e.gemmMask())))
 		if st.Below.Dropout != nil {
 			g.Comment(fmt.Sprintf("Then the dropout masks: %s ⊙= m%d, each sample its own. Dropout passes the gradient of the units it kept, scaled by their mask as they were, and stops that of those it dropped; the order of the two products does not matter, %s' being 0 or 1.",
 				st.Up, st.Below.N, act.Name))
@@ -207,7 +207,7 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	g.Comment(fmt.Sprintf("%s = ∂L/∂%s = W%dᵀ·δ%d = Σₒ δ%d[o]·W%d[o] for each sample (the rows of W%d weighted by δ%d): the rows of Δ%d·W%d.",
 		st.Up, inName, l.N, l.N, l.N, l.N, l.N, l.N, l.N, l.N))
 	g.Id(e.gemm()).Call(Id("c"), Lit(l.In), Lit(l.Out), Id(st.Delta).Index(Op(":")), Lit(l.Out), Lit(1),
-		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.gemmSet())
+		e.flat(Id("m"), l), Lit(l.In), Id(st.Up).Index(Op(":")), Lit(l.In), Nil(), Nil(), e.deltaMode(st, e.gemmSet()))
 	if st.Below.Dropout != nil {
 		g.Comment(dropoutBackDoc(st) + " Each sample has its own mask.")
 		e.chunkDropoutBack(g, st)

@@ -40,11 +40,21 @@ func (e *emitter) slice() *Statement { return Index().Add(e.T()) }
 
 // The modes of gemm, by the names of their constants: where the sums
 // start, and whether relu follows.
-func (e *emitter) gemmAdd() *Statement  { return Id(e.gemm() + "Add") }
-func (e *emitter) gemmBias() *Statement { return Id(e.gemm() + "Bias") }
-func (e *emitter) gemmSet() *Statement  { return Id(e.gemm() + "Set") }
-func (e *emitter) gemmRelu() *Statement { return Id(e.gemm() + "Relu") }
-func (e *emitter) gemmMask() *Statement { return Id(e.gemm() + "Mask") }
+func (e *emitter) gemmAdd() *Statement    { return Id(e.gemm() + "Add") }
+func (e *emitter) gemmBias() *Statement   { return Id(e.gemm() + "Bias") }
+func (e *emitter) gemmSet() *Statement    { return Id(e.gemm() + "Set") }
+func (e *emitter) gemmRelu() *Statement   { return Id(e.gemm() + "Relu") }
+func (e *emitter) gemmMask() *Statement   { return Id(e.gemm() + "Mask") }
+func (e *emitter) gemmSparse() *Statement { return Id(e.gemm() + "Sparse") }
+
+// deltaMode is mode for a product that reads the δ of step st as a: with
+// gemmSparse added where that δ has many zeros.
+func (e *emitter) deltaMode(st *ir.Step, mode *Statement) *Statement {
+	if st.SparseDelta() {
+		return mode.Op("|").Add(e.gemmSparse())
+	}
+	return mode
+}
 
 // transpose and softmax are the names of the other two kernels' checked
 // entry points.
@@ -198,13 +208,17 @@ func (e *emitter) kernels() {
 		return
 	}
 	e.docf("The modes of %s: where the sums start, and whether relu follows.", e.gemm())
-	e.f.Const().Defs(
+	modes := []Code{
 		Add(e.gemmAdd()).Op("=").Lit(0).Comment("c += a·b"),
 		Add(e.gemmBias()).Op("=").Lit(1).Comment("c = bias + a·b, bias[i] added to row i"),
 		Add(e.gemmSet()).Op("=").Lit(2).Comment("c = a·b"),
 		Add(e.gemmRelu()).Op("=").Lit(4).Comment("then c = max(c, 0)"),
 		Add(e.gemmMask()).Op("=").Lit(8).Comment("then c = 0 where mask (laid out as c) ≤ 0: relu' off a"),
-	)
+	}
+	if e.m.SparseDeltas() {
+		modes = append(modes, Add(e.gemmSparse()).Op("=").Lit(16).Comment("a has many zeros (δ of relu or dropout): Go skips them"))
+	}
+	e.f.Const().Defs(modes...)
 	ks := usedKernels(e.m)
 	for _, k := range ks {
 		k.entry(e, k)
@@ -244,11 +258,15 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 		If(Id("whole").Op(">").Lit(0)).Block(
 			Id(gemm+"Kernel").Call(Id("m"), Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("b"), Id("ldb"), Id("c"), Id("ldc"), Id("bias"), Id("mask"), Id("mode")),
 		),
-		If(Id("whole").Op("<").Id("n")).Block(
-			If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).Block(Id("mask").Op("=").Id("mask").Index(Id("whole").Op(":"))),
-			Id(gemm+"Go").Call(Id("m"), Id("n").Op("-").Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"),
-				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mask"), Id("mode")),
-		),
+		If(Id("whole").Op("<").Id("n")).BlockFunc(func(g *Group) {
+			g.If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).Block(Id("mask").Op("=").Id("mask").Index(Id("whole").Op(":")))
+			if e.m.SparseDeltas() {
+				g.Comment("Too few columns for skipping the zeros of a to pay for taking the rows one at a time.")
+				g.Id("mode").Op("&^=").Add(e.gemmSparse())
+			}
+			g.Id(gemm+"Go").Call(Id("m"), Id("n").Op("-").Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"),
+				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mask"), Id("mode"))
+		}),
 	)
 }
 
@@ -288,6 +306,12 @@ them:
 	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+%d)*acs]·b[(p+%d)*ldb+j]`,
 		gemm, gemm, gemmGoRows, gemmGoDepth, gemmGoDepth-1, gemmGoDepth-1)
 	e.f.Func().Id(gemm + "Go").Params(e.signature(k, false)...).BlockFunc(func(g *Group) {
+		if e.m.SparseDeltas() {
+			g.If(Id("mode").Op("&").Add(e.gemmSparse()).Op("!=").Lit(0)).Block(
+				Id(gemm+"GoSparse").Call(args(k, false)...),
+				Return(),
+			)
+		}
 		g.Id("i").Op(":=").Lit(0)
 		g.For(Op(";").Id("i").Op("+").Lit(gemmGoRows).Op("<=").Id("m"), Id("i").Op("+=").Lit(gemmGoRows)).BlockFunc(func(g *Group) {
 			e.gemmGoRows(g, gemmGoRows)
@@ -296,6 +320,60 @@ them:
 			e.gemmGoRows(g, 1)
 		})
 	})
+	if e.m.SparseDeltas() {
+		e.gemmGoSparse(k)
+	}
+}
+
+// gemmGoBlock is the number of values of p in which gemmGoSparse looks
+// for those of a that are not zero, at a time.
+const gemmGoBlock = 64
+
+// gemmGoSparse emits gemm in plain Go for an a with many zeros, in
+// gemmSparse mode. For the δ of a relu layer half or more of a is zero,
+// and skipping those products, which the assembly does not, more than
+// makes up for taking the rows of c one at a time.
+func (e *emitter) gemmGoSparse(k kernel) {
+	gemm := e.gemm()
+	e.docf(`%sGoSparse is %sGo for an a with many zeros (mode %sSparse). It takes
+the rows of c one at a time, lists the values of p where a is not zero, %d values
+of p at a time, and adds their products to the row %d at a time, as %sGo does.
+A zero's products add nothing, unless b holds an infinity or a NaN; the forward
+pass has then carried it into the loss.`, gemm, gemm, gemm, gemmGoBlock, gemmGoDepth, gemm)
+	e.f.Func().Id(gemm + "GoSparse").Params(e.signature(k, false)...).Block(
+		For(Id("i").Op(":=").Range().Id("m")).BlockFunc(func(g *Group) {
+			e.gemmGoStart(g, 1)
+			g.For(Id("from").Op(":=").Lit(0), Id("from").Op("<").Id("k"), Id("from").Op("+=").Lit(gemmGoBlock)).BlockFunc(func(g *Group) {
+				g.Comment("nz[:nzs] lists the p of this block where a is not zero. Each p is written,")
+				g.Comment("and kept by counting it: a conditional move, not a branch to mispredict.")
+				g.Var().Id("nz").Index(Lit(gemmGoBlock)).Int()
+				g.Id("nzs").Op(":=").Lit(0)
+				g.For(Id("p").Op(":=").Id("from"), Id("p").Op("<").Min(Id("from").Op("+").Lit(gemmGoBlock), Id("k")), Id("p").Op("++")).Block(
+					Id("nz").Index(Id("nzs")).Op("=").Id("p"),
+					If(Id("a").Index(Id("i").Op("*").Id("ars").Op("+").Id("p").Op("*").Id("acs")).Op("!=").Lit(0)).Block(
+						Id("nzs").Op("++"),
+					),
+				)
+				listed := func(d int) func(g *Group) {
+					return func(g *Group) {
+						var ps, at []Code
+						for q := range d {
+							ps = append(ps, Id(fmt.Sprintf("p%d", q)))
+							at = append(at, Id("nz").Index(plus("q", q)))
+						}
+						g.List(ps...).Op(":=").List(at...)
+						gemmGoPass(g, 1, d, func(q int, stride string) *Statement {
+							return Id(fmt.Sprintf("p%d", q)).Op("*").Id(stride)
+						})
+					}
+				}
+				g.Id("q").Op(":=").Lit(0)
+				g.For(Op(";").Id("q").Op("+").Lit(gemmGoDepth).Op("<=").Id("nzs"), Id("q").Op("+=").Lit(gemmGoDepth)).BlockFunc(listed(gemmGoDepth))
+				g.For(Op(";").Id("q").Op("<").Id("nzs"), Id("q").Op("++")).BlockFunc(listed(1))
+			})
+			e.gemmGoEnd(g, 1)
+		}),
+	)
 }
 
 // gemmGoRows emits the whole product for r rows of c from row i on:
@@ -308,6 +386,21 @@ them:
 //	if mode&Relu != 0 { … }
 //	if mode&Mask != 0 { … }
 func (e *emitter) gemmGoRows(g *Group, r int) {
+	e.gemmGoStart(g, r)
+	at := func(q int, stride string) *Statement { return times("p", q, stride) }
+	g.Id("p").Op(":=").Lit(0)
+	g.For(Op(";").Id("p").Op("+").Lit(gemmGoDepth).Op("<=").Id("k"), Id("p").Op("+=").Lit(gemmGoDepth)).BlockFunc(func(g *Group) {
+		gemmGoPass(g, r, gemmGoDepth, at)
+	})
+	g.For(Op(";").Id("p").Op("<").Id("k"), Id("p").Op("++")).BlockFunc(func(g *Group) {
+		gemmGoPass(g, r, 1, at)
+	})
+	e.gemmGoEnd(g, r)
+}
+
+// gemmGoStart emits the rows c0… of r rows of c from row i on, and the
+// start of their sums in the mode.
+func (e *emitter) gemmGoStart(g *Group, r int) {
 	for i := range r {
 		g.Id(cRow(i)).Op(":=").Id("c").Index(times("i", i, "ldc").Op(":")).Index(Op(":").Id("n"))
 	}
@@ -325,13 +418,11 @@ func (e *emitter) gemmGoRows(g *Group, r int) {
 			}
 		})
 	})
-	g.Id("p").Op(":=").Lit(0)
-	g.For(Op(";").Id("p").Op("+").Lit(gemmGoDepth).Op("<=").Id("k"), Id("p").Op("+=").Lit(gemmGoDepth)).BlockFunc(func(g *Group) {
-		gemmGoPass(g, r, gemmGoDepth)
-	})
-	g.For(Op(";").Id("p").Op("<").Id("k"), Id("p").Op("++")).BlockFunc(func(g *Group) {
-		gemmGoPass(g, r, 1)
-	})
+}
+
+// gemmGoEnd emits relu and the mask over r rows of c, in the modes that
+// ask for them.
+func (e *emitter) gemmGoEnd(g *Group, r int) {
 	g.If(Id("mode").Op("&").Add(e.gemmRelu()).Op("!=").Lit(0)).BlockFunc(func(g *Group) {
 		for i := range r {
 			g.For(Id("j").Op(",").Id("v").Op(":=").Range().Id(cRow(i))).Block(
@@ -349,7 +440,8 @@ func (e *emitter) gemmGoRows(g *Group, r int) {
 }
 
 // gemmGoPass emits one pass over r rows of c adding the products of d
-// values of p, from p on, for d = 2 and r = 2:
+// values of p, the q-th of them read through stride at at(q, stride); for
+// d = 2 and r = 2, the values from p on:
 //
 //	a00 := a[i*ars+p*acs]
 //	a01 := a[i*ars+(p+1)*acs]
@@ -361,19 +453,19 @@ func (e *emitter) gemmGoRows(g *Group, r int) {
 //		c0[j] = c0[j] + a00*b0j + a01*b1j
 //		c1[j] = c1[j] + a10*b0j + a11*b1j
 //	}
-func gemmGoPass(g *Group, r, d int) {
+func gemmGoPass(g *Group, r, d int, at func(q int, stride string) *Statement) {
 	coef := func(i, q int) string { return fmt.Sprintf("a%d%d", i, q) }
 	bRow := func(q int) string { return fmt.Sprintf("b%d", q) }
 	bVal := func(q int) string { return fmt.Sprintf("b%dj", q) }
 	for i := range r {
 		for q := range d {
-			g.Id(coef(i, q)).Op(":=").Id("a").Index(times("i", i, "ars").Op("+").Add(times("p", q, "acs")))
+			g.Id(coef(i, q)).Op(":=").Id("a").Index(times("i", i, "ars").Op("+").Add(at(q, "acs")))
 		}
 	}
 	for q := 1; q < d; q++ {
-		g.Id(bRow(q)).Op(":=").Id("b").Index(times("p", q, "ldb").Op(":")).Index(Op(":").Id("n"))
+		g.Id(bRow(q)).Op(":=").Id("b").Index(at(q, "ldb").Op(":")).Index(Op(":").Id("n"))
 	}
-	g.For(Id("j").Op(",").Id(bVal(0)).Op(":=").Range().Id("b").Index(times("p", 0, "ldb").Op(":")).Index(Op(":").Id("n"))).BlockFunc(func(g *Group) {
+	g.For(Id("j").Op(",").Id(bVal(0)).Op(":=").Range().Id("b").Index(at(0, "ldb").Op(":")).Index(Op(":").Id("n"))).BlockFunc(func(g *Group) {
 		if d > 1 {
 			var vals, rows []Code
 			for q := 1; q < d; q++ {

@@ -172,6 +172,24 @@ type Step struct {
 	DerivArg string // saved value f' of the layer below reads: its Z or A
 }
 
+// SparseDelta reports whether the step's δ has many zeros: that of a hidden
+// layer with relu, whose δ is 0 where a unit is off, or with dropout, whose δ
+// is 0 where it dropped a unit.
+func (s *Step) SparseDelta() bool {
+	l := s.Layer
+	return !l.Output() && (l.Act.Rectifier || l.Dropout != nil)
+}
+
+// SparseDeltas reports whether a step of m's backward pass has a sparse δ.
+func (m *Model) SparseDeltas() bool {
+	for _, s := range m.Backward {
+		if s.SparseDelta() {
+			return true
+		}
+	}
+	return false
+}
+
 // Lower builds the emit-ready form of m; pkg names the package when the
 // spec does not.
 func Lower(m *spec.Model, pkg string) (*Model, error) {

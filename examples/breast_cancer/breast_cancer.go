@@ -217,7 +217,7 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64,
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 16×1 and a 1×30 matrix.
 	cancerGemm(16, 30, 1, d1[:], 1, 1, x[:], 30, unsafe.Slice(&g.W1[0][0], 16*30), 30, nil, nil,
-		cancerGemmAdd)
+		cancerGemmAdd|cancerGemmSparse)
 	return loss
 }
 
@@ -340,7 +340,7 @@ func (m *Cancer) TrainWith(g *Cancer, x, y, w, masks []float64) (loss float64) {
 		// samples q, products of the sample-major matrices.
 		cancerGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, cancerGemmAdd)
 		cancerGemm(16, 30, c, d1[:], 1, 16, xc, 30, unsafe.Slice(&g.W1[0][0], 16*30), 30,
-			nil, nil, cancerGemmAdd)
+			nil, nil, cancerGemmAdd|cancerGemmSparse)
 	}
 	return loss
 }
@@ -360,11 +360,12 @@ func cancerSigmoid(z float64) float64 {
 
 // The modes of cancerGemm: where the sums start, and whether relu follows.
 const (
-	cancerGemmAdd  = 0 // c += a·b
-	cancerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	cancerGemmSet  = 2 // c = a·b
-	cancerGemmRelu = 4 // then c = max(c, 0)
-	cancerGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	cancerGemmAdd    = 0  // c += a·b
+	cancerGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	cancerGemmSet    = 2  // c = a·b
+	cancerGemmRelu   = 4  // then c = max(c, 0)
+	cancerGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	cancerGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // cancerGemm computes a product of matrices read through strides (counted in
@@ -401,6 +402,9 @@ func cancerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		if mode&cancerGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= cancerGemmSparse
 		cancerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
 	}
@@ -448,6 +452,10 @@ func cancerTranspose(rows, cols int, src []float64, lds int, dst []float64, ldd 
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if mode&cancerGemmSparse != 0 {
+		cancerGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -540,6 +548,73 @@ func cancerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&cancerGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&cancerGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// cancerGemmGoSparse is cancerGemmGo for an a with many zeros (mode
+// cancerGemmSparse). It takes the rows of c one at a time, lists the values of p
+// where a is not zero, 64 values of p at a time, and adds their products to the
+// row 4 at a time, as cancerGemmGo does. A zero's products add nothing, unless b
+// holds an infinity or a NaN; the forward pass has then carried it into the loss.
+func cancerGemmGoSparse(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case cancerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case cancerGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&cancerGemmRelu != 0 {

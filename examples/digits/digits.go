@@ -251,10 +251,10 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32,
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·h1[i]: a product of a 32×1 and a 1×64 matrix.
 	digitsGemm(32, 64, 1, d2[:], 1, 1, s.H1[:], 64, unsafe.Slice(&g.W2[0][0], 32*64), 64, nil,
-		nil, digitsGemmAdd)
+		nil, digitsGemmAdd|digitsGemmSparse)
 	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×64 product δ2ᵀ·W2.
 	digitsGemm(1, 64, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64, nil,
-		nil, digitsGemmSet)
+		nil, digitsGemmSet|digitsGemmSparse)
 	// d1 = ∂L/∂a1 = m1 ⊙ ∂L/∂h1: the gradient flows through the units that dropout
 	// kept, scaled by their mask as they were, and not through those it dropped.
 	for i := range 64 {
@@ -271,7 +271,7 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32,
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 64×1 and a 1×64 matrix.
 	digitsGemm(64, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 64*64), 64, nil, nil,
-		digitsGemmAdd)
+		digitsGemmAdd|digitsGemmSparse)
 	return loss
 }
 
@@ -440,12 +440,12 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 		// the samples q, products of the sample-major matrices.
 		digitsGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, digitsGemmAdd)
 		digitsGemm(32, 64, c, d2[:], 1, 32, h1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64),
-			64, nil, nil, digitsGemmAdd)
+			64, nil, nil, digitsGemmAdd|digitsGemmSparse)
 		// δ1 = W2ᵀ·δ2 ⊙ m1 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the
 		// rows of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
 		digitsGemm(c, 64, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*64), 64, d1[:], 64,
-			nil, a1t[:], digitsGemmSet|digitsGemmMask)
+			nil, a1t[:], digitsGemmSet|digitsGemmMask|digitsGemmSparse)
 		// Then the dropout masks: d1 ⊙= m1, each sample its own. Dropout passes the
 		// gradient of the units it kept, scaled by their mask as they were, and stops that
 		// of those it dropped; the order of the two products does not matter, relu' being
@@ -461,7 +461,7 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 		// samples q, products of the sample-major matrices.
 		digitsGemm(1, 64, c, one[:], 0, 0, d1[:], 64, g.B1[:], 64, nil, nil, digitsGemmAdd)
 		digitsGemm(64, 64, c, d1[:], 1, 64, xc, 64, unsafe.Slice(&g.W1[0][0], 64*64), 64,
-			nil, nil, digitsGemmAdd)
+			nil, nil, digitsGemmAdd|digitsGemmSparse)
 	}
 	return loss
 }
@@ -476,11 +476,12 @@ func digitsReluDeriv(a float32) float32 {
 
 // The modes of digitsGemm: where the sums start, and whether relu follows.
 const (
-	digitsGemmAdd  = 0 // c += a·b
-	digitsGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	digitsGemmSet  = 2 // c = a·b
-	digitsGemmRelu = 4 // then c = max(c, 0)
-	digitsGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	digitsGemmAdd    = 0  // c += a·b
+	digitsGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	digitsGemmSet    = 2  // c = a·b
+	digitsGemmRelu   = 4  // then c = max(c, 0)
+	digitsGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	digitsGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // digitsGemm computes a product of matrices read through strides (counted in
@@ -517,6 +518,9 @@ func digitsGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 		if mode&digitsGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= digitsGemmSparse
 		digitsGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
 	}
@@ -587,6 +591,10 @@ func digitsSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
+	if mode&digitsGemmSparse != 0 {
+		digitsGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -679,6 +687,73 @@ func digitsGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&digitsGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&digitsGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// digitsGemmGoSparse is digitsGemmGo for an a with many zeros (mode
+// digitsGemmSparse). It takes the rows of c one at a time, lists the values of p
+// where a is not zero, 64 values of p at a time, and adds their products to the
+// row 4 at a time, as digitsGemmGo does. A zero's products add nothing, unless b
+// holds an infinity or a NaN; the forward pass has then carried it into the loss.
+func digitsGemmGoSparse(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case digitsGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case digitsGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&digitsGemmRelu != 0 {

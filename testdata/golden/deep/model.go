@@ -1142,11 +1142,11 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		// the samples q, products of the sample-major matrices.
 		deepGemm(1, 4, c, one[:], 0, 0, d2[:], 4, g.B2[:], 4, nil, nil, deepGemmAdd)
 		deepGemm(4, 4, c, d2[:], 1, 4, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, deepGemmAdd|deepGemmSparse)
 		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
 		// by δ2): the rows of Δ2·W2.
 		deepGemm(c, 4, 4, d2[:], 4, 1, unsafe.Slice(&m.W2[0][0], 4*4), 4, d1[:], 4, nil,
-			nil, deepGemmSet)
+			nil, deepGemmSet|deepGemmSparse)
 		// δ1 = d1: layer 1 is linear, its derivative is 1; d1 is δ1.
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
@@ -1262,11 +1262,12 @@ func deepSiluDeriv(z float64) float64 {
 
 // The modes of deepGemm: where the sums start, and whether relu follows.
 const (
-	deepGemmAdd  = 0 // c += a·b
-	deepGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	deepGemmSet  = 2 // c = a·b
-	deepGemmRelu = 4 // then c = max(c, 0)
-	deepGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	deepGemmAdd    = 0  // c += a·b
+	deepGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	deepGemmSet    = 2  // c = a·b
+	deepGemmRelu   = 4  // then c = max(c, 0)
+	deepGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	deepGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // deepGemm computes a product of matrices read through strides (counted in
@@ -1303,6 +1304,9 @@ func deepGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []
 		if mode&deepGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= deepGemmSparse
 		deepGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
 	}
@@ -1360,6 +1364,10 @@ func deepSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func deepGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int,
 	bias, mask []float64, mode int) {
+	if mode&deepGemmSparse != 0 {
+		deepGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -1452,6 +1460,73 @@ func deepGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&deepGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&deepGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// deepGemmGoSparse is deepGemmGo for an a with many zeros (mode deepGemmSparse).
+// It takes the rows of c one at a time, lists the values of p where a is not zero,
+// 64 values of p at a time, and adds their products to the row 4 at a time, as
+// deepGemmGo does. A zero's products add nothing, unless b holds an infinity or a
+// NaN; the forward pass has then carried it into the loss.
+func deepGemmGoSparse(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case deepGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case deepGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&deepGemmRelu != 0 {

@@ -531,10 +531,10 @@ func (m *Dropped) Backward(g *Dropped, s *DroppedTrace, x *[DroppedInputs]float6
 	}
 	// ∂L/∂W4[o][i] += δ4[o]·a3[i]: a product of a 9×1 and a 1×6 matrix.
 	droppedGemm(9, 6, 1, d4[:], 1, 1, s.A3[:], 6, unsafe.Slice(&g.W4[0][0], 9*6), 6, nil, nil,
-		droppedGemmAdd)
+		droppedGemmAdd|droppedGemmSparse)
 	// d3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o], the rows of W4 weighted by δ4: the 1×6 product δ4ᵀ·W4.
 	droppedGemm(1, 6, 9, d4[:], 0, 1, unsafe.Slice(&m.W4[0][0], 9*6), 6, d3[:], 6, nil, nil,
-		droppedGemmSet)
+		droppedGemmSet|droppedGemmSparse)
 	// δ3 = ∂L/∂z3 = d3 ⊙ tanh'(z3), with tanh'(z) = 1 − a²; d3 holds δ3 from here on.
 	d3[0] *= droppedTanhDeriv(s.A3[0])
 	d3[1] *= droppedTanhDeriv(s.A3[1])
@@ -623,10 +623,10 @@ func (m *Dropped) Backward(g *Dropped, s *DroppedTrace, x *[DroppedInputs]float6
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·h1[i]: a product of a 7×1 and a 1×12 matrix.
 	droppedGemm(7, 12, 1, d2[:], 1, 1, s.H1[:], 12, unsafe.Slice(&g.W2[0][0], 7*12), 12, nil,
-		nil, droppedGemmAdd)
+		nil, droppedGemmAdd|droppedGemmSparse)
 	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×12 product δ2ᵀ·W2.
 	droppedGemm(1, 12, 7, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 7*12), 12, d1[:], 12, nil, nil,
-		droppedGemmSet)
+		droppedGemmSet|droppedGemmSparse)
 	// d1 = ∂L/∂a1 = m1 ⊙ ∂L/∂h1: the gradient flows through the units that dropout
 	// kept, scaled by their mask as they were, and not through those it dropped.
 	for i := range 12 {
@@ -994,11 +994,11 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		// the samples q, products of the sample-major matrices.
 		droppedGemm(1, 4, c, one[:], 0, 0, d5[:], 4, g.B5[:], 4, nil, nil, droppedGemmAdd)
 		droppedGemm(4, 9, c, d5[:], 1, 4, h4t[:], 9, unsafe.Slice(&g.W5[0][0], 4*9), 9, nil,
-			nil, droppedGemmAdd)
+			nil, droppedGemmAdd|droppedGemmSparse)
 		// d4 = ∂L/∂h4 = W5ᵀ·δ5 = Σₒ δ5[o]·W5[o] for each sample (the rows of W5 weighted
 		// by δ5): the rows of Δ5·W5.
 		droppedGemm(c, 9, 4, d5[:], 4, 1, unsafe.Slice(&m.W5[0][0], 4*9), 9, d4[:], 9, nil,
-			nil, droppedGemmSet)
+			nil, droppedGemmSet|droppedGemmSparse)
 		// d4 = ∂L/∂a4 = m4 ⊙ ∂L/∂h4: the gradient flows through the units that dropout
 		// kept, scaled by their mask as they were, and not through those it dropped. Each
 		// sample has its own mask.
@@ -1018,11 +1018,11 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		// the samples q, products of the sample-major matrices.
 		droppedGemm(1, 9, c, one[:], 0, 0, d4[:], 9, g.B4[:], 9, nil, nil, droppedGemmAdd)
 		droppedGemm(9, 6, c, d4[:], 1, 9, a3t[:], 6, unsafe.Slice(&g.W4[0][0], 9*6), 6, nil,
-			nil, droppedGemmAdd)
+			nil, droppedGemmAdd|droppedGemmSparse)
 		// d3 = ∂L/∂a3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o] for each sample (the rows of W4 weighted
 		// by δ4): the rows of Δ4·W4.
 		droppedGemm(c, 6, 9, d4[:], 9, 1, unsafe.Slice(&m.W4[0][0], 9*6), 6, d3[:], 6, nil,
-			nil, droppedGemmSet)
+			nil, droppedGemmSet|droppedGemmSparse)
 		// δ3 = d3 ⊙ tanh'(z3), with tanh'(z) = 1 − a²; d3 holds δ3 from here on.
 		for i := range d3[:c*6] {
 			d3[i] *= droppedTanhDeriv(a3t[i])
@@ -1055,12 +1055,12 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		// the samples q, products of the sample-major matrices.
 		droppedGemm(1, 7, c, one[:], 0, 0, d2[:], 7, g.B2[:], 7, nil, nil, droppedGemmAdd)
 		droppedGemm(7, 12, c, d2[:], 1, 7, h1t[:], 12, unsafe.Slice(&g.W2[0][0], 7*12), 12,
-			nil, nil, droppedGemmAdd)
+			nil, nil, droppedGemmAdd|droppedGemmSparse)
 		// δ1 = W2ᵀ·δ2 ⊙ m1 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the
 		// rows of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
 		droppedGemm(c, 12, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*12), 12, d1[:], 12,
-			nil, a1t[:], droppedGemmSet|droppedGemmMask)
+			nil, a1t[:], droppedGemmSet|droppedGemmMask|droppedGemmSparse)
 		// Then the dropout masks: d1 ⊙= m1, each sample its own. Dropout passes the
 		// gradient of the units it kept, scaled by their mask as they were, and stops that
 		// of those it dropped; the order of the two products does not matter, relu' being
@@ -1077,7 +1077,7 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		droppedGemm(1, 12, c, one[:], 0, 0, d1[:], 12, g.B1[:], 12, nil, nil,
 			droppedGemmAdd)
 		droppedGemm(12, 5, c, d1[:], 1, 12, xc, 5, unsafe.Slice(&g.W1[0][0], 12*5), 5, nil,
-			nil, droppedGemmAdd)
+			nil, droppedGemmAdd|droppedGemmSparse)
 	}
 	return loss
 }
@@ -1136,11 +1136,12 @@ func droppedGeluDeriv(z float64) float64 {
 
 // The modes of droppedGemm: where the sums start, and whether relu follows.
 const (
-	droppedGemmAdd  = 0 // c += a·b
-	droppedGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	droppedGemmSet  = 2 // c = a·b
-	droppedGemmRelu = 4 // then c = max(c, 0)
-	droppedGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	droppedGemmAdd    = 0  // c += a·b
+	droppedGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	droppedGemmSet    = 2  // c = a·b
+	droppedGemmRelu   = 4  // then c = max(c, 0)
+	droppedGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	droppedGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // droppedGemm computes a product of matrices read through strides (counted in
@@ -1177,6 +1178,9 @@ func droppedGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c
 		if mode&droppedGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= droppedGemmSparse
 		droppedGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias,
 			mask, mode)
 	}
@@ -1247,6 +1251,10 @@ func droppedSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func droppedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if mode&droppedGemmSparse != 0 {
+		droppedGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -1339,6 +1347,73 @@ func droppedGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int,
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&droppedGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&droppedGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// droppedGemmGoSparse is droppedGemmGo for an a with many zeros (mode
+// droppedGemmSparse). It takes the rows of c one at a time, lists the values of p
+// where a is not zero, 64 values of p at a time, and adds their products to the
+// row 4 at a time, as droppedGemmGo does. A zero's products add nothing, unless b
+// holds an infinity or a NaN; the forward pass has then carried it into the loss.
+func droppedGemmGoSparse(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case droppedGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case droppedGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&droppedGemmRelu != 0 {

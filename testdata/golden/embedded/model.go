@@ -241,10 +241,10 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32,
 	}
 	// ∂L/∂W2[o][i] += δ2[o]·a1[i]: a product of a 32×1 and a 1×96 matrix.
 	readerGemm(32, 96, 1, d2[:], 1, 1, s.A1[:], 96, unsafe.Slice(&g.W2[0][0], 32*96), 96, nil,
-		nil, readerGemmAdd)
+		nil, readerGemmAdd|readerGemmSparse)
 	// d1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o], the rows of W2 weighted by δ2: the 1×96 product δ2ᵀ·W2.
 	readerGemm(1, 96, 32, d2[:], 0, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96, nil,
-		nil, readerGemmSet)
+		nil, readerGemmSet|readerGemmSparse)
 	// δ1 = ∂L/∂z1 = d1 ⊙ relu'(z1), with relu'(z) = 1 if a > 0 else 0; d1 holds δ1
 	// from here on.
 	for i := range 96 {
@@ -256,7 +256,7 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32,
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 96×1 and a 1×64 matrix.
 	readerGemm(96, 64, 1, d1[:], 1, 1, x[:], 64, unsafe.Slice(&g.W1[0][0], 96*64), 64, nil, nil,
-		readerGemmAdd)
+		readerGemmAdd|readerGemmSparse)
 	return loss
 }
 
@@ -403,17 +403,17 @@ func (m *Reader) TrainWith(g *Reader, x, y, w, masks []float32) (loss float32) {
 		// the samples q, products of the sample-major matrices.
 		readerGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, readerGemmAdd)
 		readerGemm(32, 96, c, d2[:], 1, 32, a1t[:], 96, unsafe.Slice(&g.W2[0][0], 32*96),
-			96, nil, nil, readerGemmAdd)
+			96, nil, nil, readerGemmAdd|readerGemmSparse)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
 		readerGemm(c, 96, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*96), 96, d1[:], 96,
-			nil, a1t[:], readerGemmSet|readerGemmMask)
+			nil, a1t[:], readerGemmSet|readerGemmMask|readerGemmSparse)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
 		readerGemm(1, 96, c, one[:], 0, 0, d1[:], 96, g.B1[:], 96, nil, nil, readerGemmAdd)
 		readerGemm(96, 64, c, d1[:], 1, 96, xc, 64, unsafe.Slice(&g.W1[0][0], 96*64), 64,
-			nil, nil, readerGemmAdd)
+			nil, nil, readerGemmAdd|readerGemmSparse)
 	}
 	return loss
 }
@@ -529,11 +529,12 @@ func readerReluDeriv(a float32) float32 {
 
 // The modes of readerGemm: where the sums start, and whether relu follows.
 const (
-	readerGemmAdd  = 0 // c += a·b
-	readerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	readerGemmSet  = 2 // c = a·b
-	readerGemmRelu = 4 // then c = max(c, 0)
-	readerGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	readerGemmAdd    = 0  // c += a·b
+	readerGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	readerGemmSet    = 2  // c = a·b
+	readerGemmRelu   = 4  // then c = max(c, 0)
+	readerGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	readerGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // readerGemm computes a product of matrices read through strides (counted in
@@ -570,6 +571,9 @@ func readerGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 		if mode&readerGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= readerGemmSparse
 		readerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
 	}
@@ -640,6 +644,10 @@ func readerSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
+	if mode&readerGemmSparse != 0 {
+		readerGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -732,6 +740,73 @@ func readerGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, 
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&readerGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&readerGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// readerGemmGoSparse is readerGemmGo for an a with many zeros (mode
+// readerGemmSparse). It takes the rows of c one at a time, lists the values of p
+// where a is not zero, 64 values of p at a time, and adds their products to the
+// row 4 at a time, as readerGemmGo does. A zero's products add nothing, unless b
+// holds an infinity or a NaN; the forward pass has then carried it into the loss.
+func readerGemmGoSparse(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case readerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case readerGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&readerGemmRelu != 0 {

@@ -212,7 +212,7 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 2050×1 and a 1×3 matrix.
 	wideGemm(2050, 3, 1, d1[:], 1, 1, x[:], 3, unsafe.Slice(&g.W1[0][0], 2050*3), 3, nil, nil,
-		wideGemmAdd)
+		wideGemmAdd|wideGemmSparse)
 	return loss
 }
 
@@ -292,11 +292,12 @@ func wideSigmoid(arg float32) float32 {
 
 // The modes of wideGemm: where the sums start, and whether relu follows.
 const (
-	wideGemmAdd  = 0 // c += a·b
-	wideGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	wideGemmSet  = 2 // c = a·b
-	wideGemmRelu = 4 // then c = max(c, 0)
-	wideGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	wideGemmAdd    = 0  // c += a·b
+	wideGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	wideGemmSet    = 2  // c = a·b
+	wideGemmRelu   = 4  // then c = max(c, 0)
+	wideGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	wideGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // wideGemm computes a product of matrices read through strides (counted in
@@ -333,6 +334,9 @@ func wideGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []
 		if mode&wideGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= wideGemmSparse
 		wideGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
 	}
@@ -358,6 +362,10 @@ func wideGemv(m, k int, a []float32, lda int, x, y []float32, mode int) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func wideGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
 	bias, mask []float32, mode int) {
+	if mode&wideGemmSparse != 0 {
+		wideGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -450,6 +458,73 @@ func wideGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c 
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&wideGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&wideGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// wideGemmGoSparse is wideGemmGo for an a with many zeros (mode wideGemmSparse).
+// It takes the rows of c one at a time, lists the values of p where a is not zero,
+// 64 values of p at a time, and adds their products to the row 4 at a time, as
+// wideGemmGo does. A zero's products add nothing, unless b holds an infinity or a
+// NaN; the forward pass has then carried it into the loss.
+func wideGemmGoSparse(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case wideGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case wideGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&wideGemmRelu != 0 {

@@ -729,7 +729,7 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 		// samples q, products of the sample-major matrices.
 		smallGemm(1, 30, c, one[:], 0, 0, d1[:], 30, g.B1[:], 30, nil, nil, smallGemmAdd)
 		smallGemm(30, 2, c, d1[:], 1, 30, xc, 2, unsafe.Slice(&g.W1[0][0], 30*2), 2, nil,
-			nil, smallGemmAdd)
+			nil, smallGemmAdd|smallGemmSparse)
 	}
 	return loss
 }
@@ -749,11 +749,12 @@ func smallReluDeriv(a float32) float32 {
 
 // The modes of smallGemm: where the sums start, and whether relu follows.
 const (
-	smallGemmAdd  = 0 // c += a·b
-	smallGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	smallGemmSet  = 2 // c = a·b
-	smallGemmRelu = 4 // then c = max(c, 0)
-	smallGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	smallGemmAdd    = 0  // c += a·b
+	smallGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	smallGemmSet    = 2  // c = a·b
+	smallGemmRelu   = 4  // then c = max(c, 0)
+	smallGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	smallGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // smallGemm computes a product of matrices read through strides (counted in
@@ -790,6 +791,9 @@ func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 		if mode&smallGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= smallGemmSparse
 		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
 	}
@@ -847,6 +851,10 @@ func smallSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
 	bias, mask []float32, mode int) {
+	if mode&smallGemmSparse != 0 {
+		smallGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -939,6 +947,73 @@ func smallGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&smallGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&smallGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// smallGemmGoSparse is smallGemmGo for an a with many zeros (mode
+// smallGemmSparse). It takes the rows of c one at a time, lists the values of p
+// where a is not zero, 64 values of p at a time, and adds their products to the
+// row 4 at a time, as smallGemmGo does. A zero's products add nothing, unless b
+// holds an infinity or a NaN; the forward pass has then carried it into the loss.
+func smallGemmGoSparse(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case smallGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case smallGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&smallGemmRelu != 0 {

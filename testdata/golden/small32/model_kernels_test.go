@@ -35,7 +35,7 @@ func TestSmallKernels(t *testing.T) {
 	const tile = 16
 	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 17} {
 		for _, n := range []int{tile, 2 * tile, 3*tile + 5} {
-			for _, k := range []int{1, 2, 5, 33} {
+			for _, k := range []int{1, 2, 5, 33, 70} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).
 				for _, strided := range []bool{false, true} {
 					ars, acs := k+1, 1
@@ -58,6 +58,33 @@ func TestSmallKernels(t *testing.T) {
 							bias, mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k,
 							mode), c, want)
+					}
+					// An a with half its values zero, as a δ of relu: the
+					// kernels and
+					// the plain Go in the sparse mode against the plain Go of
+					// the dense one.
+					sparse := append([]float32(nil), a...)
+					for i := range sparse {
+						if r.IntN(2) == 0 {
+							sparse[i] = 0
+						}
+					}
+					for _, mode := range []int{smallGemmAdd, smallGemmSet |
+						smallGemmMask} {
+						c := random(m * ldc)
+						plain, want := append([]float32(nil), c...),
+							append([]float32(nil), c...)
+						smallGemm(m, n, k, sparse, ars, acs, b, ldb, c, ldc,
+							bias, mask, mode|smallGemmSparse)
+						smallGemmGo(m, n, k, sparse, ars, acs, b, ldb,
+							plain, ldc, bias, mask, mode|
+								smallGemmSparse)
+						smallGemmGo(m, n, k, sparse, ars, acs, b, ldb, want,
+							ldc, bias, mask, mode)
+						what := fmt.Sprintf("gemm %dx%dx%d mode %d, sparse",
+							m, n, k, mode)
+						check(what, c, want)
+						check("plain "+what, plain, want)
 					}
 				}
 			}

@@ -423,7 +423,7 @@ func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss fl
 		classifierGemm(1, 6, c, one[:], 0, 0, d1[:], 6, g.B1[:], 6, nil, nil,
 			classifierGemmAdd)
 		classifierGemm(6, 4, c, d1[:], 1, 6, xc, 4, unsafe.Slice(&g.W1[0][0], 6*4), 4, nil,
-			nil, classifierGemmAdd)
+			nil, classifierGemmAdd|classifierGemmSparse)
 	}
 	return loss
 }
@@ -443,11 +443,12 @@ func classifierReluDeriv(a float64) float64 {
 
 // The modes of classifierGemm: where the sums start, and whether relu follows.
 const (
-	classifierGemmAdd  = 0 // c += a·b
-	classifierGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	classifierGemmSet  = 2 // c = a·b
-	classifierGemmRelu = 4 // then c = max(c, 0)
-	classifierGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	classifierGemmAdd    = 0  // c += a·b
+	classifierGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	classifierGemmSet    = 2  // c = a·b
+	classifierGemmRelu   = 4  // then c = max(c, 0)
+	classifierGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	classifierGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // classifierGemm computes a product of matrices read through strides (counted in
@@ -484,6 +485,9 @@ func classifierGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 		if mode&classifierGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= classifierGemmSparse
 		classifierGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias,
 			mask, mode)
 	}
@@ -542,6 +546,10 @@ func classifierSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func classifierGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if mode&classifierGemmSparse != 0 {
+		classifierGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -634,6 +642,74 @@ func classifierGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&classifierGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&classifierGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// classifierGemmGoSparse is classifierGemmGo for an a with many zeros (mode
+// classifierGemmSparse). It takes the rows of c one at a time, lists the values of
+// p where a is not zero, 64 values of p at a time, and adds their products to the
+// row 4 at a time, as classifierGemmGo does. A zero's products add nothing, unless
+// b holds an infinity or a NaN; the forward pass has then carried it into the
+// loss.
+func classifierGemmGoSparse(m, n, k int, a []float64, ars, acs int, b []float64, ldb int,
+	c []float64, ldc int, bias, mask []float64, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case classifierGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case classifierGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&classifierGemmRelu != 0 {

@@ -260,10 +260,10 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32, y *[T
 	}
 	// ∂L/∂W3[o][i] += δ3[o]·a2[i]: a product of a 19×1 and a 1×70 matrix.
 	tilesGemm(19, 70, 1, d3[:], 1, 1, s.A2[:], 70, unsafe.Slice(&g.W3[0][0], 19*70), 70, nil,
-		nil, tilesGemmAdd)
+		nil, tilesGemmAdd|tilesGemmSparse)
 	// d2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o], the rows of W3 weighted by δ3: the 1×70 product δ3ᵀ·W3.
 	tilesGemm(1, 70, 19, d3[:], 0, 1, unsafe.Slice(&m.W3[0][0], 19*70), 70, d2[:], 70, nil, nil,
-		tilesGemmSet)
+		tilesGemmSet|tilesGemmSparse)
 	// δ2 = ∂L/∂z2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 	for i := range 70 {
 		d2[i] *= tilesTanhDeriv(s.A2[i])
@@ -290,7 +290,7 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float32, y *[T
 	}
 	// ∂L/∂W1[o][i] += δ1[o]·x[i]: a product of a 100×1 and a 1×37 matrix.
 	tilesGemm(100, 37, 1, d1[:], 1, 1, x[:], 37, unsafe.Slice(&g.W1[0][0], 100*37), 37, nil,
-		nil, tilesGemmAdd)
+		nil, tilesGemmAdd|tilesGemmSparse)
 	return loss
 }
 
@@ -455,11 +455,11 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 		// the samples q, products of the sample-major matrices.
 		tilesGemm(1, 19, c, one[:], 0, 0, d3[:], 19, g.B3[:], 19, nil, nil, tilesGemmAdd)
 		tilesGemm(19, 70, c, d3[:], 1, 19, a2t[:], 70, unsafe.Slice(&g.W3[0][0], 19*70), 70,
-			nil, nil, tilesGemmAdd)
+			nil, nil, tilesGemmAdd|tilesGemmSparse)
 		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
 		tilesGemm(c, 70, 19, d3[:], 19, 1, unsafe.Slice(&m.W3[0][0], 19*70), 70, d2[:], 70,
-			nil, nil, tilesGemmSet)
+			nil, nil, tilesGemmSet|tilesGemmSparse)
 		// δ2 = d2 ⊙ tanh'(z2), with tanh'(z) = 1 − a²; d2 holds δ2 from here on.
 		for i := range d2[:c*70] {
 			d2[i] *= tilesTanhDeriv(a2t[i])
@@ -478,7 +478,7 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 		// samples q, products of the sample-major matrices.
 		tilesGemm(1, 100, c, one[:], 0, 0, d1[:], 100, g.B1[:], 100, nil, nil, tilesGemmAdd)
 		tilesGemm(100, 37, c, d1[:], 1, 100, xc, 37, unsafe.Slice(&g.W1[0][0], 100*37), 37,
-			nil, nil, tilesGemmAdd)
+			nil, nil, tilesGemmAdd|tilesGemmSparse)
 	}
 	return loss
 }
@@ -504,11 +504,12 @@ func tilesTanhDeriv(a float32) float32 {
 
 // The modes of tilesGemm: where the sums start, and whether relu follows.
 const (
-	tilesGemmAdd  = 0 // c += a·b
-	tilesGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	tilesGemmSet  = 2 // c = a·b
-	tilesGemmRelu = 4 // then c = max(c, 0)
-	tilesGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	tilesGemmAdd    = 0  // c += a·b
+	tilesGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	tilesGemmSet    = 2  // c = a·b
+	tilesGemmRelu   = 4  // then c = max(c, 0)
+	tilesGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	tilesGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // tilesGemm computes a product of matrices read through strides (counted in
@@ -545,6 +546,9 @@ func tilesGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 		if mode&tilesGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= tilesGemmSparse
 		tilesGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
 	}
@@ -614,6 +618,10 @@ func tilesSoftmax(k, n int, z []float32, ld int, p, sum []float32) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func tilesGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32, ldc int,
 	bias, mask []float32, mode int) {
+	if mode&tilesGemmSparse != 0 {
+		tilesGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -706,6 +714,73 @@ func tilesGemmGo(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&tilesGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&tilesGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// tilesGemmGoSparse is tilesGemmGo for an a with many zeros (mode
+// tilesGemmSparse). It takes the rows of c one at a time, lists the values of p
+// where a is not zero, 64 values of p at a time, and adds their products to the
+// row 4 at a time, as tilesGemmGo does. A zero's products add nothing, unless b
+// holds an infinity or a NaN; the forward pass has then carried it into the loss.
+func tilesGemmGoSparse(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case tilesGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case tilesGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&tilesGemmRelu != 0 {

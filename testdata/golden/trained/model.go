@@ -455,7 +455,7 @@ func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 		// samples q, products of the sample-major matrices.
 		flowerGemm(1, 8, c, one[:], 0, 0, d1[:], 8, g.B1[:], 8, nil, nil, flowerGemmAdd)
 		flowerGemm(8, 4, c, d1[:], 1, 8, xc, 4, unsafe.Slice(&g.W1[0][0], 8*4), 4, nil, nil,
-			flowerGemmAdd)
+			flowerGemmAdd|flowerGemmSparse)
 	}
 	return loss
 }
@@ -567,11 +567,12 @@ func flowerReluDeriv(a float64) float64 {
 
 // The modes of flowerGemm: where the sums start, and whether relu follows.
 const (
-	flowerGemmAdd  = 0 // c += a·b
-	flowerGemmBias = 1 // c = bias + a·b, bias[i] added to row i
-	flowerGemmSet  = 2 // c = a·b
-	flowerGemmRelu = 4 // then c = max(c, 0)
-	flowerGemmMask = 8 // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	flowerGemmAdd    = 0  // c += a·b
+	flowerGemmBias   = 1  // c = bias + a·b, bias[i] added to row i
+	flowerGemmSet    = 2  // c = a·b
+	flowerGemmRelu   = 4  // then c = max(c, 0)
+	flowerGemmMask   = 8  // then c = 0 where mask (laid out as c) ≤ 0: relu' off a
+	flowerGemmSparse = 16 // a has many zeros (δ of relu or dropout): Go skips them
 )
 
 // flowerGemm computes a product of matrices read through strides (counted in
@@ -608,6 +609,9 @@ func flowerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		if mode&flowerGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Too few columns for skipping the zeros of a to pay for taking the rows one at a
+		// time.
+		mode &^= flowerGemmSparse
 		flowerGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
 	}
@@ -666,6 +670,10 @@ func flowerSoftmax(k, n int, z []float64, ld int, p, sum []float64) {
 //	c[i*ldc+j] = c[i*ldc+j] + a[i*ars+p*acs]·b[p*ldb+j] + … + a[i*ars+(p+3)*acs]·b[(p+3)*ldb+j]
 func flowerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if mode&flowerGemmSparse != 0 {
+		flowerGemmGoSparse(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		c0 := c[i*ldc:][:n]
@@ -758,6 +766,73 @@ func flowerGemmGo(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, 
 			a00 := a[i*ars+p*acs]
 			for j, b0j := range b[p*ldb:][:n] {
 				c0[j] = c0[j] + a00*b0j
+			}
+		}
+		if mode&flowerGemmRelu != 0 {
+			for j, v := range c0 {
+				c0[j] = max(v, 0)
+			}
+		}
+		if mode&flowerGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				if !(v > 0) {
+					c0[j] = 0
+				}
+			}
+		}
+	}
+}
+
+// flowerGemmGoSparse is flowerGemmGo for an a with many zeros (mode
+// flowerGemmSparse). It takes the rows of c one at a time, lists the values of p
+// where a is not zero, 64 values of p at a time, and adds their products to the
+// row 4 at a time, as flowerGemmGo does. A zero's products add nothing, unless b
+// holds an infinity or a NaN; the forward pass has then carried it into the loss.
+func flowerGemmGoSparse(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	for i := range m {
+		c0 := c[i*ldc:][:n]
+		switch mode & 3 {
+		case flowerGemmBias:
+			for j := range c0 {
+				c0[j] = bias[i]
+			}
+		case flowerGemmSet:
+			clear(c0)
+		}
+		for from := 0; from < k; from += 64 {
+			// nz[:nzs] lists the p of this block where a is not zero. Each p is
+			// written,
+			// and kept by counting it: a conditional move, not a branch to mispredict.
+			var nz [64]int
+			nzs := 0
+			for p := from; p < min(from+64, k); p++ {
+				nz[nzs] = p
+				if a[i*ars+p*acs] != 0 {
+					nzs++
+				}
+			}
+			q := 0
+			for ; q+4 <= nzs; q += 4 {
+				p0, p1, p2, p3 := nz[q], nz[q+1], nz[q+2], nz[q+3]
+				a00 := a[i*ars+p0*acs]
+				a01 := a[i*ars+p1*acs]
+				a02 := a[i*ars+p2*acs]
+				a03 := a[i*ars+p3*acs]
+				b1 := b[p1*ldb:][:n]
+				b2 := b[p2*ldb:][:n]
+				b3 := b[p3*ldb:][:n]
+				for j, b0j := range b[p0*ldb:][:n] {
+					b1j, b2j, b3j := b1[j], b2[j], b3[j]
+					c0[j] = c0[j] + a00*b0j + a01*b1j + a02*b2j + a03*b3j
+				}
+			}
+			for ; q < nzs; q++ {
+				p0 := nz[q]
+				a00 := a[i*ars+p0*acs]
+				for j, b0j := range b[p0*ldb:][:n] {
+					c0[j] = c0[j] + a00*b0j
+				}
 			}
 		}
 		if mode&flowerGemmRelu != 0 {

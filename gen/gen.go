@@ -237,14 +237,18 @@ each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inpu
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("ForwardBatch").Params(Id("dst"), Id("x").Index().Add(e.T())).BlockFunc(func(g *Group) {
 		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
 		g.Add(check("ForwardBatch"))
-		if m.Chunk > 0 {
-			e.forwardChunked(g)
-			return
-		}
-		g.For(Id("k").Op(":=").Range().Id("n")).Block(
+		samples := For(Id("k").Op(":=").Range().Id("n")).Block(
 			Id("xk").Op(":=").Add(rows("x", n.Inputs)),
 			Op("*").Add(rows("dst", n.Outputs)).Op("=").Id("m").Dot("Forward").Call(Id("xk")),
 		)
+		if m.Chunk == 0 {
+			g.Add(samples)
+			return
+		}
+		if e.chunksOptional() {
+			g.If(Op("!").Id(e.chunked()).Call()).Block(samples, Return())
+		}
+		e.forwardChunked(g)
 	})
 	e.docf(`TrainBatch is TrainWith without weights or masks: every sample weighs 1
 and no unit is dropped.`)
@@ -265,11 +269,18 @@ its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc())
 		g.If(Id("w").Op("!=").Nil().Op("&&").Len(Id("w")).Op("!=").Id("n").Op("||").Id("masks").Op("!=").Nil().Op("&&").Len(Id("masks")).Op("!=").Id("n").Op("*").Id(n.Masks)).Block(
 			Panic(Lit(fmt.Sprintf("%s.TrainWith: w or masks hold another number of samples", m.Name))),
 		)
-		if m.Chunk > 0 {
-			e.trainChunked(g)
-		} else {
+		if m.Chunk == 0 {
 			e.trainSamples(g, rows)
+			g.Return(Id("loss"))
+			return
 		}
+		if e.chunksOptional() {
+			g.If(Op("!").Id(e.chunked()).Call()).BlockFunc(func(g *Group) {
+				e.trainSamples(g, rows)
+				g.Return(Id("loss"))
+			})
+		}
+		e.trainChunked(g)
 		g.Return(Id("loss"))
 	})
 }
@@ -321,9 +332,25 @@ func (e *emitter) chunkDoc() string {
 	if e.m.Chunk == 0 {
 		return ""
 	}
-	return fmt.Sprintf(`
+	doc := fmt.Sprintf(`
 
 The samples go through the network %d at a time, layer by layer, each
 layer one product of matrices over them, so that each weight row is read
 once per chunk of samples rather than once per sample.`, e.m.Chunk)
+	if e.chunksOptional() {
+		doc += fmt.Sprintf(` That is where
+the build runs the products in assembly (%s); elsewhere they go one
+sample at a time through the unrolled code, which is then faster.`, e.chunked())
+	}
+	return doc
 }
+
+// chunksOptional reports whether the batch functions of a chunked model
+// choose between the chunks and the samples one at a time when they run:
+// for a model whose layers are all unrolled, whose unrolled code one
+// sample at a time runs faster than the chunks on the plain Go kernels.
+func (e *emitter) chunksOptional() bool { return e.m.Chunk > 0 && !looped(e.m) }
+
+// chunked is the function of the kernel files that reports whether the
+// batch functions take the chunks: tinyChunked.
+func (e *emitter) chunked() string { return e.m.Names.Prefix + "Chunked" }

@@ -453,11 +453,20 @@ func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float64, y *[TinyO
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (tinyChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Tiny) ForwardBatch(dst, x []float64) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(dst) != n*TinyOutputs {
 		panic("Tiny.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !tinyChunked() {
+		for k := range n {
+			xk := (*[TinyInputs]float64)(x[k*TinyInputs:])
+			*(*[TinyOutputs]float64)(dst[k*TinyOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -505,7 +514,9 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float64) (loss float64) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (tinyChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {
@@ -513,6 +524,21 @@ func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float64) (loss float64) {
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*TinyMasks {
 		panic("Tiny.TrainWith: w or masks hold another number of samples")
+	}
+	if !tinyChunked() {
+		var s TinyTrace
+		for k := range n {
+			xk := (*[TinyInputs]float64)(x[k*TinyInputs:])
+			// The sample's weight: 1 without w.
+			wk := float64(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk, (*[TinyOutputs]float64)(y[k*TinyOutputs:]),
+				wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

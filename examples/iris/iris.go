@@ -453,11 +453,20 @@ func (m *Iris) Backward(g *Iris, s *IrisTrace, x *[IrisInputs]float64, y *[IrisO
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (irisChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Iris) ForwardBatch(dst, x []float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(dst) != n*IrisOutputs {
 		panic("Iris.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !irisChunked() {
+		for k := range n {
+			xk := (*[IrisInputs]float64)(x[k*IrisInputs:])
+			*(*[IrisOutputs]float64)(dst[k*IrisOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -505,7 +514,9 @@ func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (irisChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Iris) TrainWith(g *Iris, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(y) != n*IrisOutputs {
@@ -513,6 +524,21 @@ func (m *Iris) TrainWith(g *Iris, x, y, w, masks []float64) (loss float64) {
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*IrisMasks {
 		panic("Iris.TrainWith: w or masks hold another number of samples")
+	}
+	if !irisChunked() {
+		var s IrisTrace
+		for k := range n {
+			xk := (*[IrisInputs]float64)(x[k*IrisInputs:])
+			// The sample's weight: 1 without w.
+			wk := float64(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk, (*[IrisOutputs]float64)(y[k*IrisOutputs:]),
+				wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

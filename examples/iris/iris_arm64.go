@@ -48,3 +48,10 @@ func irisSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
 	return m.logitsGo(x)
 }
+
+// irisChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code: the
+// products run in assembly.
+func irisChunked() bool {
+	return true
+}

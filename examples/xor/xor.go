@@ -206,11 +206,20 @@ func (m *XOR) Backward(g *XOR, s *XORTrace, x *[XORInputs]float64, y *[XOROutput
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (xORChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *XOR) ForwardBatch(dst, x []float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(dst) != n*XOROutputs {
 		panic("XOR.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !xORChunked() {
+		for k := range n {
+			xk := (*[XORInputs]float64)(x[k*XORInputs:])
+			*(*[XOROutputs]float64)(dst[k*XOROutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -259,7 +268,9 @@ func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (xORChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *XOR) TrainWith(g *XOR, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(y) != n*XOROutputs {
@@ -267,6 +278,20 @@ func (m *XOR) TrainWith(g *XOR, x, y, w, masks []float64) (loss float64) {
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*XORMasks {
 		panic("XOR.TrainWith: w or masks hold another number of samples")
+	}
+	if !xORChunked() {
+		var s XORTrace
+		for k := range n {
+			xk := (*[XORInputs]float64)(x[k*XORInputs:])
+			// The sample's weight: 1 without w.
+			wk := float64(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk, (*[XOROutputs]float64)(y[k*XOROutputs:]), wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -37,3 +37,10 @@ func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int,
 func xORTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	xORTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// xORChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code: the
+// products run in assembly.
+func xORChunked() bool {
+	return true
+}

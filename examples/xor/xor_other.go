@@ -13,3 +13,11 @@ func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int,
 func xORTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	xORTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// xORChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code:
+// this build has no assembly, and the unrolled code is faster than the chunks in
+// plain Go.
+func xORChunked() bool {
+	return false
+}

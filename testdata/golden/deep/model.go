@@ -771,11 +771,20 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (deepChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Deep) ForwardBatch(dst, x []float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(dst) != n*DeepOutputs {
 		panic("Deep.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !deepChunked() {
+		for k := range n {
+			xk := (*[DeepInputs]float64)(x[k*DeepInputs:])
+			*(*[DeepOutputs]float64)(dst[k*DeepOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -886,7 +895,9 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (deepChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(y) != n*DeepOutputs {
@@ -894,6 +905,21 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*DeepMasks {
 		panic("Deep.TrainWith: w or masks hold another number of samples")
+	}
+	if !deepChunked() {
+		var s DeepTrace
+		for k := range n {
+			xk := (*[DeepInputs]float64)(x[k*DeepInputs:])
+			// The sample's weight: 1 without w.
+			wk := float64(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk, (*[DeepOutputs]float64)(y[k*DeepOutputs:]),
+				wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -165,11 +165,20 @@ func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float32, y *[TinyO
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (tinyChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Tiny) ForwardBatch(dst, x []float32) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(dst) != n*TinyOutputs {
 		panic("Tiny.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !tinyChunked() {
+		for k := range n {
+			xk := (*[TinyInputs]float32)(x[k*TinyInputs:])
+			*(*[TinyOutputs]float32)(dst[k*TinyOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -218,7 +227,9 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (tinyChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {
@@ -226,6 +237,21 @@ func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*TinyMasks {
 		panic("Tiny.TrainWith: w or masks hold another number of samples")
+	}
+	if !tinyChunked() {
+		var s TinyTrace
+		for k := range n {
+			xk := (*[TinyInputs]float32)(x[k*TinyInputs:])
+			// The sample's weight: 1 without w.
+			wk := float32(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk, (*[TinyOutputs]float32)(y[k*TinyOutputs:]),
+				wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

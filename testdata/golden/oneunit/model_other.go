@@ -13,3 +13,11 @@ func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 func tinyTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, ldd int) {
 	tinyTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// tinyChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code:
+// this build has no assembly, and the unrolled code is faster than the chunks in
+// plain Go.
+func tinyChunked() bool {
+	return false
+}

@@ -37,3 +37,10 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// sineChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code: the
+// products run in assembly.
+func sineChunked() bool {
+	return true
+}

@@ -13,3 +13,11 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// sineChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code:
+// this build has no assembly, and the unrolled code is faster than the chunks in
+// plain Go.
+func sineChunked() bool {
+	return false
+}

@@ -227,11 +227,20 @@ func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64,
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (binaryChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Binary) ForwardBatch(dst, x []float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(dst) != n*BinaryOutputs {
 		panic("Binary.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !binaryChunked() {
+		for k := range n {
+			xk := (*[BinaryInputs]float64)(x[k*BinaryInputs:])
+			*(*[BinaryOutputs]float64)(dst[k*BinaryOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -280,7 +289,9 @@ func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (binaryChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Binary) TrainWith(g *Binary, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(y) != n*BinaryOutputs {
@@ -288,6 +299,21 @@ func (m *Binary) TrainWith(g *Binary, x, y, w, masks []float64) (loss float64) {
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*BinaryMasks {
 		panic("Binary.TrainWith: w or masks hold another number of samples")
+	}
+	if !binaryChunked() {
+		var s BinaryTrace
+		for k := range n {
+			xk := (*[BinaryInputs]float64)(x[k*BinaryInputs:])
+			// The sample's weight: 1 without w.
+			wk := float64(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk,
+				(*[BinaryOutputs]float64)(y[k*BinaryOutputs:]), wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

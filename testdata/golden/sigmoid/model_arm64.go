@@ -37,3 +37,10 @@ func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 func binaryTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	binaryTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// binaryChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code: the
+// products run in assembly.
+func binaryChunked() bool {
+	return true
+}

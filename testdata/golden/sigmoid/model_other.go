@@ -13,3 +13,11 @@ func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 func binaryTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	binaryTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// binaryChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code:
+// this build has no assembly, and the unrolled code is faster than the chunks in
+// plain Go.
+func binaryChunked() bool {
+	return false
+}

@@ -582,11 +582,20 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (smallChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Small) ForwardBatch(dst, x []float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(dst) != n*SmallOutputs {
 		panic("Small.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !smallChunked() {
+		for k := range n {
+			xk := (*[SmallInputs]float32)(x[k*SmallInputs:])
+			*(*[SmallOutputs]float32)(dst[k*SmallOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -639,7 +648,9 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (smallChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(y) != n*SmallOutputs {
@@ -647,6 +658,21 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*SmallMasks {
 		panic("Small.TrainWith: w or masks hold another number of samples")
+	}
+	if !smallChunked() {
+		var s SmallTrace
+		for k := range n {
+			xk := (*[SmallInputs]float32)(x[k*SmallInputs:])
+			// The sample's weight: 1 without w.
+			wk := float32(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk, (*[SmallOutputs]float32)(y[k*SmallOutputs:]),
+				wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -299,11 +299,20 @@ func (m *Classifier) Backward(g *Classifier, s *ClassifierTrace, x *[ClassifierI
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (classifierChunked); elsewhere they go one sample at a time through
+// the unrolled code, which is then faster.
 func (m *Classifier) ForwardBatch(dst, x []float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(dst) != n*ClassifierOutputs {
 		panic("Classifier.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !classifierChunked() {
+		for k := range n {
+			xk := (*[ClassifierInputs]float64)(x[k*ClassifierInputs:])
+			*(*[ClassifierOutputs]float64)(dst[k*ClassifierOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -351,7 +360,9 @@ func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (classifierChunked); elsewhere they go one sample at a time through
+// the unrolled code, which is then faster.
 func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(y) != n*ClassifierOutputs {
@@ -359,6 +370,21 @@ func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss fl
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*ClassifierMasks {
 		panic("Classifier.TrainWith: w or masks hold another number of samples")
+	}
+	if !classifierChunked() {
+		var s ClassifierTrace
+		for k := range n {
+			xk := (*[ClassifierInputs]float64)(x[k*ClassifierInputs:])
+			// The sample's weight: 1 without w.
+			wk := float64(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk,
+				(*[ClassifierOutputs]float64)(y[k*ClassifierOutputs:]), wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -94,3 +94,11 @@ func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]
 	}
 	return m.logitsGo(x)
 }
+
+// classifierChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code: if
+// the processor has AVX2 and FMA, for the assembly; without them the unrolled code
+// is faster than the chunks in plain Go.
+func classifierChunked() bool {
+	return classifierAVX2
+}

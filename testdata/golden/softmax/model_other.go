@@ -26,3 +26,11 @@ func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
 	return m.logitsGo(x)
 }
+
+// classifierChunked reports whether TrainWith and ForwardBatch take the samples in
+// chunks, on the kernels, rather than one at a time through the unrolled code:
+// this build has no assembly, and the unrolled code is faster than the chunks in
+// plain Go.
+func classifierChunked() bool {
+	return false
+}

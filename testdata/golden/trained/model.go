@@ -333,11 +333,20 @@ func (m *Flower) Backward(g *Flower, s *FlowerTrace, x *[FlowerInputs]float64,
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (flowerChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Flower) ForwardBatch(dst, x []float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(dst) != n*FlowerOutputs {
 		panic("Flower.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !flowerChunked() {
+		for k := range n {
+			xk := (*[FlowerInputs]float64)(x[k*FlowerInputs:])
+			*(*[FlowerOutputs]float64)(dst[k*FlowerOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -385,7 +394,9 @@ func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (flowerChunked); elsewhere they go one sample at a time through the
+// unrolled code, which is then faster.
 func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(y) != n*FlowerOutputs {
@@ -393,6 +404,21 @@ func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*FlowerMasks {
 		panic("Flower.TrainWith: w or masks hold another number of samples")
+	}
+	if !flowerChunked() {
+		var s FlowerTrace
+		for k := range n {
+			xk := (*[FlowerInputs]float64)(x[k*FlowerInputs:])
+			// The sample's weight: 1 without w.
+			wk := float64(1)
+			if w != nil {
+				wk = w[k]
+			}
+			m.Trace(&s, xk)
+			loss += m.Backward(g, &s, xk,
+				(*[FlowerOutputs]float64)(y[k*FlowerOutputs:]), wk)
+		}
+		return loss
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -233,7 +233,7 @@ func (e *emitter) batch() {
 		)
 	}
 	e.docf(`ForwardBatch computes Forward for each of the samples in x, %s features
-each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inputs, n.Outputs, e.chunkDoc())
+each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inputs, n.Outputs, e.chunkDoc(m.Chunk > 0))
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("ForwardBatch").Params(Id("dst"), Id("x").Index().Add(e.T())).BlockFunc(func(g *Group) {
 		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
 		g.Add(check("ForwardBatch"))
@@ -245,9 +245,7 @@ each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inpu
 			g.Add(samples)
 			return
 		}
-		if e.chunksOptional() {
-			g.If(Op("!").Id(e.chunked()).Call()).Block(samples, Return())
-		}
+		g.If(Op("!").Id(e.chunked()).Call()).Block(samples, Return())
 		e.forwardChunked(g)
 	})
 	e.docf(`TrainBatch is TrainWith without weights or masks: every sample weighs 1
@@ -262,7 +260,7 @@ gradients to g and returns the sum of the losses; divide both by the
 number of samples for means.
 
 w, if not nil, holds a weight per sample, which multiplies its loss and so
-its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc())
+its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc(e.trainChunksOptional()))
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainWith").Params(Id("g").Op("*").Id(m.Name), Id("x"), Id("y"), Id("w"), Id("masks").Index().Add(e.T())).Params(Id("loss").Add(e.T())).BlockFunc(func(g *Group) {
 		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
 		g.Add(check("TrainWith"))
@@ -274,7 +272,7 @@ its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc())
 			g.Return(Id("loss"))
 			return
 		}
-		if e.chunksOptional() {
+		if e.trainChunksOptional() {
 			g.If(Op("!").Id(e.chunked()).Call()).BlockFunc(func(g *Group) {
 				e.trainSamples(g, rows)
 				g.Return(Id("loss"))
@@ -327,8 +325,9 @@ order, one value per unit, 0 to drop the unit or 1/(1−p) to keep it.
 Without masks no unit is dropped.`, e.m.Names.Masks)
 }
 
-// chunkDoc explains the chunked batch functions.
-func (e *emitter) chunkDoc() string {
+// chunkDoc explains a chunked batch function; optional says that it
+// takes the chunks only where the build has the kernels in assembly.
+func (e *emitter) chunkDoc(optional bool) string {
 	if e.m.Chunk == 0 {
 		return ""
 	}
@@ -337,19 +336,20 @@ func (e *emitter) chunkDoc() string {
 The samples go through the network %d at a time, layer by layer, each
 layer one product of matrices over them, so that each weight row is read
 once per chunk of samples rather than once per sample.`, e.m.Chunk)
-	if e.chunksOptional() {
+	if optional {
 		doc += fmt.Sprintf(` That is where
-the build runs the products in assembly (%s); elsewhere they go one
-sample at a time through the unrolled code, which is then faster.`, e.chunked())
+the build runs the products in assembly (%s); elsewhere the samples go
+one at a time, which is then faster.`, e.chunked())
 	}
 	return doc
 }
 
-// chunksOptional reports whether the batch functions of a chunked model
-// choose between the chunks and the samples one at a time when they run:
-// for a model whose layers are all unrolled, whose unrolled code one
-// sample at a time runs faster than the chunks on the plain Go kernels.
-func (e *emitter) chunksOptional() bool { return e.m.Chunk > 0 && !looped(e.m) }
+// trainChunksOptional reports whether TrainWith of a chunked model takes
+// the chunks only where the build has the kernels in assembly: for a
+// model whose layers are all unrolled, which trains one sample at a time
+// faster than in chunks on the plain Go kernels. ForwardBatch of every
+// chunked model chooses so, its samples one at a time through gemv.
+func (e *emitter) trainChunksOptional() bool { return e.m.Chunk > 0 && !looped(e.m) }
 
 // chunked is the function of the kernel files that reports whether the
 // batch functions take the chunks: tinyChunked.

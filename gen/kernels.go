@@ -806,27 +806,31 @@ func (e *emitter) archKernels(b build, ks []kernel) {
 	if e.m.LogitsKernel() {
 		e.logitsKernel(b)
 	}
-	if e.chunksOptional() {
+	if e.m.Chunk > 0 {
 		e.chunkedFunc(b)
 	}
 }
 
 // chunkedFunc emits the build's choice between the chunks and the samples
-// one at a time, in the batch functions of a model whose layers are all
-// unrolled: the chunks where the products run in assembly.
+// one at a time, in the batch functions of a chunked model: the chunks
+// where the products run in assembly.
 func (e *emitter) chunkedFunc(b build) {
 	name := e.chunked()
 	var doc string
 	var answer Code
 	switch {
 	case b.arch == nil:
-		doc, answer = "this build has no assembly, and the unrolled code is faster than the chunks in plain Go", False()
+		doc, answer = "this build has no assembly, and the samples one at a time are faster than the chunks in plain Go", False()
 	case *b.arch == asm.AMD64:
-		doc, answer = "if the processor has AVX2 and FMA, for the assembly; without them the unrolled code is faster than the chunks in plain Go", Id(e.m.Names.Prefix+"AVX2")
+		doc, answer = "if the processor has AVX2 and FMA, for the assembly; without them the samples one at a time are faster than the chunks in plain Go", Id(e.m.Names.Prefix+"AVX2")
 	default:
 		doc, answer = "the products run in assembly", True()
 	}
-	e.docf("%s reports whether TrainWith and ForwardBatch take the samples in chunks, on the kernels, rather than one at a time through the unrolled code: %s.", name, doc)
+	who := "ForwardBatch takes" // TrainWith of a looped model always does
+	if e.trainChunksOptional() {
+		who = "the batch functions take"
+	}
+	e.docf("%s reports whether %s the samples in chunks, on the kernels, rather than one at a time: %s.", name, who, doc)
 	e.f.Func().Id(name).Params().Bool().Block(Return(answer))
 }
 

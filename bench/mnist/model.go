@@ -259,11 +259,20 @@ func (m *Mnist) Backward(g *Mnist, s *MnistTrace, x *[MnistInputs]float32, y *[M
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (mnistChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Mnist) ForwardBatch(dst, x []float32) {
 	n := len(x) / MnistInputs
 	if len(x) != n*MnistInputs || len(dst) != n*MnistOutputs {
 		panic("Mnist.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !mnistChunked() {
+		for k := range n {
+			xk := (*[MnistInputs]float32)(x[k*MnistInputs:])
+			*(*[MnistOutputs]float32)(dst[k*MnistOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

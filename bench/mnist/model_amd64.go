@@ -92,3 +92,11 @@ func mnistSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	}
 	mnistSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// mnistChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: if the processor has AVX2 and FMA, for the
+// assembly; without them the samples one at a time are faster than the chunks in
+// plain Go.
+func mnistChunked() bool {
+	return mnistAVX2
+}

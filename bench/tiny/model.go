@@ -454,8 +454,8 @@ func (m *Tiny) Backward(g *Tiny, s *TinyTrace, x *[TinyInputs]float64, y *[TinyO
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (tinyChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (tinyChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Tiny) ForwardBatch(dst, x []float64) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(dst) != n*TinyOutputs {
@@ -515,8 +515,8 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float64) (loss float64) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (tinyChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (tinyChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {

@@ -49,9 +49,8 @@ func (m *Tiny) logits(x *[TinyInputs]float64) (z [TinyOutputs]float64) {
 	return m.logitsGo(x)
 }
 
-// tinyChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// tinyChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func tinyChunked() bool {
 	return true
 }

@@ -25,10 +25,9 @@ func (m *Tiny) logits(x *[TinyInputs]float64) (z [TinyOutputs]float64) {
 	return m.logitsGo(x)
 }
 
-// tinyChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code:
-// this build has no assembly, and the unrolled code is faster than the chunks in
-// plain Go.
+// tinyChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: this build has no assembly, and the
+// samples one at a time are faster than the chunks in plain Go.
 func tinyChunked() bool {
 	return false
 }

@@ -259,11 +259,20 @@ func (m *Wide) Backward(g *Wide, s *WideTrace, x *[WideInputs]float32, y *[WideO
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (wideChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Wide) ForwardBatch(dst, x []float32) {
 	n := len(x) / WideInputs
 	if len(x) != n*WideInputs || len(dst) != n*WideOutputs {
 		panic("Wide.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !wideChunked() {
+		for k := range n {
+			xk := (*[WideInputs]float32)(x[k*WideInputs:])
+			*(*[WideOutputs]float32)(dst[k*WideOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -59,3 +59,9 @@ func wideTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, 
 func wideSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	wideSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// wideChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func wideChunked() bool {
+	return true
+}

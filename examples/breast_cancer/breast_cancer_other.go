@@ -18,3 +18,10 @@ func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	cancerTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// cancerChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: this build has no assembly, and the samples
+// one at a time are faster than the chunks in plain Go.
+func cancerChunked() bool {
+	return false
+}

@@ -281,11 +281,20 @@ func (m *Digits) Backward(g *Digits, s *DigitsTrace, x *[DigitsInputs]float32,
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (digitsChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Digits) ForwardBatch(dst, x []float32) {
 	n := len(x) / DigitsInputs
 	if len(x) != n*DigitsInputs || len(dst) != n*DigitsOutputs {
 		panic("Digits.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !digitsChunked() {
+		for k := range n {
+			xk := (*[DigitsInputs]float32)(x[k*DigitsInputs:])
+			*(*[DigitsOutputs]float32)(dst[k*DigitsOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -60,3 +60,9 @@ func digitsTransposeKernel(rows, cols int, src []float32, lds int, dst []float32
 func digitsSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	digitsSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// digitsChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func digitsChunked() bool {
+	return true
+}

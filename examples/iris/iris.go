@@ -454,8 +454,8 @@ func (m *Iris) Backward(g *Iris, s *IrisTrace, x *[IrisInputs]float64, y *[IrisO
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (irisChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (irisChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Iris) ForwardBatch(dst, x []float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(dst) != n*IrisOutputs {
@@ -515,8 +515,8 @@ func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (irisChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (irisChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Iris) TrainWith(g *Iris, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(y) != n*IrisOutputs {

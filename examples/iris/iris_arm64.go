@@ -49,9 +49,8 @@ func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
 	return m.logitsGo(x)
 }
 
-// irisChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// irisChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func irisChunked() bool {
 	return true
 }

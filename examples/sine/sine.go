@@ -439,11 +439,20 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (sineChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Sine) ForwardBatch(dst, x []float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(dst) != n*SineOutputs {
 		panic("Sine.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !sineChunked() {
+		for k := range n {
+			xk := (*[SineInputs]float64)(x[k*SineInputs:])
+			*(*[SineOutputs]float64)(dst[k*SineOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -54,3 +54,9 @@ func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// sineChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func sineChunked() bool {
+	return true
+}

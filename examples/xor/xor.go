@@ -207,8 +207,8 @@ func (m *XOR) Backward(g *XOR, s *XORTrace, x *[XORInputs]float64, y *[XOROutput
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (xORChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (xORChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *XOR) ForwardBatch(dst, x []float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(dst) != n*XOROutputs {
@@ -269,8 +269,8 @@ func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (xORChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (xORChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *XOR) TrainWith(g *XOR, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(y) != n*XOROutputs {

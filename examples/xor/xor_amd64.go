@@ -59,10 +59,10 @@ func xORTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, l
 	xORTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// xORChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: if
-// the processor has AVX2 and FMA, for the assembly; without them the unrolled code
-// is faster than the chunks in plain Go.
+// xORChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: if the processor has AVX2 and FMA, for
+// the assembly; without them the samples one at a time are faster than the chunks
+// in plain Go.
 func xORChunked() bool {
 	return xORAVX2
 }

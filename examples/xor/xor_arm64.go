@@ -38,9 +38,8 @@ func xORTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, l
 	xORTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// xORChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// xORChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func xORChunked() bool {
 	return true
 }

@@ -232,11 +232,20 @@ func (m *Cancer) Backward(g *Cancer, s *CancerTrace, x *[CancerInputs]float64,
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (cancerChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Cancer) ForwardBatch(dst, x []float64) {
 	n := len(x) / CancerInputs
 	if len(x) != n*CancerInputs || len(dst) != n*CancerOutputs {
 		panic("Cancer.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !cancerChunked() {
+		for k := range n {
+			xk := (*[CancerInputs]float64)(x[k*CancerInputs:])
+			*(*[CancerOutputs]float64)(dst[k*CancerOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

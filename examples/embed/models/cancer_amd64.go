@@ -75,3 +75,11 @@ func cancerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 	}
 	cancerTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// cancerChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: if the processor has AVX2 and FMA, for the
+// assembly; without them the samples one at a time are faster than the chunks in
+// plain Go.
+func cancerChunked() bool {
+	return cancerAVX2
+}

@@ -93,10 +93,10 @@ func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
 	return m.logitsGo(x)
 }
 
-// irisChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: if
-// the processor has AVX2 and FMA, for the assembly; without them the unrolled code
-// is faster than the chunks in plain Go.
+// irisChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: if the processor has AVX2 and FMA, for
+// the assembly; without them the samples one at a time are faster than the chunks
+// in plain Go.
 func irisChunked() bool {
 	return irisAVX2
 }

@@ -25,10 +25,9 @@ func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
 	return m.logitsGo(x)
 }
 
-// irisChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code:
-// this build has no assembly, and the unrolled code is faster than the chunks in
-// plain Go.
+// irisChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: this build has no assembly, and the
+// samples one at a time are faster than the chunks in plain Go.
 func irisChunked() bool {
 	return false
 }

@@ -772,8 +772,8 @@ func (m *Deep) Backward(g *Deep, s *DeepTrace, x *[DeepInputs]float64, y *[DeepO
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (deepChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (deepChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Deep) ForwardBatch(dst, x []float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(dst) != n*DeepOutputs {
@@ -896,8 +896,8 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (deepChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (deepChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(y) != n*DeepOutputs {

@@ -77,10 +77,10 @@ func deepSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	deepSoftmaxGo(k, n, z, ld, p, sum)
 }
 
-// deepChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: if
-// the processor has AVX2 and FMA, for the assembly; without them the unrolled code
-// is faster than the chunks in plain Go.
+// deepChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: if the processor has AVX2 and FMA, for
+// the assembly; without them the samples one at a time are faster than the chunks
+// in plain Go.
 func deepChunked() bool {
 	return deepAVX2
 }

@@ -43,9 +43,8 @@ func deepSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	deepSoftmaxGo(k, n, z, ld, p, sum)
 }
 
-// deepChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// deepChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func deepChunked() bool {
 	return true
 }

@@ -19,10 +19,9 @@ func deepSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	deepSoftmaxGo(k, n, z, ld, p, sum)
 }
 
-// deepChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code:
-// this build has no assembly, and the unrolled code is faster than the chunks in
-// plain Go.
+// deepChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: this build has no assembly, and the
+// samples one at a time are faster than the chunks in plain Go.
 func deepChunked() bool {
 	return false
 }

@@ -728,11 +728,20 @@ func (m *Dropped) Backward(g *Dropped, s *DroppedTrace, x *[DroppedInputs]float6
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (droppedChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Dropped) ForwardBatch(dst, x []float64) {
 	n := len(x) / DroppedInputs
 	if len(x) != n*DroppedInputs || len(dst) != n*DroppedOutputs {
 		panic("Dropped.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !droppedChunked() {
+		for k := range n {
+			xk := (*[DroppedInputs]float64)(x[k*DroppedInputs:])
+			*(*[DroppedOutputs]float64)(dst[k*DroppedOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -93,3 +93,11 @@ func droppedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	}
 	droppedSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// droppedChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: if the processor has AVX2 and FMA, for the
+// assembly; without them the samples one at a time are faster than the chunks in
+// plain Go.
+func droppedChunked() bool {
+	return droppedAVX2
+}

@@ -62,3 +62,9 @@ func droppedTransposeKernel(rows, cols int, src []float64, lds int, dst []float6
 func droppedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	droppedSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// droppedChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func droppedChunked() bool {
+	return true
+}

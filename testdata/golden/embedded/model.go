@@ -266,11 +266,20 @@ func (m *Reader) Backward(g *Reader, s *ReaderTrace, x *[ReaderInputs]float32,
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (readerChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Reader) ForwardBatch(dst, x []float32) {
 	n := len(x) / ReaderInputs
 	if len(x) != n*ReaderInputs || len(dst) != n*ReaderOutputs {
 		panic("Reader.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !readerChunked() {
+		for k := range n {
+			xk := (*[ReaderInputs]float32)(x[k*ReaderInputs:])
+			*(*[ReaderOutputs]float32)(dst[k*ReaderOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -60,3 +60,9 @@ func readerTransposeKernel(rows, cols int, src []float32, lds int, dst []float32
 func readerSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	readerSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// readerChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func readerChunked() bool {
+	return true
+}

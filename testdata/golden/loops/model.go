@@ -439,11 +439,20 @@ func (m *Looped) Backward(g *Looped, s *LoopedTrace, x *[LoopedInputs]float64,
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (loopedChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Looped) ForwardBatch(dst, x []float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(dst) != n*LoopedOutputs {
 		panic("Looped.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !loopedChunked() {
+		for k := range n {
+			xk := (*[LoopedInputs]float64)(x[k*LoopedInputs:])
+			*(*[LoopedOutputs]float64)(dst[k*LoopedOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -92,3 +92,11 @@ func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	}
 	loopedSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// loopedChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: if the processor has AVX2 and FMA, for the
+// assembly; without them the samples one at a time are faster than the chunks in
+// plain Go.
+func loopedChunked() bool {
+	return loopedAVX2
+}

@@ -60,3 +60,9 @@ func loopedTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 func loopedSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	loopedSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// loopedChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func loopedChunked() bool {
+	return true
+}

@@ -313,11 +313,20 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (smallChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Small) ForwardBatch(dst, x []float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(dst) != n*SmallOutputs {
 		panic("Small.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !smallChunked() {
+		for k := range n {
+			xk := (*[SmallInputs]float32)(x[k*SmallInputs:])
+			*(*[SmallOutputs]float32)(dst[k*SmallOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

@@ -214,11 +214,20 @@ func (m *Tagger) Backward(g *Tagger, s *TaggerTrace, x *[TaggerInputs]float64,
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (taggerChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Tagger) ForwardBatch(dst, x []float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(dst) != n*TaggerOutputs {
 		panic("Tagger.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !taggerChunked() {
+		for k := range n {
+			xk := (*[TaggerInputs]float64)(x[k*TaggerInputs:])
+			*(*[TaggerOutputs]float64)(dst[k*TaggerOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

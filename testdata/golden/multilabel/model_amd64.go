@@ -75,3 +75,11 @@ func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 	}
 	taggerTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// taggerChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: if the processor has AVX2 and FMA, for the
+// assembly; without them the samples one at a time are faster than the chunks in
+// plain Go.
+func taggerChunked() bool {
+	return taggerAVX2
+}

@@ -55,3 +55,9 @@ func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) 
 func taggerTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	taggerTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// taggerChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func taggerChunked() bool {
+	return true
+}

@@ -38,9 +38,8 @@ func tinyTransposeKernel(rows, cols int, src []float32, lds int, dst []float32, 
 	tinyTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// tinyChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// tinyChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func tinyChunked() bool {
 	return true
 }

@@ -396,8 +396,8 @@ func (m *Sine) Backward(g *Sine, s *SineTrace, x *[SineInputs]float64, y *[SineO
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (sineChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (sineChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Sine) ForwardBatch(dst, x []float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(dst) != n*SineOutputs {
@@ -468,8 +468,8 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (sineChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (sineChunked); elsewhere the samples go one at a time, which is then
+// faster.
 func (m *Sine) TrainWith(g *Sine, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {

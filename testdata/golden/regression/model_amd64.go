@@ -60,10 +60,10 @@ func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// sineChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: if
-// the processor has AVX2 and FMA, for the assembly; without them the unrolled code
-// is faster than the chunks in plain Go.
+// sineChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: if the processor has AVX2 and FMA, for
+// the assembly; without them the samples one at a time are faster than the chunks
+// in plain Go.
 func sineChunked() bool {
 	return sineAVX2
 }

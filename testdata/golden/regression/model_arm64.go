@@ -38,9 +38,8 @@ func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// sineChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// sineChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func sineChunked() bool {
 	return true
 }

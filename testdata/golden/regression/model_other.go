@@ -14,10 +14,9 @@ func sineTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, 
 	sineTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// sineChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code:
-// this build has no assembly, and the unrolled code is faster than the chunks in
-// plain Go.
+// sineChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: this build has no assembly, and the
+// samples one at a time are faster than the chunks in plain Go.
 func sineChunked() bool {
 	return false
 }

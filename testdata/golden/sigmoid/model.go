@@ -228,8 +228,8 @@ func (m *Binary) Backward(g *Binary, s *BinaryTrace, x *[BinaryInputs]float64,
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (binaryChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (binaryChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Binary) ForwardBatch(dst, x []float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(dst) != n*BinaryOutputs {
@@ -290,8 +290,8 @@ func (m *Binary) TrainBatch(g *Binary, x, y []float64) (loss float64) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (binaryChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (binaryChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Binary) TrainWith(g *Binary, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / BinaryInputs
 	if len(x) != n*BinaryInputs || len(y) != n*BinaryOutputs {

@@ -60,10 +60,10 @@ func binaryTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 	binaryTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// binaryChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: if
-// the processor has AVX2 and FMA, for the assembly; without them the unrolled code
-// is faster than the chunks in plain Go.
+// binaryChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: if the processor has AVX2 and FMA, for
+// the assembly; without them the samples one at a time are faster than the chunks
+// in plain Go.
 func binaryChunked() bool {
 	return binaryAVX2
 }

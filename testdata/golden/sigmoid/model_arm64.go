@@ -38,9 +38,8 @@ func binaryTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 	binaryTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// binaryChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// binaryChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func binaryChunked() bool {
 	return true
 }

@@ -14,10 +14,9 @@ func binaryTransposeKernel(rows, cols int, src []float64, lds int, dst []float64
 	binaryTransposeGo(rows, cols, src, lds, dst, ldd)
 }
 
-// binaryChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code:
-// this build has no assembly, and the unrolled code is faster than the chunks in
-// plain Go.
+// binaryChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: this build has no assembly, and the
+// samples one at a time are faster than the chunks in plain Go.
 func binaryChunked() bool {
 	return false
 }

@@ -583,8 +583,8 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (smallChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (smallChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Small) ForwardBatch(dst, x []float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(dst) != n*SmallOutputs {
@@ -649,8 +649,8 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (smallChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (smallChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(y) != n*SmallOutputs {

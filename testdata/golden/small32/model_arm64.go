@@ -49,9 +49,8 @@ func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 	return m.logitsGo(x)
 }
 
-// smallChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// smallChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func smallChunked() bool {
 	return true
 }

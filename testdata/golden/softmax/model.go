@@ -300,8 +300,8 @@ func (m *Classifier) Backward(g *Classifier, s *ClassifierTrace, x *[ClassifierI
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (classifierChunked); elsewhere they go one sample at a time through
-// the unrolled code, which is then faster.
+// in assembly (classifierChunked); elsewhere the samples go one at a time, which
+// is then faster.
 func (m *Classifier) ForwardBatch(dst, x []float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(dst) != n*ClassifierOutputs {
@@ -361,8 +361,8 @@ func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (classifierChunked); elsewhere they go one sample at a time through
-// the unrolled code, which is then faster.
+// in assembly (classifierChunked); elsewhere the samples go one at a time, which
+// is then faster.
 func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(y) != n*ClassifierOutputs {

@@ -95,10 +95,10 @@ func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]
 	return m.logitsGo(x)
 }
 
-// classifierChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: if
-// the processor has AVX2 and FMA, for the assembly; without them the unrolled code
-// is faster than the chunks in plain Go.
+// classifierChunked reports whether the batch functions take the samples in
+// chunks, on the kernels, rather than one at a time: if the processor has AVX2 and
+// FMA, for the assembly; without them the samples one at a time are faster than
+// the chunks in plain Go.
 func classifierChunked() bool {
 	return classifierAVX2
 }

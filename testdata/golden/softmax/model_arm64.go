@@ -52,9 +52,8 @@ func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]
 	return m.logitsGo(x)
 }
 
-// classifierChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// classifierChunked reports whether the batch functions take the samples in
+// chunks, on the kernels, rather than one at a time: the products run in assembly.
 func classifierChunked() bool {
 	return true
 }

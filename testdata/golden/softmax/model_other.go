@@ -27,10 +27,9 @@ func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]
 	return m.logitsGo(x)
 }
 
-// classifierChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code:
-// this build has no assembly, and the unrolled code is faster than the chunks in
-// plain Go.
+// classifierChunked reports whether the batch functions take the samples in
+// chunks, on the kernels, rather than one at a time: this build has no assembly,
+// and the samples one at a time are faster than the chunks in plain Go.
 func classifierChunked() bool {
 	return false
 }

@@ -60,3 +60,9 @@ func tilesTransposeKernel(rows, cols int, src []float32, lds int, dst []float32,
 func tilesSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	tilesSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// tilesChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func tilesChunked() bool {
+	return true
+}

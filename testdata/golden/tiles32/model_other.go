@@ -23,3 +23,10 @@ func tilesTransposeKernel(rows, cols int, src []float32, lds int, dst []float32,
 func tilesSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	tilesSoftmaxGo(k, n, z, ld, p, sum)
 }
+
+// tilesChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: this build has no assembly, and the samples
+// one at a time are faster than the chunks in plain Go.
+func tilesChunked() bool {
+	return false
+}

@@ -250,11 +250,20 @@ func (m *Tiles) Backward(g *Tiles, s *TilesTrace, x *[TilesInputs]float64, y *[T
 //
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
-// samples rather than once per sample.
+// samples rather than once per sample. That is where the build runs the products
+// in assembly (tilesChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Tiles) ForwardBatch(dst, x []float64) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(dst) != n*TilesOutputs {
 		panic("Tiles.ForwardBatch: the slices hold different numbers of samples")
+	}
+	if !tilesChunked() {
+		for k := range n {
+			xk := (*[TilesInputs]float64)(x[k*TilesInputs:])
+			*(*[TilesOutputs]float64)(dst[k*TilesOutputs:]) = m.Forward(xk)
+		}
+		return
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.

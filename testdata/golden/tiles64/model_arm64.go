@@ -55,3 +55,9 @@ func tilesGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 func tilesTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	tilesTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// tilesChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: the products run in assembly.
+func tilesChunked() bool {
+	return true
+}

@@ -18,3 +18,10 @@ func tilesGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
 func tilesTransposeKernel(rows, cols int, src []float64, lds int, dst []float64, ldd int) {
 	tilesTransposeGo(rows, cols, src, lds, dst, ldd)
 }
+
+// tilesChunked reports whether ForwardBatch takes the samples in chunks, on the
+// kernels, rather than one at a time: this build has no assembly, and the samples
+// one at a time are faster than the chunks in plain Go.
+func tilesChunked() bool {
+	return false
+}

@@ -334,8 +334,8 @@ func (m *Flower) Backward(g *Flower, s *FlowerTrace, x *[FlowerInputs]float64,
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (flowerChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (flowerChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Flower) ForwardBatch(dst, x []float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(dst) != n*FlowerOutputs {
@@ -395,8 +395,8 @@ func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 // The samples go through the network 32 at a time, layer by layer, each layer one
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample. That is where the build runs the products
-// in assembly (flowerChunked); elsewhere they go one sample at a time through the
-// unrolled code, which is then faster.
+// in assembly (flowerChunked); elsewhere the samples go one at a time, which is
+// then faster.
 func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(y) != n*FlowerOutputs {

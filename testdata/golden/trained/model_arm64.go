@@ -49,9 +49,8 @@ func (m *Flower) logits(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
 	return m.logitsGo(x)
 }
 
-// flowerChunked reports whether TrainWith and ForwardBatch take the samples in
-// chunks, on the kernels, rather than one at a time through the unrolled code: the
-// products run in assembly.
+// flowerChunked reports whether the batch functions take the samples in chunks, on
+// the kernels, rather than one at a time: the products run in assembly.
 func flowerChunked() bool {
 	return true
 }

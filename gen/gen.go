@@ -233,7 +233,7 @@ func (e *emitter) batch() {
 		)
 	}
 	e.docf(`ForwardBatch computes Forward for each of the samples in x, %s features
-each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inputs, n.Outputs, e.chunkDoc(m.Chunk > 0))
+each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inputs, n.Outputs, e.chunkDoc(true))
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("ForwardBatch").Params(Id("dst"), Id("x").Index().Add(e.T())).BlockFunc(func(g *Group) {
 		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
 		g.Add(check("ForwardBatch"))
@@ -348,7 +348,7 @@ one at a time, which is then faster.`, e.chunked())
 // the chunks only where the build has the kernels in assembly: for a
 // model whose layers are all unrolled, which trains one sample at a time
 // faster than in chunks on the plain Go kernels. ForwardBatch of every
-// chunked model chooses so, its samples one at a time through gemv.
+// chunked model chooses so, its samples one at a time through Forward.
 func (e *emitter) trainChunksOptional() bool { return e.m.Chunk > 0 && !looped(e.m) }
 
 // chunked is the function of the kernel files that reports whether the

@@ -209,8 +209,9 @@ func (w *writer) gemmAMD64(name string, t x86) {
 //
 //	R8 rows left   SI a at the row block, row 0   DI y at the row block
 //	R11 lda in bytes   DX, R9, R10, CX, R12, R13, R14 a at rows 1–7
-//	BX x; AX the byte offset of p; k+8(FP) is rewritten to the last offset
-//	of a whole vector (k in bytes, less one vector), m+0(FP) to k mod lanes
+//	BX x; SI and BX point past the whole vectors, and AX is the byte offset
+//	of p from there: it counts up to 0 from minus their bytes, to which
+//	k+8(FP) is rewritten; m+0(FP) is rewritten to k mod lanes
 //	Y0–Y7 the accumulators, Y8 x, Y9 the mask of the values left, Y10 a row's
 //	values left, Y11, Y12 the masks of the rows left, Y13 y under them
 func (w *writer) gemvAMD64(name string, t x86) {
@@ -234,29 +235,43 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	w.Op("NEGQ AX")
 	w.Op("LEAQ %s+%d(SB), R9", masks, lanes*t.size)
 	w.Op("VMOVUP%s (R9)(AX*%d), Y9", t.p[1:], t.size)
+	w.Comment("The bytes of the whole vectors: SI and BX move past them, k+8(FP) is rewritten",
+		"to minus their count.")
 	w.Op("MOVQ k+8(FP), AX")
+	w.Op("ANDQ $%d, AX", -lanes)
 	w.Op("SHLQ $%d, AX", t.shift)
-	w.Op("SUBQ $32, AX")
+	w.Op("ADDQ AX, SI")
+	w.Op("ADDQ AX, BX")
+	w.Op("NEGQ AX")
 	w.Op("MOVQ AX, k+8(FP)")
 	vec := "VMOVUP" + t.p[1:]
 	rows := []string{"SI", "DX", "R9", "R10", "CX", "R12", "R13", "R14"}
 	at := func(i int) string { return fmt.Sprintf("(%s)(AX*1)", rows[i]) }
 	// block writes the sums of the 8 rows at rows into Y0–Y7, from whole
-	// vectors and then the masked rest.
+	// vectors and then the masked rest. The first vector's products start
+	// the sums, so that no FMA waits on a zeroed accumulator.
 	block := func(tag string) {
+		w.Op("MOVQ k+8(FP), AX")
+		w.Op("TESTQ AX, AX")
+		w.Op("JEQ zero%s", tag)
+		w.Op("%s (BX)(AX*1), Y8", vec)
 		for i := range 8 {
-			w.Op("VXORP%s Y%d, Y%d, Y%d", t.p[1:], i, i, i)
+			w.Op("VMUL%s %s, Y8, Y%d", t.p, at(i), i)
 		}
-		w.Op("XORQ AX, AX")
+		w.Op("ADDQ $32, AX")
+		w.Op("JEQ rest%s", tag)
 		w.Label("vec" + tag)
-		w.Op("CMPQ AX, k+8(FP)")
-		w.Op("JGT rest%s", tag)
 		w.Op("%s (BX)(AX*1), Y8", vec)
 		for i := range 8 {
 			w.Op("VFMADD231%s %s, Y8, Y%d", t.p, at(i), i)
 		}
 		w.Op("ADDQ $32, AX")
-		w.Op("JMP vec%s", tag)
+		w.Op("JNE vec%s", tag)
+		w.Op("JMP rest%s", tag)
+		w.Label("zero" + tag)
+		for i := range 8 {
+			w.Op("VXORP%s Y%d, Y%d, Y%d", t.p[1:], i, i, i)
+		}
 		w.Label("rest" + tag)
 		w.Op("CMPQ m+0(FP), $0")
 		w.Op("JEQ sum%s", tag)

@@ -14,10 +14,10 @@ import (
 //
 //	// irisRelu computes relu(z) = max(z, 0).
 //	func irisRelu(z float64) float64 {
-//		if z > 0 {
-//			return z
+//		if z < 0 {
+//			return 0
 //		}
-//		return 0
+//		return z
 //	}
 //
 // For float32 models a helper that calls package math computes in float64.
@@ -73,6 +73,11 @@ func (e *emitter) body(g *Group, x ir.Expr, wide bool) {
 	case ir.Cond:
 		g.If(Id(string(x.X)).Op(">").Lit(0)).Block(ret(x.Then))
 		g.Add(ret(x.Else))
+	case ir.Max:
+		// A test and a branch, which cost less than Go's max; a NaN of x.X
+		// is returned, as max returns it.
+		g.If(val(x.X).Op("<").Add(val(x.Y))).Block(ret(x.Y))
+		g.Add(ret(x.X))
 	default:
 		g.Add(ret(x))
 	}

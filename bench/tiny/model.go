@@ -608,7 +608,10 @@ func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float64) (loss float64) {
 
 // tinyRelu computes relu(z) = max(z, 0).
 func tinyRelu(z float64) float64 {
-	return max(z, 0)
+	if z < 0 {
+		return 0
+	}
+	return z
 }
 
 // tinyReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

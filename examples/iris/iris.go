@@ -608,7 +608,10 @@ func (m *Iris) TrainWith(g *Iris, x, y, w, masks []float64) (loss float64) {
 
 // irisRelu computes relu(z) = max(z, 0).
 func irisRelu(z float64) float64 {
-	return max(z, 0)
+	if z < 0 {
+		return 0
+	}
+	return z
 }
 
 // irisReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

@@ -722,7 +722,10 @@ var IrisTrained = &IrisPredictor{
 
 // irisRelu computes relu(z) = max(z, 0).
 func irisRelu(z float64) float64 {
-	return max(z, 0)
+	if z < 0 {
+		return 0
+	}
+	return z
 }
 
 // irisReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

@@ -1185,7 +1185,10 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 
 // deepRelu computes relu(z) = max(z, 0).
 func deepRelu(z float64) float64 {
-	return max(z, 0)
+	if z < 0 {
+		return 0
+	}
+	return z
 }
 
 // deepReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).
@@ -1199,7 +1202,10 @@ func deepReluDeriv(a float64) float64 {
 // deepLeakyRelu0_1 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α =
 // 0.1.
 func deepLeakyRelu0_1(z float64) float64 {
-	return max(z, 0.1*z)
+	if z < 0.1*z {
+		return 0.1 * z
+	}
+	return z
 }
 
 // deepLeakyRelu0_1Deriv computes leaky_relu'(z) = 1 if z > 0 else α, read off a

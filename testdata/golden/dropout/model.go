@@ -1093,7 +1093,10 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 
 // droppedRelu computes relu(z) = max(z, 0).
 func droppedRelu(z float64) float64 {
-	return max(z, 0)
+	if z < 0 {
+		return 0
+	}
+	return z
 }
 
 // droppedReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

@@ -500,7 +500,10 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 // smallLeakyRelu0_01 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α
 // = 0.01.
 func smallLeakyRelu0_01(z float32) float32 {
-	return max(z, 0.01*z)
+	if z < 0.01*z {
+		return 0.01 * z
+	}
+	return z
 }
 
 // smallLeakyRelu0_01Deriv computes leaky_relu'(z) = 1 if z > 0 else α, read off a

@@ -762,7 +762,10 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 
 // smallRelu computes relu(z) = max(z, 0).
 func smallRelu(z float32) float32 {
-	return max(z, 0)
+	if z < 0 {
+		return 0
+	}
+	return z
 }
 
 // smallReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

@@ -456,7 +456,10 @@ func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss fl
 
 // classifierRelu computes relu(z) = max(z, 0).
 func classifierRelu(z float64) float64 {
-	return max(z, 0)
+	if z < 0 {
+		return 0
+	}
+	return z
 }
 
 // classifierReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

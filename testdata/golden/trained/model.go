@@ -580,7 +580,10 @@ var FlowerTrained = &FlowerPredictor{
 
 // flowerRelu computes relu(z) = max(z, 0).
 func flowerRelu(z float64) float64 {
-	return max(z, 0)
+	if z < 0 {
+		return 0
+	}
+	return z
 }
 
 // flowerReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

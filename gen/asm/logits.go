@@ -64,14 +64,24 @@ func (w *writer) logitsAMD64(name string, t x86, net *Net) {
 			}
 		}
 	}
-	frame := 2 * widest
 	inRegister := func(op string) bool { return op[0] == 'Y' }
+	// The frame holds the buffers the layers use: one, or two when
+	// consecutive layers are on the stack.
+	frame := 0
+	for l, pl := range places {
+		if len(pl) > 0 && !inRegister(pl[0]) {
+			frame = max(frame, (l%2+1)*widest)
+		}
+	}
 	// mask loads into reg the mask of the values past the whole vectors of
-	// n, if there are any, and reports whether there are.
+	// n, if there are any and reg does not hold it yet, and reports whether
+	// there are.
+	held := map[int]int{} // the values left that each mask register covers
 	mask := func(reg, n int) bool {
 		left := n % t.lanes
-		if left != 0 {
+		if left != 0 && held[reg] != left {
 			w.Op("VMOVUP%s %s+%d(SB), Y%d", t.p[1:], masks, (t.lanes-left)*t.size, reg)
+			held[reg] = left
 		}
 		return left != 0
 	}

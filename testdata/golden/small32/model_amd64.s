@@ -755,7 +755,6 @@ TEXT ·smallLogitsAVX2(SB), NOSPLIT, $256-24
 	VMASKMOVPS 0(BX), Y14, Y10
 // Layer 1, 2 → 30: relu(W·a + b); VMAXP returns its first operand
 // where one is NaN: the sum, NaN, as max(z, 0) in Go.
-	VMOVUPS ·smallLogitsMasks+24(SB), Y14
 	VMOVUPS ·smallLogitsMasks+8(SB), Y13
 	VMASKMOVPS 0(SI), Y14, Y15
 	VMULPS Y10, Y15, Y0
@@ -916,7 +915,6 @@ TEXT ·smallLogitsAVX2(SB), NOSPLIT, $256-24
 	VMOVAPS Y0, Y10
 // Layer 3, 2 → 10: z = W·a + b.
 	VMOVUPS ·smallLogitsMasks+24(SB), Y14
-	VMOVUPS ·smallLogitsMasks+24(SB), Y13
 	VMASKMOVPS 608(SI), Y14, Y15
 	VMULPS Y10, Y15, Y0
 	VMASKMOVPS 616(SI), Y14, Y15

@@ -264,9 +264,67 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 				g.Comment("Too few columns for skipping the zeros of a to pay for taking the rows one at a time.")
 				g.Id("mode").Op("&^=").Add(e.gemmSparse())
 			}
-			g.Id(gemm+"Go").Call(Id("m"), Id("n").Op("-").Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"),
-				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mask"), Id("mode"))
+			rest := []Code{Id("m"), Id("n").Op("-").Id("whole"), Id("k"), Id("a"), Id("ars"), Id("acs"),
+				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mask"), Id("mode")}
+			if rows := e.m.EdgeRows(); rows > 0 {
+				g.Comment("Where the assembly runs, the kernel takes them too, a tile copied out and back;")
+				g.Comment("a row alone is as fast in Go.")
+				g.If(Id(e.chunked()).Call().Op("&&").Id("m").Op(">").Lit(1).Op("&&").Id("m").Op("<=").Lit(rows).Op("&&").Id("k").Op("<=").Lit(rows)).Block(
+					Id(gemm+"Edge").Call(rest...),
+					Return(),
+				)
+			}
+			g.Id(gemm + "Go").Call(rest...)
 		}),
+	)
+	if e.m.EdgeRows() > 0 {
+		e.gemmEdge(k)
+	}
+}
+
+// gemmEdge emits the edge of gemm: fewer columns than a tile, copied
+// into buffers a tile wide for the kernel, for example:
+//
+//	func irisGemmEdge(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+//		ldc int, bias, mask []float64, mode int) {
+//		var bt [32 * 8]float64
+//		var ct, mt [32 * 8]float64
+//		for p := range k {
+//			for j, v := range b[p*ldb:][:n] {
+//				bt[p*8+j] = v
+//			}
+//		}
+//		…
+//		irisGemmKernel(m, 8, k, a, ars, acs, bt[:], 8, ct[:], 8, bias, mt[:], mode)
+//		…
+//	}
+func (e *emitter) gemmEdge(k kernel) {
+	gemm, cols, rows := e.gemm(), e.m.Cols(), e.m.EdgeRows()
+	e.docf(`%sEdge is %s for the n < %d columns past the whole tiles, with
+m and k at most %d: it copies b's columns, and c's and the mask's, into
+buffers a tile wide, runs %sKernel there, and copies c's columns back.
+The columns past n compute from zeros and are not read.`, gemm, gemm, cols, rows, gemm)
+	size := Lit(rows).Op("*").Lit(cols)
+	// into copies the n values of row i of src (stride ld) into row i of
+	// the buffer dst; back copies them the other way.
+	into := func(i, dst, src, ld string) Code {
+		return For(List(Id("j"), Id("v")).Op(":=").Range().Id(src).Index(Id(i).Op("*").Id(ld).Op(":")).Index(Op(":").Id("n"))).Block(
+			Id(dst).Index(Id(i).Op("*").Lit(cols).Op("+").Id("j")).Op("=").Id("v"),
+		)
+	}
+	e.f.Func().Id(gemm+"Edge").Params(e.signature(k, false)...).Block(
+		Var().Id("bt").Index(size).Add(e.T()),
+		Var().List(Id("ct"), Id("mt")).Index(size).Add(e.T()),
+		For(Id("p").Op(":=").Range().Id("k")).Block(into("p", "bt", "b", "ldb")),
+		For(Id("i").Op(":=").Range().Id("m")).BlockFunc(func(g *Group) {
+			g.Add(into("i", "ct", "c", "ldc"))
+			g.If(Id("mode").Op("&").Add(e.gemmMask()).Op("!=").Lit(0)).Block(into("i", "mt", "mask", "ldc"))
+		}),
+		Id(gemm+"Kernel").Call(Id("m"), Lit(cols), Id("k"), Id("a"), Id("ars"), Id("acs"), Id("bt").Index(Op(":")), Lit(cols),
+			Id("ct").Index(Op(":")), Lit(cols), Id("bias"), Id("mt").Index(Op(":")), Id("mode")),
+		For(Id("i").Op(":=").Range().Id("m")).Block(
+			Copy(Id("c").Index(Id("i").Op("*").Id("ldc").Op(":")).Index(Op(":").Id("n")), Id("ct").Index(Id("i").Op("*").Lit(cols).Op(":")).Index(Op(":").Id("n"))),
+		),
 	)
 }
 

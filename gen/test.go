@@ -325,7 +325,7 @@ func Test{{.Name}}Kernels(t *testing.T) {
 {{- if .Uses.Gemm}}
 	const tile = {{.Cols}}
 	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 17} {
-		for _, n := range []int{tile, 2 * tile, 3*tile + 5} {
+		for _, n := range []int{3, tile, 2 * tile, 3*tile + 5} {
 			for _, k := range []int{1, 2, 5, 33, 70} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).
 				for _, strided := range []bool{false, true} {

@@ -16,6 +16,32 @@ const MaxChunk = 32
 // 256-bit vectors. The chunk is a whole number of tiles.
 func (m *Model) Cols() int { return 64 / m.Float.Size() }
 
+// maxEdge is the most values in each buffer of gemm's edge: past it, the
+// columns past the kernel's whole tiles stay in plain Go.
+const maxEdge = 4096
+
+// EdgeRows returns the rows of the buffers through which gemm sends the
+// columns past the kernel's whole tiles to the kernel, one tile wide: for
+// a chunked model with a layer whose inputs are not whole tiles, whose
+// weight gradient (rows its units, k the chunk) and backward product
+// (rows the chunk, k its units) have such columns. It returns 0 when there
+// are none, or the buffers would hold more than maxEdge values.
+func (m *Model) EdgeRows() int {
+	if m.Chunk == 0 {
+		return 0
+	}
+	rows := 0
+	for _, l := range m.Layers {
+		if l.In%m.Cols() != 0 {
+			rows = max(rows, m.Chunk, l.Out)
+		}
+	}
+	if rows*m.Cols() > maxEdge {
+		return 0
+	}
+	return rows
+}
+
 // chunk returns the number of samples per chunk of m, or 0 when a layer
 // is too wide for one tile of samples to fit, and the samples go one at a
 // time. Even a model whose layers are all unrolled gains from the chunks:

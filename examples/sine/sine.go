@@ -660,8 +660,44 @@ func sineGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []
 		if mode&sineGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
+		// a row alone is as fast in Go.
+		if sineChunked() && m > 1 && m <= 32 && k <= 32 {
+			sineGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc,
+				bias, mask, mode)
+			return
+		}
 		sineGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
+	}
+}
+
+// sineGemmEdge is sineGemm for the n < 8 columns past the whole tiles, with m and
+// k at most 32: it copies b's columns, and c's and the mask's, into buffers a tile
+// wide, runs sineGemmKernel there, and copies c's columns back. The columns past n
+// compute from zeros and are not read.
+func sineGemmEdge(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
+	ldc int, bias, mask []float64, mode int) {
+	var bt [32 * 8]float64
+	var ct, mt [32 * 8]float64
+	for p := range k {
+		for j, v := range b[p*ldb:][:n] {
+			bt[p*8+j] = v
+		}
+	}
+	for i := range m {
+		for j, v := range c[i*ldc:][:n] {
+			ct[i*8+j] = v
+		}
+		if mode&sineGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				mt[i*8+j] = v
+			}
+		}
+	}
+	sineGemmKernel(m, 8, k, a, ars, acs, bt[:], 8, ct[:], 8, bias, mt[:], mode)
+	for i := range m {
+		copy(c[i*ldc:][:n], ct[i*8:][:n])
 	}
 }
 

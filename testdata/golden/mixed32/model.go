@@ -573,8 +573,44 @@ func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 		if mode&smallGemmMask != 0 {
 			mask = mask[whole:]
 		}
+		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
+		// a row alone is as fast in Go.
+		if smallChunked() && m > 1 && m <= 32 && k <= 32 {
+			smallGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc,
+				bias, mask, mode)
+			return
+		}
 		smallGemmGo(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc, bias, mask,
 			mode)
+	}
+}
+
+// smallGemmEdge is smallGemm for the n < 16 columns past the whole tiles, with m
+// and k at most 32: it copies b's columns, and c's and the mask's, into buffers a
+// tile wide, runs smallGemmKernel there, and copies c's columns back. The columns
+// past n compute from zeros and are not read.
+func smallGemmEdge(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
+	ldc int, bias, mask []float32, mode int) {
+	var bt [32 * 16]float32
+	var ct, mt [32 * 16]float32
+	for p := range k {
+		for j, v := range b[p*ldb:][:n] {
+			bt[p*16+j] = v
+		}
+	}
+	for i := range m {
+		for j, v := range c[i*ldc:][:n] {
+			ct[i*16+j] = v
+		}
+		if mode&smallGemmMask != 0 {
+			for j, v := range mask[i*ldc:][:n] {
+				mt[i*16+j] = v
+			}
+		}
+	}
+	smallGemmKernel(m, 16, k, a, ars, acs, bt[:], 16, ct[:], 16, bias, mt[:], mode)
+	for i := range m {
+		copy(c[i*ldc:][:n], ct[i*16:][:n])
 	}
 }
 

@@ -562,17 +562,17 @@ TEXT ·digitsGemvAVX2(SB), NOSPLIT, $0-56
 	ADDQ AX, BX
 	NEGQ AX
 	MOVQ AX, k+8(FP)
-// Blocks of 8 rows.
+// Blocks of 8 rows, whose pointers come at most three additions from SI.
 rows8:
 	CMPQ R8, $8
 	JLT tail
 	LEAQ (SI)(R11*1), DX
-	LEAQ (DX)(R11*1), R9
-	LEAQ (R9)(R11*1), R10
-	LEAQ (R10)(R11*1), CX
-	LEAQ (CX)(R11*1), R12
-	LEAQ (R12)(R11*1), R13
-	LEAQ (R13)(R11*1), R14
+	LEAQ (SI)(R11*2), R9
+	LEAQ (DX)(R11*2), R10
+	LEAQ (SI)(R11*4), CX
+	LEAQ (DX)(R11*4), R12
+	LEAQ (R9)(R11*4), R13
+	LEAQ (R10)(R11*4), R14
 	MOVQ k+8(FP), AX
 	TESTQ AX, AX
 	JEQ zero8

@@ -324,12 +324,13 @@ func (w *writer) gemvAMD64(name string, t x86) {
 			}
 		}
 	}
-	w.Comment("Blocks of 8 rows.")
+	w.Comment("Blocks of 8 rows, whose pointers come at most three additions from SI.")
 	w.Label("rows8")
 	w.Op("CMPQ R8, $8")
 	w.Op("JLT tail")
-	for i := 1; i < 8; i++ {
-		w.Op("LEAQ (%s)(R11*1), %s", rows[i-1], rows[i])
+	// Row i's pointer is row from's plus scale times lda.
+	for _, r := range []struct{ i, from, scale int }{{1, 0, 1}, {2, 0, 2}, {3, 1, 2}, {4, 0, 4}, {5, 1, 4}, {6, 2, 4}, {7, 3, 4}} {
+		w.Op("LEAQ (%s)(R11*%d), %s", rows[r.from], r.scale, rows[r.i])
 	}
 	block("8")
 	store("8", false)

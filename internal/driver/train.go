@@ -236,7 +236,7 @@ func size[T model.Float](d *data.Dataset[T]) int {
 // scores named by extras.
 func epochLine(e train.EpochStats, epochs int, head string, extras []string) string {
 	w := len(fmt.Sprint(epochs))
-	s := fmt.Sprintf("epoch %*d/%d  loss %.4f", w, e.Epoch, epochs, e.TrainLoss)
+	s := fmt.Sprintf("epoch %*d/%d  loss %s", w, e.Epoch, epochs, lossText(head, e.TrainLoss))
 	if e.Val.N > 0 {
 		s += "  val " + summary(e.Val, head, extras)
 		if e.Best {
@@ -246,14 +246,24 @@ func epochLine(e train.EpochStats, epochs int, head string, extras []string) str
 	return s
 }
 
+// lossText formats a loss as every line of a run does: a classifier's
+// with four decimals, a regression's, which can fall far below 1e-4, with
+// four significant digits.
+func lossText(head string, loss float64) string {
+	if head == model.Identity {
+		return fmt.Sprintf("%.4g", loss)
+	}
+	return fmt.Sprintf("%.4f", loss)
+}
+
 // summary prints the headline metrics and the scores named by extras
 // (see HeadMetrics).
 func summary(m train.Metrics, head string, extras []string) string {
 	var b strings.Builder
 	if head == model.Identity {
-		fmt.Fprintf(&b, "loss %.4g  mse %.4g  mae %.4g", m.Loss, m.MSE, m.MAE)
+		fmt.Fprintf(&b, "loss %s  mse %.4g  mae %.4g", lossText(head, m.Loss), m.MSE, m.MAE)
 	} else {
-		fmt.Fprintf(&b, "loss %.4f  accuracy %.2f%%", m.Loss, 100*m.Accuracy)
+		fmt.Fprintf(&b, "loss %s  accuracy %.2f%%", lossText(head, m.Loss), 100*m.Accuracy)
 	}
 	for _, name := range extras {
 		v, ok := headline(m, head, name)

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/nngen/nngen/runtime/model"
 	"github.com/nngen/nngen/runtime/train"
 	"github.com/nngen/nngen/testdata/golden/softmax"
 )
@@ -191,5 +192,25 @@ func TestTrainWarnings(t *testing.T) {
 		"for regression use an identity head (a last layer of 1 unit, activation: identity)\n"
 	if status != 0 || stderr != want {
 		t.Errorf("labels 0.5, 1.5, 2.5: status %d, stderr %q\nwant %q", status, stderr, want)
+	}
+}
+
+// TestEpochLine checks that an epoch's line shows a regression's small
+// loss with its digits, as its validation summary does, and a classifier's
+// with four decimals.
+func TestEpochLine(t *testing.T) {
+	e := train.EpochStats{Epoch: 3, TrainLoss: 1.234e-05, Val: train.Metrics{N: 10, Loss: 2.5e-05, MSE: 2.5e-05}}
+	got := epochLine(e, 10, model.Identity, nil)
+	for _, want := range []string{"epoch  3/10  loss 1.234e-05", "val loss 2.5e-05"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("regression: %q lacks %q", got, want)
+		}
+	}
+	e.TrainLoss, e.Val.Loss = 0.123456, 0.5
+	got = epochLine(e, 10, model.Softmax, nil)
+	for _, want := range []string{"loss 0.1235", "val loss 0.5000"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("classifier: %q lacks %q", got, want)
+		}
 	}
 }

@@ -311,7 +311,13 @@ func newPredictions[T model.Float](head string, widths []int, meta train.Meta, o
 	case head == model.Sigmoid:
 		pr.header = prefixed("p_", classNames(meta.Classes, out))
 	case out == 1 && meta.Target != "":
-		pr.header = []string{meta.Target}
+		// Named after the target, unless -keep copies the target's own values
+		// beside it.
+		name := meta.Target
+		if slices.Contains(o.Keep, name) {
+			name += "_pred"
+		}
+		pr.header = []string{name}
 	default:
 		for k := range out {
 			pr.header = append(pr.header, fmt.Sprintf("y%d", k))

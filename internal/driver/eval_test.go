@@ -20,16 +20,18 @@ func TestPredictionColumns(t *testing.T) {
 		head   string
 		widths []int
 		meta   train.Meta
+		keep   []string
 		want   []string
 	}{
-		{model.Softmax, []int{4, 3}, train.Meta{Classes: []string{"a", "b", "c"}}, []string{"class", "p_a", "p_b", "p_c"}},
-		{model.Softmax, []int{4, 2}, train.Meta{}, []string{"class", "p_0", "p_1"}},
-		{model.Sigmoid, []int{4, 1}, train.Meta{Classes: []string{"no", "yes"}}, []string{"class", "p_yes"}},
-		{model.Sigmoid, []int{4, 3}, train.Meta{}, []string{"p_0", "p_1", "p_2"}},
-		{model.Identity, []int{4, 1}, train.Meta{Target: "price"}, []string{"price"}},
-		{model.Identity, []int{4, 2}, train.Meta{Target: "price"}, []string{"y0", "y1"}},
+		{model.Softmax, []int{4, 3}, train.Meta{Classes: []string{"a", "b", "c"}}, nil, []string{"class", "p_a", "p_b", "p_c"}},
+		{model.Softmax, []int{4, 2}, train.Meta{}, nil, []string{"class", "p_0", "p_1"}},
+		{model.Sigmoid, []int{4, 1}, train.Meta{Classes: []string{"no", "yes"}}, nil, []string{"class", "p_yes"}},
+		{model.Sigmoid, []int{4, 3}, train.Meta{}, nil, []string{"p_0", "p_1", "p_2"}},
+		{model.Identity, []int{4, 1}, train.Meta{Target: "price"}, nil, []string{"price"}},
+		{model.Identity, []int{4, 2}, train.Meta{Target: "price"}, nil, []string{"y0", "y1"}},
+		{model.Identity, []int{4, 1}, train.Meta{Target: "price"}, []string{"id", "price"}, []string{"price_pred"}},
 	} {
-		if got := newPredictions[float64](tt.head, tt.widths, tt.meta, EvalOptions{}).header; !slices.Equal(got, tt.want) {
+		if got := newPredictions[float64](tt.head, tt.widths, tt.meta, EvalOptions{Keep: tt.keep}).header; !slices.Equal(got, tt.want) {
 			t.Errorf("%s %v: columns %q, want %q", tt.head, tt.widths, got, tt.want)
 		}
 	}

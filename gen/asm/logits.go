@@ -168,7 +168,7 @@ func (w *writer) logitsAMD64(name string, t x86, net *Net) {
 			}
 			switch {
 			case output && lastBlock:
-				w.Op("VMASKMOV%s Y0, Y13, %d(DI)", t.p, first*t.size)
+				w.storeFirst(t, units, first*t.size)
 			case output:
 				w.Op("VMOVUP%s Y0, %d(DI)", t.p[1:], first*t.size)
 			default:
@@ -189,4 +189,29 @@ func (w *writer) logitsAMD64(name string, t x86, net *Net) {
 	w.Op("VZEROUPPER")
 	w.Op("RET")
 	w.WriteString("\n")
+}
+
+// storeFirst stores the first n values of Y0, fewer than a vector's, at
+// off(DI) by plain stores, the widest first, rather than under a mask: the
+// Go code that reads them can then take each value from a store, where a
+// load waits for a masked store to reach the cache.
+func (w *writer) storeFirst(t x86, n, off int) {
+	bytes := n * t.size
+	if bytes >= 16 {
+		w.Op("VMOVUP%s X0, %d(DI)", t.p[1:], off)
+		if bytes == 16 {
+			return
+		}
+		w.Op("VEXTRACTF128 $1, Y0, X0")
+		off, bytes = off+16, bytes-16
+	}
+	if bytes >= 8 {
+		w.Op("VMOVSD X0, %d(DI)", off)
+		if bytes == 8 {
+			return
+		}
+		w.Op("VPSRLDQ $8, X0, X0")
+		off, bytes = off+8, bytes-8
+	}
+	w.Op("VMOVSS X0, %d(DI)", off)
 }

@@ -13,9 +13,9 @@ const (
 	// features of one input sample
 	SmallInputs = 2
 	// values of one output: class probabilities
-	SmallOutputs = 10
+	SmallOutputs = 15
 	// weights and biases, the length of Params
-	SmallNumParams = 182
+	SmallNumParams = 197
 	// the seed of the spec, for Init
 	SmallSeed = 1
 	// dropout keep-mask values of one sample, one per unit of the layers with dropout: none
@@ -24,7 +24,7 @@ const (
 
 // Small is a multilayer perceptron generated from spec.yaml:
 //
-//	2 → 30 relu → 2 identity → 10 softmax
+//	2 → 30 relu → 2 identity → 15 softmax
 //
 // Its fields are the parameters, layer n computing zₙ = Wₙ·aₙ₋₁ + bₙ with Wₙ of
 // shape [out][in], as PyTorch's nn.Linear stores them. A value of Small also
@@ -32,15 +32,15 @@ const (
 //
 // Training minimizes cross_entropy.
 type Small struct {
-	// layer 1 (spec.yaml:8), 2 → 30: PyTorch "0.weight" and "0.bias"
+	// layer 1 (spec.yaml:9), 2 → 30: PyTorch "0.weight" and "0.bias"
 	W1 [30][2]float32
 	B1 [30]float32
-	// layer 2 (spec.yaml:9), 30 → 2: PyTorch "2.weight" and "2.bias"
+	// layer 2 (spec.yaml:10), 30 → 2: PyTorch "2.weight" and "2.bias"
 	W2 [2][30]float32
 	B2 [2]float32
-	// layer 3 (spec.yaml:10), 2 → 10: PyTorch "4.weight" and "4.bias"
-	W3 [10][2]float32
-	B3 [10]float32
+	// layer 3 (spec.yaml:11), 2 → 15: PyTorch "4.weight" and "4.bias"
+	W3 [15][2]float32
+	B3 [15]float32
 }
 
 // Params views the struct as one flat array: it must hold the parameters and
@@ -55,7 +55,7 @@ func (m *Small) Params() []float32 {
 
 // Widths returns the number of inputs, then the units of each layer.
 func (*Small) Widths() []int {
-	return []int{2, 30, 2, 10}
+	return []int{2, 30, 2, 15}
 }
 
 // Head returns the output layer's activation: "softmax", "sigmoid" or "identity".
@@ -94,14 +94,14 @@ func (m *Small) Init(seed uint64) {
 			m.W3[o][i] = float32((2*r.Float64() - 1) * 1.7320508075688772)
 		}
 	}
-	m.B3 = [10]float32{}
+	m.B3 = [15]float32{}
 }
 
 // logitsGo computes the logits z of the output layer for one input sample x, in
 // plain Go; logits, in the kernel files, runs the whole network in assembly where
 // the build has it.
 func (m *Small) logitsGo(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
-	// Layer 1 (spec.yaml:8), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:9), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [30]float32
 	a1[0] = smallRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1])
 	a1[1] = smallRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1])
@@ -133,7 +133,7 @@ func (m *Small) logitsGo(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 	a1[27] = smallRelu(m.B1[27] + m.W1[27][0]*x[0] + m.W1[27][1]*x[1])
 	a1[28] = smallRelu(m.B1[28] + m.W1[28][0]*x[0] + m.W1[28][1]*x[1])
 	a1[29] = smallRelu(m.B1[29] + m.W1[29][0]*x[0] + m.W1[29][1]*x[1])
-	// Layer 2 (spec.yaml:9), 30 → 2: a2 = identity(W2·a1 + b2), identity(z) = z.
+	// Layer 2 (spec.yaml:10), 30 → 2: a2 = identity(W2·a1 + b2), identity(z) = z.
 	var a2 [2]float32
 	a2[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] +
 		m.W2[0][3]*a1[3] + m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] +
@@ -151,7 +151,7 @@ func (m *Small) logitsGo(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 		m.W2[1][19]*a1[19] + m.W2[1][20]*a1[20] + m.W2[1][21]*a1[21] + m.W2[1][22]*a1[22] +
 		m.W2[1][23]*a1[23] + m.W2[1][24]*a1[24] + m.W2[1][25]*a1[25] + m.W2[1][26]*a1[26] +
 		m.W2[1][27]*a1[27] + m.W2[1][28]*a1[28] + m.W2[1][29]*a1[29]
-	// Layer 3 (output, spec.yaml:10), 2 → 10: z3 = W3·a2 + b3.
+	// Layer 3 (output, spec.yaml:11), 2 → 15: z3 = W3·a2 + b3.
 	z[0] = m.B3[0] + m.W3[0][0]*a2[0] + m.W3[0][1]*a2[1]
 	z[1] = m.B3[1] + m.W3[1][0]*a2[0] + m.W3[1][1]*a2[1]
 	z[2] = m.B3[2] + m.W3[2][0]*a2[0] + m.W3[2][1]*a2[1]
@@ -162,6 +162,11 @@ func (m *Small) logitsGo(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 	z[7] = m.B3[7] + m.W3[7][0]*a2[0] + m.W3[7][1]*a2[1]
 	z[8] = m.B3[8] + m.W3[8][0]*a2[0] + m.W3[8][1]*a2[1]
 	z[9] = m.B3[9] + m.W3[9][0]*a2[0] + m.W3[9][1]*a2[1]
+	z[10] = m.B3[10] + m.W3[10][0]*a2[0] + m.W3[10][1]*a2[1]
+	z[11] = m.B3[11] + m.W3[11][0]*a2[0] + m.W3[11][1]*a2[1]
+	z[12] = m.B3[12] + m.W3[12][0]*a2[0] + m.W3[12][1]*a2[1]
+	z[13] = m.B3[13] + m.W3[13][0]*a2[0] + m.W3[13][1]*a2[1]
+	z[14] = m.B3[14] + m.W3[14][0]*a2[0] + m.W3[14][1]*a2[1]
 	return z
 }
 
@@ -173,13 +178,14 @@ func (m *Small) logitsGo(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 	z := m.logits(x)
 	// Softmax: subtract the largest logit so that no exp overflows.
-	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
+	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9], z[10], z[11], z[12],
+		z[13], z[14])
 	var sum float32
-	for k := range 10 {
+	for k := range 15 {
 		y[k] = float32(math.Exp(float64(z[k] - mx)))
 		sum += y[k]
 	}
-	for k := range 10 {
+	for k := range 15 {
 		y[k] /= sum
 	}
 	return y
@@ -208,8 +214,8 @@ type SmallTrace struct {
 	// layer 2 output, identity(z)
 	A2 [2]float32
 	// the logits and the output
-	Z3 [10]float32
-	Y  [10]float32
+	Z3 [15]float32
+	Y  [15]float32
 	// log Σⱼ exp zⱼ of the logits
 	LogSumExp float32
 }
@@ -217,7 +223,7 @@ type SmallTrace struct {
 // Trace runs the forward pass on x like Forward, saving in s what Backward needs;
 // s.Y is the output.
 func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
-	// Layer 1 (spec.yaml:8), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
+	// Layer 1 (spec.yaml:9), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	s.A1[0] = smallRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1])
 	s.A1[1] = smallRelu(m.B1[1] + m.W1[1][0]*x[0] + m.W1[1][1]*x[1])
 	s.A1[2] = smallRelu(m.B1[2] + m.W1[2][0]*x[0] + m.W1[2][1]*x[1])
@@ -248,7 +254,7 @@ func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 	s.A1[27] = smallRelu(m.B1[27] + m.W1[27][0]*x[0] + m.W1[27][1]*x[1])
 	s.A1[28] = smallRelu(m.B1[28] + m.W1[28][0]*x[0] + m.W1[28][1]*x[1])
 	s.A1[29] = smallRelu(m.B1[29] + m.W1[29][0]*x[0] + m.W1[29][1]*x[1])
-	// Layer 2 (spec.yaml:9), 30 → 2: a2 = identity(W2·a1 + b2), identity(z) = z.
+	// Layer 2 (spec.yaml:10), 30 → 2: a2 = identity(W2·a1 + b2), identity(z) = z.
 	s.A2[0] = m.B2[0] + m.W2[0][0]*s.A1[0] + m.W2[0][1]*s.A1[1] + m.W2[0][2]*s.A1[2] +
 		m.W2[0][3]*s.A1[3] + m.W2[0][4]*s.A1[4] + m.W2[0][5]*s.A1[5] + m.W2[0][6]*s.A1[6] +
 		m.W2[0][7]*s.A1[7] + m.W2[0][8]*s.A1[8] + m.W2[0][9]*s.A1[9] +
@@ -269,7 +275,7 @@ func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 		m.W2[1][22]*s.A1[22] + m.W2[1][23]*s.A1[23] + m.W2[1][24]*s.A1[24] +
 		m.W2[1][25]*s.A1[25] + m.W2[1][26]*s.A1[26] + m.W2[1][27]*s.A1[27] +
 		m.W2[1][28]*s.A1[28] + m.W2[1][29]*s.A1[29]
-	// Layer 3 (output, spec.yaml:10), 2 → 10: z3 = W3·a2 + b3.
+	// Layer 3 (output, spec.yaml:11), 2 → 15: z3 = W3·a2 + b3.
 	s.Z3[0] = m.B3[0] + m.W3[0][0]*s.A2[0] + m.W3[0][1]*s.A2[1]
 	s.Z3[1] = m.B3[1] + m.W3[1][0]*s.A2[0] + m.W3[1][1]*s.A2[1]
 	s.Z3[2] = m.B3[2] + m.W3[2][0]*s.A2[0] + m.W3[2][1]*s.A2[1]
@@ -280,15 +286,20 @@ func (m *Small) Trace(s *SmallTrace, x *[SmallInputs]float32) {
 	s.Z3[7] = m.B3[7] + m.W3[7][0]*s.A2[0] + m.W3[7][1]*s.A2[1]
 	s.Z3[8] = m.B3[8] + m.W3[8][0]*s.A2[0] + m.W3[8][1]*s.A2[1]
 	s.Z3[9] = m.B3[9] + m.W3[9][0]*s.A2[0] + m.W3[9][1]*s.A2[1]
+	s.Z3[10] = m.B3[10] + m.W3[10][0]*s.A2[0] + m.W3[10][1]*s.A2[1]
+	s.Z3[11] = m.B3[11] + m.W3[11][0]*s.A2[0] + m.W3[11][1]*s.A2[1]
+	s.Z3[12] = m.B3[12] + m.W3[12][0]*s.A2[0] + m.W3[12][1]*s.A2[1]
+	s.Z3[13] = m.B3[13] + m.W3[13][0]*s.A2[0] + m.W3[13][1]*s.A2[1]
+	s.Z3[14] = m.B3[14] + m.W3[14][0]*s.A2[0] + m.W3[14][1]*s.A2[1]
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(s.Z3[0], s.Z3[1], s.Z3[2], s.Z3[3], s.Z3[4], s.Z3[5], s.Z3[6], s.Z3[7], s.Z3[8],
-		s.Z3[9])
+		s.Z3[9], s.Z3[10], s.Z3[11], s.Z3[12], s.Z3[13], s.Z3[14])
 	var sum float32
-	for k := range 10 {
+	for k := range 15 {
 		s.Y[k] = float32(math.Exp(float64(s.Z3[k] - mx)))
 		sum += s.Y[k]
 	}
-	for k := range 10 {
+	for k := range 15 {
 		s.Y[k] /= sum
 	}
 	// log Σⱼ exp zⱼ, for the loss
@@ -313,8 +324,8 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 	w float32) (loss float32) {
 	// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
 	// fused; y sums to 1), both times the sample's weight w.
-	var d3 [10]float32
-	for k := range 10 {
+	var d3 [15]float32
+	for k := range 15 {
 		d3[k] = w * (s.Y[k] - y[k])
 		loss += w * (y[k] * (s.LogSumExp - s.Z3[k]))
 	}
@@ -350,12 +361,29 @@ func (m *Small) Backward(g *Small, s *SmallTrace, x *[SmallInputs]float32, y *[S
 	g.B3[9] += d3[9]
 	g.W3[9][0] += d3[9] * s.A2[0]
 	g.W3[9][1] += d3[9] * s.A2[1]
+	g.B3[10] += d3[10]
+	g.W3[10][0] += d3[10] * s.A2[0]
+	g.W3[10][1] += d3[10] * s.A2[1]
+	g.B3[11] += d3[11]
+	g.W3[11][0] += d3[11] * s.A2[0]
+	g.W3[11][1] += d3[11] * s.A2[1]
+	g.B3[12] += d3[12]
+	g.W3[12][0] += d3[12] * s.A2[0]
+	g.W3[12][1] += d3[12] * s.A2[1]
+	g.B3[13] += d3[13]
+	g.W3[13][0] += d3[13] * s.A2[0]
+	g.W3[13][1] += d3[13] * s.A2[1]
+	g.B3[14] += d3[14]
+	g.W3[14][0] += d3[14] * s.A2[0]
+	g.W3[14][1] += d3[14] * s.A2[1]
 	d2[0] = m.W3[0][0]*d3[0] + m.W3[1][0]*d3[1] + m.W3[2][0]*d3[2] + m.W3[3][0]*d3[3] +
 		m.W3[4][0]*d3[4] + m.W3[5][0]*d3[5] + m.W3[6][0]*d3[6] + m.W3[7][0]*d3[7] +
-		m.W3[8][0]*d3[8] + m.W3[9][0]*d3[9]
+		m.W3[8][0]*d3[8] + m.W3[9][0]*d3[9] + m.W3[10][0]*d3[10] + m.W3[11][0]*d3[11] +
+		m.W3[12][0]*d3[12] + m.W3[13][0]*d3[13] + m.W3[14][0]*d3[14]
 	d2[1] = m.W3[0][1]*d3[0] + m.W3[1][1]*d3[1] + m.W3[2][1]*d3[2] + m.W3[3][1]*d3[3] +
 		m.W3[4][1]*d3[4] + m.W3[5][1]*d3[5] + m.W3[6][1]*d3[6] + m.W3[7][1]*d3[7] +
-		m.W3[8][1]*d3[8] + m.W3[9][1]*d3[9]
+		m.W3[8][1]*d3[8] + m.W3[9][1]*d3[9] + m.W3[10][1]*d3[10] + m.W3[11][1]*d3[11] +
+		m.W3[12][1]*d3[12] + m.W3[13][1]*d3[13] + m.W3[14][1]*d3[14]
 	// δ2 = ∂L/∂z2 = d2: layer 2 is linear, its derivative is 1; d2 is δ2.
 	// Layer 2: ∂L/∂W2 += δ2·a1ᵀ, ∂L/∂b2 += δ2, and d1 = W2ᵀ·δ2 = ∂L/∂a1.
 	var d1 [30]float32
@@ -602,8 +630,8 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 	var xt [64]float32
 	var a1 [960]float32
 	var a2 [64]float32
-	var z3 [320]float32
-	var p [320]float32
+	var z3 [480]float32
+	var p [480]float32
 	var sum [32]float32
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -611,23 +639,23 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 		cols := (c + 15) &^ 15
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
 		smallTranspose(c, 2, xc, 2, xt[:], 32)
-		// Layer 1 (spec.yaml:8), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// Layer 1 (spec.yaml:9), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
 		// all samples at once: Z = W·A, A unit-major.
 		smallGemm(30, cols, 2, unsafe.Slice(&m.W1[0][0], 30*2), 2, 1, xt[:], 32, a1[:], 32,
 			m.B1[:], nil, smallGemmBias|smallGemmRelu)
-		// Layer 2 (spec.yaml:9), 30 → 2: a2 = identity(W2·a1 + b2), identity(z) = z. For
+		// Layer 2 (spec.yaml:10), 30 → 2: a2 = identity(W2·a1 + b2), identity(z) = z. For
 		// all samples at once: Z = W·A, A unit-major.
 		smallGemm(2, cols, 30, unsafe.Slice(&m.W2[0][0], 2*30), 30, 1, a1[:], 32, a2[:], 32,
 			m.B2[:], nil, smallGemmBias)
-		// Layer 3 (output, spec.yaml:10), 2 → 10: z3 = W3·a2 + b3. For all samples at
+		// Layer 3 (output, spec.yaml:11), 2 → 15: z3 = W3·a2 + b3. For all samples at
 		// once: Z = W·A, A unit-major.
-		smallGemm(10, cols, 2, unsafe.Slice(&m.W3[0][0], 10*2), 2, 1, a2[:], 32, z3[:], 32,
+		smallGemm(15, cols, 2, unsafe.Slice(&m.W3[0][0], 15*2), 2, 1, a2[:], 32, z3[:], 32,
 			m.B3[:], nil, smallGemmBias)
 		// The head of each sample, into its row of dst.
 		// Softmax, the probabilities p of each sample, a column: the largest logit is
 		// subtracted so that no exp overflows.
-		smallSoftmax(10, cols, z3[:], 32, p[:], sum[:])
-		smallTranspose(10, c, p[:], 32, dst[base*SmallOutputs:], 10)
+		smallSoftmax(15, cols, z3[:], 32, p[:], sum[:])
+		smallTranspose(15, c, p[:], 32, dst[base*SmallOutputs:], 15)
 	}
 }
 
@@ -680,12 +708,12 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 	var xt [64]float32
 	var a1 [960]float32
 	var a2 [64]float32
-	var z3 [320]float32
-	var p [320]float32
+	var z3 [480]float32
+	var p [480]float32
 	var sum [32]float32
 	var a1t [960]float32
 	var a2t [64]float32
-	var d3 [320]float32
+	var d3 [480]float32
 	var d2 [64]float32
 	var d1 [960]float32
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
@@ -695,50 +723,51 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 		cols := (c + 15) &^ 15
 		xc := x[base*SmallInputs : (base+c)*SmallInputs]
 		smallTranspose(c, 2, xc, 2, xt[:], 32)
-		// Layer 1 (spec.yaml:8), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
+		// Layer 1 (spec.yaml:9), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0). For
 		// all samples at once: Z = W·A, A unit-major.
 		smallGemm(30, cols, 2, unsafe.Slice(&m.W1[0][0], 30*2), 2, 1, xt[:], 32, a1[:], 32,
 			m.B1[:], nil, smallGemmBias|smallGemmRelu)
-		// Layer 2 (spec.yaml:9), 30 → 2: a2 = identity(W2·a1 + b2), identity(z) = z. For
+		// Layer 2 (spec.yaml:10), 30 → 2: a2 = identity(W2·a1 + b2), identity(z) = z. For
 		// all samples at once: Z = W·A, A unit-major.
 		smallGemm(2, cols, 30, unsafe.Slice(&m.W2[0][0], 2*30), 30, 1, a1[:], 32, a2[:], 32,
 			m.B2[:], nil, smallGemmBias)
-		// Layer 3 (output, spec.yaml:10), 2 → 10: z3 = W3·a2 + b3. For all samples at
+		// Layer 3 (output, spec.yaml:11), 2 → 15: z3 = W3·a2 + b3. For all samples at
 		// once: Z = W·A, A unit-major.
-		smallGemm(10, cols, 2, unsafe.Slice(&m.W3[0][0], 10*2), 2, 1, a2[:], 32, z3[:], 32,
+		smallGemm(15, cols, 2, unsafe.Slice(&m.W3[0][0], 15*2), 2, 1, a2[:], 32, z3[:], 32,
 			m.B3[:], nil, smallGemmBias)
 		// The outputs of the hidden layers, sample-major, for the backward pass.
 		smallTranspose(30, c, a1[:], 32, a1t[:], 30)
 		smallTranspose(2, c, a2[:], 32, a2t[:], 2)
 		// Softmax, the probabilities p of each sample, a column: the largest logit is
 		// subtracted so that no exp overflows.
-		smallSoftmax(10, cols, z3[:], 32, p[:], sum[:])
+		smallSoftmax(15, cols, z3[:], 32, p[:], sum[:])
 		// Layer 3 (output): the loss, and δ3 = ∂L/∂z3 = p − y (softmax and cross-entropy
 		// fused; y sums to 1), both times the sample's weight w.
 		t := y[base*SmallOutputs:]
 		for q := range c {
 			// log Σⱼ exp zⱼ, for the loss
 			lse := max(z3[q], z3[32+q], z3[2*32+q], z3[3*32+q], z3[4*32+q], z3[5*32+q],
-				z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q]) +
+				z3[6*32+q], z3[7*32+q], z3[8*32+q], z3[9*32+q], z3[10*32+q],
+				z3[11*32+q], z3[12*32+q], z3[13*32+q], z3[14*32+q]) +
 				float32(math.Log(float64(sum[q])))
 			// The sample's weight: 1 without w.
 			wq := float32(1)
 			if w != nil {
 				wq = w[base+q]
 			}
-			for k := range 10 {
-				d3[q*10+k] = wq * (p[k*32+q] - t[q*10+k])
-				loss += wq * (t[q*10+k] * (lse - z3[k*32+q]))
+			for k := range 15 {
+				d3[q*15+k] = wq * (p[k*32+q] - t[q*15+k])
+				loss += wq * (t[q*15+k] * (lse - z3[k*32+q]))
 			}
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		smallGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, smallGemmAdd)
-		smallGemm(10, 2, c, d3[:], 1, 10, a2t[:], 2, unsafe.Slice(&g.W3[0][0], 10*2), 2,
+		smallGemm(1, 15, c, one[:], 0, 0, d3[:], 15, g.B3[:], 15, nil, nil, smallGemmAdd)
+		smallGemm(15, 2, c, d3[:], 1, 15, a2t[:], 2, unsafe.Slice(&g.W3[0][0], 15*2), 2,
 			nil, nil, smallGemmAdd)
 		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
-		smallGemm(c, 2, 10, d3[:], 10, 1, unsafe.Slice(&m.W3[0][0], 10*2), 2, d2[:], 2, nil,
+		smallGemm(c, 2, 15, d3[:], 15, 1, unsafe.Slice(&m.W3[0][0], 15*2), 2, d2[:], 2, nil,
 			nil, smallGemmSet)
 		// δ2 = d2: layer 2 is linear, its derivative is 1; d2 is δ2.
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over

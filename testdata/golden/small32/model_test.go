@@ -56,7 +56,7 @@ func TestSmallGradient(t *testing.T) {
 		return math.Abs(got-want) / math.Max(math.Abs(want), floor)
 	}
 	offset := 0
-	for l, w := range []int{2 * 30, 30, 30 * 2, 2, 2 * 10, 10} {
+	for l, w := range []int{2 * 30, 30, 30 * 2, 2, 2 * 15, 15} {
 		for k := range min(w, 64) {
 			i := offset + k*w/min(w, 64)
 			e := rel(float64(grad[i]), numeric(i, step))

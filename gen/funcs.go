@@ -74,8 +74,9 @@ func (e *emitter) body(g *Group, x ir.Expr, wide bool) {
 		g.If(Id(string(x.X)).Op(">").Lit(0)).Block(ret(x.Then))
 		g.Add(ret(x.Else))
 	case ir.Max:
-		// A test and a branch, which cost less than Go's max; a NaN of x.X
-		// is returned, as max returns it.
+		// A test and a branch, which cost less than Go's max: a NaN of x.X
+		// is returned, as max returns it, and −0 too, as the assembly's
+		// VMAXPS returns it (max returns +0).
 		g.If(val(x.X).Op("<").Add(val(x.Y))).Block(ret(x.Y))
 		g.Add(ret(x.X))
 	default:

@@ -268,7 +268,7 @@ fastest kernel of the build; the rest to %sGo.`, gemm, cols, gemm, gemm)
 				Id("b").Index(Id("whole").Op(":")), Id("ldb"), Id("c").Index(Id("whole").Op(":")), Id("ldc"), Id("bias"), Id("mask"), Id("mode")}
 			if rows := e.m.EdgeRows(); rows > 0 {
 				g.Comment("Where the assembly runs, the kernel takes them too, a tile copied out and back;")
-				g.Comment("a row alone is as fast in Go.")
+				g.Comment("a single row costs less in Go than the copies.")
 				g.If(Id(e.chunked()).Call().Op("&&").Id("m").Op(">").Lit(1).Op("&&").Id("m").Op("<=").Lit(rows).Op("&&").Id("k").Op("<=").Lit(rows)).Block(
 					Id(gemm+"Edge").Call(rest...),
 					Return(),

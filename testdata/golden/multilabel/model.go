@@ -422,7 +422,7 @@ func taggerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 			mask = mask[whole:]
 		}
 		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
-		// a row alone is as fast in Go.
+		// a single row costs less in Go than the copies.
 		if taggerChunked() && m > 1 && m <= 32 && k <= 32 {
 			taggerGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc,
 				bias, mask, mode)

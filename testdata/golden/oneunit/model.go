@@ -373,7 +373,7 @@ func tinyGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []
 			mask = mask[whole:]
 		}
 		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
-		// a row alone is as fast in Go.
+		// a single row costs less in Go than the copies.
 		if tinyChunked() && m > 1 && m <= 32 && k <= 32 {
 			tinyGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc,
 				bias, mask, mode)

@@ -853,7 +853,7 @@ func smallGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 		// time.
 		mode &^= smallGemmSparse
 		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
-		// a row alone is as fast in Go.
+		// a single row costs less in Go than the copies.
 		if smallChunked() && m > 1 && m <= 32 && k <= 32 {
 			smallGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc,
 				bias, mask, mode)

@@ -518,7 +518,7 @@ func classifierGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 		// time.
 		mode &^= classifierGemmSparse
 		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
-		// a row alone is as fast in Go.
+		// a single row costs less in Go than the copies.
 		if classifierChunked() && m > 1 && m <= 32 && k <= 32 {
 			classifierGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:],
 				ldc, bias, mask, mode)

@@ -559,7 +559,7 @@ func tilesGemm(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c [
 		// time.
 		mode &^= tilesGemmSparse
 		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
-		// a row alone is as fast in Go.
+		// a single row costs less in Go than the copies.
 		if tilesChunked() && m > 1 && m <= 100 && k <= 100 {
 			tilesGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc,
 				bias, mask, mode)

@@ -493,7 +493,7 @@ func tilesGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c [
 		// time.
 		mode &^= tilesGemmSparse
 		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
-		// a row alone is as fast in Go.
+		// a single row costs less in Go than the copies.
 		if tilesChunked() && m > 1 && m <= 45 && k <= 45 {
 			tilesGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc,
 				bias, mask, mode)

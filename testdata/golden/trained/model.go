@@ -642,7 +642,7 @@ func flowerGemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		// time.
 		mode &^= flowerGemmSparse
 		// Where the assembly runs, the kernel takes them too, a tile copied out and back;
-		// a row alone is as fast in Go.
+		// a single row costs less in Go than the copies.
 		if flowerChunked() && m > 1 && m <= 32 && k <= 32 {
 			flowerGemmEdge(m, n-whole, k, a, ars, acs, b[whole:], ldb, c[whole:], ldc,
 				bias, mask, mode)

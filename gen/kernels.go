@@ -306,7 +306,7 @@ buffers a tile wide, runs %sKernel there, and copies c's columns back.
 The columns past n compute from zeros and are not read.`, gemm, gemm, cols, rows, gemm)
 	size := Lit(rows).Op("*").Lit(cols)
 	// into copies the n values of row i of src (stride ld) into row i of
-	// the buffer dst; back copies them the other way.
+	// the buffer dst.
 	into := func(i, dst, src, ld string) Code {
 		return For(List(Id("j"), Id("v")).Op(":=").Range().Id(src).Index(Id(i).Op("*").Id(ld).Op(":")).Index(Op(":").Id("n"))).Block(
 			Id(dst).Index(Id(i).Op("*").Lit(cols).Op("+").Id("j")).Op("=").Id("v"),

@@ -23,7 +23,8 @@ type Net struct {
 // time (the row's last values by a masked load, which reads nothing past
 // them); horizontal adds transpose the block's sums into one vector, which
 // takes the bias and relu and goes to the layer's output, or for the
-// output layer to z, under a mask for the units past the last.
+// output layer to z, its units past the last whole vector by plain stores,
+// the widest first (storeFirst).
 // Registers:
 //
 //	SI the parameters (m), BX x, DI z

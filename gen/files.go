@@ -11,7 +11,8 @@ import (
 // code itself; the weights blob beside it when trained parameters too
 // large for literals are built in; the kernel files (see KernelFiles); and
 // with test set, the model's tests (out_test.go, see EmitTest) and those of
-// its kernels (out_kernels_test.go, see EmitKernelTest).
+// its kernels (out_kernels_test.go, see EmitKernelTest, and
+// out_kernels_amd64_test.go, see EmitKernelTestAMD64).
 func Files(m *ir.Model, out string, test bool) (map[string][]byte, error) {
 	src, err := Emit(m)
 	if err != nil {
@@ -41,6 +42,12 @@ func Files(m *ir.Model, out string, test bool) (map[string][]byte, error) {
 	}
 	if kt != nil {
 		files[base+"_kernels_test.go"] = kt
+	}
+	if kt, err = EmitKernelTestAMD64(m); err != nil {
+		return nil, err
+	}
+	if kt != nil {
+		files[base+"_kernels_amd64_test.go"] = kt
 	}
 	return files, nil
 }

@@ -823,7 +823,7 @@ func (e *emitter) logitsKernel(b build) {
 // one kernel.
 func (e *emitter) archKernels(b build, ks []kernel) {
 	if b.arch != nil && *b.arch == asm.AMD64 {
-		e.detectAVX2()
+		e.detectAVX2(slices.ContainsFunc(ks, func(k kernel) bool { return asm.HasAVX512(k.id) }))
 	}
 
 	for _, k := range ks {
@@ -845,11 +845,22 @@ func (e *emitter) archKernels(b build, ks []kernel) {
 		e.f.Func().Id(asmName).Params(e.signature(k, true)...)
 		call := Id(asmName).Call(args(k, true)...)
 		if a == asm.AMD64 {
-			e.docf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", name, asmName, name)
-			e.f.Func().Id(name+"Kernel").Params(e.signature(k, false)...).Block(
+			var wide []Code
+			doc := fmt.Sprintf("%sKernel runs %s if the processor has AVX2 and FMA, else %sGo.", name, asmName, name)
+			if asm.HasAVX512(k.id) {
+				wideName := k.id.NameAVX512(e.m.Names.Prefix)
+				e.docf("%s is %s%s in assembly for processors with AVX-512F.", wideName, name, covers)
+				e.f.Comment("")
+				e.docf("//go:noescape")
+				e.f.Func().Id(wideName).Params(e.signature(k, true)...)
+				wide = []Code{If(Id(e.m.Names.Prefix+"AVX512")).Block(Id(wideName).Call(args(k, true)...), Return())}
+				doc = fmt.Sprintf("%sKernel runs %s if the processor has AVX-512F, else %s if it has AVX2 and FMA, else %sGo.", name, wideName, asmName, name)
+			}
+			e.docf("%s", doc)
+			e.f.Func().Id(name + "Kernel").Params(e.signature(k, false)...).Block(append(wide,
 				If(Id(e.m.Names.Prefix+"AVX2")).Block(call, Return()),
 				Id(name+"Go").Call(args(k, false)...),
-			)
+			)...)
 			continue
 		}
 		if k.neon == nil {
@@ -892,9 +903,9 @@ func (e *emitter) chunkedFunc(b build) {
 	e.f.Func().Id(name).Params().Bool().Block(Return(answer))
 }
 
-// detectAVX2 emits the detection of AVX2 and FMA, and the declarations of
-// the instructions it needs.
-func (e *emitter) detectAVX2() {
+// detectAVX2 emits the detection of AVX2 and FMA, with wide that of
+// AVX-512F too, and the declarations of the instructions they need.
+func (e *emitter) detectAVX2(wide bool) {
 	has := e.m.Names.Prefix + "AVX2"
 	cpuid, xgetbv := e.m.Names.Prefix+"CPUID", e.m.Names.Prefix+"XGETBV"
 	e.docf(`%s reports whether the processor and the operating system run AVX2 and
@@ -907,6 +918,16 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 		List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
 		Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(5)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Lit(6).Op("==").Lit(6)),
 	).Call()
+	if wide {
+		e.docf(`%sAVX512 reports whether the processor and the operating system run
+AVX-512F besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0
+has the state of the opmask and ZMM registers enabled (bits 5–7). Tests
+turn it off to reach the AVX2 kernels too.`, e.m.Names.Prefix)
+		e.f.Var().Id(e.m.Names.Prefix+"AVX512").Op("=").Id(has).Op("&&").Func().Params().Bool().Block(
+			List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
+			Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(16)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Op("0xe0").Op("==").Op("0xe0")),
+		).Call()
+	}
 	e.docf("%s executes CPUID with EAX = leaf and ECX = sub.", cpuid)
 	e.f.Func().Id(cpuid).Params(List(Id("leaf"), Id("sub")).Uint32()).Params(List(Id("a"), Id("b"), Id("c"), Id("d")).Uint32())
 	e.docf("%s returns the low half of XCR0, the state the operating system saves.", xgetbv)

@@ -17,6 +17,15 @@ var digitsAVX2 = func() bool {
 	return b7&(1<<5) != 0 && digitsXGETBV()&6 == 6
 }()
 
+// digitsAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var digitsAVX512 = digitsAVX2 && func() bool {
+	_, b7, _, _ := digitsCPUID(7, 0)
+	return b7&(1<<16) != 0 && digitsXGETBV()&0xe0 == 0xe0
+}()
+
 // digitsCPUID executes CPUID with EAX = leaf and ECX = sub.
 func digitsCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func digitsXGETBV() (eax uint32)
 func digitsGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// digitsGemmKernel runs digitsGemmAVX2 if the processor has AVX2 and FMA, else
-// digitsGemmGo.
+// digitsGemmAVX512 is digitsGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func digitsGemmAVX512(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32,
+	ldc int, bias, mask *float32, mode int)
+
+// digitsGemmKernel runs digitsGemmAVX512 if the processor has AVX-512F, else
+// digitsGemmAVX2 if it has AVX2 and FMA, else digitsGemmGo.
 func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
+	if digitsAVX512 {
+		digitsGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if digitsAVX2 {
 		digitsGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var mnistAVX2 = func() bool {
 	return b7&(1<<5) != 0 && mnistXGETBV()&6 == 6
 }()
 
+// mnistAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var mnistAVX512 = mnistAVX2 && func() bool {
+	_, b7, _, _ := mnistCPUID(7, 0)
+	return b7&(1<<16) != 0 && mnistXGETBV()&0xe0 == 0xe0
+}()
+
 // mnistCPUID executes CPUID with EAX = leaf and ECX = sub.
 func mnistCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func mnistXGETBV() (eax uint32)
 func mnistGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// mnistGemmKernel runs mnistGemmAVX2 if the processor has AVX2 and FMA, else
-// mnistGemmGo.
+// mnistGemmAVX512 is mnistGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func mnistGemmAVX512(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32,
+	ldc int, bias, mask *float32, mode int)
+
+// mnistGemmKernel runs mnistGemmAVX512 if the processor has AVX-512F, else
+// mnistGemmAVX2 if it has AVX2 and FMA, else mnistGemmGo.
 func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
+	if mnistAVX512 {
+		mnistGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if mnistAVX2 {
 		mnistGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var wideAVX2 = func() bool {
 	return b7&(1<<5) != 0 && wideXGETBV()&6 == 6
 }()
 
+// wideAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var wideAVX512 = wideAVX2 && func() bool {
+	_, b7, _, _ := wideCPUID(7, 0)
+	return b7&(1<<16) != 0 && wideXGETBV()&0xe0 == 0xe0
+}()
+
 // wideCPUID executes CPUID with EAX = leaf and ECX = sub.
 func wideCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func wideXGETBV() (eax uint32)
 func wideGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// wideGemmKernel runs wideGemmAVX2 if the processor has AVX2 and FMA, else
-// wideGemmGo.
+// wideGemmAVX512 is wideGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func wideGemmAVX512(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
+
+// wideGemmKernel runs wideGemmAVX512 if the processor has AVX-512F, else
+// wideGemmAVX2 if it has AVX2 and FMA, else wideGemmGo.
 func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
+	if wideAVX512 {
+		wideGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if wideAVX2 {
 		wideGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var irisAVX2 = func() bool {
 	return b7&(1<<5) != 0 && irisXGETBV()&6 == 6
 }()
 
+// irisAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var irisAVX512 = irisAVX2 && func() bool {
+	_, b7, _, _ := irisCPUID(7, 0)
+	return b7&(1<<16) != 0 && irisXGETBV()&0xe0 == 0xe0
+}()
+
 // irisCPUID executes CPUID with EAX = leaf and ECX = sub.
 func irisCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func irisXGETBV() (eax uint32)
 func irisGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// irisGemmKernel runs irisGemmAVX2 if the processor has AVX2 and FMA, else
-// irisGemmGo.
+// irisGemmAVX512 is irisGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func irisGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
+
+// irisGemmKernel runs irisGemmAVX512 if the processor has AVX-512F, else
+// irisGemmAVX2 if it has AVX2 and FMA, else irisGemmGo.
 func irisGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if irisAVX512 {
+		irisGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if irisAVX2 {
 		irisGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -23,6 +23,7 @@ TEXT ·irisGemmAVX2(SB), NOSPLIT, $0-104
 	SHLQ $3, R12
 	SHLQ $3, CX
 	SHLQ $3, R14
+	LEAQ (R11)(R11*2), R15
 // Blocks of 6 rows, then one of 4, 2 and 1 as the rows left need.
 rows6:
 	CMPQ R8, $6
@@ -88,8 +89,7 @@ ready6:
 	MOVQ b+48(FP), BX
 	ADDQ R9, BX
 	MOVQ SI, DX
-	LEAQ (SI)(R11*2), R10
-	ADDQ R11, R10
+	LEAQ (SI)(R11*1), R10
 	MOVQ k+16(FP), AX
 	TESTQ AX, AX
 	JEQ store6
@@ -105,13 +105,13 @@ loop6:
 	VBROADCASTSD (DX)(R11*2), Y14
 	VFMADD231PD Y12, Y14, Y4
 	VFMADD231PD Y13, Y14, Y5
-	VBROADCASTSD (R10), Y14
+	VBROADCASTSD (DX)(R15*1), Y14
 	VFMADD231PD Y12, Y14, Y6
 	VFMADD231PD Y13, Y14, Y7
-	VBROADCASTSD (R10)(R11*1), Y14
+	VBROADCASTSD (DX)(R11*4), Y14
 	VFMADD231PD Y12, Y14, Y8
 	VFMADD231PD Y13, Y14, Y9
-	VBROADCASTSD (R10)(R11*2), Y14
+	VBROADCASTSD (R10)(R11*4), Y14
 	VFMADD231PD Y12, Y14, Y10
 	VFMADD231PD Y13, Y14, Y11
 	ADDQ CX, BX
@@ -123,7 +123,7 @@ store6:
 	MOVQ mode+96(FP), AX
 	TESTQ $4, AX
 	JEQ mask6
-// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
 	VMAXPD Y1, Y15, Y1
@@ -251,8 +251,6 @@ ready4:
 	MOVQ b+48(FP), BX
 	ADDQ R9, BX
 	MOVQ SI, DX
-	LEAQ (SI)(R11*2), R10
-	ADDQ R11, R10
 	MOVQ k+16(FP), AX
 	TESTQ AX, AX
 	JEQ store4
@@ -268,19 +266,18 @@ loop4:
 	VBROADCASTSD (DX)(R11*2), Y14
 	VFMADD231PD Y12, Y14, Y4
 	VFMADD231PD Y13, Y14, Y5
-	VBROADCASTSD (R10), Y14
+	VBROADCASTSD (DX)(R15*1), Y14
 	VFMADD231PD Y12, Y14, Y6
 	VFMADD231PD Y13, Y14, Y7
 	ADDQ CX, BX
 	ADDQ R12, DX
-	ADDQ R12, R10
 	DECQ AX
 	JNE loop4
 store4:
 	MOVQ mode+96(FP), AX
 	TESTQ $4, AX
 	JEQ mask4
-// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
 	VMAXPD Y1, Y15, Y1
@@ -395,7 +392,7 @@ store2:
 	MOVQ mode+96(FP), AX
 	TESTQ $4, AX
 	JEQ mask2
-// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
 	VMAXPD Y1, Y15, Y1
@@ -481,7 +478,7 @@ store1:
 	MOVQ mode+96(FP), AX
 	TESTQ $4, AX
 	JEQ mask1
-// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
 	VXORPD Y15, Y15, Y15
 	VMAXPD Y0, Y15, Y0
 	VMAXPD Y1, Y15, Y1
@@ -506,6 +503,914 @@ write1:
 	VMOVUPD Y1, 32(AX)
 	ADDQ $64, R9
 	JMP tiles1
+next1:
+	LEAQ (SI)(R11*1), SI
+	LEAQ (DI)(R14*1), DI
+	SUBQ $1, R8
+done:
+	VZEROUPPER
+	RET
+
+// irisGemmAVX512 computes c = a·b, c += a·b or c = bias + a·b, with relu or not, masked
+// or not; see the package doc of the generator for the contract.
+//
+// func irisGemmAVX512(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc
+// int, bias, mask *T, mode int)
+TEXT ·irisGemmAVX512(SB), NOSPLIT, $0-104
+	MOVQ m+0(FP), R8
+	MOVQ n+8(FP), R13
+	MOVQ a+24(FP), SI
+	MOVQ ars+32(FP), R11
+	MOVQ acs+40(FP), R12
+	MOVQ ldb+56(FP), CX
+	MOVQ c+64(FP), DI
+	MOVQ ldc+72(FP), R14
+	SHLQ $3, R13
+	SHLQ $3, R11
+	SHLQ $3, R12
+	SHLQ $3, CX
+	SHLQ $3, R14
+	LEAQ (R11)(R11*2), R15
+// Blocks of 8 rows, then one of 4, 2 and 1 as the rows left need.
+rows8:
+	CMPQ R8, $8
+	JLT rows4
+	XORQ R9, R9
+tiles8:
+	LEAQ 128(R9), AX
+	CMPQ AX, R13
+	JGT last8
+	MOVQ mode+96(FP), AX
+	TESTQ $3, AX
+	JNE init8
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD (AX), Z0
+	VMOVUPD 64(AX), Z1
+	VMOVUPD (AX)(R14*1), Z2
+	VMOVUPD 64(AX)(R14*1), Z3
+	VMOVUPD (AX)(R14*2), Z4
+	VMOVUPD 64(AX)(R14*2), Z5
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD (AX), Z6
+	VMOVUPD 64(AX), Z7
+	VMOVUPD (AX)(R14*1), Z8
+	VMOVUPD 64(AX)(R14*1), Z9
+	VMOVUPD (AX)(R14*2), Z10
+	VMOVUPD 64(AX)(R14*2), Z11
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD (AX), Z12
+	VMOVUPD 64(AX), Z13
+	VMOVUPD (AX)(R14*1), Z14
+	VMOVUPD 64(AX)(R14*1), Z15
+	JMP ready8
+init8:
+	TESTQ $1, AX
+	JEQ zero8
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $3, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	VMOVAPD Z0, Z1
+	VBROADCASTSD 8(AX), Z2
+	VMOVAPD Z2, Z3
+	VBROADCASTSD 16(AX), Z4
+	VMOVAPD Z4, Z5
+	VBROADCASTSD 24(AX), Z6
+	VMOVAPD Z6, Z7
+	VBROADCASTSD 32(AX), Z8
+	VMOVAPD Z8, Z9
+	VBROADCASTSD 40(AX), Z10
+	VMOVAPD Z10, Z11
+	VBROADCASTSD 48(AX), Z12
+	VMOVAPD Z12, Z13
+	VBROADCASTSD 56(AX), Z14
+	VMOVAPD Z14, Z15
+	JMP ready8
+zero8:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+ready8:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	LEAQ (SI)(R11*1), R10
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store8
+loop8:
+	VMOVUPD (BX), Z16
+	VMOVUPD 64(BX), Z17
+	VBROADCASTSD (DX), Z18
+	VFMADD231PD Z16, Z18, Z0
+	VFMADD231PD Z17, Z18, Z1
+	VBROADCASTSD (DX)(R11*1), Z18
+	VFMADD231PD Z16, Z18, Z2
+	VFMADD231PD Z17, Z18, Z3
+	VBROADCASTSD (DX)(R11*2), Z18
+	VFMADD231PD Z16, Z18, Z4
+	VFMADD231PD Z17, Z18, Z5
+	VBROADCASTSD (DX)(R15*1), Z18
+	VFMADD231PD Z16, Z18, Z6
+	VFMADD231PD Z17, Z18, Z7
+	VBROADCASTSD (DX)(R11*4), Z18
+	VFMADD231PD Z16, Z18, Z8
+	VFMADD231PD Z17, Z18, Z9
+	VBROADCASTSD (R10)(R11*4), Z18
+	VFMADD231PD Z16, Z18, Z10
+	VFMADD231PD Z17, Z18, Z11
+	VBROADCASTSD (DX)(R15*2), Z18
+	VFMADD231PD Z16, Z18, Z12
+	VFMADD231PD Z17, Z18, Z13
+	VBROADCASTSD (R10)(R15*2), Z18
+	VFMADD231PD Z16, Z18, Z14
+	VFMADD231PD Z17, Z18, Z15
+	ADDQ CX, BX
+	ADDQ R12, DX
+	ADDQ R12, R10
+	DECQ AX
+	JNE loop8
+store8:
+	MOVQ mode+96(FP), AX
+	TESTQ $4, AX
+	JEQ mask8
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VPXORD Z19, Z19, Z19
+	VMAXPD Z0, Z19, Z0
+	VMAXPD Z1, Z19, Z1
+	VMAXPD Z2, Z19, Z2
+	VMAXPD Z3, Z19, Z3
+	VMAXPD Z4, Z19, Z4
+	VMAXPD Z5, Z19, Z5
+	VMAXPD Z6, Z19, Z6
+	VMAXPD Z7, Z19, Z7
+	VMAXPD Z8, Z19, Z8
+	VMAXPD Z9, Z19, Z9
+	VMAXPD Z10, Z19, Z10
+	VMAXPD Z11, Z19, Z11
+	VMAXPD Z12, Z19, Z12
+	VMAXPD Z13, Z19, Z13
+	VMAXPD Z14, Z19, Z14
+	VMAXPD Z15, Z19, Z15
+mask8:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write8
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VPXORD Z19, Z19, Z19
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z0, K1, Z0
+	VCMPPD $0x11, 64(AX), Z19, K1
+	VMOVUPD.Z Z1, K1, Z1
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z2, K1, Z2
+	VCMPPD $0x11, 64(AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z3, K1, Z3
+	VCMPPD $0x11, (AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z4, K1, Z4
+	VCMPPD $0x11, 64(AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z5, K1, Z5
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z6, K1, Z6
+	VCMPPD $0x11, 64(AX), Z19, K1
+	VMOVUPD.Z Z7, K1, Z7
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z8, K1, Z8
+	VCMPPD $0x11, 64(AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z9, K1, Z9
+	VCMPPD $0x11, (AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z10, K1, Z10
+	VCMPPD $0x11, 64(AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z11, K1, Z11
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z12, K1, Z12
+	VCMPPD $0x11, 64(AX), Z19, K1
+	VMOVUPD.Z Z13, K1, Z13
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z14, K1, Z14
+	VCMPPD $0x11, 64(AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z15, K1, Z15
+write8:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, (AX)(R14*1)
+	VMOVUPD Z3, 64(AX)(R14*1)
+	VMOVUPD Z4, (AX)(R14*2)
+	VMOVUPD Z5, 64(AX)(R14*2)
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD Z6, (AX)
+	VMOVUPD Z7, 64(AX)
+	VMOVUPD Z8, (AX)(R14*1)
+	VMOVUPD Z9, 64(AX)(R14*1)
+	VMOVUPD Z10, (AX)(R14*2)
+	VMOVUPD Z11, 64(AX)(R14*2)
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD Z12, (AX)
+	VMOVUPD Z13, 64(AX)
+	VMOVUPD Z14, (AX)(R14*1)
+	VMOVUPD Z15, 64(AX)(R14*1)
+	ADDQ $128, R9
+	JMP tiles8
+// The last tile of an odd count, one vector wide.
+last8:
+	CMPQ R9, R13
+	JGE next8
+	MOVQ mode+96(FP), AX
+	TESTQ $3, AX
+	JNE init8x
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD (AX), Z0
+	VMOVUPD (AX)(R14*1), Z2
+	VMOVUPD (AX)(R14*2), Z4
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD (AX), Z6
+	VMOVUPD (AX)(R14*1), Z8
+	VMOVUPD (AX)(R14*2), Z10
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD (AX), Z12
+	VMOVUPD (AX)(R14*1), Z14
+	JMP ready8x
+init8x:
+	TESTQ $1, AX
+	JEQ zero8x
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $3, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	VBROADCASTSD 8(AX), Z2
+	VBROADCASTSD 16(AX), Z4
+	VBROADCASTSD 24(AX), Z6
+	VBROADCASTSD 32(AX), Z8
+	VBROADCASTSD 40(AX), Z10
+	VBROADCASTSD 48(AX), Z12
+	VBROADCASTSD 56(AX), Z14
+	JMP ready8x
+zero8x:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z2, Z2, Z2
+	VPXORD Z4, Z4, Z4
+	VPXORD Z6, Z6, Z6
+	VPXORD Z8, Z8, Z8
+	VPXORD Z10, Z10, Z10
+	VPXORD Z12, Z12, Z12
+	VPXORD Z14, Z14, Z14
+ready8x:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	LEAQ (SI)(R11*1), R10
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store8x
+loop8x:
+	VMOVUPD (BX), Z16
+	VBROADCASTSD (DX), Z18
+	VFMADD231PD Z16, Z18, Z0
+	VBROADCASTSD (DX)(R11*1), Z18
+	VFMADD231PD Z16, Z18, Z2
+	VBROADCASTSD (DX)(R11*2), Z18
+	VFMADD231PD Z16, Z18, Z4
+	VBROADCASTSD (DX)(R15*1), Z18
+	VFMADD231PD Z16, Z18, Z6
+	VBROADCASTSD (DX)(R11*4), Z18
+	VFMADD231PD Z16, Z18, Z8
+	VBROADCASTSD (R10)(R11*4), Z18
+	VFMADD231PD Z16, Z18, Z10
+	VBROADCASTSD (DX)(R15*2), Z18
+	VFMADD231PD Z16, Z18, Z12
+	VBROADCASTSD (R10)(R15*2), Z18
+	VFMADD231PD Z16, Z18, Z14
+	ADDQ CX, BX
+	ADDQ R12, DX
+	ADDQ R12, R10
+	DECQ AX
+	JNE loop8x
+store8x:
+	MOVQ mode+96(FP), AX
+	TESTQ $4, AX
+	JEQ mask8x
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VPXORD Z19, Z19, Z19
+	VMAXPD Z0, Z19, Z0
+	VMAXPD Z2, Z19, Z2
+	VMAXPD Z4, Z19, Z4
+	VMAXPD Z6, Z19, Z6
+	VMAXPD Z8, Z19, Z8
+	VMAXPD Z10, Z19, Z10
+	VMAXPD Z12, Z19, Z12
+	VMAXPD Z14, Z19, Z14
+mask8x:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write8x
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VPXORD Z19, Z19, Z19
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z0, K1, Z0
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z2, K1, Z2
+	VCMPPD $0x11, (AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z4, K1, Z4
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z6, K1, Z6
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z8, K1, Z8
+	VCMPPD $0x11, (AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z10, K1, Z10
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z12, K1, Z12
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z14, K1, Z14
+write8x:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z2, (AX)(R14*1)
+	VMOVUPD Z4, (AX)(R14*2)
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD Z6, (AX)
+	VMOVUPD Z8, (AX)(R14*1)
+	VMOVUPD Z10, (AX)(R14*2)
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD Z12, (AX)
+	VMOVUPD Z14, (AX)(R14*1)
+next8:
+	LEAQ (SI)(R11*8), SI
+	LEAQ (DI)(R14*8), DI
+	SUBQ $8, R8
+	JMP rows8
+rows4:
+	CMPQ R8, $4
+	JLT rows2
+	XORQ R9, R9
+tiles4:
+	LEAQ 128(R9), AX
+	CMPQ AX, R13
+	JGT last4
+	MOVQ mode+96(FP), AX
+	TESTQ $3, AX
+	JNE init4
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD (AX), Z0
+	VMOVUPD 64(AX), Z1
+	VMOVUPD (AX)(R14*1), Z2
+	VMOVUPD 64(AX)(R14*1), Z3
+	VMOVUPD (AX)(R14*2), Z4
+	VMOVUPD 64(AX)(R14*2), Z5
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD (AX), Z6
+	VMOVUPD 64(AX), Z7
+	JMP ready4
+init4:
+	TESTQ $1, AX
+	JEQ zero4
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $3, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	VMOVAPD Z0, Z1
+	VBROADCASTSD 8(AX), Z2
+	VMOVAPD Z2, Z3
+	VBROADCASTSD 16(AX), Z4
+	VMOVAPD Z4, Z5
+	VBROADCASTSD 24(AX), Z6
+	VMOVAPD Z6, Z7
+	JMP ready4
+zero4:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+ready4:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store4
+loop4:
+	VMOVUPD (BX), Z16
+	VMOVUPD 64(BX), Z17
+	VBROADCASTSD (DX), Z18
+	VFMADD231PD Z16, Z18, Z0
+	VFMADD231PD Z17, Z18, Z1
+	VBROADCASTSD (DX)(R11*1), Z18
+	VFMADD231PD Z16, Z18, Z2
+	VFMADD231PD Z17, Z18, Z3
+	VBROADCASTSD (DX)(R11*2), Z18
+	VFMADD231PD Z16, Z18, Z4
+	VFMADD231PD Z17, Z18, Z5
+	VBROADCASTSD (DX)(R15*1), Z18
+	VFMADD231PD Z16, Z18, Z6
+	VFMADD231PD Z17, Z18, Z7
+	ADDQ CX, BX
+	ADDQ R12, DX
+	DECQ AX
+	JNE loop4
+store4:
+	MOVQ mode+96(FP), AX
+	TESTQ $4, AX
+	JEQ mask4
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VPXORD Z19, Z19, Z19
+	VMAXPD Z0, Z19, Z0
+	VMAXPD Z1, Z19, Z1
+	VMAXPD Z2, Z19, Z2
+	VMAXPD Z3, Z19, Z3
+	VMAXPD Z4, Z19, Z4
+	VMAXPD Z5, Z19, Z5
+	VMAXPD Z6, Z19, Z6
+	VMAXPD Z7, Z19, Z7
+mask4:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write4
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VPXORD Z19, Z19, Z19
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z0, K1, Z0
+	VCMPPD $0x11, 64(AX), Z19, K1
+	VMOVUPD.Z Z1, K1, Z1
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z2, K1, Z2
+	VCMPPD $0x11, 64(AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z3, K1, Z3
+	VCMPPD $0x11, (AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z4, K1, Z4
+	VCMPPD $0x11, 64(AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z5, K1, Z5
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z6, K1, Z6
+	VCMPPD $0x11, 64(AX), Z19, K1
+	VMOVUPD.Z Z7, K1, Z7
+write4:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, (AX)(R14*1)
+	VMOVUPD Z3, 64(AX)(R14*1)
+	VMOVUPD Z4, (AX)(R14*2)
+	VMOVUPD Z5, 64(AX)(R14*2)
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD Z6, (AX)
+	VMOVUPD Z7, 64(AX)
+	ADDQ $128, R9
+	JMP tiles4
+// The last tile of an odd count, one vector wide.
+last4:
+	CMPQ R9, R13
+	JGE next4
+	MOVQ mode+96(FP), AX
+	TESTQ $3, AX
+	JNE init4x
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD (AX), Z0
+	VMOVUPD (AX)(R14*1), Z2
+	VMOVUPD (AX)(R14*2), Z4
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD (AX), Z6
+	JMP ready4x
+init4x:
+	TESTQ $1, AX
+	JEQ zero4x
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $3, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	VBROADCASTSD 8(AX), Z2
+	VBROADCASTSD 16(AX), Z4
+	VBROADCASTSD 24(AX), Z6
+	JMP ready4x
+zero4x:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z2, Z2, Z2
+	VPXORD Z4, Z4, Z4
+	VPXORD Z6, Z6, Z6
+ready4x:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store4x
+loop4x:
+	VMOVUPD (BX), Z16
+	VBROADCASTSD (DX), Z18
+	VFMADD231PD Z16, Z18, Z0
+	VBROADCASTSD (DX)(R11*1), Z18
+	VFMADD231PD Z16, Z18, Z2
+	VBROADCASTSD (DX)(R11*2), Z18
+	VFMADD231PD Z16, Z18, Z4
+	VBROADCASTSD (DX)(R15*1), Z18
+	VFMADD231PD Z16, Z18, Z6
+	ADDQ CX, BX
+	ADDQ R12, DX
+	DECQ AX
+	JNE loop4x
+store4x:
+	MOVQ mode+96(FP), AX
+	TESTQ $4, AX
+	JEQ mask4x
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VPXORD Z19, Z19, Z19
+	VMAXPD Z0, Z19, Z0
+	VMAXPD Z2, Z19, Z2
+	VMAXPD Z4, Z19, Z4
+	VMAXPD Z6, Z19, Z6
+mask4x:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write4x
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VPXORD Z19, Z19, Z19
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z0, K1, Z0
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z2, K1, Z2
+	VCMPPD $0x11, (AX)(R14*2), Z19, K1
+	VMOVUPD.Z Z4, K1, Z4
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z6, K1, Z6
+write4x:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z2, (AX)(R14*1)
+	VMOVUPD Z4, (AX)(R14*2)
+	LEAQ (AX)(R14*2), AX
+	ADDQ R14, AX
+	VMOVUPD Z6, (AX)
+next4:
+	LEAQ (SI)(R11*4), SI
+	LEAQ (DI)(R14*4), DI
+	SUBQ $4, R8
+rows2:
+	CMPQ R8, $2
+	JLT rows1
+	XORQ R9, R9
+tiles2:
+	LEAQ 128(R9), AX
+	CMPQ AX, R13
+	JGT last2
+	MOVQ mode+96(FP), AX
+	TESTQ $3, AX
+	JNE init2
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD (AX), Z0
+	VMOVUPD 64(AX), Z1
+	VMOVUPD (AX)(R14*1), Z2
+	VMOVUPD 64(AX)(R14*1), Z3
+	JMP ready2
+init2:
+	TESTQ $1, AX
+	JEQ zero2
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $3, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	VMOVAPD Z0, Z1
+	VBROADCASTSD 8(AX), Z2
+	VMOVAPD Z2, Z3
+	JMP ready2
+zero2:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+ready2:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store2
+loop2:
+	VMOVUPD (BX), Z16
+	VMOVUPD 64(BX), Z17
+	VBROADCASTSD (DX), Z18
+	VFMADD231PD Z16, Z18, Z0
+	VFMADD231PD Z17, Z18, Z1
+	VBROADCASTSD (DX)(R11*1), Z18
+	VFMADD231PD Z16, Z18, Z2
+	VFMADD231PD Z17, Z18, Z3
+	ADDQ CX, BX
+	ADDQ R12, DX
+	DECQ AX
+	JNE loop2
+store2:
+	MOVQ mode+96(FP), AX
+	TESTQ $4, AX
+	JEQ mask2
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VPXORD Z19, Z19, Z19
+	VMAXPD Z0, Z19, Z0
+	VMAXPD Z1, Z19, Z1
+	VMAXPD Z2, Z19, Z2
+	VMAXPD Z3, Z19, Z3
+mask2:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write2
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VPXORD Z19, Z19, Z19
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z0, K1, Z0
+	VCMPPD $0x11, 64(AX), Z19, K1
+	VMOVUPD.Z Z1, K1, Z1
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z2, K1, Z2
+	VCMPPD $0x11, 64(AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z3, K1, Z3
+write2:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, (AX)(R14*1)
+	VMOVUPD Z3, 64(AX)(R14*1)
+	ADDQ $128, R9
+	JMP tiles2
+// The last tile of an odd count, one vector wide.
+last2:
+	CMPQ R9, R13
+	JGE next2
+	MOVQ mode+96(FP), AX
+	TESTQ $3, AX
+	JNE init2x
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD (AX), Z0
+	VMOVUPD (AX)(R14*1), Z2
+	JMP ready2x
+init2x:
+	TESTQ $1, AX
+	JEQ zero2x
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $3, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	VBROADCASTSD 8(AX), Z2
+	JMP ready2x
+zero2x:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z2, Z2, Z2
+ready2x:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store2x
+loop2x:
+	VMOVUPD (BX), Z16
+	VBROADCASTSD (DX), Z18
+	VFMADD231PD Z16, Z18, Z0
+	VBROADCASTSD (DX)(R11*1), Z18
+	VFMADD231PD Z16, Z18, Z2
+	ADDQ CX, BX
+	ADDQ R12, DX
+	DECQ AX
+	JNE loop2x
+store2x:
+	MOVQ mode+96(FP), AX
+	TESTQ $4, AX
+	JEQ mask2x
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VPXORD Z19, Z19, Z19
+	VMAXPD Z0, Z19, Z0
+	VMAXPD Z2, Z19, Z2
+mask2x:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write2x
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VPXORD Z19, Z19, Z19
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z0, K1, Z0
+	VCMPPD $0x11, (AX)(R14*1), Z19, K1
+	VMOVUPD.Z Z2, K1, Z2
+write2x:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z2, (AX)(R14*1)
+next2:
+	LEAQ (SI)(R11*2), SI
+	LEAQ (DI)(R14*2), DI
+	SUBQ $2, R8
+rows1:
+	CMPQ R8, $1
+	JLT done
+	XORQ R9, R9
+tiles1:
+	LEAQ 128(R9), AX
+	CMPQ AX, R13
+	JGT last1
+	MOVQ mode+96(FP), AX
+	TESTQ $3, AX
+	JNE init1
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD (AX), Z0
+	VMOVUPD 64(AX), Z1
+	JMP ready1
+init1:
+	TESTQ $1, AX
+	JEQ zero1
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $3, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	VMOVAPD Z0, Z1
+	JMP ready1
+zero1:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+ready1:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store1
+loop1:
+	VMOVUPD (BX), Z16
+	VMOVUPD 64(BX), Z17
+	VBROADCASTSD (DX), Z18
+	VFMADD231PD Z16, Z18, Z0
+	VFMADD231PD Z17, Z18, Z1
+	ADDQ CX, BX
+	ADDQ R12, DX
+	DECQ AX
+	JNE loop1
+store1:
+	MOVQ mode+96(FP), AX
+	TESTQ $4, AX
+	JEQ mask1
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VPXORD Z19, Z19, Z19
+	VMAXPD Z0, Z19, Z0
+	VMAXPD Z1, Z19, Z1
+mask1:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write1
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VPXORD Z19, Z19, Z19
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z0, K1, Z0
+	VCMPPD $0x11, 64(AX), Z19, K1
+	VMOVUPD.Z Z1, K1, Z1
+write1:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	ADDQ $128, R9
+	JMP tiles1
+// The last tile of an odd count, one vector wide.
+last1:
+	CMPQ R9, R13
+	JGE next1
+	MOVQ mode+96(FP), AX
+	TESTQ $3, AX
+	JNE init1x
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD (AX), Z0
+	JMP ready1x
+init1x:
+	TESTQ $1, AX
+	JEQ zero1x
+	MOVQ m+0(FP), AX
+	SUBQ R8, AX
+	SHLQ $3, AX
+	ADDQ bias+80(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	JMP ready1x
+zero1x:
+	VPXORD Z0, Z0, Z0
+ready1x:
+	MOVQ b+48(FP), BX
+	ADDQ R9, BX
+	MOVQ SI, DX
+	MOVQ k+16(FP), AX
+	TESTQ AX, AX
+	JEQ store1x
+loop1x:
+	VMOVUPD (BX), Z16
+	VBROADCASTSD (DX), Z18
+	VFMADD231PD Z16, Z18, Z0
+	ADDQ CX, BX
+	ADDQ R12, DX
+	DECQ AX
+	JNE loop1x
+store1x:
+	MOVQ mode+96(FP), AX
+	TESTQ $4, AX
+	JEQ mask1x
+// relu: VMAXPD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VPXORD Z19, Z19, Z19
+	VMAXPD Z0, Z19, Z0
+mask1x:
+	MOVQ mode+96(FP), AX
+	TESTQ $8, AX
+	JEQ write1x
+// mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).
+	VPXORD Z19, Z19, Z19
+	MOVQ DI, AX
+	SUBQ c+64(FP), AX
+	ADDQ mask+88(FP), AX
+	ADDQ R9, AX
+	VCMPPD $0x11, (AX), Z19, K1
+	VMOVUPD.Z Z0, K1, Z0
+write1x:
+	MOVQ DI, AX
+	ADDQ R9, AX
+	VMOVUPD Z0, (AX)
 next1:
 	LEAQ (SI)(R11*1), SI
 	LEAQ (DI)(R14*1), DI

@@ -17,6 +17,15 @@ var xORAVX2 = func() bool {
 	return b7&(1<<5) != 0 && xORXGETBV()&6 == 6
 }()
 
+// xORAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var xORAVX512 = xORAVX2 && func() bool {
+	_, b7, _, _ := xORCPUID(7, 0)
+	return b7&(1<<16) != 0 && xORXGETBV()&0xe0 == 0xe0
+}()
+
 // xORCPUID executes CPUID with EAX = leaf and ECX = sub.
 func xORCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func xORXGETBV() (eax uint32)
 func xORGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// xORGemmKernel runs xORGemmAVX2 if the processor has AVX2 and FMA, else
-// xORGemmGo.
+// xORGemmAVX512 is xORGemm for whole tiles of columns, in assembly for processors
+// with AVX-512F.
+//
+//go:noescape
+func xORGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
+
+// xORGemmKernel runs xORGemmAVX512 if the processor has AVX-512F, else xORGemmAVX2
+// if it has AVX2 and FMA, else xORGemmGo.
 func xORGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if xORAVX512 {
+		xORGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if xORAVX2 {
 		xORGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

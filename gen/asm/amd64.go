@@ -7,9 +7,9 @@ import (
 	"github.com/nngen/nngen/spec"
 )
 
-// The amd64 kernels, with AVX2 and FMA. They end with VZEROUPPER, since
-// the Go code around them uses legacy SSE instructions, which pay for dirty
-// upper halves on every switch.
+// The amd64 kernels, with AVX2 and FMA, and gemm with AVX-512F too. They
+// end with VZEROUPPER, since the Go code around them uses legacy SSE
+// instructions, which pay for dirty upper halves on every switch.
 
 // x86 spells an element type's instructions.
 type x86 struct {
@@ -27,18 +27,38 @@ func x86Type(t spec.DType) x86 {
 	return x86{8, Lanes(t), 3, "PD", "SD", "VBROADCASTSD"}
 }
 
-// gemmAMD64 writes gemm, a row block at a time, of 6 rows (twelve
-// accumulators hide the latency of FMA, with room to spare), then 4, 2 and
-// 1 for the rows left. Registers:
+// simd is a vector extension of amd64 that gemm is written for.
+type simd struct {
+	ext   string // the suffix of the kernel's name
+	reg   string // the prefix of its vector registers
+	bytes int    // a vector's size
+	rows  int    // the rows of the largest row block
+	// The registers of gemm's row of b, broadcast value of a and zero; the
+	// accumulators come first.
+	b0, b1, bcast, zero int
+}
+
+var (
+	avx2   = simd{ext: "AVX2", reg: "Y", bytes: 32, rows: 6, b0: 12, b1: 13, bcast: 14, zero: 15}
+	avx512 = simd{ext: "AVX512", reg: "Z", bytes: 64, rows: 8, b0: 16, b1: 17, bcast: 18, zero: 19}
+)
+
+// gemmAMD64 writes gemm for v, a row block at a time, of v.rows rows (6
+// with AVX2, whose twelve accumulators hide the latency of FMA with room
+// to spare; 8 with AVX-512, which has 32 vector registers), then 4, 2 and
+// 1 for the rows left. Each step over the columns takes two vectors of a
+// row: one tile (64 bytes) with AVX2, two with AVX-512, whose last tile of
+// an odd count then takes one vector. Registers:
 //
 //	R8 rows left   SI a at the row block   DI c at the row block
-//	R9 byte offset of the column tile, R13 its end (n in bytes)
-//	R11 ars, R12 acs, CX ldb, R14 ldc, all in bytes
-//	DX, R10 a at rows 0 and 3 of the block, stepping by acs
-//	BX b at the tile, stepping by ldb; AX the count of p, or an address
-//	Y0–Y11 the accumulators c[i][j…j+2v), Y12, Y13 a row of b,
-//	Y14 a[i][p] broadcast, Y15 zero for relu
-func (w *writer) gemmAMD64(name string, t x86) {
+//	R9 byte offset of the columns, R13 their end (n in bytes)
+//	R11 ars, R12 acs, CX ldb, R14 ldc, all in bytes; R15 3·ars
+//	DX, R10 a at rows 0 and 1 of the block, stepping by acs
+//	BX b at the columns, stepping by ldb; AX the count of p, or an address
+//	the accumulators c[i][j…j+2v) from register 0 on (Y0–Y11, Z0–Z15), then
+//	v.b0 and v.b1 a row of b, v.bcast a[i][p] broadcast, v.zero zero for relu;
+//	the mask's comparison in v.bcast (AVX2) or K1 (AVX-512)
+func (w *writer) gemmAMD64(name string, t x86, v simd) {
 	w.Comment(name+" computes c = a·b, c += a·b or c = bias + a·b, with relu or not, masked",
 		"or not; see the package doc of the generator for the contract.", "")
 	w.WriteString("// func " + name + "(m, n, k int, a *T, ars, acs int, b *T, ldb int, c *T, ldc int, bias, mask *T, mode int)\n")
@@ -52,32 +72,44 @@ func (w *writer) gemmAMD64(name string, t x86) {
 	for _, r := range []string{"R13", "R11", "R12", "CX", "R14"} {
 		w.Op("SHLQ $%d, %s", t.shift, r)
 	}
+	w.Op("LEAQ (R11)(R11*2), R15")
 	vec := "VMOVUP" + t.p[1:]
-	acc := func(i, v int) string { return fmt.Sprintf("Y%d", 2*i+v) }
+	reg := func(r int) string { return fmt.Sprintf("%s%d", v.reg, r) }
+	acc := func(i, j int) string { return reg(2*i + j) }
+	// off is the offset of vector j of a row.
+	off := func(j int) string {
+		if j == 0 {
+			return ""
+		}
+		return fmt.Sprint(j * v.bytes)
+	}
 	// cRow steps AX from row i-1 of c to row i and returns the address of
-	// row i: rows 0–2 and 3–5 are 0, 1 and 2 strides past AX.
+	// row i: rows 0–2, 3–5 and 6–7 are 0, 1 and 2 strides past AX.
 	cRow := func(i int) string {
-		if i == 3 {
+		if i > 0 && i%3 == 0 {
 			w.Op("LEAQ (AX)(R14*2), AX")
 			w.Op("ADDQ R14, AX")
 		}
 		return []string{"(AX)", "(AX)(R14*1)", "(AX)(R14*2)"}[i%3]
 	}
-	aRow := []string{"(DX)", "(DX)(R11*1)", "(DX)(R11*2)", "(R10)", "(R10)(R11*1)", "(R10)(R11*2)"}
+	aRow := []string{"(DX)", "(DX)(R11*1)", "(DX)(R11*2)", "(DX)(R15*1)", "(DX)(R11*4)", "(R10)(R11*4)", "(DX)(R15*2)", "(R10)(R15*2)"}
 	// advance adds rows times the stride in reg to the pointer p.
 	advance := func(p, reg string, rows int) {
-		for _, f := range []int{4, 2, 1} {
+		for _, f := range []int{8, 4, 2, 1} {
 			if rows&f != 0 {
 				w.Op("LEAQ (%s)(%s*%d), %s", p, reg, f, p)
 			}
 		}
 	}
-	block := func(rows int) {
-		tag := fmt.Sprint(rows)
-		w.Op("XORQ R9, R9")
-		w.Label("tiles" + tag)
-		w.Op("CMPQ R9, R13")
-		w.Op("JGE next%s", tag)
+	zero := func(r string) {
+		if v.reg == "Z" {
+			w.Op("VPXORD %s, %s, %s", r, r, r)
+			return
+		}
+		w.Op("VXORP%s %s, %s, %s", t.p[1:], r, r, r)
+	}
+	// columns writes c's vecs vectors at R9 of the rows of the block.
+	columns := func(rows, vecs int, tag string) {
 		// The accumulators start from c, from the bias or from zero.
 		w.Op("MOVQ mode+96(FP), AX")
 		w.Op("TESTQ $3, AX")
@@ -86,8 +118,9 @@ func (w *writer) gemmAMD64(name string, t x86) {
 		w.Op("ADDQ R9, AX")
 		for i := range rows {
 			r := cRow(i)
-			w.Op("%s %s, %s", vec, r, acc(i, 0))
-			w.Op("%s 32%s, %s", vec, r, acc(i, 1))
+			for j := range vecs {
+				w.Op("%s %s%s, %s", vec, off(j), r, acc(i, j))
+			}
 		}
 		w.Op("JMP ready%s", tag)
 		w.Label("init" + tag)
@@ -99,37 +132,40 @@ func (w *writer) gemmAMD64(name string, t x86) {
 		w.Op("ADDQ bias+80(FP), AX")
 		for i := range rows {
 			w.Op("%s %d(AX), %s", t.bcast, i*t.size, acc(i, 0))
-			w.Op("VMOVAP%s %s, %s", t.p[1:], acc(i, 0), acc(i, 1))
+			if vecs == 2 {
+				w.Op("VMOVAP%s %s, %s", t.p[1:], acc(i, 0), acc(i, 1))
+			}
 		}
 		w.Op("JMP ready%s", tag)
 		w.Label("zero" + tag)
 		for i := range rows {
-			for v := range 2 {
-				w.Op("VXORP%s %s, %s, %s", t.p[1:], acc(i, v), acc(i, v), acc(i, v))
+			for j := range vecs {
+				zero(acc(i, j))
 			}
 		}
 		w.Label("ready" + tag)
 		w.Op("MOVQ b+48(FP), BX")
 		w.Op("ADDQ R9, BX")
 		w.Op("MOVQ SI, DX")
-		if rows > 3 {
-			w.Op("LEAQ (SI)(R11*2), R10")
-			w.Op("ADDQ R11, R10")
+		if rows > 4 {
+			w.Op("LEAQ (SI)(R11*1), R10")
 		}
 		w.Op("MOVQ k+16(FP), AX")
 		w.Op("TESTQ AX, AX")
 		w.Op("JEQ store%s", tag)
 		w.Label("loop" + tag)
-		w.Op("%s (BX), Y12", vec)
-		w.Op("%s 32(BX), Y13", vec)
+		for j, b := range []int{v.b0, v.b1}[:vecs] {
+			w.Op("%s %s(BX), %s", vec, off(j), reg(b))
+		}
 		for i := range rows {
-			w.Op("%s %s, Y14", t.bcast, aRow[i])
-			w.Op("VFMADD231%s Y12, Y14, %s", t.p, acc(i, 0))
-			w.Op("VFMADD231%s Y13, Y14, %s", t.p, acc(i, 1))
+			w.Op("%s %s, %s", t.bcast, aRow[i], reg(v.bcast))
+			for j, b := range []int{v.b0, v.b1}[:vecs] {
+				w.Op("VFMADD231%s %s, %s, %s", t.p, reg(b), reg(v.bcast), acc(i, j))
+			}
 		}
 		w.Op("ADDQ CX, BX")
 		w.Op("ADDQ R12, DX")
-		if rows > 3 {
+		if rows > 4 {
 			w.Op("ADDQ R12, R10")
 		}
 		w.Op("DECQ AX")
@@ -138,11 +174,11 @@ func (w *writer) gemmAMD64(name string, t x86) {
 		w.Op("MOVQ mode+96(FP), AX")
 		w.Op("TESTQ $4, AX")
 		w.Op("JEQ mask%s", tag)
-		w.Comment("relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
-		w.Op("VXORP%s Y15, Y15, Y15", t.p[1:])
+		w.Comment("relu: VMAX" + t.p + " returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
+		zero(reg(v.zero))
 		for i := range rows {
-			for v := range 2 {
-				w.Op("VMAX%s %s, Y15, %s", t.p, acc(i, v), acc(i, v))
+			for j := range vecs {
+				w.Op("VMAX%s %s, %s, %s", t.p, acc(i, j), reg(v.zero), acc(i, j))
 			}
 		}
 		w.Label("mask" + tag)
@@ -150,16 +186,21 @@ func (w *writer) gemmAMD64(name string, t x86) {
 		w.Op("TESTQ $8, AX")
 		w.Op("JEQ write%s", tag)
 		w.Comment("mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).")
-		w.Op("VXORP%s Y15, Y15, Y15", t.p[1:])
+		zero(reg(v.zero))
 		w.Op("MOVQ DI, AX")
 		w.Op("SUBQ c+64(FP), AX")
 		w.Op("ADDQ mask+88(FP), AX")
 		w.Op("ADDQ R9, AX")
 		for i := range rows {
 			r := cRow(i)
-			for v, off := range []string{"", "32"} {
-				w.Op("VCMP%s $0x11, %s%s, Y15, Y14", t.p, off, r)
-				w.Op("VANDP%s Y14, %s, %s", t.p[1:], acc(i, v), acc(i, v))
+			for j := range vecs {
+				if v.reg == "Z" {
+					w.Op("VCMP%s $0x11, %s%s, %s, K1", t.p, off(j), r, reg(v.zero))
+					w.Op("%s.Z %s, K1, %s", vec, acc(i, j), acc(i, j))
+					continue
+				}
+				w.Op("VCMP%s $0x11, %s%s, %s, %s", t.p, off(j), r, reg(v.zero), reg(v.bcast))
+				w.Op("VANDP%s %s, %s, %s", t.p[1:], reg(v.bcast), acc(i, j), acc(i, j))
 			}
 		}
 		w.Label("write" + tag)
@@ -167,22 +208,46 @@ func (w *writer) gemmAMD64(name string, t x86) {
 		w.Op("ADDQ R9, AX")
 		for i := range rows {
 			r := cRow(i)
-			w.Op("%s %s, %s", vec, acc(i, 0), r)
-			w.Op("%s %s, 32%s", vec, acc(i, 1), r)
+			for j := range vecs {
+				w.Op("%s %s, %s%s", vec, acc(i, j), off(j), r)
+			}
 		}
-		w.Op("ADDQ $64, R9")
+	}
+	step := 2 * v.bytes // the bytes of two vectors, one or two tiles
+	block := func(rows int) {
+		tag := fmt.Sprint(rows)
+		w.Op("XORQ R9, R9")
+		w.Label("tiles" + tag)
+		if step == 64 {
+			w.Op("CMPQ R9, R13")
+			w.Op("JGE next%s", tag)
+		} else {
+			w.Op("LEAQ %d(R9), AX", step)
+			w.Op("CMPQ AX, R13")
+			w.Op("JGT last%s", tag)
+		}
+		columns(rows, 2, tag)
+		w.Op("ADDQ $%d, R9", step)
 		w.Op("JMP tiles%s", tag)
+		if step > 64 {
+			w.Comment("The last tile of an odd count, one vector wide.")
+			w.Label("last" + tag)
+			w.Op("CMPQ R9, R13")
+			w.Op("JGE next%s", tag)
+			columns(rows, 1, tag+"x")
+		}
 		w.Label("next" + tag)
 		advance("SI", "R11", rows)
 		advance("DI", "R14", rows)
 		w.Op("SUBQ $%d, R8", rows)
 	}
-	w.Comment("Blocks of 6 rows, then one of 4, 2 and 1 as the rows left need.")
-	w.Label("rows6")
-	w.Op("CMPQ R8, $6")
+	w.Comment(fmt.Sprintf("Blocks of %d rows, then one of 4, 2 and 1 as the rows left need.", v.rows))
+	first := fmt.Sprintf("rows%d", v.rows)
+	w.Label(first)
+	w.Op("CMPQ R8, $%d", v.rows)
 	w.Op("JLT rows4")
-	block(6)
-	w.Op("JMP rows6")
+	block(v.rows)
+	w.Op("JMP %s", first)
 	for _, rows := range []int{4, 2, 1} {
 		w.Label(fmt.Sprintf("rows%d", rows))
 		w.Op("CMPQ R8, $%d", rows)
@@ -511,7 +576,7 @@ func (w *writer) transposeAMD64(name string, t x86) {
 }
 
 // cpuid writes the CPUID and XGETBV instructions for the generated code's
-// detection of AVX2 and FMA.
+// detection of AVX2, FMA and AVX-512F.
 func (w *writer) cpuid(prefix string) {
 	w.WriteString("// func " + prefix + "CPUID(leaf, sub uint32) (a, b, c, d uint32)\n")
 	w.WriteString("TEXT ·" + prefix + "CPUID(SB), NOSPLIT, $0-24\n")

@@ -56,7 +56,7 @@ func (k Kernel) String() string {
 type Arch int
 
 const (
-	AMD64 Arch = iota // with AVX2 and FMA, detected at run time
+	AMD64 Arch = iota // with AVX2 and FMA, and gemm with AVX-512 too, detected at run time
 	ARM64             // with NEON, which every arm64 processor has
 )
 
@@ -68,6 +68,15 @@ func (a Arch) Ext() string { return [...]string{AMD64: "AVX2", ARM64: "NEON"}[a]
 // Name returns the name of the assembly of k on a for a model's prefix:
 // irisGemmAVX2.
 func (k Kernel) Name(prefix string, a Arch) string { return prefix + k.String() + a.Ext() }
+
+// NameAVX512 returns the name of the AVX-512 assembly of k on amd64 for a
+// model's prefix: irisGemmAVX512.
+func (k Kernel) NameAVX512(prefix string) string { return prefix + k.String() + avx512.ext }
+
+// HasAVX512 reports whether amd64 has k for AVX-512 too, run in place of
+// its AVX2 version where the processor has AVX-512F: gemm, the products of
+// the chunks, where the time of training and of batches goes.
+func HasAVX512(k Kernel) bool { return k == Gemm }
 
 // Has reports whether a has k in assembly for the element type t: amd64
 // has every kernel, arm64 gemm and gemv.
@@ -124,7 +133,8 @@ func (w *writer) kernel(a Arch, k Kernel, prefix string, t spec.DType) {
 	}
 	switch k {
 	case Gemm:
-		w.gemmAMD64(name, x86Type(t))
+		w.gemmAMD64(name, x86Type(t), avx2)
+		w.gemmAMD64(k.NameAVX512(prefix), x86Type(t), avx512)
 	case Gemv:
 		w.gemvAMD64(name, x86Type(t))
 	case Transpose:

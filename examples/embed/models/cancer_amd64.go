@@ -17,6 +17,15 @@ var cancerAVX2 = func() bool {
 	return b7&(1<<5) != 0 && cancerXGETBV()&6 == 6
 }()
 
+// cancerAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var cancerAVX512 = cancerAVX2 && func() bool {
+	_, b7, _, _ := cancerCPUID(7, 0)
+	return b7&(1<<16) != 0 && cancerXGETBV()&0xe0 == 0xe0
+}()
+
 // cancerCPUID executes CPUID with EAX = leaf and ECX = sub.
 func cancerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func cancerXGETBV() (eax uint32)
 func cancerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// cancerGemmKernel runs cancerGemmAVX2 if the processor has AVX2 and FMA, else
-// cancerGemmGo.
+// cancerGemmAVX512 is cancerGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func cancerGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
+
+// cancerGemmKernel runs cancerGemmAVX512 if the processor has AVX-512F, else
+// cancerGemmAVX2 if it has AVX2 and FMA, else cancerGemmGo.
 func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if cancerAVX512 {
+		cancerGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if cancerAVX2 {
 		cancerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -11,10 +11,13 @@ import (
 
 // TestIrisKernels compares the kernels' entry points (irisGemm and so on),
 // which run the kernels of this build, with their plain Go versions on
-// random matrices, for every shape of the edges (rows in blocks of 6, 4, 2 and 1,
+// random matrices, for every shape of the edges (rows in blocks of 8, 6, 4, 2 and 1,
 // columns in whole tiles and left over), contiguous and strided reads, and
 // every mode.
-func TestIrisKernels(t *testing.T) {
+func TestIrisKernels(t *testing.T) { testIrisKernels(t) }
+
+// testIrisKernels is the body of TestIrisKernels.
+func testIrisKernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	random := func(n int) []float64 {
 		v := make([]float64, n)
@@ -33,8 +36,8 @@ func TestIrisKernels(t *testing.T) {
 		}
 	}
 	const tile = 8
-	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 17} {
-		for _, n := range []int{3, tile, 2 * tile, 3*tile + 5} {
+	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 15, 17} {
+		for _, n := range []int{3, tile, 2 * tile, 3 * tile, 3*tile + 5} {
 			for _, k := range []int{1, 2, 5, 33, 70} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).
 				for _, strided := range []bool{false, true} {

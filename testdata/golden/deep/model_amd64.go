@@ -17,6 +17,15 @@ var deepAVX2 = func() bool {
 	return b7&(1<<5) != 0 && deepXGETBV()&6 == 6
 }()
 
+// deepAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var deepAVX512 = deepAVX2 && func() bool {
+	_, b7, _, _ := deepCPUID(7, 0)
+	return b7&(1<<16) != 0 && deepXGETBV()&0xe0 == 0xe0
+}()
+
 // deepCPUID executes CPUID with EAX = leaf and ECX = sub.
 func deepCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func deepXGETBV() (eax uint32)
 func deepGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// deepGemmKernel runs deepGemmAVX2 if the processor has AVX2 and FMA, else
-// deepGemmGo.
+// deepGemmAVX512 is deepGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func deepGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
+
+// deepGemmKernel runs deepGemmAVX512 if the processor has AVX-512F, else
+// deepGemmAVX2 if it has AVX2 and FMA, else deepGemmGo.
 func deepGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if deepAVX512 {
+		deepGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if deepAVX2 {
 		deepGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var droppedAVX2 = func() bool {
 	return b7&(1<<5) != 0 && droppedXGETBV()&6 == 6
 }()
 
+// droppedAVX512 reports whether the processor and the operating system run
+// AVX-512F besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has
+// the state of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off
+// to reach the AVX2 kernels too.
+var droppedAVX512 = droppedAVX2 && func() bool {
+	_, b7, _, _ := droppedCPUID(7, 0)
+	return b7&(1<<16) != 0 && droppedXGETBV()&0xe0 == 0xe0
+}()
+
 // droppedCPUID executes CPUID with EAX = leaf and ECX = sub.
 func droppedCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -31,10 +40,23 @@ func droppedXGETBV() (eax uint32)
 func droppedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
 	ldc int, bias, mask *float64, mode int)
 
-// droppedGemmKernel runs droppedGemmAVX2 if the processor has AVX2 and FMA, else
-// droppedGemmGo.
+// droppedGemmAVX512 is droppedGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func droppedGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
+
+// droppedGemmKernel runs droppedGemmAVX512 if the processor has AVX-512F, else
+// droppedGemmAVX2 if it has AVX2 and FMA, else droppedGemmGo.
 func droppedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if droppedAVX512 {
+		droppedGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if droppedAVX2 {
 		droppedGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var readerAVX2 = func() bool {
 	return b7&(1<<5) != 0 && readerXGETBV()&6 == 6
 }()
 
+// readerAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var readerAVX512 = readerAVX2 && func() bool {
+	_, b7, _, _ := readerCPUID(7, 0)
+	return b7&(1<<16) != 0 && readerXGETBV()&0xe0 == 0xe0
+}()
+
 // readerCPUID executes CPUID with EAX = leaf and ECX = sub.
 func readerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func readerXGETBV() (eax uint32)
 func readerGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// readerGemmKernel runs readerGemmAVX2 if the processor has AVX2 and FMA, else
-// readerGemmGo.
+// readerGemmAVX512 is readerGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func readerGemmAVX512(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32,
+	ldc int, bias, mask *float32, mode int)
+
+// readerGemmKernel runs readerGemmAVX512 if the processor has AVX-512F, else
+// readerGemmAVX2 if it has AVX2 and FMA, else readerGemmGo.
 func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
+	if readerAVX512 {
+		readerGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if readerAVX2 {
 		readerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

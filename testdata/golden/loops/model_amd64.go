@@ -17,6 +17,15 @@ var loopedAVX2 = func() bool {
 	return b7&(1<<5) != 0 && loopedXGETBV()&6 == 6
 }()
 
+// loopedAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var loopedAVX512 = loopedAVX2 && func() bool {
+	_, b7, _, _ := loopedCPUID(7, 0)
+	return b7&(1<<16) != 0 && loopedXGETBV()&0xe0 == 0xe0
+}()
+
 // loopedCPUID executes CPUID with EAX = leaf and ECX = sub.
 func loopedCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func loopedXGETBV() (eax uint32)
 func loopedGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// loopedGemmKernel runs loopedGemmAVX2 if the processor has AVX2 and FMA, else
-// loopedGemmGo.
+// loopedGemmAVX512 is loopedGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func loopedGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
+
+// loopedGemmKernel runs loopedGemmAVX512 if the processor has AVX-512F, else
+// loopedGemmAVX2 if it has AVX2 and FMA, else loopedGemmGo.
 func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if loopedAVX512 {
+		loopedGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if loopedAVX2 {
 		loopedGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

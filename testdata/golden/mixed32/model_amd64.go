@@ -17,6 +17,15 @@ var smallAVX2 = func() bool {
 	return b7&(1<<5) != 0 && smallXGETBV()&6 == 6
 }()
 
+// smallAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var smallAVX512 = smallAVX2 && func() bool {
+	_, b7, _, _ := smallCPUID(7, 0)
+	return b7&(1<<16) != 0 && smallXGETBV()&0xe0 == 0xe0
+}()
+
 // smallCPUID executes CPUID with EAX = leaf and ECX = sub.
 func smallCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func smallXGETBV() (eax uint32)
 func smallGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// smallGemmKernel runs smallGemmAVX2 if the processor has AVX2 and FMA, else
-// smallGemmGo.
+// smallGemmAVX512 is smallGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func smallGemmAVX512(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32,
+	ldc int, bias, mask *float32, mode int)
+
+// smallGemmKernel runs smallGemmAVX512 if the processor has AVX-512F, else
+// smallGemmAVX2 if it has AVX2 and FMA, else smallGemmGo.
 func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
+	if smallAVX512 {
+		smallGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if smallAVX2 {
 		smallGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var taggerAVX2 = func() bool {
 	return b7&(1<<5) != 0 && taggerXGETBV()&6 == 6
 }()
 
+// taggerAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var taggerAVX512 = taggerAVX2 && func() bool {
+	_, b7, _, _ := taggerCPUID(7, 0)
+	return b7&(1<<16) != 0 && taggerXGETBV()&0xe0 == 0xe0
+}()
+
 // taggerCPUID executes CPUID with EAX = leaf and ECX = sub.
 func taggerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func taggerXGETBV() (eax uint32)
 func taggerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// taggerGemmKernel runs taggerGemmAVX2 if the processor has AVX2 and FMA, else
-// taggerGemmGo.
+// taggerGemmAVX512 is taggerGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func taggerGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
+
+// taggerGemmKernel runs taggerGemmAVX512 if the processor has AVX-512F, else
+// taggerGemmAVX2 if it has AVX2 and FMA, else taggerGemmGo.
 func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if taggerAVX512 {
+		taggerGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if taggerAVX2 {
 		taggerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var tinyAVX2 = func() bool {
 	return b7&(1<<5) != 0 && tinyXGETBV()&6 == 6
 }()
 
+// tinyAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var tinyAVX512 = tinyAVX2 && func() bool {
+	_, b7, _, _ := tinyCPUID(7, 0)
+	return b7&(1<<16) != 0 && tinyXGETBV()&0xe0 == 0xe0
+}()
+
 // tinyCPUID executes CPUID with EAX = leaf and ECX = sub.
 func tinyCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func tinyXGETBV() (eax uint32)
 func tinyGemmAVX2(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
 	bias, mask *float32, mode int)
 
-// tinyGemmKernel runs tinyGemmAVX2 if the processor has AVX2 and FMA, else
-// tinyGemmGo.
+// tinyGemmAVX512 is tinyGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func tinyGemmAVX512(m, n, k int, a *float32, ars, acs int, b *float32, ldb int, c *float32, ldc int,
+	bias, mask *float32, mode int)
+
+// tinyGemmKernel runs tinyGemmAVX512 if the processor has AVX-512F, else
+// tinyGemmAVX2 if it has AVX2 and FMA, else tinyGemmGo.
 func tinyGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int, c []float32,
 	ldc int, bias, mask []float32, mode int) {
+	if tinyAVX512 {
+		tinyGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if tinyAVX2 {
 		tinyGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

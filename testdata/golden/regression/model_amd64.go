@@ -17,6 +17,15 @@ var sineAVX2 = func() bool {
 	return b7&(1<<5) != 0 && sineXGETBV()&6 == 6
 }()
 
+// sineAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var sineAVX512 = sineAVX2 && func() bool {
+	_, b7, _, _ := sineCPUID(7, 0)
+	return b7&(1<<16) != 0 && sineXGETBV()&0xe0 == 0xe0
+}()
+
 // sineCPUID executes CPUID with EAX = leaf and ECX = sub.
 func sineCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func sineXGETBV() (eax uint32)
 func sineGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// sineGemmKernel runs sineGemmAVX2 if the processor has AVX2 and FMA, else
-// sineGemmGo.
+// sineGemmAVX512 is sineGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func sineGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
+	bias, mask *float64, mode int)
+
+// sineGemmKernel runs sineGemmAVX512 if the processor has AVX-512F, else
+// sineGemmAVX2 if it has AVX2 and FMA, else sineGemmGo.
 func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if sineAVX512 {
+		sineGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if sineAVX2 {
 		sineGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

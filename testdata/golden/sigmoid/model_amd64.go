@@ -17,6 +17,15 @@ var binaryAVX2 = func() bool {
 	return b7&(1<<5) != 0 && binaryXGETBV()&6 == 6
 }()
 
+// binaryAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var binaryAVX512 = binaryAVX2 && func() bool {
+	_, b7, _, _ := binaryCPUID(7, 0)
+	return b7&(1<<16) != 0 && binaryXGETBV()&0xe0 == 0xe0
+}()
+
 // binaryCPUID executes CPUID with EAX = leaf and ECX = sub.
 func binaryCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func binaryXGETBV() (eax uint32)
 func binaryGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// binaryGemmKernel runs binaryGemmAVX2 if the processor has AVX2 and FMA, else
-// binaryGemmGo.
+// binaryGemmAVX512 is binaryGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func binaryGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
+
+// binaryGemmKernel runs binaryGemmAVX512 if the processor has AVX-512F, else
+// binaryGemmAVX2 if it has AVX2 and FMA, else binaryGemmGo.
 func binaryGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if binaryAVX512 {
+		binaryGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if binaryAVX2 {
 		binaryGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var classifierAVX2 = func() bool {
 	return b7&(1<<5) != 0 && classifierXGETBV()&6 == 6
 }()
 
+// classifierAVX512 reports whether the processor and the operating system run
+// AVX-512F besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has
+// the state of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off
+// to reach the AVX2 kernels too.
+var classifierAVX512 = classifierAVX2 && func() bool {
+	_, b7, _, _ := classifierCPUID(7, 0)
+	return b7&(1<<16) != 0 && classifierXGETBV()&0xe0 == 0xe0
+}()
+
 // classifierCPUID executes CPUID with EAX = leaf and ECX = sub.
 func classifierCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -31,10 +40,23 @@ func classifierXGETBV() (eax uint32)
 func classifierGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
 	ldc int, bias, mask *float64, mode int)
 
-// classifierGemmKernel runs classifierGemmAVX2 if the processor has AVX2 and FMA,
-// else classifierGemmGo.
+// classifierGemmAVX512 is classifierGemm for whole tiles of columns, in assembly
+// for processors with AVX-512F.
+//
+//go:noescape
+func classifierGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
+
+// classifierGemmKernel runs classifierGemmAVX512 if the processor has AVX-512F,
+// else classifierGemmAVX2 if it has AVX2 and FMA, else classifierGemmGo.
 func classifierGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if classifierAVX512 {
+		classifierGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b),
+			ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias),
+			unsafe.SliceData(mask), mode)
+		return
+	}
 	if classifierAVX2 {
 		classifierGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var tilesAVX2 = func() bool {
 	return b7&(1<<5) != 0 && tilesXGETBV()&6 == 6
 }()
 
+// tilesAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var tilesAVX512 = tilesAVX2 && func() bool {
+	_, b7, _, _ := tilesCPUID(7, 0)
+	return b7&(1<<16) != 0 && tilesXGETBV()&0xe0 == 0xe0
+}()
+
 // tilesCPUID executes CPUID with EAX = leaf and ECX = sub.
 func tilesCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func tilesXGETBV() (eax uint32)
 func tilesGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// tilesGemmKernel runs tilesGemmAVX2 if the processor has AVX2 and FMA, else
-// tilesGemmGo.
+// tilesGemmAVX512 is tilesGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func tilesGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
+
+// tilesGemmKernel runs tilesGemmAVX512 if the processor has AVX-512F, else
+// tilesGemmAVX2 if it has AVX2 and FMA, else tilesGemmGo.
 func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if tilesAVX512 {
+		tilesGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if tilesAVX2 {
 		tilesGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -17,6 +17,15 @@ var flowerAVX2 = func() bool {
 	return b7&(1<<5) != 0 && flowerXGETBV()&6 == 6
 }()
 
+// flowerAVX512 reports whether the processor and the operating system run AVX-512F
+// besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
+// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
+// the AVX2 kernels too.
+var flowerAVX512 = flowerAVX2 && func() bool {
+	_, b7, _, _ := flowerCPUID(7, 0)
+	return b7&(1<<16) != 0 && flowerXGETBV()&0xe0 == 0xe0
+}()
+
 // flowerCPUID executes CPUID with EAX = leaf and ECX = sub.
 func flowerCPUID(leaf, sub uint32) (a, b, c, d uint32)
 
@@ -30,10 +39,23 @@ func flowerXGETBV() (eax uint32)
 func flowerGemmAVX2(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int,
 	bias, mask *float64, mode int)
 
-// flowerGemmKernel runs flowerGemmAVX2 if the processor has AVX2 and FMA, else
-// flowerGemmGo.
+// flowerGemmAVX512 is flowerGemm for whole tiles of columns, in assembly for
+// processors with AVX-512F.
+//
+//go:noescape
+func flowerGemmAVX512(m, n, k int, a *float64, ars, acs int, b *float64, ldb int, c *float64,
+	ldc int, bias, mask *float64, mode int)
+
+// flowerGemmKernel runs flowerGemmAVX512 if the processor has AVX-512F, else
+// flowerGemmAVX2 if it has AVX2 and FMA, else flowerGemmGo.
 func flowerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64,
 	ldc int, bias, mask []float64, mode int) {
+	if flowerAVX512 {
+		flowerGemmAVX512(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
+			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),
+			mode)
+		return
+	}
 	if flowerAVX2 {
 		flowerGemmAVX2(m, n, k, unsafe.SliceData(a), ars, acs, unsafe.SliceData(b), ldb,
 			unsafe.SliceData(c), ldc, unsafe.SliceData(bias), unsafe.SliceData(mask),

@@ -1,0 +1,3 @@
+module init
+
+go 1.26

@@ -823,7 +823,7 @@ func (e *emitter) logitsKernel(b build) {
 // one kernel.
 func (e *emitter) archKernels(b build, ks []kernel) {
 	if b.arch != nil && *b.arch == asm.AMD64 {
-		e.detectAVX2(slices.ContainsFunc(ks, func(k kernel) bool { return asm.HasAVX512(k.id) }))
+		e.detectAVX2(anyAVX512(ks))
 	}
 
 	for _, k := range ks {
@@ -878,6 +878,11 @@ func (e *emitter) archKernels(b build, ks []kernel) {
 	if e.m.Chunk > 0 {
 		e.chunkedFunc(b)
 	}
+}
+
+// anyAVX512 reports whether one of ks has an AVX-512 version on amd64.
+func anyAVX512(ks []kernel) bool {
+	return slices.ContainsFunc(ks, func(k kernel) bool { return asm.HasAVX512(k.id) })
 }
 
 // chunkedFunc emits the build's choice between the chunks and the samples

@@ -2,11 +2,9 @@ package gen
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 	"text/template"
 
-	"github.com/nngen/nngen/gen/asm"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
@@ -296,7 +294,7 @@ func EmitKernelTest(m *ir.Model) ([]byte, error) {
 // so that it reaches the AVX2 kernels too. It returns nil if m's code has
 // no AVX-512 kernel.
 func EmitKernelTestAMD64(m *ir.Model) ([]byte, error) {
-	if !slices.ContainsFunc(usedKernels(m), func(k kernel) bool { return asm.HasAVX512(k.id) }) {
+	if !anyAVX512(usedKernels(m)) {
 		return nil, nil
 	}
 	var buf bytes.Buffer

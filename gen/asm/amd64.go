@@ -33,14 +33,11 @@ type simd struct {
 	reg   string // the prefix of its vector registers
 	bytes int    // a vector's size
 	rows  int    // the rows of the largest row block
-	// The registers of gemm's row of b, broadcast value of a and zero; the
-	// accumulators come first.
-	b0, b1, bcast, zero int
 }
 
 var (
-	avx2   = simd{ext: "AVX2", reg: "Y", bytes: 32, rows: 6, b0: 12, b1: 13, bcast: 14, zero: 15}
-	avx512 = simd{ext: "AVX512", reg: "Z", bytes: 64, rows: 8, b0: 16, b1: 17, bcast: 18, zero: 19}
+	avx2   = simd{ext: "AVX2", reg: "Y", bytes: 32, rows: 6}
+	avx512 = simd{ext: "AVX512", reg: "Z", bytes: 64, rows: 8}
 )
 
 // gemmAMD64 writes gemm for v, a row block at a time, of v.rows rows (6
@@ -56,8 +53,8 @@ var (
 //	DX, R10 a at rows 0 and 1 of the block, stepping by acs
 //	BX b at the columns, stepping by ldb; AX the count of p, or an address
 //	the accumulators c[i][j…j+2v) from register 0 on (Y0–Y11, Z0–Z15), then
-//	v.b0 and v.b1 a row of b, v.bcast a[i][p] broadcast, v.zero zero for relu;
-//	the mask's comparison in v.bcast (AVX2) or K1 (AVX-512)
+//	two for a row of b, one for a[i][p] broadcast, one zero for relu (Y12–Y15,
+//	Z16–Z19); the mask's comparison in the broadcast's (AVX2) or K1 (AVX-512)
 func (w *writer) gemmAMD64(name string, t x86, v simd) {
 	w.Comment(name+" computes c = a·b, c += a·b or c = bias + a·b, with relu or not, masked",
 		"or not; see the package doc of the generator for the contract.", "")
@@ -76,6 +73,8 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 	vec := "VMOVUP" + t.p[1:]
 	reg := func(r int) string { return fmt.Sprintf("%s%d", v.reg, r) }
 	acc := func(i, j int) string { return reg(2*i + j) }
+	// The registers after the accumulators: a row of b, a[i][p] broadcast, zero.
+	bRow, bcast, zeroReg := []int{2 * v.rows, 2*v.rows + 1}, 2*v.rows+2, 2*v.rows+3
 	// off is the offset of vector j of a row.
 	off := func(j int) string {
 		if j == 0 {
@@ -154,13 +153,13 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 		w.Op("TESTQ AX, AX")
 		w.Op("JEQ store%s", tag)
 		w.Label("loop" + tag)
-		for j, b := range []int{v.b0, v.b1}[:vecs] {
+		for j, b := range bRow[:vecs] {
 			w.Op("%s %s(BX), %s", vec, off(j), reg(b))
 		}
 		for i := range rows {
-			w.Op("%s %s, %s", t.bcast, aRow[i], reg(v.bcast))
-			for j, b := range []int{v.b0, v.b1}[:vecs] {
-				w.Op("VFMADD231%s %s, %s, %s", t.p, reg(b), reg(v.bcast), acc(i, j))
+			w.Op("%s %s, %s", t.bcast, aRow[i], reg(bcast))
+			for j, b := range bRow[:vecs] {
+				w.Op("VFMADD231%s %s, %s, %s", t.p, reg(b), reg(bcast), acc(i, j))
 			}
 		}
 		w.Op("ADDQ CX, BX")
@@ -175,10 +174,10 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 		w.Op("TESTQ $4, AX")
 		w.Op("JEQ mask%s", tag)
 		w.Comment("relu: VMAX" + t.p + " returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.")
-		zero(reg(v.zero))
+		zero(reg(zeroReg))
 		for i := range rows {
 			for j := range vecs {
-				w.Op("VMAX%s %s, %s, %s", t.p, acc(i, j), reg(v.zero), acc(i, j))
+				w.Op("VMAX%s %s, %s, %s", t.p, acc(i, j), reg(zeroReg), acc(i, j))
 			}
 		}
 		w.Label("mask" + tag)
@@ -186,7 +185,7 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 		w.Op("TESTQ $8, AX")
 		w.Op("JEQ write%s", tag)
 		w.Comment("mask: c = 0 where the mask, laid out as c, is not above 0 (or is NaN).")
-		zero(reg(v.zero))
+		zero(reg(zeroReg))
 		w.Op("MOVQ DI, AX")
 		w.Op("SUBQ c+64(FP), AX")
 		w.Op("ADDQ mask+88(FP), AX")
@@ -195,12 +194,12 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 			r := cRow(i)
 			for j := range vecs {
 				if v.reg == "Z" {
-					w.Op("VCMP%s $0x11, %s%s, %s, K1", t.p, off(j), r, reg(v.zero))
+					w.Op("VCMP%s $0x11, %s%s, %s, K1", t.p, off(j), r, reg(zeroReg))
 					w.Op("%s.Z %s, K1, %s", vec, acc(i, j), acc(i, j))
 					continue
 				}
-				w.Op("VCMP%s $0x11, %s%s, %s, %s", t.p, off(j), r, reg(v.zero), reg(v.bcast))
-				w.Op("VANDP%s %s, %s, %s", t.p[1:], reg(v.bcast), acc(i, j), acc(i, j))
+				w.Op("VCMP%s $0x11, %s%s, %s, %s", t.p, off(j), r, reg(zeroReg), reg(bcast))
+				w.Op("VANDP%s %s, %s, %s", t.p[1:], reg(bcast), acc(i, j), acc(i, j))
 			}
 		}
 		w.Label("write" + tag)

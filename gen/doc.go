@@ -9,7 +9,7 @@
 //	                        layer), ForwardBatch and TrainBatch over a mini-batch, and
 //	                        TrainWith, TrainBatch with sample weights and dropout masks
 //	iris_weights.bin        built-in trained parameters too large for literals (ir.Model.AttachTrained)
-//	iris_amd64.s, _amd64.go the kernels in assembly with AVX2 and FMA, gemm with AVX-512F
+//	iris_amd64.s, _amd64.go the kernels in assembly with AVX2 and FMA, gemm and gemv with AVX-512F
 //	                        too, and their declarations
 //	iris_arm64.s, _arm64.go the kernels with NEON
 //	iris_other.go           the plain Go kernels, for other architectures and -tags purego

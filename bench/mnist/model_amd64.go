@@ -70,9 +70,19 @@ func mnistGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 //go:noescape
 func mnistGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// mnistGemvKernel runs mnistGemvAVX2 if the processor has AVX2 and FMA, else
-// mnistGemvGo.
+// mnistGemvAVX512 is mnistGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func mnistGemvAVX512(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// mnistGemvKernel runs mnistGemvAVX512 if the processor has AVX-512F, else
+// mnistGemvAVX2 if it has AVX2 and FMA, else mnistGemvGo.
 func mnistGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	if mnistAVX512 {
+		mnistGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if mnistAVX2 {
 		mnistGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

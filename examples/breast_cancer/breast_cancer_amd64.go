@@ -70,9 +70,19 @@ func cancerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func cancerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// cancerGemvKernel runs cancerGemvAVX2 if the processor has AVX2 and FMA, else
-// cancerGemvGo.
+// cancerGemvAVX512 is cancerGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func cancerGemvAVX512(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// cancerGemvKernel runs cancerGemvAVX512 if the processor has AVX-512F, else
+// cancerGemvAVX2 if it has AVX2 and FMA, else cancerGemvGo.
 func cancerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if cancerAVX512 {
+		cancerGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if cancerAVX2 {
 		cancerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

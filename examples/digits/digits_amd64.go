@@ -70,9 +70,19 @@ func digitsGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 //go:noescape
 func digitsGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// digitsGemvKernel runs digitsGemvAVX2 if the processor has AVX2 and FMA, else
-// digitsGemvGo.
+// digitsGemvAVX512 is digitsGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func digitsGemvAVX512(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// digitsGemvKernel runs digitsGemvAVX512 if the processor has AVX-512F, else
+// digitsGemvAVX2 if it has AVX2 and FMA, else digitsGemvGo.
 func digitsGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	if digitsAVX512 {
+		digitsGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if digitsAVX2 {
 		digitsGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

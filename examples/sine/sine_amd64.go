@@ -70,9 +70,19 @@ func sineGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb int
 //go:noescape
 func sineGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// sineGemvKernel runs sineGemvAVX2 if the processor has AVX2 and FMA, else
-// sineGemvGo.
+// sineGemvAVX512 is sineGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func sineGemvAVX512(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// sineGemvKernel runs sineGemvAVX512 if the processor has AVX-512F, else
+// sineGemvAVX2 if it has AVX2 and FMA, else sineGemvGo.
 func sineGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if sineAVX512 {
+		sineGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if sineAVX2 {
 		sineGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

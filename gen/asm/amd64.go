@@ -2,12 +2,11 @@ package asm
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/nngen/nngen/spec"
 )
 
-// The amd64 kernels, with AVX2 and FMA, and gemm with AVX-512F too. They
+// The amd64 kernels, with AVX2 and FMA, and gemm and gemv with AVX-512F too. They
 // end with VZEROUPPER, since the Go code around them uses legacy SSE
 // instructions, which pay for dirty upper halves on every switch.
 
@@ -263,24 +262,25 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 	w.WriteString("\n")
 }
 
-// gemvAMD64 writes gemv, 8 rows at a time: each row one accumulator (eight
-// hide the latency of FMA) over whole vectors of its values, then the
-// values left with masked loads, which read nothing past them. The eight
-// sums come out of their accumulators together, by horizontal adds that
-// transpose them into one vector. The last 1–7 rows run as a block of 8
-// too, its surplus rows repeating the last, and store under a mask.
-// Registers:
+// gemvAMD64 writes gemv for v, 8 rows at a time: each row one accumulator
+// (eight hide the latency of FMA) over whole vectors of its values, then the
+// values left, which no load reads past: with AVX2 by masked loads, with
+// AVX-512 by FMAs under the mask K1. The eight sums come out of their
+// accumulators together, by horizontal adds that transpose them into one
+// vector of 256 bits, to which AVX-512 first folds each accumulator. The
+// last 1–7 rows run as a block of 8 too, its surplus rows repeating the
+// last, and store under the masks of the table masks. Registers:
 //
 //	R8 rows left   SI a at the row block, row 0   DI y at the row block
 //	R11 lda in bytes   DX, R9, R10, CX, R12, R13, R14 a at rows 1–7
 //	BX x; SI and BX point past the whole vectors, and AX is the byte offset
 //	of p from there: it counts up to 0 from minus their bytes, to which
 //	k+8(FP) is rewritten; m+0(FP) is rewritten to k mod lanes
-//	Y0–Y7 the accumulators, Y8 x, Y9 the mask of the values left, Y10 a row's
-//	values left, Y11, Y12 the masks of the rows left, Y13 y under them
-func (w *writer) gemvAMD64(name string, t x86) {
-	lanes := t.lanes
-	masks := w.masks(name, t)
+//	the accumulators from register 0 on (Y0–Y7, Z0–Z7), x in register 8; the
+//	mask of the values left in Y9 (AVX2) or K1 (AVX-512), a row's values left
+//	in Y10 (AVX2); Y11, Y12 the masks of the rows left, Y13 y under them
+func (w *writer) gemvAMD64(name string, t x86, v simd, masks string) {
+	lanes := v.bytes / t.size
 	w.Comment(name+" adds a·x to y, with relu or not; see the package doc of the generator",
 		"for the contract.", "")
 	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
@@ -296,9 +296,17 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	w.Comment("m+0(FP) is rewritten to their count.")
 	w.Op("ANDQ $%d, AX", lanes-1)
 	w.Op("MOVQ AX, m+0(FP)")
-	w.Op("NEGQ AX")
-	w.Op("LEAQ %s+%d(SB), R9", masks, lanes*t.size)
-	w.Op("VMOVUP%s (R9)(AX*%d), Y9", t.p[1:], t.size)
+	if v.reg == "Z" {
+		w.Op("MOVQ AX, CX")
+		w.Op("MOVL $1, AX")
+		w.Op("SHLL CX, AX")
+		w.Op("DECL AX")
+		w.Op("KMOVW AX, K1")
+	} else {
+		w.Op("NEGQ AX")
+		w.Op("LEAQ %s+%d(SB), R9", masks, lanes*t.size)
+		w.Op("VMOVUP%s (R9)(AX*%d), Y9", t.p[1:], t.size)
+	}
 	w.Comment("The bytes of the whole vectors: SI and BX move past them, k+8(FP) is rewritten",
 		"to minus their count.")
 	w.Op("MOVQ k+8(FP), AX")
@@ -309,6 +317,7 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	w.Op("NEGQ AX")
 	w.Op("MOVQ AX, k+8(FP)")
 	vec := "VMOVUP" + t.p[1:]
+	reg := func(r int) string { return fmt.Sprintf("%s%d", v.reg, r) }
 	rows := []string{"SI", "DX", "R9", "R10", "CX", "R12", "R13", "R14"}
 	at := func(i int) string { return fmt.Sprintf("(%s)(AX*1)", rows[i]) }
 	// block writes the sums of the 8 rows at rows into Y0–Y7, from whole
@@ -318,33 +327,51 @@ func (w *writer) gemvAMD64(name string, t x86) {
 		w.Op("MOVQ k+8(FP), AX")
 		w.Op("TESTQ AX, AX")
 		w.Op("JEQ zero%s", tag)
-		w.Op("%s (BX)(AX*1), Y8", vec)
+		w.Op("%s (BX)(AX*1), %s", vec, reg(8))
 		for i := range 8 {
-			w.Op("VMUL%s %s, Y8, Y%d", t.p, at(i), i)
+			w.Op("VMUL%s %s, %s, %s", t.p, at(i), reg(8), reg(i))
 		}
-		w.Op("ADDQ $32, AX")
+		w.Op("ADDQ $%d, AX", v.bytes)
 		w.Op("JEQ rest%s", tag)
 		w.Label("vec" + tag)
-		w.Op("%s (BX)(AX*1), Y8", vec)
+		w.Op("%s (BX)(AX*1), %s", vec, reg(8))
 		for i := range 8 {
-			w.Op("VFMADD231%s %s, Y8, Y%d", t.p, at(i), i)
+			w.Op("VFMADD231%s %s, %s, %s", t.p, at(i), reg(8), reg(i))
 		}
-		w.Op("ADDQ $32, AX")
+		w.Op("ADDQ $%d, AX", v.bytes)
 		w.Op("JNE vec%s", tag)
 		w.Op("JMP rest%s", tag)
 		w.Label("zero" + tag)
 		for i := range 8 {
-			w.Op("VXORP%s Y%d, Y%d, Y%d", t.p[1:], i, i, i)
+			if v.reg == "Z" {
+				w.Op("VPXORD Z%d, Z%d, Z%d", i, i, i)
+			} else {
+				w.Op("VXORP%s Y%d, Y%d, Y%d", t.p[1:], i, i, i)
+			}
 		}
 		w.Label("rest" + tag)
 		w.Op("CMPQ m+0(FP), $0")
 		w.Op("JEQ sum%s", tag)
-		w.Op("VMASKMOV%s (BX)(AX*1), Y9, Y8", t.p)
-		for i := range 8 {
-			w.Op("VMASKMOV%s %s, Y9, Y10", t.p, at(i))
-			w.Op("VFMADD231%s Y10, Y8, Y%d", t.p, i)
+		if v.reg == "Z" {
+			w.Op("%s.Z (BX)(AX*1), K1, Z8", vec)
+			for i := range 8 {
+				w.Op("VFMADD231%s %s, Z8, K1, Z%d", t.p, at(i), i)
+			}
+		} else {
+			w.Op("VMASKMOV%s (BX)(AX*1), Y9, Y8", t.p)
+			for i := range 8 {
+				w.Op("VMASKMOV%s %s, Y9, Y10", t.p, at(i))
+				w.Op("VFMADD231%s Y10, Y8, Y%d", t.p, i)
+			}
 		}
 		w.Label("sum" + tag)
+		if v.reg == "Z" {
+			w.Comment("Each accumulator folded to 256 bits: its upper half added to its lower.")
+			for i := range 8 {
+				w.Op("VEXTRACTF64X4 $1, Z%d, Y8", i)
+				w.Op("VADD%s Y8, Y%d, Y%d", t.p, i, i)
+			}
+		}
 		w.Comment("The eight sums, transposed into the lanes of one vector by horizontal adds.")
 		if t.size == 4 {
 			w.sums(t, 0, 1, 2)
@@ -414,7 +441,7 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	}
 	block("T")
 	w.Comment("The masks of the rows left: the first R8 lanes of the sums.")
-	w.Op("LEAQ %s+%d(SB), R9", masks, lanes*t.size)
+	w.Op("LEAQ %s+%d(SB), R9", masks, t.lanes*t.size)
 	if t.size == 4 {
 		w.Op("MOVQ R8, AX")
 		w.Op("NEGQ AX")
@@ -440,11 +467,12 @@ func (w *writer) gemvAMD64(name string, t x86) {
 	w.WriteString("\n")
 }
 
-// masks writes the table of masks of the kernel name and returns its
-// symbol: a vector's values all ones, then as many zeros, so that the
-// mask of the first i lanes starts i values before the zeros.
-func (w *writer) masks(name string, t x86) string {
-	masks := "·" + strings.TrimSuffix(name, "AVX2") + "Masks"
+// masks writes the table of masks of the kernel base (irisGemv, the name
+// of its assembly without the extension) and returns its symbol
+// (·irisGemvMasks): a 256-bit vector's values all ones, then as many zeros,
+// so that the mask of the first i lanes starts i values before the zeros.
+func (w *writer) masks(base string, t x86) string {
+	masks := "·" + base + "Masks"
 	w.Comment(fmt.Sprintf("%s holds %d all-ones values, then %d zeros: the mask of the", masks[len("·"):], t.lanes, t.lanes),
 		"first i lanes of a vector starts i values before the zeros.")
 	for i := range 2 * t.lanes {

@@ -56,7 +56,7 @@ func (k Kernel) String() string {
 type Arch int
 
 const (
-	AMD64 Arch = iota // with AVX2 and FMA, and gemm with AVX-512 too, detected at run time
+	AMD64 Arch = iota // with AVX2 and FMA, and gemm and gemv with AVX-512 too, detected at run time
 	ARM64             // with NEON, which every arm64 processor has
 )
 
@@ -74,9 +74,10 @@ func (k Kernel) Name(prefix string, a Arch) string { return prefix + k.String() 
 func (k Kernel) NameAVX512(prefix string) string { return prefix + k.String() + avx512.ext }
 
 // HasAVX512 reports whether amd64 has k for AVX-512 too, run in place of
-// its AVX2 version where the processor has AVX-512F: gemm, the products of
-// the chunks, where the time of training and of batches goes.
-func HasAVX512(k Kernel) bool { return k == Gemm }
+// its AVX2 version where the processor has AVX-512F: the matrix products,
+// gemm of the chunks, where the time of training and of batches goes, and
+// gemv of one sample.
+func HasAVX512(k Kernel) bool { return k == Gemm || k == Gemv }
 
 // Has reports whether a has k in assembly for the element type t: amd64
 // has every kernel, arm64 gemm and gemv.
@@ -136,7 +137,9 @@ func (w *writer) kernel(a Arch, k Kernel, prefix string, t spec.DType) {
 		w.gemmAMD64(name, x86Type(t), avx2)
 		w.gemmAMD64(k.NameAVX512(prefix), x86Type(t), avx512)
 	case Gemv:
-		w.gemvAMD64(name, x86Type(t))
+		masks := w.masks(prefix+k.String(), x86Type(t))
+		w.gemvAMD64(name, x86Type(t), avx2, masks)
+		w.gemvAMD64(k.NameAVX512(prefix), x86Type(t), avx512, masks)
 	case Transpose:
 		w.transposeAMD64(name, x86Type(t))
 	case Softmax:

@@ -3,6 +3,7 @@ package asm
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Net is a small network whose logits for one sample are one kernel: the
@@ -34,7 +35,7 @@ type Net struct {
 //	Y13 the mask of the last block's units, Y14 that of a row's last values
 //	Y15 a vector of a row of W, then of the bias, then zero for relu
 func (w *writer) logitsAMD64(name string, t x86, net *Net) {
-	masks := w.masks(name, t)
+	masks := w.masks(strings.TrimSuffix(name, "AVX2"), t)
 	vectors := func(n int) int { return (n + t.lanes - 1) / t.lanes }
 	var pool []string
 	for r := t.lanes + 2; r <= 12; r++ {

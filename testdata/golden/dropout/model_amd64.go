@@ -71,9 +71,19 @@ func droppedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb 
 //go:noescape
 func droppedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// droppedGemvKernel runs droppedGemvAVX2 if the processor has AVX2 and FMA, else
-// droppedGemvGo.
+// droppedGemvAVX512 is droppedGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func droppedGemvAVX512(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// droppedGemvKernel runs droppedGemvAVX512 if the processor has AVX-512F, else
+// droppedGemvAVX2 if it has AVX2 and FMA, else droppedGemvGo.
 func droppedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if droppedAVX512 {
+		droppedGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if droppedAVX2 {
 		droppedGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

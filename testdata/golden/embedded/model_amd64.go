@@ -70,9 +70,19 @@ func readerGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb i
 //go:noescape
 func readerGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// readerGemvKernel runs readerGemvAVX2 if the processor has AVX2 and FMA, else
-// readerGemvGo.
+// readerGemvAVX512 is readerGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func readerGemvAVX512(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// readerGemvKernel runs readerGemvAVX512 if the processor has AVX-512F, else
+// readerGemvAVX2 if it has AVX2 and FMA, else readerGemvGo.
 func readerGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	if readerAVX512 {
+		readerGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if readerAVX2 {
 		readerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

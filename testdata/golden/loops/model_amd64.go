@@ -70,9 +70,19 @@ func loopedGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func loopedGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// loopedGemvKernel runs loopedGemvAVX2 if the processor has AVX2 and FMA, else
-// loopedGemvGo.
+// loopedGemvAVX512 is loopedGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func loopedGemvAVX512(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// loopedGemvKernel runs loopedGemvAVX512 if the processor has AVX-512F, else
+// loopedGemvAVX2 if it has AVX2 and FMA, else loopedGemvGo.
 func loopedGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if loopedAVX512 {
+		loopedGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if loopedAVX2 {
 		loopedGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

@@ -70,9 +70,19 @@ func smallGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb in
 //go:noescape
 func smallGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// smallGemvKernel runs smallGemvAVX2 if the processor has AVX2 and FMA, else
-// smallGemvGo.
+// smallGemvAVX512 is smallGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func smallGemvAVX512(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// smallGemvKernel runs smallGemvAVX512 if the processor has AVX-512F, else
+// smallGemvAVX2 if it has AVX2 and FMA, else smallGemvGo.
 func smallGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	if smallAVX512 {
+		smallGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if smallAVX2 {
 		smallGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

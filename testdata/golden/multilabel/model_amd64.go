@@ -70,9 +70,19 @@ func taggerGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb i
 //go:noescape
 func taggerGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// taggerGemvKernel runs taggerGemvAVX2 if the processor has AVX2 and FMA, else
-// taggerGemvGo.
+// taggerGemvAVX512 is taggerGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func taggerGemvAVX512(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// taggerGemvKernel runs taggerGemvAVX512 if the processor has AVX-512F, else
+// taggerGemvAVX2 if it has AVX2 and FMA, else taggerGemvGo.
 func taggerGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if taggerAVX512 {
+		taggerGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if taggerAVX2 {
 		taggerGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

@@ -70,9 +70,19 @@ func wideGemmKernel(m, n, k int, a []float32, ars, acs int, b []float32, ldb int
 //go:noescape
 func wideGemvAVX2(m, k int, a *float32, lda int, x, y *float32, mode int)
 
-// wideGemvKernel runs wideGemvAVX2 if the processor has AVX2 and FMA, else
-// wideGemvGo.
+// wideGemvAVX512 is wideGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func wideGemvAVX512(m, k int, a *float32, lda int, x, y *float32, mode int)
+
+// wideGemvKernel runs wideGemvAVX512 if the processor has AVX-512F, else
+// wideGemvAVX2 if it has AVX2 and FMA, else wideGemvGo.
 func wideGemvKernel(m, k int, a []float32, lda int, x, y []float32, mode int) {
+	if wideAVX512 {
+		wideGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if wideAVX2 {
 		wideGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

@@ -1672,6 +1672,259 @@ done:
 	VZEROUPPER
 	RET
 
+// tilesGemvAVX512 adds a·x to y, with relu or not; see the package doc of the generator
+// for the contract.
+//
+// func tilesGemvAVX512(m, k int, a *T, lda int, x, y *T, mode int)
+TEXT ·tilesGemvAVX512(SB), NOSPLIT, $0-56
+	MOVQ m+0(FP), R8
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), R11
+	SHLQ $2, R11
+	MOVQ x+32(FP), BX
+	MOVQ y+40(FP), DI
+	MOVQ k+8(FP), AX
+// The mask of the values past the whole vectors, k mod lanes of them;
+// m+0(FP) is rewritten to their count.
+	ANDQ $15, AX
+	MOVQ AX, m+0(FP)
+	MOVQ AX, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+// The bytes of the whole vectors: SI and BX move past them, k+8(FP) is rewritten
+// to minus their count.
+	MOVQ k+8(FP), AX
+	ANDQ $-16, AX
+	SHLQ $2, AX
+	ADDQ AX, SI
+	ADDQ AX, BX
+	NEGQ AX
+	MOVQ AX, k+8(FP)
+// Blocks of 8 rows, whose pointers come at most three additions from SI.
+rows8:
+	CMPQ R8, $8
+	JLT tail
+	LEAQ (SI)(R11*1), DX
+	LEAQ (SI)(R11*2), R9
+	LEAQ (DX)(R11*2), R10
+	LEAQ (SI)(R11*4), CX
+	LEAQ (DX)(R11*4), R12
+	LEAQ (R9)(R11*4), R13
+	LEAQ (R10)(R11*4), R14
+	MOVQ k+8(FP), AX
+	TESTQ AX, AX
+	JEQ zero8
+	VMOVUPS (BX)(AX*1), Z8
+	VMULPS (SI)(AX*1), Z8, Z0
+	VMULPS (DX)(AX*1), Z8, Z1
+	VMULPS (R9)(AX*1), Z8, Z2
+	VMULPS (R10)(AX*1), Z8, Z3
+	VMULPS (CX)(AX*1), Z8, Z4
+	VMULPS (R12)(AX*1), Z8, Z5
+	VMULPS (R13)(AX*1), Z8, Z6
+	VMULPS (R14)(AX*1), Z8, Z7
+	ADDQ $64, AX
+	JEQ rest8
+vec8:
+	VMOVUPS (BX)(AX*1), Z8
+	VFMADD231PS (SI)(AX*1), Z8, Z0
+	VFMADD231PS (DX)(AX*1), Z8, Z1
+	VFMADD231PS (R9)(AX*1), Z8, Z2
+	VFMADD231PS (R10)(AX*1), Z8, Z3
+	VFMADD231PS (CX)(AX*1), Z8, Z4
+	VFMADD231PS (R12)(AX*1), Z8, Z5
+	VFMADD231PS (R13)(AX*1), Z8, Z6
+	VFMADD231PS (R14)(AX*1), Z8, Z7
+	ADDQ $64, AX
+	JNE vec8
+	JMP rest8
+zero8:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+rest8:
+	CMPQ m+0(FP), $0
+	JEQ sum8
+	VMOVUPS.Z (BX)(AX*1), K1, Z8
+	VFMADD231PS (SI)(AX*1), Z8, K1, Z0
+	VFMADD231PS (DX)(AX*1), Z8, K1, Z1
+	VFMADD231PS (R9)(AX*1), Z8, K1, Z2
+	VFMADD231PS (R10)(AX*1), Z8, K1, Z3
+	VFMADD231PS (CX)(AX*1), Z8, K1, Z4
+	VFMADD231PS (R12)(AX*1), Z8, K1, Z5
+	VFMADD231PS (R13)(AX*1), Z8, K1, Z6
+	VFMADD231PS (R14)(AX*1), Z8, K1, Z7
+sum8:
+// Each accumulator folded to 256 bits: its upper half added to its lower.
+	VEXTRACTF64X4 $1, Z0, Y8
+	VADDPS Y8, Y0, Y0
+	VEXTRACTF64X4 $1, Z1, Y8
+	VADDPS Y8, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y8
+	VADDPS Y8, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y8
+	VADDPS Y8, Y3, Y3
+	VEXTRACTF64X4 $1, Z4, Y8
+	VADDPS Y8, Y4, Y4
+	VEXTRACTF64X4 $1, Z5, Y8
+	VADDPS Y8, Y5, Y5
+	VEXTRACTF64X4 $1, Z6, Y8
+	VADDPS Y8, Y6, Y6
+	VEXTRACTF64X4 $1, Z7, Y8
+	VADDPS Y8, Y7, Y7
+// The eight sums, transposed into the lanes of one vector by horizontal adds.
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y5, Y4, Y4
+	VHADDPS Y7, Y6, Y6
+	VHADDPS Y2, Y0, Y0
+	VHADDPS Y6, Y4, Y4
+// Y0 holds sums 0–3 in each half, Y4 sums 4–7: add the halves.
+	VPERM2F128 $0x20, Y4, Y0, Y1
+	VPERM2F128 $0x31, Y4, Y0, Y2
+	VADDPS Y2, Y1, Y0
+	VADDPS 0(DI), Y0, Y0
+	MOVQ mode+48(FP), AX
+	TESTQ $4, AX
+	JEQ write8
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPS Y15, Y15, Y15
+	VMAXPS Y0, Y15, Y0
+write8:
+	VMOVUPS Y0, 0(DI)
+	LEAQ (SI)(R11*8), SI
+	ADDQ $32, DI
+	SUBQ $8, R8
+	JMP rows8
+// The last 1–7 rows: a block of 8 whose rows past the last repeat it,
+// so that every read stays inside a, with the sums stored under a mask.
+tail:
+	TESTQ R8, R8
+	JEQ done
+	LEAQ (SI)(R11*1), DX
+	CMPQ R8, $2
+	CMOVQLT SI, DX
+	LEAQ (DX)(R11*1), R9
+	CMPQ R8, $3
+	CMOVQLT DX, R9
+	LEAQ (R9)(R11*1), R10
+	CMPQ R8, $4
+	CMOVQLT R9, R10
+	LEAQ (R10)(R11*1), CX
+	CMPQ R8, $5
+	CMOVQLT R10, CX
+	LEAQ (CX)(R11*1), R12
+	CMPQ R8, $6
+	CMOVQLT CX, R12
+	LEAQ (R12)(R11*1), R13
+	CMPQ R8, $7
+	CMOVQLT R12, R13
+	LEAQ (R13)(R11*1), R14
+	CMPQ R8, $8
+	CMOVQLT R13, R14
+	MOVQ k+8(FP), AX
+	TESTQ AX, AX
+	JEQ zeroT
+	VMOVUPS (BX)(AX*1), Z8
+	VMULPS (SI)(AX*1), Z8, Z0
+	VMULPS (DX)(AX*1), Z8, Z1
+	VMULPS (R9)(AX*1), Z8, Z2
+	VMULPS (R10)(AX*1), Z8, Z3
+	VMULPS (CX)(AX*1), Z8, Z4
+	VMULPS (R12)(AX*1), Z8, Z5
+	VMULPS (R13)(AX*1), Z8, Z6
+	VMULPS (R14)(AX*1), Z8, Z7
+	ADDQ $64, AX
+	JEQ restT
+vecT:
+	VMOVUPS (BX)(AX*1), Z8
+	VFMADD231PS (SI)(AX*1), Z8, Z0
+	VFMADD231PS (DX)(AX*1), Z8, Z1
+	VFMADD231PS (R9)(AX*1), Z8, Z2
+	VFMADD231PS (R10)(AX*1), Z8, Z3
+	VFMADD231PS (CX)(AX*1), Z8, Z4
+	VFMADD231PS (R12)(AX*1), Z8, Z5
+	VFMADD231PS (R13)(AX*1), Z8, Z6
+	VFMADD231PS (R14)(AX*1), Z8, Z7
+	ADDQ $64, AX
+	JNE vecT
+	JMP restT
+zeroT:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+restT:
+	CMPQ m+0(FP), $0
+	JEQ sumT
+	VMOVUPS.Z (BX)(AX*1), K1, Z8
+	VFMADD231PS (SI)(AX*1), Z8, K1, Z0
+	VFMADD231PS (DX)(AX*1), Z8, K1, Z1
+	VFMADD231PS (R9)(AX*1), Z8, K1, Z2
+	VFMADD231PS (R10)(AX*1), Z8, K1, Z3
+	VFMADD231PS (CX)(AX*1), Z8, K1, Z4
+	VFMADD231PS (R12)(AX*1), Z8, K1, Z5
+	VFMADD231PS (R13)(AX*1), Z8, K1, Z6
+	VFMADD231PS (R14)(AX*1), Z8, K1, Z7
+sumT:
+// Each accumulator folded to 256 bits: its upper half added to its lower.
+	VEXTRACTF64X4 $1, Z0, Y8
+	VADDPS Y8, Y0, Y0
+	VEXTRACTF64X4 $1, Z1, Y8
+	VADDPS Y8, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y8
+	VADDPS Y8, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y8
+	VADDPS Y8, Y3, Y3
+	VEXTRACTF64X4 $1, Z4, Y8
+	VADDPS Y8, Y4, Y4
+	VEXTRACTF64X4 $1, Z5, Y8
+	VADDPS Y8, Y5, Y5
+	VEXTRACTF64X4 $1, Z6, Y8
+	VADDPS Y8, Y6, Y6
+	VEXTRACTF64X4 $1, Z7, Y8
+	VADDPS Y8, Y7, Y7
+// The eight sums, transposed into the lanes of one vector by horizontal adds.
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y5, Y4, Y4
+	VHADDPS Y7, Y6, Y6
+	VHADDPS Y2, Y0, Y0
+	VHADDPS Y6, Y4, Y4
+// Y0 holds sums 0–3 in each half, Y4 sums 4–7: add the halves.
+	VPERM2F128 $0x20, Y4, Y0, Y1
+	VPERM2F128 $0x31, Y4, Y0, Y2
+	VADDPS Y2, Y1, Y0
+// The masks of the rows left: the first R8 lanes of the sums.
+	LEAQ ·tilesGemvMasks+32(SB), R9
+	MOVQ R8, AX
+	NEGQ AX
+	VMOVUPS (R9)(AX*4), Y11
+	VMASKMOVPS 0(DI), Y11, Y13
+	VADDPS Y13, Y0, Y0
+	MOVQ mode+48(FP), AX
+	TESTQ $4, AX
+	JEQ writeT
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPS Y15, Y15, Y15
+	VMAXPS Y0, Y15, Y0
+writeT:
+	VMASKMOVPS Y0, Y11, 0(DI)
+done:
+	VZEROUPPER
+	RET
+
 // tilesTransposeAVX2 writes the transpose of src into dst; see the package doc of the generator
 // for the contract.
 //

@@ -70,9 +70,19 @@ func tilesGemmKernel(m, n, k int, a []float64, ars, acs int, b []float64, ldb in
 //go:noescape
 func tilesGemvAVX2(m, k int, a *float64, lda int, x, y *float64, mode int)
 
-// tilesGemvKernel runs tilesGemvAVX2 if the processor has AVX2 and FMA, else
-// tilesGemvGo.
+// tilesGemvAVX512 is tilesGemv in assembly for processors with AVX-512F.
+//
+//go:noescape
+func tilesGemvAVX512(m, k int, a *float64, lda int, x, y *float64, mode int)
+
+// tilesGemvKernel runs tilesGemvAVX512 if the processor has AVX-512F, else
+// tilesGemvAVX2 if it has AVX2 and FMA, else tilesGemvGo.
 func tilesGemvKernel(m, k int, a []float64, lda int, x, y []float64, mode int) {
+	if tilesAVX512 {
+		tilesGemvAVX512(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
+			unsafe.SliceData(y), mode)
+		return
+	}
 	if tilesAVX2 {
 		tilesGemvAVX2(m, k, unsafe.SliceData(a), lda, unsafe.SliceData(x),
 			unsafe.SliceData(y), mode)

@@ -1684,6 +1684,279 @@ done:
 	VZEROUPPER
 	RET
 
+// tilesGemvAVX512 adds a·x to y, with relu or not; see the package doc of the generator
+// for the contract.
+//
+// func tilesGemvAVX512(m, k int, a *T, lda int, x, y *T, mode int)
+TEXT ·tilesGemvAVX512(SB), NOSPLIT, $0-56
+	MOVQ m+0(FP), R8
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), R11
+	SHLQ $3, R11
+	MOVQ x+32(FP), BX
+	MOVQ y+40(FP), DI
+	MOVQ k+8(FP), AX
+// The mask of the values past the whole vectors, k mod lanes of them;
+// m+0(FP) is rewritten to their count.
+	ANDQ $7, AX
+	MOVQ AX, m+0(FP)
+	MOVQ AX, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+// The bytes of the whole vectors: SI and BX move past them, k+8(FP) is rewritten
+// to minus their count.
+	MOVQ k+8(FP), AX
+	ANDQ $-8, AX
+	SHLQ $3, AX
+	ADDQ AX, SI
+	ADDQ AX, BX
+	NEGQ AX
+	MOVQ AX, k+8(FP)
+// Blocks of 8 rows, whose pointers come at most three additions from SI.
+rows8:
+	CMPQ R8, $8
+	JLT tail
+	LEAQ (SI)(R11*1), DX
+	LEAQ (SI)(R11*2), R9
+	LEAQ (DX)(R11*2), R10
+	LEAQ (SI)(R11*4), CX
+	LEAQ (DX)(R11*4), R12
+	LEAQ (R9)(R11*4), R13
+	LEAQ (R10)(R11*4), R14
+	MOVQ k+8(FP), AX
+	TESTQ AX, AX
+	JEQ zero8
+	VMOVUPD (BX)(AX*1), Z8
+	VMULPD (SI)(AX*1), Z8, Z0
+	VMULPD (DX)(AX*1), Z8, Z1
+	VMULPD (R9)(AX*1), Z8, Z2
+	VMULPD (R10)(AX*1), Z8, Z3
+	VMULPD (CX)(AX*1), Z8, Z4
+	VMULPD (R12)(AX*1), Z8, Z5
+	VMULPD (R13)(AX*1), Z8, Z6
+	VMULPD (R14)(AX*1), Z8, Z7
+	ADDQ $64, AX
+	JEQ rest8
+vec8:
+	VMOVUPD (BX)(AX*1), Z8
+	VFMADD231PD (SI)(AX*1), Z8, Z0
+	VFMADD231PD (DX)(AX*1), Z8, Z1
+	VFMADD231PD (R9)(AX*1), Z8, Z2
+	VFMADD231PD (R10)(AX*1), Z8, Z3
+	VFMADD231PD (CX)(AX*1), Z8, Z4
+	VFMADD231PD (R12)(AX*1), Z8, Z5
+	VFMADD231PD (R13)(AX*1), Z8, Z6
+	VFMADD231PD (R14)(AX*1), Z8, Z7
+	ADDQ $64, AX
+	JNE vec8
+	JMP rest8
+zero8:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+rest8:
+	CMPQ m+0(FP), $0
+	JEQ sum8
+	VMOVUPD.Z (BX)(AX*1), K1, Z8
+	VFMADD231PD (SI)(AX*1), Z8, K1, Z0
+	VFMADD231PD (DX)(AX*1), Z8, K1, Z1
+	VFMADD231PD (R9)(AX*1), Z8, K1, Z2
+	VFMADD231PD (R10)(AX*1), Z8, K1, Z3
+	VFMADD231PD (CX)(AX*1), Z8, K1, Z4
+	VFMADD231PD (R12)(AX*1), Z8, K1, Z5
+	VFMADD231PD (R13)(AX*1), Z8, K1, Z6
+	VFMADD231PD (R14)(AX*1), Z8, K1, Z7
+sum8:
+// Each accumulator folded to 256 bits: its upper half added to its lower.
+	VEXTRACTF64X4 $1, Z0, Y8
+	VADDPD Y8, Y0, Y0
+	VEXTRACTF64X4 $1, Z1, Y8
+	VADDPD Y8, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y8
+	VADDPD Y8, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y8
+	VADDPD Y8, Y3, Y3
+	VEXTRACTF64X4 $1, Z4, Y8
+	VADDPD Y8, Y4, Y4
+	VEXTRACTF64X4 $1, Z5, Y8
+	VADDPD Y8, Y5, Y5
+	VEXTRACTF64X4 $1, Z6, Y8
+	VADDPD Y8, Y6, Y6
+	VEXTRACTF64X4 $1, Z7, Y8
+	VADDPD Y8, Y7, Y7
+// The eight sums, transposed into the lanes of one vector by horizontal adds.
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y8
+	VPERM2F128 $0x31, Y2, Y0, Y10
+	VADDPD Y10, Y8, Y0
+	VHADDPD Y5, Y4, Y4
+	VHADDPD Y7, Y6, Y6
+// Y4 holds sums 0 and 1 in each half, Y6 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y6, Y4, Y8
+	VPERM2F128 $0x31, Y6, Y4, Y10
+	VADDPD Y10, Y8, Y4
+	VADDPD 0(DI), Y0, Y0
+	VADDPD 32(DI), Y4, Y4
+	MOVQ mode+48(FP), AX
+	TESTQ $4, AX
+	JEQ write8
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y4, Y15, Y4
+write8:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y4, 32(DI)
+	LEAQ (SI)(R11*8), SI
+	ADDQ $64, DI
+	SUBQ $8, R8
+	JMP rows8
+// The last 1–7 rows: a block of 8 whose rows past the last repeat it,
+// so that every read stays inside a, with the sums stored under a mask.
+tail:
+	TESTQ R8, R8
+	JEQ done
+	LEAQ (SI)(R11*1), DX
+	CMPQ R8, $2
+	CMOVQLT SI, DX
+	LEAQ (DX)(R11*1), R9
+	CMPQ R8, $3
+	CMOVQLT DX, R9
+	LEAQ (R9)(R11*1), R10
+	CMPQ R8, $4
+	CMOVQLT R9, R10
+	LEAQ (R10)(R11*1), CX
+	CMPQ R8, $5
+	CMOVQLT R10, CX
+	LEAQ (CX)(R11*1), R12
+	CMPQ R8, $6
+	CMOVQLT CX, R12
+	LEAQ (R12)(R11*1), R13
+	CMPQ R8, $7
+	CMOVQLT R12, R13
+	LEAQ (R13)(R11*1), R14
+	CMPQ R8, $8
+	CMOVQLT R13, R14
+	MOVQ k+8(FP), AX
+	TESTQ AX, AX
+	JEQ zeroT
+	VMOVUPD (BX)(AX*1), Z8
+	VMULPD (SI)(AX*1), Z8, Z0
+	VMULPD (DX)(AX*1), Z8, Z1
+	VMULPD (R9)(AX*1), Z8, Z2
+	VMULPD (R10)(AX*1), Z8, Z3
+	VMULPD (CX)(AX*1), Z8, Z4
+	VMULPD (R12)(AX*1), Z8, Z5
+	VMULPD (R13)(AX*1), Z8, Z6
+	VMULPD (R14)(AX*1), Z8, Z7
+	ADDQ $64, AX
+	JEQ restT
+vecT:
+	VMOVUPD (BX)(AX*1), Z8
+	VFMADD231PD (SI)(AX*1), Z8, Z0
+	VFMADD231PD (DX)(AX*1), Z8, Z1
+	VFMADD231PD (R9)(AX*1), Z8, Z2
+	VFMADD231PD (R10)(AX*1), Z8, Z3
+	VFMADD231PD (CX)(AX*1), Z8, Z4
+	VFMADD231PD (R12)(AX*1), Z8, Z5
+	VFMADD231PD (R13)(AX*1), Z8, Z6
+	VFMADD231PD (R14)(AX*1), Z8, Z7
+	ADDQ $64, AX
+	JNE vecT
+	JMP restT
+zeroT:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+restT:
+	CMPQ m+0(FP), $0
+	JEQ sumT
+	VMOVUPD.Z (BX)(AX*1), K1, Z8
+	VFMADD231PD (SI)(AX*1), Z8, K1, Z0
+	VFMADD231PD (DX)(AX*1), Z8, K1, Z1
+	VFMADD231PD (R9)(AX*1), Z8, K1, Z2
+	VFMADD231PD (R10)(AX*1), Z8, K1, Z3
+	VFMADD231PD (CX)(AX*1), Z8, K1, Z4
+	VFMADD231PD (R12)(AX*1), Z8, K1, Z5
+	VFMADD231PD (R13)(AX*1), Z8, K1, Z6
+	VFMADD231PD (R14)(AX*1), Z8, K1, Z7
+sumT:
+// Each accumulator folded to 256 bits: its upper half added to its lower.
+	VEXTRACTF64X4 $1, Z0, Y8
+	VADDPD Y8, Y0, Y0
+	VEXTRACTF64X4 $1, Z1, Y8
+	VADDPD Y8, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y8
+	VADDPD Y8, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y8
+	VADDPD Y8, Y3, Y3
+	VEXTRACTF64X4 $1, Z4, Y8
+	VADDPD Y8, Y4, Y4
+	VEXTRACTF64X4 $1, Z5, Y8
+	VADDPD Y8, Y5, Y5
+	VEXTRACTF64X4 $1, Z6, Y8
+	VADDPD Y8, Y6, Y6
+	VEXTRACTF64X4 $1, Z7, Y8
+	VADDPD Y8, Y7, Y7
+// The eight sums, transposed into the lanes of one vector by horizontal adds.
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+// Y0 holds sums 0 and 1 in each half, Y2 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y2, Y0, Y8
+	VPERM2F128 $0x31, Y2, Y0, Y10
+	VADDPD Y10, Y8, Y0
+	VHADDPD Y5, Y4, Y4
+	VHADDPD Y7, Y6, Y6
+// Y4 holds sums 0 and 1 in each half, Y6 sums 2 and 3: add the halves.
+	VPERM2F128 $0x20, Y6, Y4, Y8
+	VPERM2F128 $0x31, Y6, Y4, Y10
+	VADDPD Y10, Y8, Y4
+// The masks of the rows left: the first R8 lanes of the sums.
+	LEAQ ·tilesGemvMasks+32(SB), R9
+	MOVQ $4, CX
+	MOVQ R8, AX
+	CMPQ AX, CX
+	CMOVQGT CX, AX
+	NEGQ AX
+	VMOVUPD (R9)(AX*8), Y11
+	XORQ CX, CX
+	MOVQ R8, AX
+	SUBQ $4, AX
+	CMOVQLT CX, AX
+	NEGQ AX
+	VMOVUPD (R9)(AX*8), Y12
+	VMASKMOVPD 0(DI), Y11, Y13
+	VADDPD Y13, Y0, Y0
+	VMASKMOVPD 32(DI), Y12, Y13
+	VADDPD Y13, Y4, Y4
+	MOVQ mode+48(FP), AX
+	TESTQ $4, AX
+	JEQ writeT
+// relu: VMAXPS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y4, Y15, Y4
+writeT:
+	VMASKMOVPD Y0, Y11, 0(DI)
+	VMASKMOVPD Y4, Y12, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
 // tilesTransposeAVX2 writes the transpose of src into dst; see the package doc of the generator
 // for the contract.
 //

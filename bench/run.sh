@@ -2,9 +2,10 @@
 # Runs nngen's benchmark suite and prints the machine, one markdown table of
 # the benchmarks (generated code, gonum baseline, the machine's peak, C
 # reference, PyTorch) and one of the generation and build costs. The peak
-# (../shared/bench/run-peak.sh), the C reference and PyTorch run in the same
-# session as the Go benchmarks; each that is missing or fails leaves its
-# columns out (the C ones empty) and says so on stderr.
+# (../shared/bench/run-peak.sh, and bench/cmd/peak512 where the processor
+# has AVX-512), the C reference and PyTorch run in the same session as the
+# Go benchmarks; each that is missing or fails leaves its columns out (the C
+# ones empty) and says so on stderr.
 #
 # Usage, from anywhere in the repository:
 #   bench/run.sh
@@ -35,6 +36,7 @@ echo "nngen benchmark suite: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null
 # Build the tools first, so that they do not compile between the benchmark runs.
 go build -o "$out/table" ./bench/cmd/table
 go build -o "$out/buildtime" ./bench/cmd/buildtime
+go build -o "$out/peak512" ./bench/cmd/peak512
 
 # The machine's peak FMA throughput, in the same session as the benchmarks.
 peak=""
@@ -42,6 +44,11 @@ if [ -x "$repo/../shared/bench/run-peak.sh" ]; then
 	echo "peak FMA throughput (../shared/bench/run-peak.sh)..." >&2
 	if "$repo/../shared/bench/run-peak.sh" >"$out/peak.jsonl" 2>"$out/peak.stderr"; then
 		peak="$out/peak.jsonl"
+		# run-peak.sh measures 256-bit FMA; where the kernels run AVX-512,
+		# peak512 adds the peak of 512-bit FMA.
+		if "$out/peak512" >>"$out/peak.jsonl" 2>>"$out/peak.stderr"; then
+			echo "peak FMA throughput with AVX-512 (bench/cmd/peak512)" >&2
+		fi
 	else
 		cat "$out/peak.stderr" >&2
 		echo "run-peak.sh failed: the table has no % of peak column" >&2

@@ -167,17 +167,22 @@ func parseRef(r io.Reader, res results, as string) error {
 }
 
 // peak is the machine's one-thread peak FMA throughput, in GFLOP/s, as
-// run-peak.sh measures it.
+// run-peak.sh measures it, and with 512-bit vectors as bench/cmd/peak512
+// does on a processor with AVX-512 (zero elsewhere).
 type peak struct {
-	FP32   float64 `json:"fp32_avx2_gflops"`   // 256-bit AVX2 FMA, float32
-	FP64   float64 `json:"fp64_avx2_gflops"`   // 256-bit AVX2 FMA, float64
-	Scalar float64 `json:"fp64_scalar_gflops"` // scalar FMA, float64
+	FP32       float64 `json:"fp32_avx2_gflops"`   // 256-bit AVX2 FMA, float32
+	FP64       float64 `json:"fp64_avx2_gflops"`   // 256-bit AVX2 FMA, float64
+	Scalar     float64 `json:"fp64_scalar_gflops"` // scalar FMA, float64
+	FP32AVX512 float64 `json:"fp32_avx512_gflops"` // 512-bit AVX-512 FMA, float32
+	FP64AVX512 float64 `json:"fp64_avx512_gflops"` // 512-bit AVX-512 FMA, float64
 }
 
 // parsePeak reads run-peak.sh's output, one JSON object a line per
-// thread count, and returns the one-thread figures: the suite's main
-// table runs on one thread.
+// thread count, and peak512's line after it if there is one, and returns
+// the one-thread figures: the suite's main table runs on one thread.
 func parsePeak(r io.Reader) (peak, error) {
+	var p peak
+	found := false
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -192,17 +197,27 @@ func parsePeak(r io.Reader) (peak, error) {
 		if err := json.Unmarshal([]byte(line), &l); err != nil {
 			return peak{}, fmt.Errorf("%q: %v", line, err)
 		}
-		if l.Impl == "peak" && l.Threads == 1 {
+		switch {
+		case l.Threads != 1:
+		case l.Impl == "peak":
 			if l.FP32 <= 0 || l.FP64 <= 0 {
 				return peak{}, fmt.Errorf("%q: no positive fp32_avx2_gflops and fp64_avx2_gflops", line)
 			}
-			return l.peak, nil
+			p.FP32, p.FP64, p.Scalar, found = l.FP32, l.FP64, l.Scalar, true
+		case l.Impl == "peak512":
+			if l.FP32AVX512 <= 0 || l.FP64AVX512 <= 0 {
+				return peak{}, fmt.Errorf("%q: no positive fp32_avx512_gflops and fp64_avx512_gflops", line)
+			}
+			p.FP32AVX512, p.FP64AVX512 = l.FP32AVX512, l.FP64AVX512
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return peak{}, err
 	}
-	return peak{}, fmt.Errorf("no line with \"impl\":\"peak\" and \"threads\":1")
+	if !found {
+		return peak{}, fmt.Errorf("no line with \"impl\":\"peak\" and \"threads\":1")
+	}
+	return p, nil
 }
 
 // of returns the peak of the precision dtype: the AVX2 FMA peak of float32
@@ -212,6 +227,15 @@ func (p peak) of(dtype string) float64 {
 		return p.FP64
 	}
 	return p.FP32
+}
+
+// ofAVX512 returns the AVX-512 FMA peak of the precision dtype, zero if
+// there was no such measurement.
+func (p peak) ofAVX512(dtype string) float64 {
+	if dtype == "float64" {
+		return p.FP64AVX512
+	}
+	return p.FP32AVX512
 }
 
 func nanos(v float64) string {
@@ -299,7 +323,8 @@ type column struct {
 }
 
 // The columns of the main table, in order. colPeak is left out without a
-// peak measurement, colTorch and colTorchRatio without PyTorch figures.
+// peak measurement, colPeakAVX512 without one of AVX-512, colTorch and
+// colTorchRatio without PyTorch figures.
 const (
 	colWorkload = iota
 	colMetric
@@ -308,6 +333,7 @@ const (
 	colBaseRatio
 	colGflops
 	colPeak
+	colPeakAVX512
 	colC
 	colCRatio
 	colTorch
@@ -323,6 +349,7 @@ var columns = [numCols]column{
 	{"nngen/baseline", "---:"},
 	{"GFLOP/s (nngen)", "---:"},
 	{"% of peak", "---:"},
+	{"% of AVX-512 peak", "---:"},
 	{"C reference", "---:"},
 	{"nngen/C", "---:"},
 	{"PyTorch", "---:"},
@@ -429,6 +456,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		show[i] = true
 	}
 	show[colPeak] = havePeak
+	show[colPeakAVX512] = havePeak && pk.FP32AVX512 > 0
 	show[colTorch], show[colTorchRatio] = haveTorch, haveTorch
 	printRow := func(cells [numCols]string) {
 		var out []string
@@ -469,6 +497,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 				cells[colGflops] = fmt.Sprintf("%.2f", g)
 				if havePeak {
 					cells[colPeak] = fmt.Sprintf("%.1f%%", 100*g/pk.of(w.Dtype))
+					if p := pk.ofAVX512(w.Dtype); p > 0 {
+						cells[colPeakAVX512] = fmt.Sprintf("%.1f%%", 100*g/p)
+					}
 				}
 			}
 			if c, ok := res.median(key{"ref:" + m.ref, w.Name, "c", refUnit(m)}); ok {
@@ -488,6 +519,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "The baseline is float64 (gonum); nngen, C and PyTorch use the workload's dtype. acc_adam is the median of three seeds, in nngen as in C and PyTorch.")
 	if havePeak {
 		fmt.Fprintf(stdout, "%% of peak: nngen's GFLOP/s over this machine's one-thread peak FMA throughput, measured by run-peak.sh in this run: %.2f GFLOP/s fp32 (AVX2) for the float32 workloads, %.2f fp64 (AVX2) for the float64 ones (scalar fp64: %.2f).\n", pk.FP32, pk.FP64, pk.Scalar)
+		if pk.FP32AVX512 > 0 {
+			fmt.Fprintf(stdout, "%% of AVX-512 peak: the same over the peak with 512-bit vectors, measured by bench/cmd/peak512 in this run: %.2f GFLOP/s fp32, %.2f fp64. This processor has AVX-512F, so the matrix products ran their AVX-512 kernels.\n", pk.FP32AVX512, pk.FP64AVX512)
+		}
 	} else {
 		fmt.Fprintln(stdout, "No % of peak column: ../shared/bench/run-peak.sh was not found, not run or failed.")
 	}

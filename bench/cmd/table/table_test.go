@@ -107,6 +107,35 @@ func TestAllColumns(t *testing.T) {
 	}
 }
 
+// TestAVX512Peak checks the column of the AVX-512 peak, which peak512's
+// line after run-peak.sh's adds.
+func TestAVX512Peak(t *testing.T) {
+	b, err := os.ReadFile("testdata/peak.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	peaks := filepath.Join(t.TempDir(), "peak.jsonl")
+	b = append(b, `{"impl":"peak512","threads":1,"fp32_avx512_gflops":161.38,"fp64_avx512_gflops":92.72}`+"\n"...)
+	if err := os.WriteFile(peaks, b, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	lines, stderr := table(t, "-go", "testdata/go.txt", "-peak", peaks)
+	if stderr != "" {
+		t.Errorf("stderr: %s", stderr)
+	}
+	// tiny lat1: 1.399 GFLOP/s over the fp64 AVX-512 peak 92.72 is 1.5%;
+	// digits lat1: 15.79 over the fp32 one, 161.38, is 9.8%.
+	rows := mainTable(lines)
+	checkLines(t, []string{rows[0], rows[2], rows[6]}, []string{
+		"| workload | metric | nngen | baseline (gonum) | nngen/baseline | GFLOP/s (nngen) | % of peak | % of AVX-512 peak | C reference | nngen/C |",
+		"| tiny | lat1 | 160 ns | 650 ns | 4.06× | 1.40 | 3.0% | 1.5% | — | — |",
+		"| digits | lat1 | 819 ns | 3.12 µs | 3.81× | 15.79 | 19.6% | 9.8% | — | — |",
+	})
+	if want := "% of AVX-512 peak: the same over the peak with 512-bit vectors, measured by bench/cmd/peak512 in this run: 161.38 GFLOP/s fp32, 92.72 fp64."; !hasLine(lines, want) {
+		t.Errorf("no line starting %q", want)
+	}
+}
+
 func TestMissingColumns(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.jsonl") // what a failed run-peak.sh or bench_torch.py leaves

@@ -26,11 +26,12 @@ func testDigitsKernels(t *testing.T) {
 		}
 		return v
 	}
+	// check fails on a NaN too, where want has none.
 	check := func(what string, got, want []float32) {
 		t.Helper()
 		for i := range got {
-			if math.Abs(float64(got[i]-want[i])) > 1e-5*math.Max(1,
-				math.Abs(float64(want[i]))) {
+			if !(math.Abs(float64(got[i]-want[i])) <= 1e-5*math.Max(1,
+				math.Abs(float64(want[i])))) {
 				t.Fatalf("%s: value %d is %v, want %v", what, i, got[i], want[i])
 			}
 		}
@@ -120,12 +121,22 @@ func testDigitsKernels(t *testing.T) {
 			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
 		}
 	}
-	// gemv's y is followed by 8 values that it must leave alone.
+	// gemv's y is followed by 8 values that it must leave alone, and the
+	// values of a between a row's k and lda are NaN, which it must not add.
+	matrix := func(m, k, lda int) []float32 {
+		a := random(m * lda)
+		for i := range m {
+			for p := k; p < lda; p++ {
+				a[i*lda+p] = float32(math.NaN())
+			}
+		}
+		return a
+	}
 	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17} {
 		for _, k := range []int{1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64,
 			100} {
 			lda := k + 3
-			a, x := random(m*lda), random(k)
+			a, x := matrix(m, k, lda), random(k)
 			for _, mode := range []int{digitsGemmAdd, digitsGemmRelu} {
 				y := random(m + 8)
 				want := append([]float32(nil), y...)
@@ -133,6 +144,19 @@ func testDigitsKernels(t *testing.T) {
 				digitsGemvGo(m, k, a, lda, x, want[:m], mode)
 				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
 			}
+		}
+	}
+	// Matrices of more than 32 KB in rows of 256 bytes or more, which gemv
+	// with AVX-512 takes a row at a time.
+	for _, k := range []int{64, 65, 79, 100, 127, 200, 257} {
+		m, lda := 300, k+3
+		a, x := matrix(m, k, lda), random(k)
+		for _, mode := range []int{digitsGemmAdd, digitsGemmRelu} {
+			y := random(m + 8)
+			want := append([]float32(nil), y...)
+			digitsGemv(m, k, a, lda, x, y[:m], mode)
+			digitsGemvGo(m, k, a, lda, x, want[:m], mode)
+			check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
 		}
 	}
 }

@@ -1677,6 +1677,14 @@ done:
 //
 // func digitsGemvAVX512(m, k int, a *T, lda int, x, y *T, mode int)
 TEXT ·digitsGemvAVX512(SB), NOSPLIT, $0-56
+// Matrices of more than 32 KB in rows of 256 bytes or more go a row at a time.
+	CMPQ k+8(FP), $64
+	JLT blocks
+	MOVQ m+0(FP), AX
+	IMULQ lda+24(FP), AX
+	CMPQ AX, $8192
+	JGT byrows
+blocks:
 	MOVQ m+0(FP), R8
 	MOVQ a+16(FP), SI
 	MOVQ lda+24(FP), R11
@@ -1924,6 +1932,84 @@ writeT:
 done:
 	VZEROUPPER
 	RET
+// A row at a time.
+byrows:
+	MOVQ m+0(FP), R8
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), R11
+	SHLQ $2, R11
+	MOVQ x+32(FP), BX
+	MOVQ y+40(FP), DI
+	MOVQ mode+48(FP), R9
+	MOVQ k+8(FP), R10
+	MOVQ R10, R12
+	ANDQ $-64, R12
+	SHLQ $2, R12
+	MOVQ R10, R13
+	ANDQ $-16, R13
+	SHLQ $2, R13
+	ANDQ $15, R10
+// The mask of the values past the whole vectors, k mod lanes of them.
+	MOVQ R10, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VXORPS X15, X15, X15
+row:
+	TESTQ R8, R8
+	JEQ done
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	XORQ AX, AX
+four:
+	VMOVUPS (BX)(AX*1), Z4
+	VMOVUPS 64(BX)(AX*1), Z5
+	VMOVUPS 128(BX)(AX*1), Z6
+	VMOVUPS 192(BX)(AX*1), Z7
+	VFMADD231PS (SI)(AX*1), Z4, Z0
+	VFMADD231PS 64(SI)(AX*1), Z5, Z1
+	VFMADD231PS 128(SI)(AX*1), Z6, Z2
+	VFMADD231PS 192(SI)(AX*1), Z7, Z3
+	ADDQ $256, AX
+	CMPQ AX, R12
+	JLT four
+one:
+	CMPQ AX, R13
+	JGE rest
+	VMOVUPS (BX)(AX*1), Z4
+	VFMADD231PS (SI)(AX*1), Z4, Z0
+	ADDQ $64, AX
+	JMP one
+rest:
+	TESTQ R10, R10
+	JEQ sum
+	VMOVUPS.Z (BX)(AX*1), K1, Z4
+	VFMADD231PS (SI)(AX*1), Z4, K1, Z1
+sum:
+// The row's sum: the accumulators added, then halves of the vector.
+	VADDPS Z1, Z0, Z0
+	VADDPS Z3, Z2, Z2
+	VADDPS Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VADDSS (DI), X0, X0
+	TESTQ $4, R9
+	JEQ write
+// relu: VMAXSS returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VMAXSS X0, X15, X0
+write:
+	VMOVSS X0, (DI)
+	ADDQ R11, SI
+	ADDQ $4, DI
+	DECQ R8
+	JMP row
 
 // digitsTransposeAVX2 writes the transpose of src into dst; see the package doc of the generator
 // for the contract.

@@ -1689,6 +1689,14 @@ done:
 //
 // func sineGemvAVX512(m, k int, a *T, lda int, x, y *T, mode int)
 TEXT ·sineGemvAVX512(SB), NOSPLIT, $0-56
+// Matrices of more than 32 KB in rows of 256 bytes or more go a row at a time.
+	CMPQ k+8(FP), $32
+	JLT blocks
+	MOVQ m+0(FP), AX
+	IMULQ lda+24(FP), AX
+	CMPQ AX, $4096
+	JGT byrows
+blocks:
 	MOVQ m+0(FP), R8
 	MOVQ a+16(FP), SI
 	MOVQ lda+24(FP), R11
@@ -1956,6 +1964,83 @@ writeT:
 done:
 	VZEROUPPER
 	RET
+// A row at a time.
+byrows:
+	MOVQ m+0(FP), R8
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), R11
+	SHLQ $3, R11
+	MOVQ x+32(FP), BX
+	MOVQ y+40(FP), DI
+	MOVQ mode+48(FP), R9
+	MOVQ k+8(FP), R10
+	MOVQ R10, R12
+	ANDQ $-32, R12
+	SHLQ $3, R12
+	MOVQ R10, R13
+	ANDQ $-8, R13
+	SHLQ $3, R13
+	ANDQ $7, R10
+// The mask of the values past the whole vectors, k mod lanes of them.
+	MOVQ R10, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VXORPD X15, X15, X15
+row:
+	TESTQ R8, R8
+	JEQ done
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	XORQ AX, AX
+four:
+	VMOVUPD (BX)(AX*1), Z4
+	VMOVUPD 64(BX)(AX*1), Z5
+	VMOVUPD 128(BX)(AX*1), Z6
+	VMOVUPD 192(BX)(AX*1), Z7
+	VFMADD231PD (SI)(AX*1), Z4, Z0
+	VFMADD231PD 64(SI)(AX*1), Z5, Z1
+	VFMADD231PD 128(SI)(AX*1), Z6, Z2
+	VFMADD231PD 192(SI)(AX*1), Z7, Z3
+	ADDQ $256, AX
+	CMPQ AX, R12
+	JLT four
+one:
+	CMPQ AX, R13
+	JGE rest
+	VMOVUPD (BX)(AX*1), Z4
+	VFMADD231PD (SI)(AX*1), Z4, Z0
+	ADDQ $64, AX
+	JMP one
+rest:
+	TESTQ R10, R10
+	JEQ sum
+	VMOVUPD.Z (BX)(AX*1), K1, Z4
+	VFMADD231PD (SI)(AX*1), Z4, K1, Z1
+sum:
+// The row's sum: the accumulators added, then halves of the vector.
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VHADDPD X0, X0, X0
+	VADDSD (DI), X0, X0
+	TESTQ $4, R9
+	JEQ write
+// relu: VMAXSD returns its first operand where one is NaN: the sum, NaN, as max(z, 0) in Go.
+	VMAXSD X0, X15, X0
+write:
+	VMOVSD X0, (DI)
+	ADDQ R11, SI
+	ADDQ $8, DI
+	DECQ R8
+	JMP row
 
 // sineTransposeAVX2 writes the transpose of src into dst; see the package doc of the generator
 // for the contract.

@@ -262,7 +262,8 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 	w.WriteString("\n")
 }
 
-// gemvAMD64 writes gemv for v, 8 rows at a time: each row one accumulator
+// gemvAMD64 writes gemv for v, 8 rows at a time (with AVX-512, large
+// matrices a row at a time instead: see byRowsBytes): each row one accumulator
 // (eight hide the latency of FMA) over whole vectors of its values, then the
 // values left, which no load reads past: with AVX2 by masked loads, with
 // AVX-512 by FMAs under the mask K1. The eight sums come out of their
@@ -285,6 +286,9 @@ func (w *writer) gemvAMD64(name string, t x86, v simd, masks string) {
 		"for the contract.", "")
 	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
 	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-56\n")
+	if v.reg == "Z" {
+		w.gemvByRowsBranch(t)
+	}
 	w.Op("MOVQ m+0(FP), R8")
 	w.Op("MOVQ a+16(FP), SI")
 	w.Op("MOVQ lda+24(FP), R11")
@@ -464,6 +468,9 @@ func (w *writer) gemvAMD64(name string, t x86, v simd, masks string) {
 	w.Label("done")
 	w.Op("VZEROUPPER")
 	w.Op("RET")
+	if v.reg == "Z" {
+		w.gemvByRows(t, v)
+	}
 	w.WriteString("\n")
 }
 

@@ -10,6 +10,7 @@
 # Usage, from anywhere in the repository:
 #   bench/run.sh
 #   GOAMD64=v3 bench/run.sh
+#   GODEBUG=cpu.avx512f=off bench/run.sh   # the AVX2 kernels on a processor with AVX-512
 #   BENCH_FILTER='T1|T2|Thr256' BENCH_BUILD=0 bench/run.sh   # thr256 and the two-thread table only
 # Environment (defaults in brackets):
 #   BENCH_COUNT  go test -count, runs of each benchmark; the table shows medians [3]
@@ -22,6 +23,7 @@
 #   BENCH_BUILD  0 skips the generation and build table [1]
 #   BENCH_OUT    folder for the raw outputs [a new temporary folder]
 #   GOAMD64      passed through to go test (v1 … v4)
+#   GODEBUG      passed through; cpu.avx512f=off or cpu.avx2=off turn the generated kernels' paths off
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -104,7 +106,7 @@ print(" ".join(sorted({os.path.realpath(l.split()[-1]) for l in open("/proc/self
 fi
 
 "$out/table" -go "$out/go.txt" ${ref:+-ref "$ref"} ${peak:+-peak "$peak"} \
-	${torch:+-torch "$torch" -torch-version "$torchv" -torch-blas "$torchblas"} -goamd64 "$goamd64" -cpu "$cpu"
+	${torch:+-torch "$torch" -torch-version "$torchv" -torch-blas "$torchblas"} -goamd64 "$goamd64" -godebug "${GODEBUG:-}" -cpu "$cpu"
 
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
 	echo >&2

@@ -913,10 +913,12 @@ func (e *emitter) chunkedFunc(b build) {
 func (e *emitter) detectAVX2(wide bool) {
 	has := e.m.Names.Prefix + "AVX2"
 	cpuid, xgetbv := e.m.Names.Prefix+"CPUID", e.m.Names.Prefix+"XGETBV"
+	off := e.m.Names.Prefix + "CPUOff"
 	e.docf(`%s reports whether the processor and the operating system run AVX2 and
 FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX
-has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
-	e.f.Var().Id(has).Op("=").Func().Params().Bool().Block(
+has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2);
+and GODEBUG does not turn them off.`, has)
+	e.f.Var().Id(has).Op("=").Op("!").Id(off).Call(Lit("avx2")).Op("&&").Op("!").Id(off).Call(Lit("fma")).Op("&&").Func().Params().Bool().Block(
 		List(Id("_"), Id("_"), Id("c1"), Id("_")).Op(":=").Id(cpuid).Call(Lit(1), Lit(0)),
 		If(Id("c1").Op("&").Parens(Lit(1).Op("<<").Lit(12).Op("|").Lit(1).Op("<<").Lit(27).Op("|").Lit(1).Op("<<").Lit(28)).Op("!=").
 			Lit(1).Op("<<").Lit(12).Op("|").Lit(1).Op("<<").Lit(27).Op("|").Lit(1).Op("<<").Lit(28)).Block(Return(False())),
@@ -926,13 +928,28 @@ has AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).`, has)
 	if wide {
 		e.docf(`%sAVX512 reports whether the processor and the operating system run
 AVX-512F besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0
-has the state of the opmask and ZMM registers enabled (bits 5–7). Tests
-turn it off to reach the AVX2 kernels too.`, e.m.Names.Prefix)
-		e.f.Var().Id(e.m.Names.Prefix+"AVX512").Op("=").Id(has).Op("&&").Func().Params().Bool().Block(
+has the state of the opmask and ZMM registers enabled (bits 5–7); and
+GODEBUG does not turn it off. Tests turn it off to reach the AVX2 kernels
+too.`, e.m.Names.Prefix)
+		e.f.Var().Id(e.m.Names.Prefix+"AVX512").Op("=").Id(has).Op("&&").Op("!").Id(off).Call(Lit("avx512f")).Op("&&").Func().Params().Bool().Block(
 			List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
 			Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(16)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Op("0xe0").Op("==").Op("0xe0")),
 		).Call()
 	}
+	e.docf(`%s reports whether GODEBUG turns the processor feature off, as the Go
+runtime reads its cpu options: cpu.<feature>=off, or cpu.all=off, the last
+setting of a feature winning. GODEBUG=cpu.avx512f=off runs the AVX2 kernels
+on a processor with AVX-512, cpu.avx2=off the plain Go ones.`, off)
+	e.f.Func().Id(off).Params(Id("feature").String()).Bool().Block(
+		Id("off").Op(":=").False(),
+		For(List(Id("_"), Id("opt")).Op(":=").Range().Qual("strings", "Split").Call(Qual("os", "Getenv").Call(Lit("GODEBUG")), Lit(","))).Block(
+			Switch(Id("opt")).Block(
+				Case(Lit("cpu.all=off"), Lit("cpu.").Op("+").Id("feature").Op("+").Lit("=off")).Block(Id("off").Op("=").True()),
+				Case(Lit("cpu.").Op("+").Id("feature").Op("+").Lit("=on")).Block(Id("off").Op("=").False()),
+			),
+		),
+		Return(Id("off")),
+	)
 	e.docf("%s executes CPUID with EAX = leaf and ECX = sub.", cpuid)
 	e.f.Func().Id(cpuid).Params(List(Id("leaf"), Id("sub")).Uint32()).Params(List(Id("a"), Id("b"), Id("c"), Id("d")).Uint32())
 	e.docf("%s returns the low half of XCR0, the state the operating system saves.", xgetbv)

@@ -316,11 +316,32 @@ import "testing"
 // processors that have it, so that it reaches the AVX2 kernels too.
 func Test{{.Name}}KernelsAVX2(t *testing.T) {
 	if !{{.Names.Prefix}}AVX512 {
-		t.Skip("the processor has no AVX-512F: Test{{.Name}}Kernels ran the AVX2 kernels")
+		t.Skip("no AVX-512F, by the processor or GODEBUG: Test{{.Name}}Kernels ran AVX2")
 	}
 	{{.Names.Prefix}}AVX512 = false
 	defer func() { {{.Names.Prefix}}AVX512 = true }()
 	test{{.Name}}Kernels(t)
+}
+
+// Test{{.Name}}CPUOff checks how GODEBUG's cpu options turn a feature off.
+func Test{{.Name}}CPUOff(t *testing.T) {
+	for _, c := range []struct {
+		godebug string
+		off     bool
+	}{
+		{"", false},
+		{"cpu.avx512f=off", true},
+		{"madvdontneed=1,cpu.avx512f=off", true},
+		{"cpu.all=off", true},
+		{"cpu.all=off,cpu.avx512f=on", false},
+		{"cpu.avx512f=off,cpu.avx512f=on", false},
+		{"cpu.avx2=off", false},
+	} {
+		t.Setenv("GODEBUG", c.godebug)
+		if got := {{.Names.Prefix}}CPUOff("avx512f"); got != c.off {
+			t.Errorf("GODEBUG=%s: {{.Names.Prefix}}CPUOff(\"avx512f\") = %v, want %v", c.godebug, got, c.off)
+		}
+	}
 }
 `))
 

@@ -17,7 +17,7 @@
 //
 // Usage:
 //
-//	table -go bench.txt [-ref reference.jsonl] [-peak peak.jsonl] [-torch torch.jsonl] [-torch-version v] [-torch-blas path] [-goamd64 v1] [-cpu 1]
+//	table -go bench.txt [-ref reference.jsonl] [-peak peak.jsonl] [-torch torch.jsonl] [-torch-version v] [-torch-blas path] [-goamd64 v1] [-godebug s] [-cpu 1]
 package main
 
 import (
@@ -238,6 +238,22 @@ func (p peak) ofAVX512(dtype string) float64 {
 	return p.FP32AVX512
 }
 
+// cpuOff reports whether godebug turns the processor feature off, as the
+// generated code reads it: cpu.<feature>=off or cpu.all=off, the last
+// setting of a feature winning.
+func cpuOff(godebug, feature string) bool {
+	off := false
+	for _, opt := range strings.Split(godebug, ",") {
+		switch opt {
+		case "cpu.all=off", "cpu." + feature + "=off":
+			off = true
+		case "cpu." + feature + "=on":
+			off = false
+		}
+	}
+	return off
+}
+
 func nanos(v float64) string {
 	switch {
 	case v >= 1e6:
@@ -373,13 +389,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	torchVersion := fs.String("torch-version", "", "PyTorch's version, for the notes")
 	torchBLAS := fs.String("torch-blas", "", "the BLAS library PyTorch loaded, for the notes")
 	goamd64 := fs.String("goamd64", "", "the GOAMD64 level of the run")
+	godebug := fs.String("godebug", "", "the GODEBUG of the run, which may turn processor features off")
 	cpuFlag := fs.String("cpu", "", "the -cpu (GOMAXPROCS) of the run")
 	cpuinfo := fs.String("cpuinfo", "/proc/cpuinfo", "the file describing the CPUs")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *goFile == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: table -go bench.txt [-ref reference.jsonl] [-peak peak.jsonl] [-torch torch.jsonl] [-torch-version v] [-torch-blas path] [-goamd64 v1] [-cpu 1]")
+		fmt.Fprintln(stderr, "usage: table -go bench.txt [-ref reference.jsonl] [-peak peak.jsonl] [-torch torch.jsonl] [-torch-version v] [-torch-blas path] [-goamd64 v1] [-godebug s] [-cpu 1]")
 		return 2
 	}
 	warn := func(format string, a ...any) { fmt.Fprintf(stderr, "table: "+format+"\n", a...) }
@@ -445,6 +462,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		desc = cpuInfo(string(b))
 	}
 	fmt.Fprintf(stdout, "Machine: %s (go test: %q); %s %s/%s, GOAMD64=%s", desc, goCPU, runtime.Version(), runtime.GOOS, runtime.GOARCH, *goamd64)
+	if *godebug != "" {
+		fmt.Fprintf(stdout, ", GODEBUG=%s", *godebug)
+	}
 	if *cpuFlag != "" {
 		fmt.Fprintf(stdout, ", -cpu %s", *cpuFlag)
 	}
@@ -520,7 +540,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if havePeak {
 		fmt.Fprintf(stdout, "%% of peak: nngen's GFLOP/s over this machine's one-thread peak FMA throughput, measured by run-peak.sh in this run: %.2f GFLOP/s fp32 (AVX2) for the float32 workloads, %.2f fp64 (AVX2) for the float64 ones (scalar fp64: %.2f).\n", pk.FP32, pk.FP64, pk.Scalar)
 		if pk.FP32AVX512 > 0 {
-			fmt.Fprintf(stdout, "%% of AVX-512 peak: the same over the peak with 512-bit vectors, measured by bench/cmd/peak512 in this run: %.2f GFLOP/s fp32, %.2f fp64. This processor has AVX-512F, so the matrix products ran their AVX-512 kernels.\n", pk.FP32AVX512, pk.FP64AVX512)
+			ran := "This processor has AVX-512F, so the matrix products ran their AVX-512 kernels."
+			if cpuOff(*godebug, "avx512f") {
+				ran = "GODEBUG turned AVX-512F off, so the matrix products ran their AVX2 kernels."
+			}
+			fmt.Fprintf(stdout, "%% of AVX-512 peak: the same over the peak with 512-bit vectors, measured by bench/cmd/peak512 in this run: %.2f GFLOP/s fp32, %.2f fp64. %s\n", pk.FP32AVX512, pk.FP64AVX512, ran)
 		}
 	} else {
 		fmt.Fprintln(stdout, "No % of peak column: ../shared/bench/run-peak.sh was not found, not run or failed.")

@@ -131,7 +131,14 @@ func TestAVX512Peak(t *testing.T) {
 		"| tiny | lat1 | 160 ns | 650 ns | 4.06× | 1.40 | 3.0% | 1.5% | — | — |",
 		"| digits | lat1 | 819 ns | 3.12 µs | 3.81× | 15.79 | 19.6% | 9.8% | — | — |",
 	})
-	if want := "% of AVX-512 peak: the same over the peak with 512-bit vectors, measured by bench/cmd/peak512 in this run: 161.38 GFLOP/s fp32, 92.72 fp64."; !hasLine(lines, want) {
+	if want := "% of AVX-512 peak: the same over the peak with 512-bit vectors, measured by bench/cmd/peak512 in this run: 161.38 GFLOP/s fp32, 92.72 fp64. This processor has AVX-512F, so the matrix products ran their AVX-512 kernels."; !hasLine(lines, want) {
+		t.Errorf("no line starting %q", want)
+	}
+	lines, _ = table(t, "-go", "testdata/go.txt", "-peak", peaks, "-godebug", "madvdontneed=1,cpu.avx512f=off")
+	if !strings.HasSuffix(lines[0], ", GOAMD64=v1, GODEBUG=madvdontneed=1,cpu.avx512f=off, -cpu 1") {
+		t.Errorf("first line %q does not end with GOAMD64, GODEBUG and -cpu", lines[0])
+	}
+	if want := "% of AVX-512 peak: the same over the peak with 512-bit vectors, measured by bench/cmd/peak512 in this run: 161.38 GFLOP/s fp32, 92.72 fp64. GODEBUG turned AVX-512F off, so the matrix products ran their AVX2 kernels."; !hasLine(lines, want) {
 		t.Errorf("no line starting %q", want)
 	}
 }

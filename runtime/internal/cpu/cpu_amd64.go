@@ -2,9 +2,30 @@
 
 package cpu
 
-// AVX2 reports whether the processor has AVX and AVX2 and the operating
-// system saves the YMM registers.
-var AVX2 = hasAVX2()
+import (
+	"os"
+	"strings"
+)
+
+// AVX2 reports whether the processor has AVX and AVX2, the operating
+// system saves the YMM registers, and GODEBUG does not turn AVX2 off.
+var AVX2 = !off("avx2") && hasAVX2()
+
+// off reports whether GODEBUG turns the processor feature off, as the Go
+// runtime reads its cpu options: cpu.<feature>=off, or cpu.all=off, the
+// last setting of a feature winning.
+func off(feature string) bool {
+	off := false
+	for _, opt := range strings.Split(os.Getenv("GODEBUG"), ",") {
+		switch opt {
+		case "cpu.all=off", "cpu." + feature + "=off":
+			off = true
+		case "cpu." + feature + "=on":
+			off = false
+		}
+	}
+	return off
+}
 
 func hasAVX2() bool {
 	maxLeaf, _, _, _ := cpuid(0, 0)

@@ -29,3 +29,24 @@ func TestCPUID(t *testing.T) {
 	}
 	t.Logf("vendor %s, highest leaf %d, AVX2 %v", vendor, maxLeaf, AVX2)
 }
+
+// TestOff checks how GODEBUG's cpu options turn a feature off.
+func TestOff(t *testing.T) {
+	for _, c := range []struct {
+		godebug string
+		off     bool
+	}{
+		{"", false},
+		{"cpu.avx2=off", true},
+		{"madvdontneed=1,cpu.avx2=off", true},
+		{"cpu.all=off", true},
+		{"cpu.all=off,cpu.avx2=on", false},
+		{"cpu.avx2=off,cpu.avx2=on", false},
+		{"cpu.avx512f=off", false},
+	} {
+		t.Setenv("GODEBUG", c.godebug)
+		if got := off("avx2"); got != c.off {
+			t.Errorf("GODEBUG=%s: off(\"avx2\") = %v, want %v", c.godebug, got, c.off)
+		}
+	}
+}

@@ -10,9 +10,31 @@ import "testing"
 // processors that have it, so that it reaches the AVX2 kernels too.
 func TestReaderKernelsAVX2(t *testing.T) {
 	if !readerAVX512 {
-		t.Skip("the processor has no AVX-512F: TestReaderKernels ran the AVX2 kernels")
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestReaderKernels ran AVX2")
 	}
 	readerAVX512 = false
 	defer func() { readerAVX512 = true }()
 	testReaderKernels(t)
+}
+
+// TestReaderCPUOff checks how GODEBUG's cpu options turn a feature off.
+func TestReaderCPUOff(t *testing.T) {
+	for _, c := range []struct {
+		godebug string
+		off     bool
+	}{
+		{"", false},
+		{"cpu.avx512f=off", true},
+		{"madvdontneed=1,cpu.avx512f=off", true},
+		{"cpu.all=off", true},
+		{"cpu.all=off,cpu.avx512f=on", false},
+		{"cpu.avx512f=off,cpu.avx512f=on", false},
+		{"cpu.avx2=off", false},
+	} {
+		t.Setenv("GODEBUG", c.godebug)
+		if got := readerCPUOff("avx512f"); got != c.off {
+			t.Errorf("GODEBUG=%s: readerCPUOff(\"avx512f\") = %v, want %v", c.godebug,
+				got, c.off)
+		}
+	}
 }

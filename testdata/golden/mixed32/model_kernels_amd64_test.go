@@ -10,9 +10,31 @@ import "testing"
 // processors that have it, so that it reaches the AVX2 kernels too.
 func TestSmallKernelsAVX2(t *testing.T) {
 	if !smallAVX512 {
-		t.Skip("the processor has no AVX-512F: TestSmallKernels ran the AVX2 kernels")
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestSmallKernels ran AVX2")
 	}
 	smallAVX512 = false
 	defer func() { smallAVX512 = true }()
 	testSmallKernels(t)
+}
+
+// TestSmallCPUOff checks how GODEBUG's cpu options turn a feature off.
+func TestSmallCPUOff(t *testing.T) {
+	for _, c := range []struct {
+		godebug string
+		off     bool
+	}{
+		{"", false},
+		{"cpu.avx512f=off", true},
+		{"madvdontneed=1,cpu.avx512f=off", true},
+		{"cpu.all=off", true},
+		{"cpu.all=off,cpu.avx512f=on", false},
+		{"cpu.avx512f=off,cpu.avx512f=on", false},
+		{"cpu.avx2=off", false},
+	} {
+		t.Setenv("GODEBUG", c.godebug)
+		if got := smallCPUOff("avx512f"); got != c.off {
+			t.Errorf("GODEBUG=%s: smallCPUOff(\"avx512f\") = %v, want %v", c.godebug,
+				got, c.off)
+		}
+	}
 }

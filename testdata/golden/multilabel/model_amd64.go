@@ -3,12 +3,17 @@
 
 package tags
 
-import "unsafe"
+import (
+	"os"
+	"strings"
+	"unsafe"
+)
 
 // taggerAVX2 reports whether the processor and the operating system run AVX2 and
 // FMA: CPUID.1:ECX has FMA (bit 12), OSXSAVE (27) and AVX (28), CPUID.7:EBX has
-// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2).
-var taggerAVX2 = func() bool {
+// AVX2 (bit 5), and XCR0 has the SSE and AVX state enabled (bits 1, 2); and
+// GODEBUG does not turn them off.
+var taggerAVX2 = !taggerCPUOff("avx2") && !taggerCPUOff("fma") && func() bool {
 	_, _, c1, _ := taggerCPUID(1, 0)
 	if c1&(1<<12|1<<27|1<<28) != 1<<12|1<<27|1<<28 {
 		return false
@@ -19,12 +24,29 @@ var taggerAVX2 = func() bool {
 
 // taggerAVX512 reports whether the processor and the operating system run AVX-512F
 // besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0 has the state
-// of the opmask and ZMM registers enabled (bits 5–7). Tests turn it off to reach
-// the AVX2 kernels too.
-var taggerAVX512 = taggerAVX2 && func() bool {
+// of the opmask and ZMM registers enabled (bits 5–7); and GODEBUG does not turn it
+// off. Tests turn it off to reach the AVX2 kernels too.
+var taggerAVX512 = taggerAVX2 && !taggerCPUOff("avx512f") && func() bool {
 	_, b7, _, _ := taggerCPUID(7, 0)
 	return b7&(1<<16) != 0 && taggerXGETBV()&0xe0 == 0xe0
 }()
+
+// taggerCPUOff reports whether GODEBUG turns the processor feature off, as the Go
+// runtime reads its cpu options: cpu.<feature>=off, or cpu.all=off, the last
+// setting of a feature winning. GODEBUG=cpu.avx512f=off runs the AVX2 kernels on a
+// processor with AVX-512, cpu.avx2=off the plain Go ones.
+func taggerCPUOff(feature string) bool {
+	off := false
+	for _, opt := range strings.Split(os.Getenv("GODEBUG"), ",") {
+		switch opt {
+		case "cpu.all=off", "cpu." + feature + "=off":
+			off = true
+		case "cpu." + feature + "=on":
+			off = false
+		}
+	}
+	return off
+}
 
 // taggerCPUID executes CPUID with EAX = leaf and ECX = sub.
 func taggerCPUID(leaf, sub uint32) (a, b, c, d uint32)

@@ -11,9 +11,15 @@ import "fmt"
 // the bounds the eight-row form wins, since it sums eight rows at once:
 // digits' lat1 doubled a row at a time. With AVX2, whose loads of x then
 // take the load ports as often as a's, the row form gains nothing.
+//
+// The row form asks for each line of a byRowsPrefetch bytes ahead of its
+// loads: wide's matrices, 2.6 MB in all, stream from the third-level cache,
+// and its lat1 fell from 28.7 to 24.2 µs with the prefetches, while
+// mnist-shaped's, in the second-level cache, stayed as they were.
 const (
 	byRowsBytes    = 32 << 10
 	byRowsRowBytes = 256
+	byRowsPrefetch = 1024
 )
 
 // gemvByRowsBranch writes, at the start of gemv with AVX-512, the jump to
@@ -78,6 +84,9 @@ func (w *writer) gemvByRows(t x86, v simd) {
 	}
 	w.Op("XORQ AX, AX")
 	w.Label("four")
+	for j := range 4 {
+		w.Op("PREFETCHT0 %d(SI)(AX*1)", byRowsPrefetch+j*64)
+	}
 	for j := range 4 {
 		w.Op("%s %s(BX)(AX*1), Z%d", vec, disp(j*v.bytes), 4+j)
 	}

@@ -15,7 +15,8 @@
 //	iris_other.go           the plain Go kernels, for other architectures and -tags purego
 //	iris_test.go            with test: a finite-difference check, allocations, benchmarks
 //	iris_kernels_test.go    with test: each kernel against its plain Go version
-//	iris_kernels_amd64_test.go  with test: the same with AVX-512 turned off, where it is on
+//	iris_kernels_amd64_test.go  with test: the same with AVX-512 turned off, where it is on,
+//	                        and with the AVX-512 gemv's other form
 //
 // The kernel files exist for every model whose code calls the kernels: one
 // that runs its batches in chunks or has a looped layer (ir.Model.Kernels;

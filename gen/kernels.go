@@ -823,7 +823,7 @@ func (e *emitter) logitsKernel(b build) {
 // one kernel.
 func (e *emitter) archKernels(b build, ks []kernel) {
 	if b.arch != nil && *b.arch == asm.AMD64 {
-		e.detectAVX2(anyAVX512(ks))
+		e.detectAVX2(ks)
 	}
 
 	for _, k := range ks {
@@ -908,9 +908,10 @@ func (e *emitter) chunkedFunc(b build) {
 	e.f.Func().Id(name).Params().Bool().Block(Return(answer))
 }
 
-// detectAVX2 emits the detection of AVX2 and FMA, with wide that of
-// AVX-512F too, and the declarations of the instructions they need.
-func (e *emitter) detectAVX2(wide bool) {
+// detectAVX2 emits the detection of AVX2 and FMA, where one of ks has
+// AVX-512 that of AVX-512F too, the choice of gemv's form with it, and the
+// declarations of the instructions they need.
+func (e *emitter) detectAVX2(ks []kernel) {
 	has := e.m.Names.Prefix + "AVX2"
 	cpuid, xgetbv := e.m.Names.Prefix+"CPUID", e.m.Names.Prefix+"XGETBV"
 	off := e.m.Names.Prefix + "CPUOff"
@@ -925,7 +926,7 @@ and GODEBUG does not turn them off.`, has)
 		List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
 		Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(5)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Lit(6).Op("==").Lit(6)),
 	).Call()
-	if wide {
+	if anyAVX512(ks) {
 		e.docf(`%sAVX512 reports whether the processor and the operating system run
 AVX-512F besides AVX2 and FMA: CPUID.7:EBX has AVX512F (bit 16), and XCR0
 has the state of the opmask and ZMM registers enabled (bits 5–7); and
@@ -934,6 +935,24 @@ too.`, e.m.Names.Prefix)
 		e.f.Var().Id(e.m.Names.Prefix+"AVX512").Op("=").Id(has).Op("&&").Op("!").Id(off).Call(Lit("avx512f")).Op("&&").Func().Params().Bool().Block(
 			List(Id("_"), Id("b7"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(7), Lit(0)),
 			Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(16)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Op("0xe0").Op("==").Op("0xe0")),
+		).Call()
+	}
+	if slices.ContainsFunc(ks, func(k kernel) bool { return k.id == asm.Gemv }) {
+		e.docf(`%s reports whether %s takes a large matrix a row at a time
+rather than eight rows at once: on AMD processors of family 26 (Zen 5) and
+later, where that measured faster. On family 25 (Zen 4), which splits each
+512-bit operation in two, the eight rows did; other processors with AVX-512
+keep them too. Tests flip it to reach both forms.`, asm.GemvByRows(e.m.Names.Prefix), asm.Gemv.NameAVX512(e.m.Names.Prefix))
+		e.f.Var().Id(asm.GemvByRows(e.m.Names.Prefix)).Op("=").Id(e.m.Names.Prefix+"AVX512").Op("&&").Func().Params().Bool().Block(
+			List(Id("_"), Id("b"), Id("c"), Id("d")).Op(":=").Id(cpuid).Call(Lit(0), Lit(0)),
+			Comment("CPUID.0 spells the vendor in EBX, EDX and ECX: \"Auth\", \"enti\", \"cAMD\"."),
+			If(Id("b").Op("!=").Op("0x68747541").Op("||").Id("d").Op("!=").Op("0x69746e65").Op("||").Id("c").Op("!=").Op("0x444d4163")).Block(Return(False())),
+			List(Id("a"), Id("_"), Id("_"), Id("_")).Op(":=").Id(cpuid).Call(Lit(1), Lit(0)),
+			Comment("The family: the base family, bits 8–11, plus the extended family, bits"),
+			Comment("20–27, where the base family is 15."),
+			Id("family").Op(":=").Id("a").Op(">>").Lit(8).Op("&").Op("0xf"),
+			If(Id("family").Op("==").Op("0xf")).Block(Id("family").Op("+=").Id("a").Op(">>").Lit(20).Op("&").Op("0xff")),
+			Return(Id("family").Op(">=").Lit(26)),
 		).Call()
 	}
 	e.docf(`%s reports whether GODEBUG turns the processor feature off, as the Go

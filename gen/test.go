@@ -2,9 +2,11 @@ package gen
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"text/template"
 
+	"github.com/nngen/nngen/gen/asm"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
@@ -291,14 +293,18 @@ func EmitKernelTest(m *ir.Model) ([]byte, error) {
 
 // EmitKernelTestAMD64 renders the _amd64_test.go file of the kernel test,
 // which runs it again with AVX-512 turned off, on processors that have it,
-// so that it reaches the AVX2 kernels too. It returns nil if m's code has
-// no AVX-512 kernel.
+// so that it reaches the AVX2 kernels too, and with the other form of gemv
+// with AVX-512. It returns nil if m's code has no AVX-512 kernel.
 func EmitKernelTestAMD64(m *ir.Model) ([]byte, error) {
-	if !anyAVX512(usedKernels(m)) {
+	ks := usedKernels(m)
+	if !anyAVX512(ks) {
 		return nil, nil
 	}
 	var buf bytes.Buffer
-	if err := kernelTestAMD64Template.Execute(&buf, m); err != nil {
+	if err := kernelTestAMD64Template.Execute(&buf, struct {
+		*ir.Model
+		Gemv bool
+	}{m, slices.ContainsFunc(ks, func(k kernel) bool { return k.id == asm.Gemv })}); err != nil {
 		return nil, err
 	}
 	return formatSource("kernel test", buf.Bytes())
@@ -322,6 +328,20 @@ func Test{{.Name}}KernelsAVX2(t *testing.T) {
 	defer func() { {{.Names.Prefix}}AVX512 = true }()
 	test{{.Name}}Kernels(t)
 }
+{{- if .Gemv}}
+
+// Test{{.Name}}KernelsGemvForm runs the kernel test with the form of
+// {{.Names.Prefix}}GemvAVX512 that this processor does not take ({{.Names.Prefix}}GemvByRows),
+// so that both forms are tested.
+func Test{{.Name}}KernelsGemvForm(t *testing.T) {
+	if !{{.Names.Prefix}}AVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: Test{{.Name}}Kernels ran AVX2")
+	}
+	{{.Names.Prefix}}GemvByRows = !{{.Names.Prefix}}GemvByRows
+	defer func() { {{.Names.Prefix}}GemvByRows = !{{.Names.Prefix}}GemvByRows }()
+	test{{.Name}}Kernels(t)
+}
+{{- end}}
 
 // Test{{.Name}}CPUOff checks how GODEBUG's cpu options turn a feature off.
 func Test{{.Name}}CPUOff(t *testing.T) {

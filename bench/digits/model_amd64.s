@@ -1677,7 +1677,10 @@ done:
 //
 // func digitsGemvAVX512(m, k int, a *T, lda int, x, y *T, mode int)
 TEXT ·digitsGemvAVX512(SB), NOSPLIT, $0-56
-// Matrices of more than 32 KB in rows of 256 bytes or more go a row at a time.
+// Where digitsGemvByRows is set, matrices of more than 32 KB in rows of 256 bytes or
+// more go a row at a time.
+	CMPB ·digitsGemvByRows(SB), $0
+	JEQ blocks
 	CMPQ k+8(FP), $64
 	JLT blocks
 	MOVQ m+0(FP), AX

@@ -17,6 +17,18 @@ func TestDigitsKernelsAVX2(t *testing.T) {
 	testDigitsKernels(t)
 }
 
+// TestDigitsKernelsGemvForm runs the kernel test with the form of
+// digitsGemvAVX512 that this processor does not take (digitsGemvByRows),
+// so that both forms are tested.
+func TestDigitsKernelsGemvForm(t *testing.T) {
+	if !digitsAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestDigitsKernels ran AVX2")
+	}
+	digitsGemvByRows = !digitsGemvByRows
+	defer func() { digitsGemvByRows = !digitsGemvByRows }()
+	testDigitsKernels(t)
+}
+
 // TestDigitsCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestDigitsCPUOff(t *testing.T) {
 	for _, c := range []struct {

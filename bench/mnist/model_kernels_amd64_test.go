@@ -17,6 +17,18 @@ func TestMnistKernelsAVX2(t *testing.T) {
 	testMnistKernels(t)
 }
 
+// TestMnistKernelsGemvForm runs the kernel test with the form of
+// mnistGemvAVX512 that this processor does not take (mnistGemvByRows),
+// so that both forms are tested.
+func TestMnistKernelsGemvForm(t *testing.T) {
+	if !mnistAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestMnistKernels ran AVX2")
+	}
+	mnistGemvByRows = !mnistGemvByRows
+	defer func() { mnistGemvByRows = !mnistGemvByRows }()
+	testMnistKernels(t)
+}
+
 // TestMnistCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestMnistCPUOff(t *testing.T) {
 	for _, c := range []struct {

@@ -263,7 +263,8 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 }
 
 // gemvAMD64 writes gemv for v, 8 rows at a time (with AVX-512, large
-// matrices a row at a time instead: see byRowsBytes): each row one accumulator
+// matrices a row at a time instead where the processor gains from it: see
+// byRowsBytes): each row one accumulator
 // (eight hide the latency of FMA) over whole vectors of its values, then the
 // values left, which no load reads past: with AVX2 by masked loads, with
 // AVX-512 by FMAs under the mask K1. The eight sums come out of their
@@ -280,14 +281,14 @@ func (w *writer) gemmAMD64(name string, t x86, v simd) {
 //	the accumulators from register 0 on (Y0–Y7, Z0–Z7), x in register 8; the
 //	mask of the values left in Y9 (AVX2) or K1 (AVX-512), a row's values left
 //	in Y10 (AVX2); Y11, Y12 the masks of the rows left, Y13 y under them
-func (w *writer) gemvAMD64(name string, t x86, v simd, masks string) {
+func (w *writer) gemvAMD64(name, prefix string, t x86, v simd, masks string) {
 	lanes := v.bytes / t.size
 	w.Comment(name+" adds a·x to y, with relu or not; see the package doc of the generator",
 		"for the contract.", "")
 	w.WriteString("// func " + name + "(m, k int, a *T, lda int, x, y *T, mode int)\n")
 	w.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-56\n")
 	if v.reg == "Z" {
-		w.gemvByRowsBranch(t)
+		w.gemvByRowsBranch(t, prefix)
 	}
 	w.Op("MOVQ m+0(FP), R8")
 	w.Op("MOVQ a+16(FP), SI")

@@ -138,8 +138,8 @@ func (w *writer) kernel(a Arch, k Kernel, prefix string, t spec.DType) {
 		w.gemmAMD64(k.NameAVX512(prefix), x86Type(t), avx512)
 	case Gemv:
 		masks := w.masks(prefix+k.String(), x86Type(t))
-		w.gemvAMD64(name, x86Type(t), avx2, masks)
-		w.gemvAMD64(k.NameAVX512(prefix), x86Type(t), avx512, masks)
+		w.gemvAMD64(name, prefix, x86Type(t), avx2, masks)
+		w.gemvAMD64(k.NameAVX512(prefix), prefix, x86Type(t), avx512, masks)
 	case Transpose:
 		w.transposeAMD64(name, x86Type(t))
 	case Softmax:

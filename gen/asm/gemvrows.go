@@ -2,32 +2,43 @@ package asm
 
 import "fmt"
 
-// The bounds of gemv's two forms with AVX-512: a matrix of more than
-// byRowsBytes, whose rows hold byRowsRowBytes or more, goes a row at a time.
-// Eight rows side by side read a as eight streams, and once a is past the
-// first-level cache the processor's prefetcher keeps up with them worse
-// than with one: on an AMD EPYC of family 26, mnist-shaped's 784 × 128
-// layer took 3.3 µs in the eight-row form, 2.3 µs a row at a time. Below
-// the bounds the eight-row form wins, since it sums eight rows at once:
-// digits' lat1 doubled a row at a time. With AVX2, whose loads of x then
-// take the load ports as often as a's, the row form gains nothing.
+// The bounds of gemv's two forms with AVX-512: where the generated code
+// chooses the row form (GemvByRows), a matrix of more than byRowsBytes,
+// whose rows hold byRowsRowBytes or more, goes a row at a time. Eight rows
+// side by side read a as eight streams, and once a is past the first-level
+// cache the prefetcher of an AMD EPYC of family 26 (Zen 5) keeps up with
+// them worse than with one: mnist-shaped's 784 × 128 layer took 3.3 µs in
+// the eight-row form there, 2.3 µs a row at a time. Below the bounds the
+// eight-row form wins, since it sums eight rows at once: digits' lat1
+// doubled a row at a time. With AVX2, whose loads of x then take the load
+// ports as often as a's, the row form gains nothing.
 //
 // The row form asks for each line of a byRowsPrefetch bytes ahead of its
 // loads: wide's matrices, 2.6 MB in all, stream from the third-level cache,
-// and its lat1 fell from 28.7 to 24.2 µs with the prefetches, while
-// mnist-shaped's, in the second-level cache, stayed as they were.
+// and on family 26 its lat1 fell from 28.7 to 24.2 µs with the prefetches,
+// while mnist-shaped's, in the second-level cache, stayed as they were.
+//
+// On family 25 (Zen 4), which splits each 512-bit operation in two, both
+// cost: mnist-shaped's lat1 took 4.7 µs in the eight-row form, 5.2 µs a
+// row at a time and 5.9 µs with the prefetches; wide's 32, 32 and 40 µs.
 const (
 	byRowsBytes    = 32 << 10
 	byRowsRowBytes = 256
 	byRowsPrefetch = 1024
 )
 
+// GemvByRows returns the name of the generated variable, a bool, by which
+// the AVX-512 gemv of a model's prefix takes its row form: irisGemvByRows.
+func GemvByRows(prefix string) string { return prefix + "GemvByRows" }
+
 // gemvByRowsBranch writes, at the start of gemv with AVX-512, the jump to
-// its row form (gemvByRows) for a matrix of more than byRowsBytes in rows of
-// byRowsRowBytes or more.
-func (w *writer) gemvByRowsBranch(t x86) {
-	w.Comment(fmt.Sprintf("Matrices of more than %d KB in rows of %d bytes or more go a row at a time.",
-		byRowsBytes>>10, byRowsRowBytes))
+// its row form (gemvByRows) where the variable GemvByRows(prefix) is set,
+// for a matrix of more than byRowsBytes in rows of byRowsRowBytes or more.
+func (w *writer) gemvByRowsBranch(t x86, prefix string) {
+	w.Comment(fmt.Sprintf("Where %s is set, matrices of more than %d KB in rows of %d bytes or",
+		GemvByRows(prefix), byRowsBytes>>10, byRowsRowBytes), "more go a row at a time.")
+	w.Op("CMPB ·%s(SB), $0", GemvByRows(prefix))
+	w.Op("JEQ blocks")
 	w.Op("CMPQ k+8(FP), $%d", byRowsRowBytes/t.size)
 	w.Op("JLT blocks")
 	w.Op("MOVQ m+0(FP), AX")

@@ -31,6 +31,27 @@ var cancerAVX512 = cancerAVX2 && !cancerCPUOff("avx512f") && func() bool {
 	return b7&(1<<16) != 0 && cancerXGETBV()&0xe0 == 0xe0
 }()
 
+// cancerGemvByRows reports whether cancerGemvAVX512 takes a large matrix a row at
+// a time rather than eight rows at once: on AMD processors of family 26 (Zen 5)
+// and later, where that measured faster. On family 25 (Zen 4), which splits each
+// 512-bit operation in two, the eight rows did; other processors with AVX-512 keep
+// them too. Tests flip it to reach both forms.
+var cancerGemvByRows = cancerAVX512 && func() bool {
+	_, b, c, d := cancerCPUID(0, 0)
+	// CPUID.0 spells the vendor in EBX, EDX and ECX: "Auth", "enti", "cAMD".
+	if b != 0x68747541 || d != 0x69746e65 || c != 0x444d4163 {
+		return false
+	}
+	a, _, _, _ := cancerCPUID(1, 0)
+	// The family: the base family, bits 8–11, plus the extended family, bits
+	// 20–27, where the base family is 15.
+	family := a >> 8 & 0xf
+	if family == 0xf {
+		family += a >> 20 & 0xff
+	}
+	return family >= 26
+}()
+
 // cancerCPUOff reports whether GODEBUG turns the processor feature off, as the Go
 // runtime reads its cpu options: cpu.<feature>=off, or cpu.all=off, the last
 // setting of a feature winning. GODEBUG=cpu.avx512f=off runs the AVX2 kernels on a

@@ -17,6 +17,18 @@ func TestCancerKernelsAVX2(t *testing.T) {
 	testCancerKernels(t)
 }
 
+// TestCancerKernelsGemvForm runs the kernel test with the form of
+// cancerGemvAVX512 that this processor does not take (cancerGemvByRows),
+// so that both forms are tested.
+func TestCancerKernelsGemvForm(t *testing.T) {
+	if !cancerAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestCancerKernels ran AVX2")
+	}
+	cancerGemvByRows = !cancerGemvByRows
+	defer func() { cancerGemvByRows = !cancerGemvByRows }()
+	testCancerKernels(t)
+}
+
 // TestCancerCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestCancerCPUOff(t *testing.T) {
 	for _, c := range []struct {

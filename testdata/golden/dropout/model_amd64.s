@@ -1689,7 +1689,10 @@ done:
 //
 // func droppedGemvAVX512(m, k int, a *T, lda int, x, y *T, mode int)
 TEXT ·droppedGemvAVX512(SB), NOSPLIT, $0-56
-// Matrices of more than 32 KB in rows of 256 bytes or more go a row at a time.
+// Where droppedGemvByRows is set, matrices of more than 32 KB in rows of 256 bytes or
+// more go a row at a time.
+	CMPB ·droppedGemvByRows(SB), $0
+	JEQ blocks
 	CMPQ k+8(FP), $32
 	JLT blocks
 	MOVQ m+0(FP), AX

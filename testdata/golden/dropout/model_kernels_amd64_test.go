@@ -17,6 +17,18 @@ func TestDroppedKernelsAVX2(t *testing.T) {
 	testDroppedKernels(t)
 }
 
+// TestDroppedKernelsGemvForm runs the kernel test with the form of
+// droppedGemvAVX512 that this processor does not take (droppedGemvByRows),
+// so that both forms are tested.
+func TestDroppedKernelsGemvForm(t *testing.T) {
+	if !droppedAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestDroppedKernels ran AVX2")
+	}
+	droppedGemvByRows = !droppedGemvByRows
+	defer func() { droppedGemvByRows = !droppedGemvByRows }()
+	testDroppedKernels(t)
+}
+
 // TestDroppedCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestDroppedCPUOff(t *testing.T) {
 	for _, c := range []struct {

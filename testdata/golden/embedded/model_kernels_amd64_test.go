@@ -17,6 +17,18 @@ func TestReaderKernelsAVX2(t *testing.T) {
 	testReaderKernels(t)
 }
 
+// TestReaderKernelsGemvForm runs the kernel test with the form of
+// readerGemvAVX512 that this processor does not take (readerGemvByRows),
+// so that both forms are tested.
+func TestReaderKernelsGemvForm(t *testing.T) {
+	if !readerAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestReaderKernels ran AVX2")
+	}
+	readerGemvByRows = !readerGemvByRows
+	defer func() { readerGemvByRows = !readerGemvByRows }()
+	testReaderKernels(t)
+}
+
 // TestReaderCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestReaderCPUOff(t *testing.T) {
 	for _, c := range []struct {

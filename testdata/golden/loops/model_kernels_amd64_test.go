@@ -17,6 +17,18 @@ func TestLoopedKernelsAVX2(t *testing.T) {
 	testLoopedKernels(t)
 }
 
+// TestLoopedKernelsGemvForm runs the kernel test with the form of
+// loopedGemvAVX512 that this processor does not take (loopedGemvByRows),
+// so that both forms are tested.
+func TestLoopedKernelsGemvForm(t *testing.T) {
+	if !loopedAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestLoopedKernels ran AVX2")
+	}
+	loopedGemvByRows = !loopedGemvByRows
+	defer func() { loopedGemvByRows = !loopedGemvByRows }()
+	testLoopedKernels(t)
+}
+
 // TestLoopedCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestLoopedCPUOff(t *testing.T) {
 	for _, c := range []struct {

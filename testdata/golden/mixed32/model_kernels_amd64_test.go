@@ -17,6 +17,18 @@ func TestSmallKernelsAVX2(t *testing.T) {
 	testSmallKernels(t)
 }
 
+// TestSmallKernelsGemvForm runs the kernel test with the form of
+// smallGemvAVX512 that this processor does not take (smallGemvByRows),
+// so that both forms are tested.
+func TestSmallKernelsGemvForm(t *testing.T) {
+	if !smallAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestSmallKernels ran AVX2")
+	}
+	smallGemvByRows = !smallGemvByRows
+	defer func() { smallGemvByRows = !smallGemvByRows }()
+	testSmallKernels(t)
+}
+
 // TestSmallCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestSmallCPUOff(t *testing.T) {
 	for _, c := range []struct {

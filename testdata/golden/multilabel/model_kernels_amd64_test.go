@@ -17,6 +17,18 @@ func TestTaggerKernelsAVX2(t *testing.T) {
 	testTaggerKernels(t)
 }
 
+// TestTaggerKernelsGemvForm runs the kernel test with the form of
+// taggerGemvAVX512 that this processor does not take (taggerGemvByRows),
+// so that both forms are tested.
+func TestTaggerKernelsGemvForm(t *testing.T) {
+	if !taggerAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestTaggerKernels ran AVX2")
+	}
+	taggerGemvByRows = !taggerGemvByRows
+	defer func() { taggerGemvByRows = !taggerGemvByRows }()
+	testTaggerKernels(t)
+}
+
 // TestTaggerCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestTaggerCPUOff(t *testing.T) {
 	for _, c := range []struct {

@@ -17,6 +17,18 @@ func TestWideKernelsAVX2(t *testing.T) {
 	testWideKernels(t)
 }
 
+// TestWideKernelsGemvForm runs the kernel test with the form of
+// wideGemvAVX512 that this processor does not take (wideGemvByRows),
+// so that both forms are tested.
+func TestWideKernelsGemvForm(t *testing.T) {
+	if !wideAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestWideKernels ran AVX2")
+	}
+	wideGemvByRows = !wideGemvByRows
+	defer func() { wideGemvByRows = !wideGemvByRows }()
+	testWideKernels(t)
+}
+
 // TestWideCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestWideCPUOff(t *testing.T) {
 	for _, c := range []struct {

@@ -17,6 +17,18 @@ func TestTilesKernelsAVX2(t *testing.T) {
 	testTilesKernels(t)
 }
 
+// TestTilesKernelsGemvForm runs the kernel test with the form of
+// tilesGemvAVX512 that this processor does not take (tilesGemvByRows),
+// so that both forms are tested.
+func TestTilesKernelsGemvForm(t *testing.T) {
+	if !tilesAVX512 {
+		t.Skip("no AVX-512F, by the processor or GODEBUG: TestTilesKernels ran AVX2")
+	}
+	tilesGemvByRows = !tilesGemvByRows
+	defer func() { tilesGemvByRows = !tilesGemvByRows }()
+	testTilesKernels(t)
+}
+
 // TestTilesCPUOff checks how GODEBUG's cpu options turn a feature off.
 func TestTilesCPUOff(t *testing.T) {
 	for _, c := range []struct {

@@ -20,6 +20,11 @@ func optimAMD64() string {
 		"\tCX  n in bytes, the end of the loop",
 		"\tDX  flags (flagDecay = 1, flagNesterov = 2, flagDecouple = 4)",
 		"\tDI  p   SI  g   R8  v (velocity, or Adam's v)   R9  Adam's m",
+		"",
+		"Each kernel reads the gradient as s·g, multiplied first, and reports",
+		"whether every s·g is finite: s·g - s·g is 0 for a finite s·g and NaN",
+		"otherwise, so the bitwise OR of them all is 0 in every lane exactly when",
+		"all are finite.",
 	)
 	w.sgdAMD64()
 	w.momentumAMD64()
@@ -97,18 +102,21 @@ func (w *writer) retAMD64() {
 
 // sgdAMD64 writes sgdF32 and sgdF64.
 func (w *writer) sgdAMD64() {
-	w.section("SGD: g ← g + λp if flagDecay; p ← p - η g.", "", "\tY0 η   Y1 λ   Y2 g   Y3 p   Y4 product")
+	w.section("SGD: g ← s·g; g ← g + λp if flagDecay; p ← p - η g.", "",
+		"\tY0 η   Y1 λ   Y2 g   Y3 p   Y4 product   Y5 s   Y14 the OR of the g - g   Y15 zero")
 	for _, t := range elems {
-		f := w.text("sgd"+t.suffix, t.inst("p, grad *T, n int, lr, wd T, flags int"), "")
+		f := w.text("sgd"+t.suffix, t.inst("p, grad *T, n int, lr, wd, scale T, flags int"), "finite bool")
 		w.Op("MOVQ %s, DI", f.arg("p"))
 		w.Op("MOVQ %s, SI", f.arg("grad"))
 		w.Op("MOVQ %s, CX", f.arg("n"))
 		w.Op("SHLQ $%d, CX", t.shift)
 		w.Op("VBROADCASTS%s %s, Y0", t.s, f.arg("lr"))
 		w.Op("VBROADCASTS%s %s, Y1", t.s, f.arg("wd"))
+		w.Op("VBROADCASTS%s %s, Y5", t.s, f.arg("scale"))
 		w.Op("MOVQ %s, DX", f.arg("flags"))
+		w.Op("VXORP%s Y14, Y14, Y14", t.s)
 		w.loopAMD64(func() {
-			w.Op("VMOVUP%s (SI)(AX*1), Y2", t.s)
+			w.scaledGradAMD64(t, 5, 2, 4, 14)
 			w.Op("VMOVUP%s (DI)(AX*1), Y3", t.s)
 			w.Op("TESTQ $1, DX")
 			w.Op("JZ step")
@@ -119,17 +127,20 @@ func (w *writer) sgdAMD64() {
 			w.Op("VSUBP%s Y4, Y3, Y3 // p - η g", t.s)
 			w.Op("VMOVUP%s Y3, (DI)(AX*1)", t.s)
 		})
+		w.Op("VXORP%s Y15, Y15, Y15", t.s)
+		w.finiteAMD64(t, f, 14, 15)
 		w.retAMD64()
 	}
 }
 
 // momentumAMD64 writes momentumF32 and momentumF64.
 func (w *writer) momentumAMD64() {
-	w.section("SGD with momentum: g ← g + λp if flagDecay; v ← μv + g; then",
+	w.section("SGD with momentum: g ← s·g; g ← g + λp if flagDecay; v ← μv + g; then",
 		"p ← p - η v, or with flagNesterov p ← p - η (g + μv).", "",
-		"\tY0 η   Y1 μ   Y2 λ   Y3 g   Y4 p   Y5 v   Y6 product")
+		"\tY0 η   Y1 μ   Y2 λ   Y3 g   Y4 p   Y5 v   Y6 product   Y7 s",
+		"\tY14 the OR of the g - g   Y15 zero")
 	for _, t := range elems {
-		f := w.text("momentum"+t.suffix, t.inst("p, grad, v *T, n int, lr, mu, wd T, flags int"), "")
+		f := w.text("momentum"+t.suffix, t.inst("p, grad, v *T, n int, lr, mu, wd, scale T, flags int"), "finite bool")
 		w.Op("MOVQ %s, DI", f.arg("p"))
 		w.Op("MOVQ %s, SI", f.arg("grad"))
 		w.Op("MOVQ %s, R8", f.arg("v"))
@@ -138,9 +149,11 @@ func (w *writer) momentumAMD64() {
 		w.Op("VBROADCASTS%s %s, Y0", t.s, f.arg("lr"))
 		w.Op("VBROADCASTS%s %s, Y1", t.s, f.arg("mu"))
 		w.Op("VBROADCASTS%s %s, Y2", t.s, f.arg("wd"))
+		w.Op("VBROADCASTS%s %s, Y7", t.s, f.arg("scale"))
 		w.Op("MOVQ %s, DX", f.arg("flags"))
+		w.Op("VXORP%s Y14, Y14, Y14", t.s)
 		w.loopAMD64(func() {
-			w.Op("VMOVUP%s (SI)(AX*1), Y3", t.s)
+			w.scaledGradAMD64(t, 7, 3, 6, 14)
 			w.Op("VMOVUP%s (DI)(AX*1), Y4", t.s)
 			w.Op("TESTQ $1, DX")
 			w.Op("JZ velocity")
@@ -159,21 +172,24 @@ func (w *writer) momentumAMD64() {
 			w.Op("VSUBP%s Y6, Y4, Y4 // p - η v", t.s)
 			w.Op("VMOVUP%s Y4, (DI)(AX*1)", t.s)
 		})
+		w.Op("VXORP%s Y15, Y15, Y15", t.s)
+		w.finiteAMD64(t, f, 14, 15)
 		w.retAMD64()
 	}
 }
 
 // adamAMD64 writes adamF32 and adamF64.
 func (w *writer) adamAMD64() {
-	w.section("Adam: g ← g + l2·p if flagDecay; p ← decay·p if flagDecouple;",
+	w.section("Adam: g ← s·g; g ← g + l2·p if flagDecay; p ← decay·p if flagDecouple;",
 		"m ← β₁m + (1-β₁)g; v ← β₂v + ((1-β₂)g)g;",
 		"p ← p - (stepSize·m) / (√v·invSqrtBc2 + ε).", "",
 		"\tBX  k, the coefficients",
 		"\tY0 β₁   Y1 1-β₁   Y2 β₂   Y3 1-β₂   Y4 invSqrtBc2   Y5 ε",
-		"\tY6 stepSize   Y7 l2   Y8 decay",
-		"\tY9 g   Y10 p   Y11 m, then the step   Y12 product   Y13 v, then the denominator")
+		"\tY6 stepSize   Y7 l2   Y8 decay   Y14 s",
+		"\tY9 g   Y10 p   Y11 m, then the step   Y12 product   Y13 v, then the denominator",
+		"\tY15 the OR of the g - g; Y13 zero at the end")
 	for _, t := range elems {
-		f := w.text("adam"+t.suffix, t.inst("p, grad, m, v *T, n int, k *[9]T, flags int"), "")
+		f := w.text("adam"+t.suffix, t.inst("p, grad, m, v *T, n int, k *[10]T, flags int"), "finite bool")
 		w.Op("MOVQ %s, DI", f.arg("p"))
 		w.Op("MOVQ %s, SI", f.arg("grad"))
 		w.Op("MOVQ %s, R9", f.arg("m"))
@@ -185,8 +201,10 @@ func (w *writer) adamAMD64() {
 		for i := range 9 {
 			w.Op("VBROADCASTS%s %d(BX), Y%d", t.s, i*t.size, i)
 		}
+		w.Op("VBROADCASTS%s %d(BX), Y14", t.s, 9*t.size)
+		w.Op("VXORP%s Y15, Y15, Y15", t.s)
 		w.loopAMD64(func() {
-			w.Op("VMOVUP%s (SI)(AX*1), Y9", t.s)
+			w.scaledGradAMD64(t, 14, 9, 12, 15)
 			w.Op("VMOVUP%s (DI)(AX*1), Y10", t.s)
 			w.Op("TESTQ $1, DX")
 			w.Op("JZ decouple")
@@ -214,8 +232,27 @@ func (w *writer) adamAMD64() {
 			w.Op("VSUBP%s Y11, Y10, Y10 // p - step", t.s)
 			w.Op("VMOVUP%s Y10, (DI)(AX*1)", t.s)
 		})
+		w.Op("VXORP%s Y13, Y13, Y13", t.s)
+		w.finiteAMD64(t, f, 15, 13)
 		w.retAMD64()
 	}
+}
+
+// scaledGradAMD64 loads the gradient at SI as s·g into register g, s in
+// register s, and ORs s·g - s·g, computed in register tmp, into register or.
+func (w *writer) scaledGradAMD64(t elem, s, g, tmp, or int) {
+	w.Op("VMULP%s (SI)(AX*1), Y%d, Y%d // g = s·g", t.s, s, g)
+	w.Op("VSUBP%s Y%d, Y%d, Y%d // g - g", t.s, g, g, tmp)
+	w.Op("VORP%s Y%d, Y%d, Y%d", t.s, tmp, or, or)
+}
+
+// finiteAMD64 sets the result finite of the kernel of frame f: whether
+// every lane of register acc is ±0, register zero holding zero.
+func (w *writer) finiteAMD64(t elem, f frame, acc, zero int) {
+	w.Op("VCMPP%s $0, Y%d, Y%d, Y%d // finite: every lane of Y%d is ±0, equal to zero (ordered)", t.s, zero, acc, acc, acc)
+	w.Op("VMOVMSKP%s Y%d, BX", t.s, acc)
+	w.Op("CMPQ BX, $0x%02x", 1<<(32/t.size)-1)
+	w.Op("SETEQ %s", f.arg("finite"))
 }
 
 // sumAMD64 writes the kernels that add terms buffers into the first, times
@@ -254,10 +291,7 @@ func (w *writer) sumAMD64(terms int, formula string) {
 			w.Op("VMULP%s Y15, Y1, Y2 // v·0", t.s)
 			w.Op("VORP%s Y2, Y14, Y14", t.s)
 		})
-		w.Op("VCMPP%s $0, Y15, Y14, Y14 // finite: every lane of Y14 is ±0, equal to zero (ordered)", t.s)
-		w.Op("VMOVMSKP%s Y14, BX", t.s)
-		w.Op("CMPQ BX, $0x%02x", 1<<(32/t.size)-1)
-		w.Op("SETEQ %s", f.arg("finite"))
+		w.finiteAMD64(t, f, 14, 15)
 		w.retAMD64()
 	}
 }

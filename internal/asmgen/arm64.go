@@ -34,6 +34,11 @@ func optimARM64() string {
 		"",
 		"Loads of values that are also stored leave the pointer alone; the store",
 		"advances it.",
+		"",
+		"Each kernel reads the gradient as s·g, multiplied first, and reports",
+		"whether every s·g is finite: s·g - s·g is 0 for a finite s·g and NaN",
+		"otherwise, so the bitwise OR of them all, shifted left by one bit, is all",
+		"zero exactly when all are finite.",
 	)
 	w.sgdARM64()
 	w.momentumARM64()
@@ -120,17 +125,20 @@ func (w *writer) loopARM64(t elem, body func()) {
 
 // sgdARM64 writes sgdF32 and sgdF64.
 func (w *writer) sgdARM64() {
-	w.section("SGD: g ← g + λp if flagDecay; p ← p - η g.", "", "\tV0 η   V1 λ   V2 g   V3 p")
+	w.section("SGD: g ← s·g; g ← g + λp if flagDecay; p ← p - η g.", "",
+		"\tV0 η   V1 λ   V2 g   V3 p   V4 s   V5 g - g   V14 the OR of the g - g")
 	for _, t := range elems {
-		f := w.text("sgd"+t.suffix, t.inst("p, grad *T, n int, lr, wd T, flags int"), "")
+		f := w.text("sgd"+t.suffix, t.inst("p, grad *T, n int, lr, wd, scale T, flags int"), "finite bool")
 		w.Op("MOVD %s, R0", f.arg("p"))
 		w.Op("MOVD %s, R1", f.arg("grad"))
 		w.Op("MOVD %s, R4", f.arg("n"))
 		w.broadcastARM64(t, f.arg("lr"), 0)
 		w.broadcastARM64(t, f.arg("wd"), 1)
+		w.broadcastARM64(t, f.arg("scale"), 4)
 		w.Op("MOVD %s, R5", f.arg("flags"))
+		w.Op("VEOR V14.B16, V14.B16, V14.B16")
 		w.loopARM64(t, func() {
-			w.Op("VLD1.P 16(R1), [%s]", t.v(2))
+			w.scaledGradARM64(t, 4, 2, 5, 14)
 			w.Op("VLD1 (R0), [%s]", t.v(3))
 			w.Op("TBZ $0, R5, step")
 			w.Op("VFMLA %s, %s, %s // g + λp", t.v(3), t.v(1), t.v(2))
@@ -138,17 +146,19 @@ func (w *writer) sgdARM64() {
 			w.Op("VFMLS %s, %s, %s // p - η g", t.v(2), t.v(0), t.v(3))
 			w.Op("VST1.P [%s], 16(R0)", t.v(3))
 		})
+		w.finiteARM64(t, f, 14)
 		w.Op("RET")
 	}
 }
 
 // momentumARM64 writes momentumF32 and momentumF64.
 func (w *writer) momentumARM64() {
-	w.section("SGD with momentum: g ← g + λp if flagDecay; v ← μv + g; then",
+	w.section("SGD with momentum: g ← s·g; g ← g + λp if flagDecay; v ← μv + g; then",
 		"p ← p - η v, or with flagNesterov p ← p - η (g + μv).", "",
-		"\tV0 η   V1 μ   V2 λ   V3 g   V4 p   V5 v   V6 the new v, then the step")
+		"\tV0 η   V1 μ   V2 λ   V3 g   V4 p   V5 v   V6 the new v, then the step",
+		"\tV7 s   V8 g - g   V14 the OR of the g - g")
 	for _, t := range elems {
-		f := w.text("momentum"+t.suffix, t.inst("p, grad, v *T, n int, lr, mu, wd T, flags int"), "")
+		f := w.text("momentum"+t.suffix, t.inst("p, grad, v *T, n int, lr, mu, wd, scale T, flags int"), "finite bool")
 		w.Op("MOVD %s, R0", f.arg("p"))
 		w.Op("MOVD %s, R1", f.arg("grad"))
 		w.Op("MOVD %s, R2", f.arg("v"))
@@ -156,9 +166,11 @@ func (w *writer) momentumARM64() {
 		w.broadcastARM64(t, f.arg("lr"), 0)
 		w.broadcastARM64(t, f.arg("mu"), 1)
 		w.broadcastARM64(t, f.arg("wd"), 2)
+		w.broadcastARM64(t, f.arg("scale"), 7)
 		w.Op("MOVD %s, R5", f.arg("flags"))
+		w.Op("VEOR V14.B16, V14.B16, V14.B16")
 		w.loopARM64(t, func() {
-			w.Op("VLD1.P 16(R1), [%s]", t.v(3))
+			w.scaledGradARM64(t, 7, 3, 8, 14)
 			w.Op("VLD1 (R0), [%s]", t.v(4))
 			w.Op("VLD1 (R2), [%s]", t.v(5))
 			w.Op("TBZ $0, R5, velocity")
@@ -174,21 +186,23 @@ func (w *writer) momentumARM64() {
 			w.Op("VFMLS %s, %s, %s // p - η v", t.v(6), t.v(0), t.v(4))
 			w.Op("VST1.P [%s], 16(R0)", t.v(4))
 		})
+		w.finiteARM64(t, f, 14)
 		w.Op("RET")
 	}
 }
 
 // adamARM64 writes adamF32 and adamF64.
 func (w *writer) adamARM64() {
-	w.section("Adam: g ← g + l2·p if flagDecay; p ← decay·p if flagDecouple;",
+	w.section("Adam: g ← s·g; g ← g + l2·p if flagDecay; p ← decay·p if flagDecouple;",
 		"m ← β₁m + (1-β₁)g; v ← β₂v + ((1-β₂)g)g;",
 		"p ← p - (stepSize·m) / (√v·invSqrtBc2 + ε).", "",
 		"\tV0 β₁   V1 1-β₁   V2 β₂   V3 1-β₂   V4 invSqrtBc2   V5 ε",
 		"\tV6 stepSize   V7 l2   V8 decay",
 		"\tV9 g   V10 p   V11 m   V12 the new m, then the step",
-		"\tV13 v, then √v   V14 the new v   V15 the denominator")
+		"\tV13 v, then √v   V14 the new v   V15 the denominator",
+		"\tV16 s   V17 g - g   V18 the OR of the g - g")
 	for _, t := range elems {
-		f := w.text("adam"+t.suffix, t.inst("p, grad, m, v *T, n int, k *[9]T, flags int"), "")
+		f := w.text("adam"+t.suffix, t.inst("p, grad, m, v *T, n int, k *[10]T, flags int"), "finite bool")
 		w.Op("MOVD %s, R0", f.arg("p"))
 		w.Op("MOVD %s, R1", f.arg("grad"))
 		w.Op("MOVD %s, R3", f.arg("m"))
@@ -196,11 +210,12 @@ func (w *writer) adamARM64() {
 		w.Op("MOVD %s, R4", f.arg("n"))
 		w.Op("MOVD %s, R6", f.arg("k"))
 		w.Op("MOVD %s, R5", f.arg("flags"))
-		for i := range 9 {
-			w.broadcastARM64(t, fmt.Sprintf("%d(R6)", i*t.size), i)
+		for i := range 10 {
+			w.broadcastARM64(t, fmt.Sprintf("%d(R6)", i*t.size), []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 16}[i])
 		}
+		w.Op("VEOR V18.B16, V18.B16, V18.B16")
 		w.loopARM64(t, func() {
-			w.Op("VLD1.P 16(R1), [%s]", t.v(9))
+			w.scaledGradARM64(t, 16, 9, 17, 18)
 			w.Op("VLD1 (R0), [%s]", t.v(10))
 			w.Op("VLD1 (R3), [%s]", t.v(11))
 			w.Op("VLD1 (R2), [%s]", t.v(13))
@@ -225,8 +240,30 @@ func (w *writer) adamARM64() {
 			w.neon(t, "FSUB", "p - step", 10, 10, 12)
 			w.Op("VST1.P [%s], 16(R0)", t.v(10))
 		})
+		w.finiteARM64(t, f, 18)
 		w.Op("RET")
 	}
+}
+
+// scaledGradARM64 loads the gradient at R1 as s·g into register g, s in
+// register s, and ORs s·g - s·g, computed in register tmp, into register or.
+func (w *writer) scaledGradARM64(t elem, s, g, tmp, or int) {
+	w.Op("VLD1.P 16(R1), [%s]", t.v(g))
+	w.neon(t, "FMUL", "g = s·g", g, g, s)
+	w.neon(t, "FSUB", "g - g", tmp, g, g)
+	w.Op("VORR V%d.B16, V%d.B16, V%d.B16", tmp, or, or)
+}
+
+// finiteARM64 sets the result finite of the kernel of frame f: whether
+// every lane of register acc is ±0. It takes R5 and R6.
+func (w *writer) finiteARM64(t elem, f frame, acc int) {
+	w.Op("VSHL $1, %s, %s // finite: V%d without its sign bits is all zero", t.v(acc), t.v(acc), acc)
+	w.Op("VMOV V%d.D[0], R5", acc)
+	w.Op("VMOV V%d.D[1], R6", acc)
+	w.Op("ORR R5, R6, R6")
+	w.Op("CMP $0, R6")
+	w.Op("CSET EQ, R6")
+	w.Op("MOVB R6, %s", f.arg("finite"))
 }
 
 // sumARM64 writes the kernels that add terms buffers into the first, times
@@ -264,13 +301,7 @@ func (w *writer) sumARM64(terms int, formula string) {
 			w.neon(t, "FMUL", "v·0", 2, 1, 15)
 			w.Op("VORR V2.B16, V14.B16, V14.B16")
 		})
-		w.Op("VSHL $1, %s, %s // finite: V14 without its sign bits is all zero", t.v(14), t.v(14))
-		w.Op("VMOV V14.D[0], R5")
-		w.Op("VMOV V14.D[1], R6")
-		w.Op("ORR R5, R6, R6")
-		w.Op("CMP $0, R6")
-		w.Op("CSET EQ, R6")
-		w.Op("MOVB R6, %s", f.arg("finite"))
+		w.finiteARM64(t, f, 14)
 		w.Op("RET")
 	}
 }

@@ -57,7 +57,11 @@ type Adam[T Float] struct {
 var adamBuffers = []string{"m", "v"}
 
 // Step applies one Adam update to params in place. See Optimizer.
-func (o *Adam[T]) Step(params, grads []T, lr T) {
+func (o *Adam[T]) Step(params, grads []T, lr T) { o.StepScaled(params, grads, 1, lr) }
+
+// StepScaled applies the update of Step for the gradient scale·grads. See
+// ScaledStepper.
+func (o *Adam[T]) StepScaled(params, grads []T, scale, lr T) (finite bool) {
 	checkLen(params, grads, o.m)
 	if o.m == nil {
 		o.m = make([]T, len(params))
@@ -78,9 +82,9 @@ func (o *Adam[T]) Step(params, grads []T, lr T) {
 		l2, decay = 0, 1-lr*o.WeightDecay
 	}
 
-	adamUpdate(params, grads, o.m, o.v, &adamCoef[T]{
+	return adamUpdate(params, grads, o.m, o.v, &adamCoef[T]{
 		b1: b1, b2: b2, stepSize: stepSize, invSqrtBc2: invSqrtBc2,
-		eps: eps, l2: l2, decay: decay,
+		eps: eps, l2: l2, decay: decay, scale: scale,
 	})
 }
 

@@ -14,7 +14,9 @@
 // The update rules follow the formulation used by PyTorch's torch.optim, so
 // hyperparameters carry over unchanged: SGD with optional (Nesterov)
 // momentum, Adam and AdamW. Optimizers allocate their per-parameter state on
-// the first call to Step and do not allocate afterwards.
+// the first call to Step and do not allocate afterwards. Where the
+// gradient is a sum over n samples, StepScaled(params, grads, 1/n, lr)
+// takes its average in the same pass (see ScaledStepper).
 //
 // An optimizer's internal state (step count and moment vectors) can be
 // exported with State and restored with SetState, which is what a

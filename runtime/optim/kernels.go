@@ -45,46 +45,63 @@ func is32[T Float]() bool { return unsafe.Sizeof(T(0)) == 4 }
 func ptr32[T Float](x []T) *float32 { return (*float32)(unsafe.Pointer(unsafe.SliceData(x))) }
 func ptr64[T Float](x []T) *float64 { return (*float64)(unsafe.Pointer(unsafe.SliceData(x))) }
 
-// sgdUpdate applies p ← p - η (g + λp) elementwise, without the λp term if λ
-// is zero. g must be at least as long as p.
-func sgdUpdate[T Float](p, g []T, lr, wd T) {
+// Each loop reads the gradient as s·g, s the scale of the Step that calls it
+// (1 for Step, 1/n for a batch's summed gradient in StepScaled), rounded
+// before anything else uses it, as if s·g had been stored first; and it
+// reports whether every s·g is finite: x - x is 0 for a finite x and NaN
+// otherwise.
+
+// sgdUpdate applies p ← p - η (s·g + λp) elementwise, without the λp term if
+// λ is zero, and reports whether every s·g is finite. g must be at least as
+// long as p.
+func sgdUpdate[T Float](p, g []T, lr, wd, s T) (finite bool) {
 	g = g[:len(p)]
 	n := vecLen[T](len(p))
+	finite = true
 	if n > 0 {
 		flags := 0
 		if wd != 0 {
 			flags |= flagDecay
 		}
 		if is32[T]() {
-			sgdF32(ptr32(p), ptr32(g), n, float32(lr), float32(wd), flags)
+			finite = sgdF32(ptr32(p), ptr32(g), n, float32(lr), float32(wd), float32(s), flags)
 		} else {
-			sgdF64(ptr64(p), ptr64(g), n, float64(lr), float64(wd), flags)
+			finite = sgdF64(ptr64(p), ptr64(g), n, float64(lr), float64(wd), float64(s), flags)
 		}
 	}
-	sgdGo(p[n:], g[n:], lr, wd)
+	return sgdGo(p[n:], g[n:], lr, wd, s) && finite
 }
 
 // sgdGo is the plain form of sgdUpdate.
-func sgdGo[T Float](p, g []T, lr, wd T) {
+func sgdGo[T Float](p, g []T, lr, wd, s T) (finite bool) {
 	g = g[:len(p)]
+	finite = true
 	for i, gi := range g {
+		gi = T(s * gi)
+		if gi-gi != 0 {
+			finite = false
+		}
 		if wd != 0 {
 			gi += wd * p[i]
 		}
 		p[i] -= lr * gi
 	}
+	return finite
 }
 
 // momentumUpdate applies one step of SGD with momentum μ elementwise,
 //
+//	g ← s·g
 //	g ← g + λ p    (if λ ≠ 0)
 //	v ← μ v + g
 //	p ← p - η v    or, with nesterov,  p ← p - η (g + μ v)
 //
-// g and v must be at least as long as p.
-func momentumUpdate[T Float](p, g, v []T, lr, mu, wd T, nesterov bool) {
+// and reports whether every s·g is finite. g and v must be at least as long
+// as p.
+func momentumUpdate[T Float](p, g, v []T, lr, mu, wd, s T, nesterov bool) (finite bool) {
 	g, v = g[:len(p)], v[:len(p)]
 	n := vecLen[T](len(p))
+	finite = true
 	if n > 0 {
 		flags := 0
 		if wd != 0 {
@@ -94,18 +111,23 @@ func momentumUpdate[T Float](p, g, v []T, lr, mu, wd T, nesterov bool) {
 			flags |= flagNesterov
 		}
 		if is32[T]() {
-			momentumF32(ptr32(p), ptr32(g), ptr32(v), n, float32(lr), float32(mu), float32(wd), flags)
+			finite = momentumF32(ptr32(p), ptr32(g), ptr32(v), n, float32(lr), float32(mu), float32(wd), float32(s), flags)
 		} else {
-			momentumF64(ptr64(p), ptr64(g), ptr64(v), n, float64(lr), float64(mu), float64(wd), flags)
+			finite = momentumF64(ptr64(p), ptr64(g), ptr64(v), n, float64(lr), float64(mu), float64(wd), float64(s), flags)
 		}
 	}
-	momentumGo(p[n:], g[n:], v[n:], lr, mu, wd, nesterov)
+	return momentumGo(p[n:], g[n:], v[n:], lr, mu, wd, s, nesterov) && finite
 }
 
 // momentumGo is the plain form of momentumUpdate.
-func momentumGo[T Float](p, g, v []T, lr, mu, wd T, nesterov bool) {
+func momentumGo[T Float](p, g, v []T, lr, mu, wd, s T, nesterov bool) (finite bool) {
 	g, v = g[:len(p)], v[:len(p)]
+	finite = true
 	for i, gi := range g {
+		gi = T(s * gi)
+		if gi-gi != 0 {
+			finite = false
+		}
 		if wd != 0 {
 			gi += wd * p[i]
 		}
@@ -118,6 +140,7 @@ func momentumGo[T Float](p, g, v []T, lr, mu, wd T, nesterov bool) {
 		}
 		p[i] -= lr * gi
 	}
+	return finite
 }
 
 // adamCoef holds the coefficients of one Adam step: see Adam.Step.
@@ -128,20 +151,24 @@ type adamCoef[T Float] struct {
 	eps        T // ε
 	l2         T // L2 penalty on the gradient, or 0
 	decay      T // factor of decoupled weight decay, or 1
+	scale      T // s, the scale of the gradient
 }
 
 // adamUpdate applies one Adam step elementwise,
 //
+//	g ← s·g
 //	g ← g + l2 p    (if l2 ≠ 0)
 //	p ← decay p     (if decay ≠ 1)
 //	m ← β₁ m + (1 - β₁) g
 //	v ← β₂ v + (1 - β₂) g g
 //	p ← p - stepSize m / (√v · invSqrtBc2 + ε)
 //
-// g, m and v must be at least as long as p.
-func adamUpdate[T Float](p, g, m, v []T, c *adamCoef[T]) {
+// and reports whether every s·g is finite. g, m and v must be at least as
+// long as p.
+func adamUpdate[T Float](p, g, m, v []T, c *adamCoef[T]) (finite bool) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	n := vecLen[T](len(p))
+	finite = true
 	if n > 0 {
 		flags := 0
 		if c.l2 != 0 {
@@ -152,23 +179,30 @@ func adamUpdate[T Float](p, g, m, v []T, c *adamCoef[T]) {
 		}
 		if is32[T]() {
 			k := [...]float32{float32(c.b1), float32(1 - c.b1), float32(c.b2), float32(1 - c.b2),
-				float32(c.invSqrtBc2), float32(c.eps), float32(c.stepSize), float32(c.l2), float32(c.decay)}
-			adamF32(ptr32(p), ptr32(g), ptr32(m), ptr32(v), n, &k, flags)
+				float32(c.invSqrtBc2), float32(c.eps), float32(c.stepSize), float32(c.l2), float32(c.decay),
+				float32(c.scale)}
+			finite = adamF32(ptr32(p), ptr32(g), ptr32(m), ptr32(v), n, &k, flags)
 		} else {
 			k := [...]float64{float64(c.b1), float64(1 - c.b1), float64(c.b2), float64(1 - c.b2),
-				float64(c.invSqrtBc2), float64(c.eps), float64(c.stepSize), float64(c.l2), float64(c.decay)}
-			adamF64(ptr64(p), ptr64(g), ptr64(m), ptr64(v), n, &k, flags)
+				float64(c.invSqrtBc2), float64(c.eps), float64(c.stepSize), float64(c.l2), float64(c.decay),
+				float64(c.scale)}
+			finite = adamF64(ptr64(p), ptr64(g), ptr64(m), ptr64(v), n, &k, flags)
 		}
 	}
-	adamGo(p[n:], g[n:], m[n:], v[n:], c)
+	return adamGo(p[n:], g[n:], m[n:], v[n:], c) && finite
 }
 
 // adamGo is the plain form of adamUpdate.
-func adamGo[T Float](p, g, m, v []T, c *adamCoef[T]) {
+func adamGo[T Float](p, g, m, v []T, c *adamCoef[T]) (finite bool) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	b1, b2, eps := c.b1, c.b2, c.eps
-	stepSize, invSqrtBc2, l2, decay := c.stepSize, c.invSqrtBc2, c.l2, c.decay
+	stepSize, invSqrtBc2, l2, decay, s := c.stepSize, c.invSqrtBc2, c.l2, c.decay, c.scale
+	finite = true
 	for i, gi := range g {
+		gi = T(s * gi)
+		if gi-gi != 0 {
+			finite = false
+		}
 		pi := p[i]
 		if l2 != 0 {
 			gi += l2 * pi
@@ -182,4 +216,5 @@ func adamGo[T Float](p, g, m, v []T, c *adamCoef[T]) {
 		denom := T(math.Sqrt(float64(vi)))*invSqrtBc2 + eps
 		p[i] = pi - stepSize*mi/denom
 	}
+	return finite
 }

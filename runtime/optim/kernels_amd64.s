@@ -18,24 +18,33 @@
 //	CX  n in bytes, the end of the loop
 //	DX  flags (flagDecay = 1, flagNesterov = 2, flagDecouple = 4)
 //	DI  p   SI  g   R8  v (velocity, or Adam's v)   R9  Adam's m
-
-// SGD: g ← g + λp if flagDecay; p ← p - η g.
 //
-//	Y0 η   Y1 λ   Y2 g   Y3 p   Y4 product
+// Each kernel reads the gradient as s·g, multiplied first, and reports
+// whether every s·g is finite: s·g - s·g is 0 for a finite s·g and NaN
+// otherwise, so the bitwise OR of them all is 0 in every lane exactly when
+// all are finite.
 
-// func sgdF32(p, grad *float32, n int, lr, wd float32, flags int)
-TEXT ·sgdF32(SB), NOSPLIT, $0-40
+// SGD: g ← s·g; g ← g + λp if flagDecay; p ← p - η g.
+//
+//	Y0 η   Y1 λ   Y2 g   Y3 p   Y4 product   Y5 s   Y14 the OR of the g - g   Y15 zero
+
+// func sgdF32(p, grad *float32, n int, lr, wd, scale float32, flags int) (finite bool)
+TEXT ·sgdF32(SB), NOSPLIT, $0-49
 	MOVQ p+0(FP), DI
 	MOVQ grad+8(FP), SI
 	MOVQ n+16(FP), CX
 	SHLQ $2, CX
 	VBROADCASTSS lr+24(FP), Y0
 	VBROADCASTSS wd+28(FP), Y1
-	MOVQ flags+32(FP), DX
+	VBROADCASTSS scale+32(FP), Y5
+	MOVQ flags+40(FP), DX
+	VXORPS Y14, Y14, Y14
 	XORQ AX, AX
 	JMP check
 loop:
-	VMOVUPS (SI)(AX*1), Y2
+	VMULPS (SI)(AX*1), Y5, Y2 // g = s·g
+	VSUBPS Y2, Y2, Y4 // g - g
+	VORPS Y4, Y14, Y14
 	VMOVUPS (DI)(AX*1), Y3
 	TESTQ $1, DX
 	JZ step
@@ -49,22 +58,31 @@ step:
 check:
 	CMPQ AX, CX
 	JLT loop
+	VXORPS Y15, Y15, Y15
+	VCMPPS $0, Y15, Y14, Y14 // finite: every lane of Y14 is ±0, equal to zero (ordered)
+	VMOVMSKPS Y14, BX
+	CMPQ BX, $0xff
+	SETEQ finite+48(FP)
 	VZEROUPPER
 	RET
 
-// func sgdF64(p, grad *float64, n int, lr, wd float64, flags int)
-TEXT ·sgdF64(SB), NOSPLIT, $0-48
+// func sgdF64(p, grad *float64, n int, lr, wd, scale float64, flags int) (finite bool)
+TEXT ·sgdF64(SB), NOSPLIT, $0-57
 	MOVQ p+0(FP), DI
 	MOVQ grad+8(FP), SI
 	MOVQ n+16(FP), CX
 	SHLQ $3, CX
 	VBROADCASTSD lr+24(FP), Y0
 	VBROADCASTSD wd+32(FP), Y1
-	MOVQ flags+40(FP), DX
+	VBROADCASTSD scale+40(FP), Y5
+	MOVQ flags+48(FP), DX
+	VXORPD Y14, Y14, Y14
 	XORQ AX, AX
 	JMP check
 loop:
-	VMOVUPD (SI)(AX*1), Y2
+	VMULPD (SI)(AX*1), Y5, Y2 // g = s·g
+	VSUBPD Y2, Y2, Y4 // g - g
+	VORPD Y4, Y14, Y14
 	VMOVUPD (DI)(AX*1), Y3
 	TESTQ $1, DX
 	JZ step
@@ -78,16 +96,22 @@ step:
 check:
 	CMPQ AX, CX
 	JLT loop
+	VXORPD Y15, Y15, Y15
+	VCMPPD $0, Y15, Y14, Y14 // finite: every lane of Y14 is ±0, equal to zero (ordered)
+	VMOVMSKPD Y14, BX
+	CMPQ BX, $0x0f
+	SETEQ finite+56(FP)
 	VZEROUPPER
 	RET
 
-// SGD with momentum: g ← g + λp if flagDecay; v ← μv + g; then
+// SGD with momentum: g ← s·g; g ← g + λp if flagDecay; v ← μv + g; then
 // p ← p - η v, or with flagNesterov p ← p - η (g + μv).
 //
-//	Y0 η   Y1 μ   Y2 λ   Y3 g   Y4 p   Y5 v   Y6 product
+//	Y0 η   Y1 μ   Y2 λ   Y3 g   Y4 p   Y5 v   Y6 product   Y7 s
+//	Y14 the OR of the g - g   Y15 zero
 
-// func momentumF32(p, grad, v *float32, n int, lr, mu, wd float32, flags int)
-TEXT ·momentumF32(SB), NOSPLIT, $0-56
+// func momentumF32(p, grad, v *float32, n int, lr, mu, wd, scale float32, flags int) (finite bool)
+TEXT ·momentumF32(SB), NOSPLIT, $0-57
 	MOVQ p+0(FP), DI
 	MOVQ grad+8(FP), SI
 	MOVQ v+16(FP), R8
@@ -96,11 +120,15 @@ TEXT ·momentumF32(SB), NOSPLIT, $0-56
 	VBROADCASTSS lr+32(FP), Y0
 	VBROADCASTSS mu+36(FP), Y1
 	VBROADCASTSS wd+40(FP), Y2
+	VBROADCASTSS scale+44(FP), Y7
 	MOVQ flags+48(FP), DX
+	VXORPS Y14, Y14, Y14
 	XORQ AX, AX
 	JMP check
 loop:
-	VMOVUPS (SI)(AX*1), Y3
+	VMULPS (SI)(AX*1), Y7, Y3 // g = s·g
+	VSUBPS Y3, Y3, Y6 // g - g
+	VORPS Y6, Y14, Y14
 	VMOVUPS (DI)(AX*1), Y4
 	TESTQ $1, DX
 	JZ velocity
@@ -122,11 +150,16 @@ step:
 check:
 	CMPQ AX, CX
 	JLT loop
+	VXORPS Y15, Y15, Y15
+	VCMPPS $0, Y15, Y14, Y14 // finite: every lane of Y14 is ±0, equal to zero (ordered)
+	VMOVMSKPS Y14, BX
+	CMPQ BX, $0xff
+	SETEQ finite+56(FP)
 	VZEROUPPER
 	RET
 
-// func momentumF64(p, grad, v *float64, n int, lr, mu, wd float64, flags int)
-TEXT ·momentumF64(SB), NOSPLIT, $0-64
+// func momentumF64(p, grad, v *float64, n int, lr, mu, wd, scale float64, flags int) (finite bool)
+TEXT ·momentumF64(SB), NOSPLIT, $0-73
 	MOVQ p+0(FP), DI
 	MOVQ grad+8(FP), SI
 	MOVQ v+16(FP), R8
@@ -135,11 +168,15 @@ TEXT ·momentumF64(SB), NOSPLIT, $0-64
 	VBROADCASTSD lr+32(FP), Y0
 	VBROADCASTSD mu+40(FP), Y1
 	VBROADCASTSD wd+48(FP), Y2
-	MOVQ flags+56(FP), DX
+	VBROADCASTSD scale+56(FP), Y7
+	MOVQ flags+64(FP), DX
+	VXORPD Y14, Y14, Y14
 	XORQ AX, AX
 	JMP check
 loop:
-	VMOVUPD (SI)(AX*1), Y3
+	VMULPD (SI)(AX*1), Y7, Y3 // g = s·g
+	VSUBPD Y3, Y3, Y6 // g - g
+	VORPD Y6, Y14, Y14
 	VMOVUPD (DI)(AX*1), Y4
 	TESTQ $1, DX
 	JZ velocity
@@ -161,20 +198,26 @@ step:
 check:
 	CMPQ AX, CX
 	JLT loop
+	VXORPD Y15, Y15, Y15
+	VCMPPD $0, Y15, Y14, Y14 // finite: every lane of Y14 is ±0, equal to zero (ordered)
+	VMOVMSKPD Y14, BX
+	CMPQ BX, $0x0f
+	SETEQ finite+72(FP)
 	VZEROUPPER
 	RET
 
-// Adam: g ← g + l2·p if flagDecay; p ← decay·p if flagDecouple;
+// Adam: g ← s·g; g ← g + l2·p if flagDecay; p ← decay·p if flagDecouple;
 // m ← β₁m + (1-β₁)g; v ← β₂v + ((1-β₂)g)g;
 // p ← p - (stepSize·m) / (√v·invSqrtBc2 + ε).
 //
 //	BX  k, the coefficients
 //	Y0 β₁   Y1 1-β₁   Y2 β₂   Y3 1-β₂   Y4 invSqrtBc2   Y5 ε
-//	Y6 stepSize   Y7 l2   Y8 decay
+//	Y6 stepSize   Y7 l2   Y8 decay   Y14 s
 //	Y9 g   Y10 p   Y11 m, then the step   Y12 product   Y13 v, then the denominator
+//	Y15 the OR of the g - g; Y13 zero at the end
 
-// func adamF32(p, grad, m, v *float32, n int, k *[9]float32, flags int)
-TEXT ·adamF32(SB), NOSPLIT, $0-56
+// func adamF32(p, grad, m, v *float32, n int, k *[10]float32, flags int) (finite bool)
+TEXT ·adamF32(SB), NOSPLIT, $0-57
 	MOVQ p+0(FP), DI
 	MOVQ grad+8(FP), SI
 	MOVQ m+16(FP), R9
@@ -192,10 +235,14 @@ TEXT ·adamF32(SB), NOSPLIT, $0-56
 	VBROADCASTSS 24(BX), Y6
 	VBROADCASTSS 28(BX), Y7
 	VBROADCASTSS 32(BX), Y8
+	VBROADCASTSS 36(BX), Y14
+	VXORPS Y15, Y15, Y15
 	XORQ AX, AX
 	JMP check
 loop:
-	VMOVUPS (SI)(AX*1), Y9
+	VMULPS (SI)(AX*1), Y14, Y9 // g = s·g
+	VSUBPS Y9, Y9, Y12 // g - g
+	VORPS Y12, Y15, Y15
 	VMOVUPS (DI)(AX*1), Y10
 	TESTQ $1, DX
 	JZ decouple
@@ -226,11 +273,16 @@ moments:
 check:
 	CMPQ AX, CX
 	JLT loop
+	VXORPS Y13, Y13, Y13
+	VCMPPS $0, Y13, Y15, Y15 // finite: every lane of Y15 is ±0, equal to zero (ordered)
+	VMOVMSKPS Y15, BX
+	CMPQ BX, $0xff
+	SETEQ finite+56(FP)
 	VZEROUPPER
 	RET
 
-// func adamF64(p, grad, m, v *float64, n int, k *[9]float64, flags int)
-TEXT ·adamF64(SB), NOSPLIT, $0-56
+// func adamF64(p, grad, m, v *float64, n int, k *[10]float64, flags int) (finite bool)
+TEXT ·adamF64(SB), NOSPLIT, $0-57
 	MOVQ p+0(FP), DI
 	MOVQ grad+8(FP), SI
 	MOVQ m+16(FP), R9
@@ -248,10 +300,14 @@ TEXT ·adamF64(SB), NOSPLIT, $0-56
 	VBROADCASTSD 48(BX), Y6
 	VBROADCASTSD 56(BX), Y7
 	VBROADCASTSD 64(BX), Y8
+	VBROADCASTSD 72(BX), Y14
+	VXORPD Y15, Y15, Y15
 	XORQ AX, AX
 	JMP check
 loop:
-	VMOVUPD (SI)(AX*1), Y9
+	VMULPD (SI)(AX*1), Y14, Y9 // g = s·g
+	VSUBPD Y9, Y9, Y12 // g - g
+	VORPD Y12, Y15, Y15
 	VMOVUPD (DI)(AX*1), Y10
 	TESTQ $1, DX
 	JZ decouple
@@ -282,5 +338,10 @@ moments:
 check:
 	CMPQ AX, CX
 	JLT loop
+	VXORPD Y13, Y13, Y13
+	VCMPPD $0, Y13, Y15, Y15 // finite: every lane of Y15 is ±0, equal to zero (ordered)
+	VMOVMSKPD Y15, BX
+	CMPQ BX, $0x0f
+	SETEQ finite+56(FP)
 	VZEROUPPER
 	RET

@@ -29,13 +29,18 @@
 //
 // Loads of values that are also stored leave the pointer alone; the store
 // advances it.
-
-// SGD: g ← g + λp if flagDecay; p ← p - η g.
 //
-//	V0 η   V1 λ   V2 g   V3 p
+// Each kernel reads the gradient as s·g, multiplied first, and reports
+// whether every s·g is finite: s·g - s·g is 0 for a finite s·g and NaN
+// otherwise, so the bitwise OR of them all, shifted left by one bit, is all
+// zero exactly when all are finite.
 
-// func sgdF32(p, grad *float32, n int, lr, wd float32, flags int)
-TEXT ·sgdF32(SB), NOSPLIT, $0-40
+// SGD: g ← s·g; g ← g + λp if flagDecay; p ← p - η g.
+//
+//	V0 η   V1 λ   V2 g   V3 p   V4 s   V5 g - g   V14 the OR of the g - g
+
+// func sgdF32(p, grad *float32, n int, lr, wd, scale float32, flags int) (finite bool)
+TEXT ·sgdF32(SB), NOSPLIT, $0-49
 	MOVD p+0(FP), R0
 	MOVD grad+8(FP), R1
 	MOVD n+16(FP), R4
@@ -43,9 +48,15 @@ TEXT ·sgdF32(SB), NOSPLIT, $0-40
 	VDUP V0.S[0], V0.S4
 	FMOVS wd+28(FP), F1
 	VDUP V1.S[0], V1.S4
-	MOVD flags+32(FP), R5
+	FMOVS scale+32(FP), F4
+	VDUP V4.S[0], V4.S4
+	MOVD flags+40(FP), R5
+	VEOR V14.B16, V14.B16, V14.B16
 loop:
 	VLD1.P 16(R1), [V2.S4]
+	WORD $0x6E24DC42 // FMUL V2.4S, V2.4S, V4.4S: g = s·g
+	WORD $0x4EA2D445 // FSUB V5.4S, V2.4S, V2.4S: g - g
+	VORR V5.B16, V14.B16, V14.B16
 	VLD1 (R0), [V3.S4]
 	TBZ $0, R5, step
 	VFMLA V3.S4, V1.S4, V2.S4 // g + λp
@@ -54,10 +65,17 @@ step:
 	VST1.P [V3.S4], 16(R0)
 	SUBS $4, R4, R4
 	BNE loop
+	VSHL $1, V14.S4, V14.S4 // finite: V14 without its sign bits is all zero
+	VMOV V14.D[0], R5
+	VMOV V14.D[1], R6
+	ORR R5, R6, R6
+	CMP $0, R6
+	CSET EQ, R6
+	MOVB R6, finite+48(FP)
 	RET
 
-// func sgdF64(p, grad *float64, n int, lr, wd float64, flags int)
-TEXT ·sgdF64(SB), NOSPLIT, $0-48
+// func sgdF64(p, grad *float64, n int, lr, wd, scale float64, flags int) (finite bool)
+TEXT ·sgdF64(SB), NOSPLIT, $0-57
 	MOVD p+0(FP), R0
 	MOVD grad+8(FP), R1
 	MOVD n+16(FP), R4
@@ -65,9 +83,15 @@ TEXT ·sgdF64(SB), NOSPLIT, $0-48
 	VDUP V0.D[0], V0.D2
 	FMOVD wd+32(FP), F1
 	VDUP V1.D[0], V1.D2
-	MOVD flags+40(FP), R5
+	FMOVD scale+40(FP), F4
+	VDUP V4.D[0], V4.D2
+	MOVD flags+48(FP), R5
+	VEOR V14.B16, V14.B16, V14.B16
 loop:
 	VLD1.P 16(R1), [V2.D2]
+	WORD $0x6E64DC42 // FMUL V2.2D, V2.2D, V4.2D: g = s·g
+	WORD $0x4EE2D445 // FSUB V5.2D, V2.2D, V2.2D: g - g
+	VORR V5.B16, V14.B16, V14.B16
 	VLD1 (R0), [V3.D2]
 	TBZ $0, R5, step
 	VFMLA V3.D2, V1.D2, V2.D2 // g + λp
@@ -76,15 +100,23 @@ step:
 	VST1.P [V3.D2], 16(R0)
 	SUBS $2, R4, R4
 	BNE loop
+	VSHL $1, V14.D2, V14.D2 // finite: V14 without its sign bits is all zero
+	VMOV V14.D[0], R5
+	VMOV V14.D[1], R6
+	ORR R5, R6, R6
+	CMP $0, R6
+	CSET EQ, R6
+	MOVB R6, finite+56(FP)
 	RET
 
-// SGD with momentum: g ← g + λp if flagDecay; v ← μv + g; then
+// SGD with momentum: g ← s·g; g ← g + λp if flagDecay; v ← μv + g; then
 // p ← p - η v, or with flagNesterov p ← p - η (g + μv).
 //
 //	V0 η   V1 μ   V2 λ   V3 g   V4 p   V5 v   V6 the new v, then the step
+//	V7 s   V8 g - g   V14 the OR of the g - g
 
-// func momentumF32(p, grad, v *float32, n int, lr, mu, wd float32, flags int)
-TEXT ·momentumF32(SB), NOSPLIT, $0-56
+// func momentumF32(p, grad, v *float32, n int, lr, mu, wd, scale float32, flags int) (finite bool)
+TEXT ·momentumF32(SB), NOSPLIT, $0-57
 	MOVD p+0(FP), R0
 	MOVD grad+8(FP), R1
 	MOVD v+16(FP), R2
@@ -95,9 +127,15 @@ TEXT ·momentumF32(SB), NOSPLIT, $0-56
 	VDUP V1.S[0], V1.S4
 	FMOVS wd+40(FP), F2
 	VDUP V2.S[0], V2.S4
+	FMOVS scale+44(FP), F7
+	VDUP V7.S[0], V7.S4
 	MOVD flags+48(FP), R5
+	VEOR V14.B16, V14.B16, V14.B16
 loop:
 	VLD1.P 16(R1), [V3.S4]
+	WORD $0x6E27DC63 // FMUL V3.4S, V3.4S, V7.4S: g = s·g
+	WORD $0x4EA3D468 // FSUB V8.4S, V3.4S, V3.4S: g - g
+	VORR V8.B16, V14.B16, V14.B16
 	VLD1 (R0), [V4.S4]
 	VLD1 (R2), [V5.S4]
 	TBZ $0, R5, velocity
@@ -114,10 +152,17 @@ step:
 	VST1.P [V4.S4], 16(R0)
 	SUBS $4, R4, R4
 	BNE loop
+	VSHL $1, V14.S4, V14.S4 // finite: V14 without its sign bits is all zero
+	VMOV V14.D[0], R5
+	VMOV V14.D[1], R6
+	ORR R5, R6, R6
+	CMP $0, R6
+	CSET EQ, R6
+	MOVB R6, finite+56(FP)
 	RET
 
-// func momentumF64(p, grad, v *float64, n int, lr, mu, wd float64, flags int)
-TEXT ·momentumF64(SB), NOSPLIT, $0-64
+// func momentumF64(p, grad, v *float64, n int, lr, mu, wd, scale float64, flags int) (finite bool)
+TEXT ·momentumF64(SB), NOSPLIT, $0-73
 	MOVD p+0(FP), R0
 	MOVD grad+8(FP), R1
 	MOVD v+16(FP), R2
@@ -128,9 +173,15 @@ TEXT ·momentumF64(SB), NOSPLIT, $0-64
 	VDUP V1.D[0], V1.D2
 	FMOVD wd+48(FP), F2
 	VDUP V2.D[0], V2.D2
-	MOVD flags+56(FP), R5
+	FMOVD scale+56(FP), F7
+	VDUP V7.D[0], V7.D2
+	MOVD flags+64(FP), R5
+	VEOR V14.B16, V14.B16, V14.B16
 loop:
 	VLD1.P 16(R1), [V3.D2]
+	WORD $0x6E67DC63 // FMUL V3.2D, V3.2D, V7.2D: g = s·g
+	WORD $0x4EE3D468 // FSUB V8.2D, V3.2D, V3.2D: g - g
+	VORR V8.B16, V14.B16, V14.B16
 	VLD1 (R0), [V4.D2]
 	VLD1 (R2), [V5.D2]
 	TBZ $0, R5, velocity
@@ -147,9 +198,16 @@ step:
 	VST1.P [V4.D2], 16(R0)
 	SUBS $2, R4, R4
 	BNE loop
+	VSHL $1, V14.D2, V14.D2 // finite: V14 without its sign bits is all zero
+	VMOV V14.D[0], R5
+	VMOV V14.D[1], R6
+	ORR R5, R6, R6
+	CMP $0, R6
+	CSET EQ, R6
+	MOVB R6, finite+72(FP)
 	RET
 
-// Adam: g ← g + l2·p if flagDecay; p ← decay·p if flagDecouple;
+// Adam: g ← s·g; g ← g + l2·p if flagDecay; p ← decay·p if flagDecouple;
 // m ← β₁m + (1-β₁)g; v ← β₂v + ((1-β₂)g)g;
 // p ← p - (stepSize·m) / (√v·invSqrtBc2 + ε).
 //
@@ -157,9 +215,10 @@ step:
 //	V6 stepSize   V7 l2   V8 decay
 //	V9 g   V10 p   V11 m   V12 the new m, then the step
 //	V13 v, then √v   V14 the new v   V15 the denominator
+//	V16 s   V17 g - g   V18 the OR of the g - g
 
-// func adamF32(p, grad, m, v *float32, n int, k *[9]float32, flags int)
-TEXT ·adamF32(SB), NOSPLIT, $0-56
+// func adamF32(p, grad, m, v *float32, n int, k *[10]float32, flags int) (finite bool)
+TEXT ·adamF32(SB), NOSPLIT, $0-57
 	MOVD p+0(FP), R0
 	MOVD grad+8(FP), R1
 	MOVD m+16(FP), R3
@@ -185,8 +244,14 @@ TEXT ·adamF32(SB), NOSPLIT, $0-56
 	VDUP V7.S[0], V7.S4
 	FMOVS 32(R6), F8
 	VDUP V8.S[0], V8.S4
+	FMOVS 36(R6), F16
+	VDUP V16.S[0], V16.S4
+	VEOR V18.B16, V18.B16, V18.B16
 loop:
 	VLD1.P 16(R1), [V9.S4]
+	WORD $0x6E30DD29 // FMUL V9.4S, V9.4S, V16.4S: g = s·g
+	WORD $0x4EA9D531 // FSUB V17.4S, V9.4S, V9.4S: g - g
+	VORR V17.B16, V18.B16, V18.B16
 	VLD1 (R0), [V10.S4]
 	VLD1 (R3), [V11.S4]
 	VLD1 (R2), [V13.S4]
@@ -212,10 +277,17 @@ moments:
 	VST1.P [V10.S4], 16(R0)
 	SUBS $4, R4, R4
 	BNE loop
+	VSHL $1, V18.S4, V18.S4 // finite: V18 without its sign bits is all zero
+	VMOV V18.D[0], R5
+	VMOV V18.D[1], R6
+	ORR R5, R6, R6
+	CMP $0, R6
+	CSET EQ, R6
+	MOVB R6, finite+56(FP)
 	RET
 
-// func adamF64(p, grad, m, v *float64, n int, k *[9]float64, flags int)
-TEXT ·adamF64(SB), NOSPLIT, $0-56
+// func adamF64(p, grad, m, v *float64, n int, k *[10]float64, flags int) (finite bool)
+TEXT ·adamF64(SB), NOSPLIT, $0-57
 	MOVD p+0(FP), R0
 	MOVD grad+8(FP), R1
 	MOVD m+16(FP), R3
@@ -241,8 +313,14 @@ TEXT ·adamF64(SB), NOSPLIT, $0-56
 	VDUP V7.D[0], V7.D2
 	FMOVD 64(R6), F8
 	VDUP V8.D[0], V8.D2
+	FMOVD 72(R6), F16
+	VDUP V16.D[0], V16.D2
+	VEOR V18.B16, V18.B16, V18.B16
 loop:
 	VLD1.P 16(R1), [V9.D2]
+	WORD $0x6E70DD29 // FMUL V9.2D, V9.2D, V16.2D: g = s·g
+	WORD $0x4EE9D531 // FSUB V17.2D, V9.2D, V9.2D: g - g
+	VORR V17.B16, V18.B16, V18.B16
 	VLD1 (R0), [V10.D2]
 	VLD1 (R3), [V11.D2]
 	VLD1 (R2), [V13.D2]
@@ -268,4 +346,11 @@ moments:
 	VST1.P [V10.D2], 16(R0)
 	SUBS $2, R4, R4
 	BNE loop
+	VSHL $1, V18.D2, V18.D2 // finite: V18 without its sign bits is all zero
+	VMOV V18.D[0], R5
+	VMOV V18.D[1], R6
+	ORR R5, R6, R6
+	CMP $0, R6
+	CSET EQ, R6
+	MOVB R6, finite+56(FP)
 	RET

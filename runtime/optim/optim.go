@@ -35,6 +35,21 @@ type Optimizer[T Float] interface {
 	SetState(s State[T]) error
 }
 
+// ScaledStepper is an Optimizer that scales the gradient as it reads it.
+// StepScaled(params, grads, scale, lr) applies the update of Step for the
+// gradient scale·grads, each element of which rounds as the product does,
+// so that the result is that of multiplying grads by scale and calling
+// Step, bit for bit, without the pass that writes the products. It
+// reports whether every element of scale·grads is finite; if one is not,
+// the update is made all the same, as Step makes it. grads is not
+// modified. package train passes a batch's summed gradient and 1/n, so
+// that the average is taken in the update's one pass over the parameters.
+// SGD and Adam implement it.
+type ScaledStepper[T Float] interface {
+	Optimizer[T]
+	StepScaled(params, grads []T, scale, lr T) (finite bool)
+}
+
 // State is a snapshot of an optimizer's internal state.
 type State[T Float] struct {
 	// Steps is the number of updates the optimizer has applied.

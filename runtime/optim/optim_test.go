@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -497,4 +498,53 @@ func panicMessage(f func()) (msg string) {
 	}()
 	f()
 	return ""
+}
+
+// TestStepScaled checks that StepScaled makes, bit for bit, the update of
+// Step on the gradient multiplied by the scale beforehand, over a few
+// steps of each optimizer, in the assembly and the plain Go (the length
+// is not a whole number of vectors).
+func TestStepScaled(t *testing.T) {
+	t.Run("float32", testStepScaled[float32])
+	t.Run("float64", testStepScaled[float64])
+}
+
+func testStepScaled[T Float](t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 10))
+	for _, o := range []struct {
+		name string
+		new  func() ScaledStepper[T]
+	}{
+		{"sgd", func() ScaledStepper[T] { return &SGD[T]{WeightDecay: 0.01} }},
+		{"momentum", func() ScaledStepper[T] { return &SGD[T]{Momentum: 0.9} }},
+		{"nesterov", func() ScaledStepper[T] { return &SGD[T]{Momentum: 0.9, Nesterov: true, WeightDecay: 0.01} }},
+		{"adam", func() ScaledStepper[T] { return &Adam[T]{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01} }},
+		{"adamw", func() ScaledStepper[T] {
+			return &Adam[T]{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, Decoupled: true}
+		}},
+	} {
+		a, b := o.new(), o.new()
+		pa := randVec[T](rnd, 1037)
+		pb := clone(pa)
+		for step := range 3 {
+			g := randVec[T](rnd, len(pa))
+			g0 := clone(g)
+			s := 1 / T(3)
+			scaled := make([]T, len(g))
+			for i := range g {
+				scaled[i] = g[i] * s
+			}
+			a.Step(pa, scaled, 0.01)
+			if !b.StepScaled(pb, g, s, 0.01) {
+				t.Fatalf("%s step %d: StepScaled reports a finite gradient as not finite", o.name, step)
+			}
+			checkKernel(t, fmt.Sprintf("%s step %d: params", o.name, step), pb, pa, true)
+			checkKernel(t, fmt.Sprintf("%s step %d: grads", o.name, step), g, g0, true)
+		}
+		g := randVec[T](rnd, len(pa))
+		g[len(g)-1] = T(math.Inf(1))
+		if b.StepScaled(pb, g, 1, 0.01) {
+			t.Errorf("%s: StepScaled reports a gradient with +Inf as finite", o.name)
+		}
+	}
 }

@@ -47,17 +47,20 @@ type SGD[T Float] struct {
 var sgdBuffers = []string{"velocity"}
 
 // Step applies one SGD update to params in place. See Optimizer.
-func (o *SGD[T]) Step(params, grads []T, lr T) {
+func (o *SGD[T]) Step(params, grads []T, lr T) { o.StepScaled(params, grads, 1, lr) }
+
+// StepScaled applies the update of Step for the gradient scale·grads. See
+// ScaledStepper.
+func (o *SGD[T]) StepScaled(params, grads []T, scale, lr T) (finite bool) {
 	checkLen(params, grads, o.velocity)
 	o.steps++
 	if o.Momentum == 0 {
-		sgdUpdate(params, grads, lr, o.WeightDecay)
-		return
+		return sgdUpdate(params, grads, lr, o.WeightDecay, scale)
 	}
 	if o.velocity == nil {
 		o.velocity = make([]T, len(params))
 	}
-	momentumUpdate(params, grads, o.velocity, lr, o.Momentum, o.WeightDecay, o.Nesterov)
+	return momentumUpdate(params, grads, o.velocity, lr, o.Momentum, o.WeightDecay, scale, o.Nesterov)
 }
 
 // State returns a copy of the optimizer's state. See Optimizer.

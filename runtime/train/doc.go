@@ -56,8 +56,11 @@
 // is split into shards that depend only on its size, each shard's
 // gradient goes into its own buffer, and the buffers are summed in a
 // fixed order, so the weights do not depend on the number of threads
-// either. After the optimizer's first update, Fit allocates nothing per
-// batch.
+// either. A batch of one shard (up to 32 samples) whose optimizer is an
+// [optim.ScaledStepper], without clipping, has its summed gradient
+// averaged in the optimizer's update, with the same result bit for bit
+// and one pass over the gradient fewer. After the optimizer's first
+// update, Fit allocates nothing per batch.
 //
 // # Evaluation
 //

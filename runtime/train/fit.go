@@ -216,6 +216,14 @@ type trainer[T model.Float, M any, P model.Model[T, M]] struct {
 	params []T
 	grads  []T // the gradient of the current batch: shardP[0]
 
+	// scaled is the optimizer where it takes the average of a gradient
+	// in its update (optim.ScaledStepper) and there is no clipping, which
+	// needs the average first; else nil. summed tells whether the
+	// gradient of the current batch waits for it: a batch of one shard,
+	// which the reduction then leaves alone.
+	scaled optim.ScaledStepper[T]
+	summed bool
+
 	// Each shard of a batch has a gradient: shardG[k], whose parameters
 	// are shardP[k], and a loss, shardLoss[k]. They are allocated for the
 	// most shards a batch has.
@@ -241,9 +249,11 @@ type trainer[T model.Float, M any, P model.Model[T, M]] struct {
 	inv                   T   // 1/cur.N
 
 	// With helpers, the next batch is drawn while the optimizer updates
-	// the parameters (updateTask), into next.
+	// the parameters (updateTask), into next; updateOK is what the update
+	// reports (see apply).
 	updateTask func(int)
 	lr         T
+	updateOK   bool
 	next       data.Batch[T]
 	nextOK     bool
 	prefetched bool
@@ -348,6 +358,9 @@ func newTrainer[T model.Float, M any, P model.Model[T, M]](m P, train, val *data
 		t.shardP[k] = P(t.shardG[k]).Params()
 	}
 	t.grads = t.shardP[0]
+	if s, ok := cfg.Optimizer.(optim.ScaledStepper[T]); ok && cfg.ClipNorm == 0 {
+		t.scaled = s
+	}
 	reduceBlocks := blocks(len(t.grads), reduceBlock)
 	t.gradOK = make([]bool, reduceBlocks)
 	tasks := max(shards, reduceBlocks)
@@ -442,8 +455,9 @@ func (t *trainer[T, M, P]) step(b data.Batch[T]) error {
 		// from the same calls of Next as without.
 		t.lr = T(lr)
 		t.pool.run(2, t.updateTask)
+		finite = t.updateOK && finite
 	} else {
-		t.cfg.Optimizer.Step(t.params, t.grads, T(lr))
+		finite = t.apply(T(lr)) && finite
 	}
 	t.steps++
 	t.batch++
@@ -480,10 +494,21 @@ func (t *trainer[T, M, P]) draw() (data.Batch[T], bool) {
 	return t.batcher.Next()
 }
 
+// apply updates the parameters from t.grads at learning rate lr. It
+// reports whether the gradient is finite where the update takes its
+// average, and true where the reduction has checked it.
+func (t *trainer[T, M, P]) apply(lr T) bool {
+	if t.summed {
+		return t.scaled.StepScaled(t.params, t.grads, t.inv, lr)
+	}
+	t.cfg.Optimizer.Step(t.params, t.grads, lr)
+	return true
+}
+
 // update updates the parameters (task 0), or draws the next batch (task 1).
 func (t *trainer[T, M, P]) update(i int) {
 	if i == 0 {
-		t.cfg.Optimizer.Step(t.params, t.grads, t.lr)
+		t.updateOK = t.apply(t.lr)
 		return
 	}
 	t.next, t.nextOK = t.batcher.Next()
@@ -493,17 +518,19 @@ func (t *trainer[T, M, P]) update(i int) {
 // gradient computes the averaged gradient of batch b into t.grads, the
 // shards on the pool, and returns the batch's loss and whether the
 // gradient is finite. If the loss is not finite, the gradient is not
-// computed.
+// computed. A gradient that the update is to average (t.summed) stays
+// the sum, and its finiteness is that of the update.
 func (t *trainer[T, M, P]) gradient(b data.Batch[T]) (loss T, finite bool) {
 	t.cur, t.shards, t.inv = b, shardCount(b.N), 1/T(b.N)
+	t.summed = t.shards == 1 && t.scaled != nil
 	t.weights = t.weigher.weigh(b)
 	t.pool.run(t.shards, t.shardTask)
 	loss = t.shardLoss[0]
 	for _, l := range t.shardLoss[1:t.shards] {
 		loss += l
 	}
-	if !isFinite(loss) {
-		return loss, false
+	if !isFinite(loss) || t.summed {
+		return loss, isFinite(loss)
 	}
 	ok := t.gradOK
 	t.pool.run(len(ok), t.reduceTask)

@@ -316,3 +316,55 @@ func TestFitGoroutines(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// plainStep hides an optimizer's StepScaled, so that Fit averages the
+// gradient before it calls Step.
+type plainStep[T optim.Float] struct{ optim.Optimizer[T] }
+
+// TestFitScaledStep checks that Fit's averaging of a one-shard batch in
+// the optimizer's update (optim.ScaledStepper) gives the weights and the
+// epochs of averaging first, bit for bit, for every optimizer, on one
+// thread and on two, and that a gradient that is not finite is found
+// either way.
+func TestFitScaledStep(t *testing.T) {
+	tr, val, _ := iris(t)
+	for _, name := range []string{"sgd", "momentum", "nesterov", "adam", "adamw"} {
+		for _, threads := range []int{1, 2} {
+			run := func(opt optim.Optimizer[float64]) ([]float64, History) {
+				var m softmax.Classifier
+				m.Init(softmax.ClassifierSeed)
+				h, err := Fit(context.Background(), &m, tr, val, Config[float64]{
+					Epochs: 3, Batch: 24, Optimizer: opt, LR: 0.01, Seed: 5, Threads: threads,
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return slices.Clone(m.Params()), h
+			}
+			opt := newOpt[float64](t, name)
+			if _, ok := opt.(optim.ScaledStepper[float64]); !ok {
+				t.Fatalf("%s is not an optim.ScaledStepper", name)
+			}
+			got, h := run(opt)
+			want, wantH := run(plainStep[float64]{newOpt[float64](t, name)})
+			if !sameBits(got, want) || !sameEpochs(h.Epochs, wantH.Epochs) {
+				t.Errorf("%s, %d threads: averaged in the update, the weights or the epochs differ", name, threads)
+			}
+		}
+	}
+
+	defer func() { scriptedLoss, scriptedGrad = 0, 0 }()
+	scriptedLoss, scriptedGrad = 1, math.NaN()
+	d := &data.Dataset[float64]{Inputs: 1, Outputs: 1, X: []float64{1, 2, 3}, Y: []float64{0, 0, 0}}
+	for _, opt := range []optim.Optimizer[float64]{newOpt[float64](t, "adam"), plainStep[float64]{newOpt[float64](t, "adam")}} {
+		for _, threads := range []int{1, 2} {
+			_, err := Fit(context.Background(), new(scripted[float64]), d, nil, Config[float64]{
+				Epochs: 2, Batch: 2, Optimizer: opt, LR: 0.1, Threads: threads,
+			})
+			const want = "train: diverged at epoch 1, batch 1: 0.weight[0][0] is NaN after the update (try a lower learning rate or gradient clipping)"
+			if err == nil || err.Error() != want {
+				t.Errorf("%T, %d threads: error %v\nwant %s", opt, threads, err, want)
+			}
+		}
+	}
+}

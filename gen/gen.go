@@ -224,9 +224,12 @@ same parameters.`, m.Names.Seed)
 // flat row-major slices.
 func (e *emitter) batch() {
 	m, n := e.m, e.m.Names
-	rows := func(s string, size string) *Statement {
-		return Parens(Op("*").Index(Id(size)).Add(e.T())).Call(Id(s).Index(Id("k").Op("*").Id(size).Op(":")))
+	// rowsAt is sample i of the flat slice s of size values each, as an
+	// array; rows is sample k.
+	rowsAt := func(s, size, i string) *Statement {
+		return Parens(Op("*").Index(Id(size)).Add(e.T())).Call(Id(s).Index(Id(i).Op("*").Id(size).Op(":")))
 	}
+	rows := func(s, size string) *Statement { return rowsAt(s, size, "k") }
 	check := func(method string) *Statement {
 		return If(Len(Id("x")).Op("!=").Id("n").Op("*").Id(n.Inputs).Op("||").Len(Id(map[string]string{"ForwardBatch": "dst", "TrainWith": "y"}[method])).Op("!=").Id("n").Op("*").Id(n.Outputs)).Block(
 			Panic(Lit(fmt.Sprintf("%s.%s: the slices hold different numbers of samples", m.Name, method))),
@@ -237,10 +240,20 @@ each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inpu
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("ForwardBatch").Params(Id("dst"), Id("x").Index().Add(e.T())).BlockFunc(func(g *Group) {
 		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
 		g.Add(check("ForwardBatch"))
-		samples := For(Id("k").Op(":=").Range().Id("n")).Block(
-			Id("xk").Op(":=").Add(rows("x", n.Inputs)),
-			Op("*").Add(rows("dst", n.Outputs)).Op("=").Id("m").Dot("Forward").Call(Id("xk")),
-		)
+		// The samples one at a time, i each; a classifier's head, here on
+		// the logits and writing into dst, has one call fewer per sample
+		// than Forward: tiny's purego thr256 took 0.88× the time.
+		samples := For(Id("i").Op(":=").Range().Id("n")).BlockFunc(func(g *Group) {
+			if !m.Head.Classifier {
+				g.Id("xi").Op(":=").Add(rowsAt("x", n.Inputs, "i"))
+				g.Op("*").Add(rowsAt("dst", n.Outputs, "i")).Op("=").Id("m").Dot("Forward").Call(Id("xi"))
+				return
+			}
+			g.Comment("Forward, its head writing into the sample's row of dst.")
+			g.Id("z").Op(":=").Id("m").Dot("logits").Call(rowsAt("x", n.Inputs, "i"))
+			g.Id("y").Op(":=").Add(rowsAt("dst", n.Outputs, "i"))
+			e.head(g, local("z"), local("y"), nil)
+		})
 		if m.Chunk == 0 {
 			g.Add(samples)
 			return

@@ -268,9 +268,20 @@ func (m *Mnist) ForwardBatch(dst, x []float32) {
 		panic("Mnist.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !mnistChunked() {
-		for k := range n {
-			xk := (*[MnistInputs]float32)(x[k*MnistInputs:])
-			*(*[MnistOutputs]float32)(dst[k*MnistOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[MnistInputs]float32)(x[i*MnistInputs:]))
+			y := (*[MnistOutputs]float32)(dst[i*MnistOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
+			var sum float32
+			for k := range 10 {
+				y[k] = float32(math.Exp(float64(z[k] - mx)))
+				sum += y[k]
+			}
+			for k := range 10 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

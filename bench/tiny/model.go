@@ -462,9 +462,20 @@ func (m *Tiny) ForwardBatch(dst, x []float64) {
 		panic("Tiny.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !tinyChunked() {
-		for k := range n {
-			xk := (*[TinyInputs]float64)(x[k*TinyInputs:])
-			*(*[TinyOutputs]float64)(dst[k*TinyOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[TinyInputs]float64)(x[i*TinyInputs:]))
+			y := (*[TinyOutputs]float64)(dst[i*TinyOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2])
+			var sum float64
+			for k := range 3 {
+				y[k] = math.Exp(z[k] - mx)
+				sum += y[k]
+			}
+			for k := range 3 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

@@ -448,9 +448,9 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 		panic("Sine.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !sineChunked() {
-		for k := range n {
-			xk := (*[SineInputs]float64)(x[k*SineInputs:])
-			*(*[SineOutputs]float64)(dst[k*SineOutputs:]) = m.Forward(xk)
+		for i := range n {
+			xi := (*[SineInputs]float64)(x[i*SineInputs:])
+			*(*[SineOutputs]float64)(dst[i*SineOutputs:]) = m.Forward(xi)
 		}
 		return
 	}

@@ -215,9 +215,11 @@ func (m *XOR) ForwardBatch(dst, x []float64) {
 		panic("XOR.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !xORChunked() {
-		for k := range n {
-			xk := (*[XORInputs]float64)(x[k*XORInputs:])
-			*(*[XOROutputs]float64)(dst[k*XOROutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[XORInputs]float64)(x[i*XORInputs:]))
+			y := (*[XOROutputs]float64)(dst[i*XOROutputs:])
+			y[0] = xORSigmoid(z[0])
 		}
 		return
 	}

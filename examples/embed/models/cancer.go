@@ -241,9 +241,11 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 		panic("Cancer.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !cancerChunked() {
-		for k := range n {
-			xk := (*[CancerInputs]float64)(x[k*CancerInputs:])
-			*(*[CancerOutputs]float64)(dst[k*CancerOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[CancerInputs]float64)(x[i*CancerInputs:]))
+			y := (*[CancerOutputs]float64)(dst[i*CancerOutputs:])
+			y[0] = cancerSigmoid(z[0])
 		}
 		return
 	}

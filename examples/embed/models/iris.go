@@ -467,9 +467,20 @@ func (m *Iris) ForwardBatch(dst, x []float64) {
 		panic("Iris.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !irisChunked() {
-		for k := range n {
-			xk := (*[IrisInputs]float64)(x[k*IrisInputs:])
-			*(*[IrisOutputs]float64)(dst[k*IrisOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[IrisInputs]float64)(x[i*IrisInputs:]))
+			y := (*[IrisOutputs]float64)(dst[i*IrisOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2])
+			var sum float64
+			for k := range 3 {
+				y[k] = math.Exp(z[k] - mx)
+				sum += y[k]
+			}
+			for k := range 3 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

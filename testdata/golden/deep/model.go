@@ -780,9 +780,20 @@ func (m *Deep) ForwardBatch(dst, x []float64) {
 		panic("Deep.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !deepChunked() {
-		for k := range n {
-			xk := (*[DeepInputs]float64)(x[k*DeepInputs:])
-			*(*[DeepOutputs]float64)(dst[k*DeepOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[DeepInputs]float64)(x[i*DeepInputs:]))
+			y := (*[DeepOutputs]float64)(dst[i*DeepOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2])
+			var sum float64
+			for k := range 3 {
+				y[k] = math.Exp(z[k] - mx)
+				sum += y[k]
+			}
+			for k := range 3 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

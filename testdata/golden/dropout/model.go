@@ -737,9 +737,20 @@ func (m *Dropped) ForwardBatch(dst, x []float64) {
 		panic("Dropped.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !droppedChunked() {
-		for k := range n {
-			xk := (*[DroppedInputs]float64)(x[k*DroppedInputs:])
-			*(*[DroppedOutputs]float64)(dst[k*DroppedOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[DroppedInputs]float64)(x[i*DroppedInputs:]))
+			y := (*[DroppedOutputs]float64)(dst[i*DroppedOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2])
+			var sum float64
+			for k := range 3 {
+				y[k] = math.Exp(z[k] - mx)
+				sum += y[k]
+			}
+			for k := range 3 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

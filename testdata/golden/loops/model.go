@@ -448,9 +448,20 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 		panic("Looped.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !loopedChunked() {
-		for k := range n {
-			xk := (*[LoopedInputs]float64)(x[k*LoopedInputs:])
-			*(*[LoopedOutputs]float64)(dst[k*LoopedOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[LoopedInputs]float64)(x[i*LoopedInputs:]))
+			y := (*[LoopedOutputs]float64)(dst[i*LoopedOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2])
+			var sum float64
+			for k := range 3 {
+				y[k] = math.Exp(z[k] - mx)
+				sum += y[k]
+			}
+			for k := range 3 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

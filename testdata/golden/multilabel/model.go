@@ -223,9 +223,13 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 		panic("Tagger.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !taggerChunked() {
-		for k := range n {
-			xk := (*[TaggerInputs]float64)(x[k*TaggerInputs:])
-			*(*[TaggerOutputs]float64)(dst[k*TaggerOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[TaggerInputs]float64)(x[i*TaggerInputs:]))
+			y := (*[TaggerOutputs]float64)(dst[i*TaggerOutputs:])
+			for k := range 3 {
+				y[k] = taggerSigmoid(z[k])
+			}
 		}
 		return
 	}

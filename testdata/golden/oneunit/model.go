@@ -174,9 +174,9 @@ func (m *Tiny) ForwardBatch(dst, x []float32) {
 		panic("Tiny.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !tinyChunked() {
-		for k := range n {
-			xk := (*[TinyInputs]float32)(x[k*TinyInputs:])
-			*(*[TinyOutputs]float32)(dst[k*TinyOutputs:]) = m.Forward(xk)
+		for i := range n {
+			xi := (*[TinyInputs]float32)(x[i*TinyInputs:])
+			*(*[TinyOutputs]float32)(dst[i*TinyOutputs:]) = m.Forward(xi)
 		}
 		return
 	}

@@ -223,9 +223,11 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 	if len(x) != n*WideInputs || len(dst) != n*WideOutputs {
 		panic("Wide.ForwardBatch: the slices hold different numbers of samples")
 	}
-	for k := range n {
-		xk := (*[WideInputs]float32)(x[k*WideInputs:])
-		*(*[WideOutputs]float32)(dst[k*WideOutputs:]) = m.Forward(xk)
+	for i := range n {
+		// Forward, its head writing into the sample's row of dst.
+		z := m.logits((*[WideInputs]float32)(x[i*WideInputs:]))
+		y := (*[WideOutputs]float32)(dst[i*WideOutputs:])
+		y[0] = wideSigmoid(z[0])
 	}
 }
 

@@ -236,9 +236,11 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 		panic("Binary.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !binaryChunked() {
-		for k := range n {
-			xk := (*[BinaryInputs]float64)(x[k*BinaryInputs:])
-			*(*[BinaryOutputs]float64)(dst[k*BinaryOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[BinaryInputs]float64)(x[i*BinaryInputs:]))
+			y := (*[BinaryOutputs]float64)(dst[i*BinaryOutputs:])
+			y[0] = binarySigmoid(z[0])
 		}
 		return
 	}

@@ -619,9 +619,21 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 		panic("Small.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !smallChunked() {
-		for k := range n {
-			xk := (*[SmallInputs]float32)(x[k*SmallInputs:])
-			*(*[SmallOutputs]float32)(dst[k*SmallOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[SmallInputs]float32)(x[i*SmallInputs:]))
+			y := (*[SmallOutputs]float32)(dst[i*SmallOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9], z[10],
+				z[11], z[12], z[13], z[14])
+			var sum float32
+			for k := range 15 {
+				y[k] = float32(math.Exp(float64(z[k] - mx)))
+				sum += y[k]
+			}
+			for k := range 15 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

@@ -308,9 +308,20 @@ func (m *Classifier) ForwardBatch(dst, x []float64) {
 		panic("Classifier.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !classifierChunked() {
-		for k := range n {
-			xk := (*[ClassifierInputs]float64)(x[k*ClassifierInputs:])
-			*(*[ClassifierOutputs]float64)(dst[k*ClassifierOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[ClassifierInputs]float64)(x[i*ClassifierInputs:]))
+			y := (*[ClassifierOutputs]float64)(dst[i*ClassifierOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2])
+			var sum float64
+			for k := range 3 {
+				y[k] = math.Exp(z[k] - mx)
+				sum += y[k]
+			}
+			for k := range 3 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

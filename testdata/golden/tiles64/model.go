@@ -259,9 +259,13 @@ func (m *Tiles) ForwardBatch(dst, x []float64) {
 		panic("Tiles.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !tilesChunked() {
-		for k := range n {
-			xk := (*[TilesInputs]float64)(x[k*TilesInputs:])
-			*(*[TilesOutputs]float64)(dst[k*TilesOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[TilesInputs]float64)(x[i*TilesInputs:]))
+			y := (*[TilesOutputs]float64)(dst[i*TilesOutputs:])
+			for k := range 5 {
+				y[k] = tilesSigmoid(z[k])
+			}
 		}
 		return
 	}

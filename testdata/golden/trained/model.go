@@ -342,9 +342,20 @@ func (m *Flower) ForwardBatch(dst, x []float64) {
 		panic("Flower.ForwardBatch: the slices hold different numbers of samples")
 	}
 	if !flowerChunked() {
-		for k := range n {
-			xk := (*[FlowerInputs]float64)(x[k*FlowerInputs:])
-			*(*[FlowerOutputs]float64)(dst[k*FlowerOutputs:]) = m.Forward(xk)
+		for i := range n {
+			// Forward, its head writing into the sample's row of dst.
+			z := m.logits((*[FlowerInputs]float64)(x[i*FlowerInputs:]))
+			y := (*[FlowerOutputs]float64)(dst[i*FlowerOutputs:])
+			// Softmax: subtract the largest logit so that no exp overflows.
+			mx := max(z[0], z[1], z[2])
+			var sum float64
+			for k := range 3 {
+				y[k] = math.Exp(z[k] - mx)
+				sum += y[k]
+			}
+			for k := range 3 {
+				y[k] /= sum
+			}
 		}
 		return
 	}

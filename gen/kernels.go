@@ -885,6 +885,11 @@ func anyAVX512(ks []kernel) bool {
 	return slices.ContainsFunc(ks, func(k kernel) bool { return asm.HasAVX512(k.id) })
 }
 
+// hasGemv reports whether ks holds gemv.
+func hasGemv(ks []kernel) bool {
+	return slices.ContainsFunc(ks, func(k kernel) bool { return k.id == asm.Gemv })
+}
+
 // chunkedFunc emits the build's choice between the chunks and the samples
 // one at a time, in the batch functions of a chunked model: the chunks
 // where the products run in assembly.
@@ -937,7 +942,7 @@ too.`, e.m.Names.Prefix)
 			Return(Id("b7").Op("&").Parens(Lit(1).Op("<<").Lit(16)).Op("!=").Lit(0).Op("&&").Id(xgetbv).Call().Op("&").Op("0xe0").Op("==").Op("0xe0")),
 		).Call()
 	}
-	if slices.ContainsFunc(ks, func(k kernel) bool { return k.id == asm.Gemv }) {
+	if hasGemv(ks) {
 		e.docf(`%s reports whether %s takes a large matrix a row at a time
 rather than eight rows at once: on AMD processors of family 26 (Zen 5) and
 later, where that measured faster. On family 25 (Zen 4), which splits each

@@ -2,11 +2,9 @@ package gen
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 	"text/template"
 
-	"github.com/nngen/nngen/gen/asm"
 	"github.com/nngen/nngen/ir"
 	"github.com/nngen/nngen/spec"
 )
@@ -304,7 +302,7 @@ func EmitKernelTestAMD64(m *ir.Model) ([]byte, error) {
 	if err := kernelTestAMD64Template.Execute(&buf, struct {
 		*ir.Model
 		Gemv bool
-	}{m, slices.ContainsFunc(ks, func(k kernel) bool { return k.id == asm.Gemv })}); err != nil {
+	}{m, hasGemv(ks)}); err != nil {
 		return nil, err
 	}
 	return formatSource("kernel test", buf.Bytes())

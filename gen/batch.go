@@ -6,6 +6,7 @@ import (
 	. "github.com/dave/jennifer/jen"
 
 	"github.com/nngen/nngen/ir"
+	"github.com/nngen/nngen/spec"
 )
 
 // The chunked forms of TrainBatch and ForwardBatch, for every model whose
@@ -122,7 +123,7 @@ func (e *emitter) chunkForward(g *Group, training bool) {
 
 // chunkDropout emits the dropout of layer l over the chunk, unit-major:
 //
-//	h1 = a1
+//	*h1 = *a1
 //	if mk != nil {
 //		for i := range 64 {
 //			for q := range c {
@@ -133,7 +134,7 @@ func (e *emitter) chunkForward(g *Group, training bool) {
 func (e *emitter) chunkDropout(g *Group, l *ir.Layer) {
 	d, h := l.Dropout, hName(l)
 	g.Comment(e.dropoutDoc(l) + fmt.Sprintf(" The masks are the rows of mk; without them h%d = a%d.", l.N, l.N))
-	g.Id(h).Op("=").Id(outName(l))
+	g.Op("*").Id(h).Op("=").Op("*").Id(outName(l))
 	g.If(Id("mk").Op("!=").Nil()).BlockFunc(func(g *Group) {
 		each(g, "i", l.Out, func(g *Group, i Code) {
 			g.For(Id("q").Op(":=").Range().Id("c")).Block(
@@ -257,35 +258,41 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 	if training {
 		g.Comment("Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.")
 	}
-	g.Var().Id("xt").Index(Lit(m.Inputs * ch)).Add(e.T())
+	g.Commentf("Each starts at a cache line: %s skips up to %d values of its array.", e.aligned(), lineValues(m.Float)-1)
+	array := func(name string, n int) {
+		buf := name + "Buf"
+		g.Var().Id(buf).Index(Lit(n).Op("+").Lit(lineValues(m.Float) - 1)).Add(e.T())
+		g.Id(name).Op(":=").Parens(Op("*").Index(Lit(n)).Add(e.T())).Call(Id(e.aligned()).Call(Id(buf).Index(Op(":"))))
+	}
+	array("xt", m.Inputs*ch)
 	for _, l := range m.Layers {
-		g.Var().Id(outName(l)).Index(Lit(l.Out * ch)).Add(e.T())
+		array(outName(l), l.Out*ch)
 		if savesZ(l) {
-			g.Var().Id(zName(l)).Index(Lit(l.Out * ch)).Add(e.T())
+			array(zName(l), l.Out*ch)
 		}
 		if training && l.Dropout != nil {
-			g.Var().Id(hName(l)).Index(Lit(l.Out * ch)).Add(e.T())
+			array(hName(l), l.Out*ch)
 		}
 	}
 	if e.softmaxKernel() {
-		g.Var().Id("p").Index(Lit(m.Outputs * ch)).Add(e.T())
-		g.Var().Id("sum").Index(Lit(ch)).Add(e.T())
+		array("p", m.Outputs*ch)
+		array("sum", ch)
 	}
 	if training {
 		for _, l := range m.Layers[:len(m.Layers)-1] {
 			st := e.stepBelowOf(l)
 			if savesA(l, st) {
-				g.Var().Id(outName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
+				array(outName(l)+"t", l.Out*ch)
 			}
 			if l.Dropout != nil {
-				g.Var().Id(hName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
+				array(hName(l)+"t", l.Out*ch)
 			}
 			if st.DerivArg == l.Z {
-				g.Var().Id(zName(l) + "t").Index(Lit(l.Out * ch)).Add(e.T())
+				array(zName(l)+"t", l.Out*ch)
 			}
 		}
 		for _, st := range m.Backward {
-			g.Var().Id(st.Delta).Index(Lit(st.Layer.Out * ch)).Add(e.T())
+			array(st.Delta, st.Layer.Out*ch)
 		}
 		g.Id("one").Op(":=").Index(Lit(1)).Add(e.T()).Values(Lit(1)).Comment("1ᵀ, read at every sample: the sum over them")
 	}
@@ -304,6 +311,30 @@ func (e *emitter) chunkLoop(g *Group, training bool, body func(g *Group)) {
 		}
 		body(g)
 	})
+}
+
+// aligned is the function that starts a chunk's array at a cache line:
+// tinyAligned.
+func (e *emitter) aligned() string { return e.m.Names.Prefix + "Aligned" }
+
+// lineBytes is the size of a cache line, and of an AVX-512 vector.
+const lineBytes = 64
+
+// lineValues is the number of values of type t in a cache line.
+func lineValues(t spec.DType) int { return lineBytes / t.Size() }
+
+// alignedFunc emits aligned, which the chunk loops call for each of their
+// arrays. Go aligns an array only to its element, and a vector load that
+// straddles two cache lines costs two: on an Intel Xeon with AVX-512, wide's
+// ForwardBatch ran 1.13× faster with its arrays aligned, TrainBatch 1.05×.
+func (e *emitter) alignedFunc() {
+	e.docf(`%s returns buf from its first value at a %d-byte boundary, the start of
+a cache line, so that no vector load of the kernels straddles two lines.
+It skips up to %d values, which buf must have to spare.`, e.aligned(), lineBytes, lineValues(e.m.Float)-1)
+	e.f.Func().Id(e.aligned()).Params(Id("buf").Add(e.slice())).Add(e.slice()).Block(
+		Id("off").Op(":=").Uintptr().Call(Qual("unsafe", "Pointer").Call(Op("&").Id("buf").Index(Lit(0)))).Op("%").Lit(lineBytes),
+		Return(Id("buf").Index(Parens(Lit(lineBytes).Op("-").Id("off")).Op("%").Lit(lineBytes).Op("/").Lit(e.m.Float.Size()).Op(":"))),
+	)
 }
 
 // stepBelowOf returns the backward step that passes δ down to layer l.

@@ -294,6 +294,9 @@ its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc(e.trainChunks
 		e.trainChunked(g)
 		g.Return(Id("loss"))
 	})
+	if m.Chunk > 0 {
+		e.alignedFunc()
+	}
 }
 
 // trainSamples emits the body of TrainWith for a model that trains one

@@ -288,12 +288,19 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [2048]float32
-	var a1 [2048]float32
-	var a2 [1024]float32
-	var z3 [320]float32
-	var p [320]float32
-	var sum [32]float32
+	// Each starts at a cache line: digitsAligned skips up to 15 values of its array.
+	var xtBuf [2048 + 15]float32
+	xt := (*[2048]float32)(digitsAligned(xtBuf[:]))
+	var a1Buf [2048 + 15]float32
+	a1 := (*[2048]float32)(digitsAligned(a1Buf[:]))
+	var a2Buf [1024 + 15]float32
+	a2 := (*[1024]float32)(digitsAligned(a2Buf[:]))
+	var z3Buf [320 + 15]float32
+	z3 := (*[320]float32)(digitsAligned(z3Buf[:]))
+	var pBuf [320 + 15]float32
+	p := (*[320]float32)(digitsAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(digitsAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -349,17 +356,29 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [2048]float32
-	var a1 [2048]float32
-	var a2 [1024]float32
-	var z3 [320]float32
-	var p [320]float32
-	var sum [32]float32
-	var a1t [2048]float32
-	var a2t [1024]float32
-	var d3 [320]float32
-	var d2 [1024]float32
-	var d1 [2048]float32
+	// Each starts at a cache line: digitsAligned skips up to 15 values of its array.
+	var xtBuf [2048 + 15]float32
+	xt := (*[2048]float32)(digitsAligned(xtBuf[:]))
+	var a1Buf [2048 + 15]float32
+	a1 := (*[2048]float32)(digitsAligned(a1Buf[:]))
+	var a2Buf [1024 + 15]float32
+	a2 := (*[1024]float32)(digitsAligned(a2Buf[:]))
+	var z3Buf [320 + 15]float32
+	z3 := (*[320]float32)(digitsAligned(z3Buf[:]))
+	var pBuf [320 + 15]float32
+	p := (*[320]float32)(digitsAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(digitsAligned(sumBuf[:]))
+	var a1tBuf [2048 + 15]float32
+	a1t := (*[2048]float32)(digitsAligned(a1tBuf[:]))
+	var a2tBuf [1024 + 15]float32
+	a2t := (*[1024]float32)(digitsAligned(a2tBuf[:]))
+	var d3Buf [320 + 15]float32
+	d3 := (*[320]float32)(digitsAligned(d3Buf[:]))
+	var d2Buf [1024 + 15]float32
+	d2 := (*[1024]float32)(digitsAligned(d2Buf[:]))
+	var d1Buf [2048 + 15]float32
+	d1 := (*[2048]float32)(digitsAligned(d1Buf[:]))
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -430,6 +449,14 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 			nil, nil, digitsGemmAdd|digitsGemmSparse)
 	}
 	return loss
+}
+
+// digitsAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 15 values, which buf must have to spare.
+func digitsAligned(buf []float32) []float32 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/4:]
 }
 
 // digitsReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

@@ -287,12 +287,19 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [25088]float32
-	var a1 [16384]float32
-	var a2 [16384]float32
-	var z3 [320]float32
-	var p [320]float32
-	var sum [32]float32
+	// Each starts at a cache line: wideAligned skips up to 15 values of its array.
+	var xtBuf [25088 + 15]float32
+	xt := (*[25088]float32)(wideAligned(xtBuf[:]))
+	var a1Buf [16384 + 15]float32
+	a1 := (*[16384]float32)(wideAligned(a1Buf[:]))
+	var a2Buf [16384 + 15]float32
+	a2 := (*[16384]float32)(wideAligned(a2Buf[:]))
+	var z3Buf [320 + 15]float32
+	z3 := (*[320]float32)(wideAligned(z3Buf[:]))
+	var pBuf [320 + 15]float32
+	p := (*[320]float32)(wideAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(wideAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -348,17 +355,29 @@ func (m *Wide) TrainWith(g *Wide, x, y, w, masks []float32) (loss float32) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [25088]float32
-	var a1 [16384]float32
-	var a2 [16384]float32
-	var z3 [320]float32
-	var p [320]float32
-	var sum [32]float32
-	var a1t [16384]float32
-	var a2t [16384]float32
-	var d3 [320]float32
-	var d2 [16384]float32
-	var d1 [16384]float32
+	// Each starts at a cache line: wideAligned skips up to 15 values of its array.
+	var xtBuf [25088 + 15]float32
+	xt := (*[25088]float32)(wideAligned(xtBuf[:]))
+	var a1Buf [16384 + 15]float32
+	a1 := (*[16384]float32)(wideAligned(a1Buf[:]))
+	var a2Buf [16384 + 15]float32
+	a2 := (*[16384]float32)(wideAligned(a2Buf[:]))
+	var z3Buf [320 + 15]float32
+	z3 := (*[320]float32)(wideAligned(z3Buf[:]))
+	var pBuf [320 + 15]float32
+	p := (*[320]float32)(wideAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(wideAligned(sumBuf[:]))
+	var a1tBuf [16384 + 15]float32
+	a1t := (*[16384]float32)(wideAligned(a1tBuf[:]))
+	var a2tBuf [16384 + 15]float32
+	a2t := (*[16384]float32)(wideAligned(a2tBuf[:]))
+	var d3Buf [320 + 15]float32
+	d3 := (*[320]float32)(wideAligned(d3Buf[:]))
+	var d2Buf [16384 + 15]float32
+	d2 := (*[16384]float32)(wideAligned(d2Buf[:]))
+	var d1Buf [16384 + 15]float32
+	d1 := (*[16384]float32)(wideAligned(d1Buf[:]))
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -429,6 +448,14 @@ func (m *Wide) TrainWith(g *Wide, x, y, w, masks []float32) (loss float32) {
 			784, nil, nil, wideGemmAdd|wideGemmSparse)
 	}
 	return loss
+}
+
+// wideAligned returns buf from its first value at a 64-byte boundary, the start of
+// a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 15 values, which buf must have to spare.
+func wideAligned(buf []float32) []float32 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/4:]
 }
 
 // wideReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

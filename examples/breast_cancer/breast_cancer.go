@@ -246,9 +246,13 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [960]float64
-	var a1 [512]float64
-	var z2 [32]float64
+	// Each starts at a cache line: cancerAligned skips up to 7 values of its array.
+	var xtBuf [960 + 7]float64
+	xt := (*[960]float64)(cancerAligned(xtBuf[:]))
+	var a1Buf [512 + 7]float64
+	a1 := (*[512]float64)(cancerAligned(a1Buf[:]))
+	var z2Buf [32 + 7]float64
+	z2 := (*[32]float64)(cancerAligned(z2Buf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -300,12 +304,19 @@ func (m *Cancer) TrainWith(g *Cancer, x, y, w, masks []float64) (loss float64) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [960]float64
-	var a1 [512]float64
-	var z2 [32]float64
-	var a1t [512]float64
-	var d2 [32]float64
-	var d1 [512]float64
+	// Each starts at a cache line: cancerAligned skips up to 7 values of its array.
+	var xtBuf [960 + 7]float64
+	xt := (*[960]float64)(cancerAligned(xtBuf[:]))
+	var a1Buf [512 + 7]float64
+	a1 := (*[512]float64)(cancerAligned(a1Buf[:]))
+	var z2Buf [32 + 7]float64
+	z2 := (*[32]float64)(cancerAligned(z2Buf[:]))
+	var a1tBuf [512 + 7]float64
+	a1t := (*[512]float64)(cancerAligned(a1tBuf[:]))
+	var d2Buf [32 + 7]float64
+	d2 := (*[32]float64)(cancerAligned(d2Buf[:]))
+	var d1Buf [512 + 7]float64
+	d1 := (*[512]float64)(cancerAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -354,6 +365,14 @@ func (m *Cancer) TrainWith(g *Cancer, x, y, w, masks []float64) (loss float64) {
 			nil, nil, cancerGemmAdd|cancerGemmSparse)
 	}
 	return loss
+}
+
+// cancerAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func cancerAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // cancerReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

@@ -456,10 +456,15 @@ func (m *Sine) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [32]float64
-	var a1 [1024]float64
-	var a2 [1024]float64
-	var z3 [32]float64
+	// Each starts at a cache line: sineAligned skips up to 7 values of its array.
+	var xtBuf [32 + 7]float64
+	xt := (*[32]float64)(sineAligned(xtBuf[:]))
+	var a1Buf [1024 + 7]float64
+	a1 := (*[1024]float64)(sineAligned(a1Buf[:]))
+	var a2Buf [1024 + 7]float64
+	a2 := (*[1024]float64)(sineAligned(a2Buf[:]))
+	var z3Buf [32 + 7]float64
+	z3 := (*[32]float64)(sineAligned(z3Buf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -521,15 +526,25 @@ func (m *Sine) TrainWith(g *Sine, x, y, w, masks []float64) (loss float64) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [32]float64
-	var a1 [1024]float64
-	var a2 [1024]float64
-	var z3 [32]float64
-	var a1t [1024]float64
-	var a2t [1024]float64
-	var d3 [32]float64
-	var d2 [1024]float64
-	var d1 [1024]float64
+	// Each starts at a cache line: sineAligned skips up to 7 values of its array.
+	var xtBuf [32 + 7]float64
+	xt := (*[32]float64)(sineAligned(xtBuf[:]))
+	var a1Buf [1024 + 7]float64
+	a1 := (*[1024]float64)(sineAligned(a1Buf[:]))
+	var a2Buf [1024 + 7]float64
+	a2 := (*[1024]float64)(sineAligned(a2Buf[:]))
+	var z3Buf [32 + 7]float64
+	z3 := (*[32]float64)(sineAligned(z3Buf[:]))
+	var a1tBuf [1024 + 7]float64
+	a1t := (*[1024]float64)(sineAligned(a1tBuf[:]))
+	var a2tBuf [1024 + 7]float64
+	a2t := (*[1024]float64)(sineAligned(a2tBuf[:]))
+	var d3Buf [32 + 7]float64
+	d3 := (*[32]float64)(sineAligned(d3Buf[:]))
+	var d2Buf [1024 + 7]float64
+	d2 := (*[1024]float64)(sineAligned(d2Buf[:]))
+	var d1Buf [1024 + 7]float64
+	d1 := (*[1024]float64)(sineAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -605,6 +620,14 @@ func (m *Sine) TrainWith(g *Sine, x, y, w, masks []float64) (loss float64) {
 			sineGemmAdd)
 	}
 	return loss
+}
+
+// sineAligned returns buf from its first value at a 64-byte boundary, the start of
+// a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func sineAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // sineTanh computes tanh(z).

@@ -799,21 +799,37 @@ func (m *Deep) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [96]float64
-	var a1 [128]float64
-	var a2 [128]float64
-	var a3 [128]float64
-	var a4 [128]float64
-	var a5 [128]float64
-	var a6 [128]float64
-	var a7 [128]float64
-	var a8 [128]float64
-	var z8 [128]float64
-	var a9 [128]float64
-	var z9 [128]float64
-	var z10 [96]float64
-	var p [96]float64
-	var sum [32]float64
+	// Each starts at a cache line: deepAligned skips up to 7 values of its array.
+	var xtBuf [96 + 7]float64
+	xt := (*[96]float64)(deepAligned(xtBuf[:]))
+	var a1Buf [128 + 7]float64
+	a1 := (*[128]float64)(deepAligned(a1Buf[:]))
+	var a2Buf [128 + 7]float64
+	a2 := (*[128]float64)(deepAligned(a2Buf[:]))
+	var a3Buf [128 + 7]float64
+	a3 := (*[128]float64)(deepAligned(a3Buf[:]))
+	var a4Buf [128 + 7]float64
+	a4 := (*[128]float64)(deepAligned(a4Buf[:]))
+	var a5Buf [128 + 7]float64
+	a5 := (*[128]float64)(deepAligned(a5Buf[:]))
+	var a6Buf [128 + 7]float64
+	a6 := (*[128]float64)(deepAligned(a6Buf[:]))
+	var a7Buf [128 + 7]float64
+	a7 := (*[128]float64)(deepAligned(a7Buf[:]))
+	var a8Buf [128 + 7]float64
+	a8 := (*[128]float64)(deepAligned(a8Buf[:]))
+	var z8Buf [128 + 7]float64
+	z8 := (*[128]float64)(deepAligned(z8Buf[:]))
+	var a9Buf [128 + 7]float64
+	a9 := (*[128]float64)(deepAligned(a9Buf[:]))
+	var z9Buf [128 + 7]float64
+	z9 := (*[128]float64)(deepAligned(z9Buf[:]))
+	var z10Buf [96 + 7]float64
+	z10 := (*[96]float64)(deepAligned(z10Buf[:]))
+	var pBuf [96 + 7]float64
+	p := (*[96]float64)(deepAligned(pBuf[:]))
+	var sumBuf [32 + 7]float64
+	sum := (*[32]float64)(deepAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -935,42 +951,79 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [96]float64
-	var a1 [128]float64
-	var a2 [128]float64
-	var a3 [128]float64
-	var a4 [128]float64
-	var a5 [128]float64
-	var a6 [128]float64
-	var a7 [128]float64
-	var a8 [128]float64
-	var z8 [128]float64
-	var a9 [128]float64
-	var z9 [128]float64
-	var z10 [96]float64
-	var p [96]float64
-	var sum [32]float64
-	var a1t [128]float64
-	var a2t [128]float64
-	var a3t [128]float64
-	var a4t [128]float64
-	var a5t [128]float64
-	var a6t [128]float64
-	var a7t [128]float64
-	var a8t [128]float64
-	var z8t [128]float64
-	var a9t [128]float64
-	var z9t [128]float64
-	var d10 [96]float64
-	var d9 [128]float64
-	var d8 [128]float64
-	var d7 [128]float64
-	var d6 [128]float64
-	var d5 [128]float64
-	var d4 [128]float64
-	var d3 [128]float64
-	var d2 [128]float64
-	var d1 [128]float64
+	// Each starts at a cache line: deepAligned skips up to 7 values of its array.
+	var xtBuf [96 + 7]float64
+	xt := (*[96]float64)(deepAligned(xtBuf[:]))
+	var a1Buf [128 + 7]float64
+	a1 := (*[128]float64)(deepAligned(a1Buf[:]))
+	var a2Buf [128 + 7]float64
+	a2 := (*[128]float64)(deepAligned(a2Buf[:]))
+	var a3Buf [128 + 7]float64
+	a3 := (*[128]float64)(deepAligned(a3Buf[:]))
+	var a4Buf [128 + 7]float64
+	a4 := (*[128]float64)(deepAligned(a4Buf[:]))
+	var a5Buf [128 + 7]float64
+	a5 := (*[128]float64)(deepAligned(a5Buf[:]))
+	var a6Buf [128 + 7]float64
+	a6 := (*[128]float64)(deepAligned(a6Buf[:]))
+	var a7Buf [128 + 7]float64
+	a7 := (*[128]float64)(deepAligned(a7Buf[:]))
+	var a8Buf [128 + 7]float64
+	a8 := (*[128]float64)(deepAligned(a8Buf[:]))
+	var z8Buf [128 + 7]float64
+	z8 := (*[128]float64)(deepAligned(z8Buf[:]))
+	var a9Buf [128 + 7]float64
+	a9 := (*[128]float64)(deepAligned(a9Buf[:]))
+	var z9Buf [128 + 7]float64
+	z9 := (*[128]float64)(deepAligned(z9Buf[:]))
+	var z10Buf [96 + 7]float64
+	z10 := (*[96]float64)(deepAligned(z10Buf[:]))
+	var pBuf [96 + 7]float64
+	p := (*[96]float64)(deepAligned(pBuf[:]))
+	var sumBuf [32 + 7]float64
+	sum := (*[32]float64)(deepAligned(sumBuf[:]))
+	var a1tBuf [128 + 7]float64
+	a1t := (*[128]float64)(deepAligned(a1tBuf[:]))
+	var a2tBuf [128 + 7]float64
+	a2t := (*[128]float64)(deepAligned(a2tBuf[:]))
+	var a3tBuf [128 + 7]float64
+	a3t := (*[128]float64)(deepAligned(a3tBuf[:]))
+	var a4tBuf [128 + 7]float64
+	a4t := (*[128]float64)(deepAligned(a4tBuf[:]))
+	var a5tBuf [128 + 7]float64
+	a5t := (*[128]float64)(deepAligned(a5tBuf[:]))
+	var a6tBuf [128 + 7]float64
+	a6t := (*[128]float64)(deepAligned(a6tBuf[:]))
+	var a7tBuf [128 + 7]float64
+	a7t := (*[128]float64)(deepAligned(a7tBuf[:]))
+	var a8tBuf [128 + 7]float64
+	a8t := (*[128]float64)(deepAligned(a8tBuf[:]))
+	var z8tBuf [128 + 7]float64
+	z8t := (*[128]float64)(deepAligned(z8tBuf[:]))
+	var a9tBuf [128 + 7]float64
+	a9t := (*[128]float64)(deepAligned(a9tBuf[:]))
+	var z9tBuf [128 + 7]float64
+	z9t := (*[128]float64)(deepAligned(z9tBuf[:]))
+	var d10Buf [96 + 7]float64
+	d10 := (*[96]float64)(deepAligned(d10Buf[:]))
+	var d9Buf [128 + 7]float64
+	d9 := (*[128]float64)(deepAligned(d9Buf[:]))
+	var d8Buf [128 + 7]float64
+	d8 := (*[128]float64)(deepAligned(d8Buf[:]))
+	var d7Buf [128 + 7]float64
+	d7 := (*[128]float64)(deepAligned(d7Buf[:]))
+	var d6Buf [128 + 7]float64
+	d6 := (*[128]float64)(deepAligned(d6Buf[:]))
+	var d5Buf [128 + 7]float64
+	d5 := (*[128]float64)(deepAligned(d5Buf[:]))
+	var d4Buf [128 + 7]float64
+	d4 := (*[128]float64)(deepAligned(d4Buf[:]))
+	var d3Buf [128 + 7]float64
+	d3 := (*[128]float64)(deepAligned(d3Buf[:]))
+	var d2Buf [128 + 7]float64
+	d2 := (*[128]float64)(deepAligned(d2Buf[:]))
+	var d1Buf [128 + 7]float64
+	d1 := (*[128]float64)(deepAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -1192,6 +1245,14 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 			deepGemmAdd)
 	}
 	return loss
+}
+
+// deepAligned returns buf from its first value at a 64-byte boundary, the start of
+// a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func deepAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // deepRelu computes relu(z) = max(z, 0).

@@ -756,16 +756,27 @@ func (m *Dropped) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [160]float64
-	var a1 [384]float64
-	var a2 [224]float64
-	var a3 [192]float64
-	var a4 [288]float64
-	var z4 [288]float64
-	var a5 [128]float64
-	var z6 [96]float64
-	var p [96]float64
-	var sum [32]float64
+	// Each starts at a cache line: droppedAligned skips up to 7 values of its array.
+	var xtBuf [160 + 7]float64
+	xt := (*[160]float64)(droppedAligned(xtBuf[:]))
+	var a1Buf [384 + 7]float64
+	a1 := (*[384]float64)(droppedAligned(a1Buf[:]))
+	var a2Buf [224 + 7]float64
+	a2 := (*[224]float64)(droppedAligned(a2Buf[:]))
+	var a3Buf [192 + 7]float64
+	a3 := (*[192]float64)(droppedAligned(a3Buf[:]))
+	var a4Buf [288 + 7]float64
+	a4 := (*[288]float64)(droppedAligned(a4Buf[:]))
+	var z4Buf [288 + 7]float64
+	z4 := (*[288]float64)(droppedAligned(z4Buf[:]))
+	var a5Buf [128 + 7]float64
+	a5 := (*[128]float64)(droppedAligned(a5Buf[:]))
+	var z6Buf [96 + 7]float64
+	z6 := (*[96]float64)(droppedAligned(z6Buf[:]))
+	var pBuf [96 + 7]float64
+	p := (*[96]float64)(droppedAligned(pBuf[:]))
+	var sumBuf [32 + 7]float64
+	sum := (*[32]float64)(droppedAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -845,34 +856,63 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [160]float64
-	var a1 [384]float64
-	var h1 [384]float64
-	var a2 [224]float64
-	var h2 [224]float64
-	var a3 [192]float64
-	var a4 [288]float64
-	var z4 [288]float64
-	var h4 [288]float64
-	var a5 [128]float64
-	var h5 [128]float64
-	var z6 [96]float64
-	var p [96]float64
-	var sum [32]float64
-	var a1t [384]float64
-	var h1t [384]float64
-	var a2t [224]float64
-	var h2t [224]float64
-	var a3t [192]float64
-	var h4t [288]float64
-	var z4t [288]float64
-	var h5t [128]float64
-	var d6 [96]float64
-	var d5 [128]float64
-	var d4 [288]float64
-	var d3 [192]float64
-	var d2 [224]float64
-	var d1 [384]float64
+	// Each starts at a cache line: droppedAligned skips up to 7 values of its array.
+	var xtBuf [160 + 7]float64
+	xt := (*[160]float64)(droppedAligned(xtBuf[:]))
+	var a1Buf [384 + 7]float64
+	a1 := (*[384]float64)(droppedAligned(a1Buf[:]))
+	var h1Buf [384 + 7]float64
+	h1 := (*[384]float64)(droppedAligned(h1Buf[:]))
+	var a2Buf [224 + 7]float64
+	a2 := (*[224]float64)(droppedAligned(a2Buf[:]))
+	var h2Buf [224 + 7]float64
+	h2 := (*[224]float64)(droppedAligned(h2Buf[:]))
+	var a3Buf [192 + 7]float64
+	a3 := (*[192]float64)(droppedAligned(a3Buf[:]))
+	var a4Buf [288 + 7]float64
+	a4 := (*[288]float64)(droppedAligned(a4Buf[:]))
+	var z4Buf [288 + 7]float64
+	z4 := (*[288]float64)(droppedAligned(z4Buf[:]))
+	var h4Buf [288 + 7]float64
+	h4 := (*[288]float64)(droppedAligned(h4Buf[:]))
+	var a5Buf [128 + 7]float64
+	a5 := (*[128]float64)(droppedAligned(a5Buf[:]))
+	var h5Buf [128 + 7]float64
+	h5 := (*[128]float64)(droppedAligned(h5Buf[:]))
+	var z6Buf [96 + 7]float64
+	z6 := (*[96]float64)(droppedAligned(z6Buf[:]))
+	var pBuf [96 + 7]float64
+	p := (*[96]float64)(droppedAligned(pBuf[:]))
+	var sumBuf [32 + 7]float64
+	sum := (*[32]float64)(droppedAligned(sumBuf[:]))
+	var a1tBuf [384 + 7]float64
+	a1t := (*[384]float64)(droppedAligned(a1tBuf[:]))
+	var h1tBuf [384 + 7]float64
+	h1t := (*[384]float64)(droppedAligned(h1tBuf[:]))
+	var a2tBuf [224 + 7]float64
+	a2t := (*[224]float64)(droppedAligned(a2tBuf[:]))
+	var h2tBuf [224 + 7]float64
+	h2t := (*[224]float64)(droppedAligned(h2tBuf[:]))
+	var a3tBuf [192 + 7]float64
+	a3t := (*[192]float64)(droppedAligned(a3tBuf[:]))
+	var h4tBuf [288 + 7]float64
+	h4t := (*[288]float64)(droppedAligned(h4tBuf[:]))
+	var z4tBuf [288 + 7]float64
+	z4t := (*[288]float64)(droppedAligned(z4tBuf[:]))
+	var h5tBuf [128 + 7]float64
+	h5t := (*[128]float64)(droppedAligned(h5tBuf[:]))
+	var d6Buf [96 + 7]float64
+	d6 := (*[96]float64)(droppedAligned(d6Buf[:]))
+	var d5Buf [128 + 7]float64
+	d5 := (*[128]float64)(droppedAligned(d5Buf[:]))
+	var d4Buf [288 + 7]float64
+	d4 := (*[288]float64)(droppedAligned(d4Buf[:]))
+	var d3Buf [192 + 7]float64
+	d3 := (*[192]float64)(droppedAligned(d3Buf[:]))
+	var d2Buf [224 + 7]float64
+	d2 := (*[224]float64)(droppedAligned(d2Buf[:]))
+	var d1Buf [384 + 7]float64
+	d1 := (*[384]float64)(droppedAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -892,7 +932,7 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		// Dropout of layer 1 (spec.yaml:10), p = 0.5: h1 = m1 ⊙ a1, m1 the sample's
 		// keep-mask: 0 for a dropped unit, 1/(1−p) = 2 for a kept one. The masks are the
 		// rows of mk; without them h1 = a1.
-		h1 = a1
+		*h1 = *a1
 		if mk != nil {
 			for i := range 12 {
 				for q := range c {
@@ -910,7 +950,7 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		// Dropout of layer 2 (spec.yaml:11), p = 0.2: h2 = m2 ⊙ a2, m2 the sample's
 		// keep-mask: 0 for a dropped unit, 1/(1−p) = 1.25 for a kept one. The masks are
 		// the rows of mk; without them h2 = a2.
-		h2 = a2
+		*h2 = *a2
 		if mk != nil {
 			for i := range 7 {
 				for q := range c {
@@ -935,7 +975,7 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		// Dropout of layer 4 (spec.yaml:13), p = 0.1: h4 = m4 ⊙ a4, m4 the sample's
 		// keep-mask: 0 for a dropped unit, 1/(1−p) ≈ 1.111 for a kept one. The masks are
 		// the rows of mk; without them h4 = a4.
-		h4 = a4
+		*h4 = *a4
 		if mk != nil {
 			for i := range 9 {
 				for q := range c {
@@ -950,7 +990,7 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		// Dropout of layer 5 (spec.yaml:14), p = 0.3: h5 = m5 ⊙ a5, m5 the sample's
 		// keep-mask: 0 for a dropped unit, 1/(1−p) ≈ 1.429 for a kept one. The masks are
 		// the rows of mk; without them h5 = a5.
-		h5 = a5
+		*h5 = *a5
 		if mk != nil {
 			for i := range 4 {
 				for q := range c {
@@ -1100,6 +1140,14 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 			nil, droppedGemmAdd|droppedGemmSparse)
 	}
 	return loss
+}
+
+// droppedAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func droppedAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // droppedRelu computes relu(z) = max(z, 0).

@@ -467,15 +467,25 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [352]float64
-	var a1 [288]float64
-	var z1 [288]float64
-	var a2 [224]float64
-	var z2 [224]float64
-	var a3 [160]float64
-	var z4 [96]float64
-	var p [96]float64
-	var sum [32]float64
+	// Each starts at a cache line: loopedAligned skips up to 7 values of its array.
+	var xtBuf [352 + 7]float64
+	xt := (*[352]float64)(loopedAligned(xtBuf[:]))
+	var a1Buf [288 + 7]float64
+	a1 := (*[288]float64)(loopedAligned(a1Buf[:]))
+	var z1Buf [288 + 7]float64
+	z1 := (*[288]float64)(loopedAligned(z1Buf[:]))
+	var a2Buf [224 + 7]float64
+	a2 := (*[224]float64)(loopedAligned(a2Buf[:]))
+	var z2Buf [224 + 7]float64
+	z2 := (*[224]float64)(loopedAligned(z2Buf[:]))
+	var a3Buf [160 + 7]float64
+	a3 := (*[160]float64)(loopedAligned(a3Buf[:]))
+	var z4Buf [96 + 7]float64
+	z4 := (*[96]float64)(loopedAligned(z4Buf[:]))
+	var pBuf [96 + 7]float64
+	p := (*[96]float64)(loopedAligned(pBuf[:]))
+	var sumBuf [32 + 7]float64
+	sum := (*[32]float64)(loopedAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -544,24 +554,43 @@ func (m *Looped) TrainWith(g *Looped, x, y, w, masks []float64) (loss float64) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [352]float64
-	var a1 [288]float64
-	var z1 [288]float64
-	var a2 [224]float64
-	var z2 [224]float64
-	var a3 [160]float64
-	var z4 [96]float64
-	var p [96]float64
-	var sum [32]float64
-	var a1t [288]float64
-	var z1t [288]float64
-	var a2t [224]float64
-	var z2t [224]float64
-	var a3t [160]float64
-	var d4 [96]float64
-	var d3 [160]float64
-	var d2 [224]float64
-	var d1 [288]float64
+	// Each starts at a cache line: loopedAligned skips up to 7 values of its array.
+	var xtBuf [352 + 7]float64
+	xt := (*[352]float64)(loopedAligned(xtBuf[:]))
+	var a1Buf [288 + 7]float64
+	a1 := (*[288]float64)(loopedAligned(a1Buf[:]))
+	var z1Buf [288 + 7]float64
+	z1 := (*[288]float64)(loopedAligned(z1Buf[:]))
+	var a2Buf [224 + 7]float64
+	a2 := (*[224]float64)(loopedAligned(a2Buf[:]))
+	var z2Buf [224 + 7]float64
+	z2 := (*[224]float64)(loopedAligned(z2Buf[:]))
+	var a3Buf [160 + 7]float64
+	a3 := (*[160]float64)(loopedAligned(a3Buf[:]))
+	var z4Buf [96 + 7]float64
+	z4 := (*[96]float64)(loopedAligned(z4Buf[:]))
+	var pBuf [96 + 7]float64
+	p := (*[96]float64)(loopedAligned(pBuf[:]))
+	var sumBuf [32 + 7]float64
+	sum := (*[32]float64)(loopedAligned(sumBuf[:]))
+	var a1tBuf [288 + 7]float64
+	a1t := (*[288]float64)(loopedAligned(a1tBuf[:]))
+	var z1tBuf [288 + 7]float64
+	z1t := (*[288]float64)(loopedAligned(z1tBuf[:]))
+	var a2tBuf [224 + 7]float64
+	a2t := (*[224]float64)(loopedAligned(a2tBuf[:]))
+	var z2tBuf [224 + 7]float64
+	z2t := (*[224]float64)(loopedAligned(z2tBuf[:]))
+	var a3tBuf [160 + 7]float64
+	a3t := (*[160]float64)(loopedAligned(a3tBuf[:]))
+	var d4Buf [96 + 7]float64
+	d4 := (*[96]float64)(loopedAligned(d4Buf[:]))
+	var d3Buf [160 + 7]float64
+	d3 := (*[160]float64)(loopedAligned(d3Buf[:]))
+	var d2Buf [224 + 7]float64
+	d2 := (*[224]float64)(loopedAligned(d2Buf[:]))
+	var d1Buf [288 + 7]float64
+	d1 := (*[288]float64)(loopedAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -667,6 +696,14 @@ func (m *Looped) TrainWith(g *Looped, x, y, w, masks []float64) (loss float64) {
 			nil, loopedGemmAdd)
 	}
 	return loss
+}
+
+// loopedAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func loopedAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // loopedGelu computes gelu(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))), the tanh

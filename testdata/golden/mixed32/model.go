@@ -341,13 +341,21 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [256]float32
-	var a1 [384]float32
-	var a2 [192]float32
-	var z2 [192]float32
-	var z3 [128]float32
-	var p [128]float32
-	var sum [32]float32
+	// Each starts at a cache line: smallAligned skips up to 15 values of its array.
+	var xtBuf [256 + 15]float32
+	xt := (*[256]float32)(smallAligned(xtBuf[:]))
+	var a1Buf [384 + 15]float32
+	a1 := (*[384]float32)(smallAligned(a1Buf[:]))
+	var a2Buf [192 + 15]float32
+	a2 := (*[192]float32)(smallAligned(a2Buf[:]))
+	var z2Buf [192 + 15]float32
+	z2 := (*[192]float32)(smallAligned(z2Buf[:]))
+	var z3Buf [128 + 15]float32
+	z3 := (*[128]float32)(smallAligned(z3Buf[:]))
+	var pBuf [128 + 15]float32
+	p := (*[128]float32)(smallAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(smallAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -409,19 +417,33 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [256]float32
-	var a1 [384]float32
-	var a2 [192]float32
-	var z2 [192]float32
-	var z3 [128]float32
-	var p [128]float32
-	var sum [32]float32
-	var a1t [384]float32
-	var a2t [192]float32
-	var z2t [192]float32
-	var d3 [128]float32
-	var d2 [192]float32
-	var d1 [384]float32
+	// Each starts at a cache line: smallAligned skips up to 15 values of its array.
+	var xtBuf [256 + 15]float32
+	xt := (*[256]float32)(smallAligned(xtBuf[:]))
+	var a1Buf [384 + 15]float32
+	a1 := (*[384]float32)(smallAligned(a1Buf[:]))
+	var a2Buf [192 + 15]float32
+	a2 := (*[192]float32)(smallAligned(a2Buf[:]))
+	var z2Buf [192 + 15]float32
+	z2 := (*[192]float32)(smallAligned(z2Buf[:]))
+	var z3Buf [128 + 15]float32
+	z3 := (*[128]float32)(smallAligned(z3Buf[:]))
+	var pBuf [128 + 15]float32
+	p := (*[128]float32)(smallAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(smallAligned(sumBuf[:]))
+	var a1tBuf [384 + 15]float32
+	a1t := (*[384]float32)(smallAligned(a1tBuf[:]))
+	var a2tBuf [192 + 15]float32
+	a2t := (*[192]float32)(smallAligned(a2tBuf[:]))
+	var z2tBuf [192 + 15]float32
+	z2t := (*[192]float32)(smallAligned(z2tBuf[:]))
+	var d3Buf [128 + 15]float32
+	d3 := (*[128]float32)(smallAligned(d3Buf[:]))
+	var d2Buf [192 + 15]float32
+	d2 := (*[192]float32)(smallAligned(d2Buf[:]))
+	var d1Buf [384 + 15]float32
+	d1 := (*[384]float32)(smallAligned(d1Buf[:]))
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -506,6 +528,14 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 			nil, smallGemmAdd)
 	}
 	return loss
+}
+
+// smallAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 15 values, which buf must have to spare.
+func smallAligned(buf []float32) []float32 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/4:]
 }
 
 // smallLeakyRelu0_01 computes leaky_relu(z) = z if z > 0 else α·z = max(z, α·z), α

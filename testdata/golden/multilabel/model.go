@@ -235,9 +235,13 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [192]float64
-	var a1 [160]float64
-	var z2 [96]float64
+	// Each starts at a cache line: taggerAligned skips up to 7 values of its array.
+	var xtBuf [192 + 7]float64
+	xt := (*[192]float64)(taggerAligned(xtBuf[:]))
+	var a1Buf [160 + 7]float64
+	a1 := (*[160]float64)(taggerAligned(a1Buf[:]))
+	var z2Buf [96 + 7]float64
+	z2 := (*[96]float64)(taggerAligned(z2Buf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -294,12 +298,19 @@ func (m *Tagger) TrainWith(g *Tagger, x, y, w, masks []float64) (loss float64) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [192]float64
-	var a1 [160]float64
-	var z2 [96]float64
-	var a1t [160]float64
-	var d2 [96]float64
-	var d1 [160]float64
+	// Each starts at a cache line: taggerAligned skips up to 7 values of its array.
+	var xtBuf [192 + 7]float64
+	xt := (*[192]float64)(taggerAligned(xtBuf[:]))
+	var a1Buf [160 + 7]float64
+	a1 := (*[160]float64)(taggerAligned(a1Buf[:]))
+	var z2Buf [96 + 7]float64
+	z2 := (*[96]float64)(taggerAligned(z2Buf[:]))
+	var a1tBuf [160 + 7]float64
+	a1t := (*[160]float64)(taggerAligned(a1tBuf[:]))
+	var d2Buf [96 + 7]float64
+	d2 := (*[96]float64)(taggerAligned(d2Buf[:]))
+	var d1Buf [160 + 7]float64
+	d1 := (*[160]float64)(taggerAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -359,6 +370,14 @@ func (m *Tagger) TrainWith(g *Tagger, x, y, w, masks []float64) (loss float64) {
 			taggerGemmAdd)
 	}
 	return loss
+}
+
+// taggerAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func taggerAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // taggerElu1 computes elu(z) = z if z > 0 else α(e^z − 1), α = 1.

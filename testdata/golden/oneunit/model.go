@@ -182,9 +182,13 @@ func (m *Tiny) ForwardBatch(dst, x []float32) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [32]float32
-	var a1 [32]float32
-	var z2 [32]float32
+	// Each starts at a cache line: tinyAligned skips up to 15 values of its array.
+	var xtBuf [32 + 15]float32
+	xt := (*[32]float32)(tinyAligned(xtBuf[:]))
+	var a1Buf [32 + 15]float32
+	a1 := (*[32]float32)(tinyAligned(a1Buf[:]))
+	var z2Buf [32 + 15]float32
+	z2 := (*[32]float32)(tinyAligned(z2Buf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -256,12 +260,19 @@ func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [32]float32
-	var a1 [32]float32
-	var z2 [32]float32
-	var a1t [32]float32
-	var d2 [32]float32
-	var d1 [32]float32
+	// Each starts at a cache line: tinyAligned skips up to 15 values of its array.
+	var xtBuf [32 + 15]float32
+	xt := (*[32]float32)(tinyAligned(xtBuf[:]))
+	var a1Buf [32 + 15]float32
+	a1 := (*[32]float32)(tinyAligned(a1Buf[:]))
+	var z2Buf [32 + 15]float32
+	z2 := (*[32]float32)(tinyAligned(z2Buf[:]))
+	var a1tBuf [32 + 15]float32
+	a1t := (*[32]float32)(tinyAligned(a1tBuf[:]))
+	var d2Buf [32 + 15]float32
+	d2 := (*[32]float32)(tinyAligned(d2Buf[:]))
+	var d1Buf [32 + 15]float32
+	d1 := (*[32]float32)(tinyAligned(d1Buf[:]))
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -316,6 +327,14 @@ func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
 			tinyGemmAdd)
 	}
 	return loss
+}
+
+// tinyAligned returns buf from its first value at a 64-byte boundary, the start of
+// a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 15 values, which buf must have to spare.
+func tinyAligned(buf []float32) []float32 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/4:]
 }
 
 // tinySigmoid computes σ(z) = 1/(1+e^−z).

@@ -246,9 +246,13 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [160]float64
-	var a1 [128]float64
-	var z2 [32]float64
+	// Each starts at a cache line: binaryAligned skips up to 7 values of its array.
+	var xtBuf [160 + 7]float64
+	xt := (*[160]float64)(binaryAligned(xtBuf[:]))
+	var a1Buf [128 + 7]float64
+	a1 := (*[128]float64)(binaryAligned(a1Buf[:]))
+	var z2Buf [32 + 7]float64
+	z2 := (*[32]float64)(binaryAligned(z2Buf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -320,12 +324,19 @@ func (m *Binary) TrainWith(g *Binary, x, y, w, masks []float64) (loss float64) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [160]float64
-	var a1 [128]float64
-	var z2 [32]float64
-	var a1t [128]float64
-	var d2 [32]float64
-	var d1 [128]float64
+	// Each starts at a cache line: binaryAligned skips up to 7 values of its array.
+	var xtBuf [160 + 7]float64
+	xt := (*[160]float64)(binaryAligned(xtBuf[:]))
+	var a1Buf [128 + 7]float64
+	a1 := (*[128]float64)(binaryAligned(a1Buf[:]))
+	var z2Buf [32 + 7]float64
+	z2 := (*[32]float64)(binaryAligned(z2Buf[:]))
+	var a1tBuf [128 + 7]float64
+	a1t := (*[128]float64)(binaryAligned(a1tBuf[:]))
+	var d2Buf [32 + 7]float64
+	d2 := (*[32]float64)(binaryAligned(d2Buf[:]))
+	var d1Buf [128 + 7]float64
+	d1 := (*[128]float64)(binaryAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -380,6 +391,14 @@ func (m *Binary) TrainWith(g *Binary, x, y, w, masks []float64) (loss float64) {
 			binaryGemmAdd)
 	}
 	return loss
+}
+
+// binaryAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func binaryAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // binaryTanh computes tanh(z).

@@ -639,12 +639,19 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [64]float32
-	var a1 [960]float32
-	var a2 [64]float32
-	var z3 [480]float32
-	var p [480]float32
-	var sum [32]float32
+	// Each starts at a cache line: smallAligned skips up to 15 values of its array.
+	var xtBuf [64 + 15]float32
+	xt := (*[64]float32)(smallAligned(xtBuf[:]))
+	var a1Buf [960 + 15]float32
+	a1 := (*[960]float32)(smallAligned(a1Buf[:]))
+	var a2Buf [64 + 15]float32
+	a2 := (*[64]float32)(smallAligned(a2Buf[:]))
+	var z3Buf [480 + 15]float32
+	z3 := (*[480]float32)(smallAligned(z3Buf[:]))
+	var pBuf [480 + 15]float32
+	p := (*[480]float32)(smallAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(smallAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -717,17 +724,29 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [64]float32
-	var a1 [960]float32
-	var a2 [64]float32
-	var z3 [480]float32
-	var p [480]float32
-	var sum [32]float32
-	var a1t [960]float32
-	var a2t [64]float32
-	var d3 [480]float32
-	var d2 [64]float32
-	var d1 [960]float32
+	// Each starts at a cache line: smallAligned skips up to 15 values of its array.
+	var xtBuf [64 + 15]float32
+	xt := (*[64]float32)(smallAligned(xtBuf[:]))
+	var a1Buf [960 + 15]float32
+	a1 := (*[960]float32)(smallAligned(a1Buf[:]))
+	var a2Buf [64 + 15]float32
+	a2 := (*[64]float32)(smallAligned(a2Buf[:]))
+	var z3Buf [480 + 15]float32
+	z3 := (*[480]float32)(smallAligned(z3Buf[:]))
+	var pBuf [480 + 15]float32
+	p := (*[480]float32)(smallAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(smallAligned(sumBuf[:]))
+	var a1tBuf [960 + 15]float32
+	a1t := (*[960]float32)(smallAligned(a1tBuf[:]))
+	var a2tBuf [64 + 15]float32
+	a2t := (*[64]float32)(smallAligned(a2tBuf[:]))
+	var d3Buf [480 + 15]float32
+	d3 := (*[480]float32)(smallAligned(d3Buf[:]))
+	var d2Buf [64 + 15]float32
+	d2 := (*[64]float32)(smallAligned(d2Buf[:]))
+	var d1Buf [960 + 15]float32
+	d1 := (*[960]float32)(smallAligned(d1Buf[:]))
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -799,6 +818,14 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 			nil, smallGemmAdd|smallGemmSparse)
 	}
 	return loss
+}
+
+// smallAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 15 values, which buf must have to spare.
+func smallAligned(buf []float32) []float32 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/4:]
 }
 
 // smallRelu computes relu(z) = max(z, 0).

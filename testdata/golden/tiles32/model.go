@@ -327,13 +327,21 @@ func (m *Tiles) ForwardBatch(dst, x []float32) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [1184]float32
-	var a1 [3200]float32
-	var a2 [2240]float32
-	var a3 [608]float32
-	var z4 [320]float32
-	var p [320]float32
-	var sum [32]float32
+	// Each starts at a cache line: tilesAligned skips up to 15 values of its array.
+	var xtBuf [1184 + 15]float32
+	xt := (*[1184]float32)(tilesAligned(xtBuf[:]))
+	var a1Buf [3200 + 15]float32
+	a1 := (*[3200]float32)(tilesAligned(a1Buf[:]))
+	var a2Buf [2240 + 15]float32
+	a2 := (*[2240]float32)(tilesAligned(a2Buf[:]))
+	var a3Buf [608 + 15]float32
+	a3 := (*[608]float32)(tilesAligned(a3Buf[:]))
+	var z4Buf [320 + 15]float32
+	z4 := (*[320]float32)(tilesAligned(z4Buf[:]))
+	var pBuf [320 + 15]float32
+	p := (*[320]float32)(tilesAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(tilesAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -396,20 +404,35 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [1184]float32
-	var a1 [3200]float32
-	var a2 [2240]float32
-	var a3 [608]float32
-	var z4 [320]float32
-	var p [320]float32
-	var sum [32]float32
-	var a1t [3200]float32
-	var a2t [2240]float32
-	var a3t [608]float32
-	var d4 [320]float32
-	var d3 [608]float32
-	var d2 [2240]float32
-	var d1 [3200]float32
+	// Each starts at a cache line: tilesAligned skips up to 15 values of its array.
+	var xtBuf [1184 + 15]float32
+	xt := (*[1184]float32)(tilesAligned(xtBuf[:]))
+	var a1Buf [3200 + 15]float32
+	a1 := (*[3200]float32)(tilesAligned(a1Buf[:]))
+	var a2Buf [2240 + 15]float32
+	a2 := (*[2240]float32)(tilesAligned(a2Buf[:]))
+	var a3Buf [608 + 15]float32
+	a3 := (*[608]float32)(tilesAligned(a3Buf[:]))
+	var z4Buf [320 + 15]float32
+	z4 := (*[320]float32)(tilesAligned(z4Buf[:]))
+	var pBuf [320 + 15]float32
+	p := (*[320]float32)(tilesAligned(pBuf[:]))
+	var sumBuf [32 + 15]float32
+	sum := (*[32]float32)(tilesAligned(sumBuf[:]))
+	var a1tBuf [3200 + 15]float32
+	a1t := (*[3200]float32)(tilesAligned(a1tBuf[:]))
+	var a2tBuf [2240 + 15]float32
+	a2t := (*[2240]float32)(tilesAligned(a2tBuf[:]))
+	var a3tBuf [608 + 15]float32
+	a3t := (*[608]float32)(tilesAligned(a3tBuf[:]))
+	var d4Buf [320 + 15]float32
+	d4 := (*[320]float32)(tilesAligned(d4Buf[:]))
+	var d3Buf [608 + 15]float32
+	d3 := (*[608]float32)(tilesAligned(d3Buf[:]))
+	var d2Buf [2240 + 15]float32
+	d2 := (*[2240]float32)(tilesAligned(d2Buf[:]))
+	var d1Buf [3200 + 15]float32
+	d1 := (*[3200]float32)(tilesAligned(d1Buf[:]))
 	one := [1]float32{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -501,6 +524,14 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 			nil, nil, tilesGemmAdd|tilesGemmSparse)
 	}
 	return loss
+}
+
+// tilesAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 15 values, which buf must have to spare.
+func tilesAligned(buf []float32) []float32 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/4:]
 }
 
 // tilesReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

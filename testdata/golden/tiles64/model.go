@@ -271,10 +271,15 @@ func (m *Tiles) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [736]float64
-	var a1 [1440]float64
-	var a2 [416]float64
-	var z3 [160]float64
+	// Each starts at a cache line: tilesAligned skips up to 7 values of its array.
+	var xtBuf [736 + 7]float64
+	xt := (*[736]float64)(tilesAligned(xtBuf[:]))
+	var a1Buf [1440 + 7]float64
+	a1 := (*[1440]float64)(tilesAligned(a1Buf[:]))
+	var a2Buf [416 + 7]float64
+	a2 := (*[416]float64)(tilesAligned(a2Buf[:]))
+	var z3Buf [160 + 7]float64
+	z3 := (*[160]float64)(tilesAligned(z3Buf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -335,15 +340,25 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float64) (loss float64) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [736]float64
-	var a1 [1440]float64
-	var a2 [416]float64
-	var z3 [160]float64
-	var a1t [1440]float64
-	var a2t [416]float64
-	var d3 [160]float64
-	var d2 [416]float64
-	var d1 [1440]float64
+	// Each starts at a cache line: tilesAligned skips up to 7 values of its array.
+	var xtBuf [736 + 7]float64
+	xt := (*[736]float64)(tilesAligned(xtBuf[:]))
+	var a1Buf [1440 + 7]float64
+	a1 := (*[1440]float64)(tilesAligned(a1Buf[:]))
+	var a2Buf [416 + 7]float64
+	a2 := (*[416]float64)(tilesAligned(a2Buf[:]))
+	var z3Buf [160 + 7]float64
+	z3 := (*[160]float64)(tilesAligned(z3Buf[:]))
+	var a1tBuf [1440 + 7]float64
+	a1t := (*[1440]float64)(tilesAligned(a1tBuf[:]))
+	var a2tBuf [416 + 7]float64
+	a2t := (*[416]float64)(tilesAligned(a2tBuf[:]))
+	var d3Buf [160 + 7]float64
+	d3 := (*[160]float64)(tilesAligned(d3Buf[:]))
+	var d2Buf [416 + 7]float64
+	d2 := (*[416]float64)(tilesAligned(d2Buf[:]))
+	var d1Buf [1440 + 7]float64
+	d1 := (*[1440]float64)(tilesAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -418,6 +433,14 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float64) (loss float64) {
 			nil, nil, tilesGemmAdd|tilesGemmSparse)
 	}
 	return loss
+}
+
+// tilesAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func tilesAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // tilesReluDeriv computes relu'(z) = 1 if z > 0 else 0, read off a = relu(z).

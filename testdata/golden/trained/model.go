@@ -361,11 +361,17 @@ func (m *Flower) ForwardBatch(dst, x []float64) {
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
-	var xt [128]float64
-	var a1 [256]float64
-	var z2 [96]float64
-	var p [96]float64
-	var sum [32]float64
+	// Each starts at a cache line: flowerAligned skips up to 7 values of its array.
+	var xtBuf [128 + 7]float64
+	xt := (*[128]float64)(flowerAligned(xtBuf[:]))
+	var a1Buf [256 + 7]float64
+	a1 := (*[256]float64)(flowerAligned(a1Buf[:]))
+	var z2Buf [96 + 7]float64
+	z2 := (*[96]float64)(flowerAligned(z2Buf[:]))
+	var pBuf [96 + 7]float64
+	p := (*[96]float64)(flowerAligned(pBuf[:]))
+	var sumBuf [32 + 7]float64
+	sum := (*[32]float64)(flowerAligned(sumBuf[:]))
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
 		// Whole tiles of the kernel: the columns past c are computed and never read.
@@ -434,14 +440,23 @@ func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
 	// Sample-major, for the backward pass: a1t[q*n+i], δ in d1[q*n+i], n units.
-	var xt [128]float64
-	var a1 [256]float64
-	var z2 [96]float64
-	var p [96]float64
-	var sum [32]float64
-	var a1t [256]float64
-	var d2 [96]float64
-	var d1 [256]float64
+	// Each starts at a cache line: flowerAligned skips up to 7 values of its array.
+	var xtBuf [128 + 7]float64
+	xt := (*[128]float64)(flowerAligned(xtBuf[:]))
+	var a1Buf [256 + 7]float64
+	a1 := (*[256]float64)(flowerAligned(a1Buf[:]))
+	var z2Buf [96 + 7]float64
+	z2 := (*[96]float64)(flowerAligned(z2Buf[:]))
+	var pBuf [96 + 7]float64
+	p := (*[96]float64)(flowerAligned(pBuf[:]))
+	var sumBuf [32 + 7]float64
+	sum := (*[32]float64)(flowerAligned(sumBuf[:]))
+	var a1tBuf [256 + 7]float64
+	a1t := (*[256]float64)(flowerAligned(a1tBuf[:]))
+	var d2Buf [96 + 7]float64
+	d2 := (*[96]float64)(flowerAligned(d2Buf[:]))
+	var d1Buf [256 + 7]float64
+	d1 := (*[256]float64)(flowerAligned(d1Buf[:]))
 	one := [1]float64{1} // 1ᵀ, read at every sample: the sum over them
 	for base := 0; base < n; base += 32 {
 		c := min(32, n-base)
@@ -495,6 +510,14 @@ func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 			flowerGemmAdd|flowerGemmSparse)
 	}
 	return loss
+}
+
+// flowerAligned returns buf from its first value at a 64-byte boundary, the start
+// of a cache line, so that no vector load of the kernels straddles two lines. It
+// skips up to 7 values, which buf must have to spare.
+func flowerAligned(buf []float64) []float64 {
+	off := uintptr(unsafe.Pointer(&buf[0])) % 64
+	return buf[(64-off)%64/8:]
 }
 
 // FlowerClasses names the classes of Flower, in the order of its outputs.

@@ -162,7 +162,7 @@ func (e *emitter) toSampleMajor(g *Group, from, to string, n int) {
 // chunkStep emits one layer of the backward pass over the chunk, δ
 // sample-major:
 //
-//	∂L/∂W3 += Δ3ᵀ·A2:  wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, ∂W3, 512, nil, wideGemmAdd)
+//	∂L/∂W3 += Δ3ᵀ·A2:  wideGemm(10, 512, c, d3[:], 1, 10, a2t[:], 512, ∂W3, 512, nil, gradMode)
 //	D2 = Δ3·W3:        wideGemm(c, 512, 10, d3[:], 10, 1, W3, 512, d2[:], 512, nil, wideGemmSet)
 func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	l := st.Layer
@@ -174,13 +174,13 @@ func (e *emitter) chunkStep(g *Group, st *ir.Step) {
 	g.Comment(fmt.Sprintf("Layer %d: ∂L/∂b%d += Σ_q δ%d_q = 1ᵀ·Δ%d and ∂L/∂W%d += Σ_q δ%d_q·%s_qᵀ = Δ%dᵀ·%s over the samples q, products of the sample-major matrices.",
 		l.N, l.N, l.N, l.N, l.N, l.N, inName, l.N, inName))
 	g.Id(e.gemm()).Call(Lit(1), Lit(l.Out), Id("c"), Id("one").Index(Op(":")), Lit(0), Lit(0),
-		Id(st.Delta).Index(Op(":")), Lit(l.Out), Id("g").Dot(l.B).Index(Op(":")), Lit(l.Out), Nil(), Nil(), e.gemmAdd())
+		Id(st.Delta).Index(Op(":")), Lit(l.Out), Id("g").Dot(l.B).Index(Op(":")), Lit(l.Out), Nil(), Nil(), Id("gradMode"))
 	input := Id(in).Index(Op(":"))
 	if st.Below == nil {
 		input = Id(in) // the chunk's samples, a slice already
 	}
 	g.Id(e.gemm()).Call(Lit(l.Out), Lit(l.In), Id("c"), Id(st.Delta).Index(Op(":")), Lit(1), Lit(l.Out),
-		input, Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.deltaMode(st, e.gemmAdd()))
+		input, Lit(inRow), e.flat(Id("g"), l), Lit(l.In), Nil(), Nil(), e.deltaMode(st, Id("gradMode")))
 	if st.Below == nil {
 		return
 	}
@@ -429,9 +429,16 @@ func (e *emitter) chunkSoftmax(g *Group, training bool) {
 	})
 }
 
-// trainChunked emits the body of TrainWith for a chunked model.
+// trainChunked emits the body of train for a chunked model.
 func (e *emitter) trainChunked(g *Group) {
 	m := e.m
+	g.Comment("The mode of the products into g: the first chunk's set g for Gradient, every")
+	g.Comment("other chunk's add to it.")
+	g.Id("gradMode").Op(":=").Add(e.gemmAdd())
+	g.If(Op("!").Id("add")).Block(
+		Id("gradMode").Op("=").Add(e.gemmSet()),
+		If(Id("n").Op("==").Lit(0)).Block(Op("*").Id("g").Op("=").Id(m.Name).Values()),
+	)
 	e.chunkLoop(g, true, func(g *Group) {
 		e.chunkForward(g, true)
 		g.Comment("The outputs of the hidden layers, sample-major, for the backward pass.")
@@ -454,6 +461,7 @@ func (e *emitter) trainChunked(g *Group) {
 		for _, st := range m.Backward {
 			e.chunkStep(g, st)
 		}
+		g.Id("gradMode").Op("=").Add(e.gemmAdd())
 	})
 }
 

@@ -7,13 +7,15 @@
 //	                        layout), Forward and Predict for inference, Trace and
 //	                        Backward for training (the chain rule written out layer by
 //	                        layer), ForwardBatch and TrainBatch over a mini-batch, and
-//	                        TrainWith, TrainBatch with sample weights and dropout masks
+//	                        TrainWith, TrainBatch with sample weights and dropout masks,
+//	                        and Gradient, which writes the gradient rather than adding it
 //	iris_weights.bin        built-in trained parameters too large for literals (ir.Model.AttachTrained)
 //	iris_amd64.s, _amd64.go the kernels in assembly with AVX2 and FMA, gemm and gemv with AVX-512F
 //	                        too, and their declarations
 //	iris_arm64.s, _arm64.go the kernels with NEON
 //	iris_other.go           the plain Go kernels, for other architectures and -tags purego
-//	iris_test.go            with test: a finite-difference check, allocations, benchmarks
+//	iris_test.go            with test: a finite-difference check, Gradient against
+//	                        TrainWith, allocations, benchmarks
 //	iris_kernels_test.go    with test: each kernel against its plain Go version
 //	iris_kernels_amd64_test.go  with test: the same with AVX-512 turned off, where it is on,
 //	                        and with the AVX-512 gemv's other form

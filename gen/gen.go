@@ -230,16 +230,18 @@ func (e *emitter) batch() {
 		return Parens(Op("*").Index(Id(size)).Add(e.T())).Call(Id(s).Index(Id(i).Op("*").Id(size).Op(":")))
 	}
 	rows := func(s, size string) *Statement { return rowsAt(s, size, "k") }
-	check := func(method string) *Statement {
-		return If(Len(Id("x")).Op("!=").Id("n").Op("*").Id(n.Inputs).Op("||").Len(Id(map[string]string{"ForwardBatch": "dst", "TrainWith": "y"}[method])).Op("!=").Id("n").Op("*").Id(n.Outputs)).Block(
-			Panic(Lit(fmt.Sprintf("%s.%s: the slices hold different numbers of samples", m.Name, method))),
+	// check panics unless x and out, dst or y, hold the same number of
+	// samples; what names the method or methods that take them.
+	check := func(what, out string) *Statement {
+		return If(Len(Id("x")).Op("!=").Id("n").Op("*").Id(n.Inputs).Op("||").Len(Id(out)).Op("!=").Id("n").Op("*").Id(n.Outputs)).Block(
+			Panic(Lit(fmt.Sprintf("%s: the slices hold different numbers of samples", what))),
 		)
 	}
 	e.docf(`ForwardBatch computes Forward for each of the samples in x, %s features
 each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inputs, n.Outputs, e.chunkDoc(true))
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("ForwardBatch").Params(Id("dst"), Id("x").Index().Add(e.T())).BlockFunc(func(g *Group) {
 		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
-		g.Add(check("ForwardBatch"))
+		g.Add(check(m.Name+".ForwardBatch", "dst"))
 		// The samples one at a time, i each; a classifier's head, here on
 		// the logits and writing into dst, has one call fewer per sample
 		// than Forward: tiny's purego thr256 took 0.88× the time.
@@ -274,11 +276,25 @@ number of samples for means.
 
 w, if not nil, holds a weight per sample, which multiplies its loss and so
 its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc(e.trainChunksOptional()))
-	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainWith").Params(Id("g").Op("*").Id(m.Name), Id("x"), Id("y"), Id("w"), Id("masks").Index().Add(e.T())).Params(Id("loss").Add(e.T())).BlockFunc(func(g *Group) {
+	params := []Code{Id("g").Op("*").Id(m.Name), Id("x"), Id("y"), Id("w"), Id("masks").Index().Add(e.T())}
+	args := []Code{Id("g"), Id("x"), Id("y"), Id("w"), Id("masks")}
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainWith").Params(params...).Params(Id("loss").Add(e.T())).Block(
+		Return(Id("m").Dot("train").Call(append(args, True())...)),
+	)
+	e.docf(`Gradient is TrainWith writing the sum of the gradients into g rather than
+adding it, so that what g held before does not matter: a training step
+need not clear g first, and the products of its first chunk write g
+without reading it.`)
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Gradient").Params(params...).Params(Id("loss").Add(e.T())).Block(
+		Return(Id("m").Dot("train").Call(append(args, False())...)),
+	)
+	what := m.Name + ".TrainWith/Gradient"
+	e.docf(`train is TrainWith where add is set, Gradient where it is not.`)
+	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("train").Params(append(params, Id("add").Bool())...).Params(Id("loss").Add(e.T())).BlockFunc(func(g *Group) {
 		g.Id("n").Op(":=").Len(Id("x")).Op("/").Id(n.Inputs)
-		g.Add(check("TrainWith"))
+		g.Add(check(what, "y"))
 		g.If(Id("w").Op("!=").Nil().Op("&&").Len(Id("w")).Op("!=").Id("n").Op("||").Id("masks").Op("!=").Nil().Op("&&").Len(Id("masks")).Op("!=").Id("n").Op("*").Id(n.Masks)).Block(
-			Panic(Lit(fmt.Sprintf("%s.TrainWith: w or masks hold another number of samples", m.Name))),
+			Panic(Lit(what + ": w or masks hold another number of samples")),
 		)
 		if m.Chunk == 0 {
 			e.trainSamples(g, rows)
@@ -299,9 +315,12 @@ its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc(e.trainChunks
 	}
 }
 
-// trainSamples emits the body of TrainWith for a model that trains one
-// sample at a time:
+// trainSamples emits the body of train for a model that trains one sample
+// at a time:
 //
+//	if !add {
+//		*g = Iris{}
+//	}
 //	var s IrisTrace
 //	for k := range n {
 //		xk := (*[IrisInputs]float64)(x[k*IrisInputs:])
@@ -312,6 +331,8 @@ its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc(e.trainChunks
 //	}
 func (e *emitter) trainSamples(g *Group, rows func(s, size string) *Statement) {
 	m, n := e.m, e.m.Names
+	g.Comment("Gradient's sums start from zero, TrainWith's from g.")
+	g.If(Op("!").Id("add")).Block(Op("*").Id("g").Op("=").Id(m.Name).Values())
 	g.Var().Id("s").Id(n.Trace)
 	g.For(Id("k").Op(":=").Range().Id("n")).BlockFunc(func(g *Group) {
 		g.Id("xk").Op(":=").Add(rows("x", n.Inputs))

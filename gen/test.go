@@ -108,38 +108,7 @@ func Test{{.Name}}Gradient(t *testing.T) {
 	for i := range p {
 		p[i] += {{.Float}}(0.1 * r.NormFloat64())
 	}
-	x := make([]{{.Float}}, n*{{.Names.Inputs}})
-	for i := range x {
-		x[i] = {{.Float}}(r.NormFloat64())
-	}
-	y := make([]{{.Float}}, n*{{.Names.Outputs}})
-	for k := range n {
-		row := y[k*{{.Names.Outputs}} : (k+1)*{{.Names.Outputs}}]
-{{- if .OneHot}}
-		row[r.IntN(len(row))] = 1
-{{- else if .Bits}}
-		for j := range row {
-			row[j] = {{.Float}}(r.IntN(2))
-		}
-{{- else}}
-		for j := range row {
-			row[j] = {{.Float}}(r.NormFloat64())
-		}
-{{- end}}
-	}
-	w := make([]{{.Float}}, n)
-	for k := range w {
-		w[k] = {{.Float}}(0.5 + r.Float64())
-	}
-{{- if .Masks}}
-	// Masks of 0, 1 or 2: the gradient is linear in them, whatever 1/(1−p) is.
-	masks := make([]{{.Float}}, n*{{.Names.Masks}})
-	for i := range masks {
-		masks[i] = {{.Float}}(r.IntN(3))
-	}
-{{- else}}
-	var masks []{{.Float}} // {{.Name}} has no dropout
-{{- end}}
+	x, y, w, masks := random{{.Name}}Batch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch {{.Name}}
@@ -174,7 +143,72 @@ func Test{{.Name}}Gradient(t *testing.T) {
 	}
 }
 
-// Test{{.Name}}Allocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// random{{.Name}}Batch returns n random samples, their targets and weights{{if .Masks}},
+// and random dropout masks{{end}}.
+func random{{.Name}}Batch(r *rand.Rand, n int) (x, y, w, masks []{{.Float}}) {
+	x = make([]{{.Float}}, n*{{.Names.Inputs}})
+	for i := range x {
+		x[i] = {{.Float}}(r.NormFloat64())
+	}
+	y = make([]{{.Float}}, n*{{.Names.Outputs}})
+	for k := range n {
+		row := y[k*{{.Names.Outputs}} : (k+1)*{{.Names.Outputs}}]
+{{- if .OneHot}}
+		row[r.IntN(len(row))] = 1
+{{- else if .Bits}}
+		for j := range row {
+			row[j] = {{.Float}}(r.IntN(2))
+		}
+{{- else}}
+		for j := range row {
+			row[j] = {{.Float}}(r.NormFloat64())
+		}
+{{- end}}
+	}
+	w = make([]{{.Float}}, n)
+	for k := range w {
+		w[k] = {{.Float}}(0.5 + r.Float64())
+	}
+{{- if .Masks}}
+	// Masks of 0, 1 or 2: the gradient is linear in them, whatever 1/(1−p) is.
+	masks = make([]{{.Float}}, n*{{.Names.Masks}})
+	for i := range masks {
+		masks[i] = {{.Float}}(r.IntN(3))
+	}
+{{- end}}
+	return x, y, w, masks
+}
+
+// Test{{.Name}}GradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func Test{{.Name}}GradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m {{.Name}}
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := random{{.Name}}Batch(r, n)
+		var sum, set {{.Name}}
+		p := set.Params()
+		for i := range p {
+			p[i] = {{.Float}}(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n, i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// Test{{.Name}}Allocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func Test{{.Name}}Allocs(t *testing.T) {
 	var m, g {{.Name}}
 	m.Init({{.Names.Seed}})
@@ -191,6 +225,9 @@ func Test{{.Name}}Allocs(t *testing.T) {
 	ms := make([]{{.Float}}, 8*{{.Names.Masks}})
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

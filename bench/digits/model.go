@@ -346,12 +346,33 @@ func (m *Digits) TrainBatch(g *Digits, x, y []float32) (loss float32) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Digits) Gradient(g *Digits, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Digits) train(g *Digits, x, y, w, masks []float32, add bool) (loss float32) {
 	n := len(x) / DigitsInputs
 	if len(x) != n*DigitsInputs || len(y) != n*DigitsOutputs {
-		panic("Digits.TrainWith: the slices hold different numbers of samples")
+		panic("Digits.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*DigitsMasks {
-		panic("Digits.TrainWith: w or masks hold another number of samples")
+		panic("Digits.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := digitsGemmAdd
+	if !add {
+		gradMode = digitsGemmSet
+		if n == 0 {
+			*g = Digits{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -424,9 +445,9 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		digitsGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, digitsGemmAdd)
+		digitsGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, gradMode)
 		digitsGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32),
-			32, nil, nil, digitsGemmAdd)
+			32, nil, nil, gradMode)
 		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, with W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] (the rows
 		// of W3 weighted by δ3): the rows of Δ3·W3, masked to 0 where a2 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -434,9 +455,9 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 			nil, a2t[:], digitsGemmSet|digitsGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		digitsGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, digitsGemmAdd)
+		digitsGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, gradMode)
 		digitsGemm(32, 64, c, d2[:], 1, 32, a1t[:], 64, unsafe.Slice(&g.W2[0][0], 32*64),
-			64, nil, nil, digitsGemmAdd|digitsGemmSparse)
+			64, nil, nil, gradMode|digitsGemmSparse)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -444,9 +465,10 @@ func (m *Digits) TrainWith(g *Digits, x, y, w, masks []float32) (loss float32) {
 			nil, a1t[:], digitsGemmSet|digitsGemmMask|digitsGemmSparse)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		digitsGemm(1, 64, c, one[:], 0, 0, d1[:], 64, g.B1[:], 64, nil, nil, digitsGemmAdd)
+		digitsGemm(1, 64, c, one[:], 0, 0, d1[:], 64, g.B1[:], 64, nil, nil, gradMode)
 		digitsGemm(64, 64, c, d1[:], 1, 64, xc, 64, unsafe.Slice(&g.W1[0][0], 64*64), 64,
-			nil, nil, digitsGemmAdd|digitsGemmSparse)
+			nil, nil, gradMode|digitsGemmSparse)
+		gradMode = digitsGemmAdd
 	}
 	return loss
 }

@@ -345,12 +345,33 @@ func (m *Mnist) TrainBatch(g *Mnist, x, y []float32) (loss float32) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Mnist) TrainWith(g *Mnist, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Mnist) Gradient(g *Mnist, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Mnist) train(g *Mnist, x, y, w, masks []float32, add bool) (loss float32) {
 	n := len(x) / MnistInputs
 	if len(x) != n*MnistInputs || len(y) != n*MnistOutputs {
-		panic("Mnist.TrainWith: the slices hold different numbers of samples")
+		panic("Mnist.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*MnistMasks {
-		panic("Mnist.TrainWith: w or masks hold another number of samples")
+		panic("Mnist.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := mnistGemmAdd
+	if !add {
+		gradMode = mnistGemmSet
+		if n == 0 {
+			*g = Mnist{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -423,9 +444,9 @@ func (m *Mnist) TrainWith(g *Mnist, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		mnistGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, mnistGemmAdd)
+		mnistGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, gradMode)
 		mnistGemm(10, 64, c, d3[:], 1, 10, a2t[:], 64, unsafe.Slice(&g.W3[0][0], 10*64), 64,
-			nil, nil, mnistGemmAdd)
+			nil, nil, gradMode)
 		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, with W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] (the rows
 		// of W3 weighted by δ3): the rows of Δ3·W3, masked to 0 where a2 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -433,9 +454,9 @@ func (m *Mnist) TrainWith(g *Mnist, x, y, w, masks []float32) (loss float32) {
 			nil, a2t[:], mnistGemmSet|mnistGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		mnistGemm(1, 64, c, one[:], 0, 0, d2[:], 64, g.B2[:], 64, nil, nil, mnistGemmAdd)
+		mnistGemm(1, 64, c, one[:], 0, 0, d2[:], 64, g.B2[:], 64, nil, nil, gradMode)
 		mnistGemm(64, 128, c, d2[:], 1, 64, a1t[:], 128, unsafe.Slice(&g.W2[0][0], 64*128),
-			128, nil, nil, mnistGemmAdd|mnistGemmSparse)
+			128, nil, nil, gradMode|mnistGemmSparse)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -443,9 +464,10 @@ func (m *Mnist) TrainWith(g *Mnist, x, y, w, masks []float32) (loss float32) {
 			128, nil, a1t[:], mnistGemmSet|mnistGemmMask|mnistGemmSparse)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		mnistGemm(1, 128, c, one[:], 0, 0, d1[:], 128, g.B1[:], 128, nil, nil, mnistGemmAdd)
+		mnistGemm(1, 128, c, one[:], 0, 0, d1[:], 128, g.B1[:], 128, nil, nil, gradMode)
 		mnistGemm(128, 784, c, d1[:], 1, 128, xc, 784, unsafe.Slice(&g.W1[0][0], 128*784),
-			784, nil, nil, mnistGemmAdd|mnistGemmSparse)
+			784, nil, nil, gradMode|mnistGemmSparse)
+		gradMode = mnistGemmAdd
 	}
 	return loss
 }

@@ -26,20 +26,7 @@ func TestMnistGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float32(0.1 * r.NormFloat64())
 	}
-	x := make([]float32, n*MnistInputs)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	y := make([]float32, n*MnistOutputs)
-	for k := range n {
-		row := y[k*MnistOutputs : (k+1)*MnistOutputs]
-		row[r.IntN(len(row))] = 1
-	}
-	w := make([]float32, n)
-	for k := range w {
-		w[k] = float32(0.5 + r.Float64())
-	}
-	var masks []float32 // Mnist has no dropout
+	x, y, w, masks := randomMnistBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Mnist
@@ -74,7 +61,55 @@ func TestMnistGradient(t *testing.T) {
 	}
 }
 
-// TestMnistAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomMnistBatch returns n random samples, their targets and weights.
+func randomMnistBatch(r *rand.Rand, n int) (x, y, w, masks []float32) {
+	x = make([]float32, n*MnistInputs)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	y = make([]float32, n*MnistOutputs)
+	for k := range n {
+		row := y[k*MnistOutputs : (k+1)*MnistOutputs]
+		row[r.IntN(len(row))] = 1
+	}
+	w = make([]float32, n)
+	for k := range w {
+		w[k] = float32(0.5 + r.Float64())
+	}
+	return x, y, w, masks
+}
+
+// TestMnistGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestMnistGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Mnist
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomMnistBatch(r, n)
+		var sum, set Mnist
+		p := set.Params()
+		for i := range p {
+			p[i] = float32(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestMnistAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestMnistAllocs(t *testing.T) {
 	var m, g Mnist
 	m.Init(MnistSeed)
@@ -91,6 +126,9 @@ func TestMnistAllocs(t *testing.T) {
 	ms := make([]float32, 8*MnistMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

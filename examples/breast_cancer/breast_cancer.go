@@ -294,12 +294,33 @@ func (m *Cancer) TrainBatch(g *Cancer, x, y []float64) (loss float64) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Cancer) TrainWith(g *Cancer, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Cancer) Gradient(g *Cancer, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Cancer) train(g *Cancer, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / CancerInputs
 	if len(x) != n*CancerInputs || len(y) != n*CancerOutputs {
-		panic("Cancer.TrainWith: the slices hold different numbers of samples")
+		panic("Cancer.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*CancerMasks {
-		panic("Cancer.TrainWith: w or masks hold another number of samples")
+		panic("Cancer.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := cancerGemmAdd
+	if !add {
+		gradMode = cancerGemmSet
+		if n == 0 {
+			*g = Cancer{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -350,9 +371,9 @@ func (m *Cancer) TrainWith(g *Cancer, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		cancerGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, cancerGemmAdd)
+		cancerGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, gradMode)
 		cancerGemm(1, 16, c, d2[:], 1, 1, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 16), 16,
-			nil, nil, cancerGemmAdd)
+			nil, nil, gradMode)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -360,9 +381,10 @@ func (m *Cancer) TrainWith(g *Cancer, x, y, w, masks []float64) (loss float64) {
 			a1t[:], cancerGemmSet|cancerGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		cancerGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, cancerGemmAdd)
+		cancerGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, gradMode)
 		cancerGemm(16, 30, c, d1[:], 1, 16, xc, 30, unsafe.Slice(&g.W1[0][0], 16*30), 30,
-			nil, nil, cancerGemmAdd|cancerGemmSparse)
+			nil, nil, gradMode|cancerGemmSparse)
+		gradMode = cancerGemmAdd
 	}
 	return loss
 }

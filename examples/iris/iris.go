@@ -535,14 +535,30 @@ func (m *Iris) TrainBatch(g *Iris, x, y []float64) (loss float64) {
 // in assembly (irisChunked); elsewhere the samples go one at a time, which is then
 // faster.
 func (m *Iris) TrainWith(g *Iris, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Iris) Gradient(g *Iris, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Iris) train(g *Iris, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / IrisInputs
 	if len(x) != n*IrisInputs || len(y) != n*IrisOutputs {
-		panic("Iris.TrainWith: the slices hold different numbers of samples")
+		panic("Iris.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*IrisMasks {
-		panic("Iris.TrainWith: w or masks hold another number of samples")
+		panic("Iris.TrainWith/Gradient: w or masks hold another number of samples")
 	}
 	if !irisChunked() {
+		// Gradient's sums start from zero, TrainWith's from g.
+		if !add {
+			*g = Iris{}
+		}
 		var s IrisTrace
 		for k := range n {
 			xk := (*[IrisInputs]float64)(x[k*IrisInputs:])
@@ -556,6 +572,15 @@ func (m *Iris) TrainWith(g *Iris, x, y, w, masks []float64) (loss float64) {
 				wk)
 		}
 		return loss
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := irisGemmAdd
+	if !add {
+		gradMode = irisGemmSet
+		if n == 0 {
+			*g = Iris{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -615,9 +640,9 @@ func (m *Iris) TrainWith(g *Iris, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		irisGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, irisGemmAdd)
+		irisGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, gradMode)
 		irisGemm(3, 16, c, d2[:], 1, 3, a1t[:], 16, unsafe.Slice(&g.W2[0][0], 3*16), 16,
-			nil, nil, irisGemmAdd)
+			nil, nil, gradMode)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -625,9 +650,10 @@ func (m *Iris) TrainWith(g *Iris, x, y, w, masks []float64) (loss float64) {
 			a1t[:], irisGemmSet|irisGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		irisGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, irisGemmAdd)
+		irisGemm(1, 16, c, one[:], 0, 0, d1[:], 16, g.B1[:], 16, nil, nil, gradMode)
 		irisGemm(16, 4, c, d1[:], 1, 16, xc, 4, unsafe.Slice(&g.W1[0][0], 16*4), 4, nil,
-			nil, irisGemmAdd|irisGemmSparse)
+			nil, gradMode|irisGemmSparse)
+		gradMode = irisGemmAdd
 	}
 	return loss
 }

@@ -516,12 +516,33 @@ func (m *Sine) TrainBatch(g *Sine, x, y []float64) (loss float64) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Sine) TrainWith(g *Sine, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Sine) Gradient(g *Sine, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Sine) train(g *Sine, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / SineInputs
 	if len(x) != n*SineInputs || len(y) != n*SineOutputs {
-		panic("Sine.TrainWith: the slices hold different numbers of samples")
+		panic("Sine.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*SineMasks {
-		panic("Sine.TrainWith: w or masks hold another number of samples")
+		panic("Sine.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := sineGemmAdd
+	if !add {
+		gradMode = sineGemmSet
+		if n == 0 {
+			*g = Sine{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -589,9 +610,9 @@ func (m *Sine) TrainWith(g *Sine, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		sineGemm(1, 1, c, one[:], 0, 0, d3[:], 1, g.B3[:], 1, nil, nil, sineGemmAdd)
+		sineGemm(1, 1, c, one[:], 0, 0, d3[:], 1, g.B3[:], 1, nil, nil, gradMode)
 		sineGemm(1, 32, c, d3[:], 1, 1, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 32), 32, nil,
-			nil, sineGemmAdd)
+			nil, gradMode)
 		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
 		sineGemm(c, 32, 1, d3[:], 1, 1, unsafe.Slice(&m.W3[0][0], 32), 32, d2[:], 32, nil,
@@ -602,9 +623,9 @@ func (m *Sine) TrainWith(g *Sine, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		sineGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, sineGemmAdd)
+		sineGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, gradMode)
 		sineGemm(32, 32, c, d2[:], 1, 32, a1t[:], 32, unsafe.Slice(&g.W2[0][0], 32*32), 32,
-			nil, nil, sineGemmAdd)
+			nil, nil, gradMode)
 		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
 		// by δ2): the rows of Δ2·W2.
 		sineGemm(c, 32, 32, d2[:], 32, 1, unsafe.Slice(&m.W2[0][0], 32*32), 32, d1[:], 32,
@@ -615,9 +636,10 @@ func (m *Sine) TrainWith(g *Sine, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		sineGemm(1, 32, c, one[:], 0, 0, d1[:], 32, g.B1[:], 32, nil, nil, sineGemmAdd)
+		sineGemm(1, 32, c, one[:], 0, 0, d1[:], 32, g.B1[:], 32, nil, nil, gradMode)
 		sineGemm(32, 1, c, d1[:], 1, 32, xc, 1, unsafe.Slice(&g.W1[0][0], 32), 1, nil, nil,
-			sineGemmAdd)
+			gradMode)
+		gradMode = sineGemmAdd
 	}
 	return loss
 }

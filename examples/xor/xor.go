@@ -278,14 +278,30 @@ func (m *XOR) TrainBatch(g *XOR, x, y []float64) (loss float64) {
 // in assembly (xORChunked); elsewhere the samples go one at a time, which is then
 // faster.
 func (m *XOR) TrainWith(g *XOR, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *XOR) Gradient(g *XOR, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *XOR) train(g *XOR, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / XORInputs
 	if len(x) != n*XORInputs || len(y) != n*XOROutputs {
-		panic("XOR.TrainWith: the slices hold different numbers of samples")
+		panic("XOR.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*XORMasks {
-		panic("XOR.TrainWith: w or masks hold another number of samples")
+		panic("XOR.TrainWith/Gradient: w or masks hold another number of samples")
 	}
 	if !xORChunked() {
+		// Gradient's sums start from zero, TrainWith's from g.
+		if !add {
+			*g = XOR{}
+		}
 		var s XORTrace
 		for k := range n {
 			xk := (*[XORInputs]float64)(x[k*XORInputs:])
@@ -298,6 +314,15 @@ func (m *XOR) TrainWith(g *XOR, x, y, w, masks []float64) (loss float64) {
 			loss += m.Backward(g, &s, xk, (*[XOROutputs]float64)(y[k*XOROutputs:]), wk)
 		}
 		return loss
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := xORGemmAdd
+	if !add {
+		gradMode = xORGemmSet
+		if n == 0 {
+			*g = XOR{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -351,9 +376,9 @@ func (m *XOR) TrainWith(g *XOR, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		xORGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, xORGemmAdd)
+		xORGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, gradMode)
 		xORGemm(1, 4, c, d2[:], 1, 1, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4), 4, nil, nil,
-			xORGemmAdd)
+			gradMode)
 		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
 		// by δ2): the rows of Δ2·W2.
 		xORGemm(c, 4, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 4), 4, d1[:], 4, nil, nil,
@@ -364,9 +389,10 @@ func (m *XOR) TrainWith(g *XOR, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		xORGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, xORGemmAdd)
+		xORGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, gradMode)
 		xORGemm(4, 2, c, d1[:], 1, 4, xc, 2, unsafe.Slice(&g.W1[0][0], 4*2), 2, nil, nil,
-			xORGemmAdd)
+			gradMode)
+		gradMode = xORGemmAdd
 	}
 	return loss
 }

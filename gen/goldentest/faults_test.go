@@ -145,6 +145,11 @@ func (m *{{.Name}}) TrainWith(g *{{.Name}}, x, y, w, masks []{{$.Float}}) {{$.Fl
 func (m *{{.Name}}) TrainBatch(g *{{.Name}}, x, y []{{$.Float}}) {{$.Float}} {
 	return m.TrainWith(g, x, y, nil, nil)
 }
+
+func (m *{{.Name}}) Gradient(g *{{.Name}}, x, y, w, masks []{{$.Float}}) {{$.Float}} {
+	*g = {{.Name}}{}
+	return m.TrainWith(g, x, y, w, masks)
+}
 {{end}}`))
 
 // writeFaultPackage writes at dir the package pkg of the model of s with

@@ -54,8 +54,8 @@ func reduceAMD64() string {
 		"\tBX  the sign bits of the comparison of Y14 with zero, at the end",
 	)
 	w.sumAMD64(1, "x ← x·inv.")
-	w.sumAMD64(2, "x ← (x + x1)·inv; x1 ← 0.")
-	w.sumAMD64(4, "x ← (((x + x1) + x2) + x3)·inv; x1, x2, x3 ← 0.")
+	w.sumAMD64(2, "x ← (x + x1)·inv.")
+	w.sumAMD64(4, "x ← (((x + x1) + x2) + x3)·inv.")
 	return w.String()
 }
 
@@ -256,7 +256,7 @@ func (w *writer) finiteAMD64(t elem, f frame, acc, zero int) {
 }
 
 // sumAMD64 writes the kernels that add terms buffers into the first, times
-// inv, zero the others and report whether the results are finite:
+// inv, and report whether the results are finite:
 // scaleF32 and scaleF64 for one term, sum2… and sum4… for more.
 func (w *writer) sumAMD64(terms int, formula string) {
 	name, params := sum(terms)
@@ -285,9 +285,6 @@ func (w *writer) sumAMD64(terms int, formula string) {
 				w.Op("VMULP%s Y0, Y1, Y1 // v = sum·inv", t.s)
 			}
 			w.Op("VMOVUP%s Y1, (DI)(AX*1)", t.s)
-			for i := 1; i < terms; i++ {
-				w.Op("VMOVUP%s Y15, (%s)(AX*1)", t.s, regs[i])
-			}
 			w.Op("VMULP%s Y15, Y1, Y2 // v·0", t.s)
 			w.Op("VORP%s Y2, Y14, Y14", t.s)
 		})

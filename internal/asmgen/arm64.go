@@ -73,8 +73,8 @@ func reduceARM64() string {
 		"\tR5, R6 the halves of V14, at the end",
 	)
 	w.sumARM64(1, "x ← x·inv.")
-	w.sumARM64(2, "x ← (x + x1)·inv; x1 ← 0.")
-	w.sumARM64(4, "x ← (((x + x1) + x2) + x3)·inv; x1, x2, x3 ← 0.")
+	w.sumARM64(2, "x ← (x + x1)·inv.")
+	w.sumARM64(4, "x ← (((x + x1) + x2) + x3)·inv.")
 	return w.String()
 }
 
@@ -267,7 +267,7 @@ func (w *writer) finiteARM64(t elem, f frame, acc int) {
 }
 
 // sumARM64 writes the kernels that add terms buffers into the first, times
-// inv, zero the others and report whether the results are finite:
+// inv, and report whether the results are finite:
 // scaleF32 and scaleF64 for one term, sum2… and sum4… for more.
 func (w *writer) sumARM64(terms int, formula string) {
 	name, params := sum(terms)
@@ -283,11 +283,9 @@ func (w *writer) sumARM64(terms int, formula string) {
 		w.Op("VEOR V15.B16, V15.B16, V15.B16")
 		w.Op("VEOR V14.B16, V14.B16, V14.B16")
 		w.loopARM64(t, func() {
-			for i := range terms {
-				w.Op("VLD1 (R%d), [%s]", i, t.v(i+1))
-			}
+			w.Op("VLD1 (R0), [%s]", t.v(1))
 			for i := 1; i < terms; i++ {
-				w.Op("VST1.P [%s], 16(R%d)", t.v(15), i)
+				w.Op("VLD1.P 16(R%d), [%s]", i, t.v(i+1))
 			}
 			for i := 1; i < terms; i++ {
 				w.neon(t, "FADD", fmt.Sprintf("+ x%d", i), 1, 1, i+1)

@@ -148,6 +148,12 @@ func (m *Model[T, M, P, K]) TrainWith(g *Model[T, M, P, K], x, y, w, masks []T) 
 	return loss
 }
 
+// Gradient is TrainWith into a cleared g.
+func (m *Model[T, M, P, K]) Gradient(g *Model[T, M, P, K], x, y, w, masks []T) T {
+	clear(g.Params())
+	return m.TrainWith(g, x, y, w, masks)
+}
+
 // Param names element i of the parameters of a model with the given
 // widths, laid out as model.Layout says: "2.weight[1][3]", "0.bias[4]".
 func Param(widths []int, i int) string {

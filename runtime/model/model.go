@@ -41,6 +41,9 @@ type Model[T Float, M any] interface {
 	// 1/(1−p) to keep it. Either may be nil: every
 	// sample weighs 1, no unit is dropped.
 	TrainWith(g *M, x, y, w, masks []T) T
+	// Gradient is TrainWith writing the sum of the gradients into g
+	// rather than adding it: what g held before does not matter.
+	Gradient(g *M, x, y, w, masks []T) T
 }
 
 // Heads of a model.

@@ -136,10 +136,10 @@ func (e *InterruptedError) Unwrap() []error {
 //     one per 32 samples begun, at most 4 and rounded up to a power of
 //     two (2 for 33 to 64 samples, 4 from 65 on), contiguous, of nearly
 //     equal sizes that are multiples of 4 but for the last;
-//  2. for each shard, clears a gradient of the shape of m (one per
-//     shard, allocated once) and lets m.TrainWith add the gradient of
-//     the shard's loss to it, with the weights of its samples (see
-//     cfg.ClassWeights) and their dropout masks (see below);
+//  2. for each shard, lets m.Gradient write the gradient of the shard's
+//     loss into a gradient of the shape of m (one per shard, allocated
+//     once), with the weights of its samples (see cfg.ClassWeights) and
+//     their dropout masks (see below);
 //  3. sums the shard gradients element by element, in shard order, and
 //     averages the sum, multiplying it by 1/n; the batch's loss is the
 //     sum of the shards' losses, in shard order;
@@ -543,26 +543,21 @@ func (t *trainer[T, M, P]) gradient(b data.Batch[T]) (loss T, finite bool) {
 }
 
 // shard computes the gradient and the loss of shard k of the current
-// batch, drawing its samples' dropout masks first. The gradients of the
-// shards but the first are zero between batches: reduce clears them as
-// it reads them.
+// batch, drawing its samples' dropout masks first.
 func (t *trainer[T, M, P]) shard(k int) {
 	n, in, out := t.cur.N, t.widths[0], t.widths[len(t.widths)-1]
 	lo, hi := shardStart(n, t.shards, k), shardStart(n, t.shards, k+1)
-	if k == 0 {
-		clear(t.shardP[0])
-	}
 	var w []T
 	if t.weights != nil {
 		w = t.weights[lo:hi]
 	}
 	masks := t.masker.fill(t.epoch, t.batch, lo, hi)
-	t.shardLoss[k] = t.m.TrainWith(t.shardG[k], t.cur.X[lo*in:hi*in], t.cur.Y[lo*out:hi*out], w, masks)
+	t.shardLoss[k] = t.m.Gradient(t.shardG[k], t.cur.X[lo*in:hi*in], t.cur.Y[lo*out:hi*out], w, masks)
 }
 
 // reduce sums the shard gradients of block i of the parameters into
-// t.grads, in shard order, multiplies the sums by t.inv, clears the other
-// shards' gradients, and records whether the results are finite.
+// t.grads, in shard order, multiplies the sums by t.inv, and records
+// whether the results are finite.
 func (t *trainer[T, M, P]) reduce(i int) {
 	lo := i * reduceBlock
 	hi := min(lo+reduceBlock, len(t.grads))
@@ -581,7 +576,6 @@ func (t *trainer[T, M, P]) reduce(i int) {
 			for j, v := range gk[lo:hi] {
 				g[j] += v
 			}
-			clear(gk[lo:hi])
 		}
 		ok = scale(g, t.inv)
 	}
@@ -610,7 +604,7 @@ func scale[T model.Float](g []T, inv T) (finite bool) {
 	return scaleGo(g[n:], inv) && finite
 }
 
-// sum2 sets g to (g+g1)·inv and clears g1.
+// sum2 sets g to (g+g1)·inv.
 func sum2[T model.Float](g, g1 []T, inv T) (finite bool) {
 	g1 = g1[:len(g)]
 	n := vecLen[T](len(g))
@@ -625,7 +619,7 @@ func sum2[T model.Float](g, g1 []T, inv T) (finite bool) {
 	return sum2Go(g[n:], g1[n:], inv) && finite
 }
 
-// sum4 sets g to (((g+g1)+g2)+g3)·inv and clears g1, g2 and g3.
+// sum4 sets g to (((g+g1)+g2)+g3)·inv.
 func sum4[T model.Float](g, g1, g2, g3 []T, inv T) (finite bool) {
 	g1, g2, g3 = g1[:len(g)], g2[:len(g)], g3[:len(g)]
 	n := vecLen[T](len(g))
@@ -695,7 +689,6 @@ func sum2Go[T model.Float](g, g1 []T, inv T) (finite bool) {
 		v2 := (q[2] + q1[2]) * inv
 		v3 := (q[3] + q1[3]) * inv
 		q[0], q[1], q[2], q[3] = v0, v1, v2, v3
-		q1[0], q1[1], q1[2], q1[3] = 0, 0, 0, 0
 		f0 += v0 * 0
 		f1 += v1 * 0
 		f2 += v2 * 0
@@ -703,7 +696,7 @@ func sum2Go[T model.Float](g, g1 []T, inv T) (finite bool) {
 	}
 	for ; j < len(g); j++ {
 		v := (g[j] + g1[j]) * inv
-		g[j], g1[j] = v, 0
+		g[j] = v
 		f0 += v * 0
 	}
 	return f0+f1+f2+f3 == 0
@@ -719,13 +712,12 @@ func sum4Go[T model.Float](g, g1, g2, g3 []T, inv T) (finite bool) {
 		v0 := (((q[0] + q1[0]) + q2[0]) + q3[0]) * inv
 		v1 := (((q[1] + q1[1]) + q2[1]) + q3[1]) * inv
 		q[0], q[1] = v0, v1
-		q1[0], q1[1], q2[0], q2[1], q3[0], q3[1] = 0, 0, 0, 0, 0, 0
 		f0 += v0 * 0
 		f1 += v1 * 0
 	}
 	for ; j < len(g); j++ {
 		v := (((g[j] + g1[j]) + g2[j]) + g3[j]) * inv
-		g[j], g1[j], g2[j], g3[j] = v, 0, 0, 0
+		g[j] = v
 		f0 += v * 0
 	}
 	return f0+f1 == 0

@@ -551,6 +551,11 @@ func (m *scripted[T]) Dropout() []float64 { return []float64{0} }
 
 func (m *scripted[T]) TrainBatch(g *scripted[T], x, y []T) T { return m.TrainWith(g, x, y, nil, nil) }
 
+func (m *scripted[T]) Gradient(g *scripted[T], x, y, w, masks []T) T {
+	*g = scripted[T]{}
+	return m.TrainWith(g, x, y, w, masks)
+}
+
 func (m *scripted[T]) TrainWith(g *scripted[T], x, y, _, _ []T) T {
 	n := float64(len(x))
 	g.W[0][0] += T(scriptedGrad * n)

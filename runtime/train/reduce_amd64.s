@@ -75,7 +75,7 @@ check:
 	VZEROUPPER
 	RET
 
-// x ← (x + x1)·inv; x1 ← 0.
+// x ← (x + x1)·inv.
 
 // func sum2F32(x, x1 *float32, n int, inv float32) (finite bool)
 TEXT ·sum2F32(SB), NOSPLIT, $0-33
@@ -93,7 +93,6 @@ loop:
 	VADDPS (SI)(AX*1), Y1, Y1 // x + x1
 	VMULPS Y0, Y1, Y1 // v = sum·inv
 	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS Y15, (SI)(AX*1)
 	VMULPS Y15, Y1, Y2 // v·0
 	VORPS Y2, Y14, Y14
 	ADDQ $32, AX
@@ -123,7 +122,6 @@ loop:
 	VADDPD (SI)(AX*1), Y1, Y1 // x + x1
 	VMULPD Y0, Y1, Y1 // v = sum·inv
 	VMOVUPD Y1, (DI)(AX*1)
-	VMOVUPD Y15, (SI)(AX*1)
 	VMULPD Y15, Y1, Y2 // v·0
 	VORPD Y2, Y14, Y14
 	ADDQ $32, AX
@@ -137,7 +135,7 @@ check:
 	VZEROUPPER
 	RET
 
-// x ← (((x + x1) + x2) + x3)·inv; x1, x2, x3 ← 0.
+// x ← (((x + x1) + x2) + x3)·inv.
 
 // func sum4F32(x, x1, x2, x3 *float32, n int, inv float32) (finite bool)
 TEXT ·sum4F32(SB), NOSPLIT, $0-49
@@ -159,9 +157,6 @@ loop:
 	VADDPS (R9)(AX*1), Y1, Y1 // + x3
 	VMULPS Y0, Y1, Y1 // v = sum·inv
 	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS Y15, (SI)(AX*1)
-	VMOVUPS Y15, (R8)(AX*1)
-	VMOVUPS Y15, (R9)(AX*1)
 	VMULPS Y15, Y1, Y2 // v·0
 	VORPS Y2, Y14, Y14
 	ADDQ $32, AX
@@ -195,9 +190,6 @@ loop:
 	VADDPD (R9)(AX*1), Y1, Y1 // + x3
 	VMULPD Y0, Y1, Y1 // v = sum·inv
 	VMOVUPD Y1, (DI)(AX*1)
-	VMOVUPD Y15, (SI)(AX*1)
-	VMOVUPD Y15, (R8)(AX*1)
-	VMOVUPD Y15, (R9)(AX*1)
 	VMULPD Y15, Y1, Y2 // v·0
 	VORPD Y2, Y14, Y14
 	ADDQ $32, AX

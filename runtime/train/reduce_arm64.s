@@ -78,7 +78,7 @@ loop:
 	MOVB R6, finite+24(FP)
 	RET
 
-// x ← (x + x1)·inv; x1 ← 0.
+// x ← (x + x1)·inv.
 
 // func sum2F32(x, x1 *float32, n int, inv float32) (finite bool)
 TEXT ·sum2F32(SB), NOSPLIT, $0-33
@@ -91,8 +91,7 @@ TEXT ·sum2F32(SB), NOSPLIT, $0-33
 	VEOR V14.B16, V14.B16, V14.B16
 loop:
 	VLD1 (R0), [V1.S4]
-	VLD1 (R1), [V2.S4]
-	VST1.P [V15.S4], 16(R1)
+	VLD1.P 16(R1), [V2.S4]
 	WORD $0x4E22D421 // FADD V1.4S, V1.4S, V2.4S: + x1
 	WORD $0x6E20DC21 // FMUL V1.4S, V1.4S, V0.4S: v = sum·inv
 	VST1.P [V1.S4], 16(R0)
@@ -120,8 +119,7 @@ TEXT ·sum2F64(SB), NOSPLIT, $0-33
 	VEOR V14.B16, V14.B16, V14.B16
 loop:
 	VLD1 (R0), [V1.D2]
-	VLD1 (R1), [V2.D2]
-	VST1.P [V15.D2], 16(R1)
+	VLD1.P 16(R1), [V2.D2]
 	WORD $0x4E62D421 // FADD V1.2D, V1.2D, V2.2D: + x1
 	WORD $0x6E60DC21 // FMUL V1.2D, V1.2D, V0.2D: v = sum·inv
 	VST1.P [V1.D2], 16(R0)
@@ -138,7 +136,7 @@ loop:
 	MOVB R6, finite+32(FP)
 	RET
 
-// x ← (((x + x1) + x2) + x3)·inv; x1, x2, x3 ← 0.
+// x ← (((x + x1) + x2) + x3)·inv.
 
 // func sum4F32(x, x1, x2, x3 *float32, n int, inv float32) (finite bool)
 TEXT ·sum4F32(SB), NOSPLIT, $0-49
@@ -153,12 +151,9 @@ TEXT ·sum4F32(SB), NOSPLIT, $0-49
 	VEOR V14.B16, V14.B16, V14.B16
 loop:
 	VLD1 (R0), [V1.S4]
-	VLD1 (R1), [V2.S4]
-	VLD1 (R2), [V3.S4]
-	VLD1 (R3), [V4.S4]
-	VST1.P [V15.S4], 16(R1)
-	VST1.P [V15.S4], 16(R2)
-	VST1.P [V15.S4], 16(R3)
+	VLD1.P 16(R1), [V2.S4]
+	VLD1.P 16(R2), [V3.S4]
+	VLD1.P 16(R3), [V4.S4]
 	WORD $0x4E22D421 // FADD V1.4S, V1.4S, V2.4S: + x1
 	WORD $0x4E23D421 // FADD V1.4S, V1.4S, V3.4S: + x2
 	WORD $0x4E24D421 // FADD V1.4S, V1.4S, V4.4S: + x3
@@ -190,12 +185,9 @@ TEXT ·sum4F64(SB), NOSPLIT, $0-49
 	VEOR V14.B16, V14.B16, V14.B16
 loop:
 	VLD1 (R0), [V1.D2]
-	VLD1 (R1), [V2.D2]
-	VLD1 (R2), [V3.D2]
-	VLD1 (R3), [V4.D2]
-	VST1.P [V15.D2], 16(R1)
-	VST1.P [V15.D2], 16(R2)
-	VST1.P [V15.D2], 16(R3)
+	VLD1.P 16(R1), [V2.D2]
+	VLD1.P 16(R2), [V3.D2]
+	VLD1.P 16(R3), [V4.D2]
 	WORD $0x4E62D421 // FADD V1.2D, V1.2D, V2.2D: + x1
 	WORD $0x4E63D421 // FADD V1.2D, V1.2D, V3.2D: + x2
 	WORD $0x4E64D421 // FADD V1.2D, V1.2D, V4.2D: + x3

@@ -926,14 +926,30 @@ func (m *Deep) TrainBatch(g *Deep, x, y []float64) (loss float64) {
 // in assembly (deepChunked); elsewhere the samples go one at a time, which is then
 // faster.
 func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Deep) Gradient(g *Deep, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Deep) train(g *Deep, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / DeepInputs
 	if len(x) != n*DeepInputs || len(y) != n*DeepOutputs {
-		panic("Deep.TrainWith: the slices hold different numbers of samples")
+		panic("Deep.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*DeepMasks {
-		panic("Deep.TrainWith: w or masks hold another number of samples")
+		panic("Deep.TrainWith/Gradient: w or masks hold another number of samples")
 	}
 	if !deepChunked() {
+		// Gradient's sums start from zero, TrainWith's from g.
+		if !add {
+			*g = Deep{}
+		}
 		var s DeepTrace
 		for k := range n {
 			xk := (*[DeepInputs]float64)(x[k*DeepInputs:])
@@ -947,6 +963,15 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 				wk)
 		}
 		return loss
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := deepGemmAdd
+	if !add {
+		gradMode = deepGemmSet
+		if n == 0 {
+			*g = Deep{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -1125,9 +1150,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 10: ∂L/∂b10 += Σ_q δ10_q = 1ᵀ·Δ10 and ∂L/∂W10 += Σ_q δ10_q·a9_qᵀ = Δ10ᵀ·a9
 		// over the samples q, products of the sample-major matrices.
-		deepGemm(1, 3, c, one[:], 0, 0, d10[:], 3, g.B10[:], 3, nil, nil, deepGemmAdd)
+		deepGemm(1, 3, c, one[:], 0, 0, d10[:], 3, g.B10[:], 3, nil, nil, gradMode)
 		deepGemm(3, 4, c, d10[:], 1, 3, a9t[:], 4, unsafe.Slice(&g.W10[0][0], 3*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, gradMode)
 		// d9 = ∂L/∂a9 = W10ᵀ·δ10 = Σₒ δ10[o]·W10[o] for each sample (the rows of W10
 		// weighted by δ10): the rows of Δ10·W10.
 		deepGemm(c, 4, 3, d10[:], 3, 1, unsafe.Slice(&m.W10[0][0], 3*4), 4, d9[:], 4, nil,
@@ -1139,9 +1164,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 9: ∂L/∂b9 += Σ_q δ9_q = 1ᵀ·Δ9 and ∂L/∂W9 += Σ_q δ9_q·a8_qᵀ = Δ9ᵀ·a8 over
 		// the samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d9[:], 4, g.B9[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d9[:], 4, g.B9[:], 4, nil, nil, gradMode)
 		deepGemm(4, 4, c, d9[:], 1, 4, a8t[:], 4, unsafe.Slice(&g.W9[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, gradMode)
 		// d8 = ∂L/∂a8 = W9ᵀ·δ9 = Σₒ δ9[o]·W9[o] for each sample (the rows of W9 weighted
 		// by δ9): the rows of Δ9·W9.
 		deepGemm(c, 4, 4, d9[:], 4, 1, unsafe.Slice(&m.W9[0][0], 4*4), 4, d8[:], 4, nil,
@@ -1153,9 +1178,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 8: ∂L/∂b8 += Σ_q δ8_q = 1ᵀ·Δ8 and ∂L/∂W8 += Σ_q δ8_q·a7_qᵀ = Δ8ᵀ·a7 over
 		// the samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d8[:], 4, g.B8[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d8[:], 4, g.B8[:], 4, nil, nil, gradMode)
 		deepGemm(4, 4, c, d8[:], 1, 4, a7t[:], 4, unsafe.Slice(&g.W8[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, gradMode)
 		// d7 = ∂L/∂a7 = W8ᵀ·δ8 = Σₒ δ8[o]·W8[o] for each sample (the rows of W8 weighted
 		// by δ8): the rows of Δ8·W8.
 		deepGemm(c, 4, 4, d8[:], 4, 1, unsafe.Slice(&m.W8[0][0], 4*4), 4, d7[:], 4, nil,
@@ -1167,9 +1192,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 7: ∂L/∂b7 += Σ_q δ7_q = 1ᵀ·Δ7 and ∂L/∂W7 += Σ_q δ7_q·a6_qᵀ = Δ7ᵀ·a6 over
 		// the samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d7[:], 4, g.B7[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d7[:], 4, g.B7[:], 4, nil, nil, gradMode)
 		deepGemm(4, 4, c, d7[:], 1, 4, a6t[:], 4, unsafe.Slice(&g.W7[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, gradMode)
 		// d6 = ∂L/∂a6 = W7ᵀ·δ7 = Σₒ δ7[o]·W7[o] for each sample (the rows of W7 weighted
 		// by δ7): the rows of Δ7·W7.
 		deepGemm(c, 4, 4, d7[:], 4, 1, unsafe.Slice(&m.W7[0][0], 4*4), 4, d6[:], 4, nil,
@@ -1180,9 +1205,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 6: ∂L/∂b6 += Σ_q δ6_q = 1ᵀ·Δ6 and ∂L/∂W6 += Σ_q δ6_q·a5_qᵀ = Δ6ᵀ·a5 over
 		// the samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d6[:], 4, g.B6[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d6[:], 4, g.B6[:], 4, nil, nil, gradMode)
 		deepGemm(4, 4, c, d6[:], 1, 4, a5t[:], 4, unsafe.Slice(&g.W6[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, gradMode)
 		// d5 = ∂L/∂a5 = W6ᵀ·δ6 = Σₒ δ6[o]·W6[o] for each sample (the rows of W6 weighted
 		// by δ6): the rows of Δ6·W6.
 		deepGemm(c, 4, 4, d6[:], 4, 1, unsafe.Slice(&m.W6[0][0], 4*4), 4, d5[:], 4, nil,
@@ -1193,9 +1218,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 5: ∂L/∂b5 += Σ_q δ5_q = 1ᵀ·Δ5 and ∂L/∂W5 += Σ_q δ5_q·a4_qᵀ = Δ5ᵀ·a4 over
 		// the samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d5[:], 4, g.B5[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d5[:], 4, g.B5[:], 4, nil, nil, gradMode)
 		deepGemm(4, 4, c, d5[:], 1, 4, a4t[:], 4, unsafe.Slice(&g.W5[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, gradMode)
 		// d4 = ∂L/∂a4 = W5ᵀ·δ5 = Σₒ δ5[o]·W5[o] for each sample (the rows of W5 weighted
 		// by δ5): the rows of Δ5·W5.
 		deepGemm(c, 4, 4, d5[:], 4, 1, unsafe.Slice(&m.W5[0][0], 4*4), 4, d4[:], 4, nil,
@@ -1206,9 +1231,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
 		// the samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d4[:], 4, g.B4[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d4[:], 4, g.B4[:], 4, nil, nil, gradMode)
 		deepGemm(4, 4, c, d4[:], 1, 4, a3t[:], 4, unsafe.Slice(&g.W4[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, gradMode)
 		// d3 = ∂L/∂a3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o] for each sample (the rows of W4 weighted
 		// by δ4): the rows of Δ4·W4.
 		deepGemm(c, 4, 4, d4[:], 4, 1, unsafe.Slice(&m.W4[0][0], 4*4), 4, d3[:], 4, nil,
@@ -1220,9 +1245,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, gradMode)
 		deepGemm(4, 4, c, d3[:], 1, 4, a2t[:], 4, unsafe.Slice(&g.W3[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd)
+			nil, gradMode)
 		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, with W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] (the rows
 		// of W3 weighted by δ3): the rows of Δ3·W3, masked to 0 where a2 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -1230,9 +1255,9 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 			a2t[:], deepGemmSet|deepGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d2[:], 4, g.B2[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d2[:], 4, g.B2[:], 4, nil, nil, gradMode)
 		deepGemm(4, 4, c, d2[:], 1, 4, a1t[:], 4, unsafe.Slice(&g.W2[0][0], 4*4), 4, nil,
-			nil, deepGemmAdd|deepGemmSparse)
+			nil, gradMode|deepGemmSparse)
 		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
 		// by δ2): the rows of Δ2·W2.
 		deepGemm(c, 4, 4, d2[:], 4, 1, unsafe.Slice(&m.W2[0][0], 4*4), 4, d1[:], 4, nil,
@@ -1240,9 +1265,10 @@ func (m *Deep) TrainWith(g *Deep, x, y, w, masks []float64) (loss float64) {
 		// δ1 = d1: layer 1 is linear, its derivative is 1; d1 is δ1.
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		deepGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, deepGemmAdd)
+		deepGemm(1, 4, c, one[:], 0, 0, d1[:], 4, g.B1[:], 4, nil, nil, gradMode)
 		deepGemm(4, 3, c, d1[:], 1, 4, xc, 3, unsafe.Slice(&g.W1[0][0], 4*3), 3, nil, nil,
-			deepGemmAdd)
+			gradMode)
+		gradMode = deepGemmAdd
 	}
 	return loss
 }

@@ -846,12 +846,33 @@ func (m *Dropped) TrainBatch(g *Dropped, x, y []float64) (loss float64) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Dropped) Gradient(g *Dropped, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Dropped) train(g *Dropped, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / DroppedInputs
 	if len(x) != n*DroppedInputs || len(y) != n*DroppedOutputs {
-		panic("Dropped.TrainWith: the slices hold different numbers of samples")
+		panic("Dropped.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*DroppedMasks {
-		panic("Dropped.TrainWith: w or masks hold another number of samples")
+		panic("Dropped.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := droppedGemmAdd
+	if !add {
+		gradMode = droppedGemmSet
+		if n == 0 {
+			*g = Dropped{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -1032,9 +1053,9 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		}
 		// Layer 6: ∂L/∂b6 += Σ_q δ6_q = 1ᵀ·Δ6 and ∂L/∂W6 += Σ_q δ6_q·h5_qᵀ = Δ6ᵀ·h5 over
 		// the samples q, products of the sample-major matrices.
-		droppedGemm(1, 3, c, one[:], 0, 0, d6[:], 3, g.B6[:], 3, nil, nil, droppedGemmAdd)
+		droppedGemm(1, 3, c, one[:], 0, 0, d6[:], 3, g.B6[:], 3, nil, nil, gradMode)
 		droppedGemm(3, 4, c, d6[:], 1, 3, h5t[:], 4, unsafe.Slice(&g.W6[0][0], 3*4), 4, nil,
-			nil, droppedGemmAdd)
+			nil, gradMode)
 		// d5 = ∂L/∂h5 = W6ᵀ·δ6 = Σₒ δ6[o]·W6[o] for each sample (the rows of W6 weighted
 		// by δ6): the rows of Δ6·W6.
 		droppedGemm(c, 4, 3, d6[:], 3, 1, unsafe.Slice(&m.W6[0][0], 3*4), 4, d5[:], 4, nil,
@@ -1052,9 +1073,9 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		// δ5 = d5: layer 5 is linear, its derivative is 1; d5 is δ5.
 		// Layer 5: ∂L/∂b5 += Σ_q δ5_q = 1ᵀ·Δ5 and ∂L/∂W5 += Σ_q δ5_q·h4_qᵀ = Δ5ᵀ·h4 over
 		// the samples q, products of the sample-major matrices.
-		droppedGemm(1, 4, c, one[:], 0, 0, d5[:], 4, g.B5[:], 4, nil, nil, droppedGemmAdd)
+		droppedGemm(1, 4, c, one[:], 0, 0, d5[:], 4, g.B5[:], 4, nil, nil, gradMode)
 		droppedGemm(4, 9, c, d5[:], 1, 4, h4t[:], 9, unsafe.Slice(&g.W5[0][0], 4*9), 9, nil,
-			nil, droppedGemmAdd|droppedGemmSparse)
+			nil, gradMode|droppedGemmSparse)
 		// d4 = ∂L/∂h4 = W5ᵀ·δ5 = Σₒ δ5[o]·W5[o] for each sample (the rows of W5 weighted
 		// by δ5): the rows of Δ5·W5.
 		droppedGemm(c, 9, 4, d5[:], 4, 1, unsafe.Slice(&m.W5[0][0], 4*9), 9, d4[:], 9, nil,
@@ -1076,9 +1097,9 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
 		// the samples q, products of the sample-major matrices.
-		droppedGemm(1, 9, c, one[:], 0, 0, d4[:], 9, g.B4[:], 9, nil, nil, droppedGemmAdd)
+		droppedGemm(1, 9, c, one[:], 0, 0, d4[:], 9, g.B4[:], 9, nil, nil, gradMode)
 		droppedGemm(9, 6, c, d4[:], 1, 9, a3t[:], 6, unsafe.Slice(&g.W4[0][0], 9*6), 6, nil,
-			nil, droppedGemmAdd|droppedGemmSparse)
+			nil, gradMode|droppedGemmSparse)
 		// d3 = ∂L/∂a3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o] for each sample (the rows of W4 weighted
 		// by δ4): the rows of Δ4·W4.
 		droppedGemm(c, 6, 9, d4[:], 9, 1, unsafe.Slice(&m.W4[0][0], 9*6), 6, d3[:], 6, nil,
@@ -1089,9 +1110,9 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·h2_qᵀ = Δ3ᵀ·h2 over
 		// the samples q, products of the sample-major matrices.
-		droppedGemm(1, 6, c, one[:], 0, 0, d3[:], 6, g.B3[:], 6, nil, nil, droppedGemmAdd)
+		droppedGemm(1, 6, c, one[:], 0, 0, d3[:], 6, g.B3[:], 6, nil, nil, gradMode)
 		droppedGemm(6, 7, c, d3[:], 1, 6, h2t[:], 7, unsafe.Slice(&g.W3[0][0], 6*7), 7, nil,
-			nil, droppedGemmAdd)
+			nil, gradMode)
 		// d2 = ∂L/∂h2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
 		droppedGemm(c, 7, 6, d3[:], 6, 1, unsafe.Slice(&m.W3[0][0], 6*7), 7, d2[:], 7, nil,
@@ -1113,9 +1134,9 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·h1_qᵀ = Δ2ᵀ·h1 over
 		// the samples q, products of the sample-major matrices.
-		droppedGemm(1, 7, c, one[:], 0, 0, d2[:], 7, g.B2[:], 7, nil, nil, droppedGemmAdd)
+		droppedGemm(1, 7, c, one[:], 0, 0, d2[:], 7, g.B2[:], 7, nil, nil, gradMode)
 		droppedGemm(7, 12, c, d2[:], 1, 7, h1t[:], 12, unsafe.Slice(&g.W2[0][0], 7*12), 12,
-			nil, nil, droppedGemmAdd|droppedGemmSparse)
+			nil, nil, gradMode|droppedGemmSparse)
 		// δ1 = W2ᵀ·δ2 ⊙ m1 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the
 		// rows of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -1134,10 +1155,10 @@ func (m *Dropped) TrainWith(g *Dropped, x, y, w, masks []float64) (loss float64)
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		droppedGemm(1, 12, c, one[:], 0, 0, d1[:], 12, g.B1[:], 12, nil, nil,
-			droppedGemmAdd)
+		droppedGemm(1, 12, c, one[:], 0, 0, d1[:], 12, g.B1[:], 12, nil, nil, gradMode)
 		droppedGemm(12, 5, c, d1[:], 1, 12, xc, 5, unsafe.Slice(&g.W1[0][0], 12*5), 5, nil,
-			nil, droppedGemmAdd|droppedGemmSparse)
+			nil, gradMode|droppedGemmSparse)
+		gradMode = droppedGemmAdd
 	}
 	return loss
 }

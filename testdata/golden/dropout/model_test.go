@@ -26,24 +26,7 @@ func TestDroppedGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float64(0.1 * r.NormFloat64())
 	}
-	x := make([]float64, n*DroppedInputs)
-	for i := range x {
-		x[i] = float64(r.NormFloat64())
-	}
-	y := make([]float64, n*DroppedOutputs)
-	for k := range n {
-		row := y[k*DroppedOutputs : (k+1)*DroppedOutputs]
-		row[r.IntN(len(row))] = 1
-	}
-	w := make([]float64, n)
-	for k := range w {
-		w[k] = float64(0.5 + r.Float64())
-	}
-	// Masks of 0, 1 or 2: the gradient is linear in them, whatever 1/(1−p) is.
-	masks := make([]float64, n*DroppedMasks)
-	for i := range masks {
-		masks[i] = float64(r.IntN(3))
-	}
+	x, y, w, masks := randomDroppedBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Dropped
@@ -78,7 +61,61 @@ func TestDroppedGradient(t *testing.T) {
 	}
 }
 
-// TestDroppedAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomDroppedBatch returns n random samples, their targets and weights,
+// and random dropout masks.
+func randomDroppedBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
+	x = make([]float64, n*DroppedInputs)
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	y = make([]float64, n*DroppedOutputs)
+	for k := range n {
+		row := y[k*DroppedOutputs : (k+1)*DroppedOutputs]
+		row[r.IntN(len(row))] = 1
+	}
+	w = make([]float64, n)
+	for k := range w {
+		w[k] = float64(0.5 + r.Float64())
+	}
+	// Masks of 0, 1 or 2: the gradient is linear in them, whatever 1/(1−p) is.
+	masks = make([]float64, n*DroppedMasks)
+	for i := range masks {
+		masks[i] = float64(r.IntN(3))
+	}
+	return x, y, w, masks
+}
+
+// TestDroppedGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestDroppedGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Dropped
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomDroppedBatch(r, n)
+		var sum, set Dropped
+		p := set.Params()
+		for i := range p {
+			p[i] = float64(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestDroppedAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestDroppedAllocs(t *testing.T) {
 	var m, g Dropped
 	m.Init(DroppedSeed)
@@ -95,6 +132,9 @@ func TestDroppedAllocs(t *testing.T) {
 	ms := make([]float64, 8*DroppedMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

@@ -352,12 +352,33 @@ func (m *Reader) TrainBatch(g *Reader, x, y []float32) (loss float32) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Reader) TrainWith(g *Reader, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Reader) Gradient(g *Reader, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Reader) train(g *Reader, x, y, w, masks []float32, add bool) (loss float32) {
 	n := len(x) / ReaderInputs
 	if len(x) != n*ReaderInputs || len(y) != n*ReaderOutputs {
-		panic("Reader.TrainWith: the slices hold different numbers of samples")
+		panic("Reader.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*ReaderMasks {
-		panic("Reader.TrainWith: w or masks hold another number of samples")
+		panic("Reader.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := readerGemmAdd
+	if !add {
+		gradMode = readerGemmSet
+		if n == 0 {
+			*g = Reader{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -430,9 +451,9 @@ func (m *Reader) TrainWith(g *Reader, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		readerGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, readerGemmAdd)
+		readerGemm(1, 10, c, one[:], 0, 0, d3[:], 10, g.B3[:], 10, nil, nil, gradMode)
 		readerGemm(10, 32, c, d3[:], 1, 10, a2t[:], 32, unsafe.Slice(&g.W3[0][0], 10*32),
-			32, nil, nil, readerGemmAdd)
+			32, nil, nil, gradMode)
 		// δ2 = W3ᵀ·δ3 ⊙ relu'(z2) for each sample, with W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] (the rows
 		// of W3 weighted by δ3): the rows of Δ3·W3, masked to 0 where a2 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -440,9 +461,9 @@ func (m *Reader) TrainWith(g *Reader, x, y, w, masks []float32) (loss float32) {
 			nil, a2t[:], readerGemmSet|readerGemmMask)
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		readerGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, readerGemmAdd)
+		readerGemm(1, 32, c, one[:], 0, 0, d2[:], 32, g.B2[:], 32, nil, nil, gradMode)
 		readerGemm(32, 96, c, d2[:], 1, 32, a1t[:], 96, unsafe.Slice(&g.W2[0][0], 32*96),
-			96, nil, nil, readerGemmAdd|readerGemmSparse)
+			96, nil, nil, gradMode|readerGemmSparse)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -450,9 +471,10 @@ func (m *Reader) TrainWith(g *Reader, x, y, w, masks []float32) (loss float32) {
 			nil, a1t[:], readerGemmSet|readerGemmMask|readerGemmSparse)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		readerGemm(1, 96, c, one[:], 0, 0, d1[:], 96, g.B1[:], 96, nil, nil, readerGemmAdd)
+		readerGemm(1, 96, c, one[:], 0, 0, d1[:], 96, g.B1[:], 96, nil, nil, gradMode)
 		readerGemm(96, 64, c, d1[:], 1, 96, xc, 64, unsafe.Slice(&g.W1[0][0], 96*64), 64,
-			nil, nil, readerGemmAdd|readerGemmSparse)
+			nil, nil, gradMode|readerGemmSparse)
+		gradMode = readerGemmAdd
 	}
 	return loss
 }

@@ -26,20 +26,7 @@ func TestReaderGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float32(0.1 * r.NormFloat64())
 	}
-	x := make([]float32, n*ReaderInputs)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	y := make([]float32, n*ReaderOutputs)
-	for k := range n {
-		row := y[k*ReaderOutputs : (k+1)*ReaderOutputs]
-		row[r.IntN(len(row))] = 1
-	}
-	w := make([]float32, n)
-	for k := range w {
-		w[k] = float32(0.5 + r.Float64())
-	}
-	var masks []float32 // Reader has no dropout
+	x, y, w, masks := randomReaderBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Reader
@@ -74,7 +61,55 @@ func TestReaderGradient(t *testing.T) {
 	}
 }
 
-// TestReaderAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomReaderBatch returns n random samples, their targets and weights.
+func randomReaderBatch(r *rand.Rand, n int) (x, y, w, masks []float32) {
+	x = make([]float32, n*ReaderInputs)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	y = make([]float32, n*ReaderOutputs)
+	for k := range n {
+		row := y[k*ReaderOutputs : (k+1)*ReaderOutputs]
+		row[r.IntN(len(row))] = 1
+	}
+	w = make([]float32, n)
+	for k := range w {
+		w[k] = float32(0.5 + r.Float64())
+	}
+	return x, y, w, masks
+}
+
+// TestReaderGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestReaderGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Reader
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomReaderBatch(r, n)
+		var sum, set Reader
+		p := set.Params()
+		for i := range p {
+			p[i] = float32(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestReaderAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestReaderAllocs(t *testing.T) {
 	var m, g Reader
 	m.Init(ReaderSeed)
@@ -91,6 +126,9 @@ func TestReaderAllocs(t *testing.T) {
 	ms := make([]float32, 8*ReaderMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

@@ -544,12 +544,33 @@ func (m *Looped) TrainBatch(g *Looped, x, y []float64) (loss float64) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Looped) TrainWith(g *Looped, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Looped) Gradient(g *Looped, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Looped) train(g *Looped, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / LoopedInputs
 	if len(x) != n*LoopedInputs || len(y) != n*LoopedOutputs {
-		panic("Looped.TrainWith: the slices hold different numbers of samples")
+		panic("Looped.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*LoopedMasks {
-		panic("Looped.TrainWith: w or masks hold another number of samples")
+		panic("Looped.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := loopedGemmAdd
+	if !add {
+		gradMode = loopedGemmSet
+		if n == 0 {
+			*g = Looped{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -650,9 +671,9 @@ func (m *Looped) TrainWith(g *Looped, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
 		// the samples q, products of the sample-major matrices.
-		loopedGemm(1, 3, c, one[:], 0, 0, d4[:], 3, g.B4[:], 3, nil, nil, loopedGemmAdd)
+		loopedGemm(1, 3, c, one[:], 0, 0, d4[:], 3, g.B4[:], 3, nil, nil, gradMode)
 		loopedGemm(3, 5, c, d4[:], 1, 3, a3t[:], 5, unsafe.Slice(&g.W4[0][0], 3*5), 5, nil,
-			nil, loopedGemmAdd)
+			nil, gradMode)
 		// d3 = ∂L/∂a3 = W4ᵀ·δ4 = Σₒ δ4[o]·W4[o] for each sample (the rows of W4 weighted
 		// by δ4): the rows of Δ4·W4.
 		loopedGemm(c, 5, 3, d4[:], 3, 1, unsafe.Slice(&m.W4[0][0], 3*5), 5, d3[:], 5, nil,
@@ -663,9 +684,9 @@ func (m *Looped) TrainWith(g *Looped, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		loopedGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, loopedGemmAdd)
+		loopedGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, gradMode)
 		loopedGemm(5, 7, c, d3[:], 1, 5, a2t[:], 7, unsafe.Slice(&g.W3[0][0], 5*7), 7, nil,
-			nil, loopedGemmAdd)
+			nil, gradMode)
 		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
 		loopedGemm(c, 7, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*7), 7, d2[:], 7, nil,
@@ -677,9 +698,9 @@ func (m *Looped) TrainWith(g *Looped, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		loopedGemm(1, 7, c, one[:], 0, 0, d2[:], 7, g.B2[:], 7, nil, nil, loopedGemmAdd)
+		loopedGemm(1, 7, c, one[:], 0, 0, d2[:], 7, g.B2[:], 7, nil, nil, gradMode)
 		loopedGemm(7, 9, c, d2[:], 1, 7, a1t[:], 9, unsafe.Slice(&g.W2[0][0], 7*9), 9, nil,
-			nil, loopedGemmAdd)
+			nil, gradMode)
 		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
 		// by δ2): the rows of Δ2·W2.
 		loopedGemm(c, 9, 7, d2[:], 7, 1, unsafe.Slice(&m.W2[0][0], 7*9), 9, d1[:], 9, nil,
@@ -691,9 +712,10 @@ func (m *Looped) TrainWith(g *Looped, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		loopedGemm(1, 9, c, one[:], 0, 0, d1[:], 9, g.B1[:], 9, nil, nil, loopedGemmAdd)
+		loopedGemm(1, 9, c, one[:], 0, 0, d1[:], 9, g.B1[:], 9, nil, nil, gradMode)
 		loopedGemm(9, 11, c, d1[:], 1, 9, xc, 11, unsafe.Slice(&g.W1[0][0], 9*11), 11, nil,
-			nil, loopedGemmAdd)
+			nil, gradMode)
+		gradMode = loopedGemmAdd
 	}
 	return loss
 }

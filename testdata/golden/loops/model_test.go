@@ -26,20 +26,7 @@ func TestLoopedGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float64(0.1 * r.NormFloat64())
 	}
-	x := make([]float64, n*LoopedInputs)
-	for i := range x {
-		x[i] = float64(r.NormFloat64())
-	}
-	y := make([]float64, n*LoopedOutputs)
-	for k := range n {
-		row := y[k*LoopedOutputs : (k+1)*LoopedOutputs]
-		row[r.IntN(len(row))] = 1
-	}
-	w := make([]float64, n)
-	for k := range w {
-		w[k] = float64(0.5 + r.Float64())
-	}
-	var masks []float64 // Looped has no dropout
+	x, y, w, masks := randomLoopedBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Looped
@@ -74,7 +61,55 @@ func TestLoopedGradient(t *testing.T) {
 	}
 }
 
-// TestLoopedAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomLoopedBatch returns n random samples, their targets and weights.
+func randomLoopedBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
+	x = make([]float64, n*LoopedInputs)
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	y = make([]float64, n*LoopedOutputs)
+	for k := range n {
+		row := y[k*LoopedOutputs : (k+1)*LoopedOutputs]
+		row[r.IntN(len(row))] = 1
+	}
+	w = make([]float64, n)
+	for k := range w {
+		w[k] = float64(0.5 + r.Float64())
+	}
+	return x, y, w, masks
+}
+
+// TestLoopedGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestLoopedGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Looped
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomLoopedBatch(r, n)
+		var sum, set Looped
+		p := set.Params()
+		for i := range p {
+			p[i] = float64(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestLoopedAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestLoopedAllocs(t *testing.T) {
 	var m, g Looped
 	m.Init(LoopedSeed)
@@ -91,6 +126,9 @@ func TestLoopedAllocs(t *testing.T) {
 	ms := make([]float64, 8*LoopedMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

@@ -407,12 +407,33 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Small) Gradient(g *Small, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Small) train(g *Small, x, y, w, masks []float32, add bool) (loss float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(y) != n*SmallOutputs {
-		panic("Small.TrainWith: the slices hold different numbers of samples")
+		panic("Small.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*SmallMasks {
-		panic("Small.TrainWith: w or masks hold another number of samples")
+		panic("Small.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := smallGemmAdd
+	if !add {
+		gradMode = smallGemmSet
+		if n == 0 {
+			*g = Small{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -495,9 +516,9 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		smallGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, smallGemmAdd)
+		smallGemm(1, 4, c, one[:], 0, 0, d3[:], 4, g.B3[:], 4, nil, nil, gradMode)
 		smallGemm(4, 6, c, d3[:], 1, 4, a2t[:], 6, unsafe.Slice(&g.W3[0][0], 4*6), 6, nil,
-			nil, smallGemmAdd)
+			nil, gradMode)
 		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
 		smallGemm(c, 6, 4, d3[:], 4, 1, unsafe.Slice(&m.W3[0][0], 4*6), 6, d2[:], 6, nil,
@@ -509,9 +530,9 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		smallGemm(1, 6, c, one[:], 0, 0, d2[:], 6, g.B2[:], 6, nil, nil, smallGemmAdd)
+		smallGemm(1, 6, c, one[:], 0, 0, d2[:], 6, g.B2[:], 6, nil, nil, gradMode)
 		smallGemm(6, 12, c, d2[:], 1, 6, a1t[:], 12, unsafe.Slice(&g.W2[0][0], 6*12), 12,
-			nil, nil, smallGemmAdd)
+			nil, nil, gradMode)
 		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
 		// by δ2): the rows of Δ2·W2.
 		smallGemm(c, 12, 6, d2[:], 6, 1, unsafe.Slice(&m.W2[0][0], 6*12), 12, d1[:], 12,
@@ -523,9 +544,10 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		smallGemm(1, 12, c, one[:], 0, 0, d1[:], 12, g.B1[:], 12, nil, nil, smallGemmAdd)
+		smallGemm(1, 12, c, one[:], 0, 0, d1[:], 12, g.B1[:], 12, nil, nil, gradMode)
 		smallGemm(12, 8, c, d1[:], 1, 12, xc, 8, unsafe.Slice(&g.W1[0][0], 12*8), 8, nil,
-			nil, smallGemmAdd)
+			nil, gradMode)
+		gradMode = smallGemmAdd
 	}
 	return loss
 }

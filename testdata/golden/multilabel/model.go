@@ -288,12 +288,33 @@ func (m *Tagger) TrainBatch(g *Tagger, x, y []float64) (loss float64) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Tagger) TrainWith(g *Tagger, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Tagger) Gradient(g *Tagger, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Tagger) train(g *Tagger, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / TaggerInputs
 	if len(x) != n*TaggerInputs || len(y) != n*TaggerOutputs {
-		panic("Tagger.TrainWith: the slices hold different numbers of samples")
+		panic("Tagger.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*TaggerMasks {
-		panic("Tagger.TrainWith: w or masks hold another number of samples")
+		panic("Tagger.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := taggerGemmAdd
+	if !add {
+		gradMode = taggerGemmSet
+		if n == 0 {
+			*g = Tagger{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -351,9 +372,9 @@ func (m *Tagger) TrainWith(g *Tagger, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		taggerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, taggerGemmAdd)
+		taggerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, gradMode)
 		taggerGemm(3, 5, c, d2[:], 1, 3, a1t[:], 5, unsafe.Slice(&g.W2[0][0], 3*5), 5, nil,
-			nil, taggerGemmAdd)
+			nil, gradMode)
 		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
 		// by δ2): the rows of Δ2·W2.
 		taggerGemm(c, 5, 3, d2[:], 3, 1, unsafe.Slice(&m.W2[0][0], 3*5), 5, d1[:], 5, nil,
@@ -365,9 +386,10 @@ func (m *Tagger) TrainWith(g *Tagger, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		taggerGemm(1, 5, c, one[:], 0, 0, d1[:], 5, g.B1[:], 5, nil, nil, taggerGemmAdd)
+		taggerGemm(1, 5, c, one[:], 0, 0, d1[:], 5, g.B1[:], 5, nil, nil, gradMode)
 		taggerGemm(5, 6, c, d1[:], 1, 5, xc, 6, unsafe.Slice(&g.W1[0][0], 5*6), 6, nil, nil,
-			taggerGemmAdd)
+			gradMode)
+		gradMode = taggerGemmAdd
 	}
 	return loss
 }

@@ -26,22 +26,7 @@ func TestTaggerGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float64(0.1 * r.NormFloat64())
 	}
-	x := make([]float64, n*TaggerInputs)
-	for i := range x {
-		x[i] = float64(r.NormFloat64())
-	}
-	y := make([]float64, n*TaggerOutputs)
-	for k := range n {
-		row := y[k*TaggerOutputs : (k+1)*TaggerOutputs]
-		for j := range row {
-			row[j] = float64(r.IntN(2))
-		}
-	}
-	w := make([]float64, n)
-	for k := range w {
-		w[k] = float64(0.5 + r.Float64())
-	}
-	var masks []float64 // Tagger has no dropout
+	x, y, w, masks := randomTaggerBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Tagger
@@ -76,7 +61,57 @@ func TestTaggerGradient(t *testing.T) {
 	}
 }
 
-// TestTaggerAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomTaggerBatch returns n random samples, their targets and weights.
+func randomTaggerBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
+	x = make([]float64, n*TaggerInputs)
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	y = make([]float64, n*TaggerOutputs)
+	for k := range n {
+		row := y[k*TaggerOutputs : (k+1)*TaggerOutputs]
+		for j := range row {
+			row[j] = float64(r.IntN(2))
+		}
+	}
+	w = make([]float64, n)
+	for k := range w {
+		w[k] = float64(0.5 + r.Float64())
+	}
+	return x, y, w, masks
+}
+
+// TestTaggerGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestTaggerGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Tagger
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomTaggerBatch(r, n)
+		var sum, set Tagger
+		p := set.Params()
+		for i := range p {
+			p[i] = float64(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestTaggerAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestTaggerAllocs(t *testing.T) {
 	var m, g Tagger
 	m.Init(TaggerSeed)
@@ -93,6 +128,9 @@ func TestTaggerAllocs(t *testing.T) {
 	ms := make([]float64, 8*TaggerMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

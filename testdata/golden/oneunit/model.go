@@ -235,14 +235,30 @@ func (m *Tiny) TrainBatch(g *Tiny, x, y []float32) (loss float32) {
 // in assembly (tinyChunked); elsewhere the samples go one at a time, which is then
 // faster.
 func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Tiny) Gradient(g *Tiny, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Tiny) train(g *Tiny, x, y, w, masks []float32, add bool) (loss float32) {
 	n := len(x) / TinyInputs
 	if len(x) != n*TinyInputs || len(y) != n*TinyOutputs {
-		panic("Tiny.TrainWith: the slices hold different numbers of samples")
+		panic("Tiny.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*TinyMasks {
-		panic("Tiny.TrainWith: w or masks hold another number of samples")
+		panic("Tiny.TrainWith/Gradient: w or masks hold another number of samples")
 	}
 	if !tinyChunked() {
+		// Gradient's sums start from zero, TrainWith's from g.
+		if !add {
+			*g = Tiny{}
+		}
 		var s TinyTrace
 		for k := range n {
 			xk := (*[TinyInputs]float32)(x[k*TinyInputs:])
@@ -256,6 +272,15 @@ func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
 				wk)
 		}
 		return loss
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := tinyGemmAdd
+	if !add {
+		gradMode = tinyGemmSet
+		if n == 0 {
+			*g = Tiny{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -309,9 +334,9 @@ func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		tinyGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, tinyGemmAdd)
+		tinyGemm(1, 1, c, one[:], 0, 0, d2[:], 1, g.B2[:], 1, nil, nil, gradMode)
 		tinyGemm(1, 1, c, d2[:], 1, 1, a1t[:], 1, unsafe.Slice(&g.W2[0][0], 1), 1, nil, nil,
-			tinyGemmAdd)
+			gradMode)
 		// d1 = ∂L/∂a1 = W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] for each sample (the rows of W2 weighted
 		// by δ2): the rows of Δ2·W2.
 		tinyGemm(c, 1, 1, d2[:], 1, 1, unsafe.Slice(&m.W2[0][0], 1), 1, d1[:], 1, nil, nil,
@@ -322,9 +347,10 @@ func (m *Tiny) TrainWith(g *Tiny, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		tinyGemm(1, 1, c, one[:], 0, 0, d1[:], 1, g.B1[:], 1, nil, nil, tinyGemmAdd)
+		tinyGemm(1, 1, c, one[:], 0, 0, d1[:], 1, g.B1[:], 1, nil, nil, gradMode)
 		tinyGemm(1, 1, c, d1[:], 1, 1, xc, 1, unsafe.Slice(&g.W1[0][0], 1), 1, nil, nil,
-			tinyGemmAdd)
+			gradMode)
+		gradMode = tinyGemmAdd
 	}
 	return loss
 }

@@ -26,22 +26,7 @@ func TestTinyGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float32(0.1 * r.NormFloat64())
 	}
-	x := make([]float32, n*TinyInputs)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	y := make([]float32, n*TinyOutputs)
-	for k := range n {
-		row := y[k*TinyOutputs : (k+1)*TinyOutputs]
-		for j := range row {
-			row[j] = float32(r.NormFloat64())
-		}
-	}
-	w := make([]float32, n)
-	for k := range w {
-		w[k] = float32(0.5 + r.Float64())
-	}
-	var masks []float32 // Tiny has no dropout
+	x, y, w, masks := randomTinyBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Tiny
@@ -76,7 +61,57 @@ func TestTinyGradient(t *testing.T) {
 	}
 }
 
-// TestTinyAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomTinyBatch returns n random samples, their targets and weights.
+func randomTinyBatch(r *rand.Rand, n int) (x, y, w, masks []float32) {
+	x = make([]float32, n*TinyInputs)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	y = make([]float32, n*TinyOutputs)
+	for k := range n {
+		row := y[k*TinyOutputs : (k+1)*TinyOutputs]
+		for j := range row {
+			row[j] = float32(r.NormFloat64())
+		}
+	}
+	w = make([]float32, n)
+	for k := range w {
+		w[k] = float32(0.5 + r.Float64())
+	}
+	return x, y, w, masks
+}
+
+// TestTinyGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestTinyGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Tiny
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomTinyBatch(r, n)
+		var sum, set Tiny
+		p := set.Params()
+		for i := range p {
+			p[i] = float32(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestTinyAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestTinyAllocs(t *testing.T) {
 	var m, g Tiny
 	m.Init(TinySeed)
@@ -93,6 +128,9 @@ func TestTinyAllocs(t *testing.T) {
 	ms := make([]float32, 8*TinyMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

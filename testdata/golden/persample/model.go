@@ -249,12 +249,28 @@ func (m *Wide) TrainBatch(g *Wide, x, y []float32) (loss float32) {
 // value per unit, 0 to drop the unit or 1/(1−p) to keep it. Without masks no unit
 // is dropped.
 func (m *Wide) TrainWith(g *Wide, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Wide) Gradient(g *Wide, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Wide) train(g *Wide, x, y, w, masks []float32, add bool) (loss float32) {
 	n := len(x) / WideInputs
 	if len(x) != n*WideInputs || len(y) != n*WideOutputs {
-		panic("Wide.TrainWith: the slices hold different numbers of samples")
+		panic("Wide.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*WideMasks {
-		panic("Wide.TrainWith: w or masks hold another number of samples")
+		panic("Wide.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// Gradient's sums start from zero, TrainWith's from g.
+	if !add {
+		*g = Wide{}
 	}
 	var s WideTrace
 	for k := range n {

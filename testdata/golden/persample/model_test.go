@@ -26,26 +26,7 @@ func TestWideGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float32(0.1 * r.NormFloat64())
 	}
-	x := make([]float32, n*WideInputs)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	y := make([]float32, n*WideOutputs)
-	for k := range n {
-		row := y[k*WideOutputs : (k+1)*WideOutputs]
-		for j := range row {
-			row[j] = float32(r.IntN(2))
-		}
-	}
-	w := make([]float32, n)
-	for k := range w {
-		w[k] = float32(0.5 + r.Float64())
-	}
-	// Masks of 0, 1 or 2: the gradient is linear in them, whatever 1/(1−p) is.
-	masks := make([]float32, n*WideMasks)
-	for i := range masks {
-		masks[i] = float32(r.IntN(3))
-	}
+	x, y, w, masks := randomWideBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Wide
@@ -80,7 +61,63 @@ func TestWideGradient(t *testing.T) {
 	}
 }
 
-// TestWideAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomWideBatch returns n random samples, their targets and weights,
+// and random dropout masks.
+func randomWideBatch(r *rand.Rand, n int) (x, y, w, masks []float32) {
+	x = make([]float32, n*WideInputs)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	y = make([]float32, n*WideOutputs)
+	for k := range n {
+		row := y[k*WideOutputs : (k+1)*WideOutputs]
+		for j := range row {
+			row[j] = float32(r.IntN(2))
+		}
+	}
+	w = make([]float32, n)
+	for k := range w {
+		w[k] = float32(0.5 + r.Float64())
+	}
+	// Masks of 0, 1 or 2: the gradient is linear in them, whatever 1/(1−p) is.
+	masks = make([]float32, n*WideMasks)
+	for i := range masks {
+		masks[i] = float32(r.IntN(3))
+	}
+	return x, y, w, masks
+}
+
+// TestWideGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestWideGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Wide
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomWideBatch(r, n)
+		var sum, set Wide
+		p := set.Params()
+		for i := range p {
+			p[i] = float32(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestWideAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestWideAllocs(t *testing.T) {
 	var m, g Wide
 	m.Init(WideSeed)
@@ -97,6 +134,9 @@ func TestWideAllocs(t *testing.T) {
 	ms := make([]float32, 8*WideMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

@@ -26,22 +26,7 @@ func TestBinaryGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float64(0.1 * r.NormFloat64())
 	}
-	x := make([]float64, n*BinaryInputs)
-	for i := range x {
-		x[i] = float64(r.NormFloat64())
-	}
-	y := make([]float64, n*BinaryOutputs)
-	for k := range n {
-		row := y[k*BinaryOutputs : (k+1)*BinaryOutputs]
-		for j := range row {
-			row[j] = float64(r.IntN(2))
-		}
-	}
-	w := make([]float64, n)
-	for k := range w {
-		w[k] = float64(0.5 + r.Float64())
-	}
-	var masks []float64 // Binary has no dropout
+	x, y, w, masks := randomBinaryBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Binary
@@ -76,7 +61,57 @@ func TestBinaryGradient(t *testing.T) {
 	}
 }
 
-// TestBinaryAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomBinaryBatch returns n random samples, their targets and weights.
+func randomBinaryBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
+	x = make([]float64, n*BinaryInputs)
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	y = make([]float64, n*BinaryOutputs)
+	for k := range n {
+		row := y[k*BinaryOutputs : (k+1)*BinaryOutputs]
+		for j := range row {
+			row[j] = float64(r.IntN(2))
+		}
+	}
+	w = make([]float64, n)
+	for k := range w {
+		w[k] = float64(0.5 + r.Float64())
+	}
+	return x, y, w, masks
+}
+
+// TestBinaryGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestBinaryGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Binary
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomBinaryBatch(r, n)
+		var sum, set Binary
+		p := set.Params()
+		for i := range p {
+			p[i] = float64(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestBinaryAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestBinaryAllocs(t *testing.T) {
 	var m, g Binary
 	m.Init(BinarySeed)
@@ -93,6 +128,9 @@ func TestBinaryAllocs(t *testing.T) {
 	ms := make([]float64, 8*BinaryMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

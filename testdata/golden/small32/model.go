@@ -699,14 +699,30 @@ func (m *Small) TrainBatch(g *Small, x, y []float32) (loss float32) {
 // in assembly (smallChunked); elsewhere the samples go one at a time, which is
 // then faster.
 func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Small) Gradient(g *Small, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Small) train(g *Small, x, y, w, masks []float32, add bool) (loss float32) {
 	n := len(x) / SmallInputs
 	if len(x) != n*SmallInputs || len(y) != n*SmallOutputs {
-		panic("Small.TrainWith: the slices hold different numbers of samples")
+		panic("Small.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*SmallMasks {
-		panic("Small.TrainWith: w or masks hold another number of samples")
+		panic("Small.TrainWith/Gradient: w or masks hold another number of samples")
 	}
 	if !smallChunked() {
+		// Gradient's sums start from zero, TrainWith's from g.
+		if !add {
+			*g = Small{}
+		}
 		var s SmallTrace
 		for k := range n {
 			xk := (*[SmallInputs]float32)(x[k*SmallInputs:])
@@ -720,6 +736,15 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 				wk)
 		}
 		return loss
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := smallGemmAdd
+	if !add {
+		gradMode = smallGemmSet
+		if n == 0 {
+			*g = Small{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -793,9 +818,9 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		smallGemm(1, 15, c, one[:], 0, 0, d3[:], 15, g.B3[:], 15, nil, nil, smallGemmAdd)
+		smallGemm(1, 15, c, one[:], 0, 0, d3[:], 15, g.B3[:], 15, nil, nil, gradMode)
 		smallGemm(15, 2, c, d3[:], 1, 15, a2t[:], 2, unsafe.Slice(&g.W3[0][0], 15*2), 2,
-			nil, nil, smallGemmAdd)
+			nil, nil, gradMode)
 		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
 		smallGemm(c, 2, 15, d3[:], 15, 1, unsafe.Slice(&m.W3[0][0], 15*2), 2, d2[:], 2, nil,
@@ -803,9 +828,9 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 		// δ2 = d2: layer 2 is linear, its derivative is 1; d2 is δ2.
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		smallGemm(1, 2, c, one[:], 0, 0, d2[:], 2, g.B2[:], 2, nil, nil, smallGemmAdd)
+		smallGemm(1, 2, c, one[:], 0, 0, d2[:], 2, g.B2[:], 2, nil, nil, gradMode)
 		smallGemm(2, 30, c, d2[:], 1, 2, a1t[:], 30, unsafe.Slice(&g.W2[0][0], 2*30), 30,
-			nil, nil, smallGemmAdd)
+			nil, nil, gradMode)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -813,9 +838,10 @@ func (m *Small) TrainWith(g *Small, x, y, w, masks []float32) (loss float32) {
 			nil, a1t[:], smallGemmSet|smallGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		smallGemm(1, 30, c, one[:], 0, 0, d1[:], 30, g.B1[:], 30, nil, nil, smallGemmAdd)
+		smallGemm(1, 30, c, one[:], 0, 0, d1[:], 30, g.B1[:], 30, nil, nil, gradMode)
 		smallGemm(30, 2, c, d1[:], 1, 30, xc, 2, unsafe.Slice(&g.W1[0][0], 30*2), 2, nil,
-			nil, smallGemmAdd|smallGemmSparse)
+			nil, gradMode|smallGemmSparse)
+		gradMode = smallGemmAdd
 	}
 	return loss
 }

@@ -381,14 +381,30 @@ func (m *Classifier) TrainBatch(g *Classifier, x, y []float64) (loss float64) {
 // in assembly (classifierChunked); elsewhere the samples go one at a time, which
 // is then faster.
 func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Classifier) Gradient(g *Classifier, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Classifier) train(g *Classifier, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / ClassifierInputs
 	if len(x) != n*ClassifierInputs || len(y) != n*ClassifierOutputs {
-		panic("Classifier.TrainWith: the slices hold different numbers of samples")
+		panic("Classifier.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*ClassifierMasks {
-		panic("Classifier.TrainWith: w or masks hold another number of samples")
+		panic("Classifier.TrainWith/Gradient: w or masks hold another number of samples")
 	}
 	if !classifierChunked() {
+		// Gradient's sums start from zero, TrainWith's from g.
+		if !add {
+			*g = Classifier{}
+		}
 		var s ClassifierTrace
 		for k := range n {
 			xk := (*[ClassifierInputs]float64)(x[k*ClassifierInputs:])
@@ -402,6 +418,15 @@ func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss fl
 				(*[ClassifierOutputs]float64)(y[k*ClassifierOutputs:]), wk)
 		}
 		return loss
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := classifierGemmAdd
+	if !add {
+		gradMode = classifierGemmSet
+		if n == 0 {
+			*g = Classifier{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -461,10 +486,9 @@ func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss fl
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		classifierGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil,
-			classifierGemmAdd)
+		classifierGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, gradMode)
 		classifierGemm(3, 6, c, d2[:], 1, 3, a1t[:], 6, unsafe.Slice(&g.W2[0][0], 3*6), 6,
-			nil, nil, classifierGemmAdd)
+			nil, nil, gradMode)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -472,10 +496,10 @@ func (m *Classifier) TrainWith(g *Classifier, x, y, w, masks []float64) (loss fl
 			nil, a1t[:], classifierGemmSet|classifierGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		classifierGemm(1, 6, c, one[:], 0, 0, d1[:], 6, g.B1[:], 6, nil, nil,
-			classifierGemmAdd)
+		classifierGemm(1, 6, c, one[:], 0, 0, d1[:], 6, g.B1[:], 6, nil, nil, gradMode)
 		classifierGemm(6, 4, c, d1[:], 1, 6, xc, 4, unsafe.Slice(&g.W1[0][0], 6*4), 4, nil,
-			nil, classifierGemmAdd|classifierGemmSparse)
+			nil, gradMode|classifierGemmSparse)
+		gradMode = classifierGemmAdd
 	}
 	return loss
 }

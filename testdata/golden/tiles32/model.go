@@ -394,12 +394,33 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float32) (loss float32) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Tiles) Gradient(g *Tiles, x, y, w, masks []float32) (loss float32) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Tiles) train(g *Tiles, x, y, w, masks []float32, add bool) (loss float32) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(y) != n*TilesOutputs {
-		panic("Tiles.TrainWith: the slices hold different numbers of samples")
+		panic("Tiles.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*TilesMasks {
-		panic("Tiles.TrainWith: w or masks hold another number of samples")
+		panic("Tiles.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := tilesGemmAdd
+	if !add {
+		gradMode = tilesGemmSet
+		if n == 0 {
+			*g = Tiles{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -486,9 +507,9 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 4: ∂L/∂b4 += Σ_q δ4_q = 1ᵀ·Δ4 and ∂L/∂W4 += Σ_q δ4_q·a3_qᵀ = Δ4ᵀ·a3 over
 		// the samples q, products of the sample-major matrices.
-		tilesGemm(1, 10, c, one[:], 0, 0, d4[:], 10, g.B4[:], 10, nil, nil, tilesGemmAdd)
+		tilesGemm(1, 10, c, one[:], 0, 0, d4[:], 10, g.B4[:], 10, nil, nil, gradMode)
 		tilesGemm(10, 19, c, d4[:], 1, 10, a3t[:], 19, unsafe.Slice(&g.W4[0][0], 10*19), 19,
-			nil, nil, tilesGemmAdd)
+			nil, nil, gradMode)
 		// δ3 = W4ᵀ·δ4 ⊙ relu'(z3) for each sample, with W4ᵀ·δ4 = Σₒ δ4[o]·W4[o] (the rows
 		// of W4 weighted by δ4): the rows of Δ4·W4, masked to 0 where a3 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -496,9 +517,9 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 			nil, a3t[:], tilesGemmSet|tilesGemmMask)
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		tilesGemm(1, 19, c, one[:], 0, 0, d3[:], 19, g.B3[:], 19, nil, nil, tilesGemmAdd)
+		tilesGemm(1, 19, c, one[:], 0, 0, d3[:], 19, g.B3[:], 19, nil, nil, gradMode)
 		tilesGemm(19, 70, c, d3[:], 1, 19, a2t[:], 70, unsafe.Slice(&g.W3[0][0], 19*70), 70,
-			nil, nil, tilesGemmAdd|tilesGemmSparse)
+			nil, nil, gradMode|tilesGemmSparse)
 		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
 		tilesGemm(c, 70, 19, d3[:], 19, 1, unsafe.Slice(&m.W3[0][0], 19*70), 70, d2[:], 70,
@@ -509,9 +530,9 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		tilesGemm(1, 70, c, one[:], 0, 0, d2[:], 70, g.B2[:], 70, nil, nil, tilesGemmAdd)
+		tilesGemm(1, 70, c, one[:], 0, 0, d2[:], 70, g.B2[:], 70, nil, nil, gradMode)
 		tilesGemm(70, 100, c, d2[:], 1, 70, a1t[:], 100, unsafe.Slice(&g.W2[0][0], 70*100),
-			100, nil, nil, tilesGemmAdd)
+			100, nil, nil, gradMode)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -519,9 +540,10 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float32) (loss float32) {
 			100, nil, a1t[:], tilesGemmSet|tilesGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		tilesGemm(1, 100, c, one[:], 0, 0, d1[:], 100, g.B1[:], 100, nil, nil, tilesGemmAdd)
+		tilesGemm(1, 100, c, one[:], 0, 0, d1[:], 100, g.B1[:], 100, nil, nil, gradMode)
 		tilesGemm(100, 37, c, d1[:], 1, 100, xc, 37, unsafe.Slice(&g.W1[0][0], 100*37), 37,
-			nil, nil, tilesGemmAdd|tilesGemmSparse)
+			nil, nil, gradMode|tilesGemmSparse)
+		gradMode = tilesGemmAdd
 	}
 	return loss
 }

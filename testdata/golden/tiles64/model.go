@@ -330,12 +330,33 @@ func (m *Tiles) TrainBatch(g *Tiles, x, y []float64) (loss float64) {
 // product of matrices over them, so that each weight row is read once per chunk of
 // samples rather than once per sample.
 func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Tiles) Gradient(g *Tiles, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Tiles) train(g *Tiles, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / TilesInputs
 	if len(x) != n*TilesInputs || len(y) != n*TilesOutputs {
-		panic("Tiles.TrainWith: the slices hold different numbers of samples")
+		panic("Tiles.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*TilesMasks {
-		panic("Tiles.TrainWith: w or masks hold another number of samples")
+		panic("Tiles.TrainWith/Gradient: w or masks hold another number of samples")
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := tilesGemmAdd
+	if !add {
+		gradMode = tilesGemmSet
+		if n == 0 {
+			*g = Tiles{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -404,9 +425,9 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 3: ∂L/∂b3 += Σ_q δ3_q = 1ᵀ·Δ3 and ∂L/∂W3 += Σ_q δ3_q·a2_qᵀ = Δ3ᵀ·a2 over
 		// the samples q, products of the sample-major matrices.
-		tilesGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, tilesGemmAdd)
+		tilesGemm(1, 5, c, one[:], 0, 0, d3[:], 5, g.B3[:], 5, nil, nil, gradMode)
 		tilesGemm(5, 13, c, d3[:], 1, 5, a2t[:], 13, unsafe.Slice(&g.W3[0][0], 5*13), 13,
-			nil, nil, tilesGemmAdd)
+			nil, nil, gradMode)
 		// d2 = ∂L/∂a2 = W3ᵀ·δ3 = Σₒ δ3[o]·W3[o] for each sample (the rows of W3 weighted
 		// by δ3): the rows of Δ3·W3.
 		tilesGemm(c, 13, 5, d3[:], 5, 1, unsafe.Slice(&m.W3[0][0], 5*13), 13, d2[:], 13,
@@ -418,9 +439,9 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		tilesGemm(1, 13, c, one[:], 0, 0, d2[:], 13, g.B2[:], 13, nil, nil, tilesGemmAdd)
+		tilesGemm(1, 13, c, one[:], 0, 0, d2[:], 13, g.B2[:], 13, nil, nil, gradMode)
 		tilesGemm(13, 45, c, d2[:], 1, 13, a1t[:], 45, unsafe.Slice(&g.W2[0][0], 13*45), 45,
-			nil, nil, tilesGemmAdd)
+			nil, nil, gradMode)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -428,9 +449,10 @@ func (m *Tiles) TrainWith(g *Tiles, x, y, w, masks []float64) (loss float64) {
 			nil, a1t[:], tilesGemmSet|tilesGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		tilesGemm(1, 45, c, one[:], 0, 0, d1[:], 45, g.B1[:], 45, nil, nil, tilesGemmAdd)
+		tilesGemm(1, 45, c, one[:], 0, 0, d1[:], 45, g.B1[:], 45, nil, nil, gradMode)
 		tilesGemm(45, 23, c, d1[:], 1, 45, xc, 23, unsafe.Slice(&g.W1[0][0], 45*23), 23,
-			nil, nil, tilesGemmAdd|tilesGemmSparse)
+			nil, nil, gradMode|tilesGemmSparse)
+		gradMode = tilesGemmAdd
 	}
 	return loss
 }

@@ -26,22 +26,7 @@ func TestTilesGradient(t *testing.T) {
 	for i := range p {
 		p[i] += float64(0.1 * r.NormFloat64())
 	}
-	x := make([]float64, n*TilesInputs)
-	for i := range x {
-		x[i] = float64(r.NormFloat64())
-	}
-	y := make([]float64, n*TilesOutputs)
-	for k := range n {
-		row := y[k*TilesOutputs : (k+1)*TilesOutputs]
-		for j := range row {
-			row[j] = float64(r.IntN(2))
-		}
-	}
-	w := make([]float64, n)
-	for k := range w {
-		w[k] = float64(0.5 + r.Float64())
-	}
-	var masks []float64 // Tiles has no dropout
+	x, y, w, masks := randomTilesBatch(r, n)
 	m.TrainWith(&g, x, y, w, masks)
 	grad := g.Params()
 	var scratch Tiles
@@ -76,7 +61,57 @@ func TestTilesGradient(t *testing.T) {
 	}
 }
 
-// TestTilesAllocs checks that Forward, TrainBatch and TrainWith allocate nothing.
+// randomTilesBatch returns n random samples, their targets and weights.
+func randomTilesBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
+	x = make([]float64, n*TilesInputs)
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	y = make([]float64, n*TilesOutputs)
+	for k := range n {
+		row := y[k*TilesOutputs : (k+1)*TilesOutputs]
+		for j := range row {
+			row[j] = float64(r.IntN(2))
+		}
+	}
+	w = make([]float64, n)
+	for k := range w {
+		w[k] = float64(0.5 + r.Float64())
+	}
+	return x, y, w, masks
+}
+
+// TestTilesGradientSets checks that Gradient writes the gradient that
+// TrainWith adds to zero, bit for bit, whatever g held (NaN here), for
+// batches of 0, 1, 33 and 70 samples.
+func TestTilesGradientSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var m Tiles
+	m.Init(1)
+	for _, n := range []int{0, 1, 33, 70} {
+		x, y, w, masks := randomTilesBatch(r, n)
+		var sum, set Tiles
+		p := set.Params()
+		for i := range p {
+			p[i] = float64(math.NaN())
+		}
+		want := m.TrainWith(&sum, x, y, w, masks)
+		got := m.Gradient(&set, x, y, w, masks)
+		if got != want {
+			t.Errorf("%d samples: Gradient's loss %v, TrainWith's %v", n, got, want)
+		}
+		for i, v := range sum.Params() {
+			if p[i] != v {
+				t.Errorf("%d samples: parameter %d: Gradient %v, TrainWith %v", n,
+					i, p[i], v)
+				break
+			}
+		}
+	}
+}
+
+// TestTilesAllocs checks that Forward, TrainBatch, TrainWith and Gradient
+// allocate nothing.
 func TestTilesAllocs(t *testing.T) {
 	var m, g Tiles
 	m.Init(TilesSeed)
@@ -93,6 +128,9 @@ func TestTilesAllocs(t *testing.T) {
 	ms := make([]float64, 8*TilesMasks)
 	if n := testing.AllocsPerRun(100, func() { m.TrainWith(&g, xs, ys, ws, ms) }); n != 0 {
 		t.Errorf("TrainWith allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Gradient(&g, xs, ys, ws, ms) }); n != 0 {
+		t.Errorf("Gradient allocates %v times per call", n)
 	}
 }
 

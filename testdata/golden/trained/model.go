@@ -415,14 +415,30 @@ func (m *Flower) TrainBatch(g *Flower, x, y []float64) (loss float64) {
 // in assembly (flowerChunked); elsewhere the samples go one at a time, which is
 // then faster.
 func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, true)
+}
+
+// Gradient is TrainWith writing the sum of the gradients into g rather than adding
+// it, so that what g held before does not matter: a training step need not clear g
+// first, and the products of its first chunk write g without reading it.
+func (m *Flower) Gradient(g *Flower, x, y, w, masks []float64) (loss float64) {
+	return m.train(g, x, y, w, masks, false)
+}
+
+// train is TrainWith where add is set, Gradient where it is not.
+func (m *Flower) train(g *Flower, x, y, w, masks []float64, add bool) (loss float64) {
 	n := len(x) / FlowerInputs
 	if len(x) != n*FlowerInputs || len(y) != n*FlowerOutputs {
-		panic("Flower.TrainWith: the slices hold different numbers of samples")
+		panic("Flower.TrainWith/Gradient: the slices hold different numbers of samples")
 	}
 	if w != nil && len(w) != n || masks != nil && len(masks) != n*FlowerMasks {
-		panic("Flower.TrainWith: w or masks hold another number of samples")
+		panic("Flower.TrainWith/Gradient: w or masks hold another number of samples")
 	}
 	if !flowerChunked() {
+		// Gradient's sums start from zero, TrainWith's from g.
+		if !add {
+			*g = Flower{}
+		}
 		var s FlowerTrace
 		for k := range n {
 			xk := (*[FlowerInputs]float64)(x[k*FlowerInputs:])
@@ -436,6 +452,15 @@ func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 				(*[FlowerOutputs]float64)(y[k*FlowerOutputs:]), wk)
 		}
 		return loss
+	}
+	// The mode of the products into g: the first chunk's set g for Gradient, every
+	// other chunk's add to it.
+	gradMode := flowerGemmAdd
+	if !add {
+		gradMode = flowerGemmSet
+		if n == 0 {
+			*g = Flower{}
+		}
 	}
 	// The values of a chunk of 32 samples. Unit-major, for the forward pass:
 	// xt[i*32+q] is input i of sample q, a1[i*32+q] the output of unit i of layer 1.
@@ -495,9 +520,9 @@ func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 		}
 		// Layer 2: ∂L/∂b2 += Σ_q δ2_q = 1ᵀ·Δ2 and ∂L/∂W2 += Σ_q δ2_q·a1_qᵀ = Δ2ᵀ·a1 over
 		// the samples q, products of the sample-major matrices.
-		flowerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, flowerGemmAdd)
+		flowerGemm(1, 3, c, one[:], 0, 0, d2[:], 3, g.B2[:], 3, nil, nil, gradMode)
 		flowerGemm(3, 8, c, d2[:], 1, 3, a1t[:], 8, unsafe.Slice(&g.W2[0][0], 3*8), 8, nil,
-			nil, flowerGemmAdd)
+			nil, gradMode)
 		// δ1 = W2ᵀ·δ2 ⊙ relu'(z1) for each sample, with W2ᵀ·δ2 = Σₒ δ2[o]·W2[o] (the rows
 		// of W2 weighted by δ2): the rows of Δ2·W2, masked to 0 where a1 = 0, since
 		// relu'(z) = 1 if a > 0 else 0.
@@ -505,9 +530,10 @@ func (m *Flower) TrainWith(g *Flower, x, y, w, masks []float64) (loss float64) {
 			a1t[:], flowerGemmSet|flowerGemmMask)
 		// Layer 1: ∂L/∂b1 += Σ_q δ1_q = 1ᵀ·Δ1 and ∂L/∂W1 += Σ_q δ1_q·x_qᵀ = Δ1ᵀ·x over the
 		// samples q, products of the sample-major matrices.
-		flowerGemm(1, 8, c, one[:], 0, 0, d1[:], 8, g.B1[:], 8, nil, nil, flowerGemmAdd)
+		flowerGemm(1, 8, c, one[:], 0, 0, d1[:], 8, g.B1[:], 8, nil, nil, gradMode)
 		flowerGemm(8, 4, c, d1[:], 1, 8, xc, 4, unsafe.Slice(&g.W1[0][0], 8*4), 4, nil, nil,
-			flowerGemmAdd|flowerGemmSparse)
+			gradMode|flowerGemmSparse)
+		gradMode = flowerGemmAdd
 	}
 	return loss
 }

@@ -428,11 +428,25 @@ func test{{.Name}}Kernels(t *testing.T) {
 		}
 		return v
 	}
-	// check fails on a NaN too, where want has none.
-	check := func(what string, got, want []{{.Float}}) {
+	// abs returns the absolute values of v.
+	abs := func(v []{{.Float}}) []{{.Float}} {
+		a := make([]{{.Float}}, len(v))
+		for i, x := range v {
+			a[i] = {{.Float}}(math.Abs(float64(x)))
+		}
+		return a
+	}
+	// check fails on a NaN too, where want has none. Its tolerance is relative
+	// to scale where given, the magnitude of what a value sums (the same sums of
+	// the absolute values: the rounding of a sum depends on its terms, not on
+	// what is left of them), else to want.
+	check := func(what string, got, want, scale []{{.Float}}) {
 		t.Helper()
+		if scale == nil {
+			scale = want
+		}
 		for i := range got {
-			if !(math.Abs(float64(got[i]-want[i])) <= {{.Tol}}*math.Max(1, math.Abs(float64(want[i])))) {
+			if !(math.Abs(float64(got[i]-want[i])) <= {{.Tol}}*math.Max(1, math.Abs(float64(scale[i])))) {
 				t.Fatalf("%s: value %d is %v, want %v", what, i, got[i], want[i])
 			}
 		}
@@ -454,10 +468,11 @@ func test{{.Name}}Kernels(t *testing.T) {
 						{{.Names.Prefix}}GemmAdd | {{.Names.Prefix}}GemmRelu, {{.Names.Prefix}}GemmBias | {{.Names.Prefix}}GemmRelu,
 						{{.Names.Prefix}}GemmSet | {{.Names.Prefix}}GemmMask} {
 						c := random(m * ldc)
-						want := append([]{{.Float}}(nil), c...)
+						want, scale := append([]{{.Float}}(nil), c...), abs(c)
 						{{.Names.Prefix}}Gemm(m, n, k, a, ars, acs, b, ldb, c, ldc, bias, mask, mode)
 						{{.Names.Prefix}}GemmGo(m, n, k, a, ars, acs, b, ldb, want, ldc, bias, mask, mode)
-						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want)
+						{{.Names.Prefix}}GemmGo(m, n, k, abs(a), ars, acs, abs(b), ldb, scale, ldc, abs(bias), mask, mode)
+						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k, mode), c, want, scale)
 					}
 {{- if .SparseDeltas}}
 					// An a with half its values zero, as a δ of relu: the kernels and
@@ -470,13 +485,14 @@ func test{{.Name}}Kernels(t *testing.T) {
 					}
 					for _, mode := range []int{ {{- .Names.Prefix}}GemmAdd, {{.Names.Prefix}}GemmSet | {{.Names.Prefix}}GemmMask} {
 						c := random(m * ldc)
-						plain, want := append([]{{.Float}}(nil), c...), append([]{{.Float}}(nil), c...)
+						plain, want, scale := append([]{{.Float}}(nil), c...), append([]{{.Float}}(nil), c...), abs(c)
 						{{.Names.Prefix}}Gemm(m, n, k, sparse, ars, acs, b, ldb, c, ldc, bias, mask, mode|{{.Names.Prefix}}GemmSparse)
 						{{.Names.Prefix}}GemmGo(m, n, k, sparse, ars, acs, b, ldb, plain, ldc, bias, mask, mode|{{.Names.Prefix}}GemmSparse)
 						{{.Names.Prefix}}GemmGo(m, n, k, sparse, ars, acs, b, ldb, want, ldc, bias, mask, mode)
+						{{.Names.Prefix}}GemmGo(m, n, k, abs(sparse), ars, acs, abs(b), ldb, scale, ldc, abs(bias), mask, mode)
 						what := fmt.Sprintf("gemm %dx%dx%d mode %d, sparse", m, n, k, mode)
-						check(what, c, want)
-						check("plain "+what, plain, want)
+						check(what, c, want, scale)
+						check("plain "+what, plain, want, scale)
 					}
 {{- end}}
 				}
@@ -492,7 +508,7 @@ func test{{.Name}}Kernels(t *testing.T) {
 			want := append([]{{.Float}}(nil), dst...)
 			{{.Names.Prefix}}Transpose(rows, cols, src, lds, dst, ldd)
 			{{.Names.Prefix}}TransposeGo(rows, cols, src, lds, want, ldd)
-			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
+			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want, nil)
 		}
 	}
 {{- end}}
@@ -509,8 +525,8 @@ func test{{.Name}}Kernels(t *testing.T) {
 			wantP, wantSum := append([]{{.Float}}(nil), p...), append([]{{.Float}}(nil), sum...)
 			{{.Names.Prefix}}Softmax(k, n, z, ld, p, sum)
 			{{.Names.Prefix}}SoftmaxGo(k, n, z, ld, wantP, wantSum)
-			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP)
-			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
+			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP, nil)
+			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum, nil)
 		}
 	}
 {{- end}}
@@ -532,10 +548,11 @@ func test{{.Name}}Kernels(t *testing.T) {
 			a, x := matrix(m, k, lda), random(k)
 			for _, mode := range []int{ {{- .Names.Prefix}}GemmAdd, {{.Names.Prefix}}GemmRelu} {
 				y := random(m + 8)
-				want := append([]{{.Float}}(nil), y...)
+				want, scale := append([]{{.Float}}(nil), y...), abs(y)
 				{{.Names.Prefix}}Gemv(m, k, a, lda, x, y[:m], mode)
 				{{.Names.Prefix}}GemvGo(m, k, a, lda, x, want[:m], mode)
-				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+				{{.Names.Prefix}}GemvGo(m, k, abs(a), lda, abs(x), scale[:m], mode)
+				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want, scale)
 			}
 		}
 	}
@@ -546,10 +563,11 @@ func test{{.Name}}Kernels(t *testing.T) {
 		a, x := matrix(m, k, lda), random(k)
 		for _, mode := range []int{ {{- .Names.Prefix}}GemmAdd, {{.Names.Prefix}}GemmRelu} {
 			y := random(m + 8)
-			want := append([]{{.Float}}(nil), y...)
+			want, scale := append([]{{.Float}}(nil), y...), abs(y)
 			{{.Names.Prefix}}Gemv(m, k, a, lda, x, y[:m], mode)
 			{{.Names.Prefix}}GemvGo(m, k, a, lda, x, want[:m], mode)
-			check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+			{{.Names.Prefix}}GemvGo(m, k, abs(a), lda, abs(x), scale[:m], mode)
+			check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want, scale)
 		}
 	}
 {{- end}}
@@ -561,7 +579,7 @@ func test{{.Name}}Kernels(t *testing.T) {
 		var x [{{.Names.Inputs}}]{{.Float}}
 		copy(x[:], random({{.Names.Inputs}}))
 		got, want := m.logits(&x), m.logitsGo(&x)
-		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:])
+		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:], nil)
 	}
 {{- end}}
 }

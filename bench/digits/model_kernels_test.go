@@ -26,12 +26,26 @@ func testDigitsKernels(t *testing.T) {
 		}
 		return v
 	}
-	// check fails on a NaN too, where want has none.
-	check := func(what string, got, want []float32) {
+	// abs returns the absolute values of v.
+	abs := func(v []float32) []float32 {
+		a := make([]float32, len(v))
+		for i, x := range v {
+			a[i] = float32(math.Abs(float64(x)))
+		}
+		return a
+	}
+	// check fails on a NaN too, where want has none. Its tolerance is relative
+	// to scale where given, the magnitude of what a value sums (the same sums of
+	// the absolute values: the rounding of a sum depends on its terms, not on
+	// what is left of them), else to want.
+	check := func(what string, got, want, scale []float32) {
 		t.Helper()
+		if scale == nil {
+			scale = want
+		}
 		for i := range got {
 			if !(math.Abs(float64(got[i]-want[i])) <= 1e-5*math.Max(1,
-				math.Abs(float64(want[i])))) {
+				math.Abs(float64(scale[i])))) {
 				t.Fatalf("%s: value %d is %v, want %v", what, i, got[i], want[i])
 			}
 		}
@@ -55,13 +69,15 @@ func testDigitsKernels(t *testing.T) {
 							digitsGemmRelu,
 						digitsGemmSet | digitsGemmMask} {
 						c := random(m * ldc)
-						want := append([]float32(nil), c...)
+						want, scale := append([]float32(nil), c...), abs(c)
 						digitsGemm(m, n, k, a, ars, acs, b, ldb, c, ldc,
 							bias, mask, mode)
 						digitsGemmGo(m, n, k, a, ars, acs, b, ldb, want,
 							ldc, bias, mask, mode)
+						digitsGemmGo(m, n, k, abs(a), ars, acs, abs(b), ldb,
+							scale, ldc, abs(bias), mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k,
-							mode), c, want)
+							mode), c, want, scale)
 					}
 					// An a with half its values zero, as a δ of relu: the
 					// kernels and
@@ -76,8 +92,8 @@ func testDigitsKernels(t *testing.T) {
 					for _, mode := range []int{digitsGemmAdd, digitsGemmSet |
 						digitsGemmMask} {
 						c := random(m * ldc)
-						plain, want := append([]float32(nil), c...),
-							append([]float32(nil), c...)
+						plain, want, scale := append([]float32(nil), c...),
+							append([]float32(nil), c...), abs(c)
 						digitsGemm(m, n, k, sparse, ars, acs, b, ldb, c,
 							ldc, bias, mask, mode|digitsGemmSparse)
 						digitsGemmGo(m, n, k, sparse, ars, acs, b, ldb,
@@ -85,10 +101,12 @@ func testDigitsKernels(t *testing.T) {
 								digitsGemmSparse)
 						digitsGemmGo(m, n, k, sparse, ars, acs, b, ldb,
 							want, ldc, bias, mask, mode)
+						digitsGemmGo(m, n, k, abs(sparse), ars, acs, abs(b),
+							ldb, scale, ldc, abs(bias), mask, mode)
 						what := fmt.Sprintf("gemm %dx%dx%d mode %d, sparse",
 							m, n, k, mode)
-						check(what, c, want)
-						check("plain "+what, plain, want)
+						check(what, c, want, scale)
+						check("plain "+what, plain, want, scale)
 					}
 				}
 			}
@@ -101,7 +119,7 @@ func testDigitsKernels(t *testing.T) {
 			want := append([]float32(nil), dst...)
 			digitsTranspose(rows, cols, src, lds, dst, ldd)
 			digitsTransposeGo(rows, cols, src, lds, want, ldd)
-			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
+			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want, nil)
 		}
 	}
 	// Logits spread by 1000 take exp below the lowest normal value.
@@ -117,8 +135,8 @@ func testDigitsKernels(t *testing.T) {
 				sum...)
 			digitsSoftmax(k, n, z, ld, p, sum)
 			digitsSoftmaxGo(k, n, z, ld, wantP, wantSum)
-			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP)
-			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
+			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP, nil)
+			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum, nil)
 		}
 	}
 	// gemv's y is followed by 8 values that it must leave alone, and the
@@ -139,10 +157,11 @@ func testDigitsKernels(t *testing.T) {
 			a, x := matrix(m, k, lda), random(k)
 			for _, mode := range []int{digitsGemmAdd, digitsGemmRelu} {
 				y := random(m + 8)
-				want := append([]float32(nil), y...)
+				want, scale := append([]float32(nil), y...), abs(y)
 				digitsGemv(m, k, a, lda, x, y[:m], mode)
 				digitsGemvGo(m, k, a, lda, x, want[:m], mode)
-				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+				digitsGemvGo(m, k, abs(a), lda, abs(x), scale[:m], mode)
+				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want, scale)
 			}
 		}
 	}
@@ -153,10 +172,11 @@ func testDigitsKernels(t *testing.T) {
 		a, x := matrix(m, k, lda), random(k)
 		for _, mode := range []int{digitsGemmAdd, digitsGemmRelu} {
 			y := random(m + 8)
-			want := append([]float32(nil), y...)
+			want, scale := append([]float32(nil), y...), abs(y)
 			digitsGemv(m, k, a, lda, x, y[:m], mode)
 			digitsGemvGo(m, k, a, lda, x, want[:m], mode)
-			check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+			digitsGemvGo(m, k, abs(a), lda, abs(x), scale[:m], mode)
+			check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want, scale)
 		}
 	}
 }

@@ -26,12 +26,26 @@ func testLoopedKernels(t *testing.T) {
 		}
 		return v
 	}
-	// check fails on a NaN too, where want has none.
-	check := func(what string, got, want []float64) {
+	// abs returns the absolute values of v.
+	abs := func(v []float64) []float64 {
+		a := make([]float64, len(v))
+		for i, x := range v {
+			a[i] = float64(math.Abs(float64(x)))
+		}
+		return a
+	}
+	// check fails on a NaN too, where want has none. Its tolerance is relative
+	// to scale where given, the magnitude of what a value sums (the same sums of
+	// the absolute values: the rounding of a sum depends on its terms, not on
+	// what is left of them), else to want.
+	check := func(what string, got, want, scale []float64) {
 		t.Helper()
+		if scale == nil {
+			scale = want
+		}
 		for i := range got {
 			if !(math.Abs(float64(got[i]-want[i])) <= 1e-12*math.Max(1,
-				math.Abs(float64(want[i])))) {
+				math.Abs(float64(scale[i])))) {
 				t.Fatalf("%s: value %d is %v, want %v", what, i, got[i], want[i])
 			}
 		}
@@ -55,13 +69,15 @@ func testLoopedKernels(t *testing.T) {
 							loopedGemmRelu,
 						loopedGemmSet | loopedGemmMask} {
 						c := random(m * ldc)
-						want := append([]float64(nil), c...)
+						want, scale := append([]float64(nil), c...), abs(c)
 						loopedGemm(m, n, k, a, ars, acs, b, ldb, c, ldc,
 							bias, mask, mode)
 						loopedGemmGo(m, n, k, a, ars, acs, b, ldb, want,
 							ldc, bias, mask, mode)
+						loopedGemmGo(m, n, k, abs(a), ars, acs, abs(b), ldb,
+							scale, ldc, abs(bias), mask, mode)
 						check(fmt.Sprintf("gemm %dx%dx%d mode %d", m, n, k,
-							mode), c, want)
+							mode), c, want, scale)
 					}
 				}
 			}
@@ -74,7 +90,7 @@ func testLoopedKernels(t *testing.T) {
 			want := append([]float64(nil), dst...)
 			loopedTranspose(rows, cols, src, lds, dst, ldd)
 			loopedTransposeGo(rows, cols, src, lds, want, ldd)
-			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want)
+			check(fmt.Sprintf("transpose %dx%d", rows, cols), dst, want, nil)
 		}
 	}
 	// Logits spread by 1000 take exp below the lowest normal value.
@@ -90,8 +106,8 @@ func testLoopedKernels(t *testing.T) {
 				sum...)
 			loopedSoftmax(k, n, z, ld, p, sum)
 			loopedSoftmaxGo(k, n, z, ld, wantP, wantSum)
-			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP)
-			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum)
+			check(fmt.Sprintf("softmax %dx%d", k, n), p, wantP, nil)
+			check(fmt.Sprintf("softmax %dx%d sums", k, n), sum, wantSum, nil)
 		}
 	}
 	// gemv's y is followed by 8 values that it must leave alone, and the
@@ -112,10 +128,11 @@ func testLoopedKernels(t *testing.T) {
 			a, x := matrix(m, k, lda), random(k)
 			for _, mode := range []int{loopedGemmAdd, loopedGemmRelu} {
 				y := random(m + 8)
-				want := append([]float64(nil), y...)
+				want, scale := append([]float64(nil), y...), abs(y)
 				loopedGemv(m, k, a, lda, x, y[:m], mode)
 				loopedGemvGo(m, k, a, lda, x, want[:m], mode)
-				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+				loopedGemvGo(m, k, abs(a), lda, abs(x), scale[:m], mode)
+				check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want, scale)
 			}
 		}
 	}
@@ -126,10 +143,11 @@ func testLoopedKernels(t *testing.T) {
 		a, x := matrix(m, k, lda), random(k)
 		for _, mode := range []int{loopedGemmAdd, loopedGemmRelu} {
 			y := random(m + 8)
-			want := append([]float64(nil), y...)
+			want, scale := append([]float64(nil), y...), abs(y)
 			loopedGemv(m, k, a, lda, x, y[:m], mode)
 			loopedGemvGo(m, k, a, lda, x, want[:m], mode)
-			check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want)
+			loopedGemvGo(m, k, abs(a), lda, abs(x), scale[:m], mode)
+			check(fmt.Sprintf("gemv %dx%d mode %d", m, k, mode), y, want, scale)
 		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 // TestIrisKernels compares the kernels' entry points (irisGemm and so on),
 // which run the kernels of this build, with their plain Go versions on
-// random matrices, for every shape of the edges (rows in blocks of 8, 6, 4, 2 and 1,
+// random matrices, for every shape of the edges (rows in blocks of 12, 8, 6, 4, 2 and 1,
 // columns in whole tiles and left over), contiguous and strided reads, and
 // every mode.
 func TestIrisKernels(t *testing.T) { testIrisKernels(t) }
@@ -51,7 +51,7 @@ func testIrisKernels(t *testing.T) {
 		}
 	}
 	const tile = 8
-	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 15, 17} {
+	for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 15, 17, 24, 27} {
 		for _, n := range []int{3, tile, 2 * tile, 3 * tile, 3*tile + 5} {
 			for _, k := range []int{1, 2, 5, 33, 70} {
 				// a read along its rows (W·A) and down its columns (Wᵀ·Δ).

@@ -87,7 +87,7 @@ func (g *generated[T, M, P]) checkParallel(t *testing.T) {
 }
 
 // stepper does by hand what train.Fit does for each batch, without its
-// checks: clear the gradient, TrainBatch, SGD step at lr/batch.
+// checks: Gradient, SGD step at lr/batch.
 type stepper[T data.Float, M any] struct {
 	params, grads []T
 	g             *M
@@ -109,8 +109,7 @@ func (g *generated[T, M, P]) newStepper() *stepper[T, M] {
 // the batch is dividing the learning rate by the batch's size, which saves
 // a pass over the gradient; Fit averages, for optimizers where it is not.
 func (g *generated[T, M, P]) step(s *stepper[T, M], bt data.Batch[T]) {
-	clear(s.grads)
-	g.m.TrainBatch(s.g, bt.X, bt.Y)
+	g.m.Gradient(s.g, bt.X, bt.Y, nil, nil)
 	s.opt.Step(s.params, s.grads, lrSGD/T(bt.N))
 }
 

@@ -281,10 +281,13 @@ its gradient. %s%s`, n.Inputs, n.Outputs, e.masksDoc(), e.chunkDoc(e.trainChunks
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("TrainWith").Params(params...).Params(Id("loss").Add(e.T())).Block(
 		Return(Id("m").Dot("train").Call(append(args, True())...)),
 	)
+	how := "its sums start from zero."
+	if m.Chunk > 0 {
+		how = "the products of its first chunk write g without reading it."
+	}
 	e.docf(`Gradient is TrainWith writing the sum of the gradients into g rather than
-adding it, so that what g held before does not matter: a training step
-need not clear g first, and the products of its first chunk write g
-without reading it.`)
+adding it, so that what g held before does not matter and a training step
+need not clear g first: %s`, how)
 	e.f.Func().Params(Id("m").Op("*").Id(m.Name)).Id("Gradient").Params(params...).Params(Id("loss").Add(e.T())).Block(
 		Return(Id("m").Dot("train").Call(append(args, False())...)),
 	)

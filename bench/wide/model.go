@@ -349,8 +349,8 @@ func (m *Wide) TrainWith(g *Wide, x, y, w, masks []float32) (loss float32) {
 }
 
 // Gradient is TrainWith writing the sum of the gradients into g rather than adding
-// it, so that what g held before does not matter: a training step need not clear g
-// first, and the products of its first chunk write g without reading it.
+// it, so that what g held before does not matter and a training step need not
+// clear g first: the products of its first chunk write g without reading it.
 func (m *Wide) Gradient(g *Wide, x, y, w, masks []float32) (loss float32) {
 	return m.train(g, x, y, w, masks, false)
 }

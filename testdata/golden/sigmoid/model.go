@@ -303,8 +303,8 @@ func (m *Binary) TrainWith(g *Binary, x, y, w, masks []float64) (loss float64) {
 }
 
 // Gradient is TrainWith writing the sum of the gradients into g rather than adding
-// it, so that what g held before does not matter: a training step need not clear g
-// first, and the products of its first chunk write g without reading it.
+// it, so that what g held before does not matter and a training step need not
+// clear g first: the products of its first chunk write g without reading it.
 func (m *Binary) Gradient(g *Binary, x, y, w, masks []float64) (loss float64) {
 	return m.train(g, x, y, w, masks, false)
 }

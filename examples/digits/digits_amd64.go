@@ -34,8 +34,8 @@ var digitsAVX512 = digitsAVX2 && !digitsCPUOff("avx512f") && func() bool {
 // digitsGemvByRows reports whether digitsGemvAVX512 takes a large matrix a row at
 // a time rather than eight rows at once: on AMD processors of family 26 (Zen 5)
 // and later, where that measured faster. On family 25 (Zen 4), which splits each
-// 512-bit operation in two, the eight rows did; other processors with AVX-512 keep
-// them too. Tests flip it to reach both forms.
+// 512-bit operation in two, the eight rows did, and on an Intel Xeon; other
+// processors with AVX-512 keep them too. Tests flip it to reach both forms.
 var digitsGemvByRows = digitsAVX512 && func() bool {
 	_, b, c, d := digitsCPUID(0, 0)
 	// CPUID.0 spells the vendor in EBX, EDX and ECX: "Auth", "enti", "cAMD".

@@ -75,7 +75,8 @@
 // which sort every output; Config.Scoring does the same for Fit's
 // validation. [EvaluateParallel] and
 // [ForwardParallel] run the forward passes on several goroutines, with the
-// same results for the models nngen generates.
+// same results for the models nngen generates; a [Parallel] keeps its
+// goroutines from one forward pass to the next.
 //
 // # Weights files
 //

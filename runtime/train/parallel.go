@@ -304,15 +304,52 @@ func (f *forwarder[T, M, P]) run(p *pool, dst, x []T) {
 // threads. It panics if x and dst do not hold the same number of samples.
 //
 // Its goroutines live for the call; they read the parameters of m, which
-// must not change meanwhile.
+// must not change meanwhile. A program that runs many forward passes
+// keeps them instead, in a [Parallel].
 func ForwardParallel[T model.Float, M any, P model.Model[T, M]](m P, dst, x []T, threads int) {
 	f := newForwarder(m)
-	n := len(x) / f.in
-	if len(x) != n*f.in || len(dst) != n*f.out {
-		panic(fmt.Sprintf("train: ForwardParallel: %d inputs and %d outputs for samples of %d inputs and %d outputs",
-			len(x), len(dst), f.in, f.out))
-	}
-	p := newPool(threads, forwardTasks(n))
+	p := newPool(threads, forwardTasks(f.samples("ForwardParallel", dst, x)))
 	defer p.close()
 	f.run(p, dst, x)
 }
+
+// samples returns the number of samples in x, and panics, naming the
+// function fn, if dst does not hold the outputs of as many.
+func (f *forwarder[T, M, P]) samples(fn string, dst, x []T) int {
+	n := len(x) / f.in
+	if len(x) != n*f.in || len(dst) != n*f.out {
+		panic(fmt.Sprintf("train: %s: %d inputs and %d outputs for samples of %d inputs and %d outputs",
+			fn, len(x), len(dst), f.in, f.out))
+	}
+	return n
+}
+
+// Parallel runs the forward passes of a model on goroutines started once
+// and kept until Close, as ForwardParallel does for one call: for a
+// program that runs many, such as a server, where starting the goroutines
+// for each would cost as much as a small model's pass (a goroutine just
+// started waits for a thread to wake). Between calls its goroutines spin
+// for a millisecond, then sleep. Its methods must not be called
+// concurrently.
+type Parallel[T model.Float, M any, P model.Model[T, M]] struct {
+	f *forwarder[T, M, P]
+	p *pool
+}
+
+// NewParallel returns a Parallel of m on up to threads goroutines (0 or
+// 1: on the caller alone). They read the parameters of m, which must not
+// change while a call runs.
+func NewParallel[T model.Float, M any, P model.Model[T, M]](m P, threads int) *Parallel[T, M, P] {
+	return &Parallel[T, M, P]{f: newForwarder(m), p: newPool(threads, max(threads, 1))}
+}
+
+// ForwardBatch writes the outputs of the samples in x, row after row, to
+// dst, with the results of ForwardParallel. It panics if x and dst do not
+// hold the same number of samples.
+func (p *Parallel[T, M, P]) ForwardBatch(dst, x []T) {
+	p.f.samples("Parallel.ForwardBatch", dst, x)
+	p.f.run(p.p, dst, x)
+}
+
+// Close stops the goroutines; p must not be used afterwards.
+func (p *Parallel[T, M, P]) Close() { p.p.close() }

@@ -182,9 +182,10 @@ func TestResumeThreads(t *testing.T) {
 	}
 }
 
-// TestForwardParallel compares ForwardParallel and EvaluateParallel with
-// ForwardBatch and Evaluate, bit for bit, on models that take samples one
-// at a time (softmax) and in chunks (mixed32, embedded).
+// TestForwardParallel compares ForwardParallel, Parallel and
+// EvaluateParallel with ForwardBatch and Evaluate, bit for bit, on models
+// that take samples one at a time (softmax) and in chunks (mixed32,
+// embedded). Each Parallel serves every number of samples in turn.
 func TestForwardParallel(t *testing.T) {
 	var f64 softmax.Classifier
 	f64.Init(3)
@@ -192,16 +193,20 @@ func TestForwardParallel(t *testing.T) {
 	f32.Init(3)
 	var r embedded.Reader
 	r.Init(3)
-	for _, n := range []int{1, 3, 31, 32, 33, 100, 256, 257, 1030} {
-		for _, threads := range []int{0, 1, 2, 3, 5} {
-			checkForwardParallel(t, &f64, n, threads)
-			checkForwardParallel(t, &f32, n, threads)
-			checkForwardParallel(t, &r, n, threads)
+	for _, threads := range []int{0, 1, 2, 3, 5} {
+		p64, p32, pr := NewParallel(&f64, threads), NewParallel(&f32, threads), NewParallel(&r, threads)
+		for _, n := range []int{1, 3, 31, 32, 33, 100, 256, 257, 1030, 5} {
+			checkForwardParallel(t, &f64, p64, n, threads)
+			checkForwardParallel(t, &f32, p32, n, threads)
+			checkForwardParallel(t, &r, pr, n, threads)
 		}
+		p64.Close()
+		p32.Close()
+		pr.Close()
 	}
 }
 
-func checkForwardParallel[T model.Float, M any, P model.Model[T, M]](t *testing.T, m P, n, threads int) {
+func checkForwardParallel[T model.Float, M any, P model.Model[T, M]](t *testing.T, m P, par *Parallel[T, M, P], n, threads int) {
 	t.Helper()
 	w := m.Widths()
 	in, out := w[0], w[len(w)-1]
@@ -220,6 +225,11 @@ func checkForwardParallel[T model.Float, M any, P model.Model[T, M]](t *testing.
 	ForwardParallel(m, got, d.X, threads)
 	if !sameBits(got, want) {
 		t.Errorf("%T, %d samples, %d threads: ForwardParallel differs from ForwardBatch", m, n, threads)
+	}
+	clear(got)
+	par.ForwardBatch(got, d.X)
+	if !sameBits(got, want) {
+		t.Errorf("%T, %d samples, %d threads: Parallel differs from ForwardBatch", m, n, threads)
 	}
 	wantM, err := Evaluate(m, d)
 	if err != nil {
@@ -243,6 +253,33 @@ func TestForwardParallelPanics(t *testing.T) {
 		}
 	}()
 	ForwardParallel(&m, make([]float64, 5), make([]float64, 8), 2)
+}
+
+func TestParallelPanics(t *testing.T) {
+	var m softmax.Classifier
+	p := NewParallel(&m, 2)
+	defer p.Close()
+	defer func() {
+		const want = "train: Parallel.ForwardBatch: 8 inputs and 5 outputs for samples of 4 inputs and 3 outputs"
+		if r := recover(); r != want {
+			t.Errorf("panic %v, want %q", r, want)
+		}
+	}()
+	p.ForwardBatch(make([]float64, 5), make([]float64, 8))
+}
+
+// TestParallelAllocs checks that a forward pass of a Parallel allocates
+// nothing once it runs.
+func TestParallelAllocs(t *testing.T) {
+	var m mixed32.Small
+	m.Init(3)
+	p := NewParallel(&m, 2)
+	defer p.Close()
+	w := m.Widths()
+	x, dst := make([]float32, 100*w[0]), make([]float32, 100*w[len(w)-1])
+	if n := testing.AllocsPerRun(20, func() { p.ForwardBatch(dst, x) }); n != 0 {
+		t.Errorf("Parallel.ForwardBatch allocates %v times per call", n)
+	}
 }
 
 // goid returns the number of the calling goroutine.

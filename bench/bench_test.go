@@ -47,8 +47,8 @@ func BenchmarkAccAdam(b *testing.B) {
 
 // The two-thread metrics, of nngen's own and for the mnist-shaped and
 // wide workloads only: train_sgd in batches of 64 and 256 by train.Fit on
-// one thread and on two (Config.Threads), and thr256 by
-// train.ForwardParallel on two threads (thr256_t2, to compare with
+// one thread and on two (Config.Threads), and thr256 by a
+// train.Parallel on two threads (thr256_t2, to compare with
 // thr256). The two-thread benchmarks raise GOMAXPROCS to at least 2 for
 // their run, whatever go test's -cpu, and are skipped on a machine with
 // one CPU; the one-thread ones run at the suite's GOMAXPROCS.

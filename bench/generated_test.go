@@ -17,11 +17,13 @@ import (
 )
 
 // benchThr256 times the forward pass of batches of 256 samples: by
-// ForwardBatch on one thread, by train.ForwardParallel on more.
+// ForwardBatch on one thread, by a train.Parallel on more.
 func (g *generated[T, M, P]) benchThr256(b *testing.B, threads int) {
 	forward := g.m.ForwardBatch
 	if threads > 1 {
-		forward = func(dst, x []T) { train.ForwardParallel(g.m, dst, x, threads) }
+		par := train.NewParallel(g.m, threads)
+		defer par.Close()
+		forward = par.ForwardBatch
 	}
 	in, out := g.w.Widths[0], g.w.Widths[len(g.w.Widths)-1]
 	rows := len(g.inf) / in

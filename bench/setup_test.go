@@ -41,7 +41,7 @@ type subject struct {
 	trainHand func(b *testing.B)                            // the same steps by hand
 	parallel  bool                                          // whether the two-thread benchmarks run it
 	trainAt   func(b *testing.B, batch, threads int)        // b.N epochs of train.Fit with SGD, batch and Threads given
-	thrPar    func(b *testing.B, threads int)               // thr256 by train.ForwardParallel
+	thrPar    func(b *testing.B, threads int)               // thr256 by a train.Parallel
 	checkPar  func(t *testing.T)                            // parallel results against one thread's
 	accAdam   func(b *testing.B)                            // Adam accuracy, digits only
 	params64  func() []float64                              // the parameters, as float64

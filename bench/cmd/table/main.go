@@ -635,7 +635,7 @@ func printPairs(stdout io.Writer, res results) {
 		fmt.Fprintln(stdout, r)
 	}
 	fmt.Fprintln(stdout)
-	fmt.Fprintln(stdout, "train_sgd64 and train_sgd256: train_sgd's epochs of SGD by train.Fit in batches of 64 and 256 samples, with Config.Threads 1 and 2; thr256_t2: thr256 by train.ForwardParallel on 2 threads, beside thr256 (ForwardBatch). The two-thread benchmarks raise GOMAXPROCS to 2 for their run.")
+	fmt.Fprintln(stdout, "train_sgd64 and train_sgd256: train_sgd's epochs of SGD by train.Fit in batches of 64 and 256 samples, with Config.Threads 1 and 2; thr256_t2: thr256 by a train.Parallel on 2 threads, beside thr256 (ForwardBatch). The two-thread benchmarks raise GOMAXPROCS to 2 for their run.")
 }
 
 // refUnit is the unit the C reference reports metric m in.

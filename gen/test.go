@@ -143,6 +143,25 @@ func Test{{.Name}}Gradient(t *testing.T) {
 	}
 }
 
+// Test{{.Name}}ForwardAgain checks that Forward gives the same outputs, bit for
+// bit, on consecutive calls, which read large weights in turn from the first
+// rows and from the last.
+func Test{{.Name}}ForwardAgain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var m {{.Name}}
+	m.Init(1)
+	var x [{{.Names.Inputs}}]{{.Float}}
+	for i := range x {
+		x[i] = {{.Float}}(r.NormFloat64())
+	}
+	first := m.Forward(&x)
+	for range 3 {
+		if again := m.Forward(&x); again != first {
+			t.Fatalf("Forward gave %v, then %v", first, again)
+		}
+	}
+}
+
 // random{{.Name}}Batch returns n random samples, their targets and weights{{if .Masks}},
 // and random dropout masks{{end}}.
 func random{{.Name}}Batch(r *rand.Rand, n int) (x, y, w, masks []{{.Float}}) {

@@ -61,6 +61,25 @@ func TestDigitsGradient(t *testing.T) {
 	}
 }
 
+// TestDigitsForwardAgain checks that Forward gives the same outputs, bit for
+// bit, on consecutive calls, which read large weights in turn from the first
+// rows and from the last.
+func TestDigitsForwardAgain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var m Digits
+	m.Init(1)
+	var x [DigitsInputs]float32
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	first := m.Forward(&x)
+	for range 3 {
+		if again := m.Forward(&x); again != first {
+			t.Fatalf("Forward gave %v, then %v", first, again)
+		}
+	}
+}
+
 // randomDigitsBatch returns n random samples, their targets and weights.
 func randomDigitsBatch(r *rand.Rand, n int) (x, y, w, masks []float32) {
 	x = make([]float32, n*DigitsInputs)

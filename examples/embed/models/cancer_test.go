@@ -61,6 +61,25 @@ func TestCancerGradient(t *testing.T) {
 	}
 }
 
+// TestCancerForwardAgain checks that Forward gives the same outputs, bit for
+// bit, on consecutive calls, which read large weights in turn from the first
+// rows and from the last.
+func TestCancerForwardAgain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var m Cancer
+	m.Init(1)
+	var x [CancerInputs]float64
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	first := m.Forward(&x)
+	for range 3 {
+		if again := m.Forward(&x); again != first {
+			t.Fatalf("Forward gave %v, then %v", first, again)
+		}
+	}
+}
+
 // randomCancerBatch returns n random samples, their targets and weights.
 func randomCancerBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*CancerInputs)

@@ -61,6 +61,25 @@ func TestIrisGradient(t *testing.T) {
 	}
 }
 
+// TestIrisForwardAgain checks that Forward gives the same outputs, bit for
+// bit, on consecutive calls, which read large weights in turn from the first
+// rows and from the last.
+func TestIrisForwardAgain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var m Iris
+	m.Init(1)
+	var x [IrisInputs]float64
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	first := m.Forward(&x)
+	for range 3 {
+		if again := m.Forward(&x); again != first {
+			t.Fatalf("Forward gave %v, then %v", first, again)
+		}
+	}
+}
+
 // randomIrisBatch returns n random samples, their targets and weights.
 func randomIrisBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*IrisInputs)

@@ -61,6 +61,25 @@ func TestTinyGradient(t *testing.T) {
 	}
 }
 
+// TestTinyForwardAgain checks that Forward gives the same outputs, bit for
+// bit, on consecutive calls, which read large weights in turn from the first
+// rows and from the last.
+func TestTinyForwardAgain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var m Tiny
+	m.Init(1)
+	var x [TinyInputs]float32
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	first := m.Forward(&x)
+	for range 3 {
+		if again := m.Forward(&x); again != first {
+			t.Fatalf("Forward gave %v, then %v", first, again)
+		}
+	}
+}
+
 // randomTinyBatch returns n random samples, their targets and weights.
 func randomTinyBatch(r *rand.Rand, n int) (x, y, w, masks []float32) {
 	x = make([]float32, n*TinyInputs)

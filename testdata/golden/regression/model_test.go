@@ -61,6 +61,25 @@ func TestSineGradient(t *testing.T) {
 	}
 }
 
+// TestSineForwardAgain checks that Forward gives the same outputs, bit for
+// bit, on consecutive calls, which read large weights in turn from the first
+// rows and from the last.
+func TestSineForwardAgain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var m Sine
+	m.Init(1)
+	var x [SineInputs]float64
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	first := m.Forward(&x)
+	for range 3 {
+		if again := m.Forward(&x); again != first {
+			t.Fatalf("Forward gave %v, then %v", first, again)
+		}
+	}
+}
+
 // randomSineBatch returns n random samples, their targets and weights.
 func randomSineBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*SineInputs)

@@ -61,6 +61,25 @@ func TestBinaryGradient(t *testing.T) {
 	}
 }
 
+// TestBinaryForwardAgain checks that Forward gives the same outputs, bit for
+// bit, on consecutive calls, which read large weights in turn from the first
+// rows and from the last.
+func TestBinaryForwardAgain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var m Binary
+	m.Init(1)
+	var x [BinaryInputs]float64
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	first := m.Forward(&x)
+	for range 3 {
+		if again := m.Forward(&x); again != first {
+			t.Fatalf("Forward gave %v, then %v", first, again)
+		}
+	}
+}
+
 // randomBinaryBatch returns n random samples, their targets and weights.
 func randomBinaryBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*BinaryInputs)

@@ -61,6 +61,25 @@ func TestFlowerGradient(t *testing.T) {
 	}
 }
 
+// TestFlowerForwardAgain checks that Forward gives the same outputs, bit for
+// bit, on consecutive calls, which read large weights in turn from the first
+// rows and from the last.
+func TestFlowerForwardAgain(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var m Flower
+	m.Init(1)
+	var x [FlowerInputs]float64
+	for i := range x {
+		x[i] = float64(r.NormFloat64())
+	}
+	first := m.Forward(&x)
+	for range 3 {
+		if again := m.Forward(&x); again != first {
+			t.Fatalf("Forward gave %v, then %v", first, again)
+		}
+	}
+}
+
 // randomFlowerBatch returns n random samples, their targets and weights.
 func randomFlowerBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*FlowerInputs)

@@ -43,8 +43,9 @@ func local(name string) vector {
 //	wideGemv(512, 784, unsafe.Slice(&m.W1[0][0], 512*784), 784, x[:], s.A1[:], wideGemmRelu)
 //
 // with relu in the kernel, or else the activation in a loop after it.
-// With down set, a looped layer calls gemvParts instead, its rows in
-// parts taken in the order down says (see alternates).
+// With down set, a looped layer of more than one part (see parts) calls
+// gemvParts instead, its parts taken in the order down says (see
+// alternates).
 func (e *emitter) dense(g *Group, l *ir.Layer, in vector, z, a vector, down Code) {
 	store := func(g *Group, o Code, v *Statement) {
 		if z != nil {
@@ -149,8 +150,8 @@ func (e *emitter) forward() {
 	layers := func(g *Group) {
 		if down != nil {
 			g.Commentf("The weights take %.2f MB, more than the second-level cache of many cores: every", float64(e.loopedBytes())/1e6)
-			g.Comment("other call reads each layer's rows from the last to the first, so that it starts")
-			g.Comment("on those that the call before read last, which the cache still holds.")
+			g.Comment("other call reads the rows of each large layer from the last part to the first, so")
+			g.Comment("that it starts on those that the call before read last, which the cache still holds.")
 			g.Id("down").Op(":=").Id(e.calls()).Dot("Add").Call(Lit(1)).Op("&").Lit(1).Op("==").Lit(0)
 		}
 		in := local("x")

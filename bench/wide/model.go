@@ -101,8 +101,8 @@ func (m *Wide) Init(seed uint64) {
 // logits computes the logits z of the output layer for one input sample x.
 func (m *Wide) logits(x *[WideInputs]float32) (z [WideOutputs]float32) {
 	// The weights take 2.67 MB, more than the second-level cache of many cores: every
-	// other call reads each layer's rows from the last to the first, so that it starts
-	// on those that the call before read last, which the cache still holds.
+	// other call reads the rows of each large layer from the last part to the first, so
+	// that it starts on those that the call before read last, which the cache still holds.
 	down := wideCalls.Add(1)&1 == 0
 	// Layer 1 (spec.yaml:9), 784 → 512: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [512]float32

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -770,6 +771,12 @@ func (t *trainer[T, M, P]) endEpoch(start time.Time) (stop bool, err error) {
 	}
 	s.Elapsed = time.Since(start)
 	h := &t.hist
+	if len(h.Epochs) == cap(h.Epochs) {
+		// append grows a long slice by a quarter, copying the history
+		// again every few epochs into fresh memory; doubling copies each
+		// record about once.
+		h.Epochs = slices.Grow(h.Epochs, max(len(h.Epochs), 16))
+	}
 	h.Epochs = append(h.Epochs, s)
 	h.Best, h.BestLoss = t.bestEpoch, t.bestLossOrZero()
 	if n := t.cfg.CheckpointEvery; n > 0 && t.epoch%n == 0 {

@@ -252,7 +252,7 @@ each, row after row, and writes their outputs to dst, %s values each.%s`, n.Inpu
 				return
 			}
 			g.Comment("Forward, its head writing into the sample's row of dst.")
-			g.Id("z").Op(":=").Id("m").Dot("logits").Call(rowsAt("x", n.Inputs, "i"))
+			e.logits(g, rowsAt("x", n.Inputs, "i"))
 			g.Id("y").Op(":=").Add(rowsAt("dst", n.Outputs, "i"))
 			e.head(g, local("z"), local("y"), nil)
 		})

@@ -797,11 +797,11 @@ func (e *emitter) logitsKernel(b build) {
 	n := e.m.Names
 	x := func() *Statement { return Id("x").Op("*").Index(Id(n.Inputs)).Add(e.T()) }
 	method := func() *Statement {
-		return e.f.Func().Params(Id("m").Op("*").Id(e.m.Name)).Id("logits").Params(x()).Params(Id("z").Index(Id(n.Outputs)).Add(e.T()))
+		return e.f.Func().Params(Id("m").Op("*").Id(e.m.Name)).Id("logits").Params(x(), e.logitsParam())
 	}
-	fallback := Return(Id("m").Dot("logitsGo").Call(Id("x")))
+	fallback := Id("m").Dot("logitsGo").Call(Id("x"), Id("z"))
 	if b.arch == nil || *b.arch != asm.AMD64 {
-		e.docf("logits computes the logits z of the output layer for one input sample x with logitsGo: this build has no assembly for it.")
+		e.docf("logits writes to z the logits of the output layer for one input sample x with logitsGo: this build has no assembly for it.")
 		method().Block(fallback)
 		return
 	}
@@ -809,10 +809,10 @@ func (e *emitter) logitsKernel(b build) {
 	e.docf("%s is logitsGo in assembly for processors with AVX2 and FMA: the whole network in one function, every size a constant.", name)
 	e.f.Comment("")
 	e.docf("//go:noescape")
-	e.f.Func().Id(name).Params(Id("m").Op("*").Id(e.m.Name), x(), Id("z").Op("*").Index(Id(n.Outputs)).Add(e.T()))
-	e.docf("logits computes the logits z of the output layer for one input sample x: with %s if the processor has AVX2 and FMA, else with logitsGo.", name)
+	e.f.Func().Id(name).Params(Id("m").Op("*").Id(e.m.Name), x(), e.logitsParam())
+	e.docf("logits writes to z the logits of the output layer for one input sample x: with %s if the processor has AVX2 and FMA, else with logitsGo.", name)
 	method().Block(
-		If(Id(n.Prefix+"AVX2")).Block(Id(name).Call(Id("m"), Id("x"), Op("&").Id("z")), Return(Id("z"))),
+		If(Id(n.Prefix+"AVX2")).Block(Id(name).Call(Id("m"), Id("x"), Id("z")), Return()),
 		fallback,
 	)
 }

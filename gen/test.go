@@ -597,7 +597,9 @@ func test{{.Name}}Kernels(t *testing.T) {
 	for i := range 100 {
 		var x [{{.Names.Inputs}}]{{.Float}}
 		copy(x[:], random({{.Names.Inputs}}))
-		got, want := m.logits(&x), m.logitsGo(&x)
+		var got, want [{{.Names.Outputs}}]{{.Float}}
+		m.logits(&x, &got)
+		m.logitsGo(&x, &want)
 		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:], nil)
 	}
 {{- end}}

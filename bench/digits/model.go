@@ -97,8 +97,8 @@ func (m *Digits) Init(seed uint64) {
 	m.B3 = [10]float32{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Digits) logits(x *[DigitsInputs]float32) (z [DigitsOutputs]float32) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Digits) logits(x *[DigitsInputs]float32, z *[DigitsOutputs]float32) {
 	// Layer 1 (spec.yaml:9), 64 → 64: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [64]float32
 	a1 = m.B1
@@ -108,9 +108,8 @@ func (m *Digits) logits(x *[DigitsInputs]float32) (z [DigitsOutputs]float32) {
 	a2 = m.B2
 	digitsGemv(32, 64, unsafe.Slice(&m.W2[0][0], 32*64), 64, a1[:], a2[:], digitsGemmRelu)
 	// Layer 3 (output, spec.yaml:11), 32 → 10: z3 = W3·a2 + b3.
-	z = m.B3
+	*z = m.B3
 	digitsGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:], digitsGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -119,7 +118,8 @@ func (m *Digits) logits(x *[DigitsInputs]float32) (z [DigitsOutputs]float32) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Digits) Forward(x *[DigitsInputs]float32) (y [DigitsOutputs]float32) {
-	z := m.logits(x)
+	var z [DigitsOutputs]float32
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -136,7 +136,8 @@ func (m *Digits) Forward(x *[DigitsInputs]float32) (y [DigitsOutputs]float32) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Digits) Predict(x *[DigitsInputs]float32) int {
-	z := m.logits(x)
+	var z [DigitsOutputs]float32
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -271,7 +272,8 @@ func (m *Digits) ForwardBatch(dst, x []float32) {
 	if !digitsChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[DigitsInputs]float32)(x[i*DigitsInputs:]))
+			var z [DigitsOutputs]float32
+			m.logits((*[DigitsInputs]float32)(x[i*DigitsInputs:]), &z)
 			y := (*[DigitsOutputs]float32)(dst[i*DigitsOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])

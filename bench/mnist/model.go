@@ -97,8 +97,8 @@ func (m *Mnist) Init(seed uint64) {
 	m.B3 = [10]float32{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Mnist) logits(x *[MnistInputs]float32) (z [MnistOutputs]float32) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Mnist) logits(x *[MnistInputs]float32, z *[MnistOutputs]float32) {
 	// Layer 1 (spec.yaml:9), 784 → 128: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [128]float32
 	a1 = m.B1
@@ -108,9 +108,8 @@ func (m *Mnist) logits(x *[MnistInputs]float32) (z [MnistOutputs]float32) {
 	a2 = m.B2
 	mnistGemv(64, 128, unsafe.Slice(&m.W2[0][0], 64*128), 128, a1[:], a2[:], mnistGemmRelu)
 	// Layer 3 (output, spec.yaml:11), 64 → 10: z3 = W3·a2 + b3.
-	z = m.B3
+	*z = m.B3
 	mnistGemv(10, 64, unsafe.Slice(&m.W3[0][0], 10*64), 64, a2[:], z[:], mnistGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -119,7 +118,8 @@ func (m *Mnist) logits(x *[MnistInputs]float32) (z [MnistOutputs]float32) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Mnist) Forward(x *[MnistInputs]float32) (y [MnistOutputs]float32) {
-	z := m.logits(x)
+	var z [MnistOutputs]float32
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -136,7 +136,8 @@ func (m *Mnist) Forward(x *[MnistInputs]float32) (y [MnistOutputs]float32) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Mnist) Predict(x *[MnistInputs]float32) int {
-	z := m.logits(x)
+	var z [MnistOutputs]float32
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -270,7 +271,8 @@ func (m *Mnist) ForwardBatch(dst, x []float32) {
 	if !mnistChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[MnistInputs]float32)(x[i*MnistInputs:]))
+			var z [MnistOutputs]float32
+			m.logits((*[MnistInputs]float32)(x[i*MnistInputs:]), &z)
 			y := (*[MnistOutputs]float32)(dst[i*MnistOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])

@@ -87,10 +87,10 @@ func (m *Tiny) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
-// logitsGo computes the logits z of the output layer for one input sample x, in
+// logitsGo writes to z the logits of the output layer for one input sample x, in
 // plain Go; logits, in the kernel files, runs the whole network in assembly where
 // the build has it.
-func (m *Tiny) logitsGo(x *[TinyInputs]float64) (z [TinyOutputs]float64) {
+func (m *Tiny) logitsGo(x *[TinyInputs]float64, z *[TinyOutputs]float64) {
 	// Layer 1 (spec.yaml:9), 4 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [16]float64
 	a1[0] = tinyRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
@@ -138,7 +138,6 @@ func (m *Tiny) logitsGo(x *[TinyInputs]float64) (z [TinyOutputs]float64) {
 		m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7] +
 		m.W2[2][8]*a1[8] + m.W2[2][9]*a1[9] + m.W2[2][10]*a1[10] + m.W2[2][11]*a1[11] +
 		m.W2[2][12]*a1[12] + m.W2[2][13]*a1[13] + m.W2[2][14]*a1[14] + m.W2[2][15]*a1[15]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -147,7 +146,8 @@ func (m *Tiny) logitsGo(x *[TinyInputs]float64) (z [TinyOutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Tiny) Forward(x *[TinyInputs]float64) (y [TinyOutputs]float64) {
-	z := m.logits(x)
+	var z [TinyOutputs]float64
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -164,7 +164,8 @@ func (m *Tiny) Forward(x *[TinyInputs]float64) (y [TinyOutputs]float64) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Tiny) Predict(x *[TinyInputs]float64) int {
-	z := m.logits(x)
+	var z [TinyOutputs]float64
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -464,7 +465,8 @@ func (m *Tiny) ForwardBatch(dst, x []float64) {
 	if !tinyChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[TinyInputs]float64)(x[i*TinyInputs:]))
+			var z [TinyOutputs]float64
+			m.logits((*[TinyInputs]float64)(x[i*TinyInputs:]), &z)
 			y := (*[TinyOutputs]float64)(dst[i*TinyOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2])

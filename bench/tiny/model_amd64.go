@@ -127,14 +127,14 @@ func tinySoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 //go:noescape
 func tinyLogitsAVX2(m *Tiny, x *[TinyInputs]float64, z *[TinyOutputs]float64)
 
-// logits computes the logits z of the output layer for one input sample x: with
+// logits writes to z the logits of the output layer for one input sample x: with
 // tinyLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
-func (m *Tiny) logits(x *[TinyInputs]float64) (z [TinyOutputs]float64) {
+func (m *Tiny) logits(x *[TinyInputs]float64, z *[TinyOutputs]float64) {
 	if tinyAVX2 {
-		tinyLogitsAVX2(m, x, &z)
-		return z
+		tinyLogitsAVX2(m, x, z)
+		return
 	}
-	return m.logitsGo(x)
+	m.logitsGo(x, z)
 }
 
 // tinyChunked reports whether the batch functions take the samples in chunks, on

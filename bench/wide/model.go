@@ -98,8 +98,8 @@ func (m *Wide) Init(seed uint64) {
 	m.B3 = [10]float32{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Wide) logits(x *[WideInputs]float32) (z [WideOutputs]float32) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Wide) logits(x *[WideInputs]float32, z *[WideOutputs]float32) {
 	// The weights take 2.67 MB, more than the second-level cache of many cores: every
 	// other call reads the rows of each large layer from the last part to the first, so
 	// that it starts on those that the call before read last, which the cache still holds.
@@ -115,9 +115,8 @@ func (m *Wide) logits(x *[WideInputs]float32) (z [WideOutputs]float32) {
 	wideGemvParts(8, down, 512, 512, unsafe.Slice(&m.W2[0][0], 512*512), 512, a1[:], a2[:],
 		wideGemmRelu)
 	// Layer 3 (output, spec.yaml:11), 512 → 10: z3 = W3·a2 + b3.
-	z = m.B3
+	*z = m.B3
 	wideGemv(10, 512, unsafe.Slice(&m.W3[0][0], 10*512), 512, a2[:], z[:], wideGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -126,7 +125,8 @@ func (m *Wide) logits(x *[WideInputs]float32) (z [WideOutputs]float32) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Wide) Forward(x *[WideInputs]float32) (y [WideOutputs]float32) {
-	z := m.logits(x)
+	var z [WideOutputs]float32
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -163,7 +163,8 @@ func wideGemvParts(parts int, down bool, m, k int, a []float32, lda int, x, y []
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Wide) Predict(x *[WideInputs]float32) int {
-	z := m.logits(x)
+	var z [WideOutputs]float32
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -297,7 +298,8 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 	if !wideChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[WideInputs]float32)(x[i*WideInputs:]))
+			var z [WideOutputs]float32
+			m.logits((*[WideInputs]float32)(x[i*WideInputs:]), &z)
 			y := (*[WideOutputs]float32)(dst[i*WideOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])

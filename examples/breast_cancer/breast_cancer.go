@@ -87,8 +87,8 @@ func (m *Cancer) Init(seed uint64) {
 	m.B2 = [1]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Cancer) logits(x *[CancerInputs]float64) (z [CancerOutputs]float64) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Cancer) logits(x *[CancerInputs]float64, z *[CancerOutputs]float64) {
 	// Layer 1 (breast_cancer.yaml:7), 30 → 16: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [16]float64
 	a1 = m.B1
@@ -98,7 +98,6 @@ func (m *Cancer) logits(x *[CancerInputs]float64) (z [CancerOutputs]float64) {
 		m.W2[0][4]*a1[4] + m.W2[0][5]*a1[5] + m.W2[0][6]*a1[6] + m.W2[0][7]*a1[7] +
 		m.W2[0][8]*a1[8] + m.W2[0][9]*a1[9] + m.W2[0][10]*a1[10] + m.W2[0][11]*a1[11] +
 		m.W2[0][12]*a1[12] + m.W2[0][13]*a1[13] + m.W2[0][14]*a1[14] + m.W2[0][15]*a1[15]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -107,7 +106,8 @@ func (m *Cancer) logits(x *[CancerInputs]float64) (z [CancerOutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Cancer) Forward(x *[CancerInputs]float64) (y [CancerOutputs]float64) {
-	z := m.logits(x)
+	var z [CancerOutputs]float64
+	m.logits(x, &z)
 	y[0] = cancerSigmoid(z[0])
 	return y
 }
@@ -115,7 +115,9 @@ func (m *Cancer) Forward(x *[CancerInputs]float64) (y [CancerOutputs]float64) {
 // Predict returns 1 if the model gives x a probability of at least ½, else 0: if
 // σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *Cancer) Predict(x *[CancerInputs]float64) int {
-	if m.logits(x)[0] >= 0 {
+	var z [CancerOutputs]float64
+	m.logits(x, &z)
+	if z[0] >= 0 {
 		return 1
 	}
 	return 0
@@ -238,7 +240,8 @@ func (m *Cancer) ForwardBatch(dst, x []float64) {
 	if !cancerChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[CancerInputs]float64)(x[i*CancerInputs:]))
+			var z [CancerOutputs]float64
+			m.logits((*[CancerInputs]float64)(x[i*CancerInputs:]), &z)
 			y := (*[CancerOutputs]float64)(dst[i*CancerOutputs:])
 			y[0] = cancerSigmoid(z[0])
 		}

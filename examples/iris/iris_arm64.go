@@ -43,10 +43,10 @@ func irisSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	irisSoftmaxGo(k, n, z, ld, p, sum)
 }
 
-// logits computes the logits z of the output layer for one input sample x with
+// logits writes to z the logits of the output layer for one input sample x with
 // logitsGo: this build has no assembly for it.
-func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
-	return m.logitsGo(x)
+func (m *Iris) logits(x *[IrisInputs]float64, z *[IrisOutputs]float64) {
+	m.logitsGo(x, z)
 }
 
 // irisChunked reports whether the batch functions take the samples in chunks, on

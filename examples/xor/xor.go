@@ -87,8 +87,8 @@ func (m *XOR) Init(seed uint64) {
 	m.B2 = [1]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *XOR) logits(x *[XORInputs]float64) (z [XOROutputs]float64) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *XOR) logits(x *[XORInputs]float64, z *[XOROutputs]float64) {
 	// Layer 1 (xor.yaml:7), 2 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [4]float64
 	a1[0] = xORTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1])
@@ -97,7 +97,6 @@ func (m *XOR) logits(x *[XORInputs]float64) (z [XOROutputs]float64) {
 	a1[3] = xORTanh(m.B1[3] + m.W1[3][0]*x[0] + m.W1[3][1]*x[1])
 	// Layer 2 (output, xor.yaml:8), 4 → 1: z2 = W2·a1 + b2.
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -106,7 +105,8 @@ func (m *XOR) logits(x *[XORInputs]float64) (z [XOROutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *XOR) Forward(x *[XORInputs]float64) (y [XOROutputs]float64) {
-	z := m.logits(x)
+	var z [XOROutputs]float64
+	m.logits(x, &z)
 	y[0] = xORSigmoid(z[0])
 	return y
 }
@@ -114,7 +114,9 @@ func (m *XOR) Forward(x *[XORInputs]float64) (y [XOROutputs]float64) {
 // Predict returns 1 if the model gives x a probability of at least ½, else 0: if
 // σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *XOR) Predict(x *[XORInputs]float64) int {
-	if m.logits(x)[0] >= 0 {
+	var z [XOROutputs]float64
+	m.logits(x, &z)
+	if z[0] >= 0 {
 		return 1
 	}
 	return 0
@@ -217,7 +219,8 @@ func (m *XOR) ForwardBatch(dst, x []float64) {
 	if !xORChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[XORInputs]float64)(x[i*XORInputs:]))
+			var z [XOROutputs]float64
+			m.logits((*[XORInputs]float64)(x[i*XORInputs:]), &z)
 			y := (*[XOROutputs]float64)(dst[i*XOROutputs:])
 			y[0] = xORSigmoid(z[0])
 		}

@@ -127,14 +127,14 @@ func irisSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 //go:noescape
 func irisLogitsAVX2(m *Iris, x *[IrisInputs]float64, z *[IrisOutputs]float64)
 
-// logits computes the logits z of the output layer for one input sample x: with
+// logits writes to z the logits of the output layer for one input sample x: with
 // irisLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
-func (m *Iris) logits(x *[IrisInputs]float64) (z [IrisOutputs]float64) {
+func (m *Iris) logits(x *[IrisInputs]float64, z *[IrisOutputs]float64) {
 	if irisAVX2 {
-		irisLogitsAVX2(m, x, &z)
-		return z
+		irisLogitsAVX2(m, x, z)
+		return
 	}
-	return m.logitsGo(x)
+	m.logitsGo(x, z)
 }
 
 // irisChunked reports whether the batch functions take the samples in chunks, on

@@ -144,7 +144,9 @@ func testIrisKernels(t *testing.T) {
 	for i := range 100 {
 		var x [IrisInputs]float64
 		copy(x[:], random(IrisInputs))
-		got, want := m.logits(&x), m.logitsGo(&x)
+		var got, want [IrisOutputs]float64
+		m.logits(&x, &got)
+		m.logitsGo(&x, &want)
 		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:], nil)
 	}
 }

@@ -168,8 +168,8 @@ func (m *Deep) Init(seed uint64) {
 	m.B10 = [3]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Deep) logits(x *[DeepInputs]float64) (z [DeepOutputs]float64) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Deep) logits(x *[DeepInputs]float64, z *[DeepOutputs]float64) {
 	// Layer 1 (spec.yaml:7), 3 → 4: a1 = identity(W1·x + b1), identity(z) = z.
 	var a1 [4]float64
 	a1[0] = m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2]
@@ -266,7 +266,6 @@ func (m *Deep) logits(x *[DeepInputs]float64) (z [DeepOutputs]float64) {
 		m.W10[1][3]*a9[3]
 	z[2] = m.B10[2] + m.W10[2][0]*a9[0] + m.W10[2][1]*a9[1] + m.W10[2][2]*a9[2] +
 		m.W10[2][3]*a9[3]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -275,7 +274,8 @@ func (m *Deep) logits(x *[DeepInputs]float64) (z [DeepOutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Deep) Forward(x *[DeepInputs]float64) (y [DeepOutputs]float64) {
-	z := m.logits(x)
+	var z [DeepOutputs]float64
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -292,7 +292,8 @@ func (m *Deep) Forward(x *[DeepInputs]float64) (y [DeepOutputs]float64) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Deep) Predict(x *[DeepInputs]float64) int {
-	z := m.logits(x)
+	var z [DeepOutputs]float64
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -782,7 +783,8 @@ func (m *Deep) ForwardBatch(dst, x []float64) {
 	if !deepChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[DeepInputs]float64)(x[i*DeepInputs:]))
+			var z [DeepOutputs]float64
+			m.logits((*[DeepInputs]float64)(x[i*DeepInputs:]), &z)
 			y := (*[DeepOutputs]float64)(dst[i*DeepOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2])

@@ -127,8 +127,8 @@ func (m *Dropped) Init(seed uint64) {
 	m.B6 = [3]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Dropped) logits(x *[DroppedInputs]float64) (z [DroppedOutputs]float64) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Dropped) logits(x *[DroppedInputs]float64, z *[DroppedOutputs]float64) {
 	// Layer 1 (spec.yaml:10), 5 → 12: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [12]float64
 	a1[0] = droppedRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
@@ -203,7 +203,6 @@ func (m *Dropped) logits(x *[DroppedInputs]float64) (z [DroppedOutputs]float64) 
 	z[0] = m.B6[0] + m.W6[0][0]*a5[0] + m.W6[0][1]*a5[1] + m.W6[0][2]*a5[2] + m.W6[0][3]*a5[3]
 	z[1] = m.B6[1] + m.W6[1][0]*a5[0] + m.W6[1][1]*a5[1] + m.W6[1][2]*a5[2] + m.W6[1][3]*a5[3]
 	z[2] = m.B6[2] + m.W6[2][0]*a5[0] + m.W6[2][1]*a5[1] + m.W6[2][2]*a5[2] + m.W6[2][3]*a5[3]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -212,7 +211,8 @@ func (m *Dropped) logits(x *[DroppedInputs]float64) (z [DroppedOutputs]float64) 
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Dropped) Forward(x *[DroppedInputs]float64) (y [DroppedOutputs]float64) {
-	z := m.logits(x)
+	var z [DroppedOutputs]float64
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -229,7 +229,8 @@ func (m *Dropped) Forward(x *[DroppedInputs]float64) (y [DroppedOutputs]float64)
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Dropped) Predict(x *[DroppedInputs]float64) int {
-	z := m.logits(x)
+	var z [DroppedOutputs]float64
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -739,7 +740,8 @@ func (m *Dropped) ForwardBatch(dst, x []float64) {
 	if !droppedChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[DroppedInputs]float64)(x[i*DroppedInputs:]))
+			var z [DroppedOutputs]float64
+			m.logits((*[DroppedInputs]float64)(x[i*DroppedInputs:]), &z)
 			y := (*[DroppedOutputs]float64)(dst[i*DroppedOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2])

@@ -103,8 +103,8 @@ func (m *Reader) Init(seed uint64) {
 	m.B3 = [10]float32{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Reader) logits(x *[ReaderInputs]float32) (z [ReaderOutputs]float32) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Reader) logits(x *[ReaderInputs]float32, z *[ReaderOutputs]float32) {
 	// Layer 1 (spec.yaml:8), 64 → 96: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [96]float32
 	a1 = m.B1
@@ -114,9 +114,8 @@ func (m *Reader) logits(x *[ReaderInputs]float32) (z [ReaderOutputs]float32) {
 	a2 = m.B2
 	readerGemv(32, 96, unsafe.Slice(&m.W2[0][0], 32*96), 96, a1[:], a2[:], readerGemmRelu)
 	// Layer 3 (output, spec.yaml:10), 32 → 10: z3 = W3·a2 + b3.
-	z = m.B3
+	*z = m.B3
 	readerGemv(10, 32, unsafe.Slice(&m.W3[0][0], 10*32), 32, a2[:], z[:], readerGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -125,7 +124,8 @@ func (m *Reader) logits(x *[ReaderInputs]float32) (z [ReaderOutputs]float32) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Reader) Forward(x *[ReaderInputs]float32) (y [ReaderOutputs]float32) {
-	z := m.logits(x)
+	var z [ReaderOutputs]float32
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -142,7 +142,8 @@ func (m *Reader) Forward(x *[ReaderInputs]float32) (y [ReaderOutputs]float32) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Reader) Predict(x *[ReaderInputs]float32) int {
-	z := m.logits(x)
+	var z [ReaderOutputs]float32
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -277,7 +278,8 @@ func (m *Reader) ForwardBatch(dst, x []float32) {
 	if !readerChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[ReaderInputs]float32)(x[i*ReaderInputs:]))
+			var z [ReaderOutputs]float32
+			m.logits((*[ReaderInputs]float32)(x[i*ReaderInputs:]), &z)
 			y := (*[ReaderOutputs]float32)(dst[i*ReaderOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])

@@ -107,8 +107,8 @@ func (m *Looped) Init(seed uint64) {
 	m.B4 = [3]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Looped) logits(x *[LoopedInputs]float64, z *[LoopedOutputs]float64) {
 	// Layer 1 (spec.yaml:7), 11 → 9: a1 = gelu(W1·x + b1), gelu(z) = ½z(1 +
 	// tanh(√(2/π)(z + 0.044715z³))).
 	var a1 [9]float64
@@ -148,9 +148,8 @@ func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
 		a3[o] = loopedSoftplus(a3[o])
 	}
 	// Layer 4 (output, spec.yaml:10), 5 → 3: z4 = W4·a3 + b4.
-	z = m.B4
+	*z = m.B4
 	loopedGemv(3, 5, unsafe.Slice(&m.W4[0][0], 3*5), 5, a3[:], z[:], loopedGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -159,7 +158,8 @@ func (m *Looped) logits(x *[LoopedInputs]float64) (z [LoopedOutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
-	z := m.logits(x)
+	var z [LoopedOutputs]float64
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -176,7 +176,8 @@ func (m *Looped) Forward(x *[LoopedInputs]float64) (y [LoopedOutputs]float64) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Looped) Predict(x *[LoopedInputs]float64) int {
-	z := m.logits(x)
+	var z [LoopedOutputs]float64
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -450,7 +451,8 @@ func (m *Looped) ForwardBatch(dst, x []float64) {
 	if !loopedChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[LoopedInputs]float64)(x[i*LoopedInputs:]))
+			var z [LoopedOutputs]float64
+			m.logits((*[LoopedInputs]float64)(x[i*LoopedInputs:]), &z)
 			y := (*[LoopedOutputs]float64)(dst[i*LoopedOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2])

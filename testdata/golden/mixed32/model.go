@@ -97,8 +97,8 @@ func (m *Small) Init(seed uint64) {
 	m.B3 = [4]float32{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Small) logits(x *[SmallInputs]float32, z *[SmallOutputs]float32) {
 	// Layer 1 (spec.yaml:7), 8 → 12: a1 = leaky_relu(W1·x + b1), leaky_relu(z) = z if
 	// z > 0 else 0.01·z.
 	var a1 [12]float32
@@ -124,7 +124,6 @@ func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 		m.W3[2][4]*a2[4] + m.W3[2][5]*a2[5]
 	z[3] = m.B3[3] + m.W3[3][0]*a2[0] + m.W3[3][1]*a2[1] + m.W3[3][2]*a2[2] + m.W3[3][3]*a2[3] +
 		m.W3[3][4]*a2[4] + m.W3[3][5]*a2[5]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -133,7 +132,8 @@ func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
-	z := m.logits(x)
+	var z [SmallOutputs]float32
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3])
 	var sum float32
@@ -150,7 +150,8 @@ func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Small) Predict(x *[SmallInputs]float32) int {
-	z := m.logits(x)
+	var z [SmallOutputs]float32
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -324,7 +325,8 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 	if !smallChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[SmallInputs]float32)(x[i*SmallInputs:]))
+			var z [SmallOutputs]float32
+			m.logits((*[SmallInputs]float32)(x[i*SmallInputs:]), &z)
 			y := (*[SmallOutputs]float32)(dst[i*SmallOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2], z[3])

@@ -87,8 +87,8 @@ func (m *Tagger) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Tagger) logits(x *[TaggerInputs]float64) (z [TaggerOutputs]float64) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Tagger) logits(x *[TaggerInputs]float64, z *[TaggerOutputs]float64) {
 	// Layer 1 (spec.yaml:8), 6 → 5: a1 = elu(W1·x + b1), elu(z) = z if z > 0 else 1·(e^z − 1).
 	var a1 [5]float64
 	a1 = m.B1
@@ -97,9 +97,8 @@ func (m *Tagger) logits(x *[TaggerInputs]float64) (z [TaggerOutputs]float64) {
 		a1[o] = taggerElu1(a1[o])
 	}
 	// Layer 2 (output, spec.yaml:9), 5 → 3: z2 = W2·a1 + b2.
-	z = m.B2
+	*z = m.B2
 	taggerGemv(3, 5, unsafe.Slice(&m.W2[0][0], 3*5), 5, a1[:], z[:], taggerGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -108,7 +107,8 @@ func (m *Tagger) logits(x *[TaggerInputs]float64) (z [TaggerOutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Tagger) Forward(x *[TaggerInputs]float64) (y [TaggerOutputs]float64) {
-	z := m.logits(x)
+	var z [TaggerOutputs]float64
+	m.logits(x, &z)
 	for k := range 3 {
 		y[k] = taggerSigmoid(z[k])
 	}
@@ -118,7 +118,8 @@ func (m *Tagger) Forward(x *[TaggerInputs]float64) (y [TaggerOutputs]float64) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Tagger) Predict(x *[TaggerInputs]float64) int {
-	z := m.logits(x)
+	var z [TaggerOutputs]float64
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -225,7 +226,8 @@ func (m *Tagger) ForwardBatch(dst, x []float64) {
 	if !taggerChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[TaggerInputs]float64)(x[i*TaggerInputs:]))
+			var z [TaggerOutputs]float64
+			m.logits((*[TaggerInputs]float64)(x[i*TaggerInputs:]), &z)
 			y := (*[TaggerOutputs]float64)(dst[i*TaggerOutputs:])
 			for k := range 3 {
 				y[k] = taggerSigmoid(z[k])

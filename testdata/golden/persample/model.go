@@ -87,8 +87,8 @@ func (m *Wide) Init(seed uint64) {
 	m.B2 = [1]float32{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Wide) logits(x *[WideInputs]float32) (z [WideOutputs]float32) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Wide) logits(x *[WideInputs]float32, z *[WideOutputs]float32) {
 	// Layer 1 (spec.yaml:8), 3 → 2050: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [2050]float32
 	a1 = m.B1
@@ -97,9 +97,8 @@ func (m *Wide) logits(x *[WideInputs]float32) (z [WideOutputs]float32) {
 		a1[o] = wideTanh(a1[o])
 	}
 	// Layer 2 (output, spec.yaml:9), 2050 → 1: z2 = W2·a1 + b2.
-	z = m.B2
+	*z = m.B2
 	wideGemv(1, 2050, unsafe.Slice(&m.W2[0][0], 2050), 2050, a1[:], z[:], wideGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -108,7 +107,8 @@ func (m *Wide) logits(x *[WideInputs]float32) (z [WideOutputs]float32) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Wide) Forward(x *[WideInputs]float32) (y [WideOutputs]float32) {
-	z := m.logits(x)
+	var z [WideOutputs]float32
+	m.logits(x, &z)
 	y[0] = wideSigmoid(z[0])
 	return y
 }
@@ -116,7 +116,9 @@ func (m *Wide) Forward(x *[WideInputs]float32) (y [WideOutputs]float32) {
 // Predict returns 1 if the model gives x a probability of at least ½, else 0: if
 // σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *Wide) Predict(x *[WideInputs]float32) int {
-	if m.logits(x)[0] >= 0 {
+	var z [WideOutputs]float32
+	m.logits(x, &z)
+	if z[0] >= 0 {
 		return 1
 	}
 	return 0
@@ -225,7 +227,8 @@ func (m *Wide) ForwardBatch(dst, x []float32) {
 	}
 	for i := range n {
 		// Forward, its head writing into the sample's row of dst.
-		z := m.logits((*[WideInputs]float32)(x[i*WideInputs:]))
+		var z [WideOutputs]float32
+		m.logits((*[WideInputs]float32)(x[i*WideInputs:]), &z)
 		y := (*[WideOutputs]float32)(dst[i*WideOutputs:])
 		y[0] = wideSigmoid(z[0])
 	}

@@ -87,8 +87,8 @@ func (m *Binary) Init(seed uint64) {
 	m.B2 = [1]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Binary) logits(x *[BinaryInputs]float64) (z [BinaryOutputs]float64) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Binary) logits(x *[BinaryInputs]float64, z *[BinaryOutputs]float64) {
 	// Layer 1 (spec.yaml:6), 5 → 4: a1 = tanh(W1·x + b1), tanh(z) = tanh(z).
 	var a1 [4]float64
 	a1[0] = binaryTanh(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
@@ -101,7 +101,6 @@ func (m *Binary) logits(x *[BinaryInputs]float64) (z [BinaryOutputs]float64) {
 		m.W1[3][3]*x[3] + m.W1[3][4]*x[4])
 	// Layer 2 (output, spec.yaml:7), 4 → 1: z2 = W2·a1 + b2.
 	z[0] = m.B2[0] + m.W2[0][0]*a1[0] + m.W2[0][1]*a1[1] + m.W2[0][2]*a1[2] + m.W2[0][3]*a1[3]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -110,7 +109,8 @@ func (m *Binary) logits(x *[BinaryInputs]float64) (z [BinaryOutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Binary) Forward(x *[BinaryInputs]float64) (y [BinaryOutputs]float64) {
-	z := m.logits(x)
+	var z [BinaryOutputs]float64
+	m.logits(x, &z)
 	y[0] = binarySigmoid(z[0])
 	return y
 }
@@ -118,7 +118,9 @@ func (m *Binary) Forward(x *[BinaryInputs]float64) (y [BinaryOutputs]float64) {
 // Predict returns 1 if the model gives x a probability of at least ½, else 0: if
 // σ(z) ≥ ½, that is if the logit z ≥ 0.
 func (m *Binary) Predict(x *[BinaryInputs]float64) int {
-	if m.logits(x)[0] >= 0 {
+	var z [BinaryOutputs]float64
+	m.logits(x, &z)
+	if z[0] >= 0 {
 		return 1
 	}
 	return 0
@@ -238,7 +240,8 @@ func (m *Binary) ForwardBatch(dst, x []float64) {
 	if !binaryChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[BinaryInputs]float64)(x[i*BinaryInputs:]))
+			var z [BinaryOutputs]float64
+			m.logits((*[BinaryInputs]float64)(x[i*BinaryInputs:]), &z)
 			y := (*[BinaryOutputs]float64)(dst[i*BinaryOutputs:])
 			y[0] = binarySigmoid(z[0])
 		}

@@ -97,10 +97,10 @@ func (m *Small) Init(seed uint64) {
 	m.B3 = [15]float32{}
 }
 
-// logitsGo computes the logits z of the output layer for one input sample x, in
+// logitsGo writes to z the logits of the output layer for one input sample x, in
 // plain Go; logits, in the kernel files, runs the whole network in assembly where
 // the build has it.
-func (m *Small) logitsGo(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
+func (m *Small) logitsGo(x *[SmallInputs]float32, z *[SmallOutputs]float32) {
 	// Layer 1 (spec.yaml:9), 2 → 30: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [30]float32
 	a1[0] = smallRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1])
@@ -167,7 +167,6 @@ func (m *Small) logitsGo(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 	z[12] = m.B3[12] + m.W3[12][0]*a2[0] + m.W3[12][1]*a2[1]
 	z[13] = m.B3[13] + m.W3[13][0]*a2[0] + m.W3[13][1]*a2[1]
 	z[14] = m.B3[14] + m.W3[14][0]*a2[0] + m.W3[14][1]*a2[1]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -176,7 +175,8 @@ func (m *Small) logitsGo(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
-	z := m.logits(x)
+	var z [SmallOutputs]float32
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9], z[10], z[11], z[12],
 		z[13], z[14])
@@ -194,7 +194,8 @@ func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Small) Predict(x *[SmallInputs]float32) int {
-	z := m.logits(x)
+	var z [SmallOutputs]float32
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -621,7 +622,8 @@ func (m *Small) ForwardBatch(dst, x []float32) {
 	if !smallChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[SmallInputs]float32)(x[i*SmallInputs:]))
+			var z [SmallOutputs]float32
+			m.logits((*[SmallInputs]float32)(x[i*SmallInputs:]), &z)
 			y := (*[SmallOutputs]float32)(dst[i*SmallOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9], z[10],

@@ -127,14 +127,14 @@ func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 //go:noescape
 func smallLogitsAVX2(m *Small, x *[SmallInputs]float32, z *[SmallOutputs]float32)
 
-// logits computes the logits z of the output layer for one input sample x: with
+// logits writes to z the logits of the output layer for one input sample x: with
 // smallLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
-func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
+func (m *Small) logits(x *[SmallInputs]float32, z *[SmallOutputs]float32) {
 	if smallAVX2 {
-		smallLogitsAVX2(m, x, &z)
-		return z
+		smallLogitsAVX2(m, x, z)
+		return
 	}
-	return m.logitsGo(x)
+	m.logitsGo(x, z)
 }
 
 // smallChunked reports whether the batch functions take the samples in chunks, on

@@ -43,10 +43,10 @@ func smallSoftmaxKernel(k, n int, z []float32, ld int, p, sum []float32) {
 	smallSoftmaxGo(k, n, z, ld, p, sum)
 }
 
-// logits computes the logits z of the output layer for one input sample x with
+// logits writes to z the logits of the output layer for one input sample x with
 // logitsGo: this build has no assembly for it.
-func (m *Small) logits(x *[SmallInputs]float32) (z [SmallOutputs]float32) {
-	return m.logitsGo(x)
+func (m *Small) logits(x *[SmallInputs]float32, z *[SmallOutputs]float32) {
+	m.logitsGo(x, z)
 }
 
 // smallChunked reports whether the batch functions take the samples in chunks, on

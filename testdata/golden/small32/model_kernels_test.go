@@ -145,7 +145,9 @@ func testSmallKernels(t *testing.T) {
 	for i := range 100 {
 		var x [SmallInputs]float32
 		copy(x[:], random(SmallInputs))
-		got, want := m.logits(&x), m.logitsGo(&x)
+		var got, want [SmallOutputs]float32
+		m.logits(&x, &got)
+		m.logitsGo(&x, &want)
 		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:], nil)
 	}
 }

@@ -87,10 +87,10 @@ func (m *Classifier) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
-// logitsGo computes the logits z of the output layer for one input sample x, in
+// logitsGo writes to z the logits of the output layer for one input sample x, in
 // plain Go; logits, in the kernel files, runs the whole network in assembly where
 // the build has it.
-func (m *Classifier) logitsGo(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
+func (m *Classifier) logitsGo(x *[ClassifierInputs]float64, z *[ClassifierOutputs]float64) {
 	// Layer 1 (spec.yaml:7), 4 → 6: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [6]float64
 	a1[0] = classifierRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
@@ -112,7 +112,6 @@ func (m *Classifier) logitsGo(x *[ClassifierInputs]float64) (z [ClassifierOutput
 		m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5]
 	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] +
 		m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -121,7 +120,8 @@ func (m *Classifier) logitsGo(x *[ClassifierInputs]float64) (z [ClassifierOutput
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Classifier) Forward(x *[ClassifierInputs]float64) (y [ClassifierOutputs]float64) {
-	z := m.logits(x)
+	var z [ClassifierOutputs]float64
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -138,7 +138,8 @@ func (m *Classifier) Forward(x *[ClassifierInputs]float64) (y [ClassifierOutputs
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Classifier) Predict(x *[ClassifierInputs]float64) int {
-	z := m.logits(x)
+	var z [ClassifierOutputs]float64
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -310,7 +311,8 @@ func (m *Classifier) ForwardBatch(dst, x []float64) {
 	if !classifierChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[ClassifierInputs]float64)(x[i*ClassifierInputs:]))
+			var z [ClassifierOutputs]float64
+			m.logits((*[ClassifierInputs]float64)(x[i*ClassifierInputs:]), &z)
 			y := (*[ClassifierOutputs]float64)(dst[i*ClassifierOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2])

@@ -129,14 +129,14 @@ func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 func classifierLogitsAVX2(m *Classifier, x *[ClassifierInputs]float64,
 	z *[ClassifierOutputs]float64)
 
-// logits computes the logits z of the output layer for one input sample x: with
+// logits writes to z the logits of the output layer for one input sample x: with
 // classifierLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
-func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
+func (m *Classifier) logits(x *[ClassifierInputs]float64, z *[ClassifierOutputs]float64) {
 	if classifierAVX2 {
-		classifierLogitsAVX2(m, x, &z)
-		return z
+		classifierLogitsAVX2(m, x, z)
+		return
 	}
-	return m.logitsGo(x)
+	m.logitsGo(x, z)
 }
 
 // classifierChunked reports whether the batch functions take the samples in

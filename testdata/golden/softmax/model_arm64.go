@@ -46,10 +46,10 @@ func classifierSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	classifierSoftmaxGo(k, n, z, ld, p, sum)
 }
 
-// logits computes the logits z of the output layer for one input sample x with
+// logits writes to z the logits of the output layer for one input sample x with
 // logitsGo: this build has no assembly for it.
-func (m *Classifier) logits(x *[ClassifierInputs]float64) (z [ClassifierOutputs]float64) {
-	return m.logitsGo(x)
+func (m *Classifier) logits(x *[ClassifierInputs]float64, z *[ClassifierOutputs]float64) {
+	m.logitsGo(x, z)
 }
 
 // classifierChunked reports whether the batch functions take the samples in

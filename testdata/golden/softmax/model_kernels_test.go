@@ -146,7 +146,9 @@ func testClassifierKernels(t *testing.T) {
 	for i := range 100 {
 		var x [ClassifierInputs]float64
 		copy(x[:], random(ClassifierInputs))
-		got, want := m.logits(&x), m.logitsGo(&x)
+		var got, want [ClassifierOutputs]float64
+		m.logits(&x, &got)
+		m.logitsGo(&x, &want)
 		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:], nil)
 	}
 }

@@ -107,8 +107,8 @@ func (m *Tiles) Init(seed uint64) {
 	m.B4 = [10]float32{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Tiles) logits(x *[TilesInputs]float32) (z [TilesOutputs]float32) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Tiles) logits(x *[TilesInputs]float32, z *[TilesOutputs]float32) {
 	// Layer 1 (spec.yaml:8), 37 → 100: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [100]float32
 	a1 = m.B1
@@ -125,9 +125,8 @@ func (m *Tiles) logits(x *[TilesInputs]float32) (z [TilesOutputs]float32) {
 	a3 = m.B3
 	tilesGemv(19, 70, unsafe.Slice(&m.W3[0][0], 19*70), 70, a2[:], a3[:], tilesGemmRelu)
 	// Layer 4 (output, spec.yaml:11), 19 → 10: z4 = W4·a3 + b4.
-	z = m.B4
+	*z = m.B4
 	tilesGemv(10, 19, unsafe.Slice(&m.W4[0][0], 10*19), 19, a3[:], z[:], tilesGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -136,7 +135,8 @@ func (m *Tiles) logits(x *[TilesInputs]float32) (z [TilesOutputs]float32) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Tiles) Forward(x *[TilesInputs]float32) (y [TilesOutputs]float32) {
-	z := m.logits(x)
+	var z [TilesOutputs]float32
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])
 	var sum float32
@@ -153,7 +153,8 @@ func (m *Tiles) Forward(x *[TilesInputs]float32) (y [TilesOutputs]float32) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Tiles) Predict(x *[TilesInputs]float32) int {
-	z := m.logits(x)
+	var z [TilesOutputs]float32
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -310,7 +311,8 @@ func (m *Tiles) ForwardBatch(dst, x []float32) {
 	if !tilesChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[TilesInputs]float32)(x[i*TilesInputs:]))
+			var z [TilesOutputs]float32
+			m.logits((*[TilesInputs]float32)(x[i*TilesInputs:]), &z)
 			y := (*[TilesOutputs]float32)(dst[i*TilesOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7], z[8], z[9])

@@ -97,8 +97,8 @@ func (m *Tiles) Init(seed uint64) {
 	m.B3 = [5]float64{}
 }
 
-// logits computes the logits z of the output layer for one input sample x.
-func (m *Tiles) logits(x *[TilesInputs]float64) (z [TilesOutputs]float64) {
+// logits writes to z the logits of the output layer for one input sample x.
+func (m *Tiles) logits(x *[TilesInputs]float64, z *[TilesOutputs]float64) {
 	// Layer 1 (spec.yaml:7), 23 → 45: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [45]float64
 	a1 = m.B1
@@ -112,9 +112,8 @@ func (m *Tiles) logits(x *[TilesInputs]float64) (z [TilesOutputs]float64) {
 		a2[o] = tilesElu1(a2[o])
 	}
 	// Layer 3 (output, spec.yaml:9), 13 → 5: z3 = W3·a2 + b3.
-	z = m.B3
+	*z = m.B3
 	tilesGemv(5, 13, unsafe.Slice(&m.W3[0][0], 5*13), 13, a2[:], z[:], tilesGemmAdd)
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -123,7 +122,8 @@ func (m *Tiles) logits(x *[TilesInputs]float64) (z [TilesOutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Tiles) Forward(x *[TilesInputs]float64) (y [TilesOutputs]float64) {
-	z := m.logits(x)
+	var z [TilesOutputs]float64
+	m.logits(x, &z)
 	for k := range 5 {
 		y[k] = tilesSigmoid(z[k])
 	}
@@ -133,7 +133,8 @@ func (m *Tiles) Forward(x *[TilesInputs]float64) (y [TilesOutputs]float64) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Tiles) Predict(x *[TilesInputs]float64) int {
-	z := m.logits(x)
+	var z [TilesOutputs]float64
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -261,7 +262,8 @@ func (m *Tiles) ForwardBatch(dst, x []float64) {
 	if !tilesChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[TilesInputs]float64)(x[i*TilesInputs:]))
+			var z [TilesOutputs]float64
+			m.logits((*[TilesInputs]float64)(x[i*TilesInputs:]), &z)
 			y := (*[TilesOutputs]float64)(dst[i*TilesOutputs:])
 			for k := range 5 {
 				y[k] = tilesSigmoid(z[k])

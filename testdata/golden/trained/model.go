@@ -90,10 +90,10 @@ func (m *Flower) Init(seed uint64) {
 	m.B2 = [3]float64{}
 }
 
-// logitsGo computes the logits z of the output layer for one input sample x, in
+// logitsGo writes to z the logits of the output layer for one input sample x, in
 // plain Go; logits, in the kernel files, runs the whole network in assembly where
 // the build has it.
-func (m *Flower) logitsGo(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
+func (m *Flower) logitsGo(x *[FlowerInputs]float64, z *[FlowerOutputs]float64) {
 	// Layer 1 (spec.yaml:8), 4 → 8: a1 = relu(W1·x + b1), relu(z) = max(z, 0).
 	var a1 [8]float64
 	a1[0] = flowerRelu(m.B1[0] + m.W1[0][0]*x[0] + m.W1[0][1]*x[1] + m.W1[0][2]*x[2] +
@@ -119,7 +119,6 @@ func (m *Flower) logitsGo(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
 		m.W2[1][4]*a1[4] + m.W2[1][5]*a1[5] + m.W2[1][6]*a1[6] + m.W2[1][7]*a1[7]
 	z[2] = m.B2[2] + m.W2[2][0]*a1[0] + m.W2[2][1]*a1[1] + m.W2[2][2]*a1[2] + m.W2[2][3]*a1[3] +
 		m.W2[2][4]*a1[4] + m.W2[2][5]*a1[5] + m.W2[2][6]*a1[6] + m.W2[2][7]*a1[7]
-	return z
 }
 
 // Forward computes the model's output for one input sample x:
@@ -128,7 +127,8 @@ func (m *Flower) logitsGo(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
 //
 // It allocates nothing and is safe for concurrent use.
 func (m *Flower) Forward(x *[FlowerInputs]float64) (y [FlowerOutputs]float64) {
-	z := m.logits(x)
+	var z [FlowerOutputs]float64
+	m.logits(x, &z)
 	// Softmax: subtract the largest logit so that no exp overflows.
 	mx := max(z[0], z[1], z[2])
 	var sum float64
@@ -145,7 +145,8 @@ func (m *Flower) Forward(x *[FlowerInputs]float64) (y [FlowerOutputs]float64) {
 // Predict returns the index of the output with the highest probability for x: the
 // largest logit, since the head's function increases with it.
 func (m *Flower) Predict(x *[FlowerInputs]float64) int {
-	z := m.logits(x)
+	var z [FlowerOutputs]float64
+	m.logits(x, &z)
 	best := 0
 	for k := range z {
 		if z[k] > z[best] {
@@ -344,7 +345,8 @@ func (m *Flower) ForwardBatch(dst, x []float64) {
 	if !flowerChunked() {
 		for i := range n {
 			// Forward, its head writing into the sample's row of dst.
-			z := m.logits((*[FlowerInputs]float64)(x[i*FlowerInputs:]))
+			var z [FlowerOutputs]float64
+			m.logits((*[FlowerInputs]float64)(x[i*FlowerInputs:]), &z)
 			y := (*[FlowerOutputs]float64)(dst[i*FlowerOutputs:])
 			// Softmax: subtract the largest logit so that no exp overflows.
 			mx := max(z[0], z[1], z[2])

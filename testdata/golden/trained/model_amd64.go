@@ -127,14 +127,14 @@ func flowerSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 //go:noescape
 func flowerLogitsAVX2(m *Flower, x *[FlowerInputs]float64, z *[FlowerOutputs]float64)
 
-// logits computes the logits z of the output layer for one input sample x: with
+// logits writes to z the logits of the output layer for one input sample x: with
 // flowerLogitsAVX2 if the processor has AVX2 and FMA, else with logitsGo.
-func (m *Flower) logits(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
+func (m *Flower) logits(x *[FlowerInputs]float64, z *[FlowerOutputs]float64) {
 	if flowerAVX2 {
-		flowerLogitsAVX2(m, x, &z)
-		return z
+		flowerLogitsAVX2(m, x, z)
+		return
 	}
-	return m.logitsGo(x)
+	m.logitsGo(x, z)
 }
 
 // flowerChunked reports whether the batch functions take the samples in chunks, on

@@ -145,7 +145,9 @@ func testFlowerKernels(t *testing.T) {
 	for i := range 100 {
 		var x [FlowerInputs]float64
 		copy(x[:], random(FlowerInputs))
-		got, want := m.logits(&x), m.logitsGo(&x)
+		var got, want [FlowerOutputs]float64
+		m.logits(&x, &got)
+		m.logitsGo(&x, &want)
 		check(fmt.Sprintf("logits of sample %d", i), got[:], want[:], nil)
 	}
 }

@@ -19,10 +19,10 @@ func flowerSoftmaxKernel(k, n int, z []float64, ld int, p, sum []float64) {
 	flowerSoftmaxGo(k, n, z, ld, p, sum)
 }
 
-// logits computes the logits z of the output layer for one input sample x with
+// logits writes to z the logits of the output layer for one input sample x with
 // logitsGo: this build has no assembly for it.
-func (m *Flower) logits(x *[FlowerInputs]float64) (z [FlowerOutputs]float64) {
-	return m.logitsGo(x)
+func (m *Flower) logits(x *[FlowerInputs]float64, z *[FlowerOutputs]float64) {
+	m.logitsGo(x, z)
 }
 
 // flowerChunked reports whether the batch functions take the samples in chunks, on

@@ -59,10 +59,23 @@ else
 	echo "no ../shared/bench/run-peak.sh: the table has no % of peak column" >&2
 fi
 
-echo "go test -bench (GOAMD64=$goamd64, -count ${BENCH_COUNT:-3}, -benchtime ${BENCH_TIME:-0.5s}, -cpu $cpu)..." >&2
-go test -run '^$' -bench "${BENCH_FILTER:-.}" -benchmem \
-	-count "${BENCH_COUNT:-3}" -benchtime "${BENCH_TIME:-0.5s}" -cpu "$cpu" \
-	./bench >"$out/go.txt" || { cat "$out/go.txt" >&2; exit 1; }
+# The one-thread benchmarks run pinned to core 0, as the C reference and
+# PyTorch are, so that the three run under the same conditions. The
+# two-thread ones (T2), and the one-thread runs (T1) the table sets beside
+# them, run on every core.
+go test -c -o "$out/bench.test" ./bench
+pin="taskset -c 0"
+[ "$cpu" = 1 ] || pin=""
+threads=$(cd bench && "$out/bench.test" -test.list "${BENCH_FILTER:-.}" | grep 'T[12]$' | paste -sd '|' -)
+echo "go test -bench (GOAMD64=$goamd64, -count ${BENCH_COUNT:-3}, -benchtime ${BENCH_TIME:-0.5s}, -cpu $cpu${pin:+, one thread on core 0})..." >&2
+gobench() {
+	(cd bench && "$@" -test.run '^$' -test.benchmem -test.count "${BENCH_COUNT:-3}" \
+		-test.benchtime "${BENCH_TIME:-0.5s}" -test.cpu "$cpu") >>"$out/go.txt" ||
+		{ cat "$out/go.txt" >&2; exit 1; }
+}
+: >"$out/go.txt"
+gobench $pin "$out/bench.test" -test.bench "${BENCH_FILTER:-.}" -test.skip 'T[12]$'
+[ -z "$threads" ] || gobench "$out/bench.test" -test.bench "^($threads)\$"
 
 # The C reference, right after, when the shared folder is beside the repository.
 ref=""

@@ -76,14 +76,25 @@ func sgdUpdate[T Float](p, g []T, lr, wd, s T) (finite bool) {
 func sgdGo[T Float](p, g []T, lr, wd, s T) (finite bool) {
 	g = g[:len(p)]
 	finite = true
+	if wd == 0 {
+		// Without the λp term, a loop of its own: the compiler leaves the test of
+		// λ inside the loop, which made the purego build train mnist-shaped
+		// 1.06× slower.
+		for i, gi := range g {
+			gi = T(s * gi)
+			if gi-gi != 0 {
+				finite = false
+			}
+			p[i] -= lr * gi
+		}
+		return finite
+	}
 	for i, gi := range g {
 		gi = T(s * gi)
 		if gi-gi != 0 {
 			finite = false
 		}
-		if wd != 0 {
-			gi += wd * p[i]
-		}
+		gi += wd * p[i]
 		p[i] -= lr * gi
 	}
 	return finite

@@ -13,8 +13,8 @@
 #   GODEBUG=cpu.avx512f=off bench/run.sh   # the AVX2 kernels on a processor with AVX-512
 #   BENCH_FILTER='T1|T2|Thr256' BENCH_BUILD=0 bench/run.sh   # thr256 and the two-thread table only
 # Environment (defaults in brackets):
-#   BENCH_COUNT  go test -count, runs of each benchmark; the table shows medians [3]
-#   BENCH_TIME   go test -benchtime [0.5s]
+#   BENCH_COUNT  go test -count, runs of each benchmark; the table shows medians [5, as the C reference and bench_torch.py take of lat1 and thr256]
+#   BENCH_TIME   go test -benchtime [0.3s]
 #   BENCH_CPU    go test -cpu, the GOMAXPROCS of the benchmarks; the C reference is single-threaded [1]
 #                (the two-thread benchmarks, *T2, raise GOMAXPROCS to 2 for their own run)
 #   BENCH_FILTER go test -bench regexp [.]
@@ -67,10 +67,10 @@ go test -c -o "$out/bench.test" ./bench
 pin="taskset -c 0"
 [ "$cpu" = 1 ] || pin=""
 threads=$(cd bench && "$out/bench.test" -test.list "${BENCH_FILTER:-.}" | grep 'T[12]$' | paste -sd '|' -)
-echo "go test -bench (GOAMD64=$goamd64, -count ${BENCH_COUNT:-3}, -benchtime ${BENCH_TIME:-0.5s}, -cpu $cpu${pin:+, one thread on core 0})..." >&2
+echo "go test -bench (GOAMD64=$goamd64, -count ${BENCH_COUNT:-5}, -benchtime ${BENCH_TIME:-0.3s}, -cpu $cpu${pin:+, one thread on core 0})..." >&2
 gobench() {
-	(cd bench && "$@" -test.run '^$' -test.benchmem -test.count "${BENCH_COUNT:-3}" \
-		-test.benchtime "${BENCH_TIME:-0.5s}" -test.cpu "$cpu") >>"$out/go.txt" ||
+	(cd bench && "$@" -test.run '^$' -test.benchmem -test.count "${BENCH_COUNT:-5}" \
+		-test.benchtime "${BENCH_TIME:-0.3s}" -test.cpu "$cpu") >>"$out/go.txt" ||
 		{ cat "$out/go.txt" >&2; exit 1; }
 }
 : >"$out/go.txt"

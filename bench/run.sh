@@ -18,6 +18,8 @@
 #   BENCH_CPU    go test -cpu, the GOMAXPROCS of the benchmarks; the C reference is single-threaded [1]
 #                (the two-thread benchmarks, *T2, raise GOMAXPROCS to 2 for their own run)
 #   BENCH_FILTER go test -bench regexp [.]
+#   BENCH_ROUNDS rounds of the Go benchmarks, the C reference and PyTorch in turn; the table
+#                shows medians over all of them [1]
 #   BENCH_SCALE  time scale of the C reference (run-reference.sh) and of PyTorch (bench_torch.py) [1]
 #   BENCH_TORCH  0 skips PyTorch, even where /usr/bin/python3 has torch [1]
 #   BENCH_BUILD  0 skips the generation and build table [1]
@@ -67,25 +69,16 @@ go test -c -o "$out/bench.test" ./bench
 pin="taskset -c 0"
 [ "$cpu" = 1 ] || pin=""
 threads=$(cd bench && "$out/bench.test" -test.list "${BENCH_FILTER:-.}" | grep 'T[12]$' | paste -sd '|' -)
-echo "go test -bench (GOAMD64=$goamd64, -count ${BENCH_COUNT:-5}, -benchtime ${BENCH_TIME:-0.3s}, -cpu $cpu${pin:+, one thread on core 0})..." >&2
 gobench() {
 	(cd bench && "$@" -test.run '^$' -test.benchmem -test.count "${BENCH_COUNT:-5}" \
 		-test.benchtime "${BENCH_TIME:-0.3s}" -test.cpu "$cpu") >>"$out/go.txt" ||
 		{ cat "$out/go.txt" >&2; exit 1; }
 }
-: >"$out/go.txt"
-gobench $pin "$out/bench.test" -test.bench "${BENCH_FILTER:-.}" -test.skip 'T[12]$'
-[ -z "$threads" ] || gobench "$out/bench.test" -test.bench "^($threads)\$"
 
-# The C reference, right after, when the shared folder is beside the repository.
+# The C reference, when the shared folder is beside the repository.
 ref=""
 if [ -x "$repo/../shared/bench/run-reference.sh" ]; then
-	echo "C reference (../shared/bench/run-reference.sh, BENCH_SCALE=${BENCH_SCALE:-1})..." >&2
-	if BENCH_SCALE=${BENCH_SCALE:-1} "$repo/../shared/bench/run-reference.sh" >"$out/reference.jsonl"; then
-		ref="$out/reference.jsonl"
-	else
-		echo "the C reference failed; the table has no C column" >&2
-	fi
+	ref="$out/reference.jsonl"
 else
 	echo "no ../shared/bench/run-reference.sh: the table has no C column" >&2
 fi
@@ -101,25 +94,50 @@ elif [ ! -f "$repo/../shared/bench/py/bench_torch.py" ]; then
 elif ! "$py" -c 'import torch' 2>/dev/null; then
 	echo "no torch for $py (apt-get install -y python3-torch): the table has no PyTorch columns" >&2
 else
+	torch="$out/torch.jsonl"
 	# The version, and the BLAS libraries the process loaded with torch.
 	torchv=$("$py" -c 'import torch; print(torch.__version__)' 2>/dev/null) || torchv=""
 	torchblas=$("$py" -c 'import os, torch
 print(" ".join(sorted({os.path.realpath(l.split()[-1]) for l in open("/proc/self/maps") if "blas" in l.lower() or "mkl" in l.lower()})))' 2>/dev/null) || torchblas=""
-	echo "PyTorch $torchv${torchblas:+, BLAS $torchblas} (../shared/bench/py/bench_torch.py, BENCH_SCALE=${BENCH_SCALE:-1})..." >&2
 	case $torchblas in
 	*/blas/libblas.so*) echo "PyTorch runs on the reference (netlib) BLAS, unoptimized; apt-get install libopenblas0-pthread for a fair yardstick" >&2 ;;
 	esac
-	if BENCH_SCALE=${BENCH_SCALE:-1} taskset -c 0 "$py" "$repo/../shared/bench/py/bench_torch.py" 1 W1 W2 W3 W4 \
-		>"$out/torch.jsonl" 2>"$out/torch.stderr"; then
-		torch="$out/torch.jsonl"
-	else
-		tail -n 20 "$out/torch.stderr" >&2
-		echo "bench_torch.py failed: the table has no PyTorch columns" >&2
-	fi
 fi
+
+# The rounds: the Go benchmarks, then the C reference and PyTorch right
+# after them. With more than one round each table figure is the median
+# over all of them, so that a busy minute on a shared machine falls on
+# the three alike.
+: >"$out/go.txt"
+[ -z "$ref" ] || : >"$ref"
+[ -z "$torch" ] || : >"$torch"
+rounds=${BENCH_ROUNDS:-1} round=1
+while [ "$round" -le "$rounds" ]; do
+	echo "round $round of $rounds: go test -bench (GOAMD64=$goamd64, -count ${BENCH_COUNT:-5}, -benchtime ${BENCH_TIME:-0.3s}, -cpu $cpu${pin:+, one thread on core 0})..." >&2
+	gobench $pin "$out/bench.test" -test.bench "${BENCH_FILTER:-.}" -test.skip 'T[12]$'
+	[ -z "$threads" ] || gobench "$out/bench.test" -test.bench "^($threads)\$"
+	if [ -n "$ref" ]; then
+		echo "round $round of $rounds: C reference (../shared/bench/run-reference.sh, BENCH_SCALE=${BENCH_SCALE:-1})..." >&2
+		if ! BENCH_SCALE=${BENCH_SCALE:-1} "$repo/../shared/bench/run-reference.sh" >>"$ref"; then
+			echo "the C reference failed; the table has no C column" >&2
+			ref=""
+		fi
+	fi
+	if [ -n "$torch" ]; then
+		echo "round $round of $rounds: PyTorch $torchv${torchblas:+, BLAS $torchblas} (../shared/bench/py/bench_torch.py, BENCH_SCALE=${BENCH_SCALE:-1})..." >&2
+		if ! BENCH_SCALE=${BENCH_SCALE:-1} taskset -c 0 "$py" "$repo/../shared/bench/py/bench_torch.py" 1 W1 W2 W3 W4 \
+			>>"$torch" 2>"$out/torch.stderr"; then
+			tail -n 20 "$out/torch.stderr" >&2
+			echo "bench_torch.py failed: the table has no PyTorch columns" >&2
+			torch=""
+		fi
+	fi
+	round=$((round + 1))
+done
 
 "$out/table" -go "$out/go.txt" ${ref:+-ref "$ref"} ${peak:+-peak "$peak"} \
 	${torch:+-torch "$torch" -torch-version "$torchv" -torch-blas "$torchblas"} -goamd64 "$goamd64" -godebug "${GODEBUG:-}" -cpu "$cpu"
+[ "$rounds" = 1 ] || echo "Each figure is the median over $rounds rounds of the Go benchmarks, the C reference and PyTorch, taken in turn."
 
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
 	echo >&2

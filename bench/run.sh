@@ -113,7 +113,7 @@ fi
 rounds=${BENCH_ROUNDS:-1} round=1
 while [ "$round" -le "$rounds" ]; do
 	echo "round $round of $rounds: go test -bench (GOAMD64=$goamd64, -count ${BENCH_COUNT:-5}, -benchtime ${BENCH_TIME:-0.3s}, -cpu $cpu${pin:+, one thread on core 0})..." >&2
-	# The benchmarks but those whose names end in T1 or T2, then those.
+	# Pinned, every benchmark but those whose names end in T1 or T2; then those.
 	gobench $pin "$out/bench.test" -test.bench "${BENCH_FILTER:-.}" -test.skip 'T[12]$'
 	gobench "$out/bench.test" -test.bench "${BENCH_FILTER:-.}" -test.skip '[^T].$|T[^12]$'
 	if [ -n "$ref" ]; then

@@ -373,9 +373,12 @@ func (e *emitter) predict() {
 	e.docf("Predict returns the index of the output with the highest probability for x: the largest logit, since the head's function increases with it.")
 	e.f.Func().Add(recv).Id("Predict").Add(sig).BlockFunc(func(g *Group) {
 		e.logits(g, Id("x"))
-		g.Id("best").Op(":=").Lit(0)
-		g.For(Id("k").Op(":=").Range().Id("z")).Block(
-			If(Id("z").Index(Id("k")).Op(">").Id("z").Index(Id("best"))).Block(Id("best").Op("=").Id("k")),
+		// The largest so far stays in top rather than being read again as
+		// z[best]; NaN is never larger, as with z[k] > z[best].
+		g.List(Id("best"), Id("top")).Op(":=").List(Lit(0), Id("z").Index(Lit(0)))
+		g.For(Id("k").Op(":=").Lit(1), Id("k").Op("<").Len(Id("z")), Id("k").Op("++")).Block(
+			If(Id("z").Index(Id("k")).Op(">").Id("top")).Block(
+				List(Id("best"), Id("top")).Op("=").List(Id("k"), Id("z").Index(Id("k")))),
 		)
 		g.Return(Id("best"))
 	})

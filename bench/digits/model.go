@@ -138,10 +138,10 @@ func (m *Digits) Forward(x *[DigitsInputs]float32) (y [DigitsOutputs]float32) {
 func (m *Digits) Predict(x *[DigitsInputs]float32) int {
 	var z [DigitsOutputs]float32
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

@@ -138,10 +138,10 @@ func (m *Mnist) Forward(x *[MnistInputs]float32) (y [MnistOutputs]float32) {
 func (m *Mnist) Predict(x *[MnistInputs]float32) int {
 	var z [MnistOutputs]float32
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

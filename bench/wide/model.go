@@ -165,10 +165,10 @@ func wideGemvParts(parts int, down bool, m, k int, a []float32, lda int, x, y []
 func (m *Wide) Predict(x *[WideInputs]float32) int {
 	var z [WideOutputs]float32
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

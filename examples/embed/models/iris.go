@@ -171,10 +171,10 @@ func (m *Iris) Forward(x *[IrisInputs]float64) (y [IrisOutputs]float64) {
 func (m *Iris) Predict(x *[IrisInputs]float64) int {
 	var z [IrisOutputs]float64
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

@@ -294,10 +294,10 @@ func (m *Deep) Forward(x *[DeepInputs]float64) (y [DeepOutputs]float64) {
 func (m *Deep) Predict(x *[DeepInputs]float64) int {
 	var z [DeepOutputs]float64
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

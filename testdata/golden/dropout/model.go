@@ -231,10 +231,10 @@ func (m *Dropped) Forward(x *[DroppedInputs]float64) (y [DroppedOutputs]float64)
 func (m *Dropped) Predict(x *[DroppedInputs]float64) int {
 	var z [DroppedOutputs]float64
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

@@ -144,10 +144,10 @@ func (m *Reader) Forward(x *[ReaderInputs]float32) (y [ReaderOutputs]float32) {
 func (m *Reader) Predict(x *[ReaderInputs]float32) int {
 	var z [ReaderOutputs]float32
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

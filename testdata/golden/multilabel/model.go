@@ -120,10 +120,10 @@ func (m *Tagger) Forward(x *[TaggerInputs]float64) (y [TaggerOutputs]float64) {
 func (m *Tagger) Predict(x *[TaggerInputs]float64) int {
 	var z [TaggerOutputs]float64
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

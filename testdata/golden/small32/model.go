@@ -196,10 +196,10 @@ func (m *Small) Forward(x *[SmallInputs]float32) (y [SmallOutputs]float32) {
 func (m *Small) Predict(x *[SmallInputs]float32) int {
 	var z [SmallOutputs]float32
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

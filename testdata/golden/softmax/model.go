@@ -140,10 +140,10 @@ func (m *Classifier) Forward(x *[ClassifierInputs]float64) (y [ClassifierOutputs
 func (m *Classifier) Predict(x *[ClassifierInputs]float64) int {
 	var z [ClassifierOutputs]float64
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

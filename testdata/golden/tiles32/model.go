@@ -155,10 +155,10 @@ func (m *Tiles) Forward(x *[TilesInputs]float32) (y [TilesOutputs]float32) {
 func (m *Tiles) Predict(x *[TilesInputs]float32) int {
 	var z [TilesOutputs]float32
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

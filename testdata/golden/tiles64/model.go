@@ -135,10 +135,10 @@ func (m *Tiles) Forward(x *[TilesInputs]float64) (y [TilesOutputs]float64) {
 func (m *Tiles) Predict(x *[TilesInputs]float64) int {
 	var z [TilesOutputs]float64
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

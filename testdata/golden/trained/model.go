@@ -147,10 +147,10 @@ func (m *Flower) Forward(x *[FlowerInputs]float64) (y [FlowerOutputs]float64) {
 func (m *Flower) Predict(x *[FlowerInputs]float64) int {
 	var z [FlowerOutputs]float64
 	m.logits(x, &z)
-	best := 0
-	for k := range z {
-		if z[k] > z[best] {
-			best = k
+	best, top := 0, z[0]
+	for k := 1; k < len(z); k++ {
+		if z[k] > top {
+			best, top = k, z[k]
 		}
 	}
 	return best

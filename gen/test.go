@@ -16,8 +16,9 @@ import (
 const gradTolerance = "1e-6"
 
 // EmitTest renders a _test.go file for m, in m's package, that carries the
-// model's own proof: a finite-difference check of Backward, a check that
-// Forward and TrainBatch allocate nothing, and benchmarks. The file is
+// model's own proof: a finite-difference check of Backward, for a
+// classifier a check of Predict against Forward, a check that the forward
+// and training calls allocate nothing, and benchmarks. The file is
 // fixed Go code with the model's names filled in, so it is written as a
 // template rather than built with jennifer.
 func EmitTest(m *ir.Model) ([]byte, error) {
@@ -162,6 +163,44 @@ func Test{{.Name}}ForwardAgain(t *testing.T) {
 	}
 }
 
+{{- if .Head.Classifier}}
+
+// Test{{.Name}}Predict checks Predict against Forward at random inputs:
+{{- if .Head.Binary}} 1 where
+// the probability is above ½, 0 where it is below.
+{{- else}} its
+// class has the largest probability.
+{{- end}}
+func Test{{.Name}}Predict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m {{.Name}}
+	m.Init({{.Names.Seed}})
+	var x [{{.Names.Inputs}}]{{.Float}}
+	for range 200 {
+		for i := range x {
+			x[i] = {{.Float}}(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+{{- if .Head.Binary}}
+		// σ(z) rounds to ½ near z = 0, on either side of it.
+		if got == 1 && p[0] < 0.5 || got == 0 && p[0] > 0.5 || got != 0 && got != 1 {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+{{- else}}
+		// A class of as large a probability will do: two logits close
+		// enough round to the same probability.
+		top := p[0]
+		for _, v := range p {
+			top = max(top, v)
+		}
+		if got < 0 || got >= len(p) || p[got] != top {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+{{- end}}
+	}
+}
+{{- end}}
+
 // random{{.Name}}Batch returns n random samples, their targets and weights{{if .Masks}},
 // and random dropout masks{{end}}.
 func random{{.Name}}Batch(r *rand.Rand, n int) (x, y, w, masks []{{.Float}}) {
@@ -226,8 +265,8 @@ func Test{{.Name}}GradientSets(t *testing.T) {
 	}
 }
 
-// Test{{.Name}}Allocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// Test{{.Name}}Allocs checks that Forward,{{if .Head.Classifier}} Predict,{{end}} TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func Test{{.Name}}Allocs(t *testing.T) {
 	var m, g {{.Name}}
 	m.Init({{.Names.Seed}})
@@ -235,6 +274,11 @@ func Test{{.Name}}Allocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
 	}
+{{- if .Head.Classifier}}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
+	}
+{{- end}}
 	xs := make([]{{.Float}}, 8*{{.Names.Inputs}})
 	ys := make([]{{.Float}}, 8*{{.Names.Outputs}})
 	if n := testing.AllocsPerRun(100, func() { m.TrainBatch(&g, xs, ys) }); n != 0 {

@@ -80,6 +80,30 @@ func TestDigitsForwardAgain(t *testing.T) {
 	}
 }
 
+// TestDigitsPredict checks Predict against Forward at random inputs: its
+// class has the largest probability.
+func TestDigitsPredict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m Digits
+	m.Init(DigitsSeed)
+	var x [DigitsInputs]float32
+	for range 200 {
+		for i := range x {
+			x[i] = float32(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+		// A class of as large a probability will do: two logits close
+		// enough round to the same probability.
+		top := p[0]
+		for _, v := range p {
+			top = max(top, v)
+		}
+		if got < 0 || got >= len(p) || p[got] != top {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+	}
+}
+
 // randomDigitsBatch returns n random samples, their targets and weights.
 func randomDigitsBatch(r *rand.Rand, n int) (x, y, w, masks []float32) {
 	x = make([]float32, n*DigitsInputs)
@@ -127,14 +151,17 @@ func TestDigitsGradientSets(t *testing.T) {
 	}
 }
 
-// TestDigitsAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestDigitsAllocs checks that Forward, Predict, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestDigitsAllocs(t *testing.T) {
 	var m, g Digits
 	m.Init(DigitsSeed)
 	var x [DigitsInputs]float32
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
 	}
 	xs := make([]float32, 8*DigitsInputs)
 	ys := make([]float32, 8*DigitsOutputs)

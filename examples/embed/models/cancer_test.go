@@ -80,6 +80,25 @@ func TestCancerForwardAgain(t *testing.T) {
 	}
 }
 
+// TestCancerPredict checks Predict against Forward at random inputs: 1 where
+// the probability is above ½, 0 where it is below.
+func TestCancerPredict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m Cancer
+	m.Init(CancerSeed)
+	var x [CancerInputs]float64
+	for range 200 {
+		for i := range x {
+			x[i] = float64(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+		// σ(z) rounds to ½ near z = 0, on either side of it.
+		if got == 1 && p[0] < 0.5 || got == 0 && p[0] > 0.5 || got != 0 && got != 1 {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+	}
+}
+
 // randomCancerBatch returns n random samples, their targets and weights.
 func randomCancerBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*CancerInputs)
@@ -129,14 +148,17 @@ func TestCancerGradientSets(t *testing.T) {
 	}
 }
 
-// TestCancerAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestCancerAllocs checks that Forward, Predict, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestCancerAllocs(t *testing.T) {
 	var m, g Cancer
 	m.Init(CancerSeed)
 	var x [CancerInputs]float64
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
 	}
 	xs := make([]float64, 8*CancerInputs)
 	ys := make([]float64, 8*CancerOutputs)

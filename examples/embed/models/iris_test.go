@@ -80,6 +80,30 @@ func TestIrisForwardAgain(t *testing.T) {
 	}
 }
 
+// TestIrisPredict checks Predict against Forward at random inputs: its
+// class has the largest probability.
+func TestIrisPredict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m Iris
+	m.Init(IrisSeed)
+	var x [IrisInputs]float64
+	for range 200 {
+		for i := range x {
+			x[i] = float64(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+		// A class of as large a probability will do: two logits close
+		// enough round to the same probability.
+		top := p[0]
+		for _, v := range p {
+			top = max(top, v)
+		}
+		if got < 0 || got >= len(p) || p[got] != top {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+	}
+}
+
 // randomIrisBatch returns n random samples, their targets and weights.
 func randomIrisBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*IrisInputs)
@@ -127,14 +151,17 @@ func TestIrisGradientSets(t *testing.T) {
 	}
 }
 
-// TestIrisAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestIrisAllocs checks that Forward, Predict, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestIrisAllocs(t *testing.T) {
 	var m, g Iris
 	m.Init(IrisSeed)
 	var x [IrisInputs]float64
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
 	}
 	xs := make([]float64, 8*IrisInputs)
 	ys := make([]float64, 8*IrisOutputs)

@@ -81,6 +81,30 @@ func TestDeepForwardAgain(t *testing.T) {
 	}
 }
 
+// TestDeepPredict checks Predict against Forward at random inputs: its
+// class has the largest probability.
+func TestDeepPredict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m Deep
+	m.Init(DeepSeed)
+	var x [DeepInputs]float64
+	for range 200 {
+		for i := range x {
+			x[i] = float64(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+		// A class of as large a probability will do: two logits close
+		// enough round to the same probability.
+		top := p[0]
+		for _, v := range p {
+			top = max(top, v)
+		}
+		if got < 0 || got >= len(p) || p[got] != top {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+	}
+}
+
 // randomDeepBatch returns n random samples, their targets and weights.
 func randomDeepBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*DeepInputs)
@@ -128,14 +152,17 @@ func TestDeepGradientSets(t *testing.T) {
 	}
 }
 
-// TestDeepAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestDeepAllocs checks that Forward, Predict, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestDeepAllocs(t *testing.T) {
 	var m, g Deep
 	m.Init(DeepSeed)
 	var x [DeepInputs]float64
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
 	}
 	xs := make([]float64, 8*DeepInputs)
 	ys := make([]float64, 8*DeepOutputs)

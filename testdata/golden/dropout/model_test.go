@@ -80,6 +80,30 @@ func TestDroppedForwardAgain(t *testing.T) {
 	}
 }
 
+// TestDroppedPredict checks Predict against Forward at random inputs: its
+// class has the largest probability.
+func TestDroppedPredict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m Dropped
+	m.Init(DroppedSeed)
+	var x [DroppedInputs]float64
+	for range 200 {
+		for i := range x {
+			x[i] = float64(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+		// A class of as large a probability will do: two logits close
+		// enough round to the same probability.
+		top := p[0]
+		for _, v := range p {
+			top = max(top, v)
+		}
+		if got < 0 || got >= len(p) || p[got] != top {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+	}
+}
+
 // randomDroppedBatch returns n random samples, their targets and weights,
 // and random dropout masks.
 func randomDroppedBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
@@ -133,14 +157,17 @@ func TestDroppedGradientSets(t *testing.T) {
 	}
 }
 
-// TestDroppedAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestDroppedAllocs checks that Forward, Predict, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestDroppedAllocs(t *testing.T) {
 	var m, g Dropped
 	m.Init(DroppedSeed)
 	var x [DroppedInputs]float64
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
 	}
 	xs := make([]float64, 8*DroppedInputs)
 	ys := make([]float64, 8*DroppedOutputs)

@@ -80,6 +80,30 @@ func TestLoopedForwardAgain(t *testing.T) {
 	}
 }
 
+// TestLoopedPredict checks Predict against Forward at random inputs: its
+// class has the largest probability.
+func TestLoopedPredict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m Looped
+	m.Init(LoopedSeed)
+	var x [LoopedInputs]float64
+	for range 200 {
+		for i := range x {
+			x[i] = float64(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+		// A class of as large a probability will do: two logits close
+		// enough round to the same probability.
+		top := p[0]
+		for _, v := range p {
+			top = max(top, v)
+		}
+		if got < 0 || got >= len(p) || p[got] != top {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+	}
+}
+
 // randomLoopedBatch returns n random samples, their targets and weights.
 func randomLoopedBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*LoopedInputs)
@@ -127,14 +151,17 @@ func TestLoopedGradientSets(t *testing.T) {
 	}
 }
 
-// TestLoopedAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestLoopedAllocs checks that Forward, Predict, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestLoopedAllocs(t *testing.T) {
 	var m, g Looped
 	m.Init(LoopedSeed)
 	var x [LoopedInputs]float64
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
 	}
 	xs := make([]float64, 8*LoopedInputs)
 	ys := make([]float64, 8*LoopedOutputs)

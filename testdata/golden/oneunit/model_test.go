@@ -129,8 +129,8 @@ func TestTinyGradientSets(t *testing.T) {
 	}
 }
 
-// TestTinyAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestTinyAllocs checks that Forward, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestTinyAllocs(t *testing.T) {
 	var m, g Tiny
 	m.Init(TinySeed)

@@ -129,8 +129,8 @@ func TestSineGradientSets(t *testing.T) {
 	}
 }
 
-// TestSineAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestSineAllocs checks that Forward, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestSineAllocs(t *testing.T) {
 	var m, g Sine
 	m.Init(SineSeed)

@@ -80,6 +80,25 @@ func TestBinaryForwardAgain(t *testing.T) {
 	}
 }
 
+// TestBinaryPredict checks Predict against Forward at random inputs: 1 where
+// the probability is above ½, 0 where it is below.
+func TestBinaryPredict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m Binary
+	m.Init(BinarySeed)
+	var x [BinaryInputs]float64
+	for range 200 {
+		for i := range x {
+			x[i] = float64(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+		// σ(z) rounds to ½ near z = 0, on either side of it.
+		if got == 1 && p[0] < 0.5 || got == 0 && p[0] > 0.5 || got != 0 && got != 1 {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+	}
+}
+
 // randomBinaryBatch returns n random samples, their targets and weights.
 func randomBinaryBatch(r *rand.Rand, n int) (x, y, w, masks []float64) {
 	x = make([]float64, n*BinaryInputs)
@@ -129,14 +148,17 @@ func TestBinaryGradientSets(t *testing.T) {
 	}
 }
 
-// TestBinaryAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestBinaryAllocs checks that Forward, Predict, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestBinaryAllocs(t *testing.T) {
 	var m, g Binary
 	m.Init(BinarySeed)
 	var x [BinaryInputs]float64
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
 	}
 	xs := make([]float64, 8*BinaryInputs)
 	ys := make([]float64, 8*BinaryOutputs)

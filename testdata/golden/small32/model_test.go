@@ -80,6 +80,30 @@ func TestSmallForwardAgain(t *testing.T) {
 	}
 }
 
+// TestSmallPredict checks Predict against Forward at random inputs: its
+// class has the largest probability.
+func TestSmallPredict(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m Small
+	m.Init(SmallSeed)
+	var x [SmallInputs]float32
+	for range 200 {
+		for i := range x {
+			x[i] = float32(2 * r.NormFloat64())
+		}
+		p, got := m.Forward(&x), m.Predict(&x)
+		// A class of as large a probability will do: two logits close
+		// enough round to the same probability.
+		top := p[0]
+		for _, v := range p {
+			top = max(top, v)
+		}
+		if got < 0 || got >= len(p) || p[got] != top {
+			t.Fatalf("Predict(x) = %d, Forward(x) = %v", got, p)
+		}
+	}
+}
+
 // randomSmallBatch returns n random samples, their targets and weights.
 func randomSmallBatch(r *rand.Rand, n int) (x, y, w, masks []float32) {
 	x = make([]float32, n*SmallInputs)
@@ -127,14 +151,17 @@ func TestSmallGradientSets(t *testing.T) {
 	}
 }
 
-// TestSmallAllocs checks that Forward, TrainBatch, TrainWith and Gradient
-// allocate nothing.
+// TestSmallAllocs checks that Forward, Predict, TrainBatch, TrainWith and
+// Gradient allocate nothing.
 func TestSmallAllocs(t *testing.T) {
 	var m, g Small
 	m.Init(SmallSeed)
 	var x [SmallInputs]float32
 	if n := testing.AllocsPerRun(100, func() { m.Forward(&x) }); n != 0 {
 		t.Errorf("Forward allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Predict(&x) }); n != 0 {
+		t.Errorf("Predict allocates %v times per call", n)
 	}
 	xs := make([]float32, 8*SmallInputs)
 	ys := make([]float32, 8*SmallOutputs)
